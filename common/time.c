@@ -1,0 +1,143 @@
+/* time.c — clocks and ISO-8601 timestamps in int64 microseconds (proleptic Gregorian, UTC). */
+#define _POSIX_C_SOURCE 200809L
+#include "common/time.h"
+
+#include <stdio.h>
+#include <time.h>
+
+int64_t sl_clock_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * SL_US_PER_SEC + ts.tv_nsec / 1000;
+}
+
+int64_t sl_monotonic_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * SL_US_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* Days since 1970-01-01 of a civil date (valid for any year). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+void sl_ts_format(int64_t us, char out[32])
+{
+    int64_t days = floor_div(us, 86400 * SL_US_PER_SEC);
+    int64_t rem = us - days * 86400 * SL_US_PER_SEC;
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    int64_t secs = rem / SL_US_PER_SEC;
+    snprintf(out, 32, "%04lld-%02d-%02d %02d:%02d:%02d.%06lld", (long long)y, m, d,
+             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+             (long long)(rem % SL_US_PER_SEC));
+}
+
+/* Reads exactly n digits at s[*i]. */
+static bool digits(const char *s, size_t len, size_t *i, int n, int *out)
+{
+    int v = 0;
+    for (int k = 0; k < n; k++, (*i)++) {
+        if (*i >= len || s[*i] < '0' || s[*i] > '9')
+            return false;
+        v = v * 10 + (s[*i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static int days_in_month(int64_t y, int m)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : mdays[m - 1];
+}
+
+bool sl_ts_parse(const char *s, size_t len, int64_t *out)
+{
+    size_t i = 0;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    int64_t frac = 0, offset_s = 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    while (len > i && s[len - 1] == ' ')
+        len--;
+    if (!digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || !digits(s, len, &i, 2, &mo) ||
+        i >= len || s[i++] != '-' || !digits(s, len, &i, 2, &d))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+        return false;
+    if (i < len && (s[i] == ' ' || s[i] == 'T' || s[i] == 't')) {
+        i++;
+        if (!digits(s, len, &i, 2, &h) || i >= len || s[i++] != ':' || !digits(s, len, &i, 2, &mi))
+            return false;
+        if (i < len && s[i] == ':') {
+            i++;
+            if (!digits(s, len, &i, 2, &sec))
+                return false;
+            if (i < len && s[i] == '.') {
+                i++;
+                int nd = 0;
+                while (i < len && s[i] >= '0' && s[i] <= '9') {
+                    if (nd < 6) {
+                        frac = frac * 10 + (s[i] - '0');
+                        nd++;
+                    }
+                    i++;
+                }
+                if (nd == 0)
+                    return false;
+                while (nd++ < 6)
+                    frac *= 10;
+            }
+        }
+        if (h > 23 || mi > 59 || sec > 59)
+            return false;
+        if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+            i++;
+        } else if (i < len && (s[i] == '+' || s[i] == '-')) {
+            int sign = s[i++] == '-' ? -1 : 1, oh, om = 0;
+            if (!digits(s, len, &i, 2, &oh))
+                return false;
+            if (i < len && s[i] == ':')
+                i++;
+            if (i < len && !digits(s, len, &i, 2, &om))
+                return false;
+            offset_s = sign * (oh * 3600 + om * 60);
+        }
+    }
+    if (i != len)
+        return false;
+    int64_t days = days_from_civil(y, mo, d);
+    *out = ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_s) * SL_US_PER_SEC + frac;
+    return true;
+}

@@ -1,0 +1,99 @@
+/* value.c — type names and strict text-to-value conversion. */
+#include "common/value.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *sl_type_name(enum sl_type t)
+{
+    switch (t) {
+    case SL_NULL: return "NULL";
+    case SL_BOOL: return "BOOLEAN";
+    case SL_INT: return "INTEGER";
+    case SL_REAL: return "REAL";
+    case SL_TEXT: return "TEXT";
+    case SL_TIMESTAMP: return "TIMESTAMP";
+    case SL_ARRAY: return "ARRAY";
+    case SL_ANY: return "ANY";
+    }
+    return "?";
+}
+
+bool sl_type_from_name(const char *name, size_t len, enum sl_type *out)
+{
+    static const struct {
+        const char *name;
+        enum sl_type type;
+    } names[] = {
+        {"BOOLEAN", SL_BOOL}, {"BOOL", SL_BOOL},       {"INTEGER", SL_INT},
+        {"INT", SL_INT},      {"BIGINT", SL_INT},      {"REAL", SL_REAL},
+        {"DOUBLE", SL_REAL},  {"FLOAT", SL_REAL},      {"TEXT", SL_TEXT},
+        {"VARCHAR", SL_TEXT}, {"STRING", SL_TEXT},     {"TIMESTAMP", SL_TIMESTAMP},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strlen(names[i].name) == len && strncasecmp(names[i].name, name, len) == 0) {
+            *out = names[i].type;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Trims ASCII spaces and copies into a NUL-terminated buffer for strto*. */
+static bool trimmed(const char *s, size_t len, char *buf, size_t cap)
+{
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len >= cap)
+        return false;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return true;
+}
+
+bool sl_parse_int(const char *s, size_t len, int64_t *out)
+{
+    char buf[32], *end;
+    if (!trimmed(s, len, buf, sizeof buf))
+        return false;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool sl_parse_real(const char *s, size_t len, double *out)
+{
+    char buf[64], *end;
+    if (!trimmed(s, len, buf, sizeof buf))
+        return false;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (*end || isnan(v) || (errno == ERANGE && isinf(v)))
+        return false;
+    *out = v;
+    return true;
+}
+
+bool sl_parse_bool(const char *s, size_t len, bool *out)
+{
+    char buf[8];
+    if (!trimmed(s, len, buf, sizeof buf))
+        return false;
+    if (!strcasecmp(buf, "true") || !strcmp(buf, "1") || !strcasecmp(buf, "t")) {
+        *out = true;
+        return true;
+    }
+    if (!strcasecmp(buf, "false") || !strcmp(buf, "0") || !strcasecmp(buf, "f")) {
+        *out = false;
+        return true;
+    }
+    return false;
+}

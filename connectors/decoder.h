@@ -1,0 +1,64 @@
+/*
+ * decoder.h — formats: bytes -> rows of a stream's schema, appended to a
+ * chunk. TEXT: one row per line ('\n' or "\r\n"), a single TEXT column.
+ * CSV (libcsv): quoted fields, optional header, a delimiter; an empty
+ * unquoted field is NULL and a quoted "" is the empty string (PostgreSQL's
+ * rule), the null option names another NULL marker. Fields are converted to
+ * the column types strictly; a record that cannot be converted (or has the
+ * wrong number of fields) is handed to the dead-letter callback with its
+ * reason and skipped — decoding goes on.
+ */
+#ifndef SL_DECODER_H
+#define SL_DECODER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/chunk.h"
+#include "common/schema.h"
+#include "common/status.h"
+
+enum sl_format_kind { SL_FORMAT_TEXT, SL_FORMAT_CSV };
+
+struct sl_format_spec {
+    enum sl_format_kind kind;
+    bool header;             /* CSV: the first record names the columns and is skipped */
+    char delimiter;          /* CSV: default ',' */
+    const char *null_marker; /* CSV: an unquoted field equal to this is NULL (NULL: none) */
+};
+
+/* offset: byte offset of the record's start: bytes fed to this decoder before it. */
+typedef void (*sl_dead_letter_fn)(void *ctx, const char *record, size_t len, uint64_t offset,
+                                  const char *reason);
+
+struct sl_decoder;
+
+/* schema: the stream's columns; TEXT requires exactly one TEXT column. */
+sl_status decoder_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
+                         sl_dead_letter_fn dead_letter, void *dead_letter_ctx,
+                         struct sl_decoder **out, struct sl_error *err);
+void decoder_destroy(struct sl_decoder *d);
+
+/*
+ * Decodes complete records from data[0..len) into out (whose columns match
+ * the schema), appending rows after out->count, until out holds
+ * SL_CHUNK_CAP rows or the data is used up. *consumed is how many bytes
+ * of data were taken; call again with the rest when it is less than len.
+ * A trailing incomplete record is kept inside the decoder (copied) and
+ * completed by the next call. Strings in out point into data or into
+ * out->arena, so data must stay valid as long as out->arena does.
+ */
+sl_status decoder_decode(struct sl_decoder *d, const char *data, size_t len, size_t *consumed,
+                         struct sl_chunk *out, struct sl_error *err);
+
+/*
+ * At end of input: emits the buffered last record (a last line without a
+ * newline is still a line) into out (which must have room for one row).
+ */
+sl_status decoder_finish(struct sl_decoder *d, struct sl_chunk *out, struct sl_error *err);
+
+/* Bytes taken but not yet emitted as rows (a partial record). The source
+ * offset minus this is the offset of the first unprocessed record. */
+size_t decoder_pending(const struct sl_decoder *d);
+
+#endif

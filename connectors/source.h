@@ -1,0 +1,53 @@
+/*
+ * source.h — where bytes come from: a file (read to its end), stdin (to EOF)
+ * or a TCP socket (a client like Spark's socketTextStream: it ends when the
+ * peer closes cleanly; refused or reset connections are retried with
+ * exponential backoff and logged through sl_log). Sources know nothing of
+ * formats or queries; the offset is the count of bytes handed out.
+ */
+#ifndef SL_SOURCE_H
+#define SL_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/status.h"
+
+enum sl_source_kind { SL_SOURCE_FILE, SL_SOURCE_STDIN, SL_SOURCE_SOCKET };
+
+struct sl_source_spec {
+    enum sl_source_kind kind;
+    const char *address; /* FILE: path; SOCKET: "host:port"; STDIN: unused */
+    /* SOCKET reconnection backoff: first delay and cap, in milliseconds
+     * (0 = defaults 100 ms and 5000 ms); max_retries 0 = retry forever. */
+    int backoff_initial_ms;
+    int backoff_max_ms;
+    int max_retries;
+};
+
+struct sl_source;
+
+/* Opening a socket source does not connect yet: the first read does, so a
+ * server that starts later is waited for (with backoff) instead of failing. */
+sl_status source_open(const struct sl_source_spec *spec, struct sl_source **out,
+                      struct sl_error *err);
+void source_close(struct sl_source *s);
+
+/*
+ * Reads up to cap bytes into buf, waiting at most timeout_ms for the first
+ * byte (0 = don't wait). Returns SL_OK with *n > 0; SL_AGAIN when nothing
+ * arrived in time (also while a socket is waiting to reconnect); SL_EOF once
+ * the source is exhausted (and on every later call); SL_ERROR on a failure
+ * that retrying cannot fix (a missing file, an unresolvable host, retries
+ * exhausted), described in err.
+ */
+sl_status source_read(struct sl_source *s, char *buf, size_t cap, size_t *n, int timeout_ms,
+                      struct sl_error *err);
+
+/* Bytes handed out by source_read so far (the replay position). */
+uint64_t source_offset(const struct sl_source *s);
+
+/* "file:data/x.csv", "socket:localhost:9999", "stdin" — for logs, progress and dead letters. */
+const char *source_describe(const struct sl_source *s);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * expr.h — bound scalar expressions (names resolved to column indexes,
+ * types inferred) and their vectorised evaluation over a chunk.
+ * Semantics follow SQLite: NULL propagates, integer division truncates,
+ * division by zero is NULL, comparisons of NULL are NULL, AND/OR use
+ * three-valued logic, integer overflow of + - * falls back to REAL.
+ * Bound trees are built by the binder and read-only afterwards (plan, not
+ * state); they are allocated in the query's plan arena.
+ */
+#ifndef SL_EXPR_H
+#define SL_EXPR_H
+
+#include "common/chunk.h"
+#include "common/status.h"
+#include "parser/ast.h"
+
+struct sl_scalar_fn;
+
+enum sl_expr_kind {
+    EXPR_CONST,  /* value */
+    EXPR_COLUMN, /* column: index into the input chunk */
+    EXPR_UNARY,  /* op, args[0] */
+    EXPR_BINARY, /* op, args[0], args[1] */
+    EXPR_CALL,   /* fn(args...) */
+};
+
+struct sl_expr {
+    enum sl_expr_kind kind;
+    enum sl_type type; /* result type; SL_ANY when it varies per row */
+    struct sl_pos pos;
+    struct sl_value value; /* EXPR_CONST (strings in the plan arena) */
+    uint32_t column;       /* EXPR_COLUMN */
+    enum ast_op op;        /* EXPR_UNARY / EXPR_BINARY */
+    const struct sl_scalar_fn *fn; /* EXPR_CALL */
+    uint32_t nargs;
+    struct sl_expr **args;
+};
+
+/*
+ * Evaluates e for the active rows of in, writing row r's result at index r
+ * of out (out was vector_init'ed with e->type in in->arena; rows that are
+ * not active are left undefined). Strings and arrays produced are allocated
+ * in in->arena. Returns SL_ERROR only for failures no row value can cause
+ * (out of memory); bad values yield NULL as in SQLite.
+ */
+sl_status expr_eval(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *out,
+                    struct sl_error *err);
+
+/* Renders e as SQL-like text for EXPLAIN, naming columns via names[]. */
+struct sl_buf;
+void expr_render(const struct sl_expr *e, const char *const *column_names, struct sl_buf *out);
+
+#endif

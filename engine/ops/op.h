@@ -1,0 +1,57 @@
+/*
+ * op.h — push-based vectorised operators (one per file in engine/ops/).
+ * A pipeline is a singly linked chain: the runtime pushes each decoded
+ * chunk into the first operator; each operator processes the whole chunk in
+ * tight loops and pushes its output chunk to `next`. At batch end the
+ * runtime calls op_flush on the first operator; stateful operators emit
+ * what changed in the batch, then every operator forwards the flush.
+ *
+ * Plan apart from state: the constructor's arguments (expressions, types)
+ * are the plan, read-only once built; what the operator accumulates (the
+ * aggregate's groups) is its state, the only thing that changes.
+ * Output chunks are allocated in `batch`, the arena reset after each commit.
+ */
+#ifndef SL_OP_H
+#define SL_OP_H
+
+#include "common/buf.h"
+#include "common/chunk.h"
+#include "common/status.h"
+
+struct sl_op;
+
+struct sl_op_vtable {
+    const char *name;
+    sl_status (*push)(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err);
+    /* Emit pending output downstream; then the generic op_flush flushes next. */
+    sl_status (*flush)(struct sl_op *op, struct sl_error *err);
+    /* One line (no newline) describing the operator for EXPLAIN. */
+    void (*explain)(const struct sl_op *op, struct sl_buf *out);
+    void (*destroy)(struct sl_op *op);
+};
+
+struct sl_op {
+    const struct sl_op_vtable *vt;
+    struct sl_op *next;      /* downstream; NULL for a sink */
+    struct sl_arena *batch;  /* per-batch arena for output chunks (not owned) */
+    uint32_t nout;           /* output columns */
+    enum sl_type *out_types; /* owned by the operator */
+    char **out_names;        /* owned by the operator */
+};
+
+/* Push a chunk into op (a chunk with no active rows is skipped). */
+sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err);
+/* Flush op and everything downstream of it. */
+sl_status op_flush(struct sl_op *op, struct sl_error *err);
+/* Destroy op and everything downstream of it. */
+void op_destroy_chain(struct sl_op *op);
+/* EXPLAIN text of the whole chain from op: one operator a line, with its output columns. */
+void op_explain_chain(const struct sl_op *op, struct sl_buf *out);
+
+/* Shared constructor helper: fills the common fields, copying names and types. */
+sl_status op_init(struct sl_op *op, const struct sl_op_vtable *vt, struct sl_arena *batch,
+                  uint32_t nout, const enum sl_type *types, const char *const *names);
+/* Frees what op_init allocated. */
+void op_fini(struct sl_op *op);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * ast.h — the syntax tree the parser builds, with source positions, before
+ * any name is resolved. Every node, string and list lives in the parse's
+ * arena (struct sl_parse_result), so a parse is freed at once and a syntax
+ * error leaks nothing. Identifiers are stored as written (quotes removed);
+ * comparisons fold case. The parser knows nothing of execution.
+ */
+#ifndef SL_AST_H
+#define SL_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "common/status.h"
+
+/* A NUL-terminated name or text plus its position. */
+struct ast_name {
+    const char *text; /* NULL when absent */
+    struct sl_pos pos;
+    uint32_t span; /* characters the token covers in the source (for carets) */
+};
+
+enum ast_expr_kind {
+    AST_NULL,    /* NULL */
+    AST_BOOL,    /* TRUE / FALSE: ival 1/0 */
+    AST_INT,     /* ival */
+    AST_REAL,    /* rval */
+    AST_STRING,  /* str (escapes resolved: '' -> ') */
+    AST_COLUMN,  /* [qualifier.]name */
+    AST_STAR,    /* * or qualifier.* — select list and COUNT(*) only */
+    AST_UNARY,   /* op, left */
+    AST_BINARY,  /* op, left, right */
+    AST_CALL,    /* name(args) — name.text is the function name as written */
+};
+
+enum ast_op {
+    AST_OP_NONE,
+    /* unary */
+    AST_OP_NEG, AST_OP_PLUS, AST_OP_NOT,
+    /* binary, SQLite's precedence from low to high: OR; AND; NOT;
+     * = == <> != IS; < <= > >=; + -; * / %; || */
+    AST_OP_OR, AST_OP_AND,
+    AST_OP_EQ, AST_OP_NE, AST_OP_LT, AST_OP_LE, AST_OP_GT, AST_OP_GE,
+    AST_OP_ADD, AST_OP_SUB, AST_OP_MUL, AST_OP_DIV, AST_OP_MOD,
+    AST_OP_CONCAT,
+};
+
+struct ast_expr_list;
+
+struct ast_expr {
+    enum ast_expr_kind kind;
+    enum ast_op op;
+    struct sl_pos pos; /* where the expression starts (operators: the operator token) */
+    uint32_t span;     /* characters to underline in an error */
+    int64_t ival;
+    double rval;
+    const char *str;       /* AST_STRING value, NUL-terminated (may contain no NUL) */
+    uint32_t str_len;
+    struct ast_name name;      /* AST_COLUMN column / AST_CALL function */
+    struct ast_name qualifier; /* AST_COLUMN / AST_STAR "x." prefix, text NULL if none */
+    struct ast_expr *left, *right;
+    struct ast_expr_list *args; /* AST_CALL; NULL for f() */
+    bool star_arg;              /* AST_CALL: f(*) */
+    bool distinct;              /* AST_CALL: f(DISTINCT ...) */
+};
+
+struct ast_expr_list {
+    uint32_t count;
+    uint32_t cap;
+    struct ast_expr **items;
+};
+
+struct ast_select_item {
+    struct ast_expr *expr;
+    struct ast_name alias; /* text NULL if no AS */
+};
+
+struct ast_select {
+    struct sl_pos pos; /* the SELECT keyword */
+    uint32_t nitems;
+    struct ast_select_item *items;
+    struct ast_name from;       /* the stream (or table) name */
+    struct ast_name from_alias; /* FROM s AS a; text NULL if none */
+    struct ast_expr *unnest;    /* , UNNEST(expr) AS alias — NULL if none */
+    struct ast_name unnest_alias;
+    struct ast_expr *where;     /* NULL if none */
+    struct ast_expr_list *group_by; /* NULL if none */
+};
+
+enum ast_source_kind { AST_SOURCE_SOCKET, AST_SOURCE_FILE, AST_SOURCE_STDIN };
+
+/* key = value in FORMAT CSV (...) / WITH (...); value is a literal expression. */
+struct ast_option {
+    struct ast_name key;
+    struct ast_expr *value;
+};
+
+struct ast_column_def {
+    struct ast_name name;
+    struct ast_name type_name; /* validated by the binder */
+};
+
+struct ast_create_stream {
+    struct ast_name name;
+    uint32_t ncols;
+    struct ast_column_def *cols;
+    enum ast_source_kind source;
+    struct ast_name source_arg; /* 'host:port' or 'path'; text NULL for STDIN */
+    struct ast_name format;     /* TEXT, CSV, ... as written; validated by the binder */
+    uint32_t nformat_options;
+    struct ast_option *format_options;
+};
+
+struct ast_create_query {
+    struct ast_name name;
+    struct ast_select *select;
+    int64_t trigger_us; /* TRIGGER EVERY n MILLISECONDS|SECONDS; 0 = default */
+    struct sl_pos trigger_pos;
+};
+
+enum ast_stmt_kind {
+    AST_CREATE_STREAM,
+    AST_CREATE_QUERY,
+    AST_DROP_STREAM,
+    AST_DROP_QUERY,
+    AST_SELECT,
+};
+
+struct ast_stmt {
+    enum ast_stmt_kind kind;
+    struct sl_pos pos;
+    const char *text; /* the statement's source text, without the trailing ';' (arena copy) */
+    union {
+        struct ast_create_stream create_stream;
+        struct ast_create_query create_query;
+        struct ast_name drop_name; /* AST_DROP_STREAM / AST_DROP_QUERY */
+        struct ast_select *select; /* AST_SELECT */
+    } u;
+};
+
+/* Debug/test rendering of an expression as fully parenthesised text. */
+struct sl_buf;
+void ast_expr_render(const struct ast_expr *e, struct sl_buf *out);
+
+#endif

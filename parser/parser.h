@@ -1,0 +1,37 @@
+/*
+ * parser.h — the one entry point from SQL text to statements.
+ * Lexer (lexer.c) and lemon grammar (grammar.y) stay apart; this hides both.
+ */
+#ifndef SL_PARSER_H
+#define SL_PARSER_H
+
+#include <stddef.h>
+
+#include "common/diag.h"
+#include "parser/ast.h"
+
+struct sl_parse_result {
+    struct sl_arena *arena; /* owns every node, list and string below */
+    uint32_t count;
+    struct ast_stmt **stmts;
+};
+
+/*
+ * Parses every ';'-separated statement of src (the final ';' is optional).
+ * Syntax errors are added to diags (which must be initialised with the
+ * file name and src) and parsing resumes at the next ';', so one call
+ * reports every broken statement. Returns SL_OK when diags gained no error,
+ * SL_ERROR otherwise, SL_NOMEM on allocation failure; in every case *out
+ * holds the statements that parsed and must be released with parse_free().
+ */
+sl_status parse_sql(const char *src, size_t len, struct sl_diags *diags,
+                    struct sl_parse_result *out);
+void parse_free(struct sl_parse_result *r);
+
+/*
+ * True when src holds at least one complete statement: a ';' outside any
+ * string, quoted identifier or comment (the REPL uses it to know when to run).
+ */
+bool parse_is_complete(const char *src, size_t len);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * db.h — the SQLite database: opened in WAL mode with a busy timeout so
+ * other processes (the sqlite3 shell) can read while Sluice writes, and the
+ * system tables created. Storage is the only layer that speaks SQLite; it
+ * knows nothing of SQL text the user wrote beyond storing it.
+ *
+ * System tables:
+ *   _sluice_streams(name PRIMARY KEY, sql, created)
+ *   _sluice_queries(name PRIMARY KEY, sql, created)
+ *   _sluice_progress(query, batch_id, rows_in, rows_out, started, duration_ms)
+ *   _sluice_dead_letters(id, stream, source, offset, record, error, at)
+ */
+#ifndef SL_DB_H
+#define SL_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/status.h"
+#include "common/value.h"
+
+struct sl_db;
+
+sl_status db_open(const char *path, struct sl_db **out, struct sl_error *err);
+void db_close(struct sl_db *db);
+
+/* One write transaction per batch (BEGIN IMMEDIATE ... COMMIT). */
+sl_status db_begin(struct sl_db *db, struct sl_error *err);
+sl_status db_commit(struct sl_db *db, struct sl_error *err);
+void db_rollback(struct sl_db *db);
+
+/* True when a table (a result table or any other) of that name exists (case-insensitive). */
+bool db_table_exists(struct sl_db *db, const char *name);
+
+/*
+ * Runs a read-only SQL statement the user typed (REPL "SELECT ... FROM
+ * a_table"): calls row_fn once with the column names (is_header = true),
+ * then once per row with each value as text (NULL for SQL NULL).
+ */
+typedef void (*db_row_fn)(void *ctx, bool is_header, int ncols, const char *const *values);
+sl_status db_query_text(struct sl_db *db, const char *sql, db_row_fn row_fn, void *ctx,
+                        struct sl_error *err);
+
+/* The catalog: statements that define streams and queries, kept as SQL text. */
+enum db_catalog_kind { DB_CATALOG_STREAM, DB_CATALOG_QUERY };
+sl_status db_catalog_put(struct sl_db *db, enum db_catalog_kind kind, const char *name,
+                         const char *sql, struct sl_error *err);
+sl_status db_catalog_delete(struct sl_db *db, enum db_catalog_kind kind, const char *name,
+                            struct sl_error *err);
+/* Calls fn for each saved definition of that kind, in creation order. */
+typedef void (*db_catalog_fn)(void *ctx, const char *name, const char *sql);
+sl_status db_catalog_list(struct sl_db *db, enum db_catalog_kind kind, db_catalog_fn fn,
+                          void *ctx, struct sl_error *err);
+
+struct db_progress {
+    const char *query;
+    int64_t batch_id;
+    int64_t rows_in;
+    int64_t rows_out;
+    int64_t started_us; /* wall clock; written as ISO-8601 text */
+    int64_t duration_us;
+};
+sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, struct sl_error *err);
+/* The highest batch id recorded for the query, or 0. */
+int64_t db_progress_last_batch(struct sl_db *db, const char *query);
+
+sl_status db_dead_letter_record(struct sl_db *db, const char *stream, const char *source,
+                                uint64_t offset, const char *record, size_t len,
+                                const char *reason, struct sl_error *err);
+
+#endif
