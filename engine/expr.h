@@ -46,6 +46,19 @@ struct sl_expr {
 sl_status expr_eval(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *out,
                     struct sl_error *err);
 
+/*
+ * Static result type of a binary / unary operator over operands of these
+ * types, for the binder; false when the operator does not apply (an ARRAY
+ * operand, TIMESTAMP * x). Comparisons, AND, OR and NOT give SL_BOOL; an
+ * arithmetic or || operand typed SL_NULL makes the result SL_NULL; a TEXT
+ * or SL_ANY arithmetic operand makes it SL_ANY (its number varies per row).
+ * INT + - * / INT is SL_INT for speed: a row whose result leaves int64 is
+ * NULL in that INT vector where SQLite would give a REAL (only a typed
+ * INT result is affected; an SL_ANY result follows SQLite exactly).
+ */
+bool expr_binary_type(enum ast_op op, enum sl_type l, enum sl_type r, enum sl_type *out);
+bool expr_unary_type(enum ast_op op, enum sl_type t, enum sl_type *out);
+
 /* Renders e as SQL-like text for EXPLAIN, naming columns via names[]. */
 struct sl_buf;
 void expr_render(const struct sl_expr *e, const char *const *column_names, struct sl_buf *out);

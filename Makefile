@@ -1,0 +1,40 @@
+# The face a newcomer sees. Every target first installs what is missing.
+#   make         build build/sluice (Release)
+#   make test    build, run every test, then the whole suite again under ASan+UBSan
+#   make demo    word count over a local socket, results read back with sqlite3
+#   make bench   benchmarks; figures go to bench/RESULTS.md
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CTEST_FLAGS = --output-on-failure -j$(JOBS)
+
+.PHONY: all deps build test test-release test-asan demo bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+test: test-release test-asan
+
+test-release: build
+	ctest --test-dir $(BUILD) $(CTEST_FLAGS)
+
+test-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) $(CTEST_FLAGS)
+
+demo: build
+	@examples/demo.sh $(BUILD)
+
+bench: build
+	@bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,190 @@
+/*
+ * main.c — the sluice command line: `run` executes query files until their
+ * sources end, `check` parses and binds only, no command starts the REPL.
+ * Exit codes: 0 success, 1 a statement or query failed, 2 usage.
+ */
+#include "cli/cli.h"
+
+#include "common/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "dev"
+#endif
+
+static const char USAGE[] =
+    "usage: sluice [--db FILE]                  interactive shell (default database ./sluice.db)\n"
+    "       sluice run [--db FILE] FILE.sql...  run the statements until every source has ended\n"
+    "       sluice check FILE.sql...            parse and bind only\n"
+    "       sluice --help | --version\n";
+
+static struct sluice *running_engine;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    if (running_engine)
+        sluice_stop(running_engine);
+}
+
+static void log_to_stderr(enum sl_log_level level, const char *msg, void *ctx)
+{
+    (void)ctx;
+    static const char *const names[] = {"debug", "info", "warning", "error"};
+    fprintf(stderr, "sluice: %s: %s\n", names[level], msg);
+}
+
+/* Reads a whole file ("-" is stdin) into a NUL-terminated string. */
+static char *read_file(const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "sluice: cannot open %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *text = malloc(cap);
+    size_t n;
+    while (text && (n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len - 1 == 0) {
+            char *grown = realloc(text, cap * 2);
+            if (!grown) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = grown;
+            cap *= 2;
+        }
+    }
+    if (f != stdin)
+        fclose(f);
+    if (text)
+        text[len] = '\0';
+    return text;
+}
+
+/* Runs (or only checks) each file's statements in order; 0 or 1. */
+static int exec_files(struct sluice *s, char **files, int nfiles, bool check_only,
+                      struct cli_output *out)
+{
+    for (int i = 0; i < nfiles; i++) {
+        char *text = read_file(files[i]);
+        if (!text)
+            return 1;
+        struct sl_buf errors;
+        buf_init(&errors);
+        sl_status st = check_only ? sluice_check(s, files[i], text, &errors)
+                                  : sluice_exec(s, files[i], text, &out->out, &errors);
+        fputs(buf_str(&errors), stderr);
+        buf_free(&errors);
+        free(text);
+        if (st != SL_OK)
+            return 1;
+    }
+    return 0;
+}
+
+static int cmd_run(const char *db_path, char **files, int nfiles)
+{
+    struct sluice_options opts = {.db_path = db_path};
+    struct sluice *s;
+    struct sl_error err;
+    if (sluice_open(&opts, &s, &err) != SL_OK) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        return 1;
+    }
+    struct cli_output out;
+    cli_output_init(&out);
+    running_engine = s;
+    int rc = exec_files(s, files, nfiles, false, &out);
+    if (rc == 0) {
+        struct sl_buf errors;
+        buf_init(&errors);
+        if (sluice_run(s, &errors) != SL_OK)
+            rc = 1;
+        fputs(buf_str(&errors), stderr);
+        buf_free(&errors);
+    }
+    running_engine = NULL;
+    sluice_close(s);
+    cli_output_fini(&out);
+    return rc;
+}
+
+static int cmd_check(char **files, int nfiles)
+{
+    struct sluice_options opts = {.db_path = NULL};
+    struct sluice *s;
+    struct sl_error err;
+    if (sluice_open(&opts, &s, &err) != SL_OK) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        return 1;
+    }
+    int rc = exec_files(s, files, nfiles, true, NULL);
+    sluice_close(s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *db_path = "sluice.db";
+    const char *command = NULL;
+    char **files = calloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0;
+    if (!files)
+        return 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(USAGE, stdout);
+            free(files);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("sluice %s\n", SLUICE_VERSION);
+            free(files);
+            return 0;
+        } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
+            db_path = argv[++i];
+        } else if (strncmp(a, "--db=", 5) == 0) {
+            db_path = a + 5;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "sluice: unknown option %s\n%s", a, USAGE);
+            free(files);
+            return 2;
+        } else if (!command) {
+            command = a;
+        } else {
+            files[nfiles++] = argv[i];
+        }
+    }
+    sl_log_set_sink(log_to_stderr, NULL, SL_LOG_INFO);
+    struct sigaction sa = {.sa_handler = on_stop_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int rc;
+    if (!command) {
+        rc = repl_main(db_path);
+    } else if (strcmp(command, "run") == 0 && nfiles > 0) {
+        sigaction(SIGINT, &sa, NULL);
+        rc = cmd_run(db_path, files, nfiles);
+    } else if (strcmp(command, "check") == 0 && nfiles > 0) {
+        rc = cmd_check(files, nfiles);
+    } else {
+        fprintf(stderr, "sluice: %s\n%s",
+                strcmp(command, "run") == 0 || strcmp(command, "check") == 0
+                    ? "which files? give at least one FILE.sql"
+                    : "unknown command",
+                USAGE);
+        rc = 2;
+    }
+    free(files);
+    return rc;
+}

@@ -1,0 +1,152 @@
+/*
+ * repl.c — the interactive shell. Statements end with ';' and may span
+ * lines. CREATE QUERY runs in the background while the prompt stays usable;
+ * a SELECT over a stream prints its table after each batch until Ctrl-C;
+ * a SELECT over a table is answered once by SQLite. When stdin is not a
+ * terminal there is no prompt (like sqlite3), and at end of input the shell
+ * waits for the queries it started to finish, as `sluice run -` would.
+ */
+#include "cli/cli.h"
+
+#include <editline/readline.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char HELP[] =
+    "Statements end with ';'. Examples:\n"
+    "  CREATE STREAM lines (line TEXT) FROM SOCKET 'localhost:9999' FORMAT TEXT;\n"
+    "  CREATE QUERY word_counts AS SELECT word, COUNT(*) AS n\n"
+    "    FROM lines, UNNEST(split(line, ' ')) AS word WHERE word <> '' GROUP BY word;\n"
+    "  SELECT * FROM word_counts;   -- a table: answered once by SQLite\n"
+    "  SELECT ... FROM lines ...;   -- a stream: printed every batch until Ctrl-C\n"
+    "  DROP QUERY word_counts;\n"
+    "Commands: .help  .quit\n";
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* A live SELECT prints until Ctrl-C or until its input ends. */
+static void wait_live(struct sluice *s)
+{
+    cli_interrupted = 0;
+    while (!cli_interrupted && sluice_has_live(s))
+        sleep_ms(50);
+    sluice_cancel_live(s);
+    cli_interrupted = 0;
+}
+
+static char *next_line(bool tty, const char *prompt)
+{
+    if (tty)
+        return readline(prompt);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    if (n > 0 && line[n - 1] == '\n')
+        line[n - 1] = '\0';
+    return line;
+}
+
+static bool is_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\r')
+            return false;
+    return true;
+}
+
+/* Appends line to the pending statement text. */
+static char *append_line(char *pending, const char *line)
+{
+    size_t old = pending ? strlen(pending) : 0, add = strlen(line);
+    char *text = realloc(pending, old + add + 2);
+    if (!text) {
+        free(pending);
+        return NULL;
+    }
+    memcpy(text + old, line, add);
+    text[old + add] = '\n';
+    text[old + add + 1] = '\0';
+    return text;
+}
+
+int repl_main(const char *db_path)
+{
+    bool tty = isatty(STDIN_FILENO);
+    struct sluice_options opts = {.db_path = db_path};
+    struct sluice *s;
+    struct sl_error err;
+    if (sluice_open(&opts, &s, &err) != SL_OK || sluice_start(s, &err) != SL_OK) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        return 1;
+    }
+    struct sigaction sa = {.sa_handler = on_interrupt};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    struct cli_output out;
+    cli_output_init(&out);
+    if (tty)
+        printf("sluice %s — continuous SQL. Statements end with ';'. Type .help for help.\n",
+               SLUICE_VERSION);
+    int rc = 0;
+    char *pending = NULL;
+    for (;;) {
+        char *line = next_line(tty, pending ? "   ...> " : "sluice> ");
+        if (!line)
+            break;
+        if (!pending && line[0] == '.') {
+            bool quit = strncmp(line, ".quit", 5) == 0 || strncmp(line, ".exit", 5) == 0;
+            if (!quit)
+                fputs(strncmp(line, ".help", 5) == 0 ? HELP : "unknown command; try .help\n", stdout);
+            free(line);
+            if (quit)
+                break;
+            continue;
+        }
+        if (!pending && is_blank(line)) {
+            free(line);
+            continue;
+        }
+        if (tty)
+            add_history(line);
+        pending = append_line(pending, line);
+        free(line);
+        if (!pending || !sluice_statement_complete(pending))
+            continue;
+        struct sl_buf errors;
+        buf_init(&errors);
+        if (sluice_exec(s, "<stdin>", pending, &out.out, &errors) != SL_OK)
+            rc = 1;
+        fputs(buf_str(&errors), stderr);
+        buf_free(&errors);
+        free(pending);
+        pending = NULL;
+        if (sluice_has_live(s))
+            wait_live(s);
+    }
+    if (pending && !is_blank(pending))
+        fprintf(stderr, "sluice: incomplete statement at end of input (missing ';')\n");
+    free(pending);
+    if (!tty)
+        while (sluice_running_queries(s) > 0 && !cli_interrupted)
+            sleep_ms(50);
+    sluice_close(s);
+    cli_output_fini(&out);
+    return rc;
+}

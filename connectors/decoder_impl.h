@@ -1,0 +1,29 @@
+/*
+ * decoder_impl.h — private to connectors/: the vtable every format fills in,
+ * so decoder.c can dispatch without knowing the formats' internals.
+ */
+#ifndef SL_DECODER_IMPL_H
+#define SL_DECODER_IMPL_H
+
+#include "connectors/decoder.h"
+
+struct sl_decoder_ops {
+    sl_status (*decode)(struct sl_decoder *d, const char *data, size_t len, size_t *consumed,
+                        struct sl_chunk *out, struct sl_error *err);
+    sl_status (*finish)(struct sl_decoder *d, struct sl_chunk *out, struct sl_error *err);
+    size_t (*pending)(const struct sl_decoder *d);
+    void (*destroy)(struct sl_decoder *d);
+};
+
+/* The common head of every decoder; each format embeds it as its first member. */
+struct sl_decoder {
+    const struct sl_decoder_ops *ops;
+};
+
+sl_status decoder_text_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
+                              struct sl_decoder **out, struct sl_error *err);
+sl_status decoder_csv_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
+                             sl_dead_letter_fn dead_letter, void *dead_letter_ctx,
+                             struct sl_decoder **out, struct sl_error *err);
+
+#endif

@@ -1,0 +1,79 @@
+/* source.c — source_* entry points: dispatch to the kind's vtable, count the offset. */
+#include "connectors/source_impl.h"
+
+#include <string.h>
+
+#include "common/alloc.h"
+
+static char *source_make_description(const struct sl_source_spec *spec)
+{
+    const char *prefix = spec->kind == SL_SOURCE_FILE ? "file:" : "socket:";
+    if (spec->kind == SL_SOURCE_STDIN)
+        return sl_strdup("stdin");
+    size_t plen = strlen(prefix), alen = strlen(spec->address);
+    char *d = sl_malloc(plen + alen + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, prefix, plen);
+    memcpy(d + plen, spec->address, alen + 1);
+    return d;
+}
+
+sl_status source_open(const struct sl_source_spec *spec, struct sl_source **out,
+                      struct sl_error *err)
+{
+    *out = NULL;
+    if (spec->kind != SL_SOURCE_STDIN && (!spec->address || !*spec->address))
+        return sl_error_set(err, SL_ERROR, "a %s source needs an address",
+                            spec->kind == SL_SOURCE_FILE ? "file" : "socket");
+    struct sl_source *s = NULL;
+    sl_status st;
+    switch (spec->kind) {
+    case SL_SOURCE_FILE: st = source_file_open(spec, &s, err); break;
+    case SL_SOURCE_STDIN: st = source_stdin_open(spec, &s, err); break;
+    case SL_SOURCE_SOCKET: st = source_socket_open(spec, &s, err); break;
+    default: return sl_error_set(err, SL_ERROR, "unknown source kind %d", (int)spec->kind);
+    }
+    if (st != SL_OK)
+        return st;
+    s->offset = 0;
+    s->description = source_make_description(spec);
+    if (!s->description) {
+        s->ops->close(s);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    *out = s;
+    return SL_OK;
+}
+
+void source_close(struct sl_source *s)
+{
+    if (!s)
+        return;
+    sl_free(s->description);
+    s->ops->close(s);
+}
+
+sl_status source_read(struct sl_source *s, char *buf, size_t cap, size_t *n, int timeout_ms,
+                      struct sl_error *err)
+{
+    *n = 0;
+    if (cap == 0)
+        return SL_AGAIN;
+    sl_status st = s->ops->read(s, buf, cap, n, timeout_ms < 0 ? 0 : timeout_ms, err);
+    if (st == SL_OK)
+        s->offset += *n;
+    else
+        *n = 0;
+    return st;
+}
+
+uint64_t source_offset(const struct sl_source *s)
+{
+    return s->offset;
+}
+
+const char *source_describe(const struct sl_source *s)
+{
+    return s->description;
+}

@@ -1,0 +1,289 @@
+/*
+ * source_socket.c — a TCP client like Spark's socketTextStream. It connects
+ * lazily with a non-blocking connect, so no call waits longer than its
+ * timeout; refused or broken connections are retried with exponential
+ * backoff (logged through sl_log); a clean close by the peer ends the stream.
+ */
+#include "connectors/source_impl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/alloc.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#define SOCK_MAX_ADDRS 8
+#define SOCK_DEFAULT_INITIAL_MS 100
+#define SOCK_DEFAULT_MAX_MS 5000
+
+enum sock_state {
+    SOCK_IDLE,       /* ready to try the next address */
+    SOCK_CONNECTING, /* a non-blocking connect is in flight */
+    SOCK_CONNECTED,
+    SOCK_WAITING,    /* backing off until next_attempt_us */
+    SOCK_EOF,
+    SOCK_FAILED,     /* retries exhausted; fail_msg says why */
+};
+
+struct source_socket {
+    struct sl_source base;
+    char *address; /* "host:port" as the user wrote it */
+    struct sockaddr_storage addrs[SOCK_MAX_ADDRS];
+    socklen_t addr_lens[SOCK_MAX_ADDRS];
+    int naddrs;
+    int addr_idx;
+    enum sock_state state;
+    int fd;
+    bool ever_connected;
+    int initial_ms, max_ms, delay_ms;
+    int max_retries, retries;
+    int64_t next_attempt_us;
+    char fail_msg[256];
+};
+
+/* strerror() text with a lowercase first letter, to read well inside a sentence. */
+static void sock_reason(int errnum, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", strerror(errnum));
+    out[0] = (char)tolower((unsigned char)out[0]);
+}
+
+/* Splits "host:port" or "[v6addr]:port" into host and port (both NUL-terminated in out buffers). */
+static sl_status sock_split_address(const char *address, char *host, size_t host_cap, char *port,
+                                    size_t port_cap, struct sl_error *err)
+{
+    const char *h = address, *h_end, *colon;
+    if (address[0] == '[') {
+        h = address + 1;
+        h_end = strchr(h, ']');
+        if (!h_end || h_end[1] != ':')
+            return sl_error_set(err, SL_ERROR, "socket address '%s' must be [host]:port", address);
+        colon = h_end + 1;
+    } else {
+        colon = strrchr(address, ':');
+        if (!colon)
+            return sl_error_set(err, SL_ERROR, "socket address '%s' has no port (expected host:port)",
+                                address);
+        if (memchr(address, ':', (size_t)(colon - address)))
+            return sl_error_set(err, SL_ERROR,
+                                "socket address '%s': write IPv6 addresses as [addr]:port", address);
+        h_end = colon;
+    }
+    const char *p = colon + 1;
+    size_t hlen = (size_t)(h_end - h), plen = strlen(p);
+    if (plen == 0 || strspn(p, "0123456789") != plen)
+        return sl_error_set(err, SL_ERROR, "socket address '%s' has no valid port", address);
+    if (hlen == 0 || hlen >= host_cap || plen >= port_cap)
+        return sl_error_set(err, SL_ERROR, "socket address '%s' is not valid", address);
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    memcpy(port, p, plen + 1);
+    return SL_OK;
+}
+
+static sl_status sock_resolve(struct source_socket *k, struct sl_error *err)
+{
+    char host[256], port[16];
+    sl_status st = sock_split_address(k->address, host, sizeof host, port, sizeof port, err);
+    if (st != SL_OK)
+        return st;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0)
+        return sl_error_set(err, SL_ERROR, "socket '%s': cannot resolve host '%s': %s", k->address,
+                            host, gai_strerror(rc));
+    /* Copied out so the rest of the source's life needs no libc-owned memory. */
+    for (struct addrinfo *ai = res; ai && k->naddrs < SOCK_MAX_ADDRS; ai = ai->ai_next) {
+        memcpy(&k->addrs[k->naddrs], ai->ai_addr, ai->ai_addrlen);
+        k->addr_lens[k->naddrs++] = ai->ai_addrlen;
+    }
+    freeaddrinfo(res);
+    if (k->naddrs == 0)
+        return sl_error_set(err, SL_ERROR, "socket '%s': host '%s' has no address", k->address,
+                            host);
+    return SL_OK;
+}
+
+static void sock_close_fd(struct source_socket *k)
+{
+    if (k->fd >= 0)
+        close(k->fd);
+    k->fd = -1;
+}
+
+/* A failed connect or a broken connection: try the next address, else back off (or give up). */
+static void sock_fail(struct source_socket *k, int errnum)
+{
+    sock_close_fd(k);
+    if (k->addr_idx + 1 < k->naddrs) {
+        k->addr_idx++;
+        k->state = SOCK_IDLE;
+        return;
+    }
+    k->addr_idx = 0;
+    char reason[128];
+    sock_reason(errnum, reason, sizeof reason);
+    k->retries++;
+    if (k->max_retries > 0 && k->retries > k->max_retries) {
+        snprintf(k->fail_msg, sizeof k->fail_msg, "socket %s: %s; gave up after %d retries",
+                 k->address, reason, k->max_retries);
+        sl_log(SL_LOG_ERROR, "%s", k->fail_msg);
+        k->state = SOCK_FAILED;
+        return;
+    }
+    sl_log(SL_LOG_WARN, "socket %s: %s; retrying in %d ms", k->address, reason, k->delay_ms);
+    k->next_attempt_us = sl_monotonic_us() + k->delay_ms * SL_US_PER_MS;
+    k->delay_ms = k->delay_ms > k->max_ms / 2 ? k->max_ms : k->delay_ms * 2;
+    k->state = SOCK_WAITING;
+}
+
+static void sock_connected(struct source_socket *k)
+{
+    sl_log(SL_LOG_INFO, "socket %s: %s", k->address, k->ever_connected ? "reconnected" : "connected");
+    k->ever_connected = true;
+    k->state = SOCK_CONNECTED;
+    k->retries = 0;
+    k->addr_idx = 0;
+    k->delay_ms = k->initial_ms;
+}
+
+static void sock_start_connect(struct source_socket *k)
+{
+    const struct sockaddr *sa = (const struct sockaddr *)&k->addrs[k->addr_idx];
+    k->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (k->fd < 0) {
+        sock_fail(k, errno);
+        return;
+    }
+    if (connect(k->fd, sa, k->addr_lens[k->addr_idx]) == 0)
+        sock_connected(k);
+    else if (errno == EINPROGRESS || errno == EINTR)
+        k->state = SOCK_CONNECTING;
+    else
+        sock_fail(k, errno);
+}
+
+/* Milliseconds from now to deadline, rounded up so a wait never ends just short of it. */
+static int sock_ms_until(int64_t deadline_us, int64_t now_us)
+{
+    if (deadline_us <= now_us)
+        return 0;
+    return (int)((deadline_us - now_us + SL_US_PER_MS - 1) / SL_US_PER_MS);
+}
+
+static sl_status sock_read_connected(struct source_socket *k, char *buf, size_t cap, size_t *n,
+                                     int wait_ms)
+{
+    struct pollfd pfd = {.fd = k->fd, .events = POLLIN};
+    int pr = poll(&pfd, 1, wait_ms);
+    if (pr <= 0)
+        return SL_AGAIN;
+    ssize_t r = read(k->fd, buf, cap);
+    if (r > 0) {
+        *n = (size_t)r;
+        return SL_OK;
+    }
+    if (r == 0) {
+        sl_log(SL_LOG_INFO, "socket %s: closed by peer; end of stream", k->address);
+        sock_close_fd(k);
+        k->state = SOCK_EOF;
+        return SL_EOF;
+    }
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+        return SL_AGAIN;
+    sock_fail(k, errno);
+    return SL_AGAIN;
+}
+
+static sl_status source_socket_read(struct sl_source *s, char *buf, size_t cap, size_t *n,
+                                    int timeout_ms, struct sl_error *err)
+{
+    struct source_socket *k = (struct source_socket *)s;
+    int64_t deadline = sl_monotonic_us() + timeout_ms * SL_US_PER_MS;
+    for (;;) {
+        int64_t now = sl_monotonic_us();
+        switch (k->state) {
+        case SOCK_EOF: return SL_EOF;
+        case SOCK_FAILED: return sl_error_set(err, SL_ERROR, "%s", k->fail_msg);
+        case SOCK_WAITING:
+            if (now >= k->next_attempt_us) {
+                k->state = SOCK_IDLE;
+                break;
+            }
+            if (now >= deadline)
+                return SL_AGAIN;
+            poll(NULL, 0, sock_ms_until(k->next_attempt_us < deadline ? k->next_attempt_us : deadline,
+                                        now));
+            break;
+        case SOCK_IDLE: sock_start_connect(k); break;
+        case SOCK_CONNECTING: {
+            struct pollfd pfd = {.fd = k->fd, .events = POLLOUT};
+            if (poll(&pfd, 1, sock_ms_until(deadline, now)) <= 0)
+                return SL_AGAIN;
+            int soerr = 0;
+            socklen_t len = sizeof soerr;
+            if (getsockopt(k->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+                soerr = errno;
+            if (soerr)
+                sock_fail(k, soerr);
+            else
+                sock_connected(k);
+            break;
+        }
+        case SOCK_CONNECTED: {
+            sl_status st = sock_read_connected(k, buf, cap, n, sock_ms_until(deadline, now));
+            if (st != SL_AGAIN || k->state == SOCK_CONNECTED || sl_monotonic_us() >= deadline)
+                return st;
+            break;
+        }
+        }
+    }
+}
+
+static void source_socket_close(struct sl_source *s)
+{
+    struct source_socket *k = (struct source_socket *)s;
+    sock_close_fd(k);
+    sl_free(k->address);
+    sl_free(k);
+}
+
+static const struct sl_source_ops source_socket_ops = {source_socket_read, source_socket_close};
+
+sl_status source_socket_open(const struct sl_source_spec *spec, struct sl_source **out,
+                             struct sl_error *err)
+{
+    struct source_socket *k = sl_calloc(1, sizeof *k);
+    if (!k)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    k->base.ops = &source_socket_ops;
+    k->fd = -1;
+    k->state = SOCK_IDLE;
+    k->initial_ms = spec->backoff_initial_ms > 0 ? spec->backoff_initial_ms : SOCK_DEFAULT_INITIAL_MS;
+    k->max_ms = spec->backoff_max_ms > 0 ? spec->backoff_max_ms : SOCK_DEFAULT_MAX_MS;
+    if (k->max_ms < k->initial_ms)
+        k->max_ms = k->initial_ms;
+    k->delay_ms = k->initial_ms;
+    k->max_retries = spec->max_retries > 0 ? spec->max_retries : 0;
+    k->address = sl_strdup(spec->address);
+    if (!k->address) {
+        sl_free(k);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    sl_status st = sock_resolve(k, err);
+    if (st != SL_OK) {
+        source_socket_close(&k->base);
+        return st;
+    }
+    *out = &k->base;
+    return SL_OK;
+}

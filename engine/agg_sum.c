@@ -1,0 +1,160 @@
+/*
+ * agg_sum.c — SUM and AVG over numbers, as SQLite computes them: the sum
+ * of INTEGERs is an exact INTEGER, any REAL makes it REAL, no non-NULL
+ * value gives NULL; AVG is the REAL sum / count. Where SQLite stops with
+ * "integer overflow", SUM goes on in REAL and returns a REAL (a typed
+ * INTEGER result column cannot hold it and stores NULL).
+ */
+#include "engine/agg_builtin.h"
+#include "engine/sqlval.h"
+
+struct agg_sum_state {
+    int64_t isum;     /* exact integer part */
+    double rsum;      /* REAL inputs, and everything after an overflow */
+    int64_t count;    /* non-NULL values (AVG's divisor) */
+    uint8_t real;     /* a REAL input was seen: the result is REAL */
+    uint8_t overflow; /* isum overflowed: the result is REAL */
+};
+
+static bool numeric_arg(enum sl_type arg)
+{
+    return arg == SL_INT || arg == SL_BOOL || arg == SL_REAL || arg == SL_ANY || arg == SL_NULL;
+}
+
+static bool sum_infer(enum sl_type arg, enum sl_type *result, char *why, size_t why_len)
+{
+    if (!numeric_arg(arg)) {
+        agg_type_error(why, why_len, "sum", "a number", arg);
+        return false;
+    }
+    *result = arg == SL_REAL ? SL_REAL : arg == SL_ANY ? SL_ANY : SL_INT;
+    return true;
+}
+
+static bool avg_infer(enum sl_type arg, enum sl_type *result, char *why, size_t why_len)
+{
+    if (!numeric_arg(arg)) {
+        agg_type_error(why, why_len, "avg", "a number", arg);
+        return false;
+    }
+    *result = SL_REAL;
+    return true;
+}
+
+static size_t sum_state_size(enum sl_type arg)
+{
+    (void)arg;
+    return sizeof(struct agg_sum_state);
+}
+
+static void sum_init(void *state, enum sl_type arg)
+{
+    (void)arg;
+    *(struct agg_sum_state *)state = (struct agg_sum_state){0};
+}
+
+static inline void add_int(struct agg_sum_state *s, int64_t v)
+{
+    int64_t t;
+    s->count++;
+    if (s->overflow) {
+        s->rsum += (double)v;
+    } else if (__builtin_add_overflow(s->isum, v, &t)) {
+        s->overflow = 1;
+        s->rsum += (double)s->isum + (double)v;
+        s->isum = 0;
+    } else {
+        s->isum = t;
+    }
+}
+
+static inline void add_real(struct agg_sum_state *s, double v)
+{
+    s->count++;
+    s->real = 1;
+    s->rsum += v;
+}
+
+static void sum_step(void **states, const struct sl_vector *arg, const uint32_t *rows, uint32_t n,
+                     struct sl_arena *keep)
+{
+    (void)keep;
+    const uint8_t *nulls = arg->nulls;
+    switch (arg->type) {
+    case SL_INT:
+    case SL_TIMESTAMP:
+        for (uint32_t k = 0; k < n; k++) {
+            if (!nulls[rows[k]])
+                add_int(states[k], arg->data.i[rows[k]]);
+        }
+        return;
+    case SL_BOOL:
+        for (uint32_t k = 0; k < n; k++) {
+            if (!nulls[rows[k]])
+                add_int(states[k], arg->data.b[rows[k]]);
+        }
+        return;
+    case SL_REAL:
+        for (uint32_t k = 0; k < n; k++) {
+            if (!nulls[rows[k]])
+                add_real(states[k], arg->data.r[rows[k]]);
+        }
+        return;
+    default:
+        for (uint32_t k = 0; k < n; k++) {
+            struct sl_value v = sqlval_numeric(vector_get(arg, rows[k]));
+            if (v.type == SL_INT)
+                add_int(states[k], v.u.i);
+            else if (v.type == SL_REAL)
+                add_real(states[k], v.u.r);
+        }
+        return;
+    }
+}
+
+static void sum_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+{
+    (void)arg, (void)keep;
+    struct agg_sum_state *d = dst;
+    const struct agg_sum_state *s = src;
+    int64_t count = d->count + s->count;
+    d->rsum += s->rsum;
+    d->real |= s->real;
+    d->overflow |= s->overflow;
+    add_int(d, s->isum);
+    d->count = count;
+}
+
+static struct sl_value sum_final(const void *state, enum sl_type arg)
+{
+    (void)arg;
+    const struct agg_sum_state *s = state;
+    struct sl_value v = sl_null();
+    if (s->count == 0)
+        return v;
+    if (s->real || s->overflow) {
+        v.type = SL_REAL;
+        v.u.r = (double)s->isum + s->rsum;
+    } else {
+        v.type = SL_INT;
+        v.u.i = s->isum;
+    }
+    return v;
+}
+
+static struct sl_value avg_final(const void *state, enum sl_type arg)
+{
+    (void)arg;
+    const struct agg_sum_state *s = state;
+    struct sl_value v = sl_null();
+    if (s->count == 0)
+        return v;
+    v.type = SL_REAL;
+    v.u.r = ((double)s->isum + s->rsum) / (double)s->count;
+    return v;
+}
+
+const struct sl_agg_fn agg_sum = {"sum",    false,    sum_infer,   sum_state_size,
+                                  sum_init, sum_step, sum_combine, sum_final};
+const struct sl_agg_fn agg_avg = {"avg",    false,    avg_infer,   sum_state_size,
+                                  sum_init, sum_step, sum_combine, avg_final};

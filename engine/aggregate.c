@@ -1,0 +1,75 @@
+/* aggregate.c — the aggregate registry, and COUNT(*) / COUNT(x) (the non-NULL values, as INTEGER). */
+#include "engine/aggregate.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/agg_builtin.h"
+
+static const struct sl_agg_fn *const registry[] = {&agg_count, &agg_sum, &agg_avg, &agg_min,
+                                                   &agg_max};
+
+const struct sl_agg_fn *aggregate_lookup(const char *name)
+{
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++) {
+        if (strcasecmp(registry[i]->name, name) == 0)
+            return registry[i];
+    }
+    return NULL;
+}
+
+void agg_type_error(char *why, size_t why_len, const char *fn, const char *expected,
+                    enum sl_type got)
+{
+    snprintf(why, why_len, "%s() expects %s, got %s", fn, expected, sl_type_name(got));
+}
+
+static bool count_infer(enum sl_type arg, enum sl_type *result, char *why, size_t why_len)
+{
+    (void)arg, (void)why, (void)why_len;
+    *result = SL_INT;
+    return true;
+}
+
+static size_t count_state_size(enum sl_type arg)
+{
+    (void)arg;
+    return sizeof(int64_t);
+}
+
+static void count_init(void *state, enum sl_type arg)
+{
+    (void)arg;
+    *(int64_t *)state = 0;
+}
+
+static void count_step(void **states, const struct sl_vector *arg, const uint32_t *rows,
+                       uint32_t n, struct sl_arena *keep)
+{
+    (void)keep;
+    if (!arg) {
+        for (uint32_t k = 0; k < n; k++)
+            ++*(int64_t *)states[k];
+        return;
+    }
+    const uint8_t *nulls = arg->nulls;
+    for (uint32_t k = 0; k < n; k++)
+        *(int64_t *)states[k] += !nulls[rows[k]];
+}
+
+static void count_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+{
+    (void)arg, (void)keep;
+    *(int64_t *)dst += *(const int64_t *)src;
+}
+
+static struct sl_value count_final(const void *state, enum sl_type arg)
+{
+    (void)arg;
+    struct sl_value v = {.type = SL_INT, .u.i = *(const int64_t *)state};
+    return v;
+}
+
+const struct sl_agg_fn agg_count = {"count",       true,       count_infer,  count_state_size,
+                                    count_init,    count_step, count_combine, count_final};

@@ -1,0 +1,625 @@
+/*
+ * binder_select.c — binds a SELECT over a stream: resolves columns (stream
+ * columns, then the UNNEST alias), types every expression, collects the
+ * aggregates and rewrites the select list over [group keys..., aggregates...].
+ */
+#include "engine/binder.h"
+
+#include "common/buf.h"
+#include "engine/function.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+enum bind_mode {
+    BIND_SCAN,   /* WHERE, GROUP BY, UNNEST, aggregate arguments: no aggregates */
+    BIND_OUTPUT, /* select list of an aggregation: keys and aggregates */
+    BIND_PLAIN,  /* select list of a projection */
+};
+
+struct binder {
+    const struct ast_select *select;
+    struct sl_arena *arena;
+    struct sl_diags *diags;
+    struct sl_plan *plan;
+    const char *clause; /* "WHERE", "GROUP BY", ... for messages */
+    const char *stream_label; /* alias if any, else stream name */
+    uint32_t nstream_cols;
+    const struct ast_expr **key_asts;
+    uint32_t agg_cap;
+    const struct ast_expr **agg_asts;
+};
+
+static bool names_equal(const struct ast_name *a, const struct ast_name *b)
+{
+    if (!a->text || !b->text)
+        return a->text == b->text;
+    return strcasecmp(a->text, b->text) == 0;
+}
+
+/* Structural equality, ignoring positions: is this select item a group key? */
+static bool ast_equal(const struct ast_expr *a, const struct ast_expr *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->kind != b->kind || a->op != b->op)
+        return false;
+    switch (a->kind) {
+    case AST_NULL: return true;
+    case AST_BOOL:
+    case AST_INT: return a->ival == b->ival;
+    case AST_REAL: return a->rval == b->rval;
+    case AST_STRING: return a->str_len == b->str_len && memcmp(a->str, b->str, a->str_len) == 0;
+    case AST_COLUMN:
+        return names_equal(&a->name, &b->name) &&
+               (!a->qualifier.text || !b->qualifier.text || names_equal(&a->qualifier, &b->qualifier));
+    case AST_STAR: return names_equal(&a->qualifier, &b->qualifier);
+    case AST_UNARY: return ast_equal(a->left, b->left);
+    case AST_BINARY: return ast_equal(a->left, b->left) && ast_equal(a->right, b->right);
+    case AST_CALL: {
+        uint32_t na = a->args ? a->args->count : 0, nb = b->args ? b->args->count : 0;
+        if (!names_equal(&a->name, &b->name) || na != nb || a->star_arg != b->star_arg ||
+            a->distinct != b->distinct)
+            return false;
+        for (uint32_t i = 0; i < na; i++)
+            if (!ast_equal(a->args->items[i], b->args->items[i]))
+                return false;
+        return true;
+    }
+    }
+    return false;
+}
+
+static struct sl_expr *new_expr(struct binder *b, enum sl_expr_kind kind, enum sl_type type,
+                                struct sl_pos pos)
+{
+    struct sl_expr *e = arena_calloc(b->arena, sizeof *e);
+    if (e) {
+        e->kind = kind;
+        e->type = type;
+        e->pos = pos;
+    }
+    return e;
+}
+
+static struct sl_expr *column_ref(struct binder *b, uint32_t column, enum sl_type type,
+                                  struct sl_pos pos)
+{
+    struct sl_expr *e = new_expr(b, EXPR_COLUMN, type, pos);
+    if (e)
+        e->column = column;
+    return e;
+}
+
+/* A list of the columns in scope, for the "unknown column" hint. */
+static void columns_hint(struct binder *b, char *out, size_t cap)
+{
+    struct sl_buf list;
+    buf_init(&list);
+    for (uint32_t i = 0; i < b->plan->nscan; i++)
+        buf_printf(&list, "%s%s", i ? ", " : "", b->plan->scan_names[i]);
+    snprintf(out, cap, "%s has columns: %s", b->stream_label, buf_str(&list));
+    buf_free(&list);
+}
+
+static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
+{
+    const struct sl_plan *p = b->plan;
+    if (a->qualifier.text && strcasecmp(a->qualifier.text, b->stream_label) != 0) {
+        diags_add(b->diags, a->qualifier.pos, a->qualifier.span, NULL,
+                  "unknown table or stream \"%s\"", a->qualifier.text);
+        return NULL;
+    }
+    /* The UNNEST alias is not qualified by the stream. */
+    uint32_t limit = a->qualifier.text ? b->nstream_cols : p->nscan;
+    for (uint32_t i = 0; i < limit; i++)
+        if (strcasecmp(p->scan_names[i], a->name.text) == 0)
+            return column_ref(b, i, p->scan_types[i], a->pos);
+    const char *best = NULL;
+    unsigned best_d = 3;
+    for (uint32_t i = 0; i < limit; i++) {
+        unsigned d = name_distance(a->name.text, p->scan_names[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = p->scan_names[i];
+        }
+    }
+    char hint[512];
+    if (best)
+        snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
+    else
+        columns_hint(b, hint, sizeof hint);
+    diags_add(b->diags, a->pos, a->span, hint, "unknown column \"%s\"", a->name.text);
+    return NULL;
+}
+
+static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enum bind_mode mode);
+
+static struct sl_expr *bind_aggregate(struct binder *b, const struct ast_expr *a,
+                                      const struct sl_agg_fn *fn, enum bind_mode mode)
+{
+    if (mode != BIND_OUTPUT) {
+        diags_add(b->diags, a->pos, a->name.span, NULL, "aggregate function %s() is not allowed in %s",
+                  a->name.text, mode == BIND_PLAIN ? "a select list without GROUP BY here" : b->clause);
+        return NULL;
+    }
+    struct sl_plan *p = b->plan;
+    for (uint32_t i = 0; i < p->naggs; i++)
+        if (ast_equal(b->agg_asts[i], a))
+            return column_ref(b, p->nkeys + i, p->aggs[i].result_type, a->pos);
+    uint32_t nargs = a->args ? a->args->count : 0;
+    if (a->distinct) {
+        diags_add(b->diags, a->pos, a->name.span, NULL, "%s(DISTINCT ...) is not supported yet",
+                  a->name.text);
+        return NULL;
+    }
+    if (a->star_arg ? !fn->star_ok : nargs != 1) {
+        diags_add(b->diags, a->pos, a->name.span, NULL, "%s() takes %s", a->name.text,
+                  fn->star_ok ? "one argument or *" : "exactly one argument");
+        return NULL;
+    }
+    struct sl_expr *arg = NULL;
+    enum sl_type arg_type = SL_NULL;
+    if (!a->star_arg) {
+        const char *saved = b->clause;
+        b->clause = "the argument of an aggregate function";
+        arg = bind_expr(b, a->args->items[0], BIND_SCAN);
+        b->clause = saved;
+        if (!arg)
+            return NULL;
+        arg_type = arg->type;
+    }
+    enum sl_type result;
+    char why[256] = "";
+    if (!fn->infer(arg_type, &result, why, sizeof why)) {
+        diags_add(b->diags, a->pos, a->name.span, NULL, "%s", why);
+        return NULL;
+    }
+    if (p->naggs == b->agg_cap) {
+        uint32_t cap = b->agg_cap ? b->agg_cap * 2 : 8;
+        struct sl_plan_agg *aggs = arena_alloc(b->arena, cap * sizeof *aggs);
+        const struct ast_expr **asts = arena_alloc(b->arena, cap * sizeof *asts);
+        if (!aggs || !asts)
+            return NULL;
+        if (p->naggs) {
+            memcpy(aggs, p->aggs, p->naggs * sizeof *aggs);
+            memcpy(asts, b->agg_asts, p->naggs * sizeof *asts);
+        }
+        p->aggs = aggs;
+        b->agg_asts = asts;
+        b->agg_cap = cap;
+    }
+    struct sl_buf text;
+    buf_init(&text);
+    ast_expr_render(a, &text);
+    struct sl_plan_agg *g = &p->aggs[p->naggs];
+    g->fn = fn;
+    g->arg = arg;
+    g->result_type = result;
+    g->text = arena_strndup(b->arena, buf_str(&text), text.len);
+    buf_free(&text);
+    b->agg_asts[p->naggs] = a;
+    p->naggs++;
+    return column_ref(b, p->nkeys + p->naggs - 1, result, a->pos);
+}
+
+static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
+{
+    const struct sl_agg_fn *agg = aggregate_lookup(a->name.text);
+    if (agg)
+        return bind_aggregate(b, a, agg, mode);
+    const struct sl_scalar_fn *fn = function_lookup(a->name.text);
+    if (!fn) {
+        const char *best = function_suggest(a->name.text);
+        char hint[128];
+        if (best)
+            snprintf(hint, sizeof hint, "did you mean %s()?", best);
+        diags_add(b->diags, a->pos, a->name.span, best ? hint : NULL, "unknown function %s()",
+                  a->name.text);
+        return NULL;
+    }
+    uint32_t nargs = a->args ? a->args->count : 0;
+    if (a->star_arg || a->distinct) {
+        diags_add(b->diags, a->pos, a->name.span, NULL, "%s() is not an aggregate function",
+                  a->name.text);
+        return NULL;
+    }
+    if ((int)nargs < fn->min_args || (fn->max_args >= 0 && (int)nargs > fn->max_args)) {
+        char expected[64];
+        if (fn->min_args == fn->max_args)
+            snprintf(expected, sizeof expected, "%d", fn->min_args);
+        else
+            snprintf(expected, sizeof expected, "%d to %d", fn->min_args, fn->max_args);
+        diags_add(b->diags, a->pos, a->name.span, NULL, "%s() takes %s argument%s, got %u",
+                  a->name.text, expected, fn->max_args == 1 ? "" : "s", nargs);
+        return NULL;
+    }
+    struct sl_expr *e = new_expr(b, EXPR_CALL, SL_NULL, a->pos);
+    struct sl_expr **args = arena_calloc(b->arena, (nargs ? nargs : 1) * sizeof *args);
+    enum sl_type types[16];
+    if (!e || !args || nargs > 16)
+        return NULL;
+    bool ok = true;
+    for (uint32_t i = 0; i < nargs; i++) {
+        args[i] = bind_expr(b, a->args->items[i], mode);
+        ok = ok && args[i];
+        if (args[i])
+            types[i] = args[i]->type;
+    }
+    if (!ok)
+        return NULL;
+    char why[256] = "";
+    if (!fn->infer(types, (int)nargs, &e->type, why, sizeof why)) {
+        diags_add(b->diags, a->pos, a->name.span, NULL, "%s", why);
+        return NULL;
+    }
+    e->fn = fn;
+    e->nargs = nargs;
+    e->args = args;
+    return e;
+}
+
+static const char *op_text(enum ast_op op)
+{
+    switch (op) {
+    case AST_OP_NEG: return "-";
+    case AST_OP_PLUS: return "+";
+    case AST_OP_NOT: return "NOT";
+    case AST_OP_OR: return "OR";
+    case AST_OP_AND: return "AND";
+    case AST_OP_EQ: return "=";
+    case AST_OP_NE: return "<>";
+    case AST_OP_LT: return "<";
+    case AST_OP_LE: return "<=";
+    case AST_OP_GT: return ">";
+    case AST_OP_GE: return ">=";
+    case AST_OP_ADD: return "+";
+    case AST_OP_SUB: return "-";
+    case AST_OP_MUL: return "*";
+    case AST_OP_DIV: return "/";
+    case AST_OP_MOD: return "%";
+    case AST_OP_CONCAT: return "||";
+    case AST_OP_NONE: break;
+    }
+    return "?";
+}
+
+static struct sl_expr *bind_operator(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
+{
+    bool binary = a->kind == AST_BINARY;
+    struct sl_expr *l = bind_expr(b, a->left, mode);
+    struct sl_expr *r = binary ? bind_expr(b, a->right, mode) : NULL;
+    if (!l || (binary && !r))
+        return NULL;
+    enum sl_type t;
+    bool ok = binary ? expr_binary_type(a->op, l->type, r->type, &t) : expr_unary_type(a->op, l->type, &t);
+    if (!ok) {
+        if (binary)
+            diags_add(b->diags, a->pos, a->span, NULL, "operator %s cannot be applied to %s and %s",
+                      op_text(a->op), sl_type_name(l->type), sl_type_name(r->type));
+        else
+            diags_add(b->diags, a->pos, a->span, NULL, "operator %s cannot be applied to %s",
+                      op_text(a->op), sl_type_name(l->type));
+        return NULL;
+    }
+    struct sl_expr *e = new_expr(b, binary ? EXPR_BINARY : EXPR_UNARY, t, a->pos);
+    struct sl_expr **args = arena_alloc(b->arena, 2 * sizeof *args);
+    if (!e || !args)
+        return NULL;
+    args[0] = l;
+    args[1] = r;
+    e->op = a->op;
+    e->nargs = binary ? 2 : 1;
+    e->args = args;
+    return e;
+}
+
+static struct sl_expr *bind_literal(struct binder *b, const struct ast_expr *a)
+{
+    struct sl_expr *e = new_expr(b, EXPR_CONST, SL_NULL, a->pos);
+    if (!e)
+        return NULL;
+    switch (a->kind) {
+    case AST_NULL: e->value.type = SL_NULL; break;
+    case AST_BOOL: e->value.type = SL_BOOL; e->value.u.b = a->ival != 0; break;
+    case AST_INT: e->value.type = SL_INT; e->value.u.i = a->ival; break;
+    case AST_REAL: e->value.type = SL_REAL; e->value.u.r = a->rval; break;
+    case AST_STRING:
+        e->value.type = SL_TEXT;
+        e->value.u.s.ptr = arena_memdup(b->arena, a->str, a->str_len ? a->str_len : 1);
+        e->value.u.s.len = a->str_len;
+        if (!e->value.u.s.ptr)
+            return NULL;
+        break;
+    default: return NULL;
+    }
+    e->type = e->value.type;
+    return e;
+}
+
+static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
+{
+    if (mode == BIND_OUTPUT) {
+        for (uint32_t i = 0; i < b->plan->nkeys; i++)
+            if (ast_equal(b->key_asts[i], a))
+                return column_ref(b, i, b->plan->keys[i]->type, a->pos);
+    }
+    switch (a->kind) {
+    case AST_NULL:
+    case AST_BOOL:
+    case AST_INT:
+    case AST_REAL:
+    case AST_STRING: return bind_literal(b, a);
+    case AST_COLUMN:
+        if (mode == BIND_OUTPUT) {
+            if (bind_column(b, a))
+                diags_add(b->diags, a->pos, a->span, "add it to GROUP BY or wrap it in an aggregate such as max()",
+                          "column \"%s\" must appear in GROUP BY or be used in an aggregate function",
+                          a->name.text);
+            return NULL;
+        }
+        return bind_column(b, a);
+    case AST_STAR:
+        diags_add(b->diags, a->pos, a->span, NULL, "* is only allowed in the select list and in count(*)");
+        return NULL;
+    case AST_UNARY:
+    case AST_BINARY: return bind_operator(b, a, mode);
+    case AST_CALL: return bind_call(b, a, mode);
+    }
+    return NULL;
+}
+
+static bool contains_aggregate(const struct ast_expr *a)
+{
+    if (!a)
+        return false;
+    if (a->kind == AST_CALL) {
+        if (aggregate_lookup(a->name.text))
+            return true;
+        for (uint32_t i = 0; a->args && i < a->args->count; i++)
+            if (contains_aggregate(a->args->items[i]))
+                return true;
+        return false;
+    }
+    return contains_aggregate(a->left) || contains_aggregate(a->right);
+}
+
+static bool setup_scan(struct binder *b, const struct sl_stream_def *stream)
+{
+    struct sl_plan *p = b->plan;
+    const struct ast_select *s = b->select;
+    b->nstream_cols = stream->ncols;
+    p->nscan = stream->ncols + (s->unnest ? 1 : 0);
+    p->scan_types = arena_calloc(b->arena, p->nscan * sizeof *p->scan_types);
+    p->scan_names = arena_calloc(b->arena, p->nscan * sizeof *p->scan_names);
+    if (!p->scan_types || !p->scan_names)
+        return false;
+    for (uint32_t i = 0; i < stream->ncols; i++) {
+        p->scan_types[i] = stream->cols[i].type;
+        p->scan_names[i] = stream->cols[i].name;
+    }
+    if (!s->unnest)
+        return true;
+    /* The UNNEST argument sees only the stream's columns. */
+    p->nscan = stream->ncols;
+    b->clause = "UNNEST";
+    p->unnest = bind_expr(b, s->unnest, BIND_SCAN);
+    p->nscan = stream->ncols + 1;
+    const char *alias = s->unnest_alias.text ? s->unnest_alias.text : "unnest";
+    p->scan_names[stream->ncols] = alias;
+    if (!p->unnest)
+        return true;
+    if (p->unnest->type != SL_ARRAY) {
+        diags_add(b->diags, s->unnest->pos, s->unnest->span, "split(text, separator) returns an array",
+                  "UNNEST expects an array, got %s", sl_type_name(p->unnest->type));
+        p->unnest = NULL;
+        return true;
+    }
+    /* Only split() makes arrays today, and its elements are TEXT. */
+    p->unnest_elem_type = SL_TEXT;
+    p->scan_types[stream->ncols] = p->unnest_elem_type;
+    return true;
+}
+
+/* GROUP BY name may name a select-list alias when it is not a column. */
+static const struct ast_expr *group_key_ast(struct binder *b, const struct ast_expr *g)
+{
+    if (g->kind != AST_COLUMN || g->qualifier.text)
+        return g;
+    for (uint32_t i = 0; i < b->plan->nscan; i++)
+        if (strcasecmp(b->plan->scan_names[i], g->name.text) == 0)
+            return g;
+    for (uint32_t i = 0; i < b->select->nitems; i++) {
+        const struct ast_select_item *it = &b->select->items[i];
+        if (it->alias.text && strcasecmp(it->alias.text, g->name.text) == 0)
+            return it->expr;
+    }
+    return g;
+}
+
+static bool bind_group_by(struct binder *b)
+{
+    struct sl_plan *p = b->plan;
+    const struct ast_expr_list *g = b->select->group_by;
+    uint32_t n = g ? g->count : 0;
+    p->keys = arena_calloc(b->arena, (n ? n : 1) * sizeof *p->keys);
+    p->key_names = arena_calloc(b->arena, (n ? n : 1) * sizeof *p->key_names);
+    b->key_asts = arena_calloc(b->arena, (n ? n : 1) * sizeof *b->key_asts);
+    if (!p->keys || !p->key_names || !b->key_asts)
+        return false;
+    b->clause = "GROUP BY";
+    for (uint32_t i = 0; i < n; i++) {
+        const struct ast_expr *k = group_key_ast(b, g->items[i]);
+        struct sl_expr *e = bind_expr(b, k, BIND_SCAN);
+        if (!e)
+            continue;
+        struct sl_buf text;
+        buf_init(&text);
+        ast_expr_render(k, &text);
+        p->key_names[p->nkeys] = arena_strndup(b->arena, buf_str(&text), text.len);
+        buf_free(&text);
+        b->key_asts[p->nkeys] = k;
+        p->keys[p->nkeys++] = e;
+    }
+    return true;
+}
+
+/* The name of an unaliased select item: the column's name, else its text. */
+static const char *item_name(struct binder *b, const struct ast_select_item *it)
+{
+    if (it->alias.text)
+        return it->alias.text;
+    if (it->expr->kind == AST_COLUMN)
+        return it->expr->name.text;
+    struct sl_buf text;
+    buf_init(&text);
+    ast_expr_render(it->expr, &text);
+    const char *name = arena_strndup(b->arena, buf_str(&text), text.len);
+    buf_free(&text);
+    return name;
+}
+
+/* Output names must be distinct to be a table's columns: n, n:1, n:2 as SQLite does. */
+static const char *unique_name(struct binder *b, const char *name, uint32_t upto)
+{
+    const char *candidate = name;
+    for (int suffix = 1;; suffix++) {
+        bool clash = false;
+        for (uint32_t i = 0; i < upto && !clash; i++)
+            clash = strcasecmp(b->plan->out_names[i], candidate) == 0;
+        if (!clash)
+            return candidate;
+        char buf[300];
+        snprintf(buf, sizeof buf, "%s:%d", name, suffix);
+        candidate = arena_strndup(b->arena, buf, strlen(buf));
+        if (!candidate)
+            return name;
+    }
+}
+
+static bool add_output(struct binder *b, struct sl_expr *e, const char *name, uint32_t *cap)
+{
+    struct sl_plan *p = b->plan;
+    if (p->nout == *cap) {
+        uint32_t ncap = *cap ? *cap * 2 : 16;
+        struct sl_expr **outs = arena_alloc(b->arena, ncap * sizeof *outs);
+        const char **names = arena_alloc(b->arena, ncap * sizeof *names);
+        if (!outs || !names)
+            return false;
+        if (p->nout) {
+            memcpy(outs, p->outputs, p->nout * sizeof *outs);
+            memcpy(names, p->out_names, p->nout * sizeof *names);
+        }
+        p->outputs = outs;
+        p->out_names = names;
+        *cap = ncap;
+    }
+    p->outputs[p->nout] = e;
+    p->out_names[p->nout] = unique_name(b, name, p->nout);
+    p->nout++;
+    return true;
+}
+
+static bool bind_select_list(struct binder *b)
+{
+    struct sl_plan *p = b->plan;
+    enum bind_mode mode = p->aggregate ? BIND_OUTPUT : BIND_PLAIN;
+    uint32_t cap = 0;
+    b->clause = "the select list";
+    for (uint32_t i = 0; i < b->select->nitems; i++) {
+        const struct ast_select_item *it = &b->select->items[i];
+        if (it->expr->kind == AST_STAR) {
+            if (it->expr->qualifier.text && strcasecmp(it->expr->qualifier.text, b->stream_label) != 0) {
+                diags_add(b->diags, it->expr->qualifier.pos, it->expr->qualifier.span, NULL,
+                          "unknown table or stream \"%s\"", it->expr->qualifier.text);
+                continue;
+            }
+            uint32_t n = it->expr->qualifier.text ? b->nstream_cols : p->nscan;
+            for (uint32_t c = 0; c < n; c++) {
+                struct ast_expr col = {.kind = AST_COLUMN, .pos = it->expr->pos, .span = 1};
+                col.name.text = p->scan_names[c];
+                struct sl_expr *e = bind_expr(b, &col, mode);
+                if (e && !add_output(b, e, p->scan_names[c], &cap))
+                    return false;
+            }
+            continue;
+        }
+        struct sl_expr *e = bind_expr(b, it->expr, mode);
+        if (e && !add_output(b, e, item_name(b, it), &cap))
+            return false;
+    }
+    p->out_types = arena_calloc(b->arena, (p->nout ? p->nout : 1) * sizeof *p->out_types);
+    p->out_is_key = arena_calloc(b->arena, (p->nout ? p->nout : 1) * sizeof *p->out_is_key);
+    if (!p->out_types || !p->out_is_key)
+        return false;
+    bool *key_selected = arena_calloc(b->arena, (p->nkeys ? p->nkeys : 1) * sizeof *key_selected);
+    if (!key_selected)
+        return false;
+    for (uint32_t i = 0; i < p->nout; i++) {
+        const struct sl_expr *e = p->outputs[i];
+        p->out_types[i] = e->type;
+        if (p->aggregate && e->kind == EXPR_COLUMN && e->column < p->nkeys) {
+            p->out_is_key[i] = true;
+            key_selected[e->column] = true;
+        }
+    }
+    for (uint32_t k = 0; k < p->nkeys; k++) {
+        if (!key_selected[k]) {
+            const struct ast_expr *g = b->key_asts[k];
+            diags_add(b->diags, g->pos, g->span,
+                      "the result table is keyed by the GROUP BY keys: add it to the select list",
+                      "GROUP BY key %s is not selected", p->key_names[k]);
+        }
+    }
+    return true;
+}
+
+sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
+                      struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out)
+{
+    uint32_t errors_before = diags->count;
+    const struct sl_stream_def *stream = catalog_find_stream(catalog, select->from.text);
+    if (!stream) {
+        const char *best = catalog_suggest_stream(catalog, select->from.text);
+        char hint[256];
+        if (best)
+            snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
+        else
+            snprintf(hint, sizeof hint, "%s", catalog->nstreams ? "SHOW STREAMS lists the streams"
+                                                               : "declare it first with CREATE STREAM");
+        diags_add(diags, select->from.pos, select->from.span, hint, "unknown stream \"%s\"",
+                  select->from.text);
+        return SL_ERROR;
+    }
+    struct sl_plan *p = arena_calloc(plan_arena, sizeof *p);
+    if (!p)
+        return SL_NOMEM;
+    struct binder b = {
+        .select = select,
+        .arena = plan_arena,
+        .diags = diags,
+        .plan = p,
+        .stream_label = select->from_alias.text ? select->from_alias.text : stream->name,
+    };
+    p->stream = stream;
+    if (!setup_scan(&b, stream))
+        return SL_NOMEM;
+    if (select->where) {
+        b.clause = "WHERE";
+        p->where = bind_expr(&b, select->where, BIND_SCAN);
+        if (p->where && p->where->type != SL_BOOL && p->where->type != SL_ANY &&
+            p->where->type != SL_INT && p->where->type != SL_NULL)
+            diags_add(diags, select->where->pos, select->where->span, NULL,
+                      "WHERE expects a boolean condition, got %s", sl_type_name(p->where->type));
+    }
+    p->aggregate = select->group_by != NULL;
+    for (uint32_t i = 0; i < select->nitems && !p->aggregate; i++)
+        p->aggregate = contains_aggregate(select->items[i].expr);
+    if (!bind_group_by(&b) || !bind_select_list(&b))
+        return SL_NOMEM;
+    if (diags->count > errors_before)
+        return SL_ERROR;
+    *out = p;
+    return SL_OK;
+}

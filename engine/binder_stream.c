@@ -1,0 +1,140 @@
+/* binder_stream.c — binds CREATE STREAM: column types, source address and format options. */
+#include "engine/binder.h"
+
+#include "common/alloc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const char TYPE_HINT[] = "column types are BOOLEAN, INTEGER, BIGINT, REAL, DOUBLE, TEXT, TIMESTAMP";
+
+/* Reads an option's literal as text (strings, identifiers, numbers, booleans). */
+static bool option_text(const struct ast_option *o, char *buf, size_t cap)
+{
+    const struct ast_expr *v = o->value;
+    switch (v->kind) {
+    case AST_STRING: snprintf(buf, cap, "%s", v->str); return true;
+    case AST_COLUMN: snprintf(buf, cap, "%s", v->name.text); return true;
+    case AST_INT: snprintf(buf, cap, "%lld", (long long)v->ival); return true;
+    case AST_BOOL: snprintf(buf, cap, "%s", v->ival ? "true" : "false"); return true;
+    default: return false;
+    }
+}
+
+static void bind_csv_option(const struct ast_option *o, struct sl_format_spec *fmt,
+                            struct sl_diags *d)
+{
+    char text[256];
+    if (!option_text(o, text, sizeof text)) {
+        diags_add(d, o->value->pos, o->value->span, NULL, "option \"%s\" needs a literal value",
+                  o->key.text);
+        return;
+    }
+    if (strcasecmp(o->key.text, "header") == 0) {
+        if (!sl_parse_bool(text, strlen(text), &fmt->header))
+            diags_add(d, o->value->pos, o->value->span, "write header = true or header = false",
+                      "option \"header\" expects a boolean, got '%s'", text);
+    } else if (strcasecmp(o->key.text, "delimiter") == 0) {
+        if (strlen(text) != 1)
+            diags_add(d, o->value->pos, o->value->span, "for a tab, write delimiter = '\t'",
+                      "option \"delimiter\" expects one character, got '%s'", text);
+        else
+            fmt->delimiter = text[0];
+    } else if (strcasecmp(o->key.text, "null") == 0) {
+        sl_free((char *)fmt->null_marker);
+        fmt->null_marker = sl_strdup(text);
+    } else {
+        diags_add(d, o->key.pos, o->key.span, "CSV options are header, delimiter and null",
+                  "unknown CSV option \"%s\"", o->key.text);
+    }
+}
+
+static void bind_format(const struct ast_create_stream *cs, struct sl_stream_def *def,
+                        struct sl_diags *d)
+{
+    const char *fmt = cs->format.text;
+    def->format.delimiter = ',';
+    if (strcasecmp(fmt, "TEXT") == 0) {
+        def->format.kind = SL_FORMAT_TEXT;
+        if (def->ncols != 1 || def->cols[0].type != SL_TEXT)
+            diags_add(d, cs->format.pos, cs->format.span,
+                      "declare the stream as (line TEXT): each line becomes one row",
+                      "a FORMAT TEXT stream has exactly one TEXT column");
+        if (cs->nformat_options)
+            diags_add(d, cs->format_options[0].key.pos, cs->format_options[0].key.span, NULL,
+                      "FORMAT TEXT takes no options");
+    } else if (strcasecmp(fmt, "CSV") == 0) {
+        def->format.kind = SL_FORMAT_CSV;
+        for (uint32_t i = 0; i < cs->nformat_options; i++)
+            bind_csv_option(&cs->format_options[i], &def->format, d);
+    } else {
+        diags_add(d, cs->format.pos, cs->format.span, "formats are TEXT and CSV",
+                  "unknown format \"%s\"", fmt);
+    }
+}
+
+static void bind_source(const struct ast_create_stream *cs, struct sl_stream_def *def,
+                        struct sl_diags *d)
+{
+    switch (cs->source) {
+    case AST_SOURCE_SOCKET: {
+        def->source.kind = SL_SOURCE_SOCKET;
+        const char *colon = strrchr(cs->source_arg.text, ':');
+        if (!colon || colon == cs->source_arg.text || colon[1] == '\0')
+            diags_add(d, cs->source_arg.pos, cs->source_arg.span, "write it as 'localhost:9999'",
+                      "a socket address needs a host and a port");
+        break;
+    }
+    case AST_SOURCE_FILE: def->source.kind = SL_SOURCE_FILE; break;
+    case AST_SOURCE_STDIN: def->source.kind = SL_SOURCE_STDIN; break;
+    }
+    if (cs->source_arg.text)
+        def->source.address = sl_strdup(cs->source_arg.text);
+}
+
+sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags,
+                             struct sl_stream_def **out)
+{
+    const struct ast_create_stream *cs = &stmt->u.create_stream;
+    uint32_t errors_before = diags->count;
+    struct sl_stream_def *def = sl_calloc(1, sizeof *def);
+    if (!def)
+        return SL_NOMEM;
+    def->name = sl_strdup(cs->name.text);
+    def->sql = sl_strdup(stmt->text);
+    def->cols = sl_calloc(cs->ncols ? cs->ncols : 1, sizeof *def->cols);
+    if (!def->name || !def->sql || !def->cols) {
+        stream_def_free(def);
+        return SL_NOMEM;
+    }
+    for (uint32_t i = 0; i < cs->ncols; i++) {
+        const struct ast_column_def *c = &cs->cols[i];
+        for (uint32_t j = 0; j < i; j++)
+            if (strcasecmp(cs->cols[j].name.text, c->name.text) == 0)
+                diags_add(diags, c->name.pos, c->name.span, NULL, "duplicate column \"%s\"",
+                          c->name.text);
+        enum sl_type t = SL_TEXT;
+        if (!sl_type_from_name(c->type_name.text, strlen(c->type_name.text), &t))
+            diags_add(diags, c->type_name.pos, c->type_name.span, TYPE_HINT,
+                      "unknown type \"%s\"", c->type_name.text);
+        def->cols[i].type = t;
+        def->cols[i].name = sl_strdup(c->name.text);
+        def->ncols++;
+        if (!def->cols[i].name) {
+            stream_def_free(def);
+            return SL_NOMEM;
+        }
+    }
+    if (cs->ncols == 0)
+        diags_add(diags, cs->name.pos, cs->name.span, "e.g. CREATE STREAM lines (line TEXT) ...",
+                  "stream \"%s\" declares no columns", cs->name.text);
+    bind_source(cs, def, diags);
+    bind_format(cs, def, diags);
+    if (diags->count > errors_before) {
+        stream_def_free(def);
+        return SL_ERROR;
+    }
+    *out = def;
+    return SL_OK;
+}

@@ -1,0 +1,409 @@
+/*
+ * exec.c — executing statements: CREATE/DROP STREAM and QUERY, and SELECT,
+ * either over a stream (a live query printed after each batch) or over a
+ * table (answered once by SQLite). Also opening and closing the engine.
+ */
+#include "engine/engine.h"
+
+#include "common/alloc.h"
+#include "common/log.h"
+#include "common/time.h"
+#include "engine/binder.h"
+#include "parser/parser.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+struct exec_ctx {
+    struct sluice *s;
+    const struct sluice_output *out;
+    struct sl_diags *diags;
+    bool check_only; /* after an error, or `sluice check`: bind but do not run */
+};
+
+static void notice(const struct exec_ctx *x, const char *fmt, ...) SL_PRINTF(2, 3);
+static void notice(const struct exec_ctx *x, const char *fmt, ...)
+{
+    if (!x->out || !x->out->notice)
+        return;
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    x->out->notice(x->out->ctx, text);
+}
+
+/* Errors that are not about a place in the text still get the statement's position. */
+static sl_status runtime_error(struct exec_ctx *x, const struct ast_stmt *stmt,
+                               const struct sl_error *err)
+{
+    struct sl_pos pos = err->has_pos ? err->pos : stmt->pos;
+    diags_add(x->diags, pos, 1, NULL, "%s", err->msg);
+    return SL_ERROR;
+}
+
+static sl_status exec_create_stream(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    struct sl_stream_def *def;
+    sl_status st = bind_create_stream(stmt, x->diags, &def);
+    if (st != SL_OK)
+        return st;
+    const struct ast_name *name = &stmt->u.create_stream.name;
+    struct sl_stream_def *existing = catalog_find_stream(&x->s->catalog, def->name);
+    if (existing) {
+        bool same = strcmp(existing->sql, def->sql) == 0;
+        stream_def_free(def);
+        if (same)
+            return SL_OK;
+        char hint[256];
+        snprintf(hint, sizeof hint, "DROP STREAM %s first, or choose another name", name->text);
+        diags_add(x->diags, name->pos, name->span, hint,
+                  "stream \"%s\" already exists with a different definition", name->text);
+        return SL_ERROR;
+    }
+    struct sl_error err;
+    if (!x->check_only && x->s->db &&
+        db_catalog_put(x->s->db, DB_CATALOG_STREAM, def->name, def->sql, &err) != SL_OK) {
+        stream_def_free(def);
+        return runtime_error(x, stmt, &err);
+    }
+    if (catalog_add_stream(&x->s->catalog, def) != SL_OK) {
+        stream_def_free(def);
+        return SL_NOMEM;
+    }
+    if (!x->check_only)
+        notice(x, "stream %s created", def->name);
+    return SL_OK;
+}
+
+struct saved_sql {
+    const char *name;
+    char *sql;
+};
+
+static void find_saved(void *ctx, const char *name, const char *sql)
+{
+    struct saved_sql *f = ctx;
+    if (!f->sql && strcasecmp(f->name, name) == 0)
+        f->sql = sl_strdup(sql);
+}
+
+/* Starts a bound query; name is the query's (and its table's) name. */
+static sl_status start_query(struct exec_ctx *x, const struct ast_stmt *stmt, const char *name,
+                             struct sl_arena *plan_arena, struct sl_plan *plan, int64_t trigger_us,
+                             bool clear_table, struct sl_live *live)
+{
+    struct sl_query *q;
+    struct sl_error err;
+    sl_error_clear(&err);
+    if (query_create(name, live != NULL, plan_arena, plan, trigger_us, clear_table, &x->s->env, &q,
+                     &err) != SL_OK) {
+        sl_free(live);
+        return runtime_error(x, stmt, &err);
+    }
+    if (engine_add_query(x->s, q, live) != SL_OK) {
+        query_destroy(q);
+        sl_free(live);
+        return SL_NOMEM;
+    }
+    return SL_OK;
+}
+
+static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    const struct ast_create_query *cq = &stmt->u.create_query;
+    struct sluice *s = x->s;
+    struct sl_arena *plan_arena = arena_create(0);
+    if (!plan_arena)
+        return SL_NOMEM;
+    struct sl_plan *plan;
+    sl_status st = bind_select(cq->select, &s->catalog, plan_arena, x->diags, &plan);
+    if (st != SL_OK || x->check_only || !s->db) {
+        arena_destroy(plan_arena);
+        return st;
+    }
+    const char *name = cq->name.text;
+    if (engine_find_query(s, name) >= 0 || catalog_find_stream(&s->catalog, name)) {
+        arena_destroy(plan_arena);
+        diags_add(x->diags, cq->name.pos, cq->name.span, "DROP QUERY it first, or choose another name",
+                  "%s \"%s\" already exists", engine_find_query(s, name) >= 0 ? "query" : "stream",
+                  name);
+        return SL_ERROR;
+    }
+    struct saved_sql saved = {.name = name};
+    struct sl_error err;
+    if (db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, &err) != SL_OK) {
+        arena_destroy(plan_arena);
+        return runtime_error(x, stmt, &err);
+    }
+    bool restart = saved.sql != NULL;
+    bool changed = restart && strcmp(saved.sql, stmt->text) != 0;
+    sl_free(saved.sql);
+    if (changed) {
+        arena_destroy(plan_arena);
+        diags_add(x->diags, cq->name.pos, cq->name.span,
+                  "DROP QUERY it first (its result table is kept), or choose another name",
+                  "query \"%s\" already exists with a different definition", name);
+        return SL_ERROR;
+    }
+    if (!restart && db_table_exists(s->db, name)) {
+        arena_destroy(plan_arena);
+        diags_add(x->diags, cq->name.pos, cq->name.span,
+                  "a query's results go to a table of its name: drop that table or choose another name",
+                  "a table named \"%s\" already exists", name);
+        return SL_ERROR;
+    }
+    if (db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK) {
+        arena_destroy(plan_arena);
+        return runtime_error(x, stmt, &err);
+    }
+    int64_t trigger = cq->trigger_us > 0 ? cq->trigger_us : s->opts.default_trigger_us;
+    /* Operator state is not checkpointed yet, so a query created again starts over. */
+    st = start_query(x, stmt, name, plan_arena, plan, trigger, restart, NULL);
+    if (st == SL_OK)
+        notice(x, restart ? "query %s restarted from the beginning of its input"
+                          : "query %s started", name);
+    return st;
+}
+
+static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    struct sluice *s = x->s;
+    const struct ast_name *name = &stmt->u.drop_name;
+    struct sl_error err;
+    if (stmt->kind == AST_DROP_STREAM) {
+        for (uint32_t i = 0; i < s->nqueries; i++) {
+            if (strcasecmp(s->queries[i]->plan->stream->name, name->text) == 0) {
+                diags_add(x->diags, name->pos, name->span, "DROP QUERY it first",
+                          "stream \"%s\" is read by query %s", name->text, s->queries[i]->name);
+                return SL_ERROR;
+            }
+        }
+        if (!catalog_find_stream(&s->catalog, name->text)) {
+            diags_add(x->diags, name->pos, name->span, NULL, "unknown stream \"%s\"", name->text);
+            return SL_ERROR;
+        }
+        if (x->check_only)
+            return SL_OK;
+        if (s->db && db_catalog_delete(s->db, DB_CATALOG_STREAM, name->text, &err) != SL_OK)
+            return runtime_error(x, stmt, &err);
+        catalog_drop_stream(&s->catalog, name->text);
+        notice(x, "stream %s dropped", name->text);
+        return SL_OK;
+    }
+    int index = engine_find_query(s, name->text);
+    struct saved_sql saved = {.name = name->text};
+    if (s->db && db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, &err) != SL_OK)
+        return runtime_error(x, stmt, &err);
+    bool known = index >= 0 || saved.sql;
+    sl_free(saved.sql);
+    if (!known) {
+        diags_add(x->diags, name->pos, name->span, NULL, "unknown query \"%s\"", name->text);
+        return SL_ERROR;
+    }
+    if (x->check_only)
+        return SL_OK;
+    if (index >= 0)
+        engine_remove_query(s, (uint32_t)index);
+    if (db_catalog_delete(s->db, DB_CATALOG_QUERY, name->text, &err) != SL_OK)
+        return runtime_error(x, stmt, &err);
+    notice(x, "query %s dropped; its table %s is kept", name->text, name->text);
+    return SL_OK;
+}
+
+static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    struct sluice *s = x->s;
+    const struct ast_select *sel = stmt->u.select;
+    if (!catalog_find_stream(&s->catalog, sel->from.text) && s->db &&
+        db_table_exists(s->db, sel->from.text)) {
+        if (x->check_only)
+            return SL_OK;
+        struct sl_error err;
+        if (db_query_text(s->db, stmt->text, x->out ? x->out->row : NULL, x->out ? x->out->ctx : NULL,
+                          &err) != SL_OK)
+            return runtime_error(x, stmt, &err);
+        if (x->out && x->out->table_end)
+            x->out->table_end(x->out->ctx, NULL);
+        return SL_OK;
+    }
+    struct sl_arena *plan_arena = arena_create(0);
+    if (!plan_arena)
+        return SL_NOMEM;
+    struct sl_plan *plan;
+    sl_status st = bind_select(sel, &s->catalog, plan_arena, x->diags, &plan);
+    if (st != SL_OK || x->check_only || !s->db) {
+        arena_destroy(plan_arena);
+        return st;
+    }
+    struct sl_live *live = sl_calloc(1, sizeof *live);
+    if (!live) {
+        arena_destroy(plan_arena);
+        return SL_NOMEM;
+    }
+    if (x->out)
+        live->out = *x->out;
+    char name[64];
+    snprintf(name, sizeof name, "_sluice_live_%u_%lld", ++s->live_seq,
+             (long long)(sl_clock_now_us() % 1000000000));
+    return start_query(x, stmt, name, plan_arena, plan, s->opts.default_trigger_us, true, live);
+}
+
+static sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    switch (stmt->kind) {
+    case AST_CREATE_STREAM: return exec_create_stream(x, stmt);
+    case AST_CREATE_QUERY: return exec_create_query(x, stmt);
+    case AST_DROP_STREAM:
+    case AST_DROP_QUERY: return exec_drop(x, stmt);
+    case AST_SELECT: return exec_select(x, stmt);
+    }
+    return SL_ERROR;
+}
+
+static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
+                           const struct sluice_output *out, struct sl_buf *errors, bool check_only)
+{
+    struct sl_diags diags;
+    size_t len = strlen(sql);
+    diags_init(&diags, file, sql, len);
+    struct sl_parse_result parsed;
+    sl_status st = parse_sql(sql, len, &diags, &parsed);
+    struct exec_ctx x = {.s = s, .out = out, .diags = &diags, .check_only = check_only || st != SL_OK};
+    pthread_mutex_lock(&s->lock);
+    for (uint32_t i = 0; i < parsed.count; i++) {
+        sl_status one = exec_stmt(&x, parsed.stmts[i]);
+        if (one != SL_OK) {
+            /* Later statements are still bound, to report their errors too, but not run. */
+            x.check_only = true;
+            st = SL_ERROR;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (diags.count && errors)
+        diags_render(&diags, errors);
+    if (st == SL_NOMEM && errors)
+        buf_puts(errors, "out of memory\n");
+    diags_free(&diags);
+    parse_free(&parsed);
+    return st == SL_OK ? SL_OK : SL_ERROR;
+}
+
+sl_status sluice_exec(struct sluice *s, const char *file, const char *sql,
+                      const struct sluice_output *out, struct sl_buf *errors)
+{
+    return exec_text(s, file, sql, out, errors, false);
+}
+
+bool sluice_statement_complete(const char *text)
+{
+    return parse_is_complete(text, strlen(text));
+}
+
+sl_status sluice_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors)
+{
+    return exec_text(s, file, sql, NULL, errors, true);
+}
+
+/* Streams saved by earlier runs are declared again, so the REPL knows them. */
+static void load_stream(void *ctx, const char *name, const char *sql)
+{
+    struct sluice *s = ctx;
+    struct sl_buf errors;
+    buf_init(&errors);
+    char file[300];
+    snprintf(file, sizeof file, "<saved stream %s>", name);
+    struct sl_diags diags;
+    diags_init(&diags, file, sql, strlen(sql));
+    struct sl_parse_result parsed;
+    if (parse_sql(sql, strlen(sql), &diags, &parsed) == SL_OK && parsed.count == 1 &&
+        parsed.stmts[0]->kind == AST_CREATE_STREAM) {
+        struct sl_stream_def *def;
+        if (bind_create_stream(parsed.stmts[0], &diags, &def) == SL_OK &&
+            catalog_add_stream(&s->catalog, def) != SL_OK)
+            stream_def_free(def);
+    }
+    if (diags.count) {
+        diags_render(&diags, &errors);
+        sl_log(SL_LOG_WARN, "ignoring saved stream %s:\n%s", name, buf_str(&errors));
+    }
+    diags_free(&diags);
+    parse_free(&parsed);
+    buf_free(&errors);
+}
+
+sl_status sluice_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err)
+{
+    struct sluice *s = sl_calloc(1, sizeof *s);
+    if (!s)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    s->opts = *opts;
+    if (s->opts.default_trigger_us <= 0)
+        s->opts.default_trigger_us = SL_US_PER_SEC;
+    catalog_init(&s->catalog);
+    buf_init(&s->failures);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    s->env.work = arena_create(4u << 20);
+    if (!s->env.work) {
+        sluice_close(s);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    if (opts->db_path) {
+        if (db_open(opts->db_path, &s->db, err) != SL_OK ||
+            db_catalog_list(s->db, DB_CATALOG_STREAM, load_stream, s, err) != SL_OK) {
+            sluice_close(s);
+            return SL_ERROR;
+        }
+        s->env.db = s->db;
+    }
+    *out = s;
+    return SL_OK;
+}
+
+void sluice_cancel_live(struct sluice *s)
+{
+    pthread_mutex_lock(&s->lock);
+    for (uint32_t i = s->nqueries; i-- > 0;)
+        if (s->live[i])
+            engine_remove_query(s, i);
+    pthread_mutex_unlock(&s->lock);
+}
+
+bool sluice_has_live(struct sluice *s)
+{
+    pthread_mutex_lock(&s->lock);
+    bool any = false;
+    for (uint32_t i = 0; i < s->nqueries; i++)
+        any = any || (s->live[i] && s->queries[i]->status == SL_QUERY_RUNNING);
+    pthread_mutex_unlock(&s->lock);
+    return any;
+}
+
+void sluice_close(struct sluice *s)
+{
+    if (!s)
+        return;
+    if (s->thread_started) {
+        pthread_mutex_lock(&s->lock);
+        s->closing = true;
+        s->stop_requested = 1;
+        pthread_cond_broadcast(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->thread, NULL);
+    }
+    while (s->nqueries)
+        engine_remove_query(s, s->nqueries - 1);
+    sl_free(s->queries);
+    sl_free(s->live);
+    catalog_free(&s->catalog);
+    db_close(s->db);
+    arena_destroy(s->env.work);
+    buf_free(&s->failures);
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->lock);
+    sl_free(s);
+}

@@ -1,0 +1,293 @@
+/*
+ * expr.c — evaluation of bound expression trees over a chunk: constants
+ * are broadcast, columns are aliased (no copy), operators evaluate their
+ * operands into temporary vectors in the chunk's arena and run one kernel
+ * (expr_kernels.h) over the active rows. Also the operators' static typing
+ * rules for the binder and the EXPLAIN rendering.
+ */
+#include "engine/expr.h"
+
+#include "common/buf.h"
+#include "common/time.h"
+#include "engine/expr_kernels.h"
+#include "engine/function.h"
+#include "engine/rowsel.h"
+#include "engine/sqlval.h"
+
+static bool is_arith(enum ast_op op)
+{
+    return op == AST_OP_ADD || op == AST_OP_SUB || op == AST_OP_MUL || op == AST_OP_DIV ||
+           op == AST_OP_MOD;
+}
+
+static bool is_compare(enum ast_op op)
+{
+    return op >= AST_OP_EQ && op <= AST_OP_GE;
+}
+
+static bool int_like(enum sl_type t)
+{
+    return t == SL_INT || t == SL_BOOL;
+}
+
+static bool timestamp_arith(enum ast_op op, enum sl_type l, enum sl_type r, enum sl_type *out)
+{
+    if (op == AST_OP_ADD && ((l == SL_TIMESTAMP && int_like(r)) || (int_like(l) && r == SL_TIMESTAMP)))
+        *out = SL_TIMESTAMP;
+    else if (op == AST_OP_SUB && l == SL_TIMESTAMP && int_like(r))
+        *out = SL_TIMESTAMP;
+    else if (op == AST_OP_SUB && l == SL_TIMESTAMP && r == SL_TIMESTAMP)
+        *out = SL_INT;
+    else
+        return false;
+    return true;
+}
+
+bool expr_binary_type(enum ast_op op, enum sl_type l, enum sl_type r, enum sl_type *out)
+{
+    if (l == SL_ARRAY || r == SL_ARRAY)
+        return false;
+    if (op == AST_OP_AND || op == AST_OP_OR || is_compare(op)) {
+        *out = SL_BOOL;
+        return true;
+    }
+    if (op == AST_OP_CONCAT) {
+        *out = l == SL_NULL || r == SL_NULL ? SL_NULL : SL_TEXT;
+        return true;
+    }
+    if (!is_arith(op))
+        return false;
+    if (l == SL_NULL || r == SL_NULL)
+        *out = SL_NULL;
+    else if (l == SL_TIMESTAMP || r == SL_TIMESTAMP)
+        return timestamp_arith(op, l, r, out);
+    else if (l == SL_TEXT || r == SL_TEXT || l == SL_ANY || r == SL_ANY)
+        *out = SL_ANY;
+    else if (int_like(l) && int_like(r))
+        *out = SL_INT;
+    else
+        *out = SL_REAL;
+    return true;
+}
+
+bool expr_unary_type(enum ast_op op, enum sl_type t, enum sl_type *out)
+{
+    if (t == SL_ARRAY)
+        return false;
+    switch (op) {
+    case AST_OP_NOT: *out = SL_BOOL; return true;
+    case AST_OP_PLUS: *out = t; return true;
+    case AST_OP_NEG:
+        if (t == SL_TIMESTAMP)
+            return false;
+        *out = t == SL_BOOL ? SL_INT : t == SL_TEXT ? SL_ANY : t;
+        return true;
+    default: return false;
+    }
+}
+
+static sl_status nomem(struct sl_error *err)
+{
+    return sl_error_set(err, SL_NOMEM, "out of memory evaluating an expression");
+}
+
+static sl_status eval_const(const struct sl_expr *e, const struct expr_ctx *cx,
+                            struct sl_vector *out)
+{
+    struct sl_value v = e->value;
+    if (v.type == SL_NULL || v.type == out->type || out->type == SL_ANY) {
+        for (uint32_t k = 0; k < cx->n; k++)
+            vector_set(out, cx->rows[k], v);
+        return SL_OK;
+    }
+    for (uint32_t k = 0; k < cx->n; k++) {
+        if (!sqlval_store(out, cx->rows[k], v, cx->arena))
+            return SL_NOMEM;
+    }
+    return SL_OK;
+}
+
+static sl_status eval_column(const struct sl_expr *e, struct sl_chunk *in,
+                             const struct expr_ctx *cx, struct sl_vector *out)
+{
+    const struct sl_vector *col = &in->cols[e->column];
+    if (col->type == out->type) {
+        *out = *col;
+        return SL_OK;
+    }
+    for (uint32_t k = 0; k < cx->n; k++) {
+        uint32_t i = cx->rows[k];
+        if (!sqlval_store(out, i, vector_get(col, i), cx->arena))
+            return SL_NOMEM;
+    }
+    return SL_OK;
+}
+
+/* An operand's values: the input column itself, or a temporary vector. */
+static sl_status eval_operand(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *tmp,
+                              const struct sl_vector **v, struct sl_error *err)
+{
+    if (e->kind == EXPR_COLUMN) {
+        *v = &in->cols[e->column];
+        return SL_OK;
+    }
+    if (vector_init(in->arena, e->type, tmp) != SL_OK)
+        return nomem(err);
+    *v = tmp;
+    return expr_eval(e, in, tmp, err);
+}
+
+static sl_status eval_unary(const struct sl_expr *e, struct sl_chunk *in,
+                            const struct expr_ctx *cx, struct sl_vector *out,
+                            struct sl_error *err)
+{
+    if (e->op == AST_OP_PLUS)
+        return expr_eval(e->args[0], in, out, err);
+    struct sl_vector tmp;
+    const struct sl_vector *v;
+    sl_status st = eval_operand(e->args[0], in, &tmp, &v, err);
+    if (st != SL_OK)
+        return st;
+    st = e->op == AST_OP_NOT ? expr_not(v, cx, out) : expr_negate(v, cx, out);
+    return st == SL_OK ? SL_OK : nomem(err);
+}
+
+static sl_status eval_binary(const struct sl_expr *e, struct sl_chunk *in,
+                             const struct expr_ctx *cx, struct sl_vector *out,
+                             struct sl_error *err)
+{
+    struct sl_vector lt, rt;
+    const struct sl_vector *l, *r;
+    sl_status st = eval_operand(e->args[0], in, &lt, &l, err);
+    if (st == SL_OK)
+        st = eval_operand(e->args[1], in, &rt, &r, err);
+    if (st != SL_OK)
+        return st;
+    if (e->op == AST_OP_AND || e->op == AST_OP_OR)
+        st = expr_logic(e->op, l, r, cx, out);
+    else if (is_compare(e->op))
+        st = expr_compare(e->op, l, r, cx, out);
+    else if (e->op == AST_OP_CONCAT)
+        st = expr_concat(l, r, cx, out);
+    else
+        st = expr_arith(e->op, l, r, cx, out);
+    return st == SL_OK ? SL_OK : nomem(err);
+}
+
+static sl_status eval_call(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *out,
+                           struct sl_error *err)
+{
+    struct sl_vector *args = arena_alloc(in->arena, sizeof *args * (e->nargs ? e->nargs : 1));
+    if (!args)
+        return nomem(err);
+    for (uint32_t a = 0; a < e->nargs; a++) {
+        const struct sl_vector *v;
+        sl_status st = eval_operand(e->args[a], in, &args[a], &v, err);
+        if (st != SL_OK)
+            return st;
+        args[a] = *v;
+    }
+    return e->fn->eval(args, (int)e->nargs, in, out, err);
+}
+
+sl_status expr_eval(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *out,
+                    struct sl_error *err)
+{
+    struct expr_ctx cx = {in->arena, rowsel_of(in), chunk_active(in)};
+    sl_status st = SL_OK;
+    switch (e->kind) {
+    case EXPR_CONST: st = eval_const(e, &cx, out); break;
+    case EXPR_COLUMN: st = eval_column(e, in, &cx, out); break;
+    case EXPR_UNARY: return eval_unary(e, in, &cx, out, err);
+    case EXPR_BINARY: return eval_binary(e, in, &cx, out, err);
+    case EXPR_CALL: return eval_call(e, in, out, err);
+    }
+    return st == SL_OK ? SL_OK : nomem(err);
+}
+
+static const char *op_text(enum ast_op op)
+{
+    switch (op) {
+    case AST_OP_NEG: return "-";
+    case AST_OP_PLUS: return "+";
+    case AST_OP_NOT: return "NOT ";
+    case AST_OP_OR: return "OR";
+    case AST_OP_AND: return "AND";
+    case AST_OP_EQ: return "=";
+    case AST_OP_NE: return "<>";
+    case AST_OP_LT: return "<";
+    case AST_OP_LE: return "<=";
+    case AST_OP_GT: return ">";
+    case AST_OP_GE: return ">=";
+    case AST_OP_ADD: return "+";
+    case AST_OP_SUB: return "-";
+    case AST_OP_MUL: return "*";
+    case AST_OP_DIV: return "/";
+    case AST_OP_MOD: return "%";
+    case AST_OP_CONCAT: return "||";
+    case AST_OP_NONE: break;
+    }
+    return "?";
+}
+
+static void render_const(struct sl_value v, struct sl_buf *out)
+{
+    char num[SQLVAL_NUM_TEXT_MAX];
+    switch (v.type) {
+    case SL_NULL: buf_puts(out, "NULL"); return;
+    case SL_BOOL: buf_puts(out, v.u.b ? "TRUE" : "FALSE"); return;
+    case SL_INT: buf_append(out, num, sqlval_format_int(v.u.i, num)); return;
+    case SL_REAL: buf_append(out, num, sqlval_format_real(v.u.r, num)); return;
+    case SL_TIMESTAMP: {
+        char ts[32];
+        sl_ts_format(v.u.i, ts);
+        buf_printf(out, "TIMESTAMP '%s'", ts);
+        return;
+    }
+    case SL_TEXT:
+        buf_putc(out, '\'');
+        for (uint32_t i = 0; i < v.u.s.len; i++) {
+            if (v.u.s.ptr[i] == '\'')
+                buf_putc(out, '\'');
+            buf_putc(out, v.u.s.ptr[i]);
+        }
+        buf_putc(out, '\'');
+        return;
+    case SL_ARRAY:
+    case SL_ANY: buf_puts(out, "?"); return;
+    }
+}
+
+void expr_render(const struct sl_expr *e, const char *const *column_names, struct sl_buf *out)
+{
+    switch (e->kind) {
+    case EXPR_CONST: render_const(e->value, out); return;
+    case EXPR_COLUMN:
+        if (column_names)
+            buf_puts(out, column_names[e->column]);
+        else
+            buf_printf(out, "#%u", e->column);
+        return;
+    case EXPR_UNARY:
+        buf_puts(out, op_text(e->op));
+        expr_render(e->args[0], column_names, out);
+        return;
+    case EXPR_BINARY:
+        buf_putc(out, '(');
+        expr_render(e->args[0], column_names, out);
+        buf_printf(out, " %s ", op_text(e->op));
+        expr_render(e->args[1], column_names, out);
+        buf_putc(out, ')');
+        return;
+    case EXPR_CALL:
+        buf_puts(out, e->fn->name);
+        buf_putc(out, '(');
+        for (uint32_t a = 0; a < e->nargs; a++) {
+            if (a)
+                buf_puts(out, ", ");
+            expr_render(e->args[a], column_names, out);
+        }
+        buf_putc(out, ')');
+        return;
+    }
+}

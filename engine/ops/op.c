@@ -1,0 +1,79 @@
+/* op.c — what every operator shares: pushing, flushing and destroying a chain, EXPLAIN, and the common fields. */
+#include "engine/ops/op.h"
+
+#include "common/alloc.h"
+
+sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err)
+{
+    if (!op || chunk_active(chunk) == 0)
+        return SL_OK;
+    return op->vt->push(op, chunk, err);
+}
+
+sl_status op_flush(struct sl_op *op, struct sl_error *err)
+{
+    for (; op; op = op->next) {
+        sl_status st = op->vt->flush(op, err);
+        if (st != SL_OK)
+            return st;
+    }
+    return SL_OK;
+}
+
+void op_destroy_chain(struct sl_op *op)
+{
+    while (op) {
+        struct sl_op *next = op->next;
+        op->vt->destroy(op);
+        op = next;
+    }
+}
+
+void op_explain_chain(const struct sl_op *op, struct sl_buf *out)
+{
+    for (; op; op = op->next) {
+        op->vt->explain(op, out);
+        buf_puts(out, " -> (");
+        for (uint32_t i = 0; i < op->nout; i++)
+            buf_printf(out, "%s%s %s", i ? ", " : "", op->out_names[i],
+                       sl_type_name(op->out_types[i]));
+        buf_puts(out, ")\n");
+    }
+}
+
+sl_status op_init(struct sl_op *op, const struct sl_op_vtable *vt, struct sl_arena *batch,
+                  uint32_t nout, const enum sl_type *types, const char *const *names)
+{
+    op->vt = vt;
+    op->next = NULL;
+    op->batch = batch;
+    op->nout = nout;
+    op->out_types = sl_calloc(nout ? nout : 1, sizeof *op->out_types);
+    op->out_names = sl_calloc(nout ? nout : 1, sizeof *op->out_names);
+    if (!op->out_types || !op->out_names) {
+        op_fini(op);
+        return SL_NOMEM;
+    }
+    for (uint32_t i = 0; i < nout; i++) {
+        op->out_types[i] = types[i];
+        op->out_names[i] = sl_strdup(names && names[i] ? names[i] : "?");
+        if (!op->out_names[i]) {
+            op_fini(op);
+            return SL_NOMEM;
+        }
+    }
+    return SL_OK;
+}
+
+void op_fini(struct sl_op *op)
+{
+    if (op->out_names) {
+        for (uint32_t i = 0; i < op->nout; i++)
+            sl_free(op->out_names[i]);
+    }
+    sl_free(op->out_names);
+    sl_free(op->out_types);
+    op->out_names = NULL;
+    op->out_types = NULL;
+    op->nout = 0;
+}

@@ -1,0 +1,13 @@
+/* op_sink.h — the result-table sink; the only operator that touches storage. */
+#ifndef SL_OP_SINK_H
+#define SL_OP_SINK_H
+
+#include "engine/ops/op.h"
+#include "storage/result_table.h"
+
+sl_status op_sink_create(struct sl_arena *work, struct sl_result_table *table, uint32_t ncols,
+                         const enum sl_type *types, const char *const *names, struct sl_op **out);
+/* Rows written since the last call (the batch's rows out). */
+uint64_t op_sink_take_written(struct sl_op *op);
+
+#endif

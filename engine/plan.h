@@ -1,0 +1,51 @@
+/*
+ * plan.h — a bound query: what the binder resolved and the planner turns
+ * into an operator pipeline. Read-only once built; lives in the query's
+ * plan arena together with its expressions.
+ *
+ * Column spaces: `scan` columns are the stream's columns, followed by the
+ * UNNEST element when there is one; WHERE, group keys and aggregate
+ * arguments are bound over them. With aggregation, outputs are bound over
+ * [group keys..., aggregates...]; without, over the scan columns.
+ */
+#ifndef SL_PLAN_H
+#define SL_PLAN_H
+
+#include "engine/aggregate.h"
+#include "engine/catalog.h"
+#include "engine/expr.h"
+
+struct sl_plan_agg {
+    const struct sl_agg_fn *fn;
+    struct sl_expr *arg; /* NULL for COUNT(*) */
+    enum sl_type result_type;
+    const char *text; /* as written, e.g. "count(*)", for EXPLAIN */
+};
+
+struct sl_plan {
+    const struct sl_stream_def *stream;
+
+    uint32_t nscan; /* stream columns (+1 with UNNEST) */
+    enum sl_type *scan_types;
+    const char **scan_names;
+
+    struct sl_expr *unnest; /* array expression over the stream columns; NULL if none */
+    enum sl_type unnest_elem_type;
+
+    struct sl_expr *where; /* over scan columns; NULL if none */
+
+    bool aggregate;
+    uint32_t nkeys;
+    struct sl_expr **keys; /* over scan columns */
+    const char **key_names;
+    uint32_t naggs;
+    struct sl_plan_agg *aggs;
+
+    uint32_t nout;
+    struct sl_expr **outputs;
+    const char **out_names;
+    enum sl_type *out_types;
+    bool *out_is_key; /* the result table's primary key columns */
+};
+
+#endif

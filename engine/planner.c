@@ -1,0 +1,99 @@
+/* planner.c — a bound plan to an operator chain (see planner.h for the shapes). */
+#include "engine/planner.h"
+
+#include "common/alloc.h"
+
+/* Appends op to the chain whose last operator is *tail. */
+static void link_op(struct sl_pipeline *p, struct sl_op **tail, struct sl_op *op)
+{
+    if (*tail)
+        (*tail)->next = op;
+    else
+        p->head = op;
+    *tail = op;
+}
+
+static sl_status build_aggregation(const struct sl_plan *plan, struct sl_arena *work,
+                                   struct sl_pipeline *out, struct sl_op **tail,
+                                   struct sl_error *err)
+{
+    uint32_t nproj = plan->nkeys;
+    struct sl_expr **exprs = sl_calloc(plan->nkeys + plan->naggs + 1, sizeof *exprs);
+    const char **names = sl_calloc(plan->nkeys + plan->naggs + 1, sizeof *names);
+    enum sl_type *key_types = sl_calloc(plan->nkeys + 1, sizeof *key_types);
+    struct sl_agg_spec *specs = sl_calloc(plan->naggs + 1, sizeof *specs);
+    sl_status st = SL_NOMEM;
+    if (!exprs || !names || !key_types || !specs)
+        goto done;
+    for (uint32_t i = 0; i < plan->nkeys; i++) {
+        exprs[i] = plan->keys[i];
+        names[i] = plan->key_names[i];
+        key_types[i] = plan->keys[i]->type;
+    }
+    for (uint32_t i = 0; i < plan->naggs; i++) {
+        const struct sl_plan_agg *a = &plan->aggs[i];
+        specs[i].fn = a->fn;
+        specs[i].result_type = a->result_type;
+        specs[i].name = a->text;
+        specs[i].arg_column = -1;
+        specs[i].arg_type = SL_NULL;
+        if (a->arg) {
+            specs[i].arg_column = (int)nproj;
+            specs[i].arg_type = a->arg->type;
+            names[nproj] = a->text;
+            exprs[nproj++] = a->arg;
+        }
+    }
+    struct sl_op *op;
+    if ((st = op_project_create(work, exprs, nproj, names, &op, err)) != SL_OK)
+        goto done;
+    link_op(out, tail, op);
+    if ((st = op_hash_agg_create(work, plan->nkeys, key_types, plan->key_names, plan->naggs, specs,
+                                 &op, err)) != SL_OK)
+        goto done;
+    link_op(out, tail, op);
+    out->agg = op;
+done:
+    sl_free(exprs);
+    sl_free(names);
+    sl_free(key_types);
+    sl_free(specs);
+    return st;
+}
+
+sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
+                        struct sl_pipeline *out, struct sl_error *err)
+{
+    struct sl_op *tail = NULL, *op;
+    sl_status st;
+    out->head = out->agg = NULL;
+    if (plan->unnest) {
+        st = op_unnest_create(work, plan->unnest, plan->unnest_elem_type,
+                              plan->scan_names[plan->nscan - 1], plan->nscan - 1, plan->scan_types,
+                              plan->scan_names, &op, err);
+        if (st != SL_OK)
+            goto fail;
+        link_op(out, &tail, op);
+    }
+    if (plan->where) {
+        st = op_filter_create(work, plan->where, plan->nscan, plan->scan_types, plan->scan_names,
+                              &op, err);
+        if (st != SL_OK)
+            goto fail;
+        link_op(out, &tail, op);
+    }
+    if (plan->aggregate && (st = build_aggregation(plan, work, out, &tail, err)) != SL_OK)
+        goto fail;
+    st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err);
+    if (st != SL_OK)
+        goto fail;
+    link_op(out, &tail, op);
+    tail->next = sink;
+    return SL_OK;
+fail:
+    if (tail)
+        tail->next = NULL;
+    op_destroy_chain(out->head);
+    out->head = out->agg = NULL;
+    return st;
+}

@@ -1,0 +1,21 @@
+/*
+ * planner.h — turns a bound plan into a chain of operators:
+ *   [unnest] -> [filter] -> project(keys, aggregate args) -> hash_agg -> project(outputs) -> sink
+ * or, without aggregation, [unnest] -> [filter] -> project(outputs) -> sink.
+ */
+#ifndef SL_PLANNER_H
+#define SL_PLANNER_H
+
+#include "engine/ops/ops.h"
+#include "engine/plan.h"
+
+struct sl_pipeline {
+    struct sl_op *head; /* where decoded chunks are pushed */
+    struct sl_op *agg;  /* the hash aggregate, for state statistics; NULL if none */
+};
+
+/* Builds the operators (allocating output chunks in work) and links the last one to sink. */
+sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
+                        struct sl_pipeline *out, struct sl_error *err);
+
+#endif

@@ -1,0 +1,273 @@
+/* query.c — a running query: building it, reading and pushing input, ending batches. */
+#include "engine/query.h"
+
+#include "common/alloc.h"
+#include "common/log.h"
+#include "common/time.h"
+#include "engine/ops/op_sink.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Bytes read per step: large enough to amortise per-chunk work, small enough
+ * that the work arena (reset after every step) stays a few MiB. */
+#define READ_BUFFER_BYTES (1u << 20)
+
+static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t offset,
+                           const char *reason)
+{
+    struct sl_query *q = ctx;
+    struct sl_error err;
+    q->dead_letters++;
+    if (db_dead_letter_record(q->db, q->plan->stream->name, source_describe(q->source), offset,
+                              record, len, reason, &err) != SL_OK)
+        sl_log(SL_LOG_ERROR, "query %s: cannot record a dead letter: %s", q->name, err.msg);
+}
+
+sl_status query_create(const char *name, bool live, struct sl_arena *plan_arena,
+                       struct sl_plan *plan, int64_t trigger_us, bool clear_table,
+                       const struct sl_query_env *env, struct sl_query **out,
+                       struct sl_error *err)
+{
+    struct sl_query *q = sl_calloc(1, sizeof *q);
+    if (!q) {
+        arena_destroy(plan_arena);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    q->plan_arena = plan_arena;
+    q->plan = plan;
+    q->live = live;
+    q->db = env->db;
+    q->trigger_us = trigger_us;
+    q->name = sl_strdup(name);
+    if (!q->name) {
+        query_destroy(q);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    q->table_name = q->name;
+    sl_status st;
+    struct sl_column *cols = arena_calloc(plan_arena, (plan->nout + 1) * sizeof *cols);
+    if (!cols) {
+        query_destroy(q);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; i < plan->nout; i++) {
+        cols[i].name = plan->out_names[i];
+        cols[i].type = plan->out_types[i];
+    }
+    struct sl_schema out_schema = {.ncols = plan->nout, .cols = cols};
+    struct sl_schema in_schema = stream_def_schema(plan->stream);
+    if ((st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key, &q->table,
+                                err)) != SL_OK ||
+        (clear_table && (st = result_table_clear(q->table, err)) != SL_OK) ||
+        (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
+                             &q->sink)) != SL_OK ||
+        (st = planner_build(plan, env->work, q->sink, &q->pipeline, err)) != SL_OK ||
+        (st = source_open(&plan->stream->source, &q->source, err)) != SL_OK ||
+        (st = decoder_create(&plan->stream->format, &in_schema, on_dead_letter, q, &q->decoder,
+                             err)) != SL_OK) {
+        if (st == SL_NOMEM)
+            sl_error_set(err, SL_NOMEM, "out of memory");
+        query_destroy(q);
+        return st;
+    }
+    *out = q;
+    return SL_OK;
+}
+
+static sl_status ensure_tx(struct sl_query *q, struct sl_error *err)
+{
+    if (q->tx_open)
+        return SL_OK;
+    sl_status st = db_begin(q->db, err);
+    q->tx_open = st == SL_OK;
+    return st;
+}
+
+static sl_status push_input(struct sl_query *q, struct sl_error *err)
+{
+    q->rows_in += q->input->count;
+    sl_status st = op_push(q->pipeline.head, q->input, err);
+    chunk_reset(q->input);
+    return st;
+}
+
+/* Decodes data[0..n) into chunks and pushes each one down the pipeline. */
+static sl_status decode_and_push(struct sl_query *q, const char *data, size_t n,
+                                 struct sl_error *err)
+{
+    size_t off = 0;
+    while (off < n) {
+        size_t consumed = 0;
+        sl_status st = decoder_decode(q->decoder, data + off, n - off, &consumed, q->input, err);
+        if (st != SL_OK)
+            return st;
+        off += consumed;
+        if (q->input->count == SL_CHUNK_CAP || (consumed == 0 && q->input->count > 0)) {
+            if ((st = push_input(q, err)) != SL_OK)
+                return st;
+        } else if (consumed == 0) {
+            return sl_error_set(err, SL_ERROR, "decoder made no progress");
+        }
+    }
+    return q->input->count ? push_input(q, err) : SL_OK;
+}
+
+static sl_status finish_input(struct sl_query *q, struct sl_error *err)
+{
+    sl_status st = decoder_finish(q->decoder, q->input, err);
+    if (st == SL_OK && q->input->count)
+        st = push_input(q, err);
+    return st;
+}
+
+sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
+                             struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    if (q->in_batch && q->tx_open) {
+        int64_t now = sl_clock_now_us();
+        st = op_flush(q->pipeline.head, err);
+        if (st == SL_OK && !q->live) {
+            struct db_progress p = {
+                .query = q->name,
+                .batch_id = q->batch_id + 1,
+                .rows_in = (int64_t)q->rows_in,
+                .rows_out = (int64_t)op_sink_take_written(q->sink),
+                .started_us = q->batch_started_us,
+                .duration_us = now - q->batch_started_us,
+            };
+            st = db_progress_record(env->db, &p, err);
+        }
+        if (st == SL_OK)
+            st = db_commit(env->db, err);
+        if (st == SL_OK)
+            q->batch_id++;
+        else
+            db_rollback(env->db);
+    }
+    q->in_batch = false;
+    q->tx_open = false;
+    arena_reset(env->work);
+    return st;
+}
+
+static void begin_batch(struct sl_query *q)
+{
+    q->in_batch = true;
+    q->tx_open = false;
+    q->rows_in = 0;
+    q->dead_letters = 0;
+    q->batch_started_us = sl_clock_now_us();
+    q->batch_deadline_us = sl_monotonic_us() + q->trigger_us;
+}
+
+int64_t query_deadline(const struct sl_query *q)
+{
+    return q->in_batch ? q->batch_deadline_us : sl_monotonic_us() + q->trigger_us;
+}
+
+/* Reads what the source has now, up to one buffer, waiting at most timeout_ms for the first byte. */
+static sl_status read_available(struct sl_query *q, char *buf, size_t cap, size_t *n,
+                                int timeout_ms, struct sl_error *err)
+{
+    sl_status rs;
+    *n = 0;
+    for (;;) {
+        size_t got = 0;
+        rs = source_read(q->source, buf + *n, cap - *n, &got, timeout_ms, err);
+        if (rs != SL_OK)
+            return rs;
+        *n += got;
+        timeout_ms = 0;
+        if (*n == cap)
+            return SL_OK;
+    }
+}
+
+sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
+                     bool *batch_done, struct sl_error *err)
+{
+    *batch_done = false;
+    if (q->status != SL_QUERY_RUNNING)
+        return SL_OK;
+    if (!q->in_batch)
+        begin_batch(q);
+    enum sl_type *types = arena_alloc(env->work, (q->plan->stream->ncols + 1) * sizeof *types);
+    char *buf = arena_alloc(env->work, READ_BUFFER_BYTES);
+    if (!types || !buf)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < q->plan->stream->ncols; i++)
+        types[i] = q->plan->stream->cols[i].type;
+    if (chunk_create(env->work, q->plan->stream->ncols, types, &q->input) != SL_OK)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+
+    size_t n = 0;
+    struct sl_error read_err;
+    sl_error_clear(&read_err);
+    sl_status rs = read_available(q, buf, READ_BUFFER_BYTES, &n, timeout_ms, &read_err);
+    sl_status st = SL_OK;
+    if (n > 0 || rs == SL_EOF) {
+        st = ensure_tx(q, err);
+        if (st == SL_OK && n > 0)
+            st = decode_and_push(q, buf, n, err);
+        if (st == SL_OK && rs == SL_EOF)
+            st = finish_input(q, err);
+    }
+    if (st != SL_OK) {
+        if (q->tx_open)
+            db_rollback(env->db);
+        q->tx_open = false;
+        q->in_batch = false;
+        arena_reset(env->work);
+        return st;
+    }
+    bool ended = rs == SL_EOF || rs == SL_ERROR;
+    if (ended || sl_monotonic_us() >= q->batch_deadline_us) {
+        int64_t committed = q->batch_id;
+        st = query_finish_batch(q, env, err);
+        if (st != SL_OK)
+            return st;
+        *batch_done = q->batch_id != committed;
+    } else {
+        /* Nothing in the work arena outlives a step; pushed rows were consumed. */
+        arena_reset(env->work);
+    }
+    if (rs == SL_EOF)
+        q->status = SL_QUERY_FINISHED;
+    if (rs == SL_ERROR) {
+        *err = read_err;
+        return SL_ERROR;
+    }
+    return SL_OK;
+}
+
+void query_explain(const struct sl_plan *plan, const struct sl_pipeline *pipeline,
+                   struct sl_buf *out)
+{
+    const struct sl_stream_def *s = plan->stream;
+    buf_printf(out, "scan %s (%s%s%s, %s) -> (", s->name,
+               s->source.kind == SL_SOURCE_FILE ? "file " : s->source.kind == SL_SOURCE_SOCKET ? "socket " : "stdin",
+               s->source.address ? s->source.address : "", "",
+               s->format.kind == SL_FORMAT_TEXT ? "TEXT" : "CSV");
+    for (uint32_t i = 0; i < s->ncols; i++)
+        buf_printf(out, "%s%s %s", i ? ", " : "", s->cols[i].name, sl_type_name(s->cols[i].type));
+    buf_puts(out, ")\n");
+    op_explain_chain(pipeline->head, out);
+}
+
+void query_destroy(struct sl_query *q)
+{
+    if (!q)
+        return;
+    if (q->pipeline.head)
+        op_destroy_chain(q->pipeline.head);
+    else if (q->sink)
+        op_destroy_chain(q->sink);
+    result_table_close(q->table);
+    decoder_destroy(q->decoder);
+    source_close(q->source);
+    arena_destroy(q->plan_arena);
+    sl_free(q->name);
+    sl_free(q);
+}

@@ -1,0 +1,78 @@
+/*
+ * query.h — one running continuous query: its plan, its operator pipeline,
+ * its own source and decoder (as in Spark, each query reads its stream
+ * independently), its result table and the batch in progress.
+ *
+ * A batch runs as repeated query_step calls: each reads what the source has
+ * (waiting at most the given time), decodes it into chunks and pushes them
+ * through the pipeline. When the trigger interval has passed, or the source
+ * has ended, query_step ends the batch: flush the pipeline, record the
+ * progress row, commit — one transaction per batch.
+ */
+#ifndef SL_QUERY_H
+#define SL_QUERY_H
+
+#include "engine/planner.h"
+#include "storage/db.h"
+#include "storage/result_table.h"
+
+enum sl_query_status { SL_QUERY_RUNNING, SL_QUERY_FINISHED, SL_QUERY_FAILED };
+
+struct sl_query {
+    char *name;
+    char *table_name;
+    struct sl_db *db; /* not owned */
+    bool live; /* a REPL SELECT: results in a scratch table, printed each batch */
+    enum sl_query_status status;
+    char error[512];
+
+    struct sl_arena *plan_arena;
+    struct sl_plan *plan;
+    struct sl_pipeline pipeline;
+    struct sl_op *sink;
+    struct sl_result_table *table;
+    struct sl_source *source;
+    struct sl_decoder *decoder;
+    struct sl_chunk *input; /* decoded rows, in the work arena */
+    int64_t trigger_us;
+
+    /* the batch in progress */
+    int64_t batch_id;
+    bool in_batch;
+    bool tx_open;
+    int64_t batch_started_us;
+    int64_t batch_deadline_us; /* monotonic */
+    uint64_t rows_in;
+    uint64_t dead_letters;
+};
+
+struct sl_query_env {
+    struct sl_db *db;
+    struct sl_arena *work; /* shared scratch arena, reset between steps */
+};
+
+/* Builds a query from a bound plan (takes ownership of plan_arena) and opens its
+ * source, decoder and result table; clear_table empties an existing result table. */
+sl_status query_create(const char *name, bool live, struct sl_arena *plan_arena,
+                       struct sl_plan *plan, int64_t trigger_us, bool clear_table,
+                       const struct sl_query_env *env, struct sl_query **out,
+                       struct sl_error *err);
+
+/* One step of the batch in progress (see above). Sets *batch_done when a batch committed. */
+sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
+                     bool *batch_done, struct sl_error *err);
+
+/* Ends the batch in progress now (stop, DROP QUERY): flush and commit what was read. */
+sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
+                             struct sl_error *err);
+
+/* Monotonic time at which the batch in progress must end (or now if none). */
+int64_t query_deadline(const struct sl_query *q);
+
+void query_destroy(struct sl_query *q);
+
+/* EXPLAIN text: the scan line, then one line per operator. */
+void query_explain(const struct sl_plan *plan, const struct sl_pipeline *pipeline,
+                   struct sl_buf *out);
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * ast.c — AST constructors (everything in the parse's arena) and the
+ * fully parenthesised rendering tests and debug output use.
+ */
+#include "parser/ast_build.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+static void *new_zeroed(struct ast_builder *b, size_t n)
+{
+    void *p = arena_calloc(b->arena, n);
+    if (!p)
+        b->nomem = true;
+    return p;
+}
+
+/* Copies a quoted token's body, turning each doubled quote into one. */
+static char *unquote(struct ast_builder *b, const char *p, size_t n, uint32_t *out_len)
+{
+    char q = p[0];
+    char *s = arena_alloc(b->arena, n);
+    if (!s) {
+        b->nomem = true;
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 1; i + 1 < n; i++) {
+        s[k++] = p[i];
+        if (p[i] == q)
+            i++;
+    }
+    s[k] = '\0';
+    if (out_len)
+        *out_len = (uint32_t)k;
+    return s;
+}
+
+static struct ast_name name_at(const struct sl_token *t, const char *text)
+{
+    return (struct ast_name){.text = text, .pos = t->pos, .span = t->span};
+}
+
+struct ast_name ast_name_ident(struct ast_builder *b, const struct sl_token *t)
+{
+    const char *text;
+    if (t->len >= 2 && t->text[0] == '"')
+        text = unquote(b, t->text, t->len, NULL);
+    else if (!(text = arena_strndup(b->arena, t->text, t->len)))
+        b->nomem = true;
+    return name_at(t, text);
+}
+
+struct ast_name ast_name_string(struct ast_builder *b, const struct sl_token *t)
+{
+    return name_at(t, unquote(b, t->text, t->len, NULL));
+}
+
+struct ast_name ast_name_none(void)
+{
+    return (struct ast_name){0};
+}
+
+static struct ast_expr *expr_at(struct ast_builder *b, enum ast_expr_kind kind, struct sl_pos pos,
+                                uint32_t span)
+{
+    struct ast_expr *e = new_zeroed(b, sizeof *e);
+    if (e) {
+        e->kind = kind;
+        e->pos = pos;
+        e->span = span;
+    }
+    return e;
+}
+
+bool ast_parse_int(const struct sl_token *t, int64_t *out)
+{
+    uint64_t v = 0;
+    for (uint32_t i = 0; i < t->len; i++) {
+        unsigned d = (unsigned)(t->text[i] - '0');
+        if (d > 9 || v > ((uint64_t)INT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = (int64_t)v;
+    return true;
+}
+
+/* strtod needs a NUL the source buffer may not have after the token. */
+static double parse_real(struct ast_builder *b, const struct sl_token *t)
+{
+    char *tmp = arena_strndup(b->arena, t->text, t->len);
+    if (!tmp) {
+        b->nomem = true;
+        return 0;
+    }
+    return strtod(tmp, NULL);
+}
+
+struct ast_expr *ast_expr_literal(struct ast_builder *b, const struct sl_token *t)
+{
+    struct ast_expr *e = expr_at(b, AST_INT, t->pos, t->span);
+    if (!e)
+        return NULL;
+    if (t->type == TK_STRING) {
+        e->kind = AST_STRING;
+        e->str = unquote(b, t->text, t->len, &e->str_len);
+    } else if (t->type == TK_FLOAT || !ast_parse_int(t, &e->ival)) {
+        e->kind = AST_REAL;
+        e->rval = parse_real(b, t);
+    }
+    return e;
+}
+
+struct ast_expr *ast_expr_keyword(struct ast_builder *b, enum ast_expr_kind kind, int64_t ival,
+                                  const struct sl_token *t)
+{
+    struct ast_expr *e = expr_at(b, kind, t->pos, t->span);
+    if (e)
+        e->ival = ival;
+    return e;
+}
+
+struct ast_expr *ast_expr_negate(struct ast_expr *lit, const struct sl_token *minus)
+{
+    if (!lit)
+        return NULL;
+    if (lit->kind == AST_INT)
+        lit->ival = -lit->ival;
+    else
+        lit->rval = -lit->rval;
+    lit->span += lit->pos.offset - minus->pos.offset;
+    lit->pos = minus->pos;
+    return lit;
+}
+
+struct ast_expr *ast_expr_column(struct ast_builder *b, const struct ast_name *qualifier,
+                                 const struct ast_name *name)
+{
+    struct ast_expr *e = expr_at(b, AST_COLUMN, name->pos, name->span);
+    if (e) {
+        e->name = *name;
+        if (qualifier)
+            e->qualifier = *qualifier;
+    }
+    return e;
+}
+
+struct ast_expr *ast_expr_star(struct ast_builder *b, const struct ast_name *qualifier,
+                               const struct sl_token *star)
+{
+    struct ast_expr *e = expr_at(b, AST_STAR, star->pos, star->span);
+    if (e && qualifier) {
+        e->qualifier = *qualifier;
+        e->pos = qualifier->pos;
+        e->span = star->pos.col > qualifier->pos.col && star->pos.line == qualifier->pos.line
+                      ? star->pos.col - qualifier->pos.col + 1
+                      : qualifier->span;
+    }
+    return e;
+}
+
+struct ast_expr *ast_expr_unary(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
+                                struct ast_expr *operand)
+{
+    struct ast_expr *e = expr_at(b, AST_UNARY, t->pos, t->span);
+    if (e) {
+        e->op = op;
+        e->left = operand;
+    }
+    return e;
+}
+
+struct ast_expr *ast_expr_binary(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
+                                 struct ast_expr *left, struct ast_expr *right)
+{
+    struct ast_expr *e = expr_at(b, AST_BINARY, t->pos, t->span);
+    if (e) {
+        e->op = op;
+        e->left = left;
+        e->right = right;
+    }
+    return e;
+}
+
+struct ast_expr *ast_expr_call(struct ast_builder *b, const struct ast_name *fn,
+                               struct ast_expr_list *args, bool star_arg, bool distinct)
+{
+    struct ast_expr *e = expr_at(b, AST_CALL, fn->pos, fn->span);
+    if (e) {
+        e->name = *fn;
+        e->args = args;
+        e->star_arg = star_arg;
+        e->distinct = distinct;
+    }
+    return e;
+}
+
+/* Grows an arena array to hold one more element (the old block stays in the arena). */
+static bool grow(struct ast_builder *b, void **items, uint32_t count, uint32_t *cap, size_t size)
+{
+    if (count < *cap)
+        return true;
+    uint32_t ncap = *cap ? *cap * 2 : 4;
+    void *p = arena_alloc(b->arena, (size_t)ncap * size);
+    if (!p) {
+        b->nomem = true;
+        return false;
+    }
+    if (count)
+        memcpy(p, *items, (size_t)count * size);
+    *items = p;
+    *cap = ncap;
+    return true;
+}
+
+struct ast_expr_list *ast_expr_list_append(struct ast_builder *b, struct ast_expr_list *list,
+                                           struct ast_expr *e)
+{
+    if (!list && !(list = new_zeroed(b, sizeof *list)))
+        return NULL;
+    void *items = list->items;
+    if (grow(b, &items, list->count, &list->cap, sizeof *list->items)) {
+        list->items = items;
+        list->items[list->count++] = e;
+    }
+    return list;
+}
+
+void ast_vec_push(struct ast_builder *b, struct ast_vec *v, const void *elem, size_t size)
+{
+    if (grow(b, &v->items, v->count, &v->cap, size))
+        memcpy((char *)v->items + (size_t)v->count++ * size, elem, size);
+}
+
+struct ast_stmt *ast_stmt_new(struct ast_builder *b, enum ast_stmt_kind kind, struct sl_pos pos)
+{
+    struct ast_stmt *s = new_zeroed(b, sizeof *s);
+    if (s) {
+        s->kind = kind;
+        s->pos = pos;
+    }
+    return s;
+}
+
+struct ast_select *ast_select_new(struct ast_builder *b, struct sl_pos pos)
+{
+    struct ast_select *s = new_zeroed(b, sizeof *s);
+    if (s)
+        s->pos = pos;
+    return s;
+}
+
+/* ---- rendering ----------------------------------------------------------- */
+
+static const char *op_text(enum ast_op op)
+{
+    switch (op) {
+    case AST_OP_NEG: return "-";
+    case AST_OP_PLUS: return "+";
+    case AST_OP_NOT: return "NOT ";
+    case AST_OP_OR: return "OR";
+    case AST_OP_AND: return "AND";
+    case AST_OP_EQ: return "=";
+    case AST_OP_NE: return "<>";
+    case AST_OP_LT: return "<";
+    case AST_OP_LE: return "<=";
+    case AST_OP_GT: return ">";
+    case AST_OP_GE: return ">=";
+    case AST_OP_ADD: return "+";
+    case AST_OP_SUB: return "-";
+    case AST_OP_MUL: return "*";
+    case AST_OP_DIV: return "/";
+    case AST_OP_MOD: return "%";
+    case AST_OP_CONCAT: return "||";
+    case AST_OP_NONE: break;
+    }
+    return "?";
+}
+
+static void render_string(const struct ast_expr *e, struct sl_buf *out)
+{
+    buf_putc(out, '\'');
+    for (uint32_t i = 0; i < e->str_len; i++) {
+        if (e->str[i] == '\'')
+            buf_putc(out, '\'');
+        buf_putc(out, e->str[i]);
+    }
+    buf_putc(out, '\'');
+}
+
+static void render_real(double v, struct sl_buf *out)
+{
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.15g", v);
+    buf_puts(out, tmp);
+    if (!strpbrk(tmp, ".eEni")) /* keep 2.0 a real: "2" would read back as an integer */
+        buf_puts(out, ".0");
+}
+
+void ast_expr_render(const struct ast_expr *e, struct sl_buf *out)
+{
+    if (!e) {
+        buf_puts(out, "?");
+        return;
+    }
+    switch (e->kind) {
+    case AST_NULL: buf_puts(out, "NULL"); break;
+    case AST_BOOL: buf_puts(out, e->ival ? "TRUE" : "FALSE"); break;
+    case AST_INT: buf_printf(out, "%" PRId64, e->ival); break;
+    case AST_REAL: render_real(e->rval, out); break;
+    case AST_STRING: render_string(e, out); break;
+    case AST_COLUMN:
+    case AST_STAR:
+        if (e->qualifier.text)
+            buf_printf(out, "%s.", e->qualifier.text);
+        buf_puts(out, e->kind == AST_STAR ? "*" : e->name.text ? e->name.text : "?");
+        break;
+    case AST_UNARY:
+        buf_printf(out, "(%s", op_text(e->op));
+        ast_expr_render(e->left, out);
+        buf_putc(out, ')');
+        break;
+    case AST_BINARY:
+        buf_putc(out, '(');
+        ast_expr_render(e->left, out);
+        buf_printf(out, " %s ", op_text(e->op));
+        ast_expr_render(e->right, out);
+        buf_putc(out, ')');
+        break;
+    case AST_CALL:
+        buf_printf(out, "%s(%s", e->name.text ? e->name.text : "?", e->distinct ? "DISTINCT " : "");
+        if (e->star_arg)
+            buf_putc(out, '*');
+        for (uint32_t i = 0; e->args && i < e->args->count; i++) {
+            if (i)
+                buf_puts(out, ", ");
+            ast_expr_render(e->args->items[i], out);
+        }
+        buf_putc(out, ')');
+        break;
+    }
+}

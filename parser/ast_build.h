@@ -1,0 +1,81 @@
+/*
+ * ast_build.h — the constructors the grammar's actions use to build the AST
+ * in an arena. On allocation failure a constructor returns NULL (or an empty
+ * value) and sets b->nomem; constructors accept NULL children, so an action
+ * never has to check and the parse simply ends with SL_NOMEM.
+ */
+#ifndef SL_AST_BUILD_H
+#define SL_AST_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parser/ast.h"
+#include "parser/lexer.h"
+
+struct ast_builder {
+    struct sl_arena *arena;
+    bool nomem;
+};
+
+/* A growable arena array (select items, column definitions, options). */
+struct ast_vec {
+    uint32_t count;
+    uint32_t cap;
+    void *items;
+};
+
+/* The optional ", UNNEST(expr) AS alias" of a FROM clause. */
+struct ast_unnest {
+    struct ast_expr *expr;
+    struct ast_name alias;
+};
+
+/* A stream's data source: SOCKET 'x' | FILE 'x' | STDIN. */
+struct ast_source {
+    enum ast_source_kind kind;
+    struct ast_name arg;
+};
+
+/* TRIGGER EVERY n unit; us = 0 when absent. */
+struct ast_trigger {
+    int64_t us;
+    struct sl_pos pos;
+};
+
+/* An identifier token as a name: quotes removed and "" unescaped. */
+struct ast_name ast_name_ident(struct ast_builder *b, const struct sl_token *t);
+/* A string token as a name (e.g. a source path): quotes removed and '' unescaped. */
+struct ast_name ast_name_string(struct ast_builder *b, const struct sl_token *t);
+struct ast_name ast_name_none(void);
+
+/* A literal from an INTEGER, FLOAT or STRING token (an out-of-range integer becomes real). */
+struct ast_expr *ast_expr_literal(struct ast_builder *b, const struct sl_token *t);
+/* NULL, TRUE or FALSE. */
+struct ast_expr *ast_expr_keyword(struct ast_builder *b, enum ast_expr_kind kind, int64_t ival,
+                                  const struct sl_token *t);
+/* -literal in option values: folds the sign into the literal. */
+struct ast_expr *ast_expr_negate(struct ast_expr *literal, const struct sl_token *minus);
+struct ast_expr *ast_expr_column(struct ast_builder *b, const struct ast_name *qualifier,
+                                 const struct ast_name *name);
+struct ast_expr *ast_expr_star(struct ast_builder *b, const struct ast_name *qualifier,
+                               const struct sl_token *star);
+struct ast_expr *ast_expr_unary(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
+                                struct ast_expr *operand);
+struct ast_expr *ast_expr_binary(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
+                                 struct ast_expr *left, struct ast_expr *right);
+struct ast_expr *ast_expr_call(struct ast_builder *b, const struct ast_name *fn,
+                               struct ast_expr_list *args, bool star_arg, bool distinct);
+
+/* Appends e to list (creating it when NULL) and returns the list. */
+struct ast_expr_list *ast_expr_list_append(struct ast_builder *b, struct ast_expr_list *list,
+                                           struct ast_expr *e);
+void ast_vec_push(struct ast_builder *b, struct ast_vec *v, const void *elem, size_t size);
+
+struct ast_stmt *ast_stmt_new(struct ast_builder *b, enum ast_stmt_kind kind, struct sl_pos pos);
+struct ast_select *ast_select_new(struct ast_builder *b, struct sl_pos pos);
+
+/* The value of an INTEGER token; false when it does not fit in int64. */
+bool ast_parse_int(const struct sl_token *t, int64_t *out);
+
+#endif

@@ -1,0 +1,291 @@
+/*
+ * grammar.y — Sluice's SQL grammar for lemon, the SQLite way: the lexer
+ * (lexer.c) feeds tokens one at a time, actions only build AST nodes in the
+ * parse's arena (ast_build.h), and errors are recorded in the %extra_context,
+ * never printed. parser.c drives it and does the error recovery (skip to the
+ * next ';'), so this file stays a plain description of the language.
+ */
+
+%include {
+#include <assert.h>
+
+#include "parser/ast_build.h"
+#include "parser/parse_ctx.h"
+}
+
+%token_prefix TK_
+%name sl_parser_
+%token_type {struct sl_token}
+%extra_context {struct parse_ctx *ctx}
+/* Deep enough for any real query; a fixed bound keeps recursion over the AST bounded too. */
+%stack_size 1000
+%start_symbol input
+
+%syntax_error {
+    parse_ctx_syntax_error(ctx, &TOKEN);
+}
+%stack_overflow {
+    parse_ctx_overflow(ctx);
+}
+
+/* Tokens only the lexer produces, declared so grammar.h defines them. */
+%token ILLEGAL.
+%token ID STRING INTEGER FLOAT.
+
+/* Keywords that may still be used as names where a name is expected. */
+%fallback ID STREAM QUERY SOCKET FILE STDIN FORMAT TRIGGER EVERY
+             MILLISECONDS MILLISECOND SECONDS SECOND UNNEST.
+
+/* SQLite's precedence, lowest first. */
+%left OR.
+%left AND.
+%right NOT.
+%left EQ NE.
+%left LT LE GT GE.
+%left PLUS MINUS.
+%left STAR SLASH REM.
+%left CONCAT.
+%right UMINUS.
+
+/* ---- statements ---------------------------------------------------------- */
+
+input ::= cmdlist.
+cmdlist ::= cmdlist ecmd.
+cmdlist ::= ecmd.
+ecmd ::= SEMI.
+ecmd ::= cmd(C) SEMI. { parse_ctx_add_stmt(ctx, C); }
+
+%type cmd {struct ast_stmt *}
+
+cmd(A) ::= CREATE(K) STREAM nm(N) LP coldefs(L) RP source(S) FORMAT nm(F) fmtopts(O). {
+    A = ast_stmt_new(&ctx->b, AST_CREATE_STREAM, K.pos);
+    if (A) {
+        struct ast_create_stream *cs = &A->u.create_stream;
+        cs->name = N;
+        cs->ncols = L.count;
+        cs->cols = L.items;
+        cs->source = S.kind;
+        cs->source_arg = S.arg;
+        cs->format = F;
+        cs->nformat_options = O.count;
+        cs->format_options = O.items;
+    }
+}
+
+cmd(A) ::= CREATE(K) QUERY nm(N) AS select(S) trigger(T). {
+    A = ast_stmt_new(&ctx->b, AST_CREATE_QUERY, K.pos);
+    if (A) {
+        A->u.create_query.name = N;
+        A->u.create_query.select = S;
+        A->u.create_query.trigger_us = T.us;
+        A->u.create_query.trigger_pos = T.pos;
+    }
+}
+
+cmd(A) ::= DROP(K) STREAM nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_DROP_STREAM, K.pos);
+    if (A)
+        A->u.drop_name = N;
+}
+cmd(A) ::= DROP(K) QUERY nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_DROP_QUERY, K.pos);
+    if (A)
+        A->u.drop_name = N;
+}
+
+cmd(A) ::= select(S). {
+    A = ast_stmt_new(&ctx->b, AST_SELECT, S ? S->pos : ctx->cur.pos);
+    if (A)
+        A->u.select = S;
+}
+
+/* ---- CREATE STREAM pieces ------------------------------------------------ */
+
+%type nm {struct ast_name}
+nm(A) ::= ID(X). { A = ast_name_ident(&ctx->b, &X); }
+
+%type coldefs {struct ast_vec}
+coldefs(A) ::= coldefs(A) COMMA coldef(C). { ast_vec_push(&ctx->b, &A, &C, sizeof C); }
+coldefs(A) ::= coldef(C). {
+    A = (struct ast_vec){0};
+    ast_vec_push(&ctx->b, &A, &C, sizeof C);
+}
+
+%type coldef {struct ast_column_def}
+coldef(A) ::= nm(N) nm(T). {
+    A.name = N;
+    A.type_name = T;
+}
+
+%type source {struct ast_source}
+source(A) ::= SOCKET STRING(X). {
+    A.kind = AST_SOURCE_SOCKET;
+    A.arg = ast_name_string(&ctx->b, &X);
+}
+source(A) ::= FILE STRING(X). {
+    A.kind = AST_SOURCE_FILE;
+    A.arg = ast_name_string(&ctx->b, &X);
+}
+source(A) ::= STDIN. {
+    A.kind = AST_SOURCE_STDIN;
+    A.arg = ast_name_none();
+}
+
+%type fmtopts {struct ast_vec}
+fmtopts(A) ::= . { A = (struct ast_vec){0}; }
+fmtopts(A) ::= LP options(L) RP. { A = L; }
+
+%type options {struct ast_vec}
+options(A) ::= options(A) COMMA option(O). { ast_vec_push(&ctx->b, &A, &O, sizeof O); }
+options(A) ::= option(O). {
+    A = (struct ast_vec){0};
+    ast_vec_push(&ctx->b, &A, &O, sizeof O);
+}
+
+%type option {struct ast_option}
+option(A) ::= nm(K) EQ optval(V). {
+    A.key = K;
+    A.value = V;
+}
+
+/* Option values are literals; a bare identifier is kept as an AST_COLUMN for the binder. */
+%type optval {struct ast_expr *}
+optval(A) ::= literal(A).
+optval(A) ::= MINUS(M) number(X). { A = ast_expr_negate(X, &M); }
+optval(A) ::= nm(N). { A = ast_expr_column(&ctx->b, NULL, &N); }
+
+/* ---- CREATE QUERY pieces ------------------------------------------------- */
+
+%type trigger {struct ast_trigger}
+trigger(A) ::= . {
+    A.us = 0;
+    A.pos = (struct sl_pos){0};
+}
+trigger(A) ::= TRIGGER(K) EVERY INTEGER(N) unit(U). {
+    int64_t n;
+    A.pos = K.pos;
+    A.us = 0;
+    if (!ast_parse_int(&N, &n) || n <= 0 || n > INT64_MAX / U)
+        parse_ctx_error_at(ctx, N.pos, N.span, "trigger interval out of range");
+    else
+        A.us = n * U;
+}
+
+%type unit {int64_t}
+unit(A) ::= MILLISECONDS. { A = 1000; }
+unit(A) ::= MILLISECOND. { A = 1000; }
+unit(A) ::= SECONDS. { A = 1000000; }
+unit(A) ::= SECOND. { A = 1000000; }
+
+/* ---- SELECT -------------------------------------------------------------- */
+
+%type select {struct ast_select *}
+select(A) ::= SELECT(K) selitems(L) FROM nm(F) alias_opt(FA) unnest_opt(U) where_opt(W)
+              groupby_opt(G). {
+    A = ast_select_new(&ctx->b, K.pos);
+    if (A) {
+        A->nitems = L.count;
+        A->items = L.items;
+        A->from = F;
+        A->from_alias = FA;
+        A->unnest = U.expr;
+        A->unnest_alias = U.alias;
+        A->where = W;
+        A->group_by = G;
+    }
+}
+
+%type selitems {struct ast_vec}
+selitems(A) ::= selitems(A) COMMA selitem(X). { ast_vec_push(&ctx->b, &A, &X, sizeof X); }
+selitems(A) ::= selitem(X). {
+    A = (struct ast_vec){0};
+    ast_vec_push(&ctx->b, &A, &X, sizeof X);
+}
+
+%type selitem {struct ast_select_item}
+selitem(A) ::= STAR(S). {
+    A.expr = ast_expr_star(&ctx->b, NULL, &S);
+    A.alias = ast_name_none();
+}
+selitem(A) ::= nm(Q) DOT STAR(S). {
+    A.expr = ast_expr_star(&ctx->b, &Q, &S);
+    A.alias = ast_name_none();
+}
+selitem(A) ::= expr(E) alias_opt(N). {
+    A.expr = E;
+    A.alias = N;
+}
+
+%type alias_opt {struct ast_name}
+alias_opt(A) ::= . { A = ast_name_none(); }
+alias_opt(A) ::= alias(A).
+
+%type alias {struct ast_name}
+alias(A) ::= AS nm(N). { A = N; }
+alias(A) ::= nm(A).
+
+%type unnest_opt {struct ast_unnest}
+unnest_opt(A) ::= . {
+    A.expr = NULL;
+    A.alias = ast_name_none();
+}
+unnest_opt(A) ::= COMMA UNNEST LP expr(E) RP alias(N). {
+    A.expr = E;
+    A.alias = N;
+}
+
+%type where_opt {struct ast_expr *}
+where_opt(A) ::= . { A = NULL; }
+where_opt(A) ::= WHERE expr(E). { A = E; }
+
+%type groupby_opt {struct ast_expr_list *}
+groupby_opt(A) ::= . { A = NULL; }
+groupby_opt(A) ::= GROUP BY exprlist(L). { A = L; }
+
+/* ---- expressions --------------------------------------------------------- */
+
+%type expr {struct ast_expr *}
+%type exprlist {struct ast_expr_list *}
+%type literal {struct ast_expr *}
+%type number {struct ast_expr *}
+
+exprlist(A) ::= exprlist(A) COMMA expr(E). { A = ast_expr_list_append(&ctx->b, A, E); }
+exprlist(A) ::= expr(E). { A = ast_expr_list_append(&ctx->b, NULL, E); }
+
+number(A) ::= INTEGER(X). { A = ast_expr_literal(&ctx->b, &X); }
+number(A) ::= FLOAT(X). { A = ast_expr_literal(&ctx->b, &X); }
+
+literal(A) ::= number(A).
+literal(A) ::= STRING(X). { A = ast_expr_literal(&ctx->b, &X); }
+literal(A) ::= NULL(X). { A = ast_expr_keyword(&ctx->b, AST_NULL, 0, &X); }
+literal(A) ::= TRUE(X). { A = ast_expr_keyword(&ctx->b, AST_BOOL, 1, &X); }
+literal(A) ::= FALSE(X). { A = ast_expr_keyword(&ctx->b, AST_BOOL, 0, &X); }
+
+expr(A) ::= literal(A).
+expr(A) ::= LP expr(E) RP. { A = E; }
+expr(A) ::= nm(N). { A = ast_expr_column(&ctx->b, NULL, &N); }
+expr(A) ::= nm(Q) DOT nm(N). { A = ast_expr_column(&ctx->b, &Q, &N); }
+
+expr(A) ::= nm(F) LP RP. { A = ast_expr_call(&ctx->b, &F, NULL, false, false); }
+expr(A) ::= nm(F) LP STAR RP. { A = ast_expr_call(&ctx->b, &F, NULL, true, false); }
+expr(A) ::= nm(F) LP exprlist(L) RP. { A = ast_expr_call(&ctx->b, &F, L, false, false); }
+expr(A) ::= nm(F) LP DISTINCT exprlist(L) RP. { A = ast_expr_call(&ctx->b, &F, L, false, true); }
+
+expr(A) ::= MINUS(O) expr(E). [UMINUS] { A = ast_expr_unary(&ctx->b, AST_OP_NEG, &O, E); }
+expr(A) ::= PLUS(O) expr(E). [UMINUS] { A = ast_expr_unary(&ctx->b, AST_OP_PLUS, &O, E); }
+expr(A) ::= NOT(O) expr(E). { A = ast_expr_unary(&ctx->b, AST_OP_NOT, &O, E); }
+
+expr(A) ::= expr(L) OR(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_OR, &O, L, R); }
+expr(A) ::= expr(L) AND(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_AND, &O, L, R); }
+expr(A) ::= expr(L) EQ(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_EQ, &O, L, R); }
+expr(A) ::= expr(L) NE(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_NE, &O, L, R); }
+expr(A) ::= expr(L) LT(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_LT, &O, L, R); }
+expr(A) ::= expr(L) LE(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_LE, &O, L, R); }
+expr(A) ::= expr(L) GT(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_GT, &O, L, R); }
+expr(A) ::= expr(L) GE(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_GE, &O, L, R); }
+expr(A) ::= expr(L) PLUS(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_ADD, &O, L, R); }
+expr(A) ::= expr(L) MINUS(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_SUB, &O, L, R); }
+expr(A) ::= expr(L) STAR(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_MUL, &O, L, R); }
+expr(A) ::= expr(L) SLASH(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_DIV, &O, L, R); }
+expr(A) ::= expr(L) REM(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_MOD, &O, L, R); }
+expr(A) ::= expr(L) CONCAT(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_CONCAT, &O, L, R); }

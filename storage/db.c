@@ -1,0 +1,98 @@
+/*
+ * db.c — opening and closing the database: WAL mode and a busy timeout so
+ * other processes can read while Sluice writes, and the system tables.
+ */
+#include "storage/db_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/log.h"
+
+static const char db_schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS _sluice_streams("
+    "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS _sluice_queries("
+    "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS _sluice_progress("
+    "query TEXT NOT NULL, batch_id INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER,"
+    " started TEXT, duration_ms REAL, PRIMARY KEY(query, batch_id));"
+    "CREATE TABLE IF NOT EXISTS _sluice_dead_letters("
+    "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
+    " error TEXT, at TEXT);";
+
+/* Switches to WAL; a file system that cannot do WAL keeps working, with a warning. */
+static sl_status db_set_wal(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(db->conn, "PRAGMA journal_mode=WAL", -1, &stmt, NULL) != SQLITE_OK)
+        return db_fail(db, err, what);
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW) {
+        sl_status st = db_fail(db, err, what);
+        sqlite3_finalize(stmt);
+        return st;
+    }
+    const char *mode = (const char *)sqlite3_column_text(stmt, 0);
+    if (mode && strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0)
+        sl_log(SL_LOG_WARN, "database '%s' runs in journal mode '%s', not WAL", db->path, mode);
+    sqlite3_finalize(stmt);
+    return SL_OK;
+}
+
+sl_status db_open(const char *path, struct sl_db **out, struct sl_error *err)
+{
+    *out = NULL;
+    struct sl_db *db = sl_calloc(1, sizeof *db);
+    if (!db)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    db->path = sl_strdup(path);
+    if (!db->path) {
+        sl_free(db);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    char what[300];
+    snprintf(what, sizeof what, "cannot open database '%s'", path);
+
+    sl_status st;
+    int rc = sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        st = db->conn ? db_fail(db, err, what)
+                      : sl_error_set(err, SL_NOMEM, "%s: out of memory", what);
+        goto fail;
+    }
+    sqlite3_busy_timeout(db->conn, DB_BUSY_TIMEOUT_MS);
+    if ((st = db_set_wal(db, what, err)) != SL_OK ||
+        (st = db_exec(db, "PRAGMA synchronous=NORMAL", what, err)) != SL_OK ||
+        (st = db_exec(db, db_schema_sql, what, err)) != SL_OK)
+        goto fail;
+    *out = db;
+    return SL_OK;
+
+fail:
+    db_close(db);
+    return st;
+}
+
+void db_close(struct sl_db *db)
+{
+    if (!db)
+        return;
+    db_stmt_finalize_all(db);
+    sqlite3_close_v2(db->conn);
+    sl_free(db->path);
+    sl_free(db);
+}
+
+bool db_table_exists(struct sl_db *db, const char *name)
+{
+    sqlite3_stmt *stmt;
+    if (db_stmt(db, DB_STMT_TABLE_EXISTS, &stmt, NULL) != SL_OK)
+        return false;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(stmt) == SQLITE_ROW;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return found;
+}

@@ -1,0 +1,57 @@
+/*
+ * db_internal.h — what the storage files share and nobody else sees: the
+ * sqlite3 handle, a cache of prepared statements for the system tables, and
+ * helpers that turn SQLite failures into sl_errors.
+ */
+#ifndef SL_DB_INTERNAL_H
+#define SL_DB_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "common/buf.h"
+#include "storage/db.h"
+
+/* Milliseconds a writer or reader waits for a lock before SQLITE_BUSY. */
+#define DB_BUSY_TIMEOUT_MS 5000
+
+/* The statements prepared once per connection and reused (see db_stmt.c). */
+enum db_stmt_id {
+    DB_STMT_BEGIN,
+    DB_STMT_COMMIT,
+    DB_STMT_ROLLBACK,
+    DB_STMT_TABLE_EXISTS,
+    DB_STMT_STREAM_PUT,
+    DB_STMT_STREAM_DELETE,
+    DB_STMT_STREAM_LIST,
+    DB_STMT_QUERY_PUT,
+    DB_STMT_QUERY_DELETE,
+    DB_STMT_QUERY_LIST,
+    DB_STMT_PROGRESS_PUT,
+    DB_STMT_PROGRESS_LAST,
+    DB_STMT_DEAD_LETTER_PUT,
+    DB_STMT_COUNT
+};
+
+struct sl_db {
+    sqlite3 *conn;
+    char *path;
+    sqlite3_stmt *stmts[DB_STMT_COUNT];
+};
+
+/* Sets *out to the cached statement, prepared on first use. */
+sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, struct sl_error *err);
+/* Finalizes every cached statement (before closing the connection). */
+void db_stmt_finalize_all(struct sl_db *db);
+
+/* Fills err with "<what>: <SQLite's message>" and returns SL_ERROR (SL_NOMEM for SQLITE_NOMEM). */
+sl_status db_fail(struct sl_db *db, struct sl_error *err, const char *what);
+/* Runs SQL that returns no rows (DDL, pragmas). */
+sl_status db_exec(struct sl_db *db, const char *sql, const char *what, struct sl_error *err);
+/* Steps a statement that returns no rows, then resets it and clears its bindings. */
+sl_status db_step_done(struct sl_db *db, sqlite3_stmt *stmt, const char *what,
+                       struct sl_error *err);
+
+/* Appends name as a double-quoted SQL identifier ("" inside it doubled). */
+void db_quote_ident(struct sl_buf *b, const char *name);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * db_stmt.c — the connection's cache of prepared statements for the system
+ * tables, and the small helpers every storage file uses to run a statement
+ * and report SQLite's error message.
+ */
+#include "storage/db_internal.h"
+
+static const char *const db_stmt_sql[DB_STMT_COUNT] = {
+    [DB_STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [DB_STMT_COMMIT] = "COMMIT",
+    [DB_STMT_ROLLBACK] = "ROLLBACK",
+    [DB_STMT_TABLE_EXISTS] =
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+    [DB_STMT_STREAM_PUT] =
+        "INSERT OR REPLACE INTO _sluice_streams(name, sql, created) VALUES (?1, ?2, ?3)",
+    [DB_STMT_STREAM_DELETE] = "DELETE FROM _sluice_streams WHERE name = ?1",
+    [DB_STMT_STREAM_LIST] = "SELECT name, sql FROM _sluice_streams ORDER BY rowid",
+    [DB_STMT_QUERY_PUT] =
+        "INSERT OR REPLACE INTO _sluice_queries(name, sql, created) VALUES (?1, ?2, ?3)",
+    [DB_STMT_QUERY_DELETE] = "DELETE FROM _sluice_queries WHERE name = ?1",
+    [DB_STMT_QUERY_LIST] = "SELECT name, sql FROM _sluice_queries ORDER BY rowid",
+    [DB_STMT_PROGRESS_PUT] =
+        "INSERT OR REPLACE INTO _sluice_progress"
+        "(query, batch_id, rows_in, rows_out, started, duration_ms)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [DB_STMT_PROGRESS_LAST] =
+        "SELECT coalesce(max(batch_id), 0) FROM _sluice_progress WHERE query = ?1",
+    [DB_STMT_DEAD_LETTER_PUT] =
+        "INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+};
+
+sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, struct sl_error *err)
+{
+    *out = NULL;
+    if (!db->stmts[id]) {
+        int rc = sqlite3_prepare_v3(db->conn, db_stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                    &db->stmts[id], NULL);
+        if (rc != SQLITE_OK)
+            return db_fail(db, err, "cannot prepare a system statement");
+    }
+    *out = db->stmts[id];
+    return SL_OK;
+}
+
+void db_stmt_finalize_all(struct sl_db *db)
+{
+    for (int i = 0; i < DB_STMT_COUNT; i++) {
+        sqlite3_finalize(db->stmts[i]);
+        db->stmts[i] = NULL;
+    }
+}
+
+sl_status db_fail(struct sl_db *db, struct sl_error *err, const char *what)
+{
+    if (sqlite3_errcode(db->conn) == SQLITE_NOMEM)
+        return sl_error_set(err, SL_NOMEM, "%s: out of memory", what);
+    return sl_error_set(err, SL_ERROR, "%s: %s", what, sqlite3_errmsg(db->conn));
+}
+
+sl_status db_exec(struct sl_db *db, const char *sql, const char *what, struct sl_error *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        return SL_OK;
+    sl_status st = rc == SQLITE_NOMEM
+                       ? sl_error_set(err, SL_NOMEM, "%s: out of memory", what)
+                       : sl_error_set(err, SL_ERROR, "%s: %s", what,
+                                      msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return st;
+}
+
+sl_status db_step_done(struct sl_db *db, sqlite3_stmt *stmt, const char *what,
+                       struct sl_error *err)
+{
+    int rc = sqlite3_step(stmt);
+    sl_status st = rc == SQLITE_DONE || rc == SQLITE_ROW ? SL_OK : db_fail(db, err, what);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return st;
+}
+
+void db_quote_ident(struct sl_buf *b, const char *name)
+{
+    buf_putc(b, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *p);
+    }
+    buf_putc(b, '"');
+}

@@ -1,0 +1,33 @@
+/* progress.c — one row per micro-batch of a query: rows in and out, start, duration. */
+#include "storage/db_internal.h"
+
+#include "common/time.h"
+
+sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt(db, DB_STMT_PROGRESS_PUT, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    char started[32];
+    sl_ts_format(p->started_us, started);
+    sqlite3_bind_text(stmt, 1, p->query, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, p->batch_id);
+    sqlite3_bind_int64(stmt, 3, p->rows_in);
+    sqlite3_bind_int64(stmt, 4, p->rows_out);
+    sqlite3_bind_text(stmt, 5, started, -1, SQLITE_STATIC);
+    sqlite3_bind_double(stmt, 6, (double)p->duration_us / (double)SL_US_PER_MS);
+    return db_step_done(db, stmt, "cannot record progress", err);
+}
+
+int64_t db_progress_last_batch(struct sl_db *db, const char *query)
+{
+    sqlite3_stmt *stmt;
+    if (db_stmt(db, DB_STMT_PROGRESS_LAST, &stmt, NULL) != SL_OK)
+        return 0;
+    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+    int64_t last = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return last;
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# While `sluice run` writes batch after batch, another process reading the
+# result table with the sqlite3 CLI never sees an error (WAL + busy timeout).
+source "$(dirname "$0")/lib.bash"
+
+text=$WORK/text.txt
+"$BUILD_DIR/sl_textgen" 400000 5000 3 >"$text"
+start_feeder "$text" --chunk 8192 --pause-ms 30
+cat >"$WORK/q.sql" <<SQL
+CREATE STREAM lines (line TEXT) FROM SOCKET '127.0.0.1:$FEEDER_PORT' FORMAT TEXT;
+CREATE QUERY word_counts AS
+  SELECT word, COUNT(*) AS n FROM lines, UNNEST(split(line, ' ')) AS word
+  WHERE word <> '' GROUP BY word TRIGGER EVERY 50 MILLISECONDS;
+SQL
+"$SLUICE" run --db "$WORK/db" "$WORK/q.sql" &
+sluice_pid=$!
+BG_PIDS+=($sluice_pid)
+
+reads=0
+growing=0
+last=0
+while kill -0 "$sluice_pid" 2>/dev/null; do
+  if n=$(sqlite3 "$WORK/db" 'select count(*) from word_counts' 2>"$WORK/err"); then
+    reads=$((reads + 1))
+    [ "$n" -gt "$last" ] && growing=$((growing + 1))
+    last=$n
+  elif ! grep -q 'no such table' "$WORK/err"; then
+    cat "$WORK/err" >&2
+    fail "reader failed while sluice was writing"
+  fi
+done
+wait "$sluice_pid" || fail "sluice run exited with $?"
+echo "ok: $reads reads while writing, the count grew $growing times"
+[ "$reads" -ge 10 ] || fail "too few reads ($reads) to prove anything"
+[ "$growing" -ge 2 ] || fail "the reader never saw the table grow"
+echo "1 passed, 0 failed"

@@ -1,0 +1,29 @@
+# Shared helpers for the e2e scripts (sourced, not a test itself).
+# ctest sets SLUICE (the binary), BUILD_DIR and SOURCE_DIR.
+set -euo pipefail
+export LC_ALL=C
+: "${SLUICE:?run through ctest, which sets SLUICE}"
+WORK=$(mktemp -d)
+BG_PIDS=()
+cleanup() {
+  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# start_feeder FILE [feeder options...]: serves FILE once on a free port; sets FEEDER_PORT.
+start_feeder() {
+  local file=$1; shift
+  rm -f "$WORK/port"
+  "$BUILD_DIR/sl_feeder" --port-file "$WORK/port" "$@" "$file" &
+  BG_PIDS+=($!)
+  for _ in $(seq 200); do [ -s "$WORK/port" ] && break; sleep 0.05; done
+  FEEDER_PORT=$(cat "$WORK/port")
+}
+
+# The shell pipeline every word count must equal, as "word|count" lines.
+oracle_word_counts() {
+  tr ' ' '\n' <"$1" | grep -v '^$' | sort | uniq -c | awk '{print $2 "|" $1}'
+}
