@@ -7,8 +7,6 @@
  */
 
 %include {
-#include <assert.h>
-
 #include "parser/ast_build.h"
 #include "parser/parse_ctx.h"
 }
@@ -32,8 +30,10 @@
 %token ILLEGAL.
 %token ID STRING INTEGER FLOAT.
 
-/* Keywords that may still be used as names where a name is expected. */
-%fallback ID STREAM QUERY SOCKET FILE STDIN FORMAT TRIGGER EVERY
+/* Keywords that may still be used as names where a name is expected. A keyword
+ * that can follow an optional alias (TRIGGER after "FROM s") must stay reserved:
+ * lemon's default reductions would let the fallback read it as the alias. */
+%fallback ID STREAM QUERY SOCKET FILE STDIN FORMAT EVERY
              MILLISECONDS MILLISECOND SECONDS SECOND UNNEST.
 
 /* SQLite's precedence, lowest first. */
@@ -57,7 +57,7 @@ ecmd ::= cmd(C) SEMI. { parse_ctx_add_stmt(ctx, C); }
 
 %type cmd {struct ast_stmt *}
 
-cmd(A) ::= CREATE(K) STREAM nm(N) LP coldefs(L) RP source(S) FORMAT nm(F) fmtopts(O). {
+cmd(A) ::= CREATE(K) STREAM nm(N) LP coldefs(L) RP FROM source(S) FORMAT nm(F) fmtopts(O). {
     A = ast_stmt_new(&ctx->b, AST_CREATE_STREAM, K.pos);
     if (A) {
         struct ast_create_stream *cs = &A->u.create_stream;

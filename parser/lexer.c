@@ -4,7 +4,6 @@
  */
 #include "parser/lexer.h"
 
-#include <ctype.h>
 #include <string.h>
 
 void lex_init(struct sl_lexer *lx, const char *src, size_t len)

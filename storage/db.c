@@ -63,6 +63,11 @@ sl_status db_open(const char *path, struct sl_db **out, struct sl_error *err)
         goto fail;
     }
     sqlite3_busy_timeout(db->conn, DB_BUSY_TIMEOUT_MS);
+    /* Closing the last connection would checkpoint under an exclusive lock,
+     * and a reader opening the file at that moment (a monitoring loop of
+     * `sqlite3 DB ...`) would fail with "database is locked". The WAL is
+     * left for the next connection to checkpoint instead. */
+    sqlite3_db_config(db->conn, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
     if ((st = db_set_wal(db, what, err)) != SL_OK ||
         (st = db_exec(db, "PRAGMA synchronous=NORMAL", what, err)) != SL_OK ||
         (st = db_exec(db, db_schema_sql, what, err)) != SL_OK)

@@ -25,5 +25,5 @@ start_feeder() {
 
 # The shell pipeline every word count must equal, as "word|count" lines.
 oracle_word_counts() {
-  tr ' ' '\n' <"$1" | grep -v '^$' | sort | uniq -c | awk '{print $2 "|" $1}'
+  tr ' ' '\n' <"$1" | grep -v '^$' | sort | uniq -c | awk '{print $2 "|" $1}' | sort
 }

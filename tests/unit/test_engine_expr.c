@@ -1,0 +1,401 @@
+/* test_engine_expr.c — expression evaluation against SQLite's semantics, and the scalar functions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "engine/expr.h"
+#include "engine/function.h"
+
+static struct sl_arena *A;
+
+static int setup(void **state)
+{
+    (void)state;
+    A = arena_create(0);
+    return A ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    arena_destroy(A);
+    return 0;
+}
+
+static struct sl_expr *mk(enum sl_expr_kind kind, enum sl_type type)
+{
+    struct sl_expr *e = arena_calloc(A, sizeof *e);
+    e->kind = kind;
+    e->type = type;
+    return e;
+}
+
+static struct sl_expr *cval(struct sl_value v)
+{
+    struct sl_expr *e = mk(EXPR_CONST, v.type);
+    e->value = v;
+    return e;
+}
+
+static struct sl_expr *cint(int64_t i)
+{
+    return cval((struct sl_value){.type = SL_INT, .u.i = i});
+}
+
+static struct sl_expr *cdbl(double r)
+{
+    return cval((struct sl_value){.type = SL_REAL, .u.r = r});
+}
+
+static struct sl_expr *cbool(bool b)
+{
+    return cval((struct sl_value){.type = SL_BOOL, .u.b = b});
+}
+
+static struct sl_expr *ctext(const char *s)
+{
+    return cval((struct sl_value){.type = SL_TEXT, .u.s = {s, (uint32_t)strlen(s)}});
+}
+
+static struct sl_expr *cnull(void)
+{
+    return cval(sl_null());
+}
+
+static struct sl_expr *col(uint32_t c, enum sl_type t)
+{
+    struct sl_expr *e = mk(EXPR_COLUMN, t);
+    e->column = c;
+    return e;
+}
+
+static struct sl_expr *bin(enum ast_op op, struct sl_expr *l, struct sl_expr *r)
+{
+    enum sl_type t;
+    assert_true(expr_binary_type(op, l->type, r->type, &t));
+    struct sl_expr *e = mk(EXPR_BINARY, t);
+    e->op = op;
+    e->nargs = 2;
+    e->args = arena_alloc(A, 2 * sizeof *e->args);
+    e->args[0] = l;
+    e->args[1] = r;
+    return e;
+}
+
+static struct sl_expr *un(enum ast_op op, struct sl_expr *x)
+{
+    enum sl_type t;
+    assert_true(expr_unary_type(op, x->type, &t));
+    struct sl_expr *e = mk(EXPR_UNARY, t);
+    e->op = op;
+    e->nargs = 1;
+    e->args = arena_alloc(A, sizeof *e->args);
+    e->args[0] = x;
+    return e;
+}
+
+static struct sl_expr *call(const char *name, struct sl_expr *a, struct sl_expr *b)
+{
+    const struct sl_scalar_fn *fn = function_lookup(name);
+    assert_non_null(fn);
+    struct sl_expr *e = mk(EXPR_CALL, SL_NULL);
+    e->fn = fn;
+    e->nargs = b ? 2 : 1;
+    e->args = arena_alloc(A, 2 * sizeof *e->args);
+    e->args[0] = a;
+    e->args[1] = b;
+    enum sl_type types[2] = {a->type, b ? b->type : SL_NULL};
+    char why[128];
+    assert_true(fn->infer(types, (int)e->nargs, &e->type, why, sizeof why));
+    return e;
+}
+
+/* Evaluates e over a one-row chunk whose only column holds `in`. */
+static struct sl_value eval_with(struct sl_expr *e, struct sl_value in, enum sl_type in_type)
+{
+    struct sl_chunk *c;
+    assert_int_equal(chunk_create(A, 1, &in_type, &c), SL_OK);
+    vector_set(&c->cols[0], 0, in);
+    c->count = 1;
+    struct sl_vector out;
+    assert_int_equal(vector_init(A, e->type, &out), SL_OK);
+    struct sl_error err;
+    assert_int_equal(expr_eval(e, c, &out, &err), SL_OK);
+    return vector_get(&out, 0);
+}
+
+static struct sl_value eval1(struct sl_expr *e)
+{
+    return eval_with(e, sl_null(), SL_INT);
+}
+
+static void assert_int_value(struct sl_value v, int64_t i)
+{
+    assert_int_equal(v.type, SL_INT);
+    assert_int_equal(v.u.i, i);
+}
+
+static void assert_real_value(struct sl_value v, double r)
+{
+    assert_int_equal(v.type, SL_REAL);
+    assert_true(v.u.r == r);
+}
+
+static void assert_bool_value(struct sl_value v, bool b)
+{
+    assert_int_equal(v.type, SL_BOOL);
+    assert_int_equal(v.u.b, b);
+}
+
+static void assert_text_value(struct sl_value v, const char *s)
+{
+    assert_int_equal(v.type, SL_TEXT);
+    assert_int_equal(v.u.s.len, strlen(s));
+    assert_memory_equal(v.u.s.ptr, s, v.u.s.len);
+}
+
+static void test_arithmetic(void **state)
+{
+    (void)state;
+    assert_int_value(eval1(bin(AST_OP_ADD, cint(2), cint(3))), 5);
+    assert_int_value(eval1(bin(AST_OP_MUL, cint(-4), cint(3))), -12);
+    assert_int_value(eval1(bin(AST_OP_DIV, cint(7), cint(2))), 3);
+    assert_int_value(eval1(bin(AST_OP_DIV, cint(-7), cint(2))), -3);
+    assert_int_value(eval1(bin(AST_OP_DIV, cint(7), cint(-2))), -3);
+    assert_int_value(eval1(bin(AST_OP_MOD, cint(-7), cint(3))), -1);
+    assert_int_value(eval1(bin(AST_OP_MOD, cint(7), cint(-3))), 1);
+    assert_int_value(eval1(bin(AST_OP_MOD, cint(INT64_MIN), cint(-1))), 0);
+    assert_real_value(eval1(bin(AST_OP_ADD, cint(1), cdbl(2.5))), 3.5);
+    assert_real_value(eval1(bin(AST_OP_DIV, cdbl(1), cint(4))), 0.25);
+    assert_real_value(eval1(bin(AST_OP_MOD, cdbl(5.5), cint(2))), 1.0);
+    assert_int_value(eval1(bin(AST_OP_ADD, cbool(true), cint(1))), 2);
+    assert_int_value(eval1(un(AST_OP_NEG, cint(5))), -5);
+    assert_real_value(eval1(un(AST_OP_NEG, cdbl(1.5))), -1.5);
+    assert_int_value(eval1(un(AST_OP_PLUS, cint(5))), 5);
+}
+
+static void test_null_and_division_by_zero(void **state)
+{
+    (void)state;
+    assert_int_equal(eval1(bin(AST_OP_ADD, cint(1), cnull())).type, SL_NULL);
+    assert_int_equal(eval1(bin(AST_OP_MUL, cnull(), cdbl(2))).type, SL_NULL);
+    assert_int_equal(eval1(bin(AST_OP_DIV, cint(1), cint(0))).type, SL_NULL);
+    assert_int_equal(eval1(bin(AST_OP_MOD, cint(1), cint(0))).type, SL_NULL);
+    assert_int_equal(eval1(bin(AST_OP_DIV, cdbl(1), cdbl(0))).type, SL_NULL);
+    assert_int_equal(eval1(un(AST_OP_NEG, cnull())).type, SL_NULL);
+    /* A NULL column value propagates too. */
+    assert_int_equal(eval_with(bin(AST_OP_ADD, col(0, SL_INT), cint(1)), sl_null(), SL_INT).type,
+                     SL_NULL);
+    assert_int_equal(eval_with(call("length", col(0, SL_TEXT), NULL), sl_null(), SL_TEXT).type,
+                     SL_NULL);
+}
+
+static void test_overflow(void **state)
+{
+    (void)state;
+    /* Typed INT result: an overflowing row is NULL (documented in expr.h). */
+    assert_int_equal(eval1(bin(AST_OP_ADD, cint(INT64_MAX), cint(1))).type, SL_NULL);
+    assert_int_equal(eval1(bin(AST_OP_MUL, cint(INT64_MAX), cint(2))).type, SL_NULL);
+    assert_int_equal(eval1(bin(AST_OP_DIV, cint(INT64_MIN), cint(-1))).type, SL_NULL);
+    assert_int_equal(eval1(un(AST_OP_NEG, cint(INT64_MIN))).type, SL_NULL);
+    /* Per-row typed (ANY) result: SQLite's REAL fallback. */
+    struct sl_value max = {.type = SL_INT, .u.i = INT64_MAX};
+    struct sl_value v = eval_with(bin(AST_OP_ADD, col(0, SL_ANY), cint(1)), max, SL_ANY);
+    assert_real_value(v, 9223372036854775808.0);
+    v = eval_with(bin(AST_OP_SUB, col(0, SL_ANY), cint(1)), max, SL_ANY);
+    assert_int_value(v, INT64_MAX - 1);
+}
+
+static void test_text_arithmetic(void **state)
+{
+    (void)state;
+    struct sl_expr *e = bin(AST_OP_ADD, ctext("12abc"), cint(1));
+    assert_int_equal(e->type, SL_ANY);
+    assert_int_value(eval1(e), 13);
+    assert_int_value(eval1(bin(AST_OP_ADD, ctext("abc"), cint(1))), 1);
+    assert_real_value(eval1(bin(AST_OP_ADD, ctext(" 1e3"), cint(0))), 1000.0);
+}
+
+static void test_comparisons(void **state)
+{
+    (void)state;
+    assert_bool_value(eval1(bin(AST_OP_LT, cint(1), cint(2))), true);
+    assert_bool_value(eval1(bin(AST_OP_GE, cint(1), cint(2))), false);
+    assert_bool_value(eval1(bin(AST_OP_EQ, cint(2), cdbl(2.0))), true);
+    assert_bool_value(eval1(bin(AST_OP_GT, cdbl(2.5), cint(2))), true);
+    assert_bool_value(eval1(bin(AST_OP_GT, cint(9007199254740993), cdbl(9007199254740992.0))),
+                      true);
+    assert_bool_value(eval1(bin(AST_OP_LT, cint(1), ctext("a"))), true);
+    assert_bool_value(eval1(bin(AST_OP_GT, ctext("0"), cdbl(1e300))), true);
+    assert_bool_value(eval1(bin(AST_OP_LT, ctext("a"), ctext("ab"))), true);
+    assert_bool_value(eval1(bin(AST_OP_GT, ctext("b"), ctext("ab"))), true);
+    assert_bool_value(eval1(bin(AST_OP_NE, ctext("x"), ctext(""))), true);
+    assert_bool_value(eval1(bin(AST_OP_EQ, ctext(""), ctext(""))), true);
+    assert_bool_value(eval1(bin(AST_OP_LE, cbool(false), cint(0))), true);
+    assert_int_equal(eval1(bin(AST_OP_EQ, cnull(), cnull())).type, SL_NULL);
+    assert_int_equal(eval1(bin(AST_OP_LT, cint(1), cnull())).type, SL_NULL);
+    enum sl_type t;
+    assert_false(expr_binary_type(AST_OP_EQ, SL_ARRAY, SL_TEXT, &t));
+    assert_false(expr_binary_type(AST_OP_ADD, SL_ARRAY, SL_INT, &t));
+    assert_true(expr_binary_type(AST_OP_LT, SL_INT, SL_REAL, &t));
+    assert_int_equal(t, SL_BOOL);
+}
+
+static void test_three_valued_logic(void **state)
+{
+    (void)state;
+    assert_bool_value(eval1(bin(AST_OP_AND, cbool(false), cnull())), false);
+    assert_bool_value(eval1(bin(AST_OP_AND, cnull(), cbool(false))), false);
+    assert_int_equal(eval1(bin(AST_OP_AND, cbool(true), cnull())).type, SL_NULL);
+    assert_bool_value(eval1(bin(AST_OP_OR, cbool(true), cnull())), true);
+    assert_bool_value(eval1(bin(AST_OP_OR, cnull(), cbool(true))), true);
+    assert_int_equal(eval1(bin(AST_OP_OR, cbool(false), cnull())).type, SL_NULL);
+    assert_bool_value(eval1(bin(AST_OP_AND, cbool(true), cbool(true))), true);
+    assert_bool_value(eval1(bin(AST_OP_OR, cbool(false), cbool(false))), false);
+    assert_bool_value(eval1(un(AST_OP_NOT, cbool(true))), false);
+    assert_int_equal(eval1(un(AST_OP_NOT, cnull())).type, SL_NULL);
+    assert_bool_value(eval1(bin(AST_OP_AND, cint(2), cdbl(0.5))), true);
+    assert_bool_value(eval1(un(AST_OP_NOT, cint(0))), true);
+}
+
+static void test_concat(void **state)
+{
+    (void)state;
+    assert_text_value(eval1(bin(AST_OP_CONCAT, ctext("a"), cint(1))), "a1");
+    assert_text_value(eval1(bin(AST_OP_CONCAT, cdbl(1.0), ctext(""))), "1.0");
+    assert_text_value(eval1(bin(AST_OP_CONCAT, cdbl(0.1), ctext(""))), "0.1");
+    assert_text_value(eval1(bin(AST_OP_CONCAT, cdbl(1e20), ctext(""))), "1.0e+20");
+    assert_text_value(eval1(bin(AST_OP_CONCAT, cdbl(1.5e-7), ctext(""))), "1.5e-07");
+    assert_text_value(eval1(bin(AST_OP_CONCAT, cdbl(-0.0), ctext(""))), "0.0");
+    assert_text_value(eval1(bin(AST_OP_CONCAT, cdbl(123456789012345678.0), ctext(""))),
+                      "1.23456789012346e+17");
+    assert_text_value(eval1(bin(AST_OP_CONCAT, cint(-5), cbool(true))), "-51");
+    assert_text_value(eval1(bin(AST_OP_CONCAT, ctext(""), ctext(""))), "");
+    struct sl_expr *e = bin(AST_OP_CONCAT, ctext("a"), cnull());
+    assert_int_equal(eval1(e).type, SL_NULL);
+    e = bin(AST_OP_CONCAT, ctext("x"), col(0, SL_TEXT));
+    assert_int_equal(eval_with(e, sl_null(), SL_TEXT).type, SL_NULL);
+}
+
+static void test_case_and_length(void **state)
+{
+    (void)state;
+    assert_text_value(eval1(call("lower", ctext("ABC\xc3\x89z"), NULL)), "abc\xc3\x89z");
+    assert_text_value(eval1(call("UPPER", ctext("abc1\xc3\xa9"), NULL)), "ABC1\xc3\xa9");
+    assert_text_value(eval1(call("upper", cint(12), NULL)), "12");
+    assert_int_value(eval1(call("length", ctext("h\xc3\xa9llo"), NULL)), 5);
+    assert_int_value(eval1(call("length", ctext(""), NULL)), 0);
+    assert_int_value(eval1(call("length", cdbl(12.50), NULL)), 4);
+    assert_int_value(eval1(call("length", cint(-123), NULL)), 4);
+    assert_int_value(eval1(call("length", cdbl(-0.0), NULL)), 3);
+    assert_int_equal(eval1(call("length", cnull(), NULL)).type, SL_NULL);
+    assert_int_equal(eval1(call("lower", cnull(), NULL)).type, SL_NULL);
+}
+
+static void assert_split(const char *s, const char *sep, int n, const char *const *items)
+{
+    struct sl_value v = eval1(call("split", ctext(s), ctext(sep)));
+    assert_int_equal(v.type, SL_ARRAY);
+    assert_int_equal(v.u.a->count, n);
+    for (int i = 0; i < n; i++)
+        assert_text_value(v.u.a->items[i], items[i]);
+}
+
+static void test_split(void **state)
+{
+    (void)state;
+    assert_split("a b c", " ", 3, (const char *const[]){"a", "b", "c"});
+    assert_split("a  b", " ", 3, (const char *const[]){"a", "", "b"});
+    assert_split(" a ", " ", 3, (const char *const[]){"", "a", ""});
+    assert_split("", " ", 1, (const char *const[]){""});
+    assert_split("abc", "", 1, (const char *const[]){"abc"});
+    assert_split("abc", ",", 1, (const char *const[]){"abc"});
+    assert_split("a--b----c", "--", 4, (const char *const[]){"a", "b", "", "c"});
+    assert_int_equal(eval1(call("split", cnull(), ctext(" "))).type, SL_NULL);
+    assert_int_equal(eval1(call("split", ctext("a"), cnull())).type, SL_NULL);
+    /* Items are views into the input: no copy. */
+    const char *line = "xy z";
+    struct sl_value v = eval1(call("split", ctext(line), ctext(" ")));
+    assert_ptr_equal(v.u.a->items[1].u.s.ptr, line + 3);
+    enum sl_type types[2] = {SL_INT, SL_TEXT};
+    enum sl_type t;
+    char why[128];
+    assert_false(function_lookup("split")->infer(types, 2, &t, why, sizeof why));
+    assert_string_equal(why, "split() expects TEXT, got INTEGER");
+}
+
+static void test_registry(void **state)
+{
+    (void)state;
+    assert_non_null(function_lookup("Length"));
+    assert_null(function_lookup("nope"));
+    assert_string_equal(function_suggest("lowr"), "lower");
+    assert_string_equal(function_suggest("splitt"), "split");
+    assert_null(function_suggest("xyzzy"));
+}
+
+/* Only active rows are computed, at their physical index. */
+static void test_selection(void **state)
+{
+    (void)state;
+    enum sl_type types[] = {SL_INT, SL_TEXT};
+    struct sl_chunk *c;
+    assert_int_equal(chunk_create(A, 2, types, &c), SL_OK);
+    const char *words[] = {"a", "bb", "ccc", "dddd", "eeeee"};
+    for (uint32_t i = 0; i < 5; i++) {
+        vector_set(&c->cols[0], i, (struct sl_value){.type = SL_INT, .u.i = i});
+        vector_set(&c->cols[1], i,
+                   (struct sl_value){.type = SL_TEXT, .u.s = {words[i], (uint32_t)strlen(words[i])}});
+    }
+    c->count = 5;
+    uint32_t sel[] = {1, 3};
+    c->sel = sel;
+    c->nsel = 2;
+    struct sl_expr *e = bin(AST_OP_ADD, col(0, SL_INT), call("length", col(1, SL_TEXT), NULL));
+    struct sl_vector out;
+    assert_int_equal(vector_init(A, e->type, &out), SL_OK);
+    struct sl_error err;
+    assert_int_equal(expr_eval(e, c, &out, &err), SL_OK);
+    assert_int_value(vector_get(&out, 1), 3);
+    assert_int_value(vector_get(&out, 3), 7);
+}
+
+static void test_render(void **state)
+{
+    (void)state;
+    const char *names[] = {"word", "n"};
+    struct sl_expr *e = bin(AST_OP_AND, bin(AST_OP_NE, col(0, SL_TEXT), ctext("it's")),
+                            un(AST_OP_NOT, bin(AST_OP_GT, col(1, SL_INT), cdbl(1.0))));
+    struct sl_buf b;
+    buf_init(&b);
+    expr_render(e, names, &b);
+    assert_string_equal(buf_str(&b), "((word <> 'it''s') AND NOT (n > 1.0))");
+    buf_clear(&b);
+    expr_render(call("split", col(0, SL_TEXT), ctext(" ")), names, &b);
+    assert_string_equal(buf_str(&b), "split(word, ' ')");
+    buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arithmetic),
+        cmocka_unit_test(test_null_and_division_by_zero),
+        cmocka_unit_test(test_overflow),
+        cmocka_unit_test(test_text_arithmetic),
+        cmocka_unit_test(test_comparisons),
+        cmocka_unit_test(test_three_valued_logic),
+        cmocka_unit_test(test_concat),
+        cmocka_unit_test(test_case_and_length),
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_selection),
+        cmocka_unit_test(test_render),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

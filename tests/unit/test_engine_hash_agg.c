@@ -1,0 +1,393 @@
+/* test_engine_hash_agg.c — the hash aggregate and the aggregate functions, checked against simple references. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "engine/ops/ops.h"
+
+/* A sink that records every row it receives (text copied into its arena). */
+struct cap_row {
+    struct sl_value v[6];
+    uint8_t kind;
+};
+
+struct cap_op {
+    struct sl_op base;
+    struct sl_arena *arena;
+    struct cap_row *rows;
+    size_t n, cap;
+};
+
+static sl_status cap_push(struct sl_op *op, struct sl_chunk *c, struct sl_error *err)
+{
+    (void)err;
+    struct cap_op *s = (struct cap_op *)op;
+    for (uint32_t k = 0; k < chunk_active(c); k++) {
+        uint32_t i = chunk_row(c, k);
+        if (s->n == s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 256;
+            s->rows = sl_realloc(s->rows, s->cap * sizeof *s->rows);
+            assert_non_null(s->rows);
+        }
+        struct cap_row *r = &s->rows[s->n++];
+        r->kind = c->row_kinds ? c->row_kinds[i] : SL_ROW_INSERT;
+        for (uint32_t col = 0; col < c->ncols && col < 6; col++) {
+            r->v[col] = vector_get(&c->cols[col], i);
+            if (r->v[col].type == SL_TEXT)
+                r->v[col].u.s.ptr = arena_memdup(s->arena, r->v[col].u.s.ptr, r->v[col].u.s.len + 1);
+        }
+    }
+    return SL_OK;
+}
+
+static sl_status cap_flush(struct sl_op *op, struct sl_error *err)
+{
+    (void)op, (void)err;
+    return SL_OK;
+}
+
+static void cap_explain(const struct sl_op *op, struct sl_buf *out)
+{
+    (void)op;
+    buf_puts(out, "capture");
+}
+
+static void cap_destroy(struct sl_op *op)
+{
+    struct cap_op *s = (struct cap_op *)op;
+    arena_destroy(s->arena);
+    sl_free(s->rows);
+    op_fini(op);
+    sl_free(s);
+}
+
+static const struct sl_op_vtable cap_vtable = {"capture", cap_push, cap_flush, cap_explain,
+                                               cap_destroy};
+
+static struct cap_op *cap_create(struct sl_arena *batch)
+{
+    struct cap_op *s = sl_calloc(1, sizeof *s);
+    assert_non_null(s);
+    assert_int_equal(op_init(&s->base, &cap_vtable, batch, 0, NULL, NULL), SL_OK);
+    s->arena = arena_create(0);
+    return s;
+}
+
+static struct sl_str str(const char *s)
+{
+    return (struct sl_str){s, (uint32_t)strlen(s)};
+}
+
+/* Finds the captured row whose first column is the text key (NULL: a NULL key). */
+static const struct cap_row *find(const struct cap_op *s, const char *key)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sl_value *k = &s->rows[i].v[0];
+        if (!key ? k->type == SL_NULL
+                 : k->type == SL_TEXT && k->u.s.len == strlen(key) && !memcmp(k->u.s.ptr, key, k->u.s.len))
+            return &s->rows[i];
+    }
+    return NULL;
+}
+
+/* word, value: keys TEXT; count(*), sum(v), min(v), max(v), avg(v), min(word). */
+static struct sl_op *make_agg(struct sl_arena *batch, struct cap_op **cap)
+{
+    enum sl_type kt = SL_TEXT;
+    const char *kn = "word";
+    struct sl_agg_spec specs[] = {
+        {aggregate_lookup("count"), -1, SL_NULL, SL_INT, "n"},
+        {aggregate_lookup("sum"), 1, SL_INT, SL_INT, "s"},
+        {aggregate_lookup("min"), 1, SL_INT, SL_INT, "lo"},
+        {aggregate_lookup("max"), 1, SL_INT, SL_INT, "hi"},
+        {aggregate_lookup("avg"), 1, SL_INT, SL_REAL, "mean"},
+    };
+    struct sl_op *op;
+    struct sl_error err;
+    assert_int_equal(op_hash_agg_create(batch, 1, &kt, &kn, 5, specs, &op, &err), SL_OK);
+    *cap = cap_create(batch);
+    op->next = &(*cap)->base;
+    return op;
+}
+
+static struct sl_chunk *word_chunk(struct sl_arena *a, const char *const *words, const int64_t *vals,
+                                   uint32_t n)
+{
+    enum sl_type types[] = {SL_TEXT, SL_INT};
+    struct sl_chunk *c;
+    assert_int_equal(chunk_create(a, 2, types, &c), SL_OK);
+    for (uint32_t i = 0; i < n; i++) {
+        struct sl_value w = words[i] ? (struct sl_value){.type = SL_TEXT, .u.s = str(words[i])} : sl_null();
+        vector_set(&c->cols[0], i, w);
+        struct sl_value v = vals[i] == INT64_MIN ? sl_null() : (struct sl_value){.type = SL_INT, .u.i = vals[i]};
+        vector_set(&c->cols[1], i, v);
+    }
+    c->count = n;
+    return c;
+}
+
+static void check(const struct cap_row *r, int64_t n, int64_t s, int64_t lo, int64_t hi, double mean,
+                  uint8_t kind)
+{
+    assert_non_null(r);
+    assert_int_equal(r->kind, kind);
+    assert_int_equal(r->v[1].u.i, n);
+    assert_int_equal(r->v[2].u.i, s);
+    assert_int_equal(r->v[3].u.i, lo);
+    assert_int_equal(r->v[4].u.i, hi);
+    assert_true(r->v[5].u.r == mean);
+}
+
+static void test_groups_and_changes(void **state)
+{
+    (void)state;
+    struct sl_arena *batch = arena_create(0);
+    struct cap_op *cap;
+    struct sl_op *op = make_agg(batch, &cap);
+    struct sl_error err;
+    const char *w1[] = {"a", "b", "a", NULL, "c"};
+    int64_t v1[] = {1, 10, 3, 7, INT64_MIN};
+    const char *w2[] = {"b", NULL, "a"};
+    int64_t v2[] = {-4, 9, 2};
+    assert_int_equal(op_push(op, word_chunk(batch, w1, v1, 5), &err), SL_OK);
+    assert_int_equal(op_push(op, word_chunk(batch, w2, v2, 3), &err), SL_OK);
+    assert_int_equal(op_flush(op, &err), SL_OK);
+    assert_int_equal(cap->n, 4);
+    check(find(cap, "a"), 3, 6, 1, 3, 2.0, SL_ROW_INSERT);
+    check(find(cap, "b"), 2, 6, -4, 10, 3.0, SL_ROW_INSERT);
+    check(find(cap, NULL), 2, 16, 7, 9, 8.0, SL_ROW_INSERT);
+    const struct cap_row *c = find(cap, "c");
+    assert_int_equal(c->v[1].u.i, 1);
+    assert_int_equal(c->v[2].type, SL_NULL); /* sum of only NULLs */
+    assert_int_equal(c->v[3].type, SL_NULL);
+    assert_int_equal(c->v[5].type, SL_NULL);
+    uint64_t groups, bytes;
+    op_hash_agg_stats(op, &groups, &bytes);
+    assert_int_equal(groups, 4);
+    assert_true(bytes > 0);
+
+    /* Only the changed group comes again, as an UPDATE. */
+    cap->n = 0;
+    arena_reset(batch);
+    const char *w3[] = {"b"};
+    int64_t v3[] = {100};
+    assert_int_equal(op_push(op, word_chunk(batch, w3, v3, 1), &err), SL_OK);
+    assert_int_equal(op_flush(op, &err), SL_OK);
+    assert_int_equal(cap->n, 1);
+    check(find(cap, "b"), 3, 106, -4, 100, 106.0 / 3, SL_ROW_UPDATE);
+    cap->n = 0;
+    assert_int_equal(op_flush(op, &err), SL_OK);
+    assert_int_equal(cap->n, 0);
+
+    struct sl_buf b;
+    buf_init(&b);
+    op_explain_chain(op, &b);
+    assert_string_equal(buf_str(&b),
+                        "hash aggregate by word: count(*) AS n, sum(#1) AS s, min(#1) AS lo, "
+                        "max(#1) AS hi, avg(#1) AS mean -> (word TEXT, n INTEGER, s INTEGER, "
+                        "lo INTEGER, hi INTEGER, mean REAL)\ncapture -> ()\n");
+    buf_free(&b);
+    op_destroy_chain(op);
+    arena_destroy(batch);
+}
+
+/* Keys that differ only slightly, and enough of them to make probe chains. */
+static void test_similar_text_keys(void **state)
+{
+    (void)state;
+    struct sl_arena *batch = arena_create(0);
+    struct cap_op *cap;
+    struct sl_op *op = make_agg(batch, &cap);
+    struct sl_error err;
+    enum { NKEYS = 3000 };
+    static char keys[NKEYS][16];
+    const char *w[SL_CHUNK_CAP];
+    int64_t v[SL_CHUNK_CAP];
+    for (int i = 0; i < NKEYS; i++)
+        snprintf(keys[i], sizeof keys[i], i % 2 ? "k%d " : "k%d", i / 2);
+    for (int round = 0; round < 3; round++) {
+        for (int from = 0; from < NKEYS; from += SL_CHUNK_CAP) {
+            uint32_t n = 0;
+            for (int i = from; i < NKEYS && n < SL_CHUNK_CAP; i++, n++) {
+                w[n] = keys[i];
+                v[n] = i;
+            }
+            assert_int_equal(op_push(op, word_chunk(batch, w, v, n), &err), SL_OK);
+        }
+    }
+    const char *empty[] = {""};
+    int64_t zero[] = {0};
+    assert_int_equal(op_push(op, word_chunk(batch, empty, zero, 1), &err), SL_OK);
+    assert_int_equal(op_flush(op, &err), SL_OK);
+    assert_int_equal(cap->n, NKEYS + 1);
+    for (int i = 0; i < NKEYS; i++)
+        check(find(cap, keys[i]), 3, 3 * i, i, i, i, SL_ROW_INSERT);
+    assert_int_equal(find(cap, "")->v[1].u.i, 1);
+    op_destroy_chain(op);
+    arena_destroy(batch);
+}
+
+/* 200k INT groups over many chunks and flushes, against arrays indexed by key. */
+static void test_growth(void **state)
+{
+    (void)state;
+    enum { NGROUPS = 200000, NROWS = 1000000 };
+    struct sl_arena *batch = arena_create(0);
+    enum sl_type kt = SL_INT;
+    const char *kn = "k";
+    struct sl_agg_spec specs[] = {
+        {aggregate_lookup("count"), -1, SL_NULL, SL_INT, "n"},
+        {aggregate_lookup("sum"), 1, SL_INT, SL_INT, "s"},
+    };
+    struct sl_op *op;
+    struct sl_error err;
+    assert_int_equal(op_hash_agg_create(batch, 1, &kt, &kn, 2, specs, &op, &err), SL_OK);
+    struct cap_op *cap = cap_create(batch);
+    op->next = &cap->base;
+    int64_t *count = sl_calloc(NGROUPS, sizeof *count), *sum = sl_calloc(NGROUPS, sizeof *sum);
+    uint8_t *seen = sl_calloc(NGROUPS, 1);
+    enum sl_type types[] = {SL_INT, SL_INT};
+    uint64_t x = 88172645463325252u;
+    for (int row = 0; row < NROWS;) {
+        struct sl_chunk *c;
+        assert_int_equal(chunk_create(batch, 2, types, &c), SL_OK);
+        for (c->count = 0; c->count < SL_CHUNK_CAP && row < NROWS; c->count++, row++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            int64_t k = (int64_t)(x % NGROUPS) - 1000, val = (int64_t)(x >> 40) % 1000;
+            c->cols[0].data.i[c->count] = k;
+            c->cols[1].data.i[c->count] = val;
+            count[k + 1000]++;
+            sum[k + 1000] += val;
+        }
+        assert_int_equal(op_push(op, c, &err), SL_OK);
+        if (row % (200 * SL_CHUNK_CAP) == 0 || row == NROWS) {
+            assert_int_equal(op_flush(op, &err), SL_OK);
+            arena_reset(batch);
+            for (size_t i = 0; i < cap->n; i++) {
+                const struct cap_row *r = &cap->rows[i];
+                int64_t k = r->v[0].u.i + 1000;
+                assert_int_equal(r->kind, seen[k] ? SL_ROW_UPDATE : SL_ROW_INSERT);
+                seen[k] = 1;
+                assert_int_equal(r->v[1].u.i, count[k]);
+                assert_int_equal(r->v[2].u.i, sum[k]);
+            }
+            cap->n = 0;
+        }
+    }
+    uint64_t groups, bytes;
+    op_hash_agg_stats(op, &groups, &bytes);
+    uint64_t expect = 0;
+    for (int k = 0; k < NGROUPS; k++) {
+        expect += count[k] > 0;
+        assert_int_equal(seen[k], count[k] > 0);
+    }
+    assert_int_equal(groups, expect);
+    assert_true(groups > 100000);
+    sl_free(count);
+    sl_free(sum);
+    sl_free(seen);
+    op_destroy_chain(op);
+    arena_destroy(batch);
+}
+
+/* combine(step(first half), step(second half)) == step(everything), for each aggregate. */
+static void check_combine(const char *name, enum sl_type type, const struct sl_value *vals, uint32_t n)
+{
+    const struct sl_agg_fn *fn = aggregate_lookup(name);
+    struct sl_arena *a = arena_create(0);
+    struct sl_vector v;
+    assert_int_equal(vector_init(a, type, &v), SL_OK);
+    for (uint32_t i = 0; i < n; i++)
+        vector_set(&v, i, vals[i]);
+    size_t size = fn->state_size(type);
+    void *all = arena_alloc(a, size), *left = arena_alloc(a, size), *right = arena_alloc(a, size);
+    fn->init(all, type);
+    fn->init(left, type);
+    fn->init(right, type);
+    void *states[16];
+    uint32_t rows[16];
+    for (uint32_t i = 0; i < n; i++) {
+        rows[i] = i;
+        states[i] = all;
+    }
+    fn->step(states, &v, rows, n, a);
+    for (uint32_t i = 0; i < n; i++)
+        states[i] = i < n / 2 ? left : right;
+    fn->step(states, &v, rows, n, a);
+    fn->combine(left, right, type, a);
+    struct sl_value x = fn->final(all, type), y = fn->final(left, type);
+    assert_int_equal(x.type, y.type);
+    if (x.type == SL_TEXT) {
+        assert_int_equal(x.u.s.len, y.u.s.len);
+        assert_memory_equal(x.u.s.ptr, y.u.s.ptr, x.u.s.len);
+    } else if (x.type == SL_REAL) {
+        assert_true(x.u.r == y.u.r);
+    } else if (x.type != SL_NULL) {
+        assert_int_equal(x.u.i, y.u.i);
+    }
+    arena_destroy(a);
+}
+
+static void test_combine(void **state)
+{
+    (void)state;
+    struct sl_value ints[6] = {{.type = SL_INT, .u.i = 5}, sl_null(), {.type = SL_INT, .u.i = -2},
+                               {.type = SL_INT, .u.i = 40}, {.type = SL_INT, .u.i = 1}, sl_null()};
+    struct sl_value reals[4] = {{.type = SL_REAL, .u.r = 0.5}, {.type = SL_REAL, .u.r = 2.25},
+                                sl_null(), {.type = SL_REAL, .u.r = -1.0}};
+    struct sl_value texts[5] = {{.type = SL_TEXT, .u.s = {"pear", 4}}, {.type = SL_TEXT, .u.s = {"apple", 5}},
+                                sl_null(), {.type = SL_TEXT, .u.s = {"zoo", 3}}, {.type = SL_TEXT, .u.s = {"app", 3}}};
+    struct sl_value nulls[2] = {sl_null(), sl_null()};
+    const char *names[] = {"count", "sum", "avg", "min", "max"};
+    for (int i = 0; i < 5; i++) {
+        check_combine(names[i], SL_INT, ints, 6);
+        check_combine(names[i], SL_REAL, reals, 4);
+        check_combine(names[i], SL_INT, nulls, 2);
+    }
+    check_combine("count", SL_TEXT, texts, 5);
+    check_combine("min", SL_TEXT, texts, 5);
+    check_combine("max", SL_TEXT, texts, 5);
+}
+
+static void test_sum_overflow_is_real(void **state)
+{
+    (void)state;
+    const struct sl_agg_fn *fn = aggregate_lookup("sum");
+    struct sl_arena *a = arena_create(0);
+    struct sl_vector v;
+    assert_int_equal(vector_init(a, SL_INT, &v), SL_OK);
+    v.data.i[0] = INT64_MAX;
+    v.data.i[1] = 1;
+    v.nulls[0] = v.nulls[1] = 0;
+    int64_t st[8];
+    fn->init(st, SL_INT);
+    void *states[2] = {st, st};
+    uint32_t rows[2] = {0, 1};
+    fn->step(states, &v, rows, 2, a);
+    struct sl_value r = fn->final(st, SL_INT);
+    assert_int_equal(r.type, SL_REAL);
+    assert_true(r.u.r == 9223372036854775808.0);
+    enum sl_type t;
+    char why[64];
+    assert_false(fn->infer(SL_TEXT, &t, why, sizeof why));
+    assert_string_equal(why, "sum() expects a number, got TEXT");
+    assert_null(aggregate_lookup("median"));
+    arena_destroy(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_groups_and_changes),
+        cmocka_unit_test(test_similar_text_keys),
+        cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_combine),
+        cmocka_unit_test(test_sum_overflow_is_real),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
