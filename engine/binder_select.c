@@ -525,7 +525,7 @@ static bool bind_select_list(struct binder *b)
 {
     struct sl_plan *p = b->plan;
     enum bind_mode mode = p->aggregate ? BIND_OUTPUT : BIND_PLAIN;
-    uint32_t cap = 0;
+    uint32_t cap = 0, errors_before = b->diags->count;
     b->clause = "the select list";
     for (uint32_t i = 0; i < b->select->nitems; i++) {
         const struct ast_select_item *it = &b->select->items[i];
@@ -564,7 +564,8 @@ static bool bind_select_list(struct binder *b)
             key_selected[e->column] = true;
         }
     }
-    for (uint32_t k = 0; k < p->nkeys; k++) {
+    /* A key looks unselected when its item failed to bind: say nothing more then. */
+    for (uint32_t k = 0; k < p->nkeys && b->diags->count == errors_before; k++) {
         if (!key_selected[k]) {
             const struct ast_expr *g = b->key_asts[k];
             diags_add(b->diags, g->pos, g->span,

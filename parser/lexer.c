@@ -39,6 +39,12 @@ static void advance_n(struct sl_lexer *lx, size_t n)
         advance(lx);
 }
 
+void lex_init_at(struct sl_lexer *lx, const char *src, size_t len, size_t start)
+{
+    lex_init(lx, src, len);
+    advance_n(lx, start < len ? start : len);
+}
+
 static bool is_ident_start(int c)
 {
     return c >= 0x80 || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

@@ -41,6 +41,8 @@ struct sl_lexer {
 };
 
 void lex_init(struct sl_lexer *lx, const char *src, size_t len);
+/* Starts at byte `start` of src, with lines and columns counted from src's beginning. */
+void lex_init_at(struct sl_lexer *lx, const char *src, size_t len, size_t start);
 
 /* Fills tok with the next token and returns its type (0 at end of input). */
 int lex_next(struct sl_lexer *lx, struct sl_token *tok);

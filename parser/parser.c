@@ -95,16 +95,24 @@ static void run(struct feed *f)
 sl_status parse_sql(const char *src, size_t len, struct sl_diags *diags,
                     struct sl_parse_result *out)
 {
+    return parse_sql_range(src, 0, len, diags, out);
+}
+
+sl_status parse_sql_range(const char *src, size_t start, size_t end, struct sl_diags *diags,
+                          struct sl_parse_result *out)
+{
     memset(out, 0, sizeof *out);
     out->arena = arena_create(0);
     if (!out->arena)
         return SL_NOMEM;
     struct parse_ctx ctx = {.b = {.arena = out->arena}, .diags = diags, .src = src};
-    struct feed f = {.ctx = &ctx, .boundary = true, .end_pos = {1, 1, 0}};
+    struct feed f = {.ctx = &ctx, .boundary = true};
     f.parser = sl_parser_Alloc(sl_malloc, &ctx);
     if (!f.parser)
         return SL_NOMEM;
-    lex_init(&f.lx, src, len);
+    lex_init_at(&f.lx, src, end, start);
+    f.last_end = (uint32_t)f.lx.off;
+    f.end_pos = (struct sl_pos){f.lx.line, f.lx.col, (uint32_t)f.lx.off};
     uint32_t errors = diags->count;
     run(&f);
     sl_parser_Free(f.parser, sl_free);

@@ -26,7 +26,27 @@ struct sl_parse_result {
  */
 sl_status parse_sql(const char *src, size_t len, struct sl_diags *diags,
                     struct sl_parse_result *out);
+/* The same for the statements in src[start..end); positions count from src's beginning. */
+sl_status parse_sql_range(const char *src, size_t start, size_t end, struct sl_diags *diags,
+                          struct sl_parse_result *out);
 void parse_free(struct sl_parse_result *r);
+
+/*
+ * The outline of a script, from tokens alone: where each statement is and,
+ * for a SELECT, the name after its first top-level FROM. The engine uses it
+ * to hand a SELECT over a plain table to SQLite whole (ORDER BY, LIMIT,
+ * joins: all of SQLite's SQL) and to parse the rest itself.
+ */
+struct sl_stmt_outline {
+    uint32_t start;  /* byte offset of the first token */
+    struct sl_pos pos; /* its line and column */
+    uint32_t end;    /* byte offset just past the last token before ';' */
+    bool is_select;  /* starts with SELECT, WITH or VALUES */
+    char from[128];  /* first top-level FROM name of a SELECT, unquoted; "" if none */
+};
+/* *out is an array of *count outlines, freed with sl_free. */
+sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **out,
+                        uint32_t *count);
 
 /*
  * True when src holds at least one complete statement: a ';' outside any
