@@ -108,6 +108,14 @@ int repl_main(const char *db_path)
     char *pending = NULL;
     for (;;) {
         char *line = next_line(tty, pending ? "   ...> " : "sluice> ");
+        if (!line && tty && cli_interrupted) {
+            /* Ctrl-C at the prompt drops the statement being typed, as in sqlite3. */
+            cli_interrupted = 0;
+            free(pending);
+            pending = NULL;
+            putchar('\n');
+            continue;
+        }
         if (!line)
             break;
         if (!pending && line[0] == '.') {

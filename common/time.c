@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "common/time.h"
 
-#include <stdio.h>
 #include <time.h>
 
 int64_t sl_clock_now_us(void)
@@ -49,6 +48,16 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* Writes v as exactly `width` digits (v >= 0 and small enough). */
+static char *put_digits(char *p, int64_t v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
 void sl_ts_format(int64_t us, char out[32])
 {
     int64_t days = floor_div(us, 86400 * SL_US_PER_SEC);
@@ -57,9 +66,26 @@ void sl_ts_format(int64_t us, char out[32])
     int m, d;
     civil_from_days(days, &y, &m, &d);
     int64_t secs = rem / SL_US_PER_SEC;
-    snprintf(out, 32, "%04lld-%02d-%02d %02d:%02d:%02d.%06lld", (long long)y, m, d,
-             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
-             (long long)(rem % SL_US_PER_SEC));
+    char *p = out;
+    if (y < 0) {
+        *p++ = '-';
+        y = -y;
+    }
+    /* int64 microseconds span about 290,000 years either side of 1970. */
+    p = put_digits(p, y, y > 99999 ? 6 : y > 9999 ? 5 : 4);
+    *p++ = '-';
+    p = put_digits(p, m, 2);
+    *p++ = '-';
+    p = put_digits(p, d, 2);
+    *p++ = ' ';
+    p = put_digits(p, secs / 3600, 2);
+    *p++ = ':';
+    p = put_digits(p, secs / 60 % 60, 2);
+    *p++ = ':';
+    p = put_digits(p, secs % 60, 2);
+    *p++ = '.';
+    p = put_digits(p, rem % SL_US_PER_SEC, 6);
+    *p = '\0';
 }
 
 /* Reads exactly n digits at s[*i]. */

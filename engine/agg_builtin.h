@@ -1,4 +1,5 @@
-/* agg_builtin.h — the built-in aggregates gathered by aggregate.c's registry. Not a public interface. */
+/* agg_builtin.h — the built-in aggregates gathered by aggregate.c's registry. Not a public
+ * interface. */
 #ifndef SL_AGG_BUILTIN_H
 #define SL_AGG_BUILTIN_H
 

@@ -1,4 +1,5 @@
-/* aggregate.c — the aggregate registry, and COUNT(*) / COUNT(x) (the non-NULL values, as INTEGER). */
+/* aggregate.c — the aggregate registry, and COUNT(*) / COUNT(x) (the non-NULL values, as INTEGER).
+ */
 #include "engine/aggregate.h"
 
 #include <stdio.h>
@@ -44,8 +45,8 @@ static void count_init(void *state, enum sl_type arg)
     *(int64_t *)state = 0;
 }
 
-static void count_step(void **states, const struct sl_vector *arg, const uint32_t *rows,
-                       uint32_t n, struct sl_arena *keep)
+static void count_step(void **states, const struct sl_vector *arg, const uint32_t *rows, uint32_t n,
+                       struct sl_arena *keep)
 {
     (void)keep;
     if (!arg) {
@@ -71,5 +72,5 @@ static struct sl_value count_final(const void *state, enum sl_type arg)
     return v;
 }
 
-const struct sl_agg_fn agg_count = {"count",       true,       count_infer,  count_state_size,
-                                    count_init,    count_step, count_combine, count_final};
+const struct sl_agg_fn agg_count = {"count",    true,       count_infer,   count_state_size,
+                                    count_init, count_step, count_combine, count_final};

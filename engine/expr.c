@@ -32,7 +32,8 @@ static bool int_like(enum sl_type t)
 
 static bool timestamp_arith(enum ast_op op, enum sl_type l, enum sl_type r, enum sl_type *out)
 {
-    if (op == AST_OP_ADD && ((l == SL_TIMESTAMP && int_like(r)) || (int_like(l) && r == SL_TIMESTAMP)))
+    if (op == AST_OP_ADD &&
+        ((l == SL_TIMESTAMP && int_like(r)) || (int_like(l) && r == SL_TIMESTAMP)))
         *out = SL_TIMESTAMP;
     else if (op == AST_OP_SUB && l == SL_TIMESTAMP && int_like(r))
         *out = SL_TIMESTAMP;
@@ -95,6 +96,13 @@ static sl_status eval_const(const struct sl_expr *e, const struct expr_ctx *cx,
                             struct sl_vector *out)
 {
     struct sl_value v = e->value;
+    if (v.type == SL_TEXT && out->type == SL_TEXT) {
+        for (uint32_t k = 0; k < cx->n; k++) {
+            out->data.s[cx->rows[k]] = v.u.s;
+            out->nulls[cx->rows[k]] = 0;
+        }
+        return SL_OK;
+    }
     if (v.type == SL_NULL || v.type == out->type || out->type == SL_ANY) {
         for (uint32_t k = 0; k < cx->n; k++)
             vector_set(out, cx->rows[k], v);
@@ -137,14 +145,13 @@ static sl_status eval_operand(const struct sl_expr *e, struct sl_chunk *in, stru
     return expr_eval(e, in, tmp, err);
 }
 
-static sl_status eval_unary(const struct sl_expr *e, struct sl_chunk *in,
-                            const struct expr_ctx *cx, struct sl_vector *out,
-                            struct sl_error *err)
+static sl_status eval_unary(const struct sl_expr *e, struct sl_chunk *in, const struct expr_ctx *cx,
+                            struct sl_vector *out, struct sl_error *err)
 {
     if (e->op == AST_OP_PLUS)
         return expr_eval(e->args[0], in, out, err);
     struct sl_vector tmp;
-    const struct sl_vector *v;
+    const struct sl_vector *v = NULL;
     sl_status st = eval_operand(e->args[0], in, &tmp, &v, err);
     if (st != SL_OK)
         return st;
@@ -153,11 +160,10 @@ static sl_status eval_unary(const struct sl_expr *e, struct sl_chunk *in,
 }
 
 static sl_status eval_binary(const struct sl_expr *e, struct sl_chunk *in,
-                             const struct expr_ctx *cx, struct sl_vector *out,
-                             struct sl_error *err)
+                             const struct expr_ctx *cx, struct sl_vector *out, struct sl_error *err)
 {
     struct sl_vector lt, rt;
-    const struct sl_vector *l, *r;
+    const struct sl_vector *l = NULL, *r = NULL;
     sl_status st = eval_operand(e->args[0], in, &lt, &l, err);
     if (st == SL_OK)
         st = eval_operand(e->args[1], in, &rt, &r, err);
@@ -181,7 +187,7 @@ static sl_status eval_call(const struct sl_expr *e, struct sl_chunk *in, struct 
     if (!args)
         return nomem(err);
     for (uint32_t a = 0; a < e->nargs; a++) {
-        const struct sl_vector *v;
+        const struct sl_vector *v = NULL;
         sl_status st = eval_operand(e->args[a], in, &args[a], &v, err);
         if (st != SL_OK)
             return st;

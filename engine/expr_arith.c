@@ -96,9 +96,8 @@ static sl_status arith_real(enum ast_op op, const struct sl_vector *l, const str
     return SL_OK;
 }
 
-static sl_status arith_generic(enum ast_op op, const struct sl_vector *l,
-                               const struct sl_vector *r, const struct expr_ctx *cx,
-                               struct sl_vector *out)
+static sl_status arith_generic(enum ast_op op, const struct sl_vector *l, const struct sl_vector *r,
+                               const struct expr_ctx *cx, struct sl_vector *out)
 {
     for (uint32_t k = 0; k < cx->n; k++) {
         uint32_t i = cx->rows[k];

@@ -32,9 +32,8 @@ static inline int cmp_text(struct sl_str a, struct sl_str b)
     return (a.len > b.len) - (a.len < b.len);
 }
 
-static sl_status compare_typed(uint8_t mask, const struct sl_vector *l,
-                               const struct sl_vector *r, const struct expr_ctx *cx,
-                               struct sl_vector *out)
+static sl_status compare_typed(uint8_t mask, const struct sl_vector *l, const struct sl_vector *r,
+                               const struct expr_ctx *cx, struct sl_vector *out)
 {
     enum expr_class lc = expr_class_of(l->type), rc = expr_class_of(r->type);
     const uint8_t *an = l->nulls, *bn = r->nulls;

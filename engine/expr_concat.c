@@ -1,4 +1,5 @@
-/* expr_concat.c — `||`: the text forms of both operands, joined into one arena allocation per chunk. */
+/* expr_concat.c — `||`: the text forms of both operands, joined into one arena allocation per
+ * chunk. */
 #include "engine/expr_kernels.h"
 
 #include <string.h>

@@ -28,7 +28,8 @@ static bool upper_infer(const enum sl_type *arg_types, int nargs, enum sl_type *
     return case_infer(arg_types, nargs, result, why, why_len, "upper");
 }
 
-/* Maps every active row's text through the 'A'..'Z' (or 'a'..'z') shift, all rows in one allocation. */
+/* Maps every active row's text through the 'A'..'Z' (or 'a'..'z') shift, all rows in one
+ * allocation. */
 static sl_status case_eval(struct sl_vector *args, const struct sl_chunk *rows,
                            struct sl_vector *out, struct sl_error *err, char from)
 {
@@ -43,7 +44,8 @@ static sl_status case_eval(struct sl_vector *args, const struct sl_chunk *rows,
     }
     char *p = in ? arena_alloc(rows->arena, total ? total : 1) : NULL;
     if (!p)
-        return sl_error_set(err, SL_NOMEM, "out of memory in %s()", from == 'A' ? "lower" : "upper");
+        return sl_error_set(err, SL_NOMEM, "out of memory in %s()",
+                            from == 'A' ? "lower" : "upper");
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = sel[k];
         out->nulls[i] = nulls[i];

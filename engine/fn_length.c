@@ -1,9 +1,10 @@
-/* fn_length.c — length(): characters of text (UTF-8 code points, as SQLite counts), of a number's text form. */
+/* fn_length.c — length(): characters of text (UTF-8 code points, as SQLite counts), of a number's
+ * text form. */
 #include "engine/fn_builtin.h"
 #include "engine/rowsel.h"
 
-static bool length_infer(const enum sl_type *arg_types, int nargs, enum sl_type *result,
-                         char *why, size_t why_len)
+static bool length_infer(const enum sl_type *arg_types, int nargs, enum sl_type *result, char *why,
+                         size_t why_len)
 {
     (void)nargs;
     if (arg_types[0] == SL_ARRAY) {

@@ -1,4 +1,5 @@
-/* function.c — the registry of scalar functions: lookup by name and "did you mean" by edit distance. */
+/* function.c — the registry of scalar functions: lookup by name and "did you mean" by edit
+ * distance. */
 #include "engine/function.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
-/* rowsel.c — the identity selection, built at compile time (no init call, no shared mutable state). */
+/* rowsel.c — the identity selection, built at compile time (no init call, no shared mutable state).
+ */
 #include "engine/rowsel.h"
 
 #define RS_1(n) (n)

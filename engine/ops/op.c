@@ -1,4 +1,5 @@
-/* op.c — what every operator shares: pushing, flushing and destroying a chain, EXPLAIN, and the common fields. */
+/* op.c — what every operator shares: pushing, flushing and destroying a chain, EXPLAIN, and the
+ * common fields. */
 #include "engine/ops/op.h"
 
 #include "common/alloc.h"

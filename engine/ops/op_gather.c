@@ -1,8 +1,7 @@
 /* op_gather.c — compacting copy of selected rows of a vector (used by project and unnest). */
 #include "engine/ops/op_gather.h"
 
-void op_gather(struct sl_vector *dst, const struct sl_vector *src, const uint32_t *rows,
-               uint32_t n)
+void op_gather(struct sl_vector *dst, const struct sl_vector *src, const uint32_t *rows, uint32_t n)
 {
     for (uint32_t k = 0; k < n; k++)
         dst->nulls[k] = src->nulls[rows[k]];
@@ -35,4 +34,3 @@ void op_gather(struct sl_vector *dst, const struct sl_vector *src, const uint32_
         return;
     }
 }
-

@@ -70,7 +70,8 @@ static inline struct sl_value *group_keys(struct hagg_group *g)
 
 static inline uint64_t hash_mix(uint64_t h, uint64_t k)
 {
-    return (h ^ (k + UINT64_C(0x9e3779b97f4a7c15) + (h << 6) + (h >> 2))) * UINT64_C(0xff51afd7ed558ccd);
+    return (h ^ (k + UINT64_C(0x9e3779b97f4a7c15) + (h << 6) + (h >> 2))) *
+           UINT64_C(0xff51afd7ed558ccd);
 }
 
 /* Hashes the key columns of every active row into h->hashes[k]. */
@@ -108,7 +109,8 @@ static inline bool key_equal(const struct sl_value *stored, const struct sl_vect
     switch (v->type) {
     case SL_TEXT:
         return stored->u.s.len == v->data.s[i].len &&
-               (stored->u.s.len == 0 || memcmp(stored->u.s.ptr, v->data.s[i].ptr, stored->u.s.len) == 0);
+               (stored->u.s.len == 0 ||
+                memcmp(stored->u.s.ptr, v->data.s[i].ptr, stored->u.s.len) == 0);
     case SL_INT:
     case SL_TIMESTAMP: return stored->u.i == v->data.i[i];
     default: return sqlval_compare(*stored, vector_get(v, i)) == 0;
@@ -294,7 +296,8 @@ static sl_status emit(struct hagg_op *h, uint32_t from, uint32_t n, struct sl_er
             vector_set(&c->cols[col], k, keys[col]);
         for (uint32_t a = 0; a < h->naggs; a++) {
             const struct sl_agg_spec *spec = &h->aggs[a];
-            struct sl_value v = spec->fn->final((unsigned char *)g + h->state_off[a], spec->arg_type);
+            struct sl_value v =
+                spec->fn->final((unsigned char *)g + h->state_off[a], spec->arg_type);
             if (!sqlval_store(&c->cols[h->nkeys + a], k, v, op->batch))
                 return sl_error_set(err, SL_NOMEM, "out of memory emitting aggregate rows");
         }
@@ -422,6 +425,7 @@ void op_hash_agg_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes
 {
     const struct hagg_op *h = (const struct hagg_op *)op;
     *groups = h->ngroups;
-    *bytes = arena_reserved(h->keep) + (uint64_t)h->cap_groups * (h->entry_size + sizeof *h->changed) +
+    *bytes = arena_reserved(h->keep) +
+             (uint64_t)h->cap_groups * (h->entry_size + sizeof *h->changed) +
              ((uint64_t)h->mask + 1) * sizeof *h->slots;
 }

@@ -15,8 +15,8 @@ struct project_op {
 };
 
 /* Output column c of a chunk with a selection: evaluate over the input, then compact. */
-static sl_status project_sparse(const struct sl_expr *e, struct sl_chunk *in,
-                                struct sl_vector *dst, struct sl_error *err)
+static sl_status project_sparse(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *dst,
+                                struct sl_error *err)
 {
     const struct sl_vector *src = e->kind == EXPR_COLUMN ? &in->cols[e->column] : NULL;
     struct sl_vector tmp;

@@ -17,8 +17,8 @@ struct unnest_op {
     const struct sl_expr *array_expr;
     enum sl_type elem_type;
     uint32_t nin;
-    uint32_t src[SL_CHUNK_CAP];                 /* input row of each output row */
-    const struct sl_value *elem[SL_CHUNK_CAP];  /* element of each output row */
+    uint32_t src[SL_CHUNK_CAP];                /* input row of each output row */
+    const struct sl_value *elem[SL_CHUNK_CAP]; /* element of each output row */
 };
 
 /* Builds and pushes the output chunk of the first n planned rows. */

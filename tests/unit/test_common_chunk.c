@@ -1,4 +1,5 @@
-/* test_common_chunk.c — chunks and vectors: creation, typed round trips, selection, reset, arena reset. */
+/* test_common_chunk.c — chunks and vectors: creation, typed round trips, selection, reset, arena
+ * reset. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
-/* test_engine_expr.c — expression evaluation against SQLite's semantics, and the scalar functions. */
+/* test_engine_expr.c — expression evaluation against SQLite's semantics, and the scalar functions.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -349,8 +350,9 @@ static void test_selection(void **state)
     const char *words[] = {"a", "bb", "ccc", "dddd", "eeeee"};
     for (uint32_t i = 0; i < 5; i++) {
         vector_set(&c->cols[0], i, (struct sl_value){.type = SL_INT, .u.i = i});
-        vector_set(&c->cols[1], i,
-                   (struct sl_value){.type = SL_TEXT, .u.s = {words[i], (uint32_t)strlen(words[i])}});
+        vector_set(
+            &c->cols[1], i,
+            (struct sl_value){.type = SL_TEXT, .u.s = {words[i], (uint32_t)strlen(words[i])}});
     }
     c->count = 5;
     uint32_t sel[] = {1, 3};
@@ -384,18 +386,12 @@ static void test_render(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arithmetic),
-        cmocka_unit_test(test_null_and_division_by_zero),
-        cmocka_unit_test(test_overflow),
-        cmocka_unit_test(test_text_arithmetic),
-        cmocka_unit_test(test_comparisons),
-        cmocka_unit_test(test_three_valued_logic),
-        cmocka_unit_test(test_concat),
-        cmocka_unit_test(test_case_and_length),
-        cmocka_unit_test(test_split),
-        cmocka_unit_test(test_registry),
-        cmocka_unit_test(test_selection),
-        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_arithmetic),  cmocka_unit_test(test_null_and_division_by_zero),
+        cmocka_unit_test(test_overflow),    cmocka_unit_test(test_text_arithmetic),
+        cmocka_unit_test(test_comparisons), cmocka_unit_test(test_three_valued_logic),
+        cmocka_unit_test(test_concat),      cmocka_unit_test(test_case_and_length),
+        cmocka_unit_test(test_split),       cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_selection),   cmocka_unit_test(test_render),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

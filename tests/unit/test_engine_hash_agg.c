@@ -1,4 +1,5 @@
-/* test_engine_hash_agg.c — the hash aggregate and the aggregate functions, checked against simple references. */
+/* test_engine_hash_agg.c — the hash aggregate and the aggregate functions, checked against simple
+ * references. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,7 +40,8 @@ static sl_status cap_push(struct sl_op *op, struct sl_chunk *c, struct sl_error 
         for (uint32_t col = 0; col < c->ncols && col < 6; col++) {
             r->v[col] = vector_get(&c->cols[col], i);
             if (r->v[col].type == SL_TEXT)
-                r->v[col].u.s.ptr = arena_memdup(s->arena, r->v[col].u.s.ptr, r->v[col].u.s.len + 1);
+                r->v[col].u.s.ptr =
+                    arena_memdup(s->arena, r->v[col].u.s.ptr, r->v[col].u.s.len + 1);
         }
     }
     return SL_OK;
@@ -89,7 +91,8 @@ static const struct cap_row *find(const struct cap_op *s, const char *key)
     for (size_t i = 0; i < s->n; i++) {
         const struct sl_value *k = &s->rows[i].v[0];
         if (!key ? k->type == SL_NULL
-                 : k->type == SL_TEXT && k->u.s.len == strlen(key) && !memcmp(k->u.s.ptr, key, k->u.s.len))
+                 : k->type == SL_TEXT && k->u.s.len == strlen(key) &&
+                       !memcmp(k->u.s.ptr, key, k->u.s.len))
             return &s->rows[i];
     }
     return NULL;
@@ -115,24 +118,26 @@ static struct sl_op *make_agg(struct sl_arena *batch, struct cap_op **cap)
     return op;
 }
 
-static struct sl_chunk *word_chunk(struct sl_arena *a, const char *const *words, const int64_t *vals,
-                                   uint32_t n)
+static struct sl_chunk *word_chunk(struct sl_arena *a, const char *const *words,
+                                   const int64_t *vals, uint32_t n)
 {
     enum sl_type types[] = {SL_TEXT, SL_INT};
     struct sl_chunk *c;
     assert_int_equal(chunk_create(a, 2, types, &c), SL_OK);
     for (uint32_t i = 0; i < n; i++) {
-        struct sl_value w = words[i] ? (struct sl_value){.type = SL_TEXT, .u.s = str(words[i])} : sl_null();
+        struct sl_value w =
+            words[i] ? (struct sl_value){.type = SL_TEXT, .u.s = str(words[i])} : sl_null();
         vector_set(&c->cols[0], i, w);
-        struct sl_value v = vals[i] == INT64_MIN ? sl_null() : (struct sl_value){.type = SL_INT, .u.i = vals[i]};
+        struct sl_value v =
+            vals[i] == INT64_MIN ? sl_null() : (struct sl_value){.type = SL_INT, .u.i = vals[i]};
         vector_set(&c->cols[1], i, v);
     }
     c->count = n;
     return c;
 }
 
-static void check(const struct cap_row *r, int64_t n, int64_t s, int64_t lo, int64_t hi, double mean,
-                  uint8_t kind)
+static void check(const struct cap_row *r, int64_t n, int64_t s, int64_t lo, int64_t hi,
+                  double mean, uint8_t kind)
 {
     assert_non_null(r);
     assert_int_equal(r->kind, kind);
@@ -296,7 +301,8 @@ static void test_growth(void **state)
 }
 
 /* combine(step(first half), step(second half)) == step(everything), for each aggregate. */
-static void check_combine(const char *name, enum sl_type type, const struct sl_value *vals, uint32_t n)
+static void check_combine(const char *name, enum sl_type type, const struct sl_value *vals,
+                          uint32_t n)
 {
     const struct sl_agg_fn *fn = aggregate_lookup(name);
     struct sl_arena *a = arena_create(0);
@@ -336,12 +342,18 @@ static void check_combine(const char *name, enum sl_type type, const struct sl_v
 static void test_combine(void **state)
 {
     (void)state;
-    struct sl_value ints[6] = {{.type = SL_INT, .u.i = 5}, sl_null(), {.type = SL_INT, .u.i = -2},
-                               {.type = SL_INT, .u.i = 40}, {.type = SL_INT, .u.i = 1}, sl_null()};
-    struct sl_value reals[4] = {{.type = SL_REAL, .u.r = 0.5}, {.type = SL_REAL, .u.r = 2.25},
-                                sl_null(), {.type = SL_REAL, .u.r = -1.0}};
-    struct sl_value texts[5] = {{.type = SL_TEXT, .u.s = {"pear", 4}}, {.type = SL_TEXT, .u.s = {"apple", 5}},
-                                sl_null(), {.type = SL_TEXT, .u.s = {"zoo", 3}}, {.type = SL_TEXT, .u.s = {"app", 3}}};
+    struct sl_value ints[6] = {{.type = SL_INT, .u.i = 5},  sl_null(),
+                               {.type = SL_INT, .u.i = -2}, {.type = SL_INT, .u.i = 40},
+                               {.type = SL_INT, .u.i = 1},  sl_null()};
+    struct sl_value reals[4] = {{.type = SL_REAL, .u.r = 0.5},
+                                {.type = SL_REAL, .u.r = 2.25},
+                                sl_null(),
+                                {.type = SL_REAL, .u.r = -1.0}};
+    struct sl_value texts[5] = {{.type = SL_TEXT, .u.s = {"pear", 4}},
+                                {.type = SL_TEXT, .u.s = {"apple", 5}},
+                                sl_null(),
+                                {.type = SL_TEXT, .u.s = {"zoo", 3}},
+                                {.type = SL_TEXT, .u.s = {"app", 3}}};
     struct sl_value nulls[2] = {sl_null(), sl_null()};
     const char *names[] = {"count", "sum", "avg", "min", "max"};
     for (int i = 0; i < 5; i++) {

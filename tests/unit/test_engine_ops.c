@@ -100,7 +100,8 @@ static struct sl_expr *bin(enum ast_op op, struct sl_expr *l, struct sl_expr *r)
     return e;
 }
 
-static struct sl_expr *call(const char *name, enum sl_type type, struct sl_expr *a, struct sl_expr *b)
+static struct sl_expr *call(const char *name, enum sl_type type, struct sl_expr *a,
+                            struct sl_expr *b)
 {
     struct sl_expr *e = mk(EXPR_CALL, type, b ? 2 : 1);
     e->fn = function_lookup(name);
