@@ -17,7 +17,8 @@ struct arena_block {
 };
 
 struct sl_arena {
-    struct arena_block *head; /* current block; older blocks follow */
+    struct arena_block *head;  /* current block; older blocks follow */
+    struct arena_block *spare; /* standard blocks kept by arena_reset for reuse */
     size_t block_size;
     size_t reserved;
 };
@@ -44,6 +45,7 @@ void arena_destroy(struct sl_arena *a)
     if (!a)
         return;
     free_blocks(a->head);
+    free_blocks(a->spare);
     sl_free(a);
 }
 
@@ -53,12 +55,17 @@ void *arena_alloc(struct sl_arena *a, size_t n)
     struct arena_block *b = a->head;
     if (!b || b->size - b->used < need) {
         size_t size = need > a->block_size ? need : a->block_size;
-        struct arena_block *nb = sl_malloc(sizeof *nb + size);
-        if (!nb)
-            return NULL;
-        nb->size = size;
+        struct arena_block *nb = a->spare;
+        if (nb && size == a->block_size) {
+            a->spare = nb->next;
+        } else {
+            nb = sl_malloc(sizeof *nb + size);
+            if (!nb)
+                return NULL;
+            nb->size = size;
+            a->reserved += size;
+        }
         nb->used = 0;
-        a->reserved += size;
         if (b && need > a->block_size) {
             /* An oversized block goes behind the current one so the current
              * block's free space stays usable. */
@@ -103,23 +110,22 @@ char *arena_strndup(struct sl_arena *a, const char *s, size_t n)
 
 void arena_reset(struct sl_arena *a)
 {
-    /* Keep one standard-sized block (oversized ones were one-off needs). */
-    struct arena_block *keep = NULL, *b = a->head;
+    /* Standard blocks are kept for reuse: an arena reset after every step
+     * would otherwise return its memory to the system and fault it back in
+     * each time. Oversized blocks were one-off needs and are freed. */
+    struct arena_block *b = a->head;
     while (b) {
         struct arena_block *next = b->next;
-        if (!keep && b->size == a->block_size)
-            keep = b;
-        else
+        if (b->size == a->block_size) {
+            b->next = a->spare;
+            a->spare = b;
+        } else {
+            a->reserved -= b->size;
             sl_free(b);
+        }
         b = next;
     }
-    a->head = keep;
-    a->reserved = 0;
-    if (keep) {
-        keep->next = NULL;
-        keep->used = 0;
-        a->reserved = keep->size;
-    }
+    a->head = NULL;
 }
 
 size_t arena_reserved(const struct sl_arena *a)

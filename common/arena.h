@@ -20,7 +20,7 @@ void *arena_calloc(struct sl_arena *a, size_t n);
 char *arena_strndup(struct sl_arena *a, const char *s, size_t n);
 void *arena_memdup(struct sl_arena *a, const void *p, size_t n);
 
-/* Frees every allocation but keeps the first block for reuse. */
+/* Frees every allocation at once; the memory is kept for the next allocations. */
 void arena_reset(struct sl_arena *a);
 
 /* Bytes currently reserved from the system (for state-size reporting). */
