@@ -45,6 +45,14 @@ static sl_status runtime_error(struct exec_ctx *x, const struct ast_stmt *stmt,
     return SL_ERROR;
 }
 
+/* A query that cannot start (its source cannot be opened, ...) is about its FROM stream. */
+static sl_status start_error(struct exec_ctx *x, const struct ast_select *sel,
+                             const struct sl_error *err)
+{
+    diags_add(x->diags, sel->from.pos, sel->from.span, NULL, "%s", err->msg);
+    return SL_ERROR;
+}
+
 static sl_status exec_create_stream(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     struct sl_stream_def *def;
@@ -92,7 +100,7 @@ static void find_saved(void *ctx, const char *name, const char *sql)
 }
 
 /* Starts a bound query; name is the query's (and its table's) name. */
-static sl_status start_query(struct exec_ctx *x, const struct ast_stmt *stmt, const char *name,
+static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, const char *name,
                              struct sl_arena *plan_arena, struct sl_plan *plan, int64_t trigger_us,
                              bool clear_table, struct sl_live *live)
 {
@@ -102,7 +110,7 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_stmt *stmt, co
     if (query_create(name, live != NULL, plan_arena, plan, trigger_us, clear_table, &x->s->env, &q,
                      &err) != SL_OK) {
         sl_free(live);
-        return runtime_error(x, stmt, &err);
+        return start_error(x, sel, &err);
     }
     if (engine_add_query(x->s, q, live) != SL_OK) {
         query_destroy(q);
@@ -145,14 +153,14 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     if (changed) {
         arena_destroy(plan_arena);
         diags_add(x->diags, cq->name.pos, cq->name.span,
-                  "DROP QUERY it first (its result table is kept), or choose another name",
+                  "choose another name, or DROP QUERY it and drop its table (sqlite3: DROP TABLE) first",
                   "query \"%s\" already exists with a different definition", name);
         return SL_ERROR;
     }
     if (!restart && db_table_exists(s->db, name)) {
         arena_destroy(plan_arena);
         diags_add(x->diags, cq->name.pos, cq->name.span,
-                  "a query's results go to a table of its name: drop that table or choose another name",
+                  "a query writes to the table of its name: choose another name, or drop the table (sqlite3: DROP TABLE)",
                   "a table named \"%s\" already exists", name);
         return SL_ERROR;
     }
@@ -162,7 +170,9 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     }
     int64_t trigger = cq->trigger_us > 0 ? cq->trigger_us : s->opts.default_trigger_us;
     /* Operator state is not checkpointed yet, so a query created again starts over. */
-    st = start_query(x, stmt, name, plan_arena, plan, trigger, restart, NULL);
+    st = start_query(x, cq->select, name, plan_arena, plan, trigger, restart, NULL);
+    if (st != SL_OK && !restart)
+        db_catalog_delete(s->db, DB_CATALOG_QUERY, name, &err);
     if (st == SL_OK)
         notice(x, restart ? "query %s restarted from the beginning of its input"
                           : "query %s started", name);
@@ -237,7 +247,7 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
     char name[64];
     snprintf(name, sizeof name, "_sluice_live_%u_%lld", ++s->live_seq,
              (long long)(sl_clock_now_us() % 1000000000));
-    return start_query(x, stmt, name, plan_arena, plan, s->opts.default_trigger_us, true, live);
+    return start_query(x, sel, name, plan_arena, plan, s->opts.default_trigger_us, true, live);
 }
 
 static sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)

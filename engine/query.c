@@ -57,15 +57,16 @@ sl_status query_create(const char *name, bool live, struct sl_arena *plan_arena,
     }
     struct sl_schema out_schema = {.ncols = plan->nout, .cols = cols};
     struct sl_schema in_schema = stream_def_schema(plan->stream);
-    if ((st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key, &q->table,
+    /* The source first: a query that cannot read leaves no table behind. */
+    if ((st = source_open(&plan->stream->source, &q->source, err)) != SL_OK ||
+        (st = decoder_create(&plan->stream->format, &in_schema, on_dead_letter, q, &q->decoder,
+                             err)) != SL_OK ||
+        (st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key, &q->table,
                                 err)) != SL_OK ||
         (clear_table && (st = result_table_clear(q->table, err)) != SL_OK) ||
         (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
                              &q->sink)) != SL_OK ||
-        (st = planner_build(plan, env->work, q->sink, &q->pipeline, err)) != SL_OK ||
-        (st = source_open(&plan->stream->source, &q->source, err)) != SL_OK ||
-        (st = decoder_create(&plan->stream->format, &in_schema, on_dead_letter, q, &q->decoder,
-                             err)) != SL_OK) {
+        (st = planner_build(plan, env->work, q->sink, &q->pipeline, err)) != SL_OK) {
         if (st == SL_NOMEM)
             sl_error_set(err, SL_NOMEM, "out of memory");
         query_destroy(q);
