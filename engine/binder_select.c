@@ -260,31 +260,6 @@ static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enu
     return e;
 }
 
-static const char *op_text(enum ast_op op)
-{
-    switch (op) {
-    case AST_OP_NEG: return "-";
-    case AST_OP_PLUS: return "+";
-    case AST_OP_NOT: return "NOT";
-    case AST_OP_OR: return "OR";
-    case AST_OP_AND: return "AND";
-    case AST_OP_EQ: return "=";
-    case AST_OP_NE: return "<>";
-    case AST_OP_LT: return "<";
-    case AST_OP_LE: return "<=";
-    case AST_OP_GT: return ">";
-    case AST_OP_GE: return ">=";
-    case AST_OP_ADD: return "+";
-    case AST_OP_SUB: return "-";
-    case AST_OP_MUL: return "*";
-    case AST_OP_DIV: return "/";
-    case AST_OP_MOD: return "%";
-    case AST_OP_CONCAT: return "||";
-    case AST_OP_NONE: break;
-    }
-    return "?";
-}
-
 static struct sl_expr *bind_operator(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
 {
     bool binary = a->kind == AST_BINARY;
@@ -297,10 +272,10 @@ static struct sl_expr *bind_operator(struct binder *b, const struct ast_expr *a,
     if (!ok) {
         if (binary)
             diags_add(b->diags, a->pos, a->span, NULL, "operator %s cannot be applied to %s and %s",
-                      op_text(a->op), sl_type_name(l->type), sl_type_name(r->type));
+                      ast_op_text(a->op), sl_type_name(l->type), sl_type_name(r->type));
         else
             diags_add(b->diags, a->pos, a->span, NULL, "operator %s cannot be applied to %s",
-                      op_text(a->op), sl_type_name(l->type));
+                      ast_op_text(a->op), sl_type_name(l->type));
         return NULL;
     }
     struct sl_expr *e = new_expr(b, binary ? EXPR_BINARY : EXPR_UNARY, t, a->pos);

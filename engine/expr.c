@@ -211,31 +211,6 @@ sl_status expr_eval(const struct sl_expr *e, struct sl_chunk *in, struct sl_vect
     return st == SL_OK ? SL_OK : nomem(err);
 }
 
-static const char *op_text(enum ast_op op)
-{
-    switch (op) {
-    case AST_OP_NEG: return "-";
-    case AST_OP_PLUS: return "+";
-    case AST_OP_NOT: return "NOT ";
-    case AST_OP_OR: return "OR";
-    case AST_OP_AND: return "AND";
-    case AST_OP_EQ: return "=";
-    case AST_OP_NE: return "<>";
-    case AST_OP_LT: return "<";
-    case AST_OP_LE: return "<=";
-    case AST_OP_GT: return ">";
-    case AST_OP_GE: return ">=";
-    case AST_OP_ADD: return "+";
-    case AST_OP_SUB: return "-";
-    case AST_OP_MUL: return "*";
-    case AST_OP_DIV: return "/";
-    case AST_OP_MOD: return "%";
-    case AST_OP_CONCAT: return "||";
-    case AST_OP_NONE: break;
-    }
-    return "?";
-}
-
 static void render_const(struct sl_value v, struct sl_buf *out)
 {
     char num[SQLVAL_NUM_TEXT_MAX];
@@ -275,13 +250,15 @@ void expr_render(const struct sl_expr *e, const char *const *column_names, struc
             buf_printf(out, "#%u", e->column);
         return;
     case EXPR_UNARY:
-        buf_puts(out, op_text(e->op));
+        buf_puts(out, ast_op_text(e->op));
+        if (e->op == AST_OP_NOT)
+            buf_putc(out, ' ');
         expr_render(e->args[0], column_names, out);
         return;
     case EXPR_BINARY:
         buf_putc(out, '(');
         expr_render(e->args[0], column_names, out);
-        buf_printf(out, " %s ", op_text(e->op));
+        buf_printf(out, " %s ", ast_op_text(e->op));
         expr_render(e->args[1], column_names, out);
         buf_putc(out, ')');
         return;

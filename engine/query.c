@@ -243,20 +243,6 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     return SL_OK;
 }
 
-void query_explain(const struct sl_plan *plan, const struct sl_pipeline *pipeline,
-                   struct sl_buf *out)
-{
-    const struct sl_stream_def *s = plan->stream;
-    buf_printf(out, "scan %s (%s%s%s, %s) -> (", s->name,
-               s->source.kind == SL_SOURCE_FILE ? "file " : s->source.kind == SL_SOURCE_SOCKET ? "socket " : "stdin",
-               s->source.address ? s->source.address : "", "",
-               s->format.kind == SL_FORMAT_TEXT ? "TEXT" : "CSV");
-    for (uint32_t i = 0; i < s->ncols; i++)
-        buf_printf(out, "%s%s %s", i ? ", " : "", s->cols[i].name, sl_type_name(s->cols[i].type));
-    buf_puts(out, ")\n");
-    op_explain_chain(pipeline->head, out);
-}
-
 void query_destroy(struct sl_query *q)
 {
     if (!q)

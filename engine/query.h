@@ -71,8 +71,4 @@ int64_t query_deadline(const struct sl_query *q);
 
 void query_destroy(struct sl_query *q);
 
-/* EXPLAIN text: the scan line, then one line per operator. */
-void query_explain(const struct sl_plan *plan, const struct sl_pipeline *pipeline,
-                   struct sl_buf *out);
-
 #endif

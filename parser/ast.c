@@ -257,12 +257,12 @@ struct ast_select *ast_select_new(struct ast_builder *b, struct sl_pos pos)
 
 /* ---- rendering ----------------------------------------------------------- */
 
-static const char *op_text(enum ast_op op)
+const char *ast_op_text(enum ast_op op)
 {
     switch (op) {
     case AST_OP_NEG: return "-";
     case AST_OP_PLUS: return "+";
-    case AST_OP_NOT: return "NOT ";
+    case AST_OP_NOT: return "NOT";
     case AST_OP_OR: return "OR";
     case AST_OP_AND: return "AND";
     case AST_OP_EQ: return "=";
@@ -321,14 +321,14 @@ void ast_expr_render(const struct ast_expr *e, struct sl_buf *out)
         buf_puts(out, e->kind == AST_STAR ? "*" : e->name.text ? e->name.text : "?");
         break;
     case AST_UNARY:
-        buf_printf(out, "(%s", op_text(e->op));
+        buf_printf(out, e->op == AST_OP_NOT ? "(%s " : "(%s", ast_op_text(e->op));
         ast_expr_render(e->left, out);
         buf_putc(out, ')');
         break;
     case AST_BINARY:
         buf_putc(out, '(');
         ast_expr_render(e->left, out);
-        buf_printf(out, " %s ", op_text(e->op));
+        buf_printf(out, " %s ", ast_op_text(e->op));
         ast_expr_render(e->right, out);
         buf_putc(out, ')');
         break;

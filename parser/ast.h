@@ -139,6 +139,9 @@ struct ast_stmt {
     } u;
 };
 
+/* The operator as SQL writes it: "+", "<>", "NOT", ... */
+const char *ast_op_text(enum ast_op op);
+
 /* Debug/test rendering of an expression as fully parenthesised text. */
 struct sl_buf;
 void ast_expr_render(const struct ast_expr *e, struct sl_buf *out);
