@@ -10,6 +10,7 @@
 
 #include "engine/fn_builtin.h"
 #include "engine/rowsel.h"
+#include "engine/split_scan.h"
 
 static bool split_arg_ok(enum sl_type t)
 {
@@ -52,24 +53,17 @@ static uint32_t count_items(struct sl_str s, struct sl_str sep)
 /* Fills items with the pieces of s (count_items(s, sep) of them). */
 static void cut(struct sl_str s, struct sl_str sep, struct sl_value *items)
 {
-    const char *p = s.ptr, *end = s.ptr + s.len, *hit;
     uint32_t k = 0;
     if (sep.len == 1) {
-        const char c = sep.ptr[0];
-        for (const char *q = p; q < end; q++) {
-            if (*q == c) {
-                items[k].type = SL_TEXT;
-                items[k].u.s.ptr = p;
-                items[k].u.s.len = (uint32_t)(q - p);
-                k++;
-                p = q + 1;
-            }
-        }
-    } else if (sep.len > 1 && s.len > 0) {
-        for (;;) {
-            hit = memmem(p, (size_t)(end - p), sep.ptr, sep.len);
-            if (!hit)
-                break;
+        struct split_scan scan;
+        split_scan_init(&scan, s, sep.ptr[0]);
+        while (split_scan_next(&scan, &items[k].u.s))
+            items[k++].type = SL_TEXT;
+        return;
+    }
+    const char *p = s.ptr, *end = s.ptr + s.len, *hit;
+    if (sep.len > 1 && s.len > 0) {
+        while ((hit = memmem(p, (size_t)(end - p), sep.ptr, sep.len)) != NULL) {
             items[k].type = SL_TEXT;
             items[k].u.s.ptr = p;
             items[k].u.s.len = (uint32_t)(hit - p);

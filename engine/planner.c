@@ -61,6 +61,40 @@ done:
     return st;
 }
 
+/* Marks in used[] the scan columns below n that e reads. */
+static void mark_columns(const struct sl_expr *e, bool *used, uint32_t n)
+{
+    if (e->kind == EXPR_COLUMN && e->column < n)
+        used[e->column] = true;
+    for (uint32_t a = 0; a < e->nargs; a++)
+        mark_columns(e->args[a], used, n);
+}
+
+/* The stream columns the operators after the unnest read (WHERE, group keys,
+ * aggregate arguments, or the outputs without aggregation): the unnest
+ * copies only those, once per element. */
+static bool *unnest_carry(const struct sl_plan *plan)
+{
+    uint32_t n = plan->nscan - 1;
+    bool *used = sl_calloc(n ? n : 1, sizeof *used);
+    if (!used)
+        return NULL;
+    if (plan->where)
+        mark_columns(plan->where, used, n);
+    if (plan->aggregate) {
+        for (uint32_t i = 0; i < plan->nkeys; i++)
+            mark_columns(plan->keys[i], used, n);
+        for (uint32_t i = 0; i < plan->naggs; i++) {
+            if (plan->aggs[i].arg)
+                mark_columns(plan->aggs[i].arg, used, n);
+        }
+    } else {
+        for (uint32_t i = 0; i < plan->nout; i++)
+            mark_columns(plan->outputs[i], used, n);
+    }
+    return used;
+}
+
 sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
                         struct sl_pipeline *out, struct sl_error *err)
 {
@@ -68,9 +102,12 @@ sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struc
     sl_status st;
     out->head = out->agg = NULL;
     if (plan->unnest) {
-        st = op_unnest_create(work, plan->unnest, plan->unnest_elem_type,
-                              plan->scan_names[plan->nscan - 1], plan->nscan - 1, plan->scan_types,
-                              plan->scan_names, &op, err);
+        bool *carry = unnest_carry(plan);
+        st = carry ? op_unnest_create(work, plan->unnest, plan->unnest_elem_type,
+                                      plan->scan_names[plan->nscan - 1], plan->nscan - 1,
+                                      plan->scan_types, plan->scan_names, carry, &op, err)
+                   : sl_error_set(err, SL_NOMEM, "out of memory planning an unnest");
+        sl_free(carry);
         if (st != SL_OK)
             goto fail;
         link_op(out, &tail, op);

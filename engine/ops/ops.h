@@ -25,11 +25,14 @@ sl_status op_project_create(struct sl_arena *batch, struct sl_expr *const *exprs
 /* For each active row and each element of the array `array_expr` evaluates
  * to, emits the row's input columns followed by the element (a NULL or
  * empty array emits nothing — SQL UNNEST). Output: input columns +
- * one column named elem_name of type elem_type. */
+ * one column named elem_name of type elem_type. carry[c] false: nothing
+ * downstream reads input column c, which is then not copied but left all
+ * NULL in the output (same schema, so column indexes stay valid); a NULL
+ * carry copies every column. */
 sl_status op_unnest_create(struct sl_arena *batch, const struct sl_expr *array_expr,
                            enum sl_type elem_type, const char *elem_name, uint32_t nin,
                            const enum sl_type *in_types, const char *const *in_names,
-                           struct sl_op **out, struct sl_error *err);
+                           const bool *carry, struct sl_op **out, struct sl_error *err);
 
 /* One aggregate of a hash aggregation. */
 struct sl_agg_spec {

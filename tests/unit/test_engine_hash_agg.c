@@ -237,6 +237,101 @@ static void test_similar_text_keys(void **state)
     arena_destroy(batch);
 }
 
+/* Text keys of every length around the inline limit (12 bytes), sharing
+ * prefixes and differing only in the last byte, next to NULL and ''. */
+static void test_text_key_forms(void **state)
+{
+    (void)state;
+    struct sl_arena *batch = arena_create(0);
+    struct cap_op *cap;
+    struct sl_op *op = make_agg(batch, &cap);
+    struct sl_error err;
+    static const char alpha[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+    enum { MAXLEN = 40, NKEYS = 2 * (MAXLEN + 1) };
+    static char keys[NKEYS][MAXLEN + 1];
+    const char *w[NKEYS + 1];
+    int64_t v[NKEYS + 1];
+    for (int len = 0; len <= MAXLEN; len++) {
+        memcpy(keys[2 * len], alpha, (size_t)len);
+        memcpy(keys[2 * len + 1], alpha, (size_t)len);
+        if (len)
+            keys[2 * len + 1][len - 1] = '#';
+    }
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < NKEYS; i++) {
+            int j = round == 1 ? NKEYS - 1 - i : i; /* another order, same keys */
+            w[i] = keys[j];
+            v[i] = j;
+        }
+        w[NKEYS] = NULL;
+        v[NKEYS] = 0;
+        assert_int_equal(op_push(op, word_chunk(batch, w, v, NKEYS + 1), &err), SL_OK);
+    }
+    assert_int_equal(op_flush(op, &err), SL_OK);
+    /* '' comes twice in keys (length 0, both forms): one group */
+    assert_int_equal(cap->n, NKEYS - 1 + 1);
+    for (int i = 2; i < NKEYS; i++) {
+        const struct cap_row *r = find(cap, keys[i]);
+        assert_non_null(r);
+        assert_int_equal(r->v[1].u.i, 3);
+        assert_int_equal(r->v[2].u.i, 3 * i);
+    }
+    assert_int_equal(find(cap, "")->v[1].u.i, 6);
+    assert_int_equal(find(cap, NULL)->v[1].u.i, 3);
+    op_destroy_chain(op);
+    arena_destroy(batch);
+}
+
+/* Keys (TEXT, INT, TEXT): text cells and values side by side in one entry. */
+static void test_mixed_keys(void **state)
+{
+    (void)state;
+    struct sl_arena *batch = arena_create(0);
+    enum sl_type kt[] = {SL_TEXT, SL_INT, SL_TEXT};
+    const char *kn[] = {"a", "b", "c"};
+    struct sl_agg_spec specs[] = {{aggregate_lookup("count"), -1, SL_NULL, SL_INT, "n"}};
+    struct sl_op *op;
+    struct sl_error err;
+    assert_int_equal(op_hash_agg_create(batch, 3, kt, kn, 1, specs, &op, &err), SL_OK);
+    struct cap_op *cap = cap_create(batch);
+    op->next = &cap->base;
+    const char *a[] = {"x", "x", NULL, "x", "a rather long key", "x"};
+    int64_t b[] = {1, 2, 1, 1, 1, INT64_MIN};
+    const char *c[] = {"a rather long key", "a rather long key", "y",
+                       "a rather long kez", "x",                 NULL};
+    struct sl_chunk *ch;
+    assert_int_equal(chunk_create(batch, 3, kt, &ch), SL_OK);
+    for (uint32_t i = 0; i < 6; i++) {
+        vector_set(&ch->cols[0], i,
+                   a[i] ? (struct sl_value){.type = SL_TEXT, .u.s = str(a[i])} : sl_null());
+        vector_set(&ch->cols[1], i,
+                   b[i] == INT64_MIN ? sl_null() : (struct sl_value){.type = SL_INT, .u.i = b[i]});
+        vector_set(&ch->cols[2], i,
+                   c[i] ? (struct sl_value){.type = SL_TEXT, .u.s = str(c[i])} : sl_null());
+    }
+    ch->count = 6;
+    assert_int_equal(op_push(op, ch, &err), SL_OK);
+    assert_int_equal(op_push(op, ch, &err), SL_OK);
+    assert_int_equal(op_flush(op, &err), SL_OK);
+    assert_int_equal(cap->n, 6);
+    for (uint32_t r = 0; r < 6; r++) {
+        const struct sl_value *k = cap->rows[r].v;
+        uint32_t i = 0;
+        while (i < 6 && !((a[i] ? k[0].type == SL_TEXT && k[0].u.s.len == strlen(a[i]) &&
+                                      !memcmp(k[0].u.s.ptr, a[i], k[0].u.s.len)
+                                : k[0].type == SL_NULL) &&
+                          (b[i] == INT64_MIN ? k[1].type == SL_NULL : k[1].u.i == b[i]) &&
+                          (c[i] ? k[2].type == SL_TEXT && k[2].u.s.len == strlen(c[i]) &&
+                                      !memcmp(k[2].u.s.ptr, c[i], k[2].u.s.len)
+                                : k[2].type == SL_NULL)))
+            i++;
+        assert_true(i < 6);
+        assert_int_equal(k[3].u.i, 2);
+    }
+    op_destroy_chain(op);
+    arena_destroy(batch);
+}
+
 /* 200k INT groups over many chunks and flushes, against arrays indexed by key. */
 static void test_growth(void **state)
 {
@@ -397,6 +492,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_groups_and_changes),
         cmocka_unit_test(test_similar_text_keys),
+        cmocka_unit_test(test_text_key_forms),
+        cmocka_unit_test(test_mixed_keys),
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_combine),
         cmocka_unit_test(test_sum_overflow_is_real),

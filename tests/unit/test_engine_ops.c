@@ -121,7 +121,7 @@ static struct sl_op *make_chain(struct sl_arena *batch, struct cap_op **cap)
     struct sl_error err;
     struct sl_op *unnest, *filter, *project;
     assert_int_equal(op_unnest_create(batch, call("split", SL_ARRAY, col(1, SL_TEXT), ctext(" ")),
-                                      SL_TEXT, "word", 2, in_types, in_names, &unnest, &err),
+                                      SL_TEXT, "word", 2, in_types, in_names, NULL, &unnest, &err),
                      SL_OK);
     assert_int_equal(op_filter_create(batch, bin(AST_OP_NE, col(2, SL_TEXT), ctext("")), 3,
                                       un_types, un_names, &filter, &err),
@@ -242,11 +242,86 @@ static void test_unnest_many_chunks(void **state)
     arena_destroy(batch);
 }
 
+/* Runs unnest(split(line, sep)) over lines with the given carry mask into a new capture. */
+static struct cap_op *unnest_lines(struct sl_arena *batch, struct sl_expr *sep, const bool *carry,
+                                   const char *const *text, uint32_t n)
+{
+    enum sl_type in_types[] = {SL_INT, SL_TEXT};
+    const char *in_names[] = {"id", "line"};
+    struct sl_error err;
+    struct sl_op *unnest;
+    assert_int_equal(op_unnest_create(batch, call("split", SL_ARRAY, col(1, SL_TEXT), sep),
+                                      SL_TEXT, "word", 2, in_types, in_names, carry, &unnest,
+                                      &err),
+                     SL_OK);
+    struct cap_op *cap = sl_calloc(1, sizeof *cap);
+    assert_int_equal(op_init(&cap->base, &cap_vtable, batch, 0, NULL, NULL), SL_OK);
+    unnest->next = &cap->base;
+    assert_int_equal(op_push(unnest, lines(batch, text, n), &err), SL_OK);
+    cap->base.next = NULL;
+    unnest->next = NULL;
+    op_destroy_chain(unnest);
+    return cap;
+}
+
+/* split(line, ' ') is cut inside the unnest; split(line, +' ') goes through
+ * split()'s arrays: both give the same rows. A column not carried is NULL. */
+static void test_unnest_split_paths(void **state)
+{
+    (void)state;
+    struct sl_arena *batch = arena_create(0);
+    A = batch;
+    static char long_line[301];
+    for (int i = 0; i < 300; i++)
+        long_line[i] = (char)(i % 7 == 0 || i % 11 == 0 ? ' ' : 'a' + i % 26);
+    const char *text[] = {"",
+                          " ",
+                          "a",
+                          "  a  b ",
+                          "exactly8",
+                          "exactly8 ",
+                          NULL,
+                          "0123456 89abcdef 0123456789abcdef0 x",
+                          "日本 de  ü",
+                          "        ",
+                          long_line,
+                          "sixteen bytes ok"};
+    enum { NLINES = sizeof text / sizeof *text };
+    struct sl_expr *plus = mk(EXPR_UNARY, SL_TEXT, 1);
+    plus->op = AST_OP_PLUS;
+    plus->args[0] = ctext(" ");
+    bool carry_id[] = {true, false};
+    struct cap_op *cut = unnest_lines(batch, ctext(" "), carry_id, text, NLINES);
+    struct cap_op *arrays = unnest_lines(batch, plus, NULL, text, NLINES);
+    uint32_t expect = 0;
+    for (int i = 0; i < NLINES; i++) {
+        for (const char *p = text[i]; p && *p; p++)
+            expect += *p == ' ';
+        expect += text[i] != NULL;
+    }
+    assert_int_equal(cut->n, expect);
+    assert_int_equal(arrays->n, expect);
+    for (uint32_t r = 0; r < expect; r++) {
+        assert_int_equal(cut->rows[r][0].u.i, arrays->rows[r][0].u.i);
+        assert_int_equal(cut->rows[r][1].type, SL_NULL);
+        assert_int_equal(arrays->rows[r][1].type, SL_TEXT);
+        struct sl_str a = cut->rows[r][2].u.s, b = arrays->rows[r][2].u.s;
+        assert_int_equal(cut->rows[r][2].type, SL_TEXT);
+        assert_int_equal(a.len, b.len);
+        assert_ptr_equal(a.ptr, b.ptr);
+        assert_null(memchr(a.ptr, ' ', a.len));
+    }
+    op_destroy_chain(&cut->base);
+    op_destroy_chain(&arrays->base);
+    arena_destroy(batch);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chain),
         cmocka_unit_test(test_unnest_many_chunks),
+        cmocka_unit_test(test_unnest_split_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
