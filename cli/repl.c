@@ -25,10 +25,13 @@ static const char HELP[] =
     "  DROP QUERY word_counts;\n"
     "Commands: .help  .quit\n";
 
+static volatile sig_atomic_t terminated;
+
 static void on_interrupt(int sig)
 {
-    (void)sig;
     cli_interrupted = 1;
+    if (sig == SIGTERM)
+        terminated = 1;
 }
 
 static void sleep_ms(long ms)
@@ -99,6 +102,7 @@ int repl_main(const char *db_path)
     struct sigaction sa = {.sa_handler = on_interrupt};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     struct cli_output out;
     cli_output_init(&out);
     if (tty)
@@ -108,6 +112,10 @@ int repl_main(const char *db_path)
     char *pending = NULL;
     for (;;) {
         char *line = next_line(tty, pending ? "   ...> " : "sluice> ");
+        if (terminated) {
+            free(line);
+            break;
+        }
         if (!line && tty && cli_interrupted) {
             /* Ctrl-C at the prompt drops the statement being typed, as in sqlite3. */
             cli_interrupted = 0;
