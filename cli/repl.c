@@ -5,6 +5,7 @@
  * a SELECT over a table is answered once by SQLite. When stdin is not a
  * terminal there is no prompt (like sqlite3), and at end of input the shell
  * waits for the queries it started to finish, as `sluice run -` would.
+ * Lines typed at a terminal are kept in ~/.sluice_history.
  */
 #include "cli/cli.h"
 
@@ -66,6 +67,19 @@ static char *next_line(bool tty, const char *prompt)
     return line;
 }
 
+/* ~/.sluice_history, as sqlite3 keeps ~/.sqlite_history; NULL without $HOME. */
+static char *history_path(void)
+{
+    const char *home = getenv("HOME");
+    if (!home || !*home)
+        return NULL;
+    size_t n = strlen(home) + sizeof "/.sluice_history";
+    char *path = malloc(n);
+    if (path)
+        snprintf(path, n, "%s/.sluice_history", home);
+    return path;
+}
+
 static bool is_blank(const char *s)
 {
     for (; *s; s++)
@@ -105,6 +119,9 @@ int repl_main(const char *db_path)
     sigaction(SIGTERM, &sa, NULL);
     struct cli_output out;
     cli_output_init(&out);
+    char *history = tty ? history_path() : NULL;
+    if (history)
+        read_history(history);
     if (tty)
         printf("sluice %s — continuous SQL. Statements end with ';'. Type .help for help.\n",
                SLUICE_VERSION);
@@ -162,6 +179,10 @@ int repl_main(const char *db_path)
     if (!tty)
         while (sluice_running_queries(s) > 0 && !cli_interrupted)
             sleep_ms(50);
+    if (history) {
+        write_history(history);
+        free(history);
+    }
     sluice_close(s);
     cli_output_fini(&out);
     return rc;
