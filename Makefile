@@ -3,12 +3,15 @@
 #   make test    build, run every test, then the whole suite again under ASan+UBSan
 #   make demo    word count over a local socket, results read back with sqlite3
 #   make bench   benchmarks; figures go to bench/RESULTS.md
+#   make fuzz    each libFuzzer target for FUZZ_SECONDS (clang; see tests/fuzz/README.md)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
 JOBS       ?= $(shell nproc)
 CTEST_FLAGS = --output-on-failure -j$(JOBS)
 
-.PHONY: all deps build test test-release test-asan demo bench clean
+.PHONY: all deps build test test-release test-asan demo bench fuzz clean
 
 all: build
 
@@ -36,5 +39,10 @@ demo: build
 bench: build
 	@bench/run.sh $(BUILD)
 
+fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DSLUICE_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	@tests/fuzz/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

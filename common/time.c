@@ -164,6 +164,10 @@ bool sl_ts_parse(const char *s, size_t len, int64_t *out)
     if (i != len)
         return false;
     int64_t days = days_from_civil(y, mo, d);
-    *out = ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_s) * SL_US_PER_SEC + frac;
+    int64_t us = ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_s) * SL_US_PER_SEC + frac;
+    /* Years 0000-9999 in UTC only: their text form sorts as time does. */
+    if (us < SL_TS_MIN_US || us > SL_TS_MAX_US)
+        return false;
+    *out = us;
     return true;
 }

@@ -134,7 +134,8 @@ static bool csv_convert(struct decoder_csv *c, uint32_t i, uint32_t row, char *r
 {
     const struct csv_field *f = &c->fields[i];
     struct sl_vector *v = &c->out->cols[i];
-    const char *s = c->fbuf + f->off;
+    /* fbuf stays NULL while every field so far was empty: NULL + 0 is undefined. */
+    const char *s = c->fbuf ? c->fbuf + f->off : "";
     bool ok = true;
     if (f->is_null || (c->null_marker && f->len == c->null_marker_len &&
                        memcmp(s, c->null_marker, f->len) == 0)) {

@@ -20,14 +20,14 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_QUERY_DELETE] = "DELETE FROM _sluice_queries WHERE name = ?1",
     [DB_STMT_QUERY_LIST] = "SELECT name, sql FROM _sluice_queries ORDER BY rowid",
     [DB_STMT_PROGRESS_PUT] =
-        "INSERT OR REPLACE INTO _sluice_progress"
-        "(query, batch_id, rows_in, rows_out, started, duration_ms)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        ("INSERT OR REPLACE INTO _sluice_progress"
+         "(query, batch_id, rows_in, rows_out, started, duration_ms)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
     [DB_STMT_PROGRESS_LAST] =
         "SELECT coalesce(max(batch_id), 0) FROM _sluice_progress WHERE query = ?1",
     [DB_STMT_DEAD_LETTER_PUT] =
-        "INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
 };
 
 sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, struct sl_error *err)

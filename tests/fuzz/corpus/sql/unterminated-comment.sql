@@ -1,0 +1,2 @@
+CREATE STREAM s (line TEXT) FROM STDIN FORMAT TEXT; /* never closed
+SELECT line FROM s;

@@ -1,0 +1,2 @@
+SELECT "unterminated FROM s;
+-- a line comment without newline

@@ -1,0 +1,2 @@
+SELECT 'unterminated string FROM s;
+CREATE STREAM x (a TEXT) FROM STDIN FORMAT TEXT;

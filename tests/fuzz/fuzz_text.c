@@ -1,0 +1,55 @@
+/*
+ * fuzz_text.c — libFuzzer target for FORMAT TEXT (connectors/decoder_text.c):
+ * the input is the stream's bytes, decoded into one TEXT column by the
+ * shared driver (fuzz_decode.c). TEXT is simple enough to check whole: the
+ * rows must be exactly the input's lines ('\n'-separated, a trailing '\r'
+ * dropped, a last line without '\n' still a line), and no dead letters.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "fuzz_decode.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct lines {
+    const uint8_t *input;
+    size_t size;
+    size_t pos; /* start of the next line not yet matched by a row */
+};
+
+/* Matches each row with the next line of the input. */
+static void check_lines(void *ctx, const struct sl_chunk *rows)
+{
+    struct lines *l = ctx;
+    const struct sl_vector *v = &rows->cols[0];
+    for (uint32_t r = 0; r < rows->count; r++) {
+        if (l->pos >= l->size)
+            fuzz_fail("a row after the last line (input is %zu bytes)", l->size);
+        if (v->nulls[r])
+            fuzz_fail("line at byte %zu decoded as NULL", l->pos);
+        const uint8_t *start = l->input + l->pos;
+        const uint8_t *nl = memchr(start, '\n', l->size - l->pos);
+        size_t len = nl ? (size_t)(nl - start) : l->size - l->pos;
+        l->pos += nl ? len + 1 : len;
+        if (len && start[len - 1] == '\r')
+            len--;
+        if (v->data.s[r].len != len || (len && memcmp(v->data.s[r].ptr, start, len) != 0))
+            fuzz_fail("line at byte %zu (%zu bytes) decoded as %u other bytes",
+                      (size_t)(start - l->input), len, v->data.s[r].len);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const struct sl_column cols[] = {{"line", SL_TEXT}};
+    const struct sl_schema schema = {1, cols};
+    const struct sl_format_spec spec = {.kind = SL_FORMAT_TEXT};
+    struct lines lines = {.input = data, .size = size};
+    uint64_t letters = fuzz_decode(&spec, &schema, data, size, check_lines, &lines);
+    if (letters)
+        fuzz_fail("%llu dead letters from FORMAT TEXT", (unsigned long long)letters);
+    if (lines.pos != lines.size)
+        fuzz_fail("rows stop at byte %zu of %zu", lines.pos, lines.size);
+    return 0;
+}
