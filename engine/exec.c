@@ -280,13 +280,15 @@ static bool declared_earlier(const struct script_stmt *stmts, uint32_t upto, con
     return false;
 }
 
-/* A SELECT that reads no stream is SQLite's: over a table, over nothing, WITH, VALUES. */
+/* A SELECT that reads no stream is SQLite's: over a table or view, over
+ * SQLite's own tables (sqlite_master, pragma_table_info(...)), over nothing. */
 static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, uint32_t i)
 {
     const struct sl_stmt_outline *o = stmts[i].outline;
     if (!o->is_select || !s->db)
         return false;
-    if (o->from[0] == '\0')
+    if (o->from[0] == '\0' || strncasecmp(o->from, "sqlite_", 7) == 0 ||
+        strncasecmp(o->from, "pragma_", 7) == 0)
         return true;
     if (catalog_find_stream(&s->catalog, o->from) || declared_earlier(stmts, i, o->from))
         return false;

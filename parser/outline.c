@@ -37,7 +37,7 @@ sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **ou
         return SL_NOMEM;
     struct sl_stmt_outline *cur = NULL;
     int depth = 0;
-    bool after_from = false;
+    bool after_from = false, scan_from = false;
     lex_init(&lx, src, len);
     while (lex_next(&lx, &t) != 0) {
         if (t.type == TK_SEMI) {
@@ -59,11 +59,13 @@ sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **ou
             cur->start = (uint32_t)(t.text - src);
             cur->pos = t.pos;
             cur->is_select = t.type == TK_SELECT || token_is(&t, "WITH") || token_is(&t, "VALUES");
+            /* WITH and VALUES are SQLite's alone: no FROM name is looked for. */
+            scan_from = t.type == TK_SELECT;
             depth = 0;
             after_from = false;
         }
         cur->end = (uint32_t)(t.text - src) + t.len;
-        if (!cur->is_select)
+        if (!scan_from)
             continue;
         if (t.type == TK_LP) {
             depth++;

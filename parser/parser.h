@@ -42,7 +42,7 @@ struct sl_stmt_outline {
     struct sl_pos pos; /* its line and column */
     uint32_t end;    /* byte offset just past the last token before ';' */
     bool is_select;  /* starts with SELECT, WITH or VALUES */
-    char from[128];  /* first top-level FROM name of a SELECT, unquoted; "" if none */
+    char from[128];  /* first top-level FROM name of a SELECT, unquoted; "" if none or WITH/VALUES */
 };
 /* *out is an array of *count outlines, freed with sl_free. */
 sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **out,

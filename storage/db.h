@@ -29,7 +29,7 @@ sl_status db_begin(struct sl_db *db, struct sl_error *err);
 sl_status db_commit(struct sl_db *db, struct sl_error *err);
 void db_rollback(struct sl_db *db);
 
-/* True when a table (a result table or any other) of that name exists (case-insensitive). */
+/* True when a table or view of that name exists (case-insensitive). */
 bool db_table_exists(struct sl_db *db, const char *name);
 
 /*

@@ -10,7 +10,7 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_COMMIT] = "COMMIT",
     [DB_STMT_ROLLBACK] = "ROLLBACK",
     [DB_STMT_TABLE_EXISTS] =
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+        "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE",
     [DB_STMT_STREAM_PUT] =
         "INSERT OR REPLACE INTO _sluice_streams(name, sql, created) VALUES (?1, ?2, ?3)",
     [DB_STMT_STREAM_DELETE] = "DELETE FROM _sluice_streams WHERE name = ?1",
