@@ -18,7 +18,7 @@ start_feeder slow.txt --chunk 400 --pause-ms 50
   printf "SELEC\003"
   sleep 0.3
   printf "SELECT word, COUNT(*) AS n FROM l, UNNEST(split(line, ' ')) AS word\n GROUP BY word;\n"
-  sleep 2.8
+  sleep 3.5
   printf "\003"
   sleep 0.5
   printf "SELECT count(*) AS live FROM sqlite_master WHERE name LIKE '_sluice_live%%';\n"
