@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Differential test: random scalar expressions over random rows, evaluated
+by Sluice (a projection query over a CSV stream) and by sqlite3 (a SELECT
+over the same rows in a table with the same declared types). SQLite is the
+oracle: every value and its type (typeof) must be identical.
+
+    difftest.py SLUICE [--seed N] [--expressions N] [--rows N] [--keep DIR]
+
+Exit 0 when all agree; otherwise prints the first disagreements (the
+expression, the row, both answers) and exits 1. The forms generated are
+listed in FORMS below; a form joins the list once Sluice implements it.
+"""
+import argparse
+import csv
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+COLUMNS = [("i", "INTEGER"), ("j", "INTEGER"), ("r", "REAL"), ("t", "TEXT"), ("u", "TEXT")]
+INT_EDGES = [0, 1, -1, 2, 7, -13, 255, 2**31 - 1, -2**31, 2**53 + 1, 2**62, 2**63 - 1, -2**63]
+REAL_EDGES = [0.0, -0.0, 0.5, -2.5, 1e-7, 3.141592653589793, 1e15, 1.5e300, -7.25]
+WORDS = ["", "a", "A", "abc", "ABC", "héllo", "Straße", "日本語", "  pad  ", "x y", "12",
+         "-3", "4.5", "1e3", "0x10", "%", "_", "a%b", "it's", "NULL", "tab\tin", "ünïcödé"]
+EXPRS_PER_QUERY = 60
+
+
+def random_value(rng, kind):
+    if rng.random() < 0.15:
+        return None
+    if kind == "INTEGER":
+        return rng.choice(INT_EDGES) if rng.random() < 0.3 else rng.randint(-1000, 1000)
+    if kind == "REAL":
+        return rng.choice(REAL_EDGES) if rng.random() < 0.3 else round(rng.uniform(-1e4, 1e4), 3)
+    return rng.choice(WORDS) if rng.random() < 0.7 else "".join(
+        rng.choice("abcXYZ éü 0123") for _ in range(rng.randint(0, 8)))
+
+
+def sql_literal(value):
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+class Generator:
+    """Builds random expressions from the forms Sluice supports."""
+
+    def __init__(self, rng):
+        self.rng = rng
+
+    def literal(self):
+        kind = self.rng.choice(["INTEGER", "REAL", "TEXT"])
+        value = random_value(self.rng, kind)
+        if isinstance(value, (int, float)) and value < 0:
+            return "(" + sql_literal(value) + ")"
+        return sql_literal(value)
+
+    def leaf(self):
+        if self.rng.random() < 0.6:
+            return self.rng.choice(COLUMNS)[0]
+        return self.literal()
+
+    def expr(self, depth):
+        if depth <= 0 or self.rng.random() < 0.25:
+            return self.leaf()
+        form = self.rng.choice(FORMS)
+        return form(self, depth - 1)
+
+
+def binary(ops):
+    return lambda g, d: "(%s %s %s)" % (g.expr(d), g.rng.choice(ops), g.expr(d))
+
+
+def unary(ops):
+    return lambda g, d: "(%s %s)" % (g.rng.choice(ops), g.expr(d))
+
+
+def call(name, nargs):
+    return lambda g, d: "%s(%s)" % (name, ", ".join(g.expr(d) for _ in range(nargs)))
+
+
+FORMS = [
+    binary(["+", "-", "*", "/", "%"]),
+    binary(["||"]),
+    binary(["=", "==", "<>", "!=", "<", "<=", ">", ">="]),
+    binary(["AND", "OR"]),
+    unary(["-", "+", "NOT"]),
+    call("lower", 1),
+    call("upper", 1),
+    call("length", 1),
+]
+
+
+def write_rows(path, rows):
+    """CSV the way Sluice reads it: NULL is an empty unquoted field, '' is quoted."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("id," + ",".join(name for name, _ in COLUMNS) + "\n")
+        for row in rows:
+            fields = [str(row[0])]
+            for value in row[1:]:
+                if value is None:
+                    fields.append("")
+                elif isinstance(value, str):
+                    fields.append('"' + value.replace('"', '""') + '"')
+                else:
+                    fields.append(repr(value) if isinstance(value, float) else str(value))
+            f.write(",".join(fields) + "\n")
+
+
+def oracle_answers(rows, exprs):
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE rows (id INTEGER, %s)" % ", ".join("%s %s" % c for c in COLUMNS))
+    db.executemany("INSERT INTO rows VALUES (%s)" % ",".join("?" * (len(COLUMNS) + 1)), rows)
+    answers = {}
+    for k, e in enumerate(exprs):
+        try:
+            result = db.execute("SELECT id, typeof(%s), quote(%s) FROM rows ORDER BY id" % (e, e))
+            answers[k] = [tuple(r) for r in result]
+        except sqlite3.Error as err:
+            answers[k] = str(err)
+    return answers
+
+
+def sluice_answers(sluice, work, exprs):
+    """Runs every expression as a projection query; returns their (id, type, quote) rows."""
+    csv_path = os.path.join(work, "rows.csv")
+    stream_cols = ", ".join("%s %s" % c for c in COLUMNS)
+    lines = ["CREATE STREAM rows (id INTEGER, %s) FROM FILE '%s' FORMAT CSV (header = true);"
+             % (stream_cols, csv_path)]
+    groups = [list(range(k, min(k + EXPRS_PER_QUERY, len(exprs))))
+              for k in range(0, len(exprs), EXPRS_PER_QUERY)]
+    for q, group in enumerate(groups):
+        items = ", ".join("%s AS e%d" % (exprs[k], k) for k in group)
+        lines.append("CREATE QUERY q%d AS SELECT id, %s FROM rows;" % (q, items))
+    sql_path = os.path.join(work, "difftest.sql")
+    with open(sql_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    db_path = os.path.join(work, "difftest.db")
+    run = subprocess.run([sluice, "run", "--db", db_path, sql_path],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr)
+        raise SystemExit("difftest: sluice run failed (exit %d)" % run.returncode)
+    db = sqlite3.connect(db_path)
+    answers = {}
+    for q, group in enumerate(groups):
+        for k in group:
+            result = db.execute("SELECT id, typeof(e%d), quote(e%d) FROM q%d ORDER BY id" % (k, k, q))
+            answers[k] = [tuple(r) for r in result]
+    return answers
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sluice")
+    parser.add_argument("--seed", type=int, default=20261124)
+    parser.add_argument("--expressions", type=int, default=2000)
+    parser.add_argument("--rows", type=int, default=40)
+    parser.add_argument("--keep", help="write the work files here and keep them")
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    rows = [(n,) + tuple(random_value(rng, kind) for _, kind in COLUMNS) for n in range(args.rows)]
+    gen = Generator(rng)
+    exprs = [gen.expr(rng.randint(1, 4)) for _ in range(args.expressions)]
+    oracle = oracle_answers(rows, exprs)
+    # An expression SQLite itself rejects is no test of Sluice.
+    exprs_ok = [k for k in range(len(exprs)) if not isinstance(oracle[k], str)]
+
+    work = args.keep or tempfile.mkdtemp(prefix="difftest-")
+    os.makedirs(work, exist_ok=True)
+    write_rows(os.path.join(work, "rows.csv"), rows)
+    mine = sluice_answers(args.sluice, work, [exprs[k] for k in exprs_ok])
+
+    failures = 0
+    for pos, k in enumerate(exprs_ok):
+        if mine[pos] == oracle[k]:
+            continue
+        failures += 1
+        if failures <= 10:
+            for got, want in zip(mine[pos], oracle[k]):
+                if got != want:
+                    row = rows[want[0]]
+                    print("MISMATCH %s\n  row %s\n  sluice: %s %s\n  sqlite: %s %s"
+                          % (exprs[k], dict(zip(["id"] + [c for c, _ in COLUMNS], row)),
+                             got[1], got[2], want[1], want[2]))
+                    break
+    total = len(exprs_ok)
+    print("%d expressions x %d rows (seed %d): %d agree, %d differ"
+          % (total, len(rows), args.seed, total - failures, failures))
+    print("%d passed, %d failed" % (total - failures, failures))
+    if not args.keep:
+        subprocess.run(["rm", "-rf", work])
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
