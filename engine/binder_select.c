@@ -39,11 +39,24 @@ static bool names_equal(const struct ast_name *a, const struct ast_name *b)
 }
 
 /* Structural equality, ignoring positions: is this select item a group key? */
+static bool ast_equal(const struct ast_expr *a, const struct ast_expr *b);
+
+static bool ast_list_equal(const struct ast_expr_list *a, const struct ast_expr_list *b)
+{
+    uint32_t na = a ? a->count : 0, nb = b ? b->count : 0;
+    if (na != nb)
+        return false;
+    for (uint32_t i = 0; i < na; i++)
+        if (!ast_equal(a->items[i], b->items[i]))
+            return false;
+    return true;
+}
+
 static bool ast_equal(const struct ast_expr *a, const struct ast_expr *b)
 {
     if (!a || !b)
         return a == b;
-    if (a->kind != b->kind || a->op != b->op)
+    if (a->kind != b->kind || a->op != b->op || a->negated != b->negated)
         return false;
     switch (a->kind) {
     case AST_NULL: return true;
@@ -57,16 +70,18 @@ static bool ast_equal(const struct ast_expr *a, const struct ast_expr *b)
     case AST_STAR: return names_equal(&a->qualifier, &b->qualifier);
     case AST_UNARY: return ast_equal(a->left, b->left);
     case AST_BINARY: return ast_equal(a->left, b->left) && ast_equal(a->right, b->right);
-    case AST_CALL: {
-        uint32_t na = a->args ? a->args->count : 0, nb = b->args ? b->args->count : 0;
-        if (!names_equal(&a->name, &b->name) || na != nb || a->star_arg != b->star_arg ||
-            a->distinct != b->distinct)
-            return false;
-        for (uint32_t i = 0; i < na; i++)
-            if (!ast_equal(a->args->items[i], b->args->items[i]))
-                return false;
-        return true;
-    }
+    case AST_CALL:
+        return names_equal(&a->name, &b->name) && a->star_arg == b->star_arg &&
+               a->distinct == b->distinct && ast_list_equal(a->args, b->args);
+    case AST_IN: return ast_equal(a->left, b->left) && ast_list_equal(a->args, b->args);
+    case AST_BETWEEN:
+    case AST_LIKE:
+        return ast_equal(a->left, b->left) && ast_equal(a->right, b->right) &&
+               ast_equal(a->third, b->third);
+    case AST_CASE:
+        return ast_equal(a->left, b->left) && ast_equal(a->right, b->right) &&
+               ast_list_equal(a->args, b->args);
+    case AST_CAST: return names_equal(&a->name, &b->name) && ast_equal(a->left, b->left);
     }
     return false;
 }
@@ -262,6 +277,15 @@ static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enu
 
 static struct sl_expr *bind_operator(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
 {
+    if (a->kind == AST_BINARY && (a->op == AST_OP_IS || a->op == AST_OP_ISNOT) && a->right &&
+        a->right->kind == AST_NULL) {
+        /* x IS [NOT] NULL: the one-operand kernel. */
+        struct ast_expr u = *a;
+        u.kind = AST_UNARY;
+        u.op = a->op == AST_OP_IS ? AST_OP_ISNULL : AST_OP_NOTNULL;
+        u.right = NULL;
+        return bind_operator(b, &u, mode);
+    }
     bool binary = a->kind == AST_BINARY;
     struct sl_expr *l = bind_expr(b, a->left, mode);
     struct sl_expr *r = binary ? bind_expr(b, a->right, mode) : NULL;
@@ -287,6 +311,115 @@ static struct sl_expr *bind_operator(struct binder *b, const struct ast_expr *a,
     e->op = a->op;
     e->nargs = binary ? 2 : 1;
     e->args = args;
+    return e;
+}
+
+/* Binds every operand (so each one's errors are reported); NULL if any failed. */
+static struct sl_expr **bind_operands(struct binder *b, const struct ast_expr *const *asts, uint32_t n,
+                                      enum bind_mode mode, const char *what)
+{
+    struct sl_expr **args = arena_calloc(b->arena, (n ? n : 1) * sizeof *args);
+    if (!args)
+        return NULL;
+    bool ok = true;
+    for (uint32_t i = 0; i < n; i++) {
+        args[i] = bind_expr(b, asts[i], mode);
+        ok = ok && args[i];
+    }
+    for (uint32_t i = 0; ok && i < n; i++) {
+        if (args[i]->type == SL_ARRAY) {
+            diags_add(b->diags, asts[i]->pos, asts[i]->span, NULL, "%s cannot be applied to ARRAY",
+                      what);
+            ok = false;
+        }
+    }
+    return ok ? args : NULL;
+}
+
+/* The one-character check SQLite makes at run time, made here for a constant ESCAPE. */
+static bool escape_ok(const struct ast_expr *esc)
+{
+    if (esc->kind != AST_STRING || esc->str_len == 0)
+        return esc->kind != AST_STRING;
+    unsigned char c = (unsigned char)esc->str[0];
+    uint32_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return esc->str_len == len;
+}
+
+/* IN, BETWEEN, LIKE/GLOB, CASE and CAST. */
+static struct sl_expr *bind_special(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
+{
+    const struct ast_expr *ops[2 + 2 * 64];
+    const struct ast_expr **asts = ops;
+    uint32_t n = 0, nlist = a->args ? a->args->count : 0;
+    if (nlist + 3 > sizeof ops / sizeof ops[0] &&
+        !(asts = arena_alloc(b->arena, (nlist + 3) * sizeof *asts)))
+        return NULL;
+    enum sl_expr_kind kind = EXPR_IN;
+    const char *what = "CAST";
+    switch (a->kind) {
+    case AST_IN: what = a->negated ? "NOT IN" : "IN"; break;
+    case AST_BETWEEN:
+        kind = EXPR_BETWEEN;
+        what = a->negated ? "NOT BETWEEN" : "BETWEEN";
+        break;
+    case AST_LIKE:
+        kind = EXPR_LIKE;
+        what = ast_op_text(a->op);
+        if (a->third && a->op == AST_OP_GLOB) {
+            diags_add(b->diags, a->third->pos, a->third->span, NULL, "GLOB takes no ESCAPE");
+            return NULL;
+        }
+        if (a->third && !escape_ok(a->third)) {
+            diags_add(b->diags, a->third->pos, a->third->span, NULL,
+                      "ESCAPE expression must be a single character");
+            return NULL;
+        }
+        break;
+    case AST_CASE: kind = EXPR_CASE; what = "CASE"; break;
+    default: kind = EXPR_CAST; break;
+    }
+    if (a->left)
+        asts[n++] = a->left;
+    if (a->kind == AST_BETWEEN || a->kind == AST_LIKE)
+        asts[n++] = a->right;
+    if (a->kind == AST_BETWEEN || (a->kind == AST_LIKE && a->third))
+        asts[n++] = a->third;
+    if (a->kind == AST_IN || a->kind == AST_CASE)
+        for (uint32_t i = 0; i < nlist; i++)
+            asts[n++] = a->args->items[i];
+    if (a->kind == AST_CASE && a->right)
+        asts[n++] = a->right;
+    struct sl_expr *e = new_expr(b, kind, SL_BOOL, a->pos);
+    struct sl_expr **args = bind_operands(b, asts, n, mode, what);
+    if (!e || !args)
+        return NULL;
+    e->op = a->op;
+    e->negated = a->negated;
+    e->nargs = n;
+    e->args = args;
+    if (kind == EXPR_CAST && !expr_cast_target(a->name.text, &e->cast_to)) {
+        diags_add(b->diags, a->name.pos, a->name.span,
+                  "the types are INTEGER, REAL, TEXT, BOOLEAN and TIMESTAMP",
+                  "unknown type \"%s\"", a->name.text);
+        return NULL;
+    }
+    if (kind == EXPR_CAST)
+        e->type = e->cast_to;
+    if (kind == EXPR_CASE) {
+        e->has_base = a->left != NULL;
+        e->has_else = a->right != NULL;
+        enum sl_type types[65];
+        enum sl_type *bt = n + 1 <= 65 ? types : arena_alloc(b->arena, (n + 1) * sizeof *bt);
+        uint32_t nb = 0;
+        if (!bt)
+            return NULL;
+        for (uint32_t i = e->has_base ? 2 : 1; i < n - (e->has_else ? 1 : 0); i += 2)
+            bt[nb++] = args[i]->type;
+        if (e->has_else)
+            bt[nb++] = args[n - 1]->type;
+        e->type = expr_case_type(bt, nb);
+    }
     return e;
 }
 
@@ -341,6 +474,11 @@ static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enu
     case AST_UNARY:
     case AST_BINARY: return bind_operator(b, a, mode);
     case AST_CALL: return bind_call(b, a, mode);
+    case AST_IN:
+    case AST_BETWEEN:
+    case AST_LIKE:
+    case AST_CASE:
+    case AST_CAST: return bind_special(b, a, mode);
     }
     return NULL;
 }
@@ -349,15 +487,13 @@ static bool contains_aggregate(const struct ast_expr *a)
 {
     if (!a)
         return false;
-    if (a->kind == AST_CALL) {
-        if (aggregate_lookup(a->name.text))
+    if (a->kind == AST_CALL && aggregate_lookup(a->name.text))
+        return true;
+    for (uint32_t i = 0; a->args && i < a->args->count; i++)
+        if (contains_aggregate(a->args->items[i]))
             return true;
-        for (uint32_t i = 0; a->args && i < a->args->count; i++)
-            if (contains_aggregate(a->args->items[i]))
-                return true;
-        return false;
-    }
-    return contains_aggregate(a->left) || contains_aggregate(a->right);
+    return contains_aggregate(a->left) || contains_aggregate(a->right) ||
+           contains_aggregate(a->third);
 }
 
 static bool setup_scan(struct binder *b, const struct sl_stream_def *stream)

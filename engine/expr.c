@@ -7,6 +7,8 @@
  */
 #include "engine/expr.h"
 
+#include <string.h>
+
 #include "common/buf.h"
 #include "common/time.h"
 #include "engine/expr_kernels.h"
@@ -48,7 +50,8 @@ bool expr_binary_type(enum ast_op op, enum sl_type l, enum sl_type r, enum sl_ty
 {
     if (l == SL_ARRAY || r == SL_ARRAY)
         return false;
-    if (op == AST_OP_AND || op == AST_OP_OR || is_compare(op)) {
+    if (op == AST_OP_AND || op == AST_OP_OR || is_compare(op) || op == AST_OP_IS ||
+        op == AST_OP_ISNOT) {
         *out = SL_BOOL;
         return true;
     }
@@ -76,7 +79,9 @@ bool expr_unary_type(enum ast_op op, enum sl_type t, enum sl_type *out)
     if (t == SL_ARRAY)
         return false;
     switch (op) {
-    case AST_OP_NOT: *out = SL_BOOL; return true;
+    case AST_OP_NOT:
+    case AST_OP_ISNULL:
+    case AST_OP_NOTNULL: *out = SL_BOOL; return true;
     case AST_OP_PLUS: *out = t; return true;
     case AST_OP_NEG:
         if (t == SL_TIMESTAMP)
@@ -85,6 +90,15 @@ bool expr_unary_type(enum ast_op op, enum sl_type t, enum sl_type *out)
         return true;
     default: return false;
     }
+}
+
+bool expr_cast_target(const char *name, enum sl_type *out)
+{
+    enum sl_type t;
+    if (!sl_type_from_name(name, strlen(name), &t))
+        return false;
+    *out = t == SL_BOOL ? SL_INT : t;
+    return true;
 }
 
 static sl_status nomem(struct sl_error *err)
@@ -155,7 +169,12 @@ static sl_status eval_unary(const struct sl_expr *e, struct sl_chunk *in, const 
     sl_status st = eval_operand(e->args[0], in, &tmp, &v, err);
     if (st != SL_OK)
         return st;
-    st = e->op == AST_OP_NOT ? expr_not(v, cx, out) : expr_negate(v, cx, out);
+    switch (e->op) {
+    case AST_OP_NOT: st = expr_not(v, cx, out); break;
+    case AST_OP_ISNULL:
+    case AST_OP_NOTNULL: st = expr_isnull(e->op == AST_OP_NOTNULL, v, cx, out); break;
+    default: st = expr_negate(v, cx, out); break;
+    }
     return st == SL_OK ? SL_OK : nomem(err);
 }
 
@@ -175,6 +194,8 @@ static sl_status eval_binary(const struct sl_expr *e, struct sl_chunk *in,
         st = expr_compare(e->op, l, r, cx, out);
     else if (e->op == AST_OP_CONCAT)
         st = expr_concat(l, r, cx, out);
+    else if (e->op == AST_OP_IS || e->op == AST_OP_ISNOT)
+        st = expr_is(e->op == AST_OP_ISNOT, l, r, cx, out);
     else
         st = expr_arith(e->op, l, r, cx, out);
     return st == SL_OK ? SL_OK : nomem(err);
@@ -196,6 +217,43 @@ static sl_status eval_call(const struct sl_expr *e, struct sl_chunk *in, struct 
     return e->fn->eval(args, (int)e->nargs, in, out, err);
 }
 
+/* The operands of IN, BETWEEN, LIKE and CAST, evaluated over the active rows. */
+static sl_status eval_args(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector **vals,
+                           struct sl_error *err)
+{
+    struct sl_vector *args = arena_alloc(in->arena, sizeof *args * e->nargs);
+    if (!args)
+        return nomem(err);
+    for (uint32_t a = 0; a < e->nargs; a++) {
+        const struct sl_vector *v = NULL;
+        sl_status st = eval_operand(e->args[a], in, &args[a], &v, err);
+        if (st != SL_OK)
+            return st;
+        args[a] = *v;
+    }
+    *vals = args;
+    return SL_OK;
+}
+
+static sl_status eval_special(const struct sl_expr *e, struct sl_chunk *in,
+                              const struct expr_ctx *cx, struct sl_vector *out,
+                              struct sl_error *err)
+{
+    struct sl_vector *v = NULL;
+    sl_status st = eval_args(e, in, &v, err);
+    if (st != SL_OK)
+        return st;
+    switch (e->kind) {
+    case EXPR_IN: st = expr_in(&v[0], v + 1, e->nargs - 1, e->negated, cx, out); break;
+    case EXPR_BETWEEN: st = expr_between(&v[0], &v[1], &v[2], e->negated, cx, out); break;
+    case EXPR_LIKE:
+        st = expr_like(e->op, &v[0], &v[1], e->nargs > 2 ? &v[2] : NULL, e->negated, cx, out);
+        break;
+    default: st = expr_cast(e->cast_to, &v[0], cx, out); break;
+    }
+    return st == SL_OK ? SL_OK : nomem(err);
+}
+
 sl_status expr_eval(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *out,
                     struct sl_error *err)
 {
@@ -207,6 +265,11 @@ sl_status expr_eval(const struct sl_expr *e, struct sl_chunk *in, struct sl_vect
     case EXPR_UNARY: return eval_unary(e, in, &cx, out, err);
     case EXPR_BINARY: return eval_binary(e, in, &cx, out, err);
     case EXPR_CALL: return eval_call(e, in, out, err);
+    case EXPR_IN:
+    case EXPR_BETWEEN:
+    case EXPR_LIKE:
+    case EXPR_CAST: return eval_special(e, in, &cx, out, err);
+    case EXPR_CASE: return expr_eval_case(e, in, out, err);
     }
     return st == SL_OK ? SL_OK : nomem(err);
 }
@@ -239,6 +302,69 @@ static void render_const(struct sl_value v, struct sl_buf *out)
     }
 }
 
+static void render_special(const struct sl_expr *e, const char *const *names, struct sl_buf *out)
+{
+    const char *no = e->negated ? "NOT " : "";
+    switch (e->kind) {
+    case EXPR_IN:
+        buf_putc(out, '(');
+        expr_render(e->args[0], names, out);
+        buf_printf(out, " %sIN (", no);
+        for (uint32_t a = 1; a < e->nargs; a++) {
+            if (a > 1)
+                buf_puts(out, ", ");
+            expr_render(e->args[a], names, out);
+        }
+        buf_puts(out, "))");
+        return;
+    case EXPR_BETWEEN:
+        buf_putc(out, '(');
+        expr_render(e->args[0], names, out);
+        buf_printf(out, " %sBETWEEN ", no);
+        expr_render(e->args[1], names, out);
+        buf_puts(out, " AND ");
+        expr_render(e->args[2], names, out);
+        buf_putc(out, ')');
+        return;
+    case EXPR_LIKE:
+        buf_putc(out, '(');
+        expr_render(e->args[0], names, out);
+        buf_printf(out, " %s%s ", no, ast_op_text(e->op));
+        expr_render(e->args[1], names, out);
+        if (e->nargs > 2) {
+            buf_puts(out, " ESCAPE ");
+            expr_render(e->args[2], names, out);
+        }
+        buf_putc(out, ')');
+        return;
+    case EXPR_CASE: {
+        uint32_t a = 0, last = e->nargs - (e->has_else ? 1 : 0);
+        buf_puts(out, "CASE");
+        if (e->has_base) {
+            buf_putc(out, ' ');
+            expr_render(e->args[a++], names, out);
+        }
+        for (; a + 1 < last; a += 2) {
+            buf_puts(out, " WHEN ");
+            expr_render(e->args[a], names, out);
+            buf_puts(out, " THEN ");
+            expr_render(e->args[a + 1], names, out);
+        }
+        if (e->has_else) {
+            buf_puts(out, " ELSE ");
+            expr_render(e->args[e->nargs - 1], names, out);
+        }
+        buf_puts(out, " END");
+        return;
+    }
+    default:
+        buf_puts(out, "CAST(");
+        expr_render(e->args[0], names, out);
+        buf_printf(out, " AS %s)", sl_type_name(e->cast_to));
+        return;
+    }
+}
+
 void expr_render(const struct sl_expr *e, const char *const *column_names, struct sl_buf *out)
 {
     switch (e->kind) {
@@ -250,6 +376,12 @@ void expr_render(const struct sl_expr *e, const char *const *column_names, struc
             buf_printf(out, "#%u", e->column);
         return;
     case EXPR_UNARY:
+        if (e->op == AST_OP_ISNULL || e->op == AST_OP_NOTNULL) {
+            buf_putc(out, '(');
+            expr_render(e->args[0], column_names, out);
+            buf_printf(out, " %s)", ast_op_text(e->op));
+            return;
+        }
         buf_puts(out, ast_op_text(e->op));
         if (e->op == AST_OP_NOT)
             buf_putc(out, ' ');
@@ -272,5 +404,10 @@ void expr_render(const struct sl_expr *e, const char *const *column_names, struc
         }
         buf_putc(out, ')');
         return;
+    case EXPR_IN:
+    case EXPR_BETWEEN:
+    case EXPR_LIKE:
+    case EXPR_CASE:
+    case EXPR_CAST: render_special(e, column_names, out); return;
     }
 }

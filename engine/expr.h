@@ -22,6 +22,11 @@ enum sl_expr_kind {
     EXPR_UNARY,  /* op, args[0] */
     EXPR_BINARY, /* op, args[0], args[1] */
     EXPR_CALL,   /* fn(args...) */
+    EXPR_IN,     /* args[0] [NOT] IN (args[1..]) */
+    EXPR_BETWEEN,/* args[0] [NOT] BETWEEN args[1] AND args[2] */
+    EXPR_LIKE,   /* args[0] [NOT] LIKE|GLOB (op) args[1] [ESCAPE args[2]] */
+    EXPR_CASE,   /* [args[0] = base] WHEN/THEN pairs, [ELSE last] (has_base, has_else) */
+    EXPR_CAST,   /* CAST(args[0] AS cast_to) */
 };
 
 struct sl_expr {
@@ -30,7 +35,11 @@ struct sl_expr {
     struct sl_pos pos;
     struct sl_value value; /* EXPR_CONST (strings in the plan arena) */
     uint32_t column;       /* EXPR_COLUMN */
-    enum ast_op op;        /* EXPR_UNARY / EXPR_BINARY */
+    enum ast_op op;        /* EXPR_UNARY / EXPR_BINARY / EXPR_LIKE */
+    bool negated;          /* EXPR_IN / EXPR_BETWEEN / EXPR_LIKE: the NOT form */
+    bool has_base;         /* EXPR_CASE: CASE x WHEN ... (x is args[0]) */
+    bool has_else;         /* EXPR_CASE: the last arg is the ELSE */
+    enum sl_type cast_to;  /* EXPR_CAST: INT, REAL, TEXT or TIMESTAMP */
     const struct sl_scalar_fn *fn; /* EXPR_CALL */
     uint32_t nargs;
     struct sl_expr **args;
@@ -58,6 +67,12 @@ sl_status expr_eval(const struct sl_expr *e, struct sl_chunk *in, struct sl_vect
  */
 bool expr_binary_type(enum ast_op op, enum sl_type l, enum sl_type r, enum sl_type *out);
 bool expr_unary_type(enum ast_op op, enum sl_type t, enum sl_type *out);
+/* The static type of a CASE whose branches have these types: the common
+ * type (NULL branches aside; BOOL with INT is INT), else SL_ANY. */
+enum sl_type expr_case_type(const enum sl_type *branches, uint32_t n);
+/* The target of CAST(x AS name) for a type name Sluice knows: BOOLEAN casts
+ * as INTEGER does (SQLite has no boolean); false for an unknown name. */
+bool expr_cast_target(const char *name, enum sl_type *out);
 
 /* Renders e as SQL-like text for EXPLAIN, naming columns via names[]. */
 struct sl_buf;

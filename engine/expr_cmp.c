@@ -111,7 +111,7 @@ sl_status expr_compare(enum ast_op op, const struct sl_vector *l, const struct s
 static const uint8_t and_table[9] = {0, 0, 0, 0, 1, 2, 0, 2, 2};
 static const uint8_t or_table[9] = {0, 1, 2, 1, 1, 1, 2, 1, 2};
 
-static sl_status store_tri(const uint8_t *tri, const struct expr_ctx *cx, struct sl_vector *out)
+sl_status expr_store_tri(const uint8_t *tri, const struct expr_ctx *cx, struct sl_vector *out)
 {
     if (out->type == SL_BOOL) {
         for (uint32_t k = 0; k < cx->n; k++) {
@@ -144,7 +144,7 @@ sl_status expr_logic(enum ast_op op, const struct sl_vector *l, const struct sl_
         uint32_t i = cx->rows[k];
         a[i] = table[3 * a[i] + b[i]];
     }
-    return store_tri(a, cx, out);
+    return expr_store_tri(a, cx, out);
 }
 
 sl_status expr_not(const struct sl_vector *v, const struct expr_ctx *cx, struct sl_vector *out)
@@ -157,5 +157,5 @@ sl_status expr_not(const struct sl_vector *v, const struct expr_ctx *cx, struct 
         uint32_t i = cx->rows[k];
         t[i] = t[i] == 2 ? 2 : !t[i];
     }
-    return store_tri(t, cx, out);
+    return expr_store_tri(t, cx, out);
 }

@@ -42,6 +42,9 @@ const double *expr_reals(const struct sl_vector *v, const struct expr_ctx *cx);
 /* Truth of each active row: 0 false, 1 true, 2 NULL. */
 void expr_truth(const struct sl_vector *v, const struct expr_ctx *cx, uint8_t *tri);
 
+/* Writes three-valued results (0 false, 1 true, 2 NULL) of the active rows into out. */
+sl_status expr_store_tri(const uint8_t *tri, const struct expr_ctx *cx, struct sl_vector *out);
+
 /* + - * / % */
 sl_status expr_arith(enum ast_op op, const struct sl_vector *l, const struct sl_vector *r,
                      const struct expr_ctx *cx, struct sl_vector *out);
@@ -57,5 +60,34 @@ sl_status expr_concat(const struct sl_vector *l, const struct sl_vector *r,
 /* unary -, NOT */
 sl_status expr_negate(const struct sl_vector *v, const struct expr_ctx *cx, struct sl_vector *out);
 sl_status expr_not(const struct sl_vector *v, const struct expr_ctx *cx, struct sl_vector *out);
+/* x IS NULL (notnull false) / x IS NOT NULL (notnull true): never NULL */
+sl_status expr_isnull(bool notnull, const struct sl_vector *v, const struct expr_ctx *cx,
+                      struct sl_vector *out);
+/* x IS y / x IS NOT y (negate): equality where NULL equals NULL; never NULL */
+sl_status expr_is(bool negate, const struct sl_vector *l, const struct sl_vector *r,
+                  const struct expr_ctx *cx, struct sl_vector *out);
+/* x [NOT] IN (list[0..n-1]): true on a match, else NULL if x or an item is NULL, else false;
+ * an empty list is false even for a NULL x */
+sl_status expr_in(const struct sl_vector *x, const struct sl_vector *list, uint32_t n, bool negated,
+                  const struct expr_ctx *cx, struct sl_vector *out);
+/* x [NOT] BETWEEN lo AND hi, i.e. x >= lo AND x <= hi (NOT: x < lo OR x > hi) */
+sl_status expr_between(const struct sl_vector *x, const struct sl_vector *lo,
+                       const struct sl_vector *hi, bool negated, const struct expr_ctx *cx,
+                       struct sl_vector *out);
+/* x [NOT] LIKE|GLOB pattern [ESCAPE esc]; esc NULL when absent */
+sl_status expr_like(enum ast_op op, const struct sl_vector *x, const struct sl_vector *pattern,
+                    const struct sl_vector *esc, bool negated, const struct expr_ctx *cx,
+                    struct sl_vector *out);
+/* LIKE / GLOB of one subject against one pattern (esc < 0: no escape character). */
+bool expr_like_match(const char *pat, uint32_t pn, const char *s, uint32_t sn, int32_t esc);
+bool expr_glob_match(const char *pat, uint32_t pn, const char *s, uint32_t sn);
+/* CASE: evaluates e (an EXPR_CASE) itself, branch by branch over narrowed selections. */
+struct sl_expr;
+struct sl_error;
+sl_status expr_eval_case(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *out,
+                         struct sl_error *err);
+/* CAST(v AS to) */
+sl_status expr_cast(enum sl_type to, const struct sl_vector *v, const struct expr_ctx *cx,
+                    struct sl_vector *out);
 
 #endif

@@ -200,6 +200,71 @@ struct ast_expr *ast_expr_call(struct ast_builder *b, const struct ast_name *fn,
     return e;
 }
 
+struct ast_expr *ast_expr_in(struct ast_builder *b, const struct sl_token *t, struct ast_expr *x,
+                             bool negated, struct ast_expr_list *list)
+{
+    struct ast_expr *e = expr_at(b, AST_IN, t->pos, t->span);
+    if (e) {
+        e->left = x;
+        e->negated = negated;
+        e->args = list;
+    }
+    return e;
+}
+
+struct ast_expr *ast_expr_between(struct ast_builder *b, const struct sl_token *t,
+                                  struct ast_expr *x, bool negated, struct ast_expr *lo,
+                                  struct ast_expr *hi)
+{
+    struct ast_expr *e = expr_at(b, AST_BETWEEN, t->pos, t->span);
+    if (e) {
+        e->left = x;
+        e->negated = negated;
+        e->right = lo;
+        e->third = hi;
+    }
+    return e;
+}
+
+struct ast_expr *ast_expr_like(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
+                               struct ast_expr *x, bool negated, struct ast_expr *pattern,
+                               struct ast_expr *escape)
+{
+    struct ast_expr *e = expr_at(b, AST_LIKE, t->pos, t->span);
+    if (e) {
+        e->op = op;
+        e->left = x;
+        e->negated = negated;
+        e->right = pattern;
+        e->third = escape;
+    }
+    return e;
+}
+
+struct ast_expr *ast_expr_case(struct ast_builder *b, const struct sl_token *t,
+                               struct ast_expr *base, struct ast_expr_list *whens,
+                               struct ast_expr *otherwise)
+{
+    struct ast_expr *e = expr_at(b, AST_CASE, t->pos, t->span);
+    if (e) {
+        e->left = base;
+        e->args = whens;
+        e->right = otherwise;
+    }
+    return e;
+}
+
+struct ast_expr *ast_expr_cast(struct ast_builder *b, const struct sl_token *t, struct ast_expr *x,
+                               const struct ast_name *type)
+{
+    struct ast_expr *e = expr_at(b, AST_CAST, t->pos, t->span);
+    if (e) {
+        e->left = x;
+        e->name = *type;
+    }
+    return e;
+}
+
 /* Grows an arena array to hold one more element (the old block stays in the arena). */
 static bool grow(struct ast_builder *b, void **items, uint32_t count, uint32_t *cap, size_t size)
 {
@@ -277,6 +342,12 @@ const char *ast_op_text(enum ast_op op)
     case AST_OP_DIV: return "/";
     case AST_OP_MOD: return "%";
     case AST_OP_CONCAT: return "||";
+    case AST_OP_ISNULL: return "IS NULL";
+    case AST_OP_NOTNULL: return "IS NOT NULL";
+    case AST_OP_IS: return "IS";
+    case AST_OP_ISNOT: return "IS NOT";
+    case AST_OP_LIKE: return "LIKE";
+    case AST_OP_GLOB: return "GLOB";
     case AST_OP_NONE: break;
     }
     return "?";
@@ -302,6 +373,15 @@ static void render_real(double v, struct sl_buf *out)
         buf_puts(out, ".0");
 }
 
+static void render_list(const struct ast_expr_list *l, const char *sep, struct sl_buf *out)
+{
+    for (uint32_t i = 0; l && i < l->count; i++) {
+        if (i)
+            buf_puts(out, sep);
+        ast_expr_render(l->items[i], out);
+    }
+}
+
 void ast_expr_render(const struct ast_expr *e, struct sl_buf *out)
 {
     if (!e) {
@@ -321,9 +401,65 @@ void ast_expr_render(const struct ast_expr *e, struct sl_buf *out)
         buf_puts(out, e->kind == AST_STAR ? "*" : e->name.text ? e->name.text : "?");
         break;
     case AST_UNARY:
+        if (e->op == AST_OP_ISNULL || e->op == AST_OP_NOTNULL) {
+            buf_putc(out, '(');
+            ast_expr_render(e->left, out);
+            buf_printf(out, " %s)", ast_op_text(e->op));
+            break;
+        }
         buf_printf(out, e->op == AST_OP_NOT ? "(%s " : "(%s", ast_op_text(e->op));
         ast_expr_render(e->left, out);
         buf_putc(out, ')');
+        break;
+    case AST_IN:
+        buf_putc(out, '(');
+        ast_expr_render(e->left, out);
+        buf_puts(out, e->negated ? " NOT IN (" : " IN (");
+        render_list(e->args, ", ", out);
+        buf_puts(out, "))");
+        break;
+    case AST_BETWEEN:
+        buf_putc(out, '(');
+        ast_expr_render(e->left, out);
+        buf_puts(out, e->negated ? " NOT BETWEEN " : " BETWEEN ");
+        ast_expr_render(e->right, out);
+        buf_puts(out, " AND ");
+        ast_expr_render(e->third, out);
+        buf_putc(out, ')');
+        break;
+    case AST_LIKE:
+        buf_putc(out, '(');
+        ast_expr_render(e->left, out);
+        buf_printf(out, " %s%s ", e->negated ? "NOT " : "", ast_op_text(e->op));
+        ast_expr_render(e->right, out);
+        if (e->third) {
+            buf_puts(out, " ESCAPE ");
+            ast_expr_render(e->third, out);
+        }
+        buf_putc(out, ')');
+        break;
+    case AST_CASE:
+        buf_puts(out, "CASE");
+        if (e->left) {
+            buf_putc(out, ' ');
+            ast_expr_render(e->left, out);
+        }
+        for (uint32_t i = 0; e->args && i + 1 < e->args->count; i += 2) {
+            buf_puts(out, " WHEN ");
+            ast_expr_render(e->args->items[i], out);
+            buf_puts(out, " THEN ");
+            ast_expr_render(e->args->items[i + 1], out);
+        }
+        if (e->right) {
+            buf_puts(out, " ELSE ");
+            ast_expr_render(e->right, out);
+        }
+        buf_puts(out, " END");
+        break;
+    case AST_CAST:
+        buf_puts(out, "CAST(");
+        ast_expr_render(e->left, out);
+        buf_printf(out, " AS %s)", e->name.text ? e->name.text : "?");
         break;
     case AST_BINARY:
         buf_putc(out, '(');
@@ -336,11 +472,7 @@ void ast_expr_render(const struct ast_expr *e, struct sl_buf *out)
         buf_printf(out, "%s(%s", e->name.text ? e->name.text : "?", e->distinct ? "DISTINCT " : "");
         if (e->star_arg)
             buf_putc(out, '*');
-        for (uint32_t i = 0; e->args && i < e->args->count; i++) {
-            if (i)
-                buf_puts(out, ", ");
-            ast_expr_render(e->args->items[i], out);
-        }
+        render_list(e->args, ", ", out);
         buf_putc(out, ')');
         break;
     }

@@ -32,6 +32,11 @@ enum ast_expr_kind {
     AST_UNARY,   /* op, left */
     AST_BINARY,  /* op, left, right */
     AST_CALL,    /* name(args) — name.text is the function name as written */
+    AST_IN,      /* left [NOT] IN (args); args NULL for () */
+    AST_BETWEEN, /* left [NOT] BETWEEN right AND third */
+    AST_LIKE,    /* left [NOT] LIKE|GLOB (op) right [ESCAPE third] */
+    AST_CASE,    /* CASE [left] WHEN args[2i] THEN args[2i+1] ... [ELSE right] END */
+    AST_CAST,    /* CAST(left AS name) — name is the type as written */
 };
 
 enum ast_op {
@@ -39,11 +44,17 @@ enum ast_op {
     /* unary */
     AST_OP_NEG, AST_OP_PLUS, AST_OP_NOT,
     /* binary, SQLite's precedence from low to high: OR; AND; NOT;
-     * = == <> != IS; < <= > >=; + -; * / %; || */
+     * = == <> != IS IN LIKE GLOB BETWEEN ISNULL NOTNULL; < <= > >=; + -; * / %; || */
     AST_OP_OR, AST_OP_AND,
     AST_OP_EQ, AST_OP_NE, AST_OP_LT, AST_OP_LE, AST_OP_GT, AST_OP_GE,
     AST_OP_ADD, AST_OP_SUB, AST_OP_MUL, AST_OP_DIV, AST_OP_MOD,
     AST_OP_CONCAT,
+    /* postfix unary: x ISNULL / x IS NULL, x NOTNULL / x NOT NULL / x IS NOT NULL */
+    AST_OP_ISNULL, AST_OP_NOTNULL,
+    /* binary at the level of =: null-safe equality (IS [NOT] DISTINCT FROM too) */
+    AST_OP_IS, AST_OP_ISNOT,
+    /* AST_LIKE's operator */
+    AST_OP_LIKE, AST_OP_GLOB,
 };
 
 struct ast_expr_list;
@@ -60,7 +71,9 @@ struct ast_expr {
     struct ast_name name;      /* AST_COLUMN column / AST_CALL function */
     struct ast_name qualifier; /* AST_COLUMN / AST_STAR "x." prefix, text NULL if none */
     struct ast_expr *left, *right;
-    struct ast_expr_list *args; /* AST_CALL; NULL for f() */
+    struct ast_expr *third;     /* AST_BETWEEN upper bound, AST_LIKE escape (NULL if none) */
+    struct ast_expr_list *args; /* AST_CALL (NULL for f()), AST_IN list, AST_CASE WHEN/THEN pairs */
+    bool negated;               /* AST_IN / AST_BETWEEN / AST_LIKE: the NOT form */
     bool star_arg;              /* AST_CALL: f(*) */
     bool distinct;              /* AST_CALL: f(DISTINCT ...) */
 };

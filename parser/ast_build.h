@@ -31,6 +31,12 @@ struct ast_unnest {
     struct ast_name alias;
 };
 
+/* An operator token with an optional NOT before it: [NOT] IN / BETWEEN / LIKE / GLOB. */
+struct neg_token {
+    struct sl_token tok;
+    bool negated;
+};
+
 /* A stream's data source: SOCKET 'x' | FILE 'x' | STDIN. */
 struct ast_source {
     enum ast_source_kind kind;
@@ -66,6 +72,23 @@ struct ast_expr *ast_expr_binary(struct ast_builder *b, enum ast_op op, const st
                                  struct ast_expr *left, struct ast_expr *right);
 struct ast_expr *ast_expr_call(struct ast_builder *b, const struct ast_name *fn,
                                struct ast_expr_list *args, bool star_arg, bool distinct);
+
+/* x [NOT] IN (list), x [NOT] BETWEEN lo AND hi, x [NOT] LIKE|GLOB pattern [ESCAPE esc]:
+ * t is the operator's token (IN, BETWEEN, LIKE or GLOB). */
+struct ast_expr *ast_expr_in(struct ast_builder *b, const struct sl_token *t, struct ast_expr *x,
+                             bool negated, struct ast_expr_list *list);
+struct ast_expr *ast_expr_between(struct ast_builder *b, const struct sl_token *t,
+                                  struct ast_expr *x, bool negated, struct ast_expr *lo,
+                                  struct ast_expr *hi);
+struct ast_expr *ast_expr_like(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
+                               struct ast_expr *x, bool negated, struct ast_expr *pattern,
+                               struct ast_expr *escape);
+/* CASE [base] WHEN/THEN pairs [ELSE otherwise] END; whens holds when, then, when, then, ... */
+struct ast_expr *ast_expr_case(struct ast_builder *b, const struct sl_token *t,
+                               struct ast_expr *base, struct ast_expr_list *whens,
+                               struct ast_expr *otherwise);
+struct ast_expr *ast_expr_cast(struct ast_builder *b, const struct sl_token *t, struct ast_expr *x,
+                               const struct ast_name *type);
 
 /* Appends e to list (creating it when NULL) and returns the list. */
 struct ast_expr_list *ast_expr_list_append(struct ast_builder *b, struct ast_expr_list *list,

@@ -40,8 +40,9 @@
 %left OR.
 %left AND.
 %right NOT.
-%left EQ NE.
-%left LT LE GT GE.
+%left IS LIKE GLOB BETWEEN IN ISNULL NOTNULL NE EQ.
+%left GT LE LT GE.
+%right ESCAPE.
 %left PLUS MINUS.
 %left STAR SLASH REM.
 %left CONCAT.
@@ -145,6 +146,11 @@ options(A) ::= option(O). {
 %type option {struct ast_option}
 option(A) ::= nm(K) EQ optval(V). {
     A.key = K;
+    A.value = V;
+}
+/* null = 'NA' (FORMAT CSV): NULL is a keyword, so the option's name is spelt out. */
+option(A) ::= NULL(K) EQ optval(V). {
+    A.key = ast_name_ident(&ctx->b, &K);
     A.value = V;
 }
 
@@ -289,3 +295,66 @@ expr(A) ::= expr(L) STAR(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_MUL, 
 expr(A) ::= expr(L) SLASH(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_DIV, &O, L, R); }
 expr(A) ::= expr(L) REM(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_MOD, &O, L, R); }
 expr(A) ::= expr(L) CONCAT(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_CONCAT, &O, L, R); }
+
+/* x ISNULL, x NOTNULL and x NOT NULL are SQLite's spellings of IS [NOT] NULL. */
+expr(A) ::= expr(L) ISNULL(O). { A = ast_expr_unary(&ctx->b, AST_OP_ISNULL, &O, L); }
+expr(A) ::= expr(L) NOTNULL(O). { A = ast_expr_unary(&ctx->b, AST_OP_NOTNULL, &O, L); }
+expr(A) ::= expr(L) NOT(O) NULL. { A = ast_expr_unary(&ctx->b, AST_OP_NOTNULL, &O, L); }
+
+/* x IS NULL stays a binary IS here; the binder gives it the IS NULL kernel. */
+expr(A) ::= expr(L) IS(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_IS, &O, L, R); }
+expr(A) ::= expr(L) IS(O) NOT expr(R). [IS] { A = ast_expr_binary(&ctx->b, AST_OP_ISNOT, &O, L, R); }
+expr(A) ::= expr(L) IS(O) NOT DISTINCT FROM expr(R). [IS] {
+    A = ast_expr_binary(&ctx->b, AST_OP_IS, &O, L, R);
+}
+expr(A) ::= expr(L) IS(O) DISTINCT FROM expr(R). [IS] {
+    A = ast_expr_binary(&ctx->b, AST_OP_ISNOT, &O, L, R);
+}
+
+%type in_op {struct neg_token}
+in_op(A) ::= IN(T). { A.tok = T; A.negated = false; }
+in_op(A) ::= NOT IN(T). { A.tok = T; A.negated = true; }
+expr(A) ::= expr(L) in_op(O) LP RP. [IN] { A = ast_expr_in(&ctx->b, &O.tok, L, O.negated, NULL); }
+expr(A) ::= expr(L) in_op(O) LP exprlist(R) RP. [IN] {
+    A = ast_expr_in(&ctx->b, &O.tok, L, O.negated, R);
+}
+
+%type between_op {struct neg_token}
+between_op(A) ::= BETWEEN(T). { A.tok = T; A.negated = false; }
+between_op(A) ::= NOT BETWEEN(T). { A.tok = T; A.negated = true; }
+expr(A) ::= expr(L) between_op(O) expr(X) AND expr(Y). [BETWEEN] {
+    A = ast_expr_between(&ctx->b, &O.tok, L, O.negated, X, Y);
+}
+
+%type likeop {struct neg_token}
+likeop(A) ::= LIKE(T). { A.tok = T; A.negated = false; }
+likeop(A) ::= GLOB(T). { A.tok = T; A.negated = false; }
+likeop(A) ::= NOT LIKE(T). { A.tok = T; A.negated = true; }
+likeop(A) ::= NOT GLOB(T). { A.tok = T; A.negated = true; }
+expr(A) ::= expr(L) likeop(O) expr(R). [LIKE] {
+    A = ast_expr_like(&ctx->b, O.tok.type == TK_GLOB ? AST_OP_GLOB : AST_OP_LIKE, &O.tok, L,
+                      O.negated, R, NULL);
+}
+expr(A) ::= expr(L) likeop(O) expr(R) ESCAPE expr(E). [LIKE] {
+    A = ast_expr_like(&ctx->b, O.tok.type == TK_GLOB ? AST_OP_GLOB : AST_OP_LIKE, &O.tok, L,
+                      O.negated, R, E);
+}
+
+%type case_operand {struct ast_expr *}
+%type case_whens {struct ast_expr_list *}
+%type case_else {struct ast_expr *}
+expr(A) ::= CASE(K) case_operand(B) case_whens(W) case_else(E) END. {
+    A = ast_expr_case(&ctx->b, &K, B, W, E);
+}
+case_operand(A) ::= . { A = NULL; }
+case_operand(A) ::= expr(E). { A = E; }
+case_whens(A) ::= case_whens(A) WHEN expr(C) THEN expr(R). {
+    A = ast_expr_list_append(&ctx->b, ast_expr_list_append(&ctx->b, A, C), R);
+}
+case_whens(A) ::= WHEN expr(C) THEN expr(R). {
+    A = ast_expr_list_append(&ctx->b, ast_expr_list_append(&ctx->b, NULL, C), R);
+}
+case_else(A) ::= . { A = NULL; }
+case_else(A) ::= ELSE expr(E). { A = E; }
+
+expr(A) ::= CAST(K) LP expr(E) AS nm(T) RP. { A = ast_expr_cast(&ctx->b, &K, E, &T); }

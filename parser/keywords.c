@@ -27,6 +27,13 @@ static const struct keyword keywords[] = {
     {"STDIN", TK_STDIN},       {"STREAM", TK_STREAM},
     {"TRIGGER", TK_TRIGGER},   {"TRUE", TK_TRUE},
     {"UNNEST", TK_UNNEST},     {"WHERE", TK_WHERE},
+    {"BETWEEN", TK_BETWEEN},   {"CASE", TK_CASE},
+    {"CAST", TK_CAST},         {"ELSE", TK_ELSE},
+    {"END", TK_END},           {"ESCAPE", TK_ESCAPE},
+    {"GLOB", TK_GLOB},         {"IN", TK_IN},
+    {"IS", TK_IS},             {"ISNULL", TK_ISNULL},
+    {"LIKE", TK_LIKE},         {"NOTNULL", TK_NOTNULL},
+    {"THEN", TK_THEN},         {"WHEN", TK_WHEN},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])
@@ -91,7 +98,8 @@ const char *lex_keyword_near(const char *text, size_t len)
     for (size_t i = 0; i < NKEYWORDS; i++) {
         const char *kw = keywords[i].name;
         size_t d = edit_distance(text, len, kw, strlen(kw), max);
-        if (d > 0 && d < best_d) {
+        /* Two edits turn "lines" into LIKE: a short keyword must be closer to be meant. */
+        if (d > 0 && d < best_d && d <= (strlen(kw) - 1) / 2) {
             best = kw;
             best_d = d;
         }

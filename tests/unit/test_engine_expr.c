@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "engine/expr.h"
+#include "engine/expr_kernels.h"
 #include "engine/function.h"
 
 static struct sl_arena *A;
@@ -383,6 +384,154 @@ static void test_render(void **state)
     buf_free(&b);
 }
 
+/* An IN / BETWEEN / LIKE / CASE / CAST node over the given operands. */
+static struct sl_expr *node(enum sl_expr_kind kind, enum sl_type type, uint32_t n, ...)
+{
+    struct sl_expr *e = mk(kind, type);
+    e->nargs = n;
+    e->args = arena_alloc(A, n * sizeof *e->args);
+    va_list ap;
+    va_start(ap, n);
+    for (uint32_t i = 0; i < n; i++)
+        e->args[i] = va_arg(ap, struct sl_expr *);
+    va_end(ap);
+    return e;
+}
+
+static void assert_null_value(struct sl_value v)
+{
+    assert_int_equal(v.type, SL_NULL);
+}
+
+static bool like(const char *pat, const char *s)
+{
+    return expr_like_match(pat, (uint32_t)strlen(pat), s, (uint32_t)strlen(s), -1);
+}
+
+static bool glob(const char *pat, const char *s)
+{
+    return expr_glob_match(pat, (uint32_t)strlen(pat), s, (uint32_t)strlen(s));
+}
+
+static void test_like_glob_matchers(void **state)
+{
+    (void)state;
+    assert_true(like("a%", "ABC"));
+    assert_true(like("%", ""));
+    assert_false(like("_", ""));
+    assert_true(like("_", "\xc3\xa9"));        /* one character, two bytes */
+    assert_false(like("\xc3\x89", "\xc3\xa9")); /* no case folding beyond ASCII */
+    assert_true(like("%b%b%", "abxbz"));
+    assert_false(like("%b%b%", "abxz"));
+    assert_true(like("a%%c", "ac"));
+    assert_true(expr_like_match("a\\%", 3, "a%", 2, '\\'));
+    assert_false(expr_like_match("a\\%", 3, "ab", 2, '\\'));
+    assert_false(expr_like_match("a\\", 2, "a", 1, '\\')); /* a trailing escape matches nothing */
+    assert_true(glob("a*", "abc"));
+    assert_false(glob("a*", "ABC"));
+    assert_true(glob("?b?", "abc"));
+    assert_true(glob("[a-c]x", "bx"));
+    assert_false(glob("[^a-c]x", "bx"));
+    assert_true(glob("[]a]", "]"));
+    assert_true(glob("*[a-]", "x-"));
+    assert_false(glob("[a", "a")); /* an unterminated class matches nothing */
+    assert_true(glob("*.5", "2.5"));
+    assert_true(glob("x[*]", "x*"));
+}
+
+static void test_predicates(void **state)
+{
+    (void)state;
+    /* IS / IS NOT never give NULL */
+    assert_bool_value(eval1(bin(AST_OP_IS, cnull(), cnull())), true);
+    assert_bool_value(eval1(bin(AST_OP_IS, cint(1), cdbl(1.0))), true);
+    assert_bool_value(eval1(bin(AST_OP_ISNOT, cint(1), cnull())), true);
+    assert_bool_value(eval1(un(AST_OP_ISNULL, cnull())), true);
+    assert_bool_value(eval1(un(AST_OP_NOTNULL, ctext(""))), true);
+    assert_bool_value(eval_with(un(AST_OP_ISNULL, col(0, SL_INT)), sl_null(), SL_INT), true);
+    /* IN: a NULL item makes a miss NULL, not FALSE; () is FALSE even for NULL */
+    struct sl_expr *in = node(EXPR_IN, SL_BOOL, 3, cint(1), cint(2), cnull());
+    assert_null_value(eval1(in));
+    in = node(EXPR_IN, SL_BOOL, 3, cint(2), cint(2), cnull());
+    assert_bool_value(eval1(in), true);
+    in = node(EXPR_IN, SL_BOOL, 3, ctext("a"), cint(2), ctext("a"));
+    in->negated = true;
+    assert_bool_value(eval1(in), false);
+    in = node(EXPR_IN, SL_BOOL, 1, cnull());
+    assert_bool_value(eval1(in), false);
+    in = node(EXPR_IN, SL_BOOL, 2, col(0, SL_INT), cint(7));
+    assert_bool_value(eval_with(in, (struct sl_value){.type = SL_INT, .u.i = 7}, SL_INT), true);
+    /* BETWEEN and NOT BETWEEN with a NULL bound */
+    struct sl_expr *bt = node(EXPR_BETWEEN, SL_BOOL, 3, cint(0), cint(1), cnull());
+    assert_bool_value(eval1(bt), false);
+    bt = node(EXPR_BETWEEN, SL_BOOL, 3, cint(5), cint(1), cnull());
+    assert_null_value(eval1(bt));
+    bt->negated = true;
+    assert_null_value(eval1(bt));
+    bt = node(EXPR_BETWEEN, SL_BOOL, 3, cdbl(1.5), cint(1), cint(2));
+    assert_bool_value(eval1(bt), true);
+    /* LIKE over numbers uses their text; a NULL escape gives NULL */
+    struct sl_expr *lk = node(EXPR_LIKE, SL_BOOL, 2, cdbl(2.5), ctext("%.5"));
+    lk->op = AST_OP_LIKE;
+    assert_bool_value(eval1(lk), true);
+    lk = node(EXPR_LIKE, SL_BOOL, 3, ctext("a"), ctext("a"), cnull());
+    lk->op = AST_OP_LIKE;
+    assert_null_value(eval1(lk));
+    lk = node(EXPR_LIKE, SL_BOOL, 2, ctext("abc"), ctext("A*"));
+    lk->op = AST_OP_GLOB;
+    lk->negated = true;
+    assert_bool_value(eval1(lk), true);
+}
+
+static void test_case_and_cast(void **state)
+{
+    (void)state;
+    enum sl_type mixed[] = {SL_INT, SL_REAL};
+    assert_int_equal(expr_case_type(mixed, 2), SL_ANY);
+    enum sl_type ints[] = {SL_NULL, SL_INT, SL_BOOL};
+    assert_int_equal(expr_case_type(ints, 3), SL_INT);
+    /* CASE WHEN c THEN 1 ELSE 'x' END over a column: per-row types */
+    struct sl_expr *cs = node(EXPR_CASE, SL_ANY, 3, col(0, SL_INT), cint(1), ctext("x"));
+    cs->has_else = true;
+    assert_int_value(eval_with(cs, (struct sl_value){.type = SL_INT, .u.i = 3}, SL_INT), 1);
+    assert_text_value(eval_with(cs, sl_null(), SL_INT), "x");
+    /* CASE x WHEN NULL never matches; no ELSE gives NULL */
+    cs = node(EXPR_CASE, SL_INT, 3, cnull(), cnull(), cint(1));
+    cs->has_base = true;
+    assert_null_value(eval1(cs));
+    cs = node(EXPR_CASE, SL_TEXT, 5, col(0, SL_INT), cint(1), ctext("one"), cint(2), ctext("two"));
+    cs->has_base = true;
+    assert_text_value(eval_with(cs, (struct sl_value){.type = SL_INT, .u.i = 2}, SL_INT), "two");
+
+    struct sl_expr *c = node(EXPR_CAST, SL_INT, 1, ctext(" -12.9e3x"));
+    c->cast_to = SL_INT;
+    assert_int_value(eval1(c), -12);
+    c = node(EXPR_CAST, SL_INT, 1, ctext("99999999999999999999"));
+    c->cast_to = SL_INT;
+    assert_int_value(eval1(c), INT64_MAX);
+    c = node(EXPR_CAST, SL_INT, 1, cdbl(-1e30));
+    c->cast_to = SL_INT;
+    assert_int_value(eval1(c), INT64_MIN);
+    c = node(EXPR_CAST, SL_REAL, 1, ctext("1e3abc"));
+    c->cast_to = SL_REAL;
+    assert_real_value(eval1(c), 1000.0);
+    c = node(EXPR_CAST, SL_TEXT, 1, cdbl(2.0));
+    c->cast_to = SL_TEXT;
+    assert_text_value(eval1(c), "2.0");
+    c = node(EXPR_CAST, SL_TIMESTAMP, 1, ctext("1970-01-01 00:00:01"));
+    c->cast_to = SL_TIMESTAMP;
+    struct sl_value ts = eval1(c);
+    assert_int_equal(ts.type, SL_TIMESTAMP);
+    assert_int_equal(ts.u.i, 1000000);
+    c = node(EXPR_CAST, SL_TIMESTAMP, 1, cint(5));
+    c->cast_to = SL_TIMESTAMP;
+    assert_null_value(eval1(c));
+    enum sl_type t;
+    assert_true(expr_cast_target("boolean", &t));
+    assert_int_equal(t, SL_INT);
+    assert_false(expr_cast_target("NUMERIC", &t));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +541,8 @@ int main(void)
         cmocka_unit_test(test_concat),      cmocka_unit_test(test_case_and_length),
         cmocka_unit_test(test_split),       cmocka_unit_test(test_registry),
         cmocka_unit_test(test_selection),   cmocka_unit_test(test_render),
+        cmocka_unit_test(test_like_glob_matchers), cmocka_unit_test(test_predicates),
+        cmocka_unit_test(test_case_and_cast),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

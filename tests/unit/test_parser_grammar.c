@@ -300,6 +300,44 @@ static void test_precedence(void **state)
     check_expr("((a))", "a");
 }
 
+/* SQLite's levels: IS, IN, LIKE, GLOB, BETWEEN, ISNULL sit with = (below <). */
+static void test_predicate_precedence(void **state)
+{
+    (void)state;
+    check_expr("a IS NULL", "(a IS NULL)");
+    check_expr("a ISNULL", "(a IS NULL)");
+    check_expr("a NOTNULL", "(a IS NOT NULL)");
+    check_expr("a NOT NULL", "(a IS NOT NULL)");
+    check_expr("a IS NOT NULL AND b", "((a IS NOT NULL) AND b)");
+    check_expr("NOT a IS NULL", "(NOT (a IS NULL))");
+    check_expr("a = b IS c", "((a = b) IS c)");
+    check_expr("a < b IS c", "((a < b) IS c)");
+    check_expr("a IS b < c", "(a IS (b < c))");
+    check_expr("a IS NOT b + 1", "(a IS NOT (b + 1))");
+    check_expr("a IS DISTINCT FROM b", "(a IS NOT b)");
+    check_expr("a IS NOT DISTINCT FROM b", "(a IS b)");
+    check_expr("a IN (1, b + 2)", "(a IN (1, (b + 2)))");
+    check_expr("a NOT IN ()", "(a NOT IN ())");
+    check_expr("a + 1 IN (2) = c", "(((a + 1) IN (2)) = c)");
+    check_expr("a < 1 IN (b)", "((a < 1) IN (b))");
+    check_expr("a BETWEEN 1 AND 2 AND b", "((a BETWEEN 1 AND 2) AND b)");
+    check_expr("a NOT BETWEEN b + 1 AND c * 2", "(a NOT BETWEEN (b + 1) AND (c * 2))");
+    check_expr("a BETWEEN 1 AND 2 = b", "((a BETWEEN 1 AND 2) = b)");
+    check_expr("a < b BETWEEN c AND d", "((a < b) BETWEEN c AND d)");
+    check_expr("a LIKE 'x%' OR b", "((a LIKE 'x%') OR b)");
+    check_expr("a NOT LIKE b || 'c'", "(a NOT LIKE (b || 'c'))");
+    check_expr("a LIKE 'x!%' ESCAPE '!'", "(a LIKE 'x!%' ESCAPE '!')");
+    check_expr("a GLOB '*' = 1", "((a GLOB '*') = 1)");
+    check_expr("a NOT GLOB b < c", "(a NOT GLOB (b < c))");
+    check_expr("NOT a LIKE b", "(NOT (a LIKE b))");
+    check_expr("CASE WHEN a THEN 1 ELSE 2 END + 1", "(CASE WHEN a THEN 1 ELSE 2 END + 1)");
+    check_expr("CASE a + 1 WHEN 1 THEN 'x' WHEN 2 THEN 'y' END",
+               "CASE (a + 1) WHEN 1 THEN 'x' WHEN 2 THEN 'y' END");
+    check_expr("CASE WHEN a IS NULL OR b THEN c END", "CASE WHEN ((a IS NULL) OR b) THEN c END");
+    check_expr("CAST(a + 1 AS REAL) * 2", "(CAST((a + 1) AS REAL) * 2)");
+    check_expr("cast(a as text) || 'x'", "(CAST(a AS text) || 'x')");
+}
+
 static void test_literals_and_calls(void **state)
 {
     (void)state;
@@ -695,7 +733,7 @@ int main(void)
         cmocka_unit_test(test_trigger_units),
         cmocka_unit_test(test_drop),
         cmocka_unit_test(test_select_forms),
-        cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_precedence), cmocka_unit_test(test_predicate_precedence),
         cmocka_unit_test(test_literals_and_calls),
         cmocka_unit_test(test_expression_positions),
         cmocka_unit_test(test_statement_text_and_pos),
