@@ -10,7 +10,13 @@
 #include "engine/rowsel.h"
 #include "engine/sqlval.h"
 
-static const struct sl_scalar_fn *const registry[] = {&fn_lower, &fn_upper, &fn_length, &fn_split};
+static const struct sl_scalar_fn *const registry[] = {
+    &fn_lower,   &fn_upper,  &fn_length, &fn_split,  &fn_coalesce, &fn_ifnull,     &fn_nullif,
+    &fn_iif,     &fn_instr,  &fn_replace, &fn_split_part, &fn_ltrim, &fn_rtrim,   &fn_trim,
+    &fn_substr,  &fn_substring, &fn_abs, &fn_round,  &fn_sign,     &fn_min,        &fn_max,
+    &fn_random,  &fn_typeof, &fn_hex,    &fn_quote,  &fn_char,     &fn_unicode,    &fn_printf,
+    &fn_format,
+};
 
 #define REGISTRY_SIZE (sizeof registry / sizeof registry[0])
 
@@ -89,4 +95,64 @@ void fn_type_error(char *why, size_t why_len, const char *fn, const char *expect
                    enum sl_type got)
 {
     snprintf(why, why_len, "%s() expects %s, got %s", fn, expected, sl_type_name(got));
+}
+
+bool fn_no_arrays(const enum sl_type *arg_types, int nargs, const char *fn, char *why,
+                  size_t why_len)
+{
+    for (int a = 0; a < nargs; a++) {
+        if (arg_types[a] == SL_ARRAY) {
+            fn_type_error(why, why_len, fn, "a value", arg_types[a]);
+            return false;
+        }
+    }
+    return true;
+}
+
+enum sl_type fn_common_type(const enum sl_type *arg_types, int first, int nargs, int step)
+{
+    enum sl_type t = SL_NULL;
+    for (int a = first; a < nargs; a += step) {
+        enum sl_type x = arg_types[a] == SL_BOOL ? SL_INT : arg_types[a];
+        if (x == SL_NULL)
+            continue;
+        if (t != SL_NULL && x != t)
+            return SL_ANY;
+        t = x;
+    }
+    return t;
+}
+
+int64_t fn_int_of(struct sl_value v)
+{
+    struct sl_value n = sqlval_numeric(v);
+    if (n.type == SL_REAL)
+        return sqlval_real_to_int(n.u.r);
+    return n.type == SL_INT ? n.u.i : 0;
+}
+
+double fn_real_of(struct sl_value v)
+{
+    struct sl_value n = sqlval_numeric(v);
+    if (n.type == SL_REAL)
+        return n.u.r;
+    return n.type == SL_INT ? (double)n.u.i : 0.0;
+}
+
+struct sl_value fn_text_value(const char *ptr, size_t len)
+{
+    struct sl_value v = {.type = SL_TEXT, .u.s = {ptr, (uint32_t)len}};
+    return v;
+}
+
+struct sl_value fn_int_value(int64_t i)
+{
+    struct sl_value v = {.type = SL_INT, .u.i = i};
+    return v;
+}
+
+struct sl_value fn_real_value(double r)
+{
+    struct sl_value v = {.type = SL_REAL, .u.r = r};
+    return v;
 }
