@@ -99,12 +99,57 @@ static struct sl_expr *new_expr(struct binder *b, enum sl_expr_kind kind, enum s
 }
 
 static struct sl_expr *column_ref(struct binder *b, uint32_t column, enum sl_type type,
-                                  struct sl_pos pos)
+                                  enum sl_affinity affinity, struct sl_pos pos)
 {
     struct sl_expr *e = new_expr(b, EXPR_COLUMN, type, pos);
-    if (e)
+    if (e) {
         e->column = column;
+        e->affinity = affinity;
+    }
     return e;
+}
+
+/* The affinity of a column or CAST of this type: SQLite's for the type
+ * name (BOOLEAN is an integer), and Sluice's own for TIMESTAMP (expr.h). */
+static enum sl_affinity type_affinity(enum sl_type t)
+{
+    switch (t) {
+    case SL_BOOL:
+    case SL_INT:
+    case SL_REAL: return SL_AFF_NUMERIC;
+    case SL_TEXT: return SL_AFF_TEXT;
+    case SL_TIMESTAMP: return SL_AFF_TIMESTAMP;
+    case SL_NULL:
+    case SL_ARRAY:
+    case SL_ANY: break;
+    }
+    return SL_AFF_NONE;
+}
+
+/* The comparison affinity between l and r, or NONE when it converts neither. */
+static enum sl_affinity pair_affinity(const struct sl_expr *l, const struct sl_expr *r)
+{
+    enum sl_affinity aff = expr_compare_affinity(l->affinity, r->affinity);
+    return expr_affinity_converts(aff, l->type) || expr_affinity_converts(aff, r->type)
+               ? aff
+               : SL_AFF_NONE;
+}
+
+/* Sets e->cmp_aff to affs[0..n-1] (a copy in the plan arena) unless all are NONE. */
+static bool set_cmp_aff(struct binder *b, struct sl_expr *e, const enum sl_affinity *affs,
+                        uint32_t n)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < n; i++)
+        any = any || affs[i] != SL_AFF_NONE;
+    if (!any)
+        return true;
+    enum sl_affinity *copy = arena_alloc(b->arena, n * sizeof *copy);
+    if (!copy)
+        return false;
+    memcpy(copy, affs, n * sizeof *copy);
+    e->cmp_aff = copy;
+    return true;
 }
 
 /* A list of the columns in scope, for the "unknown column" hint. */
@@ -130,7 +175,10 @@ static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
     uint32_t limit = a->qualifier.text ? b->nstream_cols : p->nscan;
     for (uint32_t i = 0; i < limit; i++)
         if (strcasecmp(p->scan_names[i], a->name.text) == 0)
-            return column_ref(b, i, p->scan_types[i], a->pos);
+            /* The UNNEST alias is a computed value: no affinity. */
+            return column_ref(b, i, p->scan_types[i],
+                              i < b->nstream_cols ? type_affinity(p->scan_types[i]) : SL_AFF_NONE,
+                              a->pos);
     const char *best = NULL;
     unsigned best_d = 3;
     for (uint32_t i = 0; i < limit; i++) {
@@ -162,7 +210,7 @@ static struct sl_expr *bind_aggregate(struct binder *b, const struct ast_expr *a
     struct sl_plan *p = b->plan;
     for (uint32_t i = 0; i < p->naggs; i++)
         if (ast_equal(b->agg_asts[i], a))
-            return column_ref(b, p->nkeys + i, p->aggs[i].result_type, a->pos);
+            return column_ref(b, p->nkeys + i, p->aggs[i].result_type, SL_AFF_NONE, a->pos);
     uint32_t nargs = a->args ? a->args->count : 0;
     if (a->distinct) {
         diags_add(b->diags, a->pos, a->name.span, NULL, "%s(DISTINCT ...) is not supported yet",
@@ -216,12 +264,22 @@ static struct sl_expr *bind_aggregate(struct binder *b, const struct ast_expr *a
     buf_free(&text);
     b->agg_asts[p->naggs] = a;
     p->naggs++;
-    return column_ref(b, p->nkeys + p->naggs - 1, result, a->pos);
+    return column_ref(b, p->nkeys + p->naggs - 1, result, SL_AFF_NONE, a->pos);
+}
+
+/* The aggregate a call names, or NULL: as in SQLite, min() and max() with
+ * two or more arguments are the scalar functions, not the aggregates. */
+static const struct sl_agg_fn *call_aggregate(const struct ast_expr *a)
+{
+    const struct sl_agg_fn *agg = aggregate_lookup(a->name.text);
+    if (agg && a->args && a->args->count > 1 && function_lookup(a->name.text))
+        return NULL;
+    return agg;
 }
 
 static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
 {
-    const struct sl_agg_fn *agg = aggregate_lookup(a->name.text);
+    const struct sl_agg_fn *agg = call_aggregate(a);
     if (agg)
         return bind_aggregate(b, a, agg, mode);
     const struct sl_scalar_fn *fn = function_lookup(a->name.text);
@@ -311,6 +369,12 @@ static struct sl_expr *bind_operator(struct binder *b, const struct ast_expr *a,
     e->op = a->op;
     e->nargs = binary ? 2 : 1;
     e->args = args;
+    bool compares = a->op >= AST_OP_EQ && a->op <= AST_OP_GE;
+    if (binary && (compares || a->op == AST_OP_IS || a->op == AST_OP_ISNOT)) {
+        enum sl_affinity aff = pair_affinity(l, r);
+        if (!set_cmp_aff(b, e, &aff, 1))
+            return NULL;
+    }
     return e;
 }
 
@@ -404,8 +468,25 @@ static struct sl_expr *bind_special(struct binder *b, const struct ast_expr *a, 
                   "unknown type \"%s\"", a->name.text);
         return NULL;
     }
-    if (kind == EXPR_CAST)
+    if (kind == EXPR_CAST) {
         e->type = e->cast_to;
+        e->affinity = type_affinity(e->cast_to);
+    }
+    if (kind == EXPR_IN) {
+        /* SQLite compares x IN (list) under x's own affinity alone. */
+        enum sl_affinity aff = SL_AFF_NONE;
+        for (uint32_t i = 0; i < n; i++)
+            if (expr_affinity_converts(args[0]->affinity, args[i]->type))
+                aff = args[0]->affinity;
+        if (!set_cmp_aff(b, e, &aff, 1))
+            return NULL;
+    }
+    if (kind == EXPR_BETWEEN) {
+        enum sl_affinity affs[2] = {pair_affinity(args[0], args[1]),
+                                    pair_affinity(args[0], args[2])};
+        if (!set_cmp_aff(b, e, affs, 2))
+            return NULL;
+    }
     if (kind == EXPR_CASE) {
         e->has_base = a->left != NULL;
         e->has_else = a->right != NULL;
@@ -419,6 +500,17 @@ static struct sl_expr *bind_special(struct binder *b, const struct ast_expr *a, 
         if (e->has_else)
             bt[nb++] = args[n - 1]->type;
         e->type = expr_case_type(bt, nb);
+        if (e->has_base) {
+            /* CASE x WHEN v compares x = v under that pair's affinity. */
+            uint32_t nwhen = (n - 1 - (e->has_else ? 1 : 0)) / 2;
+            enum sl_affinity *affs = arena_alloc(b->arena, (nwhen ? nwhen : 1) * sizeof *affs);
+            if (!affs)
+                return NULL;
+            for (uint32_t w = 0; w < nwhen; w++)
+                affs[w] = pair_affinity(args[0], args[1 + 2 * w]);
+            if (!set_cmp_aff(b, e, affs, nwhen))
+                return NULL;
+        }
     }
     return e;
 }
@@ -451,7 +543,8 @@ static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enu
     if (mode == BIND_OUTPUT) {
         for (uint32_t i = 0; i < b->plan->nkeys; i++)
             if (ast_equal(b->key_asts[i], a))
-                return column_ref(b, i, b->plan->keys[i]->type, a->pos);
+                return column_ref(b, i, b->plan->keys[i]->type, b->plan->keys[i]->affinity,
+                                  a->pos);
     }
     switch (a->kind) {
     case AST_NULL:
@@ -487,7 +580,7 @@ static bool contains_aggregate(const struct ast_expr *a)
 {
     if (!a)
         return false;
-    if (a->kind == AST_CALL && aggregate_lookup(a->name.text))
+    if (a->kind == AST_CALL && call_aggregate(a))
         return true;
     for (uint32_t i = 0; a->args && i < a->args->count; i++)
         if (contains_aggregate(a->args->items[i]))

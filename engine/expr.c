@@ -32,8 +32,15 @@ static bool int_like(enum sl_type t)
     return t == SL_INT || t == SL_BOOL;
 }
 
+/* TIMESTAMP + - an integer. An SL_ANY operand counts as one, since INT
+ * arithmetic (ts + 60 * i) is SL_ANY; a row where it is not an integral
+ * number gives NULL. */
 static bool timestamp_arith(enum ast_op op, enum sl_type l, enum sl_type r, enum sl_type *out)
 {
+    if (l == SL_ANY)
+        l = SL_INT;
+    if (r == SL_ANY)
+        r = SL_INT;
     if (op == AST_OP_ADD &&
         ((l == SL_TIMESTAMP && int_like(r)) || (int_like(l) && r == SL_TIMESTAMP)))
         *out = SL_TIMESTAMP;
@@ -68,7 +75,9 @@ bool expr_binary_type(enum ast_op op, enum sl_type l, enum sl_type r, enum sl_ty
     else if (l == SL_TEXT || r == SL_TEXT || l == SL_ANY || r == SL_ANY)
         *out = SL_ANY;
     else if (int_like(l) && int_like(r))
-        *out = SL_INT;
+        /* An INT operand can take + - * / out of int64, where SQLite gives
+         * a REAL for that row (expr.h explains the choice). */
+        *out = op == AST_OP_MOD || (l == SL_BOOL && r == SL_BOOL) ? SL_INT : SL_ANY;
     else
         *out = SL_REAL;
     return true;
@@ -86,7 +95,8 @@ bool expr_unary_type(enum ast_op op, enum sl_type t, enum sl_type *out)
     case AST_OP_NEG:
         if (t == SL_TIMESTAMP)
             return false;
-        *out = t == SL_BOOL ? SL_INT : t == SL_TEXT ? SL_ANY : t;
+        /* -INT64_MIN is a REAL in SQLite, so -INT varies per row. */
+        *out = t == SL_BOOL ? SL_INT : t == SL_TEXT || t == SL_INT ? SL_ANY : t;
         return true;
     default: return false;
     }
@@ -188,6 +198,15 @@ static sl_status eval_binary(const struct sl_expr *e, struct sl_chunk *in,
         st = eval_operand(e->args[1], in, &rt, &r, err);
     if (st != SL_OK)
         return st;
+    if (e->cmp_aff) {
+        struct sl_vector lc, rc;
+        if (expr_apply_affinity(e->cmp_aff[0], l, cx, &lc, &l) != SL_OK ||
+            expr_apply_affinity(e->cmp_aff[0], r, cx, &rc, &r) != SL_OK)
+            return nomem(err);
+        st = is_compare(e->op) ? expr_compare(e->op, l, r, cx, out)
+                               : expr_is(e->op == AST_OP_ISNOT, l, r, cx, out);
+        return st == SL_OK ? SL_OK : nomem(err);
+    }
     if (e->op == AST_OP_AND || e->op == AST_OP_OR)
         st = expr_logic(e->op, l, r, cx, out);
     else if (is_compare(e->op))
@@ -235,6 +254,22 @@ static sl_status eval_args(const struct sl_expr *e, struct sl_chunk *in, struct 
     return SL_OK;
 }
 
+/* x BETWEEN lo AND hi over evaluated v = {x, lo, hi}: x is compared with
+ * each bound under that comparison's own affinity. */
+static sl_status eval_between(const struct sl_expr *e, const struct sl_vector *v,
+                              const struct expr_ctx *cx, struct sl_vector *out)
+{
+    const struct sl_vector *xlo = &v[0], *lo = &v[1], *xhi = &v[0], *hi = &v[2];
+    struct sl_vector t[4];
+    if (e->cmp_aff &&
+        (expr_apply_affinity(e->cmp_aff[0], &v[0], cx, &t[0], &xlo) != SL_OK ||
+         expr_apply_affinity(e->cmp_aff[0], &v[1], cx, &t[1], &lo) != SL_OK ||
+         expr_apply_affinity(e->cmp_aff[1], &v[0], cx, &t[2], &xhi) != SL_OK ||
+         expr_apply_affinity(e->cmp_aff[1], &v[2], cx, &t[3], &hi) != SL_OK))
+        return SL_NOMEM;
+    return expr_between(xlo, lo, xhi, hi, e->negated, cx, out);
+}
+
 static sl_status eval_special(const struct sl_expr *e, struct sl_chunk *in,
                               const struct expr_ctx *cx, struct sl_vector *out,
                               struct sl_error *err)
@@ -243,9 +278,19 @@ static sl_status eval_special(const struct sl_expr *e, struct sl_chunk *in,
     sl_status st = eval_args(e, in, &v, err);
     if (st != SL_OK)
         return st;
+    if (e->cmp_aff && e->kind == EXPR_IN) {
+        /* The left operand's affinity applies to it and to every item. */
+        for (uint32_t a = 0; a < e->nargs; a++) {
+            const struct sl_vector *c = NULL;
+            struct sl_vector tmp;
+            if (expr_apply_affinity(e->cmp_aff[0], &v[a], cx, &tmp, &c) != SL_OK)
+                return nomem(err);
+            v[a] = *c;
+        }
+    }
     switch (e->kind) {
     case EXPR_IN: st = expr_in(&v[0], v + 1, e->nargs - 1, e->negated, cx, out); break;
-    case EXPR_BETWEEN: st = expr_between(&v[0], &v[1], &v[2], e->negated, cx, out); break;
+    case EXPR_BETWEEN: st = eval_between(e, v, cx, out); break;
     case EXPR_LIKE:
         st = expr_like(e->op, &v[0], &v[1], e->nargs > 2 ? &v[2] : NULL, e->negated, cx, out);
         break;

@@ -1,7 +1,7 @@
 /*
- * expr_arith.c — + - * / % and unary minus. The INT kernel detects int64
- * overflow per row; in an INT result vector such a row is NULL (see
- * expr_binary_type), anywhere else the per-row path gives SQLite's REAL.
+ * expr_arith.c — + - * / % and unary minus. INT + - * / INT is typed SL_ANY
+ * (expr_binary_type): the INT kernel computes it with an overflow check per
+ * row and tags each row INT, or REAL (SQLite's result) where it overflowed.
  */
 #include "engine/expr_kernels.h"
 
@@ -62,6 +62,40 @@ static sl_status arith_int(enum ast_op op, const struct sl_vector *l, const stru
     return SL_OK;
 }
 
+/* INT + - * / INT into an SL_ANY vector: the integer result, or SQLite's
+ * REAL where the integer one leaves int64. */
+static sl_status arith_int_any(enum ast_op op, const struct sl_vector *l,
+                               const struct sl_vector *r, const struct expr_ctx *cx,
+                               struct sl_vector *out)
+{
+    const int64_t *a = expr_ints(l, cx), *b = expr_ints(r, cx);
+    if (!a || !b)
+        return SL_NOMEM;
+    for (uint32_t k = 0; k < cx->n; k++) {
+        uint32_t i = cx->rows[k];
+        struct sl_value v = {.type = SL_INT};
+        bool wide;
+        out->nulls[i] = l->nulls[i] | r->nulls[i];
+        if (out->nulls[i]) {
+            out->data.v[i] = sl_null();
+            continue;
+        }
+        switch (op) {
+        case AST_OP_ADD: wide = __builtin_add_overflow(a[i], b[i], &v.u.i); break;
+        case AST_OP_SUB: wide = __builtin_sub_overflow(a[i], b[i], &v.u.i); break;
+        case AST_OP_MUL: wide = __builtin_mul_overflow(a[i], b[i], &v.u.i); break;
+        default: wide = true; break; /* / and % by zero, INT64_MIN / -1 */
+        }
+        if (wide) {
+            struct sl_value x = {.type = SL_INT, .u.i = a[i]}, y = {.type = SL_INT, .u.i = b[i]};
+            v = sqlval_arith(op, x, y);
+            out->nulls[i] = v.type == SL_NULL;
+        }
+        out->data.v[i] = v;
+    }
+    return SL_OK;
+}
+
 static sl_status arith_real(enum ast_op op, const struct sl_vector *l, const struct sl_vector *r,
                             const struct expr_ctx *cx, struct sl_vector *out)
 {
@@ -79,16 +113,10 @@ static sl_status arith_real(enum ast_op op, const struct sl_vector *l, const str
         case AST_OP_ADD: z = x + y; break;
         case AST_OP_SUB: z = x - y; break;
         case AST_OP_MUL: z = x * y; break;
-        case AST_OP_DIV:
+        default: /* AST_OP_DIV: % takes the per-row path (expr_arith) */
             bad |= y == 0.0;
             z = bad ? 0.0 : x / y;
             break;
-        default: {
-            int64_t p = bad ? 0 : sqlval_real_to_int(x), q = bad ? 1 : sqlval_real_to_int(y);
-            bad |= q == 0;
-            z = (double)(bad || q == -1 ? 0 : p % q);
-            break;
-        }
         }
         on[i] = bad | isnan(z);
         o[i] = z;
@@ -117,7 +145,14 @@ sl_status expr_arith(enum ast_op op, const struct sl_vector *l, const struct sl_
     if (lc == EXPR_CLASS_INT && rc == EXPR_CLASS_INT &&
         (out->type == SL_INT || out->type == SL_TIMESTAMP))
         return arith_int(op, l, r, cx, out);
-    if (lnum && rnum && (lc == EXPR_CLASS_REAL || rc == EXPR_CLASS_REAL) && out->type == SL_REAL)
+    struct sl_vector li, ri;
+    if (out->type == SL_ANY && (lc == EXPR_CLASS_INT || l->type == SL_ANY) &&
+        (rc == EXPR_CLASS_INT || r->type == SL_ANY) && expr_int_view(l, cx, &li) &&
+        expr_int_view(r, cx, &ri))
+        return arith_int_any(op, &li, &ri, cx, out);
+    /* % reads an INT operand exactly, not through a double: the per-row path. */
+    if (lnum && rnum && (lc == EXPR_CLASS_REAL || rc == EXPR_CLASS_REAL) && out->type == SL_REAL &&
+        op != AST_OP_MOD)
         return arith_real(op, l, r, cx, out);
     return arith_generic(op, l, r, cx, out);
 }

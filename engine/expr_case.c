@@ -78,9 +78,15 @@ sl_status expr_eval_case(const struct sl_expr *e, struct sl_chunk *in, struct sl
         struct expr_ctx cx = {in->arena, pending, np};
         const struct sl_vector *truth = &when;
         if (e->has_base) {
-            /* CASE x WHEN v: taken when x = v (a NULL on either side never is). */
-            if (vector_init(in->arena, SL_BOOL, &cond) != SL_OK ||
-                expr_compare(AST_OP_EQ, &base, &when, &cx, &cond) != SL_OK)
+            /* CASE x WHEN v: taken when x = v (a NULL on either side never is),
+             * under this WHEN's comparison affinity. */
+            enum sl_affinity aff = e->cmp_aff ? e->cmp_aff[(w - first) / 2] : SL_AFF_NONE;
+            struct sl_vector bt, wt;
+            const struct sl_vector *bv = NULL, *wv = NULL;
+            if (expr_apply_affinity(aff, &base, &cx, &bt, &bv) != SL_OK ||
+                expr_apply_affinity(aff, &when, &cx, &wt, &wv) != SL_OK ||
+                vector_init(in->arena, SL_BOOL, &cond) != SL_OK ||
+                expr_compare(AST_OP_EQ, bv, wv, &cx, &cond) != SL_OK)
                 return sl_error_set(err, SL_NOMEM, "out of memory evaluating CASE");
             truth = &cond;
         }

@@ -11,29 +11,6 @@
 #include "common/time.h"
 #include "engine/sqlval.h"
 
-/* SQLite's text -> INTEGER: spaces, a sign, digits; saturates on overflow. */
-static int64_t text_to_int(struct sl_str s)
-{
-    uint32_t i = 0;
-    while (i < s.len && (s.ptr[i] == ' ' || (s.ptr[i] >= '\t' && s.ptr[i] <= '\r')))
-        i++;
-    bool neg = false;
-    if (i < s.len && (s.ptr[i] == '-' || s.ptr[i] == '+'))
-        neg = s.ptr[i++] == '-';
-    uint64_t v = 0;
-    bool over = false;
-    for (; i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9'; i++) {
-        uint64_t d = (uint64_t)(s.ptr[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            over = true;
-        else
-            v = v * 10 + d;
-    }
-    if (neg)
-        return over || v > (uint64_t)INT64_MAX + 1 ? INT64_MIN : (int64_t)(0 - v);
-    return over || v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
-}
-
 static struct sl_value cast_value(enum sl_type to, struct sl_value v, struct sl_arena *arena,
                                   bool *nomem)
 {
@@ -44,7 +21,7 @@ static struct sl_value cast_value(enum sl_type to, struct sl_value v, struct sl_
     case SL_INT:
         r.type = SL_INT;
         if (v.type == SL_TEXT)
-            r.u.i = text_to_int(v.u.s);
+            r.u.i = sqlval_text_to_int(v.u.s);
         else if (v.type == SL_REAL)
             r.u.i = sqlval_real_to_int(v.u.r);
         else

@@ -94,6 +94,13 @@ sl_status expr_compare(enum ast_op op, const struct sl_vector *l, const struct s
     bool typed = (lnum && rnum) || (lc == EXPR_CLASS_TEXT && rc == EXPR_CLASS_TEXT);
     if (typed && out->type == SL_BOOL)
         return compare_typed(mask, l, r, cx, out);
+    struct sl_vector li, ri;
+    bool lint = lc == EXPR_CLASS_INT || l->type == SL_ANY;
+    bool rint = rc == EXPR_CLASS_INT || r->type == SL_ANY;
+    /* An SL_ANY operand (INT arithmetic's result) whose rows are all integers. */
+    if ((l->type == SL_ANY || r->type == SL_ANY) && out->type == SL_BOOL && lint && rint &&
+        expr_int_view(l, cx, &li) && expr_int_view(r, cx, &ri))
+        return compare_typed(mask, &li, &ri, cx, out);
     for (uint32_t k = 0; k < cx->n; k++) {
         uint32_t i = cx->rows[k];
         struct sl_value a = vector_get(l, i), b = vector_get(r, i), v = sl_null();

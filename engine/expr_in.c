@@ -53,17 +53,17 @@ sl_status expr_in(const struct sl_vector *x, const struct sl_vector *list, uint3
     return expr_store_tri(tri, cx, out);
 }
 
-sl_status expr_between(const struct sl_vector *x, const struct sl_vector *lo,
-                       const struct sl_vector *hi, bool negated, const struct expr_ctx *cx,
-                       struct sl_vector *out)
+sl_status expr_between(const struct sl_vector *xlo, const struct sl_vector *lo,
+                       const struct sl_vector *xhi, const struct sl_vector *hi, bool negated,
+                       const struct expr_ctx *cx, struct sl_vector *out)
 {
     struct sl_vector a, b;
     if (vector_init(cx->arena, SL_BOOL, &a) != SL_OK || vector_init(cx->arena, SL_BOOL, &b) != SL_OK)
         return SL_NOMEM;
     /* NOT BETWEEN is the De Morgan form, so NULLs come out as SQLite's do. */
-    sl_status st = expr_compare(negated ? AST_OP_LT : AST_OP_GE, x, lo, cx, &a);
+    sl_status st = expr_compare(negated ? AST_OP_LT : AST_OP_GE, xlo, lo, cx, &a);
     if (st == SL_OK)
-        st = expr_compare(negated ? AST_OP_GT : AST_OP_LE, x, hi, cx, &b);
+        st = expr_compare(negated ? AST_OP_GT : AST_OP_LE, xhi, hi, cx, &b);
     if (st == SL_OK)
         st = expr_logic(negated ? AST_OP_OR : AST_OP_AND, &a, &b, cx, out);
     return st;

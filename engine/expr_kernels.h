@@ -11,6 +11,7 @@
 
 #include "common/chunk.h"
 #include "common/status.h"
+#include "engine/expr.h"
 #include "parser/ast.h"
 
 struct expr_ctx {
@@ -39,6 +40,13 @@ static inline enum expr_class expr_class_of(enum sl_type t)
 const int64_t *expr_ints(const struct sl_vector *v, const struct expr_ctx *cx);
 /* double view of an INT- or REAL-class vector at the active rows. */
 const double *expr_reals(const struct sl_vector *v, const struct expr_ctx *cx);
+/* An SL_INT view of v at the active rows when every one is an integer or
+ * NULL: v itself for the INT class (BOOL converted), or, for an SL_ANY v
+ * (INT arithmetic's result, expr.h), its values unpacked — so a chain such as
+ * i * 3 + 1 > 5 stays on the typed kernels while no row has overflowed.
+ * False when a row is not an integer (or out of memory: the caller then
+ * takes the per-row path, which reports it). */
+bool expr_int_view(const struct sl_vector *v, const struct expr_ctx *cx, struct sl_vector *view);
 /* Truth of each active row: 0 false, 1 true, 2 NULL. */
 void expr_truth(const struct sl_vector *v, const struct expr_ctx *cx, uint8_t *tri);
 
@@ -70,10 +78,11 @@ sl_status expr_is(bool negate, const struct sl_vector *l, const struct sl_vector
  * an empty list is false even for a NULL x */
 sl_status expr_in(const struct sl_vector *x, const struct sl_vector *list, uint32_t n, bool negated,
                   const struct expr_ctx *cx, struct sl_vector *out);
-/* x [NOT] BETWEEN lo AND hi, i.e. x >= lo AND x <= hi (NOT: x < lo OR x > hi) */
-sl_status expr_between(const struct sl_vector *x, const struct sl_vector *lo,
-                       const struct sl_vector *hi, bool negated, const struct expr_ctx *cx,
-                       struct sl_vector *out);
+/* x [NOT] BETWEEN lo AND hi, i.e. x >= lo AND x <= hi (NOT: x < lo OR x > hi);
+ * xlo and xhi are x as compared with lo and with hi (each under its comparison's affinity) */
+sl_status expr_between(const struct sl_vector *xlo, const struct sl_vector *lo,
+                       const struct sl_vector *xhi, const struct sl_vector *hi, bool negated,
+                       const struct expr_ctx *cx, struct sl_vector *out);
 /* x [NOT] LIKE|GLOB pattern [ESCAPE esc]; esc NULL when absent */
 sl_status expr_like(enum ast_op op, const struct sl_vector *x, const struct sl_vector *pattern,
                     const struct sl_vector *esc, bool negated, const struct expr_ctx *cx,
@@ -82,10 +91,13 @@ sl_status expr_like(enum ast_op op, const struct sl_vector *x, const struct sl_v
 bool expr_like_match(const char *pat, uint32_t pn, const char *s, uint32_t sn, int32_t esc);
 bool expr_glob_match(const char *pat, uint32_t pn, const char *s, uint32_t sn);
 /* CASE: evaluates e (an EXPR_CASE) itself, branch by branch over narrowed selections. */
-struct sl_expr;
-struct sl_error;
 sl_status expr_eval_case(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *out,
                          struct sl_error *err);
+/* v under comparison affinity aff: *out is v itself when aff converts nothing
+ * of v's type, else tmp, filled at the active rows. */
+sl_status expr_apply_affinity(enum sl_affinity aff, const struct sl_vector *v,
+                              const struct expr_ctx *cx, struct sl_vector *tmp,
+                              const struct sl_vector **out);
 /* CAST(v AS to) */
 sl_status expr_cast(enum sl_type to, const struct sl_vector *v, const struct expr_ctx *cx,
                     struct sl_vector *out);

@@ -38,6 +38,38 @@ const double *expr_reals(const struct sl_vector *v, const struct expr_ctx *cx)
     return out;
 }
 
+bool expr_int_view(const struct sl_vector *v, const struct expr_ctx *cx, struct sl_vector *view)
+{
+    if (expr_class_of(v->type) == EXPR_CLASS_INT) {
+        const int64_t *i = expr_ints(v, cx);
+        if (!i)
+            return false;
+        *view = *v;
+        view->type = SL_INT;
+        view->data.i = (int64_t *)i;
+        return true;
+    }
+    if (v->type != SL_ANY)
+        return false;
+    int64_t *vals = arena_alloc(cx->arena, sizeof *vals * SL_CHUNK_CAP);
+    uint8_t *nulls = arena_alloc(cx->arena, SL_CHUNK_CAP);
+    if (!vals || !nulls)
+        return false;
+    for (uint32_t k = 0; k < cx->n; k++) {
+        uint32_t i = cx->rows[k];
+        struct sl_value x = vector_get(v, i);
+        if (x.type == SL_INT)
+            vals[i] = x.u.i;
+        else if (x.type != SL_NULL)
+            return false;
+        nulls[i] = x.type == SL_NULL;
+    }
+    view->type = SL_INT;
+    view->data.i = vals;
+    view->nulls = nulls;
+    return true;
+}
+
 void expr_truth(const struct sl_vector *v, const struct expr_ctx *cx, uint8_t *tri)
 {
     const uint8_t *nulls = v->nulls;

@@ -140,6 +140,43 @@ static struct sl_value text_numeric(struct sl_str s)
     return out;
 }
 
+static bool is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+int sqlval_text_number(struct sl_str s, struct sl_arena *arena, struct sl_value *out)
+{
+    const char *p = s.ptr;
+    size_t len = s.len;
+    while (len && is_space(*p))
+        p++, len--;
+    while (len && is_space(p[len - 1]))
+        len--;
+    bool is_int;
+    size_t n = number_prefix(p, len, &is_int);
+    if (n == 0 || n != len)
+        return 0;
+    /* strtoll/strtod need a terminated copy; a number this long is rare. */
+    char small[64];
+    char *buf = n < sizeof small ? small : arena_alloc(arena, n + 1);
+    if (!buf)
+        return -1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    struct sl_value v = {.type = SL_INT};
+    errno = 0;
+    long long i = is_int ? strtoll(buf, NULL, 10) : 0;
+    if (is_int && errno == 0) {
+        v.u.i = i;
+    } else {
+        v.type = SL_REAL;
+        v.u.r = strtod(buf, NULL);
+    }
+    *out = v;
+    return 1;
+}
+
 struct sl_value sqlval_numeric(struct sl_value v)
 {
     struct sl_value out = {.type = SL_INT};
@@ -154,6 +191,28 @@ struct sl_value sqlval_numeric(struct sl_value v)
     case SL_ANY: break;
     }
     return sl_null();
+}
+
+int64_t sqlval_text_to_int(struct sl_str s)
+{
+    uint32_t i = 0;
+    while (i < s.len && (s.ptr[i] == ' ' || (s.ptr[i] >= '\t' && s.ptr[i] <= '\r')))
+        i++;
+    bool neg = false;
+    if (i < s.len && (s.ptr[i] == '-' || s.ptr[i] == '+'))
+        neg = s.ptr[i++] == '-';
+    uint64_t v = 0;
+    bool over = false;
+    for (; i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9'; i++) {
+        uint64_t d = (uint64_t)(s.ptr[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            over = true;
+        else
+            v = v * 10 + d;
+    }
+    if (neg)
+        return over || v > (uint64_t)INT64_MAX + 1 ? INT64_MIN : (int64_t)(0 - v);
+    return over || v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
 int64_t sqlval_real_to_int(double r)
@@ -200,9 +259,12 @@ struct sl_value sqlval_arith(enum ast_op op, struct sl_value a, struct sl_value 
     if (x.type == SL_NULL || y.type == SL_NULL)
         return sl_null();
     if (op == AST_OP_MOD) {
-        /* SQLite's % works on the integer values; a REAL operand makes a REAL result. */
-        int64_t i = x.type == SL_REAL ? sqlval_real_to_int(x.u.r) : x.u.i;
-        int64_t j = y.type == SL_REAL ? sqlval_real_to_int(y.u.r) : y.u.i;
+        /* SQLite's % works on the integer values (text read as CAST AS
+         * INTEGER does: '1e3' is 1); a REAL operand makes a REAL result. */
+        int64_t i = a.type == SL_TEXT ? sqlval_text_to_int(a.u.s)
+                    : x.type == SL_REAL ? sqlval_real_to_int(x.u.r) : x.u.i;
+        int64_t j = b.type == SL_TEXT ? sqlval_text_to_int(b.u.s)
+                    : y.type == SL_REAL ? sqlval_real_to_int(y.u.r) : y.u.i;
         if (j == 0)
             return sl_null();
         int64_t m = j == -1 ? 0 : i % j;

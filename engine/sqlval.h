@@ -27,6 +27,15 @@ int sqlval_cmp_text(struct sl_str a, struct sl_str b);
  * is read by its numeric prefix as SQLite does: '12ab' -> 12, 'x' -> 0).
  * NULL (and ARRAY) give NULL. */
 struct sl_value sqlval_numeric(struct sl_value v);
+/* Text that reads entirely as a number (surrounding white space allowed:
+ * ' 12 ', '1e3', '.5', not '0x10' or '12ab'), as SQLite's NUMERIC affinity
+ * converts it: an INT when it is an integer that fits, else a REAL.
+ * Returns 1 and sets *out for such text, 0 for any other text, -1 when out
+ * of memory (a number too long for a stack buffer is copied into arena). */
+int sqlval_text_number(struct sl_str s, struct sl_arena *arena, struct sl_value *out);
+/* Text read as SQLite's CAST(x AS INTEGER) does: spaces, a sign, digits
+ * ('12abc' -> 12, '1e3' -> 1, 'x' -> 0); saturates on overflow. */
+int64_t sqlval_text_to_int(struct sl_str s);
 /* A double read as SQLite's CAST(x AS INTEGER) does: truncated, clamped to int64. */
 int64_t sqlval_real_to_int(double r);
 /* -1 for NULL, else 0 (false) or 1 (true) by the numeric value. */

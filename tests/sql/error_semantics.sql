@@ -11,6 +11,6 @@ CREATE QUERY q2 AS SELECT label, COUNT(*) AS c FROM nums GROUP BY n;
 CREATE QUERY q3 AS SELECT lower(n) FROM nums;
 CREATE QUERY q4 AS SELECT n FROM nums, UNNEST(label) AS x;
 CREATE QUERY q5 AS SELECT splt(label, ',') FROM nums;
-CREATE QUERY q6 AS SELECT n, SUM(label), MAX(n, 1) FROM nums GROUP BY n;
+CREATE QUERY q6 AS SELECT n, SUM(label), COUNT(n, 1), MAX(n, label) AS m FROM nums GROUP BY n;
 CREATE QUERY q7 AS SELECT label + 1, n || 'x', nums.lable FROM nums;
 CREATE QUERY q8 AS SELECT other.n FROM nums;

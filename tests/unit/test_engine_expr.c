@@ -12,6 +12,7 @@
 #include "engine/expr.h"
 #include "engine/expr_kernels.h"
 #include "engine/function.h"
+#include "engine/sqlval.h"
 
 static struct sl_arena *A;
 
@@ -200,12 +201,25 @@ static void test_null_and_division_by_zero(void **state)
 static void test_overflow(void **state)
 {
     (void)state;
-    /* Typed INT result: an overflowing row is NULL (documented in expr.h). */
-    assert_int_equal(eval1(bin(AST_OP_ADD, cint(INT64_MAX), cint(1))).type, SL_NULL);
-    assert_int_equal(eval1(bin(AST_OP_MUL, cint(INT64_MAX), cint(2))).type, SL_NULL);
-    assert_int_equal(eval1(bin(AST_OP_DIV, cint(INT64_MIN), cint(-1))).type, SL_NULL);
-    assert_int_equal(eval1(un(AST_OP_NEG, cint(INT64_MIN))).type, SL_NULL);
-    /* Per-row typed (ANY) result: SQLite's REAL fallback. */
+    /* INT op INT is typed SL_ANY: an overflowing row is SQLite's REAL. */
+    assert_int_equal(bin(AST_OP_ADD, cint(1), cint(1))->type, SL_ANY);
+    assert_real_value(eval1(bin(AST_OP_ADD, cint(INT64_MAX), cint(1))), 9223372036854775808.0);
+    assert_real_value(eval1(bin(AST_OP_SUB, cint(INT64_MIN), cint(1))), -9223372036854775808.0);
+    assert_real_value(eval1(bin(AST_OP_MUL, cint(INT64_MAX), cint(2))), 18446744073709551614.0);
+    assert_real_value(eval1(bin(AST_OP_DIV, cint(INT64_MIN), cint(-1))), 9223372036854775808.0);
+    assert_real_value(eval1(un(AST_OP_NEG, cint(INT64_MIN))), 9223372036854775808.0);
+    /* Rows that fit stay INT; % and BOOL op BOOL cannot overflow and stay typed. */
+    assert_int_value(eval1(bin(AST_OP_MUL, cint(INT64_MAX / 2), cint(2))), INT64_MAX - 1);
+    assert_int_value(eval1(bin(AST_OP_DIV, cint(7), cint(-2))), -3);
+    assert_int_equal(bin(AST_OP_MOD, cint(1), cint(1))->type, SL_INT);
+    assert_int_value(eval1(bin(AST_OP_MOD, cint(INT64_MIN), cint(-1))), 0);
+    /* A column operand: the typed kernel writes the per-row result. */
+    struct sl_value min = {.type = SL_INT, .u.i = INT64_MIN};
+    assert_real_value(eval_with(bin(AST_OP_SUB, col(0, SL_INT), cint(1)), min, SL_INT),
+                      -9223372036854775808.0);
+    assert_int_value(eval_with(bin(AST_OP_ADD, col(0, SL_INT), cint(1)), min, SL_INT),
+                     INT64_MIN + 1);
+    /* Per-row typed (ANY) operands: SQLite's REAL fallback. */
     struct sl_value max = {.type = SL_INT, .u.i = INT64_MAX};
     struct sl_value v = eval_with(bin(AST_OP_ADD, col(0, SL_ANY), cint(1)), max, SL_ANY);
     assert_real_value(v, 9223372036854775808.0);
@@ -532,6 +546,57 @@ static void test_case_and_cast(void **state)
     assert_false(expr_cast_target("NUMERIC", &t));
 }
 
+/* l op r compared under comparison affinity aff, as the binder sets it up. */
+static struct sl_expr *cmp_aff(enum ast_op op, struct sl_expr *l, struct sl_expr *r,
+                               enum sl_affinity aff)
+{
+    struct sl_expr *e = bin(op, l, r);
+    enum sl_affinity *a = arena_alloc(A, sizeof *a);
+    *a = aff;
+    e->cmp_aff = a;
+    return e;
+}
+
+static void test_affinity(void **state)
+{
+    (void)state;
+    /* SQLite's choice of comparison affinity (datatype3.html 4.2). */
+    assert_int_equal(expr_compare_affinity(SL_AFF_NUMERIC, SL_AFF_TEXT), SL_AFF_NUMERIC);
+    assert_int_equal(expr_compare_affinity(SL_AFF_NONE, SL_AFF_NUMERIC), SL_AFF_NUMERIC);
+    assert_int_equal(expr_compare_affinity(SL_AFF_TEXT, SL_AFF_NONE), SL_AFF_TEXT);
+    assert_int_equal(expr_compare_affinity(SL_AFF_NONE, SL_AFF_NONE), SL_AFF_NONE);
+    assert_int_equal(expr_compare_affinity(SL_AFF_TIMESTAMP, SL_AFF_TEXT), SL_AFF_TIMESTAMP);
+    assert_false(expr_affinity_converts(SL_AFF_NUMERIC, SL_INT));
+    assert_true(expr_affinity_converts(SL_AFF_TEXT, SL_REAL));
+    assert_false(expr_affinity_converts(SL_AFF_TEXT, SL_TEXT));
+    /* NUMERIC: text that is entirely a number becomes it, spaces allowed. */
+    struct sl_value seven = {.type = SL_TEXT, .u.s = {" 7.0 ", 5}};
+    assert_true(eval_with(cmp_aff(AST_OP_EQ, col(0, SL_TEXT), cint(7), SL_AFF_NUMERIC), seven,
+                          SL_TEXT).u.b);
+    struct sl_value hex = {.type = SL_TEXT, .u.s = {"0x7", 3}};
+    assert_false(eval_with(cmp_aff(AST_OP_EQ, col(0, SL_TEXT), cint(7), SL_AFF_NUMERIC), hex,
+                           SL_TEXT).u.b);
+    /* TEXT: the number becomes its text, so '10' < 9 as text. */
+    struct sl_value ten = {.type = SL_TEXT, .u.s = {"10", 2}};
+    assert_true(eval_with(cmp_aff(AST_OP_LT, col(0, SL_TEXT), cint(9), SL_AFF_TEXT), ten,
+                          SL_TEXT).u.b);
+    assert_true(eval_with(cmp_aff(AST_OP_IS, col(0, SL_TEXT), cdbl(10.0), SL_AFF_TEXT),
+                          (struct sl_value){.type = SL_TEXT, .u.s = {"10.0", 4}}, SL_TEXT).u.b);
+    /* Without affinity a number is below any text. */
+    assert_false(eval_with(bin(AST_OP_LT, col(0, SL_TEXT), cint(9)), ten, SL_TEXT).u.b);
+    /* The conversion of one value, as SQLite's NUMERIC affinity does it. */
+    struct sl_value v;
+    assert_int_equal(sqlval_text_number((struct sl_str){"1e3", 3}, A, &v), 1);
+    assert_real_value(v, 1000.0);
+    assert_int_equal(sqlval_text_number((struct sl_str){"-12", 3}, A, &v), 1);
+    assert_int_value(v, -12);
+    assert_int_equal(sqlval_text_number((struct sl_str){"99999999999999999999", 20}, A, &v), 1);
+    assert_real_value(v, 1e20);
+    assert_int_equal(sqlval_text_number((struct sl_str){"12ab", 4}, A, &v), 0);
+    assert_int_equal(sqlval_text_number((struct sl_str){"1e", 2}, A, &v), 0);
+    assert_int_equal(sqlval_text_number((struct sl_str){"", 0}, A, &v), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,7 +607,7 @@ int main(void)
         cmocka_unit_test(test_split),       cmocka_unit_test(test_registry),
         cmocka_unit_test(test_selection),   cmocka_unit_test(test_render),
         cmocka_unit_test(test_like_glob_matchers), cmocka_unit_test(test_predicates),
-        cmocka_unit_test(test_case_and_cast),
+        cmocka_unit_test(test_case_and_cast), cmocka_unit_test(test_affinity),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -205,7 +205,7 @@ static void test_chain(void **state)
                         "unnest split(line, ' ') AS word -> (id INTEGER, line TEXT, word TEXT)\n"
                         "filter (word <> '') -> (id INTEGER, line TEXT, word TEXT)\n"
                         "project #2 AS word, (#0 * 10) AS tag, length(#2) AS len -> (word TEXT, "
-                        "tag INTEGER, len INTEGER)\n"
+                        "tag ANY, len INTEGER)\n"
                         "capture -> ()\n");
     buf_free(&b);
     op_destroy_chain(chain);
