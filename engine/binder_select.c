@@ -29,6 +29,7 @@ struct binder {
     const struct ast_expr **key_asts;
     uint32_t agg_cap;
     const struct ast_expr **agg_asts;
+    bool in_having; /* HAVING may name select-list aliases, as in SQLite */
 };
 
 static bool names_equal(const struct ast_name *a, const struct ast_name *b)
@@ -198,6 +199,23 @@ static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
 }
 
 static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enum bind_mode mode);
+
+/* The expression of the select item whose alias an unqualified name is, when
+ * it names no scan column (a column wins, as in SQLite); NULL otherwise. */
+static const struct ast_expr *select_alias(const struct binder *b, const struct ast_expr *a)
+{
+    if (a->qualifier.text)
+        return NULL;
+    for (uint32_t i = 0; i < b->plan->nscan; i++)
+        if (strcasecmp(b->plan->scan_names[i], a->name.text) == 0)
+            return NULL;
+    for (uint32_t i = 0; i < b->select->nitems; i++) {
+        const struct ast_select_item *it = &b->select->items[i];
+        if (it->alias.text && strcasecmp(it->alias.text, a->name.text) == 0)
+            return it->expr;
+    }
+    return NULL;
+}
 
 static struct sl_expr *bind_aggregate(struct binder *b, const struct ast_expr *a,
                                       const struct sl_agg_fn *fn, enum bind_mode mode)
@@ -553,6 +571,16 @@ static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enu
     case AST_REAL:
     case AST_STRING: return bind_literal(b, a);
     case AST_COLUMN:
+        if (b->in_having) {
+            const struct ast_expr *item = select_alias(b, a);
+            if (item) {
+                /* The alias's expression, bound as if written here (once: no alias inside). */
+                b->in_having = false;
+                struct sl_expr *e = bind_expr(b, item, mode);
+                b->in_having = true;
+                return e;
+            }
+        }
         if (mode == BIND_OUTPUT) {
             if (bind_column(b, a))
                 diags_add(b->diags, a->pos, a->span, "add it to GROUP BY or wrap it in an aggregate such as max()",
@@ -626,20 +654,34 @@ static bool setup_scan(struct binder *b, const struct sl_stream_def *stream)
     return true;
 }
 
+/* GROUP BY n: the n-th select item (1-based), as in SQLite; NULL after an error. */
+static const struct ast_expr *group_ordinal(struct binder *b, const struct ast_expr *g)
+{
+    uint32_t n = b->select->nitems;
+    if (g->ival < 1 || g->ival > n) {
+        diags_add(b->diags, g->pos, g->span, NULL,
+                  "GROUP BY %lld is out of range: the select list has %u item%s",
+                  (long long)g->ival, n, n == 1 ? "" : "s");
+        return NULL;
+    }
+    const struct ast_expr *item = b->select->items[g->ival - 1].expr;
+    if (item->kind == AST_STAR || contains_aggregate(item)) {
+        diags_add(b->diags, g->pos, g->span, NULL, "GROUP BY %lld refers to %s", (long long)g->ival,
+                  item->kind == AST_STAR ? "*" : "an aggregate");
+        return NULL;
+    }
+    return item;
+}
+
 /* GROUP BY name may name a select-list alias when it is not a column. */
 static const struct ast_expr *group_key_ast(struct binder *b, const struct ast_expr *g)
 {
+    if (g->kind == AST_INT)
+        return group_ordinal(b, g);
     if (g->kind != AST_COLUMN || g->qualifier.text)
         return g;
-    for (uint32_t i = 0; i < b->plan->nscan; i++)
-        if (strcasecmp(b->plan->scan_names[i], g->name.text) == 0)
-            return g;
-    for (uint32_t i = 0; i < b->select->nitems; i++) {
-        const struct ast_select_item *it = &b->select->items[i];
-        if (it->alias.text && strcasecmp(it->alias.text, g->name.text) == 0)
-            return it->expr;
-    }
-    return g;
+    const struct ast_expr *item = select_alias(b, g);
+    return item ? item : g;
 }
 
 static bool bind_group_by(struct binder *b)
@@ -655,7 +697,7 @@ static bool bind_group_by(struct binder *b)
     b->clause = "GROUP BY";
     for (uint32_t i = 0; i < n; i++) {
         const struct ast_expr *k = group_key_ast(b, g->items[i]);
-        struct sl_expr *e = bind_expr(b, k, BIND_SCAN);
+        struct sl_expr *e = k ? bind_expr(b, k, BIND_SCAN) : NULL;
         if (!e)
             continue;
         struct sl_buf text;
@@ -821,8 +863,24 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
     p->aggregate = select->group_by != NULL;
     for (uint32_t i = 0; i < select->nitems && !p->aggregate; i++)
         p->aggregate = contains_aggregate(select->items[i].expr);
-    if (!bind_group_by(&b) || !bind_select_list(&b))
+    uint32_t before_keys = diags->count;
+    if (!bind_group_by(&b))
         return SL_NOMEM;
+    /* With a key missing, every select item using it would be reported too. */
+    if (diags->count > before_keys)
+        return SL_ERROR;
+    if (!bind_select_list(&b))
+        return SL_NOMEM;
+    if (select->having) {
+        /* Over [keys, aggregates] like the select list; an aggregate only here is computed too. */
+        b.clause = "HAVING";
+        b.in_having = true;
+        p->having = bind_expr(&b, select->having, BIND_OUTPUT);
+        if (p->having && p->having->type != SL_BOOL && p->having->type != SL_ANY &&
+            p->having->type != SL_INT && p->having->type != SL_NULL)
+            diags_add(diags, select->having->pos, select->having->span, NULL,
+                      "HAVING expects a boolean condition, got %s", sl_type_name(p->having->type));
+    }
     if (diags->count > errors_before)
         return SL_ERROR;
     *out = p;

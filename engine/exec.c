@@ -2,8 +2,9 @@
  * exec.c — executing statements: CREATE/DROP STREAM and QUERY, and SELECT,
  * either over a stream (a live query printed after each batch) or over a
  * table (answered once by SQLite). Also opening and closing the engine.
+ * SHOW, DESCRIBE and EXPLAIN are in exec_show.c and exec_explain.c.
  */
-#include "engine/engine.h"
+#include "engine/exec.h"
 
 #include "common/alloc.h"
 #include "common/log.h"
@@ -15,13 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-struct exec_ctx {
-    struct sluice *s;
-    const struct sluice_output *out;
-    struct sl_diags *diags;
-    bool check_only; /* after an error, or `sluice check`: bind but do not run */
-};
 
 static void notice(const struct exec_ctx *x, const char *fmt, ...) SL_PRINTF(2, 3);
 static void notice(const struct exec_ctx *x, const char *fmt, ...)
@@ -64,7 +58,7 @@ static sl_status exec_create_stream(struct exec_ctx *x, const struct ast_stmt *s
     if (existing) {
         bool same = strcmp(existing->sql, def->sql) == 0;
         stream_def_free(def);
-        if (same)
+        if (same || stmt->u.create_stream.if_not_exists)
             return SL_OK;
         char hint[256];
         snprintf(hint, sizeof hint, "DROP STREAM %s first, or choose another name", name->text);
@@ -101,14 +95,14 @@ static void find_saved(void *ctx, const char *name, const char *sql)
 
 /* Starts a bound query; name is the query's (and its table's) name. */
 static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, const char *name,
-                             struct sl_arena *plan_arena, struct sl_plan *plan, int64_t trigger_us,
-                             bool clear_table, struct sl_live *live)
+                             const char *sql, struct sl_arena *plan_arena, struct sl_plan *plan,
+                             int64_t trigger_us, bool clear_table, struct sl_live *live)
 {
     struct sl_query *q;
     struct sl_error err;
     sl_error_clear(&err);
-    if (query_create(name, live != NULL, plan_arena, plan, trigger_us, clear_table, &x->s->env, &q,
-                     &err) != SL_OK) {
+    if (query_create(name, sql, live != NULL, plan_arena, plan, trigger_us, clear_table,
+                     &x->s->env, &q, &err) != SL_OK) {
         sl_free(live);
         return start_error(x, sel, &err);
     }
@@ -117,6 +111,36 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
         sl_free(live);
         return SL_NOMEM;
     }
+    return SL_OK;
+}
+
+/*
+ * CREATE OR REPLACE QUERY: the query of that name, running or only saved,
+ * is stopped, its result table dropped (the new definition may have other
+ * columns) and its catalog entry deleted, so the CREATE that follows starts
+ * afresh. Called after the new SELECT bound: a broken replacement replaces
+ * nothing. A plain table of that name that no query wrote is left alone
+ * (the CREATE then reports it).
+ */
+static sl_status replace_query(struct exec_ctx *x, const struct ast_stmt *stmt,
+                               struct sl_error *err)
+{
+    struct sluice *s = x->s;
+    const char *name = stmt->u.create_query.name.text;
+    int index = engine_find_query(s, name);
+    struct saved_sql saved = {.name = name};
+    if (db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, err) != SL_OK)
+        return runtime_error(x, stmt, err);
+    bool known = index >= 0 || saved.sql;
+    sl_free(saved.sql);
+    if (!known)
+        return SL_OK;
+    if (index >= 0)
+        engine_remove_query(s, (uint32_t)index);
+    if (result_table_drop(s->db, name, err) != SL_OK ||
+        db_catalog_delete(s->db, DB_CATALOG_QUERY, name, err) != SL_OK)
+        return runtime_error(x, stmt, err);
+    notice(x, "query %s dropped, with its table, to be replaced", name);
     return SL_OK;
 }
 
@@ -134,15 +158,25 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         return st;
     }
     const char *name = cq->name.text;
-    if (engine_find_query(s, name) >= 0 || catalog_find_stream(&s->catalog, name)) {
+    if (cq->if_not_exists && engine_find_query(s, name) >= 0) {
         arena_destroy(plan_arena);
-        diags_add(x->diags, cq->name.pos, cq->name.span, "DROP QUERY it first, or choose another name",
-                  "%s \"%s\" already exists", engine_find_query(s, name) >= 0 ? "query" : "stream",
-                  name);
+        return SL_OK;
+    }
+    struct sl_error err;
+    if (cq->or_replace && (st = replace_query(x, stmt, &err)) != SL_OK) {
+        arena_destroy(plan_arena);
+        return st;
+    }
+    if (engine_find_query(s, name) >= 0 || catalog_find_stream(&s->catalog, name)) {
+        bool query = engine_find_query(s, name) >= 0;
+        arena_destroy(plan_arena);
+        diags_add(x->diags, cq->name.pos, cq->name.span,
+                  query ? "CREATE OR REPLACE QUERY replaces it; or choose another name"
+                        : "choose another name",
+                  "%s \"%s\" already exists", query ? "query" : "stream", name);
         return SL_ERROR;
     }
     struct saved_sql saved = {.name = name};
-    struct sl_error err;
     if (db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, &err) != SL_OK) {
         arena_destroy(plan_arena);
         return runtime_error(x, stmt, &err);
@@ -170,7 +204,7 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     }
     int64_t trigger = cq->trigger_us > 0 ? cq->trigger_us : s->opts.default_trigger_us;
     /* Operator state is not checkpointed yet, so a query created again starts over. */
-    st = start_query(x, cq->select, name, plan_arena, plan, trigger, restart, NULL);
+    st = start_query(x, cq->select, name, stmt->text, plan_arena, plan, trigger, restart, NULL);
     if (st != SL_OK && !restart)
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, &err);
     if (st == SL_OK)
@@ -182,7 +216,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
 static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     struct sluice *s = x->s;
-    const struct ast_name *name = &stmt->u.drop_name;
+    const struct ast_name *name = &stmt->u.named.name;
+    bool if_exists = stmt->u.named.if_exists;
     struct sl_error err;
     if (stmt->kind == AST_DROP_STREAM) {
         for (uint32_t i = 0; i < s->nqueries; i++) {
@@ -193,6 +228,8 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
             }
         }
         if (!catalog_find_stream(&s->catalog, name->text)) {
+            if (if_exists)
+                return SL_OK;
             diags_add(x->diags, name->pos, name->span, NULL, "unknown stream \"%s\"", name->text);
             return SL_ERROR;
         }
@@ -211,6 +248,8 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
     bool known = index >= 0 || saved.sql;
     sl_free(saved.sql);
     if (!known) {
+        if (if_exists)
+            return SL_OK;
         diags_add(x->diags, name->pos, name->span, NULL, "unknown query \"%s\"", name->text);
         return SL_ERROR;
     }
@@ -247,7 +286,8 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
     char name[64];
     snprintf(name, sizeof name, "_sluice_live_%u_%lld", ++s->live_seq,
              (long long)(sl_clock_now_us() % 1000000000));
-    return start_query(x, sel, name, plan_arena, plan, s->opts.default_trigger_us, true, live);
+    return start_query(x, sel, name, NULL, plan_arena, plan, s->opts.default_trigger_us, true,
+                       live);
 }
 
 static sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
@@ -258,6 +298,9 @@ static sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_DROP_STREAM:
     case AST_DROP_QUERY: return exec_drop(x, stmt);
     case AST_SELECT: return exec_select(x, stmt);
+    case AST_SHOW: return exec_show(x, stmt);
+    case AST_DESCRIBE: return exec_describe(x, stmt);
+    case AST_EXPLAIN: return exec_explain(x, stmt);
     }
     return SL_ERROR;
 }

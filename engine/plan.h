@@ -5,8 +5,8 @@
  *
  * Column spaces: `scan` columns are the stream's columns, followed by the
  * UNNEST element when there is one; WHERE, group keys and aggregate
- * arguments are bound over them. With aggregation, outputs are bound over
- * [group keys..., aggregates...]; without, over the scan columns.
+ * arguments are bound over them. With aggregation, outputs and HAVING are
+ * bound over [group keys..., aggregates...]; without, over the scan columns.
  */
 #ifndef SL_PLAN_H
 #define SL_PLAN_H
@@ -40,6 +40,7 @@ struct sl_plan {
     const char **key_names;
     uint32_t naggs;
     struct sl_plan_agg *aggs;
+    struct sl_expr *having; /* over [group keys..., aggregates...]; NULL if none */
 
     uint32_t nout;
     struct sl_expr **outputs;

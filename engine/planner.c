@@ -53,6 +53,14 @@ static sl_status build_aggregation(const struct sl_plan *plan, struct sl_arena *
         goto done;
     link_op(out, tail, op);
     out->agg = op;
+    if (plan->having) {
+        const struct sl_op *agg = out->agg;
+        st = op_having_create(work, plan->having, agg->nout, agg->out_types,
+                              (const char *const *)agg->out_names, &op, err);
+        if (st != SL_OK)
+            goto done;
+        link_op(out, tail, op);
+    }
 done:
     sl_free(exprs);
     sl_free(names);

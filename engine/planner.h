@@ -1,6 +1,7 @@
 /*
  * planner.h — turns a bound plan into a chain of operators:
- *   [unnest] -> [filter] -> project(keys, aggregate args) -> hash_agg -> project(outputs) -> sink
+ *   [unnest] -> [filter] -> project(keys, aggregate args) -> hash_agg -> [having]
+ *     -> project(outputs) -> sink
  * or, without aggregation, [unnest] -> [filter] -> project(outputs) -> sink.
  */
 #ifndef SL_PLANNER_H

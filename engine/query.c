@@ -24,7 +24,7 @@ static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t o
         sl_log(SL_LOG_ERROR, "query %s: cannot record a dead letter: %s", q->name, err.msg);
 }
 
-sl_status query_create(const char *name, bool live, struct sl_arena *plan_arena,
+sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
                        struct sl_plan *plan, int64_t trigger_us, bool clear_table,
                        const struct sl_query_env *env, struct sl_query **out,
                        struct sl_error *err)
@@ -40,7 +40,8 @@ sl_status query_create(const char *name, bool live, struct sl_arena *plan_arena,
     q->db = env->db;
     q->trigger_us = trigger_us;
     q->name = sl_strdup(name);
-    if (!q->name) {
+    q->sql = sql ? sl_strdup(sql) : NULL;
+    if (!q->name || (sql && !q->sql)) {
         query_destroy(q);
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
@@ -256,5 +257,6 @@ void query_destroy(struct sl_query *q)
     source_close(q->source);
     arena_destroy(q->plan_arena);
     sl_free(q->name);
+    sl_free(q->sql);
     sl_free(q);
 }

@@ -21,6 +21,7 @@ enum sl_query_status { SL_QUERY_RUNNING, SL_QUERY_FINISHED, SL_QUERY_FAILED };
 struct sl_query {
     char *name;
     char *table_name;
+    char *sql; /* the CREATE QUERY statement, for SHOW QUERIES; NULL for a live SELECT */
     struct sl_db *db; /* not owned */
     bool live; /* a REPL SELECT: results in a scratch table, printed each batch */
     enum sl_query_status status;
@@ -52,8 +53,9 @@ struct sl_query_env {
 };
 
 /* Builds a query from a bound plan (takes ownership of plan_arena) and opens its
- * source, decoder and result table; clear_table empties an existing result table. */
-sl_status query_create(const char *name, bool live, struct sl_arena *plan_arena,
+ * source, decoder and result table; clear_table empties an existing result table.
+ * sql (copied; may be NULL) is the statement that created it. */
+sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
                        struct sl_plan *plan, int64_t trigger_us, bool clear_table,
                        const struct sl_query_env *env, struct sl_query **out,
                        struct sl_error *err);

@@ -98,7 +98,8 @@ struct ast_select {
     struct ast_expr *unnest;    /* , UNNEST(expr) AS alias — NULL if none */
     struct ast_name unnest_alias;
     struct ast_expr *where;     /* NULL if none */
-    struct ast_expr_list *group_by; /* NULL if none */
+    struct ast_expr_list *group_by; /* NULL if none; an integer literal is a select-list ordinal */
+    struct ast_expr *having;        /* NULL if none */
 };
 
 enum ast_source_kind { AST_SOURCE_SOCKET, AST_SOURCE_FILE, AST_SOURCE_STDIN };
@@ -123,6 +124,7 @@ struct ast_create_stream {
     struct ast_name format;     /* TEXT, CSV, ... as written; validated by the binder */
     uint32_t nformat_options;
     struct ast_option *format_options;
+    bool if_not_exists;
 };
 
 struct ast_create_query {
@@ -130,6 +132,20 @@ struct ast_create_query {
     struct ast_select *select;
     int64_t trigger_us; /* TRIGGER EVERY n MILLISECONDS|SECONDS; 0 = default */
     struct sl_pos trigger_pos;
+    bool if_not_exists;
+    bool or_replace;
+};
+
+/* DROP STREAM|QUERY [IF EXISTS] name, DESCRIBE name, SHOW what. */
+struct ast_named {
+    struct ast_name name;
+    bool if_exists;
+};
+
+/* EXPLAIN select, or EXPLAIN name (a running query): exactly one is set. */
+struct ast_explain {
+    struct ast_select *select;
+    struct ast_name query;
 };
 
 enum ast_stmt_kind {
@@ -138,6 +154,9 @@ enum ast_stmt_kind {
     AST_DROP_STREAM,
     AST_DROP_QUERY,
     AST_SELECT,
+    AST_SHOW, /* SHOW what: the engine checks what (STREAMS, QUERIES) */
+    AST_DESCRIBE,
+    AST_EXPLAIN,
 };
 
 struct ast_stmt {
@@ -147,8 +166,9 @@ struct ast_stmt {
     union {
         struct ast_create_stream create_stream;
         struct ast_create_query create_query;
-        struct ast_name drop_name; /* AST_DROP_STREAM / AST_DROP_QUERY */
+        struct ast_named named;    /* AST_DROP_STREAM / AST_DROP_QUERY / AST_DESCRIBE / AST_SHOW */
         struct ast_select *select; /* AST_SELECT */
+        struct ast_explain explain; /* AST_EXPLAIN */
     } u;
 };
 

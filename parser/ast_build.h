@@ -43,6 +43,12 @@ struct ast_source {
     struct ast_name arg;
 };
 
+/* The optional "HAVING expr", with the keyword's place for "HAVING needs a GROUP BY". */
+struct ast_having {
+    struct ast_expr *expr;
+    struct sl_token keyword;
+};
+
 /* TRIGGER EVERY n unit; us = 0 when absent. */
 struct ast_trigger {
     int64_t us;

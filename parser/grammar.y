@@ -34,7 +34,8 @@
  * that can follow an optional alias (TRIGGER after "FROM s") must stay reserved:
  * lemon's default reductions would let the fallback read it as the alias. */
 %fallback ID STREAM QUERY SOCKET FILE STDIN FORMAT EVERY
-             MILLISECONDS MILLISECOND SECONDS SECOND UNNEST.
+             MILLISECONDS MILLISECOND SECONDS SECOND UNNEST
+             SHOW DESCRIBE EXPLAIN REPLACE.
 
 /* SQLite's precedence, lowest first. */
 %left OR.
@@ -58,10 +59,12 @@ ecmd ::= cmd(C) SEMI. { parse_ctx_add_stmt(ctx, C); }
 
 %type cmd {struct ast_stmt *}
 
-cmd(A) ::= CREATE(K) STREAM nm(N) LP coldefs(L) RP FROM source(S) FORMAT nm(F) fmtopts(O). {
+cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) LP coldefs(L) RP FROM source(S) FORMAT nm(F)
+              fmtopts(O). {
     A = ast_stmt_new(&ctx->b, AST_CREATE_STREAM, K.pos);
     if (A) {
         struct ast_create_stream *cs = &A->u.create_stream;
+        cs->if_not_exists = E;
         cs->name = N;
         cs->ncols = L.count;
         cs->cols = L.items;
@@ -73,9 +76,13 @@ cmd(A) ::= CREATE(K) STREAM nm(N) LP coldefs(L) RP FROM source(S) FORMAT nm(F) f
     }
 }
 
-cmd(A) ::= CREATE(K) QUERY nm(N) AS select(S) trigger(T). {
+cmd(A) ::= CREATE(K) orreplace(R) QUERY ifnotexists(E) nm(N) AS select(S) trigger(T). {
     A = ast_stmt_new(&ctx->b, AST_CREATE_QUERY, K.pos);
+    if (R && E)
+        parse_ctx_error_at(ctx, K.pos, 6, "OR REPLACE and IF NOT EXISTS cannot be combined");
     if (A) {
+        A->u.create_query.or_replace = R;
+        A->u.create_query.if_not_exists = E;
         A->u.create_query.name = N;
         A->u.create_query.select = S;
         A->u.create_query.trigger_us = T.us;
@@ -83,15 +90,52 @@ cmd(A) ::= CREATE(K) QUERY nm(N) AS select(S) trigger(T). {
     }
 }
 
-cmd(A) ::= DROP(K) STREAM nm(N). {
+cmd(A) ::= DROP(K) STREAM ifexists(E) nm(N). {
     A = ast_stmt_new(&ctx->b, AST_DROP_STREAM, K.pos);
-    if (A)
-        A->u.drop_name = N;
+    if (A) {
+        A->u.named.name = N;
+        A->u.named.if_exists = E;
+    }
 }
-cmd(A) ::= DROP(K) QUERY nm(N). {
+cmd(A) ::= DROP(K) QUERY ifexists(E) nm(N). {
     A = ast_stmt_new(&ctx->b, AST_DROP_QUERY, K.pos);
+    if (A) {
+        A->u.named.name = N;
+        A->u.named.if_exists = E;
+    }
+}
+
+%type ifexists {bool}
+ifexists(A) ::= . { A = false; }
+ifexists(A) ::= IF EXISTS. { A = true; }
+%type ifnotexists {bool}
+ifnotexists(A) ::= . { A = false; }
+ifnotexists(A) ::= IF NOT EXISTS. { A = true; }
+%type orreplace {bool}
+orreplace(A) ::= . { A = false; }
+orreplace(A) ::= OR REPLACE. { A = true; }
+
+/* SHOW STREAMS, SHOW QUERIES: the word after SHOW is checked by the engine,
+ * so that SHOW TABLES gets an "unknown" error with a hint, not a syntax error. */
+cmd(A) ::= SHOW(K) nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_SHOW, K.pos);
     if (A)
-        A->u.drop_name = N;
+        A->u.named.name = N;
+}
+cmd(A) ::= DESCRIBE(K) nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_DESCRIBE, K.pos);
+    if (A)
+        A->u.named.name = N;
+}
+cmd(A) ::= EXPLAIN(K) select(S). {
+    A = ast_stmt_new(&ctx->b, AST_EXPLAIN, K.pos);
+    if (A)
+        A->u.explain.select = S;
+}
+cmd(A) ::= EXPLAIN(K) nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_EXPLAIN, K.pos);
+    if (A)
+        A->u.explain.query = N;
 }
 
 cmd(A) ::= select(S). {
@@ -187,7 +231,7 @@ unit(A) ::= SECOND. { A = 1000000; }
 
 %type select {struct ast_select *}
 select(A) ::= SELECT(K) selitems(L) FROM nm(F) alias_opt(FA) unnest_opt(U) where_opt(W)
-              groupby_opt(G). {
+              groupby_opt(G) having_opt(H). {
     A = ast_select_new(&ctx->b, K.pos);
     if (A) {
         A->nitems = L.count;
@@ -198,6 +242,9 @@ select(A) ::= SELECT(K) selitems(L) FROM nm(F) alias_opt(FA) unnest_opt(U) where
         A->unnest_alias = U.alias;
         A->where = W;
         A->group_by = G;
+        A->having = H.expr;
+        if (H.expr && !G)
+            parse_ctx_error_at(ctx, H.keyword.pos, H.keyword.span, "HAVING needs a GROUP BY");
     }
 }
 
@@ -239,6 +286,11 @@ unnest_opt(A) ::= COMMA UNNEST LP expr(E) RP alias(N). {
     A.expr = E;
     A.alias = N;
 }
+/* CROSS JOIN UNNEST(...) is the SQL standard's spelling of ", UNNEST(...)". */
+unnest_opt(A) ::= CROSS JOIN UNNEST LP expr(E) RP alias(N). {
+    A.expr = E;
+    A.alias = N;
+}
 
 %type where_opt {struct ast_expr *}
 where_opt(A) ::= . { A = NULL; }
@@ -247,6 +299,13 @@ where_opt(A) ::= WHERE expr(E). { A = E; }
 %type groupby_opt {struct ast_expr_list *}
 groupby_opt(A) ::= . { A = NULL; }
 groupby_opt(A) ::= GROUP BY exprlist(L). { A = L; }
+
+%type having_opt {struct ast_having}
+having_opt(A) ::= . { A.expr = NULL; }
+having_opt(A) ::= HAVING(K) expr(E). {
+    A.expr = E;
+    A.keyword = K;
+}
 
 /* ---- expressions --------------------------------------------------------- */
 

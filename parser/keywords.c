@@ -34,6 +34,11 @@ static const struct keyword keywords[] = {
     {"IS", TK_IS},             {"ISNULL", TK_ISNULL},
     {"LIKE", TK_LIKE},         {"NOTNULL", TK_NOTNULL},
     {"THEN", TK_THEN},         {"WHEN", TK_WHEN},
+    {"SHOW", TK_SHOW},         {"DESCRIBE", TK_DESCRIBE},
+    {"EXPLAIN", TK_EXPLAIN},   {"IF", TK_IF},
+    {"EXISTS", TK_EXISTS},     {"REPLACE", TK_REPLACE},
+    {"HAVING", TK_HAVING},     {"CROSS", TK_CROSS},
+    {"JOIN", TK_JOIN},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

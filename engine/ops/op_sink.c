@@ -12,6 +12,8 @@ struct sink_op {
 static sl_status sink_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err)
 {
     struct sink_op *s = (struct sink_op *)op;
+    if (!s->table)
+        return sl_error_set(err, SL_ERROR, "rows pushed into a sink connected to no table");
     uint64_t written = 0;
     sl_status st = result_table_write(s->table, chunk, &written, err);
     s->rows_written += written;
@@ -27,8 +29,8 @@ static sl_status sink_flush(struct sl_op *op, struct sl_error *err)
 
 static void sink_explain(const struct sl_op *op, struct sl_buf *out)
 {
-    (void)op;
-    buf_puts(out, "sink result table");
+    const struct sink_op *s = (const struct sink_op *)op;
+    buf_puts(out, s->table ? "sink result table" : "sink (not connected)");
 }
 
 static void sink_destroy(struct sl_op *op)

@@ -5,6 +5,8 @@
 #include "engine/ops/op.h"
 #include "storage/result_table.h"
 
+/* table NULL: a sink connected to no table, for a pipeline built only to be
+ * explained (EXPLAIN SELECT); pushing rows into it is an error. */
 sl_status op_sink_create(struct sl_arena *work, struct sl_result_table *table, uint32_t ncols,
                          const enum sl_type *types, const char *const *names, struct sl_op **out);
 /* Rows written since the last call (the batch's rows out). */

@@ -56,6 +56,14 @@ sl_status op_hash_agg_create(struct sl_arena *batch, uint32_t nkeys, const enum 
                              const struct sl_agg_spec *aggs, struct sl_op **out,
                              struct sl_error *err);
 
+/* HAVING over the hash aggregate's changelog: rows where pred is TRUE go on
+ * with their kind; a failing UPDATE becomes a DELETE of its key, a failing
+ * INSERT is dropped (op_having.c says why no state is needed). Output
+ * schema = input schema. */
+sl_status op_having_create(struct sl_arena *batch, const struct sl_expr *pred, uint32_t nin,
+                           const enum sl_type *in_types, const char *const *in_names,
+                           struct sl_op **out, struct sl_error *err);
+
 /* Live state size of a hash aggregate, for progress reporting. */
 void op_hash_agg_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
 

@@ -221,11 +221,39 @@ static void test_drop(void **state)
     struct parsed p;
     parse_ok(&p, "DROP QUERY word_counts; drop stream \"Lines\";", 2);
     assert_int_equal(p.r.stmts[0]->kind, AST_DROP_QUERY);
-    assert_string_equal(p.r.stmts[0]->u.drop_name.text, "word_counts");
+    assert_string_equal(p.r.stmts[0]->u.named.name.text, "word_counts");
     assert_int_equal(p.r.stmts[1]->kind, AST_DROP_STREAM);
-    assert_string_equal(p.r.stmts[1]->u.drop_name.text, "Lines");
-    assert_int_equal(p.r.stmts[1]->u.drop_name.pos.col, 37);
-    assert_int_equal(p.r.stmts[1]->u.drop_name.span, 7);
+    assert_string_equal(p.r.stmts[1]->u.named.name.text, "Lines");
+    assert_int_equal(p.r.stmts[1]->u.named.name.pos.col, 37);
+    assert_int_equal(p.r.stmts[1]->u.named.name.span, 7);
+    release(&p);
+}
+
+static void test_statement_forms(void **state)
+{
+    (void)state;
+    struct parsed p;
+    parse_ok(&p,
+             "DROP STREAM IF EXISTS s; SHOW streams; DESCRIBE q; EXPLAIN q;\n"
+             "EXPLAIN SELECT x FROM s CROSS JOIN UNNEST(split(x, ' ')) AS w;\n"
+             "CREATE OR REPLACE QUERY q AS SELECT x, count(*) FROM s GROUP BY 1 HAVING count(*) > 1;\n"
+             "CREATE QUERY IF NOT EXISTS q AS SELECT replace(x, 'a', 'b') AS show FROM s;\n"
+             "CREATE STREAM IF NOT EXISTS s (x TEXT) FROM STDIN FORMAT TEXT",
+             8);
+    assert_true(p.r.stmts[0]->u.named.if_exists);
+    assert_int_equal(p.r.stmts[1]->kind, AST_SHOW);
+    assert_string_equal(p.r.stmts[1]->u.named.name.text, "streams");
+    assert_int_equal(p.r.stmts[2]->kind, AST_DESCRIBE);
+    assert_int_equal(p.r.stmts[3]->kind, AST_EXPLAIN);
+    assert_null(p.r.stmts[3]->u.explain.select);
+    assert_string_equal(p.r.stmts[3]->u.explain.query.text, "q");
+    assert_non_null(p.r.stmts[4]->u.explain.select->unnest);
+    const struct ast_create_query *cq = &p.r.stmts[5]->u.create_query;
+    assert_true(cq->or_replace && !cq->if_not_exists);
+    assert_int_equal(cq->select->group_by->items[0]->kind, AST_INT);
+    assert_non_null(cq->select->having);
+    assert_true(p.r.stmts[6]->u.create_query.if_not_exists);
+    assert_true(p.r.stmts[7]->u.create_stream.if_not_exists);
     release(&p);
 }
 
@@ -732,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_create_query_word_count),
         cmocka_unit_test(test_trigger_units),
         cmocka_unit_test(test_drop),
+        cmocka_unit_test(test_statement_forms),
         cmocka_unit_test(test_select_forms),
         cmocka_unit_test(test_precedence), cmocka_unit_test(test_predicate_precedence),
         cmocka_unit_test(test_literals_and_calls),
