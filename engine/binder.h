@@ -20,4 +20,19 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
 sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
                       struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out);
 
+/* ORDER BY / LIMIT of a SELECT over its bound outputs (binder_order.c, for
+ * bind_select); errors go to diags; false only when out of memory. */
+bool bind_order_limit(const struct ast_select *sel, struct sl_plan *p, struct sl_arena *arena,
+                      struct sl_diags *diags);
+
+/*
+ * Reads a duration: "n" times unit (microseconds) when unit > 0, else
+ * "n unit" with the unit a word (millisecond, second, minute, hour, day,
+ * singular or plural, any case). n is a whole number, optionally signed;
+ * spaces around are allowed. False for anything else or an overflow.
+ */
+bool bind_duration_text(const char *s, size_t len, int64_t unit, int64_t *out_us);
+/* The hint for a duration bind_duration_text refused (with or without a unit keyword). */
+const char *bind_duration_hint(bool has_unit);
+
 #endif

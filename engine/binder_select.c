@@ -6,6 +6,7 @@
 #include "engine/binder.h"
 
 #include "common/buf.h"
+#include "common/time.h"
 #include "engine/function.h"
 
 #include <stdio.h>
@@ -64,7 +65,11 @@ static bool ast_equal(const struct ast_expr *a, const struct ast_expr *b)
     case AST_BOOL:
     case AST_INT: return a->ival == b->ival;
     case AST_REAL: return a->rval == b->rval;
-    case AST_STRING: return a->str_len == b->str_len && memcmp(a->str, b->str, a->str_len) == 0;
+    case AST_STRING:
+    case AST_TIMESTAMP:
+    case AST_INTERVAL:
+        return a->ival == b->ival && a->str_len == b->str_len &&
+               memcmp(a->str, b->str, a->str_len) == 0;
     case AST_COLUMN:
         return names_equal(&a->name, &b->name) &&
                (!a->qualifier.text || !b->qualifier.text || names_equal(&a->qualifier, &b->qualifier));
@@ -396,6 +401,69 @@ static struct sl_expr *bind_operator(struct binder *b, const struct ast_expr *a,
     return e;
 }
 
+/* The path json_extract reads for x ->> p, SQLite's way: text starting with
+ * '$' is a path, other text an object label ('a' is '$.a'), an integer an
+ * array index (1 is '$[1]'). Only a constant p is taken: the rewrite is
+ * made once, here. NULL after an error. */
+static struct sl_expr *ptr2_path(struct binder *b, const struct ast_expr *p)
+{
+    char idx[32];
+    const char *prefix = "", *suffix = "";
+    const char *text = p->str;
+    size_t len = p->str_len;
+    if (p->kind == AST_INT) {
+        len = (size_t)snprintf(idx, sizeof idx, "%lld", (long long)p->ival);
+        text = idx;
+        prefix = "$[";
+        suffix = "]";
+    } else if (p->kind != AST_STRING || len == 0) {
+        diags_add(b->diags, p->pos, p->span,
+                  "write a path ('$.a.b'), an object label ('a') or an array index (0)",
+                  "the right operand of ->> must be a constant text or integer");
+        return NULL;
+    } else if (text[0] != '$') {
+        prefix = "$.";
+    }
+    size_t n = strlen(prefix) + len + strlen(suffix);
+    char *path = arena_alloc(b->arena, n + 1);
+    struct sl_expr *e = new_expr(b, EXPR_CONST, SL_TEXT, p->pos);
+    if (!path || !e)
+        return NULL;
+    snprintf(path, n + 1, "%s%.*s%s", prefix, (int)len, text, suffix);
+    e->value.type = SL_TEXT;
+    e->value.u.s.ptr = path;
+    e->value.u.s.len = (uint32_t)n;
+    return e;
+}
+
+/* x ->> p: a call of json_extract(x, path), the function SQLite's operator is. */
+static struct sl_expr *bind_ptr2(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
+{
+    const struct sl_scalar_fn *fn = function_lookup("json_extract");
+    if (!fn) {
+        diags_add(b->diags, a->pos, a->span, NULL, "->> needs json_extract(), which this build lacks");
+        return NULL;
+    }
+    struct sl_expr *l = bind_expr(b, a->left, mode);
+    struct sl_expr *path = ptr2_path(b, a->right);
+    struct sl_expr *e = new_expr(b, EXPR_CALL, SL_NULL, a->pos);
+    struct sl_expr **args = arena_alloc(b->arena, 2 * sizeof *args);
+    if (!l || !path || !e || !args)
+        return NULL;
+    args[0] = l;
+    args[1] = path;
+    enum sl_type types[2] = {l->type, path->type};
+    char why[256] = "";
+    if (!fn->infer(types, 2, &e->type, why, sizeof why)) {
+        diags_add(b->diags, a->pos, a->span, NULL, "%s", why);
+        return NULL;
+    }
+    e->fn = fn;
+    e->nargs = 2;
+    e->args = args;
+    return e;
+}
+
 /* Binds every operand (so each one's errors are reported); NULL if any failed. */
 static struct sl_expr **bind_operands(struct binder *b, const struct ast_expr *const *asts, uint32_t n,
                                       enum bind_mode mode, const char *what)
@@ -543,6 +611,25 @@ static struct sl_expr *bind_literal(struct binder *b, const struct ast_expr *a)
     case AST_BOOL: e->value.type = SL_BOOL; e->value.u.b = a->ival != 0; break;
     case AST_INT: e->value.type = SL_INT; e->value.u.i = a->ival; break;
     case AST_REAL: e->value.type = SL_REAL; e->value.u.r = a->rval; break;
+    case AST_TIMESTAMP:
+        e->value.type = SL_TIMESTAMP;
+        if (!sl_ts_parse(a->str, a->str_len, &e->value.u.i)) {
+            diags_add(b->diags, a->pos, a->span,
+                      "write ISO-8601 such as '2026-01-01 12:00:00', optionally with .ffffff, "
+                      "T, Z or +hh:mm",
+                      "invalid TIMESTAMP literal");
+            return NULL;
+        }
+        break;
+    case AST_INTERVAL:
+        /* An interval is INTEGER microseconds: what TIMESTAMP +/- counts in (docs/sql.md). */
+        e->value.type = SL_INT;
+        if (!bind_duration_text(a->str, a->str_len, a->ival, &e->value.u.i)) {
+            diags_add(b->diags, a->pos, a->span, bind_duration_hint(a->ival != 0),
+                      "invalid INTERVAL literal");
+            return NULL;
+        }
+        break;
     case AST_STRING:
         e->value.type = SL_TEXT;
         e->value.u.s.ptr = arena_memdup(b->arena, a->str, a->str_len ? a->str_len : 1);
@@ -569,7 +656,9 @@ static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enu
     case AST_BOOL:
     case AST_INT:
     case AST_REAL:
-    case AST_STRING: return bind_literal(b, a);
+    case AST_STRING:
+    case AST_TIMESTAMP:
+    case AST_INTERVAL: return bind_literal(b, a);
     case AST_COLUMN:
         if (b->in_having) {
             const struct ast_expr *item = select_alias(b, a);
@@ -592,8 +681,8 @@ static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enu
     case AST_STAR:
         diags_add(b->diags, a->pos, a->span, NULL, "* is only allowed in the select list and in count(*)");
         return NULL;
-    case AST_UNARY:
-    case AST_BINARY: return bind_operator(b, a, mode);
+    case AST_UNARY: return bind_operator(b, a, mode);
+    case AST_BINARY: return a->op == AST_OP_PTR2 ? bind_ptr2(b, a, mode) : bind_operator(b, a, mode);
     case AST_CALL: return bind_call(b, a, mode);
     case AST_IN:
     case AST_BETWEEN:
@@ -638,8 +727,12 @@ static bool setup_scan(struct binder *b, const struct sl_stream_def *stream)
     b->clause = "UNNEST";
     p->unnest = bind_expr(b, s->unnest, BIND_SCAN);
     p->nscan = stream->ncols + 1;
+    /* Names kept in the plan are copied: the parse they come from is freed
+     * once the statement ran, while the query (DESCRIBE, EXPLAIN) lives on. */
     const char *alias = s->unnest_alias.text ? s->unnest_alias.text : "unnest";
-    p->scan_names[stream->ncols] = alias;
+    p->scan_names[stream->ncols] = arena_strndup(b->arena, alias, strlen(alias));
+    if (!p->scan_names[stream->ncols])
+        return false;
     if (!p->unnest)
         return true;
     if (p->unnest->type != SL_ARRAY) {
@@ -726,21 +819,20 @@ static const char *item_name(struct binder *b, const struct ast_select_item *it)
     return name;
 }
 
-/* Output names must be distinct to be a table's columns: n, n:1, n:2 as SQLite does. */
+/* Output names must be distinct to be a table's columns: n, n:1, n:2 as
+ * SQLite does. The name is copied into the plan arena: it may point into the
+ * parse, which is freed while the query lives on. NULL when out of memory. */
 static const char *unique_name(struct binder *b, const char *name, uint32_t upto)
 {
-    const char *candidate = name;
+    char buf[300];
+    snprintf(buf, sizeof buf, "%s", name);
     for (int suffix = 1;; suffix++) {
         bool clash = false;
         for (uint32_t i = 0; i < upto && !clash; i++)
-            clash = strcasecmp(b->plan->out_names[i], candidate) == 0;
+            clash = strcasecmp(b->plan->out_names[i], buf) == 0;
         if (!clash)
-            return candidate;
-        char buf[300];
+            return arena_strndup(b->arena, buf, strlen(buf));
         snprintf(buf, sizeof buf, "%s:%d", name, suffix);
-        candidate = arena_strndup(b->arena, buf, strlen(buf));
-        if (!candidate)
-            return name;
     }
 }
 
@@ -763,6 +855,8 @@ static bool add_output(struct binder *b, struct sl_expr *e, const char *name, ui
     }
     p->outputs[p->nout] = e;
     p->out_names[p->nout] = unique_name(b, name, p->nout);
+    if (!p->out_names[p->nout])
+        return false;
     p->nout++;
     return true;
 }
@@ -869,7 +963,7 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
     /* With a key missing, every select item using it would be reported too. */
     if (diags->count > before_keys)
         return SL_ERROR;
-    if (!bind_select_list(&b))
+    if (!bind_select_list(&b) || !bind_order_limit(select, p, plan_arena, diags))
         return SL_NOMEM;
     if (select->having) {
         /* Over [keys, aggregates] like the select list; an aggregate only here is computed too. */

@@ -2,7 +2,8 @@
  * exec.c — executing statements: CREATE/DROP STREAM and QUERY, and SELECT,
  * either over a stream (a live query printed after each batch) or over a
  * table (answered once by SQLite). Also opening and closing the engine.
- * SHOW, DESCRIBE and EXPLAIN are in exec_show.c and exec_explain.c.
+ * SHOW, DESCRIBE, EXPLAIN and SET are in exec_show.c, exec_explain.c and
+ * exec_set.c.
  */
 #include "engine/exec.h"
 
@@ -153,6 +154,15 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         return SL_NOMEM;
     struct sl_plan *plan;
     sl_status st = bind_select(cq->select, &s->catalog, plan_arena, x->diags, &plan);
+    const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
+                                                             : &cq->select->limit_kw;
+    if (order->text) {
+        diags_add(x->diags, order->pos, order->span,
+                  "a continuous query's table has no order: use ORDER BY and LIMIT when you read "
+                  "it (SELECT ... FROM name ORDER BY ...), or in a live SELECT",
+                  "%s is not allowed in CREATE QUERY", cq->select->order_kw.text ? "ORDER BY" : "LIMIT");
+        st = SL_ERROR;
+    }
     if (st != SL_OK || x->check_only || !s->db) {
         arena_destroy(plan_arena);
         return st;
@@ -301,6 +311,7 @@ static sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_SHOW: return exec_show(x, stmt);
     case AST_DESCRIBE: return exec_describe(x, stmt);
     case AST_EXPLAIN: return exec_explain(x, stmt);
+    case AST_SET: return exec_set(x, stmt);
     }
     return SL_ERROR;
 }

@@ -1,6 +1,6 @@
 /*
  * exec.h — what the statement executors share (exec.c: CREATE, DROP and
- * SELECT; exec_show.c: SHOW and DESCRIBE; exec_explain.c: EXPLAIN): the
+ * SELECT; exec_show.c: SHOW and DESCRIBE; exec_explain.c: EXPLAIN; exec_set.c: SET): the
  * statement's context and the answer-as-a-table helper.
  */
 #ifndef SL_EXEC_H
@@ -32,5 +32,6 @@ const struct sl_query *exec_find_named_query(const struct sluice *s, const char 
 sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_explain(struct exec_ctx *x, const struct ast_stmt *stmt);
+sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt);
 
 #endif

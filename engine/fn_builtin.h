@@ -21,6 +21,11 @@ extern const struct sl_scalar_fn fn_substr, fn_substring;
 extern const struct sl_scalar_fn fn_abs, fn_round, fn_sign, fn_min, fn_max, fn_random;
 extern const struct sl_scalar_fn fn_typeof, fn_hex, fn_quote, fn_char, fn_unicode;
 extern const struct sl_scalar_fn fn_printf, fn_format;
+extern const struct sl_scalar_fn fn_date, fn_time, fn_datetime, fn_julianday, fn_unixepoch,
+    fn_strftime;
+extern const struct sl_scalar_fn fn_to_timestamp, fn_date_trunc, fn_now;
+extern const struct sl_scalar_fn fn_json_extract;
+extern const struct sl_scalar_fn fn_regexp_like, fn_regexp_extract;
 
 /*
  * Text of each active row of v into texts[row] (the vector's own array for

@@ -15,7 +15,9 @@ static const struct sl_scalar_fn *const registry[] = {
     &fn_iif,     &fn_instr,  &fn_replace, &fn_split_part, &fn_ltrim, &fn_rtrim,   &fn_trim,
     &fn_substr,  &fn_substring, &fn_abs, &fn_round,  &fn_sign,     &fn_min,        &fn_max,
     &fn_random,  &fn_typeof, &fn_hex,    &fn_quote,  &fn_char,     &fn_unicode,    &fn_printf,
-    &fn_format,
+    &fn_format,  &fn_date,   &fn_time,   &fn_datetime, &fn_julianday, &fn_unixepoch,
+    &fn_strftime, &fn_to_timestamp, &fn_date_trunc, &fn_now, &fn_json_extract,
+    &fn_regexp_like, &fn_regexp_extract,
 };
 
 #define REGISTRY_SIZE (sizeof registry / sizeof registry[0])

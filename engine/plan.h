@@ -22,6 +22,13 @@ struct sl_plan_agg {
     const char *text; /* as written, e.g. "count(*)", for EXPLAIN */
 };
 
+struct sl_plan_order {
+    /* The output column's name, copied into the plan arena: out_names may
+     * point into the statement's parse, which a live SELECT outlives. */
+    const char *name;
+    bool desc;
+};
+
 struct sl_plan {
     const struct sl_stream_def *stream;
 
@@ -47,6 +54,12 @@ struct sl_plan {
     const char **out_names;
     enum sl_type *out_types;
     bool *out_is_key; /* the result table's primary key columns */
+
+    /* A live SELECT's ORDER BY (output columns) and LIMIT (-1: none), applied
+     * by the SQL that prints each batch (engine/runtime.c). */
+    uint32_t norder;
+    struct sl_plan_order *order;
+    int64_t limit;
 };
 
 #endif

@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 
 #include "common/alloc.h"
+#include "common/buf.h"
 #include "common/log.h"
 #include "common/time.h"
 
@@ -71,49 +72,79 @@ int engine_find_query(const struct sluice *s, const char *name)
     return -1;
 }
 
-struct live_print {
-    const struct sluice_output *out;
-    int64_t max_rowid;
-    bool skip_rowid; /* the first column is the rowid we selected to track progress */
-};
-
-static void live_row(void *ctx, bool is_header, int ncols, const char *const *values)
+/* The largest rowid of a projection's table: the rows a batch appended end there. */
+static void max_rowid_row(void *ctx, bool is_header, int ncols, const char *const *values)
 {
-    struct live_print *lp = ctx;
-    if (lp->skip_rowid) {
-        if (!is_header && values[0])
-            lp->max_rowid = strtoll(values[0], NULL, 10);
-        values++;
-        ncols--;
+    int64_t *max = ctx;
+    if (!is_header && ncols == 1 && values[0])
+        *max = strtoll(values[0], NULL, 10);
+}
+
+static void quoted_name(struct sl_buf *sql, const char *name)
+{
+    buf_putc(sql, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            buf_putc(sql, '"');
+        buf_putc(sql, *p);
     }
-    lp->out->row(lp->out->ctx, is_header, ncols, values);
+    buf_putc(sql, '"');
+}
+
+/* ORDER BY and LIMIT of the live SELECT, over its table's columns; a
+ * projection's rows keep their arrival order among equals. */
+static void order_and_limit(const struct sl_plan *plan, struct sl_buf *sql)
+{
+    bool keyed = plan->aggregate;
+    for (uint32_t i = 0; i < plan->norder; i++) {
+        buf_puts(sql, i ? ", " : " ORDER BY ");
+        quoted_name(sql, plan->order[i].name);
+        if (plan->order[i].desc)
+            buf_puts(sql, " DESC");
+    }
+    if (!keyed)
+        buf_puts(sql, plan->norder ? ", rowid" : " ORDER BY rowid");
+    if (plan->limit >= 0)
+        buf_printf(sql, " LIMIT %lld", (long long)plan->limit);
 }
 
 /* Prints a live SELECT's table after a batch: the whole table for an
- * aggregation (it is updated in place), the new rows for a projection. */
+ * aggregation (it is updated in place), the rows appended since the last
+ * batch for a projection; ordered and cut by its ORDER BY and LIMIT. */
 static void print_live(struct sluice *s, struct sl_query *q, struct sl_live *live)
 {
     if (!live->out.row)
         return;
-    char sql[512];
-    bool keyed = q->plan->aggregate;
-    if (keyed)
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", q->table_name);
-    else
-        snprintf(sql, sizeof sql, "SELECT rowid, * FROM \"%s\" WHERE rowid > %lld ORDER BY rowid",
-                 q->table_name, (long long)live->last_rowid);
-    struct live_print lp = {.out = &live->out, .max_rowid = live->last_rowid, .skip_rowid = !keyed};
+    struct sl_buf sql;
+    buf_init(&sql);
     struct sl_error err;
-    if (db_query_text(s->db, sql, live_row, &lp, &err) != SL_OK) {
-        sl_log(SL_LOG_ERROR, "cannot print %s: %s", q->name, err.msg);
-        return;
+    int64_t upto = live->last_rowid;
+    if (!q->plan->aggregate) {
+        buf_puts(&sql, "SELECT max(rowid) FROM ");
+        quoted_name(&sql, q->table_name);
+        if (db_query_text(s->db, buf_str(&sql), max_rowid_row, &upto, &err) != SL_OK)
+            goto fail;
+        buf_clear(&sql);
     }
-    live->last_rowid = lp.max_rowid;
+    buf_puts(&sql, "SELECT * FROM ");
+    quoted_name(&sql, q->table_name);
+    if (!q->plan->aggregate)
+        buf_printf(&sql, " WHERE rowid > %lld AND rowid <= %lld", (long long)live->last_rowid,
+                   (long long)upto);
+    order_and_limit(q->plan, &sql);
+    if (db_query_text(s->db, buf_str(&sql), live->out.row, live->out.ctx, &err) != SL_OK)
+        goto fail;
+    buf_free(&sql);
+    live->last_rowid = upto;
     if (live->out.table_end) {
         char title[64];
         snprintf(title, sizeof title, "batch %lld", (long long)q->batch_id);
         live->out.table_end(live->out.ctx, title);
     }
+    return;
+fail:
+    buf_free(&sql);
+    sl_log(SL_LOG_ERROR, "cannot print %s: %s", q->name, err.msg);
 }
 
 static void record_failure(struct sluice *s, struct sl_query *q, const struct sl_error *err)

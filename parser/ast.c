@@ -116,6 +116,25 @@ struct ast_expr *ast_expr_literal(struct ast_builder *b, const struct sl_token *
     return e;
 }
 
+struct ast_expr *ast_expr_timestamp(struct ast_builder *b, const struct sl_token *text)
+{
+    struct ast_expr *e = expr_at(b, AST_TIMESTAMP, text->pos, text->span);
+    if (e)
+        e->str = unquote(b, text->text, text->len, &e->str_len);
+    return e;
+}
+
+struct ast_expr *ast_expr_interval(struct ast_builder *b, const struct sl_token *text,
+                                   int64_t unit_us)
+{
+    struct ast_expr *e = expr_at(b, AST_INTERVAL, text->pos, text->span);
+    if (e) {
+        e->str = unquote(b, text->text, text->len, &e->str_len);
+        e->ival = unit_us;
+    }
+    return e;
+}
+
 struct ast_expr *ast_expr_keyword(struct ast_builder *b, enum ast_expr_kind kind, int64_t ival,
                                   const struct sl_token *t)
 {
@@ -342,6 +361,7 @@ const char *ast_op_text(enum ast_op op)
     case AST_OP_DIV: return "/";
     case AST_OP_MOD: return "%";
     case AST_OP_CONCAT: return "||";
+    case AST_OP_PTR2: return "->>";
     case AST_OP_ISNULL: return "IS NULL";
     case AST_OP_NOTNULL: return "IS NOT NULL";
     case AST_OP_IS: return "IS";
@@ -351,6 +371,17 @@ const char *ast_op_text(enum ast_op op)
     case AST_OP_NONE: break;
     }
     return "?";
+}
+
+const char *ast_unit_name(int64_t unit_us)
+{
+    switch (unit_us) {
+    case 1000: return "MILLISECOND";
+    case 1000000: return "SECOND";
+    case 60000000: return "MINUTE";
+    case 3600000000: return "HOUR";
+    default: return "DAY";
+    }
 }
 
 static void render_string(const struct ast_expr *e, struct sl_buf *out)
@@ -394,6 +425,16 @@ void ast_expr_render(const struct ast_expr *e, struct sl_buf *out)
     case AST_INT: buf_printf(out, "%" PRId64, e->ival); break;
     case AST_REAL: render_real(e->rval, out); break;
     case AST_STRING: render_string(e, out); break;
+    case AST_TIMESTAMP:
+        buf_puts(out, "TIMESTAMP ");
+        render_string(e, out);
+        break;
+    case AST_INTERVAL:
+        buf_puts(out, "INTERVAL ");
+        render_string(e, out);
+        if (e->ival)
+            buf_printf(out, " %s", ast_unit_name(e->ival));
+        break;
     case AST_COLUMN:
     case AST_STAR:
         if (e->qualifier.text)

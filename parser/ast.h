@@ -37,6 +37,9 @@ enum ast_expr_kind {
     AST_LIKE,    /* left [NOT] LIKE|GLOB (op) right [ESCAPE third] */
     AST_CASE,    /* CASE [left] WHEN args[2i] THEN args[2i+1] ... [ELSE right] END */
     AST_CAST,    /* CAST(left AS name) — name is the type as written */
+    AST_TIMESTAMP, /* TIMESTAMP 'str': str is read by the binder (a bad one is its error) */
+    AST_INTERVAL,  /* INTERVAL 'str' [unit]: ival = the unit in microseconds, 0 when str
+                      holds the unit too ('1 minute'); read by the binder */
 };
 
 enum ast_op {
@@ -49,6 +52,8 @@ enum ast_op {
     AST_OP_EQ, AST_OP_NE, AST_OP_LT, AST_OP_LE, AST_OP_GT, AST_OP_GE,
     AST_OP_ADD, AST_OP_SUB, AST_OP_MUL, AST_OP_DIV, AST_OP_MOD,
     AST_OP_CONCAT,
+    /* x ->> path, at the level of || (SQLite's): bound as json_extract(x, path) */
+    AST_OP_PTR2,
     /* postfix unary: x ISNULL / x IS NULL, x NOTNULL / x NOT NULL / x IS NOT NULL */
     AST_OP_ISNULL, AST_OP_NOTNULL,
     /* binary at the level of =: null-safe equality (IS [NOT] DISTINCT FROM too) */
@@ -89,6 +94,12 @@ struct ast_select_item {
     struct ast_name alias; /* text NULL if no AS */
 };
 
+/* One ORDER BY item: an output column's name, an ordinal or a selected expression. */
+struct ast_order_item {
+    struct ast_expr *expr;
+    bool desc;
+};
+
 struct ast_select {
     struct sl_pos pos; /* the SELECT keyword */
     uint32_t nitems;
@@ -100,6 +111,12 @@ struct ast_select {
     struct ast_expr *where;     /* NULL if none */
     struct ast_expr_list *group_by; /* NULL if none; an integer literal is a select-list ordinal */
     struct ast_expr *having;        /* NULL if none */
+    /* ORDER BY and LIMIT: only a live SELECT's printed batches have an order. */
+    uint32_t norder;
+    struct ast_order_item *order_by;
+    struct ast_name order_kw;       /* the ORDER keyword; text NULL if none */
+    struct ast_expr *limit;         /* LIMIT expr; NULL if none */
+    struct ast_name limit_kw;
 };
 
 enum ast_source_kind { AST_SOURCE_SOCKET, AST_SOURCE_FILE, AST_SOURCE_STDIN };
@@ -148,6 +165,12 @@ struct ast_explain {
     struct ast_name query;
 };
 
+/* SET name = value: a session option. */
+struct ast_set {
+    struct ast_name name;
+    struct ast_expr *value;
+};
+
 enum ast_stmt_kind {
     AST_CREATE_STREAM,
     AST_CREATE_QUERY,
@@ -157,6 +180,7 @@ enum ast_stmt_kind {
     AST_SHOW, /* SHOW what: the engine checks what (STREAMS, QUERIES) */
     AST_DESCRIBE,
     AST_EXPLAIN,
+    AST_SET,
 };
 
 struct ast_stmt {
@@ -169,11 +193,15 @@ struct ast_stmt {
         struct ast_named named;    /* AST_DROP_STREAM / AST_DROP_QUERY / AST_DESCRIBE / AST_SHOW */
         struct ast_select *select; /* AST_SELECT */
         struct ast_explain explain; /* AST_EXPLAIN */
+        struct ast_set set;         /* AST_SET */
     } u;
 };
 
 /* The operator as SQL writes it: "+", "<>", "NOT", ... */
 const char *ast_op_text(enum ast_op op);
+
+/* The name of a duration unit given in microseconds ("SECOND"), for rendering. */
+const char *ast_unit_name(int64_t unit_us);
 
 /* Debug/test rendering of an expression as fully parenthesised text. */
 struct sl_buf;

@@ -49,6 +49,13 @@ struct ast_having {
     struct sl_token keyword;
 };
 
+/* ORDER BY items / LIMIT expr, with the keyword's place (CREATE QUERY refuses them). */
+struct ast_clause {
+    struct ast_vec items;
+    struct ast_expr *expr;
+    struct ast_name keyword; /* text NULL when the clause is absent */
+};
+
 /* TRIGGER EVERY n unit; us = 0 when absent. */
 struct ast_trigger {
     int64_t us;
@@ -67,6 +74,11 @@ struct ast_expr *ast_expr_literal(struct ast_builder *b, const struct sl_token *
 struct ast_expr *ast_expr_keyword(struct ast_builder *b, enum ast_expr_kind kind, int64_t ival,
                                   const struct sl_token *t);
 /* -literal in option values: folds the sign into the literal. */
+/* TIMESTAMP 'text' and INTERVAL 'text' [unit] (unit_us 0 when absent): positioned at
+ * the string, which is what a bad literal's caret points at. */
+struct ast_expr *ast_expr_timestamp(struct ast_builder *b, const struct sl_token *text);
+struct ast_expr *ast_expr_interval(struct ast_builder *b, const struct sl_token *text,
+                                   int64_t unit_us);
 struct ast_expr *ast_expr_negate(struct ast_expr *literal, const struct sl_token *minus);
 struct ast_expr *ast_expr_column(struct ast_builder *b, const struct ast_name *qualifier,
                                  const struct ast_name *name);

@@ -35,7 +35,9 @@
  * lemon's default reductions would let the fallback read it as the alias. */
 %fallback ID STREAM QUERY SOCKET FILE STDIN FORMAT EVERY
              MILLISECONDS MILLISECOND SECONDS SECOND UNNEST
-             SHOW DESCRIBE EXPLAIN REPLACE.
+             SHOW DESCRIBE EXPLAIN REPLACE
+             TIMESTAMP INTERVAL MINUTE MINUTES HOUR HOURS DAY DAYS
+             ASC DESC SET.
 
 /* SQLite's precedence, lowest first. */
 %left OR.
@@ -46,7 +48,7 @@
 %right ESCAPE.
 %left PLUS MINUS.
 %left STAR SLASH REM.
-%left CONCAT.
+%left CONCAT PTR2.
 %right UMINUS.
 
 /* ---- statements ---------------------------------------------------------- */
@@ -138,6 +140,19 @@ cmd(A) ::= EXPLAIN(K) nm(N). {
         A->u.explain.query = N;
 }
 
+cmd(A) ::= SET(K) setname(N) EQ optval(V). {
+    A = ast_stmt_new(&ctx->b, AST_SET, K.pos);
+    if (A) {
+        A->u.set.name = N;
+        A->u.set.value = V;
+    }
+}
+
+/* TRIGGER is reserved (it follows an optional alias), yet names an option. */
+%type setname {struct ast_name}
+setname(A) ::= nm(A).
+setname(A) ::= TRIGGER(X). { A = ast_name_ident(&ctx->b, &X); }
+
 cmd(A) ::= select(S). {
     A = ast_stmt_new(&ctx->b, AST_SELECT, S ? S->pos : ctx->cur.pos);
     if (A)
@@ -203,6 +218,7 @@ option(A) ::= NULL(K) EQ optval(V). {
 optval(A) ::= literal(A).
 optval(A) ::= MINUS(M) number(X). { A = ast_expr_negate(X, &M); }
 optval(A) ::= nm(N). { A = ast_expr_column(&ctx->b, NULL, &N); }
+optval(A) ::= INTERVAL STRING(X) interval_unit(U). { A = ast_expr_interval(&ctx->b, &X, U); }
 
 /* ---- CREATE QUERY pieces ------------------------------------------------- */
 
@@ -226,12 +242,23 @@ unit(A) ::= MILLISECONDS. { A = 1000; }
 unit(A) ::= MILLISECOND. { A = 1000; }
 unit(A) ::= SECONDS. { A = 1000000; }
 unit(A) ::= SECOND. { A = 1000000; }
+unit(A) ::= MINUTES. { A = 60 * INT64_C(1000000); }
+unit(A) ::= MINUTE. { A = 60 * INT64_C(1000000); }
+unit(A) ::= HOURS. { A = 3600 * INT64_C(1000000); }
+unit(A) ::= HOUR. { A = 3600 * INT64_C(1000000); }
+unit(A) ::= DAYS. { A = 86400 * INT64_C(1000000); }
+unit(A) ::= DAY. { A = 86400 * INT64_C(1000000); }
+
+/* INTERVAL 'n' unit, or INTERVAL 'n unit' (0: the unit is in the text, read by the binder). */
+%type interval_unit {int64_t}
+interval_unit(A) ::= . { A = 0; }
+interval_unit(A) ::= unit(A).
 
 /* ---- SELECT -------------------------------------------------------------- */
 
 %type select {struct ast_select *}
 select(A) ::= SELECT(K) selitems(L) FROM nm(F) alias_opt(FA) unnest_opt(U) where_opt(W)
-              groupby_opt(G) having_opt(H). {
+              groupby_opt(G) having_opt(H) orderby_opt(O) limit_opt(LIM). {
     A = ast_select_new(&ctx->b, K.pos);
     if (A) {
         A->nitems = L.count;
@@ -243,6 +270,11 @@ select(A) ::= SELECT(K) selitems(L) FROM nm(F) alias_opt(FA) unnest_opt(U) where
         A->where = W;
         A->group_by = G;
         A->having = H.expr;
+        A->norder = O.items.count;
+        A->order_by = O.items.items;
+        A->order_kw = O.keyword;
+        A->limit = LIM.expr;
+        A->limit_kw = LIM.keyword;
         if (H.expr && !G)
             parse_ctx_error_at(ctx, H.keyword.pos, H.keyword.span, "HAVING needs a GROUP BY");
     }
@@ -307,6 +339,32 @@ having_opt(A) ::= HAVING(K) expr(E). {
     A.keyword = K;
 }
 
+%type orderby_opt {struct ast_clause}
+orderby_opt(A) ::= . { A = (struct ast_clause){0}; }
+orderby_opt(A) ::= ORDER(K) BY orderitems(L). {
+    A.items = L;
+    A.expr = NULL;
+    A.keyword = ast_name_ident(&ctx->b, &K);
+}
+%type orderitems {struct ast_vec}
+orderitems(A) ::= orderitems(A) COMMA orderitem(X). { ast_vec_push(&ctx->b, &A, &X, sizeof X); }
+orderitems(A) ::= orderitem(X). {
+    A = (struct ast_vec){0};
+    ast_vec_push(&ctx->b, &A, &X, sizeof X);
+}
+%type orderitem {struct ast_order_item}
+orderitem(A) ::= expr(E). { A.expr = E; A.desc = false; }
+orderitem(A) ::= expr(E) ASC. { A.expr = E; A.desc = false; }
+orderitem(A) ::= expr(E) DESC. { A.expr = E; A.desc = true; }
+
+%type limit_opt {struct ast_clause}
+limit_opt(A) ::= . { A = (struct ast_clause){0}; }
+limit_opt(A) ::= LIMIT(K) expr(E). {
+    A.items = (struct ast_vec){0};
+    A.expr = E;
+    A.keyword = ast_name_ident(&ctx->b, &K);
+}
+
 /* ---- expressions --------------------------------------------------------- */
 
 %type expr {struct ast_expr *}
@@ -327,6 +385,13 @@ literal(A) ::= TRUE(X). { A = ast_expr_keyword(&ctx->b, AST_BOOL, 1, &X); }
 literal(A) ::= FALSE(X). { A = ast_expr_keyword(&ctx->b, AST_BOOL, 0, &X); }
 
 expr(A) ::= literal(A).
+expr(A) ::= TIMESTAMP STRING(X). { A = ast_expr_timestamp(&ctx->b, &X); }
+expr(A) ::= INTERVAL STRING(X) interval_unit(U). { A = ast_expr_interval(&ctx->b, &X, U); }
+/* TIMESTAMP is a keyword only before a string: elsewhere it is still a column's name. */
+expr(A) ::= TIMESTAMP(X). {
+    struct ast_name n = ast_name_ident(&ctx->b, &X);
+    A = ast_expr_column(&ctx->b, NULL, &n);
+}
 expr(A) ::= LP expr(E) RP. { A = E; }
 expr(A) ::= nm(N). { A = ast_expr_column(&ctx->b, NULL, &N); }
 expr(A) ::= nm(Q) DOT nm(N). { A = ast_expr_column(&ctx->b, &Q, &N); }
@@ -353,6 +418,8 @@ expr(A) ::= expr(L) MINUS(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_SUB,
 expr(A) ::= expr(L) STAR(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_MUL, &O, L, R); }
 expr(A) ::= expr(L) SLASH(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_DIV, &O, L, R); }
 expr(A) ::= expr(L) REM(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_MOD, &O, L, R); }
+/* x ->> path is json_extract(x, path), as SQLite 3.38+ binds it: at the level of ||. */
+expr(A) ::= expr(L) PTR2(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_PTR2, &O, L, R); }
 expr(A) ::= expr(L) CONCAT(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_CONCAT, &O, L, R); }
 
 /* x ISNULL, x NOTNULL and x NOT NULL are SQLite's spellings of IS [NOT] NULL. */

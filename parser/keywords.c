@@ -39,6 +39,13 @@ static const struct keyword keywords[] = {
     {"EXISTS", TK_EXISTS},     {"REPLACE", TK_REPLACE},
     {"HAVING", TK_HAVING},     {"CROSS", TK_CROSS},
     {"JOIN", TK_JOIN},
+    {"TIMESTAMP", TK_TIMESTAMP}, {"INTERVAL", TK_INTERVAL},
+    {"MINUTE", TK_MINUTE},     {"MINUTES", TK_MINUTES},
+    {"HOUR", TK_HOUR},         {"HOURS", TK_HOURS},
+    {"DAY", TK_DAY},           {"DAYS", TK_DAYS},
+    {"ORDER", TK_ORDER},       {"LIMIT", TK_LIMIT},
+    {"ASC", TK_ASC},           {"DESC", TK_DESC},
+    {"SET", TK_SET},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

@@ -151,7 +151,15 @@ static int scan_operator(struct sl_lexer *lx, int c)
     case ';': type = TK_SEMI; break;
     case '.': type = TK_DOT; break;
     case '+': type = TK_PLUS; break;
-    case '-': type = TK_MINUS; break;
+    case '-':
+        /* SQLite's ->> (json_extract returning an SQL value); a lone -> stays MINUS GT. */
+        if (n == '>' && peek(lx, 2) == '>') {
+            type = TK_PTR2;
+            width = 3;
+        } else {
+            type = TK_MINUS;
+        }
+        break;
     case '*': type = TK_STAR; break;
     case '/': type = TK_SLASH; break;
     case '%': type = TK_REM; break;

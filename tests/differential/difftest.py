@@ -148,6 +148,54 @@ def printf(name):
         [sql_literal(g.rng.choice(FORMATS))] + [g.expr(d) for _ in range(g.rng.randint(0, 2))]))
 
 
+TIMES = ["2024-02-29", "2024-02-29 13:45:30.123", "2023-01-01T00:00:00", "12:34", "12:34:56.789",
+         "2023-03-15 10:00:00+02:00", "2023-03-15 10:00Z", "2023-02-31", "0000-01-01",
+         "9999-12-31 23:59:59", "2451545.5", "1999-12-31 23:59:59.999", "2023-13-01", "1970-01-01"]
+TIME_NUMBERS = ["2460000.5", "0", "1700000000", "(i * 86400)", "(r * 1000)", "2451545", "(-1)"]
+# Not 'localtime' and 'utc': on a time already outside 0000..9999, SQLite 3.40 answers values
+# Sluice does not reproduce (tests/sql/fn_datetime.sql covers them on valid times).
+MODIFIERS = ["+1 day", "-3 days", "+1.5 days", "+36 hours", "-90 minutes", "+3600 seconds",
+             "+1 month", "-14 months", "+1.5 months", "+1 year", "-1.25 years", "start of month",
+             "start of year", "start of day", "weekday 0", "weekday 3", "unixepoch", "julianday",
+             "auto", "+01:30", "-01:30:15.5", "bogus", "+1 DAYS"]
+STRFTIME_FORMATS = ["%Y-%m-%d %H:%M:%f", "%j|%J|%s", "%w %W", "%d/%m/%Y %S", "%%", "%Q", "x"]
+
+
+def time_value(g, d):
+    roll = g.rng.random()
+    if roll < 0.45:
+        return sql_literal(g.rng.choice(TIMES))
+    if roll < 0.75:
+        return g.rng.choice(TIME_NUMBERS)
+    return g.expr(d)
+
+
+def date_function(name):
+    """name(time, modifiers...); strftime() gets a format first. Never 'now' (not repeatable)."""
+    def form(g, d):
+        args = [time_value(g, d)] + [
+            sql_literal(g.rng.choice(MODIFIERS)) if g.rng.random() < 0.85 else g.expr(d)
+            for _ in range(g.rng.randint(0, 3))]
+        if name == "strftime":
+            args.insert(0, sql_literal(g.rng.choice(STRFTIME_FORMATS))
+                        if g.rng.random() < 0.85 else g.expr(d))
+        return "%s(%s)" % (name, ", ".join(args))
+    return form
+
+
+# Minified, shortest numbers, no escapes Sluice would render differently (docs/sql.md, "JSON").
+JSON_DOCS = ['{"a":{"b":[1,2.5,"x",true,false,null,{"c":[]}]},"n":-7}', '[10,[20,30],{"k":"v"}]',
+             '{"a.b":5,"t":"text"}', '"s"', '42', '-1.5', 'null', '{}', '[]', '{"a":[{"b":1},{"b":2}]}']
+JSON_PATHS = ["$", "$.a", "$.a.b", "$.a.b[1]", "$.a.b[6]", "$[1]", "$[1][0]", "$[2].k", "$.n",
+              '$."a.b"', "$.t", "$.a[1].b", "$.a.b[#-1]", "$[#-3]", "$.missing", "$[9]"]
+
+
+def json_extract(g, d):
+    doc = sql_literal(g.rng.choice(JSON_DOCS)) if g.rng.random() < 0.85 else g.expr(d)
+    path = sql_literal(g.rng.choice(JSON_PATHS)) if g.rng.random() < 0.9 else g.expr(d)
+    return "json_extract(%s, %s)" % (doc, path)
+
+
 # Every expression form Sluice has, except its documented deviations from
 # SQLite (docs/sql.md): CAST AS BOOLEAN/TIMESTAMP, a non-constant ESCAPE,
 # GLOB ... ESCAPE, split()/split_part() (Sluice's own) and random().
@@ -197,6 +245,13 @@ FORMS = {
     "unicode": call("unicode", 1),
     "printf": printf("printf"),
     "format": printf("format"),
+    "date": date_function("date"),
+    "time": date_function("time"),
+    "datetime": date_function("datetime"),
+    "julianday": date_function("julianday"),
+    "unixepoch": date_function("unixepoch"),
+    "strftime": date_function("strftime"),
+    "json_extract": json_extract,
 }
 
 

@@ -57,4 +57,10 @@ echo "$out" | grep -q 'sluice>' && fail "no prompt when stdin is not a terminal"
 out=$(printf "CREATE STREAM l2 (line TEXT) FROM FILE 'in.txt' FORMAT TEXT;\nSELECT line FROM l2;\n" |
   "$SLUICE" --db repl.db 2>/dev/null)
 echo "$out" | grep -q '| b c  |' || { echo "$out"; fail "REPL live select"; }
+# Statements run one at a time in the REPL: a query outlives the parse of
+# its statement, so DESCRIBE and EXPLAIN later must not read freed names.
+out=$(printf "CREATE STREAM l3 (line TEXT) FROM FILE 'in.txt' FORMAT TEXT;\nCREATE QUERY q3 AS SELECT upper(line) AS shout FROM l3, UNNEST(split(line, ' ')) AS w;\nDESCRIBE q3;\nEXPLAIN q3;\n" |
+  "$SLUICE" --db repl3.db 2>&1)
+echo "$out" | grep -q '| shout  | TEXT | no  |' || { echo "$out"; fail "DESCRIBE of a running query"; }
+echo "$out" | grep -q 'unnest split(line' || { echo "$out"; fail "EXPLAIN of a running query"; }
 echo "1 passed, 0 failed"

@@ -215,6 +215,32 @@ static void test_trigger_units(void **state)
     release(&p);
 }
 
+static void test_order_limit_set(void **state)
+{
+    (void)state;
+    struct parsed p;
+    parse_ok(&p,
+             "SELECT a, b FROM s ORDER BY b DESC, 1 ASC, a LIMIT 3;\n"
+             "SET trigger = '500 milliseconds';\n"
+             "SET other = INTERVAL '2' MINUTES;\n"
+             "CREATE QUERY q AS SELECT x FROM s TRIGGER EVERY 3 MINUTES",
+             4);
+    const struct ast_select *sel = p.r.stmts[0]->u.select;
+    assert_int_equal(sel->norder, 3);
+    assert_true(sel->order_by[0].desc);
+    assert_false(sel->order_by[1].desc);
+    assert_false(sel->order_by[2].desc);
+    assert_render(sel->order_by[1].expr, "1");
+    assert_render(sel->limit, "3");
+    assert_string_equal(sel->order_kw.text, "ORDER");
+    assert_int_equal(p.r.stmts[1]->kind, AST_SET);
+    assert_string_equal(p.r.stmts[1]->u.set.name.text, "trigger");
+    assert_render(p.r.stmts[1]->u.set.value, "'500 milliseconds'");
+    assert_render(p.r.stmts[2]->u.set.value, "INTERVAL '2' MINUTE");
+    assert_int_equal(p.r.stmts[3]->u.create_query.trigger_us, INT64_C(180000000));
+    release(&p);
+}
+
 static void test_drop(void **state)
 {
     (void)state;
@@ -326,6 +352,23 @@ static void test_precedence(void **state)
     check_expr("- a || b", "((-a) || b)");
     check_expr("+a - -b", "((+a) - (-b))");
     check_expr("((a))", "a");
+}
+
+/* ->> sits with || (left to right), above * and below unary minus, as in SQLite 3.40. */
+static void test_arrow_and_time_literals(void **state)
+{
+    (void)state;
+    check_expr("d ->> 'a' || 'b'", "((d ->> 'a') || 'b')");
+    check_expr("'b' || d ->> 'a'", "(('b' || d) ->> 'a')");
+    check_expr("1 + d ->> 'a' * 2", "(1 + ((d ->> 'a') * 2))");
+    check_expr("-d ->> 0", "((-d) ->> 0)");
+    check_expr("d->>'a'->>1", "((d ->> 'a') ->> 1)");
+    check_expr("ts + INTERVAL '5' SECONDS", "(ts + INTERVAL '5' SECOND)");
+    check_expr("ts - INTERVAL '1 minute'", "(ts - INTERVAL '1 minute')");
+    check_expr("INTERVAL '2' days", "INTERVAL '2' DAY");
+    check_expr("TIMESTAMP '2026-01-01' - timestamp", "(TIMESTAMP '2026-01-01' - timestamp)");
+    check_expr("timestamp + day", "(timestamp + day)");
+    check_expr("s.timestamp", "s.timestamp");
 }
 
 /* SQLite's levels: IS, IN, LIKE, GLOB, BETWEEN, ISNULL sit with = (below <). */
@@ -710,7 +753,8 @@ static void test_token_soup(void **state)
         "TRUE ", "CREATE ", "STREAM ", "QUERY ", "DROP ", "SOCKET ", "FILE ", "STDIN ",
         "FORMAT ", "TRIGGER ", "EVERY ", "SECONDS ", "UNNEST ", "DISTINCT ", "a ", "b ", "t.",
         "1 ", "2.5 ", "'s' ", "\"q\" ", "( ", ") ", ", ", "; ", "* ", "+ ", "- ", "|| ", "= ",
-        "<> ", "< ", ">= ", "% ", "/ ", "count(", "x) ", "'", "/*", "#"};
+        "<> ", "< ", ">= ", "% ", "/ ", "count(", "x) ", "'", "/*", "#", "->> ", "->",
+        "TIMESTAMP ", "INTERVAL ", "MINUTES ", "ORDER ", "LIMIT ", "DESC ", "SET "};
     char buf[512];
     for (int round = 0; round < 5000; round++) {
         size_t n = 0;
@@ -757,6 +801,8 @@ int main(void)
         cmocka_unit_test(test_create_stream_file_with_options),
         cmocka_unit_test(test_create_stream_stdin_lowercase),
         cmocka_unit_test(test_keywords_as_names),
+        cmocka_unit_test(test_arrow_and_time_literals),
+        cmocka_unit_test(test_order_limit_set),
         cmocka_unit_test(test_create_query_word_count),
         cmocka_unit_test(test_trigger_units),
         cmocka_unit_test(test_drop),
