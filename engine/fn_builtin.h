@@ -52,6 +52,20 @@ void fn_type_error(char *why, size_t why_len, const char *fn, const char *expect
 typedef bool (*fn_row_fn)(const struct sl_value *argv, int nargs, struct sl_arena *arena,
                           struct sl_value *res);
 
+/* Reads row i of each argument vector into argv, BOOLEANs as SQLite's integers. */
+static inline void fn_row_args(const struct sl_vector *args, int nargs, uint32_t i,
+                               struct sl_value *argv)
+{
+    for (int a = 0; a < nargs; a++) {
+        const struct sl_vector *v = &args[a];
+        argv[a] = v->type != SL_ANY && v->nulls[i] ? sl_null() : vector_get(v, i);
+        if (argv[a].type == SL_BOOL) {
+            argv[a].u.i = argv[a].u.b;
+            argv[a].type = SL_INT;
+        }
+    }
+}
+
 /*
  * Runs row() over every active row of `rows` and stores each result in out
  * (converted to out's type by sqlval_store). Inline so that each caller's
@@ -68,14 +82,7 @@ static inline sl_status fn_map(struct sl_vector *args, int nargs, const struct s
     uint32_t n = chunk_active(rows);
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = sel[k];
-        for (int a = 0; a < nargs; a++) {
-            const struct sl_vector *v = &args[a];
-            argv[a] = v->type != SL_ANY && v->nulls[i] ? sl_null() : vector_get(v, i);
-            if (argv[a].type == SL_BOOL) {
-                argv[a].u.i = argv[a].u.b;
-                argv[a].type = SL_INT;
-            }
-        }
+        fn_row_args(args, nargs, i, argv);
         struct sl_value res;
         if (!row(argv, nargs, rows->arena, &res) || !sqlval_store(out, i, res, rows->arena))
             return sl_error_set(err, SL_NOMEM, "out of memory in %s()", name);

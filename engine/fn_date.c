@@ -489,14 +489,7 @@ static sl_status dt_eval(enum dt_fn fn, const char *name, struct sl_vector *args
     uint32_t n = chunk_active(rows);
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = sel[k];
-        for (int a = 0; a < nargs; a++) {
-            const struct sl_vector *v = &args[a];
-            argv[a] = v->type != SL_ANY && v->nulls[i] ? sl_null() : vector_get(v, i);
-            if (argv[a].type == SL_BOOL) {
-                argv[a].u.i = argv[a].u.b;
-                argv[a].type = SL_INT;
-            }
-        }
+        fn_row_args(args, nargs, i, argv);
         struct sl_value res;
         if (!dt_row(fn, argv, nargs, now_jd_ms, rows->arena, &res) ||
             !sqlval_store(out, i, res, rows->arena))
