@@ -179,6 +179,20 @@ static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
     }
     /* The UNNEST alias is not qualified by the stream. */
     uint32_t limit = a->qualifier.text ? b->nstream_cols : p->nscan;
+    if (limit > b->nstream_cols && strcasecmp(p->scan_names[limit - 1], a->name.text) == 0) {
+        for (uint32_t i = 0; i < b->nstream_cols; i++) {
+            if (strcasecmp(p->scan_names[i], a->name.text) == 0) {
+                char hint[300];
+                snprintf(hint, sizeof hint,
+                         "write %s.%s for the stream's column, or give UNNEST another alias",
+                         b->stream_label, p->scan_names[i]);
+                diags_add(b->diags, a->pos, a->span, hint,
+                          "column \"%s\" is ambiguous: a column of %s and the UNNEST alias",
+                          a->name.text, b->stream_label);
+                return NULL;
+            }
+        }
+    }
     for (uint32_t i = 0; i < limit; i++)
         if (strcasecmp(p->scan_names[i], a->name.text) == 0)
             /* The UNNEST alias is a computed value: no affinity. */
