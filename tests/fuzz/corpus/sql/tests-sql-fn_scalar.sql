@@ -1,0 +1,70 @@
+-- The SQLite core scalar functions over a CSV stream of integers, reals,
+-- UTF-8 text and NULLs. SQLite is the oracle: the `oracle` view computes
+-- the same expressions over the same rows (imported as text, so it casts
+-- them back to the stream's types) and quote() compares values and types.
+CREATE STREAM vals (id INTEGER, i INTEGER, r REAL, t TEXT, s TEXT)
+  FROM FILE 'data/fn_values.csv' FORMAT CSV (header = true);
+CREATE QUERY fns AS
+  SELECT id, abs(i / 2) AS e1,
+         abs(r) AS e2,
+         abs(t) AS e3,
+         coalesce(i, t) AS e4,
+         coalesce(NULL, r, i) AS e5,
+         ifnull(t, 'none') AS e6,
+         nullif(i, 0) AS e7,
+         nullif(t, s) AS e8,
+         iif(i > 0, t, r) AS e9,
+         iif(r, 'yes', 'no') AS e10,
+         instr(t, s) AS e11,
+         instr(t, 'o') AS e12,
+         instr(i, '2') AS e13,
+         ltrim(t) AS e14,
+         rtrim(t) AS e15,
+         trim(t) AS e16,
+         trim(t, s) AS e17,
+         ltrim(t, ' Hx') AS e18,
+         rtrim(t, 'dlx ') AS e19,
+         replace(t, s, '_') AS e20,
+         replace(t, 'l', 'LL') AS e21,
+         replace(i, '', 'x') AS e22,
+         substr(t, 2) AS e23,
+         substr(t, -3, 2) AS e24,
+         substr(t, 0, 3) AS e25,
+         substr(t, 3, -2) AS e26,
+         substr(t, -100, 102) AS e27,
+         substring(i, 2, 3) AS e28,
+         substr(r, 1, 4) AS e29,
+         round(r) AS e30,
+         round(r, 2) AS e31,
+         round(r, -1) AS e32,
+         round(i, 1) AS e33,
+         round(t) AS e34,
+         sign(r) AS e35,
+         sign(t) AS e36,
+         sign(i) AS e37,
+         typeof(i) AS e38,
+         typeof(r) AS e39,
+         typeof(t) AS e40,
+         typeof(coalesce(i, r, t)) AS e41,
+         typeof(i > 1) AS e42,
+         hex(t) AS e43,
+         hex(i) AS e44,
+         hex(r) AS e45,
+         unicode(t) AS e46,
+         unicode(s) AS e47,
+         char(unicode(s), 65, i % 1000) AS e48,
+         quote(i) AS e49,
+         quote(r) AS e50,
+         quote(t) AS e51,
+         length(t) AS e52,
+         printf('%5.2f|%-5d|%05d|%s|%.3s|%10s', r, i, i, t, t, s) AS e53,
+         printf('%x|%X|%o|%#x|%+d|% d|%,d', i, i, i, i, i, i, i) AS e54,
+         format('%c|%q|%Q|%w|%%|%e|%g|%.3g|%E', t, t, t, t, r, r, r, r) AS e55,
+         printf('%d|%i|%f|%.0f|%10.4e|%-8g|', r, t, i, r, r, r) AS e56,
+         printf(t, i) AS e57
+  FROM vals;
+-- load: raw data/fn_values.csv
+-- expect: CREATE VIEW oracle AS SELECT id, abs(i / 2) AS e1, abs(r) AS e2, abs(t) AS e3, coalesce(i, t) AS e4, coalesce(NULL, r, i) AS e5, ifnull(t, 'none') AS e6, nullif(i, 0) AS e7, nullif(t, s) AS e8, iif(i > 0, t, r) AS e9, iif(r, 'yes', 'no') AS e10, instr(t, s) AS e11, instr(t, 'o') AS e12, instr(i, '2') AS e13, ltrim(t) AS e14, rtrim(t) AS e15, trim(t) AS e16, trim(t, s) AS e17, ltrim(t, ' Hx') AS e18, rtrim(t, 'dlx ') AS e19, replace(t, s, '_') AS e20, replace(t, 'l', 'LL') AS e21, replace(i, '', 'x') AS e22, substr(t, 2) AS e23, substr(t, -3, 2) AS e24, substr(t, 0, 3) AS e25, substr(t, 3, -2) AS e26, substr(t, -100, 102) AS e27, substring(i, 2, 3) AS e28, substr(r, 1, 4) AS e29, round(r) AS e30, round(r, 2) AS e31, round(r, -1) AS e32, round(i, 1) AS e33, round(t) AS e34, sign(r) AS e35, sign(t) AS e36, sign(i) AS e37, typeof(i) AS e38, typeof(r) AS e39, typeof(t) AS e40, typeof(coalesce(i, r, t)) AS e41, typeof(i > 1) AS e42, hex(t) AS e43, hex(i) AS e44, hex(r) AS e45, unicode(t) AS e46, unicode(s) AS e47, char(unicode(s), 65, i % 1000) AS e48, quote(i) AS e49, quote(r) AS e50, quote(t) AS e51, length(t) AS e52, printf('%5.2f|%-5d|%05d|%s|%.3s|%10s', r, i, i, t, t, s) AS e53, printf('%x|%X|%o|%#x|%+d|% d|%,d', i, i, i, i, i, i, i) AS e54, format('%c|%q|%Q|%w|%%|%e|%g|%.3g|%E', t, t, t, t, r, r, r, r) AS e55, printf('%d|%i|%f|%.0f|%10.4e|%-8g|', r, t, i, r, r, r) AS e56, printf(t, i) AS e57 FROM (SELECT CAST(id AS INTEGER) AS id, CAST(NULLIF(i, '') AS INTEGER) AS i, CAST(NULLIF(r, '') AS REAL) AS r, NULLIF(t, '') AS t, NULLIF(s, '') AS s FROM raw)
+-- expect: SELECT id, quote(e1), quote(e2), quote(e3), quote(e4), quote(e5), quote(e6), quote(e7), quote(e8), quote(e9), quote(e10), quote(e11), quote(e12), quote(e13), quote(e14), quote(e15), quote(e16), quote(e17), quote(e18), quote(e19), quote(e20), quote(e21), quote(e22), quote(e23), quote(e24), quote(e25), quote(e26), quote(e27), quote(e28), quote(e29), quote(e30), quote(e31), quote(e32), quote(e33), quote(e34), quote(e35), quote(e36), quote(e37), quote(e38), quote(e39), quote(e40), quote(e41), quote(e42), quote(e43), quote(e44), quote(e45), quote(e46), quote(e47), quote(e48), quote(e49), quote(e50), quote(e51), quote(e52), quote(e53), quote(e54), quote(e55), quote(e56), quote(e57) FROM fns ORDER BY id
+-- expect: SELECT count(*) AS sluice_not_sqlite FROM (SELECT id, quote(e1), quote(e2), quote(e3), quote(e4), quote(e5), quote(e6), quote(e7), quote(e8), quote(e9), quote(e10), quote(e11), quote(e12), quote(e13), quote(e14), quote(e15), quote(e16), quote(e17), quote(e18), quote(e19), quote(e20), quote(e21), quote(e22), quote(e23), quote(e24), quote(e25), quote(e26), quote(e27), quote(e28), quote(e29), quote(e30), quote(e31), quote(e32), quote(e33), quote(e34), quote(e35), quote(e36), quote(e37), quote(e38), quote(e39), quote(e40), quote(e41), quote(e42), quote(e43), quote(e44), quote(e45), quote(e46), quote(e47), quote(e48), quote(e49), quote(e50), quote(e51), quote(e52), quote(e53), quote(e54), quote(e55), quote(e56), quote(e57) FROM fns EXCEPT SELECT id, quote(e1), quote(e2), quote(e3), quote(e4), quote(e5), quote(e6), quote(e7), quote(e8), quote(e9), quote(e10), quote(e11), quote(e12), quote(e13), quote(e14), quote(e15), quote(e16), quote(e17), quote(e18), quote(e19), quote(e20), quote(e21), quote(e22), quote(e23), quote(e24), quote(e25), quote(e26), quote(e27), quote(e28), quote(e29), quote(e30), quote(e31), quote(e32), quote(e33), quote(e34), quote(e35), quote(e36), quote(e37), quote(e38), quote(e39), quote(e40), quote(e41), quote(e42), quote(e43), quote(e44), quote(e45), quote(e46), quote(e47), quote(e48), quote(e49), quote(e50), quote(e51), quote(e52), quote(e53), quote(e54), quote(e55), quote(e56), quote(e57) FROM oracle)
+-- expect: SELECT count(*) AS sqlite_not_sluice FROM (SELECT id, quote(e1), quote(e2), quote(e3), quote(e4), quote(e5), quote(e6), quote(e7), quote(e8), quote(e9), quote(e10), quote(e11), quote(e12), quote(e13), quote(e14), quote(e15), quote(e16), quote(e17), quote(e18), quote(e19), quote(e20), quote(e21), quote(e22), quote(e23), quote(e24), quote(e25), quote(e26), quote(e27), quote(e28), quote(e29), quote(e30), quote(e31), quote(e32), quote(e33), quote(e34), quote(e35), quote(e36), quote(e37), quote(e38), quote(e39), quote(e40), quote(e41), quote(e42), quote(e43), quote(e44), quote(e45), quote(e46), quote(e47), quote(e48), quote(e49), quote(e50), quote(e51), quote(e52), quote(e53), quote(e54), quote(e55), quote(e56), quote(e57) FROM oracle EXCEPT SELECT id, quote(e1), quote(e2), quote(e3), quote(e4), quote(e5), quote(e6), quote(e7), quote(e8), quote(e9), quote(e10), quote(e11), quote(e12), quote(e13), quote(e14), quote(e15), quote(e16), quote(e17), quote(e18), quote(e19), quote(e20), quote(e21), quote(e22), quote(e23), quote(e24), quote(e25), quote(e26), quote(e27), quote(e28), quote(e29), quote(e30), quote(e31), quote(e32), quote(e33), quote(e34), quote(e35), quote(e36), quote(e37), quote(e38), quote(e39), quote(e40), quote(e41), quote(e42), quote(e43), quote(e44), quote(e45), quote(e46), quote(e47), quote(e48), quote(e49), quote(e50), quote(e51), quote(e52), quote(e53), quote(e54), quote(e55), quote(e56), quote(e57) FROM fns)
