@@ -838,16 +838,24 @@ static const char *item_name(struct binder *b, const struct ast_select_item *it)
  * parse, which is freed while the query lives on. NULL when out of memory. */
 static const char *unique_name(struct binder *b, const char *name, uint32_t upto)
 {
-    char buf[300];
-    snprintf(buf, sizeof buf, "%s", name);
-    for (int suffix = 1;; suffix++) {
+    /* Built whole (no fixed buffer): a long rendered name cut short would
+     * lose its suffix and clash forever. */
+    struct sl_buf candidate;
+    buf_init(&candidate);
+    buf_puts(&candidate, name);
+    for (int suffix = 1; !candidate.failed; suffix++) {
         bool clash = false;
         for (uint32_t i = 0; i < upto && !clash; i++)
-            clash = strcasecmp(b->plan->out_names[i], buf) == 0;
+            clash = strcasecmp(b->plan->out_names[i], buf_str(&candidate)) == 0;
         if (!clash)
-            return arena_strndup(b->arena, buf, strlen(buf));
-        snprintf(buf, sizeof buf, "%s:%d", name, suffix);
+            break;
+        buf_clear(&candidate);
+        buf_printf(&candidate, "%s:%d", name, suffix);
     }
+    const char *copy = candidate.failed ? NULL
+                                        : arena_strndup(b->arena, buf_str(&candidate), candidate.len);
+    buf_free(&candidate);
+    return copy;
 }
 
 static bool add_output(struct binder *b, struct sl_expr *e, const char *name, uint32_t *cap)
