@@ -86,7 +86,8 @@ bool bind_order_limit(const struct ast_select *sel, struct sl_plan *p, struct sl
     }
     for (uint32_t i = 0; i < sel->norder; i++) {
         int64_t c = order_column(sel, p, sel->order_by[i].expr, diags);
-        if (c < 0)
+        /* Past the outputs when a select item failed to bind (already reported). */
+        if (c < 0 || c >= p->nout)
             continue;
         p->order[p->norder].name = arena_strndup(arena, p->out_names[c], strlen(p->out_names[c]));
         if (!p->order[p->norder].name)
