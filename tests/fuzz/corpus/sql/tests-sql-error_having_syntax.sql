@@ -1,5 +1,0 @@
--- mode: check
--- HAVING needs a GROUP BY; OR REPLACE and IF NOT EXISTS do not combine.
-CREATE STREAM lines (line TEXT) FROM FILE 'data/words.txt' FORMAT TEXT;
-CREATE QUERY q AS SELECT COUNT(*) AS n FROM lines HAVING COUNT(*) > 1;
-CREATE OR REPLACE QUERY IF NOT EXISTS q AS SELECT line FROM lines;

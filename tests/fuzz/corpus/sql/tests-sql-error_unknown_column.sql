@@ -1,6 +1,0 @@
--- mode: check
-CREATE STREAM lines (line TEXT) FROM SOCKET 'localhost:9999' FORMAT TEXT;
-CREATE QUERY word_counts AS
-  SELECT wrd, COUNT(*) AS n
-  FROM lines, UNNEST(split(line, ' ')) AS word
-  GROUP BY word;

@@ -1,6 +1,0 @@
--- mode: check
-CREATE STREAM lines (line TEXT) FROM SOCKET 'localhost:9999' FORMAT TEXT;
-CREATE QUERY word_counts AS
-  SELECT word, COUNT(*) AS n
-  FROM lnes, UNNEST(split(line, ' ')) AS word
-  GROUP BY word;
