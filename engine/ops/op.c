@@ -21,6 +21,18 @@ sl_status op_flush(struct sl_op *op, struct sl_error *err)
     return SL_OK;
 }
 
+void op_state_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes)
+{
+    *groups = *bytes = 0;
+    for (; op; op = op->next) {
+        uint64_t g = 0, b = 0;
+        if (op->vt->stats)
+            op->vt->stats(op, &g, &b);
+        *groups += g;
+        *bytes += b;
+    }
+}
+
 void op_destroy_chain(struct sl_op *op)
 {
     while (op) {

@@ -28,6 +28,8 @@ struct sl_op_vtable {
     /* One line (no newline) describing the operator for EXPLAIN. */
     void (*explain)(const struct sl_op *op, struct sl_buf *out);
     void (*destroy)(struct sl_op *op);
+    /* Live state size (groups, bytes) of a stateful operator; NULL if stateless. */
+    void (*stats)(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
 };
 
 struct sl_op {
@@ -43,6 +45,8 @@ struct sl_op {
 sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err);
 /* Flush op and everything downstream of it. */
 sl_status op_flush(struct sl_op *op, struct sl_error *err);
+/* State held by op and everything downstream of it: groups and bytes. */
+void op_state_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
 /* Destroy op and everything downstream of it. */
 void op_destroy_chain(struct sl_op *op);
 /* EXPLAIN text of the whole chain from op: one operator a line, with its output columns. */

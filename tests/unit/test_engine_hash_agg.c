@@ -69,7 +69,7 @@ static void cap_destroy(struct sl_op *op)
 }
 
 static const struct sl_op_vtable cap_vtable = {"capture", cap_push, cap_flush, cap_explain,
-                                               cap_destroy};
+                                               cap_destroy, NULL};
 
 static struct cap_op *cap_create(struct sl_arena *batch)
 {
@@ -172,7 +172,7 @@ static void test_groups_and_changes(void **state)
     assert_int_equal(c->v[3].type, SL_NULL);
     assert_int_equal(c->v[5].type, SL_NULL);
     uint64_t groups, bytes;
-    op_hash_agg_stats(op, &groups, &bytes);
+    op_state_stats(op, &groups, &bytes);
     assert_int_equal(groups, 4);
     assert_true(bytes > 0);
 
@@ -380,7 +380,7 @@ static void test_growth(void **state)
         }
     }
     uint64_t groups, bytes;
-    op_hash_agg_stats(op, &groups, &bytes);
+    op_state_stats(op, &groups, &bytes);
     uint64_t expect = 0;
     for (int k = 0; k < NGROUPS; k++) {
         expect += count[k] > 0;

@@ -1,0 +1,49 @@
+/*
+ * group_table.h — a hash table from group keys to fixed-size payloads: the
+ * state of GROUP BY. The hash aggregate keeps one table; a window aggregate
+ * keeps one per open time slice and drops it whole when the slice closes,
+ * which is how state is evicted without deleting entries one by one.
+ *
+ * Groups are numbered 0, 1, 2, ... in creation order; a new group's payload
+ * is zeroed. Keys are the first nkeys columns of the chunks given to
+ * group_table_find; TEXT keys are copied into the table's arena, which the
+ * caller may use for what its payloads keep (aggregates' text).
+ */
+#ifndef SL_GROUP_TABLE_H
+#define SL_GROUP_TABLE_H
+
+#include "common/chunk.h"
+#include "common/status.h"
+
+#define GROUP_NONE UINT32_MAX
+
+struct sl_group_table;
+
+/* arena_block: the size of the arena's blocks (small for many small tables). NULL when out of memory. */
+struct sl_group_table *group_table_create(uint32_t nkeys, const enum sl_type *key_types,
+                                          size_t payload_size, size_t arena_block);
+void group_table_destroy(struct sl_group_table *t);
+
+/* The group of each of the n rows (physical rows rows[k]) into gids[k], created when new. */
+sl_status group_table_find(struct sl_group_table *t, const struct sl_chunk *c,
+                           const uint32_t *rows, uint32_t n, uint32_t *gids,
+                           struct sl_error *err);
+
+uint32_t group_table_count(const struct sl_group_table *t);
+void *group_table_payload(const struct sl_group_table *t, uint32_t gid);
+/* Key col of group gid; its text stays valid while the table lives. */
+struct sl_value group_table_key(const struct sl_group_table *t, uint32_t gid, uint32_t col);
+
+/* The group of t with the keys of group ogid of other (same key types); GROUP_NONE if none. */
+uint32_t group_table_lookup(const struct sl_group_table *t, const struct sl_group_table *other,
+                            uint32_t ogid);
+/* Adds a group with the keys of group ogid of other, absent from t; GROUP_NONE when out of memory. */
+uint32_t group_table_insert_from(struct sl_group_table *t, const struct sl_group_table *other,
+                                 uint32_t ogid);
+
+/* The table's long-lived arena (keys, and what payloads keep). */
+struct sl_arena *group_table_arena(const struct sl_group_table *t);
+/* Bytes the table holds (entries, slots, arena). */
+uint64_t group_table_bytes(const struct sl_group_table *t);
+
+#endif

@@ -1,0 +1,101 @@
+/* agg_set.c — aggregate states in a group's payload (see agg_set.h). */
+#include "engine/ops/agg_set.h"
+
+#include "common/alloc.h"
+#include "engine/sqlval.h"
+
+bool agg_set_init(struct sl_agg_set *s, uint32_t naggs, const struct sl_agg_spec *specs,
+                  size_t header)
+{
+    s->naggs = naggs;
+    s->specs = sl_calloc(naggs ? naggs : 1, sizeof *s->specs);
+    s->off = sl_calloc(naggs ? naggs : 1, sizeof *s->off);
+    if (!s->specs || !s->off) {
+        agg_set_free(s);
+        return false;
+    }
+    size_t off = header;
+    for (uint32_t a = 0; a < naggs; a++) {
+        s->specs[a] = specs[a];
+        s->specs[a].name = NULL;
+        off = (off + 7) & ~(size_t)7;
+        s->off[a] = off;
+        off += specs[a].fn->state_size(specs[a].arg_type);
+    }
+    s->size = (off + 7) & ~(size_t)7;
+    return true;
+}
+
+void agg_set_free(struct sl_agg_set *s)
+{
+    sl_free(s->specs);
+    sl_free(s->off);
+    s->specs = NULL;
+    s->off = NULL;
+}
+
+void agg_set_init_states(const struct sl_agg_set *s, void *payload)
+{
+    for (uint32_t a = 0; a < s->naggs; a++)
+        s->specs[a].fn->init((unsigned char *)payload + s->off[a], s->specs[a].arg_type);
+}
+
+void agg_set_step(struct sl_agg_set *s, struct sl_group_table *t, const uint32_t *gids,
+                  const struct sl_chunk *c, const uint32_t *rows, uint32_t n)
+{
+    for (uint32_t a = 0; a < s->naggs; a++) {
+        const struct sl_agg_spec *spec = &s->specs[a];
+        for (uint32_t k = 0; k < n; k++)
+            s->states[k] = (unsigned char *)group_table_payload(t, gids[k]) + s->off[a];
+        const struct sl_vector *arg = spec->arg_column < 0 ? NULL : &c->cols[spec->arg_column];
+        spec->fn->step(s->states, arg, rows, n, group_table_arena(t));
+    }
+}
+
+void agg_set_combine(const struct sl_agg_set *s, void *dst, const void *src,
+                     struct sl_arena *keep)
+{
+    for (uint32_t a = 0; a < s->naggs; a++)
+        s->specs[a].fn->combine((unsigned char *)dst + s->off[a],
+                                (const unsigned char *)src + s->off[a], s->specs[a].arg_type,
+                                keep);
+}
+
+bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_chunk *c,
+                   uint32_t first_col, uint32_t row)
+{
+    for (uint32_t a = 0; a < s->naggs; a++) {
+        const struct sl_agg_spec *spec = &s->specs[a];
+        struct sl_value v =
+            spec->fn->final((const unsigned char *)payload + s->off[a], spec->arg_type);
+        if (!sqlval_store(&c->cols[first_col + a], row, v, c->arena))
+            return false;
+    }
+    return true;
+}
+
+sl_status agg_out_flush(struct agg_out *o, struct sl_error *err)
+{
+    struct sl_chunk *c = o->chunk;
+    o->chunk = NULL;
+    return c && c->count ? op_push(o->op->next, c, err) : SL_OK;
+}
+
+sl_status agg_out_row(struct agg_out *o, enum sl_row_kind kind, uint32_t *row,
+                      struct sl_error *err)
+{
+    if (o->chunk && o->chunk->count == SL_CHUNK_CAP) {
+        sl_status st = agg_out_flush(o, err);
+        if (st != SL_OK)
+            return st;
+    }
+    struct sl_op *op = o->op;
+    if (!o->chunk && (chunk_create(op->batch, op->nout, op->out_types, &o->chunk) != SL_OK ||
+                      !(o->chunk->row_kinds = arena_alloc(op->batch, SL_CHUNK_CAP)))) {
+        o->chunk = NULL;
+        return sl_error_set(err, SL_NOMEM, "out of memory emitting aggregate rows");
+    }
+    *row = o->chunk->count++;
+    o->chunk->row_kinds[*row] = (uint8_t)kind;
+    return SL_OK;
+}

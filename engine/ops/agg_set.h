@@ -1,0 +1,61 @@
+/*
+ * agg_set.h — the aggregates of one aggregation laid out in a group's
+ * payload: a caller's header first, then each aggregate's state at an
+ * 8-byte boundary. Shared by the hash and window aggregates, so both fold,
+ * combine and emit states the same way.
+ */
+#ifndef SL_AGG_SET_H
+#define SL_AGG_SET_H
+
+#include "engine/group_table.h"
+#include "engine/ops/ops.h"
+
+struct sl_agg_set {
+    uint32_t naggs;
+    struct sl_agg_spec *specs; /* copies; names not kept */
+    size_t *off;               /* of each state in the payload */
+    size_t size;               /* of the whole payload */
+    void *states[SL_CHUNK_CAP];
+};
+
+/* Lays out header bytes and then the states; false when out of memory. */
+bool agg_set_init(struct sl_agg_set *s, uint32_t naggs, const struct sl_agg_spec *specs,
+                  size_t header);
+void agg_set_free(struct sl_agg_set *s);
+
+/* Initialises the states of a new payload. */
+void agg_set_init_states(const struct sl_agg_set *s, void *payload);
+/* Folds rows rows[0..n) of c into the payloads of groups gids[0..n) of t. */
+void agg_set_step(struct sl_agg_set *s, struct sl_group_table *t, const uint32_t *gids,
+                  const struct sl_chunk *c, const uint32_t *rows, uint32_t n);
+/* Folds the states of src into those of dst (keep: dst's arena for kept text). */
+void agg_set_combine(const struct sl_agg_set *s, void *dst, const void *src,
+                     struct sl_arena *keep);
+/* Writes each aggregate's value of payload into row `row` of c's columns first_col...;
+ * false when out of memory. */
+bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_chunk *c,
+                   uint32_t first_col, uint32_t row);
+
+/* An aggregate's output rows, gathered into chunks of op's output schema in
+ * the batch arena and pushed down as each one fills. */
+struct agg_out {
+    struct sl_op *op;
+    struct sl_chunk *chunk; /* NULL: none started */
+};
+/* The index of a new row of kind `kind` in o->chunk, whose columns the caller sets. */
+sl_status agg_out_row(struct agg_out *o, enum sl_row_kind kind, uint32_t *row,
+                      struct sl_error *err);
+/* Pushes the rows gathered so far. */
+sl_status agg_out_flush(struct agg_out *o, struct sl_error *err);
+
+/* Output columns [keys..., aggregates...] of an aggregation: types and names
+ * (key_names may be NULL) into types[0..nkeys+naggs) and names[...]. */
+void op_agg_output(uint32_t nkeys, const enum sl_type *key_types, const char *const *key_names,
+                   uint32_t naggs, const struct sl_agg_spec *aggs, enum sl_type *types,
+                   const char **names);
+/* EXPLAIN: ": f(arg) AS name, ..." for the aggregates, whose output columns
+ * start after first_out + nkeys in op's outputs. */
+void op_explain_aggregates(const struct sl_op *op, uint32_t first_out, uint32_t nkeys,
+                           const struct sl_agg_spec *specs, uint32_t naggs, struct sl_buf *out);
+
+#endif
