@@ -53,6 +53,7 @@ void chunk_reset(struct sl_chunk *c)
     c->sel = NULL;
     c->nsel = 0;
     c->row_kinds = NULL;
+    c->watermarks = NULL;
 }
 
 struct sl_value vector_get(const struct sl_vector *v, uint32_t row)

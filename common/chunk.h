@@ -45,6 +45,9 @@ struct sl_chunk {
     uint32_t *sel;
     uint32_t nsel;
     uint8_t *row_kinds; /* NULL: every row is SL_ROW_INSERT */
+    /* The stream's watermark at each row's arrival, by physical row, for
+     * event-time windows (which decide lateness with it); NULL: none. */
+    int64_t *watermarks;
     struct sl_arena *arena;
 };
 

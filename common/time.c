@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "common/time.h"
 
+#include <stdio.h>
 #include <time.h>
 
 int64_t sl_clock_now_us(void)
@@ -170,4 +171,21 @@ bool sl_ts_parse(const char *s, size_t len, int64_t *out)
         return false;
     *out = us;
     return true;
+}
+
+void sl_duration_format(int64_t us, char out[48])
+{
+    static const struct {
+        int64_t us;
+        const char *name;
+    } units[] = {
+        {86400 * SL_US_PER_SEC, "DAY"}, {3600 * SL_US_PER_SEC, "HOUR"},
+        {60 * SL_US_PER_SEC, "MINUTE"}, {SL_US_PER_SEC, "SECOND"},
+        {SL_US_PER_MS, "MILLISECOND"},  {1, "MICROSECOND"},
+    };
+    size_t u = 0;
+    while (us % units[u].us != 0)
+        u++;
+    long long n = (long long)(us / units[u].us);
+    snprintf(out, 48, "%lld %s%s", n, units[u].name, n == 1 || n == -1 ? "" : "S");
 }

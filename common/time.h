@@ -28,4 +28,7 @@ void sl_ts_format(int64_t us, char out[32]);
  * false for malformed text or a time outside SL_TS_MIN_US..SL_TS_MAX_US. */
 bool sl_ts_parse(const char *s, size_t len, int64_t *out);
 
+/* A duration as SQL writes it, in the largest unit that divides it: "5 SECONDS", "1 MINUTE". */
+void sl_duration_format(int64_t us, char out[48]);
+
 #endif

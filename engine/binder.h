@@ -35,4 +35,15 @@ bool bind_duration_text(const char *s, size_t len, int64_t unit, int64_t *out_us
 /* The hint for a duration bind_duration_text refused (with or without a unit keyword). */
 const char *bind_duration_hint(bool has_unit);
 
+/* An option's literal value as text (strings, identifiers, numbers, booleans); false otherwise. */
+bool bind_option_text(const struct ast_option *o, char *buf, size_t cap);
+
+/* CREATE QUERY ... WITH (options). */
+struct sl_query_options {
+    bool processing_time; /* time = 'processing': window by arrival time */
+};
+/* Reads the options into out (defaults for the absent ones); errors go to diags. */
+void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diags,
+                        struct sl_query_options *out);
+
 #endif

@@ -1,7 +1,8 @@
 /*
- * binder_literal.c — reads the text of Sluice's typed literals: durations
+ * binder_literal.c — reads the text of literals: durations
  * ("5", "1 minute", "250 milliseconds") for INTERVAL and SET trigger, and
- * their diagnostics. A duration is an integer count of microseconds.
+ * their diagnostics (a duration is an integer count of microseconds), and
+ * option values as text.
  */
 #include "engine/binder.h"
 
@@ -72,4 +73,17 @@ const char *bind_duration_hint(bool has_unit)
     return has_unit ? "write a whole number, such as INTERVAL '5' SECOND"
                     : "write a whole number and a unit (millisecond, second, minute, hour, day; "
                       "singular or plural), such as '1 minute'";
+}
+
+/* Reads an option's literal as text (strings, identifiers, numbers, booleans). */
+bool bind_option_text(const struct ast_option *o, char *buf, size_t cap)
+{
+    const struct ast_expr *v = o->value;
+    switch (v->kind) {
+    case AST_STRING: snprintf(buf, cap, "%s", v->str); return true;
+    case AST_COLUMN: snprintf(buf, cap, "%s", v->name.text); return true;
+    case AST_INT: snprintf(buf, cap, "%lld", (long long)v->ival); return true;
+    case AST_BOOL: snprintf(buf, cap, "%s", v->ival ? "true" : "false"); return true;
+    default: return false;
+    }
 }

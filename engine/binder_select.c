@@ -169,6 +169,11 @@ static void columns_hint(struct binder *b, char *out, size_t cap)
     buf_free(&list);
 }
 
+static bool is_window_column(const char *name)
+{
+    return strcasecmp(name, "window_start") == 0 || strcasecmp(name, "window_end") == 0;
+}
+
 static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
 {
     const struct sl_plan *p = b->plan;
@@ -199,6 +204,17 @@ static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
             return column_ref(b, i, p->scan_types[i],
                               i < b->nstream_cols ? type_affinity(p->scan_types[i]) : SL_AFF_NONE,
                               a->pos);
+    if (!a->qualifier.text && is_window_column(a->name.text)) {
+        if (b->plan->window.kind)
+            diags_add(b->diags, a->pos, a->span, "use it in the select list or in HAVING",
+                      "%s is not known in %s: windows are assigned after it", a->name.text,
+                      b->clause);
+        else
+            diags_add(b->diags, a->pos, a->span,
+                      "add a window after GROUP BY, e.g. WINDOW TUMBLING (SIZE 1 MINUTE)",
+                      "%s needs a WINDOW clause", a->name.text);
+        return NULL;
+    }
     const char *best = NULL;
     unsigned best_d = 3;
     for (uint32_t i = 0; i < limit; i++) {
@@ -660,10 +676,12 @@ static struct sl_expr *bind_literal(struct binder *b, const struct ast_expr *a)
 static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
 {
     if (mode == BIND_OUTPUT) {
-        for (uint32_t i = 0; i < b->plan->nkeys; i++)
+        for (uint32_t i = 0; i < b->plan->nkeys; i++) {
+            const struct sl_expr *k = b->plan->keys[i]; /* NULL: window_start/window_end */
             if (ast_equal(b->key_asts[i], a))
-                return column_ref(b, i, b->plan->keys[i]->type, b->plan->keys[i]->affinity,
-                                  a->pos);
+                return column_ref(b, i, k ? k->type : SL_TIMESTAMP,
+                                  k ? k->affinity : SL_AFF_TIMESTAMP, a->pos);
+        }
     }
     switch (a->kind) {
     case AST_NULL:
@@ -796,14 +814,33 @@ static bool bind_group_by(struct binder *b)
     struct sl_plan *p = b->plan;
     const struct ast_expr_list *g = b->select->group_by;
     uint32_t n = g ? g->count : 0;
-    p->keys = arena_calloc(b->arena, (n ? n : 1) * sizeof *p->keys);
-    p->key_names = arena_calloc(b->arena, (n ? n : 1) * sizeof *p->key_names);
-    b->key_asts = arena_calloc(b->arena, (n ? n : 1) * sizeof *b->key_asts);
+    p->keys = arena_calloc(b->arena, (n + 2) * sizeof *p->keys);
+    p->key_names = arena_calloc(b->arena, (n + 2) * sizeof *p->key_names);
+    b->key_asts = arena_calloc(b->arena, (n + 2) * sizeof *b->key_asts);
     if (!p->keys || !p->key_names || !b->key_asts)
         return false;
+    if (p->window.kind) {
+        /* window_start, window_end: keys the window operator computes. */
+        static const char *const names[] = {"window_start", "window_end"};
+        for (uint32_t i = 0; i < 2; i++) {
+            struct ast_expr *col = arena_calloc(b->arena, sizeof *col);
+            if (!col)
+                return false;
+            col->kind = AST_COLUMN;
+            col->name.text = names[i];
+            b->key_asts[i] = col;
+            p->key_names[i] = names[i];
+        }
+        p->nkeys = 2;
+    }
     b->clause = "GROUP BY";
     for (uint32_t i = 0; i < n; i++) {
-        const struct ast_expr *k = group_key_ast(b, g->items[i]);
+        const struct ast_expr *item = g->items[i];
+        /* GROUP BY window_start, as Flink writes it: the window's keys are implicit. */
+        if (p->window.kind && item->kind == AST_COLUMN && !item->qualifier.text &&
+            is_window_column(item->name.text))
+            continue;
+        const struct ast_expr *k = group_key_ast(b, item);
         struct sl_expr *e = k ? bind_expr(b, k, BIND_SCAN) : NULL;
         if (!e)
             continue;
@@ -883,6 +920,56 @@ static bool add_output(struct binder *b, struct sl_expr *e, const char *name, ui
     return true;
 }
 
+/* window_start and window_end key a windowed result table: the ones the
+ * select list leaves out are added (as ksqlDB does) in front of it, or
+ * after the other bound when that one is selected. */
+static bool select_window_bounds(struct binder *b, bool *key_selected)
+{
+    struct sl_plan *p = b->plan;
+    uint32_t missing = !key_selected[0] + !key_selected[1];
+    if (!missing)
+        return true;
+    uint32_t n = p->nout + missing;
+    struct sl_expr **outs = arena_alloc(b->arena, n * sizeof *outs);
+    const char **names = arena_alloc(b->arena, n * sizeof *names);
+    enum sl_type *types = arena_alloc(b->arena, n * sizeof *types);
+    bool *is_key = arena_alloc(b->arena, n * sizeof *is_key);
+    if (!outs || !names || !types || !is_key)
+        return false;
+    uint32_t at = 0; /* where the missing bounds go */
+    for (uint32_t i = 0; i < p->nout && missing == 1; i++) {
+        const struct sl_expr *e = p->outputs[i];
+        if (e->kind == EXPR_COLUMN && e->column < 2)
+            at = i + 1;
+    }
+    memcpy(outs, p->outputs, at * sizeof *outs);
+    memcpy(names, p->out_names, at * sizeof *names);
+    memcpy(types, p->out_types, at * sizeof *types);
+    memcpy(is_key, p->out_is_key, at * sizeof *is_key);
+    uint32_t rest = at;
+    for (uint32_t k = 0; k < 2; k++) {
+        if (key_selected[k])
+            continue;
+        outs[at] = column_ref(b, k, SL_TIMESTAMP, SL_AFF_TIMESTAMP, b->select->pos);
+        if (!outs[at])
+            return false;
+        names[at] = p->key_names[k];
+        types[at] = SL_TIMESTAMP;
+        is_key[at++] = true;
+        key_selected[k] = true;
+    }
+    memcpy(outs + at, p->outputs + rest, (p->nout - rest) * sizeof *outs);
+    memcpy(names + at, p->out_names + rest, (p->nout - rest) * sizeof *names);
+    memcpy(types + at, p->out_types + rest, (p->nout - rest) * sizeof *types);
+    memcpy(is_key + at, p->out_is_key + rest, (p->nout - rest) * sizeof *is_key);
+    p->outputs = outs;
+    p->out_names = names;
+    p->out_types = types;
+    p->out_is_key = is_key;
+    p->nout = n;
+    return true;
+}
+
 static bool bind_select_list(struct binder *b)
 {
     struct sl_plan *p = b->plan;
@@ -926,6 +1013,8 @@ static bool bind_select_list(struct binder *b)
             key_selected[e->column] = true;
         }
     }
+    if (p->window.kind && !select_window_bounds(b, key_selected))
+        return false;
     /* A key looks unselected when its item failed to bind: say nothing more then. */
     for (uint32_t k = 0; k < p->nkeys && b->diags->count == errors_before; k++) {
         if (!key_selected[k]) {
@@ -936,6 +1025,41 @@ static bool bind_select_list(struct binder *b)
         }
     }
     return true;
+}
+
+/* WINDOW and EMIT, with what the window clause alone can get wrong. */
+static void bind_window(struct binder *b)
+{
+    struct sl_plan *p = b->plan;
+    const struct ast_select *s = b->select;
+    const struct ast_window *w = &s->window;
+    switch (w->kind) {
+    case AST_WINDOW_NONE: break;
+    case AST_WINDOW_TUMBLING:
+        p->window.kind = SL_WINDOW_TUMBLING;
+        p->window.size_us = p->window.advance_us = w->size_us;
+        break;
+    case AST_WINDOW_HOPPING:
+        p->window.kind = SL_WINDOW_HOPPING;
+        p->window.size_us = w->size_us;
+        p->window.advance_us = w->advance_us;
+        if (w->advance_us > w->size_us)
+            diags_add(b->diags, w->keyword.pos, w->keyword.span,
+                      "make ADVANCE BY at most SIZE: rows between windows would belong to none",
+                      "a hopping window advances by more than its size");
+        break;
+    case AST_WINDOW_SESSION:
+        p->window.kind = SL_WINDOW_SESSION;
+        p->window.gap_us = w->gap_us;
+        break;
+    }
+    p->window.grace_us = w->grace_us;
+    p->emit_final = s->emit == AST_EMIT_FINAL;
+    if (p->emit_final && !w->kind)
+        diags_add(b->diags, s->emit_kw.pos, s->emit_kw.span,
+                  "EMIT FINAL writes a window once it closes; a GROUP BY without a WINDOW never "
+                  "closes: use EMIT CHANGES or add WINDOW TUMBLING (SIZE ...)",
+                  "EMIT FINAL needs a WINDOW");
 }
 
 sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
@@ -968,6 +1092,14 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
     p->stream = stream;
     if (!setup_scan(&b, stream))
         return SL_NOMEM;
+    if (stream->time_column >= 0) {
+        uint32_t tc = (uint32_t)stream->time_column;
+        p->time_expr = column_ref(&b, tc, p->scan_types[tc], SL_AFF_TIMESTAMP, select->pos);
+        if (!p->time_expr)
+            return SL_NOMEM;
+        p->watermark_delay_us = stream->watermark_delay_us;
+    }
+    bind_window(&b);
     if (select->where) {
         b.clause = "WHERE";
         p->where = bind_expr(&b, select->where, BIND_SCAN);
@@ -976,7 +1108,7 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
             diags_add(diags, select->where->pos, select->where->span, NULL,
                       "WHERE expects a boolean condition, got %s", sl_type_name(p->where->type));
     }
-    p->aggregate = select->group_by != NULL;
+    p->aggregate = select->group_by != NULL || p->window.kind != SL_WINDOW_NONE;
     for (uint32_t i = 0; i < select->nitems && !p->aggregate; i++)
         p->aggregate = contains_aggregate(select->items[i].expr);
     uint32_t before_keys = diags->count;

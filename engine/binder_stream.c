@@ -1,4 +1,4 @@
-/* binder_stream.c — binds CREATE STREAM: column types, source address and format options. */
+/* binder_stream.c — binds CREATE STREAM: column types, source address, format options, watermark. */
 #include "engine/binder.h"
 
 #include "common/alloc.h"
@@ -9,24 +9,11 @@
 
 static const char TYPE_HINT[] = "column types are BOOLEAN, INTEGER, BIGINT, REAL, DOUBLE, TEXT, TIMESTAMP";
 
-/* Reads an option's literal as text (strings, identifiers, numbers, booleans). */
-static bool option_text(const struct ast_option *o, char *buf, size_t cap)
-{
-    const struct ast_expr *v = o->value;
-    switch (v->kind) {
-    case AST_STRING: snprintf(buf, cap, "%s", v->str); return true;
-    case AST_COLUMN: snprintf(buf, cap, "%s", v->name.text); return true;
-    case AST_INT: snprintf(buf, cap, "%lld", (long long)v->ival); return true;
-    case AST_BOOL: snprintf(buf, cap, "%s", v->ival ? "true" : "false"); return true;
-    default: return false;
-    }
-}
-
 static void bind_csv_option(const struct ast_option *o, struct sl_format_spec *fmt,
                             struct sl_diags *d)
 {
     char text[256];
-    if (!option_text(o, text, sizeof text)) {
+    if (!bind_option_text(o, text, sizeof text)) {
         diags_add(d, o->value->pos, o->value->span, NULL, "option \"%s\" needs a literal value",
                   o->key.text);
         return;
@@ -93,6 +80,51 @@ static void bind_source(const struct ast_create_stream *cs, struct sl_stream_def
         def->source.address = sl_strdup(cs->source_arg.text);
 }
 
+/* WATERMARK FOR col AS col [- INTERVAL 'n' unit]: the event-time column and the delay. */
+static void bind_watermark(const struct ast_create_stream *cs, struct sl_stream_def *def,
+                           struct sl_diags *diags)
+{
+    def->time_column = -1;
+    if (!cs->watermark_col.text)
+        return;
+    const struct ast_name *col = &cs->watermark_col;
+    int found = -1;
+    for (uint32_t i = 0; i < def->ncols; i++)
+        if (strcasecmp(def->cols[i].name, col->text) == 0)
+            found = (int)i;
+    if (found < 0) {
+        diags_add(diags, col->pos, col->span, "the event-time column is one of the stream's columns",
+                  "WATERMARK FOR names unknown column \"%s\"", col->text);
+        return;
+    }
+    if (def->cols[found].type != SL_TIMESTAMP) {
+        diags_add(diags, col->pos, col->span, "declare it as TIMESTAMP; to_timestamp() reads numbers",
+                  "the event-time column \"%s\" is %s, not TIMESTAMP", col->text,
+                  sl_type_name(def->cols[found].type));
+        return;
+    }
+    const struct ast_expr *e = cs->watermark;
+    const struct ast_expr *base = e;
+    int64_t delay = 0;
+    bool ok = true;
+    if (e->kind == AST_BINARY && e->op == AST_OP_SUB && e->right->kind == AST_INTERVAL) {
+        base = e->left;
+        ok = bind_duration_text(e->right->str, e->right->str_len, e->right->ival, &delay) &&
+             delay >= 0;
+    }
+    if (!ok || base->kind != AST_COLUMN || base->qualifier.text ||
+        strcasecmp(base->name.text, col->text) != 0) {
+        char hint[300];
+        snprintf(hint, sizeof hint, "write WATERMARK FOR %s AS %s - INTERVAL '5' SECOND", col->text,
+                 col->text);
+        diags_add(diags, e->pos, e->span, hint,
+                  "a watermark is the event-time column minus a non-negative interval");
+        return;
+    }
+    def->time_column = found;
+    def->watermark_delay_us = delay;
+}
+
 sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags,
                              struct sl_stream_def **out)
 {
@@ -131,6 +163,7 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
                   "stream \"%s\" declares no columns", cs->name.text);
     bind_source(cs, def, diags);
     bind_format(cs, def, diags);
+    bind_watermark(cs, def, diags);
     if (diags->count > errors_before) {
         stream_def_free(def);
         return SL_ERROR;

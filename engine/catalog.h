@@ -18,6 +18,10 @@ struct sl_stream_def {
     struct sl_column *cols; /* names owned */
     struct sl_source_spec source; /* address owned */
     struct sl_format_spec format; /* null_marker owned */
+    /* WATERMARK FOR cols[time_column] AS ... - watermark_delay_us; -1: no event
+     * time, the stream runs on processing time. */
+    int time_column;
+    int64_t watermark_delay_us;
 };
 
 struct sl_catalog {

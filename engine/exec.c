@@ -102,6 +102,20 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
     struct sl_query *q;
     struct sl_error err;
     sl_error_clear(&err);
+    /* Each query reads its stream on its own; stdin cannot be read twice. */
+    for (uint32_t i = 0; plan->stream->source.kind == SL_SOURCE_STDIN && i < x->s->nqueries; i++) {
+        const struct sl_query *other = x->s->queries[i];
+        if (other->status == SL_QUERY_RUNNING &&
+            other->plan->stream->source.kind == SL_SOURCE_STDIN) {
+            sl_free(live);
+            arena_destroy(plan_arena);
+            diags_add(x->diags, sel->from.pos, sel->from.span,
+                      "each query reads its stream on its own: read stdin from one query, or "
+                      "give the others a FILE or SOCKET stream",
+                      "stdin is already read by query %s", other->name);
+            return SL_ERROR;
+        }
+    }
     if (query_create(name, sql, live != NULL, plan_arena, plan, trigger_us, clear_table,
                      &x->s->env, &q, &err) != SL_OK) {
         sl_free(live);
@@ -145,6 +159,30 @@ static sl_status replace_query(struct exec_ctx *x, const struct ast_stmt *stmt,
     return SL_OK;
 }
 
+/* A window on a stream with a TIMESTAMP column but no WATERMARK: event time was
+ * probably meant, so processing time must be asked for (time = 'processing'). */
+static sl_status check_window_time(struct exec_ctx *x, const struct ast_select *sel,
+                                   const struct sl_plan *plan, bool processing_time)
+{
+    if (!plan->window.kind || plan->time_expr || processing_time)
+        return SL_OK;
+    const struct sl_stream_def *stream = plan->stream;
+    for (uint32_t i = 0; i < stream->ncols; i++) {
+        if (stream->cols[i].type != SL_TIMESTAMP)
+            continue;
+        char hint[512];
+        snprintf(hint, sizeof hint,
+                 "declare WATERMARK FOR %s AS %s - INTERVAL '5' SECOND in CREATE STREAM %s for "
+                 "event time; processing time is allowed too: CREATE QUERY ... WITH (time = "
+                 "'processing')",
+                 stream->cols[i].name, stream->cols[i].name, stream->name);
+        diags_add(x->diags, sel->window.keyword.pos, sel->window.keyword.span, hint,
+                  "stream \"%s\" has no event-time column for this WINDOW", stream->name);
+        return SL_ERROR;
+    }
+    return SL_OK;
+}
+
 static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     const struct ast_create_query *cq = &stmt->u.create_query;
@@ -154,6 +192,15 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         return SL_NOMEM;
     struct sl_plan *plan;
     sl_status st = bind_select(cq->select, &s->catalog, plan_arena, x->diags, &plan);
+    uint32_t errors_before = x->diags->count;
+    struct sl_query_options options;
+    bind_query_options(cq, x->diags, &options);
+    if (x->diags->count > errors_before)
+        st = SL_ERROR;
+    if (st == SL_OK)
+        st = check_window_time(x, cq->select, plan, options.processing_time);
+    if (st == SL_OK && options.processing_time)
+        plan->time_expr = NULL;
     const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
                                                              : &cq->select->limit_kw;
     if (order->text) {
@@ -282,6 +329,8 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
         return SL_NOMEM;
     struct sl_plan *plan;
     sl_status st = bind_select(sel, &s->catalog, plan_arena, x->diags, &plan);
+    if (st == SL_OK)
+        st = check_window_time(x, sel, plan, false);
     if (st != SL_OK || x->check_only || !s->db) {
         arena_destroy(plan_arena);
         return st;

@@ -77,7 +77,7 @@ static sl_status explain_select(struct exec_ctx *x, const struct ast_select *sel
             if (st == SL_OK)
                 answer_lines(x, buf_str(&text));
             buf_free(&text);
-            op_destroy_chain(pipe.head);
+            planner_destroy(&pipe);
         }
     }
     arena_destroy(work);

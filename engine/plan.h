@@ -22,6 +22,17 @@ struct sl_plan_agg {
     const char *text; /* as written, e.g. "count(*)", for EXPLAIN */
 };
 
+enum sl_window_kind { SL_WINDOW_NONE, SL_WINDOW_TUMBLING, SL_WINDOW_HOPPING, SL_WINDOW_SESSION };
+
+/* A window clause; durations in microseconds. Tumbling is hopping with advance = size. */
+struct sl_window_spec {
+    enum sl_window_kind kind;
+    int64_t size_us;    /* TUMBLING, HOPPING */
+    int64_t advance_us; /* HOPPING (= size for TUMBLING) */
+    int64_t gap_us;     /* SESSION */
+    int64_t grace_us;
+};
+
 struct sl_plan_order {
     /* The output column's name, copied into the plan arena: out_names may
      * point into the statement's parse, which a live SELECT outlives. */
@@ -48,6 +59,14 @@ struct sl_plan {
     uint32_t naggs;
     struct sl_plan_agg *aggs;
     struct sl_expr *having; /* over [group keys..., aggregates...]; NULL if none */
+
+    struct sl_window_spec window; /* kind NONE: no window */
+    bool emit_final;              /* EMIT FINAL: a window's rows once, when it closes */
+    /* The stream's event-time column (a column reference over the scan) and
+     * watermark delay; NULL: processing time. From the stream, so the plan
+     * says what it runs on. */
+    struct sl_expr *time_expr;
+    int64_t watermark_delay_us;
 
     uint32_t nout;
     struct sl_expr **outputs;

@@ -13,22 +13,52 @@ static void link_op(struct sl_pipeline *p, struct sl_op **tail, struct sl_op *op
     *tail = op;
 }
 
+/* The first group key the pre-aggregation projection computes: window_start
+ * and window_end come from the window operator. */
+static uint32_t first_key(const struct sl_plan *plan)
+{
+    return plan->window.kind ? 2 : 0;
+}
+
+/* The window aggregate of plan: its input is [keys, arguments, time]. */
+static sl_status window_op(const struct sl_plan *plan, struct sl_arena *work,
+                           struct sl_pipeline *out, uint32_t nkeys, const enum sl_type *key_types,
+                           const struct sl_agg_spec *specs, int time_col, struct sl_op **op,
+                           struct sl_error *err)
+{
+    struct sl_window_def def = {
+        .kind = plan->window.kind,
+        .size_us = plan->window.size_us,
+        .advance_us = plan->window.advance_us,
+        .gap_us = plan->window.gap_us,
+        .grace_us = plan->window.grace_us,
+        .emit_final = plan->emit_final,
+        .time_col = time_col,
+    };
+    const char *const *key_names = plan->key_names + first_key(plan);
+    if (def.kind == SL_WINDOW_SESSION)
+        return op_session_agg_create(work, &def, out->time, nkeys, key_types, key_names,
+                                     plan->naggs, specs, op, err);
+    return op_window_agg_create(work, &def, out->time, nkeys, key_types, key_names, plan->naggs,
+                                specs, op, err);
+}
+
 static sl_status build_aggregation(const struct sl_plan *plan, struct sl_arena *work,
                                    struct sl_pipeline *out, struct sl_op **tail,
                                    struct sl_error *err)
 {
-    uint32_t nproj = plan->nkeys;
-    struct sl_expr **exprs = sl_calloc(plan->nkeys + plan->naggs + 1, sizeof *exprs);
-    const char **names = sl_calloc(plan->nkeys + plan->naggs + 1, sizeof *names);
+    uint32_t k0 = first_key(plan), nkeys = plan->nkeys - k0, nproj = nkeys;
+    struct sl_expr **exprs = sl_calloc(plan->nkeys + plan->naggs + 2, sizeof *exprs);
+    const char **names = sl_calloc(plan->nkeys + plan->naggs + 2, sizeof *names);
     enum sl_type *key_types = sl_calloc(plan->nkeys + 1, sizeof *key_types);
     struct sl_agg_spec *specs = sl_calloc(plan->naggs + 1, sizeof *specs);
     sl_status st = SL_NOMEM;
     if (!exprs || !names || !key_types || !specs)
         goto done;
-    for (uint32_t i = 0; i < plan->nkeys; i++) {
-        exprs[i] = plan->keys[i];
-        names[i] = plan->key_names[i];
-        key_types[i] = plan->keys[i]->type;
+    for (uint32_t i = 0; i < nkeys; i++) {
+        exprs[i] = plan->keys[k0 + i];
+        names[i] = plan->key_names[k0 + i];
+        key_types[i] = plan->keys[k0 + i]->type;
     }
     for (uint32_t i = 0; i < plan->naggs; i++) {
         const struct sl_plan_agg *a = &plan->aggs[i];
@@ -44,12 +74,21 @@ static sl_status build_aggregation(const struct sl_plan *plan, struct sl_arena *
             exprs[nproj++] = a->arg;
         }
     }
+    int time_col = -1;
+    if (plan->window.kind && plan->time_expr) {
+        time_col = (int)nproj;
+        names[nproj] = plan->scan_names[plan->time_expr->column];
+        exprs[nproj++] = plan->time_expr;
+    }
     struct sl_op *op;
     if ((st = op_project_create(work, exprs, nproj, names, &op, err)) != SL_OK)
         goto done;
     link_op(out, tail, op);
-    if ((st = op_hash_agg_create(work, plan->nkeys, key_types, plan->key_names, plan->naggs, specs,
-                                 &op, err)) != SL_OK)
+    st = plan->window.kind
+             ? window_op(plan, work, out, nkeys, key_types, specs, time_col, &op, err)
+             : op_hash_agg_create(work, nkeys, key_types, plan->key_names, plan->naggs, specs, &op,
+                                  err);
+    if (st != SL_OK)
         goto done;
     link_op(out, tail, op);
     out->agg = op;
@@ -90,8 +129,10 @@ static bool *unnest_carry(const struct sl_plan *plan)
     if (plan->where)
         mark_columns(plan->where, used, n);
     if (plan->aggregate) {
-        for (uint32_t i = 0; i < plan->nkeys; i++)
+        for (uint32_t i = first_key(plan); i < plan->nkeys; i++)
             mark_columns(plan->keys[i], used, n);
+        if (plan->window.kind && plan->time_expr)
+            mark_columns(plan->time_expr, used, n);
         for (uint32_t i = 0; i < plan->naggs; i++) {
             if (plan->aggs[i].arg)
                 mark_columns(plan->aggs[i].arg, used, n);
@@ -109,6 +150,29 @@ sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struc
     struct sl_op *tail = NULL, *op;
     sl_status st;
     out->head = out->agg = NULL;
+    out->time = sl_calloc(1, sizeof *out->time);
+    if (!out->time)
+        return sl_error_set(err, SL_NOMEM, "out of memory planning a query");
+    out->time->watermark = INT64_MIN;
+    if (plan->window.kind && plan->time_expr) {
+        const struct sl_stream_def *stream = plan->stream;
+        enum sl_type *types = sl_calloc(stream->ncols + 1, sizeof *types);
+        const char **names = sl_calloc(stream->ncols + 1, sizeof *names);
+        st = SL_NOMEM;
+        if (types && names) {
+            for (uint32_t i = 0; i < stream->ncols; i++) {
+                types[i] = stream->cols[i].type;
+                names[i] = stream->cols[i].name;
+            }
+            st = op_watermark_create(work, plan->time_expr->column, plan->watermark_delay_us,
+                                     out->time, stream->ncols, types, names, &op, err);
+        }
+        sl_free(types);
+        sl_free(names);
+        if (st != SL_OK)
+            goto fail;
+        link_op(out, &tail, op);
+    }
     if (plan->unnest) {
         bool *carry = unnest_carry(plan);
         st = carry ? op_unnest_create(work, plan->unnest, plan->unnest_elem_type,
@@ -139,6 +203,16 @@ fail:
     if (tail)
         tail->next = NULL;
     op_destroy_chain(out->head);
+    sl_free(out->time);
     out->head = out->agg = NULL;
-    return st;
+    out->time = NULL;
+    return st == SL_NOMEM ? sl_error_set(err, SL_NOMEM, "out of memory planning a query") : st;
+}
+
+void planner_destroy(struct sl_pipeline *p)
+{
+    op_destroy_chain(p->head);
+    sl_free(p->time);
+    p->head = p->agg = NULL;
+    p->time = NULL;
 }

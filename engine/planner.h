@@ -3,6 +3,8 @@
  *   [unnest] -> [filter] -> project(keys, aggregate args) -> hash_agg -> [having]
  *     -> project(outputs) -> sink
  * or, without aggregation, [unnest] -> [filter] -> project(outputs) -> sink.
+ * With a WINDOW the aggregate is a window aggregate, and on event time a
+ * watermark operator comes first, before anything can drop a row.
  */
 #ifndef SL_PLANNER_H
 #define SL_PLANNER_H
@@ -12,11 +14,15 @@
 
 struct sl_pipeline {
     struct sl_op *head; /* where decoded chunks are pushed */
-    struct sl_op *agg;  /* the hash aggregate, for state statistics; NULL if none */
+    struct sl_op *agg;  /* the aggregate; NULL if none */
+    struct sl_time_state *time; /* owned: freed with the pipeline (planner_destroy) */
 };
 
 /* Builds the operators (allocating output chunks in work) and links the last one to sink. */
 sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
                         struct sl_pipeline *out, struct sl_error *err);
+
+/* Destroys the pipeline's operators (up to and including the sink) and its time state. */
+void planner_destroy(struct sl_pipeline *p);
 
 #endif

@@ -12,16 +12,51 @@
 /* Bytes read per step: large enough to amortise per-chunk work, small enough
  * that the work arena (reset after every step) stays a few MiB. */
 #define READ_BUFFER_BYTES (1u << 20)
+/* Output rows a batch keeps before it ends without waiting for its trigger. */
+#define BATCH_ROWS_MAX_BYTES ((size_t)64 << 20)
 
 static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t offset,
                            const char *reason)
 {
     struct sl_query *q = ctx;
-    struct sl_error err;
     q->dead_letters++;
-    if (db_dead_letter_record(q->db, q->plan->stream->name, source_describe(q->source), offset,
-                              record, len, reason, &err) != SL_OK)
-        sl_log(SL_LOG_ERROR, "query %s: cannot record a dead letter: %s", q->name, err.msg);
+    if (q->ndl == q->cap_dl) {
+        uint32_t cap = q->cap_dl ? q->cap_dl * 2 : 16;
+        struct sl_query_dead_letter *dl = sl_realloc(q->dl, cap * sizeof *dl);
+        if (!dl) {
+            sl_log(SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
+            return;
+        }
+        q->dl = dl;
+        q->cap_dl = cap;
+    }
+    struct sl_query_dead_letter *d = &q->dl[q->ndl];
+    d->offset = offset;
+    d->len = len;
+    d->record = arena_memdup(q->dl_arena, record, len ? len : 1);
+    d->reason = arena_strndup(q->dl_arena, reason, strlen(reason));
+    if (!d->record || !d->reason)
+        sl_log(SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
+    else
+        q->ndl++;
+}
+
+static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    for (uint32_t i = 0; i < q->ndl && st == SL_OK; i++)
+        st = db_dead_letter_record(q->db, q->plan->stream->name, source_describe(q->source),
+                                   q->dl[i].offset, q->dl[i].record, q->dl[i].len,
+                                   q->dl[i].reason, err);
+    return st;
+}
+
+/* Forgets what the batch kept for its commit. */
+static void discard_batch(struct sl_query *q)
+{
+    q->ndl = 0;
+    arena_reset(q->dl_arena);
+    op_sink_discard(q->sink);
 }
 
 sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
@@ -41,7 +76,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     q->trigger_us = trigger_us;
     q->name = sl_strdup(name);
     q->sql = sql ? sl_strdup(sql) : NULL;
-    if (!q->name || (sql && !q->sql)) {
+    q->dl_arena = arena_create(64 * 1024);
+    if (!q->name || (sql && !q->sql) || !q->dl_arena) {
         query_destroy(q);
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
@@ -75,15 +111,6 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     }
     *out = q;
     return SL_OK;
-}
-
-static sl_status ensure_tx(struct sl_query *q, struct sl_error *err)
-{
-    if (q->tx_open)
-        return SL_OK;
-    sl_status st = db_begin(q->db, err);
-    q->tx_open = st == SL_OK;
-    return st;
 }
 
 static sl_status push_input(struct sl_query *q, struct sl_error *err)
@@ -123,33 +150,58 @@ static sl_status finish_input(struct sl_query *q, struct sl_error *err)
     return st;
 }
 
+/* Whether a batch with no input must still flush: processing-time windows close by the clock. */
+static bool flush_idle(const struct sl_query *q)
+{
+    return q->plan->window.kind && !q->plan->time_expr;
+}
+
 sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
                              struct sl_error *err)
 {
     sl_status st = SL_OK;
-    if (q->in_batch && q->tx_open) {
+    if (q->in_batch && (q->had_input || flush_idle(q))) {
         int64_t now = sl_clock_now_us();
-        st = op_flush(q->pipeline.head, err);
-        if (st == SL_OK && !q->live) {
+        struct sl_time_state *time = q->pipeline.time;
+        /* Processing-time windows close by the clock at the batch's end. */
+        time->now = now;
+        st = db_begin(env->db, err);
+        bool began = st == SL_OK;
+        if (st == SL_OK)
+            st = op_flush(q->pipeline.head, err);
+        if (st == SL_OK)
+            st = write_dead_letters(q, err);
+        uint64_t rows_out = op_sink_take_written(q->sink);
+        if (st == SL_OK && !q->live && (q->had_input || rows_out)) {
+            uint64_t groups, bytes;
+            op_state_stats(q->pipeline.head, &groups, &bytes);
             struct db_progress p = {
                 .query = q->name,
                 .batch_id = q->batch_id + 1,
                 .rows_in = (int64_t)q->rows_in,
-                .rows_out = (int64_t)op_sink_take_written(q->sink),
+                .rows_out = (int64_t)rows_out,
                 .started_us = q->batch_started_us,
                 .duration_us = now - q->batch_started_us,
+                .late_rows = (int64_t)time->late_rows,
+                .has_watermark = q->plan->window.kind && q->plan->time_expr &&
+                                 time->watermark != INT64_MIN,
+                .watermark_us = time->watermark,
+                .state_groups = (int64_t)groups,
+                .state_bytes = (int64_t)bytes,
             };
             st = db_progress_record(env->db, &p, err);
         }
+        time->late_rows = 0;
         if (st == SL_OK)
             st = db_commit(env->db, err);
         if (st == SL_OK)
             q->batch_id++;
-        else
+        else if (began)
             db_rollback(env->db);
     }
+    discard_batch(q);
     q->in_batch = false;
-    q->tx_open = false;
+    q->had_input = false;
     arena_reset(env->work);
     return st;
 }
@@ -157,10 +209,13 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
 static void begin_batch(struct sl_query *q)
 {
     q->in_batch = true;
-    q->tx_open = false;
+    q->had_input = false;
     q->rows_in = 0;
     q->dead_letters = 0;
     q->batch_started_us = sl_clock_now_us();
+    /* Rows of a processing-time window arrive at the batch's start. */
+    if (q->pipeline.time->now < q->batch_started_us)
+        q->pipeline.time->now = q->batch_started_us;
     q->batch_deadline_us = sl_monotonic_us() + q->trigger_us;
 }
 
@@ -210,22 +265,25 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     sl_status rs = read_available(q, buf, READ_BUFFER_BYTES, &n, timeout_ms, &read_err);
     sl_status st = SL_OK;
     if (n > 0 || rs == SL_EOF) {
-        st = ensure_tx(q, err);
-        if (st == SL_OK && n > 0)
+        q->had_input = true;
+        if (n > 0)
             st = decode_and_push(q, buf, n, err);
         if (st == SL_OK && rs == SL_EOF)
             st = finish_input(q, err);
+        /* A bounded input is over: the watermark goes to +infinity. */
+        if (rs == SL_EOF)
+            q->pipeline.time->ended = true;
     }
     if (st != SL_OK) {
-        if (q->tx_open)
-            db_rollback(env->db);
-        q->tx_open = false;
+        discard_batch(q);
         q->in_batch = false;
         arena_reset(env->work);
         return st;
     }
     bool ended = rs == SL_EOF || rs == SL_ERROR;
-    if (ended || sl_monotonic_us() >= q->batch_deadline_us) {
+    /* Rows kept for the commit are bounded: past this, the batch ends early. */
+    bool full = op_sink_pending_bytes(q->sink) > BATCH_ROWS_MAX_BYTES;
+    if (ended || full || sl_monotonic_us() >= q->batch_deadline_us) {
         int64_t committed = q->batch_id;
         st = query_finish_batch(q, env, err);
         if (st != SL_OK)
@@ -249,13 +307,15 @@ void query_destroy(struct sl_query *q)
     if (!q)
         return;
     if (q->pipeline.head)
-        op_destroy_chain(q->pipeline.head);
+        planner_destroy(&q->pipeline);
     else if (q->sink)
         op_destroy_chain(q->sink);
     result_table_close(q->table);
     decoder_destroy(q->decoder);
     source_close(q->source);
     arena_destroy(q->plan_arena);
+    arena_destroy(q->dl_arena);
+    sl_free(q->dl);
     sl_free(q->name);
     sl_free(q->sql);
     sl_free(q);

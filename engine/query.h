@@ -7,7 +7,9 @@
  * (waiting at most the given time), decodes it into chunks and pushes them
  * through the pipeline. When the trigger interval has passed, or the source
  * has ended, query_step ends the batch: flush the pipeline, record the
- * progress row, commit — one transaction per batch.
+ * progress row, commit — one transaction per batch. Queries share the
+ * connection, so nothing is written before the batch ends: the sink keeps
+ * the rows, and the query its dead letters, until then.
  */
 #ifndef SL_QUERY_H
 #define SL_QUERY_H
@@ -40,11 +42,22 @@ struct sl_query {
     /* the batch in progress */
     int64_t batch_id;
     bool in_batch;
-    bool tx_open;
+    bool had_input; /* rows (or the end of the input) arrived in this batch */
     int64_t batch_started_us;
     int64_t batch_deadline_us; /* monotonic */
     uint64_t rows_in;
     uint64_t dead_letters;
+    /* Dead letters of the batch, written with its commit (records and reasons in dl_arena). */
+    struct sl_query_dead_letter *dl;
+    uint32_t ndl, cap_dl;
+    struct sl_arena *dl_arena;
+};
+
+struct sl_query_dead_letter {
+    uint64_t offset;
+    const char *record;
+    size_t len;
+    const char *reason;
 };
 
 struct sl_query_env {

@@ -100,6 +100,21 @@ struct ast_order_item {
     bool desc;
 };
 
+enum ast_window_kind { AST_WINDOW_NONE, AST_WINDOW_TUMBLING, AST_WINDOW_HOPPING, AST_WINDOW_SESSION };
+
+/* WINDOW TUMBLING (SIZE d) | HOPPING (SIZE d, ADVANCE BY d) | SESSION (GAP d),
+ * each with an optional GRACE PERIOD d; durations in microseconds. */
+struct ast_window {
+    enum ast_window_kind kind;
+    struct ast_name keyword; /* WINDOW; text NULL when there is no window */
+    int64_t size_us;         /* TUMBLING, HOPPING */
+    int64_t advance_us;      /* HOPPING */
+    int64_t gap_us;          /* SESSION */
+    int64_t grace_us;
+};
+
+enum ast_emit { AST_EMIT_DEFAULT, AST_EMIT_CHANGES, AST_EMIT_FINAL };
+
 struct ast_select {
     struct sl_pos pos; /* the SELECT keyword */
     uint32_t nitems;
@@ -117,6 +132,9 @@ struct ast_select {
     struct ast_name order_kw;       /* the ORDER keyword; text NULL if none */
     struct ast_expr *limit;         /* LIMIT expr; NULL if none */
     struct ast_name limit_kw;
+    struct ast_window window;       /* before or after GROUP BY */
+    enum ast_emit emit;
+    struct ast_name emit_kw;        /* EMIT; text NULL when absent */
 };
 
 enum ast_source_kind { AST_SOURCE_SOCKET, AST_SOURCE_FILE, AST_SOURCE_STDIN };
@@ -141,6 +159,9 @@ struct ast_create_stream {
     struct ast_name format;     /* TEXT, CSV, ... as written; validated by the binder */
     uint32_t nformat_options;
     struct ast_option *format_options;
+    /* WATERMARK FOR col AS expr: col's text NULL when absent; expr is checked by the binder. */
+    struct ast_name watermark_col;
+    struct ast_expr *watermark;
     bool if_not_exists;
 };
 
@@ -149,6 +170,8 @@ struct ast_create_query {
     struct ast_select *select;
     int64_t trigger_us; /* TRIGGER EVERY n MILLISECONDS|SECONDS; 0 = default */
     struct sl_pos trigger_pos;
+    uint32_t noptions; /* WITH (key = value, ...) */
+    struct ast_option *options;
     bool if_not_exists;
     bool or_replace;
 };

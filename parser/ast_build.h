@@ -62,6 +62,30 @@ struct ast_trigger {
     struct sl_pos pos;
 };
 
+/* A duration: n unit, in microseconds (0 after an out-of-range error), and where it was written. */
+struct ast_duration {
+    int64_t us;
+    struct sl_pos pos;
+};
+
+/* GROUP BY keys (NULL if none) and the WINDOW (kind NONE if none). */
+struct ast_wingroup {
+    struct ast_expr_list *keys;
+    struct ast_window window;
+};
+
+/* EMIT CHANGES | EMIT FINAL, with the keyword's place. */
+struct ast_emit_clause {
+    enum ast_emit kind;
+    struct ast_name keyword;
+};
+
+/* The pieces of WATERMARK FOR col AS expr (col's text NULL when absent). */
+struct ast_watermark {
+    struct ast_name col;
+    struct ast_expr *expr;
+};
+
 /* An identifier token as a name: quotes removed and "" unescaped. */
 struct ast_name ast_name_ident(struct ast_builder *b, const struct sl_token *t);
 /* A string token as a name (e.g. a source path): quotes removed and '' unescaped. */

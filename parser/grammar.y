@@ -31,13 +31,15 @@
 %token ID STRING INTEGER FLOAT.
 
 /* Keywords that may still be used as names where a name is expected. A keyword
- * that can follow an optional alias (TRIGGER after "FROM s") must stay reserved:
+ * that can follow an optional alias (TRIGGER, WINDOW, EMIT, WITH after "FROM s") must stay reserved:
  * lemon's default reductions would let the fallback read it as the alias. */
 %fallback ID STREAM QUERY SOCKET FILE STDIN FORMAT EVERY
              MILLISECONDS MILLISECOND SECONDS SECOND UNNEST
              SHOW DESCRIBE EXPLAIN REPLACE
              TIMESTAMP INTERVAL MINUTE MINUTES HOUR HOURS DAY DAYS
-             ASC DESC SET.
+             ASC DESC SET
+             WATERMARK FOR TUMBLING HOPPING SESSION SIZE ADVANCE GAP GRACE PERIOD
+             CHANGES FINAL.
 
 /* SQLite's precedence, lowest first. */
 %left OR.
@@ -61,8 +63,8 @@ ecmd ::= cmd(C) SEMI. { parse_ctx_add_stmt(ctx, C); }
 
 %type cmd {struct ast_stmt *}
 
-cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) LP coldefs(L) RP FROM source(S) FORMAT nm(F)
-              fmtopts(O). {
+cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) LP coldefs(L) watermark_opt(W) RP FROM source(S)
+              FORMAT nm(F) fmtopts(O). {
     A = ast_stmt_new(&ctx->b, AST_CREATE_STREAM, K.pos);
     if (A) {
         struct ast_create_stream *cs = &A->u.create_stream;
@@ -75,10 +77,13 @@ cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) LP coldefs(L) RP FROM source(S)
         cs->format = F;
         cs->nformat_options = O.count;
         cs->format_options = O.items;
+        cs->watermark_col = W.col;
+        cs->watermark = W.expr;
     }
 }
 
-cmd(A) ::= CREATE(K) orreplace(R) QUERY ifnotexists(E) nm(N) AS select(S) trigger(T). {
+cmd(A) ::= CREATE(K) orreplace(R) QUERY ifnotexists(E) nm(N) AS select(S) trigger(T)
+              withopts(O). {
     A = ast_stmt_new(&ctx->b, AST_CREATE_QUERY, K.pos);
     if (R && E)
         parse_ctx_error_at(ctx, K.pos, 6, "OR REPLACE and IF NOT EXISTS cannot be combined");
@@ -89,6 +94,8 @@ cmd(A) ::= CREATE(K) orreplace(R) QUERY ifnotexists(E) nm(N) AS select(S) trigge
         A->u.create_query.select = S;
         A->u.create_query.trigger_us = T.us;
         A->u.create_query.trigger_pos = T.pos;
+        A->u.create_query.noptions = O.count;
+        A->u.create_query.options = O.items;
     }
 }
 
@@ -177,6 +184,17 @@ coldef(A) ::= nm(N) nm(T). {
     A.type_name = T;
 }
 
+/* The stream's event time: WATERMARK FOR col AS col - INTERVAL 'n' unit (or just col). */
+%type watermark_opt {struct ast_watermark}
+watermark_opt(A) ::= . {
+    A.col = ast_name_none();
+    A.expr = NULL;
+}
+watermark_opt(A) ::= COMMA WATERMARK FOR nm(C) AS expr(E). {
+    A.col = C;
+    A.expr = E;
+}
+
 %type source {struct ast_source}
 source(A) ::= SOCKET STRING(X). {
     A.kind = AST_SOURCE_SOCKET;
@@ -237,6 +255,10 @@ trigger(A) ::= TRIGGER(K) EVERY INTEGER(N) unit(U). {
         A.us = n * U;
 }
 
+%type withopts {struct ast_vec}
+withopts(A) ::= . { A = (struct ast_vec){0}; }
+withopts(A) ::= WITH LP options(L) RP. { A = L; }
+
 %type unit {int64_t}
 unit(A) ::= MILLISECONDS. { A = 1000; }
 unit(A) ::= MILLISECOND. { A = 1000; }
@@ -249,6 +271,18 @@ unit(A) ::= HOUR. { A = 3600 * INT64_C(1000000); }
 unit(A) ::= DAYS. { A = 86400 * INT64_C(1000000); }
 unit(A) ::= DAY. { A = 86400 * INT64_C(1000000); }
 
+/* A window's SIZE, ADVANCE BY, GAP or GRACE PERIOD: a positive whole number and a unit. */
+%type duration {struct ast_duration}
+duration(A) ::= INTEGER(N) unit(U). {
+    int64_t n;
+    A.pos = N.pos;
+    A.us = 0;
+    if (!ast_parse_int(&N, &n) || n > INT64_MAX / U)
+        parse_ctx_error_at(ctx, N.pos, N.span, "duration out of range");
+    else
+        A.us = n * U;
+}
+
 /* INTERVAL 'n' unit, or INTERVAL 'n unit' (0: the unit is in the text, read by the binder). */
 %type interval_unit {int64_t}
 interval_unit(A) ::= . { A = 0; }
@@ -258,7 +292,7 @@ interval_unit(A) ::= unit(A).
 
 %type select {struct ast_select *}
 select(A) ::= SELECT(K) selitems(L) FROM nm(F) alias_opt(FA) unnest_opt(U) where_opt(W)
-              groupby_opt(G) having_opt(H) orderby_opt(O) limit_opt(LIM). {
+              wingroup(G) having_opt(H) orderby_opt(O) limit_opt(LIM) emit_opt(EM). {
     A = ast_select_new(&ctx->b, K.pos);
     if (A) {
         A->nitems = L.count;
@@ -268,16 +302,85 @@ select(A) ::= SELECT(K) selitems(L) FROM nm(F) alias_opt(FA) unnest_opt(U) where
         A->unnest = U.expr;
         A->unnest_alias = U.alias;
         A->where = W;
-        A->group_by = G;
+        A->group_by = G.keys;
         A->having = H.expr;
         A->norder = O.items.count;
         A->order_by = O.items.items;
         A->order_kw = O.keyword;
         A->limit = LIM.expr;
         A->limit_kw = LIM.keyword;
-        if (H.expr && !G)
+        A->window = G.window;
+        A->emit = EM.kind;
+        A->emit_kw = EM.keyword;
+        if (H.expr && !G.keys && !G.window.kind)
             parse_ctx_error_at(ctx, H.keyword.pos, H.keyword.span, "HAVING needs a GROUP BY");
     }
+}
+
+/* GROUP BY and WINDOW, in either order, each optional. */
+%type wingroup {struct ast_wingroup}
+wingroup(A) ::= . { A = (struct ast_wingroup){0}; }
+wingroup(A) ::= window(W). {
+    A.keys = NULL;
+    A.window = W;
+}
+wingroup(A) ::= window(W) GROUP BY exprlist(L). {
+    A.keys = L;
+    A.window = W;
+}
+wingroup(A) ::= GROUP BY exprlist(L). {
+    A.keys = L;
+    A.window = (struct ast_window){0};
+}
+wingroup(A) ::= GROUP BY exprlist(L) window(W). {
+    A.keys = L;
+    A.window = W;
+}
+
+%type window {struct ast_window}
+window(A) ::= WINDOW(K) TUMBLING LP SIZE duration(S) grace_opt(G) RP. {
+    A = (struct ast_window){.kind = AST_WINDOW_TUMBLING, .size_us = S.us, .grace_us = G.us};
+    A.keyword = ast_name_ident(&ctx->b, &K);
+    if (S.us == 0)
+        parse_ctx_error_at(ctx, S.pos, 1, "a window's SIZE must be positive");
+}
+window(A) ::= WINDOW(K) HOPPING LP SIZE duration(S) COMMA ADVANCE BY duration(D)
+              grace_opt(G) RP. {
+    A = (struct ast_window){.kind = AST_WINDOW_HOPPING, .size_us = S.us, .advance_us = D.us,
+                            .grace_us = G.us};
+    A.keyword = ast_name_ident(&ctx->b, &K);
+    if (S.us == 0)
+        parse_ctx_error_at(ctx, S.pos, 1, "a window's SIZE must be positive");
+    else if (D.us == 0)
+        parse_ctx_error_at(ctx, D.pos, 1, "a hopping window's ADVANCE BY must be positive");
+}
+window(A) ::= WINDOW(K) SESSION LP GAP duration(D) grace_opt(G) RP. {
+    A = (struct ast_window){.kind = AST_WINDOW_SESSION, .gap_us = D.us, .grace_us = G.us};
+    A.keyword = ast_name_ident(&ctx->b, &K);
+    if (D.us == 0)
+        parse_ctx_error_at(ctx, D.pos, 1, "a session window's GAP must be positive");
+}
+
+%type grace_opt {struct ast_duration}
+grace_opt(A) ::= . {
+    A.us = 0;
+    A.pos = (struct sl_pos){0};
+}
+grace_opt(A) ::= COMMA GRACE PERIOD duration(D). { A = D; }
+
+/* EMIT CHANGES (the default) or EMIT FINAL. */
+%type emit_opt {struct ast_emit_clause}
+emit_opt(A) ::= . {
+    A.kind = AST_EMIT_DEFAULT;
+    A.keyword = ast_name_none();
+}
+emit_opt(A) ::= EMIT(K) CHANGES. {
+    A.kind = AST_EMIT_CHANGES;
+    A.keyword = ast_name_ident(&ctx->b, &K);
+}
+emit_opt(A) ::= EMIT(K) FINAL. {
+    A.kind = AST_EMIT_FINAL;
+    A.keyword = ast_name_ident(&ctx->b, &K);
 }
 
 %type selitems {struct ast_vec}
@@ -327,10 +430,6 @@ unnest_opt(A) ::= CROSS JOIN UNNEST LP expr(E) RP alias(N). {
 %type where_opt {struct ast_expr *}
 where_opt(A) ::= . { A = NULL; }
 where_opt(A) ::= WHERE expr(E). { A = E; }
-
-%type groupby_opt {struct ast_expr_list *}
-groupby_opt(A) ::= . { A = NULL; }
-groupby_opt(A) ::= GROUP BY exprlist(L). { A = L; }
 
 %type having_opt {struct ast_having}
 having_opt(A) ::= . { A.expr = NULL; }

@@ -46,6 +46,14 @@ static const struct keyword keywords[] = {
     {"ORDER", TK_ORDER},       {"LIMIT", TK_LIMIT},
     {"ASC", TK_ASC},           {"DESC", TK_DESC},
     {"SET", TK_SET},
+    {"WATERMARK", TK_WATERMARK}, {"FOR", TK_FOR},
+    {"WINDOW", TK_WINDOW},     {"TUMBLING", TK_TUMBLING},
+    {"HOPPING", TK_HOPPING},   {"SESSION", TK_SESSION},
+    {"SIZE", TK_SIZE},         {"ADVANCE", TK_ADVANCE},
+    {"GAP", TK_GAP},           {"GRACE", TK_GRACE},
+    {"PERIOD", TK_PERIOD},     {"EMIT", TK_EMIT},
+    {"CHANGES", TK_CHANGES},   {"FINAL", TK_FINAL},
+    {"WITH", TK_WITH},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

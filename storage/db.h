@@ -59,6 +59,10 @@ struct db_progress {
     int64_t rows_out;
     int64_t started_us; /* wall clock; written as ISO-8601 text */
     int64_t duration_us;
+    int64_t late_rows;
+    bool has_watermark; /* event time: watermark_us is the stream's watermark */
+    int64_t watermark_us;
+    int64_t state_groups, state_bytes;
 };
 sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, struct sl_error *err);
 /* The highest batch id recorded for the query, or 0. */

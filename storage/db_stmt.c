@@ -21,8 +21,9 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_QUERY_LIST] = "SELECT name, sql FROM _sluice_queries ORDER BY rowid",
     [DB_STMT_PROGRESS_PUT] =
         ("INSERT OR REPLACE INTO _sluice_progress"
-         "(query, batch_id, rows_in, rows_out, started, duration_ms)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+         "(query, batch_id, rows_in, rows_out, started, duration_ms, late_rows, watermark,"
+         " state_groups, state_bytes)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
     [DB_STMT_PROGRESS_LAST] =
         "SELECT coalesce(max(batch_id), 0) FROM _sluice_progress WHERE query = ?1",
     [DB_STMT_DEAD_LETTER_PUT] =

@@ -1,4 +1,5 @@
-/* progress.c — one row per micro-batch of a query: rows in and out, start, duration. */
+/* progress.c — one row per micro-batch of a query: rows in and out, start, duration,
+ * late rows, watermark, state size. */
 #include "storage/db_internal.h"
 
 #include "common/time.h"
@@ -17,6 +18,16 @@ sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, stru
     sqlite3_bind_int64(stmt, 4, p->rows_out);
     sqlite3_bind_text(stmt, 5, started, -1, SQLITE_STATIC);
     sqlite3_bind_double(stmt, 6, (double)p->duration_us / (double)SL_US_PER_MS);
+    sqlite3_bind_int64(stmt, 7, p->late_rows);
+    char mark[32];
+    if (p->has_watermark && p->watermark_us >= SL_TS_MIN_US && p->watermark_us <= SL_TS_MAX_US) {
+        sl_ts_format(p->watermark_us, mark);
+        sqlite3_bind_text(stmt, 8, mark, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(stmt, 8);
+    }
+    sqlite3_bind_int64(stmt, 9, p->state_groups);
+    sqlite3_bind_int64(stmt, 10, p->state_bytes);
     return db_step_done(db, stmt, "cannot record progress", err);
 }
 

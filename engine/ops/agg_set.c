@@ -99,3 +99,24 @@ sl_status agg_out_row(struct agg_out *o, enum sl_row_kind kind, uint32_t *row,
     o->chunk->row_kinds[*row] = (uint8_t)kind;
     return SL_OK;
 }
+
+sl_status op_init_window_output(struct sl_op *op, const struct sl_op_vtable *vt,
+                                struct sl_arena *batch, uint32_t nkeys,
+                                const enum sl_type *key_types, const char *const *key_names,
+                                uint32_t naggs, const struct sl_agg_spec *aggs)
+{
+    uint32_t nout = 2 + nkeys + naggs;
+    enum sl_type *types = sl_calloc(nout, sizeof *types);
+    const char **names = sl_calloc(nout, sizeof *names);
+    sl_status st = SL_NOMEM;
+    if (types && names) {
+        types[0] = types[1] = SL_TIMESTAMP;
+        names[0] = "window_start";
+        names[1] = "window_end";
+        op_agg_output(nkeys, key_types, key_names, naggs, aggs, types + 2, names + 2);
+        st = op_init(op, vt, batch, nout, types, names);
+    }
+    sl_free(types);
+    sl_free(names);
+    return st;
+}

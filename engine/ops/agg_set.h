@@ -53,6 +53,11 @@ sl_status agg_out_flush(struct agg_out *o, struct sl_error *err);
 void op_agg_output(uint32_t nkeys, const enum sl_type *key_types, const char *const *key_names,
                    uint32_t naggs, const struct sl_agg_spec *aggs, enum sl_type *types,
                    const char **names);
+/* op_init for a window aggregate: outputs [window_start, window_end, keys..., aggregates...]. */
+sl_status op_init_window_output(struct sl_op *op, const struct sl_op_vtable *vt,
+                                struct sl_arena *batch, uint32_t nkeys,
+                                const enum sl_type *key_types, const char *const *key_names,
+                                uint32_t naggs, const struct sl_agg_spec *aggs);
 /* EXPLAIN: ": f(arg) AS name, ..." for the aggregates, whose output columns
  * start after first_out + nkeys in op's outputs. */
 void op_explain_aggregates(const struct sl_op *op, uint32_t first_out, uint32_t nkeys,

@@ -72,6 +72,15 @@ static sl_status project_push(struct sl_op *op, struct sl_chunk *chunk, struct s
     } else {
         c->row_kinds = chunk->row_kinds;
     }
+    if (chunk->watermarks && chunk->sel) {
+        c->watermarks = arena_alloc(op->batch, (c->count ? c->count : 1) * sizeof *c->watermarks);
+        if (!c->watermarks)
+            return sl_error_set(err, SL_NOMEM, "out of memory in project");
+        for (uint32_t k = 0; k < c->count; k++)
+            c->watermarks[k] = chunk->watermarks[chunk->sel[k]];
+    } else {
+        c->watermarks = chunk->watermarks;
+    }
     return op_push(op->next, c, err);
 }
 

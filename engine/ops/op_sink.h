@@ -1,4 +1,5 @@
-/* op_sink.h — the result-table sink; the only operator that touches storage. */
+/* op_sink.h — the result-table sink; the only operator that touches storage,
+ * and only when the batch ends (op_flush), inside the batch's transaction. */
 #ifndef SL_OP_SINK_H
 #define SL_OP_SINK_H
 
@@ -11,5 +12,9 @@ sl_status op_sink_create(struct sl_arena *work, struct sl_result_table *table, u
                          const enum sl_type *types, const char *const *names, struct sl_op **out);
 /* Rows written since the last call (the batch's rows out). */
 uint64_t op_sink_take_written(struct sl_op *op);
+/* Bytes the rows kept for the batch hold (a batch ends early when they grow too many). */
+size_t op_sink_pending_bytes(const struct sl_op *op);
+/* Forgets the rows kept for the batch (a batch that failed). */
+void op_sink_discard(struct sl_op *op);
 
 #endif

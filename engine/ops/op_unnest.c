@@ -66,6 +66,14 @@ static sl_status emit(struct unnest_op *u, const struct sl_chunk *in, uint32_t n
         for (uint32_t k = 0; k < n; k++)
             c->row_kinds[k] = in->row_kinds[u->src[k]];
     }
+    c->watermarks = NULL;
+    if (in->watermarks) {
+        c->watermarks = arena_alloc(op->batch, n * sizeof *c->watermarks);
+        if (!c->watermarks)
+            return sl_error_set(err, SL_NOMEM, "out of memory in unnest");
+        for (uint32_t k = 0; k < n; k++)
+            c->watermarks[k] = in->watermarks[u->src[k]];
+    }
     return op_push(op->next, c, err);
 }
 

@@ -56,6 +56,69 @@ sl_status op_hash_agg_create(struct sl_arena *batch, uint32_t nkeys, const enum 
                              const struct sl_agg_spec *aggs, struct sl_op **out,
                              struct sl_error *err);
 
+/*
+ * Time as the window operators see it, shared by the operators of one
+ * pipeline and its query: the watermark operator advances the watermark,
+ * the query sets the batch's processing time and marks the end of the
+ * input, the window aggregates close windows with them and count late rows.
+ */
+struct sl_time_state {
+    int64_t watermark; /* the stream's event-time watermark; INT64_MIN before any row */
+    int64_t now;       /* processing time of the batch in progress */
+    bool ended;        /* the input is exhausted: every window closes */
+    uint64_t late_rows; /* rows dropped as late since the query last took the count */
+};
+
+/* Event time: sets chunk->watermarks to the stream's watermark at each row's
+ * arrival (the highest time_col value so far minus delay_us, never going
+ * back; a NULL time leaves it as it was) and advances time->watermark. Every
+ * row of the stream passes here, before any filter. Output = input. */
+sl_status op_watermark_create(struct sl_arena *batch, uint32_t time_col, int64_t delay_us,
+                              struct sl_time_state *time, uint32_t nin,
+                              const enum sl_type *in_types, const char *const *in_names,
+                              struct sl_op **out, struct sl_error *err);
+
+/* A window of a window aggregate, as the planner gives it. */
+struct sl_window_def {
+    int kind; /* enum sl_window_kind (plan.h) */
+    int64_t size_us, advance_us, gap_us, grace_us;
+    bool emit_final;
+    int time_col; /* input column of the event time; -1: processing time (time->now) */
+};
+
+/*
+ * GROUP BY with a TUMBLING or HOPPING window. Input: [keys..., aggregate
+ * arguments..., event time]; output: [window_start, window_end, keys...,
+ * aggregates...]. Rows are folded into per-slice partial aggregates (a slice
+ * is gcd(size, advance) long, so a hopping row is added once, not once per
+ * window); a window's value combines its slices. A window closes when the
+ * watermark reaches its end + grace — checked before each row, so what a
+ * window holds never depends on batch boundaries — and a row whose windows
+ * are all closed is late: counted, not added. EMIT FINAL emits each window
+ * once when it closes; EMIT CHANGES emits at every flush the (window, key)
+ * rows that changed. A slice is dropped once every window over it closed.
+ */
+sl_status op_window_agg_create(struct sl_arena *batch, const struct sl_window_def *w,
+                               struct sl_time_state *time, uint32_t nkeys,
+                               const enum sl_type *key_types, const char *const *key_names,
+                               uint32_t naggs, const struct sl_agg_spec *aggs, struct sl_op **out,
+                               struct sl_error *err);
+
+/*
+ * GROUP BY with a SESSION window: same input and output as the window
+ * aggregate. A key's session is [first time, last time + gap); sessions that
+ * overlap or touch merge, in or out of order. A session closes when the
+ * watermark reaches its end + grace; a row is late when its own window
+ * [ts, ts + gap) has closed by then, or when it would join a session
+ * already closed. EMIT CHANGES deletes the row of a session's old bounds
+ * when it grows or merges.
+ */
+sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_def *w,
+                                struct sl_time_state *time, uint32_t nkeys,
+                                const enum sl_type *key_types, const char *const *key_names,
+                                uint32_t naggs, const struct sl_agg_spec *aggs,
+                                struct sl_op **out, struct sl_error *err);
+
 /* HAVING over the hash aggregate's changelog: rows where pred is TRUE go on
  * with their kind; a failing UPDATE becomes a DELETE of its key, a failing
  * INSERT is dropped (op_having.c says why no state is needed). Output
@@ -64,7 +127,5 @@ sl_status op_having_create(struct sl_arena *batch, const struct sl_expr *pred, u
                            const enum sl_type *in_types, const char *const *in_names,
                            struct sl_op **out, struct sl_error *err);
 
-/* Live state size of a hash aggregate, for progress reporting. */
-void op_hash_agg_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
 
 #endif

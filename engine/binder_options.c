@@ -1,0 +1,44 @@
+/* binder_options.c — binds CREATE QUERY ... WITH (options): each known key, its value checked. */
+#include "engine/binder.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const char OPTIONS_HINT[] = "the query option is time ('event' or 'processing')";
+
+/* value must be one of a, b: sets *flag to (value == b). */
+static void bind_choice(const struct ast_option *o, const char *a, const char *b, bool *flag,
+                        struct sl_diags *diags)
+{
+    char text[256];
+    if (bind_option_text(o, text, sizeof text) && strcasecmp(text, a) == 0) {
+        *flag = false;
+    } else if (bind_option_text(o, text, sizeof text) && strcasecmp(text, b) == 0) {
+        *flag = true;
+    } else {
+        char hint[128];
+        snprintf(hint, sizeof hint, "write %s = '%s' or %s = '%s'", o->key.text, a, o->key.text,
+                 b);
+        diags_add(diags, o->value->pos, o->value->span, hint, "option \"%s\" expects '%s' or '%s'",
+                  o->key.text, a, b);
+    }
+}
+
+void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diags,
+                        struct sl_query_options *out)
+{
+    *out = (struct sl_query_options){0};
+    for (uint32_t i = 0; i < cq->noptions; i++) {
+        const struct ast_option *o = &cq->options[i];
+        for (uint32_t j = 0; j < i; j++)
+            if (strcasecmp(cq->options[j].key.text, o->key.text) == 0)
+                diags_add(diags, o->key.pos, o->key.span, NULL, "option \"%s\" is given twice",
+                          o->key.text);
+        if (strcasecmp(o->key.text, "time") == 0)
+            bind_choice(o, "event", "processing", &out->processing_time, diags);
+        else
+            diags_add(diags, o->key.pos, o->key.span, OPTIONS_HINT, "unknown query option \"%s\"",
+                      o->key.text);
+    }
+}

@@ -1,0 +1,484 @@
+/*
+ * op_session_agg.c — GROUP BY over SESSION windows (ops.h says what it
+ * computes). Each key's open sessions are a list sorted by start, disjoint
+ * and not touching; a row opens [ts, ts + gap) and merges every session
+ * that overlaps or touches it, combining their aggregates, so rows out of
+ * order merge the same way as rows in order.
+ *
+ * Closing: a session closes when the watermark reaches its end + grace. A
+ * min-heap of (end, key) finds them without scanning every key; an entry
+ * whose session has since grown is stale and only costs a look. As with
+ * the other windows, sessions are closed before each row is folded, so a
+ * row is late exactly when, at its arrival, its own window [ts, ts + gap)
+ * has closed or it would join a session already closed (ts at or before the
+ * end of the key's last closed session, kept as the key's `closed_end`).
+ *
+ * EMIT CHANGES: a session's row is keyed by its bounds, which change as it
+ * grows or merges, so the row emitted for the old bounds is deleted when the
+ * new one is written. Keys whose sessions are all closed, and whose
+ * `closed_end` can no longer make a row late, are dropped by rebuilding the
+ * group table when they outnumber the live ones.
+ */
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/time.h"
+#include "engine/ops/agg_set.h"
+#include "engine/plan.h"
+#include "engine/rowsel.h"
+
+/* One open session; the aggregate states follow it (sess_op.rec_size bytes in all). */
+struct session {
+    int64_t start, end;
+    int64_t emitted_start, emitted_end; /* bounds of the row in the result table; INT64_MIN: none */
+    uint8_t changed;                    /* folded into since the last flush */
+};
+
+/* A key's payload in the group table. */
+struct sess_key {
+    unsigned char *sessions; /* n records of rec_size bytes, ascending start */
+    uint32_t n, cap;
+    int64_t closed_end; /* end of the key's last closed session; INT64_MIN: none */
+    uint8_t changed;    /* listed in `changed` */
+};
+
+struct heap_item {
+    int64_t end;
+    uint32_t gid;
+};
+
+/* A row emitted before for bounds that no longer exist: deleted at the flush. */
+struct stale_row {
+    uint32_t gid;
+    int64_t start, end;
+};
+
+struct sess_op {
+    struct sl_op base;
+    struct sl_window_def def;
+    struct sl_time_state *time;
+    uint32_t nkeys;
+    enum sl_type *key_types;
+    struct sl_agg_set aggs; /* states laid out after a struct session */
+    size_t rec_size;
+
+    struct sl_group_table *table;
+    uint32_t live_keys; /* keys with an open session */
+    struct heap_item *heap;
+    uint32_t nheap, cap_heap;
+    uint32_t *changed; /* keys with a changed session */
+    uint32_t nchanged, cap_changed;
+    struct stale_row *stale;
+    uint32_t nstale, cap_stale;
+
+    struct agg_out out;
+    unsigned char *scratch; /* one session record */
+    uint32_t gids[SL_CHUNK_CAP];
+};
+
+static int64_t sat_sub(int64_t a, int64_t b)
+{
+    return a < INT64_MIN + b ? INT64_MIN : a - b;
+}
+
+static inline struct session *rec(const struct sess_op *o, const struct sess_key *k, uint32_t j)
+{
+    return (struct session *)(k->sessions + (size_t)j * o->rec_size);
+}
+
+/* Grows an array of `size`-byte items to hold one more; false when out of memory. */
+static bool grow(void **items, uint32_t n, uint32_t *cap, size_t size)
+{
+    if (n < *cap)
+        return true;
+    uint32_t ncap = *cap ? *cap * 2 : 16;
+    void *p = sl_realloc(*items, (size_t)ncap * size);
+    if (!p)
+        return false;
+    *items = p;
+    *cap = ncap;
+    return true;
+}
+
+static bool heap_push(struct sess_op *o, int64_t end, uint32_t gid)
+{
+    if (!grow((void **)&o->heap, o->nheap, &o->cap_heap, sizeof *o->heap))
+        return false;
+    uint32_t i = o->nheap++;
+    while (i > 0 && o->heap[(i - 1) / 2].end > end) {
+        o->heap[i] = o->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    o->heap[i] = (struct heap_item){end, gid};
+    return true;
+}
+
+static struct heap_item heap_pop(struct sess_op *o)
+{
+    struct heap_item top = o->heap[0], last = o->heap[--o->nheap];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= o->nheap)
+            break;
+        if (c + 1 < o->nheap && o->heap[c + 1].end < o->heap[c].end)
+            c++;
+        if (o->heap[c].end >= last.end)
+            break;
+        o->heap[i] = o->heap[c];
+        i = c;
+    }
+    if (o->nheap)
+        o->heap[i] = last;
+    return top;
+}
+
+/* Emits a row for key gid: bounds, keys and, unless a DELETE, the session's aggregates. */
+static sl_status emit_row(struct sess_op *o, enum sl_row_kind kind, uint32_t gid, int64_t start,
+                          int64_t end, struct session *s, struct sl_error *err)
+{
+    uint32_t row;
+    sl_status st = agg_out_row(&o->out, kind, &row, err);
+    if (st != SL_OK)
+        return st;
+    struct sl_chunk *c = o->out.chunk;
+    vector_set(&c->cols[0], row, (struct sl_value){.type = SL_TIMESTAMP, .u.i = start});
+    vector_set(&c->cols[1], row, (struct sl_value){.type = SL_TIMESTAMP, .u.i = end});
+    for (uint32_t col = 0; col < o->nkeys; col++)
+        vector_set(&c->cols[2 + col], row, group_table_key(o->table, gid, col));
+    if (!s) {
+        for (uint32_t a = 0; a < o->aggs.naggs; a++)
+            vector_set(&c->cols[2 + o->nkeys + a], row, sl_null());
+        return SL_OK;
+    }
+    if (!agg_set_store(&o->aggs, s, c, 2 + o->nkeys, row))
+        return sl_error_set(err, SL_NOMEM, "out of memory emitting session rows");
+    return SL_OK;
+}
+
+/* EMIT CHANGES: writes session s's current row, deleting the one for its old bounds. */
+static sl_status emit_change(struct sess_op *o, uint32_t gid, struct session *s,
+                             struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    if (s->emitted_start != INT64_MIN &&
+        (s->emitted_start != s->start || s->emitted_end != s->end))
+        st = emit_row(o, SL_ROW_DELETE, gid, s->emitted_start, s->emitted_end, NULL, err);
+    if (st == SL_OK)
+        st = emit_row(o, SL_ROW_UPDATE, gid, s->start, s->end, s, err);
+    s->emitted_start = s->start;
+    s->emitted_end = s->end;
+    s->changed = 0;
+    return st;
+}
+
+/* Closes key gid's sessions that end at or before limit. */
+static sl_status close_key(struct sess_op *o, uint32_t gid, int64_t limit, struct sl_error *err)
+{
+    struct sess_key *k = group_table_payload(o->table, gid);
+    uint32_t closed = 0;
+    sl_status st = SL_OK;
+    while (closed < k->n && rec(o, k, closed)->end <= limit && st == SL_OK) {
+        struct session *s = rec(o, k, closed);
+        if (o->def.emit_final)
+            st = emit_row(o, SL_ROW_INSERT, gid, s->start, s->end, s, err);
+        else if (s->changed)
+            st = emit_change(o, gid, s, err);
+        k->closed_end = s->end;
+        closed++;
+    }
+    if (closed) {
+        memmove(k->sessions, rec(o, k, closed), (size_t)(k->n - closed) * o->rec_size);
+        k->n -= closed;
+        if (k->n == 0)
+            o->live_keys--;
+    }
+    return st;
+}
+
+static sl_status close_until(struct sess_op *o, int64_t limit, struct sl_error *err)
+{
+    while (o->nheap && o->heap[0].end <= limit) {
+        struct heap_item top = heap_pop(o);
+        sl_status st = close_key(o, top.gid, limit, err);
+        if (st != SL_OK)
+            return st;
+    }
+    return SL_OK;
+}
+
+static bool note_changed(struct sess_op *o, uint32_t gid, struct sess_key *k)
+{
+    if (k->changed)
+        return true;
+    if (!grow((void **)&o->changed, o->nchanged, &o->cap_changed, sizeof *o->changed))
+        return false;
+    k->changed = 1;
+    o->changed[o->nchanged++] = gid;
+    return true;
+}
+
+/* Folds row i of c, at time ts, into key gid's sessions, merging the ones it joins. */
+static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk *c, uint32_t i,
+                          int64_t ts, struct sl_error *err)
+{
+    struct sess_key *k = group_table_payload(o->table, gid);
+    struct sl_arena *keep = group_table_arena(o->table);
+    int64_t end = ts + o->def.gap_us;
+    uint32_t first = 0;
+    while (first < k->n && rec(o, k, first)->end < ts)
+        first++;
+    uint32_t last = first; /* sessions [first, last) touch [ts, end) */
+    while (last < k->n && rec(o, k, last)->start <= end)
+        last++;
+    struct session *s;
+    int64_t old_end = INT64_MIN; /* the heap has an entry for the session's end when it is unchanged */
+    if (first == last) {
+        if (!grow((void **)&k->sessions, k->n, &k->cap, o->rec_size))
+            return sl_error_set(err, SL_NOMEM, "out of memory in session window");
+        memmove(rec(o, k, first + 1), rec(o, k, first), (size_t)(k->n - first) * o->rec_size);
+        k->n++;
+        if (k->n == 1)
+            o->live_keys++;
+        s = rec(o, k, first);
+        memset(s, 0, o->rec_size);
+        s->start = ts;
+        s->end = end;
+        s->emitted_start = s->emitted_end = INT64_MIN;
+        agg_set_init_states(&o->aggs, s);
+    } else {
+        s = rec(o, k, first);
+        old_end = s->end;
+        for (uint32_t j = first + 1; j < last; j++) {
+            struct session *m = rec(o, k, j);
+            agg_set_combine(&o->aggs, s, m, keep);
+            if (m->emitted_start != INT64_MIN) {
+                if (!grow((void **)&o->stale, o->nstale, &o->cap_stale, sizeof *o->stale))
+                    return sl_error_set(err, SL_NOMEM, "out of memory in session window");
+                o->stale[o->nstale++] = (struct stale_row){gid, m->emitted_start, m->emitted_end};
+            }
+            if (m->end > s->end)
+                s->end = m->end;
+        }
+        memmove(rec(o, k, first + 1), rec(o, k, last), (size_t)(k->n - last) * o->rec_size);
+        k->n -= last - first - 1;
+        if (ts < s->start)
+            s->start = ts;
+        if (end > s->end)
+            s->end = end;
+    }
+    for (uint32_t a = 0; a < o->aggs.naggs; a++) {
+        const struct sl_agg_spec *spec = &o->aggs.specs[a];
+        void *state = (unsigned char *)s + o->aggs.off[a];
+        const struct sl_vector *arg = spec->arg_column < 0 ? NULL : &c->cols[spec->arg_column];
+        spec->fn->step(&state, arg, &i, 1, keep);
+    }
+    s->changed = 1;
+    if (!note_changed(o, gid, k) || (s->end != old_end && !heap_push(o, s->end, gid)))
+        return sl_error_set(err, SL_NOMEM, "out of memory in session window");
+    return SL_OK;
+}
+
+static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err)
+{
+    struct sess_op *o = (struct sess_op *)op;
+    const uint32_t *rows = rowsel_of(chunk);
+    uint32_t n = chunk_active(chunk), before = group_table_count(o->table);
+    sl_status st = group_table_find(o->table, chunk, rows, n, o->gids, err);
+    if (st != SL_OK)
+        return st;
+    for (uint32_t g = before; g < group_table_count(o->table); g++)
+        ((struct sess_key *)group_table_payload(o->table, g))->closed_end = INT64_MIN;
+    const struct sl_vector *tv = o->def.time_col >= 0 ? &chunk->cols[o->def.time_col] : NULL;
+    const int64_t gap = o->def.gap_us, grace = o->def.grace_us;
+    for (uint32_t k = 0; k < n && st == SL_OK; k++) {
+        uint32_t i = rows[k];
+        int64_t ts = o->time->now;
+        if (tv) {
+            int64_t mark = chunk->watermarks ? chunk->watermarks[i] : INT64_MIN;
+            if ((st = close_until(o, sat_sub(mark, grace), err)) != SL_OK)
+                break;
+            const struct sess_key *key = group_table_payload(o->table, o->gids[k]);
+            if (tv->nulls[i] || tv->data.i[i] + gap + grace <= mark ||
+                tv->data.i[i] <= key->closed_end) {
+                o->time->late_rows++;
+                continue;
+            }
+            ts = tv->data.i[i];
+        }
+        st = fold_row(o, o->gids[k], chunk, i, ts, err);
+    }
+    /* Sessions closed by this chunk go down now: the batch arena their rows
+     * live in does not outlive the step. */
+    return st == SL_OK ? agg_out_flush(&o->out, err) : st;
+}
+
+/* Rebuilds the group table without the keys that hold nothing any row can still need. */
+static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
+{
+    uint32_t count = group_table_count(o->table);
+    if (count < 1024 || o->live_keys * 2 > count)
+        return SL_OK;
+    struct sl_group_table *t = group_table_create(o->nkeys, o->key_types, sizeof(struct sess_key),
+                                                  1024 * 1024);
+    if (!t)
+        return sl_error_set(err, SL_NOMEM, "out of memory in session window");
+    o->nheap = 0;
+    for (uint32_t gid = 0; gid < count; gid++) {
+        struct sess_key *k = group_table_payload(o->table, gid);
+        /* A closed_end a row could still join: one with ts <= closed_end and ts + gap + grace > watermark. */
+        bool needed = k->n > 0 || (k->closed_end != INT64_MIN &&
+                                   k->closed_end + o->def.gap_us > limit);
+        if (!needed) {
+            sl_free(k->sessions);
+            continue;
+        }
+        uint32_t ngid = group_table_insert_from(t, o->table, gid);
+        if (ngid == GROUP_NONE) {
+            group_table_destroy(t);
+            return sl_error_set(err, SL_NOMEM, "out of memory in session window");
+        }
+        struct sess_key *nk = group_table_payload(t, ngid);
+        *nk = *k;
+        nk->changed = 0;
+        /* Kept text moves to the new table's arena: combine into fresh states. */
+        for (uint32_t j = 0; j < nk->n; j++) {
+            struct session *s = rec(o, nk, j);
+            memcpy(o->scratch, s, o->rec_size);
+            agg_set_init_states(&o->aggs, s);
+            agg_set_combine(&o->aggs, s, o->scratch, group_table_arena(t));
+            if (!heap_push(o, s->end, ngid)) {
+                group_table_destroy(t);
+                return sl_error_set(err, SL_NOMEM, "out of memory in session window");
+            }
+        }
+    }
+    group_table_destroy(o->table);
+    o->table = t;
+    return SL_OK;
+}
+
+static sl_status session_flush(struct sl_op *op, struct sl_error *err)
+{
+    struct sess_op *o = (struct sess_op *)op;
+    int64_t mark = o->def.time_col >= 0 ? o->time->watermark : o->time->now;
+    int64_t limit = o->time->ended ? INT64_MAX : sat_sub(mark, o->def.grace_us);
+    sl_status st = SL_OK;
+    for (uint32_t j = 0; j < o->nstale && st == SL_OK; j++)
+        st = emit_row(o, SL_ROW_DELETE, o->stale[j].gid, o->stale[j].start, o->stale[j].end,
+                      NULL, err);
+    o->nstale = 0;
+    if (st == SL_OK)
+        st = close_until(o, limit, err);
+    for (uint32_t c = 0; c < o->nchanged && st == SL_OK; c++) {
+        struct sess_key *k = group_table_payload(o->table, o->changed[c]);
+        k->changed = 0;
+        for (uint32_t j = 0; j < k->n && st == SL_OK; j++) {
+            struct session *s = rec(o, k, j);
+            if (s->changed && !o->def.emit_final)
+                st = emit_change(o, o->changed[c], s, err);
+            s->changed = 0;
+        }
+    }
+    o->nchanged = 0;
+    if (st == SL_OK)
+        st = agg_out_flush(&o->out, err);
+    if (st == SL_OK)
+        st = compact(o, limit, err);
+    return st;
+}
+
+static void session_explain(const struct sl_op *op, struct sl_buf *out)
+{
+    const struct sess_op *o = (const struct sess_op *)op;
+    char gap[48], grace[48];
+    sl_duration_format(o->def.gap_us, gap);
+    sl_duration_format(o->def.grace_us, grace);
+    buf_printf(out, "window aggregate SESSION (GAP %s", gap);
+    if (o->def.grace_us)
+        buf_printf(out, ", GRACE PERIOD %s", grace);
+    buf_printf(out, ") on %s, EMIT %s", o->def.time_col >= 0 ? "event time" : "processing time",
+               o->def.emit_final ? "FINAL" : "CHANGES");
+    for (uint32_t col = 0; col < o->nkeys; col++)
+        buf_printf(out, "%s%s", col ? ", " : " by ", op->out_names[2 + col]);
+    op_explain_aggregates(op, 2, o->nkeys, o->aggs.specs, o->aggs.naggs, out);
+}
+
+static void session_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes)
+{
+    const struct sess_op *o = (const struct sess_op *)op;
+    uint32_t count = group_table_count(o->table);
+    *groups = 0;
+    *bytes = group_table_bytes(o->table) + (uint64_t)o->cap_heap * sizeof *o->heap +
+             (uint64_t)o->cap_changed * sizeof *o->changed;
+    for (uint32_t gid = 0; gid < count; gid++) {
+        const struct sess_key *k = group_table_payload(o->table, gid);
+        *groups += k->n;
+        *bytes += (uint64_t)k->cap * o->rec_size;
+    }
+}
+
+static void session_destroy(struct sl_op *op)
+{
+    struct sess_op *o = (struct sess_op *)op;
+    if (o->table) {
+        for (uint32_t gid = 0; gid < group_table_count(o->table); gid++)
+            sl_free(((struct sess_key *)group_table_payload(o->table, gid))->sessions);
+        group_table_destroy(o->table);
+    }
+    sl_free(o->heap);
+    sl_free(o->changed);
+    sl_free(o->stale);
+    sl_free(o->key_types);
+    sl_free(o->scratch);
+    agg_set_free(&o->aggs);
+    op_fini(op);
+    sl_free(o);
+}
+
+static const struct sl_op_vtable session_vtable = {
+    .name = "session_agg",
+    .push = session_push,
+    .flush = session_flush,
+    .explain = session_explain,
+    .destroy = session_destroy,
+    .stats = session_stats,
+};
+
+sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_def *def,
+                                struct sl_time_state *time, uint32_t nkeys,
+                                const enum sl_type *key_types, const char *const *key_names,
+                                uint32_t naggs, const struct sl_agg_spec *aggs,
+                                struct sl_op **out, struct sl_error *err)
+{
+    struct sess_op *o = sl_calloc(1, sizeof *o);
+    bool ok = o && agg_set_init(&o->aggs, naggs, aggs, sizeof(struct session));
+    if (ok) {
+        o->def = *def;
+        o->time = time;
+        o->nkeys = nkeys;
+        o->rec_size = o->aggs.size;
+        o->out.op = &o->base;
+        o->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *o->key_types);
+        o->scratch = sl_malloc(o->rec_size);
+        o->table = group_table_create(nkeys, key_types, sizeof(struct sess_key), 1024 * 1024);
+        ok = o->key_types && o->scratch && o->table;
+    }
+    if (ok) {
+        memcpy(o->key_types, key_types, nkeys * sizeof *key_types);
+        ok = op_init_window_output(&o->base, &session_vtable, batch, nkeys, key_types, key_names,
+                                   naggs, aggs) == SL_OK;
+    }
+    if (!ok) {
+        if (o) {
+            group_table_destroy(o->table);
+            sl_free(o->key_types);
+            sl_free(o->scratch);
+            agg_set_free(&o->aggs);
+            sl_free(o);
+        }
+        return sl_error_set(err, SL_NOMEM, "out of memory creating a session window");
+    }
+    *out = &o->base;
+    return SL_OK;
+}

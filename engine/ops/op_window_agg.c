@@ -1,0 +1,475 @@
+/*
+ * op_window_agg.c — GROUP BY over TUMBLING and HOPPING windows (ops.h says
+ * what it computes). A window [w, w + size) starts at a multiple of the
+ * advance (aligned to the Unix epoch); it is the union of the slices
+ * [s, s + slice) inside it, slice = gcd(size, advance). Each open slice has
+ * its own group table (group_table.c) of partial aggregates, so closing a
+ * window costs a pass over its slices and evicting a slice is freeing a
+ * table.
+ *
+ * `closed_end`: every window that ends at or before it is closed. Before a
+ * row is folded, the windows its watermark closes are closed (emitted and
+ * never emitted again), so a row counts exactly in the windows that were
+ * open when it arrived, as the lateness rule says, whatever the batches.
+ */
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/time.h"
+#include "engine/ops/agg_set.h"
+#include "engine/plan.h"
+#include "engine/rowsel.h"
+
+/* A group's payload header in a slice; the aggregate states follow. */
+struct win_flags {
+    uint8_t changed; /* folded into since the last flush (listed in the slice's `changed`) */
+};
+
+struct win_slice {
+    int64_t start;
+    struct sl_group_table *table;
+    uint32_t *changed; /* group ids */
+    uint32_t nchanged, cap_changed;
+};
+
+struct win_op {
+    struct sl_op base;
+    struct sl_window_def def;
+    int64_t slice; /* gcd(size, advance) */
+    struct sl_time_state *time;
+    uint32_t nkeys;
+    enum sl_type *key_types;
+    struct sl_agg_set aggs;
+
+    struct win_slice *slices; /* ascending start */
+    uint32_t nslices, cap_slices;
+    int64_t closed_end;
+
+    struct agg_out out;
+    unsigned char *scratch; /* one payload, for combining a window's slices */
+    int64_t starts[SL_CHUNK_CAP]; /* slice start of each row of a run; INT64_MIN: skipped */
+    uint32_t run_rows[SL_CHUNK_CAP];
+    uint32_t gids[SL_CHUNK_CAP];
+};
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static int64_t align_down(int64_t t, int64_t step)
+{
+    return floor_div(t, step) * step;
+}
+
+static int64_t sat_sub(int64_t a, int64_t b)
+{
+    return a < INT64_MIN + b ? INT64_MIN : a - b;
+}
+
+/* The first window (by start) that contains the slice starting at s. */
+static int64_t first_window(const struct win_op *w, int64_t s)
+{
+    int64_t lo = s + w->slice - w->def.size_us;
+    return -floor_div(-lo, w->def.advance_us) * w->def.advance_us; /* ceil to the advance */
+}
+
+/* The end of the last window containing time t (all windows holding t end by then). */
+static int64_t last_end(const struct win_op *w, int64_t t)
+{
+    return align_down(t, w->def.advance_us) + w->def.size_us;
+}
+
+/* Index of the first slice starting at or after t. */
+static uint32_t slice_lower_bound(const struct win_op *w, int64_t t)
+{
+    uint32_t lo = 0, hi = w->nslices;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (w->slices[mid].start < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The slice starting at start, created when absent; NULL when out of memory. */
+static struct win_slice *slice_at(struct win_op *w, int64_t start)
+{
+    uint32_t i = slice_lower_bound(w, start);
+    if (i < w->nslices && w->slices[i].start == start)
+        return &w->slices[i];
+    if (w->nslices == w->cap_slices) {
+        uint32_t cap = w->cap_slices ? w->cap_slices * 2 : 16;
+        struct win_slice *slices = sl_realloc(w->slices, cap * sizeof *slices);
+        if (!slices)
+            return NULL;
+        w->slices = slices;
+        w->cap_slices = cap;
+    }
+    /* Small tables: a hopping window keeps size/slice of them open per key space. */
+    struct sl_group_table *t = group_table_create(w->nkeys, w->key_types, w->aggs.size, 64 * 1024);
+    if (!t)
+        return NULL;
+    memmove(&w->slices[i + 1], &w->slices[i], (w->nslices - i) * sizeof *w->slices);
+    w->slices[i] = (struct win_slice){.start = start, .table = t};
+    w->nslices++;
+    return &w->slices[i];
+}
+
+static bool note_changed(struct win_slice *s, uint32_t gid)
+{
+    struct win_flags *f = group_table_payload(s->table, gid);
+    if (f->changed)
+        return true;
+    if (s->nchanged == s->cap_changed) {
+        uint32_t cap = s->cap_changed ? s->cap_changed * 2 : 256;
+        uint32_t *changed = sl_realloc(s->changed, cap * sizeof *changed);
+        if (!changed)
+            return false;
+        s->changed = changed;
+        s->cap_changed = cap;
+    }
+    f->changed = 1;
+    s->changed[s->nchanged++] = gid;
+    return true;
+}
+
+/* Emits window [ws, ws + size)'s row for the key of group gid of slice `from`:
+ * its aggregates combined over the window's slices [lo, hi). */
+static sl_status emit_key(struct win_op *w, int64_t ws, uint32_t lo, uint32_t hi,
+                          const struct win_slice *from, uint32_t gid, struct sl_error *err)
+{
+    uint32_t row;
+    enum sl_row_kind kind = w->def.emit_final ? SL_ROW_INSERT : SL_ROW_UPDATE;
+    sl_status st = agg_out_row(&w->out, kind, &row, err);
+    if (st != SL_OK)
+        return st;
+    struct sl_chunk *c = w->out.chunk;
+    vector_set(&c->cols[0], row, (struct sl_value){.type = SL_TIMESTAMP, .u.i = ws});
+    vector_set(&c->cols[1], row,
+               (struct sl_value){.type = SL_TIMESTAMP, .u.i = ws + w->def.size_us});
+    for (uint32_t col = 0; col < w->nkeys; col++)
+        vector_set(&c->cols[2 + col], row, group_table_key(from->table, gid, col));
+    const void *payload = group_table_payload(from->table, gid);
+    if (hi - lo > 1) {
+        memset(w->scratch, 0, w->aggs.size);
+        agg_set_init_states(&w->aggs, w->scratch);
+        for (uint32_t i = lo; i < hi; i++) {
+            const struct win_slice *s = &w->slices[i];
+            uint32_t g = s == from ? gid : group_table_lookup(s->table, from->table, gid);
+            if (g != GROUP_NONE)
+                agg_set_combine(&w->aggs, w->scratch, group_table_payload(s->table, g),
+                                w->base.batch);
+        }
+        payload = w->scratch;
+    }
+    if (!agg_set_store(&w->aggs, payload, c, 2 + w->nkeys, row))
+        return sl_error_set(err, SL_NOMEM, "out of memory emitting window rows");
+    return SL_OK;
+}
+
+/* Whether the key of group gid of slice j was seen in an earlier slice of [lo, j):
+ * (changed_only) among that slice's changed groups. Each key is emitted once per window. */
+static bool seen_before(const struct win_op *w, uint32_t lo, uint32_t j, uint32_t gid,
+                        bool changed_only)
+{
+    const struct win_slice *from = &w->slices[j];
+    for (uint32_t i = lo; i < j; i++) {
+        uint32_t g = group_table_lookup(w->slices[i].table, from->table, gid);
+        if (g != GROUP_NONE &&
+            (!changed_only ||
+             ((const struct win_flags *)group_table_payload(w->slices[i].table, g))->changed))
+            return true;
+    }
+    return false;
+}
+
+/* Emits window [ws, ws + size): every key (changed_only false) or the keys changed since the last flush. */
+static sl_status emit_window(struct win_op *w, int64_t ws, bool changed_only, struct sl_error *err)
+{
+    uint32_t lo = slice_lower_bound(w, ws), hi = slice_lower_bound(w, ws + w->def.size_us);
+    for (uint32_t j = lo; j < hi; j++) {
+        const struct win_slice *s = &w->slices[j];
+        uint32_t n = changed_only ? s->nchanged : group_table_count(s->table);
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t gid = changed_only ? s->changed[k] : k;
+            if (j > lo && seen_before(w, lo, j, gid, changed_only))
+                continue;
+            sl_status st = emit_key(w, ws, lo, hi, s, gid, err);
+            if (st != SL_OK)
+                return st;
+        }
+    }
+    return SL_OK;
+}
+
+/* Closes every window ending at or before limit: EMIT FINAL emits it whole,
+ * EMIT CHANGES its last changes. Windows with no slice hold nothing. */
+static sl_status close_windows(struct win_op *w, int64_t limit, struct sl_error *err)
+{
+    if (limit <= w->closed_end)
+        return SL_OK;
+    const int64_t size = w->def.size_us, adv = w->def.advance_us;
+    uint32_t i = 0;
+    int64_t ws = w->nslices ? first_window(w, w->slices[0].start) : 0;
+    while (i < w->nslices && ws + size <= limit) {
+        while (i < w->nslices && w->slices[i].start < ws)
+            i++;
+        if (i == w->nslices)
+            break;
+        if (w->slices[i].start >= ws + size) {
+            ws = first_window(w, w->slices[i].start); /* skip windows with no data */
+            continue;
+        }
+        if (ws + size > w->closed_end) {
+            sl_status st = emit_window(w, ws, !w->def.emit_final, err);
+            if (st != SL_OK)
+                return st;
+        }
+        ws += adv;
+    }
+    w->closed_end = limit;
+    return SL_OK;
+}
+
+/* The smallest window end after closed_end: the watermark reaching it closes a window. */
+static int64_t next_end(const struct win_op *w)
+{
+    if (w->closed_end == INT64_MIN || w->closed_end == INT64_MAX)
+        return w->closed_end;
+    return align_down(w->closed_end - w->def.size_us, w->def.advance_us) + w->def.advance_us +
+           w->def.size_us;
+}
+
+/* Folds the rows rows[0..n) of c whose starts[] are set into their slices. */
+static sl_status fold_run(struct win_op *w, const struct sl_chunk *c, const uint32_t *rows,
+                          uint32_t n, struct sl_error *err)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        if (w->starts[k] == INT64_MIN)
+            continue;
+        /* All the rows of this run in the same slice as row k, in order. */
+        int64_t start = w->starts[k];
+        uint32_t m = 0;
+        for (uint32_t j = k; j < n; j++) {
+            if (w->starts[j] == start) {
+                w->run_rows[m++] = rows[j];
+                w->starts[j] = INT64_MIN;
+            }
+        }
+        struct win_slice *s = slice_at(w, start);
+        if (!s)
+            return sl_error_set(err, SL_NOMEM, "out of memory in window aggregate");
+        uint32_t before = group_table_count(s->table);
+        sl_status st = group_table_find(s->table, c, w->run_rows, m, w->gids, err);
+        if (st != SL_OK)
+            return st;
+        for (uint32_t g = before; g < group_table_count(s->table); g++)
+            agg_set_init_states(&w->aggs, group_table_payload(s->table, g));
+        for (uint32_t j = 0; j < m; j++)
+            if (!note_changed(s, w->gids[j]))
+                return sl_error_set(err, SL_NOMEM, "out of memory in window aggregate");
+        agg_set_step(&w->aggs, s->table, w->gids, c, w->run_rows, m);
+    }
+    return SL_OK;
+}
+
+static sl_status window_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err)
+{
+    struct win_op *w = (struct win_op *)op;
+    const uint32_t *rows = rowsel_of(chunk);
+    uint32_t n = chunk_active(chunk), run = 0;
+    const int64_t grace = w->def.grace_us;
+    const struct sl_vector *tv = w->def.time_col >= 0 ? &chunk->cols[w->def.time_col] : NULL;
+    int64_t close_at = next_end(w);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = rows[k];
+        if (tv && chunk->watermarks) {
+            int64_t limit = sat_sub(chunk->watermarks[i], grace);
+            if (limit >= close_at && limit > w->closed_end) {
+                /* The windows this row's watermark closes close before it counts. */
+                sl_status st = fold_run(w, chunk, rows + run, k - run, err);
+                if (st == SL_OK)
+                    st = close_windows(w, limit, err);
+                if (st != SL_OK)
+                    return st;
+                run = k;
+                close_at = next_end(w);
+            }
+        }
+        int64_t t = tv ? tv->data.i[i] : w->time->now;
+        if ((tv && tv->nulls[i]) || last_end(w, t) <= w->closed_end) {
+            w->starts[k - run] = INT64_MIN; /* late, or no time to place it by */
+            w->time->late_rows++;
+        } else {
+            w->starts[k - run] = align_down(t, w->slice);
+        }
+    }
+    sl_status st = fold_run(w, chunk, rows + run, n - run, err);
+    /* Windows closed by this chunk go down now: the batch arena their rows
+     * live in does not outlive the step. */
+    return st == SL_OK ? agg_out_flush(&w->out, err) : st;
+}
+
+/* Drops the slices all of whose windows are closed. */
+static void evict(struct win_op *w)
+{
+    uint32_t keep = 0;
+    while (keep < w->nslices && last_end(w, w->slices[keep].start) <= w->closed_end) {
+        group_table_destroy(w->slices[keep].table);
+        sl_free(w->slices[keep].changed);
+        keep++;
+    }
+    memmove(w->slices, w->slices + keep, (w->nslices - keep) * sizeof *w->slices);
+    w->nslices -= keep;
+}
+
+/* EMIT CHANGES: the open windows over a slice with changes, each once. */
+static sl_status emit_changes(struct win_op *w, struct sl_error *err)
+{
+    int64_t done = INT64_MIN; /* windows starting before it were emitted */
+    for (uint32_t i = 0; i < w->nslices; i++) {
+        const struct win_slice *s = &w->slices[i];
+        if (!s->nchanged)
+            continue;
+        int64_t ws = first_window(w, s->start);
+        if (ws < done)
+            ws = done;
+        for (; ws <= s->start; ws += w->def.advance_us) {
+            if (ws + w->def.size_us <= w->closed_end)
+                continue;
+            sl_status st = emit_window(w, ws, true, err);
+            if (st != SL_OK)
+                return st;
+        }
+        done = ws;
+    }
+    return SL_OK;
+}
+
+static sl_status window_flush(struct sl_op *op, struct sl_error *err)
+{
+    struct win_op *w = (struct win_op *)op;
+    int64_t mark = w->def.time_col >= 0 ? w->time->watermark : w->time->now;
+    int64_t limit = w->time->ended ? INT64_MAX : sat_sub(mark, w->def.grace_us);
+    sl_status st = close_windows(w, limit, err);
+    if (st == SL_OK && !w->def.emit_final)
+        st = emit_changes(w, err);
+    if (st == SL_OK)
+        st = agg_out_flush(&w->out, err);
+    for (uint32_t i = 0; i < w->nslices; i++) {
+        struct win_slice *s = &w->slices[i];
+        for (uint32_t k = 0; k < s->nchanged; k++)
+            ((struct win_flags *)group_table_payload(s->table, s->changed[k]))->changed = 0;
+        s->nchanged = 0;
+    }
+    evict(w);
+    return st;
+}
+
+static void window_explain(const struct sl_op *op, struct sl_buf *out)
+{
+    const struct win_op *w = (const struct win_op *)op;
+    char size[48], advance[48], grace[48];
+    sl_duration_format(w->def.size_us, size);
+    sl_duration_format(w->def.advance_us, advance);
+    sl_duration_format(w->def.grace_us, grace);
+    if (w->def.kind == SL_WINDOW_TUMBLING)
+        buf_printf(out, "window aggregate TUMBLING (SIZE %s", size);
+    else
+        buf_printf(out, "window aggregate HOPPING (SIZE %s, ADVANCE BY %s", size, advance);
+    if (w->def.grace_us)
+        buf_printf(out, ", GRACE PERIOD %s", grace);
+    buf_printf(out, ") on %s, EMIT %s",
+               w->def.time_col >= 0 ? "event time" : "processing time",
+               w->def.emit_final ? "FINAL" : "CHANGES");
+    for (uint32_t col = 0; col < w->nkeys; col++)
+        buf_printf(out, "%s%s", col ? ", " : " by ", op->out_names[2 + col]);
+    op_explain_aggregates(op, 2, w->nkeys, w->aggs.specs, w->aggs.naggs, out);
+}
+
+static void window_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes)
+{
+    const struct win_op *w = (const struct win_op *)op;
+    *groups = 0;
+    *bytes = (uint64_t)w->cap_slices * sizeof *w->slices;
+    for (uint32_t i = 0; i < w->nslices; i++) {
+        *groups += group_table_count(w->slices[i].table);
+        *bytes += group_table_bytes(w->slices[i].table) +
+                  (uint64_t)w->slices[i].cap_changed * sizeof(uint32_t);
+    }
+}
+
+static void window_destroy(struct sl_op *op)
+{
+    struct win_op *w = (struct win_op *)op;
+    for (uint32_t i = 0; i < w->nslices; i++) {
+        group_table_destroy(w->slices[i].table);
+        sl_free(w->slices[i].changed);
+    }
+    sl_free(w->slices);
+    sl_free(w->key_types);
+    sl_free(w->scratch);
+    agg_set_free(&w->aggs);
+    op_fini(op);
+    sl_free(w);
+}
+
+static const struct sl_op_vtable window_vtable = {
+    .name = "window_agg",
+    .push = window_push,
+    .flush = window_flush,
+    .explain = window_explain,
+    .destroy = window_destroy,
+    .stats = window_stats,
+};
+
+static int64_t gcd(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+sl_status op_window_agg_create(struct sl_arena *batch, const struct sl_window_def *def,
+                               struct sl_time_state *time, uint32_t nkeys,
+                               const enum sl_type *key_types, const char *const *key_names,
+                               uint32_t naggs, const struct sl_agg_spec *aggs, struct sl_op **out,
+                               struct sl_error *err)
+{
+    struct win_op *w = sl_calloc(1, sizeof *w);
+    bool ok = w && agg_set_init(&w->aggs, naggs, aggs, sizeof(struct win_flags));
+    if (ok) {
+        w->def = *def;
+        w->slice = gcd(def->size_us, def->advance_us);
+        w->time = time;
+        w->nkeys = nkeys;
+        w->closed_end = INT64_MIN;
+        w->out.op = &w->base;
+        w->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *w->key_types);
+        w->scratch = sl_malloc(w->aggs.size);
+        ok = w->key_types && w->scratch;
+    }
+    if (ok) {
+        memcpy(w->key_types, key_types, nkeys * sizeof *key_types);
+        ok = op_init_window_output(&w->base, &window_vtable, batch, nkeys, key_types, key_names,
+                                   naggs, aggs) == SL_OK;
+    }
+    if (!ok) {
+        if (w) {
+            sl_free(w->key_types);
+            sl_free(w->scratch);
+            agg_set_free(&w->aggs);
+            sl_free(w);
+        }
+        return sl_error_set(err, SL_NOMEM, "out of memory creating a window aggregate");
+    }
+    *out = &w->base;
+    return SL_OK;
+}
