@@ -415,28 +415,34 @@ static struct sl_expr *bind_operator(struct binder *b, const struct ast_expr *a,
     return e;
 }
 
-/* The path json_extract reads for x ->> p, SQLite's way: text starting with
- * '$' is a path, other text an object label ('a' is '$.a'), an integer an
- * array index (1 is '$[1]'). Only a constant p is taken: the rewrite is
- * made once, here. NULL after an error. */
-static struct sl_expr *ptr2_path(struct binder *b, const struct ast_expr *p)
+/* The path x ->> p and x -> p read, SQLite's way (json.c, JSON_ABPATH): text
+ * starting with '$' is a path, text starting with a digit an array index
+ * ('1' is '$[1]'), with '[' a path without its '$', other text an object
+ * label ('a' is '$.a'); an integer is read as its text. Only a constant p is
+ * taken: the rewrite is made once, here. NULL after an error. */
+static struct sl_expr *ptr_path(struct binder *b, const struct ast_expr *p, enum ast_op op)
 {
     char idx[32];
     const char *prefix = "", *suffix = "";
     const char *text = p->str;
     size_t len = p->str_len;
-    if (p->kind == AST_INT) {
-        len = (size_t)snprintf(idx, sizeof idx, "%lld", (long long)p->ival);
+    /* -1 is a unary minus on 1 to the parser; as a path it is the label "-1". */
+    bool negative = p->kind == AST_UNARY && p->op == AST_OP_NEG && p->left->kind == AST_INT;
+    if (p->kind == AST_INT || negative) {
+        len = (size_t)snprintf(idx, sizeof idx, "%s%lld", negative ? "-" : "",
+                               (long long)(negative ? p->left->ival : p->ival));
         text = idx;
-        prefix = "$[";
-        suffix = "]";
     } else if (p->kind != AST_STRING || len == 0) {
         diags_add(b->diags, p->pos, p->span,
                   "write a path ('$.a.b'), an object label ('a') or an array index (0)",
-                  "the right operand of ->> must be a constant text or integer");
+                  "the right operand of %s must be a constant text or integer", ast_op_text(op));
         return NULL;
+    }
+    if (text[0] >= '0' && text[0] <= '9') {
+        prefix = "$[";
+        suffix = "]";
     } else if (text[0] != '$') {
-        prefix = "$.";
+        prefix = text[0] == '[' ? "$" : "$.";
     }
     size_t n = strlen(prefix) + len + strlen(suffix);
     char *path = arena_alloc(b->arena, n + 1);
@@ -450,16 +456,19 @@ static struct sl_expr *ptr2_path(struct binder *b, const struct ast_expr *p)
     return e;
 }
 
-/* x ->> p: a call of json_extract(x, path), the function SQLite's operator is. */
-static struct sl_expr *bind_ptr2(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
+/* x ->> p: a call of json_extract(x, path), the function SQLite's operator is;
+ * x -> p: the same with the JSON text of the element (the "->" function). */
+static struct sl_expr *bind_ptr(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
 {
-    const struct sl_scalar_fn *fn = function_lookup("json_extract");
+    const struct sl_scalar_fn *fn =
+        a->op == AST_OP_PTR2 ? function_lookup("json_extract") : function_operator("->");
     if (!fn) {
-        diags_add(b->diags, a->pos, a->span, NULL, "->> needs json_extract(), which this build lacks");
+        diags_add(b->diags, a->pos, a->span, NULL, "%s needs JSON support, which this build lacks",
+                  ast_op_text(a->op));
         return NULL;
     }
     struct sl_expr *l = bind_expr(b, a->left, mode);
-    struct sl_expr *path = ptr2_path(b, a->right);
+    struct sl_expr *path = ptr_path(b, a->right, a->op);
     struct sl_expr *e = new_expr(b, EXPR_CALL, SL_NULL, a->pos);
     struct sl_expr **args = arena_alloc(b->arena, 2 * sizeof *args);
     if (!l || !path || !e || !args)
@@ -696,7 +705,9 @@ static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enu
         diags_add(b->diags, a->pos, a->span, NULL, "* is only allowed in the select list and in count(*)");
         return NULL;
     case AST_UNARY: return bind_operator(b, a, mode);
-    case AST_BINARY: return a->op == AST_OP_PTR2 ? bind_ptr2(b, a, mode) : bind_operator(b, a, mode);
+    case AST_BINARY:
+        return a->op == AST_OP_PTR2 || a->op == AST_OP_PTR ? bind_ptr(b, a, mode)
+                                                           : bind_operator(b, a, mode);
     case AST_CALL: return bind_call(b, a, mode);
     case AST_IN:
     case AST_BETWEEN:

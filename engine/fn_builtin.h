@@ -24,7 +24,7 @@ extern const struct sl_scalar_fn fn_printf, fn_format;
 extern const struct sl_scalar_fn fn_date, fn_time, fn_datetime, fn_julianday, fn_unixepoch,
     fn_strftime;
 extern const struct sl_scalar_fn fn_to_timestamp, fn_date_trunc, fn_now;
-extern const struct sl_scalar_fn fn_json_extract;
+extern const struct sl_scalar_fn fn_json_extract, fn_json_arrow;
 extern const struct sl_scalar_fn fn_regexp_like, fn_regexp_extract;
 
 /*

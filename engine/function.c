@@ -31,6 +31,16 @@ const struct sl_scalar_fn *function_lookup(const char *name)
     return NULL;
 }
 
+static const struct sl_scalar_fn *const operators[] = {&fn_json_arrow};
+
+const struct sl_scalar_fn *function_operator(const char *symbol)
+{
+    for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
+        if (strcmp(operators[i]->name, symbol) == 0)
+            return operators[i];
+    return NULL;
+}
+
 /* Levenshtein distance, case-insensitive; names longer than 63 count as far. */
 static size_t edit_distance(const char *a, const char *b)
 {

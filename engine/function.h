@@ -26,6 +26,9 @@ struct sl_scalar_fn {
 
 /* Case-insensitive lookup; NULL if no such function. */
 const struct sl_scalar_fn *function_lookup(const char *name);
+/* The function behind an operator (x -> p is "->", as in SQLite), which no call by
+ * name reaches; NULL if none. */
+const struct sl_scalar_fn *function_operator(const char *symbol);
 /* Nearest registered name (for "did you mean"), or NULL. */
 const char *function_suggest(const char *name);
 
