@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/time.h"
 #include "engine/function.h"
+#include "engine/sqlval.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -314,6 +315,27 @@ static const struct sl_agg_fn *call_aggregate(const struct ast_expr *a)
     return agg;
 }
 
+/* A constant argument that would make every row NULL (a bad regexp, an unknown
+ * date_trunc unit) is an error now, at that argument; false after one. */
+static bool check_const_args(struct binder *b, const struct ast_expr *a,
+                             const struct sl_scalar_fn *fn, struct sl_expr *const *args,
+                             uint32_t nargs)
+{
+    bool ok = true;
+    for (uint32_t i = 0; i < nargs; i++) {
+        struct sl_str text;
+        char why[320] = "", hint[256] = "";
+        if (args[i]->kind != EXPR_CONST || args[i]->value.type == SL_NULL ||
+            !sqlval_text(args[i]->value, b->arena, &text) ||
+            function_check_const(fn, (int)i, text, why, sizeof why, hint, sizeof hint))
+            continue;
+        const struct ast_expr *arg = a->args->items[i];
+        diags_add(b->diags, arg->pos, arg->span, hint[0] ? hint : NULL, "%s", why);
+        ok = false;
+    }
+    return ok;
+}
+
 static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
 {
     const struct sl_agg_fn *agg = call_aggregate(a);
@@ -364,6 +386,8 @@ static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enu
         diags_add(b->diags, a->pos, a->name.span, NULL, "%s", why);
         return NULL;
     }
+    if (!check_const_args(b, a, fn, args, nargs))
+        return NULL;
     e->fn = fn;
     e->nargs = nargs;
     e->args = args;
