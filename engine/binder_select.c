@@ -459,7 +459,9 @@ static struct sl_expr *ptr_path(struct binder *b, const struct ast_expr *p, enum
     } else if (p->kind != AST_STRING || len == 0) {
         diags_add(b->diags, p->pos, p->span,
                   "write a path ('$.a.b'), an object label ('a') or an array index (0)",
-                  "the right operand of %s must be a constant text or integer", ast_op_text(op));
+                  p->kind == AST_STRING ? "the right operand of %s is an empty path"
+                                        : "the right operand of %s must be a constant text or integer",
+                  ast_op_text(op));
         return NULL;
     }
     if (text[0] >= '0' && text[0] <= '9') {

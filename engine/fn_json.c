@@ -254,7 +254,13 @@ static bool json_arrow_infer(const enum sl_type *arg_types, int nargs, enum sl_t
                              char *why, size_t why_len)
 {
     *result = SL_TEXT;
-    return fn_no_arrays(arg_types, nargs, "->", why, why_len);
+    for (int a = 0; a < nargs; a++) {
+        if (arg_types[a] == SL_ARRAY) {
+            snprintf(why, why_len, "operator -> cannot be applied to ARRAY");
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool json_arrow_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
