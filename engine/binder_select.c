@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/time.h"
 #include "engine/function.h"
+#include "engine/sqlval.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -330,6 +331,27 @@ static const struct sl_agg_fn *call_aggregate(const struct ast_expr *a)
     return agg;
 }
 
+/* A constant argument that would make every row NULL (a bad regexp, an unknown
+ * date_trunc unit) is an error now, at that argument; false after one. */
+static bool check_const_args(struct binder *b, const struct ast_expr *a,
+                             const struct sl_scalar_fn *fn, struct sl_expr *const *args,
+                             uint32_t nargs)
+{
+    bool ok = true;
+    for (uint32_t i = 0; i < nargs; i++) {
+        struct sl_str text;
+        char why[320] = "", hint[256] = "";
+        if (args[i]->kind != EXPR_CONST || args[i]->value.type == SL_NULL ||
+            !sqlval_text(args[i]->value, b->arena, &text) ||
+            function_check_const(fn, (int)i, text, why, sizeof why, hint, sizeof hint))
+            continue;
+        const struct ast_expr *arg = a->args->items[i];
+        diags_add(b->diags, arg->pos, arg->span, hint[0] ? hint : NULL, "%s", why);
+        ok = false;
+    }
+    return ok;
+}
+
 static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
 {
     const struct sl_agg_fn *agg = call_aggregate(a);
@@ -380,6 +402,8 @@ static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enu
         diags_add(b->diags, a->pos, a->name.span, NULL, "%s", why);
         return NULL;
     }
+    if (!check_const_args(b, a, fn, args, nargs))
+        return NULL;
     e->fn = fn;
     e->nargs = nargs;
     e->args = args;
@@ -431,28 +455,36 @@ static struct sl_expr *bind_operator(struct binder *b, const struct ast_expr *a,
     return e;
 }
 
-/* The path json_extract reads for x ->> p, SQLite's way: text starting with
- * '$' is a path, other text an object label ('a' is '$.a'), an integer an
- * array index (1 is '$[1]'). Only a constant p is taken: the rewrite is
- * made once, here. NULL after an error. */
-static struct sl_expr *ptr2_path(struct binder *b, const struct ast_expr *p)
+/* The path x ->> p and x -> p read, SQLite's way (json.c, JSON_ABPATH): text
+ * starting with '$' is a path, text starting with a digit an array index
+ * ('1' is '$[1]'), with '[' a path without its '$', other text an object
+ * label ('a' is '$.a'); an integer is read as its text. Only a constant p is
+ * taken: the rewrite is made once, here. NULL after an error. */
+static struct sl_expr *ptr_path(struct binder *b, const struct ast_expr *p, enum ast_op op)
 {
     char idx[32];
     const char *prefix = "", *suffix = "";
     const char *text = p->str;
     size_t len = p->str_len;
-    if (p->kind == AST_INT) {
-        len = (size_t)snprintf(idx, sizeof idx, "%lld", (long long)p->ival);
+    /* -1 is a unary minus on 1 to the parser; as a path it is the label "-1". */
+    bool negative = p->kind == AST_UNARY && p->op == AST_OP_NEG && p->left->kind == AST_INT;
+    if (p->kind == AST_INT || negative) {
+        len = (size_t)snprintf(idx, sizeof idx, "%s%lld", negative ? "-" : "",
+                               (long long)(negative ? p->left->ival : p->ival));
         text = idx;
-        prefix = "$[";
-        suffix = "]";
     } else if (p->kind != AST_STRING || len == 0) {
         diags_add(b->diags, p->pos, p->span,
                   "write a path ('$.a.b'), an object label ('a') or an array index (0)",
-                  "the right operand of ->> must be a constant text or integer");
+                  p->kind == AST_STRING ? "the right operand of %s is an empty path"
+                                        : "the right operand of %s must be a constant text or integer",
+                  ast_op_text(op));
         return NULL;
+    }
+    if (text[0] >= '0' && text[0] <= '9') {
+        prefix = "$[";
+        suffix = "]";
     } else if (text[0] != '$') {
-        prefix = "$.";
+        prefix = text[0] == '[' ? "$" : "$.";
     }
     size_t n = strlen(prefix) + len + strlen(suffix);
     char *path = arena_alloc(b->arena, n + 1);
@@ -466,16 +498,19 @@ static struct sl_expr *ptr2_path(struct binder *b, const struct ast_expr *p)
     return e;
 }
 
-/* x ->> p: a call of json_extract(x, path), the function SQLite's operator is. */
-static struct sl_expr *bind_ptr2(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
+/* x ->> p: a call of json_extract(x, path), the function SQLite's operator is;
+ * x -> p: the same with the JSON text of the element (the "->" function). */
+static struct sl_expr *bind_ptr(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
 {
-    const struct sl_scalar_fn *fn = function_lookup("json_extract");
+    const struct sl_scalar_fn *fn =
+        a->op == AST_OP_PTR2 ? function_lookup("json_extract") : function_operator("->");
     if (!fn) {
-        diags_add(b->diags, a->pos, a->span, NULL, "->> needs json_extract(), which this build lacks");
+        diags_add(b->diags, a->pos, a->span, NULL, "%s needs JSON support, which this build lacks",
+                  ast_op_text(a->op));
         return NULL;
     }
     struct sl_expr *l = bind_expr(b, a->left, mode);
-    struct sl_expr *path = ptr2_path(b, a->right);
+    struct sl_expr *path = ptr_path(b, a->right, a->op);
     struct sl_expr *e = new_expr(b, EXPR_CALL, SL_NULL, a->pos);
     struct sl_expr **args = arena_alloc(b->arena, 2 * sizeof *args);
     if (!l || !path || !e || !args)
@@ -714,7 +749,9 @@ static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enu
         diags_add(b->diags, a->pos, a->span, NULL, "* is only allowed in the select list and in count(*)");
         return NULL;
     case AST_UNARY: return bind_operator(b, a, mode);
-    case AST_BINARY: return a->op == AST_OP_PTR2 ? bind_ptr2(b, a, mode) : bind_operator(b, a, mode);
+    case AST_BINARY:
+        return a->op == AST_OP_PTR2 || a->op == AST_OP_PTR ? bind_ptr(b, a, mode)
+                                                           : bind_operator(b, a, mode);
     case AST_CALL: return bind_call(b, a, mode);
     case AST_IN:
     case AST_BETWEEN:

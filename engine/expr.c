@@ -7,6 +7,7 @@
  */
 #include "engine/expr.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -25,6 +26,11 @@ static bool is_arith(enum ast_op op)
 static bool is_compare(enum ast_op op)
 {
     return op >= AST_OP_EQ && op <= AST_OP_GE;
+}
+
+static bool is_bits(enum ast_op op)
+{
+    return op == AST_OP_BITAND || op == AST_OP_BITOR || op == AST_OP_LSHIFT || op == AST_OP_RSHIFT;
 }
 
 static bool int_like(enum sl_type t)
@@ -66,6 +72,13 @@ bool expr_binary_type(enum ast_op op, enum sl_type l, enum sl_type r, enum sl_ty
         *out = l == SL_NULL || r == SL_NULL ? SL_NULL : SL_TEXT;
         return true;
     }
+    if (is_bits(op)) {
+        /* Sluice gives a TIMESTAMP no integer meaning outside + and -. */
+        if (l == SL_TIMESTAMP || r == SL_TIMESTAMP)
+            return false;
+        *out = l == SL_NULL || r == SL_NULL ? SL_NULL : SL_INT;
+        return true;
+    }
     if (!is_arith(op))
         return false;
     if (l == SL_NULL || r == SL_NULL)
@@ -92,6 +105,11 @@ bool expr_unary_type(enum ast_op op, enum sl_type t, enum sl_type *out)
     case AST_OP_ISNULL:
     case AST_OP_NOTNULL: *out = SL_BOOL; return true;
     case AST_OP_PLUS: *out = t; return true;
+    case AST_OP_BITNOT:
+        if (t == SL_TIMESTAMP)
+            return false;
+        *out = t == SL_NULL ? SL_NULL : SL_INT;
+        return true;
     case AST_OP_NEG:
         if (t == SL_TIMESTAMP)
             return false;
@@ -181,6 +199,7 @@ static sl_status eval_unary(const struct sl_expr *e, struct sl_chunk *in, const 
         return st;
     switch (e->op) {
     case AST_OP_NOT: st = expr_not(v, cx, out); break;
+    case AST_OP_BITNOT: st = expr_bitnot(v, cx, out); break;
     case AST_OP_ISNULL:
     case AST_OP_NOTNULL: st = expr_isnull(e->op == AST_OP_NOTNULL, v, cx, out); break;
     default: st = expr_negate(v, cx, out); break;
@@ -215,6 +234,8 @@ static sl_status eval_binary(const struct sl_expr *e, struct sl_chunk *in,
         st = expr_concat(l, r, cx, out);
     else if (e->op == AST_OP_IS || e->op == AST_OP_ISNOT)
         st = expr_is(e->op == AST_OP_ISNOT, l, r, cx, out);
+    else if (is_bits(e->op))
+        st = expr_bits(e->op, l, r, cx, out);
     else
         st = expr_arith(e->op, l, r, cx, out);
     return st == SL_OK ? SL_OK : nomem(err);
@@ -440,6 +461,15 @@ void expr_render(const struct sl_expr *e, const char *const *column_names, struc
         buf_putc(out, ')');
         return;
     case EXPR_CALL:
+        /* An operator's function ("->") reads as the operator it is. */
+        if (!isalpha((unsigned char)e->fn->name[0]) && e->nargs == 2) {
+            buf_putc(out, '(');
+            expr_render(e->args[0], column_names, out);
+            buf_printf(out, " %s ", e->fn->name);
+            expr_render(e->args[1], column_names, out);
+            buf_putc(out, ')');
+            return;
+        }
         buf_puts(out, e->fn->name);
         buf_putc(out, '(');
         for (uint32_t a = 0; a < e->nargs; a++) {

@@ -56,6 +56,9 @@ sl_status expr_store_tri(const uint8_t *tri, const struct expr_ctx *cx, struct s
 /* + - * / % */
 sl_status expr_arith(enum ast_op op, const struct sl_vector *l, const struct sl_vector *r,
                      const struct expr_ctx *cx, struct sl_vector *out);
+/* & | << >>: operands read as CAST(x AS INTEGER) reads them; INTEGER or NULL */
+sl_status expr_bits(enum ast_op op, const struct sl_vector *l, const struct sl_vector *r,
+                    const struct expr_ctx *cx, struct sl_vector *out);
 /* = <> < <= > >= */
 sl_status expr_compare(enum ast_op op, const struct sl_vector *l, const struct sl_vector *r,
                        const struct expr_ctx *cx, struct sl_vector *out);
@@ -68,6 +71,8 @@ sl_status expr_concat(const struct sl_vector *l, const struct sl_vector *r,
 /* unary -, NOT */
 sl_status expr_negate(const struct sl_vector *v, const struct expr_ctx *cx, struct sl_vector *out);
 sl_status expr_not(const struct sl_vector *v, const struct expr_ctx *cx, struct sl_vector *out);
+/* unary ~ */
+sl_status expr_bitnot(const struct sl_vector *v, const struct expr_ctx *cx, struct sl_vector *out);
 /* x IS NULL (notnull false) / x IS NOT NULL (notnull true): never NULL */
 sl_status expr_isnull(bool notnull, const struct sl_vector *v, const struct expr_ctx *cx,
                       struct sl_vector *out);

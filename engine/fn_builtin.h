@@ -24,8 +24,15 @@ extern const struct sl_scalar_fn fn_printf, fn_format;
 extern const struct sl_scalar_fn fn_date, fn_time, fn_datetime, fn_julianday, fn_unixepoch,
     fn_strftime;
 extern const struct sl_scalar_fn fn_to_timestamp, fn_date_trunc, fn_now;
-extern const struct sl_scalar_fn fn_json_extract;
+extern const struct sl_scalar_fn fn_json_extract, fn_json_arrow;
 extern const struct sl_scalar_fn fn_regexp_like, fn_regexp_extract;
+
+/* The checks of constant arguments (function_check_const): true when the
+ * text is one the function takes, else false with a message and a hint. */
+bool fn_regexp_check_pattern(struct sl_str pattern, char *why, size_t why_len, char *hint,
+                             size_t hint_len);
+bool fn_date_trunc_check_unit(struct sl_str unit, char *why, size_t why_len, char *hint,
+                              size_t hint_len);
 
 /*
  * Text of each active row of v into texts[row] (the vector's own array for

@@ -1,5 +1,5 @@
 /*
- * fn_json.c — json_extract(json, path) with SQLite's results: the value at
+ * fn_json.c — json_extract(json, path) (and x ->> path) with SQLite's results: the value at
  * the path as an SQL value (numbers INTEGER or REAL, strings TEXT, true and
  * false 1 and 0, null NULL, objects and arrays as minified JSON text), NULL
  * when the path leads nowhere. Paths: "$", then ".key", ."quoted key",
@@ -7,7 +7,8 @@
  * SQLite raises an error (malformed JSON, a malformed path) a row cannot
  * fail, so the result is NULL. An object or array is rendered again from
  * the parsed values (SQLite copies its source text): the same text when the
- * source is minified with numbers in their shortest form.
+ * source is minified with numbers in their shortest form. x -> path gives
+ * the element's JSON text whatever its kind ('"a"', '1', 'null').
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -164,6 +165,21 @@ static void render(const json_t *v, struct sl_buf *b)
     }
 }
 
+/* JSON text of v (any kind: "x", 1, null, ...) copied into arena. */
+static bool json_text(const json_t *v, struct sl_arena *arena, struct sl_value *res)
+{
+    struct sl_buf b;
+    buf_init(&b);
+    render(v, &b);
+    char *p = b.failed ? NULL : arena_memdup(arena, buf_str(&b), b.len ? b.len : 1);
+    size_t len = b.len;
+    buf_free(&b);
+    if (!p)
+        return false;
+    *res = fn_text_value(p, len);
+    return true;
+}
+
 /* The SQL value of JSON value v; strings and JSON text are copied into arena.
  */
 static bool sql_value(const json_t *v, struct sl_arena *arena, struct sl_value *res)
@@ -184,18 +200,7 @@ static bool sql_value(const json_t *v, struct sl_arena *arena, struct sl_value *
     }
     case JSON_OBJECT:
     case JSON_ARRAY:
-    default: {
-        struct sl_buf b;
-        buf_init(&b);
-        render(v, &b);
-        char *p = b.failed ? NULL : arena_memdup(arena, buf_str(&b), b.len ? b.len : 1);
-        size_t len = b.len;
-        buf_free(&b);
-        if (!p)
-            return false;
-        *res = fn_text_value(p, len);
-        return true;
-    }
+    default: return json_text(v, arena, res);
     }
 }
 
@@ -206,10 +211,11 @@ static bool json_extract_infer(const enum sl_type *arg_types, int nargs, enum sl
     return fn_no_arrays(arg_types, nargs, "json_extract", why, why_len);
 }
 
-static bool json_extract_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                             struct sl_value *res)
+/* The element of argv[0] at path argv[1], as an SQL value (json_extract, ->>) or as
+ * JSON text (->); NULL when there is none. */
+static bool extract_row(const struct sl_value *argv, bool as_json, struct sl_arena *arena,
+                        struct sl_value *res)
 {
-    (void)nargs;
     struct sl_str doc, path;
     *res = sl_null();
     if (argv[0].type == SL_NULL || argv[1].type == SL_NULL)
@@ -223,9 +229,16 @@ static bool json_extract_row(const struct sl_value *argv, int nargs, struct sl_a
     if (!root)
         return true;
     const json_t *v = follow(root, path.ptr + 1, path.len - 1);
-    bool ok = !v || sql_value(v, arena, res);
+    bool ok = !v || (as_json ? json_text(v, arena, res) : sql_value(v, arena, res));
     json_decref(root);
     return ok;
+}
+
+static bool json_extract_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                             struct sl_value *res)
+{
+    (void)nargs;
+    return extract_row(argv, false, arena, res);
 }
 
 static sl_status json_extract_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -236,3 +249,33 @@ static sl_status json_extract_eval(struct sl_vector *args, int nargs, const stru
 
 const struct sl_scalar_fn fn_json_extract = {"json_extract", 2, 2, json_extract_infer,
                                              json_extract_eval};
+
+static bool json_arrow_infer(const enum sl_type *arg_types, int nargs, enum sl_type *result,
+                             char *why, size_t why_len)
+{
+    *result = SL_TEXT;
+    for (int a = 0; a < nargs; a++) {
+        if (arg_types[a] == SL_ARRAY) {
+            snprintf(why, why_len, "operator -> cannot be applied to ARRAY");
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool json_arrow_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                           struct sl_value *res)
+{
+    (void)nargs;
+    return extract_row(argv, true, arena, res);
+}
+
+static sl_status json_arrow_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
+                                 struct sl_vector *out, struct sl_error *err)
+{
+    return fn_map(args, nargs, rows, out, err, "->", json_arrow_row);
+}
+
+/* x -> path (SQLite 3.38+): the element's JSON text, NULL when there is none. Reached
+ * only through the operator (function_operator), as SQLite names its function "->". */
+const struct sl_scalar_fn fn_json_arrow = {"->", 2, 2, json_arrow_infer, json_arrow_eval};

@@ -5,10 +5,12 @@
  * with PCRE2 in UTF mode. A pattern is compiled once for a run of rows that
  * share it (the whole chunk when it is a constant), never per row. A
  * pattern that does not compile, or a group the pattern does not have,
- * gives NULL: a row cannot fail.
+ * gives NULL: a row cannot fail. A constant pattern is checked when the
+ * query is (fn_regexp_check_pattern), so that one never gets to the rows.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/fn_builtin.h"
@@ -29,6 +31,38 @@ static void cache_clear(struct regex_cache *c)
     memset(c, 0, sizeof *c);
 }
 
+/* pattern compiled as every regexp function reads it; NULL with the error when it
+ * does not compile. */
+static pcre2_code *compile(struct sl_str pattern, int *errcode, PCRE2_SIZE *erroff)
+{
+    /* UCP: \w, \d and \b know Unicode (Straße is one word); MATCH_INVALID_UTF:
+     * text that is not valid UTF-8 just fails to match where it is invalid. */
+    return pcre2_compile((PCRE2_SPTR)pattern.ptr, pattern.len,
+                         PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, errcode, erroff, NULL);
+}
+
+bool fn_regexp_check_pattern(struct sl_str pattern, char *why, size_t why_len, char *hint,
+                             size_t hint_len)
+{
+    int errcode;
+    PCRE2_SIZE erroff;
+    pcre2_code *code = compile(pattern, &errcode, &erroff);
+    if (code) {
+        pcre2_code_free(code);
+        return true;
+    }
+    /* Out of memory is no fault of the pattern: the rows will say so. */
+    if (errcode == PCRE2_ERROR_NOMEMORY)
+        return true;
+    PCRE2_UCHAR msg[256];
+    if (pcre2_get_error_message(errcode, msg, sizeof msg) < 0)
+        snprintf((char *)msg, sizeof msg, "error %d", errcode);
+    snprintf(why, why_len, "invalid regular expression: %s", (const char *)msg);
+    snprintf(hint, hint_len, "at byte %zu of the pattern (PCRE2 syntax; \\ escapes a special character)",
+             (size_t)erroff);
+    return false;
+}
+
 /* The compiled pattern (NULL if it does not compile); false when out of memory.
  */
 static bool cache_get(struct regex_cache *c, struct sl_str pattern, pcre2_code **code)
@@ -38,11 +72,7 @@ static bool cache_get(struct regex_cache *c, struct sl_str pattern, pcre2_code *
         cache_clear(c);
         int errcode;
         PCRE2_SIZE erroff;
-        /* UCP: \w, \d and \b know Unicode (Straße is one word); MATCH_INVALID_UTF:
-         * text that is not valid UTF-8 just fails to match where it is invalid. */
-        c->code =
-            pcre2_compile((PCRE2_SPTR)pattern.ptr, pattern.len,
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &errcode, &erroff, NULL);
+        c->code = compile(pattern, &errcode, &erroff);
         if (c->code) {
             /* Optional speed-up; matching falls back to the interpreter when JIT is
              * missing. */

@@ -3,11 +3,13 @@
  * microseconds since the Unix epoch, UTC), which SQLite does not have:
  * to_timestamp(unix seconds | ISO-8601 text), date_trunc(unit, ts) and
  * now(). A value that is no time (text that does not parse, a number out of
- * the range text can show, an unknown unit) gives NULL. now() is processing
+ * the range text can show, an unknown unit) gives NULL; a constant unknown
+ * unit is an error when the query is checked instead. now() is processing
  * time: the wall clock when the chunk is evaluated, so it is not
  * deterministic (every row of a chunk sees the same instant).
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -103,6 +105,21 @@ static void civil_from_days(int64_t z, int64_t *y, int *m)
     int64_t mp = (5 * doy + 2) / 153;
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
     *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* The units of date_trunc, any case. */
+static const char *const trunc_units[] = {"second", "minute", "hour", "day", "week", "month", "year"};
+
+bool fn_date_trunc_check_unit(struct sl_str unit, char *why, size_t why_len, char *hint,
+                              size_t hint_len)
+{
+    for (size_t i = 0; i < sizeof trunc_units / sizeof trunc_units[0]; i++)
+        if (unit.len == strlen(trunc_units[i]) && strncasecmp(unit.ptr, trunc_units[i], unit.len) == 0)
+            return true;
+    snprintf(why, why_len, "unknown date_trunc unit '%.*s'", (int)(unit.len > 40 ? 40 : unit.len),
+             unit.ptr);
+    snprintf(hint, hint_len, "the units are second, minute, hour, day, week, month and year");
+    return false;
 }
 
 static bool date_trunc_infer(const enum sl_type *arg_types, int nargs, enum sl_type *result,

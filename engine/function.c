@@ -31,6 +31,35 @@ const struct sl_scalar_fn *function_lookup(const char *name)
     return NULL;
 }
 
+static const struct sl_scalar_fn *const operators[] = {&fn_json_arrow};
+
+const struct sl_scalar_fn *function_operator(const char *symbol)
+{
+    for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
+        if (strcmp(operators[i]->name, symbol) == 0)
+            return operators[i];
+    return NULL;
+}
+
+static const struct {
+    const struct sl_scalar_fn *fn;
+    int arg;
+    bool (*check)(struct sl_str text, char *why, size_t why_len, char *hint, size_t hint_len);
+} const_checks[] = {
+    {&fn_regexp_like, 1, fn_regexp_check_pattern},
+    {&fn_regexp_extract, 1, fn_regexp_check_pattern},
+    {&fn_date_trunc, 0, fn_date_trunc_check_unit},
+};
+
+bool function_check_const(const struct sl_scalar_fn *fn, int arg, struct sl_str text, char *why,
+                          size_t why_len, char *hint, size_t hint_len)
+{
+    for (size_t i = 0; i < sizeof const_checks / sizeof const_checks[0]; i++)
+        if (const_checks[i].fn == fn && const_checks[i].arg == arg)
+            return const_checks[i].check(text, why, why_len, hint, hint_len);
+    return true;
+}
+
 /* Levenshtein distance, case-insensitive; names longer than 63 count as far. */
 static size_t edit_distance(const char *a, const char *b)
 {

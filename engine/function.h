@@ -26,6 +26,18 @@ struct sl_scalar_fn {
 
 /* Case-insensitive lookup; NULL if no such function. */
 const struct sl_scalar_fn *function_lookup(const char *name);
+/* The function behind an operator (x -> p is "->", as in SQLite), which no call by
+ * name reaches; NULL if none. */
+const struct sl_scalar_fn *function_operator(const char *symbol);
+/*
+ * Checks argument number arg (0-based) of fn, given as a constant whose text
+ * is text, when the query is checked: false with a message in why and a hint
+ * in hint when no row could use it (a regexp pattern that does not compile,
+ * an unknown date_trunc unit), where a value computed per row gives NULL.
+ * Arguments that no function checks pass.
+ */
+bool function_check_const(const struct sl_scalar_fn *fn, int arg, struct sl_str text, char *why,
+                          size_t why_len, char *hint, size_t hint_len);
 /* Nearest registered name (for "did you mean"), or NULL. */
 const char *function_suggest(const char *name);
 

@@ -90,6 +90,16 @@ bool ast_parse_int(const struct sl_token *t, int64_t *out)
     return true;
 }
 
+/* Whether an INTEGER token is 2^63 (leading zeros allowed, as SQLite reads them). */
+static bool is_int_min_magnitude(const struct sl_token *t)
+{
+    static const char digits[] = "9223372036854775808";
+    uint32_t i = 0;
+    while (i + 1 < t->len && t->text[i] == '0')
+        i++;
+    return t->len - i == sizeof digits - 1 && memcmp(t->text + i, digits, sizeof digits - 1) == 0;
+}
+
 /* strtod needs a NUL the source buffer may not have after the token. */
 static double parse_real(struct ast_builder *b, const struct sl_token *t)
 {
@@ -112,6 +122,7 @@ struct ast_expr *ast_expr_literal(struct ast_builder *b, const struct sl_token *
     } else if (t->type == TK_FLOAT || !ast_parse_int(t, &e->ival)) {
         e->kind = AST_REAL;
         e->rval = parse_real(b, t);
+        e->int_min_magnitude = t->type == TK_INTEGER && is_int_min_magnitude(t);
     }
     return e;
 }
@@ -148,10 +159,15 @@ struct ast_expr *ast_expr_negate(struct ast_expr *lit, const struct sl_token *mi
 {
     if (!lit)
         return NULL;
-    if (lit->kind == AST_INT)
+    if (lit->kind == AST_REAL && lit->int_min_magnitude) {
+        lit->kind = AST_INT;
+        lit->ival = INT64_MIN;
+        lit->int_min_magnitude = false;
+    } else if (lit->kind == AST_INT) {
         lit->ival = -lit->ival;
-    else
+    } else {
         lit->rval = -lit->rval;
+    }
     lit->span += lit->pos.offset - minus->pos.offset;
     lit->pos = minus->pos;
     return lit;
@@ -186,6 +202,9 @@ struct ast_expr *ast_expr_star(struct ast_builder *b, const struct ast_name *qua
 struct ast_expr *ast_expr_unary(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
                                 struct ast_expr *operand)
 {
+    /* -9223372036854775808 is SQLite's INTEGER minimum, not -(REAL). */
+    if (op == AST_OP_NEG && operand && operand->int_min_magnitude)
+        return ast_expr_negate(operand, t);
     struct ast_expr *e = expr_at(b, AST_UNARY, t->pos, t->span);
     if (e) {
         e->op = op;
@@ -347,6 +366,11 @@ const char *ast_op_text(enum ast_op op)
     case AST_OP_NEG: return "-";
     case AST_OP_PLUS: return "+";
     case AST_OP_NOT: return "NOT";
+    case AST_OP_BITNOT: return "~";
+    case AST_OP_BITAND: return "&";
+    case AST_OP_BITOR: return "|";
+    case AST_OP_LSHIFT: return "<<";
+    case AST_OP_RSHIFT: return ">>";
     case AST_OP_OR: return "OR";
     case AST_OP_AND: return "AND";
     case AST_OP_EQ: return "=";
@@ -362,6 +386,7 @@ const char *ast_op_text(enum ast_op op)
     case AST_OP_MOD: return "%";
     case AST_OP_CONCAT: return "||";
     case AST_OP_PTR2: return "->>";
+    case AST_OP_PTR: return "->";
     case AST_OP_ISNULL: return "IS NULL";
     case AST_OP_NOTNULL: return "IS NOT NULL";
     case AST_OP_IS: return "IS";

@@ -45,15 +45,18 @@ enum ast_expr_kind {
 enum ast_op {
     AST_OP_NONE,
     /* unary */
-    AST_OP_NEG, AST_OP_PLUS, AST_OP_NOT,
+    AST_OP_NEG, AST_OP_PLUS, AST_OP_NOT, AST_OP_BITNOT,
     /* binary, SQLite's precedence from low to high: OR; AND; NOT;
-     * = == <> != IS IN LIKE GLOB BETWEEN ISNULL NOTNULL; < <= > >=; + -; * / %; || */
+     * = == <> != IS IN LIKE GLOB BETWEEN ISNULL NOTNULL; < <= > >=; & | << >>; + -; * / %;
+     * || -> ->> */
     AST_OP_OR, AST_OP_AND,
     AST_OP_EQ, AST_OP_NE, AST_OP_LT, AST_OP_LE, AST_OP_GT, AST_OP_GE,
+    AST_OP_BITAND, AST_OP_BITOR, AST_OP_LSHIFT, AST_OP_RSHIFT,
     AST_OP_ADD, AST_OP_SUB, AST_OP_MUL, AST_OP_DIV, AST_OP_MOD,
     AST_OP_CONCAT,
-    /* x ->> path, at the level of || (SQLite's): bound as json_extract(x, path) */
-    AST_OP_PTR2,
+    /* x ->> path and x -> path, at the level of || (SQLite's): bound as
+     * json_extract(x, path) and as its JSON-text twin */
+    AST_OP_PTR2, AST_OP_PTR,
     /* postfix unary: x ISNULL / x IS NULL, x NOTNULL / x NOT NULL / x IS NOT NULL */
     AST_OP_ISNULL, AST_OP_NOTNULL,
     /* binary at the level of =: null-safe equality (IS [NOT] DISTINCT FROM too) */
@@ -81,6 +84,9 @@ struct ast_expr {
     bool negated;               /* AST_IN / AST_BETWEEN / AST_LIKE: the NOT form */
     bool star_arg;              /* AST_CALL: f(*) */
     bool distinct;              /* AST_CALL: f(DISTINCT ...) */
+    /* AST_REAL from the INTEGER literal 9223372036854775808: too big for an
+     * INTEGER, but negated it is INT64_MIN, which SQLite folds it into. */
+    bool int_min_magnitude;
 };
 
 struct ast_expr_list {

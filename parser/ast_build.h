@@ -97,12 +97,13 @@ struct ast_expr *ast_expr_literal(struct ast_builder *b, const struct sl_token *
 /* NULL, TRUE or FALSE. */
 struct ast_expr *ast_expr_keyword(struct ast_builder *b, enum ast_expr_kind kind, int64_t ival,
                                   const struct sl_token *t);
-/* -literal in option values: folds the sign into the literal. */
 /* TIMESTAMP 'text' and INTERVAL 'text' [unit] (unit_us 0 when absent): positioned at
  * the string, which is what a bad literal's caret points at. */
 struct ast_expr *ast_expr_timestamp(struct ast_builder *b, const struct sl_token *text);
 struct ast_expr *ast_expr_interval(struct ast_builder *b, const struct sl_token *text,
                                    int64_t unit_us);
+/* -literal in option values (and -9223372036854775808 anywhere): folds the sign into the
+ * literal, so that one is the INTEGER minimum as in SQLite. */
 struct ast_expr *ast_expr_negate(struct ast_expr *literal, const struct sl_token *minus);
 struct ast_expr *ast_expr_column(struct ast_builder *b, const struct ast_name *qualifier,
                                  const struct ast_name *name);

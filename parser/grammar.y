@@ -48,10 +48,11 @@
 %left IS LIKE GLOB BETWEEN IN ISNULL NOTNULL NE EQ.
 %left GT LE LT GE.
 %right ESCAPE.
+%left BITAND BITOR LSHIFT RSHIFT.
 %left PLUS MINUS.
 %left STAR SLASH REM.
-%left CONCAT PTR2.
-%right UMINUS.
+%left CONCAT PTR PTR2.
+%right UMINUS BITNOT.
 
 /* ---- statements ---------------------------------------------------------- */
 
@@ -502,6 +503,7 @@ expr(A) ::= nm(F) LP DISTINCT exprlist(L) RP. { A = ast_expr_call(&ctx->b, &F, L
 
 expr(A) ::= MINUS(O) expr(E). [UMINUS] { A = ast_expr_unary(&ctx->b, AST_OP_NEG, &O, E); }
 expr(A) ::= PLUS(O) expr(E). [UMINUS] { A = ast_expr_unary(&ctx->b, AST_OP_PLUS, &O, E); }
+expr(A) ::= BITNOT(O) expr(E). { A = ast_expr_unary(&ctx->b, AST_OP_BITNOT, &O, E); }
 expr(A) ::= NOT(O) expr(E). { A = ast_expr_unary(&ctx->b, AST_OP_NOT, &O, E); }
 
 expr(A) ::= expr(L) OR(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_OR, &O, L, R); }
@@ -517,8 +519,14 @@ expr(A) ::= expr(L) MINUS(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_SUB,
 expr(A) ::= expr(L) STAR(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_MUL, &O, L, R); }
 expr(A) ::= expr(L) SLASH(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_DIV, &O, L, R); }
 expr(A) ::= expr(L) REM(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_MOD, &O, L, R); }
-/* x ->> path is json_extract(x, path), as SQLite 3.38+ binds it: at the level of ||. */
+expr(A) ::= expr(L) BITAND(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_BITAND, &O, L, R); }
+expr(A) ::= expr(L) BITOR(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_BITOR, &O, L, R); }
+expr(A) ::= expr(L) LSHIFT(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_LSHIFT, &O, L, R); }
+expr(A) ::= expr(L) RSHIFT(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_RSHIFT, &O, L, R); }
+/* x ->> path is json_extract(x, path), and x -> path the JSON text of that element, as
+ * SQLite 3.38+ binds them: at the level of ||. */
 expr(A) ::= expr(L) PTR2(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_PTR2, &O, L, R); }
+expr(A) ::= expr(L) PTR(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_PTR, &O, L, R); }
 expr(A) ::= expr(L) CONCAT(O) expr(R). { A = ast_expr_binary(&ctx->b, AST_OP_CONCAT, &O, L, R); }
 
 /* x ISNULL, x NOTNULL and x NOT NULL are SQLite's spellings of IS [NOT] NULL. */

@@ -152,10 +152,13 @@ static int scan_operator(struct sl_lexer *lx, int c)
     case '.': type = TK_DOT; break;
     case '+': type = TK_PLUS; break;
     case '-':
-        /* SQLite's ->> (json_extract returning an SQL value); a lone -> stays MINUS GT. */
+        /* SQLite's JSON operators: ->> (an SQL value) and -> (JSON text). */
         if (n == '>' && peek(lx, 2) == '>') {
             type = TK_PTR2;
             width = 3;
+        } else if (n == '>') {
+            type = TK_PTR;
+            width = 2;
         } else {
             type = TK_MINUS;
         }
@@ -165,11 +168,11 @@ static int scan_operator(struct sl_lexer *lx, int c)
     case '%': type = TK_REM; break;
     case '=': type = TK_EQ; width = n == '=' ? 2 : 1; break;
     case '|':
-        if (n == '|') {
-            type = TK_CONCAT;
-            width = 2;
-        }
+        type = n == '|' ? TK_CONCAT : TK_BITOR;
+        width = n == '|' ? 2 : 1;
         break;
+    case '&': type = TK_BITAND; break;
+    case '~': type = TK_BITNOT; break;
     case '!':
         if (n == '=') {
             type = TK_NE;
@@ -183,13 +186,16 @@ static int scan_operator(struct sl_lexer *lx, int c)
         } else if (n == '>') {
             type = TK_NE;
             width = 2;
+        } else if (n == '<') {
+            type = TK_LSHIFT;
+            width = 2;
         } else {
             type = TK_LT;
         }
         break;
     case '>':
-        type = n == '=' ? TK_GE : TK_GT;
-        width = n == '=' ? 2 : 1;
+        type = n == '=' ? TK_GE : n == '>' ? TK_RSHIFT : TK_GT;
+        width = n == '=' || n == '>' ? 2 : 1;
         break;
     default: break;
     }

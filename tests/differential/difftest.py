@@ -42,10 +42,6 @@ def random_value(rng, kind):
 def sql_literal(value):
     if value is None:
         return "NULL"
-    if value == -2**63:
-        # Sluice reads -9223372036854775808 as -(9223372036854775808), a REAL,
-        # where SQLite makes this one literal an INTEGER: spell the value out.
-        return "(-9223372036854775807 - 1)"
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
     if isinstance(value, float):
@@ -196,6 +192,43 @@ def json_extract(g, d):
     return "json_extract(%s, %s)" % (doc, path)
 
 
+# Shift amounts that shift some bits, not only all of them out (or a negative amount).
+SHIFTS = ["0", "1", "3", "31", "62", "63", "64", "65", "(-1)", "(-63)", "(-64)", "(-65)", "'2x'",
+          "1.9", "(-9223372036854775808)"]
+
+
+def bits(g, d):
+    op = g.rng.choice(["&", "|", "<<", ">>"])
+    right = g.rng.choice(SHIFTS) if op in ("<<", ">>") and g.rng.random() < 0.5 else g.expr(d)
+    return "(%s %s %s)" % (g.expr(d), op, right)
+
+
+# Operators of every precedence level, chained without parentheses, so that
+# each side's grouping must be SQLite's; ~ and - in front of an operand too.
+CHAIN_OPS = ["||", "*", "%", "+", "-", "&", "|", "<<", ">>", "<", ">=", "=", "<>", "IS",
+             "AND", "OR"]
+
+
+def chain(g, d):
+    def operand():
+        return g.rng.choice(["", "", "", "~", "-", "NOT "]) + g.expr(d)
+    text = operand()
+    for _ in range(g.rng.randint(2, 4)):
+        text += " %s %s" % (g.rng.choice(CHAIN_OPS), operand())
+    return "(%s)" % text
+
+
+# The -> and ->> operators' paths: full ones, and SQLite's abbreviations
+# (a label, an array index as an integer or as text, a path without '$').
+ARROW_PATHS = ["'$.a'", "'$.a.b[1]'", "'a'", "'n'", "'t'", "'a.b'", "'\"a.b\"'", "'missing'",
+               "0", "1", "2", "'1'", "'[1]'", "'[2].k'", "'[#-1]'", "(-1)"]
+
+
+def json_arrow(g, d):
+    doc = sql_literal(g.rng.choice(JSON_DOCS)) if g.rng.random() < 0.8 else g.expr(d)
+    return "(%s %s %s)" % (doc, g.rng.choice(["->", "->>"]), g.rng.choice(ARROW_PATHS))
+
+
 # Every expression form Sluice has, except its documented deviations from
 # SQLite (docs/sql.md): CAST AS BOOLEAN/TIMESTAMP, a non-constant ESCAPE,
 # GLOB ... ESCAPE, split()/split_part() (Sluice's own) and random().
@@ -212,7 +245,9 @@ FORMS = {
     "compare": binary(["=", "==", "<>", "!=", "<", "<=", ">", ">="]),
     "logic": binary(["AND", "OR"]),
     "is": binary(["IS", "IS NOT", "IS DISTINCT FROM", "IS NOT DISTINCT FROM"]),
-    "unary": unary(["-", "+", "NOT"]),
+    "unary": unary(["-", "+", "NOT", "~"]),
+    "bits": bits,
+    "chain": chain,
     "isnull": postfix(["IS NULL", "IS NOT NULL", "ISNULL", "NOTNULL", "NOT NULL"]),
     "in_list": in_list,
     "between": between,
@@ -252,6 +287,7 @@ FORMS = {
     "unixepoch": date_function("unixepoch"),
     "strftime": date_function("strftime"),
     "json_extract": json_extract,
+    "json_arrow": json_arrow,
 }
 
 

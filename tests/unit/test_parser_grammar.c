@@ -354,6 +354,30 @@ static void test_precedence(void **state)
     check_expr("((a))", "a");
 }
 
+/* & | << >> share one level (left to right) between + - and the comparisons;
+ * ~ binds as tightly as unary minus; -9223372036854775808 is one INTEGER. */
+static void test_bitwise_precedence(void **state)
+{
+    (void)state;
+    check_expr("a & b | c << d >> e", "((((a & b) | c) << d) >> e)");
+    check_expr("a + b & c - d", "((a + b) & (c - d))");
+    check_expr("a < b & c", "(a < (b & c))");
+    check_expr("a & b = c", "((a & b) = c)");
+    check_expr("a * b << c || d", "((a * b) << (c || d))");
+    check_expr("~a + ~-b", "((~a) + (~(-b)))");
+    check_expr("- ~a", "(-(~a))");
+    check_expr("NOT a | b", "(NOT (a | b))");
+    check_expr("a LIKE b & c ESCAPE d | e", "(a LIKE (b & c) ESCAPE (d | e))");
+    check_expr("d -> 'a' ->> 0 || 'x'", "(((d -> 'a') ->> 0) || 'x')");
+    check_expr("-9223372036854775808", "-9223372036854775808");
+    check_expr("- 9223372036854775808", "-9223372036854775808");
+    check_expr("-(009223372036854775808)", "-9223372036854775808");
+    check_expr("9223372036854775808", "9.22337203685478e+18");
+    check_expr("-9223372036854775809", "(-9.22337203685478e+18)");
+    check_expr("- -9223372036854775808", "(--9223372036854775808)");
+    check_expr("-+9223372036854775808", "(-(+9.22337203685478e+18))");
+}
+
 /* ->> sits with || (left to right), above * and below unary minus, as in SQLite 3.40. */
 static void test_arrow_and_time_literals(void **state)
 {
@@ -808,7 +832,8 @@ int main(void)
         cmocka_unit_test(test_drop),
         cmocka_unit_test(test_statement_forms),
         cmocka_unit_test(test_select_forms),
-        cmocka_unit_test(test_precedence), cmocka_unit_test(test_predicate_precedence),
+        cmocka_unit_test(test_precedence), cmocka_unit_test(test_bitwise_precedence),
+        cmocka_unit_test(test_predicate_precedence),
         cmocka_unit_test(test_literals_and_calls),
         cmocka_unit_test(test_expression_positions),
         cmocka_unit_test(test_statement_text_and_pos),

@@ -56,6 +56,13 @@ static void test_operators(void **state)
     assert_int_equal(l.n, 3);
     assert_int_equal(l.t[1].len, 2);
     assert_int_equal(l.t[1].pos.col, 2);
+    /* The bitwise and JSON operators; <<, >>, -> and ->> are one token each. */
+    static const int bits[] = {TK_BITAND, TK_BITOR, TK_LSHIFT, TK_RSHIFT, TK_BITNOT, TK_PTR,
+                               TK_PTR2, TK_MINUS, TK_GT, TK_LT, TK_LE, TK_GT, TK_GE};
+    assert_types("& | << >> ~ -> ->> - > < <= > >=", bits, 13);
+    static const int tight[] = {TK_ID, TK_LSHIFT, TK_INTEGER, TK_PTR2, TK_STRING, TK_RSHIFT,
+                                TK_MINUS, TK_INTEGER};
+    assert_types("a<<1->>'x'>>-1", tight, 8);
 }
 
 static void test_numbers(void **state)
@@ -145,7 +152,7 @@ static void test_error_tokens(void **state)
     assert_int_equal(l.t[1].pos.line, 2);
     assert_int_equal(l.t[1].pos.col, 3);
 
-    lex_all("! | 12abc", &l);
+    lex_all("! ^ 12abc", &l);
     assert_int_equal(l.n, 3);
     for (int i = 0; i < 3; i++)
         assert_int_equal(l.t[i].type, TK_ILLEGAL);
