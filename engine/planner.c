@@ -103,12 +103,15 @@ static bool *unnest_carry(const struct sl_plan *plan)
     return used;
 }
 
-sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
-                        struct sl_pipeline *out, struct sl_error *err)
+/* Appends plan's operators to the chain: a derived table's first, so that
+ * its outputs are the columns this plan's operators read. */
+static sl_status build_chain(const struct sl_plan *plan, struct sl_arena *work,
+                             struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
 {
-    struct sl_op *tail = NULL, *op;
+    struct sl_op *op;
     sl_status st;
-    out->head = out->agg = NULL;
+    if (plan->input && (st = build_chain(plan->input, work, out, tail, err)) != SL_OK)
+        return st;
     if (plan->unnest) {
         bool *carry = unnest_carry(plan);
         st = carry ? op_unnest_create(work, plan->unnest, plan->unnest_elem_type,
@@ -117,25 +120,35 @@ sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struc
                    : sl_error_set(err, SL_NOMEM, "out of memory planning an unnest");
         sl_free(carry);
         if (st != SL_OK)
-            goto fail;
-        link_op(out, &tail, op);
+            return st;
+        link_op(out, tail, op);
     }
     if (plan->where) {
         st = op_filter_create(work, plan->where, plan->nscan, plan->scan_types, plan->scan_names,
                               &op, err);
         if (st != SL_OK)
-            goto fail;
-        link_op(out, &tail, op);
+            return st;
+        link_op(out, tail, op);
     }
-    if (plan->aggregate && (st = build_aggregation(plan, work, out, &tail, err)) != SL_OK)
-        goto fail;
+    if (plan->aggregate && (st = build_aggregation(plan, work, out, tail, err)) != SL_OK)
+        return st;
     st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err);
     if (st != SL_OK)
-        goto fail;
-    link_op(out, &tail, op);
-    tail->next = sink;
+        return st;
+    link_op(out, tail, op);
     return SL_OK;
-fail:
+}
+
+sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
+                        struct sl_pipeline *out, struct sl_error *err)
+{
+    struct sl_op *tail = NULL;
+    out->head = out->agg = NULL;
+    sl_status st = build_chain(plan, work, out, &tail, err);
+    if (st == SL_OK) {
+        tail->next = sink;
+        return SL_OK;
+    }
     if (tail)
         tail->next = NULL;
     op_destroy_chain(out->head);

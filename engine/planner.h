@@ -3,6 +3,9 @@
  *   [unnest] -> [filter] -> project(keys, aggregate args) -> hash_agg -> [having]
  *     -> project(outputs) -> sink
  * or, without aggregation, [unnest] -> [filter] -> project(outputs) -> sink.
+ * A derived table (FROM (SELECT ...)) is a plan's input: its own
+ * [unnest] -> [filter] -> project(outputs) come first, then this plan's
+ * operators over those outputs, nested as deep as the derived tables are.
  */
 #ifndef SL_PLANNER_H
 #define SL_PLANNER_H
