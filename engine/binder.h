@@ -47,6 +47,11 @@ bool bind_from_qualifier(const struct bound_from *from, const struct ast_name *q
 void bind_from_ambiguity_hint(const struct bound_from *from, const char *column, char *out,
                               size_t cap);
 
+/* For a name the FROM lacks: true, with a hint in out, when it is a column
+ * inside the derived table that the derived table does not select. */
+bool bind_from_inner_hint(const struct bound_from *from, const char *column, char *out,
+                          size_t cap);
+
 /* The first aggregate call in a (NULL: none), as binder_select.c decides it. */
 const struct ast_expr *bind_find_aggregate(const struct ast_expr *a);
 

@@ -164,3 +164,17 @@ void bind_from_ambiguity_hint(const struct bound_from *from, const char *column,
                  "or give UNNEST another alias",
                  column);
 }
+
+bool bind_from_inner_hint(const struct bound_from *from, const char *column, char *out,
+                          size_t cap)
+{
+    const struct sl_plan *in = from->input;
+    for (uint32_t i = 0; in && i < in->nscan; i++) {
+        if (strcasecmp(in->scan_names[i], column) == 0) {
+            snprintf(out, cap, "%s is a column inside %s, which does not select it: select it "
+                     "there to use it here", in->scan_names[i], from->label);
+            return true;
+        }
+    }
+    return false;
+}

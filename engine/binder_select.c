@@ -185,9 +185,10 @@ static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
         }
     }
     char hint[512];
-    if (best)
+    bool inside = bind_from_inner_hint(b->from, a->name.text, hint, sizeof hint);
+    if (!inside && best)
         snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
-    else
+    else if (!inside)
         columns_hint(b, hint, sizeof hint);
     diags_add(b->diags, a->pos, a->span, hint, "unknown column \"%s\"", a->name.text);
     return NULL;
