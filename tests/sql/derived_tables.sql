@@ -36,9 +36,9 @@ CREATE QUERY per_item AS
   WHERE city <> 'SKIP'
   GROUP BY item;
 
--- UNNEST outside, over a column of the derived table.
+-- UNNEST outside, over a column of the derived table; t.* is its columns alone.
 CREATE QUERY outer_unnest AS
-  SELECT c, item
+  SELECT s.*, item
   FROM (SELECT upper(city) AS c, items FROM sales WHERE city <> 'skip') AS s,
        UNNEST(split(s.items, ';')) AS item;
 
@@ -63,6 +63,6 @@ CREATE QUERY parts AS
 -- expect: SELECT * FROM per_item ORDER BY item
 -- expect: SELECT item, count(*) AS n FROM (SELECT upper(nullif(city, '')) AS city, j.value AS item FROM sales_oracle, json_each('["' || replace(nullif(items, ''), ';', '","') || '"]') AS j WHERE item <> '') AS s WHERE city <> 'SKIP' GROUP BY item ORDER BY item
 -- expect: SELECT * FROM outer_unnest ORDER BY rowid
--- expect: SELECT c, j.value AS item FROM (SELECT upper(nullif(city, '')) AS c, nullif(items, '') AS items FROM sales_oracle WHERE nullif(city, '') <> 'skip') AS s, json_each('["' || replace(s.items, ';', '","') || '"]') AS j
+-- expect: SELECT s.*, j.value AS item FROM (SELECT upper(nullif(city, '')) AS c, nullif(items, '') AS items FROM sales_oracle WHERE nullif(city, '') <> 'skip') AS s, json_each('["' || replace(s.items, ';', '","') || '"]') AS j
 -- expect: SELECT * FROM parts ORDER BY item
 -- expect: SELECT j.value AS item, count(*) AS n FROM (SELECT nullif(items, '') AS items FROM sales_oracle) AS s, json_each('["' || replace(s.items, ';', '","') || '"]') AS j GROUP BY item ORDER BY item
