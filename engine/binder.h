@@ -20,7 +20,8 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
 sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
                       struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out);
 
-/* What a SELECT reads (binder_from.c): its columns, as the SELECT's scan sees them. */
+/* What a SELECT reads (binder_from.c): its columns, as the SELECT's scan sees them.
+ * Lives while the SELECT is bound; the aliases point into its parse. */
 struct bound_from {
     const struct sl_stream_def *stream; /* the stream at the bottom */
     const struct sl_plan *input;        /* a derived table's plan; NULL for a stream */

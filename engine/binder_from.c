@@ -74,12 +74,7 @@ static sl_status bind_derived(const struct ast_select *select, const struct sl_c
     out->names = inner->out_names;
     out->types = inner->out_types;
     out->affs = affs;
-    /* Copied: a live SELECT's plan outlives its parse. */
-    out->alias = select->from_alias.text
-                     ? arena_strndup(arena, select->from_alias.text, strlen(select->from_alias.text))
-                     : NULL;
-    if (select->from_alias.text && !out->alias)
-        return SL_NOMEM;
+    out->alias = select->from_alias.text;
     out->label = out->alias ? out->alias : "the derived table";
     return SL_OK;
 }
