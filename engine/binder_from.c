@@ -90,8 +90,9 @@ static sl_status bind_stream(const struct ast_select *select, const struct sl_ca
         if (best)
             snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
         else
-            snprintf(hint, sizeof hint, "%s", catalog->nstreams ? "SHOW STREAMS lists the streams"
-                                                               : "declare it first with CREATE STREAM");
+            snprintf(hint, sizeof hint, "%s",
+                     catalog->nstreams ? "SHOW STREAMS lists the streams"
+                                       : "declare it first with CREATE STREAM");
         diags_add(diags, select->from.pos, select->from.span, hint, "unknown stream \"%s\"",
                   select->from.text);
         return SL_ERROR;

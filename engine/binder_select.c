@@ -1,7 +1,8 @@
 /*
  * binder_select.c — binds a SELECT over a stream: resolves columns (the
- * FROM's columns, then the UNNEST alias), types every expression, collects the
- * aggregates and rewrites the select list over [group keys..., aggregates...].
+ * FROM's, binder_from.c, then the UNNEST alias), types every expression,
+ * collects the aggregates and rewrites the select list over [group keys...,
+ * aggregates...].
  */
 #include "engine/binder.h"
 
@@ -156,7 +157,7 @@ static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
     const struct sl_plan *p = b->plan;
     if (!bind_from_qualifier(b->from, &a->qualifier, b->diags))
         return NULL;
-    /* The UNNEST alias is not qualified by the stream. */
+    /* The UNNEST alias is not qualified by the FROM's name. */
     uint32_t limit = a->qualifier.text ? p->nfrom : p->nscan;
     if (limit > p->nfrom && strcasecmp(p->scan_names[limit - 1], a->name.text) == 0) {
         for (uint32_t i = 0; i < p->nfrom; i++) {
@@ -712,8 +713,8 @@ static bool setup_scan(struct binder *b)
     const struct bound_from *from = b->from;
     p->nfrom = from->ncols;
     p->nscan = from->ncols + (s->unnest ? 1 : 0);
-    p->scan_types = arena_calloc(b->arena, (p->nscan ? p->nscan : 1) * sizeof *p->scan_types);
-    p->scan_names = arena_calloc(b->arena, (p->nscan ? p->nscan : 1) * sizeof *p->scan_names);
+    p->scan_types = arena_calloc(b->arena, p->nscan * sizeof *p->scan_types);
+    p->scan_names = arena_calloc(b->arena, p->nscan * sizeof *p->scan_names);
     if (!p->scan_types || !p->scan_names)
         return false;
     for (uint32_t i = 0; i < from->ncols; i++) {

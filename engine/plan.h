@@ -4,9 +4,10 @@
  * plan arena together with its expressions.
  *
  * Column spaces: `scan` columns are the FROM's columns (the stream's, or a
- * derived table's outputs), followed by the UNNEST element when there is one; WHERE, group keys and aggregate
- * arguments are bound over them. With aggregation, outputs and HAVING are
- * bound over [group keys..., aggregates...]; without, over the scan columns.
+ * derived table's outputs), followed by the UNNEST element when there is
+ * one; WHERE, group keys and aggregate arguments are bound over them. With
+ * aggregation, outputs and HAVING are bound over [group keys...,
+ * aggregates...]; without, over the scan columns.
  */
 #ifndef SL_PLAN_H
 #define SL_PLAN_H
