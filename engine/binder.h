@@ -20,6 +20,42 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
 sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
                       struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out);
 
+/* What a SELECT reads (binder_from.c): its columns, as the SELECT's scan sees them.
+ * Lives while the SELECT is bound; the aliases point into its parse. */
+struct bound_from {
+    const struct sl_stream_def *stream; /* the stream at the bottom */
+    const struct sl_plan *input;        /* a derived table's plan; NULL for a stream */
+    uint32_t ncols;
+    const char *const *names;
+    const enum sl_type *types;
+    const enum sl_affinity *affs;
+    const char *alias; /* the name that qualifies columns; NULL for a derived table without one */
+    const char *label; /* how messages name it: the alias, the stream's name, "the derived table" */
+};
+
+/* Binds the FROM of a SELECT: a stream of the catalog, or a derived table
+ * FROM (SELECT ...), bound (recursively) into a plan of its own in
+ * plan_arena. Errors go to diags. */
+sl_status bind_from(const struct ast_select *select, const struct sl_catalog *catalog,
+                    struct sl_arena *plan_arena, struct sl_diags *diags, struct bound_from *out);
+
+/* False, with the error reported, when a qualifier (q.col, q.*) names
+ * something other than what the FROM reads. */
+bool bind_from_qualifier(const struct bound_from *from, const struct ast_name *q,
+                         struct sl_diags *diags);
+
+/* The hint for a column name that is both the FROM's and the UNNEST alias. */
+void bind_from_ambiguity_hint(const struct bound_from *from, const char *column, char *out,
+                              size_t cap);
+
+/* For a name the FROM lacks: true, with a hint in out, when it is a column
+ * inside the derived table that the derived table does not select. */
+bool bind_from_inner_hint(const struct bound_from *from, const char *column, char *out,
+                          size_t cap);
+
+/* The first aggregate call in a (NULL: none), as binder_select.c decides it. */
+const struct ast_expr *bind_find_aggregate(const struct ast_expr *a);
+
 /* ORDER BY / LIMIT of a SELECT over its bound outputs (binder_order.c, for
  * bind_select); errors go to diags; false only when out of memory. */
 bool bind_order_limit(const struct ast_select *sel, struct sl_plan *p, struct sl_arena *arena,

@@ -21,7 +21,7 @@ static int64_t item_output(const struct ast_select *sel, const struct sl_plan *p
         if (e->kind != AST_STAR)
             out++;
         else
-            out += e->qualifier.text ? p->stream->ncols : p->nscan;
+            out += e->qualifier.text ? p->nfrom : p->nscan;
     }
     return sel->items[item].expr->kind == AST_STAR ? -1 : (int64_t)out;
 }

@@ -1,7 +1,8 @@
 /*
- * binder_select.c — binds a SELECT over a stream: resolves columns (stream
- * columns, then the UNNEST alias), types every expression, collects the
- * aggregates and rewrites the select list over [group keys..., aggregates...].
+ * binder_select.c — binds a SELECT over a stream: resolves columns (the
+ * FROM's, binder_from.c, then the UNNEST alias), types every expression,
+ * collects the aggregates and rewrites the select list over [group keys...,
+ * aggregates...].
  */
 #include "engine/binder.h"
 
@@ -26,8 +27,7 @@ struct binder {
     struct sl_diags *diags;
     struct sl_plan *plan;
     const char *clause; /* "WHERE", "GROUP BY", ... for messages */
-    const char *stream_label; /* alias if any, else stream name */
-    uint32_t nstream_cols;
+    const struct bound_from *from; /* a stream or a derived table (binder_from.c) */
     const struct ast_expr **key_asts;
     uint32_t agg_cap;
     const struct ast_expr **agg_asts;
@@ -116,23 +116,6 @@ static struct sl_expr *column_ref(struct binder *b, uint32_t column, enum sl_typ
     return e;
 }
 
-/* The affinity of a column or CAST of this type: SQLite's for the type
- * name (BOOLEAN is an integer), and Sluice's own for TIMESTAMP (expr.h). */
-static enum sl_affinity type_affinity(enum sl_type t)
-{
-    switch (t) {
-    case SL_BOOL:
-    case SL_INT:
-    case SL_REAL: return SL_AFF_NUMERIC;
-    case SL_TEXT: return SL_AFF_TEXT;
-    case SL_TIMESTAMP: return SL_AFF_TIMESTAMP;
-    case SL_NULL:
-    case SL_ARRAY:
-    case SL_ANY: break;
-    }
-    return SL_AFF_NONE;
-}
-
 /* The comparison affinity between l and r, or NONE when it converts neither. */
 static enum sl_affinity pair_affinity(const struct sl_expr *l, const struct sl_expr *r)
 {
@@ -166,7 +149,7 @@ static void columns_hint(struct binder *b, char *out, size_t cap)
     buf_init(&list);
     for (uint32_t i = 0; i < b->plan->nscan; i++)
         buf_printf(&list, "%s%s", i ? ", " : "", b->plan->scan_names[i]);
-    snprintf(out, cap, "%s has columns: %s", b->stream_label, buf_str(&list));
+    snprintf(out, cap, "%s has columns: %s", b->from->label, buf_str(&list));
     buf_free(&list);
 }
 
@@ -178,23 +161,18 @@ static bool is_window_column(const char *name)
 static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
 {
     const struct sl_plan *p = b->plan;
-    if (a->qualifier.text && strcasecmp(a->qualifier.text, b->stream_label) != 0) {
-        diags_add(b->diags, a->qualifier.pos, a->qualifier.span, NULL,
-                  "unknown table or stream \"%s\"", a->qualifier.text);
+    if (!bind_from_qualifier(b->from, &a->qualifier, b->diags))
         return NULL;
-    }
-    /* The UNNEST alias is not qualified by the stream. */
-    uint32_t limit = a->qualifier.text ? b->nstream_cols : p->nscan;
-    if (limit > b->nstream_cols && strcasecmp(p->scan_names[limit - 1], a->name.text) == 0) {
-        for (uint32_t i = 0; i < b->nstream_cols; i++) {
+    /* The UNNEST alias is not qualified by the FROM's name. */
+    uint32_t limit = a->qualifier.text ? p->nfrom : p->nscan;
+    if (limit > p->nfrom && strcasecmp(p->scan_names[limit - 1], a->name.text) == 0) {
+        for (uint32_t i = 0; i < p->nfrom; i++) {
             if (strcasecmp(p->scan_names[i], a->name.text) == 0) {
                 char hint[300];
-                snprintf(hint, sizeof hint,
-                         "write %s.%s for the stream's column, or give UNNEST another alias",
-                         b->stream_label, p->scan_names[i]);
+                bind_from_ambiguity_hint(b->from, p->scan_names[i], hint, sizeof hint);
                 diags_add(b->diags, a->pos, a->span, hint,
                           "column \"%s\" is ambiguous: a column of %s and the UNNEST alias",
-                          a->name.text, b->stream_label);
+                          a->name.text, b->from->label);
                 return NULL;
             }
         }
@@ -203,8 +181,7 @@ static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
         if (strcasecmp(p->scan_names[i], a->name.text) == 0)
             /* The UNNEST alias is a computed value: no affinity. */
             return column_ref(b, i, p->scan_types[i],
-                              i < b->nstream_cols ? type_affinity(p->scan_types[i]) : SL_AFF_NONE,
-                              a->pos);
+                              i < p->nfrom ? b->from->affs[i] : SL_AFF_NONE, a->pos);
     if (!a->qualifier.text && is_window_column(a->name.text)) {
         if (b->plan->window.kind)
             diags_add(b->diags, a->pos, a->span, "use it in the select list or in HAVING",
@@ -226,9 +203,10 @@ static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
         }
     }
     char hint[512];
-    if (best)
+    bool inside = bind_from_inner_hint(b->from, a->name.text, hint, sizeof hint);
+    if (!inside && best)
         snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
-    else
+    else if (!inside)
         columns_hint(b, hint, sizeof hint);
     diags_add(b->diags, a->pos, a->span, hint, "unknown column \"%s\"", a->name.text);
     return NULL;
@@ -621,7 +599,7 @@ static struct sl_expr *bind_special(struct binder *b, const struct ast_expr *a, 
     }
     if (kind == EXPR_CAST) {
         e->type = e->cast_to;
-        e->affinity = type_affinity(e->cast_to);
+        e->affinity = expr_type_affinity(e->cast_to);
     }
     if (kind == EXPR_IN) {
         /* SQLite compares x IN (list) under x's own affinity alone. */
@@ -762,45 +740,54 @@ static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enu
     return NULL;
 }
 
-static bool contains_aggregate(const struct ast_expr *a)
+const struct ast_expr *bind_find_aggregate(const struct ast_expr *a)
 {
     if (!a)
-        return false;
+        return NULL;
     if (a->kind == AST_CALL && call_aggregate(a))
-        return true;
-    for (uint32_t i = 0; a->args && i < a->args->count; i++)
-        if (contains_aggregate(a->args->items[i]))
-            return true;
-    return contains_aggregate(a->left) || contains_aggregate(a->right) ||
-           contains_aggregate(a->third);
+        return a;
+    const struct ast_expr *found = NULL;
+    for (uint32_t i = 0; !found && a->args && i < a->args->count; i++)
+        found = bind_find_aggregate(a->args->items[i]);
+    if (!found)
+        found = bind_find_aggregate(a->left);
+    if (!found)
+        found = bind_find_aggregate(a->right);
+    return found ? found : bind_find_aggregate(a->third);
 }
 
-static bool setup_scan(struct binder *b, const struct sl_stream_def *stream)
+static bool contains_aggregate(const struct ast_expr *a)
+{
+    return bind_find_aggregate(a) != NULL;
+}
+
+static bool setup_scan(struct binder *b)
 {
     struct sl_plan *p = b->plan;
     const struct ast_select *s = b->select;
-    b->nstream_cols = stream->ncols;
-    p->nscan = stream->ncols + (s->unnest ? 1 : 0);
+    const struct bound_from *from = b->from;
+    p->nfrom = from->ncols;
+    p->nscan = from->ncols + (s->unnest ? 1 : 0);
     p->scan_types = arena_calloc(b->arena, p->nscan * sizeof *p->scan_types);
     p->scan_names = arena_calloc(b->arena, p->nscan * sizeof *p->scan_names);
     if (!p->scan_types || !p->scan_names)
         return false;
-    for (uint32_t i = 0; i < stream->ncols; i++) {
-        p->scan_types[i] = stream->cols[i].type;
-        p->scan_names[i] = stream->cols[i].name;
+    for (uint32_t i = 0; i < from->ncols; i++) {
+        p->scan_types[i] = from->types[i];
+        p->scan_names[i] = from->names[i];
     }
     if (!s->unnest)
         return true;
-    /* The UNNEST argument sees only the stream's columns. */
-    p->nscan = stream->ncols;
+    /* The UNNEST argument sees only the FROM's columns. */
+    p->nscan = from->ncols;
     b->clause = "UNNEST";
     p->unnest = bind_expr(b, s->unnest, BIND_SCAN);
-    p->nscan = stream->ncols + 1;
+    p->nscan = from->ncols + 1;
     /* Names kept in the plan are copied: the parse they come from is freed
      * once the statement ran, while the query (DESCRIBE, EXPLAIN) lives on. */
     const char *alias = s->unnest_alias.text ? s->unnest_alias.text : "unnest";
-    p->scan_names[stream->ncols] = arena_strndup(b->arena, alias, strlen(alias));
-    if (!p->scan_names[stream->ncols])
+    p->scan_names[from->ncols] = arena_strndup(b->arena, alias, strlen(alias));
+    if (!p->scan_names[from->ncols])
         return false;
     if (!p->unnest)
         return true;
@@ -812,7 +799,7 @@ static bool setup_scan(struct binder *b, const struct sl_stream_def *stream)
     }
     /* Only split() makes arrays today, and its elements are TEXT. */
     p->unnest_elem_type = SL_TEXT;
-    p->scan_types[stream->ncols] = p->unnest_elem_type;
+    p->scan_types[from->ncols] = p->unnest_elem_type;
     return true;
 }
 
@@ -1016,12 +1003,9 @@ static bool bind_select_list(struct binder *b)
     for (uint32_t i = 0; i < b->select->nitems; i++) {
         const struct ast_select_item *it = &b->select->items[i];
         if (it->expr->kind == AST_STAR) {
-            if (it->expr->qualifier.text && strcasecmp(it->expr->qualifier.text, b->stream_label) != 0) {
-                diags_add(b->diags, it->expr->qualifier.pos, it->expr->qualifier.span, NULL,
-                          "unknown table or stream \"%s\"", it->expr->qualifier.text);
+            if (!bind_from_qualifier(b->from, &it->expr->qualifier, b->diags))
                 continue;
-            }
-            uint32_t n = it->expr->qualifier.text ? b->nstream_cols : p->nscan;
+            uint32_t n = it->expr->qualifier.text ? p->nfrom : p->nscan;
             for (uint32_t c = 0; c < n; c++) {
                 struct ast_expr col = {.kind = AST_COLUMN, .pos = it->expr->pos, .span = 1};
                 col.name.text = p->scan_names[c];
@@ -1103,19 +1087,10 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
                       struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out)
 {
     uint32_t errors_before = diags->count;
-    const struct sl_stream_def *stream = catalog_find_stream(catalog, select->from.text);
-    if (!stream) {
-        const char *best = catalog_suggest_stream(catalog, select->from.text);
-        char hint[256];
-        if (best)
-            snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
-        else
-            snprintf(hint, sizeof hint, "%s", catalog->nstreams ? "SHOW STREAMS lists the streams"
-                                                               : "declare it first with CREATE STREAM");
-        diags_add(diags, select->from.pos, select->from.span, hint, "unknown stream \"%s\"",
-                  select->from.text);
-        return SL_ERROR;
-    }
+    struct bound_from from;
+    sl_status st = bind_from(select, catalog, plan_arena, diags, &from);
+    if (st != SL_OK)
+        return st;
     struct sl_plan *p = arena_calloc(plan_arena, sizeof *p);
     if (!p)
         return SL_NOMEM;
@@ -1124,19 +1099,25 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
         .arena = plan_arena,
         .diags = diags,
         .plan = p,
-        .stream_label = select->from_alias.text ? select->from_alias.text : stream->name,
+        .from = &from,
     };
-    p->stream = stream;
-    if (!setup_scan(&b, stream))
+    p->stream = from.stream;
+    p->input = from.input;
+    if (!setup_scan(&b))
         return SL_NOMEM;
-    if (stream->time_column >= 0) {
-        uint32_t tc = (uint32_t)stream->time_column;
+    if (!p->input && p->stream->time_column >= 0) {
+        uint32_t tc = (uint32_t)p->stream->time_column;
         p->time_expr = column_ref(&b, tc, p->scan_types[tc], SL_AFF_TIMESTAMP, select->pos);
         if (!p->time_expr)
             return SL_NOMEM;
-        p->watermark_delay_us = stream->watermark_delay_us;
+        p->watermark_delay_us = p->stream->watermark_delay_us;
     }
     bind_window(&b);
+    /* The window would need the stream's event time carried through the derived table. */
+    if (p->input && select->window.kind)
+        diags_add(diags, select->window.keyword.pos, select->window.keyword.span,
+                  "window the stream itself: move the derived table's WHERE and expressions into "
+                  "this SELECT", "a WINDOW over a derived table is not supported yet");
     if (select->where) {
         b.clause = "WHERE";
         p->where = bind_expr(&b, select->where, BIND_SCAN);

@@ -40,10 +40,13 @@ static sl_status runtime_error(struct exec_ctx *x, const struct ast_stmt *stmt,
     return SL_ERROR;
 }
 
-/* A query that cannot start (its source cannot be opened, ...) is about its FROM stream. */
+/* A query that cannot start (its source cannot be opened, ...) is about its FROM stream,
+ * the one at the bottom of its derived tables. */
 static sl_status start_error(struct exec_ctx *x, const struct ast_select *sel,
                              const struct sl_error *err)
 {
+    while (sel->from_select)
+        sel = sel->from_select;
     diags_add(x->diags, sel->from.pos, sel->from.span, NULL, "%s", err->msg);
     return SL_ERROR;
 }

@@ -93,6 +93,9 @@ enum sl_type expr_case_type(const enum sl_type *branches, uint32_t n);
  * as INTEGER does (SQLite has no boolean); false for an unknown name. */
 bool expr_cast_target(const char *name, enum sl_type *out);
 
+/* The affinity of a column or CAST of this type: SQLite's for the type name
+ * (BOOLEAN is an integer), Sluice's own for TIMESTAMP. */
+enum sl_affinity expr_type_affinity(enum sl_type t);
 /* The comparison affinity SQLite applies between operands with these affinities. */
 enum sl_affinity expr_compare_affinity(enum sl_affinity l, enum sl_affinity r);
 /* Whether applying aff could change a value of static type t (false lets the

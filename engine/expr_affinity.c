@@ -10,6 +10,21 @@
 #include "common/time.h"
 #include "engine/sqlval.h"
 
+enum sl_affinity expr_type_affinity(enum sl_type t)
+{
+    switch (t) {
+    case SL_BOOL:
+    case SL_INT:
+    case SL_REAL: return SL_AFF_NUMERIC;
+    case SL_TEXT: return SL_AFF_TEXT;
+    case SL_TIMESTAMP: return SL_AFF_TIMESTAMP;
+    case SL_NULL:
+    case SL_ARRAY:
+    case SL_ANY: break;
+    }
+    return SL_AFF_NONE;
+}
+
 enum sl_affinity expr_compare_affinity(enum sl_affinity l, enum sl_affinity r)
 {
     /* A timestamp against a number compares numbers; against text it reads the text. */

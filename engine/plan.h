@@ -3,10 +3,11 @@
  * into an operator pipeline. Read-only once built; lives in the query's
  * plan arena together with its expressions.
  *
- * Column spaces: `scan` columns are the stream's columns, followed by the
- * UNNEST element when there is one; WHERE, group keys and aggregate
- * arguments are bound over them. With aggregation, outputs and HAVING are
- * bound over [group keys..., aggregates...]; without, over the scan columns.
+ * Column spaces: `scan` columns are the FROM's columns (the stream's, or a
+ * derived table's outputs), followed by the UNNEST element when there is
+ * one; WHERE, group keys and aggregate arguments are bound over them. With
+ * aggregation, outputs and HAVING are bound over [group keys...,
+ * aggregates...]; without, over the scan columns.
  */
 #ifndef SL_PLAN_H
 #define SL_PLAN_H
@@ -41,9 +42,13 @@ struct sl_plan_order {
 };
 
 struct sl_plan {
-    const struct sl_stream_def *stream;
+    const struct sl_stream_def *stream; /* read at the bottom, through any derived tables */
+    /* FROM (SELECT ...): the derived table's plan, whose operators run first
+     * and whose outputs are this plan's FROM columns; NULL for a stream. */
+    const struct sl_plan *input;
 
-    uint32_t nscan; /* stream columns (+1 with UNNEST) */
+    uint32_t nfrom; /* the FROM's columns */
+    uint32_t nscan; /* nfrom (+1 with UNNEST) */
     enum sl_type *scan_types;
     const char **scan_names;
 

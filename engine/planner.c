@@ -144,35 +144,40 @@ static bool *unnest_carry(const struct sl_plan *plan)
     return used;
 }
 
-sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
-                        struct sl_pipeline *out, struct sl_error *err)
+/* The watermark, first in the chain: it reads the stream's event-time column
+ * before any operator can drop a row. */
+static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
+                              struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
 {
-    struct sl_op *tail = NULL, *op;
-    sl_status st;
-    out->head = out->agg = NULL;
-    out->time = sl_calloc(1, sizeof *out->time);
-    if (!out->time)
-        return sl_error_set(err, SL_NOMEM, "out of memory planning a query");
-    out->time->watermark = INT64_MIN;
-    if (plan->window.kind && plan->time_expr) {
-        const struct sl_stream_def *stream = plan->stream;
-        enum sl_type *types = sl_calloc(stream->ncols + 1, sizeof *types);
-        const char **names = sl_calloc(stream->ncols + 1, sizeof *names);
-        st = SL_NOMEM;
-        if (types && names) {
-            for (uint32_t i = 0; i < stream->ncols; i++) {
-                types[i] = stream->cols[i].type;
-                names[i] = stream->cols[i].name;
-            }
-            st = op_watermark_create(work, plan->time_expr->column, plan->watermark_delay_us,
-                                     out->time, stream->ncols, types, names, &op, err);
+    const struct sl_stream_def *stream = plan->stream;
+    enum sl_type *types = sl_calloc(stream->ncols + 1, sizeof *types);
+    const char **names = sl_calloc(stream->ncols + 1, sizeof *names);
+    struct sl_op *op;
+    sl_status st = SL_NOMEM;
+    if (types && names) {
+        for (uint32_t i = 0; i < stream->ncols; i++) {
+            types[i] = stream->cols[i].type;
+            names[i] = stream->cols[i].name;
         }
-        sl_free(types);
-        sl_free(names);
-        if (st != SL_OK)
-            goto fail;
-        link_op(out, &tail, op);
+        st = op_watermark_create(work, (uint32_t)stream->time_column, plan->watermark_delay_us,
+                                 out->time, stream->ncols, types, names, &op, err);
     }
+    sl_free(types);
+    sl_free(names);
+    if (st == SL_OK)
+        link_op(out, tail, op);
+    return st;
+}
+
+/* Appends plan's operators to the chain: a derived table's first, so that
+ * its outputs are the columns this plan's operators read. */
+static sl_status build_chain(const struct sl_plan *plan, struct sl_arena *work,
+                             struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
+{
+    struct sl_op *op;
+    sl_status st;
+    if (plan->input && (st = build_chain(plan->input, work, out, tail, err)) != SL_OK)
+        return st;
     if (plan->unnest) {
         bool *carry = unnest_carry(plan);
         st = carry ? op_unnest_create(work, plan->unnest, plan->unnest_elem_type,
@@ -181,25 +186,43 @@ sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struc
                    : sl_error_set(err, SL_NOMEM, "out of memory planning an unnest");
         sl_free(carry);
         if (st != SL_OK)
-            goto fail;
-        link_op(out, &tail, op);
+            return st;
+        link_op(out, tail, op);
     }
     if (plan->where) {
         st = op_filter_create(work, plan->where, plan->nscan, plan->scan_types, plan->scan_names,
                               &op, err);
         if (st != SL_OK)
-            goto fail;
-        link_op(out, &tail, op);
+            return st;
+        link_op(out, tail, op);
     }
-    if (plan->aggregate && (st = build_aggregation(plan, work, out, &tail, err)) != SL_OK)
-        goto fail;
+    if (plan->aggregate && (st = build_aggregation(plan, work, out, tail, err)) != SL_OK)
+        return st;
     st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err);
     if (st != SL_OK)
-        goto fail;
-    link_op(out, &tail, op);
-    tail->next = sink;
+        return st;
+    link_op(out, tail, op);
     return SL_OK;
-fail:
+}
+
+sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
+                        struct sl_pipeline *out, struct sl_error *err)
+{
+    struct sl_op *tail = NULL;
+    out->head = out->agg = NULL;
+    out->time = sl_calloc(1, sizeof *out->time);
+    if (!out->time)
+        return sl_error_set(err, SL_NOMEM, "out of memory planning a query");
+    out->time->watermark = INT64_MIN;
+    sl_status st = SL_OK;
+    if (plan->window.kind && plan->time_expr)
+        st = watermark_op(plan, work, out, &tail, err);
+    if (st == SL_OK)
+        st = build_chain(plan, work, out, &tail, err);
+    if (st == SL_OK) {
+        tail->next = sink;
+        return SL_OK;
+    }
     if (tail)
         tail->next = NULL;
     op_destroy_chain(out->head);

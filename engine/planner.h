@@ -5,6 +5,9 @@
  * or, without aggregation, [unnest] -> [filter] -> project(outputs) -> sink.
  * With a WINDOW the aggregate is a window aggregate, and on event time a
  * watermark operator comes first, before anything can drop a row.
+ * A derived table (FROM (SELECT ...)) is a plan's input: its own
+ * [unnest] -> [filter] -> project(outputs) come first, then this plan's
+ * operators over those outputs, nested as deep as the derived tables are.
  */
 #ifndef SL_PLANNER_H
 #define SL_PLANNER_H

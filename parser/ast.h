@@ -125,8 +125,9 @@ struct ast_select {
     struct sl_pos pos; /* the SELECT keyword */
     uint32_t nitems;
     struct ast_select_item *items;
-    struct ast_name from;       /* the stream (or table) name */
-    struct ast_name from_alias; /* FROM s AS a; text NULL if none */
+    struct ast_name from;       /* the stream (or table) name; text NULL for a derived table */
+    struct ast_name from_alias; /* FROM s AS a, FROM (SELECT ...) AS a; text NULL if none */
+    struct ast_select *from_select; /* FROM (SELECT ...): a derived table; NULL if none */
     struct ast_expr *unnest;    /* , UNNEST(expr) AS alias — NULL if none */
     struct ast_name unnest_alias;
     struct ast_expr *where;     /* NULL if none */

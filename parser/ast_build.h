@@ -25,6 +25,13 @@ struct ast_vec {
     void *items;
 };
 
+/* What a FROM clause reads: a stream (name) or a derived table (select), with its alias. */
+struct ast_from {
+    struct ast_name name;
+    struct ast_select *select;
+    struct ast_name alias;
+};
+
 /* The optional ", UNNEST(expr) AS alias" of a FROM clause. */
 struct ast_unnest {
     struct ast_expr *expr;

@@ -292,14 +292,15 @@ interval_unit(A) ::= unit(A).
 /* ---- SELECT -------------------------------------------------------------- */
 
 %type select {struct ast_select *}
-select(A) ::= SELECT(K) selitems(L) FROM nm(F) alias_opt(FA) unnest_opt(U) where_opt(W)
+select(A) ::= SELECT(K) selitems(L) FROM from_item(F) unnest_opt(U) where_opt(W)
               wingroup(G) having_opt(H) orderby_opt(O) limit_opt(LIM) emit_opt(EM). {
     A = ast_select_new(&ctx->b, K.pos);
     if (A) {
         A->nitems = L.count;
         A->items = L.items;
-        A->from = F;
-        A->from_alias = FA;
+        A->from = F.name;
+        A->from_alias = F.alias;
+        A->from_select = F.select;
         A->unnest = U.expr;
         A->unnest_alias = U.alias;
         A->where = W;
@@ -382,6 +383,19 @@ emit_opt(A) ::= EMIT(K) CHANGES. {
 emit_opt(A) ::= EMIT(K) FINAL. {
     A.kind = AST_EMIT_FINAL;
     A.keyword = ast_name_ident(&ctx->b, &K);
+}
+
+%type from_item {struct ast_from}
+from_item(A) ::= nm(N) alias_opt(L). {
+    A.name = N;
+    A.select = NULL;
+    A.alias = L;
+}
+/* A derived table. Its alias is optional, as in Spark, Flink and PostgreSQL 16. */
+from_item(A) ::= LP select(S) RP alias_opt(L). {
+    A.name = ast_name_none();
+    A.select = S;
+    A.alias = L;
 }
 
 %type selitems {struct ast_vec}

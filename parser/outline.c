@@ -36,7 +36,7 @@ sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **ou
     if (!list)
         return SL_NOMEM;
     struct sl_stmt_outline *cur = NULL;
-    int depth = 0;
+    int depth = 0, from_depth = 0;
     bool after_from = false, scan_from = false;
     lex_init(&lx, src, len);
     while (lex_next(&lx, &t) != 0) {
@@ -61,7 +61,7 @@ sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **ou
             cur->is_select = t.type == TK_SELECT || token_is(&t, "WITH") || token_is(&t, "VALUES");
             /* WITH and VALUES are SQLite's alone: no FROM name is looked for. */
             scan_from = t.type == TK_SELECT;
-            depth = 0;
+            depth = from_depth = 0;
             after_from = false;
         }
         cur->end = (uint32_t)(t.text - src) + t.len;
@@ -69,13 +69,18 @@ sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **ou
             continue;
         if (t.type == TK_LP) {
             depth++;
+            /* FROM (SELECT ... FROM x): a derived table reads what its own FROM names. */
+            if (after_from) {
+                after_from = false;
+                from_depth = depth;
+            }
         } else if (t.type == TK_RP) {
             depth--;
         } else if (after_from) {
             after_from = false;
             if (t.type != TK_STRING && t.type != TK_INTEGER && t.type != TK_FLOAT)
                 copy_name(&t, cur->from, sizeof cur->from);
-        } else if (depth == 0 && t.type == TK_FROM && cur->from[0] == '\0') {
+        } else if (depth == from_depth && t.type == TK_FROM && cur->from[0] == '\0') {
             after_from = true;
         }
     }

@@ -33,7 +33,8 @@ void parse_free(struct sl_parse_result *r);
 
 /*
  * The outline of a script, from tokens alone: where each statement is and,
- * for a SELECT, the name after its first top-level FROM. The engine uses it
+ * for a SELECT, the name after its first top-level FROM (or, for a derived
+ * table FROM (SELECT ...), the name its own FROM reads). The engine uses it
  * to hand a SELECT over a plain table to SQLite whole (ORDER BY, LIMIT,
  * joins: all of SQLite's SQL) and to parse the rest itself.
  */
@@ -42,7 +43,7 @@ struct sl_stmt_outline {
     struct sl_pos pos; /* its line and column */
     uint32_t end;    /* byte offset just past the last token before ';' */
     bool is_select;  /* starts with SELECT, WITH or VALUES */
-    char from[128];  /* first top-level FROM name of a SELECT, unquoted; "" if none or WITH/VALUES */
+    char from[128];  /* that FROM name, unquoted; "" if none or WITH/VALUES */
 };
 /* *out is an array of *count outlines, freed with sl_free. */
 sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **out,

@@ -5,7 +5,7 @@ over the same rows in a table with the same declared types). SQLite is the
 oracle: every value and its type (typeof) must be identical.
 
     difftest.py SLUICE [--seed N] [--expressions N] [--rows N] [--keep DIR]
-                       [--forms NAME,...] [--without NAME,...]
+                       [--forms NAME,...] [--without NAME,...] [--derived]
 
 Exit 0 when all agree; otherwise prints the first disagreements (the
 expression, the row, both answers) and exits 1. The forms generated are
@@ -26,6 +26,11 @@ REAL_EDGES = [0.0, -0.0, 0.5, -2.5, 1e-7, 3.141592653589793, 1e15, 1.5e300, -7.2
 WORDS = ["", "a", "A", "abc", "ABC", "héllo", "Straße", "日本語", "  pad  ", "x y", "12",
          "-3", "4.5", "1e3", "0x10", "%", "_", "a%b", "it's", "NULL", "tab\tin", "ünïcödé"]
 EXPRS_PER_QUERY = 60
+# --derived: both sides read the rows through this derived table, so the
+# columns arrive with the affinity their expressions give them (none for
+# j + 0 and u || '', TEXT for the CAST) and some rows are filtered out.
+DERIVED = ("(SELECT id, i, j + 0 AS j, r, CAST(t AS TEXT) AS t, u || '' AS u FROM rows "
+           "WHERE id % 5 <> 2) AS d")
 
 
 def random_value(rng, kind):
@@ -307,21 +312,22 @@ def write_rows(path, rows):
             f.write(",".join(fields) + "\n")
 
 
-def oracle_answers(rows, exprs):
+def oracle_answers(rows, exprs, source):
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE rows (id INTEGER, %s)" % ", ".join("%s %s" % c for c in COLUMNS))
     db.executemany("INSERT INTO rows VALUES (%s)" % ",".join("?" * (len(COLUMNS) + 1)), rows)
     answers = {}
     for k, e in enumerate(exprs):
         try:
-            result = db.execute("SELECT id, typeof(%s), quote(%s) FROM rows ORDER BY id" % (e, e))
+            result = db.execute("SELECT id, typeof(%s), quote(%s) FROM %s ORDER BY id"
+                                % (e, e, source))
             answers[k] = [tuple(r) for r in result]
         except sqlite3.Error as err:
             answers[k] = str(err)
     return answers
 
 
-def sluice_answers(sluice, work, exprs):
+def sluice_answers(sluice, work, exprs, source):
     """Runs every expression as a projection query; returns their (id, type, quote) rows."""
     csv_path = os.path.join(work, "rows.csv")
     stream_cols = ", ".join("%s %s" % c for c in COLUMNS)
@@ -331,7 +337,7 @@ def sluice_answers(sluice, work, exprs):
               for k in range(0, len(exprs), EXPRS_PER_QUERY)]
     for q, group in enumerate(groups):
         items = ", ".join("%s AS e%d" % (exprs[k], k) for k in group)
-        lines.append("CREATE QUERY q%d AS SELECT id, %s FROM rows;" % (q, items))
+        lines.append("CREATE QUERY q%d AS SELECT id, %s FROM %s;" % (q, items, source))
     sql_path = os.path.join(work, "difftest.sql")
     with open(sql_path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
@@ -359,6 +365,8 @@ def main():
     parser.add_argument("--keep", help="write the work files here and keep them")
     parser.add_argument("--forms", help="generate only these forms (comma-separated names of FORMS)")
     parser.add_argument("--without", help="generate all forms but these (comma-separated)")
+    parser.add_argument("--derived", action="store_true",
+                        help="read the rows through a derived table (DERIVED) on both sides")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -371,14 +379,15 @@ def main():
     dropped = set((args.without or "").split(","))
     gen = Generator(rng, [FORMS[n] for n in names if n not in dropped])
     exprs = [gen.expr(rng.randint(1, 4)) for _ in range(args.expressions)]
-    oracle = oracle_answers(rows, exprs)
+    source = DERIVED if args.derived else "rows"
+    oracle = oracle_answers(rows, exprs, source)
     # An expression SQLite itself rejects is no test of Sluice.
     exprs_ok = [k for k in range(len(exprs)) if not isinstance(oracle[k], str)]
 
     work = args.keep or tempfile.mkdtemp(prefix="difftest-")
     os.makedirs(work, exist_ok=True)
     write_rows(os.path.join(work, "rows.csv"), rows)
-    mine = sluice_answers(args.sluice, work, [exprs[k] for k in exprs_ok])
+    mine = sluice_answers(args.sluice, work, [exprs[k] for k in exprs_ok], source)
 
     failures = 0
     for pos, k in enumerate(exprs_ok):

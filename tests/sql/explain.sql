@@ -9,6 +9,11 @@ EXPLAIN SELECT id, t FROM vals WHERE i > 0 AND t IS NOT NULL;
 EXPLAIN SELECT line, upper(word) AS w FROM lines CROSS JOIN UNNEST(split(line, ' ')) AS word;
 EXPLAIN SELECT word, COUNT(*) AS n FROM lines, UNNEST(split(line, ' ')) AS word
   WHERE word <> '' GROUP BY word HAVING COUNT(*) > 1 AND max(length(word)) < 10;
+-- A derived table composes: its operators, then the outer SELECT's over its outputs.
+EXPLAIN SELECT w, count(*) AS n
+  FROM (SELECT lower(line) AS l FROM (SELECT line FROM lines WHERE line <> '') AS a) AS t,
+       UNNEST(split(t.l, ' ')) AS w
+  WHERE w <> 'the' GROUP BY w;
 CREATE QUERY totals AS SELECT t, SUM(r) AS total, COUNT(*) FROM vals GROUP BY 1;
 EXPLAIN totals;
 -- expect: SELECT count(*) FROM sqlite_master WHERE name LIKE '_sluice_live%'

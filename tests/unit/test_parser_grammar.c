@@ -319,6 +319,48 @@ static void test_select_forms(void **state)
     release(&p);
 }
 
+/* FROM (SELECT ...) [AS] t: a derived table, nested or not, alias optional. */
+static void test_derived_tables(void **state)
+{
+    (void)state;
+    struct parsed p;
+    parse_ok(&p,
+             "SELECT t.a, b FROM (SELECT a, b + 1 AS b FROM s WHERE a > 0) AS t WHERE b < 3;\n"
+             "SELECT * FROM (SELECT * FROM (SELECT x FROM s) u), UNNEST(f(x)) w",
+             2);
+    const struct ast_select *s0 = p.r.stmts[0]->u.select;
+    assert_null(s0->from.text);
+    assert_string_equal(s0->from_alias.text, "t");
+    assert_non_null(s0->from_select);
+    assert_string_equal(s0->from_select->from.text, "s");
+    assert_render(s0->from_select->where, "(a > 0)");
+    assert_render(s0->where, "(b < 3)");
+
+    const struct ast_select *s1 = p.r.stmts[1]->u.select;
+    assert_null(s1->from_alias.text);
+    assert_string_equal(s1->unnest_alias.text, "w");
+    assert_string_equal(s1->from_select->from_alias.text, "u");
+    assert_string_equal(s1->from_select->from_select->from.text, "s");
+    release(&p);
+}
+
+/* The outline names what a SELECT reads: the stream or table under its derived tables. */
+static void test_outline_from(void **state)
+{
+    (void)state;
+    const char *sql = "SELECT a FROM t;\n"
+                      "SELECT * FROM (SELECT (SELECT 1 FROM x) FROM (SELECT a FROM inner_t) v) w;\n"
+                      "SELECT (SELECT 1 FROM x) FROM y";
+    struct sl_stmt_outline *o;
+    uint32_t n;
+    assert_int_equal(parse_outline(sql, strlen(sql), &o, &n), SL_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(o[0].from, "t");
+    assert_string_equal(o[1].from, "inner_t");
+    assert_string_equal(o[2].from, "y");
+    sl_free(o);
+}
+
 /* ---- expressions ---------------------------------------------------------- */
 
 static void check_expr(const char *expr, const char *want)
@@ -841,6 +883,8 @@ int main(void)
         cmocka_unit_test(test_error_positions),
         cmocka_unit_test(test_error_recovery),
         cmocka_unit_test(test_nested_too_deeply),
+        cmocka_unit_test(test_derived_tables),
+        cmocka_unit_test(test_outline_from),
         cmocka_unit_test(test_is_complete),
         cmocka_unit_test(test_every_prefix),
         cmocka_unit_test(test_random_bytes),
