@@ -2,15 +2,22 @@
  * exec_set.c — SET name = value: the session's options. `trigger` is the
  * trigger interval of queries (and live SELECTs) created after it; a query
  * keeps the interval it was created with, as TRIGGER EVERY fixes it.
+ * `clock` is the processing-time clock (engine/clock.h): 'system', or
+ * stopped ('manual', or a timestamp) for tests to move by hand.
  */
 #include "engine/exec.h"
 
+#include "common/time.h"
 #include "engine/binder.h"
+#include "engine/clock.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
-#define KNOWN_OPTIONS "the session options are: trigger (e.g. SET trigger = '500 milliseconds')"
+#define KNOWN_OPTIONS                                                                              \
+    "the session options are trigger (e.g. SET trigger = '500 milliseconds') and clock "          \
+    "('system', 'manual' or a TIMESTAMP)"
 
 /* '500 milliseconds', INTERVAL '500' MILLISECONDS or INTERVAL '500 milliseconds'. */
 static sl_status set_trigger(struct exec_ctx *x, const struct ast_expr *v)
@@ -39,11 +46,41 @@ static sl_status set_trigger(struct exec_ctx *x, const struct ast_expr *v)
     return SL_OK;
 }
 
+/* 'system' | 'manual' (stopped at the current time) | TIMESTAMP '...' or its text (stopped there). */
+static sl_status set_clock(struct exec_ctx *x, const struct ast_expr *v)
+{
+    bool text = v->kind == AST_STRING || v->kind == AST_TIMESTAMP;
+    bool manual = true;
+    int64_t at = clock_now_us();
+    if (text && v->kind == AST_STRING && strcasecmp(v->str, "system") == 0)
+        manual = false;
+    else if (!text || !((v->kind == AST_STRING && strcasecmp(v->str, "manual") == 0) ||
+                        sl_ts_parse(v->str, v->str_len, &at))) {
+        diags_add(x->diags, v->pos, v->span,
+                  "SET clock = 'system', 'manual', or TIMESTAMP '2026-01-01 12:00:00' to stop it "
+                  "there", "clock expects 'system', 'manual' or a timestamp");
+        return SL_ERROR;
+    }
+    if (x->check_only)
+        return SL_OK;
+    clock_set(manual, at);
+    if (x->out && x->out->notice) {
+        char when[32], line[96];
+        sl_ts_format(at, when);
+        snprintf(line, sizeof line, manual ? "clock stopped at %s" : "clock follows the system%s",
+                 manual ? when : "");
+        x->out->notice(x->out->ctx, line);
+    }
+    return SL_OK;
+}
+
 sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     const struct ast_set *set = &stmt->u.set;
     if (strcasecmp(set->name.text, "trigger") == 0)
         return set_trigger(x, set->value);
+    if (strcasecmp(set->name.text, "clock") == 0)
+        return set_clock(x, set->value);
     diags_add(x->diags, set->name.pos, set->name.span, KNOWN_OPTIONS, "unknown session option \"%s\"",
               set->name.text);
     return SL_ERROR;

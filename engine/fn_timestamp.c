@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "common/time.h"
+#include "engine/clock.h"
 #include "engine/fn_builtin.h"
 
 static struct sl_value ts_value(int64_t us)
@@ -193,7 +194,7 @@ static sl_status now_eval(struct sl_vector *args, int nargs, const struct sl_chu
                           struct sl_vector *out, struct sl_error *err)
 {
     (void)args, (void)nargs, (void)err;
-    int64_t now = sl_clock_now_us();
+    int64_t now = clock_now_us();
     const uint32_t *sel = rowsel_of(rows);
     uint32_t n = chunk_active(rows);
     for (uint32_t k = 0; k < n; k++)

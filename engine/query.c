@@ -4,6 +4,7 @@
 #include "common/alloc.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "engine/clock.h"
 #include "engine/ops/op_sink.h"
 
 #include <stdio.h>
@@ -161,7 +162,7 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
 {
     sl_status st = SL_OK;
     if (q->in_batch && (q->had_input || flush_idle(q))) {
-        int64_t now = sl_clock_now_us();
+        int64_t now = clock_now_us();
         struct sl_time_state *time = q->pipeline.time;
         /* Processing-time windows close by the clock at the batch's end. */
         time->now = now;
@@ -212,16 +213,16 @@ static void begin_batch(struct sl_query *q)
     q->had_input = false;
     q->rows_in = 0;
     q->dead_letters = 0;
-    q->batch_started_us = sl_clock_now_us();
+    q->batch_started_us = clock_now_us();
     /* Rows of a processing-time window arrive at the batch's start. */
     if (q->pipeline.time->now < q->batch_started_us)
         q->pipeline.time->now = q->batch_started_us;
-    q->batch_deadline_us = sl_monotonic_us() + q->trigger_us;
+    q->batch_deadline_us = clock_deadline_us() + q->trigger_us;
 }
 
 int64_t query_deadline(const struct sl_query *q)
 {
-    return q->in_batch ? q->batch_deadline_us : sl_monotonic_us() + q->trigger_us;
+    return q->in_batch ? q->batch_deadline_us : clock_deadline_us() + q->trigger_us;
 }
 
 /* Reads what the source has now, up to one buffer, waiting at most timeout_ms for the first byte. */
@@ -283,7 +284,7 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     bool ended = rs == SL_EOF || rs == SL_ERROR;
     /* Rows kept for the commit are bounded: past this, the batch ends early. */
     bool full = op_sink_pending_bytes(q->sink) > BATCH_ROWS_MAX_BYTES;
-    if (ended || full || sl_monotonic_us() >= q->batch_deadline_us) {
+    if (ended || full || clock_deadline_us() >= q->batch_deadline_us) {
         int64_t committed = q->batch_id;
         st = query_finish_batch(q, env, err);
         if (st != SL_OK)

@@ -9,6 +9,7 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "engine/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +181,7 @@ static void run_round(struct sluice *s)
         struct sl_query *q = s->queries[i];
         if (q->status != SL_QUERY_RUNNING)
             continue;
-        int64_t wait_us = query_deadline(q) - sl_monotonic_us();
+        int64_t wait_us = query_deadline(q) - clock_deadline_us();
         int64_t cap_ms = running > 1 ? SHARED_STEP_WAIT_MS : MAX_STEP_WAIT_MS;
         int timeout_ms = wait_us <= 0 ? 0 : (int)(wait_us / 1000 < cap_ms ? wait_us / 1000 : cap_ms);
         bool done = false;

@@ -238,6 +238,7 @@ optval(A) ::= literal(A).
 optval(A) ::= MINUS(M) number(X). { A = ast_expr_negate(X, &M); }
 optval(A) ::= nm(N). { A = ast_expr_column(&ctx->b, NULL, &N); }
 optval(A) ::= INTERVAL STRING(X) interval_unit(U). { A = ast_expr_interval(&ctx->b, &X, U); }
+optval(A) ::= TIMESTAMP STRING(X). { A = ast_expr_timestamp(&ctx->b, &X); }
 
 /* ---- CREATE QUERY pieces ------------------------------------------------- */
 

@@ -27,3 +27,5 @@ SELECT word, window_start FROM lines, UNNEST(split(line, ' ')) AS word;
 CREATE QUERY e9 AS SELECT COUNT(*) FROM (SELECT price, ts FROM bids) AS b
   WINDOW TUMBLING (SIZE 1 MINUTE);
 CREATE QUERY e10 AS SELECT n FROM (SELECT COUNT(*) AS n FROM bids WINDOW TUMBLING (SIZE 1 MINUTE) EMIT FINAL);
+SET clock = 'tomorrow';
+SET clock = 5;
