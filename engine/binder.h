@@ -76,6 +76,7 @@ bool bind_option_text(const struct ast_option *o, char *buf, size_t cap);
 
 /* CREATE QUERY ... WITH (options). */
 struct sl_query_options {
+    bool late_table;      /* late = 'table': late rows kept in <query>_late */
     bool processing_time; /* time = 'processing': window by arrival time */
 };
 /* Reads the options into out (defaults for the absent ones); errors go to diags. */

@@ -5,7 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const char OPTIONS_HINT[] = "the query option is time ('event' or 'processing')";
+static const char OPTIONS_HINT[] = "query options are late ('drop' or 'table') and time "
+                                   "('event' or 'processing')";
 
 /* value must be one of a, b: sets *flag to (value == b). */
 static void bind_choice(const struct ast_option *o, const char *a, const char *b, bool *flag,
@@ -35,7 +36,9 @@ void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diag
             if (strcasecmp(cq->options[j].key.text, o->key.text) == 0)
                 diags_add(diags, o->key.pos, o->key.span, NULL, "option \"%s\" is given twice",
                           o->key.text);
-        if (strcasecmp(o->key.text, "time") == 0)
+        if (strcasecmp(o->key.text, "late") == 0)
+            bind_choice(o, "drop", "table", &out->late_table, diags);
+        else if (strcasecmp(o->key.text, "time") == 0)
             bind_choice(o, "event", "processing", &out->processing_time, diags);
         else
             diags_add(diags, o->key.pos, o->key.span, OPTIONS_HINT, "unknown query option \"%s\"",

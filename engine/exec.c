@@ -153,9 +153,14 @@ static sl_status replace_query(struct exec_ctx *x, const struct ast_stmt *stmt,
     sl_free(saved.sql);
     if (!known)
         return SL_OK;
+    /* A running query with late = 'table' writes <name>_late too. */
+    char late[300];
+    bool drop_late = index >= 0 && s->queries[index]->late_table;
+    snprintf(late, sizeof late, "%s_late", name);
     if (index >= 0)
         engine_remove_query(s, (uint32_t)index);
     if (result_table_drop(s->db, name, err) != SL_OK ||
+        (drop_late && result_table_drop(s->db, late, err) != SL_OK) ||
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, err) != SL_OK)
         return runtime_error(x, stmt, err);
     notice(x, "query %s dropped, with its table, to be replaced", name);
@@ -204,6 +209,20 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         st = check_window_time(x, cq->select, plan, options.processing_time);
     if (st == SL_OK && options.processing_time)
         plan->time_expr = NULL;
+    if (st == SL_OK && options.late_table) {
+        plan->late_table = true;
+        if (!plan->window.kind || !plan->time_expr) {
+            const struct ast_option *o = &cq->options[0];
+            for (uint32_t i = 0; i < cq->noptions; i++)
+                if (strcasecmp(cq->options[i].key.text, "late") == 0)
+                    o = &cq->options[i];
+            diags_add(x->diags, o->key.pos, o->key.span,
+                      "only an event-time WINDOW has late rows: a row is late when the watermark "
+                      "has passed its window",
+                      "late = 'table' needs a WINDOW on event time");
+            st = SL_ERROR;
+        }
+    }
     const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
                                                              : &cq->select->limit_kw;
     if (order->text) {

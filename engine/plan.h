@@ -67,6 +67,7 @@ struct sl_plan {
 
     struct sl_window_spec window; /* kind NONE: no window */
     bool emit_final;              /* EMIT FINAL: a window's rows once, when it closes */
+    bool late_table;              /* WITH (late = 'table'): late rows kept in <query>_late */
     /* The stream's event-time column (a column reference over the scan) and
      * watermark delay; NULL: processing time. From the stream, so the plan
      * says what it runs on. */

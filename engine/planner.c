@@ -34,6 +34,7 @@ static sl_status window_op(const struct sl_plan *plan, struct sl_arena *work,
         .grace_us = plan->window.grace_us,
         .emit_final = plan->emit_final,
         .time_col = time_col,
+        .late_sink = out->late_sink,
     };
     const char *const *key_names = plan->key_names + first_key(plan);
     if (def.kind == SL_WINDOW_SESSION)
@@ -206,10 +207,11 @@ static sl_status build_chain(const struct sl_plan *plan, struct sl_arena *work,
 }
 
 sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
-                        struct sl_pipeline *out, struct sl_error *err)
+                        struct sl_op *late_sink, struct sl_pipeline *out, struct sl_error *err)
 {
     struct sl_op *tail = NULL;
     out->head = out->agg = NULL;
+    out->late_sink = late_sink;
     out->time = sl_calloc(1, sizeof *out->time);
     if (!out->time)
         return sl_error_set(err, SL_NOMEM, "out of memory planning a query");
@@ -238,4 +240,23 @@ void planner_destroy(struct sl_pipeline *p)
     sl_free(p->time);
     p->head = p->agg = NULL;
     p->time = NULL;
+}
+
+uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_column *cols)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 2; k < plan->nkeys; k++) {
+        cols[n].name = plan->key_names[k];
+        cols[n++].type = plan->keys[k]->type;
+    }
+    static const char *const names[] = {"watermark", "window_start", "window_end"};
+    cols[n].name = plan->time_expr ? plan->scan_names[plan->time_expr->column] : "event_time";
+    cols[n++].type = SL_TIMESTAMP;
+    for (uint32_t i = 0; i < 3; i++) {
+        cols[n].name = names[i];
+        cols[n++].type = SL_TIMESTAMP;
+    }
+    cols[n].name = "lateness_ms";
+    cols[n++].type = SL_REAL;
+    return n;
 }

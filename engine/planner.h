@@ -19,11 +19,18 @@ struct sl_pipeline {
     struct sl_op *head; /* where decoded chunks are pushed */
     struct sl_op *agg;  /* the aggregate; NULL if none */
     struct sl_time_state *time; /* owned: freed with the pipeline (planner_destroy) */
+    struct sl_op *late_sink;    /* not owned: where the window aggregate sends late rows */
 };
 
-/* Builds the operators (allocating output chunks in work) and links the last one to sink. */
+/* Builds the operators (allocating output chunks in work) and links the last
+ * one to sink; a window aggregate sends its late rows to late_sink (NULL: none). */
 sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
-                        struct sl_pipeline *out, struct sl_error *err);
+                        struct sl_op *late_sink, struct sl_pipeline *out, struct sl_error *err);
+
+/* The columns of a windowed plan's late-row table, into cols (plan->nkeys + 3
+ * entries): the group keys, the event time, watermark, window_start,
+ * window_end and lateness_ms. Returns how many. */
+uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_column *cols);
 
 /* Destroys the pipeline's operators (up to and including the sink) and its time state. */
 void planner_destroy(struct sl_pipeline *p);

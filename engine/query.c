@@ -58,6 +58,36 @@ static void discard_batch(struct sl_query *q)
     q->ndl = 0;
     arena_reset(q->dl_arena);
     op_sink_discard(q->sink);
+    if (q->late_sink)
+        op_sink_discard(q->late_sink);
+}
+
+/* The table <name>_late (append-only) and the sink of the window's late rows. */
+static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
+                                 const struct sl_query_env *env, bool clear_table,
+                                 struct sl_error *err)
+{
+    struct sl_column *cols = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *cols);
+    bool *is_key = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *is_key);
+    enum sl_type *types = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *types);
+    const char **names = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *names);
+    size_t len = strlen(q->name) + sizeof "_late";
+    q->late_name = sl_malloc(len);
+    if (!cols || !is_key || !types || !names || !q->late_name)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    snprintf(q->late_name, len, "%s_late", q->name);
+    struct sl_schema schema = {.ncols = planner_late_columns(plan, cols), .cols = cols};
+    for (uint32_t i = 0; i < schema.ncols; i++) {
+        types[i] = cols[i].type;
+        names[i] = cols[i].name;
+    }
+    sl_status st = result_table_open(env->db, q->late_name, &schema, is_key, &q->late_table, err);
+    if (st == SL_OK && clear_table)
+        st = result_table_clear(q->late_table, err);
+    if (st == SL_OK && op_sink_create(env->work, q->late_table, schema.ncols, types, names,
+                                      &q->late_sink) != SL_OK)
+        st = sl_error_set(err, SL_NOMEM, "out of memory");
+    return st;
 }
 
 sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
@@ -104,7 +134,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
         (clear_table && (st = result_table_clear(q->table, err)) != SL_OK) ||
         (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
                              &q->sink)) != SL_OK ||
-        (st = planner_build(plan, env->work, q->sink, &q->pipeline, err)) != SL_OK) {
+        (plan->late_table && (st = open_late_table(q, plan, env, clear_table, err)) != SL_OK) ||
+        (st = planner_build(plan, env->work, q->sink, q->late_sink, &q->pipeline, err)) != SL_OK) {
         if (st == SL_NOMEM)
             sl_error_set(err, SL_NOMEM, "out of memory");
         query_destroy(q);
@@ -170,6 +201,8 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
         bool began = st == SL_OK;
         if (st == SL_OK)
             st = op_flush(q->pipeline.head, err);
+        if (st == SL_OK && q->late_sink)
+            st = op_flush(q->late_sink, err);
         if (st == SL_OK)
             st = write_dead_letters(q, err);
         uint64_t rows_out = op_sink_take_written(q->sink);
@@ -312,6 +345,10 @@ void query_destroy(struct sl_query *q)
     else if (q->sink)
         op_destroy_chain(q->sink);
     result_table_close(q->table);
+    if (q->late_sink)
+        op_destroy_chain(q->late_sink);
+    result_table_close(q->late_table);
+    sl_free(q->late_name);
     decoder_destroy(q->decoder);
     source_close(q->source);
     arena_destroy(q->plan_arena);

@@ -34,6 +34,10 @@ struct sl_query {
     struct sl_pipeline pipeline;
     struct sl_op *sink;
     struct sl_result_table *table;
+    /* WITH (late = 'table'): the late rows' table <name>_late and its sink; NULL otherwise. */
+    char *late_name;
+    struct sl_result_table *late_table;
+    struct sl_op *late_sink;
     struct sl_source *source;
     struct sl_decoder *decoder;
     struct sl_chunk *input; /* decoded rows, in the work arena */

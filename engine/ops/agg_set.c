@@ -4,6 +4,8 @@
 #include "common/alloc.h"
 #include "engine/sqlval.h"
 
+#include <string.h>
+
 bool agg_set_init(struct sl_agg_set *s, uint32_t naggs, const struct sl_agg_spec *specs,
                   size_t header)
 {
@@ -78,7 +80,7 @@ sl_status agg_out_flush(struct agg_out *o, struct sl_error *err)
 {
     struct sl_chunk *c = o->chunk;
     o->chunk = NULL;
-    return c && c->count ? op_push(o->op->next, c, err) : SL_OK;
+    return c && c->count ? op_push(o->to ? o->to : o->op->next, c, err) : SL_OK;
 }
 
 sl_status agg_out_row(struct agg_out *o, enum sl_row_kind kind, uint32_t *row,
@@ -90,7 +92,9 @@ sl_status agg_out_row(struct agg_out *o, enum sl_row_kind kind, uint32_t *row,
             return st;
     }
     struct sl_op *op = o->op;
-    if (!o->chunk && (chunk_create(op->batch, op->nout, op->out_types, &o->chunk) != SL_OK ||
+    uint32_t ncols = o->to ? o->ncols : op->nout;
+    const enum sl_type *types = o->to ? o->types : op->out_types;
+    if (!o->chunk && (chunk_create(op->batch, ncols, types, &o->chunk) != SL_OK ||
                       !(o->chunk->row_kinds = arena_alloc(op->batch, SL_CHUNK_CAP)))) {
         o->chunk = NULL;
         return sl_error_set(err, SL_NOMEM, "out of memory emitting aggregate rows");
@@ -119,4 +123,43 @@ sl_status op_init_window_output(struct sl_op *op, const struct sl_op_vtable *vt,
     sl_free(types);
     sl_free(names);
     return st;
+}
+
+sl_status agg_out_late(struct agg_out *o, const struct sl_chunk *c, uint32_t row, uint32_t nkeys,
+                       int time_col, int64_t watermark, int64_t window_start, int64_t window_end,
+                       int64_t lateness_us, struct sl_error *err)
+{
+    uint32_t at;
+    sl_status st = agg_out_row(o, SL_ROW_INSERT, &at, err);
+    if (st != SL_OK)
+        return st;
+    struct sl_chunk *out = o->chunk;
+    for (uint32_t col = 0; col < nkeys; col++)
+        if (!sqlval_store(&out->cols[col], at, vector_get(&c->cols[col], row), out->arena))
+            return sl_error_set(err, SL_NOMEM, "out of memory keeping a late row");
+    bool placed = !c->cols[time_col].nulls[row];
+    struct sl_value ts = {.type = SL_TIMESTAMP};
+    vector_set(&out->cols[nkeys], at, placed ? vector_get(&c->cols[time_col], row) : sl_null());
+    ts.u.i = watermark;
+    vector_set(&out->cols[nkeys + 1], at, ts);
+    ts.u.i = window_start;
+    vector_set(&out->cols[nkeys + 2], at, placed ? ts : sl_null());
+    ts.u.i = window_end;
+    vector_set(&out->cols[nkeys + 3], at, placed ? ts : sl_null());
+    struct sl_value ms = {.type = SL_REAL, .u.r = (double)lateness_us / 1000.0};
+    vector_set(&out->cols[nkeys + 4], at, placed ? ms : sl_null());
+    return SL_OK;
+}
+
+bool agg_out_late_init(struct agg_out *o, struct sl_op *op, struct sl_op *to, uint32_t nkeys,
+                       const enum sl_type *key_types)
+{
+    enum sl_type *types = sl_calloc(nkeys + 5, sizeof *types);
+    if (!types)
+        return false;
+    memcpy(types, key_types, nkeys * sizeof *types);
+    types[nkeys] = types[nkeys + 1] = types[nkeys + 2] = types[nkeys + 3] = SL_TIMESTAMP;
+    types[nkeys + 4] = SL_REAL;
+    *o = (struct agg_out){.op = op, .to = to, .ncols = nkeys + 5, .types = types};
+    return true;
 }

@@ -36,17 +36,32 @@ void agg_set_combine(const struct sl_agg_set *s, void *dst, const void *src,
 bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_chunk *c,
                    uint32_t first_col, uint32_t row);
 
-/* An aggregate's output rows, gathered into chunks of op's output schema in
- * the batch arena and pushed down as each one fills. */
+/* An aggregate's output rows, gathered into chunks in op's batch arena and
+ * pushed down as each one fills: to op->next in op's output schema, or to
+ * `to` in the schema `ncols`, `types` (a window aggregate's late rows). */
 struct agg_out {
     struct sl_op *op;
-    struct sl_chunk *chunk; /* NULL: none started */
+    struct sl_op *to;           /* NULL: op->next */
+    uint32_t ncols;             /* with `to` */
+    enum sl_type *types;        /* with `to`; owned (agg_out_late_init) */
+    struct sl_chunk *chunk;     /* NULL: none started */
 };
 /* The index of a new row of kind `kind` in o->chunk, whose columns the caller sets. */
 sl_status agg_out_row(struct agg_out *o, enum sl_row_kind kind, uint32_t *row,
                       struct sl_error *err);
 /* Pushes the rows gathered so far. */
 sl_status agg_out_flush(struct agg_out *o, struct sl_error *err);
+
+/* Sets o up for the late rows of an operator op with these keys: pushed to
+ * `to`, in the columns agg_out_late writes (free o->types with sl_free). */
+bool agg_out_late_init(struct agg_out *o, struct sl_op *op, struct sl_op *to, uint32_t nkeys,
+                       const enum sl_type *key_types);
+/* A late row, into o (a window aggregate's late rows): the keys of row `row`
+ * of c (its first nkeys columns), its event time (column time_col), the
+ * watermark at its arrival, the window it missed and by how much. */
+sl_status agg_out_late(struct agg_out *o, const struct sl_chunk *c, uint32_t row, uint32_t nkeys,
+                       int time_col, int64_t watermark, int64_t window_start, int64_t window_end,
+                       int64_t lateness_us, struct sl_error *err);
 
 /* Output columns [keys..., aggregates...] of an aggregation: types and names
  * (key_names may be NULL) into types[0..nkeys+naggs) and names[...]. */

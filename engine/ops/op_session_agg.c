@@ -72,6 +72,7 @@ struct sess_op {
     uint32_t nstale, cap_stale;
 
     struct agg_out out;
+    struct agg_out late; /* late.to NULL: late rows are only counted */
     unsigned char *scratch; /* one session record */
     uint32_t gids[SL_CHUNK_CAP];
 };
@@ -302,15 +303,24 @@ static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct s
             if (tv->nulls[i] || tv->data.i[i] + gap + grace <= mark ||
                 tv->data.i[i] <= key->closed_end) {
                 o->time->late_rows++;
+                if (o->late.to) {
+                    /* The window it missed: its own, or the closed session it would join. */
+                    int64_t t = tv->data.i[i];
+                    int64_t end = t + gap + grace <= mark ? t + gap : key->closed_end;
+                    st = agg_out_late(&o->late, chunk, i, o->nkeys, o->def.time_col, mark, t,
+                                      end, mark - end - grace, err);
+                }
                 continue;
             }
             ts = tv->data.i[i];
         }
         st = fold_row(o, o->gids[k], chunk, i, ts, err);
     }
-    /* Sessions closed by this chunk go down now: the batch arena their rows
-     * live in does not outlive the step. */
-    return st == SL_OK ? agg_out_flush(&o->out, err) : st;
+    /* Sessions closed by this chunk, and its late rows, go down now: the batch
+     * arena their rows live in does not outlive the step. */
+    if (st == SL_OK)
+        st = agg_out_flush(&o->out, err);
+    return st == SL_OK ? agg_out_flush(&o->late, err) : st;
 }
 
 /* Rebuilds the group table without the keys that hold nothing any row can still need. */
@@ -430,6 +440,7 @@ static void session_destroy(struct sl_op *op)
     sl_free(o->changed);
     sl_free(o->stale);
     sl_free(o->key_types);
+    sl_free(o->late.types);
     sl_free(o->scratch);
     agg_set_free(&o->aggs);
     op_fini(op);
@@ -462,7 +473,9 @@ sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_d
         o->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *o->key_types);
         o->scratch = sl_malloc(o->rec_size);
         o->table = group_table_create(nkeys, key_types, sizeof(struct sess_key), 1024 * 1024);
-        ok = o->key_types && o->scratch && o->table;
+        ok = o->key_types && o->scratch && o->table &&
+             (!def->late_sink ||
+              agg_out_late_init(&o->late, &o->base, def->late_sink, nkeys, key_types));
     }
     if (ok) {
         memcpy(o->key_types, key_types, nkeys * sizeof *key_types);
@@ -473,6 +486,7 @@ sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_d
         if (o) {
             group_table_destroy(o->table);
             sl_free(o->key_types);
+            sl_free(o->late.types);
             sl_free(o->scratch);
             agg_set_free(&o->aggs);
             sl_free(o);

@@ -46,6 +46,7 @@ struct win_op {
     int64_t closed_end;
 
     struct agg_out out;
+    struct agg_out late; /* late.to NULL: late rows are only counted */
     unsigned char *scratch; /* one payload, for combining a window's slices */
     int64_t starts[SL_CHUNK_CAP]; /* slice start of each row of a run; INT64_MIN: skipped */
     uint32_t run_rows[SL_CHUNK_CAP];
@@ -304,14 +305,25 @@ static sl_status window_push(struct sl_op *op, struct sl_chunk *chunk, struct sl
         if ((tv && tv->nulls[i]) || last_end(w, t) <= w->closed_end) {
             w->starts[k - run] = INT64_MIN; /* late, or no time to place it by */
             w->time->late_rows++;
+            if (w->late.to) {
+                /* It missed the last window holding it (all the others end before). */
+                int64_t mark = chunk->watermarks ? chunk->watermarks[i] : w->time->now;
+                int64_t end = last_end(w, t);
+                sl_status st = agg_out_late(&w->late, chunk, i, w->nkeys, w->def.time_col, mark,
+                                            end - w->def.size_us, end, mark - end - grace, err);
+                if (st != SL_OK)
+                    return st;
+            }
         } else {
             w->starts[k - run] = align_down(t, w->slice);
         }
     }
     sl_status st = fold_run(w, chunk, rows + run, n - run, err);
-    /* Windows closed by this chunk go down now: the batch arena their rows
-     * live in does not outlive the step. */
-    return st == SL_OK ? agg_out_flush(&w->out, err) : st;
+    /* Windows closed by this chunk, and its late rows, go down now: the batch
+     * arena their rows live in does not outlive the step. */
+    if (st == SL_OK)
+        st = agg_out_flush(&w->out, err);
+    return st == SL_OK ? agg_out_flush(&w->late, err) : st;
 }
 
 /* Drops the slices all of whose windows are closed. */
@@ -412,6 +424,7 @@ static void window_destroy(struct sl_op *op)
     }
     sl_free(w->slices);
     sl_free(w->key_types);
+    sl_free(w->late.types);
     sl_free(w->scratch);
     agg_set_free(&w->aggs);
     op_fini(op);
@@ -454,7 +467,9 @@ sl_status op_window_agg_create(struct sl_arena *batch, const struct sl_window_de
         w->out.op = &w->base;
         w->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *w->key_types);
         w->scratch = sl_malloc(w->aggs.size);
-        ok = w->key_types && w->scratch;
+        ok = w->key_types && w->scratch &&
+             (!def->late_sink ||
+              agg_out_late_init(&w->late, &w->base, def->late_sink, nkeys, key_types));
     }
     if (ok) {
         memcpy(w->key_types, key_types, nkeys * sizeof *key_types);
@@ -464,6 +479,7 @@ sl_status op_window_agg_create(struct sl_arena *batch, const struct sl_window_de
     if (!ok) {
         if (w) {
             sl_free(w->key_types);
+            sl_free(w->late.types);
             sl_free(w->scratch);
             agg_set_free(&w->aggs);
             sl_free(w);

@@ -84,6 +84,9 @@ struct sl_window_def {
     int64_t size_us, advance_us, gap_us, grace_us;
     bool emit_final;
     int time_col; /* input column of the event time; -1: processing time (time->now) */
+    /* Where late rows go (WITH (late = 'table')), or NULL: [keys..., event
+     * time, watermark, window_start, window_end, lateness_ms]. */
+    struct sl_op *late_sink;
 };
 
 /*

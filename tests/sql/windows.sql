@@ -15,6 +15,14 @@ CREATE QUERY per_10s AS
   WINDOW TUMBLING (SIZE 10 SECONDS)
   EMIT FINAL;
 
+CREATE QUERY per_10s_kept AS
+  SELECT sensor, COUNT(*) AS n
+  FROM readings
+  GROUP BY sensor
+  WINDOW TUMBLING (SIZE 10 SECONDS)
+  EMIT FINAL
+  WITH (late = 'table');
+
 CREATE QUERY per_10s_grace AS
   SELECT sensor, COUNT(*) AS n, MAX(reading) AS top
   FROM readings
@@ -35,6 +43,7 @@ CREATE QUERY visits AS
   HAVING COUNT(*) >= 2;
 
 -- expect: SELECT * FROM per_10s ORDER BY window_start, sensor
+-- expect: SELECT * FROM per_10s_kept_late ORDER BY ts
 -- expect: SELECT * FROM per_10s_grace ORDER BY window_start, sensor
 -- expect: SELECT * FROM sliding ORDER BY window_start
 -- expect: SELECT * FROM visits ORDER BY sensor, window_start
