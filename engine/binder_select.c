@@ -951,7 +951,8 @@ static bool select_window_bounds(struct binder *b, bool *key_selected)
 {
     struct sl_plan *p = b->plan;
     uint32_t missing = !key_selected[0] + !key_selected[1];
-    if (!missing)
+    /* No output at all: every item failed to bind, and was reported. */
+    if (!missing || !p->nout)
         return true;
     uint32_t n = p->nout + missing;
     struct sl_expr **outs = arena_alloc(b->arena, n * sizeof *outs);
