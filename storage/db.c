@@ -23,6 +23,37 @@ static const char db_schema_sql[] =
     "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
     " error TEXT, at TEXT);";
 
+/* Columns added to _sluice_progress since it first existed: a database an
+ * earlier version made gets them (NULL in its old rows). */
+static const char *const progress_added[] = {"late_rows INTEGER", "watermark TEXT",
+                                             "state_groups INTEGER", "state_bytes INTEGER"};
+
+static sl_status db_upgrade_progress(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    for (size_t i = 0; i < sizeof progress_added / sizeof *progress_added; i++) {
+        const char *def = progress_added[i];
+        size_t name_len = strcspn(def, " ");
+        char sql[160];
+        snprintf(sql, sizeof sql,
+                 "SELECT 1 FROM pragma_table_info('_sluice_progress') WHERE name = '%.*s'",
+                 (int)name_len, def);
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(db->conn, sql, -1, &stmt, NULL) != SQLITE_OK)
+            return db_fail(db, err, what);
+        int rc = sqlite3_step(stmt);
+        sqlite3_finalize(stmt);
+        if (rc == SQLITE_ROW)
+            continue;
+        if (rc != SQLITE_DONE)
+            return db_fail(db, err, what);
+        snprintf(sql, sizeof sql, "ALTER TABLE _sluice_progress ADD COLUMN %s", def);
+        sl_status st = db_exec(db, sql, what, err);
+        if (st != SL_OK)
+            return st;
+    }
+    return SL_OK;
+}
+
 /* Switches to WAL; a file system that cannot do WAL keeps working, with a warning. */
 static sl_status db_set_wal(struct sl_db *db, const char *what, struct sl_error *err)
 {
@@ -74,7 +105,8 @@ sl_status db_open(const char *path, struct sl_db **out, struct sl_error *err)
         /* Upserting a batch's changed groups walks the result tables' keys:
          * a 32 MiB page cache keeps them in memory instead of re-reading. */
         (st = db_exec(db, "PRAGMA cache_size=-32768", what, err)) != SL_OK ||
-        (st = db_exec(db, db_schema_sql, what, err)) != SL_OK)
+        (st = db_exec(db, db_schema_sql, what, err)) != SL_OK ||
+        (st = db_upgrade_progress(db, what, err)) != SL_OK)
         goto fail;
     *out = db;
     return SL_OK;

@@ -1,6 +1,7 @@
 /*
  * test_storage_db.c — the database itself: WAL and system tables on open,
- * idempotent reopen, catalog, progress, dead letters, transactions, a
+ * idempotent reopen, catalog, progress (and its upgrade from an older
+ * table), dead letters, transactions, a
  * second connection reading during a write, and db_query_text.
  */
 #include <setjmp.h>
@@ -183,6 +184,39 @@ static void test_progress(void **state)
         "2|20|2|2023-11-14 22:13:20.123456|2.5\n");
 }
 
+/* A progress table from before late_rows, watermark and state sizes gets them on open. */
+static void test_progress_upgrade(void **state)
+{
+    struct tmp_db *t = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/old.db", t->dir);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "CREATE TABLE _sluice_progress(query TEXT NOT NULL, batch_id "
+                                  "INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER, started "
+                                  "TEXT, duration_ms REAL, PRIMARY KEY(query, batch_id));"
+                                  "INSERT INTO _sluice_progress VALUES ('q', 1, 5, 1, 'x', 1.5);",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    struct sl_db *db = NULL;
+    struct sl_error err = {0};
+    assert_int_equal(db_open(path, &db, &err), SL_OK);
+    struct db_progress p = {.query = "q", .batch_id = 2, .rows_in = 7, .late_rows = 3,
+                            .has_watermark = true, .watermark_us = 0, .state_groups = 4,
+                            .state_bytes = 100};
+    assert_int_equal(db_progress_record(db, &p, &err), SL_OK);
+    struct rows_text r;
+    assert_string_equal(rows_of(db, "SELECT batch_id, rows_in, late_rows, watermark, state_groups,"
+                                    " state_bytes FROM _sluice_progress ORDER BY batch_id", &r),
+                        "batch_id|rows_in|late_rows|watermark|state_groups|state_bytes\n"
+                        "1|5|NULL|NULL|NULL|NULL\n"
+                        "2|7|3|1970-01-01 00:00:00.000000|4|100\n");
+    db_close(db);
+    unlink(path);
+}
+
 static void test_dead_letters(void **state)
 {
     struct tmp_db *t = *state;
@@ -288,6 +322,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_catalog_order_replace_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalog_list_while_writing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_progress_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dead_letters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_during_write, setup, teardown),
