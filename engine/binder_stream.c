@@ -1,4 +1,5 @@
-/* binder_stream.c — binds CREATE STREAM: column types, source address, format options, watermark. */
+/* binder_stream.c — binds CREATE STREAM: column types, source address, format options,
+ * watermark, and WITH options (socket reconnection). */
 #include "engine/binder.h"
 
 #include "common/alloc.h"
@@ -78,6 +79,60 @@ static void bind_source(const struct ast_create_stream *cs, struct sl_stream_def
     }
     if (cs->source_arg.text)
         def->source.address = sl_strdup(cs->source_arg.text);
+}
+
+/* reconnect_retries = n: a whole number >= 0 (0: retry forever). */
+static void bind_retries(const struct ast_option *o, int *out, struct sl_diags *d)
+{
+    const struct ast_expr *v = o->value;
+    if (v->kind != AST_INT || v->ival < 0 || v->ival > 1000000)
+        diags_add(d, v->pos, v->span, "0 retries forever (the default)",
+                  "option \"reconnect_retries\" expects a whole number from 0 to 1000000");
+    else
+        *out = (int)v->ival;
+}
+
+/* reconnect_delay = '200 milliseconds' (or an INTERVAL): into whole milliseconds, at least 1. */
+static void bind_delay(const struct ast_option *o, int *out, struct sl_diags *d)
+{
+    const struct ast_expr *v = o->value;
+    int64_t us = 0;
+    bool text = v->kind == AST_STRING || v->kind == AST_INTERVAL;
+    int64_t unit = v->kind == AST_INTERVAL ? v->ival : 0;
+    if (!text || !bind_duration_text(v->str, v->str_len, unit, &us) || us < 1000 ||
+        us > INT64_C(3600000000)) {
+        diags_add(d, v->pos, v->span, "e.g. reconnect_delay = '200 milliseconds'",
+                  "option \"%s\" expects a duration from 1 millisecond to 1 hour", o->key.text);
+        return;
+    }
+    *out = (int)(us / 1000);
+}
+
+/* WITH (...) of CREATE STREAM: how a SOCKET stream reconnects. */
+static void bind_stream_options(const struct ast_create_stream *cs, struct sl_stream_def *def,
+                                struct sl_diags *d)
+{
+    for (uint32_t i = 0; i < cs->noptions; i++) {
+        const struct ast_option *o = &cs->options[i];
+        bool known = strcasecmp(o->key.text, "reconnect_delay") == 0 ||
+                     strcasecmp(o->key.text, "reconnect_max_delay") == 0 ||
+                     strcasecmp(o->key.text, "reconnect_retries") == 0;
+        if (!known) {
+            diags_add(d, o->key.pos, o->key.span,
+                      "stream options are reconnect_delay, reconnect_max_delay and "
+                      "reconnect_retries (SOCKET streams)",
+                      "unknown stream option \"%s\"", o->key.text);
+        } else if (cs->source != AST_SOURCE_SOCKET) {
+            diags_add(d, o->key.pos, o->key.span, "only a SOCKET stream reconnects",
+                      "option \"%s\" applies to SOCKET streams", o->key.text);
+        } else if (strcasecmp(o->key.text, "reconnect_retries") == 0) {
+            bind_retries(o, &def->source.max_retries, d);
+        } else {
+            bool first = strcasecmp(o->key.text, "reconnect_delay") == 0;
+            bind_delay(o, first ? &def->source.backoff_initial_ms : &def->source.backoff_max_ms,
+                       d);
+        }
+    }
 }
 
 /* WATERMARK FOR col AS col [- INTERVAL 'n' unit]: the event-time column and the delay. */
@@ -164,6 +219,7 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
     bind_source(cs, def, diags);
     bind_format(cs, def, diags);
     bind_watermark(cs, def, diags);
+    bind_stream_options(cs, def, diags);
     if (diags->count > errors_before) {
         stream_def_free(def);
         return SL_ERROR;

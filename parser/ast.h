@@ -169,6 +169,8 @@ struct ast_create_stream {
     /* WATERMARK FOR col AS expr: col's text NULL when absent; expr is checked by the binder. */
     struct ast_name watermark_col;
     struct ast_expr *watermark;
+    uint32_t noptions; /* WITH (key = value, ...) */
+    struct ast_option *options;
     bool if_not_exists;
 };
 

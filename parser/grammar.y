@@ -65,7 +65,7 @@ ecmd ::= cmd(C) SEMI. { parse_ctx_add_stmt(ctx, C); }
 %type cmd {struct ast_stmt *}
 
 cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) LP coldefs(L) watermark_opt(W) RP FROM source(S)
-              FORMAT nm(F) fmtopts(O). {
+              FORMAT nm(F) fmtopts(O) withopts(WO). {
     A = ast_stmt_new(&ctx->b, AST_CREATE_STREAM, K.pos);
     if (A) {
         struct ast_create_stream *cs = &A->u.create_stream;
@@ -80,6 +80,8 @@ cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) LP coldefs(L) watermark_opt(W) 
         cs->format_options = O.items;
         cs->watermark_col = W.col;
         cs->watermark = W.expr;
+        cs->noptions = WO.count;
+        cs->options = WO.items;
     }
 }
 

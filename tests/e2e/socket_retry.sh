@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A socket source started before its server retries with backoff (and says
-# so on stderr), connects once the server is up, and counts everything.
+# so on stderr), connects once the server is up, and counts everything; with
+# WITH (reconnect_retries = n) it gives up after n retries.
 source "$(dirname "$0")/lib.bash"
 
 # A port nobody listens on (yet).
@@ -27,4 +28,17 @@ retries=$(grep -c "retrying in" "$WORK/err")
 [ "$(sqlite3 "$WORK/db" "select group_concat(word || '=' || n, ' ') from (select * from wc order by word)")" = "a=3 b=1 c=1" ] ||
   fail "counts after reconnecting"
 echo "ok: $retries retries logged before the server came up"
+
+# WITH (reconnect_...) bounds the retries: with no server the query fails,
+# naming how many it made, instead of waiting forever.
+cat >"$WORK/give_up.sql" <<SQL
+CREATE STREAM lines (line TEXT) FROM SOCKET '127.0.0.1:$port' FORMAT TEXT
+  WITH (reconnect_delay = '10 milliseconds', reconnect_max_delay = '20 milliseconds',
+        reconnect_retries = 3);
+CREATE QUERY wc AS SELECT line FROM lines;
+SQL
+if "$SLUICE" run --db "$WORK/db2" "$WORK/give_up.sql" 2>"$WORK/err2"; then
+  fail "a stream with reconnect_retries = 3 and no server ran to success"
+fi
+grep -q "gave up after 3 retries" "$WORK/err2" || { cat "$WORK/err2"; fail "no give-up message"; }
 echo "1 passed, 0 failed"

@@ -1,5 +1,5 @@
 -- mode: check
--- Errors of event time, windows and emit modes.
+-- Errors of event time, windows, emit modes, and WITH options of streams and queries.
 CREATE STREAM lines (line TEXT) FROM STDIN FORMAT TEXT;
 CREATE STREAM bids (auction BIGINT, price BIGINT, ts TIMESTAMP,
                     WATERMARK FOR ts AS ts - INTERVAL '2' SECOND)
@@ -30,3 +30,8 @@ CREATE QUERY e10 AS SELECT n FROM (SELECT COUNT(*) AS n FROM bids WINDOW TUMBLIN
 SET clock = 'tomorrow';
 SET clock = 5;
 CREATE QUERY e11 AS SELECT auction, COUNT(*) FROM bids GROUP BY auction WITH (late = 'table');
+CREATE STREAM r1 (line TEXT) FROM SOCKET 'localhost:9' FORMAT TEXT
+  WITH (reconnect_delay = '50 milliseconds', reconnect_max_delay = INTERVAL '2' SECONDS, reconnect_retries = 5);
+CREATE STREAM r2 (line TEXT) FROM FILE 'x.txt' FORMAT TEXT WITH (reconnect_retries = 3);
+CREATE STREAM r3 (line TEXT) FROM SOCKET 'localhost:9' FORMAT TEXT
+  WITH (reconnect_delay = 'soon', reconnect_retries = -1, journal = true);
