@@ -40,9 +40,9 @@ static size_t ext_state_size(enum sl_type arg)
     return sizeof(struct agg_ext_state);
 }
 
-static void ext_init(void *state, enum sl_type arg)
+static void ext_init(void *state, enum sl_type arg, double param)
 {
-    (void)arg;
+    (void)arg, (void)param;
     ((struct agg_ext_state *)state)->v = sl_null();
 }
 
@@ -111,15 +111,17 @@ static void ext_step(void **states, const struct sl_vector *arg, const uint32_t 
     }
 }
 
-static void min_step(void **states, const struct sl_vector *arg, const uint32_t *rows, uint32_t n,
-                     struct sl_arena *keep)
+static void min_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
+                     const uint32_t *rows, uint32_t n, struct sl_arena *keep)
 {
+    (void)time;
     ext_step(states, arg, rows, n, keep, -1);
 }
 
-static void max_step(void **states, const struct sl_vector *arg, const uint32_t *rows, uint32_t n,
-                     struct sl_arena *keep)
+static void max_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
+                     const uint32_t *rows, uint32_t n, struct sl_arena *keep)
 {
+    (void)time;
     ext_step(states, arg, rows, n, keep, 1);
 }
 
@@ -143,13 +145,27 @@ static void max_combine(void *dst, const void *src, enum sl_type arg, struct sl_
     ext_combine(dst, src, keep, 1);
 }
 
-static struct sl_value ext_final(const void *state, enum sl_type arg)
+static struct sl_value ext_final(const void *state, enum sl_type arg, struct sl_arena *out)
 {
-    (void)arg;
+    (void)arg, (void)out;
     return ((const struct agg_ext_state *)state)->v;
 }
 
-const struct sl_agg_fn agg_min = {"min",    false,    min_infer,   ext_state_size,
-                                  ext_init, min_step, min_combine, ext_final};
-const struct sl_agg_fn agg_max = {"max",    false,    max_infer,   ext_state_size,
-                                  ext_init, max_step, max_combine, ext_final};
+const struct sl_agg_fn agg_min = {
+    .name = "min",
+    .infer = min_infer,
+    .state_size = ext_state_size,
+    .init = ext_init,
+    .step = min_step,
+    .combine = min_combine,
+    .final = ext_final,
+};
+const struct sl_agg_fn agg_max = {
+    .name = "max",
+    .infer = max_infer,
+    .state_size = ext_state_size,
+    .init = ext_init,
+    .step = max_step,
+    .combine = max_combine,
+    .final = ext_final,
+};

@@ -8,22 +8,15 @@
 #include "engine/agg_builtin.h"
 #include "engine/sqlval.h"
 
-struct agg_sum_state {
-    int64_t isum;     /* exact integer part */
-    double rsum;      /* REAL inputs, and everything after an overflow */
-    int64_t count;    /* non-NULL values (AVG's divisor) */
-    uint8_t real;     /* a REAL input was seen: the result is REAL */
-    uint8_t overflow; /* isum overflowed: the result is REAL */
-};
 
-static bool numeric_arg(enum sl_type arg)
+bool agg_numeric_arg(enum sl_type arg)
 {
     return arg == SL_INT || arg == SL_BOOL || arg == SL_REAL || arg == SL_ANY || arg == SL_NULL;
 }
 
 static bool sum_infer(enum sl_type arg, enum sl_type *result, char *why, size_t why_len)
 {
-    if (!numeric_arg(arg)) {
+    if (!agg_numeric_arg(arg)) {
         agg_type_error(why, why_len, "sum", "a number", arg);
         return false;
     }
@@ -33,7 +26,7 @@ static bool sum_infer(enum sl_type arg, enum sl_type *result, char *why, size_t 
 
 static bool avg_infer(enum sl_type arg, enum sl_type *result, char *why, size_t why_len)
 {
-    if (!numeric_arg(arg)) {
+    if (!agg_numeric_arg(arg)) {
         agg_type_error(why, why_len, "avg", "a number", arg);
         return false;
     }
@@ -47,9 +40,9 @@ static size_t sum_state_size(enum sl_type arg)
     return sizeof(struct agg_sum_state);
 }
 
-static void sum_init(void *state, enum sl_type arg)
+static void sum_init(void *state, enum sl_type arg, double param)
 {
-    (void)arg;
+    (void)arg, (void)param;
     *(struct agg_sum_state *)state = (struct agg_sum_state){0};
 }
 
@@ -75,10 +68,10 @@ static inline void add_real(struct agg_sum_state *s, double v)
     s->rsum += v;
 }
 
-static void sum_step(void **states, const struct sl_vector *arg, const uint32_t *rows, uint32_t n,
-                     struct sl_arena *keep)
+static void sum_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
+                     const uint32_t *rows, uint32_t n, struct sl_arena *keep)
 {
-    (void)keep;
+    (void)time, (void)keep;
     const uint8_t *nulls = arg->nulls;
     switch (arg->type) {
     case SL_INT:
@@ -101,15 +94,19 @@ static void sum_step(void **states, const struct sl_vector *arg, const uint32_t 
         }
         return;
     default:
-        for (uint32_t k = 0; k < n; k++) {
-            struct sl_value v = sqlval_numeric(vector_get(arg, rows[k]));
-            if (v.type == SL_INT)
-                add_int(states[k], v.u.i);
-            else if (v.type == SL_REAL)
-                add_real(states[k], v.u.r);
-        }
+        for (uint32_t k = 0; k < n; k++)
+            agg_sum_fold(states[k], vector_get(arg, rows[k]));
         return;
     }
+}
+
+void agg_sum_fold(struct agg_sum_state *s, struct sl_value v)
+{
+    v = sqlval_numeric(v);
+    if (v.type == SL_INT)
+        add_int(s, v.u.i);
+    else if (v.type == SL_REAL)
+        add_real(s, v.u.r);
 }
 
 static void sum_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
@@ -125,9 +122,9 @@ static void sum_combine(void *dst, const void *src, enum sl_type arg, struct sl_
     d->count = count;
 }
 
-static struct sl_value sum_final(const void *state, enum sl_type arg)
+static struct sl_value sum_final(const void *state, enum sl_type arg, struct sl_arena *out)
 {
-    (void)arg;
+    (void)arg, (void)out;
     const struct agg_sum_state *s = state;
     struct sl_value v = sl_null();
     if (s->count == 0)
@@ -142,9 +139,9 @@ static struct sl_value sum_final(const void *state, enum sl_type arg)
     return v;
 }
 
-static struct sl_value avg_final(const void *state, enum sl_type arg)
+static struct sl_value avg_final(const void *state, enum sl_type arg, struct sl_arena *out)
 {
-    (void)arg;
+    (void)arg, (void)out;
     const struct agg_sum_state *s = state;
     struct sl_value v = sl_null();
     if (s->count == 0)
@@ -154,7 +151,21 @@ static struct sl_value avg_final(const void *state, enum sl_type arg)
     return v;
 }
 
-const struct sl_agg_fn agg_sum = {"sum",    false,    sum_infer,   sum_state_size,
-                                  sum_init, sum_step, sum_combine, sum_final};
-const struct sl_agg_fn agg_avg = {"avg",    false,    avg_infer,   sum_state_size,
-                                  sum_init, sum_step, sum_combine, avg_final};
+const struct sl_agg_fn agg_sum = {
+    .name = "sum",
+    .infer = sum_infer,
+    .state_size = sum_state_size,
+    .init = sum_init,
+    .step = sum_step,
+    .combine = sum_combine,
+    .final = sum_final,
+};
+const struct sl_agg_fn agg_avg = {
+    .name = "avg",
+    .infer = avg_infer,
+    .state_size = sum_state_size,
+    .init = sum_init,
+    .step = sum_step,
+    .combine = sum_combine,
+    .final = avg_final,
+};

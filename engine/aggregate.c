@@ -8,8 +8,13 @@
 
 #include "engine/agg_builtin.h"
 
-static const struct sl_agg_fn *const registry[] = {&agg_count, &agg_sum, &agg_avg, &agg_min,
-                                                   &agg_max};
+static const struct sl_agg_fn *const registry[] = {
+    &agg_count,       &agg_sum,         &agg_avg,         &agg_min,
+    &agg_max,         &agg_var_pop,     &agg_var_samp,    &agg_variance,
+    &agg_stddev_pop,  &agg_stddev_samp, &agg_stddev,      &agg_earliest,
+    &agg_latest,      &agg_collect_list, &agg_approx_count_distinct,
+    &agg_approx_percentile,
+};
 
 const struct sl_agg_fn *aggregate_lookup(const char *name)
 {
@@ -18,6 +23,17 @@ const struct sl_agg_fn *aggregate_lookup(const char *name)
             return registry[i];
     }
     return NULL;
+}
+
+const struct sl_agg_fn *aggregate_lookup_distinct(const struct sl_agg_fn *fn)
+{
+    /* The same value counted once changes nothing for an extreme. */
+    if (fn == &agg_min || fn == &agg_max)
+        return fn;
+    return fn == &agg_count ? &agg_count_distinct
+           : fn == &agg_sum ? &agg_sum_distinct
+           : fn == &agg_avg ? &agg_avg_distinct
+                            : NULL;
 }
 
 void agg_type_error(char *why, size_t why_len, const char *fn, const char *expected,
@@ -39,16 +55,16 @@ static size_t count_state_size(enum sl_type arg)
     return sizeof(int64_t);
 }
 
-static void count_init(void *state, enum sl_type arg)
+static void count_init(void *state, enum sl_type arg, double param)
 {
-    (void)arg;
+    (void)arg, (void)param;
     *(int64_t *)state = 0;
 }
 
-static void count_step(void **states, const struct sl_vector *arg, const uint32_t *rows, uint32_t n,
-                       struct sl_arena *keep)
+static void count_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
+                       const uint32_t *rows, uint32_t n, struct sl_arena *keep)
 {
-    (void)keep;
+    (void)time, (void)keep;
     if (!arg) {
         for (uint32_t k = 0; k < n; k++)
             ++*(int64_t *)states[k];
@@ -65,12 +81,20 @@ static void count_combine(void *dst, const void *src, enum sl_type arg, struct s
     *(int64_t *)dst += *(const int64_t *)src;
 }
 
-static struct sl_value count_final(const void *state, enum sl_type arg)
+static struct sl_value count_final(const void *state, enum sl_type arg, struct sl_arena *out)
 {
-    (void)arg;
+    (void)arg, (void)out;
     struct sl_value v = {.type = SL_INT, .u.i = *(const int64_t *)state};
     return v;
 }
 
-const struct sl_agg_fn agg_count = {"count",    true,       count_infer,   count_state_size,
-                                    count_init, count_step, count_combine, count_final};
+const struct sl_agg_fn agg_count = {
+    .name = "count",
+    .star_ok = true,
+    .infer = count_infer,
+    .state_size = count_state_size,
+    .init = count_init,
+    .step = count_step,
+    .combine = count_combine,
+    .final = count_final,
+};

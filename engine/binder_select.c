@@ -79,7 +79,8 @@ static bool ast_equal(const struct ast_expr *a, const struct ast_expr *b)
     case AST_BINARY: return ast_equal(a->left, b->left) && ast_equal(a->right, b->right);
     case AST_CALL:
         return names_equal(&a->name, &b->name) && a->star_arg == b->star_arg &&
-               a->distinct == b->distinct && ast_list_equal(a->args, b->args);
+               a->distinct == b->distinct && ast_list_equal(a->args, b->args) &&
+               ast_equal(a->third, b->third);
     case AST_IN: return ast_equal(a->left, b->left) && ast_list_equal(a->args, b->args);
     case AST_BETWEEN:
     case AST_LIKE:
@@ -231,6 +232,29 @@ static const struct ast_expr *select_alias(const struct binder *b, const struct 
     return NULL;
 }
 
+/* An aggregate's constant second argument (approx_percentile's p): a number in [0, 1], known
+ * now, since a sketch answers for one p. False after an error. */
+static bool bind_agg_param(struct binder *b, const struct ast_expr *call,
+                           const struct ast_expr *a, double *param)
+{
+    const char *saved = b->clause;
+    b->clause = "the argument of an aggregate function";
+    struct sl_expr *e = bind_expr(b, a, BIND_SCAN);
+    b->clause = saved;
+    if (!e)
+        return false;
+    struct sl_value v = e->kind == EXPR_CONST ? e->value : sl_null();
+    double p = v.type == SL_INT ? (double)v.u.i : v.type == SL_REAL ? v.u.r : -1;
+    if (!(p >= 0 && p <= 1)) {
+        diags_add(b->diags, a->pos, a->span, "write the fraction as a number: 0.5 for the median",
+                  "%s()'s second argument must be a constant number between 0 and 1",
+                  call->name.text);
+        return false;
+    }
+    *param = p;
+    return true;
+}
+
 static struct sl_expr *bind_aggregate(struct binder *b, const struct ast_expr *a,
                                       const struct sl_agg_fn *fn, enum bind_mode mode)
 {
@@ -244,26 +268,39 @@ static struct sl_expr *bind_aggregate(struct binder *b, const struct ast_expr *a
         if (ast_equal(b->agg_asts[i], a))
             return column_ref(b, p->nkeys + i, p->aggs[i].result_type, SL_AFF_NONE, a->pos);
     uint32_t nargs = a->args ? a->args->count : 0;
-    if (a->distinct) {
-        diags_add(b->diags, a->pos, a->name.span, NULL, "%s(DISTINCT ...) is not supported yet",
-                  a->name.text);
+    if (a->distinct && !(fn = aggregate_lookup_distinct(fn))) {
+        diags_add(b->diags, a->pos, a->name.span,
+                  "DISTINCT applies to count, sum, avg, min and max",
+                  "%s(DISTINCT ...) is not supported", a->name.text);
         return NULL;
     }
-    if (a->star_arg ? !fn->star_ok : nargs != 1) {
+    if (a->star_arg ? !fn->star_ok : nargs != 1u + fn->has_param) {
         diags_add(b->diags, a->pos, a->name.span, NULL, "%s() takes %s", a->name.text,
-                  fn->star_ok ? "one argument or *" : "exactly one argument");
+                  fn->star_ok     ? "one argument or *"
+                  : fn->has_param ? "exactly two arguments"
+                                  : "exactly one argument");
         return NULL;
     }
-    struct sl_expr *arg = NULL;
+    struct sl_expr *arg = NULL, *filter = NULL;
     enum sl_type arg_type = SL_NULL;
+    double param = 0;
+    const char *saved = b->clause;
     if (!a->star_arg) {
-        const char *saved = b->clause;
         b->clause = "the argument of an aggregate function";
         arg = bind_expr(b, a->args->items[0], BIND_SCAN);
         b->clause = saved;
         if (!arg)
             return NULL;
         arg_type = arg->type;
+    }
+    if (fn->has_param && !bind_agg_param(b, a, a->args->items[1], &param))
+        return NULL;
+    if (a->third) {
+        b->clause = "FILTER";
+        filter = bind_expr(b, a->third, BIND_SCAN);
+        b->clause = saved;
+        if (!filter)
+            return NULL;
     }
     enum sl_type result;
     char why[256] = "";
@@ -291,6 +328,8 @@ static struct sl_expr *bind_aggregate(struct binder *b, const struct ast_expr *a
     struct sl_plan_agg *g = &p->aggs[p->naggs];
     g->fn = fn;
     g->arg = arg;
+    g->filter = filter;
+    g->param = param;
     g->result_type = result;
     g->text = arena_strndup(b->arena, buf_str(&text), text.len);
     buf_free(&text);
@@ -346,7 +385,7 @@ static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enu
         return NULL;
     }
     uint32_t nargs = a->args ? a->args->count : 0;
-    if (a->star_arg || a->distinct) {
+    if (a->star_arg || a->distinct || a->third) {
         diags_add(b->diags, a->pos, a->name.span, NULL, "%s() is not an aggregate function",
                   a->name.text);
         return NULL;

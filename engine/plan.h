@@ -19,6 +19,8 @@
 struct sl_plan_agg {
     const struct sl_agg_fn *fn;
     struct sl_expr *arg; /* NULL for COUNT(*) */
+    struct sl_expr *filter; /* FILTER (WHERE ...) over scan columns; NULL if none */
+    double param;           /* fn->has_param: the constant second argument */
     enum sl_type result_type;
     const char *text; /* as written, e.g. "count(*)", for EXPLAIN */
 };

@@ -20,7 +20,16 @@ static uint32_t first_key(const struct sl_plan *plan)
     return plan->window.kind ? 2 : 0;
 }
 
-/* The window aggregate of plan: its input is [keys, arguments, time]. */
+/* Whether an aggregate of plan reads the event time (earliest, latest). */
+static bool aggs_by_time(const struct sl_plan *plan)
+{
+    for (uint32_t i = 0; i < plan->naggs; i++)
+        if (plan->aggs[i].fn->by_time)
+            return true;
+    return false;
+}
+
+/* The window aggregate of plan: its input is [keys, arguments, filters, time]. */
 static sl_status window_op(const struct sl_plan *plan, struct sl_arena *work,
                            struct sl_pipeline *out, uint32_t nkeys, const enum sl_type *key_types,
                            const struct sl_agg_spec *specs, int time_col, struct sl_op **op,
@@ -49,8 +58,8 @@ static sl_status build_aggregation(const struct sl_plan *plan, struct sl_arena *
                                    struct sl_error *err)
 {
     uint32_t k0 = first_key(plan), nkeys = plan->nkeys - k0, nproj = nkeys;
-    struct sl_expr **exprs = sl_calloc(plan->nkeys + plan->naggs + 2, sizeof *exprs);
-    const char **names = sl_calloc(plan->nkeys + plan->naggs + 2, sizeof *names);
+    struct sl_expr **exprs = sl_calloc(plan->nkeys + 2 * plan->naggs + 2, sizeof *exprs);
+    const char **names = sl_calloc(plan->nkeys + 2 * plan->naggs + 2, sizeof *names);
     enum sl_type *key_types = sl_calloc(plan->nkeys + 1, sizeof *key_types);
     struct sl_agg_spec *specs = sl_calloc(plan->naggs + 1, sizeof *specs);
     sl_status st = SL_NOMEM;
@@ -74,13 +83,23 @@ static sl_status build_aggregation(const struct sl_plan *plan, struct sl_arena *
             names[nproj] = a->text;
             exprs[nproj++] = a->arg;
         }
+        specs[i].param = a->param;
+        if (a->filter) {
+            /* The filter becomes a column the aggregate reads as a mask. */
+            specs[i].filtered = true;
+            specs[i].filter_column = nproj;
+            names[nproj] = a->text;
+            exprs[nproj++] = a->filter;
+        }
     }
     int time_col = -1;
-    if (plan->window.kind && plan->time_expr) {
+    if ((plan->window.kind || aggs_by_time(plan)) && plan->time_expr) {
         time_col = (int)nproj;
         names[nproj] = plan->scan_names[plan->time_expr->column];
         exprs[nproj++] = plan->time_expr;
     }
+    for (uint32_t i = 0; i < plan->naggs; i++)
+        specs[i].time_column = time_col;
     struct sl_op *op;
     if ((st = op_project_create(work, exprs, nproj, names, &op, err)) != SL_OK)
         goto done;
@@ -132,11 +151,13 @@ static bool *unnest_carry(const struct sl_plan *plan)
     if (plan->aggregate) {
         for (uint32_t i = first_key(plan); i < plan->nkeys; i++)
             mark_columns(plan->keys[i], used, n);
-        if (plan->window.kind && plan->time_expr)
+        if ((plan->window.kind || aggs_by_time(plan)) && plan->time_expr)
             mark_columns(plan->time_expr, used, n);
         for (uint32_t i = 0; i < plan->naggs; i++) {
             if (plan->aggs[i].arg)
                 mark_columns(plan->aggs[i].arg, used, n);
+            if (plan->aggs[i].filter)
+                mark_columns(plan->aggs[i].filter, used, n);
         }
     } else {
         for (uint32_t i = 0; i < plan->nout; i++)

@@ -238,6 +238,14 @@ struct ast_expr *ast_expr_call(struct ast_builder *b, const struct ast_name *fn,
     return e;
 }
 
+struct ast_expr *ast_expr_call_filter(struct ast_expr *call, struct ast_expr *cond)
+{
+    if (!call || !cond)
+        return NULL;
+    call->third = cond;
+    return call;
+}
+
 struct ast_expr *ast_expr_in(struct ast_builder *b, const struct sl_token *t, struct ast_expr *x,
                              bool negated, struct ast_expr_list *list)
 {
@@ -540,6 +548,11 @@ void ast_expr_render(const struct ast_expr *e, struct sl_buf *out)
             buf_putc(out, '*');
         render_list(e->args, ", ", out);
         buf_putc(out, ')');
+        if (e->third) {
+            buf_puts(out, " FILTER (WHERE ");
+            ast_expr_render(e->third, out);
+            buf_putc(out, ')');
+        }
         break;
     }
 }

@@ -79,7 +79,8 @@ struct ast_expr {
     struct ast_name name;      /* AST_COLUMN column / AST_CALL function */
     struct ast_name qualifier; /* AST_COLUMN / AST_STAR "x." prefix, text NULL if none */
     struct ast_expr *left, *right;
-    struct ast_expr *third;     /* AST_BETWEEN upper bound, AST_LIKE escape (NULL if none) */
+    /* AST_BETWEEN upper bound, AST_LIKE escape, AST_CALL's FILTER (WHERE ...) condition (NULL if none) */
+    struct ast_expr *third;
     struct ast_expr_list *args; /* AST_CALL (NULL for f()), AST_IN list, AST_CASE WHEN/THEN pairs */
     bool negated;               /* AST_IN / AST_BETWEEN / AST_LIKE: the NOT form */
     bool star_arg;              /* AST_CALL: f(*) */

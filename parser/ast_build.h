@@ -122,6 +122,8 @@ struct ast_expr *ast_expr_binary(struct ast_builder *b, enum ast_op op, const st
                                  struct ast_expr *left, struct ast_expr *right);
 struct ast_expr *ast_expr_call(struct ast_builder *b, const struct ast_name *fn,
                                struct ast_expr_list *args, bool star_arg, bool distinct);
+/* Attaches FILTER (WHERE cond) to call (kept in its `third`); NULL if either is NULL. */
+struct ast_expr *ast_expr_call_filter(struct ast_expr *call, struct ast_expr *cond);
 
 /* x [NOT] IN (list), x [NOT] BETWEEN lo AND hi, x [NOT] LIKE|GLOB pattern [ESCAPE esc]:
  * t is the operator's token (IN, BETWEEN, LIKE or GLOB). */

@@ -39,7 +39,7 @@
              TIMESTAMP INTERVAL MINUTE MINUTES HOUR HOURS DAY DAYS
              ASC DESC SET
              WATERMARK FOR TUMBLING HOPPING SESSION SIZE ADVANCE GAP GRACE PERIOD
-             CHANGES FINAL.
+             CHANGES FINAL FILTER.
 
 /* SQLite's precedence, lowest first. */
 %left OR.
@@ -517,6 +517,17 @@ expr(A) ::= nm(F) LP RP. { A = ast_expr_call(&ctx->b, &F, NULL, false, false); }
 expr(A) ::= nm(F) LP STAR RP. { A = ast_expr_call(&ctx->b, &F, NULL, true, false); }
 expr(A) ::= nm(F) LP exprlist(L) RP. { A = ast_expr_call(&ctx->b, &F, L, false, false); }
 expr(A) ::= nm(F) LP DISTINCT exprlist(L) RP. { A = ast_expr_call(&ctx->b, &F, L, false, true); }
+/* An aggregate's FILTER (WHERE cond): the calls above, then the clause (the binder refuses it on
+ * a scalar function). */
+expr(A) ::= nm(F) LP STAR RP FILTER LP WHERE expr(W) RP. {
+    A = ast_expr_call_filter(ast_expr_call(&ctx->b, &F, NULL, true, false), W);
+}
+expr(A) ::= nm(F) LP exprlist(L) RP FILTER LP WHERE expr(W) RP. {
+    A = ast_expr_call_filter(ast_expr_call(&ctx->b, &F, L, false, false), W);
+}
+expr(A) ::= nm(F) LP DISTINCT exprlist(L) RP FILTER LP WHERE expr(W) RP. {
+    A = ast_expr_call_filter(ast_expr_call(&ctx->b, &F, L, false, true), W);
+}
 
 expr(A) ::= MINUS(O) expr(E). [UMINUS] { A = ast_expr_unary(&ctx->b, AST_OP_NEG, &O, E); }
 expr(A) ::= PLUS(O) expr(E). [UMINUS] { A = ast_expr_unary(&ctx->b, AST_OP_PLUS, &O, E); }

@@ -53,7 +53,7 @@ static const struct keyword keywords[] = {
     {"GAP", TK_GAP},           {"GRACE", TK_GRACE},
     {"PERIOD", TK_PERIOD},     {"EMIT", TK_EMIT},
     {"CHANGES", TK_CHANGES},   {"FINAL", TK_FINAL},
-    {"WITH", TK_WITH},
+    {"WITH", TK_WITH},         {"FILTER", TK_FILTER},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

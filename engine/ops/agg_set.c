@@ -39,18 +39,59 @@ void agg_set_free(struct sl_agg_set *s)
 void agg_set_init_states(const struct sl_agg_set *s, void *payload)
 {
     for (uint32_t a = 0; a < s->naggs; a++)
-        s->specs[a].fn->init((unsigned char *)payload + s->off[a], s->specs[a].arg_type);
+        s->specs[a].fn->init((unsigned char *)payload + s->off[a], s->specs[a].arg_type,
+                             s->specs[a].param);
+}
+
+/* Whether row i passes spec's FILTER: TRUE only, as WHERE keeps rows (NULL does not). */
+static bool filter_keeps(const struct sl_agg_spec *spec, const struct sl_chunk *c, uint32_t i)
+{
+    const struct sl_vector *f = &c->cols[spec->filter_column];
+    if (f->type == SL_BOOL)
+        return !f->nulls[i] && f->data.b[i];
+    return sqlval_truth(vector_get(f, i)) == 1;
+}
+
+/* Calls spec's step over rows[0..n) into states[0..n), after its FILTER. */
+static void step_spec(struct sl_agg_set *s, const struct sl_agg_spec *spec, void **states,
+                      const struct sl_chunk *c, const uint32_t *rows, uint32_t n,
+                      struct sl_arena *keep)
+{
+    const struct sl_vector *arg = spec->arg_column < 0 ? NULL : &c->cols[spec->arg_column];
+    const struct sl_vector *time =
+        spec->fn->by_time && spec->time_column >= 0 ? &c->cols[spec->time_column] : NULL;
+    if (spec->filtered) {
+        /* Compacts in place: m <= k, so states[m] and s->rows[m] are written after being read. */
+        uint32_t m = 0;
+        for (uint32_t k = 0; k < n; k++) {
+            if (filter_keeps(spec, c, rows[k])) {
+                states[m] = states[k];
+                s->rows[m++] = rows[k];
+            }
+        }
+        rows = s->rows;
+        n = m;
+    }
+    if (n)
+        spec->fn->step(states, arg, time, rows, n, keep);
 }
 
 void agg_set_step(struct sl_agg_set *s, struct sl_group_table *t, const uint32_t *gids,
                   const struct sl_chunk *c, const uint32_t *rows, uint32_t n)
 {
     for (uint32_t a = 0; a < s->naggs; a++) {
-        const struct sl_agg_spec *spec = &s->specs[a];
         for (uint32_t k = 0; k < n; k++)
             s->states[k] = (unsigned char *)group_table_payload(t, gids[k]) + s->off[a];
-        const struct sl_vector *arg = spec->arg_column < 0 ? NULL : &c->cols[spec->arg_column];
-        spec->fn->step(s->states, arg, rows, n, group_table_arena(t));
+        step_spec(s, &s->specs[a], s->states, c, rows, n, group_table_arena(t));
+    }
+}
+
+void agg_set_step_row(struct sl_agg_set *s, void *payload, const struct sl_chunk *c, uint32_t row,
+                      struct sl_arena *keep)
+{
+    for (uint32_t a = 0; a < s->naggs; a++) {
+        void *state = (unsigned char *)payload + s->off[a];
+        step_spec(s, &s->specs[a], &state, c, &row, 1, keep);
     }
 }
 
@@ -69,7 +110,7 @@ bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_ch
     for (uint32_t a = 0; a < s->naggs; a++) {
         const struct sl_agg_spec *spec = &s->specs[a];
         struct sl_value v =
-            spec->fn->final((const unsigned char *)payload + s->off[a], spec->arg_type);
+            spec->fn->final((const unsigned char *)payload + s->off[a], spec->arg_type, c->arena);
         if (!sqlval_store(&c->cols[first_col + a], row, v, c->arena))
             return false;
     }

@@ -16,6 +16,7 @@ struct sl_agg_set {
     size_t *off;               /* of each state in the payload */
     size_t size;               /* of the whole payload */
     void *states[SL_CHUNK_CAP];
+    uint32_t rows[SL_CHUNK_CAP]; /* the rows a FILTER keeps */
 };
 
 /* Lays out header bytes and then the states; false when out of memory. */
@@ -28,6 +29,9 @@ void agg_set_init_states(const struct sl_agg_set *s, void *payload);
 /* Folds rows rows[0..n) of c into the payloads of groups gids[0..n) of t. */
 void agg_set_step(struct sl_agg_set *s, struct sl_group_table *t, const uint32_t *gids,
                   const struct sl_chunk *c, const uint32_t *rows, uint32_t n);
+/* Folds row `row` of c into the states of payload (keep: the payload's arena). */
+void agg_set_step_row(struct sl_agg_set *s, void *payload, const struct sl_chunk *c, uint32_t row,
+                      struct sl_arena *keep);
 /* Folds the states of src into those of dst (keep: dst's arena for kept text). */
 void agg_set_combine(const struct sl_agg_set *s, void *dst, const void *src,
                      struct sl_arena *keep);

@@ -110,14 +110,18 @@ void op_explain_aggregates(const struct sl_op *op, uint32_t first_out, uint32_t 
 {
     for (uint32_t a = 0; a < naggs; a++) {
         const struct sl_agg_spec *spec = &specs[a];
-        buf_printf(out, "%s%s(", a ? ", " : ": ", spec->fn->name);
+        buf_printf(out, "%s%s(%s", a ? ", " : ": ", spec->fn->name,
+                   spec->fn->distinct ? "DISTINCT " : "");
         if (spec->arg_column < 0)
             buf_putc(out, '*');
         else if ((uint32_t)spec->arg_column < nkeys)
             buf_puts(out, op->out_names[first_out + (uint32_t)spec->arg_column]);
         else
             buf_printf(out, "#%d", spec->arg_column);
-        buf_printf(out, ") AS %s", op->out_names[first_out + nkeys + a]);
+        buf_putc(out, ')');
+        if (spec->filtered)
+            buf_printf(out, " FILTER #%u", spec->filter_column);
+        buf_printf(out, " AS %s", op->out_names[first_out + nkeys + a]);
     }
 }
 

@@ -268,12 +268,7 @@ static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk
         if (end > s->end)
             s->end = end;
     }
-    for (uint32_t a = 0; a < o->aggs.naggs; a++) {
-        const struct sl_agg_spec *spec = &o->aggs.specs[a];
-        void *state = (unsigned char *)s + o->aggs.off[a];
-        const struct sl_vector *arg = spec->arg_column < 0 ? NULL : &c->cols[spec->arg_column];
-        spec->fn->step(&state, arg, &i, 1, keep);
-    }
+    agg_set_step_row(&o->aggs, s, c, i, keep);
     s->changed = 1;
     if (!note_changed(o, gid, k) || (s->end != old_end && !heap_push(o, s->end, gid)))
         return sl_error_set(err, SL_NOMEM, "out of memory in session window");

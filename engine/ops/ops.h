@@ -41,6 +41,10 @@ struct sl_agg_spec {
     enum sl_type arg_type;  /* SL_NULL for (*) */
     enum sl_type result_type;
     const char *name;
+    int time_column;        /* fn->by_time: the event-time column; -1 on processing time */
+    bool filtered;          /* FILTER (WHERE ...): only rows whose filter_column is TRUE fold */
+    uint32_t filter_column;
+    double param;           /* fn->has_param: the constant second argument */
 };
 
 /*

@@ -104,11 +104,11 @@ static struct sl_op *make_agg(struct sl_arena *batch, struct cap_op **cap)
     enum sl_type kt = SL_TEXT;
     const char *kn = "word";
     struct sl_agg_spec specs[] = {
-        {aggregate_lookup("count"), -1, SL_NULL, SL_INT, "n"},
-        {aggregate_lookup("sum"), 1, SL_INT, SL_INT, "s"},
-        {aggregate_lookup("min"), 1, SL_INT, SL_INT, "lo"},
-        {aggregate_lookup("max"), 1, SL_INT, SL_INT, "hi"},
-        {aggregate_lookup("avg"), 1, SL_INT, SL_REAL, "mean"},
+        {.fn = aggregate_lookup("count"), .arg_column = -1, .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"},
+        {.fn = aggregate_lookup("sum"), .arg_column = 1, .arg_type = SL_INT, .result_type = SL_INT, .name = "s"},
+        {.fn = aggregate_lookup("min"), .arg_column = 1, .arg_type = SL_INT, .result_type = SL_INT, .name = "lo"},
+        {.fn = aggregate_lookup("max"), .arg_column = 1, .arg_type = SL_INT, .result_type = SL_INT, .name = "hi"},
+        {.fn = aggregate_lookup("avg"), .arg_column = 1, .arg_type = SL_INT, .result_type = SL_REAL, .name = "mean"},
     };
     struct sl_op *op;
     struct sl_error err;
@@ -289,7 +289,7 @@ static void test_mixed_keys(void **state)
     struct sl_arena *batch = arena_create(0);
     enum sl_type kt[] = {SL_TEXT, SL_INT, SL_TEXT};
     const char *kn[] = {"a", "b", "c"};
-    struct sl_agg_spec specs[] = {{aggregate_lookup("count"), -1, SL_NULL, SL_INT, "n"}};
+    struct sl_agg_spec specs[] = {{.fn = aggregate_lookup("count"), .arg_column = -1, .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"}};
     struct sl_op *op;
     struct sl_error err;
     assert_int_equal(op_hash_agg_create(batch, 3, kt, kn, 1, specs, &op, &err), SL_OK);
@@ -341,8 +341,8 @@ static void test_growth(void **state)
     enum sl_type kt = SL_INT;
     const char *kn = "k";
     struct sl_agg_spec specs[] = {
-        {aggregate_lookup("count"), -1, SL_NULL, SL_INT, "n"},
-        {aggregate_lookup("sum"), 1, SL_INT, SL_INT, "s"},
+        {.fn = aggregate_lookup("count"), .arg_column = -1, .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"},
+        {.fn = aggregate_lookup("sum"), .arg_column = 1, .arg_type = SL_INT, .result_type = SL_INT, .name = "s"},
     };
     struct sl_op *op;
     struct sl_error err;
@@ -407,21 +407,21 @@ static void check_combine(const char *name, enum sl_type type, const struct sl_v
         vector_set(&v, i, vals[i]);
     size_t size = fn->state_size(type);
     void *all = arena_alloc(a, size), *left = arena_alloc(a, size), *right = arena_alloc(a, size);
-    fn->init(all, type);
-    fn->init(left, type);
-    fn->init(right, type);
+    fn->init(all, type, 0);
+    fn->init(left, type, 0);
+    fn->init(right, type, 0);
     void *states[16];
     uint32_t rows[16];
     for (uint32_t i = 0; i < n; i++) {
         rows[i] = i;
         states[i] = all;
     }
-    fn->step(states, &v, rows, n, a);
+    fn->step(states, &v, NULL, rows, n, a);
     for (uint32_t i = 0; i < n; i++)
         states[i] = i < n / 2 ? left : right;
-    fn->step(states, &v, rows, n, a);
+    fn->step(states, &v, NULL, rows, n, a);
     fn->combine(left, right, type, a);
-    struct sl_value x = fn->final(all, type), y = fn->final(left, type);
+    struct sl_value x = fn->final(all, type, a), y = fn->final(left, type, a);
     assert_int_equal(x.type, y.type);
     if (x.type == SL_TEXT) {
         assert_int_equal(x.u.s.len, y.u.s.len);
@@ -472,11 +472,11 @@ static void test_sum_overflow_is_real(void **state)
     v.data.i[1] = 1;
     v.nulls[0] = v.nulls[1] = 0;
     int64_t st[8];
-    fn->init(st, SL_INT);
+    fn->init(st, SL_INT, 0);
     void *states[2] = {st, st};
     uint32_t rows[2] = {0, 1};
-    fn->step(states, &v, rows, 2, a);
-    struct sl_value r = fn->final(st, SL_INT);
+    fn->step(states, &v, NULL, rows, 2, a);
+    struct sl_value r = fn->final(st, SL_INT, a);
     assert_int_equal(r.type, SL_REAL);
     assert_true(r.u.r == 9223372036854775808.0);
     enum sl_type t;

@@ -86,7 +86,7 @@ static void test_having_changelog(void **state)
     struct sl_error err;
     enum sl_type kt = SL_TEXT;
     const char *kn = "word";
-    struct sl_agg_spec spec = {aggregate_lookup("count"), -1, SL_NULL, SL_INT, "n"};
+    struct sl_agg_spec spec = {.fn = aggregate_lookup("count"), .arg_column = -1, .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"};
     struct sl_op *agg, *having;
     assert_int_equal(op_hash_agg_create(batch, 1, &kt, &kn, 1, &spec, &agg, &err), SL_OK);
 
