@@ -207,6 +207,19 @@ static sl_status emit_window(struct win_op *w, int64_t ws, bool changed_only, st
     return SL_OK;
 }
 
+/* Drops the slices all of whose windows are closed. */
+static void evict(struct win_op *w)
+{
+    uint32_t keep = 0;
+    while (keep < w->nslices && last_end(w, w->slices[keep].start) <= w->closed_end) {
+        group_table_destroy(w->slices[keep].table);
+        sl_free(w->slices[keep].changed);
+        keep++;
+    }
+    memmove(w->slices, w->slices + keep, (w->nslices - keep) * sizeof *w->slices);
+    w->nslices -= keep;
+}
+
 /* Closes every window ending at or before limit: EMIT FINAL emits it whole,
  * EMIT CHANGES its last changes. Windows with no slice hold nothing. */
 static sl_status close_windows(struct win_op *w, int64_t limit, struct sl_error *err)
@@ -233,7 +246,13 @@ static sl_status close_windows(struct win_op *w, int64_t limit, struct sl_error 
         ws += adv;
     }
     w->closed_end = limit;
-    return SL_OK;
+    /* The rows emitted point into the slices' tables: they go down before
+     * the slices no open window needs are dropped, so that a batch holds no
+     * more state than the windows open at any one time. */
+    sl_status st = agg_out_flush(&w->out, err);
+    if (st == SL_OK)
+        evict(w);
+    return st;
 }
 
 /* The smallest window end after closed_end: the watermark reaching it closes a window. */
@@ -326,18 +345,6 @@ static sl_status window_push(struct sl_op *op, struct sl_chunk *chunk, struct sl
     return st == SL_OK ? agg_out_flush(&w->late, err) : st;
 }
 
-/* Drops the slices all of whose windows are closed. */
-static void evict(struct win_op *w)
-{
-    uint32_t keep = 0;
-    while (keep < w->nslices && last_end(w, w->slices[keep].start) <= w->closed_end) {
-        group_table_destroy(w->slices[keep].table);
-        sl_free(w->slices[keep].changed);
-        keep++;
-    }
-    memmove(w->slices, w->slices + keep, (w->nslices - keep) * sizeof *w->slices);
-    w->nslices -= keep;
-}
 
 /* EMIT CHANGES: the open windows over a slice with changes, each once. */
 static sl_status emit_changes(struct win_op *w, struct sl_error *err)
