@@ -36,3 +36,9 @@ size_t decoder_pending(const struct sl_decoder *d)
 {
     return d->ops->pending(d);
 }
+
+void decoder_resume(struct sl_decoder *d, uint64_t offset)
+{
+    if (d->ops->resume)
+        d->ops->resume(d, offset);
+}

@@ -61,4 +61,9 @@ sl_status decoder_finish(struct sl_decoder *d, struct sl_chunk *out, struct sl_e
  * offset minus this is the offset of the first unprocessed record. */
 size_t decoder_pending(const struct sl_decoder *d);
 
+/* A fresh decoder whose input continues at byte offset (a resumed query):
+ * dead letters' offsets count from there, and a CSV header is not looked
+ * for again past offset 0. */
+void decoder_resume(struct sl_decoder *d, uint64_t offset);
+
 #endif

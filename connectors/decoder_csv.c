@@ -301,7 +301,18 @@ static void csv_destroy(struct sl_decoder *d)
     sl_free(c);
 }
 
-static const struct sl_decoder_ops csv_ops = {csv_decode, csv_finish, csv_pending, csv_destroy};
+/* A fresh decoder continuing at offset: records are numbered from there, and
+ * the header was read before unless the input starts over. */
+static void csv_resume(struct sl_decoder *d, uint64_t offset)
+{
+    struct decoder_csv *c = (struct decoder_csv *)d;
+    c->fed = c->rec_start = offset;
+    if (offset > 0)
+        c->skip_header = false;
+}
+
+static const struct sl_decoder_ops csv_ops = {csv_decode, csv_finish, csv_pending, csv_destroy,
+                                              csv_resume};
 
 static bool csv_type_supported(enum sl_type t)
 {

@@ -13,6 +13,8 @@ struct sl_decoder_ops {
     sl_status (*finish)(struct sl_decoder *d, struct sl_chunk *out, struct sl_error *err);
     size_t (*pending)(const struct sl_decoder *d);
     void (*destroy)(struct sl_decoder *d);
+    /* decoder_resume; NULL when the format keeps no position (TEXT). */
+    void (*resume)(struct sl_decoder *d, uint64_t offset);
 };
 
 /* The common head of every decoder; each format embeds it as its first member. */

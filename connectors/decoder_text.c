@@ -133,7 +133,7 @@ static void text_destroy(struct sl_decoder *d)
 }
 
 static const struct sl_decoder_ops text_ops = {text_decode, text_finish, text_pending,
-                                               text_destroy};
+                                               text_destroy, NULL};
 
 sl_status decoder_text_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
                               struct sl_decoder **out, struct sl_error *err)

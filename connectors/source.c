@@ -77,3 +77,28 @@ const char *source_describe(const struct sl_source *s)
 {
     return s->description;
 }
+
+bool source_replayable(const struct sl_source *s)
+{
+    return s->ops->seek != NULL;
+}
+
+sl_status source_identity(const struct sl_source *s, uint64_t offset, struct sl_buf *out,
+                          struct sl_error *err)
+{
+    if (!s->ops->identity)
+        return sl_error_set(err, SL_ERROR, "%s cannot be read again", s->description);
+    return s->ops->identity(s, offset, out, err);
+}
+
+sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity,
+                      struct sl_error *err)
+{
+    if (!s->ops->seek)
+        return sl_error_set(err, SL_ERROR, "%s cannot be read again from an offset",
+                            s->description);
+    sl_status st = s->ops->seek(s, offset, identity, err);
+    if (st == SL_OK)
+        s->offset = offset;
+    return st;
+}

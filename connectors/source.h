@@ -8,9 +8,11 @@
 #ifndef SL_SOURCE_H
 #define SL_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "common/status.h"
 
 enum sl_source_kind { SL_SOURCE_FILE, SL_SOURCE_STDIN, SL_SOURCE_SOCKET };
@@ -46,6 +48,29 @@ sl_status source_read(struct sl_source *s, char *buf, size_t cap, size_t *n, int
 
 /* Bytes handed out by source_read so far (the replay position). */
 uint64_t source_offset(const struct sl_source *s);
+
+/* Whether the source can be read again from an offset (a file can; a socket or stdin cannot). */
+bool source_replayable(const struct sl_source *s);
+
+/*
+ * What a checkpoint at offset records so that a resume can tell the same
+ * input from another: for a file, its inode, and the length and a hash of
+ * its first min(offset, 4096) bytes. Appended to out as one line of text.
+ * SL_ERROR for a source that cannot replay.
+ */
+sl_status source_identity(const struct sl_source *s, uint64_t offset, struct sl_buf *out,
+                          struct sl_error *err);
+
+/*
+ * Continues a freshly opened replayable source at offset, the position a
+ * checkpoint recorded with its identity. A file shorter than offset
+ * ("truncated") or whose first bytes differ ("replaced") is an error that
+ * says so and leaves the source where it was; growing (appended lines) is
+ * the normal case. A file rewritten with the same first bytes (a new inode)
+ * is accepted.
+ */
+sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity,
+                      struct sl_error *err);
 
 /* "file:data/x.csv", "socket:localhost:9999", "stdin" — for logs, progress and dead letters. */
 const char *source_describe(const struct sl_source *s);

@@ -5,12 +5,18 @@
 #ifndef SL_SOURCE_IMPL_H
 #define SL_SOURCE_IMPL_H
 
+#include "common/buf.h"
 #include "connectors/source.h"
 
 struct sl_source_ops {
     sl_status (*read)(struct sl_source *s, char *buf, size_t cap, size_t *n, int timeout_ms,
                       struct sl_error *err);
     void (*close)(struct sl_source *s);
+    /* Replayable kinds only (NULL otherwise): see source_identity and source_seek. */
+    sl_status (*identity)(const struct sl_source *s, uint64_t offset, struct sl_buf *out,
+                          struct sl_error *err);
+    sl_status (*seek)(struct sl_source *s, uint64_t offset, const char *identity,
+                      struct sl_error *err);
 };
 
 /* The common head of every source; each kind embeds it as its first member. */

@@ -1,4 +1,5 @@
-/* test_connectors_csv.c — FORMAT CSV: quoting, header, NULL rules, types, dead letters, split input. */
+/* test_connectors_csv.c — FORMAT CSV: quoting, header, NULL rules, types, dead letters, split
+ * input, resuming at an offset. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,6 +133,32 @@ static void test_csv_header_and_last_record(void **state)
     finish(&f);
     assert_string_equal(f.rows, "<1>,<2>\n<3>,<4>\n");
     assert_string_equal(f.letters, "");
+    fixture_close(&f);
+}
+
+/* A decoder resumed at a record's offset reads no header there, and numbers
+ * dead letters from the file's start. */
+static void test_csv_resume(void **state)
+{
+    (void)state;
+    const struct sl_format_spec spec = {.kind = SL_FORMAT_CSV, .header = true};
+    const char *in = "a,b\n1,2\nbad\n3,4\n";
+    size_t at = strlen("a,b\n1,2\n");
+    struct fixture f;
+    fixture_open(&f, &spec, &two_text_schema);
+    decoder_resume(f.dec, at);
+    feed(&f, in + at, strlen(in + at));
+    finish(&f);
+    assert_string_equal(f.rows, "<3>,<4>\n");
+    assert_string_equal(f.letters, "8 [bad] expected 2 fields, got 1\n");
+    fixture_close(&f);
+
+    /* Resumed at 0 (nothing was read), the header is still skipped. */
+    fixture_open(&f, &spec, &two_text_schema);
+    decoder_resume(f.dec, 0);
+    feed(&f, in, strlen(in));
+    finish(&f);
+    assert_string_equal(f.rows, "<1>,<2>\n<3>,<4>\n");
     fixture_close(&f);
 }
 
@@ -324,6 +351,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_quoting),
         cmocka_unit_test(test_csv_header_and_last_record),
+        cmocka_unit_test(test_csv_resume),
         cmocka_unit_test(test_csv_delimiter_and_null_marker),
         cmocka_unit_test(test_csv_types),
         cmocka_unit_test(test_csv_dead_letters),

@@ -1,4 +1,5 @@
-/* test_connectors_sources.c — file, stdin and socket sources against real files, pipes and listeners. */
+/* test_connectors_sources.c — file, stdin and socket sources against real files, pipes and
+ * listeners; a file read again from a checkpoint's offset. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,6 +83,93 @@ static void test_file_source(void **state)
     unlink(path);
     sl_free(got);
     sl_free(payload);
+}
+
+/* Writes text to path (replacing it). */
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Opens path, reads `upto` bytes and returns the checkpoint identity at that offset. */
+static void checkpoint_at(const char *path, uint64_t upto, struct sl_buf *identity)
+{
+    struct sl_source_spec spec = {.kind = SL_SOURCE_FILE, .address = path};
+    struct sl_source *s = NULL;
+    struct sl_error err;
+    assert_int_equal(source_open(&spec, &s, &err), SL_OK);
+    assert_true(source_replayable(s));
+    char buf[64];
+    size_t n = 0;
+    assert_int_equal(source_read(s, buf, (size_t)upto, &n, 0, &err), SL_OK);
+    assert_int_equal(n, upto);
+    buf_init(identity);
+    assert_int_equal(source_identity(s, source_offset(s), identity, &err), SL_OK);
+    source_close(s);
+}
+
+/* Reopens path and seeks to offset with identity: the status, the error text, the rest read. */
+static sl_status resume_at(const char *path, uint64_t offset, const char *identity, char *rest,
+                           size_t cap, struct sl_error *err)
+{
+    struct sl_source_spec spec = {.kind = SL_SOURCE_FILE, .address = path};
+    struct sl_source *s = NULL;
+    assert_int_equal(source_open(&spec, &s, err), SL_OK);
+    sl_status st = source_seek(s, offset, identity, err);
+    size_t n = 0;
+    rest[0] = '\0';
+    if (st == SL_OK) {
+        assert_int_equal(source_offset(s), offset);
+        if (source_read(s, rest, cap - 1, &n, 0, err) == SL_OK)
+            rest[n] = '\0';
+    }
+    source_close(s);
+    return st;
+}
+
+/* A file source continues at a checkpoint's offset, after the file grew; a
+ * truncated or replaced file is refused with a message that says which. */
+static void test_file_resume(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/sluice_resume_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    put_file(path, "line one\nline two\n");
+    struct sl_buf id;
+    checkpoint_at(path, 9, &id);
+    struct sl_error err;
+    char rest[64];
+
+    put_file(path, "line one\nline two\nline three\n");
+    assert_int_equal(resume_at(path, 9, buf_str(&id), rest, sizeof rest, &err), SL_OK);
+    assert_string_equal(rest, "line two\nline three\n");
+
+    put_file(path, "line");
+    assert_int_equal(resume_at(path, 9, buf_str(&id), rest, sizeof rest, &err), SL_ERROR);
+    assert_non_null(strstr(err.msg, "was truncated: it has 4 bytes, and 9 had been read"));
+
+    put_file(path, "LINE ONE\nline two\n");
+    assert_int_equal(resume_at(path, 9, buf_str(&id), rest, sizeof rest, &err), SL_ERROR);
+    assert_non_null(strstr(err.msg, "was replaced: its first 9 bytes are not the ones read before"));
+
+    assert_int_equal(resume_at(path, 9, "garbage", rest, sizeof rest, &err), SL_ERROR);
+    assert_non_null(strstr(err.msg, "does not say which file it read"));
+    buf_free(&id);
+    unlink(path);
+
+    /* stdin cannot be read again. */
+    struct sl_source_spec spec = {.kind = SL_SOURCE_STDIN};
+    struct sl_source *s = NULL;
+    assert_int_equal(source_open(&spec, &s, &err), SL_OK);
+    assert_false(source_replayable(s));
+    assert_int_equal(source_seek(s, 5, "x", &err), SL_ERROR);
+    assert_string_equal(err.msg, "stdin cannot be read again from an offset");
+    source_close(s);
 }
 
 static void test_file_missing(void **state)
@@ -348,6 +436,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_file_source),
         cmocka_unit_test(test_file_missing),
+        cmocka_unit_test(test_file_resume),
         cmocka_unit_test(test_stdin_source),
         cmocka_unit_test(test_socket_bad_addresses),
         cmocka_unit_test(test_socket_receives_then_eof),
