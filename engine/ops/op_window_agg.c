@@ -210,14 +210,16 @@ static sl_status emit_window(struct win_op *w, int64_t ws, bool changed_only, st
 /* Drops the slices all of whose windows are closed. */
 static void evict(struct win_op *w)
 {
-    uint32_t keep = 0;
-    while (keep < w->nslices && last_end(w, w->slices[keep].start) <= w->closed_end) {
-        group_table_destroy(w->slices[keep].table);
-        sl_free(w->slices[keep].changed);
-        keep++;
+    uint32_t dropped = 0;
+    while (dropped < w->nslices && last_end(w, w->slices[dropped].start) <= w->closed_end) {
+        group_table_destroy(w->slices[dropped].table);
+        sl_free(w->slices[dropped].changed);
+        dropped++;
     }
-    memmove(w->slices, w->slices + keep, (w->nslices - keep) * sizeof *w->slices);
-    w->nslices -= keep;
+    if (!dropped)
+        return;
+    memmove(w->slices, w->slices + dropped, (w->nslices - dropped) * sizeof *w->slices);
+    w->nslices -= dropped;
 }
 
 /* Closes every window ending at or before limit: EMIT FINAL emits it whole,
