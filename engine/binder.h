@@ -77,6 +77,7 @@ bool bind_option_text(const struct ast_option *o, char *buf, size_t cap);
 /* CREATE QUERY ... WITH (options). */
 struct sl_query_options {
     bool late_table;      /* late = 'table': late rows kept in <query>_late */
+    uint64_t max_batch_bytes; /* max_batch_bytes = n: a batch ends once it read n bytes; 0: no limit */
     bool processing_time; /* time = 'processing': window by arrival time */
 };
 /* Reads the options into out (defaults for the absent ones); errors go to diags. */

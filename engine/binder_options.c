@@ -5,8 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const char OPTIONS_HINT[] = "query options are late ('drop' or 'table') and time "
-                                   "('event' or 'processing')";
+static const char OPTIONS_HINT[] = "query options are late ('drop' or 'table'), time "
+                                   "('event' or 'processing') and max_batch_bytes (a number)";
 
 /* value must be one of a, b: sets *flag to (value == b). */
 static void bind_choice(const struct ast_option *o, const char *a, const char *b, bool *flag,
@@ -26,6 +26,18 @@ static void bind_choice(const struct ast_option *o, const char *a, const char *b
     }
 }
 
+/* max_batch_bytes = n, at least 1 KiB: like Spark's maxBytesPerTrigger, it
+ * bounds what one batch reads, so a backlog is taken in steady batches. */
+static void bind_max_bytes(const struct ast_option *o, uint64_t *out, struct sl_diags *diags)
+{
+    const struct ast_expr *v = o->value;
+    if (v->kind != AST_INT || v->ival < 1024)
+        diags_add(diags, v->pos, v->span, "e.g. max_batch_bytes = 1048576",
+                  "option \"max_batch_bytes\" expects a whole number of bytes, at least 1024");
+    else
+        *out = (uint64_t)v->ival;
+}
+
 void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diags,
                         struct sl_query_options *out)
 {
@@ -38,6 +50,8 @@ void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diag
                           o->key.text);
         if (strcasecmp(o->key.text, "late") == 0)
             bind_choice(o, "drop", "table", &out->late_table, diags);
+        else if (strcasecmp(o->key.text, "max_batch_bytes") == 0)
+            bind_max_bytes(o, &out->max_batch_bytes, diags);
         else if (strcasecmp(o->key.text, "time") == 0)
             bind_choice(o, "event", "processing", &out->processing_time, diags);
         else

@@ -43,11 +43,15 @@ static sl_status runtime_error(struct exec_ctx *x, const struct ast_stmt *stmt,
 /* A query that cannot start (its source cannot be opened, ...) is about its FROM stream,
  * the one at the bottom of its derived tables. */
 static sl_status start_error(struct exec_ctx *x, const struct ast_select *sel,
-                             const struct sl_error *err)
+                             const struct sl_error *err, bool restart)
 {
     while (sel->from_select)
         sel = sel->from_select;
-    diags_add(x->diags, sel->from.pos, sel->from.span, NULL, "%s", err->msg);
+    diags_add(x->diags, sel->from.pos, sel->from.span,
+              restart ? "the query is saved in this database and continues from its last batch; "
+                        "CREATE OR REPLACE QUERY starts it over on its input as it is now"
+                      : NULL,
+              "%s", err->msg);
     return SL_ERROR;
 }
 
@@ -100,7 +104,7 @@ static void find_saved(void *ctx, const char *name, const char *sql)
 /* Starts a bound query; name is the query's (and its table's) name. */
 static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, const char *name,
                              const char *sql, struct sl_arena *plan_arena, struct sl_plan *plan,
-                             int64_t trigger_us, bool clear_table, struct sl_live *live)
+                             int64_t trigger_us, bool restart, struct sl_live *live)
 {
     struct sl_query *q;
     struct sl_error err;
@@ -119,10 +123,10 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
             return SL_ERROR;
         }
     }
-    if (query_create(name, sql, live != NULL, plan_arena, plan, trigger_us, clear_table,
+    if (query_create(name, sql, live != NULL, plan_arena, plan, trigger_us, restart,
                      &x->s->env, &q, &err) != SL_OK) {
         sl_free(live);
-        return start_error(x, sel, &err);
+        return start_error(x, sel, &err, restart);
     }
     if (engine_add_query(x->s, q, live) != SL_OK) {
         query_destroy(q);
@@ -161,6 +165,7 @@ static sl_status replace_query(struct exec_ctx *x, const struct ast_stmt *stmt,
         engine_remove_query(s, (uint32_t)index);
     if (result_table_drop(s->db, name, err) != SL_OK ||
         (drop_late && result_table_drop(s->db, late, err) != SL_OK) ||
+        db_checkpoint_delete(s->db, name, err) != SL_OK ||
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, err) != SL_OK)
         return runtime_error(x, stmt, err);
     notice(x, "query %s dropped, with its table, to be replaced", name);
@@ -209,6 +214,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         st = check_window_time(x, cq->select, plan, options.processing_time);
     if (st == SL_OK && options.processing_time)
         plan->time_expr = NULL;
+    if (st == SL_OK)
+        plan->max_batch_bytes = options.max_batch_bytes;
     if (st == SL_OK && options.late_table) {
         plan->late_table = true;
         if (!plan->window.kind || !plan->time_expr) {
@@ -282,11 +289,14 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         return runtime_error(x, stmt, &err);
     }
     int64_t trigger = cq->trigger_us > 0 ? cq->trigger_us : s->opts.default_trigger_us;
-    /* Operator state is not checkpointed yet, so a query created again starts over. */
     st = start_query(x, cq->select, name, stmt->text, plan_arena, plan, trigger, restart, NULL);
     if (st != SL_OK && !restart)
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, &err);
-    if (st == SL_OK)
+    int index = st == SL_OK ? engine_find_query(s, name) : -1;
+    if (index >= 0 && s->queries[index]->resumed_at >= 0)
+        notice(x, "query %s resumed at byte %lld of its input", name,
+               (long long)s->queries[index]->resumed_at);
+    else if (st == SL_OK)
         notice(x, restart ? "query %s restarted from the beginning of its input"
                           : "query %s started", name);
     return st;
@@ -336,7 +346,8 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
         return SL_OK;
     if (index >= 0)
         engine_remove_query(s, (uint32_t)index);
-    if (db_catalog_delete(s->db, DB_CATALOG_QUERY, name->text, &err) != SL_OK)
+    if (db_checkpoint_delete(s->db, name->text, &err) != SL_OK ||
+        db_catalog_delete(s->db, DB_CATALOG_QUERY, name->text, &err) != SL_OK)
         return runtime_error(x, stmt, &err);
     notice(x, "query %s dropped; its table %s is kept", name->text, name->text);
     return SL_OK;

@@ -70,6 +70,7 @@ struct sl_plan {
     struct sl_window_spec window; /* kind NONE: no window */
     bool emit_final;              /* EMIT FINAL: a window's rows once, when it closes */
     bool late_table;              /* WITH (late = 'table'): late rows kept in <query>_late */
+    uint64_t max_batch_bytes;     /* WITH (max_batch_bytes = n): a batch reads at most n; 0: any */
     /* The stream's event-time column (a column reference over the scan) and
      * watermark delay; NULL: processing time. From the stream, so the plan
      * says what it runs on. */

@@ -90,8 +90,55 @@ static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
     return st;
 }
 
+/*
+ * A saved query started again: a query with no state (no aggregation) over a
+ * source that can replay continues where its last committed batch ended,
+ * since its rows and that position were committed together. Sets *resumed;
+ * an input that changed since (truncated, replaced) or a checkpoint that is
+ * not valid is an error. Queries with state start over until operator state
+ * is checkpointed too.
+ */
+static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *err)
+{
+    *resumed = false;
+    if (q->plan->aggregate || !source_replayable(q->source))
+        return SL_OK;
+    struct db_checkpoint c;
+    bool found;
+    sl_status st = db_checkpoint_get(q->db, q->name, &c, &found, err);
+    if (st != SL_OK || !found)
+        return st;
+    st = source_seek(q->source, c.offset, c.identity, err);
+    if (st != SL_OK)
+        return st;
+    decoder_resume(q->decoder, c.offset);
+    q->batch_id = c.batch_id;
+    q->resumed_at = (int64_t)c.offset;
+    *resumed = true;
+    return SL_OK;
+}
+
+/* The query's position, in the batch's transaction: the first record no committed batch holds. */
+static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
+{
+    struct db_checkpoint c = {.batch_id = q->batch_id + 1};
+    snprintf(c.source, sizeof c.source, "%s", source_describe(q->source));
+    c.offset = source_offset(q->source) - decoder_pending(q->decoder);
+    if (source_replayable(q->source)) {
+        struct sl_buf id;
+        buf_init(&id);
+        sl_status st = source_identity(q->source, c.offset, &id, err);
+        if (st == SL_OK)
+            snprintf(c.identity, sizeof c.identity, "%s", buf_str(&id));
+        buf_free(&id);
+        if (st != SL_OK)
+            return st;
+    }
+    return db_checkpoint_put(q->db, q->name, &c, err);
+}
+
 sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
-                       struct sl_plan *plan, int64_t trigger_us, bool clear_table,
+                       struct sl_plan *plan, int64_t trigger_us, bool restart,
                        const struct sl_query_env *env, struct sl_query **out,
                        struct sl_error *err)
 {
@@ -103,6 +150,7 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     q->plan_arena = plan_arena;
     q->plan = plan;
     q->live = live;
+    q->resumed_at = -1;
     q->db = env->db;
     q->trigger_us = trigger_us;
     q->name = sl_strdup(name);
@@ -125,16 +173,19 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     }
     struct sl_schema out_schema = {.ncols = plan->nout, .cols = cols};
     struct sl_schema in_schema = stream_def_schema(plan->stream);
+    bool resumed = false;
     /* The source first: a query that cannot read leaves no table behind. */
     if ((st = source_open(&plan->stream->source, &q->source, err)) != SL_OK ||
         (st = decoder_create(&plan->stream->format, &in_schema, on_dead_letter, q, &q->decoder,
                              err)) != SL_OK ||
+        (restart && !live && (st = try_resume(q, &resumed, err)) != SL_OK) ||
         (st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key, &q->table,
                                 err)) != SL_OK ||
-        (clear_table && (st = result_table_clear(q->table, err)) != SL_OK) ||
+        (restart && !resumed && (st = result_table_clear(q->table, err)) != SL_OK) ||
         (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
                              &q->sink)) != SL_OK ||
-        (plan->late_table && (st = open_late_table(q, plan, env, clear_table, err)) != SL_OK) ||
+        (plan->late_table &&
+         (st = open_late_table(q, plan, env, restart && !resumed, err)) != SL_OK) ||
         (st = planner_build(plan, env->work, q->sink, q->late_sink, &q->pipeline, err)) != SL_OK) {
         if (st == SL_NOMEM)
             sl_error_set(err, SL_NOMEM, "out of memory");
@@ -224,6 +275,8 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
                 .state_bytes = (int64_t)bytes,
             };
             st = db_progress_record(env->db, &p, err);
+            if (st == SL_OK)
+                st = record_checkpoint(q, err);
         }
         time->late_rows = 0;
         if (st == SL_OK)
@@ -245,6 +298,7 @@ static void begin_batch(struct sl_query *q)
     q->in_batch = true;
     q->had_input = false;
     q->rows_in = 0;
+    q->batch_bytes = 0;
     q->dead_letters = 0;
     q->batch_started_us = clock_now_us();
     /* Rows of a processing-time window arrive at the batch's start. */
@@ -296,7 +350,12 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     size_t n = 0;
     struct sl_error read_err;
     sl_error_clear(&read_err);
-    sl_status rs = read_available(q, buf, READ_BUFFER_BYTES, &n, timeout_ms, &read_err);
+    size_t cap = READ_BUFFER_BYTES;
+    uint64_t limit = q->plan->max_batch_bytes;
+    if (limit && limit - q->batch_bytes < cap)
+        cap = (size_t)(limit - q->batch_bytes);
+    sl_status rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
+    q->batch_bytes += n;
     sl_status st = SL_OK;
     if (n > 0 || rs == SL_EOF) {
         q->had_input = true;
@@ -316,7 +375,8 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     }
     bool ended = rs == SL_EOF || rs == SL_ERROR;
     /* Rows kept for the commit are bounded: past this, the batch ends early. */
-    bool full = op_sink_pending_bytes(q->sink) > BATCH_ROWS_MAX_BYTES;
+    bool full = op_sink_pending_bytes(q->sink) > BATCH_ROWS_MAX_BYTES ||
+                (limit && q->batch_bytes >= limit);
     if (ended || full || clock_deadline_us() >= q->batch_deadline_us) {
         int64_t committed = q->batch_id;
         st = query_finish_batch(q, env, err);

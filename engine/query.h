@@ -26,6 +26,7 @@ struct sl_query {
     char *sql; /* the CREATE QUERY statement, for SHOW QUERIES; NULL for a live SELECT */
     struct sl_db *db; /* not owned */
     bool live; /* a REPL SELECT: results in a scratch table, printed each batch */
+    int64_t resumed_at; /* the source offset it resumed at; -1: it started from the beginning */
     enum sl_query_status status;
     char error[512];
 
@@ -50,6 +51,7 @@ struct sl_query {
     int64_t batch_started_us;
     int64_t batch_deadline_us; /* monotonic */
     uint64_t rows_in;
+    uint64_t batch_bytes; /* read in this batch */
     uint64_t dead_letters;
     /* Dead letters of the batch, written with its commit (records and reasons in dl_arena). */
     struct sl_query_dead_letter *dl;
@@ -70,10 +72,12 @@ struct sl_query_env {
 };
 
 /* Builds a query from a bound plan (takes ownership of plan_arena) and opens its
- * source, decoder and result table; clear_table empties an existing result table.
+ * source, decoder and result table. restart: the query was saved before —
+ * a query without state over a replayable source resumes at its checkpoint
+ * (resumed_at says where), any other starts over with its table emptied.
  * sql (copied; may be NULL) is the statement that created it. */
 sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
-                       struct sl_plan *plan, int64_t trigger_us, bool clear_table,
+                       struct sl_plan *plan, int64_t trigger_us, bool restart,
                        const struct sl_query_env *env, struct sl_query **out,
                        struct sl_error *err);
 

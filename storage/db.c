@@ -19,6 +19,9 @@ static const char db_schema_sql[] =
     "query TEXT NOT NULL, batch_id INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER,"
     " started TEXT, duration_ms REAL, late_rows INTEGER, watermark TEXT, state_groups INTEGER,"
     " state_bytes INTEGER, PRIMARY KEY(query, batch_id));"
+    "CREATE TABLE IF NOT EXISTS _sluice_checkpoints("
+    "query TEXT PRIMARY KEY COLLATE NOCASE, batch_id INTEGER NOT NULL, source TEXT,"
+    " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT);"
     "CREATE TABLE IF NOT EXISTS _sluice_dead_letters("
     "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
     " error TEXT, at TEXT);";

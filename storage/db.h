@@ -9,6 +9,7 @@
  *   _sluice_queries(name PRIMARY KEY, sql, created)
  *   _sluice_progress(query, batch_id, rows_in, rows_out, started, duration_ms)
  *   _sluice_dead_letters(id, stream, source, offset, record, error, at)
+ *   _sluice_checkpoints(query PRIMARY KEY, batch_id, source, offset, identity, committed)
  */
 #ifndef SL_DB_H
 #define SL_DB_H
@@ -67,6 +68,26 @@ struct db_progress {
 sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, struct sl_error *err);
 /* The highest batch id recorded for the query, or 0. */
 int64_t db_progress_last_batch(struct sl_db *db, const char *query);
+
+/*
+ * A query's checkpoint: the last committed batch and where its source is
+ * read up to (offset: the first byte of the first record not yet in a
+ * committed batch; identity: what the source says tells its input apart,
+ * NULL for a source that cannot replay). Put inside the batch's transaction.
+ */
+struct db_checkpoint {
+    int64_t batch_id;
+    char source[256];
+    uint64_t offset;
+    char identity[256]; /* empty: none */
+};
+sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db_checkpoint *c,
+                            struct sl_error *err);
+/* The query's checkpoint into out (*found false when it has none); a row that
+ * is not a position (hand-edited, corrupt) is an error that says so. */
+sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_checkpoint *out,
+                            bool *found, struct sl_error *err);
+sl_status db_checkpoint_delete(struct sl_db *db, const char *query, struct sl_error *err);
 
 sl_status db_dead_letter_record(struct sl_db *db, const char *stream, const char *source,
                                 uint64_t offset, const char *record, size_t len,

@@ -29,6 +29,13 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_DEAD_LETTER_PUT] =
         ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at)"
          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+    [DB_STMT_CHECKPOINT_PUT] =
+        ("INSERT OR REPLACE INTO _sluice_checkpoints(query, batch_id, source, \"offset\","
+         " identity, committed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+    [DB_STMT_CHECKPOINT_GET] =
+        ("SELECT batch_id, source, \"offset\", identity FROM _sluice_checkpoints"
+         " WHERE query = ?1"),
+    [DB_STMT_CHECKPOINT_DELETE] = "DELETE FROM _sluice_checkpoints WHERE query = ?1",
 };
 
 sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, struct sl_error *err)

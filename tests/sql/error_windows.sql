@@ -35,3 +35,4 @@ CREATE STREAM r1 (line TEXT) FROM SOCKET 'localhost:9' FORMAT TEXT
 CREATE STREAM r2 (line TEXT) FROM FILE 'x.txt' FORMAT TEXT WITH (reconnect_retries = 3);
 CREATE STREAM r3 (line TEXT) FROM SOCKET 'localhost:9' FORMAT TEXT
   WITH (reconnect_delay = 'soon', reconnect_retries = -1, journal = true);
+CREATE QUERY e12 AS SELECT auction FROM bids WITH (max_batch_bytes = 10);
