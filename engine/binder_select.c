@@ -117,13 +117,35 @@ static struct sl_expr *column_ref(struct binder *b, uint32_t column, enum sl_typ
     return e;
 }
 
-/* The comparison affinity between l and r, or NONE when it converts neither. */
+/*
+ * Whether e is a replace() call (under unary pluses, which SQLite does not
+ * evaluate): with an empty pattern replace() hands back its first argument
+ * itself, and SQLite hands back a number so together with the text it
+ * rendered while reading it. Text affinity finds such a value text already
+ * and leaves it a number, so t > replace(5, '', '') compares t with the
+ * number 5 (TRUE: text is above numbers). Any other replace() result is
+ * text, which text affinity does not change either.
+ */
+static bool keeps_number(const struct sl_expr *e)
+{
+    while (e->kind == EXPR_UNARY && e->op == AST_OP_PLUS)
+        e = e->args[0];
+    return e->kind == EXPR_CALL && strcmp(e->fn->name, "replace") == 0;
+}
+
+/* Whether comparison affinity aff converts operand e. */
+static bool pair_converts(enum sl_affinity aff, const struct sl_expr *e)
+{
+    return expr_affinity_converts(aff, e->type) && !(aff == SL_AFF_TEXT && keeps_number(e));
+}
+
+/* The comparison affinity between l and r, or NONE when it converts neither. Text affinity
+ * comes from an operand that is text (a TEXT column, a CAST AS TEXT), so only the other one
+ * is ever converted, and pair_converts() decides for it alone. */
 static enum sl_affinity pair_affinity(const struct sl_expr *l, const struct sl_expr *r)
 {
     enum sl_affinity aff = expr_compare_affinity(l->affinity, r->affinity);
-    return expr_affinity_converts(aff, l->type) || expr_affinity_converts(aff, r->type)
-               ? aff
-               : SL_AFF_NONE;
+    return pair_converts(aff, l) || pair_converts(aff, r) ? aff : SL_AFF_NONE;
 }
 
 /* Sets e->cmp_aff to affs[0..n-1] (a copy in the plan arena) unless all are NONE. */
@@ -644,7 +666,7 @@ static struct sl_expr *bind_special(struct binder *b, const struct ast_expr *a, 
         /* SQLite compares x IN (list) under x's own affinity alone. */
         enum sl_affinity aff = SL_AFF_NONE;
         for (uint32_t i = 0; i < n; i++)
-            if (expr_affinity_converts(args[0]->affinity, args[i]->type))
+            if (pair_converts(args[0]->affinity, args[i]))
                 aff = args[0]->affinity;
         if (!set_cmp_aff(b, e, &aff, 1))
             return NULL;

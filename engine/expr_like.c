@@ -190,6 +190,7 @@ static int32_t escape_of(const struct sl_vector *esc, uint32_t i, struct sl_aren
         return -2;
     }
     uint32_t at = 0;
+    t = sqlval_c_str(t);
     if (t.len == 0)
         return -2;
     uint32_t c = next_char(t.ptr, t.len, &at);
@@ -215,6 +216,8 @@ sl_status expr_like(enum ast_op op, const struct sl_vector *x, const struct sl_v
         }
         if (!sqlval_text(a, cx->arena, &s) || !sqlval_text(p, cx->arena, &ps))
             return SL_NOMEM;
+        s = sqlval_c_str(s); /* SQLite matches both as C strings */
+        ps = sqlval_c_str(ps);
         bool m = op == AST_OP_GLOB ? expr_glob_match(ps.ptr, ps.len, s.ptr, s.len)
                                    : expr_like_match(ps.ptr, ps.len, s.ptr, s.len, e);
         tri[i] = m != negated;

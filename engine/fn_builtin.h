@@ -47,6 +47,17 @@ const struct sl_str *fn_texts(const struct sl_vector *v, const struct sl_chunk *
 void fn_type_error(char *why, size_t why_len, const char *fn, const char *expected,
                    enum sl_type got);
 
+/* Past the character at p (p < end) as SQLite steps through text: a byte >= 0xC0 takes the
+ * continuation bytes after it, any other byte is a character alone (a stray continuation
+ * byte of malformed text counts as one). */
+static inline const char *fn_utf8_next(const char *p, const char *end)
+{
+    if ((unsigned char)*p++ >= 0xC0)
+        while (p < end && ((unsigned char)*p & 0xC0) == 0x80)
+            p++;
+    return p;
+}
+
 /* Most arguments a function call may have (the binder's limit too). */
 #define FN_MAX_ARGS 16
 
@@ -110,6 +121,11 @@ enum sl_type fn_common_type(const enum sl_type *arg_types, int first, int nargs,
 /* The number SQLite's sqlite3_value_int64() / sqlite3_value_double() read from v (0 for NULL). */
 int64_t fn_int_of(struct sl_value v);
 double fn_real_of(struct sl_value v);
+/* sqlite3_value_int(): sqlite3_value_int64() cut to its low 32 bits (2^32 + 5 reads as 5), which
+ * is how SQLite reads round()'s digits and substr()'s start and length. */
+int32_t fn_int32_of(struct sl_value v);
+/* Text read as a double by SQLite 3.40's own conversion (fn_atof.c), last bit included. */
+double fn_sqlite_atof(const char *z, size_t n);
 /* A TEXT / INT / REAL value. */
 struct sl_value fn_text_value(const char *ptr, size_t len);
 struct sl_value fn_int_value(int64_t i);

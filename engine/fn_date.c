@@ -306,12 +306,13 @@ void dt_clear_fields(struct dt *p)
 }
 
 /* A NUL-terminated copy of a text argument: parsing looks ahead by fixed
- * offsets. */
+ * offsets. It ends at the first NUL byte, as SQLite reads it. */
 static char *cstr(struct sl_value v, struct sl_arena *arena, size_t *len)
 {
     struct sl_str s;
     if (!sqlval_text(v, arena, &s))
         return NULL;
+    s = sqlval_c_str(s);
     *len = s.len;
     return arena_strndup(arena, s.ptr, s.len);
 }

@@ -64,20 +64,18 @@ static sl_status hex_eval(struct sl_vector *args, int nargs, const struct sl_chu
     return fn_map(args, nargs, rows, out, err, "hex", hex_row);
 }
 
-/* A real as SQLite's quote() writes it: %!.15g when that reads back as the same double,
- * otherwise %!.20e (every digit SQLite's printf produces). */
+/* A real as SQLite's quote() writes it: %!.15g when that reads back (by SQLite's conversion)
+ * as the same double, otherwise %!.20e (every digit SQLite's printf produces). */
 static size_t quote_real(double r, char *buf)
 {
     size_t n = fn_format_real(r, 'g', 15, false, true, 0, buf);
-    buf[n] = '\0';
-    if (strtod(buf, NULL) == r)
+    if (fn_sqlite_atof(buf, n) == r)
         return n;
-    n = fn_format_real(r, 'e', 20, false, true, 0, buf);
-    buf[n] = '\0';
-    return n;
+    return fn_format_real(r, 'e', 20, false, true, 0, buf);
 }
 
-/* The value as an SQL literal: NULL, a number, or text in quotes with ' doubled. */
+/* The value as an SQL literal: NULL, a number, or text (up to a NUL byte) in quotes with '
+ * doubled. */
 static bool quote_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
                       struct sl_value *res)
 {
@@ -101,6 +99,7 @@ static bool quote_row(const struct sl_value *argv, int nargs, struct sl_arena *a
         *res = fn_text_value(s.ptr, s.len);
         return true;
     }
+    s = sqlval_c_str(s); /* SQLite quotes text with %Q, which stops at a NUL byte */
     size_t quotes = 0;
     for (uint32_t j = 0; j < s.len; j++)
         quotes += s.ptr[j] == '\'';
@@ -180,7 +179,7 @@ static bool unicode_infer(const enum sl_type *arg_types, int nargs, enum sl_type
 }
 
 /* Code point of the first character; malformed or overlong sequences, surrogates and
- * U+FFFE/U+FFFF read as U+FFFD, as in SQLite. NULL for NULL or ''. */
+ * U+FFFE/U+FFFF read as U+FFFD, as in SQLite. NULL for NULL, '' or a NUL byte first. */
 static bool unicode_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
                         struct sl_value *res)
 {
@@ -191,6 +190,7 @@ static bool unicode_row(const struct sl_value *argv, int nargs, struct sl_arena 
         return true;
     if (!sqlval_text(argv[0], arena, &s))
         return false;
+    s = sqlval_c_str(s); /* SQLite reads it as a C string: a NUL first is no character */
     if (s.len == 0)
         return true;
     const unsigned char *p = (const unsigned char *)s.ptr;

@@ -1,5 +1,6 @@
-/* fn_length.c — length(): characters of text (UTF-8 code points, as SQLite counts), of a number's
- * text form. */
+/* fn_length.c — length(): characters of text (UTF-8 code points, counted as SQLite steps
+ * through them, up to the first NUL byte as SQLite's C-string reading stops there), of a
+ * number's text form. */
 #include "engine/fn_builtin.h"
 #include "engine/rowsel.h"
 
@@ -15,13 +16,14 @@ static bool length_infer(const enum sl_type *arg_types, int nargs, enum sl_type 
     return true;
 }
 
-/* Code points: every byte that is not a UTF-8 continuation byte starts one. */
 static int64_t utf8_chars(struct sl_str s)
 {
-    const unsigned char *p = (const unsigned char *)s.ptr;
+    s = sqlval_c_str(s);
     int64_t n = 0;
-    for (uint32_t j = 0; j < s.len; j++)
-        n += (p[j] & 0xC0) != 0x80;
+    if (s.len == 0) /* its pointer may be NULL: no arithmetic on it */
+        return 0;
+    for (const char *p = s.ptr, *end = s.ptr + s.len; p < end; p = fn_utf8_next(p, end))
+        n++;
     return n;
 }
 

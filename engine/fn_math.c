@@ -55,11 +55,12 @@ static bool round_infer(const enum sl_type *arg_types, int nargs, enum sl_type *
 }
 
 /*
- * SQLite's round(): digits clamped to 0..30; reals beyond 2^52 are already
- * integral; 0 digits round half away from zero; otherwise the value is
- * printed with %.*f (SQLite's printf: its rounding, 16 significant digits)
- * and read back, so round(534339519121000.0, 6) is 534339519120999.875 as
- * in SQLite.
+ * SQLite's round(): digits read as a 32-bit int (round(x, 4294967298) has
+ * 2 digits) and clamped to 0..30; reals beyond 2^52 are already integral;
+ * 0 digits round half away from zero; otherwise the value is printed with
+ * %.*f (SQLite's printf: its rounding, 16 significant digits) and read
+ * back with SQLite's conversion, so round(534339519121000.0, 6) is
+ * 534339519120999.875 as in SQLite.
  */
 static bool round_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
                       struct sl_value *res)
@@ -68,7 +69,7 @@ static bool round_row(const struct sl_value *argv, int nargs, struct sl_arena *a
     *res = sl_null();
     if (argv[0].type == SL_NULL || (nargs > 1 && argv[1].type == SL_NULL))
         return true;
-    int64_t digits = nargs > 1 ? fn_int_of(argv[1]) : 0;
+    int32_t digits = nargs > 1 ? fn_int32_of(argv[1]) : 0;
     digits = digits < 0 ? 0 : digits > 30 ? 30 : digits;
     double r = fn_real_of(argv[0]);
     if (r < -4503599627370496.0 || r > 4503599627370496.0) {
@@ -77,9 +78,7 @@ static bool round_row(const struct sl_value *argv, int nargs, struct sl_arena *a
         r = (double)(int64_t)(r + (r < 0 ? -0.5 : 0.5));
     } else {
         char buf[FN_REAL_TEXT_MAX + 31];
-        size_t n = fn_format_real(r, 'f', (int)digits, false, false, 0, buf);
-        buf[n] = '\0';
-        r = strtod(buf, NULL);
+        r = fn_sqlite_atof(buf, fn_format_real(r, 'f', digits, false, false, 0, buf));
     }
     *res = fn_real_value(r);
     return true;

@@ -178,17 +178,13 @@ static size_t utf8_chars(const char *p, size_t len)
     return n;
 }
 
-/* Bytes of the first `chars` characters of p[0..len). */
+/* Bytes of the first `chars` characters of p[0..len), as SQLite steps through them. */
 static size_t utf8_prefix(const char *p, size_t len, size_t chars)
 {
-    size_t j = 0;
-    while (j < len && chars > 0) {
-        j++;
-        while (j < len && ((unsigned char)p[j] & 0xC0) == 0x80)
-            j++;
-        chars--;
-    }
-    return j;
+    const char *q = p, *end = p + len;
+    for (; q < end && chars > 0; chars--)
+        q = fn_utf8_next(q, end);
+    return (size_t)(q - p);
 }
 
 /* Appends s padded to the spec's width; `units` is s's width in the spec's counting. */
@@ -290,6 +286,7 @@ static bool put_text(struct sl_buf *b, const struct pf_spec *sp, struct sl_value
     } else if (!sqlval_text(arg, arena, &s)) {
         return false;
     }
+    s = sqlval_c_str(s); /* SQLite reads its text arguments as C strings */
     size_t len = s.len;
     if (sp->prec >= 0)
         len = sp->bang ? utf8_prefix(s.ptr, s.len, (size_t)sp->prec)
@@ -319,15 +316,19 @@ static bool put_text(struct sl_buf *b, const struct pf_spec *sp, struct sl_value
     return true;
 }
 
-/* %c: the first character of the text, `precision` times; of NULL or '', a NUL byte. */
+/* %c: the first character of the text (a byte >= 0xC0 and at most 3 continuation bytes, as
+ * SQLite takes it), `precision` times; of NULL or '', a NUL byte. */
 static bool put_char(struct sl_buf *b, const struct pf_spec *sp, struct sl_value arg,
                      struct sl_arena *arena)
 {
     struct sl_str s = {"", 0};
     if (arg.type != SL_NULL && !sqlval_text(arg, arena, &s))
         return false;
-    size_t clen = s.len ? utf8_prefix(s.ptr, s.len, 1) : 1;
     const char *c = s.len ? s.ptr : "";
+    size_t clen = 1;
+    if ((unsigned char)c[0] >= 0xC0)
+        while (clen < 4 && clen < s.len && ((unsigned char)c[clen] & 0xC0) == 0x80)
+            clen++;
     size_t times = sp->prec > 1 ? (size_t)sp->prec : 1;
     size_t w = sp->width > 0 && (size_t)sp->width > times ? (size_t)sp->width - times : 0;
     if (!sp->left)
@@ -470,7 +471,7 @@ static sl_status printf_eval(struct sl_vector *args, int nargs, const struct sl_
         }
         struct pf_args pa = {argv + 1, nargs - 1, 0};
         buf_clear(&b);
-        ok = pf_render(&b, fmt, &pa, rows->arena) && !b.failed;
+        ok = pf_render(&b, sqlval_c_str(fmt), &pa, rows->arena) && !b.failed;
         char *text = ok ? arena_memdup(rows->arena, buf_str(&b), b.len ? b.len : 1) : NULL;
         ok = text && sqlval_store(out, i, fn_text_value(text, b.len), rows->arena);
     }

@@ -1,31 +1,18 @@
 /*
  * fn_substr.c — substr(x, start[, length]) and its alias substring(),
- * counting UTF-8 characters with SQLite's conventions: start is 1-based,
- * a negative start counts from the end, start 0 is a position before the
+ * counting characters with SQLite's conventions: start is 1-based, a
+ * negative start counts from the end, start 0 is a position before the
  * first character (it uses up one of length), and a negative length takes
- * the characters before start. Numbers are cut in their text form. The
- * result is a view into the argument's text (no copy).
+ * the characters before start. As in SQLite, start and length are read as
+ * 32-bit ints (substr(x, 4294967298) starts at 2), the text ends at its
+ * first NUL byte, and a character is a byte >= 0xC0 with the continuation
+ * bytes after it or any other single byte. Numbers are cut in their text
+ * form. The result is a view into the argument's text (no copy).
  */
 #include "engine/fn_builtin.h"
 
-/* Far beyond any text length (texts hold < 2^32 bytes), small enough that sums never overflow. */
-#define SUBSTR_FAR (INT64_C(1) << 40)
-
-static int64_t clamp_far(int64_t v)
-{
-    return v > SUBSTR_FAR ? SUBSTR_FAR : v < -SUBSTR_FAR ? -SUBSTR_FAR : v;
-}
-
-/* Byte offset of character number `chars` (0-based) of s, or s.len past the end. */
-static uint32_t char_offset(struct sl_str s, int64_t chars)
-{
-    uint32_t j = 0;
-    for (; j < s.len; j++) {
-        if (((unsigned char)s.ptr[j] & 0xC0) != 0x80 && chars-- == 0)
-            break;
-    }
-    return j;
-}
+/* SQLite's default SQLITE_LIMIT_LENGTH: the length substr() takes when none is given. */
+#define SUBSTR_ALL 1000000000
 
 static bool substr_infer(const enum sl_type *arg_types, int nargs, enum sl_type *result,
                          char *why, size_t why_len)
@@ -48,16 +35,16 @@ static bool substr_row(const struct sl_value *argv, int nargs, struct sl_arena *
         *res = fn_text_value("", 0);
         return true;
     }
-    int64_t chars = 0;
-    for (uint32_t j = 0; j < s.len; j++)
-        chars += ((unsigned char)s.ptr[j] & 0xC0) != 0x80;
-    int64_t from = clamp_far(fn_int_of(argv[1]));
-    int64_t count = nargs > 2 ? clamp_far(fn_int_of(argv[2])) : SUBSTR_FAR;
+    s = sqlval_c_str(s);
+    const char *p = s.ptr, *end = s.ptr + s.len;
+    int64_t from = fn_int32_of(argv[1]);
+    int64_t count = nargs > 2 ? fn_int32_of(argv[2]) : SUBSTR_ALL;
     bool backwards = count < 0;
     if (backwards)
         count = -count;
     if (from < 0) {
-        from += chars;
+        for (const char *q = p; q < end; q = fn_utf8_next(q, end))
+            from++;
         if (from < 0) {
             count = count + from < 0 ? 0 : count + from;
             from = 0;
@@ -74,11 +61,12 @@ static bool substr_row(const struct sl_value *argv, int nargs, struct sl_arena *
             from = 0;
         }
     }
-    int64_t to = from + count > chars ? chars : from + count;
-    uint32_t b0 = char_offset(s, from);
-    uint32_t b1 = to > from ? b0 + char_offset((struct sl_str){s.ptr + b0, s.len - b0}, to - from)
-                            : b0;
-    *res = fn_text_value(s.ptr + b0, b1 - b0);
+    for (; p < end && from > 0; from--)
+        p = fn_utf8_next(p, end);
+    const char *q = p;
+    for (; q < end && count > 0; count--)
+        q = fn_utf8_next(q, end);
+    *res = fn_text_value(p, (size_t)(q - p));
     return true;
 }
 

@@ -76,8 +76,9 @@ static bool replace_row(const struct sl_value *argv, int nargs, struct sl_arena 
         return true;
     if (!sqlval_text(argv[1], arena, &pat))
         return false;
-    /* SQLite returns the first argument itself before looking at the third. */
-    if (pat.len == 0) {
+    /* SQLite returns the first argument itself before looking at the third, when the pattern
+     * is empty as a C string (a NUL byte first counts as empty). */
+    if (pat.len == 0 || pat.ptr[0] == '\0') {
         *res = argv[0];
         return true;
     }

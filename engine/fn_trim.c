@@ -1,8 +1,11 @@
 /*
  * fn_trim.c — ltrim(), rtrim(), trim() with an optional set of characters
  * to remove (default: the space). The set is a set of UTF-8 characters, not
- * bytes, as in SQLite: trim('éaé', 'é') is 'a'. The result is a view into
- * the argument's text (no copy).
+ * bytes, as in SQLite: trim('éaé', 'é') is 'a'. As SQLite does, the set is
+ * read as a C string (up to a NUL byte) cut into characters, and each end of
+ * the text loses the set's characters as byte strings while one of them is
+ * there, so malformed UTF-8 trims as in SQLite too. The result is a view
+ * into the argument's text (no copy).
  */
 #include <string.h>
 
@@ -10,34 +13,21 @@
 
 enum { TRIM_LEFT = 1, TRIM_RIGHT = 2 };
 
-/* Bytes of the UTF-8 character starting at p[0] (its lead byte and continuation bytes). */
-static size_t char_len(const char *p, size_t avail)
+/* Bytes of the first character of set found at the start (at_end: at the end) of p[0..len),
+ * or 0 when none is. */
+static size_t set_match(struct sl_str set, const char *p, size_t len, bool at_end)
 {
-    size_t n = 1;
-    while (n < avail && ((unsigned char)p[n] & 0xC0) == 0x80)
-        n++;
-    return n;
-}
-
-/* Bytes of the UTF-8 character ending at p[len - 1]. */
-static size_t last_char_len(const char *p, size_t len)
-{
-    size_t n = 1;
-    while (n < len && ((unsigned char)p[len - n] & 0xC0) == 0x80)
-        n++;
-    return n;
-}
-
-/* Whether the character c (clen bytes) is one of the characters of set. */
-static bool in_set(const char *c, size_t clen, struct sl_str set)
-{
-    for (size_t j = 0; j < set.len;) {
-        size_t n = char_len(set.ptr + j, set.len - j);
-        if (n == clen && memcmp(set.ptr + j, c, n) == 0)
-            return true;
-        j += n;
+    if (set.len == 0) /* its pointer may be NULL: no arithmetic on it */
+        return 0;
+    const char *c = set.ptr, *end = set.ptr + set.len;
+    while (c < end) {
+        const char *next = fn_utf8_next(c, end);
+        size_t n = (size_t)(next - c);
+        if (n <= len && memcmp(at_end ? p + len - n : p, c, n) == 0)
+            return n;
+        c = next;
     }
-    return false;
+    return 0;
 }
 
 static bool trim_infer(const enum sl_type *arg_types, int nargs, enum sl_type *result, char *why,
@@ -56,20 +46,13 @@ static bool trim_row(const struct sl_value *argv, int nargs, struct sl_arena *ar
         return true;
     if (!sqlval_text(argv[0], arena, &s) || (nargs > 1 && !sqlval_text(argv[1], arena, &set)))
         return false;
+    set = sqlval_c_str(set);
     const char *p = s.ptr;
-    size_t len = s.len;
-    while ((sides & TRIM_LEFT) && len > 0) {
-        size_t n = char_len(p, len);
-        if (!in_set(p, n, set))
-            break;
+    size_t len = s.len, n;
+    while ((sides & TRIM_LEFT) && len > 0 && (n = set_match(set, p, len, false)) > 0)
         p += n, len -= n;
-    }
-    while ((sides & TRIM_RIGHT) && len > 0) {
-        size_t n = last_char_len(p, len);
-        if (!in_set(p + len - n, n, set))
-            break;
+    while ((sides & TRIM_RIGHT) && len > 0 && (n = set_match(set, p, len, true)) > 0)
         len -= n;
-    }
     *res = fn_text_value(p, len);
     return true;
 }

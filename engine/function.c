@@ -154,16 +154,30 @@ enum sl_type fn_common_type(const enum sl_type *arg_types, int first, int nargs,
     return t;
 }
 
+/* Text is read by sqlite3_value_int64() as CAST AS INTEGER reads it ('1e3' is 1), by
+ * sqlite3_value_double() with SQLite's own digit-by-digit conversion. */
 int64_t fn_int_of(struct sl_value v)
 {
+    if (v.type == SL_TEXT)
+        return sqlval_text_to_int(v.u.s);
     struct sl_value n = sqlval_numeric(v);
     if (n.type == SL_REAL)
         return sqlval_real_to_int(n.u.r);
     return n.type == SL_INT ? n.u.i : 0;
 }
 
+/* The low 32 bits as a signed int, written out because converting an out-of-range value to
+ * int32_t is implementation-defined in C. */
+int32_t fn_int32_of(struct sl_value v)
+{
+    uint32_t u = (uint32_t)(uint64_t)fn_int_of(v);
+    return u <= INT32_MAX ? (int32_t)u : -(int32_t)(UINT32_MAX - u) - 1;
+}
+
 double fn_real_of(struct sl_value v)
 {
+    if (v.type == SL_TEXT)
+        return v.u.s.len ? fn_sqlite_atof(v.u.s.ptr, v.u.s.len) : 0.0;
     struct sl_value n = sqlval_numeric(v);
     if (n.type == SL_REAL)
         return n.u.r;

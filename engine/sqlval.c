@@ -110,12 +110,17 @@ static size_t number_prefix(const char *s, size_t len, bool *is_int)
     return i;
 }
 
+static bool is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static struct sl_value text_numeric(struct sl_str s)
 {
     struct sl_value out = {.type = SL_INT};
     const char *p = s.ptr;
     size_t len = s.len;
-    while (len && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    while (len && is_space(*p)) /* \v and \f too, as SQLite's sqlite3Isspace() */
         p++, len--;
     bool is_int;
     size_t n = number_prefix(p, len, &is_int);
@@ -138,11 +143,6 @@ static struct sl_value text_numeric(struct sl_str s)
     out.type = SL_REAL;
     out.u.r = strtod(buf, NULL);
     return out;
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 int sqlval_text_number(struct sl_str s, struct sl_arena *arena, struct sl_value *out)

@@ -8,6 +8,8 @@
 #ifndef SL_SQLVAL_H
 #define SL_SQLVAL_H
 
+#include <string.h>
+
 #include "common/arena.h"
 #include "common/chunk.h"
 #include "common/value.h"
@@ -52,6 +54,17 @@ size_t sqlval_format_real(double r, char *buf);
 /* Text form of a non-NULL value: TEXT as is (no copy), others rendered into
  * arena. Returns false when out of memory. */
 bool sqlval_text(struct sl_value v, struct sl_arena *arena, struct sl_str *out);
+
+/* Text as SQLite's functions that read it as a C string see it (length(),
+ * substr(), quote(), printf()'s arguments, LIKE, the date functions...): up
+ * to its first NUL byte. Others (||, comparisons, hex()) take every byte. */
+static inline struct sl_str sqlval_c_str(struct sl_str s)
+{
+    const char *nul = s.len ? memchr(s.ptr, '\0', s.len) : NULL;
+    if (nul)
+        s.len = (uint32_t)(nul - s.ptr);
+    return s;
+}
 
 /* Writes v into row `row` of out, converting to out's type where SQLite
  * would (INT -> REAL, integral REAL -> INT, numbers -> TEXT, ...); a value

@@ -9,8 +9,8 @@ oracle: every value and its type (typeof) must be identical.
 
 Exit 0 when all agree; otherwise prints the first disagreements (the
 expression, the row, both answers) and exits 1. The forms generated are
-the keys of FORMS below, less DISAGREEING unless named in --forms; README.md
-says how to explore and how to reproduce a mismatch.
+the keys of FORMS below (all by default); README.md says how to explore and
+how to reproduce a mismatch.
 """
 import argparse
 import os
@@ -234,15 +234,12 @@ def json_arrow(g, d):
     return "(%s %s %s)" % (doc, g.rng.choice(["->", "->>"]), g.rng.choice(ARROW_PATHS))
 
 
-# Every expression form Sluice has, except its documented deviations from
-# SQLite (docs/sql.md): CAST AS BOOLEAN/TIMESTAMP, a non-constant ESCAPE,
-# GLOB ... ESCAPE, split()/split_part() (Sluice's own) and random().
-# Forms left out unless named in --forms (README.md has the details):
-# functions that still disagree with SQLite on some values, reported to their
-# owner, and replace(), whose result SQLite sometimes compares as its
-# argument's number rather than as text ('-3' < replace(4358.464, '', '') is
-# FALSE in SQLite 3.40, TRUE by the affinity rules Sluice follows).
-DISAGREEING = {"round", "substr", "substring", "char", "printf", "format", "replace"}
+# Every expression form Sluice has, every scalar function of SQLite's among
+# them, except its documented deviations from SQLite (docs/sql.md): CAST AS
+# BOOLEAN/TIMESTAMP, a non-constant ESCAPE, GLOB ... ESCAPE, Sluice's own
+# functions (split(), split_part(), regexp_*(), to_timestamp(), date_trunc())
+# and the non-deterministic ones, which no two runs agree on: random(),
+# now() and the time 'now'.
 
 FORMS = {
     "arith": binary(["+", "-", "*", "/", "%"]),
@@ -371,7 +368,7 @@ def main():
 
     rng = random.Random(args.seed)
     rows = [(n,) + tuple(random_value(rng, kind) for _, kind in COLUMNS) for n in range(args.rows)]
-    names = args.forms.split(",") if args.forms else [n for n in FORMS if n not in DISAGREEING]
+    names = args.forms.split(",") if args.forms else list(FORMS)
     unknown = [n for n in names + (args.without or "").split(",") if n and n not in FORMS]
     if unknown:
         raise SystemExit("difftest: unknown form %s; the forms are %s"
