@@ -260,6 +260,19 @@ static bool store_text(struct sl_group_table *t, struct gt_text *dst, const stru
     return true;
 }
 
+/* A value key into its cell; text (a key of varying type can be TEXT) is
+ * copied into the table's arena, since the chunk's strings do not outlive it. */
+static bool store_value(struct sl_group_table *t, struct sl_value *dst, struct sl_value v)
+{
+    if (v.type == SL_TEXT && v.u.s.len) {
+        v.u.s.ptr = keep_bytes(t, v.u.s.ptr, v.u.s.len);
+        if (!v.u.s.ptr)
+            return false;
+    }
+    *dst = v;
+    return true;
+}
+
 /* Appends a group with a zeroed payload; its keys are then set by the caller. */
 static uint32_t append_group(struct sl_group_table *t, uint64_t hash)
 {
@@ -277,10 +290,12 @@ static bool new_group(struct sl_group_table *t, const struct sl_chunk *c, uint32
     *gid = append_group(t, hash);
     for (uint32_t col = 0; col < t->nkeys; col++) {
         const struct gt_key *key = &t->keys[col];
-        if (key->kind == GT_KEY_VALUE)
-            *(struct sl_value *)key_cell(t, *gid, col) = vector_get(&c->cols[col], i);
-        else if (!store_text(t, key_cell(t, *gid, col), &key->probe[k]))
+        if (key->kind == GT_KEY_VALUE) {
+            if (!store_value(t, key_cell(t, *gid, col), vector_get(&c->cols[col], i)))
+                return false;
+        } else if (!store_text(t, key_cell(t, *gid, col), &key->probe[k])) {
             return false;
+        }
     }
     return true;
 }
@@ -421,10 +436,12 @@ uint32_t group_table_insert_from(struct sl_group_table *t, const struct sl_group
     for (uint32_t col = 0; col < t->nkeys; col++) {
         void *dst = key_cell(t, gid, col);
         const void *src = key_cell(other, ogid, col);
-        if (t->keys[col].kind == GT_KEY_VALUE)
-            memcpy(dst, src, sizeof(struct sl_value));
-        else if (!store_text(t, dst, src))
+        if (t->keys[col].kind == GT_KEY_VALUE) {
+            if (!store_value(t, dst, *(const struct sl_value *)src))
+                return GROUP_NONE;
+        } else if (!store_text(t, dst, src)) {
             return GROUP_NONE;
+        }
     }
     uint32_t pos = (uint32_t)hash & t->mask;
     while (t->slots[pos].gid1)
