@@ -165,7 +165,7 @@ static void bind_watermark(const struct ast_create_stream *cs, struct sl_stream_
     if (e->kind == AST_BINARY && e->op == AST_OP_SUB && e->right->kind == AST_INTERVAL) {
         base = e->left;
         ok = bind_duration_text(e->right->str, e->right->str_len, e->right->ival, &delay) &&
-             delay >= 0;
+             delay >= 0 && delay <= AST_DURATION_MAX_US;
     }
     if (!ok || base->kind != AST_COLUMN || base->qualifier.text ||
         strcasecmp(base->name.text, col->text) != 0) {
@@ -173,7 +173,7 @@ static void bind_watermark(const struct ast_create_stream *cs, struct sl_stream_
         snprintf(hint, sizeof hint, "write WATERMARK FOR %s AS %s - INTERVAL '5' SECOND", col->text,
                  col->text);
         diags_add(diags, e->pos, e->span, hint,
-                  "a watermark is the event-time column minus a non-negative interval");
+                  "a watermark is the event-time column minus an interval of 0 to 36500 days");
         return;
     }
     def->time_column = found;

@@ -122,6 +122,9 @@ struct ast_window {
 
 enum ast_emit { AST_EMIT_DEFAULT, AST_EMIT_CHANGES, AST_EMIT_FINAL };
 
+/* The longest window duration or watermark delay: 36500 days, about a century. */
+#define AST_DURATION_MAX_US (INT64_C(36500) * 86400 * 1000000)
+
 struct ast_select {
     struct sl_pos pos; /* the SELECT keyword */
     uint32_t nitems;

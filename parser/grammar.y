@@ -275,14 +275,16 @@ unit(A) ::= HOUR. { A = 3600 * INT64_C(1000000); }
 unit(A) ::= DAYS. { A = 86400 * INT64_C(1000000); }
 unit(A) ::= DAY. { A = 86400 * INT64_C(1000000); }
 
-/* A window's SIZE, ADVANCE BY, GAP or GRACE PERIOD: a positive whole number and a unit. */
+/* A window's SIZE, ADVANCE BY, GAP or GRACE PERIOD: a whole number and a
+ * unit, at most AST_DURATION_MAX_US (so window arithmetic on timestamps of
+ * years 0000-9999 cannot overflow). */
 %type duration {struct ast_duration}
 duration(A) ::= INTEGER(N) unit(U). {
     int64_t n;
     A.pos = N.pos;
     A.us = 0;
-    if (!ast_parse_int(&N, &n) || n > INT64_MAX / U)
-        parse_ctx_error_at(ctx, N.pos, N.span, "duration out of range");
+    if (!ast_parse_int(&N, &n) || n > AST_DURATION_MAX_US / U)
+        parse_ctx_error_at(ctx, N.pos, N.span, "duration out of range: at most 36500 days");
     else
         A.us = n * U;
 }

@@ -30,7 +30,8 @@ static sl_status watermark_push(struct sl_op *op, struct sl_chunk *chunk, struct
     int64_t mark = w->time->watermark;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = rows[k];
-        /* Timestamps are within years 0000-9999, so the subtraction cannot overflow. */
+        /* Timestamps are within years 0000-9999 and the delay at most a century
+         * (AST_DURATION_MAX_US): the subtraction cannot overflow. */
         if (!ts->nulls[i] && ts->data.i[i] - w->delay_us > mark)
             mark = ts->data.i[i] - w->delay_us;
         marks[i] = mark;

@@ -36,3 +36,5 @@ CREATE STREAM r2 (line TEXT) FROM FILE 'x.txt' FORMAT TEXT WITH (reconnect_retri
 CREATE STREAM r3 (line TEXT) FROM SOCKET 'localhost:9' FORMAT TEXT
   WITH (reconnect_delay = 'soon', reconnect_retries = -1, journal = true);
 CREATE QUERY e12 AS SELECT auction FROM bids WITH (max_batch_bytes = 10);
+CREATE QUERY e13 AS SELECT COUNT(*) FROM bids WINDOW SESSION (GAP 106751990 DAYS);
+CREATE STREAM w4 (ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '40000' DAY) FROM STDIN FORMAT CSV;
