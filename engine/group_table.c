@@ -54,10 +54,16 @@ struct gt_key {
     struct gt_text *probe; /* TEXT: the chunk's keys as cells, by active row */
 };
 
+/* What a find needs for one chunk; the tables of one operator share it. */
+struct sl_group_scratch {
+    uint64_t hashes[SL_CHUNK_CAP];
+    struct gt_text *probes; /* SL_CHUNK_CAP cells per TEXT key */
+};
+
 struct sl_group_table {
     uint32_t nkeys;
     struct gt_key *keys;
-    struct gt_text *probes; /* SL_CHUNK_CAP cells per TEXT key */
+    struct sl_group_scratch *scratch; /* borrowed */
     size_t payload_off;
     size_t entry_size;
 
@@ -67,10 +73,9 @@ struct sl_group_table {
     uint32_t mask; /* slot count - 1 */
 
     struct sl_arena *keep; /* key bytes and what payloads keep */
+    size_t pool_block;     /* bytes of pool taken at a time */
     char *pool;            /* bump region for key bytes (no per-key alignment) */
     size_t pool_left;
-
-    uint64_t hashes[SL_CHUNK_CAP];
 };
 
 static inline unsigned char *entry_at(const struct sl_group_table *t, uint32_t gid)
@@ -154,12 +159,12 @@ static inline uint64_t hash_mix(uint64_t h, uint64_t k)
            UINT64_C(0xff51afd7ed558ccd);
 }
 
-/* Hashes the key columns of every row into t->hashes[k] and puts TEXT keys
+/* Hashes the key columns of every row into the scratch's hashes[k] and puts TEXT keys
  * in cell form; false if a text key is too long to be one. */
 static bool hash_keys(struct sl_group_table *t, const struct sl_chunk *c, const uint32_t *rows,
                       uint32_t n)
 {
-    uint64_t *hs = t->hashes;
+    uint64_t *hs = t->scratch->hashes;
     for (uint32_t col = 0; col < t->nkeys; col++) {
         const struct sl_vector *v = &c->cols[col];
         const uint8_t *nulls = v->nulls;
@@ -232,7 +237,7 @@ static inline bool keys_equal(const struct sl_group_table *t, uint32_t gid,
 static const char *keep_bytes(struct sl_group_table *t, const char *p, uint32_t len)
 {
     if (len > t->pool_left) {
-        size_t size = len > GT_POOL_BLOCK ? len : GT_POOL_BLOCK;
+        size_t size = len > t->pool_block ? len : t->pool_block;
         t->pool = arena_alloc(t->keep, size);
         if (!t->pool) {
             t->pool_left = 0;
@@ -327,7 +332,7 @@ static bool reserve(struct sl_group_table *t, uint32_t more)
     if (need > UINT32_MAX / 2)
         return false;
     if (need > t->cap_groups) {
-        uint32_t cap = t->cap_groups ? t->cap_groups : 64;
+        uint32_t cap = t->cap_groups ? t->cap_groups : 16;
         while (cap < need)
             cap *= 2;
         unsigned char *groups = sl_realloc(t->groups, (size_t)cap * t->entry_size);
@@ -360,18 +365,19 @@ sl_status group_table_find(struct sl_group_table *t, const struct sl_chunk *c,
         return sl_error_set(err, SL_ERROR, "a GROUP BY text key is too long (4 GiB)");
     const uint32_t mask = t->mask;
     struct gt_slot *slots = t->slots;
+    const uint64_t *hashes = t->scratch->hashes;
     for (uint32_t k = 0; k < n; k++) {
         if (k + GT_AHEAD_SLOT < n)
-            __builtin_prefetch(&slots[(uint32_t)t->hashes[k + GT_AHEAD_SLOT] & mask]);
+            __builtin_prefetch(&slots[(uint32_t)hashes[k + GT_AHEAD_SLOT] & mask]);
         if (k + GT_AHEAD_ENTRY < n) {
-            uint32_t ahead = slots[(uint32_t)t->hashes[k + GT_AHEAD_ENTRY] & mask].gid1;
+            uint32_t ahead = slots[(uint32_t)hashes[k + GT_AHEAD_ENTRY] & mask].gid1;
             if (ahead) { /* an entry may straddle two cache lines */
                 const unsigned char *e = entry_at(t, ahead - 1);
                 __builtin_prefetch(e);
                 __builtin_prefetch(e + t->entry_size - 1);
             }
         }
-        uint64_t hash = t->hashes[k];
+        uint64_t hash = hashes[k];
         uint32_t tag = (uint32_t)(hash >> 32), pos = (uint32_t)hash & mask, i = rows[k];
         for (;;) {
             struct gt_slot *s = &slots[pos];
@@ -493,33 +499,54 @@ void group_table_destroy(struct sl_group_table *t)
     sl_free(t->groups);
     sl_free(t->slots);
     sl_free(t->keys);
-    sl_free(t->probes);
     arena_destroy(t->keep);
     sl_free(t);
 }
 
+struct sl_group_scratch *group_scratch_create(uint32_t nkeys, const enum sl_type *key_types)
+{
+    uint32_t ntext = 0;
+    for (uint32_t col = 0; col < nkeys; col++)
+        ntext += key_types[col] == SL_TEXT;
+    struct sl_group_scratch *s = sl_calloc(1, sizeof *s);
+    if (s)
+        s->probes = sl_calloc(ntext ? (size_t)ntext * SL_CHUNK_CAP : 1, sizeof *s->probes);
+    if (s && !s->probes) {
+        sl_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void group_scratch_destroy(struct sl_group_scratch *s)
+{
+    if (!s)
+        return;
+    sl_free(s->probes);
+    sl_free(s);
+}
+
 struct sl_group_table *group_table_create(uint32_t nkeys, const enum sl_type *key_types,
-                                          size_t payload_size, size_t arena_block)
+                                          size_t payload_size, size_t arena_block,
+                                          struct sl_group_scratch *scratch)
 {
     struct sl_group_table *t = sl_calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    uint32_t ntext = 0;
-    for (uint32_t col = 0; col < nkeys; col++)
-        ntext += key_types[col] == SL_TEXT;
     t->nkeys = nkeys;
+    t->scratch = scratch;
     t->keys = sl_calloc(nkeys ? nkeys : 1, sizeof *t->keys);
-    t->probes = sl_calloc(ntext ? (size_t)ntext * SL_CHUNK_CAP : 1, sizeof *t->probes);
-    t->slots = sl_calloc(64, sizeof *t->slots);
-    t->mask = 63;
+    t->slots = sl_calloc(16, sizeof *t->slots);
+    t->mask = 15;
     t->keep = arena_create(arena_block);
-    if (!t->keys || !t->probes || !t->slots || !t->keep) {
+    t->pool_block = arena_block < GT_POOL_BLOCK ? arena_block : GT_POOL_BLOCK;
+    if (!t->keys || !t->slots || !t->keep) {
         group_table_destroy(t);
         return NULL;
     }
     /* Entries: the hash, key cells, then the payload at an 8-byte boundary. */
     size_t off = GT_KEYS_OFF;
-    struct gt_text *probe = t->probes;
+    struct gt_text *probe = scratch->probes;
     for (uint32_t col = 0; col < nkeys; col++) {
         struct gt_key *key = &t->keys[col];
         key->off = off;

@@ -19,9 +19,18 @@
 
 struct sl_group_table;
 
-/* arena_block: the size of the arena's blocks (small for many small tables). NULL when out of memory. */
+/* The per-chunk working memory of finds (hashes, text keys in cell form,
+ * about 16 KiB + 32 KiB per TEXT key), shared by the tables of one operator,
+ * which use it one at a time: a window operator keeps many small tables. */
+struct sl_group_scratch;
+struct sl_group_scratch *group_scratch_create(uint32_t nkeys, const enum sl_type *key_types);
+void group_scratch_destroy(struct sl_group_scratch *s);
+
+/* arena_block: the size of the arena's blocks (small for many small tables);
+ * scratch: made for the same keys, outliving the table. NULL when out of memory. */
 struct sl_group_table *group_table_create(uint32_t nkeys, const enum sl_type *key_types,
-                                          size_t payload_size, size_t arena_block);
+                                          size_t payload_size, size_t arena_block,
+                                          struct sl_group_scratch *scratch);
 void group_table_destroy(struct sl_group_table *t);
 
 /* The group of each of the n rows (physical rows rows[k]) into gids[k], created when new. */

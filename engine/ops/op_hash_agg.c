@@ -21,6 +21,7 @@ struct hagg_op {
     struct sl_op base;
     uint32_t nkeys;
     struct sl_group_table *table;
+    struct sl_group_scratch *scratch;
     struct sl_agg_set aggs;
     uint32_t *changed;
     uint32_t nchanged, cap_changed;
@@ -138,6 +139,7 @@ static void hagg_destroy(struct sl_op *op)
 {
     struct hagg_op *h = (struct hagg_op *)op;
     group_table_destroy(h->table);
+    group_scratch_destroy(h->scratch);
     agg_set_free(&h->aggs);
     sl_free(h->changed);
     op_fini(op);
@@ -181,7 +183,10 @@ sl_status op_hash_agg_create(struct sl_arena *batch, uint32_t nkeys, const enum 
     bool ok = h && types && names && agg_set_init(&h->aggs, naggs, aggs, sizeof(struct hagg_flags));
     if (ok) {
         h->nkeys = nkeys;
-        h->table = group_table_create(nkeys, key_types, h->aggs.size, 1024 * 1024);
+        h->scratch = group_scratch_create(nkeys, key_types);
+        h->table = h->scratch ? group_table_create(nkeys, key_types, h->aggs.size, 1024 * 1024,
+                                                   h->scratch)
+                              : NULL;
         op_agg_output(nkeys, key_types, key_names, naggs, aggs, types, names);
         ok = h->table && op_init(&h->base, &hagg_vtable, batch, nout, types, names) == SL_OK;
     }
@@ -190,6 +195,7 @@ sl_status op_hash_agg_create(struct sl_arena *batch, uint32_t nkeys, const enum 
     if (!ok) {
         if (h) {
             group_table_destroy(h->table);
+            group_scratch_destroy(h->scratch);
             agg_set_free(&h->aggs);
             sl_free(h);
         }

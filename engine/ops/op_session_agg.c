@@ -38,7 +38,8 @@ struct session {
 struct sess_key {
     unsigned char *sessions; /* n records of rec_size bytes, ascending start */
     uint32_t n, cap;
-    int64_t closed_end; /* end of the key's last closed session; INT64_MIN: none */
+    int64_t closed_start, closed_end; /* the key's last closed session; end INT64_MIN: none */
+    int64_t heap_end;   /* the end its heap entry carries; INT64_MAX: none */
     uint8_t changed;    /* listed in `changed` */
 };
 
@@ -63,7 +64,9 @@ struct sess_op {
     size_t rec_size;
 
     struct sl_group_table *table;
+    struct sl_group_scratch *find_scratch;
     uint32_t live_keys; /* keys with an open session */
+    size_t arena_after_compact; /* the table's arena just after the last rebuild */
     struct heap_item *heap;
     uint32_t nheap, cap_heap;
     uint32_t *changed; /* keys with a changed session */
@@ -185,6 +188,7 @@ static sl_status close_key(struct sess_op *o, uint32_t gid, int64_t limit, struc
             st = emit_row(o, SL_ROW_INSERT, gid, s->start, s->end, s, err);
         else if (s->changed)
             st = emit_change(o, gid, s, err);
+        k->closed_start = s->start;
         k->closed_end = s->end;
         closed++;
     }
@@ -197,13 +201,31 @@ static sl_status close_key(struct sess_op *o, uint32_t gid, int64_t limit, struc
     return st;
 }
 
+/* Gives key gid a heap entry for its earliest session's end, unless it has one
+ * as early: one entry per key, however many rows extend its sessions. */
+static bool schedule_key(struct sess_op *o, uint32_t gid, struct sess_key *k)
+{
+    if (k->n == 0 || rec(o, k, 0)->end >= k->heap_end)
+        return true;
+    k->heap_end = rec(o, k, 0)->end;
+    return heap_push(o, k->heap_end, gid);
+}
+
 static sl_status close_until(struct sess_op *o, int64_t limit, struct sl_error *err)
 {
     while (o->nheap && o->heap[0].end <= limit) {
         struct heap_item top = heap_pop(o);
+        struct sess_key *k = group_table_payload(o->table, top.gid);
+        /* An entry replaced by an earlier one: the key is scheduled already. */
+        if (top.end != k->heap_end)
+            continue;
+        k->heap_end = INT64_MAX;
         sl_status st = close_key(o, top.gid, limit, err);
         if (st != SL_OK)
             return st;
+        /* Its session may have grown since it was scheduled: again, for its end now. */
+        if (!schedule_key(o, top.gid, k))
+            return sl_error_set(err, SL_NOMEM, "out of memory in session window");
     }
     return SL_OK;
 }
@@ -233,7 +255,6 @@ static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk
     while (last < k->n && rec(o, k, last)->start <= end)
         last++;
     struct session *s;
-    int64_t old_end = INT64_MIN; /* the heap has an entry for the session's end when it is unchanged */
     if (first == last) {
         if (!grow((void **)&k->sessions, k->n, &k->cap, o->rec_size))
             return sl_error_set(err, SL_NOMEM, "out of memory in session window");
@@ -249,7 +270,6 @@ static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk
         agg_set_init_states(&o->aggs, s);
     } else {
         s = rec(o, k, first);
-        old_end = s->end;
         for (uint32_t j = first + 1; j < last; j++) {
             struct session *m = rec(o, k, j);
             agg_set_combine(&o->aggs, s, m, keep);
@@ -270,7 +290,7 @@ static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk
     }
     agg_set_step_row(&o->aggs, s, c, i, keep);
     s->changed = 1;
-    if (!note_changed(o, gid, k) || (s->end != old_end && !heap_push(o, s->end, gid)))
+    if (!note_changed(o, gid, k) || !schedule_key(o, gid, k))
         return sl_error_set(err, SL_NOMEM, "out of memory in session window");
     return SL_OK;
 }
@@ -283,8 +303,11 @@ static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct s
     sl_status st = group_table_find(o->table, chunk, rows, n, o->gids, err);
     if (st != SL_OK)
         return st;
-    for (uint32_t g = before; g < group_table_count(o->table); g++)
-        ((struct sess_key *)group_table_payload(o->table, g))->closed_end = INT64_MIN;
+    for (uint32_t g = before; g < group_table_count(o->table); g++) {
+        struct sess_key *key = group_table_payload(o->table, g);
+        key->closed_end = INT64_MIN;
+        key->heap_end = INT64_MAX;
+    }
     const struct sl_vector *tv = o->def.time_col >= 0 ? &chunk->cols[o->def.time_col] : NULL;
     const int64_t gap = o->def.gap_us, grace = o->def.grace_us;
     for (uint32_t k = 0; k < n && st == SL_OK; k++) {
@@ -301,8 +324,10 @@ static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct s
                 if (o->late.to) {
                     /* The window it missed: its own, or the closed session it would join. */
                     int64_t t = tv->data.i[i];
-                    int64_t end = t + gap + grace <= mark ? t + gap : key->closed_end;
-                    st = agg_out_late(&o->late, chunk, i, o->nkeys, o->def.time_col, mark, t,
+                    bool own = t + gap + grace <= mark;
+                    int64_t start = own ? t : key->closed_start;
+                    int64_t end = own ? t + gap : key->closed_end;
+                    st = agg_out_late(&o->late, chunk, i, o->nkeys, o->def.time_col, mark, start,
                                       end, mark - end - grace, err);
                 }
                 continue;
@@ -322,10 +347,14 @@ static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct s
 static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
 {
     uint32_t count = group_table_count(o->table);
-    if (count < 1024 || o->live_keys * 2 > count)
+    /* Dead keys outnumber live ones, or replaced text (MIN/MAX over text,
+     * merged sessions) has doubled the arena since the last rebuild. */
+    size_t arena = arena_reserved(group_table_arena(o->table));
+    bool dead = count >= 1024 && o->live_keys * 2 <= count;
+    if (!dead && arena <= 2 * o->arena_after_compact + ((size_t)1 << 20))
         return SL_OK;
     struct sl_group_table *t = group_table_create(o->nkeys, o->key_types, sizeof(struct sess_key),
-                                                  1024 * 1024);
+                                                  1024 * 1024, o->find_scratch);
     if (!t)
         return sl_error_set(err, SL_NOMEM, "out of memory in session window");
     o->nheap = 0;
@@ -346,20 +375,22 @@ static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
         struct sess_key *nk = group_table_payload(t, ngid);
         *nk = *k;
         nk->changed = 0;
+        nk->heap_end = INT64_MAX;
         /* Kept text moves to the new table's arena: combine into fresh states. */
         for (uint32_t j = 0; j < nk->n; j++) {
             struct session *s = rec(o, nk, j);
             memcpy(o->scratch, s, o->rec_size);
             agg_set_init_states(&o->aggs, s);
             agg_set_combine(&o->aggs, s, o->scratch, group_table_arena(t));
-            if (!heap_push(o, s->end, ngid)) {
-                group_table_destroy(t);
-                return sl_error_set(err, SL_NOMEM, "out of memory in session window");
-            }
+        }
+        if (!schedule_key(o, ngid, nk)) {
+            group_table_destroy(t);
+            return sl_error_set(err, SL_NOMEM, "out of memory in session window");
         }
     }
     group_table_destroy(o->table);
     o->table = t;
+    o->arena_after_compact = arena_reserved(group_table_arena(t));
     return SL_OK;
 }
 
@@ -431,6 +462,7 @@ static void session_destroy(struct sl_op *op)
             sl_free(((struct sess_key *)group_table_payload(o->table, gid))->sessions);
         group_table_destroy(o->table);
     }
+    group_scratch_destroy(o->find_scratch);
     sl_free(o->heap);
     sl_free(o->changed);
     sl_free(o->stale);
@@ -467,7 +499,10 @@ sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_d
         o->out.op = &o->base;
         o->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *o->key_types);
         o->scratch = sl_malloc(o->rec_size);
-        o->table = group_table_create(nkeys, key_types, sizeof(struct sess_key), 1024 * 1024);
+        o->find_scratch = group_scratch_create(nkeys, key_types);
+        o->table = o->find_scratch ? group_table_create(nkeys, key_types, sizeof(struct sess_key),
+                                                        1024 * 1024, o->find_scratch)
+                                   : NULL;
         ok = o->key_types && o->scratch && o->table &&
              (!def->late_sink ||
               agg_out_late_init(&o->late, &o->base, def->late_sink, nkeys, key_types));
@@ -480,6 +515,7 @@ sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_d
     if (!ok) {
         if (o) {
             group_table_destroy(o->table);
+            group_scratch_destroy(o->find_scratch);
             sl_free(o->key_types);
             sl_free(o->late.types);
             sl_free(o->scratch);

@@ -40,6 +40,7 @@ struct win_op {
     uint32_t nkeys;
     enum sl_type *key_types;
     struct sl_agg_set aggs;
+    struct sl_group_scratch *find_scratch; /* shared by the slices' tables */
 
     struct win_slice *slices; /* ascending start */
     uint32_t nslices, cap_slices;
@@ -110,8 +111,10 @@ static struct win_slice *slice_at(struct win_op *w, int64_t start)
         w->slices = slices;
         w->cap_slices = cap;
     }
-    /* Small tables: a hopping window keeps size/slice of them open per key space. */
-    struct sl_group_table *t = group_table_create(w->nkeys, w->key_types, w->aggs.size, 64 * 1024);
+    /* Small tables (4 KiB arena blocks, the find's scratch shared): a hopping
+     * window keeps size/slice of them open, a fast source's batch many more. */
+    struct sl_group_table *t =
+        group_table_create(w->nkeys, w->key_types, w->aggs.size, 4096, w->find_scratch);
     if (!t)
         return NULL;
     memmove(&w->slices[i + 1], &w->slices[i], (w->nslices - i) * sizeof *w->slices);
@@ -248,13 +251,7 @@ static sl_status close_windows(struct win_op *w, int64_t limit, struct sl_error 
         ws += adv;
     }
     w->closed_end = limit;
-    /* The rows emitted point into the slices' tables: they go down before
-     * the slices no open window needs are dropped, so that a batch holds no
-     * more state than the windows open at any one time. */
-    sl_status st = agg_out_flush(&w->out, err);
-    if (st == SL_OK)
-        evict(w);
-    return st;
+    return SL_OK;
 }
 
 /* The smallest window end after closed_end: the watermark reaching it closes a window. */
@@ -341,9 +338,13 @@ static sl_status window_push(struct sl_op *op, struct sl_chunk *chunk, struct sl
     }
     sl_status st = fold_run(w, chunk, rows + run, n - run, err);
     /* Windows closed by this chunk, and its late rows, go down now: the batch
-     * arena their rows live in does not outlive the step. */
+     * arena their rows live in does not outlive the step. Then the slices no
+     * open window needs are dropped (the rows pointed into them), so a batch
+     * holds no more state than the windows open at once, and a chunk's. */
     if (st == SL_OK)
         st = agg_out_flush(&w->out, err);
+    if (st == SL_OK)
+        evict(w);
     return st == SL_OK ? agg_out_flush(&w->late, err) : st;
 }
 
@@ -435,6 +436,7 @@ static void window_destroy(struct sl_op *op)
     sl_free(w->key_types);
     sl_free(w->late.types);
     sl_free(w->scratch);
+    group_scratch_destroy(w->find_scratch);
     agg_set_free(&w->aggs);
     op_fini(op);
     sl_free(w);
@@ -476,7 +478,8 @@ sl_status op_window_agg_create(struct sl_arena *batch, const struct sl_window_de
         w->out.op = &w->base;
         w->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *w->key_types);
         w->scratch = sl_malloc(w->aggs.size);
-        ok = w->key_types && w->scratch &&
+        w->find_scratch = group_scratch_create(nkeys, key_types);
+        ok = w->key_types && w->scratch && w->find_scratch &&
              (!def->late_sink ||
               agg_out_late_init(&w->late, &w->base, def->late_sink, nkeys, key_types));
     }
@@ -490,6 +493,7 @@ sl_status op_window_agg_create(struct sl_arena *batch, const struct sl_window_de
             sl_free(w->key_types);
             sl_free(w->late.types);
             sl_free(w->scratch);
+            group_scratch_destroy(w->find_scratch);
             agg_set_free(&w->aggs);
             sl_free(w);
         }

@@ -39,7 +39,8 @@ static void test_keys_outlive_chunks(void **state)
     const char *again[] = {"another long key, 28 bytes", "a key longer than twelve bytes", "new"};
     const uint32_t rows[] = {0, 1, 2};
     for (size_t t = 0; t < 2; t++) {
-        struct sl_group_table *g = group_table_create(1, &types[t], 8, 4096);
+        struct sl_group_scratch *scratch = group_scratch_create(1, &types[t]);
+        struct sl_group_table *g = group_table_create(1, &types[t], 8, 4096, scratch);
         struct sl_arena *a = arena_create(0);
         uint32_t gids[3];
         struct sl_error err;
@@ -64,7 +65,7 @@ static void test_keys_outlive_chunks(void **state)
             assert_memory_equal(v.u.s.ptr, first[gid], v.u.s.len);
         }
         /* Another table finds the same groups by their keys, and copies them. */
-        struct sl_group_table *h = group_table_create(1, &types[t], 8, 4096);
+        struct sl_group_table *h = group_table_create(1, &types[t], 8, 4096, scratch);
         assert_int_equal(group_table_lookup(h, g, 0), GROUP_NONE);
         uint32_t copied = group_table_insert_from(h, g, 2);
         assert_int_equal(copied, 0);
@@ -73,6 +74,7 @@ static void test_keys_outlive_chunks(void **state)
         struct sl_value v = group_table_key(h, 0, 0);
         assert_memory_equal(v.u.s.ptr, first[2], v.u.s.len);
         group_table_destroy(h);
+        group_scratch_destroy(scratch);
     }
 }
 
@@ -81,7 +83,8 @@ static void test_many_groups(void **state)
 {
     (void)state;
     enum sl_type type = SL_INT;
-    struct sl_group_table *g = group_table_create(1, &type, 8, 4096);
+    struct sl_group_scratch *scratch = group_scratch_create(1, &type);
+    struct sl_group_table *g = group_table_create(1, &type, 8, 4096, scratch);
     struct sl_arena *a = arena_create(0);
     uint32_t gids[SL_CHUNK_CAP];
     struct sl_error err;
@@ -102,6 +105,7 @@ static void test_many_groups(void **state)
     assert_int_equal(group_table_count(g), 100000);
     arena_destroy(a);
     group_table_destroy(g);
+    group_scratch_destroy(scratch);
 }
 
 int main(void)
