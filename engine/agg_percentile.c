@@ -92,9 +92,14 @@ static void td_compress(struct digest *d)
     double limit = td_limit(0);
     struct centroid cur = d->c[0];
     for (uint32_t i = 1; i < d->n; i++) {
-        if ((before + cur.weight + d->c[i].weight) / d->total <= limit) {
+        /* An infinite mean merges only with its equal: the update would make inf - inf, a
+         * NaN that breaks the sort's order. */
+        bool mergeable =
+            cur.mean == d->c[i].mean || (isfinite(cur.mean) && isfinite(d->c[i].mean));
+        if (mergeable && (before + cur.weight + d->c[i].weight) / d->total <= limit) {
             cur.weight += d->c[i].weight;
-            cur.mean += (d->c[i].mean - cur.mean) * d->c[i].weight / cur.weight;
+            if (cur.mean != d->c[i].mean)
+                cur.mean += (d->c[i].mean - cur.mean) * d->c[i].weight / cur.weight;
         } else {
             d->c[out++] = cur;
             before += cur.weight;
