@@ -62,7 +62,10 @@ static char *put_digits(char *p, int64_t v, int width)
 void sl_ts_format(int64_t us, char out[32])
 {
     int64_t days = floor_div(us, 86400 * SL_US_PER_SEC);
-    int64_t rem = us - days * 86400 * SL_US_PER_SEC;
+    /* Not us - days * a day: that product passes INT64_MIN in the last day before it. */
+    int64_t rem = us % (86400 * SL_US_PER_SEC);
+    if (rem < 0)
+        rem += 86400 * SL_US_PER_SEC;
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);

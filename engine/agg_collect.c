@@ -8,6 +8,8 @@
  * doubles when full (the old copy stays there, so at most twice the list),
  * until the group table — a window's slice — is dropped. On a GROUP BY
  * without a window, a group's list grows as long as the stream runs.
+ *
+ * Encoding: the count (4 bytes), then each value (agg_codec.h) in order.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "common/time.h"
 #include "engine/agg_builtin.h"
+#include "engine/agg_codec.h"
 
 struct agg_list_state {
     uint32_t n, cap;
@@ -121,6 +124,41 @@ static struct sl_value list_final(const void *state, enum sl_type arg, struct sl
     return v;
 }
 
+static void list_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
+{
+    (void)arg;
+    const struct agg_list_state *s = state;
+    codec_put_u32(out, s->n);
+    for (uint32_t i = 0; i < s->n; i++)
+        codec_put_value(out, s->items[i]);
+}
+
+static bool list_deserialize(void *state, enum sl_type arg, double param, const unsigned char *p,
+                             size_t len, struct sl_arena *keep)
+{
+    struct agg_list_state *s = state;
+    list_init(s, arg, param);
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    uint32_t n = codec_get_u32(&r);
+    /* Each value takes at least a byte: checked before anything is allocated for them. */
+    if (n > codec_left(&r))
+        return false;
+    for (uint32_t i = 0; i < n && r.ok; i++) {
+        struct sl_value v = codec_get_value(&r, arg);
+        if (r.ok)
+            list_add(s, v, keep);
+        /* Out of memory: the value was dropped. */
+        if (s->n != i + 1)
+            codec_fail(&r);
+    }
+    if (!codec_done(&r)) {
+        list_init(s, arg, param);
+        return false;
+    }
+    return true;
+}
+
 const struct sl_agg_fn agg_collect_list = {
     .name = "collect_list",
     .infer = list_infer,
@@ -129,4 +167,6 @@ const struct sl_agg_fn agg_collect_list = {
     .step = list_step,
     .combine = list_combine,
     .final = list_final,
+    .serialize = list_serialize,
+    .deserialize = list_deserialize,
 };

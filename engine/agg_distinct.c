@@ -8,10 +8,15 @@
  * The set is an open-addressing table in the keep arena, text copied there;
  * growing it leaves the old table in the arena, so a set holds at most
  * twice its live size until the group table (a window's slice) is dropped.
+ *
+ * Encoding: the count (4 bytes), then each value (agg_codec.h) in slot
+ * order; decoding adds them again, so a NULL or a repeated value (1 and 1.0
+ * included) is malformed.
  */
 #include <string.h>
 
 #include "engine/agg_builtin.h"
+#include "engine/agg_codec.h"
 #include "engine/sqlval.h"
 
 struct dset_slot {
@@ -107,6 +112,44 @@ static void distinct_combine(void *dst, const void *src, enum sl_type arg, struc
     }
 }
 
+static void distinct_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
+{
+    (void)arg;
+    const struct agg_distinct_state *s = state;
+    codec_put_u32(out, s->count);
+    for (uint32_t i = 0; i < s->cap; i++) {
+        if (s->slots[i].v.type != SL_NULL)
+            codec_put_value(out, s->slots[i].v);
+    }
+}
+
+static bool distinct_deserialize(void *state, enum sl_type arg, double param,
+                                 const unsigned char *p, size_t len, struct sl_arena *keep)
+{
+    struct agg_distinct_state *s = state;
+    distinct_init(s, arg, param);
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    uint32_t count = codec_get_u32(&r);
+    /* Each value takes at least 2 bytes: checked before anything is allocated for them. */
+    if (count > codec_left(&r) / 2)
+        return false;
+    for (uint32_t i = 0; i < count && r.ok; i++) {
+        struct sl_value v = codec_get_value(&r, arg);
+        uint32_t before = s->count;
+        if (v.type != SL_NULL)
+            dset_add(s, v, sqlval_hash(v), keep);
+        /* NULL, a repeat, or out of memory: the value was not added. */
+        if (s->count != before + 1)
+            codec_fail(&r);
+    }
+    if (!codec_done(&r)) {
+        distinct_init(s, arg, param);
+        return false;
+    }
+    return true;
+}
+
 static bool count_distinct_infer(enum sl_type arg, enum sl_type *result, char *why,
                                  size_t why_len)
 {
@@ -170,6 +213,8 @@ const struct sl_agg_fn agg_count_distinct = {
     .step = distinct_step,
     .combine = distinct_combine,
     .final = count_distinct_final,
+    .serialize = distinct_serialize,
+    .deserialize = distinct_deserialize,
 };
 const struct sl_agg_fn agg_sum_distinct = {
     .name = "sum",
@@ -180,6 +225,8 @@ const struct sl_agg_fn agg_sum_distinct = {
     .step = distinct_step,
     .combine = distinct_combine,
     .final = sum_distinct_final,
+    .serialize = distinct_serialize,
+    .deserialize = distinct_deserialize,
 };
 const struct sl_agg_fn agg_avg_distinct = {
     .name = "avg",
@@ -190,4 +237,6 @@ const struct sl_agg_fn agg_avg_distinct = {
     .step = distinct_step,
     .combine = distinct_combine,
     .final = avg_distinct_final,
+    .serialize = distinct_serialize,
+    .deserialize = distinct_deserialize,
 };

@@ -11,10 +11,14 @@
  * rows. latest replaces its value on nearly every row: a TEXT value is
  * copied into a buffer the state reuses while the text fits, so what the
  * keep arena holds stays within twice the longest value.
+ *
+ * Encoding: the value (agg_codec.h), and when it is not NULL its event time
+ * (8 bytes).
  */
 #include <string.h>
 
 #include "engine/agg_builtin.h"
+#include "engine/agg_codec.h"
 
 struct agg_at_state {
     struct sl_value v; /* SL_NULL: no value yet */
@@ -133,6 +137,32 @@ static struct sl_value at_final(const void *state, enum sl_type arg, struct sl_a
     return ((const struct agg_at_state *)state)->v;
 }
 
+static void at_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
+{
+    (void)arg;
+    const struct agg_at_state *s = state;
+    codec_put_value(out, s->v);
+    if (s->v.type != SL_NULL)
+        codec_put_i64(out, s->ts);
+}
+
+static bool at_deserialize(void *state, enum sl_type arg, double param, const unsigned char *p,
+                           size_t len, struct sl_arena *keep)
+{
+    struct agg_at_state *s = state;
+    at_init(s, arg, param);
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    struct sl_value v = codec_get_value(&r, arg);
+    int64_t ts = v.type != SL_NULL ? codec_get_i64(&r) : 0;
+    if (!codec_done(&r))
+        return false;
+    if (v.type != SL_NULL)
+        at_take(s, v, ts, keep);
+    /* at_take keeps the NULL when out of memory. */
+    return s->v.type == v.type;
+}
+
 const struct sl_agg_fn agg_earliest = {
     .name = "earliest",
     .by_time = true,
@@ -142,6 +172,8 @@ const struct sl_agg_fn agg_earliest = {
     .step = earliest_step,
     .combine = earliest_combine,
     .final = at_final,
+    .serialize = at_serialize,
+    .deserialize = at_deserialize,
 };
 const struct sl_agg_fn agg_latest = {
     .name = "latest",
@@ -152,4 +184,6 @@ const struct sl_agg_fn agg_latest = {
     .step = latest_step,
     .combine = latest_combine,
     .final = at_final,
+    .serialize = at_serialize,
+    .deserialize = at_deserialize,
 };

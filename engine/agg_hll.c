@@ -12,17 +12,26 @@
  * estimation algorithms for HyperLogLog sketches", 2017), unbiased over the
  * whole range without empirical bias tables. combine takes the registers'
  * maxima (or adds the list's hashes): exactly the sketch of both inputs.
+ *
+ * Encoding: a form byte, then for HLL_EXACT the count (4 bytes, at most
+ * SMALL_MAX) and the distinct hashes (8 bytes each); for HLL_SPARSE the
+ * count of nonzero registers (4 bytes) and each as its index (2 bytes,
+ * increasing) and value; for HLL_DENSE the HLL_M registers. A register
+ * holds at most HLL_Q + 1.
  */
 #include <math.h>
 #include <string.h>
 
 #include "engine/agg_builtin.h"
+#include "engine/agg_codec.h"
 #include "engine/sqlval.h"
 
 #define HLL_P 14
 #define HLL_M (1u << HLL_P)
 #define HLL_Q (64 - HLL_P) /* hash bits left for the rank */
 #define SMALL_MAX 64u
+
+enum { HLL_EXACT, HLL_SPARSE, HLL_DENSE }; /* encoded forms */
 
 struct agg_hll_state {
     uint32_t nsmall, cap_small;
@@ -183,6 +192,104 @@ static struct sl_value hll_final(const void *state, enum sl_type arg, struct sl_
     return (struct sl_value){.type = SL_INT, .u.i = n};
 }
 
+static void hll_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
+{
+    (void)arg;
+    const struct agg_hll_state *s = state;
+    if (!s->regs) {
+        codec_put_u8(out, HLL_EXACT);
+        codec_put_u32(out, s->nsmall);
+        for (uint32_t i = 0; i < s->nsmall; i++)
+            codec_put_i64(out, (int64_t)s->small[i]);
+        return;
+    }
+    uint32_t nonzero = 0;
+    for (uint32_t i = 0; i < HLL_M; i++)
+        nonzero += s->regs[i] != 0;
+    /* Sparse while its 3 bytes per register are fewer than HLL_M. */
+    if ((uint64_t)nonzero * 3 >= HLL_M) {
+        codec_put_u8(out, HLL_DENSE);
+        buf_append(out, (const char *)s->regs, HLL_M);
+        return;
+    }
+    codec_put_u8(out, HLL_SPARSE);
+    codec_put_u32(out, nonzero);
+    for (uint32_t i = 0; i < HLL_M; i++) {
+        if (s->regs[i]) {
+            codec_put_u8(out, (uint8_t)i);
+            codec_put_u8(out, (uint8_t)(i >> 8));
+            codec_put_u8(out, s->regs[i]);
+        }
+    }
+}
+
+/* Reads the exact list into s (empty); a repeated hash is malformed. */
+static void read_exact(struct codec_reader *r, struct agg_hll_state *s, struct sl_arena *keep)
+{
+    uint32_t n = codec_get_u32(r);
+    if (n > SMALL_MAX)
+        codec_fail(r);
+    for (uint32_t i = 0; i < n && r->ok; i++) {
+        hll_add(s, (uint64_t)codec_get_i64(r), keep);
+        /* A repeat, or out of memory: not added. */
+        if (s->nsmall != i + 1)
+            codec_fail(r);
+    }
+}
+
+/* Reads registers into s, in the sparse form or the dense one. */
+static void read_regs(struct codec_reader *r, struct agg_hll_state *s, bool sparse,
+                      struct sl_arena *keep)
+{
+    if (!(s->regs = arena_calloc(keep, HLL_M))) {
+        codec_fail(r);
+        return;
+    }
+    if (!sparse) {
+        const unsigned char *regs = codec_get_bytes(r, HLL_M);
+        for (uint32_t i = 0; regs && i < HLL_M; i++) {
+            if (regs[i] > HLL_Q + 1)
+                codec_fail(r);
+            s->regs[i] = regs[i];
+        }
+        return;
+    }
+    uint32_t n = codec_get_u32(r), next = 0; /* next: the smallest index allowed */
+    if (n > HLL_M)
+        codec_fail(r);
+    for (uint32_t k = 0; k < n && r->ok; k++) {
+        uint32_t i = codec_get_u8(r);
+        i |= (uint32_t)codec_get_u8(r) << 8;
+        uint8_t value = codec_get_u8(r);
+        if (i < next || i >= HLL_M || value == 0 || value > HLL_Q + 1)
+            codec_fail(r);
+        else
+            s->regs[i] = value;
+        next = i + 1;
+    }
+}
+
+static bool hll_deserialize(void *state, enum sl_type arg, double param, const unsigned char *p,
+                            size_t len, struct sl_arena *keep)
+{
+    struct agg_hll_state *s = state;
+    hll_init(s, arg, param);
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    uint8_t form = codec_get_u8(&r);
+    if (form == HLL_EXACT)
+        read_exact(&r, s, keep);
+    else if (form == HLL_SPARSE || form == HLL_DENSE)
+        read_regs(&r, s, form == HLL_SPARSE, keep);
+    else
+        codec_fail(&r);
+    if (!codec_done(&r)) {
+        hll_init(s, arg, param);
+        return false;
+    }
+    return true;
+}
+
 const struct sl_agg_fn agg_approx_count_distinct = {
     .name = "approx_count_distinct",
     .infer = hll_infer,
@@ -191,4 +298,6 @@ const struct sl_agg_fn agg_approx_count_distinct = {
     .step = hll_step,
     .combine = hll_combine,
     .final = hll_final,
+    .serialize = hll_serialize,
+    .deserialize = hll_deserialize,
 };

@@ -3,10 +3,12 @@
  * values of different storage classes order as SQLite orders them. A TEXT
  * extreme is copied into the aggregate's long-lived arena each time it is
  * replaced (superseded copies stay there until the state is dropped).
+ * Encoding: the extreme as a value (agg_codec.h), NULL before any.
  */
 #include <string.h>
 
 #include "engine/agg_builtin.h"
+#include "engine/agg_codec.h"
 #include "engine/sqlval.h"
 
 struct agg_ext_state {
@@ -151,6 +153,28 @@ static struct sl_value ext_final(const void *state, enum sl_type arg, struct sl_
     return ((const struct agg_ext_state *)state)->v;
 }
 
+static void ext_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
+{
+    (void)arg;
+    codec_put_value(out, ((const struct agg_ext_state *)state)->v);
+}
+
+static bool ext_deserialize(void *state, enum sl_type arg, double param, const unsigned char *p,
+                            size_t len, struct sl_arena *keep)
+{
+    struct agg_ext_state *s = state;
+    ext_init(s, arg, param);
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    struct sl_value v = codec_get_value(&r, arg);
+    if (!codec_done(&r))
+        return false;
+    if (v.type != SL_NULL)
+        ext_take(s, v, keep);
+    /* ext_take keeps the NULL when out of memory. */
+    return s->v.type == v.type;
+}
+
 const struct sl_agg_fn agg_min = {
     .name = "min",
     .infer = min_infer,
@@ -159,6 +183,8 @@ const struct sl_agg_fn agg_min = {
     .step = min_step,
     .combine = min_combine,
     .final = ext_final,
+    .serialize = ext_serialize,
+    .deserialize = ext_deserialize,
 };
 const struct sl_agg_fn agg_max = {
     .name = "max",
@@ -168,4 +194,6 @@ const struct sl_agg_fn agg_max = {
     .step = max_step,
     .combine = max_combine,
     .final = ext_final,
+    .serialize = ext_serialize,
+    .deserialize = ext_deserialize,
 };

@@ -17,12 +17,19 @@
  * slices is as accurate as a digest of their rows, though not identical.
  * The value at p interpolates between the centroids' centres (the minimum
  * and maximum are kept exactly for the ends).
+ *
+ * Encoding: the number of entries (4 bytes, 0 before any value, at most
+ * TD_CAP), then merged (4 bytes), min and max (doubles) and each entry's
+ * mean and weight (doubles). p is the plan's, given again; the total is
+ * recomputed. Weights are finite and positive, nothing is NaN, the merged
+ * prefix is sorted and min <= max.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/agg_builtin.h"
+#include "engine/agg_codec.h"
 #include "engine/sqlval.h"
 
 #define TD_DELTA 100.0
@@ -92,9 +99,14 @@ static void td_compress(struct digest *d)
     double limit = td_limit(0);
     struct centroid cur = d->c[0];
     for (uint32_t i = 1; i < d->n; i++) {
-        if ((before + cur.weight + d->c[i].weight) / d->total <= limit) {
+        /* An infinite mean merges only with its equal: the update would make inf - inf, a
+         * NaN that breaks the sort's order (and no restored digest holds one). */
+        bool mergeable =
+            cur.mean == d->c[i].mean || (isfinite(cur.mean) && isfinite(d->c[i].mean));
+        if (mergeable && (before + cur.weight + d->c[i].weight) / d->total <= limit) {
             cur.weight += d->c[i].weight;
-            cur.mean += (d->c[i].mean - cur.mean) * d->c[i].weight / cur.weight;
+            if (cur.mean != d->c[i].mean)
+                cur.mean += (d->c[i].mean - cur.mean) * d->c[i].weight / cur.weight;
         } else {
             d->c[out++] = cur;
             before += cur.weight;
@@ -211,6 +223,63 @@ static struct sl_value pct_final(const void *state, enum sl_type arg, struct sl_
     return (struct sl_value){.type = SL_REAL, .u.r = x};
 }
 
+static void pct_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
+{
+    (void)arg;
+    const struct digest *d = ((const struct agg_pct_state *)state)->d;
+    codec_put_u32(out, d ? d->n : 0);
+    if (!d || !d->n)
+        return;
+    codec_put_u32(out, d->merged);
+    codec_put_f64(out, d->min);
+    codec_put_f64(out, d->max);
+    for (uint32_t i = 0; i < d->n; i++) {
+        codec_put_f64(out, d->c[i].mean);
+        codec_put_f64(out, d->c[i].weight);
+    }
+}
+
+/* Reads the digest after its entry count n (at least 1) into a digest allocated in keep;
+ * NULL when malformed or out of memory. */
+static struct digest *read_digest(struct codec_reader *r, uint32_t n, struct sl_arena *keep)
+{
+    if (n > TD_CAP || codec_left(r) < 20 + (size_t)n * 16)
+        return NULL;
+    uint32_t cap = 16;
+    while (cap < n)
+        cap *= 2;
+    struct digest *d = arena_alloc(keep, sizeof *d + cap * sizeof d->c[0]);
+    if (!d)
+        return NULL;
+    *d = (struct digest){.n = n, .cap = cap, .merged = codec_get_u32(r)};
+    d->min = codec_get_f64(r);
+    d->max = codec_get_f64(r);
+    bool ok = d->merged <= n && d->min <= d->max; /* false for a NaN too */
+    for (uint32_t i = 0; i < n; i++) {
+        d->c[i].mean = codec_get_f64(r);
+        d->c[i].weight = codec_get_f64(r);
+        d->total += d->c[i].weight;
+        ok = ok && !isnan(d->c[i].mean) && d->c[i].weight > 0 && isfinite(d->c[i].weight) &&
+             (i == 0 || i >= d->merged || d->c[i - 1].mean <= d->c[i].mean);
+    }
+    return ok && isfinite(d->total) ? d : NULL;
+}
+
+static bool pct_deserialize(void *state, enum sl_type arg, double param, const unsigned char *p,
+                            size_t len, struct sl_arena *keep)
+{
+    struct agg_pct_state *s = state;
+    pct_init(s, arg, param);
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    uint32_t n = codec_get_u32(&r);
+    struct digest *d = n ? read_digest(&r, n, keep) : NULL;
+    if (!codec_done(&r) || (n && !d))
+        return false;
+    s->d = d;
+    return true;
+}
+
 const struct sl_agg_fn agg_approx_percentile = {
     .name = "approx_percentile",
     .has_param = true,
@@ -220,4 +289,6 @@ const struct sl_agg_fn agg_approx_percentile = {
     .step = pct_step,
     .combine = pct_combine,
     .final = pct_final,
+    .serialize = pct_serialize,
+    .deserialize = pct_deserialize,
 };

@@ -4,10 +4,13 @@
  * value gives NULL; AVG is the REAL sum / count. Where SQLite stops with
  * "integer overflow", SUM goes on in REAL and returns a REAL (a typed
  * INTEGER result column cannot hold it and stores NULL).
+ *
+ * Encoding: isum (8 bytes), rsum (a double, NaN allowed: inf + -inf is
+ * one), count (8 bytes, 0 to CODEC_COUNT_MAX), flags (bit 0 real, bit 1 overflow).
  */
 #include "engine/agg_builtin.h"
+#include "engine/agg_codec.h"
 #include "engine/sqlval.h"
-
 
 bool agg_numeric_arg(enum sl_type arg)
 {
@@ -151,6 +154,35 @@ static struct sl_value avg_final(const void *state, enum sl_type arg, struct sl_
     return v;
 }
 
+static void sum_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
+{
+    (void)arg;
+    const struct agg_sum_state *s = state;
+    codec_put_i64(out, s->isum);
+    codec_put_f64(out, s->rsum);
+    codec_put_i64(out, s->count);
+    codec_put_u8(out, (uint8_t)((s->real ? 1 : 0) | (s->overflow ? 2 : 0)));
+}
+
+static bool sum_deserialize(void *state, enum sl_type arg, double param, const unsigned char *p,
+                            size_t len, struct sl_arena *keep)
+{
+    (void)keep;
+    sum_init(state, arg, param);
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    struct agg_sum_state s = {.isum = codec_get_i64(&r)};
+    s.rsum = codec_get_f64(&r);
+    s.count = codec_get_i64(&r);
+    uint8_t flags = codec_get_u8(&r);
+    if (!codec_done(&r) || s.count < 0 || s.count > CODEC_COUNT_MAX || flags > 3)
+        return false;
+    s.real = flags & 1;
+    s.overflow = (flags >> 1) & 1;
+    *(struct agg_sum_state *)state = s;
+    return true;
+}
+
 const struct sl_agg_fn agg_sum = {
     .name = "sum",
     .infer = sum_infer,
@@ -159,6 +191,8 @@ const struct sl_agg_fn agg_sum = {
     .step = sum_step,
     .combine = sum_combine,
     .final = sum_final,
+    .serialize = sum_serialize,
+    .deserialize = sum_deserialize,
 };
 const struct sl_agg_fn agg_avg = {
     .name = "avg",
@@ -168,4 +202,6 @@ const struct sl_agg_fn agg_avg = {
     .step = sum_step,
     .combine = sum_combine,
     .final = avg_final,
+    .serialize = sum_serialize,
+    .deserialize = sum_deserialize,
 };

@@ -7,10 +7,14 @@
  * Welford's update keeps (count, mean, sum of squared deviations), which
  * does not lose the variance to cancellation the way sum(x*x) - sum(x)^2/n
  * does; combine is Chan et al.'s parallel form of the same update.
+ *
+ * Encoding: n (8 bytes, 0 to CODEC_COUNT_MAX), mean and m2 (doubles; NaN allowed,
+ * as infinities make it; both 0 when n is).
  */
 #include <math.h>
 
 #include "engine/agg_builtin.h"
+#include "engine/agg_codec.h"
 #include "engine/sqlval.h"
 
 struct agg_var_state {
@@ -145,6 +149,32 @@ static struct sl_value stddev_samp_final(const void *state, enum sl_type arg,
     return var_result(state, 1, true);
 }
 
+static void var_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
+{
+    (void)arg;
+    const struct agg_var_state *s = state;
+    codec_put_i64(out, s->n);
+    codec_put_f64(out, s->mean);
+    codec_put_f64(out, s->m2);
+}
+
+static bool var_deserialize(void *state, enum sl_type arg, double param, const unsigned char *p,
+                            size_t len, struct sl_arena *keep)
+{
+    (void)keep;
+    var_init(state, arg, param);
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    struct agg_var_state s = {.n = codec_get_i64(&r)};
+    s.mean = codec_get_f64(&r);
+    s.m2 = codec_get_f64(&r);
+    if (!codec_done(&r) || s.n < 0 || s.n > CODEC_COUNT_MAX ||
+        (s.n == 0 && (s.mean != 0 || s.m2 != 0)))
+        return false;
+    *(struct agg_var_state *)state = s;
+    return true;
+}
+
 #define VAR_FN(var, fname, final_fn)                                                           \
     const struct sl_agg_fn var = {                                                             \
         .name = #fname,                                                                        \
@@ -154,6 +184,8 @@ static struct sl_value stddev_samp_final(const void *state, enum sl_type arg,
         .step = var_step,                                                                      \
         .combine = var_combine,                                                                \
         .final = final_fn,                                                                     \
+        .serialize = var_serialize,                                                            \
+        .deserialize = var_deserialize,                                                        \
     };
 VAR_FN(agg_var_pop, var_pop, var_pop_final)
 VAR_FN(agg_var_samp, var_samp, var_samp_final)

@@ -1,5 +1,5 @@
 /* aggregate.c — the aggregate registry, and COUNT(*) / COUNT(x) (the non-NULL values, as INTEGER).
- */
+ * COUNT's state is encoded as its count (8 bytes, 0 to CODEC_COUNT_MAX). */
 #include "engine/aggregate.h"
 
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "engine/agg_builtin.h"
+#include "engine/agg_codec.h"
 
 static const struct sl_agg_fn *const registry[] = {
     &agg_count,       &agg_sum,         &agg_avg,         &agg_min,
@@ -88,6 +89,26 @@ static struct sl_value count_final(const void *state, enum sl_type arg, struct s
     return v;
 }
 
+static void count_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
+{
+    (void)arg;
+    codec_put_i64(out, *(const int64_t *)state);
+}
+
+static bool count_deserialize(void *state, enum sl_type arg, double param, const unsigned char *p,
+                              size_t len, struct sl_arena *keep)
+{
+    (void)keep;
+    count_init(state, arg, param);
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    int64_t n = codec_get_i64(&r);
+    if (!codec_done(&r) || n < 0 || n > CODEC_COUNT_MAX)
+        return false;
+    *(int64_t *)state = n;
+    return true;
+}
+
 const struct sl_agg_fn agg_count = {
     .name = "count",
     .star_ok = true,
@@ -97,4 +118,6 @@ const struct sl_agg_fn agg_count = {
     .step = count_step,
     .combine = count_combine,
     .final = count_final,
+    .serialize = count_serialize,
+    .deserialize = count_deserialize,
 };

@@ -7,11 +7,14 @@
  * `keep` arena given to step and combine: the arena of the group table that
  * holds the state, freed with it (a window's slice, a rebuilt session table).
  * So combine must copy what it takes from src into keep, never point at it.
+ * serialize / deserialize turn a state into portable bytes and back (the
+ * encoding: engine/agg_codec.h), for checkpoints.
  */
 #ifndef SL_AGGREGATE_H
 #define SL_AGGREGATE_H
 
 #include "common/arena.h"
+#include "common/buf.h"
 #include "common/chunk.h"
 #include "common/status.h"
 
@@ -40,6 +43,15 @@ struct sl_agg_fn {
     void (*combine)(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep);
     /* The aggregate's current value; text it makes is allocated in out. */
     struct sl_value (*final)(const void *state, enum sl_type arg, struct sl_arena *out);
+    /* Appends the state's encoding to out (out->failed when out of memory). It holds what the
+     * state is, not the plan: not the param, which deserialize is given again. */
+    void (*serialize)(const void *state, enum sl_type arg, struct sl_buf *out);
+    /* Rebuilds a state from exactly the bytes p[0..len) that serialize wrote for the same arg,
+     * what varies in size allocated in keep; nothing points into p afterwards. The bytes are
+     * not trusted: on anything malformed, inconsistent or out of memory, returns false with
+     * the state initialised (as init leaves it). */
+    bool (*deserialize)(void *state, enum sl_type arg, double param, const unsigned char *p,
+                        size_t len, struct sl_arena *keep);
 };
 
 const struct sl_agg_fn *aggregate_lookup(const char *name);

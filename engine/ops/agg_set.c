@@ -2,6 +2,7 @@
 #include "engine/ops/agg_set.h"
 
 #include "common/alloc.h"
+#include "engine/agg_codec.h"
 #include "engine/sqlval.h"
 
 #include <string.h>
@@ -113,6 +114,48 @@ bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_ch
             spec->fn->final((const unsigned char *)payload + s->off[a], spec->arg_type, c->arena);
         if (!sqlval_store(&c->cols[first_col + a], row, v, c->arena))
             return false;
+    }
+    return true;
+}
+
+void agg_set_serialize(const struct sl_agg_set *s, const void *payload, struct sl_buf *out)
+{
+    codec_put_u8(out, AGG_SET_FORMAT);
+    codec_put_u32(out, s->naggs);
+    for (uint32_t a = 0; a < s->naggs; a++) {
+        size_t at = out->len;
+        codec_put_u32(out, 0); /* the length, set once known */
+        s->specs[a].fn->serialize((const unsigned char *)payload + s->off[a],
+                                  s->specs[a].arg_type, out);
+        size_t n = out->len - at - 4;
+        /* A state past 4 GiB cannot be written with its length: the blob fails as a whole. */
+        if (n > UINT32_MAX)
+            out->failed = true;
+        if (out->failed)
+            return;
+        for (unsigned i = 0; i < 4; i++)
+            out->data[at + i] = (char)(unsigned char)(n >> (8 * i));
+    }
+}
+
+bool agg_set_deserialize(const struct sl_agg_set *s, void *payload, const unsigned char *p,
+                         size_t len, struct sl_arena *keep)
+{
+    struct codec_reader r;
+    codec_reader_init(&r, p, len);
+    if (codec_get_u8(&r) != AGG_SET_FORMAT || codec_get_u32(&r) != s->naggs)
+        codec_fail(&r);
+    for (uint32_t a = 0; a < s->naggs; a++) {
+        const struct sl_agg_spec *spec = &s->specs[a];
+        void *state = (unsigned char *)payload + s->off[a];
+        uint32_t n = codec_get_u32(&r);
+        const unsigned char *bytes = codec_get_bytes(&r, n);
+        if (!bytes || !spec->fn->deserialize(state, spec->arg_type, spec->param, bytes, n, keep))
+            codec_fail(&r);
+    }
+    if (!codec_done(&r)) {
+        agg_set_init_states(s, payload);
+        return false;
     }
     return true;
 }

@@ -40,6 +40,18 @@ void agg_set_combine(const struct sl_agg_set *s, void *dst, const void *src,
 bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_chunk *c,
                    uint32_t first_col, uint32_t row);
 
+/* Format of agg_set_serialize's blob: this byte, the number of aggregates (4 bytes), then each
+ * aggregate's encoding (its serialize) after its length (4 bytes). */
+#define AGG_SET_FORMAT 1
+/* Appends the states of payload as one blob to out (out->failed when out of memory, or when
+ * a state's encoding passes 4 GiB). */
+void agg_set_serialize(const struct sl_agg_set *s, const void *payload, struct sl_buf *out);
+/* Rebuilds the states of payload from a blob of agg_set_serialize for the same aggregates,
+ * what varies in size allocated in keep. False, with every state initialised, when the blob
+ * is of another format or aggregate count, malformed, or memory runs out. */
+bool agg_set_deserialize(const struct sl_agg_set *s, void *payload, const unsigned char *p,
+                         size_t len, struct sl_arena *keep);
+
 /* An aggregate's output rows, gathered into chunks in op's batch arena and
  * pushed down as each one fills: to op->next in op's output schema, or to
  * `to` in the schema `ncols`, `types` (a window aggregate's late rows). */
