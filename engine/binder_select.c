@@ -926,6 +926,12 @@ static bool bind_group_by(struct binder *b)
             is_window_column(item->name.text))
             continue;
         const struct ast_expr *k = group_key_ast(b, item);
+        bool repeated = false;
+        for (uint32_t j = 0; k && j < p->nkeys && !repeated; j++)
+            repeated = b->key_asts[j] && ast_equal(b->key_asts[j], k);
+        /* GROUP BY k, k groups as GROUP BY k, as in SQLite. */
+        if (repeated)
+            continue;
         struct sl_expr *e = k ? bind_expr(b, k, BIND_SCAN) : NULL;
         if (!e)
             continue;
@@ -1039,7 +1045,10 @@ static bool select_window_bounds(struct binder *b, bool *key_selected)
         outs[at] = column_ref(b, k, SL_TIMESTAMP, SL_AFF_TIMESTAMP, b->select->pos);
         if (!outs[at])
             return false;
-        names[at] = p->key_names[k];
+        /* A select item may already be named so (k AS window_start). */
+        names[at] = unique_name(b, p->key_names[k], p->nout);
+        if (!names[at])
+            return false;
         types[at] = SL_TIMESTAMP;
         is_key[at++] = true;
         key_selected[k] = true;

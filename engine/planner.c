@@ -3,6 +3,10 @@
 
 #include "common/alloc.h"
 
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
 /* Appends op to the chain whose last operator is *tail. */
 static void link_op(struct sl_pipeline *p, struct sl_op **tail, struct sl_op *op)
 {
@@ -263,7 +267,8 @@ void planner_destroy(struct sl_pipeline *p)
     p->time = NULL;
 }
 
-uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_column *cols)
+uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_arena *arena,
+                              struct sl_column *cols)
 {
     uint32_t n = 0;
     for (uint32_t k = 2; k < plan->nkeys; k++) {
@@ -279,5 +284,22 @@ uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_column *cols
     }
     cols[n].name = "lateness_ms";
     cols[n++].type = SL_REAL;
+    /* A key may be named like a column added here (GROUP BY ts): n, n:1, n:2. */
+    for (uint32_t i = 1; i < n; i++) {
+        const char *orig = cols[i].name;
+        size_t cap = strlen(orig) + 16;
+        for (int suffix = 1;; suffix++) {
+            bool clash = false;
+            for (uint32_t j = 0; j < i && !clash; j++)
+                clash = strcasecmp(cols[j].name, cols[i].name) == 0;
+            if (!clash)
+                break;
+            char *name = arena_alloc(arena, cap);
+            if (!name)
+                return 0;
+            snprintf(name, cap, "%s:%d", orig, suffix);
+            cols[i].name = name;
+        }
+    }
     return n;
 }

@@ -29,8 +29,10 @@ sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struc
 
 /* The columns of a windowed plan's late-row table, into cols (plan->nkeys + 3
  * entries): the group keys, the event time, watermark, window_start,
- * window_end and lateness_ms. Returns how many. */
-uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_column *cols);
+ * window_end and lateness_ms, made distinct (n:1) with names from arena.
+ * Returns how many; 0 when out of memory. */
+uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_arena *arena,
+                              struct sl_column *cols);
 
 /* Destroys the pipeline's operators (up to and including the sink) and its time state. */
 void planner_destroy(struct sl_pipeline *p);

@@ -76,7 +76,10 @@ static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
     if (!cols || !is_key || !types || !names || !q->late_name)
         return sl_error_set(err, SL_NOMEM, "out of memory");
     snprintf(q->late_name, len, "%s_late", q->name);
-    struct sl_schema schema = {.ncols = planner_late_columns(plan, cols), .cols = cols};
+    struct sl_schema schema = {.ncols = planner_late_columns(plan, q->plan_arena, cols),
+                               .cols = cols};
+    if (!schema.ncols)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
     for (uint32_t i = 0; i < schema.ncols; i++) {
         types[i] = cols[i].type;
         names[i] = cols[i].name;
@@ -375,7 +378,9 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     }
     bool ended = rs == SL_EOF || rs == SL_ERROR;
     /* Rows kept for the commit are bounded: past this, the batch ends early. */
-    bool full = op_sink_pending_bytes(q->sink) > BATCH_ROWS_MAX_BYTES ||
+    size_t kept = op_sink_pending_bytes(q->sink) +
+                  (q->late_sink ? op_sink_pending_bytes(q->late_sink) : 0);
+    bool full = kept > BATCH_ROWS_MAX_BYTES ||
                 (limit && q->batch_bytes >= limit);
     if (ended || full || clock_deadline_us() >= q->batch_deadline_us) {
         int64_t committed = q->batch_id;
