@@ -9,9 +9,10 @@ cd "$WORK"
 
 # a@00:00:01 and a@00:00:05 fill [00:00:00, 00:00:10); b@00:00:12 moves the
 # watermark (no delay) past its end. The server then keeps the connection
-# open for 3 s (--pause-ms after the only chunk) before the input ends.
+# open (--pause-ms after the only chunk) until the test stops it.
 printf 'a,2026-01-01 00:00:01\na,2026-01-01 00:00:05\nb,2026-01-01 00:00:12\n' >ev.csv
-start_feeder ev.csv --pause-ms 3000
+start_feeder ev.csv --pause-ms 60000
+feeder=${BG_PIDS[-1]}
 
 mkfifo in
 "$SLUICE" --db w.db <in >out.txt 2>err.txt &
@@ -42,8 +43,10 @@ sleep 1
 echo "SET clock = TIMESTAMP '2026-01-01 00:00:01';" >&3
 wait_for "2026-01-01 00:00:00.000000|a|2"
 
-# [00:00:10, 00:00:20) stays open (watermark 00:00:12) until the input ends,
-# which takes the watermark to +infinity, clock stopped or not.
+# [00:00:10, 00:00:20) stays open (watermark 00:00:12) until the input ends
+# (the server goes away), which takes the watermark to +infinity, clock
+# stopped or not.
+kill "$feeder"
 wait_for "$(printf '2026-01-01 00:00:00.000000|a|2\n2026-01-01 00:00:10.000000|b|1')"
 exec 3>&-
 echo "1 passed, 0 failed"
