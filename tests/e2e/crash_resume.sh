@@ -31,9 +31,9 @@ for attempt in $(seq 60); do
   fi
 done
 "$SLUICE" run --db db q.sql >out.txt 2>>err.txt || { cat err.txt; fail "the last run failed"; }
-[ "$(got)" = "$want" ] || fail "after $kills kills: rows|distinct|sum = $(got), want $want"
+[ "$(got)" = "$want" ] || { tail -20 err.txt; fail "after $kills kills: rows|distinct|sum = $(got), want $want"; }
 batches=$(sqlite3 db "SELECT max(batch_id) FROM _sluice_progress WHERE query = 'kept'")
-[ "$kills" -ge 5 ] || fail "only $kills kills landed before the input was read"
+[ "$kills" -ge 5 ] || { tail -20 err.txt; fail "only $kills kills landed before the input was read"; }
 echo "ok: $kills kills, $batches batches, every row once"
 grep -q "resumed at byte" out.txt err.txt || { cat out.txt; fail "the last run did not say it resumed"; }
 
