@@ -196,6 +196,38 @@ static sl_status check_window_time(struct exec_ctx *x, const struct ast_select *
     return SL_OK;
 }
 
+/* CREATE QUERY's WITH (...) into the bound plan (NULL: it did not bind; the
+ * options are still checked). */
+static sl_status apply_query_options(struct exec_ctx *x, const struct ast_create_query *cq,
+                                     struct sl_plan *plan)
+{
+    uint32_t errors_before = x->diags->count;
+    struct sl_query_options options;
+    bind_query_options(cq, x->diags, &options);
+    if (x->diags->count > errors_before)
+        return SL_ERROR;
+    if (!plan)
+        return SL_OK;
+    if (check_window_time(x, cq->select, plan, options.processing_time) != SL_OK)
+        return SL_ERROR;
+    if (options.processing_time)
+        plan->time_expr = NULL;
+    plan->max_batch_bytes = options.max_batch_bytes;
+    plan->late_table = options.late_table;
+    if (plan->late_table && (!plan->window.kind || !plan->time_expr)) {
+        const struct ast_option *o = &cq->options[0];
+        for (uint32_t i = 0; i < cq->noptions; i++)
+            if (strcasecmp(cq->options[i].key.text, "late") == 0)
+                o = &cq->options[i];
+        diags_add(x->diags, o->key.pos, o->key.span,
+                  "only an event-time WINDOW has late rows: a row is late when the watermark "
+                  "has passed its window",
+                  "late = 'table' needs a WINDOW on event time");
+        return SL_ERROR;
+    }
+    return SL_OK;
+}
+
 static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     const struct ast_create_query *cq = &stmt->u.create_query;
@@ -205,31 +237,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         return SL_NOMEM;
     struct sl_plan *plan;
     sl_status st = bind_select(cq->select, &s->catalog, plan_arena, x->diags, &plan);
-    uint32_t errors_before = x->diags->count;
-    struct sl_query_options options;
-    bind_query_options(cq, x->diags, &options);
-    if (x->diags->count > errors_before)
+    if (apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK)
         st = SL_ERROR;
-    if (st == SL_OK)
-        st = check_window_time(x, cq->select, plan, options.processing_time);
-    if (st == SL_OK && options.processing_time)
-        plan->time_expr = NULL;
-    if (st == SL_OK)
-        plan->max_batch_bytes = options.max_batch_bytes;
-    if (st == SL_OK && options.late_table) {
-        plan->late_table = true;
-        if (!plan->window.kind || !plan->time_expr) {
-            const struct ast_option *o = &cq->options[0];
-            for (uint32_t i = 0; i < cq->noptions; i++)
-                if (strcasecmp(cq->options[i].key.text, "late") == 0)
-                    o = &cq->options[i];
-            diags_add(x->diags, o->key.pos, o->key.span,
-                      "only an event-time WINDOW has late rows: a row is late when the watermark "
-                      "has passed its window",
-                      "late = 'table' needs a WINDOW on event time");
-            st = SL_ERROR;
-        }
-    }
     const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
                                                              : &cq->select->limit_kw;
     if (order->text) {
