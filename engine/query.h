@@ -6,8 +6,9 @@
  * A batch runs as repeated query_step calls: each reads what the source has
  * (waiting at most the given time), decodes it into chunks and pushes them
  * through the pipeline. When the trigger interval has passed, or the source
- * has ended, query_step ends the batch: flush the pipeline, record the
- * progress row, commit — one transaction per batch. Queries share the
+ * has ended, query_step ends the batch: write the groups the batch changed
+ * (query_state.h), flush the pipeline, record the progress row and the
+ * checkpoint, commit — one transaction per batch. Queries share the
  * connection, so nothing is written before the batch ends: the sink keeps
  * the rows, and the query its dead letters, until then.
  */
