@@ -37,7 +37,7 @@ done
 sqlite3 db "SELECT k, c, s, lo, hi FROM agg ORDER BY k" >got.txt
 diff want.txt got.txt >diff.txt || { head diff.txt; fail "after $kills kills the table differs"; }
 [ "$kills" -ge 5 ] || fail "only $kills kills landed before the input was read"
-grep -q "resumed at byte [0-9]* of its input, with 1000 groups" out.txt err.txt ||
+grep -q "resumed at byte [0-9]* of its input, with [1-9][0-9]* groups" out.txt err.txt ||
   { cat out.txt; fail "the last run did not say it resumed with its groups"; }
 batches=$(sqlite3 db "SELECT max(batch_id) FROM _sluice_progress WHERE query = 'agg'")
 [ "$(sqlite3 db "SELECT sum(rows_in) FROM _sluice_progress WHERE query = 'agg'")" = 300000 ] ||
