@@ -12,6 +12,7 @@
 #include "common/time.h"
 #include "engine/binder.h"
 #include "parser/parser.h"
+#include "storage/state.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -166,6 +167,7 @@ static sl_status replace_query(struct exec_ctx *x, const struct ast_stmt *stmt,
     if (result_table_drop(s->db, name, err) != SL_OK ||
         (drop_late && result_table_drop(s->db, late, err) != SL_OK) ||
         db_checkpoint_delete(s->db, name, err) != SL_OK ||
+        db_state_delete(s->db, name, err) != SL_OK ||
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, err) != SL_OK)
         return runtime_error(x, stmt, err);
     notice(x, "query %s dropped, with its table, to be replaced", name);
@@ -302,7 +304,11 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     if (st != SL_OK && !restart)
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, &err);
     int index = st == SL_OK ? engine_find_query(s, name) : -1;
-    if (index >= 0 && s->queries[index]->resumed_at >= 0)
+    if (index >= 0 && s->queries[index]->resumed_at >= 0 && s->queries[index]->plan->aggregate)
+        notice(x, "query %s resumed at byte %lld of its input, with %llu groups", name,
+               (long long)s->queries[index]->resumed_at,
+               (unsigned long long)s->queries[index]->restored_groups);
+    else if (index >= 0 && s->queries[index]->resumed_at >= 0)
         notice(x, "query %s resumed at byte %lld of its input", name,
                (long long)s->queries[index]->resumed_at);
     else if (st == SL_OK)
@@ -356,6 +362,7 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
     if (index >= 0)
         engine_remove_query(s, (uint32_t)index);
     if (db_checkpoint_delete(s->db, name->text, &err) != SL_OK ||
+        db_state_delete(s->db, name->text, &err) != SL_OK ||
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name->text, &err) != SL_OK)
         return runtime_error(x, stmt, &err);
     notice(x, "query %s dropped; its table %s is kept", name->text, name->text);

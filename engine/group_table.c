@@ -432,6 +432,16 @@ uint32_t group_table_lookup(const struct sl_group_table *t, const struct sl_grou
     }
 }
 
+/* Points a free slot at group gid (whose entry holds hash). */
+static void place_slot(struct sl_group_table *t, uint32_t gid, uint64_t hash)
+{
+    uint32_t pos = (uint32_t)hash & t->mask;
+    while (t->slots[pos].gid1)
+        pos = (pos + 1) & t->mask;
+    t->slots[pos].gid1 = gid + 1;
+    t->slots[pos].tag = (uint32_t)(hash >> 32);
+}
+
 uint32_t group_table_insert_from(struct sl_group_table *t, const struct sl_group_table *other,
                                  uint32_t ogid)
 {
@@ -449,11 +459,78 @@ uint32_t group_table_insert_from(struct sl_group_table *t, const struct sl_group
             return GROUP_NONE;
         }
     }
-    uint32_t pos = (uint32_t)hash & t->mask;
-    while (t->slots[pos].gid1)
-        pos = (pos + 1) & t->mask;
-    t->slots[pos].gid1 = gid + 1;
-    t->slots[pos].tag = (uint32_t)(hash >> 32);
+    place_slot(t, gid, hash);
+    return gid;
+}
+
+/* The hash group_table_find gives a chunk's row with these key values:
+ * sqlval_hash agrees with its per-type hashes, NULL included. */
+static uint64_t values_hash(const struct sl_group_table *t, const struct sl_value *keys)
+{
+    uint64_t h = 0;
+    for (uint32_t col = 0; col < t->nkeys; col++) {
+        uint64_t kh = sqlval_hash(keys[col]);
+        h = col ? hash_mix(h, kh) : kh;
+    }
+    return h;
+}
+
+/* A TEXT key value (or NULL) in cell form; false for a length the cell cannot say. */
+static bool value_cell(struct gt_text *cell, struct sl_value v)
+{
+    if (v.type == SL_NULL) {
+        text_cell(cell, NULL, 0);
+        cell->len = GT_NULL_LEN;
+        return true;
+    }
+    if (v.u.s.len == GT_NULL_LEN)
+        return false;
+    text_cell(cell, v.u.s.ptr, v.u.s.len);
+    return true;
+}
+
+uint32_t group_table_lookup_values(const struct sl_group_table *t, const struct sl_value *keys)
+{
+    uint64_t hash = values_hash(t, keys);
+    uint32_t tag = (uint32_t)(hash >> 32);
+    for (uint32_t pos = (uint32_t)hash & t->mask;; pos = (pos + 1) & t->mask) {
+        const struct gt_slot *s = &t->slots[pos];
+        if (s->gid1 == 0)
+            return GROUP_NONE;
+        if (s->tag != tag)
+            continue;
+        bool equal = true;
+        for (uint32_t col = 0; col < t->nkeys && equal; col++) {
+            const void *cell = key_cell(t, s->gid1 - 1, col);
+            struct gt_text probe;
+            if (t->keys[col].kind == GT_KEY_VALUE)
+                equal = values_equal(cell, &keys[col]);
+            else
+                equal = value_cell(&probe, keys[col]) && text_equal(cell, &probe);
+        }
+        if (equal)
+            return s->gid1 - 1;
+    }
+}
+
+uint32_t group_table_insert_values(struct sl_group_table *t, const struct sl_value *keys)
+{
+    if (!reserve(t, 1))
+        return GROUP_NONE;
+    uint64_t hash = values_hash(t, keys);
+    uint32_t gid = append_group(t, hash);
+    for (uint32_t col = 0; col < t->nkeys; col++) {
+        struct gt_text probe;
+        bool ok = t->keys[col].kind == GT_KEY_VALUE
+                      ? store_value(t, key_cell(t, gid, col), keys[col])
+                      : value_cell(&probe, keys[col]) &&
+                            store_text(t, key_cell(t, gid, col), &probe);
+        if (!ok) { /* no slot points at it yet: forget it */
+            t->ngroups--;
+            return GROUP_NONE;
+        }
+    }
+    place_slot(t, gid, hash);
     return gid;
 }
 

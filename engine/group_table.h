@@ -50,6 +50,13 @@ uint32_t group_table_lookup(const struct sl_group_table *t, const struct sl_grou
 uint32_t group_table_insert_from(struct sl_group_table *t, const struct sl_group_table *other,
                                  uint32_t ogid);
 
+/* The group with these key values (keys[col] of column col's key type, or
+ * NULL; text copied in), found as a chunk's row with them would be; for
+ * groups read back from a checkpoint. GROUP_NONE if absent. */
+uint32_t group_table_lookup_values(const struct sl_group_table *t, const struct sl_value *keys);
+/* Adds a group with these key values, absent from t; GROUP_NONE when out of memory. */
+uint32_t group_table_insert_values(struct sl_group_table *t, const struct sl_value *keys);
+
 /* The table's long-lived arena (keys, and what payloads keep). */
 struct sl_arena *group_table_arena(const struct sl_group_table *t);
 /* Bytes the table holds (entries, slots, arena). */

@@ -6,6 +6,8 @@
 #include "common/time.h"
 #include "engine/clock.h"
 #include "engine/ops/op_sink.h"
+#include "engine/query_state.h"
+#include "storage/state.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -64,8 +66,7 @@ static void discard_batch(struct sl_query *q)
 
 /* The table <name>_late (append-only) and the sink of the window's late rows. */
 static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
-                                 const struct sl_query_env *env, bool clear_table,
-                                 struct sl_error *err)
+                                 const struct sl_query_env *env, struct sl_error *err)
 {
     struct sl_column *cols = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *cols);
     bool *is_key = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *is_key);
@@ -85,8 +86,6 @@ static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
         names[i] = cols[i].name;
     }
     sl_status st = result_table_open(env->db, q->late_name, &schema, is_key, &q->late_table, err);
-    if (st == SL_OK && clear_table)
-        st = result_table_clear(q->late_table, err);
     if (st == SL_OK && op_sink_create(env->work, q->late_table, schema.ncols, types, names,
                                       &q->late_sink) != SL_OK)
         st = sl_error_set(err, SL_NOMEM, "out of memory");
@@ -94,30 +93,60 @@ static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
 }
 
 /*
- * A saved query started again: a query with no state (no aggregation) over a
- * source that can replay continues where its last committed batch ended,
- * since its rows and that position were committed together. Sets *resumed;
- * an input that changed since (truncated, replaced) or a checkpoint that is
- * not valid is an error. Queries with state start over until operator state
- * is checkpointed too.
+ * A saved query started again over a source that can replay continues where
+ * its last committed batch ended: its rows, its position and the groups its
+ * operators changed were committed together. Sets *resumed. A query whose
+ * state cannot be checkpointed (a window) starts over, and so does an
+ * aggregation whose checkpoint has no plan fingerprint (an earlier version
+ * wrote it, with no state). An input that changed since, a checkpoint that
+ * is not valid or is another plan's, or state that does not decode is an
+ * error.
  */
 static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *err)
 {
     *resumed = false;
-    if (q->plan->aggregate || !source_replayable(q->source))
+    if (!source_replayable(q->source) || !op_chain_restorable(q->pipeline.head))
         return SL_OK;
     struct db_checkpoint c;
     bool found;
     sl_status st = db_checkpoint_get(q->db, q->name, &c, &found, err);
-    if (st != SL_OK || !found)
+    if (st != SL_OK || !found || (!c.plan[0] && q->plan->aggregate))
         return st;
+    if (c.plan[0] && strcmp(c.plan, q->fingerprint) != 0)
+        return sl_error_set(err, SL_ERROR,
+                            "the checkpoint of query %s was written by another plan (fingerprint "
+                            "%s, this plan's %s): its state cannot be read into this one",
+                            q->name, c.plan, q->fingerprint);
     st = source_seek(q->source, c.offset, c.identity, err);
     if (st != SL_OK)
         return st;
     decoder_resume(q->decoder, c.offset);
+    if (q->plan->aggregate && (st = query_state_restore(q, err)) != SL_OK)
+        return st;
+    uint64_t bytes;
+    op_state_stats(q->pipeline.head, &q->restored_groups, &bytes);
     q->batch_id = c.batch_id;
     q->resumed_at = (int64_t)c.offset;
     *resumed = true;
+    return SL_OK;
+}
+
+/* A saved query that does not resume: its tables, state and checkpoint go in
+ * one transaction, so a crash before its first batch cannot leave a
+ * checkpoint over an emptied table. */
+static sl_status start_over(struct sl_query *q, struct sl_error *err)
+{
+    sl_status st = db_begin(q->db, err);
+    if (st != SL_OK)
+        return st;
+    if ((st = result_table_clear(q->table, err)) != SL_OK ||
+        (q->late_table && (st = result_table_clear(q->late_table, err)) != SL_OK) ||
+        (st = db_state_delete(q->db, q->name, err)) != SL_OK ||
+        (st = db_checkpoint_delete(q->db, q->name, err)) != SL_OK ||
+        (st = db_commit(q->db, err)) != SL_OK) {
+        db_rollback(q->db);
+        return st;
+    }
     return SL_OK;
 }
 
@@ -126,6 +155,7 @@ static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
 {
     struct db_checkpoint c = {.batch_id = q->batch_id + 1};
     snprintf(c.source, sizeof c.source, "%s", source_describe(q->source));
+    snprintf(c.plan, sizeof c.plan, "%s", q->fingerprint);
     c.offset = source_offset(q->source) - decoder_pending(q->decoder);
     if (source_replayable(q->source)) {
         struct sl_buf id;
@@ -177,26 +207,30 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     struct sl_schema out_schema = {.ncols = plan->nout, .cols = cols};
     struct sl_schema in_schema = stream_def_schema(plan->stream);
     bool resumed = false;
-    /* The source first: a query that cannot read leaves no table behind. */
+    /* The source first: a query that cannot read leaves no table behind. The
+     * pipeline before resuming: its operators take the saved state. */
     if ((st = source_open(&plan->stream->source, &q->source, err)) != SL_OK ||
         (st = decoder_create(&plan->stream->format, &in_schema, on_dead_letter, q, &q->decoder,
                              err)) != SL_OK ||
-        (restart && !live && (st = try_resume(q, &resumed, err)) != SL_OK) ||
         (st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key, &q->table,
                                 err)) != SL_OK ||
-        (restart && !resumed && (st = result_table_clear(q->table, err)) != SL_OK) ||
         (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
                              &q->sink)) != SL_OK ||
-        (plan->late_table &&
-         (st = open_late_table(q, plan, env, restart && !resumed, err)) != SL_OK) ||
-        (st = planner_build(plan, env->work, q->sink, q->late_sink, &q->pipeline, err)) != SL_OK) {
-        if (st == SL_NOMEM)
-            sl_error_set(err, SL_NOMEM, "out of memory");
-        query_destroy(q);
-        return st;
-    }
+        (plan->late_table && (st = open_late_table(q, plan, env, err)) != SL_OK) ||
+        (st = planner_build(plan, env->work, q->sink, q->late_sink, &q->pipeline, err)) != SL_OK)
+        goto fail;
+    query_state_fingerprint(q);
+    if ((restart && !live && (st = try_resume(q, &resumed, err)) != SL_OK) ||
+        (restart && !resumed && (st = start_over(q, err)) != SL_OK))
+        goto fail;
     *out = q;
     return SL_OK;
+
+fail:
+    if (st == SL_NOMEM)
+        sl_error_set(err, SL_NOMEM, "out of memory");
+    query_destroy(q);
+    return st;
 }
 
 static sl_status push_input(struct sl_query *q, struct sl_error *err)
@@ -253,6 +287,10 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
         time->now = now;
         st = db_begin(env->db, err);
         bool began = st == SL_OK;
+        /* The groups that changed, before the flush forgets which did; only
+         * a source that can replay can ever resume with them. */
+        if (st == SL_OK && !q->live && q->had_input && source_replayable(q->source))
+            st = query_state_write(q, err);
         if (st == SL_OK)
             st = op_flush(q->pipeline.head, err);
         if (st == SL_OK && q->late_sink)

@@ -6,8 +6,9 @@
  * A batch runs as repeated query_step calls: each reads what the source has
  * (waiting at most the given time), decodes it into chunks and pushes them
  * through the pipeline. When the trigger interval has passed, or the source
- * has ended, query_step ends the batch: flush the pipeline, record the
- * progress row, commit — one transaction per batch. Queries share the
+ * has ended, query_step ends the batch: write the groups the batch changed
+ * (query_state.h), flush the pipeline, record the progress row and the
+ * checkpoint, commit — one transaction per batch. Queries share the
  * connection, so nothing is written before the batch ends: the sink keeps
  * the rows, and the query its dead letters, until then.
  */
@@ -27,6 +28,8 @@ struct sl_query {
     struct sl_db *db; /* not owned */
     bool live; /* a REPL SELECT: results in a scratch table, printed each batch */
     int64_t resumed_at; /* the source offset it resumed at; -1: it started from the beginning */
+    uint64_t restored_groups; /* groups of operator state it resumed with */
+    char fingerprint[32]; /* of its plan, kept with its checkpoint (query_state.h) */
     enum sl_query_status status;
     char error[512];
 
@@ -73,8 +76,9 @@ struct sl_query_env {
 
 /* Builds a query from a bound plan (takes ownership of plan_arena) and opens its
  * source, decoder and result table. restart: the query was saved before —
- * a query without state over a replayable source resumes at its checkpoint
- * (resumed_at says where), any other starts over with its table emptied.
+ * a query over a replayable source whose state (if any) is checkpointed
+ * resumes at its checkpoint with that state (resumed_at says where), any
+ * other starts over with its table and saved state emptied.
  * sql (copied; may be NULL) is the statement that created it. */
 sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
                        struct sl_plan *plan, int64_t trigger_us, bool restart,

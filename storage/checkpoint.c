@@ -24,6 +24,10 @@ sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db
     else
         sqlite3_bind_null(stmt, 5);
     sqlite3_bind_text(stmt, 6, now, -1, SQLITE_STATIC);
+    if (c->plan[0])
+        sqlite3_bind_text(stmt, 7, c->plan, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(stmt, 7);
     return db_step_done(db, stmt, "cannot record a checkpoint", err);
 }
 
@@ -40,10 +44,12 @@ sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_check
     if (rc == SQLITE_ROW) {
         const char *source = (const char *)sqlite3_column_text(stmt, 1);
         const char *identity = (const char *)sqlite3_column_text(stmt, 3);
+        const char *plan = (const char *)sqlite3_column_text(stmt, 4);
         sqlite3_int64 offset = sqlite3_column_int64(stmt, 2);
         out->batch_id = sqlite3_column_int64(stmt, 0);
         snprintf(out->source, sizeof out->source, "%s", source ? source : "");
         snprintf(out->identity, sizeof out->identity, "%s", identity ? identity : "");
+        snprintf(out->plan, sizeof out->plan, "%s", plan ? plan : "");
         out->offset = offset > 0 ? (uint64_t)offset : 0;
         *found = true;
         /* A hand-edited row is not trusted: it must be a position. */

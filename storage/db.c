@@ -21,25 +21,34 @@ static const char db_schema_sql[] =
     " state_bytes INTEGER, PRIMARY KEY(query, batch_id));"
     "CREATE TABLE IF NOT EXISTS _sluice_checkpoints("
     "query TEXT PRIMARY KEY COLLATE NOCASE, batch_id INTEGER NOT NULL, source TEXT,"
-    " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT);"
+    " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT, plan TEXT);"
+    "CREATE TABLE IF NOT EXISTS _sluice_state("
+    "query TEXT NOT NULL COLLATE NOCASE, op INTEGER NOT NULL, key BLOB NOT NULL, state BLOB,"
+    " PRIMARY KEY(query, op, key)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS _sluice_dead_letters("
     "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
     " error TEXT, at TEXT);";
 
-/* Columns added to _sluice_progress since it first existed: a database an
+/* Columns added to system tables since they first existed: a database an
  * earlier version made gets them (NULL in its old rows). */
-static const char *const progress_added[] = {"late_rows INTEGER", "watermark TEXT",
-                                             "state_groups INTEGER", "state_bytes INTEGER"};
+static const struct {
+    const char *table, *def;
+} columns_added[] = {
+    {"_sluice_progress", "late_rows INTEGER"},
+    {"_sluice_progress", "watermark TEXT"},
+    {"_sluice_progress", "state_groups INTEGER"},
+    {"_sluice_progress", "state_bytes INTEGER"},
+    {"_sluice_checkpoints", "plan TEXT"},
+};
 
-static sl_status db_upgrade_progress(struct sl_db *db, const char *what, struct sl_error *err)
+static sl_status db_upgrade(struct sl_db *db, const char *what, struct sl_error *err)
 {
-    for (size_t i = 0; i < sizeof progress_added / sizeof *progress_added; i++) {
-        const char *def = progress_added[i];
+    for (size_t i = 0; i < sizeof columns_added / sizeof *columns_added; i++) {
+        const char *table = columns_added[i].table, *def = columns_added[i].def;
         size_t name_len = strcspn(def, " ");
         char sql[160];
-        snprintf(sql, sizeof sql,
-                 "SELECT 1 FROM pragma_table_info('_sluice_progress') WHERE name = '%.*s'",
-                 (int)name_len, def);
+        snprintf(sql, sizeof sql, "SELECT 1 FROM pragma_table_info('%s') WHERE name = '%.*s'",
+                 table, (int)name_len, def);
         sqlite3_stmt *stmt = NULL;
         if (sqlite3_prepare_v2(db->conn, sql, -1, &stmt, NULL) != SQLITE_OK)
             return db_fail(db, err, what);
@@ -49,7 +58,7 @@ static sl_status db_upgrade_progress(struct sl_db *db, const char *what, struct 
             continue;
         if (rc != SQLITE_DONE)
             return db_fail(db, err, what);
-        snprintf(sql, sizeof sql, "ALTER TABLE _sluice_progress ADD COLUMN %s", def);
+        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s", table, def);
         sl_status st = db_exec(db, sql, what, err);
         if (st != SL_OK)
             return st;
@@ -109,7 +118,7 @@ sl_status db_open(const char *path, struct sl_db **out, struct sl_error *err)
          * a 32 MiB page cache keeps them in memory instead of re-reading. */
         (st = db_exec(db, "PRAGMA cache_size=-32768", what, err)) != SL_OK ||
         (st = db_exec(db, db_schema_sql, what, err)) != SL_OK ||
-        (st = db_upgrade_progress(db, what, err)) != SL_OK)
+        (st = db_upgrade(db, what, err)) != SL_OK)
         goto fail;
     *out = db;
     return SL_OK;

@@ -9,7 +9,8 @@
  *   _sluice_queries(name PRIMARY KEY, sql, created)
  *   _sluice_progress(query, batch_id, rows_in, rows_out, started, duration_ms)
  *   _sluice_dead_letters(id, stream, source, offset, record, error, at)
- *   _sluice_checkpoints(query PRIMARY KEY, batch_id, source, offset, identity, committed)
+ *   _sluice_checkpoints(query PRIMARY KEY, batch_id, source, offset, identity, committed, plan)
+ *   _sluice_state(query, op, key, state) — operator state (storage/state.h)
  */
 #ifndef SL_DB_H
 #define SL_DB_H
@@ -73,13 +74,15 @@ int64_t db_progress_last_batch(struct sl_db *db, const char *query);
  * A query's checkpoint: the last committed batch and where its source is
  * read up to (offset: the first byte of the first record not yet in a
  * committed batch; identity: what the source says tells its input apart,
- * NULL for a source that cannot replay). Put inside the batch's transaction.
+ * NULL for a source that cannot replay; plan: the engine's fingerprint of the
+ * plan that wrote it and its operator state). Put inside the batch's transaction.
  */
 struct db_checkpoint {
     int64_t batch_id;
     char source[256];
     uint64_t offset;
     char identity[256]; /* empty: none */
+    char plan[64];      /* empty: none (written by a version without state) */
 };
 sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db_checkpoint *c,
                             struct sl_error *err);

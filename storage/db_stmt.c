@@ -31,11 +31,16 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
     [DB_STMT_CHECKPOINT_PUT] =
         ("INSERT OR REPLACE INTO _sluice_checkpoints(query, batch_id, source, \"offset\","
-         " identity, committed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+         " identity, committed, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
     [DB_STMT_CHECKPOINT_GET] =
-        ("SELECT batch_id, source, \"offset\", identity FROM _sluice_checkpoints"
+        ("SELECT batch_id, source, \"offset\", identity, plan FROM _sluice_checkpoints"
          " WHERE query = ?1"),
     [DB_STMT_CHECKPOINT_DELETE] = "DELETE FROM _sluice_checkpoints WHERE query = ?1",
+    [DB_STMT_STATE_PUT] =
+        "INSERT OR REPLACE INTO _sluice_state(query, op, key, state) VALUES (?1, ?2, ?3, ?4)",
+    [DB_STMT_STATE_DELETE] = "DELETE FROM _sluice_state WHERE query = ?1",
+    [DB_STMT_STATE_LIST] =
+        "SELECT op, key, state FROM _sluice_state WHERE query = ?1 ORDER BY op, key",
 };
 
 sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, struct sl_error *err)

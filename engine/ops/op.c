@@ -33,6 +33,38 @@ void op_state_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes)
     }
 }
 
+bool op_chain_restorable(const struct sl_op *op)
+{
+    for (; op; op = op->next)
+        if (op->vt->stats && (!op->vt->checkpoint || !op->vt->restore))
+            return false;
+    return true;
+}
+
+sl_status op_checkpoint(struct sl_op *op, struct sl_state_writer *w, struct sl_error *err)
+{
+    for (uint32_t index = 0; op; op = op->next, index++) {
+        if (!op->vt->checkpoint)
+            continue;
+        w->op = index;
+        sl_status st = op->vt->checkpoint(op, w, err);
+        if (st != SL_OK)
+            return st;
+    }
+    return SL_OK;
+}
+
+sl_status op_restore(struct sl_op *op, int64_t index, const unsigned char *key, size_t key_len,
+                     const unsigned char *state, size_t state_len, struct sl_error *err)
+{
+    for (int64_t i = 0; op && i < index; i++)
+        op = op->next;
+    if (index < 0 || !op || !op->vt->restore)
+        return sl_error_set(err, SL_ERROR, "operator %lld of the plan has no state",
+                            (long long)index);
+    return op->vt->restore(op, key, key_len, state, state_len, err);
+}
+
 void op_destroy_chain(struct sl_op *op)
 {
     while (op) {

@@ -20,6 +20,16 @@
 
 struct sl_op;
 
+/* Where a stateful operator writes its state at a checkpoint; the query
+ * provides it (operators know nothing of storage or query names). */
+struct sl_state_writer {
+    /* Keeps one group's key and state, as the operator encoded them. */
+    sl_status (*put)(struct sl_state_writer *w, const void *key, size_t key_len,
+                     const void *state, size_t state_len, struct sl_error *err);
+    void *ctx;   /* the provider's */
+    uint32_t op; /* the writing operator's place in the chain, set by op_checkpoint */
+};
+
 struct sl_op_vtable {
     const char *name;
     sl_status (*push)(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err);
@@ -30,6 +40,13 @@ struct sl_op_vtable {
     void (*destroy)(struct sl_op *op);
     /* Live state size (groups, bytes) of a stateful operator; NULL if stateless. */
     void (*stats)(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
+    /* A stateful operator whose state survives a restart has both (else NULL):
+     * checkpoint hands w each group changed since the last flush (called just
+     * before the flush); restore adds one group checkpoint wrote, to a fresh
+     * operator, and fails with a message on bytes that do not decode. */
+    sl_status (*checkpoint)(struct sl_op *op, struct sl_state_writer *w, struct sl_error *err);
+    sl_status (*restore)(struct sl_op *op, const unsigned char *key, size_t key_len,
+                         const unsigned char *state, size_t state_len, struct sl_error *err);
 };
 
 struct sl_op {
@@ -47,6 +64,14 @@ sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err
 sl_status op_flush(struct sl_op *op, struct sl_error *err);
 /* State held by op and everything downstream of it: groups and bytes. */
 void op_state_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
+/* Whether the state of every stateful operator from op on can be checkpointed and restored. */
+bool op_chain_restorable(const struct sl_op *op);
+/* Calls the checkpoint hook of each operator from op on (w->op: its place from op, 0-based). */
+sl_status op_checkpoint(struct sl_op *op, struct sl_state_writer *w, struct sl_error *err);
+/* Restores one group into the operator at place `index` from op; an index
+ * with no restorable operator is an error. */
+sl_status op_restore(struct sl_op *op, int64_t index, const unsigned char *key, size_t key_len,
+                     const unsigned char *state, size_t state_len, struct sl_error *err);
 /* Destroy op and everything downstream of it. */
 void op_destroy_chain(struct sl_op *op);
 /* EXPLAIN text of the whole chain from op: one operator a line, with its output columns. */

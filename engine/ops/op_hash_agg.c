@@ -3,11 +3,14 @@
  * from keys to aggregate states, updated a chunk at a time, emitting the
  * groups that changed at every flush (INSERT the first time, UPDATE after).
  * A push finds the group of every row, then calls each aggregate's step once
- * for the whole chunk.
+ * for the whole chunk. At a checkpoint it writes each changed group as its
+ * keys (agg_codec values) and its states (agg_set_serialize); restoring
+ * reads them back as groups already emitted.
  */
 #include <string.h>
 
 #include "common/alloc.h"
+#include "engine/agg_codec.h"
 #include "engine/ops/agg_set.h"
 #include "engine/rowsel.h"
 
@@ -20,6 +23,8 @@ struct hagg_flags {
 struct hagg_op {
     struct sl_op base;
     uint32_t nkeys;
+    enum sl_type *key_types;
+    struct sl_value *restore_keys; /* nkeys: a restored group's keys */
     struct sl_group_table *table;
     struct sl_group_scratch *scratch;
     struct sl_agg_set aggs;
@@ -106,6 +111,54 @@ static sl_status hagg_flush(struct sl_op *op, struct sl_error *err)
     return st;
 }
 
+static sl_status hagg_checkpoint(struct sl_op *op, struct sl_state_writer *w,
+                                 struct sl_error *err)
+{
+    struct hagg_op *h = (struct hagg_op *)op;
+    struct sl_buf key, state;
+    buf_init(&key);
+    buf_init(&state);
+    sl_status st = SL_OK;
+    for (uint32_t k = 0; k < h->nchanged && st == SL_OK; k++) {
+        uint32_t gid = h->changed[k];
+        buf_clear(&key);
+        buf_clear(&state);
+        for (uint32_t col = 0; col < h->nkeys; col++)
+            codec_put_value(&key, group_table_key(h->table, gid, col));
+        agg_set_serialize(&h->aggs, group_table_payload(h->table, gid), &state);
+        if (key.failed || state.failed)
+            st = sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state");
+        else
+            st = w->put(w, key.data, key.len, state.data, state.len, err);
+    }
+    buf_free(&key);
+    buf_free(&state);
+    return st;
+}
+
+static sl_status hagg_restore(struct sl_op *op, const unsigned char *key, size_t key_len,
+                              const unsigned char *state, size_t state_len, struct sl_error *err)
+{
+    struct hagg_op *h = (struct hagg_op *)op;
+    struct codec_reader r;
+    codec_reader_init(&r, key, key_len);
+    for (uint32_t col = 0; col < h->nkeys; col++)
+        h->restore_keys[col] = codec_get_value(&r, h->key_types[col]);
+    if (!codec_done(&r))
+        return sl_error_set(err, SL_ERROR, "a group's key does not decode");
+    if (group_table_lookup_values(h->table, h->restore_keys) != GROUP_NONE)
+        return sl_error_set(err, SL_ERROR, "a group is there twice");
+    uint32_t gid = group_table_insert_values(h->table, h->restore_keys);
+    if (gid == GROUP_NONE)
+        return sl_error_set(err, SL_NOMEM, "out of memory restoring aggregate state");
+    void *payload = group_table_payload(h->table, gid);
+    if (!agg_set_deserialize(&h->aggs, payload, state, state_len, group_table_arena(h->table)))
+        return sl_error_set(err, SL_ERROR, "a group's aggregate states do not decode");
+    /* Its row was committed with the checkpoint: its next change is an UPDATE. */
+    ((struct hagg_flags *)payload)->emitted = 1;
+    return SL_OK;
+}
+
 void op_explain_aggregates(const struct sl_op *op, uint32_t first_out, uint32_t nkeys,
                            const struct sl_agg_spec *specs, uint32_t naggs, struct sl_buf *out)
 {
@@ -142,6 +195,8 @@ static void hagg_destroy(struct sl_op *op)
     group_scratch_destroy(h->scratch);
     agg_set_free(&h->aggs);
     sl_free(h->changed);
+    sl_free(h->key_types);
+    sl_free(h->restore_keys);
     op_fini(op);
     sl_free(h);
 }
@@ -155,6 +210,8 @@ static const struct sl_op_vtable hagg_vtable = {
     .explain = hagg_explain,
     .destroy = hagg_destroy,
     .stats = hagg_stats,
+    .checkpoint = hagg_checkpoint,
+    .restore = hagg_restore,
 };
 
 void op_agg_output(uint32_t nkeys, const enum sl_type *key_types,
@@ -183,6 +240,13 @@ sl_status op_hash_agg_create(struct sl_arena *batch, uint32_t nkeys, const enum 
     bool ok = h && types && names && agg_set_init(&h->aggs, naggs, aggs, sizeof(struct hagg_flags));
     if (ok) {
         h->nkeys = nkeys;
+        h->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *h->key_types);
+        h->restore_keys = sl_calloc(nkeys ? nkeys : 1, sizeof *h->restore_keys);
+        ok = h->key_types && h->restore_keys;
+    }
+    if (ok) {
+        for (uint32_t col = 0; col < nkeys; col++)
+            h->key_types[col] = key_types[col];
         h->scratch = group_scratch_create(nkeys, key_types);
         h->table = h->scratch ? group_table_create(nkeys, key_types, h->aggs.size, 1024 * 1024,
                                                    h->scratch)
@@ -197,6 +261,8 @@ sl_status op_hash_agg_create(struct sl_arena *batch, uint32_t nkeys, const enum 
             group_table_destroy(h->table);
             group_scratch_destroy(h->scratch);
             agg_set_free(&h->aggs);
+            sl_free(h->key_types);
+            sl_free(h->restore_keys);
             sl_free(h);
         }
         return sl_error_set(err, SL_NOMEM, "out of memory creating an aggregate");

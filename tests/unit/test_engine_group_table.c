@@ -1,5 +1,6 @@
 /* test_engine_group_table.c — the group hash table: keys outlive the chunks they came from,
- * lookups across tables, and many groups. */
+ * lookups across tables, groups added from key values (as a checkpoint restores them) found
+ * again by rows, and many groups. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,10 +109,53 @@ static void test_many_groups(void **state)
     group_scratch_destroy(scratch);
 }
 
+/* Groups added from values (NULL, short and long text, numbers of a varying-type key) are the
+ * groups later rows with those keys find, and are found by value; a REAL 2.0 is the INT 2. */
+static void test_insert_values(void **state)
+{
+    (void)state;
+    const enum sl_type types[] = {SL_TEXT, SL_ANY};
+    struct sl_group_scratch *scratch = group_scratch_create(2, types);
+    struct sl_group_table *g = group_table_create(2, types, 8, 4096, scratch);
+    struct sl_value keys[3][2] = {
+        {sl_null(), {.type = SL_INT, .u.i = 2}},
+        {{.type = SL_TEXT, .u.s = {"short", 5}}, sl_null()},
+        {{.type = SL_TEXT, .u.s = {"a key longer than twelve bytes", 30}},
+         {.type = SL_TEXT, .u.s = {"x", 1}}},
+    };
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(group_table_lookup_values(g, keys[i]), GROUP_NONE);
+        assert_int_equal(group_table_insert_values(g, keys[i]), i);
+        assert_int_equal(group_table_lookup_values(g, keys[i]), i);
+    }
+    struct sl_value real_two[2] = {sl_null(), {.type = SL_REAL, .u.r = 2.0}};
+    assert_int_equal(group_table_lookup_values(g, real_two), 0);
+    struct sl_arena *a = arena_create(0);
+    struct sl_chunk *c;
+    assert_int_equal(chunk_create(a, 2, types, &c), SL_OK);
+    for (uint32_t i = 0; i < 3; i++)
+        for (uint32_t col = 0; col < 2; col++)
+            vector_set(&c->cols[col], 2 - i, keys[i][col]);
+    vector_set(&c->cols[0], 3, (struct sl_value){.type = SL_TEXT, .u.s = {"new", 3}});
+    vector_set(&c->cols[1], 3, sl_null());
+    c->count = 4;
+    uint32_t gids[4];
+    struct sl_error err;
+    assert_int_equal(group_table_find(g, c, rowsel_iota, 4, gids, &err), SL_OK);
+    assert_int_equal(gids[0], 2);
+    assert_int_equal(gids[1], 1);
+    assert_int_equal(gids[2], 0);
+    assert_int_equal(gids[3], 3);
+    arena_destroy(a);
+    group_table_destroy(g);
+    group_scratch_destroy(scratch);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_outlive_chunks),
+        cmocka_unit_test(test_insert_values),
         cmocka_unit_test(test_many_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,7 +69,7 @@ static void cap_destroy(struct sl_op *op)
 }
 
 static const struct sl_op_vtable cap_vtable = {"capture", cap_push, cap_flush, cap_explain,
-                                               cap_destroy, NULL};
+                                               cap_destroy, NULL, NULL, NULL};
 
 static struct cap_op *cap_create(struct sl_arena *batch)
 {
@@ -197,6 +197,88 @@ static void test_groups_and_changes(void **state)
                         "max(#1) AS hi, avg(#1) AS mean -> (word TEXT, n INTEGER, s INTEGER, "
                         "lo INTEGER, hi INTEGER, mean REAL)\ncapture -> ()\n");
     buf_free(&b);
+    op_destroy_chain(op);
+    arena_destroy(batch);
+}
+
+/* A writer keeping the groups a checkpoint hands it, in memory. */
+struct mem_writer {
+    struct sl_state_writer w;
+    struct sl_buf key[8], state[8];
+    uint32_t n;
+};
+
+static sl_status mem_put(struct sl_state_writer *w, const void *key, size_t key_len,
+                         const void *state, size_t state_len, struct sl_error *err)
+{
+    (void)err;
+    struct mem_writer *m = (struct mem_writer *)w;
+    assert_true(m->n < 8);
+    assert_int_equal(w->op, 0);
+    buf_init(&m->key[m->n]);
+    buf_init(&m->state[m->n]);
+    buf_append(&m->key[m->n], key, key_len);
+    buf_append(&m->state[m->n], state, state_len);
+    m->n++;
+    return SL_OK;
+}
+
+/* The groups a batch changed, checkpointed and restored into a fresh
+ * operator, carry on as if it had never stopped: their next change is an
+ * UPDATE with the sums so far; bytes that do not decode are refused. */
+static void test_checkpoint_restore(void **state)
+{
+    (void)state;
+    struct sl_arena *batch = arena_create(0);
+    struct cap_op *cap;
+    struct sl_op *op = make_agg(batch, &cap);
+    struct sl_error err;
+    const char *w1[] = {"a", "a long key past twelve bytes", NULL, "a"};
+    int64_t v1[] = {1, 10, 7, 3};
+    assert_int_equal(op_push(op, word_chunk(batch, w1, v1, 4), &err), SL_OK);
+    struct mem_writer m = {.w.put = mem_put};
+    assert_true(op_chain_restorable(op));
+    assert_int_equal(op_checkpoint(op, &m.w, &err), SL_OK);
+    assert_int_equal(m.n, 3);
+    assert_int_equal(op_flush(op, &err), SL_OK);
+    /* Nothing changed since the flush: nothing to write. */
+    struct mem_writer none = {.w.put = mem_put};
+    assert_int_equal(op_checkpoint(op, &none.w, &err), SL_OK);
+    assert_int_equal(none.n, 0);
+    op_destroy_chain(op);
+
+    op = make_agg(batch, &cap);
+    for (uint32_t i = 0; i < m.n; i++)
+        assert_int_equal(op_restore(op, 0, (const unsigned char *)m.key[i].data, m.key[i].len,
+                                    (const unsigned char *)m.state[i].data, m.state[i].len, &err),
+                         SL_OK);
+    uint64_t groups, bytes;
+    op_state_stats(op, &groups, &bytes);
+    assert_int_equal(groups, 3);
+    const char *w2[] = {"a", "b"};
+    int64_t v2[] = {5, 2};
+    assert_int_equal(op_push(op, word_chunk(batch, w2, v2, 2), &err), SL_OK);
+    assert_int_equal(op_flush(op, &err), SL_OK);
+    assert_int_equal(cap->n, 2);
+    check(find(cap, "a"), 3, 9, 1, 5, 3.0, SL_ROW_UPDATE);
+    check(find(cap, "b"), 1, 2, 2, 2, 2.0, SL_ROW_INSERT);
+
+    assert_int_equal(op_restore(op, 0, (const unsigned char *)m.key[0].data, m.key[0].len,
+                                (const unsigned char *)m.state[0].data, m.state[0].len, &err),
+                     SL_ERROR);
+    assert_string_equal(err.msg, "a group is there twice");
+    assert_int_equal(op_restore(op, 0, (const unsigned char *)"\x04", 1,
+                                (const unsigned char *)m.state[0].data, m.state[0].len, &err),
+                     SL_ERROR);
+    assert_string_equal(err.msg, "a group's key does not decode");
+    assert_int_equal(op_restore(op, 1, (const unsigned char *)m.key[0].data, m.key[0].len,
+                                (const unsigned char *)m.state[0].data, m.state[0].len, &err),
+                     SL_ERROR);
+    assert_string_equal(err.msg, "operator 1 of the plan has no state");
+    for (uint32_t i = 0; i < m.n; i++) {
+        buf_free(&m.key[i]);
+        buf_free(&m.state[i]);
+    }
     op_destroy_chain(op);
     arena_destroy(batch);
 }
@@ -491,6 +573,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_groups_and_changes),
+        cmocka_unit_test(test_checkpoint_restore),
         cmocka_unit_test(test_similar_text_keys),
         cmocka_unit_test(test_text_key_forms),
         cmocka_unit_test(test_mixed_keys),

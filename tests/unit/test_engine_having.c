@@ -55,7 +55,7 @@ static void cap_destroy(struct sl_op *op)
 }
 
 static const struct sl_op_vtable cap_vtable = {"capture", cap_push, cap_flush, cap_explain,
-                                               cap_destroy, NULL};
+                                               cap_destroy, NULL, NULL, NULL};
 
 static struct sl_chunk *words(struct sl_arena *a, const char *const *w, uint32_t n)
 {

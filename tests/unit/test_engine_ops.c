@@ -54,7 +54,7 @@ static void cap_destroy(struct sl_op *op)
 }
 
 static const struct sl_op_vtable cap_vtable = {"capture", cap_push, cap_flush, cap_explain,
-                                               cap_destroy, NULL};
+                                               cap_destroy, NULL, NULL, NULL};
 
 static struct sl_arena *A;
 

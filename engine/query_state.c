@@ -1,0 +1,73 @@
+/* query_state.c — a query's operator state in the database (see query_state.h). */
+#include "engine/query_state.h"
+
+#include <stdio.h>
+
+#include "common/hash.h"
+#include "storage/state.h"
+
+void query_state_fingerprint(struct sl_query *q)
+{
+    struct sl_buf desc;
+    buf_init(&desc);
+    buf_puts(&desc, q->sql ? q->sql : "");
+    buf_putc(&desc, '\n');
+    const struct sl_stream_def *stream = q->plan->stream;
+    for (uint32_t i = 0; i < stream->ncols; i++)
+        buf_printf(&desc, "%s %s,", stream->cols[i].name, sl_type_name(stream->cols[i].type));
+    buf_putc(&desc, '\n');
+    /* EXPLAIN's text names every operator in order with its columns and
+     * types, the aggregates with their arguments: what state rows mean. */
+    op_explain_chain(q->pipeline.head, &desc);
+    /* Out of memory: a fingerprint no checkpoint has, so nothing is restored. */
+    if (desc.failed)
+        snprintf(q->fingerprint, sizeof q->fingerprint, "unknown");
+    else
+        snprintf(q->fingerprint, sizeof q->fingerprint, "%016llx",
+                 (unsigned long long)sl_hash_bytes(desc.data, desc.len, 0));
+    buf_free(&desc);
+}
+
+static sl_status put_state(struct sl_state_writer *w, const void *key, size_t key_len,
+                           const void *state, size_t state_len, struct sl_error *err)
+{
+    const struct sl_query *q = w->ctx;
+    return db_state_put(q->db, q->name, w->op, key, key_len, state, state_len, err);
+}
+
+sl_status query_state_write(struct sl_query *q, struct sl_error *err)
+{
+    struct sl_state_writer w = {.put = put_state, .ctx = q};
+    return op_checkpoint(q->pipeline.head, &w, err);
+}
+
+/* The key as an SQL blob literal (X'..', its first 32 bytes), to find the row by. */
+static void key_literal(char *out, size_t cap, const unsigned char *key, size_t len)
+{
+    size_t n = len < 32 ? len : 32, at = (size_t)snprintf(out, cap, "X'");
+    for (size_t i = 0; i < n && at + 3 < cap; i++)
+        at += (size_t)snprintf(out + at, cap - at, "%02X", key[i]);
+    snprintf(out + at, cap - at, "%s", len > n ? "'..." : "'");
+}
+
+static sl_status restore_row(void *ctx, int64_t op, const unsigned char *key, size_t key_len,
+                             const unsigned char *state, size_t state_len, struct sl_error *err)
+{
+    const struct sl_query *q = ctx;
+    sl_status st = op_restore(q->pipeline.head, op, key, key_len, state, state_len, err);
+    if (st == SL_ERROR) {
+        struct sl_error cause = *err;
+        char literal[80];
+        key_literal(literal, sizeof literal, key, key_len);
+        sl_error_set(err, SL_ERROR,
+                     "the saved state of query %s is not valid (_sluice_state row op = %lld, "
+                     "key = %s): %s",
+                     q->name, (long long)op, literal, cause.msg);
+    }
+    return st;
+}
+
+sl_status query_state_restore(struct sl_query *q, struct sl_error *err)
+{
+    return db_state_each(q->db, q->name, restore_row, q, err);
+}

@@ -1,0 +1,54 @@
+/* state.c — operator state rows in _sluice_state (see state.h). */
+#include "storage/state.h"
+
+#include "storage/db_internal.h"
+
+sl_status db_state_put(struct sl_db *db, const char *query, uint32_t op, const void *key,
+                       size_t key_len, const void *state, size_t state_len,
+                       struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt(db, DB_STMT_STATE_PUT, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, op);
+    /* A NULL pointer would bind SQL NULL: an empty key (no GROUP BY) is the empty blob. */
+    sqlite3_bind_blob64(stmt, 3, key_len ? key : "", key_len, SQLITE_STATIC);
+    sqlite3_bind_blob64(stmt, 4, state_len ? state : "", state_len, SQLITE_STATIC);
+    return db_step_done(db, stmt, "cannot write operator state", err);
+}
+
+sl_status db_state_delete(struct sl_db *db, const char *query, struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt(db, DB_STMT_STATE_DELETE, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+    return db_step_done(db, stmt, "cannot delete operator state", err);
+}
+
+sl_status db_state_each(struct sl_db *db, const char *query, db_state_fn fn, void *ctx,
+                        struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt(db, DB_STMT_STATE_LIST, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+    int rc = SQLITE_DONE;
+    while (st == SL_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        /* The pointer first, then its length: sqlite3_column_bytes after the conversion. */
+        const unsigned char *key = sqlite3_column_blob(stmt, 1);
+        size_t key_len = (size_t)sqlite3_column_bytes(stmt, 1);
+        const unsigned char *state = sqlite3_column_blob(stmt, 2);
+        size_t state_len = (size_t)sqlite3_column_bytes(stmt, 2);
+        st = fn(ctx, sqlite3_column_int64(stmt, 0), key, key_len, state, state_len, err);
+    }
+    if (st == SL_OK && rc != SQLITE_DONE)
+        st = db_fail(db, err, "cannot read operator state");
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return st;
+}

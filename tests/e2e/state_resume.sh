@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The saved state of a GROUP BY over a file: a restart resumes with it and
+# keeps the table (a file that grew is read on); a state row that does not
+# decode, a group saved twice, or a checkpoint another plan wrote is refused
+# with a message naming the query (golden text below); CREATE OR REPLACE and
+# DROP QUERY delete the state; a windowed query still starts over.
+source "$(dirname "$0")/lib.bash"
+cd "$WORK"
+
+seq 1 2000 | awk '{printf "%d,line %d\n", $1, $1}' >ev.csv
+cat >q.sql <<'SQL'
+CREATE STREAM ev (n INTEGER, line TEXT) FROM FILE 'ev.csv' FORMAT CSV;
+CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
+SQL
+oracle() { awk -F, '{k = int($1 / 300); c[k]++; s[k] += $1} END {for (k in c) print k "|" c[k] "|" s[k]}' ev.csv | sort -t'|' -k1,1n; }
+table() { sqlite3 db "SELECT k, c, s FROM agg ORDER BY k"; }
+
+"$SLUICE" run --db db q.sql >/dev/null 2>&1 || fail "the first run"
+[ "$(table)" = "$(oracle)" ] || fail "the first run's table"
+[ "$(sqlite3 db "SELECT count(*) FROM _sluice_state WHERE query = 'agg'")" = 7 ] ||
+  fail "not one state row per group"
+
+# The file grew: the restart reads only what was added, onto the saved groups.
+size=$(wc -c <ev.csv)
+seq 2001 3000 | awk '{printf "%d,line %d\n", $1, $1}' >>ev.csv
+"$SLUICE" run --db db q.sql >out.txt 2>&1 || { cat out.txt; fail "the run after the file grew"; }
+grep -q "query agg resumed at byte $size of its input, with 7 groups" out.txt ||
+  { cat out.txt; fail "no resume notice"; }
+[ "$(table)" = "$(oracle)" ] || fail "the table after the file grew"
+[ "$(sqlite3 db "SELECT sum(rows_in) FROM _sluice_progress WHERE query = 'agg'")" = 3000 ] ||
+  fail "a row was read twice"
+
+# refused FILE: runs q.sql, which must fail with exactly the text on stdin.
+refused() {
+  if "$SLUICE" run --db db q.sql >/dev/null 2>got.txt; then fail "$1 was not refused"; fi
+  diff - got.txt || fail "$1: not the expected message"
+}
+cp db good.db
+cp db-wal good.db-wal 2>/dev/null || true
+restore_db() { cp good.db db; rm -f db-wal db-shm; cp good.db-wal db-wal 2>/dev/null || true; }
+
+sqlite3 db "UPDATE _sluice_state SET state = X'01020000' WHERE key = X'020300000000000000'"
+refused "a state that does not decode" <<'OUT'
+q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 1, key = X'020300000000000000'): a group's aggregate states do not decode
+    2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
+      |                                                                          ^~
+hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
+OUT
+restore_db
+
+sqlite3 db "UPDATE _sluice_state SET key = X'0203' WHERE key = X'020300000000000000'"
+refused "a key that does not decode" <<'OUT'
+q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 1, key = X'0203'): a group's key does not decode
+    2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
+      |                                                                          ^~
+hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
+OUT
+restore_db
+
+# The key (n / 300 may be an INT or a REAL) REAL 3.0 (tag 3) is the group of the INT 3.
+sqlite3 db "INSERT INTO _sluice_state SELECT query, op, X'030000000000000840', state
+            FROM _sluice_state WHERE key = X'020300000000000000'"
+refused "a group saved twice" <<'OUT'
+q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 1, key = X'030000000000000840'): a group is there twice
+    2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
+      |                                                                          ^~
+hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
+OUT
+restore_db
+
+# Another plan: the same query text over a stream declared with other types.
+cat >other.sql <<'SQL'
+DROP STREAM ev;
+CREATE STREAM ev (n REAL, line TEXT) FROM FILE 'ev.csv' FORMAT CSV;
+CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
+SQL
+if "$SLUICE" run --db db other.sql >/dev/null 2>got.txt; then fail "another plan's state was read"; fi
+grep -q "error: the checkpoint of query agg was written by another plan (fingerprint [0-9a-f]*, this plan's [0-9a-f]*): its state cannot be read into this one" got.txt ||
+  { cat got.txt; fail "no message for another plan"; }
+restore_db
+[ "$(table)" = "$(oracle)" ] || fail "a refused restart changed the table"
+
+# CREATE OR REPLACE starts over: the old groups' state is gone, the new query's written.
+sed 's/CREATE QUERY agg AS SELECT n \/ 300/CREATE OR REPLACE QUERY agg AS SELECT n % 3/' q.sql >replace.sql
+"$SLUICE" run --db db replace.sql >/dev/null 2>&1 || fail "CREATE OR REPLACE"
+[ "$(sqlite3 db "SELECT count(*) FROM _sluice_state WHERE query = 'agg'")" = 3 ] ||
+  fail "CREATE OR REPLACE kept the old state"
+echo "DROP QUERY agg;" >drop.sql
+"$SLUICE" run --db db drop.sql >/dev/null 2>&1 || fail "DROP QUERY"
+[ "$(sqlite3 db "SELECT count(*) FROM _sluice_state")" = 0 ] || fail "DROP QUERY kept the state"
+
+# A window's state is not checkpointed: a restart starts over, writing no state.
+cat >win.sql <<'SQL'
+CREATE STREAM ev (n INTEGER, line TEXT) FROM FILE 'ev.csv' FORMAT CSV;
+CREATE QUERY win AS SELECT n % 10 AS k, COUNT(*) AS c FROM ev GROUP BY 1
+  WINDOW TUMBLING (SIZE 1 HOUR) WITH (time = 'processing');
+SQL
+"$SLUICE" run --db db win.sql >/dev/null 2>&1 || fail "the windowed query"
+"$SLUICE" run --db db win.sql >out.txt 2>&1 || fail "the windowed query again"
+grep -q "query win restarted from the beginning of its input" out.txt || { cat out.txt; fail "win"; }
+[ "$(sqlite3 db "SELECT sum(c) FROM win")" = 3000 ] || fail "the window counted a row twice"
+[ "$(sqlite3 db "SELECT count(*) FROM _sluice_state")" = 0 ] || fail "a window wrote state"
+echo "1 passed, 0 failed"

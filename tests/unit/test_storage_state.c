@@ -1,0 +1,138 @@
+/*
+ * test_storage_state.c — operator state rows (_sluice_state): upsert,
+ * iteration in (op, key) order with the bytes as written (the empty key
+ * included), a failing callback stopping the walk, deletion per query; and
+ * the checkpoint's plan fingerprint, written, read back, and added to a
+ * checkpoint table from before it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "storage/state.h"
+#include "test_storage_util.h"
+
+static int setup(void **state)
+{
+    struct tmp_db *t = calloc(1, sizeof *t);
+    tmp_db_make_dir(t);
+    struct sl_error err = {0};
+    if (db_open(t->path, &t->db, &err) != SL_OK)
+        return -1;
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct tmp_db *t = *state;
+    db_close(t->db);
+    tmp_db_remove_dir(t);
+    free(t);
+    return 0;
+}
+
+struct seen {
+    char text[512];
+    size_t len;
+    int stop_after; /* 0: never */
+};
+
+static sl_status collect(void *ctx, int64_t op, const unsigned char *key, size_t key_len,
+                         const unsigned char *state, size_t state_len, struct sl_error *err)
+{
+    struct seen *s = ctx;
+    s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "%lld:%.*s=%.*s;",
+                               (long long)op, (int)key_len, (const char *)key, (int)state_len,
+                               (const char *)state);
+    if (s->stop_after && --s->stop_after == 0)
+        return sl_error_set(err, SL_ERROR, "stopped");
+    return SL_OK;
+}
+
+static void test_put_each_delete(void **state)
+{
+    struct tmp_db *t = *state;
+    struct sl_error err = {0};
+    assert_int_equal(db_state_put(t->db, "q", 3, "b", 1, "1", 1, &err), SL_OK);
+    assert_int_equal(db_state_put(t->db, "q", 3, "a", 1, "2", 1, &err), SL_OK);
+    assert_int_equal(db_state_put(t->db, "q", 3, "b", 1, "33", 2, &err), SL_OK);
+    assert_int_equal(db_state_put(t->db, "q", 1, NULL, 0, "x", 1, &err), SL_OK);
+    assert_int_equal(db_state_put(t->db, "other", 3, "a", 1, "9", 1, &err), SL_OK);
+    struct seen s = {0};
+    assert_int_equal(db_state_each(t->db, "Q", collect, &s, &err), SL_OK);
+    assert_string_equal(s.text, "1:=x;3:a=2;3:b=33;");
+    struct seen stop = {.stop_after = 2};
+    assert_int_equal(db_state_each(t->db, "q", collect, &stop, &err), SL_ERROR);
+    assert_string_equal(err.msg, "stopped");
+    assert_string_equal(stop.text, "1:=x;3:a=2;");
+    assert_int_equal(db_state_delete(t->db, "q", &err), SL_OK);
+    struct seen none = {0};
+    assert_int_equal(db_state_each(t->db, "q", collect, &none, &err), SL_OK);
+    assert_string_equal(none.text, "");
+    struct seen kept = {0};
+    assert_int_equal(db_state_each(t->db, "other", collect, &kept, &err), SL_OK);
+    assert_string_equal(kept.text, "3:a=9;");
+}
+
+static void test_checkpoint_plan(void **state)
+{
+    struct tmp_db *t = *state;
+    struct sl_error err = {0};
+    struct db_checkpoint c = {.batch_id = 4, .offset = 10};
+    snprintf(c.plan, sizeof c.plan, "%s", "00ff");
+    assert_int_equal(db_checkpoint_put(t->db, "q", &c, &err), SL_OK);
+    struct db_checkpoint got;
+    bool found;
+    assert_int_equal(db_checkpoint_get(t->db, "q", &got, &found, &err), SL_OK);
+    assert_true(found);
+    assert_string_equal(got.plan, "00ff");
+    c.plan[0] = '\0';
+    assert_int_equal(db_checkpoint_put(t->db, "q", &c, &err), SL_OK);
+    assert_int_equal(db_checkpoint_get(t->db, "q", &got, &found, &err), SL_OK);
+    assert_string_equal(got.plan, "");
+}
+
+/* A checkpoint table from before the plan column gets it on open. */
+static void test_checkpoint_upgrade(void **state)
+{
+    struct tmp_db *t = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/old.db", t->dir);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "CREATE TABLE _sluice_checkpoints(query TEXT PRIMARY KEY COLLATE "
+                                  "NOCASE, batch_id INTEGER NOT NULL, source TEXT, \"offset\" "
+                                  "INTEGER NOT NULL, identity TEXT, committed TEXT);"
+                                  "INSERT INTO _sluice_checkpoints VALUES ('q', 2, 's', 7, NULL, "
+                                  "'x');",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    struct sl_db *db = NULL;
+    struct sl_error err = {0};
+    assert_int_equal(db_open(path, &db, &err), SL_OK);
+    struct db_checkpoint got;
+    bool found;
+    assert_int_equal(db_checkpoint_get(db, "q", &got, &found, &err), SL_OK);
+    assert_true(found);
+    assert_int_equal(got.offset, 7);
+    assert_string_equal(got.plan, "");
+    db_close(db);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_put_each_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_upgrade, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
