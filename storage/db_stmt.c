@@ -37,7 +37,8 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
          " WHERE query = ?1"),
     [DB_STMT_CHECKPOINT_DELETE] = "DELETE FROM _sluice_checkpoints WHERE query = ?1",
     [DB_STMT_STATE_PUT] =
-        "INSERT OR REPLACE INTO _sluice_state(query, op, key, state) VALUES (?1, ?2, ?3, ?4)",
+        ("INSERT INTO _sluice_state(query, op, key, state) VALUES (?1, ?2, ?3, ?4)"
+         " ON CONFLICT(query, op, key) DO UPDATE SET state = excluded.state"),
     [DB_STMT_STATE_DELETE] = "DELETE FROM _sluice_state WHERE query = ?1",
     [DB_STMT_STATE_LIST] =
         "SELECT op, key, state FROM _sluice_state WHERE query = ?1 ORDER BY op, key",

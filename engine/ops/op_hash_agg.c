@@ -7,6 +7,7 @@
  * keys (agg_codec values) and its states (agg_set_serialize); restoring
  * reads them back as groups already emitted.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/alloc.h"
@@ -111,27 +112,58 @@ static sl_status hagg_flush(struct sl_op *op, struct sl_error *err)
     return st;
 }
 
+/* A changed group's encoded key, for writing the groups in key order. */
+struct hagg_key_ref {
+    size_t off;
+    uint32_t len;
+    uint32_t gid;
+    const unsigned char *bytes; /* set once every key is encoded */
+};
+
+/* SQLite's BLOB order: bytes, then length. */
+static int key_ref_cmp(const void *a, const void *b)
+{
+    const struct hagg_key_ref *x = a, *y = b;
+    uint32_t n = x->len < y->len ? x->len : y->len;
+    int c = n ? memcmp(x->bytes, y->bytes, n) : 0;
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Writes the changed groups sorted by their encoded key: the state table's
+ * B-tree is then filled in order, not at random places. */
 static sl_status hagg_checkpoint(struct sl_op *op, struct sl_state_writer *w,
                                  struct sl_error *err)
 {
     struct hagg_op *h = (struct hagg_op *)op;
-    struct sl_buf key, state;
-    buf_init(&key);
+    if (!h->nchanged)
+        return SL_OK;
+    struct sl_buf keys, state;
+    buf_init(&keys);
     buf_init(&state);
+    struct hagg_key_ref *refs = sl_malloc((size_t)h->nchanged * sizeof *refs);
     sl_status st = SL_OK;
-    for (uint32_t k = 0; k < h->nchanged && st == SL_OK; k++) {
-        uint32_t gid = h->changed[k];
-        buf_clear(&key);
-        buf_clear(&state);
+    for (uint32_t k = 0; refs && k < h->nchanged; k++) {
+        refs[k].gid = h->changed[k];
+        refs[k].off = keys.len;
         for (uint32_t col = 0; col < h->nkeys; col++)
-            codec_put_value(&key, group_table_key(h->table, gid, col));
-        agg_set_serialize(&h->aggs, group_table_payload(h->table, gid), &state);
-        if (key.failed || state.failed)
-            st = sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state");
-        else
-            st = w->put(w, key.data, key.len, state.data, state.len, err);
+            codec_put_value(&keys, group_table_key(h->table, refs[k].gid, col));
+        refs[k].len = (uint32_t)(keys.len - refs[k].off);
     }
-    buf_free(&key);
+    if (!refs || keys.failed) {
+        st = sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state");
+    } else {
+        for (uint32_t k = 0; k < h->nchanged; k++)
+            refs[k].bytes = (const unsigned char *)keys.data + refs[k].off;
+        qsort(refs, h->nchanged, sizeof *refs, key_ref_cmp);
+    }
+    for (uint32_t k = 0; st == SL_OK && k < h->nchanged; k++) {
+        buf_clear(&state);
+        agg_set_serialize(&h->aggs, group_table_payload(h->table, refs[k].gid), &state);
+        st = state.failed ? sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state")
+                          : w->put(w, refs[k].bytes, refs[k].len, state.data, state.len, err);
+    }
+    sl_free(refs);
+    buf_free(&keys);
     buf_free(&state);
     return st;
 }
