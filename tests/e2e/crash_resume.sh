@@ -16,21 +16,8 @@ SQL
 want="666667|666667|333333666667"
 got() { sqlite3 db "SELECT count(*) || '|' || count(DISTINCT n) || '|' || sum(n) FROM kept"; }
 
-kills=0
-for attempt in $(seq 60); do
-  "$SLUICE" run --db db q.sql >/dev/null 2>>err.txt &
-  pid=$!
-  sleep "$(printf "0.%03d" $((RANDOM % 150 + 20)))"
-  if kill -9 "$pid" 2>/dev/null; then
-    wait "$pid" 2>/dev/null || true
-    kills=$((kills + 1))
-    [ "$kills" -ge 20 ] && break
-  else
-    wait "$pid" || { cat err.txt; fail "sluice run failed after $kills kills"; }
-    break
-  fi
-done
-"$SLUICE" run --db db q.sql >out.txt 2>>err.txt || { cat err.txt; fail "the last run failed"; }
+kill_and_restart db q.sql
+kills=$KILLS
 [ "$(got)" = "$want" ] || { tail -20 err.txt; fail "after $kills kills: rows|distinct|sum = $(got), want $want"; }
 batches=$(sqlite3 db "SELECT max(batch_id) FROM _sluice_progress WHERE query = 'kept'")
 [ "$kills" -ge 5 ] || { tail -20 err.txt; fail "only $kills kills landed before the input was read"; }

@@ -19,21 +19,8 @@ sqlite3 oracle.db "CREATE TABLE ev(n INTEGER, line TEXT)" ".import --csv ev.csv 
 sqlite3 oracle.db "SELECT n % 1000, count(*), sum(n), min(line), max(line) FROM ev GROUP BY 1
                    ORDER BY 1" >want.txt
 
-kills=0
-for attempt in $(seq 60); do
-  "$SLUICE" run --db db q.sql >/dev/null 2>>err.txt &
-  pid=$!
-  sleep "$(printf "0.%03d" $((RANDOM % 150 + 20)))"
-  if kill -9 "$pid" 2>/dev/null; then
-    wait "$pid" 2>/dev/null || true
-    kills=$((kills + 1))
-    [ "$kills" -ge 20 ] && break
-  else
-    wait "$pid" || { cat err.txt; fail "sluice run failed after $kills kills"; }
-    break
-  fi
-done
-"$SLUICE" run --db db q.sql >out.txt 2>>err.txt || { cat err.txt; fail "the last run failed"; }
+kill_and_restart db q.sql
+kills=$KILLS
 sqlite3 db "SELECT k, c, s, lo, hi FROM agg ORDER BY k" >got.txt
 diff want.txt got.txt >diff.txt || { head diff.txt; fail "after $kills kills the table differs"; }
 [ "$kills" -ge 5 ] || fail "only $kills kills landed before the input was read"

@@ -27,3 +27,26 @@ start_feeder() {
 oracle_word_counts() {
   tr ' ' '\n' <"$1" | grep -v '^$' | sort | uniq -c | awk '{print $2 "|" $1}' | sort
 }
+
+# kill_and_restart DB SQL: runs `sluice run --db DB SQL` again and again,
+# each time killed with SIGKILL 20-170 ms in, until 20 kills landed or a run
+# finished (stderr appended to err.txt); then once more to the end, its
+# stdout in out.txt. Sets KILLS.
+kill_and_restart() {
+  local db=$1 sql=$2 pid
+  KILLS=0
+  for _ in $(seq 60); do
+    "$SLUICE" run --db "$db" "$sql" >/dev/null 2>>err.txt &
+    pid=$!
+    sleep "$(printf "0.%03d" $((RANDOM % 150 + 20)))"
+    if kill -9 "$pid" 2>/dev/null; then
+      wait "$pid" 2>/dev/null || true
+      KILLS=$((KILLS + 1))
+      [ "$KILLS" -ge 20 ] && break
+    else
+      wait "$pid" || { cat err.txt; fail "sluice run failed after $KILLS kills"; }
+      break
+    fi
+  done
+  "$SLUICE" run --db "$db" "$sql" >out.txt 2>>err.txt || { cat err.txt; fail "the last run failed"; }
+}

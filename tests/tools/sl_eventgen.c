@@ -13,16 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint64_t rng_state;
-
-static uint64_t next_random(void)
-{
-    /* xorshift64*: tiny, fast and the same everywhere. */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * UINT64_C(2685821657736338717);
-}
+#include "xorshift.h"
 
 int main(int argc, char **argv)
 {
