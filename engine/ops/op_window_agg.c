@@ -313,6 +313,10 @@ static sl_status window_push(struct sl_op *op, struct sl_chunk *chunk, struct sl
                 sl_status st = fold_run(w, chunk, rows + run, k - run, err);
                 if (st == SL_OK)
                     st = close_windows(w, limit, err);
+                /* Their rows go down before more rows fold: a short text key
+                 * is in its group's entry, which a growing table moves. */
+                if (st == SL_OK)
+                    st = agg_out_flush(&w->out, err);
                 if (st != SL_OK)
                     return st;
                 run = k;
