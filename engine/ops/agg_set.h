@@ -89,6 +89,21 @@ sl_status op_init_window_output(struct sl_op *op, const struct sl_op_vtable *vt,
                                 struct sl_arena *batch, uint32_t nkeys,
                                 const enum sl_type *key_types, const char *const *key_names,
                                 uint32_t naggs, const struct sl_agg_spec *aggs);
+/* A stateful aggregate's checkpoint: writes groups gids[0..n) of t through w
+ * sorted by key, each key `prefix` (may be empty) then the group's nkeys
+ * keys as agg_codec values, each state agg_set_serialize of its payload. */
+sl_status op_agg_write_groups(const struct sl_group_table *t, const struct sl_agg_set *aggs,
+                              uint32_t nkeys, const uint32_t *gids, uint32_t n,
+                              const char *prefix, size_t prefix_len, struct sl_state_writer *w,
+                              struct sl_error *err);
+/* Restores into t one group op_agg_write_groups wrote (key: after the prefix),
+ * decoding its keys into keys[0..nkeys); *payload is the new group's, its
+ * header zero. SL_ERROR when the bytes do not decode or the group is in t. */
+sl_status op_agg_restore_group(struct sl_group_table *t, const struct sl_agg_set *aggs,
+                               uint32_t nkeys, const enum sl_type *key_types,
+                               struct sl_value *keys, const unsigned char *key, size_t key_len,
+                               const unsigned char *state, size_t state_len, void **payload,
+                               struct sl_error *err);
 /* EXPLAIN: ": f(arg) AS name, ..." for the aggregates, whose output columns
  * start after first_out + nkeys in op's outputs. */
 void op_explain_aggregates(const struct sl_op *op, uint32_t first_out, uint32_t nkeys,

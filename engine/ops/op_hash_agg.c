@@ -4,7 +4,8 @@
  * groups that changed at every flush (INSERT the first time, UPDATE after).
  * A push finds the group of every row, then calls each aggregate's step once
  * for the whole chunk. At a checkpoint it writes each changed group as its
- * keys (agg_codec values) and its states (agg_set_serialize); restoring
+ * keys (agg_codec values) and its states (agg_set_serialize), sorted by key
+ * (op_agg_write_groups, shared with the window aggregate); restoring
  * reads them back as groups already emitted.
  */
 #include <stdlib.h>
@@ -112,8 +113,8 @@ static sl_status hagg_flush(struct sl_op *op, struct sl_error *err)
     return st;
 }
 
-/* A changed group's encoded key, for writing the groups in key order. */
-struct hagg_key_ref {
+/* A group's encoded key, for writing the groups in key order. */
+struct agg_key_ref {
     size_t off;
     uint32_t len;
     uint32_t gid;
@@ -123,42 +124,45 @@ struct hagg_key_ref {
 /* SQLite's BLOB order: bytes, then length. */
 static int key_ref_cmp(const void *a, const void *b)
 {
-    const struct hagg_key_ref *x = a, *y = b;
+    const struct agg_key_ref *x = a, *y = b;
     uint32_t n = x->len < y->len ? x->len : y->len;
     int c = n ? memcmp(x->bytes, y->bytes, n) : 0;
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* Writes the changed groups sorted by their encoded key: the state table's
- * B-tree is then filled in order, not at random places. */
-static sl_status hagg_checkpoint(struct sl_op *op, struct sl_state_writer *w,
-                                 struct sl_error *err)
+/* Sorted by their encoded key, the state table's B-tree is filled in order,
+ * not at random places. */
+sl_status op_agg_write_groups(const struct sl_group_table *t, const struct sl_agg_set *aggs,
+                              uint32_t nkeys, const uint32_t *gids, uint32_t n,
+                              const char *prefix, size_t prefix_len, struct sl_state_writer *w,
+                              struct sl_error *err)
 {
-    struct hagg_op *h = (struct hagg_op *)op;
-    if (!h->nchanged)
+    if (!n)
         return SL_OK;
     struct sl_buf keys, state;
     buf_init(&keys);
     buf_init(&state);
-    struct hagg_key_ref *refs = sl_malloc((size_t)h->nchanged * sizeof *refs);
+    struct agg_key_ref *refs = sl_malloc((size_t)n * sizeof *refs);
     sl_status st = SL_OK;
-    for (uint32_t k = 0; refs && k < h->nchanged; k++) {
-        refs[k].gid = h->changed[k];
+    for (uint32_t k = 0; refs && k < n; k++) {
+        refs[k].gid = gids[k];
         refs[k].off = keys.len;
-        for (uint32_t col = 0; col < h->nkeys; col++)
-            codec_put_value(&keys, group_table_key(h->table, refs[k].gid, col));
+        if (prefix_len)
+            buf_append(&keys, prefix, prefix_len);
+        for (uint32_t col = 0; col < nkeys; col++)
+            codec_put_value(&keys, group_table_key(t, refs[k].gid, col));
         refs[k].len = (uint32_t)(keys.len - refs[k].off);
     }
     if (!refs || keys.failed) {
         st = sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state");
     } else {
-        for (uint32_t k = 0; k < h->nchanged; k++)
+        for (uint32_t k = 0; k < n; k++)
             refs[k].bytes = (const unsigned char *)keys.data + refs[k].off;
-        qsort(refs, h->nchanged, sizeof *refs, key_ref_cmp);
+        qsort(refs, n, sizeof *refs, key_ref_cmp);
     }
-    for (uint32_t k = 0; st == SL_OK && k < h->nchanged; k++) {
+    for (uint32_t k = 0; st == SL_OK && k < n; k++) {
         buf_clear(&state);
-        agg_set_serialize(&h->aggs, group_table_payload(h->table, refs[k].gid), &state);
+        agg_set_serialize(aggs, group_table_payload(t, refs[k].gid), &state);
         st = state.failed ? sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state")
                           : w->put(w, refs[k].bytes, refs[k].len, state.data, state.len, err);
     }
@@ -168,24 +172,47 @@ static sl_status hagg_checkpoint(struct sl_op *op, struct sl_state_writer *w,
     return st;
 }
 
+sl_status op_agg_restore_group(struct sl_group_table *t, const struct sl_agg_set *aggs,
+                               uint32_t nkeys, const enum sl_type *key_types,
+                               struct sl_value *keys, const unsigned char *key, size_t key_len,
+                               const unsigned char *state, size_t state_len, void **payload,
+                               struct sl_error *err)
+{
+    struct codec_reader r;
+    codec_reader_init(&r, key, key_len);
+    for (uint32_t col = 0; col < nkeys; col++)
+        keys[col] = codec_get_value(&r, key_types[col]);
+    if (!codec_done(&r))
+        return sl_error_set(err, SL_ERROR, "a group's key does not decode");
+    if (group_table_lookup_values(t, keys) != GROUP_NONE)
+        return sl_error_set(err, SL_ERROR, "a group is there twice");
+    uint32_t gid = group_table_insert_values(t, keys);
+    if (gid == GROUP_NONE)
+        return sl_error_set(err, SL_NOMEM, "out of memory restoring aggregate state");
+    *payload = group_table_payload(t, gid);
+    if (!agg_set_deserialize(aggs, *payload, state, state_len, group_table_arena(t)))
+        return sl_error_set(err, SL_ERROR, "a group's aggregate states do not decode");
+    return SL_OK;
+}
+
+static sl_status hagg_checkpoint(struct sl_op *op, struct sl_state_writer *w,
+                                 struct sl_error *err)
+{
+    struct hagg_op *h = (struct hagg_op *)op;
+    return op_agg_write_groups(h->table, &h->aggs, h->nkeys, h->changed, h->nchanged, NULL, 0, w,
+                               err);
+}
+
 static sl_status hagg_restore(struct sl_op *op, const unsigned char *key, size_t key_len,
                               const unsigned char *state, size_t state_len, struct sl_error *err)
 {
     struct hagg_op *h = (struct hagg_op *)op;
-    struct codec_reader r;
-    codec_reader_init(&r, key, key_len);
-    for (uint32_t col = 0; col < h->nkeys; col++)
-        h->restore_keys[col] = codec_get_value(&r, h->key_types[col]);
-    if (!codec_done(&r))
-        return sl_error_set(err, SL_ERROR, "a group's key does not decode");
-    if (group_table_lookup_values(h->table, h->restore_keys) != GROUP_NONE)
-        return sl_error_set(err, SL_ERROR, "a group is there twice");
-    uint32_t gid = group_table_insert_values(h->table, h->restore_keys);
-    if (gid == GROUP_NONE)
-        return sl_error_set(err, SL_NOMEM, "out of memory restoring aggregate state");
-    void *payload = group_table_payload(h->table, gid);
-    if (!agg_set_deserialize(&h->aggs, payload, state, state_len, group_table_arena(h->table)))
-        return sl_error_set(err, SL_ERROR, "a group's aggregate states do not decode");
+    void *payload;
+    sl_status st = op_agg_restore_group(h->table, &h->aggs, h->nkeys, h->key_types,
+                                        h->restore_keys, key, key_len, state, state_len,
+                                        &payload, err);
+    if (st != SL_OK)
+        return st;
     /* Its row was committed with the checkpoint: its next change is an UPDATE. */
     ((struct hagg_flags *)payload)->emitted = 1;
     return SL_OK;
