@@ -96,11 +96,12 @@ static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
  * A saved query started again over a source that can replay continues where
  * its last committed batch ended: its rows, its position and the groups its
  * operators changed were committed together. Sets *resumed. A query whose
- * state cannot be checkpointed (a window) starts over, and so does an
- * aggregation whose checkpoint has no plan fingerprint (an earlier version
- * wrote it, with no state). An input that changed since, a checkpoint that
- * is not valid or is another plan's, or state that does not decode is an
- * error.
+ * state cannot be checkpointed (a session window) starts over, and so does
+ * an aggregation whose checkpoint has no plan fingerprint, or a windowed one
+ * whose checkpoint has no state rows (an earlier version wrote them, with no
+ * state: a window always writes its scalars' row). An input that changed
+ * since, a checkpoint that is not valid or is another plan's, or state that
+ * does not decode is an error.
  */
 static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *err)
 {
@@ -117,12 +118,16 @@ static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *
                             "the checkpoint of query %s was written by another plan (fingerprint "
                             "%s, this plan's %s): its state cannot be read into this one",
                             q->name, c.plan, q->fingerprint);
+    /* The state first: the source is not moved for a query that starts over. */
+    uint64_t rows = 0;
+    if (q->plan->aggregate && (st = query_state_restore(q, &rows, err)) != SL_OK)
+        return st;
+    if (q->plan->window.kind && !rows)
+        return SL_OK;
     st = source_seek(q->source, c.offset, c.identity, err);
     if (st != SL_OK)
         return st;
     decoder_resume(q->decoder, c.offset);
-    if (q->plan->aggregate && (st = query_state_restore(q, err)) != SL_OK)
-        return st;
     uint64_t bytes;
     op_state_stats(q->pipeline.head, &q->restored_groups, &bytes);
     q->batch_id = c.batch_id;
@@ -288,8 +293,10 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
         st = db_begin(env->db, err);
         bool began = st == SL_OK;
         /* The groups that changed, before the flush forgets which did; only
-         * a source that can replay can ever resume with them. */
-        if (st == SL_OK && !q->live && q->had_input && source_replayable(q->source))
+         * a source that can replay can ever resume with them. Every flush
+         * (a processing-time window's without input too) moves a window's
+         * state, so each one writes it. */
+        if (st == SL_OK && !q->live && source_replayable(q->source))
             st = query_state_write(q, err);
         if (st == SL_OK)
             st = op_flush(q->pipeline.head, err);

@@ -35,9 +35,16 @@ static sl_status put_state(struct sl_state_writer *w, const void *key, size_t ke
     return db_state_put(q->db, q->name, w->op, key, key_len, state, state_len, err);
 }
 
+static sl_status delete_state(struct sl_state_writer *w, const void *lo, size_t lo_len,
+                              const void *hi, size_t hi_len, struct sl_error *err)
+{
+    const struct sl_query *q = w->ctx;
+    return db_state_delete_range(q->db, q->name, w->op, lo, lo_len, hi, hi_len, err);
+}
+
 sl_status query_state_write(struct sl_query *q, struct sl_error *err)
 {
-    struct sl_state_writer w = {.put = put_state, .ctx = q};
+    struct sl_state_writer w = {.put = put_state, .del = delete_state, .ctx = q};
     return op_checkpoint(q->pipeline.head, &w, err);
 }
 
@@ -50,10 +57,17 @@ static void key_literal(char *out, size_t cap, const unsigned char *key, size_t 
     snprintf(out + at, cap - at, "%s", len > n ? "'..." : "'");
 }
 
+struct restore_ctx {
+    const struct sl_query *q;
+    uint64_t rows;
+};
+
 static sl_status restore_row(void *ctx, int64_t op, const unsigned char *key, size_t key_len,
                              const unsigned char *state, size_t state_len, struct sl_error *err)
 {
-    const struct sl_query *q = ctx;
+    struct restore_ctx *rc = ctx;
+    const struct sl_query *q = rc->q;
+    rc->rows++;
     sl_status st = op_restore(q->pipeline.head, op, key, key_len, state, state_len, err);
     if (st == SL_ERROR) {
         struct sl_error cause = *err;
@@ -67,7 +81,10 @@ static sl_status restore_row(void *ctx, int64_t op, const unsigned char *key, si
     return st;
 }
 
-sl_status query_state_restore(struct sl_query *q, struct sl_error *err)
+sl_status query_state_restore(struct sl_query *q, uint64_t *rows, struct sl_error *err)
 {
-    return db_state_each(q->db, q->name, restore_row, q, err);
+    struct restore_ctx rc = {.q = q};
+    sl_status st = db_state_each(q->db, q->name, restore_row, &rc, err);
+    *rows = rc.rows;
+    return st;
 }

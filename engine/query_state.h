@@ -18,8 +18,8 @@ void query_state_fingerprint(struct sl_query *q);
  * the batch's transaction, before the flush that forgets which changed. */
 sl_status query_state_write(struct sl_query *q, struct sl_error *err);
 
-/* Reads every state row of the query into its fresh pipeline; a row that does
- * not decode is an error naming the query. */
-sl_status query_state_restore(struct sl_query *q, struct sl_error *err);
+/* Reads every state row of the query into its fresh pipeline, counting them
+ * in *rows; a row that does not decode is an error naming the query. */
+sl_status query_state_restore(struct sl_query *q, uint64_t *rows, struct sl_error *err);
 
 #endif

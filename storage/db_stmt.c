@@ -40,6 +40,8 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
         ("INSERT INTO _sluice_state(query, op, key, state) VALUES (?1, ?2, ?3, ?4)"
          " ON CONFLICT(query, op, key) DO UPDATE SET state = excluded.state"),
     [DB_STMT_STATE_DELETE] = "DELETE FROM _sluice_state WHERE query = ?1",
+    [DB_STMT_STATE_DELETE_RANGE] = "DELETE FROM _sluice_state WHERE query = ?1 AND op = ?2"
+                                   " AND key >= ?3 AND key < ?4",
     [DB_STMT_STATE_LIST] =
         "SELECT op, key, state FROM _sluice_state WHERE query = ?1 ORDER BY op, key",
 };

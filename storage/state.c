@@ -19,6 +19,21 @@ sl_status db_state_put(struct sl_db *db, const char *query, uint32_t op, const v
     return db_step_done(db, stmt, "cannot write operator state", err);
 }
 
+sl_status db_state_delete_range(struct sl_db *db, const char *query, uint32_t op, const void *lo,
+                                size_t lo_len, const void *hi, size_t hi_len,
+                                struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt(db, DB_STMT_STATE_DELETE_RANGE, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, op);
+    sqlite3_bind_blob64(stmt, 3, lo_len ? lo : "", lo_len, SQLITE_STATIC);
+    sqlite3_bind_blob64(stmt, 4, hi_len ? hi : "", hi_len, SQLITE_STATIC);
+    return db_step_done(db, stmt, "cannot delete operator state", err);
+}
+
 sl_status db_state_delete(struct sl_db *db, const char *query, struct sl_error *err)
 {
     sqlite3_stmt *stmt;

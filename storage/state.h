@@ -2,7 +2,8 @@
  * state.h — operator state in _sluice_state(query, op, key, state): one row
  * per group of a stateful operator (op: its place in the query's pipeline),
  * key and state as the engine encoded them, opaque here. A batch upserts the
- * groups it changed inside its transaction, with its checkpoint; a query
+ * groups it changed inside its transaction, with its checkpoint, and deletes
+ * key ranges of what it dropped (a window's evicted slices); a query
  * started again reads them all back; replacing or dropping the query
  * deletes them.
  */
@@ -20,6 +21,10 @@ struct sl_db;
 sl_status db_state_put(struct sl_db *db, const char *query, uint32_t op, const void *key,
                        size_t key_len, const void *state, size_t state_len,
                        struct sl_error *err);
+/* Deletes the query's rows of operator op whose key is in [lo, hi). */
+sl_status db_state_delete_range(struct sl_db *db, const char *query, uint32_t op, const void *lo,
+                                size_t lo_len, const void *hi, size_t hi_len,
+                                struct sl_error *err);
 /* Deletes every state row of the query. */
 sl_status db_state_delete(struct sl_db *db, const char *query, struct sl_error *err);
 

@@ -26,6 +26,10 @@ struct sl_state_writer {
     /* Keeps one group's key and state, as the operator encoded them. */
     sl_status (*put)(struct sl_state_writer *w, const void *key, size_t key_len,
                      const void *state, size_t state_len, struct sl_error *err);
+    /* Deletes this operator's rows whose key is in [lo, hi), in BLOB order
+     * (bytes, then length): the window aggregate's evicted slices. */
+    sl_status (*del)(struct sl_state_writer *w, const void *lo, size_t lo_len, const void *hi,
+                     size_t hi_len, struct sl_error *err);
     void *ctx;   /* the provider's */
     uint32_t op; /* the writing operator's place in the chain, set by op_checkpoint */
 };

@@ -11,11 +11,25 @@
  * row is folded, the windows its watermark closes are closed (emitted and
  * never emitted again), so a row counts exactly in the windows that were
  * open when it arrived, as the lateness rule says, whatever the batches.
+ *
+ * State rows (checkpoint, restore): one per changed group of an open slice,
+ * its key the slice start (8 bytes big-endian, sign bit flipped, so that
+ * BLOB order is time order) then the group keys (agg_codec values), its
+ * state agg_set_serialize of the payload; and one under the empty key (it
+ * sorts first, so restore reads it before any slice) for the scalars:
+ * closed_end and the stream's watermark (time->watermark, which the
+ * watermark operator only advances), as two agg_codec i64. The checkpoint
+ * runs before the flush but writes what the flush leaves: the flush's
+ * closed_end, the slices it keeps, and a delete of the rows of every slice
+ * before them (evicted this batch or by this flush; a range over nothing in
+ * most batches), so the rows, the windows the flush emits and the query's
+ * checkpoint commit as one state.
  */
 #include <string.h>
 
 #include "common/alloc.h"
 #include "common/time.h"
+#include "engine/agg_codec.h"
 #include "engine/ops/agg_set.h"
 #include "engine/plan.h"
 #include "engine/rowsel.h"
@@ -45,6 +59,8 @@ struct win_op {
     struct win_slice *slices; /* ascending start */
     uint32_t nslices, cap_slices;
     int64_t closed_end;
+    struct sl_value *restore_keys; /* nkeys: a restored group's keys */
+    bool restored_scalars;         /* restore read the scalars' row */
 
     struct agg_out out;
     struct agg_out late; /* late.to NULL: late rows are only counted */
@@ -376,12 +392,17 @@ static sl_status emit_changes(struct win_op *w, struct sl_error *err)
     return SL_OK;
 }
 
+/* The watermark (or, on processing time, the clock) minus the grace: windows ending by it close. */
+static int64_t mark_limit(const struct win_op *w)
+{
+    int64_t mark = w->def.time_col >= 0 ? w->time->watermark : w->time->now;
+    return sat_sub(mark, w->def.grace_us);
+}
+
 static sl_status window_flush(struct sl_op *op, struct sl_error *err)
 {
     struct win_op *w = (struct win_op *)op;
-    int64_t mark = w->def.time_col >= 0 ? w->time->watermark : w->time->now;
-    int64_t limit = w->time->ended ? INT64_MAX : sat_sub(mark, w->def.grace_us);
-    sl_status st = close_windows(w, limit, err);
+    sl_status st = close_windows(w, w->time->ended ? INT64_MAX : mark_limit(w), err);
     if (st == SL_OK && !w->def.emit_final)
         st = emit_changes(w, err);
     if (st == SL_OK)
@@ -394,6 +415,101 @@ static sl_status window_flush(struct sl_op *op, struct sl_error *err)
     }
     evict(w);
     return st;
+}
+
+/* A slice start as 8 bytes whose BLOB order is the numbers' order. */
+static void put_start(unsigned char out[8], int64_t start)
+{
+    uint64_t u = (uint64_t)start ^ ((uint64_t)1 << 63);
+    for (int i = 0; i < 8; i++)
+        out[i] = (unsigned char)(u >> (56 - 8 * i));
+}
+
+static int64_t get_start(const unsigned char in[8])
+{
+    uint64_t u = 0;
+    for (int i = 0; i < 8; i++)
+        u = u << 8 | in[i];
+    return (int64_t)(u ^ ((uint64_t)1 << 63));
+}
+
+/* The closed_end the coming flush leaves. When the input ended it closes
+ * every window (INT64_MAX), but a file that grows is read on after a
+ * restart: its closed_end is then the end of the last window with data, so
+ * that only windows already emitted refuse rows. */
+static int64_t flushed_closed_end(const struct win_op *w)
+{
+    int64_t closed = mark_limit(w);
+    if (w->time->ended && w->nslices) {
+        int64_t last = last_end(w, w->slices[w->nslices - 1].start);
+        if (last > closed)
+            closed = last;
+    }
+    return closed > w->closed_end ? closed : w->closed_end;
+}
+
+static sl_status window_checkpoint(struct sl_op *op, struct sl_state_writer *wr,
+                                   struct sl_error *err)
+{
+    struct win_op *w = (struct win_op *)op;
+    int64_t closed = flushed_closed_end(w);
+    uint32_t first = 0; /* the first slice the flush keeps */
+    while (first < w->nslices && last_end(w, w->slices[first].start) <= closed)
+        first++;
+    /* Every slice evicted so far started before the first one kept, or,
+     * with none kept, before closed (a slice ends after its start). */
+    unsigned char lo[8], hi[8];
+    put_start(lo, INT64_MIN);
+    put_start(hi, first < w->nslices ? w->slices[first].start : closed);
+    sl_status st = wr->del(wr, lo, sizeof lo, hi, sizeof hi, err);
+    struct sl_buf scalars;
+    buf_init(&scalars);
+    codec_put_i64(&scalars, closed);
+    codec_put_i64(&scalars, w->time->watermark);
+    if (st == SL_OK)
+        st = scalars.failed ? sl_error_set(err, SL_NOMEM, "out of memory writing window state")
+                            : wr->put(wr, "", 0, scalars.data, scalars.len, err);
+    buf_free(&scalars);
+    for (uint32_t i = first; st == SL_OK && i < w->nslices; i++) {
+        const struct win_slice *s = &w->slices[i];
+        put_start(lo, s->start);
+        st = op_agg_write_groups(s->table, &w->aggs, w->nkeys, s->changed, s->nchanged,
+                                 (const char *)lo, sizeof lo, wr, err);
+    }
+    return st;
+}
+
+/* Restores the scalars (empty key) or one group of a slice, the slice
+ * created when absent. Restored groups are not changed: their windows'
+ * rows, if emitted, were committed with the checkpoint. */
+static sl_status window_restore(struct sl_op *op, const unsigned char *key, size_t key_len,
+                                const unsigned char *state, size_t state_len,
+                                struct sl_error *err)
+{
+    struct win_op *w = (struct win_op *)op;
+    if (!key_len) {
+        struct codec_reader r;
+        codec_reader_init(&r, state, state_len);
+        w->closed_end = codec_get_i64(&r);
+        w->time->watermark = codec_get_i64(&r);
+        if (!codec_done(&r))
+            return sl_error_set(err, SL_ERROR, "the window's closed end and watermark do not decode");
+        w->restored_scalars = true;
+        return SL_OK;
+    }
+    if (!w->restored_scalars)
+        return sl_error_set(err, SL_ERROR, "a window's group comes without its closed end");
+    if (key_len < 8)
+        return sl_error_set(err, SL_ERROR, "a window's group has no slice start");
+    int64_t start = get_start(key);
+    if (start != align_down(start, w->slice) || last_end(w, start) <= w->closed_end)
+        return sl_error_set(err, SL_ERROR, "a window's slice is not one an open window holds");
+    struct win_slice *s = slice_at(w, start);
+    if (!s)
+        return sl_error_set(err, SL_NOMEM, "out of memory restoring window state");
+    void *payload;
+    return op_agg_restore_group(s->table, &w->aggs, w->nkeys, w->key_types, w->restore_keys,
+                                key + 8, key_len - 8, state, state_len, &payload, err);
 }
 
 static void window_explain(const struct sl_op *op, struct sl_buf *out)
@@ -438,6 +554,7 @@ static void window_destroy(struct sl_op *op)
     }
     sl_free(w->slices);
     sl_free(w->key_types);
+    sl_free(w->restore_keys);
     sl_free(w->late.types);
     sl_free(w->scratch);
     group_scratch_destroy(w->find_scratch);
@@ -453,6 +570,8 @@ static const struct sl_op_vtable window_vtable = {
     .explain = window_explain,
     .destroy = window_destroy,
     .stats = window_stats,
+    .checkpoint = window_checkpoint,
+    .restore = window_restore,
 };
 
 static int64_t gcd(int64_t a, int64_t b)
@@ -481,9 +600,10 @@ sl_status op_window_agg_create(struct sl_arena *batch, const struct sl_window_de
         w->closed_end = INT64_MIN;
         w->out.op = &w->base;
         w->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *w->key_types);
+        w->restore_keys = sl_calloc(nkeys ? nkeys : 1, sizeof *w->restore_keys);
         w->scratch = sl_malloc(w->aggs.size);
         w->find_scratch = group_scratch_create(nkeys, key_types);
-        ok = w->key_types && w->scratch && w->find_scratch &&
+        ok = w->key_types && w->restore_keys && w->scratch && w->find_scratch &&
              (!def->late_sink ||
               agg_out_late_init(&w->late, &w->base, def->late_sink, nkeys, key_types));
     }
@@ -495,6 +615,7 @@ sl_status op_window_agg_create(struct sl_arena *batch, const struct sl_window_de
     if (!ok) {
         if (w) {
             sl_free(w->key_types);
+            sl_free(w->restore_keys);
             sl_free(w->late.types);
             sl_free(w->scratch);
             group_scratch_destroy(w->find_scratch);
