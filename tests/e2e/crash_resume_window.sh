@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Tumbling and hopping EMIT FINAL windows over an event-time file (rows a
-# little out of order, some late), killed with SIGKILL at random moments and
-# started again each time, end with exactly the tables (and late rows) of an
-# uninterrupted run: each batch's changed slice groups, the window's closed
-# end and the watermark commit with its rows and checkpoint, and a restart
-# reads them back (crash_resume_agg.sh does the same for a GROUP BY).
+# A tumbling EMIT FINAL and a hopping EMIT CHANGES window over an event-time
+# file (rows a little out of order, some late), killed with SIGKILL at
+# random moments and started again each time, end with exactly the tables
+# (and late rows) of an uninterrupted run: each batch's changed slice groups,
+# the window's closed end and the watermark commit with its rows and
+# checkpoint, and a restart reads them back (crash_resume_agg.sh does the
+# same for a GROUP BY).
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
@@ -25,7 +26,7 @@ CREATE QUERY tw AS
   TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 16384, late = 'table');
 CREATE QUERY hw AS
   SELECT k, COUNT(*) AS c, SUM(v) AS s, MIN(v) AS lo, MAX(v) AS hi FROM ev GROUP BY k
-  WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 4 SECONDS) EMIT FINAL
+  WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 4 SECONDS) EMIT CHANGES
   TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 16384);
 SQL
 
