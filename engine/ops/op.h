@@ -46,8 +46,10 @@ struct sl_op_vtable {
     void (*stats)(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
     /* A stateful operator whose state survives a restart has both (else NULL):
      * checkpoint hands w each group changed since the last flush (called just
-     * before the flush); restore adds one group checkpoint wrote, to a fresh
-     * operator, and fails with a message on bytes that do not decode. */
+     * before the flush; what that flush will change or drop, it writes or
+     * deletes now: the window aggregate's closed slices); restore adds one
+     * row checkpoint wrote, to a fresh operator, and fails with a message on
+     * bytes that do not decode. */
     sl_status (*checkpoint)(struct sl_op *op, struct sl_state_writer *w, struct sl_error *err);
     sl_status (*restore)(struct sl_op *op, const unsigned char *key, size_t key_len,
                          const unsigned char *state, size_t state_len, struct sl_error *err);
