@@ -28,17 +28,27 @@ oracle_word_counts() {
   tr ' ' '\n' <"$1" | grep -v '^$' | sort | uniq -c | awk '{print $2 "|" $1}' | sort
 }
 
+# committed DB: how many batches the database holds (0 before the first).
+committed() { sqlite3 "$1" 'SELECT count(*) FROM _sluice_progress' 2>/dev/null || echo 0; }
+
 # kill_and_restart DB SQL: runs `sluice run --db DB SQL` again and again,
-# each time killed with SIGKILL 20-170 ms in, until 20 kills landed or a run
-# finished (stderr appended to err.txt); then once more to the end, its
-# stdout in out.txt. Sets KILLS.
+# each time killed with SIGKILL at a random moment (0-150 ms) after its
+# first committed batch — so that every kill has something to resume from,
+# however slow the machine — until 20 kills landed or a run finished (stderr
+# appended to err.txt); then once more to the end, its stdout in out.txt.
+# Sets KILLS.
 kill_and_restart() {
-  local db=$1 sql=$2 pid
+  local db=$1 sql=$2 pid before
   KILLS=0
   for _ in $(seq 60); do
+    before=$(committed "$db")
     "$SLUICE" run --db "$db" "$sql" >/dev/null 2>>err.txt &
     pid=$!
-    sleep "$(printf "0.%03d" $((RANDOM % 150 + 20)))"
+    for _ in $(seq 300); do
+      [ "$(committed "$db")" -gt "$before" ] || ! kill -0 "$pid" 2>/dev/null && break
+      sleep 0.01
+    done
+    sleep "$(printf "0.%03d" $((RANDOM % 150)))"
     if kill -9 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || true
       KILLS=$((KILLS + 1))
