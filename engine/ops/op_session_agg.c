@@ -18,11 +18,21 @@
  * new one is written. Keys whose sessions are all closed, and whose
  * `closed_end` can no longer make a row late, are dropped by rebuilding the
  * group table when they outnumber the live ones.
+ *
+ * State rows (checkpoint, restore): one under the empty key holding the
+ * stream's watermark (an agg_codec i64), and one per key, its key "K" then
+ * the group keys (agg_codec values), its state the key's closed bounds and
+ * open sessions (bounds, emitted bounds, agg_set_serialize of the states).
+ * The checkpoint runs before the flush but writes what the flush leaves: the
+ * changed keys and those whose sessions it closes, as they will be, and,
+ * when it rebuilds the table, a delete of each key it drops.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/alloc.h"
 #include "common/time.h"
+#include "engine/agg_codec.h"
 #include "engine/ops/agg_set.h"
 #include "engine/plan.h"
 #include "engine/rowsel.h"
@@ -40,7 +50,7 @@ struct sess_key {
     uint32_t n, cap;
     int64_t closed_start, closed_end; /* the key's last closed session; end INT64_MIN: none */
     int64_t heap_end;   /* the end its heap entry carries; INT64_MAX: none */
-    uint8_t changed;    /* listed in `changed` */
+    uint8_t changed;    /* listed in `changed` (2: in a checkpoint's list, briefly) */
 };
 
 struct heap_item {
@@ -54,6 +64,9 @@ struct stale_row {
     int64_t start, end;
 };
 
+/* The first byte of a key's state row (the watermark's row has the empty key). */
+#define SESSION_KEY_PREFIX "K"
+
 struct sess_op {
     struct sl_op base;
     struct sl_window_def def;
@@ -65,6 +78,8 @@ struct sess_op {
 
     struct sl_group_table *table;
     struct sl_group_scratch *find_scratch;
+    struct sl_value *restore_keys; /* nkeys: a restored key's values */
+    bool restored_scalars;         /* restore read the watermark's row */
     uint32_t live_keys; /* keys with an open session */
     size_t arena_after_compact; /* the table's arena just after the last rebuild */
     struct heap_item *heap;
@@ -343,16 +358,42 @@ static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct s
     return st == SL_OK ? agg_out_flush(&o->late, err) : st;
 }
 
+/* How many of key k's sessions close at limit: those ending at or before it, a prefix. */
+static uint32_t closing(const struct sess_op *o, const struct sess_key *k, int64_t limit)
+{
+    uint32_t closed = 0;
+    while (closed < k->n && rec(o, k, closed)->end <= limit)
+        closed++;
+    return closed;
+}
+
+/* Whether key k, once its first `closed` sessions closed, holds anything a row
+ * can still need at limit: an open session, or a closed_end a row could still
+ * join (ts <= closed_end with ts + gap + grace > watermark). */
+static bool key_needed(const struct sess_op *o, const struct sess_key *k, uint32_t closed,
+                       int64_t limit)
+{
+    int64_t closed_end = closed ? rec(o, k, closed - 1)->end : k->closed_end;
+    return k->n > closed || (closed_end != INT64_MIN && closed_end + o->def.gap_us > limit);
+}
+
+/* Whether a flush leaving live_keys keys with an open session rebuilds the
+ * table: dead keys outnumber live ones, or replaced text (MIN/MAX over text,
+ * merged sessions) has doubled the arena since the last rebuild. */
+static bool compact_due(const struct sess_op *o, uint32_t live_keys)
+{
+    uint32_t count = group_table_count(o->table);
+    size_t arena = arena_reserved(group_table_arena(o->table));
+    return (count >= 1024 && live_keys * 2 <= count) ||
+           arena > 2 * o->arena_after_compact + ((size_t)1 << 20);
+}
+
 /* Rebuilds the group table without the keys that hold nothing any row can still need. */
 static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
 {
-    uint32_t count = group_table_count(o->table);
-    /* Dead keys outnumber live ones, or replaced text (MIN/MAX over text,
-     * merged sessions) has doubled the arena since the last rebuild. */
-    size_t arena = arena_reserved(group_table_arena(o->table));
-    bool dead = count >= 1024 && o->live_keys * 2 <= count;
-    if (!dead && arena <= 2 * o->arena_after_compact + ((size_t)1 << 20))
+    if (!compact_due(o, o->live_keys))
         return SL_OK;
+    uint32_t count = group_table_count(o->table);
     struct sl_group_table *t = group_table_create(o->nkeys, o->key_types, sizeof(struct sess_key),
                                                   1024 * 1024, o->find_scratch);
     if (!t)
@@ -360,10 +401,7 @@ static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
     o->nheap = 0;
     for (uint32_t gid = 0; gid < count; gid++) {
         struct sess_key *k = group_table_payload(o->table, gid);
-        /* A closed_end a row could still join: one with ts <= closed_end and ts + gap + grace > watermark. */
-        bool needed = k->n > 0 || (k->closed_end != INT64_MIN &&
-                                   k->closed_end + o->def.gap_us > limit);
-        if (!needed) {
+        if (!key_needed(o, k, 0, limit)) {
             sl_free(k->sessions);
             continue;
         }
@@ -394,11 +432,23 @@ static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
     return SL_OK;
 }
 
+/* The watermark (or, on processing time, the clock) minus the grace: sessions ending by it close. */
+static int64_t mark_limit(const struct sess_op *o)
+{
+    int64_t mark = o->def.time_col >= 0 ? o->time->watermark : o->time->now;
+    return sat_sub(mark, o->def.grace_us);
+}
+
+/* What the flush closes by: mark_limit, or everything once the input ended. */
+static int64_t flush_limit(const struct sess_op *o)
+{
+    return o->time->ended ? INT64_MAX : mark_limit(o);
+}
+
 static sl_status session_flush(struct sl_op *op, struct sl_error *err)
 {
     struct sess_op *o = (struct sess_op *)op;
-    int64_t mark = o->def.time_col >= 0 ? o->time->watermark : o->time->now;
-    int64_t limit = o->time->ended ? INT64_MAX : sat_sub(mark, o->def.grace_us);
+    int64_t limit = flush_limit(o);
     sl_status st = SL_OK;
     for (uint32_t j = 0; j < o->nstale && st == SL_OK; j++)
         st = emit_row(o, SL_ROW_DELETE, o->stale[j].gid, o->stale[j].start, o->stale[j].end,
@@ -422,6 +472,241 @@ static sl_status session_flush(struct sl_op *op, struct sl_error *err)
     if (st == SL_OK)
         st = compact(o, limit, err);
     return st;
+}
+
+/* A key to write at a checkpoint: its encoded key in the writer's buffer. */
+struct key_ref {
+    size_t off;
+    uint32_t len;
+    uint32_t gid;
+    bool del; /* the flush's rebuild drops the key: its row is deleted */
+    const unsigned char *bytes; /* set once every key is encoded */
+};
+
+/* SQLite's BLOB order: bytes, then length. */
+static int key_ref_cmp(const void *a, const void *b)
+{
+    const struct key_ref *x = a, *y = b;
+    int c = memcmp(x->bytes, y->bytes, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Appends gid to refs[0..*n) (cap *cap); false when out of memory. */
+static bool add_ref(struct key_ref **refs, uint32_t *n, uint32_t *cap, uint32_t gid, bool del)
+{
+    if (!grow((void **)refs, *n, cap, sizeof **refs))
+        return false;
+    (*refs)[(*n)++] = (struct key_ref){.gid = gid, .del = del};
+    return true;
+}
+
+/* Key k's state as the coming flush leaves it, its first `closed` sessions
+ * closed: closed_start, closed_end, the open sessions' count, then each one's
+ * start, end, emitted bounds (EMIT CHANGES emits a changed one) and the
+ * length and bytes of agg_set_serialize of its states. */
+static void encode_key(const struct sess_op *o, const struct sess_key *k, uint32_t closed,
+                       struct sl_buf *out, struct sl_buf *states)
+{
+    const struct session *last = closed ? rec(o, k, closed - 1) : NULL;
+    codec_put_i64(out, last ? last->start : k->closed_start);
+    codec_put_i64(out, last ? last->end : k->closed_end);
+    codec_put_u32(out, k->n - closed);
+    for (uint32_t j = closed; j < k->n; j++) {
+        const struct session *s = rec(o, k, j);
+        bool emits = s->changed && !o->def.emit_final;
+        codec_put_i64(out, s->start);
+        codec_put_i64(out, s->end);
+        codec_put_i64(out, emits ? s->start : s->emitted_start);
+        codec_put_i64(out, emits ? s->end : s->emitted_end);
+        buf_clear(states);
+        agg_set_serialize(&o->aggs, s, states);
+        if (states->failed || states->len > UINT32_MAX) {
+            out->failed = true;
+            return;
+        }
+        codec_put_u32(out, (uint32_t)states->len);
+        buf_append(out, states->data, states->len);
+    }
+}
+
+/* Writes refs[0..n), sorted by key: each key's post-flush state, or a delete. */
+static sl_status write_keys(struct sess_op *o, struct key_ref *refs, uint32_t n,
+                            struct sl_state_writer *wr, int64_t limit, struct sl_error *err)
+{
+    struct sl_buf keys, state, states;
+    buf_init(&keys);
+    buf_init(&state);
+    buf_init(&states);
+    for (uint32_t i = 0; i < n; i++) {
+        refs[i].off = keys.len;
+        buf_append(&keys, SESSION_KEY_PREFIX, 1);
+        for (uint32_t col = 0; col < o->nkeys; col++)
+            codec_put_value(&keys, group_table_key(o->table, refs[i].gid, col));
+        buf_putc(&keys, '\0'); /* a delete's upper bound: the key then a zero byte */
+        refs[i].len = (uint32_t)(keys.len - refs[i].off - 1);
+    }
+    sl_status st = SL_OK;
+    if (keys.failed) {
+        st = sl_error_set(err, SL_NOMEM, "out of memory writing session state");
+    } else {
+        for (uint32_t i = 0; i < n; i++)
+            refs[i].bytes = (const unsigned char *)keys.data + refs[i].off;
+        qsort(refs, n, sizeof *refs, key_ref_cmp);
+    }
+    for (uint32_t i = 0; st == SL_OK && i < n; i++) {
+        const struct key_ref *r = &refs[i];
+        if (r->del) {
+            st = wr->del(wr, r->bytes, r->len, r->bytes, r->len + 1, err);
+            continue;
+        }
+        const struct sess_key *k = group_table_payload(o->table, r->gid);
+        buf_clear(&state);
+        encode_key(o, k, closing(o, k, limit), &state, &states);
+        st = state.failed ? sl_error_set(err, SL_NOMEM, "out of memory writing session state")
+                          : wr->put(wr, r->bytes, r->len, state.data, state.len, err);
+    }
+    buf_free(&keys);
+    buf_free(&state);
+    buf_free(&states);
+    return st;
+}
+
+/* Writes what the coming flush leaves: the watermark, the keys changed since
+ * the last flush and those whose sessions it closes (the heap's entries up to
+ * its limit), each as it will be; when it rebuilds the table, a delete of
+ * each key it drops. */
+static sl_status session_checkpoint(struct sl_op *op, struct sl_state_writer *wr,
+                                    struct sl_error *err)
+{
+    struct sess_op *o = (struct sess_op *)op;
+    int64_t limit = flush_limit(o);
+    /* At the input's end every session closes, but a file that grows is read
+     * on after a restart: a key stays while the watermark lets a row join it. */
+    int64_t keep_limit = mark_limit(o);
+    struct sl_buf scalars;
+    buf_init(&scalars);
+    codec_put_i64(&scalars, o->time->watermark);
+    sl_status st = scalars.failed
+                       ? sl_error_set(err, SL_NOMEM, "out of memory writing session state")
+                       : wr->put(wr, "", 0, scalars.data, scalars.len, err);
+    buf_free(&scalars);
+    struct key_ref *refs = NULL;
+    uint32_t n = 0, cap = 0, *stack = NULL, depth = 0, cap_stack = 0;
+    bool ok = true;
+    for (uint32_t c = 0; ok && c < o->nchanged; c++)
+        ok = add_ref(&refs, &n, &cap, o->changed[c], false);
+    /* The heap's entries up to the limit, each key once (marked changed = 2 meanwhile). */
+    if (o->nheap && o->heap[0].end <= limit && ok &&
+        (ok = grow((void **)&stack, depth, &cap_stack, sizeof *stack)))
+        stack[depth++] = 0;
+    while (ok && depth) {
+        uint32_t i = stack[--depth];
+        struct sess_key *k = group_table_payload(o->table, o->heap[i].gid);
+        if (o->heap[i].end == k->heap_end && !k->changed) {
+            k->changed = 2;
+            ok = add_ref(&refs, &n, &cap, o->heap[i].gid, false);
+        }
+        for (uint32_t c = 2 * i + 1; ok && c <= 2 * i + 2 && c < o->nheap; c++)
+            if (o->heap[c].end <= limit &&
+                (ok = grow((void **)&stack, depth, &cap_stack, sizeof *stack)))
+                stack[depth++] = c;
+    }
+    uint32_t listed = n, live_after = o->live_keys;
+    for (uint32_t i = 0; i < listed; i++) {
+        const struct sess_key *k = group_table_payload(o->table, refs[i].gid);
+        if (k->n && closing(o, k, limit) == k->n)
+            live_after--;
+    }
+    if (ok && compact_due(o, live_after)) {
+        for (uint32_t i = 0; i < listed; i++) {
+            const struct sess_key *k = group_table_payload(o->table, refs[i].gid);
+            refs[i].del = !key_needed(o, k, closing(o, k, limit), keep_limit);
+        }
+        for (uint32_t gid = 0; ok && gid < group_table_count(o->table); gid++) {
+            const struct sess_key *k = group_table_payload(o->table, gid);
+            if (!k->changed && !key_needed(o, k, 0, keep_limit))
+                ok = add_ref(&refs, &n, &cap, gid, true);
+        }
+    }
+    for (uint32_t i = 0; i < listed; i++) {
+        struct sess_key *k = group_table_payload(o->table, refs[i].gid);
+        if (k->changed == 2)
+            k->changed = 0;
+    }
+    if (st == SL_OK)
+        st = ok ? write_keys(o, refs, n, wr, limit, err)
+                : sl_error_set(err, SL_NOMEM, "out of memory writing session state");
+    sl_free(refs);
+    sl_free(stack);
+    return st;
+}
+
+/* Restores the watermark (empty key) or one key: its closed bounds and open
+ * sessions, which go back on the heap. Restored sessions are not changed:
+ * their rows, if emitted, were committed with the checkpoint. */
+static sl_status session_restore(struct sl_op *op, const unsigned char *key, size_t key_len,
+                                 const unsigned char *state, size_t state_len,
+                                 struct sl_error *err)
+{
+    struct sess_op *o = (struct sess_op *)op;
+    struct codec_reader r;
+    if (!key_len) {
+        codec_reader_init(&r, state, state_len);
+        o->time->watermark = codec_get_i64(&r);
+        if (!codec_done(&r))
+            return sl_error_set(err, SL_ERROR, "the session window's watermark does not decode");
+        o->restored_scalars = true;
+        return SL_OK;
+    }
+    if (!o->restored_scalars)
+        return sl_error_set(err, SL_ERROR, "a session key comes without the watermark");
+    codec_reader_init(&r, key, key_len);
+    const unsigned char *prefix = codec_get_bytes(&r, 1);
+    for (uint32_t col = 0; col < o->nkeys; col++)
+        o->restore_keys[col] = codec_get_value(&r, o->key_types[col]);
+    if (!codec_done(&r) || prefix[0] != SESSION_KEY_PREFIX[0])
+        return sl_error_set(err, SL_ERROR, "a session key does not decode");
+    if (group_table_lookup_values(o->table, o->restore_keys) != GROUP_NONE)
+        return sl_error_set(err, SL_ERROR, "a session key is there twice");
+    uint32_t gid = group_table_insert_values(o->table, o->restore_keys);
+    if (gid == GROUP_NONE)
+        return sl_error_set(err, SL_NOMEM, "out of memory restoring session state");
+    struct sess_key *k = group_table_payload(o->table, gid);
+    *k = (struct sess_key){.heap_end = INT64_MAX};
+    codec_reader_init(&r, state, state_len);
+    k->closed_start = codec_get_i64(&r);
+    k->closed_end = codec_get_i64(&r);
+    uint32_t n = codec_get_u32(&r);
+    /* Each session takes at least its four bounds and a length. */
+    if (!r.ok || n > codec_left(&r) / 36 || (!n && k->closed_end == INT64_MIN))
+        return sl_error_set(err, SL_ERROR, "a session key's state does not decode");
+    if (n && !(k->sessions = sl_malloc((size_t)n * o->rec_size)))
+        return sl_error_set(err, SL_NOMEM, "out of memory restoring session state");
+    k->cap = n;
+    int64_t prev_end = k->closed_end;
+    for (uint32_t j = 0; j < n; j++) {
+        struct session *s = rec(o, k, j);
+        memset(s, 0, o->rec_size);
+        s->start = codec_get_i64(&r);
+        s->end = codec_get_i64(&r);
+        s->emitted_start = codec_get_i64(&r);
+        s->emitted_end = codec_get_i64(&r);
+        uint32_t len = codec_get_u32(&r);
+        const unsigned char *bytes = codec_get_bytes(&r, len);
+        /* Sorted, disjoint and not touching, after the closed one. */
+        if (!r.ok || s->start <= prev_end || s->end <= s->start ||
+            !agg_set_deserialize(&o->aggs, s, bytes, len, group_table_arena(o->table)))
+            return sl_error_set(err, SL_ERROR, "a session's bounds or states do not decode");
+        prev_end = s->end;
+        k->n = j + 1;
+    }
+    if (!codec_done(&r))
+        return sl_error_set(err, SL_ERROR, "a session key's state does not decode");
+    if (n)
+        o->live_keys++;
+    if (!schedule_key(o, gid, k))
+        return sl_error_set(err, SL_NOMEM, "out of memory restoring session state");
+    return SL_OK;
 }
 
 static void session_explain(const struct sl_op *op, struct sl_buf *out)
@@ -467,6 +752,7 @@ static void session_destroy(struct sl_op *op)
     sl_free(o->changed);
     sl_free(o->stale);
     sl_free(o->key_types);
+    sl_free(o->restore_keys);
     sl_free(o->late.types);
     sl_free(o->scratch);
     agg_set_free(&o->aggs);
@@ -481,6 +767,8 @@ static const struct sl_op_vtable session_vtable = {
     .explain = session_explain,
     .destroy = session_destroy,
     .stats = session_stats,
+    .checkpoint = session_checkpoint,
+    .restore = session_restore,
 };
 
 sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_def *def,
@@ -498,12 +786,13 @@ sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_d
         o->rec_size = o->aggs.size;
         o->out.op = &o->base;
         o->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *o->key_types);
+        o->restore_keys = sl_calloc(nkeys ? nkeys : 1, sizeof *o->restore_keys);
         o->scratch = sl_malloc(o->rec_size);
         o->find_scratch = group_scratch_create(nkeys, key_types);
         o->table = o->find_scratch ? group_table_create(nkeys, key_types, sizeof(struct sess_key),
                                                         1024 * 1024, o->find_scratch)
                                    : NULL;
-        ok = o->key_types && o->scratch && o->table &&
+        ok = o->key_types && o->restore_keys && o->scratch && o->table &&
              (!def->late_sink ||
               agg_out_late_init(&o->late, &o->base, def->late_sink, nkeys, key_types));
     }
@@ -517,6 +806,7 @@ sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_d
             group_table_destroy(o->table);
             group_scratch_destroy(o->find_scratch);
             sl_free(o->key_types);
+            sl_free(o->restore_keys);
             sl_free(o->late.types);
             sl_free(o->scratch);
             agg_set_free(&o->aggs);
