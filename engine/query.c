@@ -95,8 +95,8 @@ static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
 /*
  * A saved query started again over a source that can replay continues where
  * its last committed batch ended: its rows, its position and the groups its
- * operators changed were committed together. Sets *resumed. A query whose
- * state cannot be checkpointed (a session window) starts over, and so does
+ * operators changed were committed together. Sets *resumed. A query with
+ * an operator whose state cannot be checkpointed starts over, and so does
  * an aggregation whose checkpoint has no plan fingerprint, or a windowed one
  * whose checkpoint has no state rows (an earlier version wrote them, with no
  * state: a window always writes its scalars' row). An input that changed

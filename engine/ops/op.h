@@ -27,7 +27,8 @@ struct sl_state_writer {
     sl_status (*put)(struct sl_state_writer *w, const void *key, size_t key_len,
                      const void *state, size_t state_len, struct sl_error *err);
     /* Deletes this operator's rows whose key is in [lo, hi), in BLOB order
-     * (bytes, then length): the window aggregate's evicted slices. */
+     * (bytes, then length): the window aggregate's evicted slices, the
+     * session aggregate's dropped keys. */
     sl_status (*del)(struct sl_state_writer *w, const void *lo, size_t lo_len, const void *hi,
                      size_t hi_len, struct sl_error *err);
     void *ctx;   /* the provider's */
