@@ -316,14 +316,9 @@ sl_status op_hash_agg_create(struct sl_arena *batch, uint32_t nkeys, const enum 
     sl_free(types);
     sl_free(names);
     if (!ok) {
-        if (h) {
-            group_table_destroy(h->table);
-            group_scratch_destroy(h->scratch);
-            agg_set_free(&h->aggs);
-            sl_free(h->key_types);
-            sl_free(h->restore_keys);
-            sl_free(h);
-        }
+        /* What was made is freed as the operator would be: every field starts zeroed. */
+        if (h)
+            hagg_destroy(&h->base);
         return sl_error_set(err, SL_NOMEM, "out of memory creating an aggregate");
     }
     *out = &h->base;

@@ -802,16 +802,9 @@ sl_status op_session_agg_create(struct sl_arena *batch, const struct sl_window_d
                                    naggs, aggs) == SL_OK;
     }
     if (!ok) {
-        if (o) {
-            group_table_destroy(o->table);
-            group_scratch_destroy(o->find_scratch);
-            sl_free(o->key_types);
-            sl_free(o->restore_keys);
-            sl_free(o->late.types);
-            sl_free(o->scratch);
-            agg_set_free(&o->aggs);
-            sl_free(o);
-        }
+        /* What was made is freed as the operator would be: every field starts zeroed. */
+        if (o)
+            session_destroy(&o->base);
         return sl_error_set(err, SL_NOMEM, "out of memory creating a session window");
     }
     *out = &o->base;

@@ -613,15 +613,9 @@ sl_status op_window_agg_create(struct sl_arena *batch, const struct sl_window_de
                                    naggs, aggs) == SL_OK;
     }
     if (!ok) {
-        if (w) {
-            sl_free(w->key_types);
-            sl_free(w->restore_keys);
-            sl_free(w->late.types);
-            sl_free(w->scratch);
-            group_scratch_destroy(w->find_scratch);
-            agg_set_free(&w->aggs);
-            sl_free(w);
-        }
+        /* What was made is freed as the operator would be: every field starts zeroed. */
+        if (w)
+            window_destroy(&w->base);
         return sl_error_set(err, SL_NOMEM, "out of memory creating a window aggregate");
     }
     *out = &w->base;

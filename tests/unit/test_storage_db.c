@@ -14,26 +14,6 @@
 
 #include "test_storage_util.h"
 
-static int setup(void **state)
-{
-    struct tmp_db *t = calloc(1, sizeof *t);
-    tmp_db_make_dir(t);
-    struct sl_error err = {0};
-    if (db_open(t->path, &t->db, &err) != SL_OK)
-        return -1;
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct tmp_db *t = *state;
-    db_close(t->db);
-    tmp_db_remove_dir(t);
-    free(t);
-    return 0;
-}
-
 static void test_open_creates_wal_and_system_tables(void **state)
 {
     struct tmp_db *t = *state;
@@ -187,22 +167,16 @@ static void test_progress(void **state)
 /* A progress table from before late_rows, watermark and state sizes gets them on open. */
 static void test_progress_upgrade(void **state)
 {
-    struct tmp_db *t = *state;
     char path[128];
-    snprintf(path, sizeof path, "%s/old.db", t->dir);
-    sqlite3 *raw;
-    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(raw,
-                                  "CREATE TABLE _sluice_progress(query TEXT NOT NULL, batch_id "
-                                  "INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER, started "
-                                  "TEXT, duration_ms REAL, PRIMARY KEY(query, batch_id));"
-                                  "INSERT INTO _sluice_progress VALUES ('q', 1, 5, 1, 'x', 1.5);",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(raw);
-    struct sl_db *db = NULL;
+    struct sl_db *db = tmp_db_open_old(
+        *state,
+        "CREATE TABLE _sluice_progress(query TEXT NOT NULL, batch_id INTEGER NOT NULL, rows_in "
+        "INTEGER, rows_out INTEGER, started TEXT, duration_ms REAL, PRIMARY KEY(query, "
+        "batch_id));"
+        "INSERT INTO _sluice_progress VALUES ('q', 1, 5, 1, 'x', 1.5);",
+        path);
+    assert_non_null(db);
     struct sl_error err = {0};
-    assert_int_equal(db_open(path, &db, &err), SL_OK);
     struct db_progress p = {.query = "q", .batch_id = 2, .rows_in = 7, .late_rows = 3,
                             .has_watermark = true, .watermark_us = 0, .state_groups = 4,
                             .state_bytes = 100};
@@ -315,19 +289,19 @@ static void test_query_text_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_open_creates_wal_and_system_tables, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reopen_is_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_creates_wal_and_system_tables, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_reopen_is_idempotent, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test(test_open_failure_names_file),
-        cmocka_unit_test_setup_teardown(test_open_not_a_database, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_catalog_order_replace_delete, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_catalog_list_while_writing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_progress_upgrade, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dead_letters, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reader_during_write, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_query_text, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_query_text_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_not_a_database, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_catalog_order_replace_delete, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_catalog_list_while_writing, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_progress, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_progress_upgrade, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_dead_letters, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_transactions, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_reader_during_write, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_query_text, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_query_text_errors, tmp_db_setup, tmp_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

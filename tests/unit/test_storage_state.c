@@ -16,26 +16,6 @@
 #include "storage/state.h"
 #include "test_storage_util.h"
 
-static int setup(void **state)
-{
-    struct tmp_db *t = calloc(1, sizeof *t);
-    tmp_db_make_dir(t);
-    struct sl_error err = {0};
-    if (db_open(t->path, &t->db, &err) != SL_OK)
-        return -1;
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct tmp_db *t = *state;
-    db_close(t->db);
-    tmp_db_remove_dir(t);
-    free(t);
-    return 0;
-}
-
 struct seen {
     char text[512];
     size_t len;
@@ -100,23 +80,15 @@ static void test_checkpoint_plan(void **state)
 /* A checkpoint table from before the plan column gets it on open. */
 static void test_checkpoint_upgrade(void **state)
 {
-    struct tmp_db *t = *state;
     char path[128];
-    snprintf(path, sizeof path, "%s/old.db", t->dir);
-    sqlite3 *raw;
-    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(raw,
-                                  "CREATE TABLE _sluice_checkpoints(query TEXT PRIMARY KEY COLLATE "
-                                  "NOCASE, batch_id INTEGER NOT NULL, source TEXT, \"offset\" "
-                                  "INTEGER NOT NULL, identity TEXT, committed TEXT);"
-                                  "INSERT INTO _sluice_checkpoints VALUES ('q', 2, 's', 7, NULL, "
-                                  "'x');",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(raw);
-    struct sl_db *db = NULL;
+    struct sl_db *db = tmp_db_open_old(
+        *state,
+        "CREATE TABLE _sluice_checkpoints(query TEXT PRIMARY KEY COLLATE NOCASE, batch_id INTEGER "
+        "NOT NULL, source TEXT, \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT);"
+        "INSERT INTO _sluice_checkpoints VALUES ('q', 2, 's', 7, NULL, 'x');",
+        path);
+    assert_non_null(db);
     struct sl_error err = {0};
-    assert_int_equal(db_open(path, &db, &err), SL_OK);
     struct db_checkpoint got;
     bool found;
     assert_int_equal(db_checkpoint_get(db, "q", &got, &found, &err), SL_OK);
@@ -130,9 +102,9 @@ static void test_checkpoint_upgrade(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_put_each_delete, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_checkpoint_plan, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_checkpoint_upgrade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_each_delete, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_plan, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_upgrade, tmp_db_setup, tmp_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

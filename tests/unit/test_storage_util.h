@@ -1,7 +1,8 @@
 /*
  * test_storage_util.h — helpers shared by the storage unit tests: a
- * throw-away database in a fresh temporary directory, and db_query_text's
- * output collected as "a|b\n" lines (NULL shown as "NULL").
+ * throw-away database in a fresh temporary directory (and cmocka setup /
+ * teardown opening one), a database an older version made, and
+ * db_query_text's output collected as "a|b\n" lines (NULL shown as "NULL").
  */
 #ifndef TEST_STORAGE_UTIL_H
 #define TEST_STORAGE_UTIL_H
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "storage/db.h"
 
@@ -37,6 +40,45 @@ static inline void tmp_db_remove_dir(struct tmp_db *t)
         unlink(file);
     }
     rmdir(t->dir);
+}
+
+/* cmocka setup: *state is a struct tmp_db with its database open. */
+static inline int tmp_db_setup(void **state)
+{
+    struct tmp_db *t = calloc(1, sizeof *t);
+    tmp_db_make_dir(t);
+    struct sl_error err = {0};
+    if (db_open(t->path, &t->db, &err) != SL_OK)
+        return -1;
+    *state = t;
+    return 0;
+}
+
+static inline int tmp_db_teardown(void **state)
+{
+    struct tmp_db *t = *state;
+    db_close(t->db);
+    tmp_db_remove_dir(t);
+    free(t);
+    return 0;
+}
+
+/* Makes DIR/old.db with the SQL an older version ran (into path), then
+ * opens it with db_open, as Sluice would meet it; NULL if that fails. */
+static inline struct sl_db *tmp_db_open_old(const struct tmp_db *t, const char *sql,
+                                            char path[128])
+{
+    snprintf(path, 128, "%s/old.db", t->dir);
+    sqlite3 *raw;
+    if (sqlite3_open(path, &raw) != SQLITE_OK ||
+        sqlite3_exec(raw, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(raw);
+        return NULL;
+    }
+    sqlite3_close(raw);
+    struct sl_db *db = NULL;
+    struct sl_error err = {0};
+    return db_open(path, &db, &err) == SL_OK ? db : NULL;
 }
 
 struct rows_text {
