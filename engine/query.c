@@ -155,13 +155,19 @@ static sl_status start_over(struct sl_query *q, struct sl_error *err)
     return SL_OK;
 }
 
-/* The query's position, in the batch's transaction: the first record no committed batch holds. */
+/* The first record no committed batch holds. */
+static uint64_t checkpoint_offset(const struct sl_query *q)
+{
+    return source_offset(q->source) - decoder_pending(q->decoder);
+}
+
+/* The query's position, in the batch's transaction. */
 static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
 {
     struct db_checkpoint c = {.batch_id = q->batch_id + 1};
     snprintf(c.source, sizeof c.source, "%s", source_describe(q->source));
     snprintf(c.plan, sizeof c.plan, "%s", q->fingerprint);
-    c.offset = source_offset(q->source) - decoder_pending(q->decoder);
+    c.offset = checkpoint_offset(q);
     if (source_replayable(q->source)) {
         struct sl_buf id;
         buf_init(&id);
@@ -296,8 +302,13 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
          * a source that can replay can ever resume with them. Every flush
          * (a processing-time window's without input too) moves a window's
          * state, so each one writes it. */
+        int64_t state_started = sl_monotonic_us();
         if (st == SL_OK && !q->live && source_replayable(q->source))
             st = query_state_write(q, err);
+        int64_t state_us = sl_monotonic_us() - state_started;
+        if (st == SL_OK && q->commit_us_pending)
+            st = db_progress_set_commit_time(env->db, q->name, q->batch_id, q->last_commit_us,
+                                             err);
         if (st == SL_OK)
             st = op_flush(q->pipeline.head, err);
         if (st == SL_OK && q->late_sink)
@@ -314,21 +325,27 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
                 .rows_in = (int64_t)q->rows_in,
                 .rows_out = (int64_t)rows_out,
                 .started_us = q->batch_started_us,
-                .duration_us = now - q->batch_started_us,
+                .duration_us = clock_now_us() - q->batch_started_us,
                 .late_rows = (int64_t)time->late_rows,
                 .has_watermark = q->plan->window.kind && q->plan->time_expr &&
                                  time->watermark != INT64_MIN,
                 .watermark_us = time->watermark,
                 .state_groups = (int64_t)groups,
                 .state_bytes = (int64_t)bytes,
+                .offset = (int64_t)checkpoint_offset(q),
+                .dead_letters = (int64_t)q->dead_letters,
+                .state_us = state_us,
             };
             st = db_progress_record(env->db, &p, err);
             if (st == SL_OK)
                 st = record_checkpoint(q, err);
         }
         time->late_rows = 0;
+        int64_t commit_started = sl_monotonic_us();
         if (st == SL_OK)
             st = db_commit(env->db, err);
+        q->last_commit_us = sl_monotonic_us() - commit_started;
+        q->commit_us_pending = st == SL_OK && !q->live && (q->had_input || rows_out);
         if (st == SL_OK)
             q->batch_id++;
         else if (began)

@@ -56,6 +56,9 @@ struct sl_query {
     uint64_t rows_in;
     uint64_t batch_bytes; /* read in this batch */
     uint64_t dead_letters;
+    /* The last COMMIT's duration, recorded in its progress row by the next batch. */
+    int64_t last_commit_us;
+    bool commit_us_pending;
     /* Dead letters of the batch, written with its commit (records and reasons in dl_arena). */
     struct sl_query_dead_letter *dl;
     uint32_t ndl, cap_dl;

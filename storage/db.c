@@ -18,7 +18,8 @@ static const char db_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS _sluice_progress("
     "query TEXT NOT NULL, batch_id INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER,"
     " started TEXT, duration_ms REAL, late_rows INTEGER, watermark TEXT, state_groups INTEGER,"
-    " state_bytes INTEGER, PRIMARY KEY(query, batch_id));"
+    " state_bytes INTEGER, \"offset\" INTEGER, dead_letters INTEGER, state_ms REAL,"
+    " commit_ms REAL, PRIMARY KEY(query, batch_id));"
     "CREATE TABLE IF NOT EXISTS _sluice_checkpoints("
     "query TEXT PRIMARY KEY COLLATE NOCASE, batch_id INTEGER NOT NULL, source TEXT,"
     " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT, plan TEXT);"
@@ -38,6 +39,10 @@ static const struct {
     {"_sluice_progress", "watermark TEXT"},
     {"_sluice_progress", "state_groups INTEGER"},
     {"_sluice_progress", "state_bytes INTEGER"},
+    {"_sluice_progress", "\"offset\" INTEGER"},
+    {"_sluice_progress", "dead_letters INTEGER"},
+    {"_sluice_progress", "state_ms REAL"},
+    {"_sluice_progress", "commit_ms REAL"},
     {"_sluice_checkpoints", "plan TEXT"},
 };
 
@@ -45,10 +50,12 @@ static sl_status db_upgrade(struct sl_db *db, const char *what, struct sl_error 
 {
     for (size_t i = 0; i < sizeof columns_added / sizeof *columns_added; i++) {
         const char *table = columns_added[i].table, *def = columns_added[i].def;
-        size_t name_len = strcspn(def, " ");
+        /* The column's name: its definition's first word, without quotes. */
+        const char *name = def + (def[0] == '"');
+        size_t name_len = strcspn(name, " \"");
         char sql[160];
         snprintf(sql, sizeof sql, "SELECT 1 FROM pragma_table_info('%s') WHERE name = '%.*s'",
-                 table, (int)name_len, def);
+                 table, (int)name_len, name);
         sqlite3_stmt *stmt = NULL;
         if (sqlite3_prepare_v2(db->conn, sql, -1, &stmt, NULL) != SQLITE_OK)
             return db_fail(db, err, what);

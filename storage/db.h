@@ -65,8 +65,15 @@ struct db_progress {
     bool has_watermark; /* event time: watermark_us is the stream's watermark */
     int64_t watermark_us;
     int64_t state_groups, state_bytes;
+    int64_t offset;       /* the source offset the batch read up to (its checkpoint's) */
+    int64_t dead_letters; /* records the batch sent to _sluice_dead_letters */
+    int64_t state_us;     /* writing the operator state that changed */
 };
 sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, struct sl_error *err);
+/* How long a batch's COMMIT took, recorded by the next batch's transaction
+ * (the row's own transaction cannot know it). */
+sl_status db_progress_set_commit_time(struct sl_db *db, const char *query, int64_t batch_id,
+                                      int64_t commit_us, struct sl_error *err);
 /* The highest batch id recorded for the query, or 0. */
 int64_t db_progress_last_batch(struct sl_db *db, const char *query);
 

@@ -1,5 +1,6 @@
 /* progress.c — one row per micro-batch of a query: rows in and out, start, duration,
- * late rows, watermark, state size. */
+ * late rows, watermark, state size, offset, dead letters, and the time its
+ * state and its commit took. */
 #include "storage/db_internal.h"
 
 #include "common/time.h"
@@ -28,6 +29,22 @@ sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, stru
     }
     sqlite3_bind_int64(stmt, 9, p->state_groups);
     sqlite3_bind_int64(stmt, 10, p->state_bytes);
+    sqlite3_bind_int64(stmt, 11, p->offset);
+    sqlite3_bind_int64(stmt, 12, p->dead_letters);
+    sqlite3_bind_double(stmt, 13, (double)p->state_us / (double)SL_US_PER_MS);
+    return db_step_done(db, stmt, "cannot record progress", err);
+}
+
+sl_status db_progress_set_commit_time(struct sl_db *db, const char *query, int64_t batch_id,
+                                      int64_t commit_us, struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt(db, DB_STMT_PROGRESS_COMMIT_MS, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, batch_id);
+    sqlite3_bind_double(stmt, 3, (double)commit_us / (double)SL_US_PER_MS);
     return db_step_done(db, stmt, "cannot record progress", err);
 }
 
