@@ -1,5 +1,5 @@
 /* binder_stream.c — binds CREATE STREAM: column types, source address, format options,
- * watermark, and WITH options (socket reconnection). */
+ * watermark, and WITH options (socket reconnection, the journal). */
 #include "engine/binder.h"
 
 #include "common/alloc.h"
@@ -108,7 +108,22 @@ static void bind_delay(const struct ast_option *o, int *out, struct sl_diags *d)
     *out = (int)(us / 1000);
 }
 
-/* WITH (...) of CREATE STREAM: how a SOCKET stream reconnects. */
+/* journal = true | false: only for what cannot replay by itself. */
+static void bind_journal(const struct ast_create_stream *cs, const struct ast_option *o,
+                         struct sl_stream_def *def, struct sl_diags *d)
+{
+    const struct ast_expr *v = o->value;
+    if (v->kind != AST_BOOL)
+        diags_add(d, v->pos, v->span, "write journal = true", "option \"journal\" is true or false");
+    else if (cs->source == AST_SOURCE_FILE && v->ival)
+        diags_add(d, o->key.pos, o->key.span,
+                  "a query over a FILE resumes at its checkpoint's byte offset without one",
+                  "a FILE stream needs no journal: the file itself replays");
+    else
+        def->journal = v->ival != 0;
+}
+
+/* WITH (...) of CREATE STREAM: how a SOCKET stream reconnects; the journal. */
 static void bind_stream_options(const struct ast_create_stream *cs, struct sl_stream_def *def,
                                 struct sl_diags *d)
 {
@@ -117,10 +132,12 @@ static void bind_stream_options(const struct ast_create_stream *cs, struct sl_st
         bool known = strcasecmp(o->key.text, "reconnect_delay") == 0 ||
                      strcasecmp(o->key.text, "reconnect_max_delay") == 0 ||
                      strcasecmp(o->key.text, "reconnect_retries") == 0;
-        if (!known) {
+        if (strcasecmp(o->key.text, "journal") == 0) {
+            bind_journal(cs, o, def, d);
+        } else if (!known) {
             diags_add(d, o->key.pos, o->key.span,
-                      "stream options are reconnect_delay, reconnect_max_delay and "
-                      "reconnect_retries (SOCKET streams)",
+                      "stream options are journal (SOCKET and STDIN streams), reconnect_delay, "
+                      "reconnect_max_delay and reconnect_retries (SOCKET streams)",
                       "unknown stream option \"%s\"", o->key.text);
         } else if (cs->source != AST_SOURCE_SOCKET) {
             diags_add(d, o->key.pos, o->key.span, "only a SOCKET stream reconnects",

@@ -22,6 +22,9 @@ struct sl_stream_def {
      * time, the stream runs on processing time. */
     int time_column;
     int64_t watermark_delay_us;
+    /* WITH (journal = true): a query keeps the raw input it reads in the
+     * database before using it (engine/journal.h), so a socket or stdin can replay. */
+    bool journal;
 };
 
 struct sl_catalog {

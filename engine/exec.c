@@ -12,6 +12,7 @@
 #include "common/time.h"
 #include "engine/binder.h"
 #include "parser/parser.h"
+#include "storage/journal.h"
 #include "storage/state.h"
 
 #include <stdarg.h>
@@ -137,6 +138,25 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
     return SL_OK;
 }
 
+/* Deletes a saved query's catalog row, checkpoint, state and journal, and
+ * with drop_table its table (and late_table if not NULL), in one transaction. */
+static sl_status forget_query(struct sl_db *db, const char *name, bool drop_table,
+                              const char *late_table, struct sl_error *err)
+{
+    sl_status st = db_begin(db, err);
+    if (st != SL_OK)
+        return st;
+    if ((drop_table && (st = result_table_drop(db, name, err)) != SL_OK) ||
+        (late_table && (st = result_table_drop(db, late_table, err)) != SL_OK) ||
+        (st = db_checkpoint_delete(db, name, err)) != SL_OK ||
+        (st = db_state_delete(db, name, err)) != SL_OK ||
+        (st = db_journal_delete(db, name, err)) != SL_OK ||
+        (st = db_catalog_delete(db, DB_CATALOG_QUERY, name, err)) != SL_OK ||
+        (st = db_commit(db, err)) != SL_OK)
+        db_rollback(db);
+    return st;
+}
+
 /*
  * CREATE OR REPLACE QUERY: the query of that name, running or only saved,
  * is stopped, its result table dropped (the new definition may have other
@@ -164,11 +184,7 @@ static sl_status replace_query(struct exec_ctx *x, const struct ast_stmt *stmt,
     snprintf(late, sizeof late, "%s_late", name);
     if (index >= 0)
         engine_remove_query(s, (uint32_t)index);
-    if (result_table_drop(s->db, name, err) != SL_OK ||
-        (drop_late && result_table_drop(s->db, late, err) != SL_OK) ||
-        db_checkpoint_delete(s->db, name, err) != SL_OK ||
-        db_state_delete(s->db, name, err) != SL_OK ||
-        db_catalog_delete(s->db, DB_CATALOG_QUERY, name, err) != SL_OK)
+    if (forget_query(s->db, name, true, drop_late ? late : NULL, err) != SL_OK)
         return runtime_error(x, stmt, err);
     notice(x, "query %s dropped, with its table, to be replaced", name);
     return SL_OK;
@@ -228,6 +244,27 @@ static sl_status apply_query_options(struct exec_ctx *x, const struct ast_create
         return SL_ERROR;
     }
     return SL_OK;
+}
+
+/* How a query began: from the start of its input, or where its checkpoint left off. */
+static void notice_started(const struct exec_ctx *x, const struct sl_query *q, bool restart)
+{
+    char groups[64] = "";
+    if (q->plan->aggregate)
+        snprintf(groups, sizeof groups, ", with %llu groups",
+                 (unsigned long long)q->restored_groups);
+    if (q->resumed_lossy)
+        notice(x,
+               "query %s resumed after batch %lld%s; %s cannot replay: what it had sent but "
+               "no batch committed when the query stopped is lost (a stream declared WITH "
+               "(journal = true) keeps it)",
+               q->name, (long long)q->batch_id, groups, source_describe(q->source));
+    else if (q->resumed_at >= 0)
+        notice(x, "query %s resumed at byte %lld of its %s%s", q->name, (long long)q->resumed_at,
+               q->journal ? "journal" : "input", groups);
+    else
+        notice(x, restart ? "query %s restarted from the beginning of its input"
+                          : "query %s started", q->name);
 }
 
 static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
@@ -304,16 +341,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     if (st != SL_OK && !restart)
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, &err);
     int index = st == SL_OK ? engine_find_query(s, name) : -1;
-    if (index >= 0 && s->queries[index]->resumed_at >= 0 && s->queries[index]->plan->aggregate)
-        notice(x, "query %s resumed at byte %lld of its input, with %llu groups", name,
-               (long long)s->queries[index]->resumed_at,
-               (unsigned long long)s->queries[index]->restored_groups);
-    else if (index >= 0 && s->queries[index]->resumed_at >= 0)
-        notice(x, "query %s resumed at byte %lld of its input", name,
-               (long long)s->queries[index]->resumed_at);
-    else if (st == SL_OK)
-        notice(x, restart ? "query %s restarted from the beginning of its input"
-                          : "query %s started", name);
+    if (index >= 0)
+        notice_started(x, s->queries[index], restart);
     return st;
 }
 
@@ -361,9 +390,7 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
         return SL_OK;
     if (index >= 0)
         engine_remove_query(s, (uint32_t)index);
-    if (db_checkpoint_delete(s->db, name->text, &err) != SL_OK ||
-        db_state_delete(s->db, name->text, &err) != SL_OK ||
-        db_catalog_delete(s->db, DB_CATALOG_QUERY, name->text, &err) != SL_OK)
+    if (forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
         return runtime_error(x, stmt, &err);
     notice(x, "query %s dropped; its table %s is kept", name->text, name->text);
     return SL_OK;

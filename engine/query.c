@@ -5,8 +5,10 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "engine/clock.h"
+#include "engine/journal.h"
 #include "engine/ops/op_sink.h"
 #include "engine/query_state.h"
+#include "storage/journal.h"
 #include "storage/state.h"
 
 #include <stdio.h>
@@ -92,21 +94,50 @@ static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
     return st;
 }
 
+/* The offset of the next byte the query's input hands out. */
+static uint64_t input_offset(const struct sl_query *q)
+{
+    return q->journal ? q->journal->pos : source_offset(q->source);
+}
+
+/* Moves the input to a checkpoint's offset: a file is checked to be the same
+ * input; a journal replays from there; a socket or stdin without one cannot,
+ * and continues with what it sends now (at most once). */
+static sl_status seek_input(struct sl_query *q, const struct db_checkpoint *c,
+                            struct sl_error *err)
+{
+    if (q->journal) {
+        uint64_t dropped;
+        sl_status st = journal_seek(q->journal, c->offset, &dropped, err);
+        if (st == SL_OK && dropped)
+            sl_log(SL_LOG_WARN,
+                   "query %s: the last %llu bytes of its journal are dropped: a record the "
+                   "source had not finished sending when the query stopped",
+                   q->name, (unsigned long long)dropped);
+        return st;
+    }
+    if (!source_replayable(q->source)) {
+        q->resumed_lossy = true;
+        return SL_OK;
+    }
+    return source_seek(q->source, c->offset, c->identity, err);
+}
+
 /*
- * A saved query started again over a source that can replay continues where
- * its last committed batch ended: its rows, its position and the groups its
- * operators changed were committed together. Sets *resumed. A query with
- * an operator whose state cannot be checkpointed starts over, and so does
- * an aggregation whose checkpoint has no plan fingerprint, or a windowed one
- * whose checkpoint has no state rows (an earlier version wrote them, with no
- * state: a window always writes its scalars' row). An input that changed
- * since, a checkpoint that is not valid or is another plan's, or state that
- * does not decode is an error.
+ * A saved query started again continues where its last committed batch
+ * ended: its rows, its position and the groups its operators changed were
+ * committed together. Sets *resumed. A query with an operator whose state
+ * cannot be checkpointed starts over, and so does an aggregation whose
+ * checkpoint has no plan fingerprint, or a windowed one whose checkpoint has
+ * no state rows (an earlier version wrote them, with no state: a window
+ * always writes its scalars' row). An input that changed since, a checkpoint
+ * that is not valid or is another plan's, or state that does not decode is
+ * an error.
  */
 static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *err)
 {
     *resumed = false;
-    if (!source_replayable(q->source) || !op_chain_restorable(q->pipeline.head))
+    if (!op_chain_restorable(q->pipeline.head))
         return SL_OK;
     struct db_checkpoint c;
     bool found;
@@ -124,10 +155,11 @@ static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *
         return st;
     if (q->plan->window.kind && !rows)
         return SL_OK;
-    st = source_seek(q->source, c.offset, c.identity, err);
+    st = seek_input(q, &c, err);
     if (st != SL_OK)
         return st;
-    decoder_resume(q->decoder, c.offset);
+    if (!q->resumed_lossy)
+        decoder_resume(q->decoder, c.offset);
     uint64_t bytes;
     op_state_stats(q->pipeline.head, &q->restored_groups, &bytes);
     q->batch_id = c.batch_id;
@@ -148,6 +180,7 @@ static sl_status start_over(struct sl_query *q, struct sl_error *err)
         (q->late_table && (st = result_table_clear(q->late_table, err)) != SL_OK) ||
         (st = db_state_delete(q->db, q->name, err)) != SL_OK ||
         (st = db_checkpoint_delete(q->db, q->name, err)) != SL_OK ||
+        (st = db_journal_delete(q->db, q->name, err)) != SL_OK ||
         (st = db_commit(q->db, err)) != SL_OK) {
         db_rollback(q->db);
         return st;
@@ -158,7 +191,7 @@ static sl_status start_over(struct sl_query *q, struct sl_error *err)
 /* The first record no committed batch holds. */
 static uint64_t checkpoint_offset(const struct sl_query *q)
 {
-    return source_offset(q->source) - decoder_pending(q->decoder);
+    return input_offset(q) - decoder_pending(q->decoder);
 }
 
 /* The query's position, in the batch's transaction. */
@@ -168,7 +201,9 @@ static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
     snprintf(c.source, sizeof c.source, "%s", source_describe(q->source));
     snprintf(c.plan, sizeof c.plan, "%s", q->fingerprint);
     c.offset = checkpoint_offset(q);
-    if (source_replayable(q->source)) {
+    if (q->journal) {
+        snprintf(c.identity, sizeof c.identity, "journal");
+    } else if (source_replayable(q->source)) {
         struct sl_buf id;
         buf_init(&id);
         sl_status st = source_identity(q->source, c.offset, &id, err);
@@ -228,7 +263,9 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
         (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
                              &q->sink)) != SL_OK ||
         (plan->late_table && (st = open_late_table(q, plan, env, err)) != SL_OK) ||
-        (st = planner_build(plan, env->work, q->sink, q->late_sink, &q->pipeline, err)) != SL_OK)
+        (st = planner_build(plan, env->work, q->sink, q->late_sink, &q->pipeline, err)) != SL_OK ||
+        (plan->stream->journal && !live &&
+         (st = journal_open(env->db, q->name, &q->journal, err)) != SL_OK))
         goto fail;
     query_state_fingerprint(q);
     if ((restart && !live && (st = try_resume(q, &resumed, err)) != SL_OK) ||
@@ -303,7 +340,7 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
          * (a processing-time window's without input too) moves a window's
          * state, so each one writes it. */
         int64_t state_started = sl_monotonic_us();
-        if (st == SL_OK && !q->live && source_replayable(q->source))
+        if (st == SL_OK && !q->live)
             st = query_state_write(q, err);
         int64_t state_us = sl_monotonic_us() - state_started;
         if (st == SL_OK && q->commit_us_pending)
@@ -339,6 +376,8 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
             st = db_progress_record(env->db, &p, err);
             if (st == SL_OK)
                 st = record_checkpoint(q, err);
+            if (st == SL_OK && q->journal)
+                st = journal_trim(q->journal, checkpoint_offset(q), err);
         }
         time->late_rows = 0;
         int64_t commit_started = sl_monotonic_us();
@@ -385,7 +424,9 @@ static sl_status read_available(struct sl_query *q, char *buf, size_t cap, size_
     *n = 0;
     for (;;) {
         size_t got = 0;
-        rs = source_read(q->source, buf + *n, cap - *n, &got, timeout_ms, err);
+        rs = q->journal ? journal_read(q->journal, q->source, buf + *n, cap - *n, &got,
+                                       timeout_ms, err)
+                        : source_read(q->source, buf + *n, cap - *n, &got, timeout_ms, err);
         if (rs != SL_OK)
             return rs;
         *n += got;
@@ -477,6 +518,7 @@ void query_destroy(struct sl_query *q)
     result_table_close(q->late_table);
     sl_free(q->late_name);
     decoder_destroy(q->decoder);
+    journal_close(q->journal);
     source_close(q->source);
     arena_destroy(q->plan_arena);
     arena_destroy(q->dl_arena);

@@ -28,6 +28,9 @@ struct sl_query {
     struct sl_db *db; /* not owned */
     bool live; /* a REPL SELECT: results in a scratch table, printed each batch */
     int64_t resumed_at; /* the source offset it resumed at; -1: it started from the beginning */
+    /* It resumed its state over a socket or stdin without a journal: what
+     * that source sent while the query was stopped is lost. */
+    bool resumed_lossy;
     uint64_t restored_groups; /* groups of operator state it resumed with */
     char fingerprint[32]; /* of its plan, kept with its checkpoint (query_state.h) */
     enum sl_query_status status;
@@ -43,6 +46,7 @@ struct sl_query {
     struct sl_result_table *late_table;
     struct sl_op *late_sink;
     struct sl_source *source;
+    struct sl_journal *journal; /* WITH (journal = true) streams; NULL otherwise */
     struct sl_decoder *decoder;
     struct sl_chunk *input; /* decoded rows, in the work arena */
     int64_t trigger_us;

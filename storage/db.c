@@ -26,6 +26,9 @@ static const char db_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS _sluice_state("
     "query TEXT NOT NULL COLLATE NOCASE, op INTEGER NOT NULL, key BLOB NOT NULL, state BLOB,"
     " PRIMARY KEY(query, op, key)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS _sluice_journal("
+    "query TEXT NOT NULL COLLATE NOCASE, start INTEGER NOT NULL, data BLOB NOT NULL,"
+    " PRIMARY KEY(query, start)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS _sluice_dead_letters("
     "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
     " error TEXT, at TEXT);";

@@ -46,6 +46,20 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
                                    " AND key >= ?3 AND key < ?4",
     [DB_STMT_STATE_LIST] =
         "SELECT op, key, state FROM _sluice_state WHERE query = ?1 ORDER BY op, key",
+    [DB_STMT_JOURNAL_APPEND] = "INSERT INTO _sluice_journal(query, start, data) VALUES (?1, ?2, ?3)",
+    [DB_STMT_JOURNAL_BOUNDS] =
+        ("SELECT coalesce(min(start), 0), coalesce(max(start + length(data)), 0)"
+         " FROM _sluice_journal WHERE query = ?1"),
+    [DB_STMT_JOURNAL_ROW] =
+        ("SELECT start, data FROM _sluice_journal WHERE query = ?1 AND start <= ?2"
+         " ORDER BY start DESC LIMIT 1"),
+    [DB_STMT_JOURNAL_TRIM] =
+        "DELETE FROM _sluice_journal WHERE query = ?1 AND start + length(data) <= ?2",
+    [DB_STMT_JOURNAL_CUT_ROWS] = "DELETE FROM _sluice_journal WHERE query = ?1 AND start >= ?2",
+    [DB_STMT_JOURNAL_CUT_ROW] =
+        ("UPDATE _sluice_journal SET data = substr(data, 1, ?2 - start)"
+         " WHERE query = ?1 AND start < ?2 AND start + length(data) > ?2"),
+    [DB_STMT_JOURNAL_DELETE] = "DELETE FROM _sluice_journal WHERE query = ?1",
 };
 
 sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, struct sl_error *err)

@@ -548,7 +548,7 @@ static sl_status write_keys(struct sess_op *o, struct key_ref *refs, uint32_t n,
     sl_status st = SL_OK;
     if (keys.failed) {
         st = sl_error_set(err, SL_NOMEM, "out of memory writing session state");
-    } else {
+    } else if (n) { /* qsort's base must not be NULL, even for no elements */
         for (uint32_t i = 0; i < n; i++)
             refs[i].bytes = (const unsigned char *)keys.data + refs[i].off;
         qsort(refs, n, sizeof *refs, key_ref_cmp);

@@ -36,7 +36,7 @@ committed() { sqlite3 "$1" 'SELECT count(*) FROM _sluice_progress' 2>/dev/null |
 # first committed batch — so that every kill has something to resume from,
 # however slow the machine — until 20 kills landed or a run finished (stderr
 # appended to err.txt); then once more to the end, its stdout in out.txt.
-# Sets KILLS.
+# Sets KILLS. If AFTER_KILL names a command, it runs after each kill.
 kill_and_restart() {
   local db=$1 sql=$2 pid before
   KILLS=0
@@ -52,6 +52,7 @@ kill_and_restart() {
     if kill -9 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || true
       KILLS=$((KILLS + 1))
+      [ -z "${AFTER_KILL:-}" ] || $AFTER_KILL
       [ "$KILLS" -ge 20 ] && break
     else
       wait "$pid" || { cat err.txt; fail "sluice run failed after $KILLS kills"; }

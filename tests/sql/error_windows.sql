@@ -34,7 +34,10 @@ CREATE STREAM r1 (line TEXT) FROM SOCKET 'localhost:9' FORMAT TEXT
   WITH (reconnect_delay = '50 milliseconds', reconnect_max_delay = INTERVAL '2' SECONDS, reconnect_retries = 5);
 CREATE STREAM r2 (line TEXT) FROM FILE 'x.txt' FORMAT TEXT WITH (reconnect_retries = 3);
 CREATE STREAM r3 (line TEXT) FROM SOCKET 'localhost:9' FORMAT TEXT
-  WITH (reconnect_delay = 'soon', reconnect_retries = -1, journal = true);
+  WITH (reconnect_delay = 'soon', reconnect_retries = -1, journaled = true);
+CREATE STREAM r4 (line TEXT) FROM FILE 'x.txt' FORMAT TEXT WITH (journal = true);
+CREATE STREAM r5 (line TEXT) FROM STDIN FORMAT TEXT WITH (journal = 'yes');
+CREATE STREAM r6 (line TEXT) FROM STDIN FORMAT TEXT WITH (journal = false);
 CREATE QUERY e12 AS SELECT auction FROM bids WITH (max_batch_bytes = 10);
 CREATE QUERY e13 AS SELECT COUNT(*) FROM bids WINDOW SESSION (GAP 106751990 DAYS);
 CREATE STREAM w4 (ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '40000' DAY) FROM STDIN FORMAT CSV;
