@@ -20,6 +20,7 @@
 static const char USAGE[] =
     "usage: sluice [--db FILE]                  interactive shell (default database ./sluice.db)\n"
     "       sluice run [--db FILE] FILE.sql...  run the statements until every source has ended\n"
+    "       sluice run [--db FILE]              resume the queries saved in the database\n"
     "       sluice check FILE.sql...            parse and bind only\n"
     "       sluice --help | --version\n";
 
@@ -91,8 +92,30 @@ static int exec_files(struct sluice *s, char **files, int nfiles, bool check_onl
     return 0;
 }
 
+/* sluice run without a script: the database's saved queries, each from its checkpoint; 0 or 1. */
+static int resume_saved(struct sluice *s, const char *db_path, struct cli_output *out)
+{
+    struct sl_buf errors;
+    buf_init(&errors);
+    uint32_t saved;
+    sl_status st = sluice_resume(s, &out->out, &errors, &saved);
+    fputs(buf_str(&errors), stderr);
+    buf_free(&errors);
+    if (st == SL_OK && saved == 0) {
+        fprintf(stderr, "sluice: database '%s' holds no queries\nhint: sluice run --db %s FILE.sql "
+                        "runs a script's statements\n", db_path, db_path);
+        return 1;
+    }
+    return st == SL_OK ? 0 : 1;
+}
+
 static int cmd_run(const char *db_path, char **files, int nfiles)
 {
+    /* Without a script, the database must exist: an empty one would be made. */
+    if (!nfiles && access(db_path, F_OK) != 0) {
+        fprintf(stderr, "sluice: database '%s' does not exist\n", db_path);
+        return 1;
+    }
     struct sluice_options opts = {.db_path = db_path};
     struct sluice *s;
     struct sl_error err;
@@ -103,8 +126,9 @@ static int cmd_run(const char *db_path, char **files, int nfiles)
     struct cli_output out;
     cli_output_init(&out);
     running_engine = s;
-    int rc = exec_files(s, files, nfiles, false, &out);
-    if (rc == 0) {
+    int rc = nfiles ? exec_files(s, files, nfiles, false, &out) : resume_saved(s, db_path, &out);
+    /* A saved query that cannot resume does not keep the others from running. */
+    if (rc == 0 || (!nfiles && sluice_running_queries(s) > 0)) {
         struct sl_buf errors;
         buf_init(&errors);
         if (sluice_run(s, &errors) != SL_OK)
@@ -172,7 +196,7 @@ int main(int argc, char **argv)
     int rc;
     if (!command) {
         rc = repl_main(db_path);
-    } else if (strcmp(command, "run") == 0 && nfiles > 0) {
+    } else if (strcmp(command, "run") == 0) {
         sigaction(SIGINT, &sa, NULL);
         rc = cmd_run(db_path, files, nfiles);
     } else if (strcmp(command, "check") == 0 && nfiles > 0) {

@@ -103,10 +103,21 @@ static char *append_line(char *pending, const char *line)
     return text;
 }
 
+/* The database's saved queries go on in the background, each from its checkpoint. */
+static void resume_saved(struct sluice *s, struct cli_output *out)
+{
+    struct sl_buf errors;
+    buf_init(&errors);
+    uint32_t saved;
+    sluice_resume(s, &out->out, &errors, &saved);
+    fputs(buf_str(&errors), stderr);
+    buf_free(&errors);
+}
+
 int repl_main(const char *db_path)
 {
     bool tty = isatty(STDIN_FILENO);
-    struct sluice_options opts = {.db_path = db_path};
+    struct sluice_options opts = {.db_path = db_path, .stdin_is_input = true};
     struct sluice *s;
     struct sl_error err;
     if (sluice_open(&opts, &s, &err) != SL_OK || sluice_start(s, &err) != SL_OK) {
@@ -125,6 +136,7 @@ int repl_main(const char *db_path)
     if (tty)
         printf("sluice %s — continuous SQL. Statements end with ';'. Type .help for help.\n",
                SLUICE_VERSION);
+    resume_saved(s, &out);
     int rc = 0;
     char *pending = NULL;
     for (;;) {

@@ -111,6 +111,15 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
     struct sl_query *q;
     struct sl_error err;
     sl_error_clear(&err);
+    if (plan->stream->source.kind == SL_SOURCE_STDIN && x->s->opts.stdin_is_input) {
+        sl_free(live);
+        arena_destroy(plan_arena);
+        diags_add(x->diags, sel->from.pos, sel->from.span,
+                  "run a query over stdin with `sluice run --db FILE script.sql < input`",
+                  "stdin is this shell's input: stream \"%s\" cannot read it",
+                  plan->stream->name);
+        return SL_ERROR;
+    }
     /* Each query reads its stream on its own; stdin cannot be read twice. */
     for (uint32_t i = 0; plan->stream->source.kind == SL_SOURCE_STDIN && i < x->s->nqueries; i++) {
         const struct sl_query *other = x->s->queries[i];
@@ -301,7 +310,14 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         arena_destroy(plan_arena);
         return st;
     }
-    if (engine_find_query(s, name) >= 0 || catalog_find_stream(&s->catalog, name)) {
+    int running = engine_find_query(s, name);
+    if (running >= 0 && s->queries[running]->sql &&
+        strcmp(s->queries[running]->sql, stmt->text) == 0) {
+        arena_destroy(plan_arena);
+        notice(x, "query %s is already running", name);
+        return SL_OK;
+    }
+    if (running >= 0 || catalog_find_stream(&s->catalog, name)) {
         bool query = engine_find_query(s, name) >= 0;
         arena_destroy(plan_arena);
         diags_add(x->diags, cq->name.pos, cq->name.span,

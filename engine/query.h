@@ -32,7 +32,7 @@ struct sl_query {
      * that source sent while the query was stopped is lost. */
     bool resumed_lossy;
     uint64_t restored_groups; /* groups of operator state it resumed with */
-    char fingerprint[32]; /* of its plan, kept with its checkpoint (query_state.h) */
+    char fingerprint[32]; /* of its state's layout, kept with its checkpoint (query_state.h) */
     enum sl_query_status status;
     char error[512];
 

@@ -10,15 +10,15 @@ void query_state_fingerprint(struct sl_query *q)
 {
     struct sl_buf desc;
     buf_init(&desc);
-    buf_puts(&desc, q->sql ? q->sql : "");
-    buf_putc(&desc, '\n');
     const struct sl_stream_def *stream = q->plan->stream;
     for (uint32_t i = 0; i < stream->ncols; i++)
         buf_printf(&desc, "%s %s,", stream->cols[i].name, sl_type_name(stream->cols[i].type));
     buf_putc(&desc, '\n');
-    /* EXPLAIN's text names every operator in order with its columns and
-     * types, the aggregates with their arguments: what state rows mean. */
-    op_explain_chain(q->pipeline.head, &desc);
+    /* EXPLAIN's text of the stateful operators names their keys, windows and
+     * aggregates with their arguments, with their columns and types: what
+     * state rows mean. A filter or projection changed around them (a
+     * stateless change) leaves the fingerprint as it is. */
+    op_explain_stateful(q->pipeline.head, &desc);
     /* Out of memory: a fingerprint no checkpoint has, so nothing is restored. */
     if (desc.failed)
         snprintf(q->fingerprint, sizeof q->fingerprint, "unknown");

@@ -9,9 +9,9 @@
 
 #include "engine/query.h"
 
-/* Sets q->fingerprint from the query's text and its built pipeline (each
- * operator, its columns and types, the aggregates): state written by another
- * plan must not be read into this one. */
+/* Sets q->fingerprint from the stream's columns and the stateful operators
+ * of the built pipeline (keys, window, aggregates, columns and types): state
+ * written by another layout must not be read into this one. */
 void query_state_fingerprint(struct sl_query *q);
 
 /* Writes the groups each stateful operator changed in the batch; called in

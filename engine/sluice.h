@@ -21,6 +21,8 @@ struct sluice;
 struct sluice_options {
     const char *db_path;        /* default "sluice.db" */
     int64_t default_trigger_us; /* default 1 s */
+    /* stdin carries the statements (the REPL): a query cannot read a STDIN stream. */
+    bool stdin_is_input;
 };
 
 /* What statements produce, delivered as they run. All callbacks may be NULL. */
@@ -47,6 +49,15 @@ void sluice_close(struct sluice *s);
  */
 sl_status sluice_exec(struct sluice *s, const char *file, const char *sql,
                       const struct sluice_output *out, struct sl_buf *errors);
+
+/*
+ * Starts every query saved in the database that is not running, each with
+ * the CREATE QUERY text that made it, so each resumes from its checkpoint.
+ * *saved counts the saved queries. A query that cannot start is reported into
+ * errors and the others still start; returns SL_ERROR if any could not.
+ */
+sl_status sluice_resume(struct sluice *s, const struct sluice_output *out, struct sl_buf *errors,
+                        uint32_t *saved);
 
 /* Parses and binds only (sluice check); streams declared are remembered for later statements. */
 sl_status sluice_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors);

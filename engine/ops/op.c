@@ -43,10 +43,10 @@ bool op_chain_restorable(const struct sl_op *op)
 
 sl_status op_checkpoint(struct sl_op *op, struct sl_state_writer *w, struct sl_error *err)
 {
-    for (uint32_t index = 0; op; op = op->next, index++) {
+    for (uint32_t index = 0; op; op = op->next) {
         if (!op->vt->checkpoint)
             continue;
-        w->op = index;
+        w->op = index++;
         sl_status st = op->vt->checkpoint(op, w, err);
         if (st != SL_OK)
             return st;
@@ -57,9 +57,9 @@ sl_status op_checkpoint(struct sl_op *op, struct sl_state_writer *w, struct sl_e
 sl_status op_restore(struct sl_op *op, int64_t index, const unsigned char *key, size_t key_len,
                      const unsigned char *state, size_t state_len, struct sl_error *err)
 {
-    for (int64_t i = 0; op && i < index; i++)
-        op = op->next;
-    if (index < 0 || !op || !op->vt->restore)
+    for (int64_t i = 0; op && (i < index || !op->vt->restore); op = op->next)
+        i += op->vt->restore != NULL;
+    if (index < 0 || !op)
         return sl_error_set(err, SL_ERROR, "operator %lld of the plan has no state",
                             (long long)index);
     return op->vt->restore(op, key, key_len, state, state_len, err);
@@ -74,16 +74,28 @@ void op_destroy_chain(struct sl_op *op)
     }
 }
 
+/* One operator's EXPLAIN line. */
+static void explain_op(const struct sl_op *op, struct sl_buf *out)
+{
+    op->vt->explain(op, out);
+    buf_puts(out, " -> (");
+    for (uint32_t i = 0; i < op->nout; i++)
+        buf_printf(out, "%s%s %s", i ? ", " : "", op->out_names[i],
+                   sl_type_name(op->out_types[i]));
+    buf_puts(out, ")\n");
+}
+
+void op_explain_stateful(const struct sl_op *op, struct sl_buf *out)
+{
+    for (; op; op = op->next)
+        if (op->vt->checkpoint)
+            explain_op(op, out);
+}
+
 void op_explain_chain(const struct sl_op *op, struct sl_buf *out)
 {
-    for (; op; op = op->next) {
-        op->vt->explain(op, out);
-        buf_puts(out, " -> (");
-        for (uint32_t i = 0; i < op->nout; i++)
-            buf_printf(out, "%s%s %s", i ? ", " : "", op->out_names[i],
-                       sl_type_name(op->out_types[i]));
-        buf_puts(out, ")\n");
-    }
+    for (; op; op = op->next)
+        explain_op(op, out);
 }
 
 sl_status op_init(struct sl_op *op, const struct sl_op_vtable *vt, struct sl_arena *batch,

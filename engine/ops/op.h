@@ -32,7 +32,9 @@ struct sl_state_writer {
     sl_status (*del)(struct sl_state_writer *w, const void *lo, size_t lo_len, const void *hi,
                      size_t hi_len, struct sl_error *err);
     void *ctx;   /* the provider's */
-    uint32_t op; /* the writing operator's place in the chain, set by op_checkpoint */
+    /* The writing operator's number among the chain's stateful operators, set
+     * by op_checkpoint: a filter or projection added upstream leaves it as it is. */
+    uint32_t op;
 };
 
 struct sl_op_vtable {
@@ -73,16 +75,19 @@ sl_status op_flush(struct sl_op *op, struct sl_error *err);
 void op_state_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
 /* Whether the state of every stateful operator from op on can be checkpointed and restored. */
 bool op_chain_restorable(const struct sl_op *op);
-/* Calls the checkpoint hook of each operator from op on (w->op: its place from op, 0-based). */
+/* Calls the checkpoint hook of each operator from op on (w->op: its number
+ * among the stateful ones from op, 0-based). */
 sl_status op_checkpoint(struct sl_op *op, struct sl_state_writer *w, struct sl_error *err);
-/* Restores one group into the operator at place `index` from op; an index
- * with no restorable operator is an error. */
+/* Restores one group into the stateful operator number `index` from op; an
+ * index with no such operator is an error. */
 sl_status op_restore(struct sl_op *op, int64_t index, const unsigned char *key, size_t key_len,
                      const unsigned char *state, size_t state_len, struct sl_error *err);
 /* Destroy op and everything downstream of it. */
 void op_destroy_chain(struct sl_op *op);
 /* EXPLAIN text of the whole chain from op: one operator a line, with its output columns. */
 void op_explain_chain(const struct sl_op *op, struct sl_buf *out);
+/* The same, of the stateful operators only: what their saved state means. */
+void op_explain_stateful(const struct sl_op *op, struct sl_buf *out);
 
 /* Shared constructor helper: fills the common fields, copying names and types. */
 sl_status op_init(struct sl_op *op, const struct sl_op_vtable *vt, struct sl_arena *batch,

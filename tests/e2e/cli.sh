@@ -8,7 +8,9 @@ cd "$WORK"
 "$SLUICE" --version | grep -q '^sluice ' || fail "--version"
 set +e
 "$SLUICE" frobnicate 2>/dev/null; [ $? -eq 2 ] || fail "unknown command must exit 2"
-"$SLUICE" run 2>/dev/null; [ $? -eq 2 ] || fail "run without files must exit 2"
+"$SLUICE" run --db nothere.db 2>err.txt; [ $? -eq 1 ] || fail "resuming a missing database must exit 1"
+grep -q "database 'nothere.db' does not exist" err.txt || fail "no message for a missing database"
+[ ! -e nothere.db ] || fail "resuming a missing database made it"
 "$SLUICE" --bogus 2>/dev/null; [ $? -eq 2 ] || fail "unknown option must exit 2"
 set -e
 

@@ -42,7 +42,7 @@ restore_db() { cp good.db db; rm -f db-wal db-shm; cp good.db-wal db-wal 2>/dev/
 
 sqlite3 db "UPDATE _sluice_state SET state = X'01020000' WHERE key = X'020300000000000000'"
 refused "a state that does not decode" <<'OUT'
-q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 1, key = X'020300000000000000'): a group's aggregate states do not decode
+q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 0, key = X'020300000000000000'): a group's aggregate states do not decode
     2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
       |                                                                          ^~
 hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
@@ -51,7 +51,7 @@ restore_db
 
 sqlite3 db "UPDATE _sluice_state SET key = X'0203' WHERE key = X'020300000000000000'"
 refused "a key that does not decode" <<'OUT'
-q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 1, key = X'0203'): a group's key does not decode
+q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 0, key = X'0203'): a group's key does not decode
     2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
       |                                                                          ^~
 hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
@@ -62,7 +62,7 @@ restore_db
 sqlite3 db "INSERT INTO _sluice_state SELECT query, op, X'030000000000000840', state
             FROM _sluice_state WHERE key = X'020300000000000000'"
 refused "a group saved twice" <<'OUT'
-q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 1, key = X'030000000000000840'): a group is there twice
+q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 0, key = X'030000000000000840'): a group is there twice
     2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
       |                                                                          ^~
 hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
