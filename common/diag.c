@@ -37,7 +37,7 @@ void diags_add(struct sl_diags *d, struct sl_pos pos, uint32_t span, const char 
         d->items = items;
         d->cap = cap;
     }
-    char msg[512];
+    char msg[2048]; /* long enough for a changed query's column lists */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);

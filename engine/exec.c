@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "engine/binder.h"
+#include "engine/exec_changed.h"
 #include "parser/parser.h"
 #include "storage/journal.h"
 #include "storage/state.h"
@@ -276,6 +277,51 @@ static void notice_started(const struct exec_ctx *x, const struct sl_query *q, b
                           : "query %s started", q->name);
 }
 
+/*
+ * A saved query's new definition (the text differs): allowed when it changes
+ * no state (exec_changed.c), refused naming what differs otherwise. The saved
+ * text is bound again over the streams as they are now.
+ */
+static sl_status check_change(struct exec_ctx *x, const struct ast_stmt *stmt,
+                              const struct sl_plan *plan, const char *saved_sql)
+{
+    const struct ast_create_query *cq = &stmt->u.create_query;
+    char file[300];
+    snprintf(file, sizeof file, "<saved query %s>", cq->name.text);
+    struct sl_diags saved_diags;
+    diags_init(&saved_diags, file, saved_sql, strlen(saved_sql));
+    struct sl_parse_result parsed = {0};
+    struct sl_arena *arena = arena_create(0);
+    struct sl_plan *saved = NULL;
+    if (arena && parse_sql(saved_sql, strlen(saved_sql), &saved_diags, &parsed) == SL_OK &&
+        parsed.count == 1 && parsed.stmts[0]->kind == AST_CREATE_QUERY) {
+        const struct ast_create_query *scq = &parsed.stmts[0]->u.create_query;
+        struct exec_ctx sx = *x;
+        sx.diags = &saved_diags;
+        if (bind_select(scq->select, &x->s->catalog, arena, &saved_diags, &saved) != SL_OK ||
+            apply_query_options(&sx, scq, saved) != SL_OK)
+            saved = NULL;
+    }
+    struct sl_buf why;
+    buf_init(&why);
+    if (!saved)
+        buf_puts(&why, "the saved definition does not bind over the streams declared now");
+    sl_status st = SL_OK;
+    if (!saved || !exec_change_keeps_state(saved, plan, &why)) {
+        diags_add(x->diags, cq->name.pos, cq->name.span,
+                  "CREATE OR REPLACE QUERY starts it over (its table, state and checkpoint are "
+                  "dropped); or choose another name",
+                  "query \"%s\" already exists with a different definition: %s", cq->name.text,
+                  why.failed ? "out of memory" : buf_str(&why));
+        st = SL_ERROR;
+    }
+    buf_free(&why);
+    parse_free(&parsed);
+    diags_free(&saved_diags);
+    arena_destroy(arena);
+    return st;
+}
+
 static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     const struct ast_create_query *cq = &stmt->u.create_query;
@@ -333,13 +379,11 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     }
     bool restart = saved.sql != NULL;
     bool changed = restart && strcmp(saved.sql, stmt->text) != 0;
+    st = changed ? check_change(x, stmt, plan, saved.sql) : SL_OK;
     sl_free(saved.sql);
-    if (changed) {
+    if (st != SL_OK) {
         arena_destroy(plan_arena);
-        diags_add(x->diags, cq->name.pos, cq->name.span,
-                  "choose another name, or DROP QUERY it and drop its table (sqlite3: DROP TABLE) first",
-                  "query \"%s\" already exists with a different definition", name);
-        return SL_ERROR;
+        return st;
     }
     if (!restart && db_table_exists(s->db, name)) {
         arena_destroy(plan_arena);
@@ -348,7 +392,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
                   "a table named \"%s\" already exists", name);
         return SL_ERROR;
     }
-    if (db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK) {
+    /* A changed definition is saved once it started from the old one's checkpoint. */
+    if (!changed && db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK) {
         arena_destroy(plan_arena);
         return runtime_error(x, stmt, &err);
     }
@@ -356,6 +401,13 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     st = start_query(x, cq->select, name, stmt->text, plan_arena, plan, trigger, restart, NULL);
     if (st != SL_OK && !restart)
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, &err);
+    if (st == SL_OK && changed &&
+        db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK)
+        return runtime_error(x, stmt, &err);
+    if (st == SL_OK && changed)
+        notice(x, "query %s has a new definition that changes no state (the same stream, GROUP BY "
+                  "keys, aggregates, WINDOW and columns): it goes on from its checkpoint",
+               name);
     int index = st == SL_OK ? engine_find_query(s, name) : -1;
     if (index >= 0)
         notice_started(x, s->queries[index], restart);
