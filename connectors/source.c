@@ -91,6 +91,11 @@ sl_status source_identity(const struct sl_source *s, uint64_t offset, struct sl_
     return s->ops->identity(s, offset, out, err);
 }
 
+bool source_size(const struct sl_source *s, uint64_t *size)
+{
+    return s->ops->size && s->ops->size(s, size);
+}
+
 sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity,
                       struct sl_error *err)
 {

@@ -72,6 +72,10 @@ sl_status source_identity(const struct sl_source *s, uint64_t offset, struct sl_
 sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity,
                       struct sl_error *err);
 
+/* How many bytes the input holds now, when the source knows (a file: its
+ * size); false for a socket or stdin. With the offset, how far a query lags. */
+bool source_size(const struct sl_source *s, uint64_t *size);
+
 /* "file:data/x.csv", "socket:localhost:9999", "stdin" — for logs, progress and dead letters. */
 const char *source_describe(const struct sl_source *s);
 

@@ -123,8 +123,19 @@ static sl_status source_file_seek(struct sl_source *s, uint64_t offset, const ch
     return SL_OK;
 }
 
+static bool source_file_size(const struct sl_source *s, uint64_t *size)
+{
+    const struct source_file *f = (const struct source_file *)s;
+    struct stat st;
+    if (fstat(f->fd, &st) != 0)
+        return false;
+    *size = (uint64_t)st.st_size;
+    return true;
+}
+
 static const struct sl_source_ops source_file_ops = {source_file_read, source_file_close,
-                                                     source_file_identity, source_file_seek};
+                                                     source_file_identity, source_file_seek,
+                                                     source_file_size};
 
 sl_status source_file_open(const struct sl_source_spec *spec, struct sl_source **out,
                            struct sl_error *err)

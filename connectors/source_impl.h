@@ -17,6 +17,8 @@ struct sl_source_ops {
                           struct sl_error *err);
     sl_status (*seek)(struct sl_source *s, uint64_t offset, const char *identity,
                       struct sl_error *err);
+    /* Kinds that know how much input there is (NULL otherwise): see source_size. */
+    bool (*size)(const struct sl_source *s, uint64_t *size);
 };
 
 /* The common head of every source; each kind embeds it as its first member. */

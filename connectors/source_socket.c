@@ -257,7 +257,7 @@ static void source_socket_close(struct sl_source *s)
     sl_free(k);
 }
 
-static const struct sl_source_ops source_socket_ops = {source_socket_read, source_socket_close, NULL, NULL};
+static const struct sl_source_ops source_socket_ops = {source_socket_read, source_socket_close, NULL, NULL, NULL};
 
 sl_status source_socket_open(const struct sl_source_spec *spec, struct sl_source **out,
                              struct sl_error *err)

@@ -45,7 +45,7 @@ static void source_stdin_close(struct sl_source *s)
     sl_free(s);
 }
 
-static const struct sl_source_ops source_stdin_ops = {source_stdin_read, source_stdin_close, NULL, NULL};
+static const struct sl_source_ops source_stdin_ops = {source_stdin_read, source_stdin_close, NULL, NULL, NULL};
 
 sl_status source_stdin_open(const struct sl_source_spec *spec, struct sl_source **out,
                             struct sl_error *err)

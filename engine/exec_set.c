@@ -4,6 +4,7 @@
  * keeps the interval it was created with, as TRIGGER EVERY fixes it.
  * `clock` is the processing-time clock (engine/clock.h): 'system', or
  * stopped ('manual', or a timestamp) for tests to move by hand.
+ * `synchronous` is the database's PRAGMA synchronous: 'normal' or 'full'.
  */
 #include "engine/exec.h"
 
@@ -16,8 +17,8 @@
 #include <strings.h>
 
 #define KNOWN_OPTIONS                                                                              \
-    "the session options are trigger (e.g. SET trigger = '500 milliseconds') and clock "          \
-    "('system', 'manual' or a TIMESTAMP)"
+    "the session options are trigger (e.g. SET trigger = '500 milliseconds'), clock "             \
+    "('system', 'manual' or a TIMESTAMP) and synchronous ('normal' or 'full')"
 
 /* '500 milliseconds', INTERVAL '500' MILLISECONDS or INTERVAL '500 milliseconds'. */
 static sl_status set_trigger(struct exec_ctx *x, const struct ast_expr *v)
@@ -74,6 +75,30 @@ static sl_status set_clock(struct exec_ctx *x, const struct ast_expr *v)
     return SL_OK;
 }
 
+/* 'normal' (a commit survives the process crashing) | 'full' (it survives power loss too). */
+static sl_status set_synchronous(struct exec_ctx *x, const struct ast_expr *v)
+{
+    bool full = v->kind == AST_STRING && strcasecmp(v->str, "full") == 0;
+    if (v->kind != AST_STRING || (!full && strcasecmp(v->str, "normal") != 0)) {
+        diags_add(x->diags, v->pos, v->span,
+                  "'normal' (the default) survives a crash of the process; 'full' survives a power "
+                  "cut too, at the cost of a sync per commit",
+                  "synchronous expects 'normal' or 'full'");
+        return SL_ERROR;
+    }
+    if (x->check_only || !x->s->db)
+        return SL_OK;
+    struct sl_error err;
+    if (db_set_synchronous(x->s->db, full, &err) != SL_OK) {
+        diags_add(x->diags, v->pos, v->span, NULL, "%s", err.msg);
+        return SL_ERROR;
+    }
+    if (x->out && x->out->notice)
+        x->out->notice(x->out->ctx, full ? "synchronous = full: each batch's commit is synced to disk"
+                                         : "synchronous = normal: each batch's commit survives a crash of the process");
+    return SL_OK;
+}
+
 sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     const struct ast_set *set = &stmt->u.set;
@@ -81,6 +106,8 @@ sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt)
         return set_trigger(x, set->value);
     if (strcasecmp(set->name.text, "clock") == 0)
         return set_clock(x, set->value);
+    if (strcasecmp(set->name.text, "synchronous") == 0)
+        return set_synchronous(x, set->value);
     diags_add(x->diags, set->name.pos, set->name.span, KNOWN_OPTIONS, "unknown session option \"%s\"",
               set->name.text);
     return SL_ERROR;

@@ -84,20 +84,34 @@ static const char *status_text(enum sl_query_status st)
 
 static void show_queries(const struct exec_ctx *x)
 {
-    static const char *const header[] = {"name", "status", "error", "last_batch", "sql"};
-    exec_answer_row(x, true, 5, header);
+    static const char *const header[] = {"name",     "status",    "error",        "last_batch",
+                                         "last_commit", "lag_bytes", "dead_letters", "sql"};
+    exec_answer_row(x, true, 8, header);
     const struct sluice *s = x->s;
     for (uint32_t i = 0; i < s->nqueries; i++) {
         const struct sl_query *q = s->queries[i];
         if (s->live[i])
             continue;
-        char batch[24];
+        char batch[24], lag[24], dead[24], committed[32];
         snprintf(batch, sizeof batch, "%lld", (long long)q->batch_id);
+        uint64_t lag_bytes;
+        bool has_lag = query_lag_bytes(q, &lag_bytes);
+        snprintf(lag, sizeof lag, "%llu", (unsigned long long)lag_bytes * has_lag);
+        int64_t dead_letters = 0;
+        struct sl_error err;
+        if (db_progress_summary(s->db, q->name, &dead_letters, committed, &err) != SL_OK)
+            committed[0] = '\0';
+        snprintf(dead, sizeof dead, "%lld", (long long)dead_letters);
         /* batch_id counts committed batches: 0 means none yet, shown as NULL. */
-        const char *row[] = {q->name, status_text(q->status),
+        const char *row[] = {q->name,
+                             status_text(q->status),
                              q->status == SL_QUERY_FAILED ? q->error : NULL,
-                             q->batch_id ? batch : NULL, q->sql};
-        exec_answer_row(x, false, 5, row);
+                             q->batch_id ? batch : NULL,
+                             committed[0] ? committed : NULL,
+                             has_lag ? lag : NULL,
+                             dead,
+                             q->sql};
+        exec_answer_row(x, false, 8, row);
     }
     exec_answer_end(x);
 }

@@ -164,6 +164,7 @@ static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *
     op_state_stats(q->pipeline.head, &q->restored_groups, &bytes);
     q->batch_id = c.batch_id;
     q->resumed_at = (int64_t)c.offset;
+    q->committed_offset = q->resumed_lossy ? 0 : c.offset;
     *resumed = true;
     return SL_OK;
 }
@@ -385,8 +386,10 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
             st = db_commit(env->db, err);
         q->last_commit_us = sl_monotonic_us() - commit_started;
         q->commit_us_pending = st == SL_OK && !q->live && (q->had_input || rows_out);
-        if (st == SL_OK)
+        if (st == SL_OK) {
             q->batch_id++;
+            q->committed_offset = checkpoint_offset(q);
+        }
         else if (began)
             db_rollback(env->db);
     }
@@ -409,6 +412,17 @@ static void begin_batch(struct sl_query *q)
     if (q->pipeline.time->now < q->batch_started_us)
         q->pipeline.time->now = q->batch_started_us;
     q->batch_deadline_us = clock_deadline_us() + q->trigger_us;
+}
+
+bool query_lag_bytes(const struct sl_query *q, uint64_t *lag)
+{
+    uint64_t end;
+    if (q->journal)
+        end = q->journal->end;
+    else if (!source_size(q->source, &end))
+        return false;
+    *lag = end > q->committed_offset ? end - q->committed_offset : 0;
+    return true;
 }
 
 int64_t query_deadline(const struct sl_query *q)

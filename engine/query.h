@@ -60,6 +60,7 @@ struct sl_query {
     uint64_t rows_in;
     uint64_t batch_bytes; /* read in this batch */
     uint64_t dead_letters;
+    uint64_t committed_offset;    /* the input offset of its last committed batch's checkpoint */
     /* The last COMMIT's duration, recorded in its progress row by the next batch. */
     int64_t last_commit_us;
     bool commit_us_pending;
@@ -99,6 +100,10 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
 /* Ends the batch in progress now (stop, DROP QUERY): flush and commit what was read. */
 sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
                              struct sl_error *err);
+
+/* Bytes of input no committed batch holds yet, for a file (its size now) or a
+ * journal (what it acknowledged); false for a socket or stdin, which cannot tell. */
+bool query_lag_bytes(const struct sl_query *q, uint64_t *lag);
 
 /* Monotonic time at which the batch in progress must end (or now if none). */
 int64_t query_deadline(const struct sl_query *q);

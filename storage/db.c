@@ -138,6 +138,12 @@ fail:
     return st;
 }
 
+sl_status db_set_synchronous(struct sl_db *db, bool full, struct sl_error *err)
+{
+    return db_exec(db, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+                   "cannot set synchronous", err);
+}
+
 void db_close(struct sl_db *db)
 {
     if (!db)

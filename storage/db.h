@@ -25,6 +25,10 @@ struct sl_db;
 
 sl_status db_open(const char *path, struct sl_db **out, struct sl_error *err);
 void db_close(struct sl_db *db);
+/* PRAGMA synchronous: NORMAL (the default; in WAL mode a commit survives a
+ * crash of the process, and the last ones may be lost on power loss) or FULL
+ * (the WAL is synced at every commit: it survives power loss too). */
+sl_status db_set_synchronous(struct sl_db *db, bool full, struct sl_error *err);
 
 /* One write transaction per batch (BEGIN IMMEDIATE ... COMMIT). */
 sl_status db_begin(struct sl_db *db, struct sl_error *err);
@@ -74,6 +78,10 @@ sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, stru
  * (the row's own transaction cannot know it). */
 sl_status db_progress_set_commit_time(struct sl_db *db, const char *query, int64_t batch_id,
                                       int64_t commit_us, struct sl_error *err);
+/* For SHOW QUERIES: the dead letters of all the query's batches, and when its
+ * last batch committed ("" if none). */
+sl_status db_progress_summary(struct sl_db *db, const char *query, int64_t *dead_letters,
+                              char committed[32], struct sl_error *err);
 /* The highest batch id recorded for the query, or 0. */
 int64_t db_progress_last_batch(struct sl_db *db, const char *query);
 

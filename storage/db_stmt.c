@@ -24,6 +24,9 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
          "(query, batch_id, rows_in, rows_out, started, duration_ms, late_rows, watermark,"
          " state_groups, state_bytes, \"offset\", dead_letters, state_ms)"
          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+    [DB_STMT_PROGRESS_SUMMARY] =
+        ("SELECT (SELECT coalesce(sum(dead_letters), 0) FROM _sluice_progress WHERE query = ?1),"
+         " (SELECT committed FROM _sluice_checkpoints WHERE query = ?1)"),
     [DB_STMT_PROGRESS_COMMIT_MS] =
         "UPDATE _sluice_progress SET commit_ms = ?3 WHERE query = ?1 AND batch_id = ?2",
     [DB_STMT_PROGRESS_LAST] =

@@ -3,6 +3,8 @@
  * state and its commit took. */
 #include "storage/db_internal.h"
 
+#include <stdio.h>
+
 #include "common/time.h"
 
 sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, struct sl_error *err)
@@ -46,6 +48,28 @@ sl_status db_progress_set_commit_time(struct sl_db *db, const char *query, int64
     sqlite3_bind_int64(stmt, 2, batch_id);
     sqlite3_bind_double(stmt, 3, (double)commit_us / (double)SL_US_PER_MS);
     return db_step_done(db, stmt, "cannot record progress", err);
+}
+
+sl_status db_progress_summary(struct sl_db *db, const char *query, int64_t *dead_letters,
+                              char committed[32], struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt(db, DB_STMT_PROGRESS_SUMMARY, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+    *dead_letters = 0;
+    committed[0] = '\0';
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        *dead_letters = sqlite3_column_int64(stmt, 0);
+        const unsigned char *at = sqlite3_column_text(stmt, 1);
+        snprintf(committed, 32, "%s", at ? (const char *)at : "");
+    } else {
+        st = db_fail(db, err, "cannot read progress");
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return st;
 }
 
 int64_t db_progress_last_batch(struct sl_db *db, const char *query)

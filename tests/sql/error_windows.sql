@@ -29,6 +29,7 @@ CREATE QUERY e9 AS SELECT COUNT(*) FROM (SELECT price, ts FROM bids) AS b
 CREATE QUERY e10 AS SELECT n FROM (SELECT COUNT(*) AS n FROM bids WINDOW TUMBLING (SIZE 1 MINUTE) EMIT FINAL);
 SET clock = 'tomorrow';
 SET clock = 5;
+SET synchronous = 'off';
 CREATE QUERY e11 AS SELECT auction, COUNT(*) FROM bids GROUP BY auction WITH (late = 'table');
 CREATE STREAM r1 (line TEXT) FROM SOCKET 'localhost:9' FORMAT TEXT
   WITH (reconnect_delay = '50 milliseconds', reconnect_max_delay = INTERVAL '2' SECONDS, reconnect_retries = 5);

@@ -10,3 +10,7 @@ set Trigger = INTERVAL '1 minute';
 CREATE QUERY slow AS SELECT id FROM ev TRIGGER EVERY 100 MILLISECONDS;
 -- expect: SELECT count(*) FROM fast
 -- expect: SELECT count(*) FROM slow
+-- SET synchronous = 'full' syncs every batch's commit (survives power loss);
+-- 'normal', the default, survives a crash of the process (error_windows.sql: anything else).
+SET synchronous = 'full';
+SET synchronous = 'normal';

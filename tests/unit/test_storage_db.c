@@ -191,6 +191,48 @@ static void test_progress_upgrade(void **state)
     unlink(path);
 }
 
+/* A batch's offset, dead letters and state time; its commit time set by the
+ * next batch; SHOW QUERIES' summary of them. */
+static void test_progress_commit_time_and_summary(void **state)
+{
+    struct tmp_db *t = *state;
+    struct sl_error err = {0};
+    int64_t dead = -1;
+    char committed[32];
+    assert_int_equal(db_progress_summary(t->db, "q", &dead, committed, &err), SL_OK);
+    assert_int_equal(dead, 0);
+    assert_string_equal(committed, "");
+    for (int64_t b = 1; b <= 2; b++) {
+        struct db_progress p = {.query = "q", .batch_id = b, .offset = 100 * b,
+                                .dead_letters = b, .state_us = 1500};
+        assert_int_equal(db_progress_record(t->db, &p, &err), SL_OK);
+    }
+    assert_int_equal(db_progress_set_commit_time(t->db, "q", 1, 250, &err), SL_OK);
+    struct db_checkpoint c = {.batch_id = 2, .offset = 200};
+    assert_int_equal(db_checkpoint_put(t->db, "q", &c, &err), SL_OK);
+    struct rows_text r;
+    assert_string_equal(rows_of(t->db, "SELECT batch_id, \"offset\", dead_letters, state_ms, "
+                                       "commit_ms FROM _sluice_progress ORDER BY batch_id", &r),
+                        "batch_id|offset|dead_letters|state_ms|commit_ms\n"
+                        "1|100|1|1.5|0.25\n"
+                        "2|200|2|1.5|NULL\n");
+    assert_int_equal(db_progress_summary(t->db, "q", &dead, committed, &err), SL_OK);
+    assert_int_equal(dead, 3);
+    assert_int_equal(strlen(committed), 26);
+}
+
+static void test_synchronous(void **state)
+{
+    struct tmp_db *t = *state;
+    struct sl_error err = {0};
+    struct rows_text r;
+    assert_string_equal(rows_of(t->db, "PRAGMA synchronous", &r), "synchronous\n1\n");
+    assert_int_equal(db_set_synchronous(t->db, true, &err), SL_OK);
+    assert_string_equal(rows_of(t->db, "PRAGMA synchronous", &r), "synchronous\n2\n");
+    assert_int_equal(db_set_synchronous(t->db, false, &err), SL_OK);
+    assert_string_equal(rows_of(t->db, "PRAGMA synchronous", &r), "synchronous\n1\n");
+}
+
 static void test_dead_letters(void **state)
 {
     struct tmp_db *t = *state;
@@ -297,6 +339,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_catalog_list_while_writing, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_progress, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_progress_upgrade, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_progress_commit_time_and_summary, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_synchronous, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_dead_letters, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_transactions, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_reader_during_write, tmp_db_setup, tmp_db_teardown),
