@@ -23,13 +23,19 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "engine/engine.h"
+#include "storage/db_internal.h"
 #include "fault_vfs.h"
 
 /* Every write call of the first batches fails in turn, then one in STRIDE
- * (a batch is some twenty writes), up to the first N the run never reaches:
- * a few hundred runs, most of the time being the runs that resume. */
-#define EVERY_WRITE_UP_TO 120
-#define STRIDE 7
+ * (a batch is some forty writes), up to the first N the run never reaches:
+ * some two hundred runs per test, each with the run that resumes. */
+#define EVERY_WRITE_UP_TO 60
+#define STRIDE 11
+/* SQLite's page cache (its pages): so small that a batch's statements spill
+ * pages to the WAL, and a failing write lands inside them (the operator
+ * state, the result rows the flush writes, the progress row, ...), not only
+ * at COMMIT, where the engine's 32 MiB cache writes every page. */
+#define CACHE_PAGES 10
 
 struct scenario {
     const char *name;
@@ -71,9 +77,10 @@ static void path_in_dir(char *out, size_t cap, const char *name)
     snprintf(out, cap, "%s/%s", dir, name);
 }
 
-/* kx.csv: 3000 rows over 40 keys, one in 250 with an x that is not an
- * INTEGER (a dead letter). ev.csv: 3000 rows 100 ms apart, moved by up to
- * 2.5 s either way, so some arrive after the watermark closed their window. */
+/* kx.csv: 3000 rows over 600 keys, one in 250 with an x that is not an
+ * INTEGER (a dead letter). ev.csv: 3000 rows over 211 keys, 100 ms apart,
+ * moved by up to 2.5 s either way, so some arrive after the watermark
+ * closed their window. Enough groups that a batch writes many pages. */
 static void write_data(void)
 {
     char path[128];
@@ -84,7 +91,7 @@ static void write_data(void)
         if (i % 250 == 0)
             fprintf(f, "k%d,oops\n", i % 40);
         else
-            fprintf(f, "k%d,%d\n", (i * 7) % 40, i % 1000);
+            fprintf(f, "k%d,%d\n", (i * 7) % 600, i % 1000);
     }
     fclose(f);
     path_in_dir(path, sizeof path, "ev.csv");
@@ -93,7 +100,7 @@ static void write_data(void)
     for (int i = 100; i < 3100; i++) {
         int t = i * 100 + ((i * 7919) % 51 - 25) * 100;
         int s = t / 1000;
-        fprintf(f, "k%d,%d,2026-01-01 %02d:%02d:%02d.%03d\n", i % 17, (i * 13) % 1000,
+        fprintf(f, "k%d,%d,2026-01-01 %02d:%02d:%02d.%03d\n", i * 7 % 211, (i * 13) % 1000,
                 s / 3600, s / 60 % 60, s % 60, t % 1000);
     }
     fclose(f);
@@ -159,6 +166,9 @@ static enum stage run_script(const char *db_path, const char *sql, struct sl_buf
         buf_puts(msg, err.msg);
         return OPEN_FAILED;
     }
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %d", CACHE_PAGES);
+    assert_int_equal(sqlite3_exec(s->db->conn, pragma, NULL, NULL, NULL), SQLITE_OK);
     enum stage stage = RAN;
     if (sluice_exec(s, "faults.sql", sql, &out, msg) != SL_OK)
         stage = EXEC_FAILED;
