@@ -17,6 +17,8 @@
 #define READ_BUFFER_BYTES (1u << 20)
 /* Output rows a batch keeps before it ends without waiting for its trigger. */
 #define BATCH_ROWS_MAX_BYTES ((size_t)64 << 20)
+/* Busy timeouts a COMMIT waits out before the batch is given up (a minute by default). */
+#define COMMIT_BUSY_TRIES 12
 
 static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t offset,
                            const char *reason)
@@ -291,7 +293,7 @@ static sl_status batch_failed(struct sl_query *q, const struct sl_query_env *env
                               sl_status st, struct sl_error *err)
 {
     bool full = db_disk_full(env->db);
-    if (st == SL_AGAIN) /* the lock stayed taken: this batch has no later step to wait for */
+    if (st == SL_AGAIN) /* a lock stayed taken (at a stop, or through every COMMIT try) */
         st = SL_ERROR;
     if (began)
         db_rollback(env->db);
@@ -313,6 +315,22 @@ static sl_status batch_failed(struct sl_query *q, const struct sl_query_env *env
                      !q->live && source_replayable(q->source)
                          ? "run the query again to continue from there"
                          : "it cannot resume from there (its input cannot be read again)");
+    return st;
+}
+
+/*
+ * A COMMIT that meets a lock (a reader's, in rollback-journal mode) keeps
+ * its transaction open and is tried again: the operators have flushed, so
+ * giving up would stop the query.
+ */
+static sl_status commit_batch(struct sl_query *q, const struct sl_query_env *env,
+                              struct sl_error *err)
+{
+    sl_status st;
+    for (int i = 0; (st = db_commit(env->db, err)) == SL_AGAIN && i < COMMIT_BUSY_TRIES; i++)
+        if (!i)
+            sl_log(SL_LOG_WARN, "query %s: %s; batch %lld tries again", q->name, err->msg,
+                   (long long)q->batch_id + 1);
     return st;
 }
 
@@ -376,7 +394,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         }
         time->late_rows = 0;
         if (st == SL_OK)
-            st = db_commit(env->db, err);
+            st = commit_batch(q, env, err);
         if (st == SL_OK)
             q->batch_id++;
         else

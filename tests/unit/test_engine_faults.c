@@ -331,13 +331,16 @@ static void tumbling_disk_full(void **state)
     fault_every_write(&tumbling, FAULT_FULL);
 }
 
-/* Another connection holding the write lock (BEGIN IMMEDIATE), released by
- * a thread after hold_ms; stop_after_ms > 0: that thread first asks the
- * run to stop. */
+/* Another connection holding a lock from before the first batch (lock_sql:
+ * the write lock, or a read transaction, which blocks a COMMIT in
+ * rollback-journal mode), released by a thread after hold_ms;
+ * stop_after_ms > 0: that thread first asks the run to stop. */
 struct locker {
+    const char *lock_sql;
+    bool rollback_journal;
+    int hold_ms, stop_after_ms;
     sqlite3 *conn;
     struct sluice *s;
-    int hold_ms, stop_after_ms;
 };
 
 static void sleep_ms(int ms)
@@ -363,12 +366,12 @@ static int busy_warnings;
 static void count_busy(enum sl_log_level level, const char *msg, void *ctx)
 {
     (void)ctx;
-    if (level == SL_LOG_WARN && strstr(msg, "waits for it"))
+    if (level == SL_LOG_WARN && strstr(msg, "database is locked"))
         busy_warnings++;
 }
 
-/* Runs sql with another connection holding the write lock from the first
- * batch on: returns what sluice_run returned, errors into msg. */
+/* Runs sql with the locker's lock held from before the first batch:
+ * returns what sluice_run returned, errors into msg. */
 static sl_status run_locked(const char *db_path, const char *sql, struct locker *l,
                             struct sl_buf *msg)
 {
@@ -376,11 +379,14 @@ static sl_status run_locked(const char *db_path, const char *sql, struct locker 
     struct sluice_output out = {0};
     struct sl_error err;
     assert_int_equal(sluice_open(&opts, &l->s, &err), SL_OK);
+    if (l->rollback_journal)
+        assert_int_equal(sqlite3_exec(l->s->db->conn, "PRAGMA journal_mode = DELETE", NULL,
+                                      NULL, NULL), SQLITE_OK);
     assert_int_equal(sluice_exec(l->s, "busy.sql", sql, &out, msg), SL_OK);
-    /* Waiting 5 s per try would only make the test slow: the retry is per step. */
+    /* Waiting 5 s per try would only make the test slow. */
     db_set_busy_timeout(l->s->db, 20);
     assert_int_equal(sqlite3_open(db_path, &l->conn), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(l->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(l->conn, l->lock_sql, NULL, NULL, NULL), SQLITE_OK);
     pthread_t thread;
     assert_int_equal(pthread_create(&thread, NULL, release_later, l), 0);
     sl_status st = sluice_run(l->s, msg);
@@ -390,9 +396,10 @@ static sl_status run_locked(const char *db_path, const char *sql, struct locker 
     return st;
 }
 
-static void busy_lock_waits(void **state)
+/* The run with l's lock held waits for it (one warning), fails nothing,
+ * and ends with the uninterrupted run's tables. */
+static void assert_lock_only_delays(struct locker *l)
 {
-    (void)state;
     char *sql = script_for(&group_by);
     long writes;
     fault_vfs_install();
@@ -403,16 +410,15 @@ static void busy_lock_waits(void **state)
     remove_db(db_path);
     struct sl_buf msg;
     buf_init(&msg);
-    struct locker l = {.hold_ms = 300};
     busy_warnings = 0;
     sl_log_set_sink(count_busy, NULL, SL_LOG_WARN);
     int64_t started = sl_monotonic_us();
-    sl_status st = run_locked(db_path, sql, &l, &msg);
+    sl_status st = run_locked(db_path, sql, l, &msg);
     sl_log_set_sink(NULL, NULL, SL_LOG_ERROR);
     if (st != SL_OK)
         fail_msg("a held lock failed the query: %s", buf_str(&msg));
     /* Nothing could commit before the lock was released. */
-    assert_true(sl_monotonic_us() - started >= 300 * SL_US_PER_MS);
+    assert_true(sl_monotonic_us() - started >= l->hold_ms * SL_US_PER_MS);
     assert_int_equal(busy_warnings, 1);
     struct outcome got = outcome_of(db_path, &group_by);
     assert_string_equal(got.table, want.table);
@@ -421,6 +427,25 @@ static void busy_lock_waits(void **state)
     outcome_free(&want);
     buf_free(&msg);
     free(sql);
+}
+
+/* BEGIN IMMEDIATE meets the lock: the batch stays open, later steps retry. */
+static void busy_lock_waits(void **state)
+{
+    (void)state;
+    struct locker l = {.lock_sql = "BEGIN IMMEDIATE", .hold_ms = 300};
+    assert_lock_only_delays(&l);
+}
+
+/* In rollback-journal mode a reader's lock makes the COMMIT busy: it is
+ * tried again with its transaction open (12 tries of 20 ms outlast 150 ms). */
+static void busy_commit_retried(void **state)
+{
+    (void)state;
+    struct locker l = {.lock_sql = "BEGIN; SELECT count(*) FROM _sluice_queries",
+                       .rollback_journal = true,
+                       .hold_ms = 150};
+    assert_lock_only_delays(&l);
 }
 
 /* Stopped while the lock is still held: the batch cannot commit, the run
@@ -438,7 +463,7 @@ static void busy_lock_at_stop(void **state)
     remove_db(db_path);
     struct sl_buf msg;
     buf_init(&msg);
-    struct locker l = {.hold_ms = 400, .stop_after_ms = 100};
+    struct locker l = {.lock_sql = "BEGIN IMMEDIATE", .hold_ms = 400, .stop_after_ms = 100};
     assert_int_equal(run_locked(db_path, sql, &l, &msg), SL_ERROR);
     if (!strstr(buf_str(&msg), "batch 1 was not committed (cannot begin a transaction: "
                                "database is locked); its start (no batch of it was committed)"
@@ -463,6 +488,7 @@ int main(void)
         cmocka_unit_test(tumbling_io_error),
         cmocka_unit_test(tumbling_disk_full),
         cmocka_unit_test(busy_lock_waits),
+        cmocka_unit_test(busy_commit_retried),
         cmocka_unit_test(busy_lock_at_stop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
