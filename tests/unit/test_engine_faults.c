@@ -28,9 +28,9 @@
 
 /* Every write call of the first batches fails in turn, then one in STRIDE
  * (a batch is some forty writes), up to the first N the run never reaches:
- * some two hundred runs per test, each with the run that resumes. */
-#define EVERY_WRITE_UP_TO 60
-#define STRIDE 11
+ * some eighty runs per test, each with the run that resumes. */
+#define EVERY_WRITE_UP_TO 50
+#define STRIDE 17
 /* SQLite's page cache (its pages): so small that a batch's statements spill
  * pages to the WAL, and a failing write lands inside them (the operator
  * state, the result rows the flush writes, the progress row, ...), not only
