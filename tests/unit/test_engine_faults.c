@@ -3,8 +3,8 @@
  * (fault_vfs.h: the Nth write call fails, as an I/O error or a disk that
  * stays full) stops cleanly, leaves a sound database, and, run again,
  * continues from its last committed batch to exactly the tables of an
- * uninterrupted run. A writer lock another connection holds only delays
- * the batches.
+ * uninterrupted run. A lock another connection holds only delays the
+ * batches (or, at a stop, loses the open one).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -261,9 +261,9 @@ static bool run_with_fault(const struct scenario *sc, const char *sql, long n,
         buf_free(&msg);
         return false;
     }
-    /* A failed write may go unnoticed (a WAL checkpoint after a commit is
-     * retried later); a failure that is noticed is reported, and a batch
-     * that did not commit says so and what to do. */
+    /* SQLite absorbs a few failed writes (while a new database turns to
+     * WAL); a failure it reports is reported, and a batch that did not
+     * commit says so and what to do. */
     if (stage != RAN && msg.len == 0)
         fail_msg("%s: write %ld failed silently (stage %d)", sc->name, n, stage);
     if (stage == RUN_FAILED) {
