@@ -19,6 +19,8 @@
 #define READ_BUFFER_BYTES (1u << 20)
 /* Output rows a batch keeps before it ends without waiting for its trigger. */
 #define BATCH_ROWS_MAX_BYTES ((size_t)64 << 20)
+/* Busy timeouts a COMMIT waits out before the batch is given up (a minute by default). */
+#define COMMIT_BUSY_TRIES 12
 
 static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t offset,
                            const char *reason)
@@ -325,8 +327,66 @@ static bool flush_idle(const struct sl_query *q)
     return q->plan->window.kind && !q->plan->time_expr;
 }
 
-sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
-                             struct sl_error *err)
+/*
+ * A batch that did not commit: roll back and stop the query for good. Its
+ * operators may have flushed (evicting closed windows, forgetting which
+ * groups changed), so their memory no longer matches the database, but the
+ * last committed checkpoint does: a restart continues from it.
+ */
+static sl_status batch_failed(struct sl_query *q, const struct sl_query_env *env, bool began,
+                              sl_status st, struct sl_error *err)
+{
+    bool full = db_disk_full(env->db);
+    if (st == SL_AGAIN) /* a lock stayed taken (at a stop, or through every COMMIT try) */
+        st = SL_ERROR;
+    if (began)
+        db_rollback(env->db);
+    q->status = SL_QUERY_FAILED;
+    char cause[sizeof err->msg];
+    snprintf(cause, sizeof cause, "%s", err->msg);
+    long long id = (long long)q->batch_id;
+    char last[96];
+    if (id)
+        snprintf(last, sizeof last, "its last committed batch (%lld)", id);
+    else
+        snprintf(last, sizeof last, "its start (no batch of it was committed)");
+    if (full)
+        sl_error_set(err, st, "the disk is full: batch %lld was not committed (%s); free some "
+                     "space and run the query again: it continues from %s", id + 1, cause, last);
+    else
+        sl_error_set(err, st, "batch %lld was not committed (%s); %s is intact: %s", id + 1,
+                     cause, last,
+                     q->live ? "a live SELECT cannot resume"
+                     : q->journal || source_replayable(q->source)
+                         ? "run the query again to continue from there"
+                         : "run the query again to continue from there (what its source sent "
+                           "since cannot be read again)");
+    return st;
+}
+
+/*
+ * A COMMIT that meets a lock (a reader's, in rollback-journal mode) keeps
+ * its transaction open and is tried again: the operators have flushed, so
+ * giving up would stop the query.
+ */
+static sl_status commit_batch(struct sl_query *q, const struct sl_query_env *env,
+                              struct sl_error *err)
+{
+    sl_status st;
+    for (int i = 0; (st = db_commit(env->db, err)) == SL_AGAIN && i < COMMIT_BUSY_TRIES; i++)
+        if (!i)
+            sl_log(SL_LOG_WARN, "query %s: %s; batch %lld tries again", q->name, err->msg,
+                   (long long)q->batch_id + 1);
+    return st;
+}
+
+/*
+ * Ends the batch (see query_finish_batch). may_wait: when another
+ * connection holds the write lock past the busy timeout, nothing has been
+ * written, so the batch is kept for a later step to try again (SL_AGAIN).
+ */
+static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env, bool may_wait,
+                              struct sl_error *err)
 {
     sl_status st = SL_OK;
     if (q->in_batch && (q->had_input || flush_idle(q))) {
@@ -335,11 +395,18 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
         /* Processing-time windows close by the clock at the batch's end. */
         time->now = now;
         st = db_begin(env->db, err);
+        if (st == SL_AGAIN && may_wait) {
+            if (!q->commit_waiting)
+                sl_log(SL_LOG_WARN, "query %s: %s; batch %lld waits for it", q->name, err->msg,
+                       (long long)q->batch_id + 1);
+            q->commit_waiting = true;
+            arena_reset(env->work);
+            return SL_AGAIN;
+        }
         bool began = st == SL_OK;
-        /* The groups that changed, before the flush forgets which did; only
-         * a source that can replay can ever resume with them. Every flush
-         * (a processing-time window's without input too) moves a window's
-         * state, so each one writes it. */
+        /* The groups that changed, before the flush forgets which did.
+         * Every flush (a processing-time window's without input too) moves a
+         * window's state, so each one writes it. */
         int64_t state_started = sl_monotonic_us();
         if (st == SL_OK && !q->live)
             st = query_state_write(q, err);
@@ -383,21 +450,48 @@ sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
         time->late_rows = 0;
         int64_t commit_started = sl_monotonic_us();
         if (st == SL_OK)
-            st = db_commit(env->db, err);
+            st = commit_batch(q, env, err);
         q->last_commit_us = sl_monotonic_us() - commit_started;
         q->commit_us_pending = st == SL_OK && !q->live && (q->had_input || rows_out);
         if (st == SL_OK) {
             q->batch_id++;
             q->committed_offset = checkpoint_offset(q);
+        } else {
+            st = batch_failed(q, env, began, st, err);
         }
-        else if (began)
-            db_rollback(env->db);
     }
+    if (st == SL_OK && q->commit_waiting)
+        sl_log(SL_LOG_INFO, "query %s: batch %lld committed after waiting for the lock", q->name,
+               (long long)q->batch_id);
+    q->commit_waiting = false;
     discard_batch(q);
     q->in_batch = false;
     q->had_input = false;
     arena_reset(env->work);
     return st;
+}
+
+sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
+                             struct sl_error *err)
+{
+    return finish_batch(q, env, false, err);
+}
+
+/* Ends the batch from a step: a batch waiting for the lock stays open (and
+ * reads no more); a query whose input ended finishes with its last commit. */
+static sl_status end_batch(struct sl_query *q, const struct sl_query_env *env, bool *batch_done,
+                           struct sl_error *err)
+{
+    int64_t committed = q->batch_id;
+    sl_status st = finish_batch(q, env, true, err);
+    if (st == SL_AGAIN)
+        return SL_OK;
+    if (st != SL_OK)
+        return st;
+    *batch_done = q->batch_id != committed;
+    if (q->pipeline.time->ended)
+        q->status = SL_QUERY_FINISHED;
+    return SL_OK;
 }
 
 static void begin_batch(struct sl_query *q)
@@ -456,6 +550,8 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     *batch_done = false;
     if (q->status != SL_QUERY_RUNNING)
         return SL_OK;
+    if (q->commit_waiting)
+        return end_batch(q, env, batch_done, err);
     if (!q->in_batch)
         begin_batch(q);
     enum sl_type *types = arena_alloc(env->work, (q->plan->stream->ncols + 1) * sizeof *types);
@@ -500,17 +596,12 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     bool full = kept > BATCH_ROWS_MAX_BYTES ||
                 (limit && q->batch_bytes >= limit);
     if (ended || full || clock_deadline_us() >= q->batch_deadline_us) {
-        int64_t committed = q->batch_id;
-        st = query_finish_batch(q, env, err);
-        if (st != SL_OK)
+        if ((st = end_batch(q, env, batch_done, err)) != SL_OK)
             return st;
-        *batch_done = q->batch_id != committed;
     } else {
         /* Nothing in the work arena outlives a step; pushed rows were consumed. */
         arena_reset(env->work);
     }
-    if (rs == SL_EOF)
-        q->status = SL_QUERY_FINISHED;
     if (rs == SL_ERROR) {
         *err = read_err;
         return SL_ERROR;

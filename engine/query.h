@@ -57,6 +57,7 @@ struct sl_query {
     bool had_input; /* rows (or the end of the input) arrived in this batch */
     int64_t batch_started_us;
     int64_t batch_deadline_us; /* monotonic */
+    bool commit_waiting; /* another connection held the write lock: the batch waits, kept */
     uint64_t rows_in;
     uint64_t batch_bytes; /* read in this batch */
     uint64_t dead_letters;
@@ -97,7 +98,9 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
 sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
                      bool *batch_done, struct sl_error *err);
 
-/* Ends the batch in progress now (stop, DROP QUERY): flush and commit what was read. */
+/* Ends the batch in progress now (stop, DROP QUERY): flush and commit what was read.
+ * A batch that cannot commit stops the query (status failed, err says why and that
+ * its last committed batch is intact): its operators' memory is past the database's. */
 sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
                              struct sl_error *err);
 

@@ -48,8 +48,10 @@ void engine_remove_query(struct sluice *s, uint32_t index)
 {
     struct sl_query *q = s->queries[index];
     struct sl_error err;
-    if (q->in_batch && query_finish_batch(q, &s->env, &err) != SL_OK)
-        sl_log(SL_LOG_ERROR, "query %s: last batch not committed: %s", q->name, err.msg);
+    /* A failed query's memory is past its last commit: it never flushes again. */
+    if (q->status == SL_QUERY_RUNNING && q->in_batch &&
+        query_finish_batch(q, &s->env, &err) != SL_OK)
+        sl_log(SL_LOG_ERROR, "query %s: %s", q->name, err.msg);
     if (s->live[index] && s->db) {
         char *table = sl_strdup(q->table_name);
         query_destroy(q);
@@ -205,7 +207,8 @@ static void finish_all(struct sluice *s)
     for (uint32_t i = 0; i < s->nqueries; i++) {
         struct sl_query *q = s->queries[i];
         struct sl_error err;
-        if (q->in_batch && query_finish_batch(q, &s->env, &err) != SL_OK)
+        if (q->status == SL_QUERY_RUNNING && q->in_batch &&
+            query_finish_batch(q, &s->env, &err) != SL_OK)
             record_failure(s, q, &err);
     }
     pthread_mutex_unlock(&s->lock);

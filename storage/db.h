@@ -30,10 +30,19 @@ void db_close(struct sl_db *db);
  * (the WAL is synced at every commit: it survives power loss too). */
 sl_status db_set_synchronous(struct sl_db *db, bool full, struct sl_error *err);
 
-/* One write transaction per batch (BEGIN IMMEDIATE ... COMMIT). */
+/*
+ * One write transaction per batch (BEGIN IMMEDIATE ... COMMIT). Each waits
+ * up to the busy timeout for a lock another connection holds, then returns
+ * SL_AGAIN: db_begin has then done nothing, and after db_commit the
+ * transaction is still open (commit again later, or roll back).
+ */
 sl_status db_begin(struct sl_db *db, struct sl_error *err);
 sl_status db_commit(struct sl_db *db, struct sl_error *err);
 void db_rollback(struct sl_db *db);
+/* Whether the last failure was SQLITE_FULL (ask before rolling back). */
+bool db_disk_full(struct sl_db *db);
+/* Changes the busy timeout (5 s); for tests that hold a lock on purpose. */
+void db_set_busy_timeout(struct sl_db *db, int ms);
 
 /* True when a table or view of that name exists (case-insensitive). */
 bool db_table_exists(struct sl_db *db, const char *name);

@@ -52,6 +52,7 @@ struct sl_db {
     sqlite3 *conn;
     char *path;
     sqlite3_stmt *stmts[DB_STMT_COUNT];
+    int busy_timeout_ms; /* 0: DB_BUSY_TIMEOUT_MS */
 };
 
 /* Sets *out to the cached statement, prepared on first use. */

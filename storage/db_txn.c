@@ -11,11 +11,13 @@
 /*
  * Steps stmt until it is not SQLITE_BUSY or the busy timeout has passed:
  * some BUSY cases (WAL recovery by another process) skip the busy handler.
+ * Still busy after that is SL_AGAIN: the lock is another connection's.
  */
 static sl_status db_step_retry(struct sl_db *db, sqlite3_stmt *stmt, const char *what,
                                struct sl_error *err)
 {
-    int64_t deadline = sl_monotonic_us() + DB_BUSY_TIMEOUT_MS * SL_US_PER_MS;
+    int timeout_ms = db->busy_timeout_ms ? db->busy_timeout_ms : DB_BUSY_TIMEOUT_MS;
+    int64_t deadline = sl_monotonic_us() + timeout_ms * SL_US_PER_MS;
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_BUSY && sl_monotonic_us() < deadline) {
         sqlite3_reset(stmt);
@@ -23,6 +25,8 @@ static sl_status db_step_retry(struct sl_db *db, sqlite3_stmt *stmt, const char 
         nanosleep(&pause, NULL);
     }
     sl_status st = rc == SQLITE_DONE ? SL_OK : db_fail(db, err, what);
+    if (rc == SQLITE_BUSY)
+        st = SL_AGAIN;
     sqlite3_reset(stmt);
     return st;
 }
@@ -54,4 +58,15 @@ void db_rollback(struct sl_db *db)
         sqlite3_step(stmt);
         sqlite3_reset(stmt);
     }
+}
+
+bool db_disk_full(struct sl_db *db)
+{
+    return sqlite3_errcode(db->conn) == SQLITE_FULL;
+}
+
+void db_set_busy_timeout(struct sl_db *db, int ms)
+{
+    db->busy_timeout_ms = ms;
+    sqlite3_busy_timeout(db->conn, ms);
 }
