@@ -42,7 +42,8 @@ sluice=$root/$build/sluice
 
 gen() { # gen G -> path (cached between runs)
   local f=$data/churn-$1-$batches.csv
-  [ -s "$f" ] || "$root/$build/sl_churngen" "$1" "$batches" 42 >"$f"
+  # Written aside then renamed: an interrupted run leaves no partial input to reuse.
+  [ -s "$f" ] || { "$root/$build/sl_churngen" "$1" "$batches" 42 >"$f.tmp" && mv "$f.tmp" "$f"; }
   echo "$f"
 }
 
