@@ -66,8 +66,8 @@ SQL
 }
 
 steady="batch_id > $load_batches AND rows_in > 0"
-# stat DB EXPR -> "median mean" of EXPR over the steady batches
-stat() {
+# batch_stat DB EXPR -> "median mean" of EXPR over the steady batches
+batch_stat() {
   sqlite3 "$1" "SELECT $2 FROM _sluice_progress WHERE $steady ORDER BY 1" |
     awk '{v[NR] = $1; t += $1} END {
       if (!NR) exit 1
@@ -95,8 +95,10 @@ for g in $groups_list; do
     db=$work/$mode.db
     read -r n lo hi < <(sqlite3 -separator ' ' "$db" \
       "SELECT count(*), min(rows_in), max(rows_in) FROM _sluice_progress WHERE $steady")
-    [ "$n" -eq "$batches" ] && [ "$lo" -eq "$per" ] && [ "$hi" -eq "$per" ] ||
-      { echo "checkpoint bench: $mode at $g groups: $n steady batches of $lo..$hi rows" >&2; exit 1; }
+    if [ "$n" -ne "$batches" ] || [ "$lo" -ne "$per" ] || [ "$hi" -ne "$per" ]; then
+      echo "checkpoint bench: $mode at $g groups: $n steady batches of $lo..$hi rows" >&2
+      exit 1
+    fi
     sqlite3 "$db" 'SELECT count(*), sum(n), sum(s) FROM agg' >"$work/$mode.sum"
   done
   cmp -s "$work/baseline.sum" "$work/state.sum" ||
@@ -108,13 +110,13 @@ for g in $groups_list; do
   [ "$state_rows" -eq "$g" ] ||
     { echo "checkpoint bench: $state_rows state rows for $g groups" >&2; exit 1; }
 
-  read -r st_med st_mean < <(stat "$work/state.db" state_ms)
-  read -r cs_med cs_mean < <(stat "$work/state.db" commit_ms)
-  read -r cb_med cb_mean < <(stat "$work/baseline.db" commit_ms)
-  read -r ds_med _ < <(stat "$work/state.db" duration_ms)
-  read -r db_med _ < <(stat "$work/baseline.db" duration_ms)
-  read -r bs_med bs_mean < <(stat "$work/state.db" 'duration_ms + commit_ms')
-  read -r bb_med bb_mean < <(stat "$work/baseline.db" 'duration_ms + commit_ms')
+  read -r st_med st_mean < <(batch_stat "$work/state.db" state_ms)
+  read -r cs_med cs_mean < <(batch_stat "$work/state.db" commit_ms)
+  read -r cb_med cb_mean < <(batch_stat "$work/baseline.db" commit_ms)
+  read -r ds_med _ < <(batch_stat "$work/state.db" duration_ms)
+  read -r db_med _ < <(batch_stat "$work/baseline.db" duration_ms)
+  read -r bs_med _ < <(batch_stat "$work/state.db" 'duration_ms + commit_ms')
+  read -r bb_med _ < <(batch_stat "$work/baseline.db" 'duration_ms + commit_ms')
   cost=$(echo "$st_med + $cs_med - $cb_med" | bc -l)
   cost_mean=$(echo "$st_mean + $cs_mean - $cb_mean" | bc -l)
   whole=$(echo "$bs_med - $bb_med" | bc -l)
