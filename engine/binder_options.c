@@ -6,7 +6,8 @@
 #include <strings.h>
 
 static const char OPTIONS_HINT[] = "query options are late ('drop' or 'table'), time "
-                                   "('event' or 'processing') and max_batch_bytes (a number)";
+                                   "('event' or 'processing'), max_batch_bytes (a number) and "
+                                   "checkpoint (true or false)";
 
 /* value must be one of a, b: sets *flag to (value == b). */
 static void bind_choice(const struct ast_option *o, const char *a, const char *b, bool *flag,
@@ -38,6 +39,16 @@ static void bind_max_bytes(const struct ast_option *o, uint64_t *out, struct sl_
         *out = (uint64_t)v->ival;
 }
 
+/* checkpoint = true | false. */
+static void bind_checkpoint(const struct ast_option *o, bool *out, struct sl_diags *diags)
+{
+    if (o->value->kind != AST_BOOL)
+        diags_add(diags, o->value->pos, o->value->span, "write checkpoint = false",
+                  "option \"checkpoint\" is true or false");
+    else
+        *out = o->value->ival == 0;
+}
+
 void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diags,
                         struct sl_query_options *out)
 {
@@ -54,6 +65,8 @@ void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diag
             bind_max_bytes(o, &out->max_batch_bytes, diags);
         else if (strcasecmp(o->key.text, "time") == 0)
             bind_choice(o, "event", "processing", &out->processing_time, diags);
+        else if (strcasecmp(o->key.text, "checkpoint") == 0)
+            bind_checkpoint(o, &out->no_checkpoint, diags);
         else
             diags_add(diags, o->key.pos, o->key.span, OPTIONS_HINT, "unknown query option \"%s\"",
                       o->key.text);

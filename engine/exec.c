@@ -241,6 +241,7 @@ static sl_status apply_query_options(struct exec_ctx *x, const struct ast_create
     if (options.processing_time)
         plan->time_expr = NULL;
     plan->max_batch_bytes = options.max_batch_bytes;
+    plan->no_checkpoint = options.no_checkpoint;
     plan->late_table = options.late_table;
     if (plan->late_table && (!plan->window.kind || !plan->time_expr)) {
         const struct ast_option *o = &cq->options[0];

@@ -71,6 +71,9 @@ struct sl_plan {
     bool emit_final;              /* EMIT FINAL: a window's rows once, when it closes */
     bool late_table;              /* WITH (late = 'table'): late rows kept in <query>_late */
     uint64_t max_batch_bytes;     /* WITH (max_batch_bytes = n): a batch reads at most n; 0: any */
+    /* WITH (checkpoint = false): the query writes no state, position or
+     * journal (Flink without checkpointing): started again, it starts over. */
+    bool no_checkpoint;
     /* The stream's event-time column (a column reference over the scan) and
      * watermark delay; NULL: processing time. From the stream, so the plan
      * says what it runs on. */

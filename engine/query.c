@@ -267,11 +267,12 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
                              &q->sink)) != SL_OK ||
         (plan->late_table && (st = open_late_table(q, plan, env, err)) != SL_OK) ||
         (st = planner_build(plan, env->work, q->sink, q->late_sink, &q->pipeline, err)) != SL_OK ||
-        (plan->stream->journal && !live &&
+        (plan->stream->journal && !live && !plan->no_checkpoint &&
          (st = journal_open(env->db, q->name, &q->journal, err)) != SL_OK))
         goto fail;
     query_state_fingerprint(q);
-    if ((restart && !live && (st = try_resume(q, &resumed, err)) != SL_OK) ||
+    bool resumable = restart && !live && !plan->no_checkpoint;
+    if ((resumable && (st = try_resume(q, &resumed, err)) != SL_OK) ||
         (restart && !resumed && (st = start_over(q, err)) != SL_OK))
         goto fail;
     *out = q;
@@ -408,7 +409,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
          * Every flush (a processing-time window's without input too) moves a
          * window's state, so each one writes it. */
         int64_t state_started = sl_monotonic_us();
-        if (st == SL_OK && !q->live)
+        bool checkpoint = !q->live && !q->plan->no_checkpoint;
+        if (st == SL_OK && checkpoint)
             st = query_state_write(q, err);
         int64_t state_us = sl_monotonic_us() - state_started;
         if (st == SL_OK && q->commit_us_pending)
@@ -442,7 +444,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
                 .state_us = state_us,
             };
             st = db_progress_record(env->db, &p, err);
-            if (st == SL_OK)
+            if (st == SL_OK && checkpoint)
                 st = record_checkpoint(q, err);
             if (st == SL_OK && q->journal)
                 st = journal_trim(q->journal, checkpoint_offset(q), err);

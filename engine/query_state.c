@@ -42,10 +42,42 @@ static sl_status delete_state(struct sl_state_writer *w, const void *lo, size_t 
     return db_state_delete_range(q->db, q->name, w->op, lo, lo_len, hi, hi_len, err);
 }
 
+static sl_status append_state(struct sl_state_writer *w, const void *key, size_t key_len,
+                               const void *state, size_t state_len, struct sl_error *err)
+{
+    const struct sl_query *q = w->ctx;
+    sl_status st = db_state_log_append(q->db, q->name, w->log_seq, w->op, key, key_len, state,
+                                       state_len, err);
+    if (st == SL_OK) {
+        w->log_seq++;
+        w->log_rows++;
+    }
+    return st;
+}
+
+static sl_status truncate_state(struct sl_state_writer *w, uint64_t seq, struct sl_error *err)
+{
+    const struct sl_query *q = w->ctx;
+    sl_status st = db_state_log_truncate(q->db, q->name, w->op, seq, err);
+    /* What is left is what was appended since seq. */
+    if (st == SL_OK)
+        w->log_rows = w->log_seq - seq;
+    return st;
+}
+
 sl_status query_state_write(struct sl_query *q, struct sl_error *err)
 {
-    struct sl_state_writer w = {.put = put_state, .del = delete_state, .ctx = q};
-    return op_checkpoint(q->pipeline.head, &w, err);
+    struct sl_state_writer w = {.put = put_state,
+                                .del = delete_state,
+                                .append = append_state,
+                                .truncate = truncate_state,
+                                .ctx = q,
+                                .log_seq = q->state_log_seq,
+                                .log_rows = q->state_log_rows};
+    sl_status st = op_checkpoint(q->pipeline.head, &w, err);
+    q->state_log_seq = w.log_seq;
+    q->state_log_rows = w.log_rows;
+    return st;
 }
 
 /* The key as an SQL blob literal (X'..', its first 32 bytes), to find the row by. */
@@ -62,8 +94,9 @@ struct restore_ctx {
     uint64_t rows;
 };
 
-static sl_status restore_row(void *ctx, int64_t op, const unsigned char *key, size_t key_len,
-                             const unsigned char *state, size_t state_len, struct sl_error *err)
+static sl_status restore_row(void *ctx, const char *table, int64_t op, const unsigned char *key,
+                             size_t key_len, const unsigned char *state, size_t state_len,
+                             struct sl_error *err)
 {
     struct restore_ctx *rc = ctx;
     const struct sl_query *q = rc->q;
@@ -74,9 +107,8 @@ static sl_status restore_row(void *ctx, int64_t op, const unsigned char *key, si
         char literal[80];
         key_literal(literal, sizeof literal, key, key_len);
         sl_error_set(err, SL_ERROR,
-                     "the saved state of query %s is not valid (_sluice_state row op = %lld, "
-                     "key = %s): %s",
-                     q->name, (long long)op, literal, cause.msg);
+                     "the saved state of query %s is not valid (%s row op = %lld, key = %s): %s",
+                     q->name, table, (long long)op, literal, cause.msg);
     }
     return st;
 }
@@ -84,7 +116,9 @@ static sl_status restore_row(void *ctx, int64_t op, const unsigned char *key, si
 sl_status query_state_restore(struct sl_query *q, uint64_t *rows, struct sl_error *err)
 {
     struct restore_ctx rc = {.q = q};
-    sl_status st = db_state_each(q->db, q->name, restore_row, &rc, err);
+    sl_status st = db_state_log_bounds(q->db, q->name, &q->state_log_rows, &q->state_log_seq, err);
+    if (st == SL_OK)
+        st = db_state_each(q->db, q->name, restore_row, &rc, err);
     *rows = rc.rows;
     return st;
 }

@@ -47,8 +47,19 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_STATE_DELETE] = "DELETE FROM _sluice_state WHERE query = ?1",
     [DB_STMT_STATE_DELETE_RANGE] = "DELETE FROM _sluice_state WHERE query = ?1 AND op = ?2"
                                    " AND key >= ?3 AND key < ?4",
+    /* The log's newest row of each key (SQLite takes a bare column from the
+     * row that max() picked), beside the keyed table's rows. */
     [DB_STMT_STATE_LIST] =
-        "SELECT op, key, state FROM _sluice_state WHERE query = ?1 ORDER BY op, key",
+        ("SELECT op, key, state, '_sluice_state' FROM _sluice_state WHERE query = ?1 UNION ALL"
+         " SELECT op, key, state, '_sluice_state_log' FROM (SELECT op, key, state, max(seq)"
+         " FROM _sluice_state_log WHERE query = ?1 GROUP BY op, key) ORDER BY 1, 2"),
+    [DB_STMT_STATE_LOG_APPEND] =
+        "INSERT INTO _sluice_state_log(query, seq, op, key, state) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [DB_STMT_STATE_LOG_TRUNCATE] =
+        "DELETE FROM _sluice_state_log WHERE query = ?1 AND seq < ?2 AND op = ?3",
+    [DB_STMT_STATE_LOG_DELETE] = "DELETE FROM _sluice_state_log WHERE query = ?1",
+    [DB_STMT_STATE_LOG_BOUNDS] =
+        "SELECT count(*), coalesce(max(seq) + 1, 0) FROM _sluice_state_log WHERE query = ?1",
     [DB_STMT_JOURNAL_APPEND] = "INSERT INTO _sluice_journal(query, start, data) VALUES (?1, ?2, ?3)",
     [DB_STMT_JOURNAL_BOUNDS] =
         ("SELECT coalesce(min(start), 0), coalesce(max(start + length(data)), 0)"

@@ -36,12 +36,66 @@ sl_status db_state_delete_range(struct sl_db *db, const char *query, uint32_t op
 
 sl_status db_state_delete(struct sl_db *db, const char *query, struct sl_error *err)
 {
+    static const enum db_stmt_id deletes[] = {DB_STMT_STATE_DELETE, DB_STMT_STATE_LOG_DELETE};
+    for (size_t i = 0; i < sizeof deletes / sizeof *deletes; i++) {
+        sqlite3_stmt *stmt;
+        sl_status st = db_stmt(db, deletes[i], &stmt, err);
+        if (st != SL_OK)
+            return st;
+        sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+        if ((st = db_step_done(db, stmt, "cannot delete operator state", err)) != SL_OK)
+            return st;
+    }
+    return SL_OK;
+}
+
+sl_status db_state_log_append(struct sl_db *db, const char *query, uint64_t seq, uint32_t op,
+                              const void *key, size_t key_len, const void *state,
+                              size_t state_len, struct sl_error *err)
+{
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_STATE_DELETE, &stmt, err);
+    sl_status st = db_stmt(db, DB_STMT_STATE_LOG_APPEND, &stmt, err);
     if (st != SL_OK)
         return st;
     sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
-    return db_step_done(db, stmt, "cannot delete operator state", err);
+    sqlite3_bind_int64(stmt, 2, (int64_t)seq);
+    sqlite3_bind_int64(stmt, 3, op);
+    sqlite3_bind_blob64(stmt, 4, key_len ? key : "", key_len, SQLITE_STATIC);
+    sqlite3_bind_blob64(stmt, 5, state_len ? state : "", state_len, SQLITE_STATIC);
+    return db_step_done(db, stmt, "cannot write operator state", err);
+}
+
+sl_status db_state_log_truncate(struct sl_db *db, const char *query, uint32_t op, uint64_t seq,
+                                struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt(db, DB_STMT_STATE_LOG_TRUNCATE, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, (int64_t)seq);
+    sqlite3_bind_int64(stmt, 3, op);
+    return db_step_done(db, stmt, "cannot compact operator state", err);
+}
+
+sl_status db_state_log_bounds(struct sl_db *db, const char *query, uint64_t *rows,
+                              uint64_t *next_seq, struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt(db, DB_STMT_STATE_LOG_BOUNDS, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
+    *rows = *next_seq = 0;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        *rows = (uint64_t)sqlite3_column_int64(stmt, 0);
+        *next_seq = (uint64_t)sqlite3_column_int64(stmt, 1);
+    } else {
+        st = db_fail(db, err, "cannot read operator state");
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return st;
 }
 
 sl_status db_state_each(struct sl_db *db, const char *query, db_state_fn fn, void *ctx,
@@ -59,7 +113,8 @@ sl_status db_state_each(struct sl_db *db, const char *query, db_state_fn fn, voi
         size_t key_len = (size_t)sqlite3_column_bytes(stmt, 1);
         const unsigned char *state = sqlite3_column_blob(stmt, 2);
         size_t state_len = (size_t)sqlite3_column_bytes(stmt, 2);
-        st = fn(ctx, sqlite3_column_int64(stmt, 0), key, key_len, state, state_len, err);
+        st = fn(ctx, (const char *)sqlite3_column_text(stmt, 3), sqlite3_column_int64(stmt, 0),
+                key, key_len, state, state_len, err);
     }
     if (st == SL_OK && rc != SQLITE_DONE)
         st = db_fail(db, err, "cannot read operator state");

@@ -31,6 +31,16 @@ struct sl_state_writer {
      * session aggregate's dropped keys. */
     sl_status (*del)(struct sl_state_writer *w, const void *lo, size_t lo_len, const void *hi,
                      size_t hi_len, struct sl_error *err);
+    /* Or, for groups that change at random places among many: appends one
+     * group's state to the operator's log, where the newest row of a key
+     * wins (storage/state.h), numbered log_seq, which it advances. */
+    sl_status (*append)(struct sl_state_writer *w, const void *key, size_t key_len,
+                        const void *state, size_t state_len, struct sl_error *err);
+    /* Deletes the operator's log rows numbered below seq (a log_seq read
+     * earlier): after it appended every group, what came before. */
+    sl_status (*truncate)(struct sl_state_writer *w, uint64_t seq, struct sl_error *err);
+    uint64_t log_seq;  /* the number the next appended row takes */
+    uint64_t log_rows; /* rows the log holds (a query has at most one stateful operator) */
     void *ctx;   /* the provider's */
     /* The writing operator's number among the chain's stateful operators, set
      * by op_checkpoint: a filter or projection added upstream leaves it as it is. */

@@ -47,6 +47,20 @@ if "$SLUICE" run --db db 2>err.txt; then fail "a replaced input was resumed"; fi
 grep -q "<saved query o>:1:36: error: file:other.txt was truncated" err.txt || { cat err.txt; fail "no message for the truncated input"; }
 [ "$(counts)" = "a1 b3 c1 d1 e1" ] || fail "the other query did not resume: $(counts)"
 
+# WITH (checkpoint = false): no state or position is kept; run again, it starts over.
+cat >nock.sql <<'SQL'
+CREATE STREAM lines (line TEXT) FROM FILE 'in.txt' FORMAT TEXT;
+CREATE QUERY nock AS SELECT word, count(*) AS n FROM lines, UNNEST(split(line, ' ')) AS word GROUP BY word
+  WITH (checkpoint = false);
+SQL
+"$SLUICE" run --db db nock.sql 2>/dev/null
+"$SLUICE" run --db db nock.sql 2>err.txt
+grep -q "query nock restarted from the beginning of its input" err.txt || { cat err.txt; fail "no checkpoint: not started over"; }
+[ "$(sqlite3 db "SELECT n FROM nock WHERE word = 'b'")" = 3 ] || fail "no checkpoint: counted twice"
+[ "$(sqlite3 db "SELECT (SELECT count(*) FROM _sluice_state_log WHERE query = 'nock') +
+                        (SELECT count(*) FROM _sluice_checkpoints WHERE query = 'nock')")" = 0 ] ||
+  fail "no checkpoint: state or a checkpoint was written"
+
 sqlite3 empty.db 'CREATE TABLE t(x)'
 if "$SLUICE" run --db empty.db 2>err.txt; then fail "a database without queries ran"; fi
 grep -q "holds no queries" err.txt || { cat err.txt; fail "no message for a database without queries"; }

@@ -19,7 +19,7 @@ table() { sqlite3 db "SELECT k, c, s FROM agg ORDER BY k"; }
 
 "$SLUICE" run --db db q.sql >/dev/null 2>&1 || fail "the first run"
 [ "$(table)" = "$(oracle)" ] || fail "the first run's table"
-[ "$(sqlite3 db "SELECT count(*) FROM _sluice_state WHERE query = 'agg'")" = 7 ] ||
+[ "$(sqlite3 db "SELECT count(DISTINCT key) FROM _sluice_state_log WHERE query = 'agg'")" = 7 ] ||
   fail "not one state row per group"
 
 # The file grew: the restart reads only what was added, onto the saved groups.
@@ -41,18 +41,18 @@ cp db good.db
 cp db-wal good.db-wal 2>/dev/null || true
 restore_db() { cp good.db db; rm -f db-wal db-shm; cp good.db-wal db-wal 2>/dev/null || true; }
 
-sqlite3 db "UPDATE _sluice_state SET state = X'01020000' WHERE key = X'020300000000000000'"
+sqlite3 db "UPDATE _sluice_state_log SET state = X'01020000' WHERE key = X'020300000000000000'"
 refused "a state that does not decode" <<'OUT'
-q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 0, key = X'020300000000000000'): a group's aggregate states do not decode
+q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state_log row op = 0, key = X'020300000000000000'): a group's aggregate states do not decode
     2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
       |                                                                          ^~
 hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
 OUT
 restore_db
 
-sqlite3 db "UPDATE _sluice_state SET key = X'0203' WHERE key = X'020300000000000000'"
+sqlite3 db "UPDATE _sluice_state_log SET key = X'0203' WHERE key = X'020300000000000000'"
 refused "a key that does not decode" <<'OUT'
-q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 0, key = X'0203'): a group's key does not decode
+q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state_log row op = 0, key = X'0203'): a group's key does not decode
     2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
       |                                                                          ^~
 hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
@@ -60,10 +60,10 @@ OUT
 restore_db
 
 # The key (n / 300 may be an INT or a REAL) REAL 3.0 (tag 3) is the group of the INT 3.
-sqlite3 db "INSERT INTO _sluice_state SELECT query, op, X'030000000000000840', state
-            FROM _sluice_state WHERE key = X'020300000000000000'"
+sqlite3 db "INSERT INTO _sluice_state_log SELECT query, seq + 1000000, op, X'030000000000000840', state
+            FROM _sluice_state_log WHERE key = X'020300000000000000'"
 refused "a group saved twice" <<'OUT'
-q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state row op = 0, key = X'030000000000000840'): a group is there twice
+q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state_log row op = 0, key = X'030000000000000840'): a group is there twice
     2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
       |                                                                          ^~
 hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
@@ -85,11 +85,12 @@ restore_db
 # CREATE OR REPLACE starts over: the old groups' state is gone, the new query's written.
 sed 's/CREATE QUERY agg AS SELECT n \/ 300/CREATE OR REPLACE QUERY agg AS SELECT n % 3/' q.sql >replace.sql
 "$SLUICE" run --db db replace.sql >/dev/null 2>&1 || fail "CREATE OR REPLACE"
-[ "$(sqlite3 db "SELECT count(*) FROM _sluice_state WHERE query = 'agg'")" = 3 ] ||
+[ "$(sqlite3 db "SELECT count(*) FROM _sluice_state_log WHERE query = 'agg'")" = 3 ] ||
   fail "CREATE OR REPLACE kept the old state"
 echo "DROP QUERY agg;" >drop.sql
 "$SLUICE" run --db db drop.sql >/dev/null 2>&1 || fail "DROP QUERY"
-[ "$(sqlite3 db "SELECT count(*) FROM _sluice_state")" = 0 ] || fail "DROP QUERY kept the state"
+[ "$(sqlite3 db "SELECT (SELECT count(*) FROM _sluice_state) + (SELECT count(*) FROM _sluice_state_log)")" = 0 ] ||
+  fail "DROP QUERY kept the state"
 
 # A tumbling window over an event-time file resumes too: the file grew by
 # rows of later windows (the end of the input closed every window), and the

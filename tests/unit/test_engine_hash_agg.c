@@ -201,11 +201,12 @@ static void test_groups_and_changes(void **state)
     arena_destroy(batch);
 }
 
-/* A writer keeping the groups a checkpoint hands it, in memory. */
+/* A writer keeping the groups a checkpoint appends to its log, in memory. */
 struct mem_writer {
     struct sl_state_writer w;
     struct sl_buf key[8], state[8];
     uint32_t n;
+    int64_t truncated_below; /* -1: never truncated */
 };
 
 static sl_status mem_put(struct sl_state_writer *w, const void *key, size_t key_len,
@@ -220,12 +221,32 @@ static sl_status mem_put(struct sl_state_writer *w, const void *key, size_t key_
     buf_append(&m->key[m->n], key, key_len);
     buf_append(&m->state[m->n], state, state_len);
     m->n++;
+    w->log_seq++;
+    w->log_rows++;
     return SL_OK;
 }
 
-/* The groups a batch changed, checkpointed and restored into a fresh
+static sl_status mem_truncate(struct sl_state_writer *w, uint64_t seq, struct sl_error *err)
+{
+    (void)err;
+    struct mem_writer *m = (struct mem_writer *)w;
+    m->truncated_below = (int64_t)seq;
+    w->log_rows = w->log_seq - seq;
+    return SL_OK;
+}
+
+static void mem_writer_free(struct mem_writer *m)
+{
+    for (uint32_t i = 0; i < m->n; i++) {
+        buf_free(&m->key[i]);
+        buf_free(&m->state[i]);
+    }
+}
+
+/* The groups a batch changed, appended to the log and restored into a fresh
  * operator, carry on as if it had never stopped: their next change is an
- * UPDATE with the sums so far; bytes that do not decode are refused. */
+ * UPDATE with the sums so far; a log over twice the groups is compacted;
+ * bytes that do not decode are refused. */
 static void test_checkpoint_restore(void **state)
 {
     (void)state;
@@ -236,15 +257,26 @@ static void test_checkpoint_restore(void **state)
     const char *w1[] = {"a", "a long key past twelve bytes", NULL, "a"};
     int64_t v1[] = {1, 10, 7, 3};
     assert_int_equal(op_push(op, word_chunk(batch, w1, v1, 4), &err), SL_OK);
-    struct mem_writer m = {.w.put = mem_put};
+    struct mem_writer m = {.w.append = mem_put, .w.truncate = mem_truncate, .truncated_below = -1};
     assert_true(op_chain_restorable(op));
     assert_int_equal(op_checkpoint(op, &m.w, &err), SL_OK);
     assert_int_equal(m.n, 3);
     assert_int_equal(op_flush(op, &err), SL_OK);
     /* Nothing changed since the flush: nothing to write. */
-    struct mem_writer none = {.w.put = mem_put};
+    struct mem_writer none = {.w.append = mem_put, .w.truncate = mem_truncate,
+                              .truncated_below = -1};
     assert_int_equal(op_checkpoint(op, &none.w, &err), SL_OK);
     assert_int_equal(none.n, 0);
+    /* A log over twice the groups (and the minimum): every group is appended
+     * again and what came before truncated. */
+    struct mem_writer full = {.w.append = mem_put, .w.truncate = mem_truncate,
+                              .w.log_seq = 9000, .w.log_rows = 5000, .truncated_below = -1};
+    assert_int_equal(op_checkpoint(op, &full.w, &err), SL_OK);
+    assert_int_equal(full.n, 3);
+    assert_int_equal(full.truncated_below, 9000);
+    assert_int_equal(full.w.log_rows, 3);
+    assert_int_equal(m.truncated_below, -1);
+    mem_writer_free(&full);
     op_destroy_chain(op);
 
     op = make_agg(batch, &cap);
@@ -275,10 +307,7 @@ static void test_checkpoint_restore(void **state)
                                 (const unsigned char *)m.state[0].data, m.state[0].len, &err),
                      SL_ERROR);
     assert_string_equal(err.msg, "operator 1 of the plan has no state");
-    for (uint32_t i = 0; i < m.n; i++) {
-        buf_free(&m.key[i]);
-        buf_free(&m.state[i]);
-    }
+    mem_writer_free(&m);
     op_destroy_chain(op);
     arena_destroy(batch);
 }

@@ -1,7 +1,8 @@
 /*
  * test_storage_state.c — operator state rows (_sluice_state): upsert,
  * iteration in (op, key) order with the bytes as written (the empty key
- * included), a failing callback stopping the walk, deletion per query; and
+ * included), a failing callback stopping the walk, deletion per query; the
+ * state log (each key's newest row, truncation, bounds); and
  * the checkpoint's plan fingerprint, written, read back, and added to a
  * checkpoint table from before it.
  */
@@ -22,10 +23,13 @@ struct seen {
     int stop_after; /* 0: never */
 };
 
-static sl_status collect(void *ctx, int64_t op, const unsigned char *key, size_t key_len,
-                         const unsigned char *state, size_t state_len, struct sl_error *err)
+static sl_status collect(void *ctx, const char *table, int64_t op, const unsigned char *key,
+                         size_t key_len, const unsigned char *state, size_t state_len,
+                         struct sl_error *err)
 {
     struct seen *s = ctx;
+    if (strcmp(table, "_sluice_state") != 0)
+        s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "log ");
     s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "%lld:%.*s=%.*s;",
                                (long long)op, (int)key_len, (const char *)key, (int)state_len,
                                (const char *)state);
@@ -57,6 +61,40 @@ static void test_put_each_delete(void **state)
     struct seen kept = {0};
     assert_int_equal(db_state_each(t->db, "other", collect, &kept, &err), SL_OK);
     assert_string_equal(kept.text, "3:a=9;");
+}
+
+/* The log: each key's newest row is read back (beside the keyed table's
+ * rows, in (op, key) order); truncating drops an operator's older rows;
+ * bounds count rows and give the next seq; deleting the query's state empties it. */
+static void test_state_log(void **state)
+{
+    struct tmp_db *t = *state;
+    struct sl_error err = {0};
+    uint64_t rows, next;
+    assert_int_equal(db_state_log_bounds(t->db, "q", &rows, &next, &err), SL_OK);
+    assert_true(rows == 0 && next == 0);
+    assert_int_equal(db_state_log_append(t->db, "q", 0, 0, "b", 1, "1", 1, &err), SL_OK);
+    assert_int_equal(db_state_log_append(t->db, "q", 1, 0, "a", 1, "2", 1, &err), SL_OK);
+    assert_int_equal(db_state_log_append(t->db, "q", 2, 0, "b", 1, "3", 1, &err), SL_OK);
+    assert_int_equal(db_state_log_append(t->db, "q", 3, 1, "c", 1, "4", 1, &err), SL_OK);
+    assert_int_equal(db_state_put(t->db, "q", 0, "a", 1, "k", 1, &err), SL_OK);
+    struct seen s = {0};
+    assert_int_equal(db_state_each(t->db, "q", collect, &s, &err), SL_OK);
+    assert_string_equal(s.text, "0:a=k;log 0:a=2;log 0:b=3;log 1:c=4;");
+    assert_int_equal(db_state_log_bounds(t->db, "Q", &rows, &next, &err), SL_OK);
+    assert_true(rows == 4 && next == 4);
+    /* Operator 0 appended every group again at 4 and 5; what came before goes. */
+    assert_int_equal(db_state_log_append(t->db, "q", 4, 0, "a", 1, "5", 1, &err), SL_OK);
+    assert_int_equal(db_state_log_append(t->db, "q", 5, 0, "b", 1, "6", 1, &err), SL_OK);
+    assert_int_equal(db_state_log_truncate(t->db, "q", 0, 4, &err), SL_OK);
+    assert_int_equal(db_state_log_bounds(t->db, "q", &rows, &next, &err), SL_OK);
+    assert_true(rows == 3 && next == 6);
+    struct seen after = {0};
+    assert_int_equal(db_state_delete(t->db, "q", &err), SL_OK);
+    assert_int_equal(db_state_each(t->db, "q", collect, &after, &err), SL_OK);
+    assert_string_equal(after.text, "");
+    assert_int_equal(db_state_log_bounds(t->db, "q", &rows, &next, &err), SL_OK);
+    assert_true(rows == 0 && next == 0);
 }
 
 static void test_checkpoint_plan(void **state)
@@ -103,6 +141,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_put_each_delete, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_state_log, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_plan, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_upgrade, tmp_db_setup, tmp_db_teardown),
     };
