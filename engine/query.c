@@ -120,7 +120,8 @@ static sl_status seek_input(struct sl_query *q, const struct db_checkpoint *c,
     }
     if (!source_replayable(q->source)) {
         q->resumed_lossy = true;
-        return SL_OK;
+        /* A journal its stream no longer asks for (declared again without). */
+        return db_journal_delete(q->db, q->name, err);
     }
     return source_seek(q->source, c->offset, c->identity, err);
 }

@@ -15,6 +15,9 @@ SQL
 counts() { sqlite3 db "SELECT group_concat(word || n, ' ') FROM (SELECT * FROM wc ORDER BY word)"; }
 [ "$(counts)" = "a1 b2" ] || fail "first run: $(counts)"
 
+# A backup taken now (while nothing runs, or while it runs: a savepoint).
+sqlite3 db ".backup backup.db"
+
 printf 'c b\n' >>in.txt
 "$SLUICE" run --db db 2>err.txt || { cat err.txt; fail "resuming without a script failed"; }
 [ "$(counts)" = "a1 b3 c1" ] || fail "after resuming: $(counts)"
@@ -46,6 +49,11 @@ printf 'e\n' >>in.txt
 if "$SLUICE" run --db db 2>err.txt; then fail "a replaced input was resumed"; fi
 grep -q "<saved query o>:1:36: error: file:other.txt was truncated" err.txt || { cat err.txt; fail "no message for the truncated input"; }
 [ "$(counts)" = "a1 b3 c1 d1 e1" ] || fail "the other query did not resume: $(counts)"
+
+# The backup resumes from its own checkpoint and catches up on the file.
+"$SLUICE" run --db backup.db 2>err.txt || { cat err.txt; fail "resuming the backup"; }
+[ "$(sqlite3 backup.db "SELECT group_concat(word || n, ' ') FROM (SELECT * FROM wc ORDER BY word)")" = "$(counts)" ] ||
+  fail "the backup did not catch up: $(sqlite3 backup.db 'SELECT * FROM wc')"
 
 # WITH (checkpoint = false): no state or position is kept; run again, it starts over.
 cat >nock.sql <<'SQL'
