@@ -61,6 +61,12 @@ struct sl_db {
 
 /* Sets *out to the cached statement, prepared on first use. */
 sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, struct sl_error *err);
+/* The same, with the query's name bound to ?1: most system statements are per query. */
+sl_status db_stmt_for_query(struct sl_db *db, enum db_stmt_id id, const char *query,
+                            sqlite3_stmt **out, struct sl_error *err);
+/* Runs statement id for the query, which returns one row of n integers, into out. */
+sl_status db_query_ints(struct sl_db *db, enum db_stmt_id id, const char *query, int64_t *out,
+                        int n, const char *what, struct sl_error *err);
 /* Finalizes every cached statement (before closing the connection). */
 void db_stmt_finalize_all(struct sl_db *db);
 

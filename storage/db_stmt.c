@@ -89,6 +89,32 @@ sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, stru
     return SL_OK;
 }
 
+sl_status db_stmt_for_query(struct sl_db *db, enum db_stmt_id id, const char *query,
+                            sqlite3_stmt **out, struct sl_error *err)
+{
+    sl_status st = db_stmt(db, id, out, err);
+    if (st == SL_OK)
+        sqlite3_bind_text(*out, 1, query, -1, SQLITE_STATIC);
+    return st;
+}
+
+sl_status db_query_ints(struct sl_db *db, enum db_stmt_id id, const char *query, int64_t *out,
+                        int n, const char *what, struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    sl_status st = db_stmt_for_query(db, id, query, &stmt, err);
+    if (st != SL_OK)
+        return st;
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        for (int i = 0; i < n; i++)
+            out[i] = sqlite3_column_int64(stmt, i);
+    else
+        st = db_fail(db, err, what);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return st;
+}
+
 void db_stmt_finalize_all(struct sl_db *db)
 {
     for (int i = 0; i < DB_STMT_COUNT; i++) {

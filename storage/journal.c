@@ -7,10 +7,9 @@ sl_status db_journal_append(struct sl_db *db, const char *query, uint64_t start,
                             const void *data, size_t len, struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_JOURNAL_APPEND, &stmt, err);
+    sl_status st = db_stmt_for_query(db, DB_STMT_JOURNAL_APPEND, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, (int64_t)start);
     sqlite3_bind_blob64(stmt, 3, len ? data : "", len, SQLITE_STATIC);
     return db_step_done(db, stmt, "cannot write the journal", err);
@@ -19,21 +18,11 @@ sl_status db_journal_append(struct sl_db *db, const char *query, uint64_t start,
 sl_status db_journal_bounds(struct sl_db *db, const char *query, uint64_t *first, uint64_t *end,
                             struct sl_error *err)
 {
-    sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_JOURNAL_BOUNDS, &stmt, err);
-    if (st != SL_OK)
-        return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
-    *first = *end = 0;
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        *first = (uint64_t)sqlite3_column_int64(stmt, 0);
-        *end = (uint64_t)sqlite3_column_int64(stmt, 1);
-    } else {
-        st = db_fail(db, err, "cannot read the journal");
-    }
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+    int64_t bounds[2] = {0, 0};
+    sl_status st = db_query_ints(db, DB_STMT_JOURNAL_BOUNDS, query, bounds, 2,
+                                 "cannot read the journal", err);
+    *first = (uint64_t)bounds[0];
+    *end = (uint64_t)bounds[1];
     return st;
 }
 
@@ -41,10 +30,9 @@ sl_status db_journal_row(struct sl_db *db, const char *query, uint64_t pos, uint
                          struct sl_buf *out, bool *found, struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_JOURNAL_ROW, &stmt, err);
+    sl_status st = db_stmt_for_query(db, DB_STMT_JOURNAL_ROW, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, (int64_t)pos);
     buf_clear(out);
     *found = false;
@@ -66,16 +54,16 @@ sl_status db_journal_row(struct sl_db *db, const char *query, uint64_t pos, uint
     return st;
 }
 
-/* Runs one of the journal's statements that take (query, offset). */
+/* Runs one of the journal's changes: (query[, offset]). */
 static sl_status journal_change(struct sl_db *db, enum db_stmt_id id, const char *query,
                                 uint64_t offset, struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, id, &stmt, err);
+    sl_status st = db_stmt_for_query(db, id, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, (int64_t)offset);
+    if (id != DB_STMT_JOURNAL_DELETE)
+        sqlite3_bind_int64(stmt, 2, (int64_t)offset);
     return db_step_done(db, stmt, "cannot change the journal", err);
 }
 
@@ -93,10 +81,5 @@ sl_status db_journal_cut(struct sl_db *db, const char *query, uint64_t at, struc
 
 sl_status db_journal_delete(struct sl_db *db, const char *query, struct sl_error *err)
 {
-    sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_JOURNAL_DELETE, &stmt, err);
-    if (st != SL_OK)
-        return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
-    return db_step_done(db, stmt, "cannot delete the journal", err);
+    return journal_change(db, DB_STMT_JOURNAL_DELETE, query, 0, err);
 }

@@ -41,10 +41,9 @@ sl_status db_progress_set_commit_time(struct sl_db *db, const char *query, int64
                                       int64_t commit_us, struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_PROGRESS_COMMIT_MS, &stmt, err);
+    sl_status st = db_stmt_for_query(db, DB_STMT_PROGRESS_COMMIT_MS, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, batch_id);
     sqlite3_bind_double(stmt, 3, (double)commit_us / (double)SL_US_PER_MS);
     return db_step_done(db, stmt, "cannot record progress", err);
@@ -54,10 +53,9 @@ sl_status db_progress_summary(struct sl_db *db, const char *query, int64_t *dead
                               char committed[32], struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_PROGRESS_SUMMARY, &stmt, err);
+    sl_status st = db_stmt_for_query(db, DB_STMT_PROGRESS_SUMMARY, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     *dead_letters = 0;
     committed[0] = '\0';
     if (sqlite3_step(stmt) == SQLITE_ROW) {

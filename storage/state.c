@@ -8,10 +8,9 @@ sl_status db_state_put(struct sl_db *db, const char *query, uint32_t op, const v
                        struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_STATE_PUT, &stmt, err);
+    sl_status st = db_stmt_for_query(db, DB_STMT_STATE_PUT, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, op);
     /* A NULL pointer would bind SQL NULL: an empty key (no GROUP BY) is the empty blob. */
     sqlite3_bind_blob64(stmt, 3, key_len ? key : "", key_len, SQLITE_STATIC);
@@ -24,10 +23,9 @@ sl_status db_state_delete_range(struct sl_db *db, const char *query, uint32_t op
                                 struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_STATE_DELETE_RANGE, &stmt, err);
+    sl_status st = db_stmt_for_query(db, DB_STMT_STATE_DELETE_RANGE, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, op);
     sqlite3_bind_blob64(stmt, 3, lo_len ? lo : "", lo_len, SQLITE_STATIC);
     sqlite3_bind_blob64(stmt, 4, hi_len ? hi : "", hi_len, SQLITE_STATIC);
@@ -39,10 +37,9 @@ sl_status db_state_delete(struct sl_db *db, const char *query, struct sl_error *
     static const enum db_stmt_id deletes[] = {DB_STMT_STATE_DELETE, DB_STMT_STATE_LOG_DELETE};
     for (size_t i = 0; i < sizeof deletes / sizeof *deletes; i++) {
         sqlite3_stmt *stmt;
-        sl_status st = db_stmt(db, deletes[i], &stmt, err);
+        sl_status st = db_stmt_for_query(db, deletes[i], query, &stmt, err);
         if (st != SL_OK)
             return st;
-        sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
         if ((st = db_step_done(db, stmt, "cannot delete operator state", err)) != SL_OK)
             return st;
     }
@@ -54,10 +51,9 @@ sl_status db_state_log_append(struct sl_db *db, const char *query, uint64_t seq,
                               size_t state_len, struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_STATE_LOG_APPEND, &stmt, err);
+    sl_status st = db_stmt_for_query(db, DB_STMT_STATE_LOG_APPEND, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, (int64_t)seq);
     sqlite3_bind_int64(stmt, 3, op);
     sqlite3_bind_blob64(stmt, 4, key_len ? key : "", key_len, SQLITE_STATIC);
@@ -69,10 +65,9 @@ sl_status db_state_log_truncate(struct sl_db *db, const char *query, uint32_t op
                                 struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_STATE_LOG_TRUNCATE, &stmt, err);
+    sl_status st = db_stmt_for_query(db, DB_STMT_STATE_LOG_TRUNCATE, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, (int64_t)seq);
     sqlite3_bind_int64(stmt, 3, op);
     return db_step_done(db, stmt, "cannot compact operator state", err);
@@ -81,20 +76,11 @@ sl_status db_state_log_truncate(struct sl_db *db, const char *query, uint32_t op
 sl_status db_state_log_bounds(struct sl_db *db, const char *query, uint64_t *rows,
                               uint64_t *next_seq, struct sl_error *err)
 {
-    sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_STATE_LOG_BOUNDS, &stmt, err);
-    if (st != SL_OK)
-        return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
-    *rows = *next_seq = 0;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-        *rows = (uint64_t)sqlite3_column_int64(stmt, 0);
-        *next_seq = (uint64_t)sqlite3_column_int64(stmt, 1);
-    } else {
-        st = db_fail(db, err, "cannot read operator state");
-    }
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+    int64_t bounds[2] = {0, 0};
+    sl_status st = db_query_ints(db, DB_STMT_STATE_LOG_BOUNDS, query, bounds, 2,
+                                 "cannot read operator state", err);
+    *rows = (uint64_t)bounds[0];
+    *next_seq = (uint64_t)bounds[1];
     return st;
 }
 
@@ -102,10 +88,9 @@ sl_status db_state_each(struct sl_db *db, const char *query, db_state_fn fn, voi
                         struct sl_error *err)
 {
     sqlite3_stmt *stmt;
-    sl_status st = db_stmt(db, DB_STMT_STATE_LIST, &stmt, err);
+    sl_status st = db_stmt_for_query(db, DB_STMT_STATE_LIST, query, &stmt, err);
     if (st != SL_OK)
         return st;
-    sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     int rc = SQLITE_DONE;
     while (st == SL_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         /* The pointer first, then its length: sqlite3_column_bytes after the conversion. */

@@ -307,28 +307,16 @@ static void fault_every_write(const struct scenario *sc, enum fault_kind kind)
     free(sql);
 }
 
-static void group_by_io_error(void **state)
-{
-    (void)state;
-    fault_every_write(&group_by, FAULT_IOERR);
-}
+/* A scenario under one kind of fault: the test's prestate. */
+struct fault_case {
+    const struct scenario *scenario;
+    enum fault_kind kind;
+};
 
-static void group_by_disk_full(void **state)
+static void every_write_fails(void **state)
 {
-    (void)state;
-    fault_every_write(&group_by, FAULT_FULL);
-}
-
-static void tumbling_io_error(void **state)
-{
-    (void)state;
-    fault_every_write(&tumbling, FAULT_IOERR);
-}
-
-static void tumbling_disk_full(void **state)
-{
-    (void)state;
-    fault_every_write(&tumbling, FAULT_FULL);
+    const struct fault_case *c = *state;
+    fault_every_write(c->scenario, c->kind);
 }
 
 /* Another connection holding a lock from before the first batch (lock_sql:
@@ -482,11 +470,15 @@ static void busy_lock_at_stop(void **state)
 
 int main(void)
 {
+    struct fault_case cases[] = {{&group_by, FAULT_IOERR},
+                                 {&group_by, FAULT_FULL},
+                                 {&tumbling, FAULT_IOERR},
+                                 {&tumbling, FAULT_FULL}};
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(group_by_io_error),
-        cmocka_unit_test(group_by_disk_full),
-        cmocka_unit_test(tumbling_io_error),
-        cmocka_unit_test(tumbling_disk_full),
+        cmocka_unit_test_prestate(every_write_fails, &cases[0]),
+        cmocka_unit_test_prestate(every_write_fails, &cases[1]),
+        cmocka_unit_test_prestate(every_write_fails, &cases[2]),
+        cmocka_unit_test_prestate(every_write_fails, &cases[3]),
         cmocka_unit_test(busy_lock_waits),
         cmocka_unit_test(busy_commit_retried),
         cmocka_unit_test(busy_lock_at_stop),
