@@ -475,10 +475,10 @@ int main(void)
                                  {&tumbling, FAULT_IOERR},
                                  {&tumbling, FAULT_FULL}};
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate(every_write_fails, &cases[0]),
-        cmocka_unit_test_prestate(every_write_fails, &cases[1]),
-        cmocka_unit_test_prestate(every_write_fails, &cases[2]),
-        cmocka_unit_test_prestate(every_write_fails, &cases[3]),
+        {"group_by_io_error", every_write_fails, NULL, NULL, &cases[0]},
+        {"group_by_disk_full", every_write_fails, NULL, NULL, &cases[1]},
+        {"tumbling_io_error", every_write_fails, NULL, NULL, &cases[2]},
+        {"tumbling_disk_full", every_write_fails, NULL, NULL, &cases[3]},
         cmocka_unit_test(busy_lock_waits),
         cmocka_unit_test(busy_commit_retried),
         cmocka_unit_test(busy_lock_at_stop),
