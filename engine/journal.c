@@ -33,6 +33,13 @@ void journal_close(struct sl_journal *j)
     sl_free(j);
 }
 
+sl_status journal_reset(struct sl_journal *j, struct sl_error *err)
+{
+    j->first = j->end = j->pos = 0;
+    buf_clear(&j->row);
+    return db_journal_delete(j->db, j->query, err);
+}
+
 /* Loads the row holding pos into j->row, unless it is there already. */
 static sl_status load_row(struct sl_journal *j, uint64_t pos, struct sl_error *err)
 {

@@ -32,6 +32,9 @@ sl_status journal_open(struct sl_db *db, const char *query, struct sl_journal **
                        struct sl_error *err);
 void journal_close(struct sl_journal *j);
 
+/* Forgets what the journal held (the query starts over): deletes its rows, back to offset 0. */
+sl_status journal_reset(struct sl_journal *j, struct sl_error *err);
+
 /* Continues at a checkpoint's offset: the journal's incomplete last record is
  * dropped (*dropped says how many bytes). An empty journal starts there. An
  * offset the journal does not hold is an error. */

@@ -274,7 +274,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     query_state_fingerprint(q);
     bool resumable = restart && !live && !plan->no_checkpoint;
     if ((resumable && (st = try_resume(q, &resumed, err)) != SL_OK) ||
-        (restart && !resumed && (st = start_over(q, err)) != SL_OK))
+        (restart && !resumed && (st = start_over(q, err)) != SL_OK) ||
+        (q->journal && !resumed && (st = journal_reset(q->journal, err)) != SL_OK))
         goto fail;
     *out = q;
     return SL_OK;
