@@ -7,10 +7,13 @@
  * keys (agg_codec values) and its states (agg_set_serialize), to the state
  * log: groups change at random places among many, and upserting them into
  * a table keyed by group would rewrite a page per change (a 1% change of a
- * million groups touched 40% of the pages). When the log holds more than
- * twice as many rows as there are groups, the checkpoint appends every
- * group and truncates what came before, so the log stays under three times
- * the state and its writing costs about twice the bytes that changed.
+ * million groups touched 40% of the pages). The log is compacted as it
+ * goes, never in one batch: each checkpoint also appends again as many
+ * unchanged groups as changed (at least 1/1024 of them), walking the groups
+ * in passes; once a pass has covered every group, the rows from before it
+ * began are superseded, and each later checkpoint deletes twice as many of
+ * them as it appended. Writing costs about twice the bytes that changed, the log
+ * holds at most a few times the state, and no batch pays for a snapshot.
  * Restoring reads each group's newest row back as a group already emitted.
  */
 #include <stdlib.h>
@@ -37,6 +40,11 @@ struct hagg_op {
     struct sl_agg_set aggs;
     uint32_t *changed;
     uint32_t nchanged, cap_changed;
+    /* The state log's compaction (above): the next group the pass appends
+     * again, the log's seq when the pass began (UINT64_MAX: at the next
+     * checkpoint), and the seq below which every row is superseded. */
+    uint32_t pass_gid;
+    uint64_t pass_start, superseded_below;
     uint32_t gids[SL_CHUNK_CAP];
 };
 
@@ -200,30 +208,38 @@ sl_status op_agg_restore_group(struct sl_group_table *t, const struct sl_agg_set
     return SL_OK;
 }
 
-/* Below this many rows the log is not compacted: a snapshot would cost more than it saves. */
-#define LOG_COMPACT_MIN_ROWS 4096
-
-/* Appends groups gids[0..n) (all n groups when gids is NULL) to the state log. */
-static sl_status append_groups(const struct hagg_op *h, const uint32_t *gids, uint32_t n,
-                               struct sl_state_writer *w, struct sl_error *err)
+/* Appends one group's keys and states to the state log (key and state: scratch buffers). */
+static sl_status append_group(const struct hagg_op *h, uint32_t gid, struct sl_buf *key,
+                              struct sl_buf *state, struct sl_state_writer *w,
+                              struct sl_error *err)
 {
-    struct sl_buf key, state;
-    buf_init(&key);
-    buf_init(&state);
+    buf_clear(key);
+    buf_clear(state);
+    for (uint32_t col = 0; col < h->nkeys; col++)
+        codec_put_value(key, group_table_key(h->table, gid, col));
+    agg_set_serialize(&h->aggs, group_table_payload(h->table, gid), state);
+    if (key->failed || state->failed)
+        return sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state");
+    return w->append(w, key->data, key->len, state->data, state->len, err);
+}
+
+/* The pass's share of this checkpoint: appends again the next unchanged
+ * groups, as many as changed and at least 1/1024 of all; a pass that has
+ * covered every group supersedes the rows from before it began. */
+static sl_status advance_pass(struct hagg_op *h, struct sl_buf *key, struct sl_buf *state,
+                              struct sl_state_writer *w, struct sl_error *err)
+{
+    uint32_t count = group_table_count(h->table);
+    uint32_t step = h->nchanged > count / 1024 + 1 ? h->nchanged : count / 1024 + 1;
     sl_status st = SL_OK;
-    for (uint32_t k = 0; st == SL_OK && k < n; k++) {
-        uint32_t gid = gids ? gids[k] : k;
-        buf_clear(&key);
-        buf_clear(&state);
-        for (uint32_t col = 0; col < h->nkeys; col++)
-            codec_put_value(&key, group_table_key(h->table, gid, col));
-        agg_set_serialize(&h->aggs, group_table_payload(h->table, gid), &state);
-        st = key.failed || state.failed
-                 ? sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state")
-                 : w->append(w, key.data, key.len, state.data, state.len, err);
+    for (uint32_t k = 0; st == SL_OK && k < step && h->pass_gid < count; k++, h->pass_gid++)
+        if (!((const struct hagg_flags *)group_table_payload(h->table, h->pass_gid))->changed)
+            st = append_group(h, h->pass_gid, key, state, w, err);
+    if (st == SL_OK && h->pass_gid >= count) {
+        h->superseded_below = h->pass_start;
+        h->pass_start = w->log_seq;
+        h->pass_gid = 0;
     }
-    buf_free(&key);
-    buf_free(&state);
     return st;
 }
 
@@ -231,12 +247,28 @@ static sl_status hagg_checkpoint(struct sl_op *op, struct sl_state_writer *w,
                                  struct sl_error *err)
 {
     struct hagg_op *h = (struct hagg_op *)op;
-    uint32_t count = group_table_count(h->table);
-    if (w->log_rows + h->nchanged <= 2 * (uint64_t)count + LOG_COMPACT_MIN_ROWS)
-        return append_groups(h, h->changed, h->nchanged, w, err);
-    uint64_t before = w->log_seq;
-    sl_status st = append_groups(h, NULL, count, w, err);
-    return st == SL_OK ? w->truncate(w, before, err) : st;
+    if (h->pass_start == UINT64_MAX)
+        h->pass_start = w->log_seq;
+    uint64_t first = w->log_seq;
+    struct sl_buf key, state;
+    buf_init(&key);
+    buf_init(&state);
+    sl_status st = SL_OK;
+    for (uint32_t k = 0; st == SL_OK && k < h->nchanged; k++)
+        st = append_group(h, h->changed[k], &key, &state, w, err);
+    if (st == SL_OK)
+        st = advance_pass(h, &key, &state, w, err);
+    buf_free(&key);
+    buf_free(&state);
+    /* Rows present run from log_seq - log_rows up: delete twice as many
+     * superseded ones as this checkpoint appended, so a backlog (the rows a
+     * restarted query found) shrinks as the log goes on. */
+    uint64_t lowest = w->log_seq - w->log_rows;
+    if (st == SL_OK && lowest < h->superseded_below) {
+        uint64_t cut = lowest + 2 * (w->log_seq - first);
+        st = w->truncate(w, cut < h->superseded_below ? cut : h->superseded_below, err);
+    }
+    return st;
 }
 
 static sl_status hagg_restore(struct sl_op *op, const unsigned char *key, size_t key_len,
@@ -335,6 +367,7 @@ sl_status op_hash_agg_create(struct sl_arena *batch, uint32_t nkeys, const enum 
     bool ok = h && types && names && agg_set_init(&h->aggs, naggs, aggs, sizeof(struct hagg_flags));
     if (ok) {
         h->nkeys = nkeys;
+        h->pass_start = UINT64_MAX;
         h->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *h->key_types);
         h->restore_keys = sl_calloc(nkeys ? nkeys : 1, sizeof *h->restore_keys);
         ok = h->key_types && h->restore_keys;
