@@ -384,18 +384,26 @@ static sl_status run_locked(const char *db_path, const char *sql, struct locker 
     return st;
 }
 
-/* The run with l's lock held waits for it (one warning), fails nothing,
- * and ends with the uninterrupted run's tables. */
-static void assert_lock_only_delays(struct locker *l)
+/* The GROUP BY scenario's script and uninterrupted outcome, and a fresh database path for a locked run. */
+static char *prepare_lock_run(char db_path[128], struct outcome *want)
 {
     char *sql = script_for(&group_by);
     long writes;
     fault_vfs_install();
-    struct outcome want = reference(&group_by, sql, &writes);
+    *want = reference(&group_by, sql, &writes);
     fault_vfs_uninstall();
-    char db_path[128];
-    path_in_dir(db_path, sizeof db_path, "f.db");
+    path_in_dir(db_path, 128, "f.db");
     remove_db(db_path);
+    return sql;
+}
+
+/* The run with l's lock held waits for it (one warning), fails nothing,
+ * and ends with the uninterrupted run's tables. */
+static void assert_lock_only_delays(struct locker *l)
+{
+    char db_path[128];
+    struct outcome want;
+    char *sql = prepare_lock_run(db_path, &want);
     struct sl_buf msg;
     buf_init(&msg);
     busy_warnings = 0;
@@ -441,14 +449,9 @@ static void busy_commit_retried(void **state)
 static void busy_lock_at_stop(void **state)
 {
     (void)state;
-    char *sql = script_for(&group_by);
-    long writes;
-    fault_vfs_install();
-    struct outcome want = reference(&group_by, sql, &writes);
-    fault_vfs_uninstall();
     char db_path[128];
-    path_in_dir(db_path, sizeof db_path, "f.db");
-    remove_db(db_path);
+    struct outcome want;
+    char *sql = prepare_lock_run(db_path, &want);
     struct sl_buf msg;
     buf_init(&msg);
     struct locker l = {.lock_sql = "BEGIN IMMEDIATE", .hold_ms = 400, .stop_after_ms = 100};
