@@ -130,6 +130,9 @@ sl_status db_open(const char *path, struct sl_db **out, struct sl_error *err)
         /* Upserting a batch's changed groups walks the result tables' keys:
          * a 32 MiB page cache keeps them in memory instead of re-reading. */
         (st = db_exec(db, "PRAGMA cache_size=-32768", what, err)) != SL_OK ||
+        /* A large batch leaves the -wal file at its size; past 64 MiB it is
+         * truncated when the WAL restarts, so disk use follows the data. */
+        (st = db_exec(db, "PRAGMA journal_size_limit=67108864", what, err)) != SL_OK ||
         (st = db_exec(db, db_schema_sql, what, err)) != SL_OK ||
         (st = db_upgrade(db, what, err)) != SL_OK)
         goto fail;

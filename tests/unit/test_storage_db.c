@@ -221,12 +221,15 @@ static void test_progress_commit_time_and_summary(void **state)
     assert_int_equal(strlen(committed), 26);
 }
 
+/* synchronous is NORMAL until SET; the WAL file is kept under 64 MiB when it restarts. */
 static void test_synchronous(void **state)
 {
     struct tmp_db *t = *state;
     struct sl_error err = {0};
     struct rows_text r;
     assert_string_equal(rows_of(t->db, "PRAGMA synchronous", &r), "synchronous\n1\n");
+    assert_string_equal(rows_of(t->db, "PRAGMA journal_size_limit", &r),
+                        "journal_size_limit\n67108864\n");
     assert_int_equal(db_set_synchronous(t->db, true, &err), SL_OK);
     assert_string_equal(rows_of(t->db, "PRAGMA synchronous", &r), "synchronous\n2\n");
     assert_int_equal(db_set_synchronous(t->db, false, &err), SL_OK);
