@@ -36,14 +36,7 @@
 # Reported: median, mean and max over the steady batches, and the mean over
 # those after a pass, which the verdict (share of a 1 s trigger) uses.
 # Appends a dated section to bench/RESULTS.md.
-set -euo pipefail
-export LC_ALL=C
-build=${1:-build}
-root=$(cd "$(dirname "$0")/.." && pwd)
-data=$root/bench/data
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$data"
+source "$(dirname "$0")/lib.bash"
 groups_list=${BENCH_CKPT_GROUPS:-10000 1000000 10000000}
 load_batches=100
 sluice=$root/$build/sluice

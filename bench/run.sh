@@ -5,14 +5,7 @@
 # Memory: peak RSS at 25 MB and at 100 MB of input with the same vocabulary
 # stays flat, since state is bounded by the number of distinct words.
 # Appends a dated section to bench/RESULTS.md.
-set -euo pipefail
-export LC_ALL=C
-build=${1:-build}
-root=$(cd "$(dirname "$0")/.." && pwd)
-data=$root/bench/data
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$data"
+source "$(dirname "$0")/lib.bash"
 mb=${BENCH_MB:-100}
 vocab=${BENCH_VOCAB:-100000}
 

@@ -8,12 +8,7 @@
 # is mawk computing the same per-window counts and sums over the 10 million
 # events from a file (it keeps every window; it is a speed reference), and
 # the two results must be identical. Appends a dated section to bench/RESULTS.md.
-set -euo pipefail
-export LC_ALL=C
-build=${1:-build}
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib.bash"
 small=${BENCH_EVENTS_SMALL:-10000000}
 big=${BENCH_EVENTS:-100000000}
 gen=$root/$build/sl_eventgen

@@ -1,0 +1,11 @@
+# Shared start of the bench scripts (sourced, not a benchmark itself): strict
+# mode, the C locale, the build folder ($1, default build), the repository
+# root, bench/data for cached inputs, and a scratch folder removed on exit.
+set -euo pipefail
+export LC_ALL=C
+build=${1:-build}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+data=$root/bench/data
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$data"
