@@ -384,6 +384,16 @@ static sl_status run_locked(const char *db_path, const char *sql, struct locker 
     return st;
 }
 
+/* The GROUP BY scenario's tables in db_path equal want's (which is freed). */
+static void assert_outcome(const char *db_path, struct outcome *want)
+{
+    struct outcome got = outcome_of(db_path, &group_by);
+    assert_string_equal(got.table, want->table);
+    assert_string_equal(got.bookkeeping, want->bookkeeping);
+    outcome_free(&got);
+    outcome_free(want);
+}
+
 /* The GROUP BY scenario's script and uninterrupted outcome, and a fresh database path for a locked run. */
 static char *prepare_lock_run(char db_path[128], struct outcome *want)
 {
@@ -416,11 +426,7 @@ static void assert_lock_only_delays(struct locker *l)
     /* Nothing could commit before the lock was released. */
     assert_true(sl_monotonic_us() - started >= l->hold_ms * SL_US_PER_MS);
     assert_int_equal(busy_warnings, 1);
-    struct outcome got = outcome_of(db_path, &group_by);
-    assert_string_equal(got.table, want.table);
-    assert_string_equal(got.bookkeeping, want.bookkeeping);
-    outcome_free(&got);
-    outcome_free(&want);
+    assert_outcome(db_path, &want);
     buf_free(&msg);
     free(sql);
 }
@@ -462,11 +468,7 @@ static void busy_lock_at_stop(void **state)
         fail_msg("unexpected message: %s", buf_str(&msg));
     buf_clear(&msg);
     assert_int_equal(run_script(db_path, sql, &msg), RAN);
-    struct outcome got = outcome_of(db_path, &group_by);
-    assert_string_equal(got.table, want.table);
-    assert_string_equal(got.bookkeeping, want.bookkeeping);
-    outcome_free(&got);
-    outcome_free(&want);
+    assert_outcome(db_path, &want);
     buf_free(&msg);
     free(sql);
 }
