@@ -15,6 +15,7 @@
 #include "engine/aggregate.h"
 #include "engine/catalog.h"
 #include "engine/expr.h"
+#include "engine/ops/ops.h"
 
 struct sl_plan_agg {
     const struct sl_agg_fn *fn;
@@ -24,8 +25,6 @@ struct sl_plan_agg {
     enum sl_type result_type;
     const char *text; /* as written, e.g. "count(*)", for EXPLAIN */
 };
-
-enum sl_window_kind { SL_WINDOW_NONE, SL_WINDOW_TUMBLING, SL_WINDOW_HOPPING, SL_WINDOW_SESSION };
 
 /* A window clause; durations in microseconds. Tumbling is hopping with advance = size. */
 struct sl_window_spec {

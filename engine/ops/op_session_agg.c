@@ -34,7 +34,6 @@
 #include "common/time.h"
 #include "engine/agg_codec.h"
 #include "engine/ops/agg_set.h"
-#include "engine/plan.h"
 #include "engine/rowsel.h"
 
 /* One open session; the aggregate states follow it (sess_op.rec_size bytes in all). */

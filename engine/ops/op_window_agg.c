@@ -31,7 +31,6 @@
 #include "common/time.h"
 #include "engine/agg_codec.h"
 #include "engine/ops/agg_set.h"
-#include "engine/plan.h"
 #include "engine/rowsel.h"
 
 /* A group's payload header in a slice; the aggregate states follow. */

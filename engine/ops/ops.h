@@ -82,9 +82,11 @@ sl_status op_watermark_create(struct sl_arena *batch, uint32_t time_col, int64_t
                               const enum sl_type *in_types, const char *const *in_names,
                               struct sl_op **out, struct sl_error *err);
 
+enum sl_window_kind { SL_WINDOW_NONE, SL_WINDOW_TUMBLING, SL_WINDOW_HOPPING, SL_WINDOW_SESSION };
+
 /* A window of a window aggregate, as the planner gives it. */
 struct sl_window_def {
-    int kind; /* enum sl_window_kind (plan.h) */
+    enum sl_window_kind kind;
     int64_t size_us, advance_us, gap_us, grace_us;
     bool emit_final;
     int time_col; /* input column of the event time; -1: processing time (time->now) */
