@@ -2,8 +2,8 @@
 #include "engine/ops/agg_set.h"
 
 #include "common/alloc.h"
-#include "engine/agg_codec.h"
-#include "engine/sqlval.h"
+#include "engine/aggregates/agg_codec.h"
+#include "engine/values/sqlval.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
 #ifndef SL_AGG_SET_H
 #define SL_AGG_SET_H
 
-#include "engine/group_table.h"
+#include "engine/ops/group_table.h"
 #include "engine/ops/ops.h"
 
 struct sl_agg_set {

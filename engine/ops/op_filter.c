@@ -5,9 +5,9 @@
  * in a scratch arena reset at every push, since only its truth is kept.
  */
 #include "common/alloc.h"
-#include "engine/expr_kernels.h"
+#include "engine/expr/expr_kernels.h"
 #include "engine/ops/ops.h"
-#include "engine/rowsel.h"
+#include "engine/values/rowsel.h"
 
 struct filter_op {
     struct sl_op base;

@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "common/alloc.h"
-#include "engine/agg_codec.h"
+#include "engine/aggregates/agg_codec.h"
 #include "engine/ops/agg_set.h"
-#include "engine/rowsel.h"
+#include "engine/values/rowsel.h"
 
 /* A group's payload header; the aggregate states follow. */
 struct hagg_flags {

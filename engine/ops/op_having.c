@@ -13,9 +13,9 @@
  * to save those no-op DELETEs.
  */
 #include "common/alloc.h"
-#include "engine/expr_kernels.h"
+#include "engine/expr/expr_kernels.h"
 #include "engine/ops/ops.h"
-#include "engine/rowsel.h"
+#include "engine/values/rowsel.h"
 
 #include <string.h>
 

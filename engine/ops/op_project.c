@@ -7,7 +7,7 @@
 #include "common/alloc.h"
 #include "engine/ops/op_gather.h"
 #include "engine/ops/ops.h"
-#include "engine/rowsel.h"
+#include "engine/values/rowsel.h"
 
 struct project_op {
     struct sl_op base;

@@ -32,9 +32,9 @@
 
 #include "common/alloc.h"
 #include "common/time.h"
-#include "engine/agg_codec.h"
+#include "engine/aggregates/agg_codec.h"
 #include "engine/ops/agg_set.h"
-#include "engine/rowsel.h"
+#include "engine/values/rowsel.h"
 
 /* One open session; the aggregate states follow it (sess_op.rec_size bytes in all). */
 struct session {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
-#include "engine/rowsel.h"
+#include "engine/values/rowsel.h"
 
 struct sink_op {
     struct sl_op base;

@@ -19,12 +19,12 @@
 #include <string.h>
 
 #include "common/alloc.h"
-#include "engine/fn_builtin.h"
+#include "engine/functions/fn_builtin.h"
 #include "engine/ops/op_gather.h"
 #include "engine/ops/ops.h"
-#include "engine/rowsel.h"
-#include "engine/split_scan.h"
-#include "engine/sqlval.h"
+#include "engine/values/rowsel.h"
+#include "engine/values/split_scan.h"
+#include "engine/values/sqlval.h"
 
 struct unnest_op {
     struct sl_op base;

@@ -9,7 +9,7 @@
 #include "common/alloc.h"
 #include "common/time.h"
 #include "engine/ops/ops.h"
-#include "engine/rowsel.h"
+#include "engine/values/rowsel.h"
 
 struct watermark_op {
     struct sl_op base;

@@ -29,9 +29,9 @@
 
 #include "common/alloc.h"
 #include "common/time.h"
-#include "engine/agg_codec.h"
+#include "engine/aggregates/agg_codec.h"
 #include "engine/ops/agg_set.h"
-#include "engine/rowsel.h"
+#include "engine/values/rowsel.h"
 
 /* A group's payload header in a slice; the aggregate states follow. */
 struct win_flags {

@@ -6,8 +6,8 @@
 #ifndef SL_OPS_H
 #define SL_OPS_H
 
-#include "engine/aggregate.h"
-#include "engine/expr.h"
+#include "engine/aggregates/aggregate.h"
+#include "engine/expr/expr.h"
 #include "engine/ops/op.h"
 
 /* Keeps the rows where pred is TRUE (narrows the selection vector, copies nothing).

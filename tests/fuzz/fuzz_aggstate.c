@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/aggregate.h"
+#include "engine/aggregates/aggregate.h"
 #include "engine/ops/agg_set.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

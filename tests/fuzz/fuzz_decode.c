@@ -125,7 +125,7 @@ static size_t next_piece(uint64_t mode, uint64_t *rng, size_t cut, size_t size, 
     return n < left ? n : left;
 }
 
-/* Decodes one piece of input as decode_and_push in engine/query.c does. */
+/* Decodes one piece of input as decode_and_push in engine/runtime/query.c does. */
 static void feed(struct sl_decoder *d, const char *piece, size_t n, struct sl_chunk *c,
                  fuzz_rows_fn rows, void *rows_ctx)
 {

@@ -1,6 +1,6 @@
 /*
  * fuzz_decode.h — the driver the decoder fuzz targets share: feeds an input
- * to a decoder the way a running query does (engine/query.c), in pieces cut
+ * to a decoder the way a running query does (engine/runtime/query.c), in pieces cut
  * where the input's hash says, and checks what comes out. Every broken rule
  * aborts with a message, which libFuzzer reports as a crash.
  */

@@ -1,7 +1,7 @@
 -- HAVING after GROUP BY, checked against SQLite's GROUP BY ... HAVING over
 -- the same rows (the oracle). It may use aggregates that are not selected
 -- and select-list aliases. That a group failing HAVING after it was written
--- is deleted is shown by tests/unit/test_engine_having.c (a file is read in
+-- is deleted is shown by tests/unit/test_ops_having.c (a file is read in
 -- one batch here).
 CREATE STREAM bids (auction BIGINT, bidder BIGINT, price BIGINT, ts TIMESTAMP)
   FROM FILE 'data/bids.csv' FORMAT CSV (header = true);

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "engine/function.h"
+#include "engine/functions/function.h"
 
 static struct sl_arena *A;
 

@@ -1,0 +1,50 @@
+/*
+ * engine.h — the engine's private state behind sluice.h: the catalog, the
+ * running queries and the lock that serialises the REPL thread and the
+ * batch loop. Statement execution (exec.c) and the batch loop (runtime.c)
+ * share it.
+ */
+#ifndef SL_ENGINE_H
+#define SL_ENGINE_H
+
+#include <pthread.h>
+#include <signal.h>
+
+#include "engine/plan/catalog.h"
+#include "engine/runtime/query.h"
+#include "engine/sluice.h"
+
+struct sl_live {
+    struct sluice_output out;
+    int64_t last_rowid; /* append-only live queries print only new rows */
+};
+
+struct sluice {
+    struct sluice_options opts;
+    struct sl_db *db; /* NULL in check-only mode */
+    struct sl_catalog catalog;
+    struct sl_query_env env;
+
+    uint32_t nqueries;
+    uint32_t qcap;
+    struct sl_query **queries;
+    struct sl_live **live; /* parallel to queries; NULL for a named query */
+    uint32_t live_seq;
+
+    pthread_mutex_t lock;
+    pthread_cond_t wake; /* signalled when a query starts or the engine closes */
+    pthread_t thread;
+    bool thread_started;
+    bool closing;
+    volatile sig_atomic_t stop_requested;
+    struct sl_buf failures; /* "query x failed: ..." lines not yet reported */
+};
+
+/* Adds a started query; live may be NULL. Takes ownership of both. */
+sl_status engine_add_query(struct sluice *s, struct sl_query *q, struct sl_live *live);
+/* Finishes the query's batch, destroys it and forgets it; drop_table for live queries. */
+void engine_remove_query(struct sluice *s, uint32_t index);
+/* Index of the query with that name (case-insensitive), or -1. */
+int engine_find_query(const struct sluice *s, const char *name);
+
+#endif

@@ -1,0 +1,734 @@
+/*
+ * exec.c — executing statements: CREATE/DROP STREAM and QUERY, and SELECT,
+ * either over a stream (a live query printed after each batch) or over a
+ * table (answered once by SQLite). Also opening and closing the engine.
+ * SHOW, DESCRIBE, EXPLAIN and SET are in exec_show.c, exec_explain.c and
+ * exec_set.c.
+ */
+#include "engine/exec/exec.h"
+
+#include "common/alloc.h"
+#include "common/log.h"
+#include "common/time.h"
+#include "engine/plan/binder.h"
+#include "engine/exec/exec_changed.h"
+#include "parser/parser.h"
+#include "storage/journal.h"
+#include "storage/state.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static void notice(const struct exec_ctx *x, const char *fmt, ...) SL_PRINTF(2, 3);
+static void notice(const struct exec_ctx *x, const char *fmt, ...)
+{
+    if (!x->out || !x->out->notice)
+        return;
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    x->out->notice(x->out->ctx, text);
+}
+
+/* Errors that are not about a place in the text still get the statement's position. */
+static sl_status runtime_error(struct exec_ctx *x, const struct ast_stmt *stmt,
+                               const struct sl_error *err)
+{
+    struct sl_pos pos = err->has_pos ? err->pos : stmt->pos;
+    diags_add(x->diags, pos, 1, NULL, "%s", err->msg);
+    return SL_ERROR;
+}
+
+/* A query that cannot start (its source cannot be opened, ...) is about its FROM stream,
+ * the one at the bottom of its derived tables. */
+static sl_status start_error(struct exec_ctx *x, const struct ast_select *sel,
+                             const struct sl_error *err, bool restart)
+{
+    while (sel->from_select)
+        sel = sel->from_select;
+    diags_add(x->diags, sel->from.pos, sel->from.span,
+              restart ? "the query is saved in this database and continues from its last batch; "
+                        "CREATE OR REPLACE QUERY starts it over on its input as it is now"
+                      : NULL,
+              "%s", err->msg);
+    return SL_ERROR;
+}
+
+static sl_status exec_create_stream(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    struct sl_stream_def *def;
+    sl_status st = bind_create_stream(stmt, x->diags, &def);
+    if (st != SL_OK)
+        return st;
+    const struct ast_name *name = &stmt->u.create_stream.name;
+    struct sl_stream_def *existing = catalog_find_stream(&x->s->catalog, def->name);
+    if (existing) {
+        bool same = strcmp(existing->sql, def->sql) == 0;
+        stream_def_free(def);
+        if (same || stmt->u.create_stream.if_not_exists)
+            return SL_OK;
+        char hint[256];
+        snprintf(hint, sizeof hint, "DROP STREAM %s first, or choose another name", name->text);
+        diags_add(x->diags, name->pos, name->span, hint,
+                  "stream \"%s\" already exists with a different definition", name->text);
+        return SL_ERROR;
+    }
+    struct sl_error err;
+    if (!x->check_only && x->s->db &&
+        db_catalog_put(x->s->db, DB_CATALOG_STREAM, def->name, def->sql, &err) != SL_OK) {
+        stream_def_free(def);
+        return runtime_error(x, stmt, &err);
+    }
+    if (catalog_add_stream(&x->s->catalog, def) != SL_OK) {
+        stream_def_free(def);
+        return SL_NOMEM;
+    }
+    if (!x->check_only)
+        notice(x, "stream %s created", def->name);
+    return SL_OK;
+}
+
+struct saved_sql {
+    const char *name;
+    char *sql;
+};
+
+static void find_saved(void *ctx, const char *name, const char *sql)
+{
+    struct saved_sql *f = ctx;
+    if (!f->sql && strcasecmp(f->name, name) == 0)
+        f->sql = sl_strdup(sql);
+}
+
+/* Starts a bound query; name is the query's (and its table's) name. */
+static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, const char *name,
+                             const char *sql, struct sl_arena *plan_arena, struct sl_plan *plan,
+                             int64_t trigger_us, bool restart, struct sl_live *live)
+{
+    struct sl_query *q;
+    struct sl_error err;
+    sl_error_clear(&err);
+    if (plan->stream->source.kind == SL_SOURCE_STDIN && x->s->opts.stdin_is_input) {
+        sl_free(live);
+        arena_destroy(plan_arena);
+        diags_add(x->diags, sel->from.pos, sel->from.span,
+                  "run a query over stdin with `sluice run --db FILE script.sql < input`",
+                  "stdin is this shell's input: stream \"%s\" cannot read it",
+                  plan->stream->name);
+        return SL_ERROR;
+    }
+    /* Each query reads its stream on its own; stdin cannot be read twice. */
+    for (uint32_t i = 0; plan->stream->source.kind == SL_SOURCE_STDIN && i < x->s->nqueries; i++) {
+        const struct sl_query *other = x->s->queries[i];
+        if (other->status == SL_QUERY_RUNNING &&
+            other->plan->stream->source.kind == SL_SOURCE_STDIN) {
+            sl_free(live);
+            arena_destroy(plan_arena);
+            diags_add(x->diags, sel->from.pos, sel->from.span,
+                      "each query reads its stream on its own: read stdin from one query, or "
+                      "give the others a FILE or SOCKET stream",
+                      "stdin is already read by query %s", other->name);
+            return SL_ERROR;
+        }
+    }
+    if (query_create(name, sql, live != NULL, plan_arena, plan, trigger_us, restart,
+                     &x->s->env, &q, &err) != SL_OK) {
+        sl_free(live);
+        return start_error(x, sel, &err, restart);
+    }
+    if (engine_add_query(x->s, q, live) != SL_OK) {
+        query_destroy(q);
+        sl_free(live);
+        return SL_NOMEM;
+    }
+    return SL_OK;
+}
+
+/* Deletes a saved query's catalog row, checkpoint, state and journal, and
+ * with drop_table its table (and late_table if not NULL), in one transaction. */
+static sl_status forget_query(struct sl_db *db, const char *name, bool drop_table,
+                              const char *late_table, struct sl_error *err)
+{
+    sl_status st = db_begin(db, err);
+    if (st != SL_OK)
+        return st;
+    if ((drop_table && (st = result_table_drop(db, name, err)) != SL_OK) ||
+        (late_table && (st = result_table_drop(db, late_table, err)) != SL_OK) ||
+        (st = db_checkpoint_delete(db, name, err)) != SL_OK ||
+        (st = db_state_delete(db, name, err)) != SL_OK ||
+        (st = db_journal_delete(db, name, err)) != SL_OK ||
+        (st = db_catalog_delete(db, DB_CATALOG_QUERY, name, err)) != SL_OK ||
+        (st = db_commit(db, err)) != SL_OK)
+        db_rollback(db);
+    return st;
+}
+
+/*
+ * CREATE OR REPLACE QUERY: the query of that name, running or only saved,
+ * is stopped, its result table dropped (the new definition may have other
+ * columns) and its catalog entry deleted, so the CREATE that follows starts
+ * afresh. Called after the new SELECT bound: a broken replacement replaces
+ * nothing. A plain table of that name that no query wrote is left alone
+ * (the CREATE then reports it).
+ */
+static sl_status replace_query(struct exec_ctx *x, const struct ast_stmt *stmt,
+                               struct sl_error *err)
+{
+    struct sluice *s = x->s;
+    const char *name = stmt->u.create_query.name.text;
+    int index = engine_find_query(s, name);
+    struct saved_sql saved = {.name = name};
+    if (db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, err) != SL_OK)
+        return runtime_error(x, stmt, err);
+    bool known = index >= 0 || saved.sql;
+    sl_free(saved.sql);
+    if (!known)
+        return SL_OK;
+    /* A running query with late = 'table' writes <name>_late too. */
+    char late[300];
+    bool drop_late = index >= 0 && s->queries[index]->late_table;
+    snprintf(late, sizeof late, "%s_late", name);
+    if (index >= 0)
+        engine_remove_query(s, (uint32_t)index);
+    if (forget_query(s->db, name, true, drop_late ? late : NULL, err) != SL_OK)
+        return runtime_error(x, stmt, err);
+    notice(x, "query %s dropped, with its table, to be replaced", name);
+    return SL_OK;
+}
+
+/* A window on a stream with a TIMESTAMP column but no WATERMARK: event time was
+ * probably meant, so processing time must be asked for (time = 'processing'). */
+static sl_status check_window_time(struct exec_ctx *x, const struct ast_select *sel,
+                                   const struct sl_plan *plan, bool processing_time)
+{
+    if (!plan->window.kind || plan->time_expr || processing_time)
+        return SL_OK;
+    const struct sl_stream_def *stream = plan->stream;
+    for (uint32_t i = 0; i < stream->ncols; i++) {
+        if (stream->cols[i].type != SL_TIMESTAMP)
+            continue;
+        char hint[512];
+        snprintf(hint, sizeof hint,
+                 "declare WATERMARK FOR %s AS %s - INTERVAL '5' SECOND in CREATE STREAM %s for "
+                 "event time; processing time is allowed too: CREATE QUERY ... WITH (time = "
+                 "'processing')",
+                 stream->cols[i].name, stream->cols[i].name, stream->name);
+        diags_add(x->diags, sel->window.keyword.pos, sel->window.keyword.span, hint,
+                  "stream \"%s\" has no event-time column for this WINDOW", stream->name);
+        return SL_ERROR;
+    }
+    return SL_OK;
+}
+
+/* CREATE QUERY's WITH (...) into the bound plan (NULL: it did not bind; the
+ * options are still checked). */
+static sl_status apply_query_options(struct exec_ctx *x, const struct ast_create_query *cq,
+                                     struct sl_plan *plan)
+{
+    uint32_t errors_before = x->diags->count;
+    struct sl_query_options options;
+    bind_query_options(cq, x->diags, &options);
+    if (x->diags->count > errors_before)
+        return SL_ERROR;
+    if (!plan)
+        return SL_OK;
+    if (check_window_time(x, cq->select, plan, options.processing_time) != SL_OK)
+        return SL_ERROR;
+    if (options.processing_time)
+        plan->time_expr = NULL;
+    plan->max_batch_bytes = options.max_batch_bytes;
+    plan->no_checkpoint = options.no_checkpoint;
+    plan->late_table = options.late_table;
+    if (plan->late_table && (!plan->window.kind || !plan->time_expr)) {
+        const struct ast_option *o = &cq->options[0];
+        for (uint32_t i = 0; i < cq->noptions; i++)
+            if (strcasecmp(cq->options[i].key.text, "late") == 0)
+                o = &cq->options[i];
+        diags_add(x->diags, o->key.pos, o->key.span,
+                  "only an event-time WINDOW has late rows: a row is late when the watermark "
+                  "has passed its window",
+                  "late = 'table' needs a WINDOW on event time");
+        return SL_ERROR;
+    }
+    return SL_OK;
+}
+
+/* How a query began: from the start of its input, or where its checkpoint left off. */
+static void notice_started(const struct exec_ctx *x, const struct sl_query *q, bool restart)
+{
+    char groups[64] = "";
+    if (q->plan->aggregate)
+        snprintf(groups, sizeof groups, ", with %llu groups",
+                 (unsigned long long)q->restored_groups);
+    if (q->resumed_lossy)
+        notice(x,
+               "query %s resumed after batch %lld%s; %s cannot replay: what it had sent but "
+               "no batch committed when the query stopped is lost (a stream declared WITH "
+               "(journal = true) keeps it)",
+               q->name, (long long)q->batch_id, groups, source_describe(q->source));
+    else if (q->resumed_at >= 0)
+        notice(x, "query %s resumed at byte %lld of its %s%s", q->name, (long long)q->resumed_at,
+               q->journal ? "journal" : "input", groups);
+    else
+        notice(x, restart ? "query %s restarted from the beginning of its input"
+                          : "query %s started", q->name);
+}
+
+/*
+ * A saved query's new definition (the text differs): allowed when it changes
+ * no state (exec_changed.c), refused naming what differs otherwise. The saved
+ * text is bound again over the streams as they are now.
+ */
+static sl_status check_change(struct exec_ctx *x, const struct ast_stmt *stmt,
+                              const struct sl_plan *plan, const char *saved_sql)
+{
+    const struct ast_create_query *cq = &stmt->u.create_query;
+    char file[300];
+    snprintf(file, sizeof file, "<saved query %s>", cq->name.text);
+    struct sl_diags saved_diags;
+    diags_init(&saved_diags, file, saved_sql, strlen(saved_sql));
+    struct sl_parse_result parsed = {0};
+    struct sl_arena *arena = arena_create(0);
+    struct sl_plan *saved = NULL;
+    if (arena && parse_sql(saved_sql, strlen(saved_sql), &saved_diags, &parsed) == SL_OK &&
+        parsed.count == 1 && parsed.stmts[0]->kind == AST_CREATE_QUERY) {
+        const struct ast_create_query *scq = &parsed.stmts[0]->u.create_query;
+        struct exec_ctx sx = *x;
+        sx.diags = &saved_diags;
+        if (bind_select(scq->select, &x->s->catalog, arena, &saved_diags, &saved) != SL_OK ||
+            apply_query_options(&sx, scq, saved) != SL_OK)
+            saved = NULL;
+    }
+    struct sl_buf why;
+    buf_init(&why);
+    if (!saved)
+        buf_puts(&why, "the saved definition does not bind over the streams declared now");
+    sl_status st = SL_OK;
+    if (!saved || !exec_change_keeps_state(saved, plan, &why)) {
+        diags_add(x->diags, cq->name.pos, cq->name.span,
+                  "CREATE OR REPLACE QUERY starts it over (its table, state and checkpoint are "
+                  "dropped); or choose another name",
+                  "query \"%s\" already exists with a different definition: %s", cq->name.text,
+                  why.failed ? "out of memory" : buf_str(&why));
+        st = SL_ERROR;
+    }
+    buf_free(&why);
+    parse_free(&parsed);
+    diags_free(&saved_diags);
+    arena_destroy(arena);
+    return st;
+}
+
+static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    const struct ast_create_query *cq = &stmt->u.create_query;
+    struct sluice *s = x->s;
+    struct sl_arena *plan_arena = arena_create(0);
+    if (!plan_arena)
+        return SL_NOMEM;
+    struct sl_plan *plan;
+    sl_status st = bind_select(cq->select, &s->catalog, plan_arena, x->diags, &plan);
+    if (apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK)
+        st = SL_ERROR;
+    const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
+                                                             : &cq->select->limit_kw;
+    if (order->text) {
+        diags_add(x->diags, order->pos, order->span,
+                  "a continuous query's table has no order: use ORDER BY and LIMIT when you read "
+                  "it (SELECT ... FROM name ORDER BY ...), or in a live SELECT",
+                  "%s is not allowed in CREATE QUERY", cq->select->order_kw.text ? "ORDER BY" : "LIMIT");
+        st = SL_ERROR;
+    }
+    if (st != SL_OK || x->check_only || !s->db) {
+        arena_destroy(plan_arena);
+        return st;
+    }
+    const char *name = cq->name.text;
+    if (cq->if_not_exists && engine_find_query(s, name) >= 0) {
+        arena_destroy(plan_arena);
+        return SL_OK;
+    }
+    struct sl_error err;
+    if (cq->or_replace && (st = replace_query(x, stmt, &err)) != SL_OK) {
+        arena_destroy(plan_arena);
+        return st;
+    }
+    int running = engine_find_query(s, name);
+    if (running >= 0 && s->queries[running]->sql &&
+        strcmp(s->queries[running]->sql, stmt->text) == 0) {
+        arena_destroy(plan_arena);
+        notice(x, "query %s is already running", name);
+        return SL_OK;
+    }
+    if (running >= 0 || catalog_find_stream(&s->catalog, name)) {
+        bool query = engine_find_query(s, name) >= 0;
+        arena_destroy(plan_arena);
+        diags_add(x->diags, cq->name.pos, cq->name.span,
+                  query ? "CREATE OR REPLACE QUERY replaces it; or choose another name"
+                        : "choose another name",
+                  "%s \"%s\" already exists", query ? "query" : "stream", name);
+        return SL_ERROR;
+    }
+    struct saved_sql saved = {.name = name};
+    if (db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, &err) != SL_OK) {
+        arena_destroy(plan_arena);
+        return runtime_error(x, stmt, &err);
+    }
+    bool restart = saved.sql != NULL;
+    bool changed = restart && strcmp(saved.sql, stmt->text) != 0;
+    st = changed ? check_change(x, stmt, plan, saved.sql) : SL_OK;
+    sl_free(saved.sql);
+    if (st != SL_OK) {
+        arena_destroy(plan_arena);
+        return st;
+    }
+    if (!restart && db_table_exists(s->db, name)) {
+        arena_destroy(plan_arena);
+        diags_add(x->diags, cq->name.pos, cq->name.span,
+                  "a query writes to the table of its name: choose another name, or drop the table (sqlite3: DROP TABLE)",
+                  "a table named \"%s\" already exists", name);
+        return SL_ERROR;
+    }
+    /* A changed definition is saved once it started from the old one's checkpoint. */
+    if (!changed && db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK) {
+        arena_destroy(plan_arena);
+        return runtime_error(x, stmt, &err);
+    }
+    int64_t trigger = cq->trigger_us > 0 ? cq->trigger_us : s->opts.default_trigger_us;
+    st = start_query(x, cq->select, name, stmt->text, plan_arena, plan, trigger, restart, NULL);
+    if (st != SL_OK && !restart)
+        db_catalog_delete(s->db, DB_CATALOG_QUERY, name, &err);
+    if (st == SL_OK && changed &&
+        db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK)
+        return runtime_error(x, stmt, &err);
+    if (st == SL_OK && changed)
+        notice(x, "query %s has a new definition that changes no state (the same stream, GROUP BY "
+                  "keys, aggregates, WINDOW and columns): it goes on from its checkpoint",
+               name);
+    int index = st == SL_OK ? engine_find_query(s, name) : -1;
+    if (index >= 0)
+        notice_started(x, s->queries[index], restart);
+    return st;
+}
+
+static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    struct sluice *s = x->s;
+    const struct ast_name *name = &stmt->u.named.name;
+    bool if_exists = stmt->u.named.if_exists;
+    struct sl_error err;
+    if (stmt->kind == AST_DROP_STREAM) {
+        for (uint32_t i = 0; i < s->nqueries; i++) {
+            if (strcasecmp(s->queries[i]->plan->stream->name, name->text) == 0) {
+                diags_add(x->diags, name->pos, name->span, "DROP QUERY it first",
+                          "stream \"%s\" is read by query %s", name->text, s->queries[i]->name);
+                return SL_ERROR;
+            }
+        }
+        if (!catalog_find_stream(&s->catalog, name->text)) {
+            if (if_exists)
+                return SL_OK;
+            diags_add(x->diags, name->pos, name->span, NULL, "unknown stream \"%s\"", name->text);
+            return SL_ERROR;
+        }
+        if (x->check_only)
+            return SL_OK;
+        if (s->db && db_catalog_delete(s->db, DB_CATALOG_STREAM, name->text, &err) != SL_OK)
+            return runtime_error(x, stmt, &err);
+        catalog_drop_stream(&s->catalog, name->text);
+        notice(x, "stream %s dropped", name->text);
+        return SL_OK;
+    }
+    int index = engine_find_query(s, name->text);
+    struct saved_sql saved = {.name = name->text};
+    if (s->db && db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, &err) != SL_OK)
+        return runtime_error(x, stmt, &err);
+    bool known = index >= 0 || saved.sql;
+    sl_free(saved.sql);
+    if (!known) {
+        if (if_exists)
+            return SL_OK;
+        diags_add(x->diags, name->pos, name->span, NULL, "unknown query \"%s\"", name->text);
+        return SL_ERROR;
+    }
+    if (x->check_only)
+        return SL_OK;
+    if (index >= 0)
+        engine_remove_query(s, (uint32_t)index);
+    if (forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
+        return runtime_error(x, stmt, &err);
+    notice(x, "query %s dropped; its table %s is kept", name->text, name->text);
+    return SL_OK;
+}
+
+static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    struct sluice *s = x->s;
+    const struct ast_select *sel = stmt->u.select;
+    struct sl_arena *plan_arena = arena_create(0);
+    if (!plan_arena)
+        return SL_NOMEM;
+    struct sl_plan *plan;
+    sl_status st = bind_select(sel, &s->catalog, plan_arena, x->diags, &plan);
+    if (st == SL_OK)
+        st = check_window_time(x, sel, plan, false);
+    if (st != SL_OK || x->check_only || !s->db) {
+        arena_destroy(plan_arena);
+        return st;
+    }
+    struct sl_live *live = sl_calloc(1, sizeof *live);
+    if (!live) {
+        arena_destroy(plan_arena);
+        return SL_NOMEM;
+    }
+    if (x->out)
+        live->out = *x->out;
+    char name[64];
+    snprintf(name, sizeof name, "_sluice_live_%u_%lld", ++s->live_seq,
+             (long long)(sl_clock_now_us() % 1000000000));
+    return start_query(x, sel, name, NULL, plan_arena, plan, s->opts.default_trigger_us, true,
+                       live);
+}
+
+static sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    switch (stmt->kind) {
+    case AST_CREATE_STREAM: return exec_create_stream(x, stmt);
+    case AST_CREATE_QUERY: return exec_create_query(x, stmt);
+    case AST_DROP_STREAM:
+    case AST_DROP_QUERY: return exec_drop(x, stmt);
+    case AST_SELECT: return exec_select(x, stmt);
+    case AST_SHOW: return exec_show(x, stmt);
+    case AST_DESCRIBE: return exec_describe(x, stmt);
+    case AST_EXPLAIN: return exec_explain(x, stmt);
+    case AST_SET: return exec_set(x, stmt);
+    }
+    return SL_ERROR;
+}
+
+/* One statement of a script: parsed by us, or a SELECT handed to SQLite whole. */
+struct script_stmt {
+    const struct sl_stmt_outline *outline;
+    bool to_sqlite;
+    struct sl_parse_result parsed;
+};
+
+static bool declared_earlier(const struct script_stmt *stmts, uint32_t upto, const char *name)
+{
+    for (uint32_t i = 0; i < upto; i++)
+        for (uint32_t k = 0; k < stmts[i].parsed.count; k++) {
+            const struct ast_stmt *st = stmts[i].parsed.stmts[k];
+            if (st->kind == AST_CREATE_STREAM && strcasecmp(st->u.create_stream.name.text, name) == 0)
+                return true;
+        }
+    return false;
+}
+
+/* A SELECT that reads no stream is SQLite's: over a table or view, over
+ * SQLite's own tables (sqlite_master, pragma_table_info(...)), over nothing. */
+static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, uint32_t i)
+{
+    const struct sl_stmt_outline *o = stmts[i].outline;
+    if (!o->is_select || !s->db)
+        return false;
+    if (o->from[0] == '\0' || strncasecmp(o->from, "sqlite_", 7) == 0 ||
+        strncasecmp(o->from, "pragma_", 7) == 0)
+        return true;
+    if (catalog_find_stream(&s->catalog, o->from) || declared_earlier(stmts, i, o->from))
+        return false;
+    return db_table_exists(s->db, o->from);
+}
+
+static sl_status run_sqlite_select(struct exec_ctx *x, const char *sql,
+                                   const struct sl_stmt_outline *o)
+{
+    char *text = sl_strndup(sql + o->start, o->end - o->start);
+    if (!text)
+        return SL_NOMEM;
+    struct sl_error err;
+    sl_error_clear(&err);
+    sl_status st = db_query_text(x->s->db, text, x->out ? x->out->row : NULL,
+                                 x->out ? x->out->ctx : NULL, &err);
+    sl_free(text);
+    if (st != SL_OK) {
+        diags_add(x->diags, o->pos, 1, NULL, "%s", err.msg);
+        return SL_ERROR;
+    }
+    if (x->out && x->out->table_end)
+        x->out->table_end(x->out->ctx, NULL);
+    return SL_OK;
+}
+
+/*
+ * Parses every statement first, so a syntax error anywhere runs nothing;
+ * then executes them in order. After a failed statement the rest are still
+ * bound, to report their errors too, but not run.
+ */
+static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
+                           const struct sluice_output *out, struct sl_buf *errors, bool check_only)
+{
+    struct sl_diags diags;
+    size_t len = strlen(sql);
+    diags_init(&diags, file, sql, len);
+    struct sl_stmt_outline *outline = NULL;
+    uint32_t n = 0;
+    struct script_stmt *stmts = NULL;
+    sl_status st = parse_outline(sql, len, &outline, &n);
+    if (st == SL_OK && !(stmts = sl_calloc(n + 1, sizeof *stmts)))
+        st = SL_NOMEM;
+    pthread_mutex_lock(&s->lock);
+    for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
+        stmts[i].outline = &outline[i];
+        stmts[i].to_sqlite = is_sqlite_select(s, stmts, i);
+        if (stmts[i].to_sqlite)
+            continue;
+        sl_status ps = parse_sql_range(sql, outline[i].start, outline[i].end, &diags, &stmts[i].parsed);
+        if (ps != SL_OK)
+            st = ps;
+    }
+    struct exec_ctx x = {.s = s, .out = out, .diags = &diags, .check_only = check_only || st != SL_OK};
+    for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
+        sl_status one = SL_OK;
+        if (stmts[i].to_sqlite) {
+            if (!x.check_only)
+                one = run_sqlite_select(&x, sql, &outline[i]);
+        }
+        for (uint32_t k = 0; one == SL_OK && k < stmts[i].parsed.count; k++)
+            one = exec_stmt(&x, stmts[i].parsed.stmts[k]);
+        if (one != SL_OK) {
+            x.check_only = true;
+            st = one == SL_NOMEM ? SL_NOMEM : SL_ERROR;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (diags.count && errors)
+        diags_render(&diags, errors);
+    if (st == SL_NOMEM && errors)
+        buf_puts(errors, "out of memory\n");
+    diags_free(&diags);
+    for (uint32_t i = 0; stmts && i < n; i++)
+        parse_free(&stmts[i].parsed);
+    sl_free(stmts);
+    sl_free(outline);
+    return st == SL_OK ? SL_OK : SL_ERROR;
+}
+
+sl_status sluice_exec(struct sluice *s, const char *file, const char *sql,
+                      const struct sluice_output *out, struct sl_buf *errors)
+{
+    return exec_text(s, file, sql, out, errors, false);
+}
+
+bool sluice_statement_complete(const char *text)
+{
+    return parse_is_complete(text, strlen(text));
+}
+
+sl_status sluice_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors)
+{
+    return exec_text(s, file, sql, NULL, errors, true);
+}
+
+/* Streams saved by earlier runs are declared again, so the REPL knows them. */
+static void load_stream(void *ctx, const char *name, const char *sql)
+{
+    struct sluice *s = ctx;
+    struct sl_buf errors;
+    buf_init(&errors);
+    char file[300];
+    snprintf(file, sizeof file, "<saved stream %s>", name);
+    struct sl_diags diags;
+    diags_init(&diags, file, sql, strlen(sql));
+    struct sl_parse_result parsed;
+    if (parse_sql(sql, strlen(sql), &diags, &parsed) == SL_OK && parsed.count == 1 &&
+        parsed.stmts[0]->kind == AST_CREATE_STREAM) {
+        struct sl_stream_def *def;
+        if (bind_create_stream(parsed.stmts[0], &diags, &def) == SL_OK &&
+            catalog_add_stream(&s->catalog, def) != SL_OK)
+            stream_def_free(def);
+    }
+    if (diags.count) {
+        diags_render(&diags, &errors);
+        sl_log(SL_LOG_WARN, "ignoring saved stream %s:\n%s", name, buf_str(&errors));
+    }
+    diags_free(&diags);
+    parse_free(&parsed);
+    buf_free(&errors);
+}
+
+sl_status sluice_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err)
+{
+    struct sluice *s = sl_calloc(1, sizeof *s);
+    if (!s)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    s->opts = *opts;
+    if (s->opts.default_trigger_us <= 0)
+        s->opts.default_trigger_us = SL_US_PER_SEC;
+    catalog_init(&s->catalog);
+    buf_init(&s->failures);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    s->env.work = arena_create(4u << 20);
+    if (!s->env.work) {
+        sluice_close(s);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    if (opts->db_path) {
+        if (db_open(opts->db_path, &s->db, err) != SL_OK ||
+            db_catalog_list(s->db, DB_CATALOG_STREAM, load_stream, s, err) != SL_OK) {
+            sluice_close(s);
+            return SL_ERROR;
+        }
+        s->env.db = s->db;
+    }
+    *out = s;
+    return SL_OK;
+}
+
+void sluice_cancel_live(struct sluice *s)
+{
+    pthread_mutex_lock(&s->lock);
+    for (uint32_t i = s->nqueries; i-- > 0;)
+        if (s->live[i])
+            engine_remove_query(s, i);
+    pthread_mutex_unlock(&s->lock);
+}
+
+bool sluice_has_live(struct sluice *s)
+{
+    pthread_mutex_lock(&s->lock);
+    bool any = false;
+    for (uint32_t i = 0; i < s->nqueries; i++)
+        any = any || (s->live[i] && s->queries[i]->status == SL_QUERY_RUNNING);
+    pthread_mutex_unlock(&s->lock);
+    return any;
+}
+
+void sluice_close(struct sluice *s)
+{
+    if (!s)
+        return;
+    if (s->thread_started) {
+        pthread_mutex_lock(&s->lock);
+        s->closing = true;
+        s->stop_requested = 1;
+        pthread_cond_broadcast(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->thread, NULL);
+    }
+    while (s->nqueries)
+        engine_remove_query(s, s->nqueries - 1);
+    sl_free(s->queries);
+    sl_free(s->live);
+    catalog_free(&s->catalog);
+    db_close(s->db);
+    arena_destroy(s->env.work);
+    buf_free(&s->failures);
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->lock);
+    sl_free(s);
+}

@@ -1,0 +1,114 @@
+/*
+ * exec_set.c — SET name = value: the session's options. `trigger` is the
+ * trigger interval of queries (and live SELECTs) created after it; a query
+ * keeps the interval it was created with, as TRIGGER EVERY fixes it.
+ * `clock` is the processing-time clock (engine/functions/clock.h): 'system', or
+ * stopped ('manual', or a timestamp) for tests to move by hand.
+ * `synchronous` is the database's PRAGMA synchronous: 'normal' or 'full'.
+ */
+#include "engine/exec/exec.h"
+
+#include "common/time.h"
+#include "engine/plan/binder.h"
+#include "engine/functions/clock.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define KNOWN_OPTIONS                                                                              \
+    "the session options are trigger (e.g. SET trigger = '500 milliseconds'), clock "             \
+    "('system', 'manual' or a TIMESTAMP) and synchronous ('normal' or 'full')"
+
+/* '500 milliseconds', INTERVAL '500' MILLISECONDS or INTERVAL '500 milliseconds'. */
+static sl_status set_trigger(struct exec_ctx *x, const struct ast_expr *v)
+{
+    int64_t us = 0;
+    bool text = v->kind == AST_STRING || v->kind == AST_INTERVAL;
+    int64_t unit = v->kind == AST_INTERVAL ? v->ival : 0;
+    if (!text || !bind_duration_text(v->str, v->str_len, unit, &us)) {
+        diags_add(x->diags, v->pos, v->span, bind_duration_hint(unit != 0),
+                  "trigger expects a duration such as '500 milliseconds'");
+        return SL_ERROR;
+    }
+    if (us <= 0) {
+        diags_add(x->diags, v->pos, v->span, NULL, "trigger interval must be positive");
+        return SL_ERROR;
+    }
+    if (x->check_only)
+        return SL_OK;
+    x->s->opts.default_trigger_us = us;
+    if (x->out && x->out->notice) {
+        char text_us[96];
+        snprintf(text_us, sizeof text_us, "trigger set to %lld ms for the queries created from now on",
+                 (long long)(us / 1000));
+        x->out->notice(x->out->ctx, text_us);
+    }
+    return SL_OK;
+}
+
+/* 'system' | 'manual' (stopped at the current time) | TIMESTAMP '...' or its text (stopped there). */
+static sl_status set_clock(struct exec_ctx *x, const struct ast_expr *v)
+{
+    bool text = v->kind == AST_STRING || v->kind == AST_TIMESTAMP;
+    bool manual = true;
+    int64_t at = clock_now_us();
+    if (text && v->kind == AST_STRING && strcasecmp(v->str, "system") == 0)
+        manual = false;
+    else if (!text || !((v->kind == AST_STRING && strcasecmp(v->str, "manual") == 0) ||
+                        sl_ts_parse(v->str, v->str_len, &at))) {
+        diags_add(x->diags, v->pos, v->span,
+                  "SET clock = 'system', 'manual', or TIMESTAMP '2026-01-01 12:00:00' to stop it "
+                  "there", "clock expects 'system', 'manual' or a timestamp");
+        return SL_ERROR;
+    }
+    if (x->check_only)
+        return SL_OK;
+    clock_set(manual, at);
+    if (x->out && x->out->notice) {
+        char when[32], line[96];
+        sl_ts_format(at, when);
+        snprintf(line, sizeof line, manual ? "clock stopped at %s" : "clock follows the system%s",
+                 manual ? when : "");
+        x->out->notice(x->out->ctx, line);
+    }
+    return SL_OK;
+}
+
+/* 'normal' (a commit survives the process crashing) | 'full' (it survives power loss too). */
+static sl_status set_synchronous(struct exec_ctx *x, const struct ast_expr *v)
+{
+    bool full = v->kind == AST_STRING && strcasecmp(v->str, "full") == 0;
+    if (v->kind != AST_STRING || (!full && strcasecmp(v->str, "normal") != 0)) {
+        diags_add(x->diags, v->pos, v->span,
+                  "'normal' (the default) survives a crash of the process; 'full' survives a power "
+                  "cut too, at the cost of a sync per commit",
+                  "synchronous expects 'normal' or 'full'");
+        return SL_ERROR;
+    }
+    if (x->check_only || !x->s->db)
+        return SL_OK;
+    struct sl_error err;
+    if (db_set_synchronous(x->s->db, full, &err) != SL_OK) {
+        diags_add(x->diags, v->pos, v->span, NULL, "%s", err.msg);
+        return SL_ERROR;
+    }
+    if (x->out && x->out->notice)
+        x->out->notice(x->out->ctx, full ? "synchronous = full: each batch's commit is synced to disk"
+                                         : "synchronous = normal: each batch's commit survives a crash of the process");
+    return SL_OK;
+}
+
+sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    const struct ast_set *set = &stmt->u.set;
+    if (strcasecmp(set->name.text, "trigger") == 0)
+        return set_trigger(x, set->value);
+    if (strcasecmp(set->name.text, "clock") == 0)
+        return set_clock(x, set->value);
+    if (strcasecmp(set->name.text, "synchronous") == 0)
+        return set_synchronous(x, set->value);
+    diags_add(x->diags, set->name.pos, set->name.span, KNOWN_OPTIONS, "unknown session option \"%s\"",
+              set->name.text);
+    return SL_ERROR;
+}

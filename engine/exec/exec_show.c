@@ -1,0 +1,191 @@
+/*
+ * exec_show.c — SHOW STREAMS, SHOW QUERIES and DESCRIBE name, answered as
+ * tables through the sluice_output row/table_end callbacks, the way a
+ * SELECT handed to SQLite is answered. Live SELECTs (REPL scratch queries)
+ * are not catalogued, so they are not shown.
+ */
+#include "engine/exec/exec.h"
+
+#include <stdio.h>
+#include <strings.h>
+
+void exec_answer_row(const struct exec_ctx *x, bool is_header, int ncols,
+                     const char *const *values)
+{
+    if (x->out && x->out->row)
+        x->out->row(x->out->ctx, is_header, ncols, values);
+}
+
+void exec_answer_end(const struct exec_ctx *x)
+{
+    if (x->out && x->out->table_end)
+        x->out->table_end(x->out->ctx, NULL);
+}
+
+void exec_source_text(const struct sl_stream_def *def, struct sl_buf *out)
+{
+    switch (def->source.kind) {
+    case SL_SOURCE_FILE: buf_printf(out, "FILE '%s'", def->source.address); break;
+    case SL_SOURCE_SOCKET: buf_printf(out, "SOCKET '%s'", def->source.address); break;
+    case SL_SOURCE_STDIN: buf_puts(out, "STDIN"); break;
+    }
+}
+
+void exec_format_text(const struct sl_stream_def *def, struct sl_buf *out)
+{
+    const struct sl_format_spec *f = &def->format;
+    if (f->kind == SL_FORMAT_TEXT) {
+        buf_puts(out, "TEXT");
+        return;
+    }
+    buf_printf(out, "CSV (header = %s, delimiter = '%c'", f->header ? "true" : "false",
+               f->delimiter);
+    if (f->null_marker)
+        buf_printf(out, ", null = '%s'", f->null_marker);
+    buf_putc(out, ')');
+}
+
+const struct sl_query *exec_find_named_query(const struct sluice *s, const char *name)
+{
+    int i = engine_find_query(s, name);
+    return i >= 0 && !s->live[i] ? s->queries[i] : NULL;
+}
+
+static void show_streams(const struct exec_ctx *x)
+{
+    static const char *const header[] = {"name", "source", "format"};
+    exec_answer_row(x, true, 3, header);
+    struct sl_buf source, format;
+    buf_init(&source);
+    buf_init(&format);
+    const struct sl_catalog *c = &x->s->catalog;
+    for (uint32_t i = 0; i < c->nstreams; i++) {
+        buf_clear(&source);
+        buf_clear(&format);
+        exec_source_text(c->streams[i], &source);
+        exec_format_text(c->streams[i], &format);
+        const char *row[] = {c->streams[i]->name, buf_str(&source), buf_str(&format)};
+        exec_answer_row(x, false, 3, row);
+    }
+    buf_free(&source);
+    buf_free(&format);
+    exec_answer_end(x);
+}
+
+static const char *status_text(enum sl_query_status st)
+{
+    switch (st) {
+    case SL_QUERY_RUNNING: return "running";
+    case SL_QUERY_FINISHED: return "finished";
+    case SL_QUERY_FAILED: return "failed";
+    }
+    return "?";
+}
+
+static void show_queries(const struct exec_ctx *x)
+{
+    static const char *const header[] = {"name",     "status",    "error",        "last_batch",
+                                         "last_commit", "lag_bytes", "dead_letters", "sql"};
+    exec_answer_row(x, true, 8, header);
+    const struct sluice *s = x->s;
+    for (uint32_t i = 0; i < s->nqueries; i++) {
+        const struct sl_query *q = s->queries[i];
+        if (s->live[i])
+            continue;
+        char batch[24], lag[24], dead[24], committed[32];
+        snprintf(batch, sizeof batch, "%lld", (long long)q->batch_id);
+        uint64_t lag_bytes;
+        bool has_lag = query_lag_bytes(q, &lag_bytes);
+        snprintf(lag, sizeof lag, "%llu", (unsigned long long)lag_bytes * has_lag);
+        int64_t dead_letters = 0;
+        struct sl_error err;
+        if (db_progress_summary(s->db, q->name, &dead_letters, committed, &err) != SL_OK)
+            committed[0] = '\0';
+        snprintf(dead, sizeof dead, "%lld", (long long)dead_letters);
+        /* batch_id counts committed batches: 0 means none yet, shown as NULL. */
+        const char *row[] = {q->name,
+                             status_text(q->status),
+                             q->status == SL_QUERY_FAILED ? q->error : NULL,
+                             q->batch_id ? batch : NULL,
+                             committed[0] ? committed : NULL,
+                             has_lag ? lag : NULL,
+                             dead,
+                             q->sql};
+        exec_answer_row(x, false, 8, row);
+    }
+    exec_answer_end(x);
+}
+
+sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    const struct ast_name *what = &stmt->u.named.name;
+    bool streams = strcasecmp(what->text, "STREAMS") == 0;
+    if (!streams && strcasecmp(what->text, "QUERIES") != 0) {
+        diags_add(x->diags, what->pos, what->span, "SHOW STREAMS or SHOW QUERIES",
+                  "unknown SHOW \"%s\"", what->text);
+        return SL_ERROR;
+    }
+    if (x->check_only)
+        return SL_OK;
+    if (streams)
+        show_streams(x);
+    else
+        show_queries(x);
+    return SL_OK;
+}
+
+static void describe_stream(const struct exec_ctx *x, const struct sl_stream_def *def)
+{
+    static const char *const header[] = {"column", "type"};
+    exec_answer_row(x, true, 2, header);
+    for (uint32_t i = 0; i < def->ncols; i++) {
+        const char *row[] = {def->cols[i].name, sl_type_name(def->cols[i].type)};
+        exec_answer_row(x, false, 2, row);
+    }
+    exec_answer_end(x);
+    static const char *const where[] = {"source", "format"};
+    exec_answer_row(x, true, 2, where);
+    struct sl_buf source, format;
+    buf_init(&source);
+    buf_init(&format);
+    exec_source_text(def, &source);
+    exec_format_text(def, &format);
+    const char *row[] = {buf_str(&source), buf_str(&format)};
+    exec_answer_row(x, false, 2, row);
+    buf_free(&source);
+    buf_free(&format);
+    exec_answer_end(x);
+}
+
+static void describe_query(const struct exec_ctx *x, const struct sl_plan *p)
+{
+    static const char *const header[] = {"column", "type", "key"};
+    exec_answer_row(x, true, 3, header);
+    for (uint32_t i = 0; i < p->nout; i++) {
+        const char *row[] = {p->out_names[i], sl_type_name(p->out_types[i]),
+                             p->out_is_key[i] ? "yes" : "no"};
+        exec_answer_row(x, false, 3, row);
+    }
+    exec_answer_end(x);
+}
+
+sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    const struct ast_name *name = &stmt->u.named.name;
+    const struct sl_stream_def *def = catalog_find_stream(&x->s->catalog, name->text);
+    const struct sl_query *q = def ? NULL : exec_find_named_query(x->s, name->text);
+    /* `sluice check`, and statements after an error, start no query: a query's
+     * name cannot be verified there. */
+    if (x->check_only)
+        return SL_OK;
+    if (!def && !q) {
+        diags_add(x->diags, name->pos, name->span, "SHOW STREAMS and SHOW QUERIES list them",
+                  "unknown stream or query \"%s\"", name->text);
+        return SL_ERROR;
+    }
+    if (def)
+        describe_stream(x, def);
+    else
+        describe_query(x, q->plan);
+    return SL_OK;
+}

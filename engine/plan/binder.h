@@ -1,0 +1,88 @@
+/*
+ * binder.h — resolves names against the catalog and infers types, turning
+ * AST statements into stream definitions and plans. Every error is added to
+ * the diagnostics with its position (binding goes on, so one run reports
+ * all the errors of a statement it can find).
+ */
+#ifndef SL_BINDER_H
+#define SL_BINDER_H
+
+#include "common/diag.h"
+#include "engine/plan/catalog.h"
+#include "engine/plan/plan.h"
+#include "parser/ast.h"
+
+/* CREATE STREAM -> a new definition (owned by the caller). */
+sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags,
+                             struct sl_stream_def **out);
+
+/* SELECT over a stream -> a plan allocated in plan_arena. */
+sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
+                      struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out);
+
+/* What a SELECT reads (binder_from.c): its columns, as the SELECT's scan sees them.
+ * Lives while the SELECT is bound; the aliases point into its parse. */
+struct bound_from {
+    const struct sl_stream_def *stream; /* the stream at the bottom */
+    const struct sl_plan *input;        /* a derived table's plan; NULL for a stream */
+    uint32_t ncols;
+    const char *const *names;
+    const enum sl_type *types;
+    const enum sl_affinity *affs;
+    const char *alias; /* the name that qualifies columns; NULL for a derived table without one */
+    const char *label; /* how messages name it: the alias, the stream's name, "the derived table" */
+};
+
+/* Binds the FROM of a SELECT: a stream of the catalog, or a derived table
+ * FROM (SELECT ...), bound (recursively) into a plan of its own in
+ * plan_arena. Errors go to diags. */
+sl_status bind_from(const struct ast_select *select, const struct sl_catalog *catalog,
+                    struct sl_arena *plan_arena, struct sl_diags *diags, struct bound_from *out);
+
+/* False, with the error reported, when a qualifier (q.col, q.*) names
+ * something other than what the FROM reads. */
+bool bind_from_qualifier(const struct bound_from *from, const struct ast_name *q,
+                         struct sl_diags *diags);
+
+/* The hint for a column name that is both the FROM's and the UNNEST alias. */
+void bind_from_ambiguity_hint(const struct bound_from *from, const char *column, char *out,
+                              size_t cap);
+
+/* For a name the FROM lacks: true, with a hint in out, when it is a column
+ * inside the derived table that the derived table does not select. */
+bool bind_from_inner_hint(const struct bound_from *from, const char *column, char *out,
+                          size_t cap);
+
+/* The first aggregate call in a (NULL: none), as binder_select.c decides it. */
+const struct ast_expr *bind_find_aggregate(const struct ast_expr *a);
+
+/* ORDER BY / LIMIT of a SELECT over its bound outputs (binder_order.c, for
+ * bind_select); errors go to diags; false only when out of memory. */
+bool bind_order_limit(const struct ast_select *sel, struct sl_plan *p, struct sl_arena *arena,
+                      struct sl_diags *diags);
+
+/*
+ * Reads a duration: "n" times unit (microseconds) when unit > 0, else
+ * "n unit" with the unit a word (millisecond, second, minute, hour, day,
+ * singular or plural, any case). n is a whole number, optionally signed;
+ * spaces around are allowed. False for anything else or an overflow.
+ */
+bool bind_duration_text(const char *s, size_t len, int64_t unit, int64_t *out_us);
+/* The hint for a duration bind_duration_text refused (with or without a unit keyword). */
+const char *bind_duration_hint(bool has_unit);
+
+/* An option's literal value as text (strings, identifiers, numbers, booleans); false otherwise. */
+bool bind_option_text(const struct ast_option *o, char *buf, size_t cap);
+
+/* CREATE QUERY ... WITH (options). */
+struct sl_query_options {
+    bool late_table;      /* late = 'table': late rows kept in <query>_late */
+    uint64_t max_batch_bytes; /* max_batch_bytes = n: a batch ends once it read n bytes; 0: no limit */
+    bool processing_time; /* time = 'processing': window by arrival time */
+    bool no_checkpoint;   /* checkpoint = false: no state or position written; restarts start over */
+};
+/* Reads the options into out (defaults for the absent ones); errors go to diags. */
+void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diags,
+                        struct sl_query_options *out);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * catalog.h — the streams and queries the engine knows, in memory. A stream
+ * definition is what CREATE STREAM bound to: its columns, its source and
+ * format. It is persisted as SQL text by storage (_sluice_streams), never
+ * as a struct, so the stored catalog stays readable with sqlite3.
+ */
+#ifndef SL_CATALOG_H
+#define SL_CATALOG_H
+
+#include "common/schema.h"
+#include "connectors/decoder.h"
+#include "connectors/source.h"
+
+struct sl_stream_def {
+    char *name;
+    char *sql;
+    uint32_t ncols;
+    struct sl_column *cols; /* names owned */
+    struct sl_source_spec source; /* address owned */
+    struct sl_format_spec format; /* null_marker owned */
+    /* WATERMARK FOR cols[time_column] AS ... - watermark_delay_us; -1: no event
+     * time, the stream runs on processing time. */
+    int time_column;
+    int64_t watermark_delay_us;
+    /* WITH (journal = true): a query keeps the raw input it reads in the
+     * database before using it (engine/runtime/journal.h), so a socket or stdin can replay. */
+    bool journal;
+};
+
+struct sl_catalog {
+    uint32_t nstreams;
+    uint32_t cap;
+    struct sl_stream_def **streams;
+};
+
+void catalog_init(struct sl_catalog *c);
+void catalog_free(struct sl_catalog *c);
+/* Case-insensitive lookup; NULL if absent. */
+struct sl_stream_def *catalog_find_stream(const struct sl_catalog *c, const char *name);
+/* Takes ownership of def. */
+sl_status catalog_add_stream(struct sl_catalog *c, struct sl_stream_def *def);
+/* Removes and frees the stream; false if absent. */
+bool catalog_drop_stream(struct sl_catalog *c, const char *name);
+/* Closest stream name for "did you mean", or NULL. */
+const char *catalog_suggest_stream(const struct sl_catalog *c, const char *name);
+
+void stream_def_free(struct sl_stream_def *def);
+struct sl_schema stream_def_schema(const struct sl_stream_def *def);
+
+/* Levenshtein distance with case folded, capped at 16 (for suggestions). */
+unsigned name_distance(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,305 @@
+/* planner.c — a bound plan to an operator chain (see planner.h for the shapes). */
+#include "engine/plan/planner.h"
+
+#include "common/alloc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Appends op to the chain whose last operator is *tail. */
+static void link_op(struct sl_pipeline *p, struct sl_op **tail, struct sl_op *op)
+{
+    if (*tail)
+        (*tail)->next = op;
+    else
+        p->head = op;
+    *tail = op;
+}
+
+/* The first group key the pre-aggregation projection computes: window_start
+ * and window_end come from the window operator. */
+static uint32_t first_key(const struct sl_plan *plan)
+{
+    return plan->window.kind ? 2 : 0;
+}
+
+/* Whether an aggregate of plan reads the event time (earliest, latest). */
+static bool aggs_by_time(const struct sl_plan *plan)
+{
+    for (uint32_t i = 0; i < plan->naggs; i++)
+        if (plan->aggs[i].fn->by_time)
+            return true;
+    return false;
+}
+
+/* The window aggregate of plan: its input is [keys, arguments, filters, time]. */
+static sl_status window_op(const struct sl_plan *plan, struct sl_arena *work,
+                           struct sl_pipeline *out, uint32_t nkeys, const enum sl_type *key_types,
+                           const struct sl_agg_spec *specs, int time_col, struct sl_op **op,
+                           struct sl_error *err)
+{
+    struct sl_window_def def = {
+        .kind = plan->window.kind,
+        .size_us = plan->window.size_us,
+        .advance_us = plan->window.advance_us,
+        .gap_us = plan->window.gap_us,
+        .grace_us = plan->window.grace_us,
+        .emit_final = plan->emit_final,
+        .time_col = time_col,
+        .late_sink = out->late_sink,
+    };
+    const char *const *key_names = plan->key_names + first_key(plan);
+    if (def.kind == SL_WINDOW_SESSION)
+        return op_session_agg_create(work, &def, out->time, nkeys, key_types, key_names,
+                                     plan->naggs, specs, op, err);
+    return op_window_agg_create(work, &def, out->time, nkeys, key_types, key_names, plan->naggs,
+                                specs, op, err);
+}
+
+static sl_status build_aggregation(const struct sl_plan *plan, struct sl_arena *work,
+                                   struct sl_pipeline *out, struct sl_op **tail,
+                                   struct sl_error *err)
+{
+    uint32_t k0 = first_key(plan), nkeys = plan->nkeys - k0, nproj = nkeys;
+    struct sl_expr **exprs = sl_calloc(plan->nkeys + 2 * plan->naggs + 2, sizeof *exprs);
+    const char **names = sl_calloc(plan->nkeys + 2 * plan->naggs + 2, sizeof *names);
+    enum sl_type *key_types = sl_calloc(plan->nkeys + 1, sizeof *key_types);
+    struct sl_agg_spec *specs = sl_calloc(plan->naggs + 1, sizeof *specs);
+    sl_status st = SL_NOMEM;
+    if (!exprs || !names || !key_types || !specs)
+        goto done;
+    for (uint32_t i = 0; i < nkeys; i++) {
+        exprs[i] = plan->keys[k0 + i];
+        names[i] = plan->key_names[k0 + i];
+        key_types[i] = plan->keys[k0 + i]->type;
+    }
+    for (uint32_t i = 0; i < plan->naggs; i++) {
+        const struct sl_plan_agg *a = &plan->aggs[i];
+        specs[i].fn = a->fn;
+        specs[i].result_type = a->result_type;
+        specs[i].name = a->text;
+        specs[i].arg_column = -1;
+        specs[i].arg_type = SL_NULL;
+        if (a->arg) {
+            specs[i].arg_column = (int)nproj;
+            specs[i].arg_type = a->arg->type;
+            names[nproj] = a->text;
+            exprs[nproj++] = a->arg;
+        }
+        specs[i].param = a->param;
+        if (a->filter) {
+            /* The filter becomes a column the aggregate reads as a mask. */
+            specs[i].filtered = true;
+            specs[i].filter_column = nproj;
+            names[nproj] = a->text;
+            exprs[nproj++] = a->filter;
+        }
+    }
+    int time_col = -1;
+    if ((plan->window.kind || aggs_by_time(plan)) && plan->time_expr) {
+        time_col = (int)nproj;
+        names[nproj] = plan->scan_names[plan->time_expr->column];
+        exprs[nproj++] = plan->time_expr;
+    }
+    for (uint32_t i = 0; i < plan->naggs; i++)
+        specs[i].time_column = time_col;
+    struct sl_op *op;
+    if ((st = op_project_create(work, exprs, nproj, names, &op, err)) != SL_OK)
+        goto done;
+    link_op(out, tail, op);
+    st = plan->window.kind
+             ? window_op(plan, work, out, nkeys, key_types, specs, time_col, &op, err)
+             : op_hash_agg_create(work, nkeys, key_types, plan->key_names, plan->naggs, specs, &op,
+                                  err);
+    if (st != SL_OK)
+        goto done;
+    link_op(out, tail, op);
+    out->agg = op;
+    if (plan->having) {
+        const struct sl_op *agg = out->agg;
+        st = op_having_create(work, plan->having, agg->nout, agg->out_types,
+                              (const char *const *)agg->out_names, &op, err);
+        if (st != SL_OK)
+            goto done;
+        link_op(out, tail, op);
+    }
+done:
+    sl_free(exprs);
+    sl_free(names);
+    sl_free(key_types);
+    sl_free(specs);
+    return st;
+}
+
+/* Marks in used[] the scan columns below n that e reads. */
+static void mark_columns(const struct sl_expr *e, bool *used, uint32_t n)
+{
+    if (e->kind == EXPR_COLUMN && e->column < n)
+        used[e->column] = true;
+    for (uint32_t a = 0; a < e->nargs; a++)
+        mark_columns(e->args[a], used, n);
+}
+
+/* The stream columns the operators after the unnest read (WHERE, group keys,
+ * aggregate arguments, or the outputs without aggregation): the unnest
+ * copies only those, once per element. */
+static bool *unnest_carry(const struct sl_plan *plan)
+{
+    uint32_t n = plan->nscan - 1;
+    bool *used = sl_calloc(n ? n : 1, sizeof *used);
+    if (!used)
+        return NULL;
+    if (plan->where)
+        mark_columns(plan->where, used, n);
+    if (plan->aggregate) {
+        for (uint32_t i = first_key(plan); i < plan->nkeys; i++)
+            mark_columns(plan->keys[i], used, n);
+        if ((plan->window.kind || aggs_by_time(plan)) && plan->time_expr)
+            mark_columns(plan->time_expr, used, n);
+        for (uint32_t i = 0; i < plan->naggs; i++) {
+            if (plan->aggs[i].arg)
+                mark_columns(plan->aggs[i].arg, used, n);
+            if (plan->aggs[i].filter)
+                mark_columns(plan->aggs[i].filter, used, n);
+        }
+    } else {
+        for (uint32_t i = 0; i < plan->nout; i++)
+            mark_columns(plan->outputs[i], used, n);
+    }
+    return used;
+}
+
+/* The watermark, first in the chain: it reads the stream's event-time column
+ * before any operator can drop a row. */
+static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
+                              struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
+{
+    const struct sl_stream_def *stream = plan->stream;
+    enum sl_type *types = sl_calloc(stream->ncols + 1, sizeof *types);
+    const char **names = sl_calloc(stream->ncols + 1, sizeof *names);
+    struct sl_op *op;
+    sl_status st = SL_NOMEM;
+    if (types && names) {
+        for (uint32_t i = 0; i < stream->ncols; i++) {
+            types[i] = stream->cols[i].type;
+            names[i] = stream->cols[i].name;
+        }
+        st = op_watermark_create(work, (uint32_t)stream->time_column, plan->watermark_delay_us,
+                                 out->time, stream->ncols, types, names, &op, err);
+    }
+    sl_free(types);
+    sl_free(names);
+    if (st == SL_OK)
+        link_op(out, tail, op);
+    return st;
+}
+
+/* Appends plan's operators to the chain: a derived table's first, so that
+ * its outputs are the columns this plan's operators read. */
+static sl_status build_chain(const struct sl_plan *plan, struct sl_arena *work,
+                             struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
+{
+    struct sl_op *op;
+    sl_status st;
+    if (plan->input && (st = build_chain(plan->input, work, out, tail, err)) != SL_OK)
+        return st;
+    if (plan->unnest) {
+        bool *carry = unnest_carry(plan);
+        st = carry ? op_unnest_create(work, plan->unnest, plan->unnest_elem_type,
+                                      plan->scan_names[plan->nscan - 1], plan->nscan - 1,
+                                      plan->scan_types, plan->scan_names, carry, &op, err)
+                   : sl_error_set(err, SL_NOMEM, "out of memory planning an unnest");
+        sl_free(carry);
+        if (st != SL_OK)
+            return st;
+        link_op(out, tail, op);
+    }
+    if (plan->where) {
+        st = op_filter_create(work, plan->where, plan->nscan, plan->scan_types, plan->scan_names,
+                              &op, err);
+        if (st != SL_OK)
+            return st;
+        link_op(out, tail, op);
+    }
+    if (plan->aggregate && (st = build_aggregation(plan, work, out, tail, err)) != SL_OK)
+        return st;
+    st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err);
+    if (st != SL_OK)
+        return st;
+    link_op(out, tail, op);
+    return SL_OK;
+}
+
+sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
+                        struct sl_op *late_sink, struct sl_pipeline *out, struct sl_error *err)
+{
+    struct sl_op *tail = NULL;
+    out->head = out->agg = NULL;
+    out->late_sink = late_sink;
+    out->time = sl_calloc(1, sizeof *out->time);
+    if (!out->time)
+        return sl_error_set(err, SL_NOMEM, "out of memory planning a query");
+    out->time->watermark = INT64_MIN;
+    sl_status st = SL_OK;
+    if (plan->window.kind && plan->time_expr)
+        st = watermark_op(plan, work, out, &tail, err);
+    if (st == SL_OK)
+        st = build_chain(plan, work, out, &tail, err);
+    if (st == SL_OK) {
+        tail->next = sink;
+        return SL_OK;
+    }
+    if (tail)
+        tail->next = NULL;
+    op_destroy_chain(out->head);
+    sl_free(out->time);
+    out->head = out->agg = NULL;
+    out->time = NULL;
+    return st == SL_NOMEM ? sl_error_set(err, SL_NOMEM, "out of memory planning a query") : st;
+}
+
+void planner_destroy(struct sl_pipeline *p)
+{
+    op_destroy_chain(p->head);
+    sl_free(p->time);
+    p->head = p->agg = NULL;
+    p->time = NULL;
+}
+
+uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_arena *arena,
+                              struct sl_column *cols)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 2; k < plan->nkeys; k++) {
+        cols[n].name = plan->key_names[k];
+        cols[n++].type = plan->keys[k]->type;
+    }
+    static const char *const names[] = {"watermark", "window_start", "window_end"};
+    cols[n].name = plan->time_expr ? plan->scan_names[plan->time_expr->column] : "event_time";
+    cols[n++].type = SL_TIMESTAMP;
+    for (uint32_t i = 0; i < 3; i++) {
+        cols[n].name = names[i];
+        cols[n++].type = SL_TIMESTAMP;
+    }
+    cols[n].name = "lateness_ms";
+    cols[n++].type = SL_REAL;
+    /* A key may be named like a column added here (GROUP BY ts): n, n:1, n:2. */
+    for (uint32_t i = 1; i < n; i++) {
+        const char *orig = cols[i].name;
+        size_t cap = strlen(orig) + 16;
+        for (int suffix = 1;; suffix++) {
+            bool clash = false;
+            for (uint32_t j = 0; j < i && !clash; j++)
+                clash = strcasecmp(cols[j].name, cols[i].name) == 0;
+            if (!clash)
+                break;
+            char *name = arena_alloc(arena, cap);
+            if (!name)
+                return 0;
+            snprintf(name, cap, "%s:%d", orig, suffix);
+            cols[i].name = name;
+        }
+    }
+    return n;
+}

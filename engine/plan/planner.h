@@ -1,0 +1,40 @@
+/*
+ * planner.h — turns a bound plan into a chain of operators:
+ *   [unnest] -> [filter] -> project(keys, aggregate args) -> hash_agg -> [having]
+ *     -> project(outputs) -> sink
+ * or, without aggregation, [unnest] -> [filter] -> project(outputs) -> sink.
+ * With a WINDOW the aggregate is a window aggregate, and on event time a
+ * watermark operator comes first, before anything can drop a row.
+ * A derived table (FROM (SELECT ...)) is a plan's input: its own
+ * [unnest] -> [filter] -> project(outputs) come first, then this plan's
+ * operators over those outputs, nested as deep as the derived tables are.
+ */
+#ifndef SL_PLANNER_H
+#define SL_PLANNER_H
+
+#include "engine/ops/ops.h"
+#include "engine/plan/plan.h"
+
+struct sl_pipeline {
+    struct sl_op *head; /* where decoded chunks are pushed */
+    struct sl_op *agg;  /* the aggregate; NULL if none */
+    struct sl_time_state *time; /* owned: freed with the pipeline (planner_destroy) */
+    struct sl_op *late_sink;    /* not owned: where the window aggregate sends late rows */
+};
+
+/* Builds the operators (allocating output chunks in work) and links the last
+ * one to sink; a window aggregate sends its late rows to late_sink (NULL: none). */
+sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
+                        struct sl_op *late_sink, struct sl_pipeline *out, struct sl_error *err);
+
+/* The columns of a windowed plan's late-row table, into cols (plan->nkeys + 3
+ * entries): the group keys, the event time, watermark, window_start,
+ * window_end and lateness_ms, made distinct (n:1) with names from arena.
+ * Returns how many; 0 when out of memory. */
+uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_arena *arena,
+                              struct sl_column *cols);
+
+/* Destroys the pipeline's operators (up to and including the sink) and its time state. */
+void planner_destroy(struct sl_pipeline *p);
+
+#endif

@@ -1,0 +1,638 @@
+/* query.c — a running query: building it, reading and pushing input, ending batches. */
+#include "engine/runtime/query.h"
+
+#include "common/alloc.h"
+#include "common/log.h"
+#include "common/time.h"
+#include "engine/functions/clock.h"
+#include "engine/runtime/journal.h"
+#include "engine/ops/op_sink.h"
+#include "engine/runtime/query_state.h"
+#include "storage/journal.h"
+#include "storage/state.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Bytes read per step: large enough to amortise per-chunk work, small enough
+ * that the work arena (reset after every step) stays a few MiB. */
+#define READ_BUFFER_BYTES (1u << 20)
+/* Output rows a batch keeps before it ends without waiting for its trigger. */
+#define BATCH_ROWS_MAX_BYTES ((size_t)64 << 20)
+/* Busy timeouts a COMMIT waits out before the batch is given up (a minute by default). */
+#define COMMIT_BUSY_TRIES 12
+
+static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t offset,
+                           const char *reason)
+{
+    struct sl_query *q = ctx;
+    q->dead_letters++;
+    if (q->ndl == q->cap_dl) {
+        uint32_t cap = q->cap_dl ? q->cap_dl * 2 : 16;
+        struct sl_query_dead_letter *dl = sl_realloc(q->dl, cap * sizeof *dl);
+        if (!dl) {
+            sl_log(SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
+            return;
+        }
+        q->dl = dl;
+        q->cap_dl = cap;
+    }
+    struct sl_query_dead_letter *d = &q->dl[q->ndl];
+    d->offset = offset;
+    d->len = len;
+    d->record = arena_memdup(q->dl_arena, record, len ? len : 1);
+    d->reason = arena_strndup(q->dl_arena, reason, strlen(reason));
+    if (!d->record || !d->reason)
+        sl_log(SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
+    else
+        q->ndl++;
+}
+
+static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    for (uint32_t i = 0; i < q->ndl && st == SL_OK; i++)
+        st = db_dead_letter_record(q->db, q->plan->stream->name, source_describe(q->source),
+                                   q->dl[i].offset, q->dl[i].record, q->dl[i].len,
+                                   q->dl[i].reason, err);
+    return st;
+}
+
+/* Forgets what the batch kept for its commit. */
+static void discard_batch(struct sl_query *q)
+{
+    q->ndl = 0;
+    arena_reset(q->dl_arena);
+    op_sink_discard(q->sink);
+    if (q->late_sink)
+        op_sink_discard(q->late_sink);
+}
+
+/* The table <name>_late (append-only) and the sink of the window's late rows. */
+static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
+                                 const struct sl_query_env *env, struct sl_error *err)
+{
+    struct sl_column *cols = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *cols);
+    bool *is_key = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *is_key);
+    enum sl_type *types = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *types);
+    const char **names = arena_calloc(q->plan_arena, (plan->nkeys + 3) * sizeof *names);
+    size_t len = strlen(q->name) + sizeof "_late";
+    q->late_name = sl_malloc(len);
+    if (!cols || !is_key || !types || !names || !q->late_name)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    snprintf(q->late_name, len, "%s_late", q->name);
+    struct sl_schema schema = {.ncols = planner_late_columns(plan, q->plan_arena, cols),
+                               .cols = cols};
+    if (!schema.ncols)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < schema.ncols; i++) {
+        types[i] = cols[i].type;
+        names[i] = cols[i].name;
+    }
+    sl_status st = result_table_open(env->db, q->late_name, &schema, is_key, &q->late_table, err);
+    if (st == SL_OK && op_sink_create(env->work, q->late_table, schema.ncols, types, names,
+                                      &q->late_sink) != SL_OK)
+        st = sl_error_set(err, SL_NOMEM, "out of memory");
+    return st;
+}
+
+/* The offset of the next byte the query's input hands out. */
+static uint64_t input_offset(const struct sl_query *q)
+{
+    return q->journal ? q->journal->pos : source_offset(q->source);
+}
+
+/* Moves the input to a checkpoint's offset: a file is checked to be the same
+ * input; a journal replays from there; a socket or stdin without one cannot,
+ * and continues with what it sends now (at most once). */
+static sl_status seek_input(struct sl_query *q, const struct db_checkpoint *c,
+                            struct sl_error *err)
+{
+    if (q->journal) {
+        uint64_t dropped;
+        sl_status st = journal_seek(q->journal, c->offset, &dropped, err);
+        if (st == SL_OK && dropped)
+            sl_log(SL_LOG_WARN,
+                   "query %s: the last %llu bytes of its journal are dropped: a record the "
+                   "source had not finished sending when the query stopped",
+                   q->name, (unsigned long long)dropped);
+        return st;
+    }
+    if (!source_replayable(q->source)) {
+        q->resumed_lossy = true;
+        /* A journal its stream no longer asks for (declared again without). */
+        return db_journal_delete(q->db, q->name, err);
+    }
+    return source_seek(q->source, c->offset, c->identity, err);
+}
+
+/*
+ * A saved query started again continues where its last committed batch
+ * ended: its rows, its position and the groups its operators changed were
+ * committed together. Sets *resumed. A query with an operator whose state
+ * cannot be checkpointed starts over, and so does an aggregation whose
+ * checkpoint has no plan fingerprint, or a windowed one whose checkpoint has
+ * no state rows (an earlier version wrote them, with no state: a window
+ * always writes its scalars' row). An input that changed since, a checkpoint
+ * that is not valid or is another plan's, or state that does not decode is
+ * an error.
+ */
+static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *err)
+{
+    *resumed = false;
+    if (!op_chain_restorable(q->pipeline.head))
+        return SL_OK;
+    struct db_checkpoint c;
+    bool found;
+    sl_status st = db_checkpoint_get(q->db, q->name, &c, &found, err);
+    if (st != SL_OK || !found || (!c.plan[0] && q->plan->aggregate))
+        return st;
+    if (c.plan[0] && strcmp(c.plan, q->fingerprint) != 0)
+        return sl_error_set(err, SL_ERROR,
+                            "the checkpoint of query %s was written by another plan (fingerprint "
+                            "%s, this plan's %s): its state cannot be read into this one",
+                            q->name, c.plan, q->fingerprint);
+    /* The state first: the source is not moved for a query that starts over. */
+    uint64_t rows = 0;
+    if (q->plan->aggregate && (st = query_state_restore(q, &rows, err)) != SL_OK)
+        return st;
+    if (q->plan->window.kind && !rows)
+        return SL_OK;
+    st = seek_input(q, &c, err);
+    if (st != SL_OK)
+        return st;
+    if (!q->resumed_lossy)
+        decoder_resume(q->decoder, c.offset);
+    uint64_t bytes;
+    op_state_stats(q->pipeline.head, &q->restored_groups, &bytes);
+    q->batch_id = c.batch_id;
+    q->resumed_at = (int64_t)c.offset;
+    q->committed_offset = q->resumed_lossy ? 0 : c.offset;
+    *resumed = true;
+    return SL_OK;
+}
+
+/* A saved query that does not resume: its tables, state and checkpoint go in
+ * one transaction, so a crash before its first batch cannot leave a
+ * checkpoint over an emptied table. */
+static sl_status start_over(struct sl_query *q, struct sl_error *err)
+{
+    sl_status st = db_begin(q->db, err);
+    if (st != SL_OK)
+        return st;
+    if ((st = result_table_clear(q->table, err)) != SL_OK ||
+        (q->late_table && (st = result_table_clear(q->late_table, err)) != SL_OK) ||
+        (st = db_state_delete(q->db, q->name, err)) != SL_OK ||
+        (st = db_checkpoint_delete(q->db, q->name, err)) != SL_OK ||
+        (st = db_journal_delete(q->db, q->name, err)) != SL_OK ||
+        (st = db_commit(q->db, err)) != SL_OK) {
+        db_rollback(q->db);
+        return st;
+    }
+    return SL_OK;
+}
+
+/* The first record no committed batch holds. */
+static uint64_t checkpoint_offset(const struct sl_query *q)
+{
+    return input_offset(q) - decoder_pending(q->decoder);
+}
+
+/* The query's position, in the batch's transaction. */
+static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
+{
+    struct db_checkpoint c = {.batch_id = q->batch_id + 1};
+    snprintf(c.source, sizeof c.source, "%s", source_describe(q->source));
+    snprintf(c.plan, sizeof c.plan, "%s", q->fingerprint);
+    c.offset = checkpoint_offset(q);
+    if (q->journal) {
+        snprintf(c.identity, sizeof c.identity, "journal");
+    } else if (source_replayable(q->source)) {
+        struct sl_buf id;
+        buf_init(&id);
+        sl_status st = source_identity(q->source, c.offset, &id, err);
+        if (st == SL_OK)
+            snprintf(c.identity, sizeof c.identity, "%s", buf_str(&id));
+        buf_free(&id);
+        if (st != SL_OK)
+            return st;
+    }
+    return db_checkpoint_put(q->db, q->name, &c, err);
+}
+
+sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
+                       struct sl_plan *plan, int64_t trigger_us, bool restart,
+                       const struct sl_query_env *env, struct sl_query **out,
+                       struct sl_error *err)
+{
+    struct sl_query *q = sl_calloc(1, sizeof *q);
+    if (!q) {
+        arena_destroy(plan_arena);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    q->plan_arena = plan_arena;
+    q->plan = plan;
+    q->live = live;
+    q->resumed_at = -1;
+    q->db = env->db;
+    q->trigger_us = trigger_us;
+    q->name = sl_strdup(name);
+    q->sql = sql ? sl_strdup(sql) : NULL;
+    q->dl_arena = arena_create(64 * 1024);
+    if (!q->name || (sql && !q->sql) || !q->dl_arena) {
+        query_destroy(q);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    q->table_name = q->name;
+    sl_status st;
+    struct sl_column *cols = arena_calloc(plan_arena, (plan->nout + 1) * sizeof *cols);
+    if (!cols) {
+        query_destroy(q);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; i < plan->nout; i++) {
+        cols[i].name = plan->out_names[i];
+        cols[i].type = plan->out_types[i];
+    }
+    struct sl_schema out_schema = {.ncols = plan->nout, .cols = cols};
+    struct sl_schema in_schema = stream_def_schema(plan->stream);
+    bool resumed = false;
+    /* The source first: a query that cannot read leaves no table behind. The
+     * pipeline before resuming: its operators take the saved state. */
+    if ((st = source_open(&plan->stream->source, &q->source, err)) != SL_OK ||
+        (st = decoder_create(&plan->stream->format, &in_schema, on_dead_letter, q, &q->decoder,
+                             err)) != SL_OK ||
+        (st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key, &q->table,
+                                err)) != SL_OK ||
+        (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
+                             &q->sink)) != SL_OK ||
+        (plan->late_table && (st = open_late_table(q, plan, env, err)) != SL_OK) ||
+        (st = planner_build(plan, env->work, q->sink, q->late_sink, &q->pipeline, err)) != SL_OK ||
+        (plan->stream->journal && !live && !plan->no_checkpoint &&
+         (st = journal_open(env->db, q->name, &q->journal, err)) != SL_OK))
+        goto fail;
+    query_state_fingerprint(q);
+    bool resumable = restart && !live && !plan->no_checkpoint;
+    if ((resumable && (st = try_resume(q, &resumed, err)) != SL_OK) ||
+        (restart && !resumed && (st = start_over(q, err)) != SL_OK) ||
+        (q->journal && !resumed && (st = journal_reset(q->journal, err)) != SL_OK))
+        goto fail;
+    *out = q;
+    return SL_OK;
+
+fail:
+    if (st == SL_NOMEM)
+        sl_error_set(err, SL_NOMEM, "out of memory");
+    query_destroy(q);
+    return st;
+}
+
+static sl_status push_input(struct sl_query *q, struct sl_error *err)
+{
+    q->rows_in += q->input->count;
+    sl_status st = op_push(q->pipeline.head, q->input, err);
+    chunk_reset(q->input);
+    return st;
+}
+
+/* Decodes data[0..n) into chunks and pushes each one down the pipeline. */
+static sl_status decode_and_push(struct sl_query *q, const char *data, size_t n,
+                                 struct sl_error *err)
+{
+    size_t off = 0;
+    while (off < n) {
+        size_t consumed = 0;
+        sl_status st = decoder_decode(q->decoder, data + off, n - off, &consumed, q->input, err);
+        if (st != SL_OK)
+            return st;
+        off += consumed;
+        if (q->input->count == SL_CHUNK_CAP || (consumed == 0 && q->input->count > 0)) {
+            if ((st = push_input(q, err)) != SL_OK)
+                return st;
+        } else if (consumed == 0) {
+            return sl_error_set(err, SL_ERROR, "decoder made no progress");
+        }
+    }
+    return q->input->count ? push_input(q, err) : SL_OK;
+}
+
+static sl_status finish_input(struct sl_query *q, struct sl_error *err)
+{
+    sl_status st = decoder_finish(q->decoder, q->input, err);
+    if (st == SL_OK && q->input->count)
+        st = push_input(q, err);
+    return st;
+}
+
+/* Whether a batch with no input must still flush: processing-time windows close by the clock. */
+static bool flush_idle(const struct sl_query *q)
+{
+    return q->plan->window.kind && !q->plan->time_expr;
+}
+
+/*
+ * A batch that did not commit: roll back and stop the query for good. Its
+ * operators may have flushed (evicting closed windows, forgetting which
+ * groups changed), so their memory no longer matches the database, but the
+ * last committed checkpoint does: a restart continues from it.
+ */
+static sl_status batch_failed(struct sl_query *q, const struct sl_query_env *env, bool began,
+                              sl_status st, struct sl_error *err)
+{
+    bool full = db_disk_full(env->db);
+    if (st == SL_AGAIN) /* a lock stayed taken (at a stop, or through every COMMIT try) */
+        st = SL_ERROR;
+    if (began)
+        db_rollback(env->db);
+    q->status = SL_QUERY_FAILED;
+    char cause[sizeof err->msg];
+    snprintf(cause, sizeof cause, "%s", err->msg);
+    long long id = (long long)q->batch_id;
+    char last[96];
+    if (id)
+        snprintf(last, sizeof last, "its last committed batch (%lld)", id);
+    else
+        snprintf(last, sizeof last, "its start (no batch of it was committed)");
+    if (full)
+        sl_error_set(err, st, "the disk is full: batch %lld was not committed (%s); free some "
+                     "space and run the query again: it continues from %s", id + 1, cause, last);
+    else
+        sl_error_set(err, st, "batch %lld was not committed (%s); %s is intact: %s", id + 1,
+                     cause, last,
+                     q->live ? "a live SELECT cannot resume"
+                     : q->journal || source_replayable(q->source)
+                         ? "run the query again to continue from there"
+                         : "run the query again to continue from there (what its source sent "
+                           "since cannot be read again)");
+    return st;
+}
+
+/*
+ * A COMMIT that meets a lock (a reader's, in rollback-journal mode) keeps
+ * its transaction open and is tried again: the operators have flushed, so
+ * giving up would stop the query.
+ */
+static sl_status commit_batch(struct sl_query *q, const struct sl_query_env *env,
+                              struct sl_error *err)
+{
+    sl_status st;
+    for (int i = 0; (st = db_commit(env->db, err)) == SL_AGAIN && i < COMMIT_BUSY_TRIES; i++)
+        if (!i)
+            sl_log(SL_LOG_WARN, "query %s: %s; batch %lld tries again", q->name, err->msg,
+                   (long long)q->batch_id + 1);
+    return st;
+}
+
+/*
+ * Ends the batch (see query_finish_batch). may_wait: when another
+ * connection holds the write lock past the busy timeout, nothing has been
+ * written, so the batch is kept for a later step to try again (SL_AGAIN).
+ */
+static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env, bool may_wait,
+                              struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    if (q->in_batch && (q->had_input || flush_idle(q))) {
+        int64_t now = clock_now_us();
+        struct sl_time_state *time = q->pipeline.time;
+        /* Processing-time windows close by the clock at the batch's end. */
+        time->now = now;
+        st = db_begin(env->db, err);
+        if (st == SL_AGAIN && may_wait) {
+            if (!q->commit_waiting)
+                sl_log(SL_LOG_WARN, "query %s: %s; batch %lld waits for it", q->name, err->msg,
+                       (long long)q->batch_id + 1);
+            q->commit_waiting = true;
+            arena_reset(env->work);
+            return SL_AGAIN;
+        }
+        bool began = st == SL_OK;
+        /* The groups that changed, before the flush forgets which did.
+         * Every flush (a processing-time window's without input too) moves a
+         * window's state, so each one writes it. */
+        int64_t state_started = sl_monotonic_us();
+        bool checkpoint = !q->live && !q->plan->no_checkpoint;
+        if (st == SL_OK && checkpoint)
+            st = query_state_write(q, err);
+        int64_t state_us = sl_monotonic_us() - state_started;
+        if (st == SL_OK && q->commit_us_pending)
+            st = db_progress_set_commit_time(env->db, q->name, q->batch_id, q->last_commit_us,
+                                             err);
+        if (st == SL_OK)
+            st = op_flush(q->pipeline.head, err);
+        if (st == SL_OK && q->late_sink)
+            st = op_flush(q->late_sink, err);
+        if (st == SL_OK)
+            st = write_dead_letters(q, err);
+        uint64_t rows_out = op_sink_take_written(q->sink);
+        if (st == SL_OK && !q->live && (q->had_input || rows_out)) {
+            uint64_t groups, bytes;
+            op_state_stats(q->pipeline.head, &groups, &bytes);
+            struct db_progress p = {
+                .query = q->name,
+                .batch_id = q->batch_id + 1,
+                .rows_in = (int64_t)q->rows_in,
+                .rows_out = (int64_t)rows_out,
+                .started_us = q->batch_started_us,
+                .duration_us = clock_now_us() - q->batch_started_us,
+                .late_rows = (int64_t)time->late_rows,
+                .has_watermark = q->plan->window.kind && q->plan->time_expr &&
+                                 time->watermark != INT64_MIN,
+                .watermark_us = time->watermark,
+                .state_groups = (int64_t)groups,
+                .state_bytes = (int64_t)bytes,
+                .offset = (int64_t)checkpoint_offset(q),
+                .dead_letters = (int64_t)q->dead_letters,
+                .state_us = state_us,
+            };
+            st = db_progress_record(env->db, &p, err);
+            if (st == SL_OK && checkpoint)
+                st = record_checkpoint(q, err);
+            if (st == SL_OK && q->journal)
+                st = journal_trim(q->journal, checkpoint_offset(q), err);
+        }
+        time->late_rows = 0;
+        int64_t commit_started = sl_monotonic_us();
+        if (st == SL_OK)
+            st = commit_batch(q, env, err);
+        q->last_commit_us = sl_monotonic_us() - commit_started;
+        q->commit_us_pending = st == SL_OK && !q->live && (q->had_input || rows_out);
+        if (st == SL_OK) {
+            q->batch_id++;
+            q->committed_offset = checkpoint_offset(q);
+        } else {
+            st = batch_failed(q, env, began, st, err);
+        }
+    }
+    if (st == SL_OK && q->commit_waiting)
+        sl_log(SL_LOG_INFO, "query %s: batch %lld committed after waiting for the lock", q->name,
+               (long long)q->batch_id);
+    q->commit_waiting = false;
+    discard_batch(q);
+    q->in_batch = false;
+    q->had_input = false;
+    arena_reset(env->work);
+    return st;
+}
+
+sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
+                             struct sl_error *err)
+{
+    return finish_batch(q, env, false, err);
+}
+
+/* Ends the batch from a step: a batch waiting for the lock stays open (and
+ * reads no more); a query whose input ended finishes with its last commit. */
+static sl_status end_batch(struct sl_query *q, const struct sl_query_env *env, bool *batch_done,
+                           struct sl_error *err)
+{
+    int64_t committed = q->batch_id;
+    sl_status st = finish_batch(q, env, true, err);
+    if (st == SL_AGAIN)
+        return SL_OK;
+    if (st != SL_OK)
+        return st;
+    *batch_done = q->batch_id != committed;
+    if (q->pipeline.time->ended)
+        q->status = SL_QUERY_FINISHED;
+    return SL_OK;
+}
+
+static void begin_batch(struct sl_query *q)
+{
+    q->in_batch = true;
+    q->had_input = false;
+    q->rows_in = 0;
+    q->batch_bytes = 0;
+    q->dead_letters = 0;
+    q->batch_started_us = clock_now_us();
+    /* Rows of a processing-time window arrive at the batch's start. */
+    if (q->pipeline.time->now < q->batch_started_us)
+        q->pipeline.time->now = q->batch_started_us;
+    q->batch_deadline_us = clock_deadline_us() + q->trigger_us;
+}
+
+bool query_lag_bytes(const struct sl_query *q, uint64_t *lag)
+{
+    uint64_t end;
+    if (q->journal)
+        end = q->journal->end;
+    else if (!source_size(q->source, &end))
+        return false;
+    *lag = end > q->committed_offset ? end - q->committed_offset : 0;
+    return true;
+}
+
+int64_t query_deadline(const struct sl_query *q)
+{
+    return q->in_batch ? q->batch_deadline_us : clock_deadline_us() + q->trigger_us;
+}
+
+/* Reads what the source has now, up to one buffer, waiting at most timeout_ms for the first byte. */
+static sl_status read_available(struct sl_query *q, char *buf, size_t cap, size_t *n,
+                                int timeout_ms, struct sl_error *err)
+{
+    sl_status rs;
+    *n = 0;
+    for (;;) {
+        size_t got = 0;
+        rs = q->journal ? journal_read(q->journal, q->source, buf + *n, cap - *n, &got,
+                                       timeout_ms, err)
+                        : source_read(q->source, buf + *n, cap - *n, &got, timeout_ms, err);
+        if (rs != SL_OK)
+            return rs;
+        *n += got;
+        timeout_ms = 0;
+        if (*n == cap)
+            return SL_OK;
+    }
+}
+
+sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
+                     bool *batch_done, struct sl_error *err)
+{
+    *batch_done = false;
+    if (q->status != SL_QUERY_RUNNING)
+        return SL_OK;
+    if (q->commit_waiting)
+        return end_batch(q, env, batch_done, err);
+    if (!q->in_batch)
+        begin_batch(q);
+    enum sl_type *types = arena_alloc(env->work, (q->plan->stream->ncols + 1) * sizeof *types);
+    char *buf = arena_alloc(env->work, READ_BUFFER_BYTES);
+    if (!types || !buf)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < q->plan->stream->ncols; i++)
+        types[i] = q->plan->stream->cols[i].type;
+    if (chunk_create(env->work, q->plan->stream->ncols, types, &q->input) != SL_OK)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+
+    size_t n = 0;
+    struct sl_error read_err;
+    sl_error_clear(&read_err);
+    size_t cap = READ_BUFFER_BYTES;
+    uint64_t limit = q->plan->max_batch_bytes;
+    if (limit && limit - q->batch_bytes < cap)
+        cap = (size_t)(limit - q->batch_bytes);
+    sl_status rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
+    q->batch_bytes += n;
+    sl_status st = SL_OK;
+    if (n > 0 || rs == SL_EOF) {
+        q->had_input = true;
+        if (n > 0)
+            st = decode_and_push(q, buf, n, err);
+        if (st == SL_OK && rs == SL_EOF)
+            st = finish_input(q, err);
+        /* A bounded input is over: the watermark goes to +infinity. */
+        if (rs == SL_EOF)
+            q->pipeline.time->ended = true;
+    }
+    if (st != SL_OK) {
+        discard_batch(q);
+        q->in_batch = false;
+        arena_reset(env->work);
+        return st;
+    }
+    bool ended = rs == SL_EOF || rs == SL_ERROR;
+    /* Rows kept for the commit are bounded: past this, the batch ends early. */
+    size_t kept = op_sink_pending_bytes(q->sink) +
+                  (q->late_sink ? op_sink_pending_bytes(q->late_sink) : 0);
+    bool full = kept > BATCH_ROWS_MAX_BYTES ||
+                (limit && q->batch_bytes >= limit);
+    if (ended || full || clock_deadline_us() >= q->batch_deadline_us) {
+        if ((st = end_batch(q, env, batch_done, err)) != SL_OK)
+            return st;
+    } else {
+        /* Nothing in the work arena outlives a step; pushed rows were consumed. */
+        arena_reset(env->work);
+    }
+    if (rs == SL_ERROR) {
+        *err = read_err;
+        return SL_ERROR;
+    }
+    return SL_OK;
+}
+
+void query_destroy(struct sl_query *q)
+{
+    if (!q)
+        return;
+    if (q->pipeline.head)
+        planner_destroy(&q->pipeline);
+    else if (q->sink)
+        op_destroy_chain(q->sink);
+    result_table_close(q->table);
+    if (q->late_sink)
+        op_destroy_chain(q->late_sink);
+    result_table_close(q->late_table);
+    sl_free(q->late_name);
+    decoder_destroy(q->decoder);
+    journal_close(q->journal);
+    source_close(q->source);
+    arena_destroy(q->plan_arena);
+    arena_destroy(q->dl_arena);
+    sl_free(q->dl);
+    sl_free(q->name);
+    sl_free(q->sql);
+    sl_free(q);
+}

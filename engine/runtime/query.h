@@ -1,0 +1,117 @@
+/*
+ * query.h — one running continuous query: its plan, its operator pipeline,
+ * its own source and decoder (as in Spark, each query reads its stream
+ * independently), its result table and the batch in progress.
+ *
+ * A batch runs as repeated query_step calls: each reads what the source has
+ * (waiting at most the given time), decodes it into chunks and pushes them
+ * through the pipeline. When the trigger interval has passed, or the source
+ * has ended, query_step ends the batch: write the groups the batch changed
+ * (query_state.h), flush the pipeline, record the progress row and the
+ * checkpoint, commit — one transaction per batch. Queries share the
+ * connection, so nothing is written before the batch ends: the sink keeps
+ * the rows, and the query its dead letters, until then.
+ */
+#ifndef SL_QUERY_H
+#define SL_QUERY_H
+
+#include "engine/plan/planner.h"
+#include "storage/db.h"
+#include "storage/result_table.h"
+
+enum sl_query_status { SL_QUERY_RUNNING, SL_QUERY_FINISHED, SL_QUERY_FAILED };
+
+struct sl_query {
+    char *name;
+    char *table_name;
+    char *sql; /* the CREATE QUERY statement, for SHOW QUERIES; NULL for a live SELECT */
+    struct sl_db *db; /* not owned */
+    bool live; /* a REPL SELECT: results in a scratch table, printed each batch */
+    int64_t resumed_at; /* the source offset it resumed at; -1: it started from the beginning */
+    /* It resumed its state over a socket or stdin without a journal: what
+     * that source sent while the query was stopped is lost. */
+    bool resumed_lossy;
+    uint64_t restored_groups; /* groups of operator state it resumed with */
+    char fingerprint[32]; /* of its state's layout, kept with its checkpoint (query_state.h) */
+    uint64_t state_log_seq, state_log_rows; /* its state log's next number and rows */
+    enum sl_query_status status;
+    char error[512];
+
+    struct sl_arena *plan_arena;
+    struct sl_plan *plan;
+    struct sl_pipeline pipeline;
+    struct sl_op *sink;
+    struct sl_result_table *table;
+    /* WITH (late = 'table'): the late rows' table <name>_late and its sink; NULL otherwise. */
+    char *late_name;
+    struct sl_result_table *late_table;
+    struct sl_op *late_sink;
+    struct sl_source *source;
+    struct sl_journal *journal; /* WITH (journal = true) streams; NULL otherwise */
+    struct sl_decoder *decoder;
+    struct sl_chunk *input; /* decoded rows, in the work arena */
+    int64_t trigger_us;
+
+    /* the batch in progress */
+    int64_t batch_id;
+    bool in_batch;
+    bool had_input; /* rows (or the end of the input) arrived in this batch */
+    int64_t batch_started_us;
+    int64_t batch_deadline_us; /* monotonic */
+    bool commit_waiting; /* another connection held the write lock: the batch waits, kept */
+    uint64_t rows_in;
+    uint64_t batch_bytes; /* read in this batch */
+    uint64_t dead_letters;
+    uint64_t committed_offset;    /* the input offset of its last committed batch's checkpoint */
+    /* The last COMMIT's duration, recorded in its progress row by the next batch. */
+    int64_t last_commit_us;
+    bool commit_us_pending;
+    /* Dead letters of the batch, written with its commit (records and reasons in dl_arena). */
+    struct sl_query_dead_letter *dl;
+    uint32_t ndl, cap_dl;
+    struct sl_arena *dl_arena;
+};
+
+struct sl_query_dead_letter {
+    uint64_t offset;
+    const char *record;
+    size_t len;
+    const char *reason;
+};
+
+struct sl_query_env {
+    struct sl_db *db;
+    struct sl_arena *work; /* shared scratch arena, reset between steps */
+};
+
+/* Builds a query from a bound plan (takes ownership of plan_arena) and opens its
+ * source, decoder and result table. restart: the query was saved before —
+ * a query over a replayable source whose state (if any) is checkpointed
+ * resumes at its checkpoint with that state (resumed_at says where), any
+ * other starts over with its table and saved state emptied.
+ * sql (copied; may be NULL) is the statement that created it. */
+sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
+                       struct sl_plan *plan, int64_t trigger_us, bool restart,
+                       const struct sl_query_env *env, struct sl_query **out,
+                       struct sl_error *err);
+
+/* One step of the batch in progress (see above). Sets *batch_done when a batch committed. */
+sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
+                     bool *batch_done, struct sl_error *err);
+
+/* Ends the batch in progress now (stop, DROP QUERY): flush and commit what was read.
+ * A batch that cannot commit stops the query (status failed, err says why and that
+ * its last committed batch is intact): its operators' memory is past the database's. */
+sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
+                             struct sl_error *err);
+
+/* Bytes of input no committed batch holds yet, for a file (its size now) or a
+ * journal (what it acknowledged); false for a socket or stdin, which cannot tell. */
+bool query_lag_bytes(const struct sl_query *q, uint64_t *lag);
+
+/* Monotonic time at which the batch in progress must end (or now if none). */
+int64_t query_deadline(const struct sl_query *q);
+
+void query_destroy(struct sl_query *q);
+
+#endif

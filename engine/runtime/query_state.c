@@ -1,0 +1,124 @@
+/* query_state.c — a query's operator state in the database (see query_state.h). */
+#include "engine/runtime/query_state.h"
+
+#include <stdio.h>
+
+#include "common/hash.h"
+#include "storage/state.h"
+
+void query_state_fingerprint(struct sl_query *q)
+{
+    struct sl_buf desc;
+    buf_init(&desc);
+    const struct sl_stream_def *stream = q->plan->stream;
+    for (uint32_t i = 0; i < stream->ncols; i++)
+        buf_printf(&desc, "%s %s,", stream->cols[i].name, sl_type_name(stream->cols[i].type));
+    buf_putc(&desc, '\n');
+    /* EXPLAIN's text of the stateful operators names their keys, windows and
+     * aggregates with their arguments, with their columns and types: what
+     * state rows mean. A filter or projection changed around them (a
+     * stateless change) leaves the fingerprint as it is. */
+    op_explain_stateful(q->pipeline.head, &desc);
+    /* Out of memory: a fingerprint no checkpoint has, so nothing is restored. */
+    if (desc.failed)
+        snprintf(q->fingerprint, sizeof q->fingerprint, "unknown");
+    else
+        snprintf(q->fingerprint, sizeof q->fingerprint, "%016llx",
+                 (unsigned long long)sl_hash_bytes(desc.data, desc.len, 0));
+    buf_free(&desc);
+}
+
+static sl_status put_state(struct sl_state_writer *w, const void *key, size_t key_len,
+                           const void *state, size_t state_len, struct sl_error *err)
+{
+    const struct sl_query *q = w->ctx;
+    return db_state_put(q->db, q->name, w->op, key, key_len, state, state_len, err);
+}
+
+static sl_status delete_state(struct sl_state_writer *w, const void *lo, size_t lo_len,
+                              const void *hi, size_t hi_len, struct sl_error *err)
+{
+    const struct sl_query *q = w->ctx;
+    return db_state_delete_range(q->db, q->name, w->op, lo, lo_len, hi, hi_len, err);
+}
+
+static sl_status append_state(struct sl_state_writer *w, const void *key, size_t key_len,
+                               const void *state, size_t state_len, struct sl_error *err)
+{
+    const struct sl_query *q = w->ctx;
+    sl_status st = db_state_log_append(q->db, q->name, w->log_seq, w->op, key, key_len, state,
+                                       state_len, err);
+    if (st == SL_OK) {
+        w->log_seq++;
+        w->log_rows++;
+    }
+    return st;
+}
+
+static sl_status truncate_state(struct sl_state_writer *w, uint64_t seq, struct sl_error *err)
+{
+    const struct sl_query *q = w->ctx;
+    sl_status st = db_state_log_truncate(q->db, q->name, w->op, seq, err);
+    /* What is left is what was appended since seq. */
+    if (st == SL_OK)
+        w->log_rows = w->log_seq - seq;
+    return st;
+}
+
+sl_status query_state_write(struct sl_query *q, struct sl_error *err)
+{
+    struct sl_state_writer w = {.put = put_state,
+                                .del = delete_state,
+                                .append = append_state,
+                                .truncate = truncate_state,
+                                .ctx = q,
+                                .log_seq = q->state_log_seq,
+                                .log_rows = q->state_log_rows};
+    sl_status st = op_checkpoint(q->pipeline.head, &w, err);
+    q->state_log_seq = w.log_seq;
+    q->state_log_rows = w.log_rows;
+    return st;
+}
+
+/* The key as an SQL blob literal (X'..', its first 32 bytes), to find the row by. */
+static void key_literal(char *out, size_t cap, const unsigned char *key, size_t len)
+{
+    size_t n = len < 32 ? len : 32, at = (size_t)snprintf(out, cap, "X'");
+    for (size_t i = 0; i < n && at + 3 < cap; i++)
+        at += (size_t)snprintf(out + at, cap - at, "%02X", key[i]);
+    snprintf(out + at, cap - at, "%s", len > n ? "'..." : "'");
+}
+
+struct restore_ctx {
+    const struct sl_query *q;
+    uint64_t rows;
+};
+
+static sl_status restore_row(void *ctx, const char *table, int64_t op, const unsigned char *key,
+                             size_t key_len, const unsigned char *state, size_t state_len,
+                             struct sl_error *err)
+{
+    struct restore_ctx *rc = ctx;
+    const struct sl_query *q = rc->q;
+    rc->rows++;
+    sl_status st = op_restore(q->pipeline.head, op, key, key_len, state, state_len, err);
+    if (st == SL_ERROR) {
+        struct sl_error cause = *err;
+        char literal[80];
+        key_literal(literal, sizeof literal, key, key_len);
+        sl_error_set(err, SL_ERROR,
+                     "the saved state of query %s is not valid (%s row op = %lld, key = %s): %s",
+                     q->name, table, (long long)op, literal, cause.msg);
+    }
+    return st;
+}
+
+sl_status query_state_restore(struct sl_query *q, uint64_t *rows, struct sl_error *err)
+{
+    struct restore_ctx rc = {.q = q};
+    sl_status st = db_state_log_bounds(q->db, q->name, &q->state_log_rows, &q->state_log_seq, err);
+    if (st == SL_OK)
+        st = db_state_each(q->db, q->name, restore_row, &rc, err);
+    *rows = rc.rows;
+    return st;
+}

@@ -1,0 +1,25 @@
+/*
+ * query_state.h — a query's operator state in the database: the fingerprint
+ * of the plan that writes it, each batch's delta (the groups it changed)
+ * written in the batch's transaction with its checkpoint, and all of it read
+ * back into a fresh pipeline when the query resumes.
+ */
+#ifndef SL_QUERY_STATE_H
+#define SL_QUERY_STATE_H
+
+#include "engine/runtime/query.h"
+
+/* Sets q->fingerprint from the stream's columns and the stateful operators
+ * of the built pipeline (keys, window, aggregates, columns and types): state
+ * written by another layout must not be read into this one. */
+void query_state_fingerprint(struct sl_query *q);
+
+/* Writes the groups each stateful operator changed in the batch; called in
+ * the batch's transaction, before the flush that forgets which changed. */
+sl_status query_state_write(struct sl_query *q, struct sl_error *err);
+
+/* Reads every state row of the query into its fresh pipeline, counting them
+ * in *rows; a row that does not decode is an error naming the query. */
+sl_status query_state_restore(struct sl_query *q, uint64_t *rows, struct sl_error *err);
+
+#endif
