@@ -617,7 +617,7 @@ static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
     return st == SL_OK ? SL_OK : SL_ERROR;
 }
 
-sl_status sluice_exec(struct sluice *s, const char *file, const char *sql,
+sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
                       const struct sluice_output *out, struct sl_buf *errors)
 {
     return exec_text(s, file, sql, out, errors, false);
@@ -628,7 +628,7 @@ bool sluice_statement_complete(const char *text)
     return parse_is_complete(text, strlen(text));
 }
 
-sl_status sluice_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors)
+sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors)
 {
     return exec_text(s, file, sql, NULL, errors, true);
 }
@@ -660,7 +660,7 @@ static void load_stream(void *ctx, const char *name, const char *sql)
     buf_free(&errors);
 }
 
-sl_status sluice_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err)
+sl_status engine_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err)
 {
     struct sluice *s = sl_calloc(1, sizeof *s);
     if (!s)
