@@ -38,8 +38,7 @@ static void notice(const struct exec_ctx *x, const char *fmt, ...)
 static sl_status runtime_error(struct exec_ctx *x, const struct ast_stmt *stmt,
                                const struct sl_error *err)
 {
-    struct sl_pos pos = err->has_pos ? err->pos : stmt->pos;
-    diags_add(x->diags, pos, 1, NULL, "%s", err->msg);
+    diags_add(x->diags, stmt->pos, 1, NULL, "%s", err->msg);
     return SL_ERROR;
 }
 
