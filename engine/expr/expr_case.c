@@ -51,7 +51,7 @@ static sl_status copy_rows(const struct sl_vector *src, const uint32_t *rows, ui
 {
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = rows[k];
-        if (!sqlval_store(out, i, vector_get(src, i), arena))
+        if (sqlval_store(out, i, vector_get(src, i), arena) != SL_OK)
             return SL_NOMEM;
     }
     return SL_OK;
