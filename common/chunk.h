@@ -15,6 +15,8 @@
 
 #define SL_CHUNK_CAP 2048
 
+struct sl_clock; /* an engine's processing-time clock (engine/functions/clock.h) */
+
 struct sl_vector {
     enum sl_type type;
     union {
@@ -49,6 +51,9 @@ struct sl_chunk {
      * event-time windows (which decide lateness with it); NULL: none. */
     int64_t *watermarks;
     struct sl_arena *arena;
+    /* The engine's clock, for now() and 'now' (set as the chunk enters an
+     * operator, op_push); NULL outside a query: the system's time. */
+    const struct sl_clock *clock;
 };
 
 /* Allocates a chunk with ncols vectors of the given types from arena. */

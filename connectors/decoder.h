@@ -33,7 +33,8 @@ typedef void (*sl_dead_letter_fn)(void *ctx, const char *record, size_t len, uin
 
 struct sl_decoder;
 
-/* schema: the stream's columns; TEXT requires exactly one TEXT column. */
+/* schema: the stream's columns; TEXT requires exactly one TEXT column. Bad
+ * records go to dead_letter; without one they are skipped. */
 sl_status decoder_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
                          sl_dead_letter_fn dead_letter, void *dead_letter_ctx,
                          struct sl_decoder **out, struct sl_error *err);

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "common/alloc.h"
-#include "common/log.h"
 #include "common/time.h"
 
 /* libcsv's state between records (its ROW_NOT_BEGUN, not exported by csv.h). */
@@ -104,11 +103,8 @@ static void csv_on_field(void *s, size_t len, void *ctx)
 /* Hands the current record's raw bytes [rec_start, rec_end) to the dead-letter callback. */
 static void csv_dead_letter(struct decoder_csv *c, const char *reason)
 {
-    if (!c->dead_letter) {
-        sl_log(SL_LOG_WARN, "CSV record at byte %llu skipped: %s", (unsigned long long)c->rec_start,
-               reason);
+    if (!c->dead_letter)
         return;
-    }
     uint64_t from = c->rec_start > c->call_base ? c->rec_start : c->call_base;
     const char *here = c->call_data ? c->call_data + (from - c->call_base) : NULL;
     size_t here_len = c->rec_end > from ? (size_t)(c->rec_end - from) : 0;

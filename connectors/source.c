@@ -46,6 +46,11 @@ sl_status source_open(const struct sl_source_spec *spec, struct sl_source **out,
     return SL_OK;
 }
 
+void source_set_log(struct sl_source *s, const struct sl_log *log)
+{
+    s->log = log;
+}
+
 void source_close(struct sl_source *s)
 {
     if (!s)

@@ -76,6 +76,10 @@ sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity
  * size); false for a socket or stdin. With the offset, how far a query lags. */
 bool source_size(const struct sl_source *s, uint64_t *size);
 
+/* Where the source logs (a socket's retries and reconnections); log outlives the source. */
+struct sl_log;
+void source_set_log(struct sl_source *s, const struct sl_log *log);
+
 /* "file:data/x.csv", "socket:localhost:9999", "stdin" — for logs, progress and dead letters. */
 const char *source_describe(const struct sl_source *s);
 

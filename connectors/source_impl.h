@@ -26,6 +26,7 @@ struct sl_source {
     const struct sl_source_ops *ops;
     uint64_t offset;
     char *description;
+    const struct sl_log *log; /* source_set_log; NULL: none */
 };
 
 /* Each constructor allocates its kind's struct; source_open fills the head's offset and description. */

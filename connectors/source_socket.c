@@ -136,11 +136,12 @@ static void sock_fail(struct source_socket *k, int errnum)
     if (k->max_retries > 0 && k->retries > k->max_retries) {
         snprintf(k->fail_msg, sizeof k->fail_msg, "socket %s: %s; gave up after %d retries",
                  k->address, reason, k->max_retries);
-        sl_log(SL_LOG_ERROR, "%s", k->fail_msg);
+        sl_log(k->base.log, SL_LOG_ERROR, "%s", k->fail_msg);
         k->state = SOCK_FAILED;
         return;
     }
-    sl_log(SL_LOG_WARN, "socket %s: %s; retrying in %d ms", k->address, reason, k->delay_ms);
+    sl_log(k->base.log, SL_LOG_WARN, "socket %s: %s; retrying in %d ms", k->address, reason,
+           k->delay_ms);
     k->next_attempt_us = sl_monotonic_us() + k->delay_ms * SL_US_PER_MS;
     k->delay_ms = k->delay_ms > k->max_ms / 2 ? k->max_ms : k->delay_ms * 2;
     k->state = SOCK_WAITING;
@@ -148,7 +149,8 @@ static void sock_fail(struct source_socket *k, int errnum)
 
 static void sock_connected(struct source_socket *k)
 {
-    sl_log(SL_LOG_INFO, "socket %s: %s", k->address, k->ever_connected ? "reconnected" : "connected");
+    sl_log(k->base.log, SL_LOG_INFO, "socket %s: %s", k->address,
+           k->ever_connected ? "reconnected" : "connected");
     k->ever_connected = true;
     k->state = SOCK_CONNECTED;
     k->retries = 0;
@@ -193,7 +195,7 @@ static sl_status sock_read_connected(struct source_socket *k, char *buf, size_t 
         return SL_OK;
     }
     if (r == 0) {
-        sl_log(SL_LOG_INFO, "socket %s: closed by peer; end of stream", k->address);
+        sl_log(k->base.log, SL_LOG_INFO, "socket %s: closed by peer; end of stream", k->address);
         sock_close_fd(k);
         k->state = SOCK_EOF;
         return SL_EOF;

@@ -93,17 +93,20 @@ static sl_status db_set_wal(struct sl_db *db, const char *what, struct sl_error 
     }
     const char *mode = (const char *)sqlite3_column_text(stmt, 0);
     if (mode && strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0)
-        sl_log(SL_LOG_WARN, "database '%s' runs in journal mode '%s', not WAL", db->path, mode);
+        sl_log(db->log, SL_LOG_WARN, "database '%s' runs in journal mode '%s', not WAL", db->path,
+               mode);
     sqlite3_finalize(stmt);
     return SL_OK;
 }
 
-sl_status db_open(const char *path, struct sl_db **out, struct sl_error *err)
+sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out,
+                  struct sl_error *err)
 {
     *out = NULL;
     struct sl_db *db = sl_calloc(1, sizeof *db);
     if (!db)
         return sl_error_set(err, SL_NOMEM, "out of memory");
+    db->log = log;
     db->path = sl_strdup(path);
     if (!db->path) {
         sl_free(db);

@@ -22,8 +22,11 @@
 #include "common/value.h"
 
 struct sl_db;
+struct sl_log;
 
-sl_status db_open(const char *path, struct sl_db **out, struct sl_error *err);
+/* log (may be NULL) takes the database's warnings; it must outlive the database. */
+sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out,
+                  struct sl_error *err);
 void db_close(struct sl_db *db);
 /* PRAGMA synchronous: NORMAL (the default; in WAL mode a commit survives a
  * crash of the process, and the last ones may be lost on power loss) or FULL

@@ -57,6 +57,7 @@ struct sl_db {
     char *path;
     sqlite3_stmt *stmts[DB_STMT_COUNT];
     int busy_timeout_ms; /* 0: DB_BUSY_TIMEOUT_MS */
+    const struct sl_log *log;
 };
 
 /* Sets *out to the cached statement, prepared on first use. */

@@ -11,6 +11,8 @@
 #include <signal.h>
 
 #include "common/buf.h"
+#include "common/log.h"
+#include "engine/functions/clock.h"
 #include "engine/plan/catalog.h"
 #include "engine/runtime/query.h"
 #include "engine/sluice.h"
@@ -25,6 +27,10 @@ struct sluice {
     struct sl_db *db; /* NULL in check-only mode */
     struct sl_catalog catalog;
     struct sl_query_env env;
+    /* This engine's own processing time and log sink: another engine in the
+     * process has its own (env points its queries at these). */
+    struct sl_clock clock;
+    struct sl_log log;
 
     uint32_t nqueries;
     uint32_t qcap;
@@ -53,6 +59,8 @@ sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struc
                         uint32_t *saved);
 sl_status engine_run(struct sluice *s, struct sl_buf *errors);
 sl_status engine_start(struct sluice *s, struct sl_error *err);
+/* The engine's sl_log sink (ctx: the struct sluice) that calls opts.log. */
+void engine_log_to_embedder(enum sl_log_level level, const char *msg, void *ctx);
 
 /* Adds a started query; live may be NULL. Takes ownership of both. */
 sl_status engine_add_query(struct sluice *s, struct sl_query *q, struct sl_live *live);

@@ -652,7 +652,7 @@ static void load_stream(void *ctx, const char *name, const char *sql)
     }
     if (diags.count) {
         diags_render(&diags, &errors);
-        sl_log(SL_LOG_WARN, "ignoring saved stream %s:\n%s", name, buf_str(&errors));
+        sl_log(&s->log, SL_LOG_WARN, "ignoring saved stream %s:\n%s", name, buf_str(&errors));
     }
     diags_free(&diags);
     parse_free(&parsed);
@@ -667,6 +667,11 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
     s->opts = *opts;
     if (s->opts.default_trigger_us <= 0)
         s->opts.default_trigger_us = SL_US_PER_SEC;
+    clock_init(&s->clock);
+    s->log = (struct sl_log){opts->log ? engine_log_to_embedder : NULL, s,
+                             (enum sl_log_level)opts->log_level};
+    s->env.clock = &s->clock;
+    s->env.log = &s->log;
     catalog_init(&s->catalog);
     buf_init(&s->failures);
     pthread_mutex_init(&s->lock, NULL);
@@ -677,7 +682,7 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
     if (opts->db_path) {
-        if (db_open(opts->db_path, &s->db, err) != SL_OK ||
+        if (db_open(opts->db_path, &s->log, &s->db, err) != SL_OK ||
             db_catalog_list(s->db, DB_CATALOG_STREAM, load_stream, s, err) != SL_OK) {
             sluice_close(s);
             return SL_ERROR;

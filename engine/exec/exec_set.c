@@ -52,7 +52,7 @@ static sl_status set_clock(struct exec_ctx *x, const struct ast_expr *v)
 {
     bool text = v->kind == AST_STRING || v->kind == AST_TIMESTAMP;
     bool manual = true;
-    int64_t at = clock_now_us();
+    int64_t at = clock_now_us(&x->s->clock);
     if (text && v->kind == AST_STRING && strcasecmp(v->str, "system") == 0)
         manual = false;
     else if (!text || !((v->kind == AST_STRING && strcasecmp(v->str, "manual") == 0) ||
@@ -64,7 +64,7 @@ static sl_status set_clock(struct exec_ctx *x, const struct ast_expr *v)
     }
     if (x->check_only)
         return SL_OK;
-    clock_set(manual, at);
+    clock_set(&x->s->clock, manual, at);
     if (x->out && x->out->notice) {
         char when[32], line[96];
         sl_ts_format(at, when);

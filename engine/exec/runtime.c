@@ -51,12 +51,12 @@ void engine_remove_query(struct sluice *s, uint32_t index)
     /* A failed query's memory is past its last commit: it never flushes again. */
     if (q->status == SL_QUERY_RUNNING && q->in_batch &&
         query_finish_batch(q, &s->env, &err) != SL_OK)
-        sl_log(SL_LOG_ERROR, "query %s: %s", q->name, err.msg);
+        sl_log(&s->log, SL_LOG_ERROR, "query %s: %s", q->name, err.msg);
     if (s->live[index] && s->db) {
         char *table = sl_strdup(q->table_name);
         query_destroy(q);
         if (table && result_table_drop(s->db, table, &err) != SL_OK)
-            sl_log(SL_LOG_WARN, "cannot drop %s: %s", table, err.msg);
+            sl_log(&s->log, SL_LOG_WARN, "cannot drop %s: %s", table, err.msg);
         sl_free(table);
     } else {
         query_destroy(q);
@@ -147,7 +147,7 @@ static void print_live(struct sluice *s, struct sl_query *q, struct sl_live *liv
     return;
 fail:
     buf_free(&sql);
-    sl_log(SL_LOG_ERROR, "cannot print %s: %s", q->name, err.msg);
+    sl_log(&s->log, SL_LOG_ERROR, "cannot print %s: %s", q->name, err.msg);
 }
 
 static void record_failure(struct sluice *s, struct sl_query *q, const struct sl_error *err)
@@ -155,7 +155,7 @@ static void record_failure(struct sluice *s, struct sl_query *q, const struct sl
     q->status = SL_QUERY_FAILED;
     snprintf(q->error, sizeof q->error, "%s", err->msg);
     buf_printf(&s->failures, "query %s failed: %s\n", q->name, err->msg);
-    sl_log(SL_LOG_ERROR, "query %s failed: %s", q->name, err->msg);
+    sl_log(&s->log, SL_LOG_ERROR, "query %s failed: %s", q->name, err->msg);
 }
 
 static uint32_t count_running(const struct sluice *s)
@@ -183,7 +183,7 @@ static void run_round(struct sluice *s)
         struct sl_query *q = s->queries[i];
         if (q->status != SL_QUERY_RUNNING)
             continue;
-        int64_t wait_us = query_deadline(q) - clock_deadline_us();
+        int64_t wait_us = query_deadline(q) - clock_deadline_us(&s->clock);
         int64_t cap_ms = running > 1 ? SHARED_STEP_WAIT_MS : MAX_STEP_WAIT_MS;
         int timeout_ms = wait_us <= 0 ? 0 : (int)(wait_us / 1000 < cap_ms ? wait_us / 1000 : cap_ms);
         bool done = false;

@@ -1,7 +1,8 @@
 /*
  * sluice_api.c — sluice.h's fallible functions over the engine's own: the
  * engine's sl_status becomes a sluice_status and its sl_buf of messages a
- * string handed to the caller, so sluice.h needs none of common/.
+ * string handed to the caller, so sluice.h needs none of common/; and the
+ * engine's log lines go to the embedder's callback.
  */
 #include "engine/exec/engine.h"
 
@@ -33,25 +34,14 @@ static sluice_status hand_over_error(sl_status st, const struct sl_error *err, c
     return hand_over(st, &messages, errors);
 }
 
-/* The embedder's log callback, behind the process's log sink. */
-static struct {
-    void (*fn)(void *ctx, enum sluice_log_level level, const char *msg);
-    void *ctx;
-} embedder_log;
-
-static void log_to_embedder(enum sl_log_level level, const char *msg, void *ctx)
+void engine_log_to_embedder(enum sl_log_level level, const char *msg, void *ctx)
 {
-    (void)ctx;
-    embedder_log.fn(embedder_log.ctx, (enum sluice_log_level)level, msg);
+    const struct sluice *s = ctx;
+    s->opts.log(s->opts.log_ctx, (enum sluice_log_level)level, msg);
 }
 
 sluice_status sluice_open(const struct sluice_options *opts, struct sluice **out, char **errors)
 {
-    if (opts->log) {
-        embedder_log.fn = opts->log;
-        embedder_log.ctx = opts->log_ctx;
-        sl_log_set_sink(log_to_embedder, NULL, (enum sl_log_level)opts->log_level);
-    }
     struct sl_error err;
     sl_error_clear(&err);
     return hand_over_error(engine_open(opts, out, &err), &err, errors);

@@ -1,31 +1,26 @@
-/* clock.c — the engine's processing-time clock, system or manual (see clock.h). */
+/* clock.c — an engine's processing-time clock, system or manual (see clock.h). */
 #include "engine/functions/clock.h"
-
-#include <stdatomic.h>
 
 #include "common/time.h"
 
-/* Read by the batch loop's thread while the REPL's thread may SET it. */
-static atomic_bool manual_on;
-static _Atomic int64_t manual_us;
-
-int64_t clock_now_us(void)
+void clock_init(struct sl_clock *c)
 {
-    return atomic_load(&manual_on) ? atomic_load(&manual_us) : sl_clock_now_us();
+    atomic_init(&c->manual, false);
+    atomic_init(&c->manual_us, 0);
 }
 
-int64_t clock_deadline_us(void)
+int64_t clock_now_us(const struct sl_clock *c)
 {
-    return atomic_load(&manual_on) ? atomic_load(&manual_us) : sl_monotonic_us();
+    return c && atomic_load(&c->manual) ? atomic_load(&c->manual_us) : sl_clock_now_us();
 }
 
-void clock_set(bool manual, int64_t us)
+int64_t clock_deadline_us(const struct sl_clock *c)
 {
-    atomic_store(&manual_us, us);
-    atomic_store(&manual_on, manual);
+    return atomic_load(&c->manual) ? atomic_load(&c->manual_us) : sl_monotonic_us();
 }
 
-bool clock_is_manual(void)
+void clock_set(struct sl_clock *c, bool manual, int64_t us)
 {
-    return atomic_load(&manual_on);
+    atomic_store(&c->manual_us, us);
+    atomic_store(&c->manual, manual);
 }

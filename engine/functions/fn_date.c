@@ -484,7 +484,7 @@ static sl_status dt_eval(enum dt_fn fn, const char *name, struct sl_vector *args
     struct sl_value argv[FN_MAX_ARGS];
     if (nargs > FN_MAX_ARGS)
         return sl_error_set(err, SL_ERROR, "%s() takes at most %d arguments", name, FN_MAX_ARGS);
-    int64_t now_us = clock_now_us();
+    int64_t now_us = clock_now_us(rows->clock);
     /* Floor to milliseconds, as SQLite's clock has it. */
     int64_t now_jd_ms = DT_UNIX_EPOCH_JD_MS + (now_us - (((now_us % 1000) + 1000) % 1000)) / 1000;
     const uint32_t *sel = rowsel_of(rows);

@@ -194,7 +194,7 @@ static sl_status now_eval(struct sl_vector *args, int nargs, const struct sl_chu
                           struct sl_vector *out, struct sl_error *err)
 {
     (void)args, (void)nargs, (void)err;
-    int64_t now = clock_now_us();
+    int64_t now = clock_now_us(rows->clock);
     const uint32_t *sel = rowsel_of(rows);
     uint32_t n = chunk_active(rows);
     for (uint32_t k = 0; k < n; k++)

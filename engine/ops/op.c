@@ -10,6 +10,7 @@ sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err
     if (!op || chunk_active(chunk) == 0)
         return SL_OK;
     SL_ASSERT(chunk_selection_valid(chunk));
+    chunk->clock = op->clock;
     return op->vt->push(op, chunk, err);
 }
 

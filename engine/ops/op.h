@@ -75,9 +75,11 @@ struct sl_op {
     uint32_t nout;           /* output columns */
     enum sl_type *out_types; /* owned by the operator */
     char **out_names;        /* owned by the operator */
+    const struct sl_clock *clock; /* the engine's, set by the planner: see op_push */
 };
 
-/* Push a chunk into op (a chunk with no active rows is skipped). */
+/* Push a chunk into op (a chunk with no active rows is skipped). The chunk
+ * takes op's clock, so the expressions op evaluates read their engine's time. */
 sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err);
 /* Flush op and everything downstream of it. */
 sl_status op_flush(struct sl_op *op, struct sl_error *err);

@@ -232,7 +232,8 @@ static sl_status build_chain(const struct sl_plan *plan, struct sl_arena *work,
 }
 
 sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
-                        struct sl_op *late_sink, struct sl_pipeline *out, struct sl_error *err)
+                        struct sl_op *late_sink, const struct sl_clock *clock,
+                        struct sl_pipeline *out, struct sl_error *err)
 {
     struct sl_op *tail = NULL;
     out->head = out->agg = NULL;
@@ -248,6 +249,10 @@ sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struc
         st = build_chain(plan, work, out, &tail, err);
     if (st == SL_OK) {
         tail->next = sink;
+        for (struct sl_op *op = out->head; op; op = op->next)
+            op->clock = clock;
+        if (late_sink)
+            late_sink->clock = clock;
         return SL_OK;
     }
     if (tail)

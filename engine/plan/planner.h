@@ -23,9 +23,11 @@ struct sl_pipeline {
 };
 
 /* Builds the operators (allocating output chunks in work) and links the last
- * one to sink; a window aggregate sends its late rows to late_sink (NULL: none). */
+ * one to sink; a window aggregate sends its late rows to late_sink (NULL: none).
+ * Every operator reads processing time from clock (the engine's). */
 sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
-                        struct sl_op *late_sink, struct sl_pipeline *out, struct sl_error *err);
+                        struct sl_op *late_sink, const struct sl_clock *clock,
+                        struct sl_pipeline *out, struct sl_error *err);
 
 /* The columns of a windowed plan's late-row table, into cols (plan->nkeys + 3
  * entries): the group keys, the event time, watermark, window_start,

@@ -31,7 +31,7 @@ static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t o
         uint32_t cap = q->cap_dl ? q->cap_dl * 2 : 16;
         struct sl_query_dead_letter *dl = sl_realloc(q->dl, cap * sizeof *dl);
         if (!dl) {
-            sl_log(SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
+            sl_log(q->log, SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
             return;
         }
         q->dl = dl;
@@ -43,7 +43,7 @@ static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t o
     d->record = arena_memdup(q->dl_arena, record, len ? len : 1);
     d->reason = arena_strndup(q->dl_arena, reason, strlen(reason));
     if (!d->record || !d->reason)
-        sl_log(SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
+        sl_log(q->log, SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
     else
         q->ndl++;
 }
@@ -112,7 +112,7 @@ static sl_status seek_input(struct sl_query *q, const struct db_checkpoint *c,
         uint64_t dropped;
         sl_status st = journal_seek(q->journal, c->offset, &dropped, err);
         if (st == SL_OK && dropped)
-            sl_log(SL_LOG_WARN,
+            sl_log(q->log, SL_LOG_WARN,
                    "query %s: the last %llu bytes of its journal are dropped: a record the "
                    "source had not finished sending when the query stopped",
                    q->name, (unsigned long long)dropped);
@@ -235,6 +235,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     q->live = live;
     q->resumed_at = -1;
     q->db = env->db;
+    q->clock = env->clock;
+    q->log = env->log;
     q->trigger_us = trigger_us;
     q->name = sl_strdup(name);
     q->sql = sql ? sl_strdup(sql) : NULL;
@@ -267,10 +269,12 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
         (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
                              &q->sink)) != SL_OK ||
         (plan->late_table && (st = open_late_table(q, plan, env, err)) != SL_OK) ||
-        (st = planner_build(plan, env->work, q->sink, q->late_sink, &q->pipeline, err)) != SL_OK ||
+        (st = planner_build(plan, env->work, q->sink, q->late_sink, q->clock, &q->pipeline,
+                            err)) != SL_OK ||
         (plan->stream->journal && !live && !plan->no_checkpoint &&
          (st = journal_open(env->db, q->name, &q->journal, err)) != SL_OK))
         goto fail;
+    source_set_log(q->source, q->log);
     query_state_fingerprint(q);
     bool resumable = restart && !live && !plan->no_checkpoint;
     if ((resumable && (st = try_resume(q, &resumed, err)) != SL_OK) ||
@@ -378,8 +382,8 @@ static sl_status commit_batch(struct sl_query *q, const struct sl_query_env *env
     sl_status st;
     for (int i = 0; (st = db_commit(env->db, err)) == SL_AGAIN && i < COMMIT_BUSY_TRIES; i++)
         if (!i)
-            sl_log(SL_LOG_WARN, "query %s: %s; batch %lld tries again", q->name, err->msg,
-                   (long long)q->batch_id + 1);
+            sl_log(q->log, SL_LOG_WARN, "query %s: %s; batch %lld tries again", q->name,
+                   err->msg, (long long)q->batch_id + 1);
     return st;
 }
 
@@ -393,15 +397,15 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
 {
     sl_status st = SL_OK;
     if (q->in_batch && (q->had_input || flush_idle(q))) {
-        int64_t now = clock_now_us();
+        int64_t now = clock_now_us(q->clock);
         struct sl_time_state *time = q->pipeline.time;
         /* Processing-time windows close by the clock at the batch's end. */
         time->now = now;
         st = db_begin(env->db, err);
         if (st == SL_AGAIN && may_wait) {
             if (!q->commit_waiting)
-                sl_log(SL_LOG_WARN, "query %s: %s; batch %lld waits for it", q->name, err->msg,
-                       (long long)q->batch_id + 1);
+                sl_log(q->log, SL_LOG_WARN, "query %s: %s; batch %lld waits for it", q->name,
+                       err->msg, (long long)q->batch_id + 1);
             q->commit_waiting = true;
             arena_reset(env->work);
             return SL_AGAIN;
@@ -434,7 +438,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
                 .rows_in = (int64_t)q->rows_in,
                 .rows_out = (int64_t)rows_out,
                 .started_us = q->batch_started_us,
-                .duration_us = clock_now_us() - q->batch_started_us,
+                .duration_us = clock_now_us(q->clock) - q->batch_started_us,
                 .late_rows = (int64_t)time->late_rows,
                 .has_watermark = q->plan->window.kind && q->plan->time_expr &&
                                  time->watermark != INT64_MIN,
@@ -465,8 +469,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         }
     }
     if (st == SL_OK && q->commit_waiting)
-        sl_log(SL_LOG_INFO, "query %s: batch %lld committed after waiting for the lock", q->name,
-               (long long)q->batch_id);
+        sl_log(q->log, SL_LOG_INFO, "query %s: batch %lld committed after waiting for the lock",
+               q->name, (long long)q->batch_id);
     q->commit_waiting = false;
     discard_batch(q);
     q->in_batch = false;
@@ -505,11 +509,11 @@ static void begin_batch(struct sl_query *q)
     q->rows_in = 0;
     q->batch_bytes = 0;
     q->dead_letters = 0;
-    q->batch_started_us = clock_now_us();
+    q->batch_started_us = clock_now_us(q->clock);
     /* Rows of a processing-time window arrive at the batch's start. */
     if (q->pipeline.time->now < q->batch_started_us)
         q->pipeline.time->now = q->batch_started_us;
-    q->batch_deadline_us = clock_deadline_us() + q->trigger_us;
+    q->batch_deadline_us = clock_deadline_us(q->clock) + q->trigger_us;
 }
 
 bool query_lag_bytes(const struct sl_query *q, uint64_t *lag)
@@ -525,7 +529,7 @@ bool query_lag_bytes(const struct sl_query *q, uint64_t *lag)
 
 int64_t query_deadline(const struct sl_query *q)
 {
-    return q->in_batch ? q->batch_deadline_us : clock_deadline_us() + q->trigger_us;
+    return q->in_batch ? q->batch_deadline_us : clock_deadline_us(q->clock) + q->trigger_us;
 }
 
 /* Reads what the source has now, up to one buffer, waiting at most timeout_ms for the first byte. */
@@ -599,7 +603,7 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
                   (q->late_sink ? op_sink_pending_bytes(q->late_sink) : 0);
     bool full = kept > BATCH_ROWS_MAX_BYTES ||
                 (limit && q->batch_bytes >= limit);
-    if (ended || full || clock_deadline_us() >= q->batch_deadline_us) {
+    if (ended || full || clock_deadline_us(q->clock) >= q->batch_deadline_us) {
         if ((st = end_batch(q, env, batch_done, err)) != SL_OK)
             return st;
     } else {

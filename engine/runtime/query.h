@@ -26,6 +26,8 @@ struct sl_query {
     char *table_name;
     char *sql; /* the CREATE QUERY statement, for SHOW QUERIES; NULL for a live SELECT */
     struct sl_db *db; /* not owned */
+    const struct sl_clock *clock; /* the engine's (env's), not owned */
+    const struct sl_log *log;     /* the engine's (env's), not owned */
     bool live; /* a REPL SELECT: results in a scratch table, printed each batch */
     int64_t resumed_at; /* the source offset it resumed at; -1: it started from the beginning */
     /* It resumed its state over a socket or stdin without a journal: what
@@ -82,6 +84,8 @@ struct sl_query_dead_letter {
 struct sl_query_env {
     struct sl_db *db;
     struct sl_arena *work; /* shared scratch arena, reset between steps */
+    const struct sl_clock *clock; /* the engine's processing time */
+    const struct sl_log *log;     /* the engine's log sink */
 };
 
 /* Builds a query from a bound plan (takes ownership of plan_arena) and opens its

@@ -331,7 +331,7 @@ static void test_socket_refused_then_connects(void **state)
 {
     (void)state;
     struct log_capture lc = {""};
-    sl_log_set_sink(capture_log, &lc, SL_LOG_DEBUG);
+    struct sl_log log = {capture_log, &lc, SL_LOG_DEBUG};
     uint16_t port = free_port();
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
@@ -340,6 +340,7 @@ static void test_socket_refused_then_connects(void **state)
     struct sl_source *s = NULL;
     struct sl_error err;
     assert_int_equal(source_open(&spec, &s, &err), SL_OK);
+    source_set_log(s, &log);
     char buf[64];
     size_t n;
     int64_t t0 = sl_monotonic_us();
@@ -366,7 +367,6 @@ static void test_socket_refused_then_connects(void **state)
     close(sv.listen_fd);
     source_close(s);
     sl_free(got);
-    sl_log_set_sink(NULL, NULL, SL_LOG_INFO);
 }
 
 static void test_socket_gives_up(void **state)

@@ -367,6 +367,7 @@ static sl_status run_locked(const char *db_path, const char *sql, struct locker 
     struct sluice_output out = {0};
     struct sl_error err;
     assert_int_equal(engine_open(&opts, &l->s, &err), SL_OK);
+    l->s->log = (struct sl_log){count_busy, NULL, SL_LOG_WARN};
     if (l->rollback_journal)
         assert_int_equal(sqlite3_exec(l->s->db->conn, "PRAGMA journal_mode = DELETE", NULL,
                                       NULL, NULL), SQLITE_OK);
@@ -417,10 +418,8 @@ static void assert_lock_only_delays(struct locker *l)
     struct sl_buf msg;
     buf_init(&msg);
     busy_warnings = 0;
-    sl_log_set_sink(count_busy, NULL, SL_LOG_WARN);
     int64_t started = sl_monotonic_us();
     sl_status st = run_locked(db_path, sql, l, &msg);
-    sl_log_set_sink(NULL, NULL, SL_LOG_ERROR);
     if (st != SL_OK)
         fail_msg("a held lock failed the query: %s", buf_str(&msg));
     /* Nothing could commit before the lock was released. */

@@ -37,7 +37,7 @@ static void test_reopen_is_idempotent(void **state)
                      SL_OK);
     db_close(t->db);
     t->db = NULL;
-    assert_int_equal(db_open(t->path, &t->db, &err), SL_OK);
+    assert_int_equal(db_open(t->path, NULL, &t->db, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(rows_of(t->db, "SELECT name, sql FROM _sluice_streams", &r),
                         "name|sql\nlines|CREATE STREAM lines\n");
@@ -48,7 +48,7 @@ static void test_open_failure_names_file(void **state)
     (void)state;
     struct sl_db *db = (struct sl_db *)1;
     struct sl_error err = {0};
-    assert_int_equal(db_open("/nonexistent-dir/x.db", &db, &err), SL_ERROR);
+    assert_int_equal(db_open("/nonexistent-dir/x.db", NULL, &db, &err), SL_ERROR);
     assert_null(db);
     assert_string_equal(err.msg, "cannot open database '/nonexistent-dir/x.db': "
                                  "unable to open database file");
@@ -66,7 +66,7 @@ static void test_open_not_a_database(void **state)
     fclose(f);
     struct sl_db *db = NULL;
     struct sl_error err = {0};
-    assert_int_equal(db_open(path, &db, &err), SL_ERROR);
+    assert_int_equal(db_open(path, NULL, &db, &err), SL_ERROR);
     assert_null(db);
     assert_non_null(strstr(err.msg, "cannot open database '"));
     assert_non_null(strstr(err.msg, "file is not a database"));

@@ -27,7 +27,7 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof *f);
     tmp_db_make_dir(&f->tmp);
     struct sl_error err = {0};
-    if (db_open(f->tmp.path, &f->tmp.db, &err) != SL_OK)
+    if (db_open(f->tmp.path, NULL, &f->tmp.db, &err) != SL_OK)
         return -1;
     f->arena = arena_create(0);
     *state = f;

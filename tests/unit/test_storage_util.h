@@ -48,7 +48,7 @@ static inline int tmp_db_setup(void **state)
     struct tmp_db *t = calloc(1, sizeof *t);
     tmp_db_make_dir(t);
     struct sl_error err = {0};
-    if (db_open(t->path, &t->db, &err) != SL_OK)
+    if (db_open(t->path, NULL, &t->db, &err) != SL_OK)
         return -1;
     *state = t;
     return 0;
@@ -78,7 +78,7 @@ static inline struct sl_db *tmp_db_open_old(const struct tmp_db *t, const char *
     sqlite3_close(raw);
     struct sl_db *db = NULL;
     struct sl_error err = {0};
-    return db_open(path, &db, &err) == SL_OK ? db : NULL;
+    return db_open(path, NULL, &db, &err) == SL_OK ? db : NULL;
 }
 
 struct rows_text {
