@@ -18,6 +18,13 @@ struct cli_output {
 void cli_output_init(struct cli_output *o);
 void cli_output_fini(struct cli_output *o);
 
+/* The options every command starts from: log lines from info up go to stderr. */
+struct sluice_options cli_options(const char *db_path);
+/* sluice_open, saying on stderr why it failed. */
+sluice_status cli_open(const struct sluice_options *opts, struct sluice **s);
+/* Prints the messages a sluice_* call handed out (if any) to stderr and frees them. */
+void cli_print_errors(char *errors);
+
 /* The interactive shell; returns the process exit code. */
 int repl_main(const char *db_path);
 

@@ -5,8 +5,6 @@
  */
 #include "cli/cli.h"
 
-#include "common/log.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +29,6 @@ static void on_stop_signal(int sig)
     (void)sig;
     if (running_engine)
         sluice_stop(running_engine);
-}
-
-static void log_to_stderr(enum sl_log_level level, const char *msg, void *ctx)
-{
-    (void)ctx;
-    static const char *const names[] = {"debug", "info", "warning", "error"};
-    fprintf(stderr, "sluice: %s: %s\n", names[level], msg);
 }
 
 /* Reads a whole file ("-" is stdin) into a NUL-terminated string. */
@@ -79,14 +70,12 @@ static int exec_files(struct sluice *s, char **files, int nfiles, bool check_onl
         char *text = read_file(files[i]);
         if (!text)
             return 1;
-        struct sl_buf errors;
-        buf_init(&errors);
-        sl_status st = check_only ? sluice_check(s, files[i], text, &errors)
-                                  : sluice_exec(s, files[i], text, &out->out, &errors);
-        fputs(buf_str(&errors), stderr);
-        buf_free(&errors);
+        char *errors;
+        sluice_status st = check_only ? sluice_check(s, files[i], text, &errors)
+                                      : sluice_exec(s, files[i], text, &out->out, &errors);
+        cli_print_errors(errors);
         free(text);
-        if (st != SL_OK)
+        if (st != SLUICE_OK)
             return 1;
     }
     return 0;
@@ -95,18 +84,16 @@ static int exec_files(struct sluice *s, char **files, int nfiles, bool check_onl
 /* sluice run without a script: the database's saved queries, each from its checkpoint; 0 or 1. */
 static int resume_saved(struct sluice *s, const char *db_path, struct cli_output *out)
 {
-    struct sl_buf errors;
-    buf_init(&errors);
+    char *errors;
     uint32_t saved;
-    sl_status st = sluice_resume(s, &out->out, &errors, &saved);
-    fputs(buf_str(&errors), stderr);
-    buf_free(&errors);
-    if (st == SL_OK && saved == 0) {
+    sluice_status st = sluice_resume(s, &out->out, &saved, &errors);
+    cli_print_errors(errors);
+    if (st == SLUICE_OK && saved == 0) {
         fprintf(stderr, "sluice: database '%s' holds no queries\nhint: sluice run --db %s FILE.sql "
                         "runs a script's statements\n", db_path, db_path);
         return 1;
     }
-    return st == SL_OK ? 0 : 1;
+    return st == SLUICE_OK ? 0 : 1;
 }
 
 static int cmd_run(const char *db_path, char **files, int nfiles)
@@ -116,25 +103,20 @@ static int cmd_run(const char *db_path, char **files, int nfiles)
         fprintf(stderr, "sluice: database '%s' does not exist\n", db_path);
         return 1;
     }
-    struct sluice_options opts = {.db_path = db_path};
+    struct sluice_options opts = cli_options(db_path);
     struct sluice *s;
-    struct sl_error err;
-    if (sluice_open(&opts, &s, &err) != SL_OK) {
-        fprintf(stderr, "sluice: %s\n", err.msg);
+    if (cli_open(&opts, &s) != SLUICE_OK)
         return 1;
-    }
     struct cli_output out;
     cli_output_init(&out);
     running_engine = s;
     int rc = nfiles ? exec_files(s, files, nfiles, false, &out) : resume_saved(s, db_path, &out);
     /* A saved query that cannot resume does not keep the others from running. */
     if (rc == 0 || (!nfiles && sluice_running_queries(s) > 0)) {
-        struct sl_buf errors;
-        buf_init(&errors);
-        if (sluice_run(s, &errors) != SL_OK)
+        char *errors;
+        if (sluice_run(s, &errors) != SLUICE_OK)
             rc = 1;
-        fputs(buf_str(&errors), stderr);
-        buf_free(&errors);
+        cli_print_errors(errors);
     }
     running_engine = NULL;
     sluice_close(s);
@@ -144,13 +126,10 @@ static int cmd_run(const char *db_path, char **files, int nfiles)
 
 static int cmd_check(char **files, int nfiles)
 {
-    struct sluice_options opts = {.db_path = NULL};
+    struct sluice_options opts = cli_options(NULL);
     struct sluice *s;
-    struct sl_error err;
-    if (sluice_open(&opts, &s, &err) != SL_OK) {
-        fprintf(stderr, "sluice: %s\n", err.msg);
+    if (cli_open(&opts, &s) != SLUICE_OK)
         return 1;
-    }
     int rc = exec_files(s, files, nfiles, true, NULL);
     sluice_close(s);
     return rc;
@@ -188,7 +167,6 @@ int main(int argc, char **argv)
             files[nfiles++] = argv[i];
         }
     }
-    sl_log_set_sink(log_to_stderr, NULL, SL_LOG_INFO);
     struct sigaction sa = {.sa_handler = on_stop_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);

@@ -1,4 +1,7 @@
-/* output.c — the CLI's sluice_output: tables to stdout, notices to stderr. */
+/*
+ * output.c — where the CLI's engine speaks: tables to stdout; notices, log
+ * lines and errors to stderr.
+ */
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -35,4 +38,34 @@ void cli_output_init(struct cli_output *o)
 void cli_output_fini(struct cli_output *o)
 {
     table_printer_destroy(o->tables);
+}
+
+static void log_to_stderr(void *ctx, enum sluice_log_level level, const char *msg)
+{
+    (void)ctx;
+    static const char *const names[] = {"debug", "info", "warning", "error"};
+    fprintf(stderr, "sluice: %s: %s\n", names[level], msg);
+}
+
+struct sluice_options cli_options(const char *db_path)
+{
+    return (struct sluice_options){
+        .db_path = db_path, .log = log_to_stderr, .log_level = SLUICE_LOG_INFO};
+}
+
+sluice_status cli_open(const struct sluice_options *opts, struct sluice **s)
+{
+    char *errors;
+    sluice_status st = sluice_open(opts, s, &errors);
+    if (errors)
+        fprintf(stderr, "sluice: %s", errors);
+    sluice_free(errors);
+    return st;
+}
+
+void cli_print_errors(char *errors)
+{
+    if (errors)
+        fputs(errors, stderr);
+    sluice_free(errors);
 }

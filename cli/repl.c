@@ -106,22 +106,25 @@ static char *append_line(char *pending, const char *line)
 /* The database's saved queries go on in the background, each from its checkpoint. */
 static void resume_saved(struct sluice *s, struct cli_output *out)
 {
-    struct sl_buf errors;
-    buf_init(&errors);
+    char *errors;
     uint32_t saved;
-    sluice_resume(s, &out->out, &errors, &saved);
-    fputs(buf_str(&errors), stderr);
-    buf_free(&errors);
+    sluice_resume(s, &out->out, &saved, &errors);
+    cli_print_errors(errors);
 }
 
 int repl_main(const char *db_path)
 {
     bool tty = isatty(STDIN_FILENO);
-    struct sluice_options opts = {.db_path = db_path, .stdin_is_input = true};
+    struct sluice_options opts = cli_options(db_path);
+    opts.stdin_is_input = true;
     struct sluice *s;
-    struct sl_error err;
-    if (sluice_open(&opts, &s, &err) != SL_OK || sluice_start(s, &err) != SL_OK) {
-        fprintf(stderr, "sluice: %s\n", err.msg);
+    if (cli_open(&opts, &s) != SLUICE_OK)
+        return 1;
+    char *errors;
+    if (sluice_start(s, &errors) != SLUICE_OK) {
+        fprintf(stderr, "sluice: %s", errors ? errors : "cannot start\n");
+        sluice_free(errors);
+        sluice_close(s);
         return 1;
     }
     struct sigaction sa = {.sa_handler = on_interrupt};
@@ -174,12 +177,9 @@ int repl_main(const char *db_path)
         free(line);
         if (!pending || !sluice_statement_complete(pending))
             continue;
-        struct sl_buf errors;
-        buf_init(&errors);
-        if (sluice_exec(s, "<stdin>", pending, &out.out, &errors) != SL_OK)
+        if (sluice_exec(s, "<stdin>", pending, &out.out, &errors) != SLUICE_OK)
             rc = 1;
-        fputs(buf_str(&errors), stderr);
-        buf_free(&errors);
+        cli_print_errors(errors);
         free(pending);
         pending = NULL;
         if (sluice_has_live(s))

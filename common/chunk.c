@@ -56,6 +56,18 @@ void chunk_reset(struct sl_chunk *c)
     c->watermarks = NULL;
 }
 
+bool chunk_selection_valid(const struct sl_chunk *c)
+{
+    if (!c->sel)
+        return true;
+    if (c->nsel > c->count)
+        return false;
+    for (uint32_t k = 0; k < c->nsel; k++)
+        if (c->sel[k] >= c->count || (k && c->sel[k] <= c->sel[k - 1]))
+            return false;
+    return true;
+}
+
 struct sl_value vector_get(const struct sl_vector *v, uint32_t row)
 {
     struct sl_value out = {.type = SL_NULL};

@@ -65,6 +65,10 @@ static inline uint32_t chunk_active(const struct sl_chunk *c)
     return c->sel ? c->nsel : c->count;
 }
 
+/* Whether c's selection, if it has one, lists rows below count in strictly
+ * ascending order, as every kernel and operator assumes (for SL_ASSERT: O(n)). */
+bool chunk_selection_valid(const struct sl_chunk *c);
+
 /* Physical index of the k-th active row. */
 static inline uint32_t chunk_row(const struct sl_chunk *c, uint32_t k)
 {

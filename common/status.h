@@ -1,8 +1,10 @@
 /*
  * status.h — the one error channel while running: a status code plus a
- * struct sl_error that says what went wrong and, for SQL, where.
- * Library code never prints and never exits; it returns a status and fills
- * an sl_error the caller decides what to do with.
+ * struct sl_error that says what went wrong (where, in SQL text, is the
+ * compiler's business: common/diag.h). Anything that can fail returns an
+ * sl_status (a bool only answers a question: a predicate). Library code never
+ * prints and never exits; it returns a status and fills an sl_error the
+ * caller decides what to do with.
  */
 #ifndef SL_STATUS_H
 #define SL_STATUS_H
@@ -27,8 +29,6 @@ struct sl_pos {
 
 struct sl_error {
     sl_status code;
-    bool has_pos;
-    struct sl_pos pos;
     char msg[512];
 };
 
@@ -40,7 +40,6 @@ struct sl_error {
 
 /* Fills err (if not NULL) and returns code, so callers can write `return sl_error_set(...)`. */
 sl_status sl_error_set(struct sl_error *err, sl_status code, const char *fmt, ...) SL_PRINTF(3, 4);
-sl_status sl_error_set_at(struct sl_error *err, struct sl_pos pos, const char *fmt, ...) SL_PRINTF(3, 4);
 void sl_error_clear(struct sl_error *err);
 
 #endif

@@ -1,11 +1,18 @@
 /*
  * sluice.h — the engine as a library: open a database, execute SQL
  * statements, drive the continuous queries. The CLI is a thin shell over
- * this header; another program can embed the engine the same way.
+ * this header; another program can embed the engine the same way. The header
+ * stands alone: it includes only the C library's, and libsluice exports only
+ * the functions declared here.
  *
  * Threading: every function may be called from any thread; the engine
  * serialises them with one lock. sluice_run drives batches on the calling
  * thread; sluice_start drives them on a background thread (the REPL).
+ *
+ * Errors: a function that can fail returns sluice_status, and takes a
+ * `char **errors` (which may be NULL). *errors is set to NULL, or to the
+ * messages, rendered for a person (a compile error with its line and a caret)
+ * and each ending in a newline, in a string the caller frees with sluice_free.
  */
 #ifndef SLUICE_H
 #define SLUICE_H
@@ -13,8 +20,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "common/buf.h"
-#include "common/status.h"
+/* libsluice is built with hidden visibility; only what carries this is exported. */
+#if defined(__GNUC__)
+#define SLUICE_API __attribute__((visibility("default")))
+#else
+#define SLUICE_API
+#endif
+
+typedef enum {
+    SLUICE_OK = 0,
+    SLUICE_ERROR = -1, /* see *errors */
+} sluice_status;
+
+enum sluice_log_level { SLUICE_LOG_DEBUG, SLUICE_LOG_INFO, SLUICE_LOG_WARN, SLUICE_LOG_ERROR };
 
 struct sluice;
 
@@ -23,6 +41,10 @@ struct sluice_options {
     int64_t default_trigger_us; /* default 1 s */
     /* stdin carries the statements (the REPL): a query cannot read a STDIN stream. */
     bool stdin_is_input;
+    /* Where the engine's log lines go, from log_level up; NULL drops them. */
+    void (*log)(void *ctx, enum sluice_log_level level, const char *msg);
+    void *log_ctx;
+    enum sluice_log_level log_level;
 };
 
 /* What statements produce, delivered as they run. All callbacks may be NULL. */
@@ -36,47 +58,52 @@ struct sluice_output {
     void *ctx;
 };
 
-sl_status sluice_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err);
+SLUICE_API sluice_status sluice_open(const struct sluice_options *opts, struct sluice **out,
+                                     char **errors);
 /* Stops the background thread (if any), commits open batches, closes the database. */
-void sluice_close(struct sluice *s);
+SLUICE_API void sluice_close(struct sluice *s);
 
 /*
  * Parses, binds and executes every statement of sql (file names the text in
  * messages). Compile errors are rendered, with line and caret, into errors;
  * statements before an error still run. A live SELECT over a stream starts
  * printing through `out` after each batch until sluice_cancel_live.
- * Returns SL_OK, or SL_ERROR if any statement failed.
+ * Returns SLUICE_ERROR if any statement failed.
  */
-sl_status sluice_exec(struct sluice *s, const char *file, const char *sql,
-                      const struct sluice_output *out, struct sl_buf *errors);
+SLUICE_API sluice_status sluice_exec(struct sluice *s, const char *file, const char *sql,
+                                     const struct sluice_output *out, char **errors);
 
 /*
  * Starts every query saved in the database that is not running, each with
  * the CREATE QUERY text that made it, so each resumes from its checkpoint.
  * *saved counts the saved queries. A query that cannot start is reported into
- * errors and the others still start; returns SL_ERROR if any could not.
+ * errors and the others still start; returns SLUICE_ERROR if any could not.
  */
-sl_status sluice_resume(struct sluice *s, const struct sluice_output *out, struct sl_buf *errors,
-                        uint32_t *saved);
+SLUICE_API sluice_status sluice_resume(struct sluice *s, const struct sluice_output *out,
+                                       uint32_t *saved, char **errors);
 
 /* Parses and binds only (sluice check); streams declared are remembered for later statements. */
-sl_status sluice_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors);
+SLUICE_API sluice_status sluice_check(struct sluice *s, const char *file, const char *sql,
+                                      char **errors);
 
 /* Drives batches on this thread until every query's sources ended (and all is
- * committed), or sluice_stop. Returns SL_ERROR if a query failed. */
-sl_status sluice_run(struct sluice *s, struct sl_buf *errors);
+ * committed), or sluice_stop. Returns SLUICE_ERROR if a query failed. */
+SLUICE_API sluice_status sluice_run(struct sluice *s, char **errors);
 /* Starts driving batches on a background thread. */
-sl_status sluice_start(struct sluice *s, struct sl_error *err);
+SLUICE_API sluice_status sluice_start(struct sluice *s, char **errors);
 /* Asks sluice_run to finish the current batches and return (async-signal-safe). */
-void sluice_stop(struct sluice *s);
+SLUICE_API void sluice_stop(struct sluice *s);
 /* Stops and drops the live SELECTs started from the REPL. */
-void sluice_cancel_live(struct sluice *s);
+SLUICE_API void sluice_cancel_live(struct sluice *s);
 /* True while at least one live SELECT is running. */
-bool sluice_has_live(struct sluice *s);
+SLUICE_API bool sluice_has_live(struct sluice *s);
 /* True when text holds a complete statement (a ';' outside strings and comments). */
-bool sluice_statement_complete(const char *text);
+SLUICE_API bool sluice_statement_complete(const char *text);
 
 /* Number of queries still running. */
-uint32_t sluice_running_queries(struct sluice *s);
+SLUICE_API uint32_t sluice_running_queries(struct sluice *s);
+
+/* Frees a message string the engine handed out through `errors`. */
+SLUICE_API void sluice_free(char *text);
 
 #endif

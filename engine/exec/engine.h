@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include "common/buf.h"
 #include "engine/plan/catalog.h"
 #include "engine/runtime/query.h"
 #include "engine/sluice.h"
@@ -39,6 +40,19 @@ struct sluice {
     volatile sig_atomic_t stop_requested;
     struct sl_buf failures; /* "query x failed: ..." lines not yet reported */
 };
+
+/*
+ * sluice.h's fallible functions with the engine's own types: sl_status, and
+ * messages appended to an sl_buf (sluice_api.c turns them into the public ones).
+ */
+sl_status engine_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err);
+sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
+                      const struct sluice_output *out, struct sl_buf *errors);
+sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors);
+sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struct sl_buf *errors,
+                        uint32_t *saved);
+sl_status engine_run(struct sluice *s, struct sl_buf *errors);
+sl_status engine_start(struct sluice *s, struct sl_error *err);
 
 /* Adds a started query; live may be NULL. Takes ownership of both. */
 sl_status engine_add_query(struct sluice *s, struct sl_query *q, struct sl_live *live);

@@ -38,8 +38,7 @@ static void notice(const struct exec_ctx *x, const char *fmt, ...)
 static sl_status runtime_error(struct exec_ctx *x, const struct ast_stmt *stmt,
                                const struct sl_error *err)
 {
-    struct sl_pos pos = err->has_pos ? err->pos : stmt->pos;
-    diags_add(x->diags, pos, 1, NULL, "%s", err->msg);
+    diags_add(x->diags, stmt->pos, 1, NULL, "%s", err->msg);
     return SL_ERROR;
 }
 
@@ -617,7 +616,7 @@ static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
     return st == SL_OK ? SL_OK : SL_ERROR;
 }
 
-sl_status sluice_exec(struct sluice *s, const char *file, const char *sql,
+sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
                       const struct sluice_output *out, struct sl_buf *errors)
 {
     return exec_text(s, file, sql, out, errors, false);
@@ -628,7 +627,7 @@ bool sluice_statement_complete(const char *text)
     return parse_is_complete(text, strlen(text));
 }
 
-sl_status sluice_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors)
+sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors)
 {
     return exec_text(s, file, sql, NULL, errors, true);
 }
@@ -660,7 +659,7 @@ static void load_stream(void *ctx, const char *name, const char *sql)
     buf_free(&errors);
 }
 
-sl_status sluice_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err)
+sl_status engine_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err)
 {
     struct sluice *s = sl_calloc(1, sizeof *s);
     if (!s)

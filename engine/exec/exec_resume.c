@@ -40,7 +40,7 @@ static void collect(void *ctx, const char *name, const char *sql)
     sq->failed = !sq->names[sq->n - 1] || !sq->sqls[sq->n - 1];
 }
 
-sl_status sluice_resume(struct sluice *s, const struct sluice_output *out, struct sl_buf *errors,
+sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struct sl_buf *errors,
                         uint32_t *saved)
 {
     *saved = 0;
@@ -63,7 +63,7 @@ sl_status sluice_resume(struct sluice *s, const struct sluice_output *out, struc
         char file[300];
         snprintf(file, sizeof file, "<saved query %s>", sq.names[i]);
         /* One query that cannot resume does not keep the others from it. */
-        if (!running && sluice_exec(s, file, sq.sqls[i], out, errors) != SL_OK)
+        if (!running && engine_exec(s, file, sq.sqls[i], out, errors) != SL_OK)
             st = SL_ERROR;
     }
     for (uint32_t i = 0; i < sq.n; i++) {

@@ -214,7 +214,7 @@ static void finish_all(struct sluice *s)
     pthread_mutex_unlock(&s->lock);
 }
 
-sl_status sluice_run(struct sluice *s, struct sl_buf *errors)
+sl_status engine_run(struct sluice *s, struct sl_buf *errors)
 {
     while (!s->stop_requested && sluice_running_queries(s) > 0)
         run_round(s);
@@ -244,7 +244,7 @@ static void *background_loop(void *arg)
     return NULL;
 }
 
-sl_status sluice_start(struct sluice *s, struct sl_error *err)
+sl_status engine_start(struct sluice *s, struct sl_error *err)
 {
     if (s->thread_started)
         return SL_OK;

@@ -151,7 +151,7 @@ static sl_status eval_const(const struct sl_expr *e, const struct expr_ctx *cx,
         return SL_OK;
     }
     for (uint32_t k = 0; k < cx->n; k++) {
-        if (!sqlval_store(out, cx->rows[k], v, cx->arena))
+        if (sqlval_store(out, cx->rows[k], v, cx->arena) != SL_OK)
             return SL_NOMEM;
     }
     return SL_OK;
@@ -167,7 +167,7 @@ static sl_status eval_column(const struct sl_expr *e, struct sl_chunk *in,
     }
     for (uint32_t k = 0; k < cx->n; k++) {
         uint32_t i = cx->rows[k];
-        if (!sqlval_store(out, i, vector_get(col, i), cx->arena))
+        if (sqlval_store(out, i, vector_get(col, i), cx->arena) != SL_OK)
             return SL_NOMEM;
     }
     return SL_OK;

@@ -71,7 +71,7 @@ sl_status expr_apply_affinity(enum sl_affinity aff, const struct sl_vector *v,
             }
         } else if (x.type != SL_NULL && x.type != SL_TEXT && aff == SL_AFF_TEXT) {
             y.type = SL_TEXT;
-            if (!sqlval_text(x, cx->arena, &y.u.s))
+            if (sqlval_text(x, cx->arena, &y.u.s) != SL_OK)
                 return SL_NOMEM;
         }
         vector_set(tmp, i, y);

@@ -130,7 +130,7 @@ static sl_status arith_generic(enum ast_op op, const struct sl_vector *l, const 
     for (uint32_t k = 0; k < cx->n; k++) {
         uint32_t i = cx->rows[k];
         struct sl_value v = sqlval_arith(op, vector_get(l, i), vector_get(r, i));
-        if (!sqlval_store(out, i, v, cx->arena))
+        if (sqlval_store(out, i, v, cx->arena) != SL_OK)
             return SL_NOMEM;
     }
     return SL_OK;
@@ -187,7 +187,7 @@ sl_status expr_negate(const struct sl_vector *v, const struct expr_ctx *cx, stru
             y.u.r = -x.u.r;
         else if (x.type == SL_INT)
             y = sqlval_arith(AST_OP_SUB, zero, x);
-        if (!sqlval_store(out, i, y, cx->arena))
+        if (sqlval_store(out, i, y, cx->arena) != SL_OK)
             return SL_NOMEM;
     }
     return SL_OK;

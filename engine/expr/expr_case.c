@@ -7,6 +7,8 @@
  */
 #include "engine/expr/expr_kernels.h"
 
+#include "common/assert.h"
+
 #include "engine/expr/expr.h"
 
 #include "engine/values/sqlval.h"
@@ -35,6 +37,7 @@ static sl_status eval_on(const struct sl_expr *e, struct sl_chunk *in, uint32_t 
     uint32_t *saved_sel = in->sel, saved_n = in->nsel;
     in->sel = rows;
     in->nsel = n;
+    SL_ASSERT(chunk_selection_valid(in));
     sl_status st = vector_init(in->arena, e->type, out) == SL_OK
                        ? expr_eval(e, in, out, err)
                        : sl_error_set(err, SL_NOMEM, "out of memory evaluating CASE");
@@ -48,7 +51,7 @@ static sl_status copy_rows(const struct sl_vector *src, const uint32_t *rows, ui
 {
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = rows[k];
-        if (!sqlval_store(out, i, vector_get(src, i), arena))
+        if (sqlval_store(out, i, vector_get(src, i), arena) != SL_OK)
             return SL_NOMEM;
     }
     return SL_OK;

@@ -35,7 +35,7 @@ static struct sl_value cast_value(enum sl_type to, struct sl_value v, struct sl_
     }
     case SL_TEXT:
         r.type = SL_TEXT;
-        if (!sqlval_text(v, arena, &r.u.s)) {
+        if (sqlval_text(v, arena, &r.u.s) != SL_OK) {
             *nomem = true;
             return sl_null();
         }
@@ -81,7 +81,7 @@ sl_status expr_cast(enum sl_type to, const struct sl_vector *v, const struct exp
     for (uint32_t k = 0; k < cx->n; k++) {
         uint32_t i = cx->rows[k];
         struct sl_value r = cast_value(to, vector_get(v, i), cx->arena, &nomem);
-        if (nomem || !sqlval_store(out, i, r, cx->arena))
+        if (nomem || sqlval_store(out, i, r, cx->arena) != SL_OK)
             return SL_NOMEM;
     }
     return SL_OK;

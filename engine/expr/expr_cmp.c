@@ -108,7 +108,7 @@ sl_status expr_compare(enum ast_op op, const struct sl_vector *l, const struct s
             v.type = SL_BOOL;
             v.u.b = (mask >> (sqlval_compare(a, b) + 1)) & 1;
         }
-        if (!sqlval_store(out, i, v, cx->arena))
+        if (sqlval_store(out, i, v, cx->arena) != SL_OK)
             return SL_NOMEM;
     }
     return SL_OK;
@@ -131,7 +131,7 @@ sl_status expr_store_tri(const uint8_t *tri, const struct expr_ctx *cx, struct s
     for (uint32_t k = 0; k < cx->n; k++) {
         uint32_t i = cx->rows[k];
         struct sl_value v = {.type = tri[i] == 2 ? SL_NULL : SL_BOOL, .u.b = tri[i] == 1};
-        if (!sqlval_store(out, i, v, cx->arena))
+        if (sqlval_store(out, i, v, cx->arena) != SL_OK)
             return SL_NOMEM;
     }
     return SL_OK;

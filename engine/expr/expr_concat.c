@@ -17,7 +17,7 @@ static const struct sl_str *texts_of(const struct sl_vector *v, const struct exp
     for (uint32_t k = 0; k < cx->n; k++) {
         uint32_t i = cx->rows[k];
         struct sl_value x = vector_get(v, i);
-        if (x.type != SL_NULL && !sqlval_text(x, cx->arena, &out[i]))
+        if (x.type != SL_NULL && sqlval_text(x, cx->arena, &out[i]) != SL_OK)
             return NULL;
     }
     return out;
@@ -60,7 +60,7 @@ sl_status expr_concat(const struct sl_vector *l, const struct sl_vector *r,
         if (out->type == SL_TEXT) {
             out->nulls[i] = v.type == SL_NULL;
             out->data.s[i] = v.u.s;
-        } else if (!sqlval_store(out, i, v, cx->arena)) {
+        } else if (sqlval_store(out, i, v, cx->arena) != SL_OK) {
             return SL_NOMEM;
         }
     }

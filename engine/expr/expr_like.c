@@ -185,7 +185,7 @@ static int32_t escape_of(const struct sl_vector *esc, uint32_t i, struct sl_aren
     struct sl_str t;
     if (v.type == SL_NULL)
         return -2;
-    if (!sqlval_text(v, arena, &t)) {
+    if (sqlval_text(v, arena, &t) != SL_OK) {
         *nomem = true;
         return -2;
     }
@@ -214,7 +214,7 @@ sl_status expr_like(enum ast_op op, const struct sl_vector *x, const struct sl_v
             tri[i] = 2;
             continue;
         }
-        if (!sqlval_text(a, cx->arena, &s) || !sqlval_text(p, cx->arena, &ps))
+        if (sqlval_text(a, cx->arena, &s) != SL_OK || sqlval_text(p, cx->arena, &ps) != SL_OK)
             return SL_NOMEM;
         s = sqlval_c_str(s); /* SQLite matches both as C strings */
         ps = sqlval_c_str(ps);

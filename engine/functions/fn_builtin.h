@@ -64,11 +64,11 @@ static inline const char *fn_utf8_next(const char *p, const char *end)
 /*
  * Per-row body of a function evaluated value by value: argv holds the row's
  * arguments (NULL as SL_NULL; BOOL already turned into INT, since SQLite
- * has no booleans); sets *res (strings allocated in arena). Returns false
- * only when out of memory.
+ * has no booleans); sets *res (strings allocated in arena). Fails only
+ * when out of memory (SL_NOMEM).
  */
-typedef bool (*fn_row_fn)(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                          struct sl_value *res);
+typedef sl_status (*fn_row_fn)(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                               struct sl_value *res);
 
 /* Reads row i of each argument vector into argv, BOOLEANs as SQLite's integers. */
 static inline void fn_row_args(const struct sl_vector *args, int nargs, uint32_t i,
@@ -102,7 +102,8 @@ static inline sl_status fn_map(struct sl_vector *args, int nargs, const struct s
         uint32_t i = sel[k];
         fn_row_args(args, nargs, i, argv);
         struct sl_value res;
-        if (!row(argv, nargs, rows->arena, &res) || !sqlval_store(out, i, res, rows->arena))
+        if (row(argv, nargs, rows->arena, &res) != SL_OK ||
+            sqlval_store(out, i, res, rows->arena) != SL_OK)
             return sl_error_set(err, SL_NOMEM, "out of memory in %s()", name);
     }
     return SL_OK;

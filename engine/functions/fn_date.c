@@ -310,7 +310,7 @@ void dt_clear_fields(struct dt *p)
 static char *cstr(struct sl_value v, struct sl_arena *arena, size_t *len)
 {
     struct sl_str s;
-    if (!sqlval_text(v, arena, &s))
+    if (sqlval_text(v, arena, &s) != SL_OK)
         return NULL;
     s = sqlval_c_str(s);
     *len = s.len;
@@ -368,15 +368,15 @@ static int format_year(char *out, int y)
 
 /* strftime's text for format fmt (NUL-terminated) or NULL for an unknown
  * conversion. */
-static bool strftime_text(const char *fmt, struct dt *x, struct sl_arena *arena,
-                          struct sl_value *res)
+static sl_status strftime_text(const char *fmt, struct dt *x, struct sl_arena *arena,
+                               struct sl_value *res)
 {
     size_t cap = 64, len = 0;
     for (const char *f = fmt; *f; f++)
         cap += *f == '%' ? FN_REAL_TEXT_MAX + 32 : 1;
     char *out = arena_alloc(arena, cap);
     if (!out)
-        return false;
+        return SL_NOMEM;
     *res = sl_null();
     for (const char *f = fmt; *f; f++) {
         if (*f != '%') {
@@ -422,15 +422,15 @@ static bool strftime_text(const char *fmt, struct dt *x, struct sl_arena *arena,
             len += (size_t)sprintf(out + len, "%04d", x->year);
             break; /* "-606", unlike date() */
         case '%': out[len++] = '%'; break;
-        default: return true;
+        default: return SL_OK;
         }
     }
     *res = fn_text_value(out, len);
-    return true;
+    return SL_OK;
 }
 
-static bool dt_row(enum dt_fn fn, const struct sl_value *argv, int nargs, int64_t now_jd_ms,
-                   struct sl_arena *arena, struct sl_value *res)
+static sl_status dt_row(enum dt_fn fn, const struct sl_value *argv, int nargs, int64_t now_jd_ms,
+                        struct sl_arena *arena, struct sl_value *res)
 {
     struct dt x;
     const char *fmt = NULL;
@@ -438,21 +438,21 @@ static bool dt_row(enum dt_fn fn, const struct sl_value *argv, int nargs, int64_
     if (fn == DT_STRFTIME) {
         size_t len;
         if (argv[0].type == SL_NULL)
-            return true;
+            return SL_OK;
         if (!(fmt = cstr(argv[0], arena, &len)))
-            return false;
+            return SL_NOMEM;
         argv++, nargs--;
     }
     int ok = time_value(argv, nargs, now_jd_ms, arena, &x);
     if (ok <= 0)
-        return ok == 0;
+        return ok == 0 ? SL_OK : SL_NOMEM;
     char buf[48];
     int n = 0;
     switch (fn) {
-    case DT_JULIANDAY: *res = fn_real_value(x.jd_ms / 86400000.0); return true;
+    case DT_JULIANDAY: *res = fn_real_value(x.jd_ms / 86400000.0); return SL_OK;
     case DT_UNIXEPOCH:
         *res = fn_int_value(x.jd_ms / 1000 - DT_UNIX_EPOCH_JD_MS / 1000);
-        return true;
+        return SL_OK;
     case DT_STRFTIME: dt_compute_ymd_hms(&x); return strftime_text(fmt, &x, arena, res);
     case DT_DATE:
         dt_compute_ymd(&x);
@@ -472,9 +472,9 @@ static bool dt_row(enum dt_fn fn, const struct sl_value *argv, int nargs, int64_
     }
     char *p = arena_memdup(arena, buf, (size_t)n);
     if (!p)
-        return false;
+        return SL_NOMEM;
     *res = fn_text_value(p, (size_t)n);
-    return true;
+    return SL_OK;
 }
 
 /* Like fn_map, with 'now' read once for the whole chunk. */
@@ -493,8 +493,8 @@ static sl_status dt_eval(enum dt_fn fn, const char *name, struct sl_vector *args
         uint32_t i = sel[k];
         fn_row_args(args, nargs, i, argv);
         struct sl_value res;
-        if (!dt_row(fn, argv, nargs, now_jd_ms, rows->arena, &res) ||
-            !sqlval_store(out, i, res, rows->arena))
+        if (dt_row(fn, argv, nargs, now_jd_ms, rows->arena, &res) != SL_OK ||
+            sqlval_store(out, i, res, rows->arena) != SL_OK)
             return sl_error_set(err, SL_NOMEM, "out of memory in %s()", name);
     }
     return SL_OK;

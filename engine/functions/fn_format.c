@@ -16,8 +16,8 @@ static bool text_infer(const enum sl_type *arg_types, int nargs, enum sl_type *r
     return fn_no_arrays(arg_types, nargs, "this function", why, why_len);
 }
 
-static bool typeof_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                       struct sl_value *res)
+static sl_status typeof_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                            struct sl_value *res)
 {
     (void)nargs, (void)arena;
     const char *name = "text";
@@ -29,7 +29,7 @@ static bool typeof_row(const struct sl_value *argv, int nargs, struct sl_arena *
     default: break;
     }
     *res = fn_text_value(name, strlen(name));
-    return true;
+    return SL_OK;
 }
 
 static sl_status typeof_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -39,23 +39,23 @@ static sl_status typeof_eval(struct sl_vector *args, int nargs, const struct sl_
 }
 
 /* Upper-case hex of the bytes of the value's text form; hex(NULL) is ''. */
-static bool hex_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                    struct sl_value *res)
+static sl_status hex_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                         struct sl_value *res)
 {
     (void)nargs;
     static const char digits[] = "0123456789ABCDEF";
     struct sl_str s = {"", 0};
-    if (argv[0].type != SL_NULL && !sqlval_text(argv[0], arena, &s))
-        return false;
+    if (argv[0].type != SL_NULL && sqlval_text(argv[0], arena, &s) != SL_OK)
+        return SL_NOMEM;
     char *o = arena_alloc(arena, 2 * (size_t)s.len + 1);
     if (!o)
-        return false;
+        return SL_NOMEM;
     for (uint32_t j = 0; j < s.len; j++) {
         o[2 * j] = digits[(unsigned char)s.ptr[j] >> 4];
         o[2 * j + 1] = digits[(unsigned char)s.ptr[j] & 15];
     }
     *res = fn_text_value(o, 2 * (size_t)s.len);
-    return true;
+    return SL_OK;
 }
 
 static sl_status hex_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -76,28 +76,28 @@ static size_t quote_real(double r, char *buf)
 
 /* The value as an SQL literal: NULL, a number, or text (up to a NUL byte) in quotes with '
  * doubled. */
-static bool quote_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                      struct sl_value *res)
+static sl_status quote_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                           struct sl_value *res)
 {
     (void)nargs;
     struct sl_value x = argv[0];
     if (x.type == SL_NULL) {
         *res = fn_text_value("NULL", 4);
-        return true;
+        return SL_OK;
     }
     if (x.type == SL_REAL) {
         char buf[FN_REAL_TEXT_MAX + 32];
         size_t n = quote_real(x.u.r, buf);
         char *o = arena_memdup(arena, buf, n);
         *res = fn_text_value(o, n);
-        return o != NULL;
+        return o ? SL_OK : SL_NOMEM;
     }
     struct sl_str s;
-    if (!sqlval_text(x, arena, &s))
-        return false;
+    if (sqlval_text(x, arena, &s) != SL_OK)
+        return SL_NOMEM;
     if (x.type == SL_INT) {
         *res = fn_text_value(s.ptr, s.len);
-        return true;
+        return SL_OK;
     }
     s = sqlval_c_str(s); /* SQLite quotes text with %Q, which stops at a NUL byte */
     size_t quotes = 0;
@@ -105,7 +105,7 @@ static bool quote_row(const struct sl_value *argv, int nargs, struct sl_arena *a
         quotes += s.ptr[j] == '\'';
     char *o = arena_alloc(arena, s.len + quotes + 2), *q = o;
     if (!o)
-        return false;
+        return SL_NOMEM;
     *q++ = '\'';
     for (uint32_t j = 0; j < s.len; j++) {
         *q++ = s.ptr[j];
@@ -114,7 +114,7 @@ static bool quote_row(const struct sl_value *argv, int nargs, struct sl_arena *a
     }
     *q++ = '\'';
     *res = fn_text_value(o, (size_t)(q - o));
-    return true;
+    return SL_OK;
 }
 
 static sl_status quote_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -150,19 +150,19 @@ static size_t utf8_put(uint32_t c, char *o)
 
 /* The characters with these code points; NULL reads as 0, a number outside 0..0x10FFFF as
  * U+FFFD. */
-static bool char_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                     struct sl_value *res)
+static sl_status char_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                          struct sl_value *res)
 {
     char *o = arena_alloc(arena, 4 * (size_t)nargs + 1);
     if (!o)
-        return false;
+        return SL_NOMEM;
     size_t n = 0;
     for (int a = 0; a < nargs; a++) {
         int64_t c = fn_int_of(argv[a]);
         n += utf8_put(c < 0 || c > 0x10FFFF ? 0xFFFD : (uint32_t)c, o + n);
     }
     *res = fn_text_value(o, n);
-    return true;
+    return SL_OK;
 }
 
 static sl_status char_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -180,19 +180,19 @@ static bool unicode_infer(const enum sl_type *arg_types, int nargs, enum sl_type
 
 /* Code point of the first character; malformed or overlong sequences, surrogates and
  * U+FFFE/U+FFFF read as U+FFFD, as in SQLite. NULL for NULL, '' or a NUL byte first. */
-static bool unicode_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                        struct sl_value *res)
+static sl_status unicode_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                             struct sl_value *res)
 {
     (void)nargs;
     struct sl_str s;
     *res = sl_null();
     if (argv[0].type == SL_NULL)
-        return true;
-    if (!sqlval_text(argv[0], arena, &s))
-        return false;
+        return SL_OK;
+    if (sqlval_text(argv[0], arena, &s) != SL_OK)
+        return SL_NOMEM;
     s = sqlval_c_str(s); /* SQLite reads it as a C string: a NUL first is no character */
     if (s.len == 0)
-        return true;
+        return SL_OK;
     const unsigned char *p = (const unsigned char *)s.ptr;
     uint32_t c = p[0];
     if (c >= 0xC0) {
@@ -204,7 +204,7 @@ static bool unicode_row(const struct sl_value *argv, int nargs, struct sl_arena 
             c = 0xFFFD;
     }
     *res = fn_int_value(c);
-    return true;
+    return SL_OK;
 }
 
 static sl_status unicode_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,

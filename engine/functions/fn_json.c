@@ -166,7 +166,7 @@ static void render(const json_t *v, struct sl_buf *b)
 }
 
 /* JSON text of v (any kind: "x", 1, null, ...) copied into arena. */
-static bool json_text(const json_t *v, struct sl_arena *arena, struct sl_value *res)
+static sl_status json_text(const json_t *v, struct sl_arena *arena, struct sl_value *res)
 {
     struct sl_buf b;
     buf_init(&b);
@@ -175,28 +175,28 @@ static bool json_text(const json_t *v, struct sl_arena *arena, struct sl_value *
     size_t len = b.len;
     buf_free(&b);
     if (!p)
-        return false;
+        return SL_NOMEM;
     *res = fn_text_value(p, len);
-    return true;
+    return SL_OK;
 }
 
 /* The SQL value of JSON value v; strings and JSON text are copied into arena.
  */
-static bool sql_value(const json_t *v, struct sl_arena *arena, struct sl_value *res)
+static sl_status sql_value(const json_t *v, struct sl_arena *arena, struct sl_value *res)
 {
     switch (json_typeof(v)) {
-    case JSON_INTEGER: *res = fn_int_value(json_integer_value(v)); return true;
-    case JSON_REAL: *res = fn_real_value(json_real_value(v)); return true;
-    case JSON_TRUE: *res = fn_int_value(1); return true;
-    case JSON_FALSE: *res = fn_int_value(0); return true;
-    case JSON_NULL: *res = sl_null(); return true;
+    case JSON_INTEGER: *res = fn_int_value(json_integer_value(v)); return SL_OK;
+    case JSON_REAL: *res = fn_real_value(json_real_value(v)); return SL_OK;
+    case JSON_TRUE: *res = fn_int_value(1); return SL_OK;
+    case JSON_FALSE: *res = fn_int_value(0); return SL_OK;
+    case JSON_NULL: *res = sl_null(); return SL_OK;
     case JSON_STRING: {
         size_t len = json_string_length(v);
         char *p = arena_memdup(arena, json_string_value(v), len ? len : 1);
         if (!p)
-            return false;
+            return SL_NOMEM;
         *res = fn_text_value(p, len);
-        return true;
+        return SL_OK;
     }
     case JSON_OBJECT:
     case JSON_ARRAY:
@@ -213,29 +213,29 @@ static bool json_extract_infer(const enum sl_type *arg_types, int nargs, enum sl
 
 /* The element of argv[0] at path argv[1], as an SQL value (json_extract, ->>) or as
  * JSON text (->); NULL when there is none. */
-static bool extract_row(const struct sl_value *argv, bool as_json, struct sl_arena *arena,
-                        struct sl_value *res)
+static sl_status extract_row(const struct sl_value *argv, bool as_json, struct sl_arena *arena,
+                             struct sl_value *res)
 {
     struct sl_str doc, path;
     *res = sl_null();
     if (argv[0].type == SL_NULL || argv[1].type == SL_NULL)
-        return true;
-    if (!sqlval_text(argv[0], arena, &doc) || !sqlval_text(argv[1], arena, &path))
-        return false;
+        return SL_OK;
+    if (sqlval_text(argv[0], arena, &doc) != SL_OK || sqlval_text(argv[1], arena, &path) != SL_OK)
+        return SL_NOMEM;
     if (path.len == 0 || path.ptr[0] != '$')
-        return true;
+        return SL_OK;
     json_error_t error;
     json_t *root = json_loadb(doc.ptr, doc.len, JSON_DECODE_ANY, &error);
     if (!root)
-        return true;
+        return SL_OK;
     const json_t *v = follow(root, path.ptr + 1, path.len - 1);
-    bool ok = !v || (as_json ? json_text(v, arena, res) : sql_value(v, arena, res));
+    sl_status st = !v ? SL_OK : as_json ? json_text(v, arena, res) : sql_value(v, arena, res);
     json_decref(root);
-    return ok;
+    return st;
 }
 
-static bool json_extract_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                             struct sl_value *res)
+static sl_status json_extract_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                                  struct sl_value *res)
 {
     (void)nargs;
     return extract_row(argv, false, arena, res);
@@ -263,8 +263,8 @@ static bool json_arrow_infer(const enum sl_type *arg_types, int nargs, enum sl_t
     return true;
 }
 
-static bool json_arrow_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                           struct sl_value *res)
+static sl_status json_arrow_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                                struct sl_value *res)
 {
     (void)nargs;
     return extract_row(argv, true, arena, res);

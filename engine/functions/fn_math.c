@@ -26,8 +26,8 @@ static bool abs_infer(const enum sl_type *arg_types, int nargs, enum sl_type *re
 
 /* abs(-9223372036854775808) is an "integer overflow" error in SQLite; a row cannot fail here,
  * so it is NULL. */
-static bool abs_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                    struct sl_value *res)
+static sl_status abs_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                         struct sl_value *res)
 {
     (void)nargs, (void)arena;
     struct sl_value x = argv[0];
@@ -38,7 +38,7 @@ static bool abs_row(const struct sl_value *argv, int nargs, struct sl_arena *are
     } else if (x.type != SL_NULL) {
         *res = fn_real_value(fabs(fn_real_of(x)));
     }
-    return true;
+    return SL_OK;
 }
 
 static sl_status abs_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -62,13 +62,13 @@ static bool round_infer(const enum sl_type *arg_types, int nargs, enum sl_type *
  * back with SQLite's conversion, so round(534339519121000.0, 6) is
  * 534339519120999.875 as in SQLite.
  */
-static bool round_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                      struct sl_value *res)
+static sl_status round_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                           struct sl_value *res)
 {
     (void)arena;
     *res = sl_null();
     if (argv[0].type == SL_NULL || (nargs > 1 && argv[1].type == SL_NULL))
-        return true;
+        return SL_OK;
     int32_t digits = nargs > 1 ? fn_int32_of(argv[1]) : 0;
     digits = digits < 0 ? 0 : digits > 30 ? 30 : digits;
     double r = fn_real_of(argv[0]);
@@ -81,7 +81,7 @@ static bool round_row(const struct sl_value *argv, int nargs, struct sl_arena *a
         r = fn_sqlite_atof(buf, fn_format_real(r, 'f', digits, false, false, 0, buf));
     }
     *res = fn_real_value(r);
-    return true;
+    return SL_OK;
 }
 
 static sl_status round_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -132,16 +132,16 @@ static bool whole_number(struct sl_str s)
     return i == n;
 }
 
-static bool sign_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                     struct sl_value *res)
+static sl_status sign_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                          struct sl_value *res)
 {
     (void)nargs, (void)arena;
     *res = sl_null();
     if (argv[0].type == SL_NULL || (argv[0].type == SL_TEXT && !whole_number(argv[0].u.s)))
-        return true;
+        return SL_OK;
     double r = fn_real_of(argv[0]);
     *res = fn_int_value(r < 0 ? -1 : r > 0 ? 1 : 0);
-    return true;
+    return SL_OK;
 }
 
 static sl_status sign_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -162,31 +162,31 @@ static bool minmax_infer(const enum sl_type *arg_types, int nargs, enum sl_type 
  * Among equal values min() keeps the last and max() the first, as SQLite
  * does: min(1, 1.0) is 1.0 but max(1, 1.0) is 1.
  */
-static bool minmax_row(const struct sl_value *argv, int nargs, struct sl_value *res, bool max)
+static sl_status minmax_row(const struct sl_value *argv, int nargs, struct sl_value *res, bool max)
 {
     int best = 0;
     *res = sl_null();
     for (int a = 0; a < nargs; a++)
         if (argv[a].type == SL_NULL)
-            return true;
+            return SL_OK;
     for (int a = 1; a < nargs; a++) {
         int c = sqlval_compare(argv[best], argv[a]);
         if (max ? c < 0 : c >= 0)
             best = a;
     }
     *res = argv[best];
-    return true;
+    return SL_OK;
 }
 
-static bool min_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                    struct sl_value *res)
+static sl_status min_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                         struct sl_value *res)
 {
     (void)arena;
     return minmax_row(argv, nargs, res, false);
 }
 
-static bool max_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                    struct sl_value *res)
+static sl_status max_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                         struct sl_value *res)
 {
     (void)arena;
     return minmax_row(argv, nargs, res, true);

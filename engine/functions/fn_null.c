@@ -15,14 +15,14 @@ static bool coalesce_infer(const enum sl_type *arg_types, int nargs, enum sl_typ
     return true;
 }
 
-static bool coalesce_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                         struct sl_value *res)
+static sl_status coalesce_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                              struct sl_value *res)
 {
     (void)arena;
     *res = sl_null();
     for (int a = 0; a < nargs && res->type == SL_NULL; a++)
         *res = argv[a];
-    return true;
+    return SL_OK;
 }
 
 static sl_status coalesce_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -41,14 +41,14 @@ static bool nullif_infer(const enum sl_type *arg_types, int nargs, enum sl_type 
 }
 
 /* SQLite compares without affinity here: nullif(1, 1.0) is NULL, nullif(1, '1') is 1. */
-static bool nullif_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                       struct sl_value *res)
+static sl_status nullif_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                            struct sl_value *res)
 {
     (void)nargs, (void)arena;
     bool same = argv[0].type != SL_NULL && argv[1].type != SL_NULL &&
                 sqlval_compare(argv[0], argv[1]) == 0;
     *res = same ? sl_null() : argv[0];
-    return true;
+    return SL_OK;
 }
 
 static sl_status nullif_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -67,12 +67,12 @@ static bool iif_infer(const enum sl_type *arg_types, int nargs, enum sl_type *re
 }
 
 /* A condition is true when its numeric value is non-zero ('0.5' is true, 'x' and NULL are not). */
-static bool iif_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                    struct sl_value *res)
+static sl_status iif_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                         struct sl_value *res)
 {
     (void)nargs, (void)arena;
     *res = sqlval_truth(argv[0]) == 1 ? argv[1] : argv[2];
-    return true;
+    return SL_OK;
 }
 
 static sl_status iif_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,

@@ -283,7 +283,7 @@ static bool put_text(struct sl_buf *b, const struct pf_spec *sp, struct sl_value
         s.ptr = t;
         s.len = (uint32_t)strlen(t);
         c = 's';
-    } else if (!sqlval_text(arg, arena, &s)) {
+    } else if (sqlval_text(arg, arena, &s) != SL_OK) {
         return false;
     }
     s = sqlval_c_str(s); /* SQLite reads its text arguments as C strings */
@@ -322,7 +322,7 @@ static bool put_char(struct sl_buf *b, const struct pf_spec *sp, struct sl_value
                      struct sl_arena *arena)
 {
     struct sl_str s = {"", 0};
-    if (arg.type != SL_NULL && !sqlval_text(arg, arena, &s))
+    if (arg.type != SL_NULL && sqlval_text(arg, arena, &s) != SL_OK)
         return false;
     const char *c = s.len ? s.ptr : "";
     size_t clen = 1;
@@ -462,10 +462,10 @@ static sl_status printf_eval(struct sl_vector *args, int nargs, const struct sl_
                                                                  : vector_get(&args[a], i);
         struct sl_str fmt;
         if (argv[0].type == SL_NULL) {
-            ok = sqlval_store(out, i, sl_null(), rows->arena);
+            ok = sqlval_store(out, i, sl_null(), rows->arena) == SL_OK;
             continue;
         }
-        if (!sqlval_text(argv[0], rows->arena, &fmt)) {
+        if (sqlval_text(argv[0], rows->arena, &fmt) != SL_OK) {
             ok = false;
             break;
         }
@@ -473,7 +473,7 @@ static sl_status printf_eval(struct sl_vector *args, int nargs, const struct sl_
         buf_clear(&b);
         ok = pf_render(&b, sqlval_c_str(fmt), &pa, rows->arena) && !b.failed;
         char *text = ok ? arena_memdup(rows->arena, buf_str(&b), b.len ? b.len : 1) : NULL;
-        ok = text && sqlval_store(out, i, fn_text_value(text, b.len), rows->arena);
+        ok = text && sqlval_store(out, i, fn_text_value(text, b.len), rows->arena) == SL_OK;
     }
     buf_free(&b);
     return ok ? SL_OK : sl_error_set(err, SL_NOMEM, "out of memory in printf()");

@@ -102,8 +102,8 @@ static int match_row(struct regex_cache *c, const struct sl_value *argv, struct 
     pcre2_code *code;
     if (argv[0].type == SL_NULL || argv[1].type == SL_NULL)
         return 2;
-    if (!sqlval_text(argv[0], arena, subject) || !sqlval_text(argv[1], arena, &pattern) ||
-        !cache_get(c, pattern, &code))
+    if (sqlval_text(argv[0], arena, subject) != SL_OK ||
+        sqlval_text(argv[1], arena, &pattern) != SL_OK || !cache_get(c, pattern, &code))
         return -1;
     if (!code)
         return 2;
@@ -153,7 +153,7 @@ static sl_status regexp_eval(bool extract, const char *name, struct sl_vector *a
             if (g >= 0 && g < (int64_t)ngroups && ov[2 * g] != PCRE2_UNSET)
                 res = fn_text_value(subject.ptr + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
         }
-        if (!sqlval_store(out, i, res, rows->arena))
+        if (sqlval_store(out, i, res, rows->arena) != SL_OK)
             st = sl_error_set(err, SL_NOMEM, "out of memory in %s()", name);
     }
     cache_clear(&cache);

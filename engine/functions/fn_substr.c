@@ -21,19 +21,19 @@ static bool substr_infer(const enum sl_type *arg_types, int nargs, enum sl_type 
     return fn_no_arrays(arg_types, nargs, "substr", why, why_len);
 }
 
-static bool substr_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                       struct sl_value *res)
+static sl_status substr_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                            struct sl_value *res)
 {
     struct sl_str s;
     *res = sl_null();
     for (int a = 0; a < nargs; a++)
         if (argv[a].type == SL_NULL)
-            return true;
-    if (!sqlval_text(argv[0], arena, &s))
-        return false;
+            return SL_OK;
+    if (sqlval_text(argv[0], arena, &s) != SL_OK)
+        return SL_NOMEM;
     if (s.len == 0) { /* its pointer may be NULL: no arithmetic on it */
         *res = fn_text_value("", 0);
-        return true;
+        return SL_OK;
     }
     s = sqlval_c_str(s);
     const char *p = s.ptr, *end = s.ptr + s.len;
@@ -67,7 +67,7 @@ static bool substr_row(const struct sl_value *argv, int nargs, struct sl_arena *
     for (; q < end && count > 0; count--)
         q = fn_utf8_next(q, end);
     *res = fn_text_value(p, (size_t)(q - p));
-    return true;
+    return SL_OK;
 }
 
 static sl_status substr_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,

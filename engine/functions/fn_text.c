@@ -36,19 +36,19 @@ static bool instr_infer(const enum sl_type *arg_types, int nargs, enum sl_type *
     return text_args_infer(arg_types, nargs, "instr", why, why_len);
 }
 
-static bool instr_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                      struct sl_value *res)
+static sl_status instr_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                           struct sl_value *res)
 {
     (void)nargs;
     struct sl_str h, n;
     *res = sl_null();
     if (argv[0].type == SL_NULL || argv[1].type == SL_NULL)
-        return true;
-    if (!sqlval_text(argv[0], arena, &h) || !sqlval_text(argv[1], arena, &n))
-        return false;
+        return SL_OK;
+    if (sqlval_text(argv[0], arena, &h) != SL_OK || sqlval_text(argv[1], arena, &n) != SL_OK)
+        return SL_NOMEM;
     const char *hit = n.len == 0 ? h.ptr : find(h.ptr, h.len, n);
     *res = fn_int_value(hit ? utf8_count(h.ptr, (size_t)(hit - h.ptr)) + 1 : 0);
-    return true;
+    return SL_OK;
 }
 
 static sl_status instr_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -66,29 +66,29 @@ static bool replace_infer(const enum sl_type *arg_types, int nargs, enum sl_type
     return text_args_infer(arg_types, nargs, "replace", why, why_len);
 }
 
-static bool replace_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                        struct sl_value *res)
+static sl_status replace_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                             struct sl_value *res)
 {
     (void)nargs;
     struct sl_str s, pat, rep;
     *res = sl_null();
     if (argv[0].type == SL_NULL || argv[1].type == SL_NULL)
-        return true;
-    if (!sqlval_text(argv[1], arena, &pat))
-        return false;
+        return SL_OK;
+    if (sqlval_text(argv[1], arena, &pat) != SL_OK)
+        return SL_NOMEM;
     /* SQLite returns the first argument itself before looking at the third, when the pattern
      * is empty as a C string (a NUL byte first counts as empty). */
     if (pat.len == 0 || pat.ptr[0] == '\0') {
         *res = argv[0];
-        return true;
+        return SL_OK;
     }
     if (argv[2].type == SL_NULL)
-        return true;
-    if (!sqlval_text(argv[0], arena, &s) || !sqlval_text(argv[2], arena, &rep))
-        return false;
+        return SL_OK;
+    if (sqlval_text(argv[0], arena, &s) != SL_OK || sqlval_text(argv[2], arena, &rep) != SL_OK)
+        return SL_NOMEM;
     if (s.len == 0) { /* its pointer may be NULL: no arithmetic on it */
         *res = fn_text_value("", 0);
-        return true;
+        return SL_OK;
     }
     size_t hits = 0;
     for (const char *p = s.ptr, *end = s.ptr + s.len;
@@ -96,12 +96,12 @@ static bool replace_row(const struct sl_value *argv, int nargs, struct sl_arena 
         hits++;
     if (hits == 0) {
         *res = fn_text_value(s.ptr, s.len);
-        return true;
+        return SL_OK;
     }
     size_t len = s.len - hits * pat.len + hits * rep.len;
     char *o = arena_alloc(arena, len ? len : 1);
     if (!o)
-        return false;
+        return SL_NOMEM;
     const char *p = s.ptr, *end = s.ptr + s.len, *hit;
     size_t at = 0;
     while ((hit = find(p, (size_t)(end - p), pat)) != NULL) {
@@ -113,7 +113,7 @@ static bool replace_row(const struct sl_value *argv, int nargs, struct sl_arena 
     }
     memcpy(o + at, p, (size_t)(end - p));
     *res = fn_text_value(o, len);
-    return true;
+    return SL_OK;
 }
 
 static sl_status replace_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -134,22 +134,22 @@ static bool split_part_infer(const enum sl_type *arg_types, int nargs, enum sl_t
  * of s cut at every sep; '' past the last field; an empty sep leaves one
  * field. Field 0, an error in PostgreSQL, is NULL here (a row never fails).
  */
-static bool split_part_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                           struct sl_value *res)
+static sl_status split_part_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                                struct sl_value *res)
 {
     (void)nargs;
     struct sl_str s, sep;
     *res = sl_null();
     if (argv[0].type == SL_NULL || argv[1].type == SL_NULL || argv[2].type == SL_NULL)
-        return true;
+        return SL_OK;
     int64_t n = fn_int_of(argv[2]);
     if (n == 0)
-        return true;
-    if (!sqlval_text(argv[0], arena, &s) || !sqlval_text(argv[1], arena, &sep))
-        return false;
+        return SL_OK;
+    if (sqlval_text(argv[0], arena, &s) != SL_OK || sqlval_text(argv[1], arena, &sep) != SL_OK)
+        return SL_NOMEM;
     if (s.len == 0) { /* its pointer may be NULL: no arithmetic on it */
         *res = fn_text_value("", 0);
-        return true;
+        return SL_OK;
     }
     int64_t fields = 1;
     const char *end = s.ptr + s.len;
@@ -162,13 +162,13 @@ static bool split_part_row(const struct sl_value *argv, int nargs, struct sl_are
         n = n < -fields ? 0 : fields + n + 1;
     *res = fn_text_value(s.ptr, 0);
     if (n == 0 || n > fields)
-        return true;
+        return SL_OK;
     const char *start = s.ptr;
     for (int64_t f = 1; f < n; f++)
         start = find(start, (size_t)(end - start), sep) + sep.len;
     const char *stop = sep.len ? find(start, (size_t)(end - start), sep) : NULL;
     *res = fn_text_value(start, (size_t)((stop ? stop : end) - start));
-    return true;
+    return SL_OK;
 }
 
 static sl_status split_part_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,

@@ -60,13 +60,13 @@ static bool to_timestamp_infer(const enum sl_type *arg_types, int nargs, enum sl
     return fn_no_arrays(arg_types, nargs, "to_timestamp", why, why_len);
 }
 
-static bool to_timestamp_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                             struct sl_value *res)
+static sl_status to_timestamp_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                                  struct sl_value *res)
 {
     (void)nargs, (void)arena;
     int64_t us;
     *res = ts_of(argv[0], &us) ? ts_value(us) : sl_null();
-    return true;
+    return SL_OK;
 }
 
 static sl_status to_timestamp_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,
@@ -130,8 +130,8 @@ static bool date_trunc_infer(const enum sl_type *arg_types, int nargs, enum sl_t
     return fn_no_arrays(arg_types, nargs, "date_trunc", why, why_len);
 }
 
-static bool date_trunc_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                           struct sl_value *res)
+static sl_status date_trunc_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                                struct sl_value *res)
 {
     (void)nargs;
     static const struct {
@@ -148,14 +148,14 @@ static bool date_trunc_row(const struct sl_value *argv, int nargs, struct sl_are
     struct sl_str unit;
     *res = sl_null();
     if (argv[0].type == SL_NULL || !ts_of(argv[1], &us))
-        return true;
-    if (!sqlval_text(argv[0], arena, &unit))
-        return false;
+        return SL_OK;
+    if (sqlval_text(argv[0], arena, &unit) != SL_OK)
+        return SL_NOMEM;
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         if (unit.len == strlen(fixed[i].name) &&
             strncasecmp(unit.ptr, fixed[i].name, unit.len) == 0) {
             *res = ts_value(floor_div(us, fixed[i].us) * fixed[i].us);
-            return true;
+            return SL_OK;
         }
     }
     int64_t days = floor_div(us, day_us), y;
@@ -164,14 +164,14 @@ static bool date_trunc_row(const struct sl_value *argv, int nargs, struct sl_are
         /* 1970-01-01 was a Thursday: days + 3 counts from a Monday. */
         int64_t monday = days - (days + 3 - floor_div(days + 3, 7) * 7);
         *res = ts_value(monday * day_us);
-        return true;
+        return SL_OK;
     }
     civil_from_days(days, &y, &m);
     if (unit.len == 5 && strncasecmp(unit.ptr, "month", 5) == 0)
         *res = ts_value(days_from_civil(y, m, 1) * day_us);
     else if (unit.len == 4 && strncasecmp(unit.ptr, "year", 4) == 0)
         *res = ts_value(days_from_civil(y, 1, 1) * day_us);
-    return true;
+    return SL_OK;
 }
 
 static sl_status date_trunc_eval(struct sl_vector *args, int nargs, const struct sl_chunk *rows,

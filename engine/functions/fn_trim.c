@@ -37,15 +37,16 @@ static bool trim_infer(const enum sl_type *arg_types, int nargs, enum sl_type *r
     return fn_no_arrays(arg_types, nargs, "trim", why, why_len);
 }
 
-static bool trim_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                     struct sl_value *res, int sides)
+static sl_status trim_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                          struct sl_value *res, int sides)
 {
     struct sl_str s, set = {" ", 1};
     *res = sl_null();
     if (argv[0].type == SL_NULL || (nargs > 1 && argv[1].type == SL_NULL))
-        return true;
-    if (!sqlval_text(argv[0], arena, &s) || (nargs > 1 && !sqlval_text(argv[1], arena, &set)))
-        return false;
+        return SL_OK;
+    if (sqlval_text(argv[0], arena, &s) != SL_OK ||
+        (nargs > 1 && sqlval_text(argv[1], arena, &set) != SL_OK))
+        return SL_NOMEM;
     set = sqlval_c_str(set);
     const char *p = s.ptr;
     size_t len = s.len, n;
@@ -54,23 +55,23 @@ static bool trim_row(const struct sl_value *argv, int nargs, struct sl_arena *ar
     while ((sides & TRIM_RIGHT) && len > 0 && (n = set_match(set, p, len, true)) > 0)
         len -= n;
     *res = fn_text_value(p, len);
-    return true;
+    return SL_OK;
 }
 
-static bool ltrim_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                      struct sl_value *res)
+static sl_status ltrim_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                           struct sl_value *res)
 {
     return trim_row(argv, nargs, arena, res, TRIM_LEFT);
 }
 
-static bool rtrim_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                      struct sl_value *res)
+static sl_status rtrim_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                           struct sl_value *res)
 {
     return trim_row(argv, nargs, arena, res, TRIM_RIGHT);
 }
 
-static bool both_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
-                     struct sl_value *res)
+static sl_status both_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
+                          struct sl_value *res)
 {
     return trim_row(argv, nargs, arena, res, TRIM_LEFT | TRIM_RIGHT);
 }

@@ -115,7 +115,7 @@ const struct sl_str *fn_texts(const struct sl_vector *v, const struct sl_chunk *
         uint32_t i = sel[k];
         struct sl_value x = vector_get(v, i);
         mask[i] = x.type == SL_NULL || x.type == SL_ARRAY;
-        if (!mask[i] && !sqlval_text(x, rows->arena, &texts[i]))
+        if (!mask[i] && sqlval_text(x, rows->arena, &texts[i]) != SL_OK)
             return NULL;
     }
     *nulls = mask;

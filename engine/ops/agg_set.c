@@ -112,7 +112,7 @@ bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_ch
         const struct sl_agg_spec *spec = &s->specs[a];
         struct sl_value v =
             spec->fn->final((const unsigned char *)payload + s->off[a], spec->arg_type, c->arena);
-        if (!sqlval_store(&c->cols[first_col + a], row, v, c->arena))
+        if (sqlval_store(&c->cols[first_col + a], row, v, c->arena) != SL_OK)
             return false;
     }
     return true;
@@ -219,7 +219,7 @@ sl_status agg_out_late(struct agg_out *o, const struct sl_chunk *c, uint32_t row
         return st;
     struct sl_chunk *out = o->chunk;
     for (uint32_t col = 0; col < nkeys; col++)
-        if (!sqlval_store(&out->cols[col], at, vector_get(&c->cols[col], row), out->arena))
+        if (sqlval_store(&out->cols[col], at, vector_get(&c->cols[col], row), out->arena) != SL_OK)
             return sl_error_set(err, SL_NOMEM, "out of memory keeping a late row");
     bool placed = !c->cols[time_col].nulls[row];
     struct sl_value ts = {.type = SL_TIMESTAMP};

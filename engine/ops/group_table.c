@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/assert.h"
 #include "common/hash.h"
 #include "engine/values/sqlval.h"
 
@@ -80,6 +81,7 @@ struct sl_group_table {
 
 static inline unsigned char *entry_at(const struct sl_group_table *t, uint32_t gid)
 {
+    SL_ASSERT(gid < t->ngroups);
     return t->groups + (size_t)gid * t->entry_size;
 }
 
@@ -281,6 +283,7 @@ static bool store_value(struct sl_group_table *t, struct sl_value *dst, struct s
 /* Appends a group with a zeroed payload; its keys are then set by the caller. */
 static uint32_t append_group(struct sl_group_table *t, uint64_t hash)
 {
+    SL_ASSERT(t->ngroups < t->cap_groups); /* reserve() made room */
     uint32_t gid = t->ngroups++;
     unsigned char *e = entry_at(t, gid);
     memset(e, 0, t->entry_size);

@@ -3,11 +3,13 @@
 #include "engine/ops/op.h"
 
 #include "common/alloc.h"
+#include "common/assert.h"
 
 sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err)
 {
     if (!op || chunk_active(chunk) == 0)
         return SL_OK;
+    SL_ASSERT(chunk_selection_valid(chunk));
     return op->vt->push(op, chunk, err);
 }
 

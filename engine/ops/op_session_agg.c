@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/assert.h"
 #include "common/time.h"
 #include "engine/aggregates/agg_codec.h"
 #include "engine/ops/agg_set.h"
@@ -149,6 +150,26 @@ static struct heap_item heap_pop(struct sess_op *o)
     if (o->nheap)
         o->heap[i] = last;
     return top;
+}
+
+/* The heap's order: no entry ends before its parent. */
+static SL_ASSERT_ONLY bool heap_in_order(const struct sess_op *o)
+{
+    for (uint32_t i = 1; i < o->nheap; i++)
+        if (o->heap[i].end < o->heap[(i - 1) / 2].end)
+            return false;
+    return true;
+}
+
+/* Key k's open sessions: sorted by start, disjoint and not touching, none empty. */
+static SL_ASSERT_ONLY bool sessions_in_order(const struct sess_op *o, const struct sess_key *k)
+{
+    for (uint32_t j = 0; j < k->n; j++) {
+        const struct session *s = rec(o, k, j);
+        if (s->end <= s->start || (j && s->start <= rec(o, k, j - 1)->end))
+            return false;
+    }
+    return true;
 }
 
 /* Emits a row for key gid: bounds, keys and, unless a DELETE, the session's aggregates. */
@@ -304,6 +325,7 @@ static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk
     }
     agg_set_step_row(&o->aggs, s, c, i, keep);
     s->changed = 1;
+    SL_ASSERT(sessions_in_order(o, k));
     if (!note_changed(o, gid, k) || !schedule_key(o, gid, k))
         return sl_error_set(err, SL_NOMEM, "out of memory in session window");
     return SL_OK;
@@ -352,6 +374,7 @@ static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct s
     }
     /* Sessions closed by this chunk, and its late rows, go down now: the batch
      * arena their rows live in does not outlive the step. */
+    SL_ASSERT(heap_in_order(o));
     if (st == SL_OK)
         st = agg_out_flush(&o->out, err);
     return st == SL_OK ? agg_out_flush(&o->late, err) : st;
@@ -470,6 +493,7 @@ static sl_status session_flush(struct sl_op *op, struct sl_error *err)
         st = agg_out_flush(&o->out, err);
     if (st == SL_OK)
         st = compact(o, limit, err);
+    SL_ASSERT(heap_in_order(o));
     return st;
 }
 

@@ -113,7 +113,7 @@ static sl_status unnest_arrays(struct unnest_op *u, struct sl_chunk *chunk, stru
             if (ev->type == SL_TEXT && (item->type == SL_TEXT || item->type == SL_NULL)) {
                 ev->nulls[*m] = item->type == SL_NULL;
                 ev->data.s[*m] = item->u.s;
-            } else if (!sqlval_store(ev, *m, *item, op->batch)) {
+            } else if (sqlval_store(ev, *m, *item, op->batch) != SL_OK) {
                 return sl_error_set(err, SL_NOMEM, "out of memory in unnest");
             }
             u->src[*m] = i;

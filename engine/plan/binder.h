@@ -57,9 +57,9 @@ bool bind_from_inner_hint(const struct bound_from *from, const char *column, cha
 const struct ast_expr *bind_find_aggregate(const struct ast_expr *a);
 
 /* ORDER BY / LIMIT of a SELECT over its bound outputs (binder_order.c, for
- * bind_select); errors go to diags; false only when out of memory. */
-bool bind_order_limit(const struct ast_select *sel, struct sl_plan *p, struct sl_arena *arena,
-                      struct sl_diags *diags);
+ * bind_select); errors go to diags; fails only when out of memory (SL_NOMEM). */
+sl_status bind_order_limit(const struct ast_select *sel, struct sl_plan *p,
+                           struct sl_arena *arena, struct sl_diags *diags);
 
 /*
  * Reads a duration: "n" times unit (microseconds) when unit > 0, else

@@ -75,14 +75,14 @@ static int64_t order_column(const struct ast_select *sel, const struct sl_plan *
     return -1;
 }
 
-bool bind_order_limit(const struct ast_select *sel, struct sl_plan *p, struct sl_arena *arena,
-                      struct sl_diags *diags)
+sl_status bind_order_limit(const struct ast_select *sel, struct sl_plan *p,
+                           struct sl_arena *arena, struct sl_diags *diags)
 {
     p->limit = -1;
     if (sel->norder) {
         p->order = arena_alloc(arena, sel->norder * sizeof *p->order);
         if (!p->order)
-            return false;
+            return SL_NOMEM;
     }
     for (uint32_t i = 0; i < sel->norder; i++) {
         int64_t c = order_column(sel, p, sel->order_by[i].expr, diags);
@@ -91,7 +91,7 @@ bool bind_order_limit(const struct ast_select *sel, struct sl_plan *p, struct sl
             continue;
         p->order[p->norder].name = arena_strndup(arena, p->out_names[c], strlen(p->out_names[c]));
         if (!p->order[p->norder].name)
-            return false;
+            return SL_NOMEM;
         p->order[p->norder].desc = sel->order_by[i].desc;
         p->norder++;
     }
@@ -100,5 +100,5 @@ bool bind_order_limit(const struct ast_select *sel, struct sl_plan *p, struct sl
         diags_add(diags, l->pos, l->span, "write LIMIT 10", "LIMIT takes a whole number, 0 or more");
     else if (l)
         p->limit = l->ival;
-    return true;
+    return SL_OK;
 }

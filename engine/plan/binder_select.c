@@ -381,7 +381,7 @@ static bool check_const_args(struct binder *b, const struct ast_expr *a,
         struct sl_str text;
         char why[320] = "", hint[256] = "";
         if (args[i]->kind != EXPR_CONST || args[i]->value.type == SL_NULL ||
-            !sqlval_text(args[i]->value, b->arena, &text) ||
+            sqlval_text(args[i]->value, b->arena, &text) != SL_OK ||
             function_check_const(fn, (int)i, text, why, sizeof why, hint, sizeof hint))
             continue;
         const struct ast_expr *arg = a->args->items[i];
@@ -1206,7 +1206,7 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
     /* With a key missing, every select item using it would be reported too. */
     if (diags->count > before_keys)
         return SL_ERROR;
-    if (!bind_select_list(&b) || !bind_order_limit(select, p, plan_arena, diags))
+    if (!bind_select_list(&b) || bind_order_limit(select, p, plan_arena, diags) != SL_OK)
         return SL_NOMEM;
     if (select->having) {
         /* Over [keys, aggregates] like the select list; an aggregate only here is computed too. */

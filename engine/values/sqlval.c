@@ -326,24 +326,24 @@ size_t sqlval_format_real(double r, char *buf)
     return (size_t)n + 2;
 }
 
-static bool array_text(const struct sl_array *a, struct sl_arena *arena, struct sl_str *out)
+static sl_status array_text(const struct sl_array *a, struct sl_arena *arena, struct sl_str *out)
 {
     size_t total = 2;
     for (uint32_t i = 0; i < a->count; i++) {
         struct sl_str s = {"NULL", 4};
-        if (a->items[i].type != SL_NULL && !sqlval_text(a->items[i], arena, &s))
-            return false;
+        if (a->items[i].type != SL_NULL && sqlval_text(a->items[i], arena, &s) != SL_OK)
+            return SL_NOMEM;
         total += s.len + (i ? 2 : 0);
     }
     char *p = arena_alloc(arena, total);
     if (!p)
-        return false;
+        return SL_NOMEM;
     size_t at = 0;
     p[at++] = '[';
     for (uint32_t i = 0; i < a->count; i++) {
         struct sl_str s = {"NULL", 4};
-        if (a->items[i].type != SL_NULL)
-            sqlval_text(a->items[i], arena, &s);
+        if (a->items[i].type != SL_NULL && sqlval_text(a->items[i], arena, &s) != SL_OK)
+            return SL_NOMEM;
         if (i) {
             memcpy(p + at, ", ", 2);
             at += 2;
@@ -354,15 +354,15 @@ static bool array_text(const struct sl_array *a, struct sl_arena *arena, struct 
     p[at++] = ']';
     out->ptr = p;
     out->len = (uint32_t)at;
-    return true;
+    return SL_OK;
 }
 
-bool sqlval_text(struct sl_value v, struct sl_arena *arena, struct sl_str *out)
+sl_status sqlval_text(struct sl_value v, struct sl_arena *arena, struct sl_str *out)
 {
     char buf[SQLVAL_NUM_TEXT_MAX];
     size_t n;
     switch (v.type) {
-    case SL_TEXT: *out = v.u.s; return true;
+    case SL_TEXT: *out = v.u.s; return SL_OK;
     case SL_ARRAY: return array_text(v.u.a, arena, out);
     case SL_BOOL: n = sqlval_format_int(v.u.b, buf); break;
     case SL_INT: n = sqlval_format_int(v.u.i, buf); break;
@@ -377,18 +377,19 @@ bool sqlval_text(struct sl_value v, struct sl_arena *arena, struct sl_str *out)
     }
     char *p = arena_memdup(arena, buf, n ? n : 1);
     if (!p)
-        return false;
+        return SL_NOMEM;
     out->ptr = p;
     out->len = (uint32_t)n;
-    return true;
+    return SL_OK;
 }
 
-bool sqlval_store(struct sl_vector *out, uint32_t row, struct sl_value v, struct sl_arena *arena)
+sl_status sqlval_store(struct sl_vector *out, uint32_t row, struct sl_value v,
+                       struct sl_arena *arena)
 {
     enum sl_type t = out->type;
     if (v.type == SL_NULL || t == SL_ANY || v.type == t) {
         vector_set(out, row, v);
-        return true;
+        return SL_OK;
     }
     struct sl_value c = sl_null();
     switch (t) {
@@ -423,8 +424,8 @@ bool sqlval_store(struct sl_vector *out, uint32_t row, struct sl_value v, struct
     }
     case SL_TEXT:
         if (v.type != SL_ARRAY) {
-            if (!sqlval_text(v, arena, &c.u.s))
-                return false;
+            if (sqlval_text(v, arena, &c.u.s) != SL_OK)
+                return SL_NOMEM;
             c.type = SL_TEXT;
         }
         break;
@@ -433,7 +434,7 @@ bool sqlval_store(struct sl_vector *out, uint32_t row, struct sl_value v, struct
     case SL_ANY: break;
     }
     vector_set(out, row, c);
-    return true;
+    return SL_OK;
 }
 
 uint64_t sqlval_hash(struct sl_value v)

@@ -52,8 +52,8 @@ struct sl_value sqlval_arith(enum ast_op op, struct sl_value a, struct sl_value 
 size_t sqlval_format_int(int64_t i, char *buf);
 size_t sqlval_format_real(double r, char *buf);
 /* Text form of a non-NULL value: TEXT as is (no copy), others rendered into
- * arena. Returns false when out of memory. */
-bool sqlval_text(struct sl_value v, struct sl_arena *arena, struct sl_str *out);
+ * arena. Fails only when out of memory (SL_NOMEM). */
+sl_status sqlval_text(struct sl_value v, struct sl_arena *arena, struct sl_str *out);
 
 /* Text as SQLite's functions that read it as a C string see it (length(),
  * substr(), quote(), printf()'s arguments, LIKE, the date functions...): up
@@ -69,8 +69,9 @@ static inline struct sl_str sqlval_c_str(struct sl_str s)
 /* Writes v into row `row` of out, converting to out's type where SQLite
  * would (INT -> REAL, integral REAL -> INT, numbers -> TEXT, ...); a value
  * out's type cannot hold (a REAL beyond int64 into an INT vector) becomes
- * NULL. Returns false when out of memory. */
-bool sqlval_store(struct sl_vector *out, uint32_t row, struct sl_value v, struct sl_arena *arena);
+ * NULL. Fails only when out of memory (SL_NOMEM). */
+sl_status sqlval_store(struct sl_vector *out, uint32_t row, struct sl_value v,
+                       struct sl_arena *arena);
 
 /* Hash consistent with sqlval_compare() == 0 (1 and 1.0 hash alike). */
 uint64_t sqlval_hash(struct sl_value v);

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/buf.h"
 #include "engine/sluice.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,21 +27,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct sluice_options opts = {.db_path = NULL};
     struct sluice *s = NULL;
-    struct sl_error err;
-    if (sluice_open(&opts, &s, &err) != SL_OK) {
-        fprintf(stderr, "fuzz_sql: sluice_open: %s\n", err.msg);
+    char *errors;
+    if (sluice_open(&opts, &s, &errors) != SLUICE_OK) {
+        fprintf(stderr, "fuzz_sql: sluice_open: %s", errors ? errors : "failed\n");
         abort();
     }
-    struct sl_buf errors;
-    buf_init(&errors);
-    sl_status st = sluice_check(s, "fuzz.sql", text, &errors);
-    if ((st != SL_OK) != (errors.len > 0)) {
-        fprintf(stderr, "fuzz_sql: check returned %d with %zu bytes of errors:\n%s\n", (int)st,
-                errors.len, buf_str(&errors));
+    sluice_status st = sluice_check(s, "fuzz.sql", text, &errors);
+    if ((st != SLUICE_OK) != (errors != NULL)) {
+        fprintf(stderr, "fuzz_sql: check returned %d with errors:\n%s\n", (int)st,
+                errors ? errors : "(none)");
         abort();
     }
     sluice_statement_complete(text);
-    buf_free(&errors);
+    sluice_free(errors);
     sluice_close(s);
     free(text);
     return 0;

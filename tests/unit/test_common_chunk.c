@@ -68,6 +68,12 @@ static void test_selection_and_reset(void **state)
     c->nsel = 3;
     assert_int_equal(chunk_active(c), 3);
     assert_int_equal(chunk_row(c, 2), 9);
+    assert_true(chunk_selection_valid(c));
+    sel[1] = 1; /* a row twice */
+    assert_false(chunk_selection_valid(c));
+    sel[1] = 10; /* past the chunk's rows */
+    assert_false(chunk_selection_valid(c));
+    sel[1] = 5;
     assert_int_equal(vector_get(&c->cols[0], chunk_row(c, 0)).u.i, 10);
     assert_int_equal(vector_get(&c->cols[0], chunk_row(c, 1)).type, SL_NULL);
     chunk_reset(c);

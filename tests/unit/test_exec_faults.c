@@ -162,7 +162,7 @@ static enum stage run_script(const char *db_path, const char *sql, struct sl_buf
     struct sluice *s = NULL;
     struct sl_error err;
     sl_error_clear(&err);
-    if (sluice_open(&opts, &s, &err) != SL_OK) {
+    if (engine_open(&opts, &s, &err) != SL_OK) {
         buf_puts(msg, err.msg);
         return OPEN_FAILED;
     }
@@ -170,9 +170,9 @@ static enum stage run_script(const char *db_path, const char *sql, struct sl_buf
     snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %d", CACHE_PAGES);
     assert_int_equal(sqlite3_exec(s->db->conn, pragma, NULL, NULL, NULL), SQLITE_OK);
     enum stage stage = RAN;
-    if (sluice_exec(s, "faults.sql", sql, &out, msg) != SL_OK)
+    if (engine_exec(s, "faults.sql", sql, &out, msg) != SL_OK)
         stage = EXEC_FAILED;
-    else if (sluice_run(s, msg) != SL_OK)
+    else if (engine_run(s, msg) != SL_OK)
         stage = RUN_FAILED;
     sluice_close(s);
     return stage;
@@ -359,25 +359,25 @@ static void count_busy(enum sl_log_level level, const char *msg, void *ctx)
 }
 
 /* Runs sql with the locker's lock held from before the first batch:
- * returns what sluice_run returned, errors into msg. */
+ * returns what engine_run returned, errors into msg. */
 static sl_status run_locked(const char *db_path, const char *sql, struct locker *l,
                             struct sl_buf *msg)
 {
     struct sluice_options opts = {.db_path = db_path};
     struct sluice_output out = {0};
     struct sl_error err;
-    assert_int_equal(sluice_open(&opts, &l->s, &err), SL_OK);
+    assert_int_equal(engine_open(&opts, &l->s, &err), SL_OK);
     if (l->rollback_journal)
         assert_int_equal(sqlite3_exec(l->s->db->conn, "PRAGMA journal_mode = DELETE", NULL,
                                       NULL, NULL), SQLITE_OK);
-    assert_int_equal(sluice_exec(l->s, "busy.sql", sql, &out, msg), SL_OK);
+    assert_int_equal(engine_exec(l->s, "busy.sql", sql, &out, msg), SL_OK);
     /* Waiting 5 s per try would only make the test slow. */
     db_set_busy_timeout(l->s->db, 20);
     assert_int_equal(sqlite3_open(db_path, &l->conn), SQLITE_OK);
     assert_int_equal(sqlite3_exec(l->conn, l->lock_sql, NULL, NULL, NULL), SQLITE_OK);
     pthread_t thread;
     assert_int_equal(pthread_create(&thread, NULL, release_later, l), 0);
-    sl_status st = sluice_run(l->s, msg);
+    sl_status st = engine_run(l->s, msg);
     pthread_join(thread, NULL);
     sluice_close(l->s);
     sqlite3_close(l->conn);
