@@ -1,8 +1,9 @@
 /*
  * engine.h — the engine's private state behind sluice.h: the catalog, the
  * running queries and the lock that serialises the REPL thread and the
- * batch loop. Statement execution (exec.c) and the batch loop (runtime.c)
- * share it.
+ * batch loop. Statement execution (exec*.c), the registry of queries
+ * (exec_registry.c), the batch loop (exec_loop.c) and live printing
+ * (exec_live.c) share it.
  */
 #ifndef SL_ENGINE_H
 #define SL_ENGINE_H
@@ -68,5 +69,7 @@ sl_status engine_add_query(struct sluice *s, struct sl_query *q, struct sl_live 
 void engine_remove_query(struct sluice *s, uint32_t index);
 /* Index of the query with that name (case-insensitive), or -1. */
 int engine_find_query(const struct sluice *s, const char *name);
+/* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
+void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);
 
 #endif

@@ -1,14 +1,13 @@
 /*
- * exec.c — executing statements: CREATE/DROP STREAM and QUERY, and SELECT,
- * either over a stream (a live query printed after each batch) or over a
- * table (answered once by SQLite). Also opening and closing the engine.
- * SHOW, DESCRIBE, EXPLAIN and SET are in exec_show.c, exec_explain.c and
- * exec_set.c.
+ * exec.c — executing one statement: CREATE/DROP STREAM and QUERY, and a
+ * SELECT over a stream (a live query printed after each batch); the other
+ * statements are dispatched to exec_show.c, exec_explain.c and exec_set.c.
+ * A script is parsed and run in exec_script.c; the engine is opened and
+ * closed in exec_engine.c.
  */
 #include "engine/exec/exec.h"
 
 #include "common/alloc.h"
-#include "common/log.h"
 #include "common/time.h"
 #include "engine/plan/binder.h"
 #include "engine/exec/exec_changed.h"
@@ -493,7 +492,7 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
                        live);
 }
 
-static sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
+sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     switch (stmt->kind) {
     case AST_CREATE_STREAM: return exec_create_stream(x, stmt);
@@ -507,232 +506,4 @@ static sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_SET: return exec_set(x, stmt);
     }
     return SL_ERROR;
-}
-
-/* One statement of a script: parsed by us, or a SELECT handed to SQLite whole. */
-struct script_stmt {
-    const struct sl_stmt_outline *outline;
-    bool to_sqlite;
-    struct sl_parse_result parsed;
-};
-
-static bool declared_earlier(const struct script_stmt *stmts, uint32_t upto, const char *name)
-{
-    for (uint32_t i = 0; i < upto; i++)
-        for (uint32_t k = 0; k < stmts[i].parsed.count; k++) {
-            const struct ast_stmt *st = stmts[i].parsed.stmts[k];
-            if (st->kind == AST_CREATE_STREAM && strcasecmp(st->u.create_stream.name.text, name) == 0)
-                return true;
-        }
-    return false;
-}
-
-/* A SELECT that reads no stream is SQLite's: over a table or view, over
- * SQLite's own tables (sqlite_master, pragma_table_info(...)), over nothing. */
-static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, uint32_t i)
-{
-    const struct sl_stmt_outline *o = stmts[i].outline;
-    if (!o->is_select || !s->db)
-        return false;
-    if (o->from[0] == '\0' || strncasecmp(o->from, "sqlite_", 7) == 0 ||
-        strncasecmp(o->from, "pragma_", 7) == 0)
-        return true;
-    if (catalog_find_stream(&s->catalog, o->from) || declared_earlier(stmts, i, o->from))
-        return false;
-    return db_table_exists(s->db, o->from);
-}
-
-static sl_status run_sqlite_select(struct exec_ctx *x, const char *sql,
-                                   const struct sl_stmt_outline *o)
-{
-    char *text = sl_strndup(sql + o->start, o->end - o->start);
-    if (!text)
-        return SL_NOMEM;
-    struct sl_error err;
-    sl_error_clear(&err);
-    sl_status st = db_query_text(x->s->db, text, x->out ? x->out->row : NULL,
-                                 x->out ? x->out->ctx : NULL, &err);
-    sl_free(text);
-    if (st != SL_OK) {
-        diags_add(x->diags, o->pos, 1, NULL, "%s", err.msg);
-        return SL_ERROR;
-    }
-    if (x->out && x->out->table_end)
-        x->out->table_end(x->out->ctx, NULL);
-    return SL_OK;
-}
-
-/*
- * Parses every statement first, so a syntax error anywhere runs nothing;
- * then executes them in order. After a failed statement the rest are still
- * bound, to report their errors too, but not run.
- */
-static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
-                           const struct sluice_output *out, struct sl_buf *errors, bool check_only)
-{
-    struct sl_diags diags;
-    size_t len = strlen(sql);
-    diags_init(&diags, file, sql, len);
-    struct sl_stmt_outline *outline = NULL;
-    uint32_t n = 0;
-    struct script_stmt *stmts = NULL;
-    sl_status st = parse_outline(sql, len, &outline, &n);
-    if (st == SL_OK && !(stmts = sl_calloc(n + 1, sizeof *stmts)))
-        st = SL_NOMEM;
-    pthread_mutex_lock(&s->lock);
-    for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
-        stmts[i].outline = &outline[i];
-        stmts[i].to_sqlite = is_sqlite_select(s, stmts, i);
-        if (stmts[i].to_sqlite)
-            continue;
-        sl_status ps = parse_sql_range(sql, outline[i].start, outline[i].end, &diags, &stmts[i].parsed);
-        if (ps != SL_OK)
-            st = ps;
-    }
-    struct exec_ctx x = {.s = s, .out = out, .diags = &diags, .check_only = check_only || st != SL_OK};
-    for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
-        sl_status one = SL_OK;
-        if (stmts[i].to_sqlite) {
-            if (!x.check_only)
-                one = run_sqlite_select(&x, sql, &outline[i]);
-        }
-        for (uint32_t k = 0; one == SL_OK && k < stmts[i].parsed.count; k++)
-            one = exec_stmt(&x, stmts[i].parsed.stmts[k]);
-        if (one != SL_OK) {
-            x.check_only = true;
-            st = one == SL_NOMEM ? SL_NOMEM : SL_ERROR;
-        }
-    }
-    pthread_mutex_unlock(&s->lock);
-    if (diags.count && errors)
-        diags_render(&diags, errors);
-    if (st == SL_NOMEM && errors)
-        buf_puts(errors, "out of memory\n");
-    diags_free(&diags);
-    for (uint32_t i = 0; stmts && i < n; i++)
-        parse_free(&stmts[i].parsed);
-    sl_free(stmts);
-    sl_free(outline);
-    return st == SL_OK ? SL_OK : SL_ERROR;
-}
-
-sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
-                      const struct sluice_output *out, struct sl_buf *errors)
-{
-    return exec_text(s, file, sql, out, errors, false);
-}
-
-bool sluice_statement_complete(const char *text)
-{
-    return parse_is_complete(text, strlen(text));
-}
-
-sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors)
-{
-    return exec_text(s, file, sql, NULL, errors, true);
-}
-
-/* Streams saved by earlier runs are declared again, so the REPL knows them. */
-static void load_stream(void *ctx, const char *name, const char *sql)
-{
-    struct sluice *s = ctx;
-    struct sl_buf errors;
-    buf_init(&errors);
-    char file[300];
-    snprintf(file, sizeof file, "<saved stream %s>", name);
-    struct sl_diags diags;
-    diags_init(&diags, file, sql, strlen(sql));
-    struct sl_parse_result parsed;
-    if (parse_sql(sql, strlen(sql), &diags, &parsed) == SL_OK && parsed.count == 1 &&
-        parsed.stmts[0]->kind == AST_CREATE_STREAM) {
-        struct sl_stream_def *def;
-        if (bind_create_stream(parsed.stmts[0], &diags, &def) == SL_OK &&
-            catalog_add_stream(&s->catalog, def) != SL_OK)
-            stream_def_free(def);
-    }
-    if (diags.count) {
-        diags_render(&diags, &errors);
-        sl_log(&s->log, SL_LOG_WARN, "ignoring saved stream %s:\n%s", name, buf_str(&errors));
-    }
-    diags_free(&diags);
-    parse_free(&parsed);
-    buf_free(&errors);
-}
-
-sl_status engine_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err)
-{
-    struct sluice *s = sl_calloc(1, sizeof *s);
-    if (!s)
-        return sl_error_set(err, SL_NOMEM, "out of memory");
-    s->opts = *opts;
-    if (s->opts.default_trigger_us <= 0)
-        s->opts.default_trigger_us = SL_US_PER_SEC;
-    clock_init(&s->clock);
-    s->log = (struct sl_log){opts->log ? engine_log_to_embedder : NULL, s,
-                             (enum sl_log_level)opts->log_level};
-    s->env.clock = &s->clock;
-    s->env.log = &s->log;
-    catalog_init(&s->catalog);
-    buf_init(&s->failures);
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->wake, NULL);
-    s->env.work = arena_create(4u << 20);
-    if (!s->env.work) {
-        sluice_close(s);
-        return sl_error_set(err, SL_NOMEM, "out of memory");
-    }
-    if (opts->db_path) {
-        if (db_open(opts->db_path, &s->log, &s->db, err) != SL_OK ||
-            db_catalog_list(s->db, DB_CATALOG_STREAM, load_stream, s, err) != SL_OK) {
-            sluice_close(s);
-            return SL_ERROR;
-        }
-        s->env.db = s->db;
-    }
-    *out = s;
-    return SL_OK;
-}
-
-void sluice_cancel_live(struct sluice *s)
-{
-    pthread_mutex_lock(&s->lock);
-    for (uint32_t i = s->nqueries; i-- > 0;)
-        if (s->live[i])
-            engine_remove_query(s, i);
-    pthread_mutex_unlock(&s->lock);
-}
-
-bool sluice_has_live(struct sluice *s)
-{
-    pthread_mutex_lock(&s->lock);
-    bool any = false;
-    for (uint32_t i = 0; i < s->nqueries; i++)
-        any = any || (s->live[i] && s->queries[i]->status == SL_QUERY_RUNNING);
-    pthread_mutex_unlock(&s->lock);
-    return any;
-}
-
-void sluice_close(struct sluice *s)
-{
-    if (!s)
-        return;
-    if (s->thread_started) {
-        pthread_mutex_lock(&s->lock);
-        s->closing = true;
-        s->stop_requested = 1;
-        pthread_cond_broadcast(&s->wake);
-        pthread_mutex_unlock(&s->lock);
-        pthread_join(s->thread, NULL);
-    }
-    while (s->nqueries)
-        engine_remove_query(s, s->nqueries - 1);
-    sl_free(s->queries);
-    sl_free(s->live);
-    catalog_free(&s->catalog);
-    db_close(s->db);
-    arena_destroy(s->env.work);
-    buf_free(&s->failures);
-    pthread_cond_destroy(&s->wake);
-    pthread_mutex_destroy(&s->lock);
-    sl_free(s);
 }

@@ -1,7 +1,8 @@
 /*
  * exec.h — what the statement executors share (exec.c: CREATE, DROP and
- * SELECT; exec_show.c: SHOW and DESCRIBE; exec_explain.c: EXPLAIN; exec_set.c: SET): the
- * statement's context and the answer-as-a-table helper.
+ * SELECT, and the dispatch of one statement; exec_show.c: SHOW and DESCRIBE;
+ * exec_explain.c: EXPLAIN; exec_set.c: SET; exec_script.c runs a script
+ * through them): the statement's context and the answer-as-a-table helper.
  */
 #ifndef SL_EXEC_H
 #define SL_EXEC_H
@@ -29,6 +30,8 @@ void exec_format_text(const struct sl_stream_def *def, struct sl_buf *out);
 /* A catalogued query (not a live SELECT) by name, or NULL. */
 const struct sl_query *exec_find_named_query(const struct sluice *s, const char *name);
 
+/* Executes one parsed statement (exec_script.c runs a script's statements through it). */
+sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_explain(struct exec_ctx *x, const struct ast_stmt *stmt);

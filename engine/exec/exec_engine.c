@@ -1,0 +1,120 @@
+/*
+ * exec_engine.c — opening the engine (its database, and the streams saved
+ * there declared again) and closing it; cancelling the shell's live SELECTs.
+ */
+#include "engine/exec/engine.h"
+
+#include "common/alloc.h"
+#include "common/diag.h"
+#include "common/log.h"
+#include "common/time.h"
+#include "engine/plan/binder.h"
+#include "parser/parser.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Streams saved by earlier runs are declared again, so the REPL knows them. */
+static void load_stream(void *ctx, const char *name, const char *sql)
+{
+    struct sluice *s = ctx;
+    struct sl_buf errors;
+    buf_init(&errors);
+    char file[300];
+    snprintf(file, sizeof file, "<saved stream %s>", name);
+    struct sl_diags diags;
+    diags_init(&diags, file, sql, strlen(sql));
+    struct sl_parse_result parsed;
+    if (parse_sql(sql, strlen(sql), &diags, &parsed) == SL_OK && parsed.count == 1 &&
+        parsed.stmts[0]->kind == AST_CREATE_STREAM) {
+        struct sl_stream_def *def;
+        if (bind_create_stream(parsed.stmts[0], &diags, &def) == SL_OK &&
+            catalog_add_stream(&s->catalog, def) != SL_OK)
+            stream_def_free(def);
+    }
+    if (diags.count) {
+        diags_render(&diags, &errors);
+        sl_log(&s->log, SL_LOG_WARN, "ignoring saved stream %s:\n%s", name, buf_str(&errors));
+    }
+    diags_free(&diags);
+    parse_free(&parsed);
+    buf_free(&errors);
+}
+
+sl_status engine_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err)
+{
+    struct sluice *s = sl_calloc(1, sizeof *s);
+    if (!s)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    s->opts = *opts;
+    if (s->opts.default_trigger_us <= 0)
+        s->opts.default_trigger_us = SL_US_PER_SEC;
+    clock_init(&s->clock);
+    s->log = (struct sl_log){opts->log ? engine_log_to_embedder : NULL, s,
+                             (enum sl_log_level)opts->log_level};
+    s->env.clock = &s->clock;
+    s->env.log = &s->log;
+    catalog_init(&s->catalog);
+    buf_init(&s->failures);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    s->env.work = arena_create(4u << 20);
+    if (!s->env.work) {
+        sluice_close(s);
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    }
+    if (opts->db_path) {
+        if (db_open(opts->db_path, &s->log, &s->db, err) != SL_OK ||
+            db_catalog_list(s->db, DB_CATALOG_STREAM, load_stream, s, err) != SL_OK) {
+            sluice_close(s);
+            return SL_ERROR;
+        }
+        s->env.db = s->db;
+    }
+    *out = s;
+    return SL_OK;
+}
+
+void sluice_cancel_live(struct sluice *s)
+{
+    pthread_mutex_lock(&s->lock);
+    for (uint32_t i = s->nqueries; i-- > 0;)
+        if (s->live[i])
+            engine_remove_query(s, i);
+    pthread_mutex_unlock(&s->lock);
+}
+
+bool sluice_has_live(struct sluice *s)
+{
+    pthread_mutex_lock(&s->lock);
+    bool any = false;
+    for (uint32_t i = 0; i < s->nqueries; i++)
+        any = any || (s->live[i] && s->queries[i]->status == SL_QUERY_RUNNING);
+    pthread_mutex_unlock(&s->lock);
+    return any;
+}
+
+void sluice_close(struct sluice *s)
+{
+    if (!s)
+        return;
+    if (s->thread_started) {
+        pthread_mutex_lock(&s->lock);
+        s->closing = true;
+        s->stop_requested = 1;
+        pthread_cond_broadcast(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->thread, NULL);
+    }
+    while (s->nqueries)
+        engine_remove_query(s, s->nqueries - 1);
+    sl_free(s->queries);
+    sl_free(s->live);
+    catalog_free(&s->catalog);
+    db_close(s->db);
+    arena_destroy(s->env.work);
+    buf_free(&s->failures);
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->lock);
+    sl_free(s);
+}

@@ -1,0 +1,135 @@
+/*
+ * exec_script.c — running a script: every statement is parsed first (a
+ * syntax error anywhere runs nothing), then executed in order; a SELECT
+ * that reads no stream is handed to SQLite whole.
+ */
+#include "engine/exec/exec.h"
+
+#include "common/alloc.h"
+#include "parser/parser.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* One statement of a script: parsed by us, or a SELECT handed to SQLite whole. */
+struct script_stmt {
+    const struct sl_stmt_outline *outline;
+    bool to_sqlite;
+    struct sl_parse_result parsed;
+};
+
+static bool declared_earlier(const struct script_stmt *stmts, uint32_t upto, const char *name)
+{
+    for (uint32_t i = 0; i < upto; i++)
+        for (uint32_t k = 0; k < stmts[i].parsed.count; k++) {
+            const struct ast_stmt *st = stmts[i].parsed.stmts[k];
+            if (st->kind == AST_CREATE_STREAM && strcasecmp(st->u.create_stream.name.text, name) == 0)
+                return true;
+        }
+    return false;
+}
+
+/* A SELECT that reads no stream is SQLite's: over a table or view, over
+ * SQLite's own tables (sqlite_master, pragma_table_info(...)), over nothing. */
+static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, uint32_t i)
+{
+    const struct sl_stmt_outline *o = stmts[i].outline;
+    if (!o->is_select || !s->db)
+        return false;
+    if (o->from[0] == '\0' || strncasecmp(o->from, "sqlite_", 7) == 0 ||
+        strncasecmp(o->from, "pragma_", 7) == 0)
+        return true;
+    if (catalog_find_stream(&s->catalog, o->from) || declared_earlier(stmts, i, o->from))
+        return false;
+    return db_table_exists(s->db, o->from);
+}
+
+static sl_status run_sqlite_select(struct exec_ctx *x, const char *sql,
+                                   const struct sl_stmt_outline *o)
+{
+    char *text = sl_strndup(sql + o->start, o->end - o->start);
+    if (!text)
+        return SL_NOMEM;
+    struct sl_error err;
+    sl_error_clear(&err);
+    sl_status st = db_query_text(x->s->db, text, x->out ? x->out->row : NULL,
+                                 x->out ? x->out->ctx : NULL, &err);
+    sl_free(text);
+    if (st != SL_OK) {
+        diags_add(x->diags, o->pos, 1, NULL, "%s", err.msg);
+        return SL_ERROR;
+    }
+    if (x->out && x->out->table_end)
+        x->out->table_end(x->out->ctx, NULL);
+    return SL_OK;
+}
+
+/*
+ * Parses every statement first, so a syntax error anywhere runs nothing;
+ * then executes them in order. After a failed statement the rest are still
+ * bound, to report their errors too, but not run.
+ */
+static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
+                           const struct sluice_output *out, struct sl_buf *errors, bool check_only)
+{
+    struct sl_diags diags;
+    size_t len = strlen(sql);
+    diags_init(&diags, file, sql, len);
+    struct sl_stmt_outline *outline = NULL;
+    uint32_t n = 0;
+    struct script_stmt *stmts = NULL;
+    sl_status st = parse_outline(sql, len, &outline, &n);
+    if (st == SL_OK && !(stmts = sl_calloc(n + 1, sizeof *stmts)))
+        st = SL_NOMEM;
+    pthread_mutex_lock(&s->lock);
+    for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
+        stmts[i].outline = &outline[i];
+        stmts[i].to_sqlite = is_sqlite_select(s, stmts, i);
+        if (stmts[i].to_sqlite)
+            continue;
+        sl_status ps = parse_sql_range(sql, outline[i].start, outline[i].end, &diags, &stmts[i].parsed);
+        if (ps != SL_OK)
+            st = ps;
+    }
+    struct exec_ctx x = {.s = s, .out = out, .diags = &diags, .check_only = check_only || st != SL_OK};
+    for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
+        sl_status one = SL_OK;
+        if (stmts[i].to_sqlite) {
+            if (!x.check_only)
+                one = run_sqlite_select(&x, sql, &outline[i]);
+        }
+        for (uint32_t k = 0; one == SL_OK && k < stmts[i].parsed.count; k++)
+            one = exec_stmt(&x, stmts[i].parsed.stmts[k]);
+        if (one != SL_OK) {
+            x.check_only = true;
+            st = one == SL_NOMEM ? SL_NOMEM : SL_ERROR;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (diags.count && errors)
+        diags_render(&diags, errors);
+    if (st == SL_NOMEM && errors)
+        buf_puts(errors, "out of memory\n");
+    diags_free(&diags);
+    for (uint32_t i = 0; stmts && i < n; i++)
+        parse_free(&stmts[i].parsed);
+    sl_free(stmts);
+    sl_free(outline);
+    return st == SL_OK ? SL_OK : SL_ERROR;
+}
+
+sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
+                      const struct sluice_output *out, struct sl_buf *errors)
+{
+    return exec_text(s, file, sql, out, errors, false);
+}
+
+bool sluice_statement_complete(const char *text)
+{
+    return parse_is_complete(text, strlen(text));
+}
+
+sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors)
+{
+    return exec_text(s, file, sql, NULL, errors, true);
+}
