@@ -22,31 +22,36 @@ static void count_init(void *state, enum sl_type arg, double param)
     *(int64_t *)state = 0;
 }
 
-static void count_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                       const uint32_t *rows, uint32_t n, struct sl_arena *keep)
+static sl_status count_step(void **states, const struct sl_vector *arg,
+                            const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                            struct sl_arena *keep)
 {
     (void)time, (void)keep;
     if (!arg) {
         for (uint32_t k = 0; k < n; k++)
             ++*(int64_t *)states[k];
-        return;
+        return SL_OK;
     }
     const uint8_t *nulls = arg->nulls;
     for (uint32_t k = 0; k < n; k++)
         *(int64_t *)states[k] += !nulls[rows[k]];
+    return SL_OK;
 }
 
-static void count_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status count_combine(void *dst, const void *src, enum sl_type arg,
+                               struct sl_arena *keep)
 {
     (void)arg, (void)keep;
     *(int64_t *)dst += *(const int64_t *)src;
+    return SL_OK;
 }
 
-static struct sl_value count_final(const void *state, enum sl_type arg, struct sl_arena *out)
+static sl_status count_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                             struct sl_value *result)
 {
     (void)arg, (void)out;
-    struct sl_value v = {.type = SL_INT, .u.i = *(const int64_t *)state};
-    return v;
+    *result = (struct sl_value){.type = SL_INT, .u.i = *(const int64_t *)state};
+    return SL_OK;
 }
 
 static void count_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
