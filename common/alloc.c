@@ -5,9 +5,11 @@
 #include <string.h>
 
 static long fail_countdown;
+static long allocations;
 
 static int should_fail(void)
 {
+    allocations++;
     if (fail_countdown <= 0)
         return 0;
     return --fail_countdown == 0;
@@ -16,6 +18,11 @@ static int should_fail(void)
 void sl_alloc_fail_after(long countdown)
 {
     fail_countdown = countdown;
+}
+
+long sl_alloc_count(void)
+{
+    return allocations;
 }
 
 void *sl_malloc(size_t n)

@@ -17,5 +17,8 @@ char *sl_strndup(const char *s, size_t n);
 
 /* Test hook: the countdown-th allocation from now on fails (0 disables). */
 void sl_alloc_fail_after(long countdown);
+/* Test hook: the allocations asked for so far (failed ones included), so a test can count those
+ * of a clean run and then make each of them fail in turn. Not thread-safe, as the countdown. */
+long sl_alloc_count(void);
 
 #endif

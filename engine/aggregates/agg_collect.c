@@ -46,14 +46,14 @@ static void list_init(void *state, enum sl_type arg, double param)
     *(struct agg_list_state *)state = (struct agg_list_state){0};
 }
 
-/* Appends v (text copied into keep); out of memory drops it. */
-static void list_add(struct agg_list_state *s, struct sl_value v, struct sl_arena *keep)
+/* Appends v (text copied into keep); SL_NOMEM, the list unchanged, when out of memory. */
+static sl_status list_add(struct agg_list_state *s, struct sl_value v, struct sl_arena *keep)
 {
     if (s->n == s->cap) {
         uint32_t cap = s->cap ? 2 * s->cap : 4;
         struct sl_value *items = arena_alloc(keep, (size_t)cap * sizeof *items);
         if (!items)
-            return;
+            return SL_NOMEM;
         if (s->n)
             memcpy(items, s->items, (size_t)s->n * sizeof *items);
         s->items = items;
@@ -62,26 +62,35 @@ static void list_add(struct agg_list_state *s, struct sl_value v, struct sl_aren
     if (v.type == SL_TEXT) {
         char *copy = arena_memdup(keep, v.u.s.ptr, v.u.s.len ? v.u.s.len : 1);
         if (!copy)
-            return;
+            return SL_NOMEM;
         v.u.s.ptr = copy;
     }
     s->items[s->n++] = v;
+    return SL_OK;
 }
 
-static void list_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                      const uint32_t *rows, uint32_t n, struct sl_arena *keep)
+static sl_status list_step(void **states, const struct sl_vector *arg,
+                           const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                           struct sl_arena *keep)
 {
     (void)time;
-    for (uint32_t k = 0; k < n; k++)
-        list_add(states[k], vector_get(arg, rows[k]), keep);
+    for (uint32_t k = 0; k < n; k++) {
+        if (list_add(states[k], vector_get(arg, rows[k]), keep) != SL_OK)
+            return SL_NOMEM;
+    }
+    return SL_OK;
 }
 
-static void list_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status list_combine(void *dst, const void *src, enum sl_type arg,
+                              struct sl_arena *keep)
 {
     (void)arg;
     const struct agg_list_state *s = src;
-    for (uint32_t i = 0; i < s->n; i++)
-        list_add(dst, s->items[i], keep);
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (list_add(dst, s->items[i], keep) != SL_OK)
+            return SL_NOMEM;
+    }
+    return SL_OK;
 }
 
 static json_t *to_json(struct sl_value v)
@@ -98,8 +107,11 @@ static json_t *to_json(struct sl_value v)
 }
 
 /* The JSON text, copied into out: [] when FILTER kept no row, as json_group_array() and Spark's
- * collect_list() give; NULL only when out of memory. */
-static struct sl_value list_final(const void *state, enum sl_type arg, struct sl_arena *out)
+ * collect_list() give. NULL when jansson refuses the list: a text that is not UTF-8 (JSON cannot
+ * hold it), or jansson's own memory running out, which it does not tell apart. SL_NOMEM when
+ * the copy into out cannot be made. */
+static sl_status list_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                            struct sl_value *result)
 {
     (void)arg;
     const struct agg_list_state *s = state;
@@ -113,15 +125,16 @@ static struct sl_value list_final(const void *state, enum sl_type arg, struct sl
     /* SQLite renders reals with 15 significant digits; so does this, to compare equal. */
     char *text = array ? json_dumps(array, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(array);
-    struct sl_value v = sl_null();
-    if (text) {
-        size_t len = strlen(text);
-        char *copy = arena_memdup(out, text, len + 1);
-        if (copy)
-            v = (struct sl_value){.type = SL_TEXT, .u.s = {copy, (uint32_t)len}};
-        free(text);
-    }
-    return v;
+    *result = sl_null();
+    if (!text)
+        return SL_OK;
+    size_t len = strlen(text);
+    char *copy = arena_memdup(out, text, len + 1);
+    free(text);
+    if (!copy)
+        return SL_NOMEM;
+    *result = (struct sl_value){.type = SL_TEXT, .u.s = {copy, (uint32_t)len}};
+    return SL_OK;
 }
 
 static void list_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
@@ -146,10 +159,7 @@ static bool list_deserialize(void *state, enum sl_type arg, double param, const 
         return false;
     for (uint32_t i = 0; i < n && r.ok; i++) {
         struct sl_value v = codec_get_value(&r, arg);
-        if (r.ok)
-            list_add(s, v, keep);
-        /* Out of memory: the value was dropped. */
-        if (s->n != i + 1)
+        if (r.ok && list_add(s, v, keep) != SL_OK)
             codec_fail(&r);
     }
     if (!codec_done(&r)) {

@@ -70,46 +70,52 @@ static bool dset_grow(struct agg_distinct_state *s, struct sl_arena *keep)
     return true;
 }
 
-/* Adds non-NULL v (its text copied into keep) unless present. Out of memory drops the value. */
-static void dset_add(struct agg_distinct_state *s, struct sl_value v, uint64_t hash,
-                     struct sl_arena *keep)
+/* Adds non-NULL v (its text copied into keep) unless present; SL_NOMEM, the set unchanged,
+ * when out of memory. */
+static sl_status dset_add(struct agg_distinct_state *s, struct sl_value v, uint64_t hash,
+                          struct sl_arena *keep)
 {
     if ((uint64_t)(s->count + 1) * 4 > (uint64_t)s->cap * 3 && !dset_grow(s, keep))
-        return;
+        return SL_NOMEM;
     struct dset_slot *slot = dset_find(s, v, hash);
     if (slot->v.type != SL_NULL)
-        return;
+        return SL_OK;
     if (v.type == SL_TEXT) {
         char *copy = arena_memdup(keep, v.u.s.ptr, v.u.s.len ? v.u.s.len : 1);
         if (!copy)
-            return;
+            return SL_NOMEM;
         v.u.s.ptr = copy;
     }
     slot->hash = hash;
     slot->v = v;
     s->count++;
+    return SL_OK;
 }
 
-static void distinct_step(void **states, const struct sl_vector *arg,
-                          const struct sl_vector *time, const uint32_t *rows, uint32_t n,
-                          struct sl_arena *keep)
+static sl_status distinct_step(void **states, const struct sl_vector *arg,
+                               const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                               struct sl_arena *keep)
 {
     (void)time;
     for (uint32_t k = 0; k < n; k++) {
         struct sl_value v = vector_get(arg, rows[k]);
-        if (v.type != SL_NULL)
-            dset_add(states[k], v, sqlval_hash(v), keep);
+        if (v.type != SL_NULL && dset_add(states[k], v, sqlval_hash(v), keep) != SL_OK)
+            return SL_NOMEM;
     }
+    return SL_OK;
 }
 
-static void distinct_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status distinct_combine(void *dst, const void *src, enum sl_type arg,
+                                  struct sl_arena *keep)
 {
     (void)arg;
     const struct agg_distinct_state *s = src;
     for (uint32_t i = 0; i < s->cap; i++) {
-        if (s->slots[i].v.type != SL_NULL)
-            dset_add(dst, s->slots[i].v, s->slots[i].hash, keep);
+        if (s->slots[i].v.type != SL_NULL &&
+            dset_add(dst, s->slots[i].v, s->slots[i].hash, keep) != SL_OK)
+            return SL_NOMEM;
     }
+    return SL_OK;
 }
 
 static void distinct_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
@@ -137,10 +143,9 @@ static bool distinct_deserialize(void *state, enum sl_type arg, double param,
     for (uint32_t i = 0; i < count && r.ok; i++) {
         struct sl_value v = codec_get_value(&r, arg);
         uint32_t before = s->count;
-        if (v.type != SL_NULL)
-            dset_add(s, v, sqlval_hash(v), keep);
         /* NULL, a repeat, or out of memory: the value was not added. */
-        if (s->count != before + 1)
+        if (v.type == SL_NULL || dset_add(s, v, sqlval_hash(v), keep) != SL_OK ||
+            s->count != before + 1)
             codec_fail(&r);
     }
     if (!codec_done(&r)) {
@@ -171,16 +176,18 @@ static bool avg_distinct_infer(enum sl_type arg, enum sl_type *result, char *why
     return agg_avg.infer(arg, result, why, why_len);
 }
 
-static struct sl_value count_distinct_final(const void *state, enum sl_type arg,
-                                            struct sl_arena *out)
+static sl_status count_distinct_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                                      struct sl_value *result)
 {
     (void)arg, (void)out;
-    return (struct sl_value){.type = SL_INT, .u.i = ((const struct agg_distinct_state *)state)->count};
+    *result = (struct sl_value){.type = SL_INT,
+                                .u.i = ((const struct agg_distinct_state *)state)->count};
+    return SL_OK;
 }
 
 /* SUM or AVG (fn) over the set's values, with their own final. */
-static struct sl_value summed(const void *state, enum sl_type arg, struct sl_arena *out,
-                              const struct sl_agg_fn *fn)
+static sl_status summed(const void *state, enum sl_type arg, struct sl_arena *out,
+                        struct sl_value *result, const struct sl_agg_fn *fn)
 {
     const struct agg_distinct_state *s = state;
     struct agg_sum_state sum;
@@ -189,19 +196,19 @@ static struct sl_value summed(const void *state, enum sl_type arg, struct sl_are
         if (s->slots[i].v.type != SL_NULL)
             agg_sum_fold(&sum, s->slots[i].v);
     }
-    return fn->final(&sum, arg, out);
+    return fn->final(&sum, arg, out, result);
 }
 
-static struct sl_value sum_distinct_final(const void *state, enum sl_type arg,
-                                          struct sl_arena *out)
+static sl_status sum_distinct_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                                    struct sl_value *result)
 {
-    return summed(state, arg, out, &agg_sum);
+    return summed(state, arg, out, result, &agg_sum);
 }
 
-static struct sl_value avg_distinct_final(const void *state, enum sl_type arg,
-                                          struct sl_arena *out)
+static sl_status avg_distinct_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                                    struct sl_value *result)
 {
-    return summed(state, arg, out, &agg_avg);
+    return summed(state, arg, out, result, &agg_avg);
 }
 
 const struct sl_agg_fn agg_count_distinct = {

@@ -60,15 +60,16 @@ static void at_init(void *state, enum sl_type arg, double param)
 }
 
 /* Stores v at ts; text goes into the state's buffer, grown into keep when too small. On out
- * of memory the previous value stays. */
-static void at_take(struct agg_at_state *s, struct sl_value v, int64_t ts, struct sl_arena *keep)
+ * of memory the previous value stays, and SL_NOMEM says so. */
+static sl_status at_take(struct agg_at_state *s, struct sl_value v, int64_t ts,
+                         struct sl_arena *keep)
 {
     if (v.type == SL_TEXT) {
         char *buf = s->v.type == SL_TEXT ? (char *)s->v.u.s.ptr : NULL;
         if (!buf || v.u.s.len > s->cap) {
             uint32_t cap = v.u.s.len > 2 * s->cap ? v.u.s.len : 2 * s->cap;
             if (!(buf = arena_alloc(keep, cap ? cap : 1)))
-                return;
+                return SL_NOMEM;
             s->cap = cap;
         }
         memcpy(buf, v.u.s.ptr, v.u.s.len);
@@ -79,12 +80,13 @@ static void at_take(struct agg_at_state *s, struct sl_value v, int64_t ts, struc
     }
     s->v = v;
     s->ts = ts;
+    return SL_OK;
 }
 
 /* later = false keeps the earliest value: a row wins when its time is smaller; later = true the
  * latest: when its time is not smaller (ties go to the row that arrived last). */
-static void at_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                    const uint32_t *rows, uint32_t n, struct sl_arena *keep, bool later)
+static sl_status at_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
+                         const uint32_t *rows, uint32_t n, struct sl_arena *keep, bool later)
 {
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = rows[k];
@@ -92,49 +94,57 @@ static void at_step(void **states, const struct sl_vector *arg, const struct sl_
         if (arg->nulls[i] || (time && time->nulls[i]))
             continue;
         int64_t ts = time ? time->data.i[i] : 0;
-        if (s->v.type == SL_NULL || (later ? ts >= s->ts : ts < s->ts))
-            at_take(s, vector_get(arg, i), ts, keep);
+        if ((s->v.type == SL_NULL || (later ? ts >= s->ts : ts < s->ts)) &&
+            at_take(s, vector_get(arg, i), ts, keep) != SL_OK)
+            return SL_NOMEM;
     }
+    return SL_OK;
 }
 
-static void earliest_step(void **states, const struct sl_vector *arg,
-                          const struct sl_vector *time, const uint32_t *rows, uint32_t n,
-                          struct sl_arena *keep)
+static sl_status earliest_step(void **states, const struct sl_vector *arg,
+                               const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                               struct sl_arena *keep)
 {
-    at_step(states, arg, time, rows, n, keep, false);
+    return at_step(states, arg, time, rows, n, keep, false);
 }
 
-static void latest_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                        const uint32_t *rows, uint32_t n, struct sl_arena *keep)
+static sl_status latest_step(void **states, const struct sl_vector *arg,
+                             const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                             struct sl_arena *keep)
 {
-    at_step(states, arg, time, rows, n, keep, true);
+    return at_step(states, arg, time, rows, n, keep, true);
 }
 
-static void at_combine(void *dst, const void *src, struct sl_arena *keep, bool later)
+static sl_status at_combine(void *dst, const void *src, struct sl_arena *keep, bool later)
 {
     struct agg_at_state *d = dst;
     const struct agg_at_state *s = src;
     if (s->v.type != SL_NULL &&
         (d->v.type == SL_NULL || (later ? s->ts >= d->ts : s->ts < d->ts)))
-        at_take(d, s->v, s->ts, keep);
+        return at_take(d, s->v, s->ts, keep);
+    return SL_OK;
 }
 
-static void earliest_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status earliest_combine(void *dst, const void *src, enum sl_type arg,
+                                  struct sl_arena *keep)
 {
     (void)arg;
-    at_combine(dst, src, keep, false);
+    return at_combine(dst, src, keep, false);
 }
 
-static void latest_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status latest_combine(void *dst, const void *src, enum sl_type arg,
+                                struct sl_arena *keep)
 {
     (void)arg;
-    at_combine(dst, src, keep, true);
+    return at_combine(dst, src, keep, true);
 }
 
-static struct sl_value at_final(const void *state, enum sl_type arg, struct sl_arena *out)
+static sl_status at_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                          struct sl_value *result)
 {
     (void)arg, (void)out;
-    return ((const struct agg_at_state *)state)->v;
+    *result = ((const struct agg_at_state *)state)->v;
+    return SL_OK;
 }
 
 static void at_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
@@ -157,10 +167,7 @@ static bool at_deserialize(void *state, enum sl_type arg, double param, const un
     int64_t ts = v.type != SL_NULL ? codec_get_i64(&r) : 0;
     if (!codec_done(&r))
         return false;
-    if (v.type != SL_NULL)
-        at_take(s, v, ts, keep);
-    /* at_take keeps the NULL when out of memory. */
-    return s->v.type == v.type;
+    return v.type == SL_NULL || at_take(s, v, ts, keep) == SL_OK;
 }
 
 const struct sl_agg_fn agg_earliest = {

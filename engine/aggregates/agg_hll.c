@@ -84,61 +84,69 @@ static bool to_dense(struct agg_hll_state *s, struct sl_arena *keep)
     return true;
 }
 
-static void hll_add(struct agg_hll_state *s, uint64_t hash, struct sl_arena *keep)
+/* Adds hash (a repeat changes nothing); SL_NOMEM when it could not be kept. */
+static sl_status hll_add(struct agg_hll_state *s, uint64_t hash, struct sl_arena *keep)
 {
     if (s->regs) {
         regs_add(s->regs, hash);
-        return;
+        return SL_OK;
     }
     for (uint32_t i = 0; i < s->nsmall; i++) {
         if (s->small[i] == hash)
-            return;
+            return SL_OK;
     }
     if (s->nsmall == s->cap_small) {
         if (s->cap_small == SMALL_MAX) {
-            if (to_dense(s, keep))
-                regs_add(s->regs, hash);
-            return;
+            if (!to_dense(s, keep))
+                return SL_NOMEM;
+            regs_add(s->regs, hash);
+            return SL_OK;
         }
         uint32_t cap = s->cap_small ? 2 * s->cap_small : 8;
         uint64_t *small = arena_alloc(keep, (size_t)cap * sizeof *small);
         if (!small)
-            return;
+            return SL_NOMEM;
         if (s->nsmall)
             memcpy(small, s->small, (size_t)s->nsmall * sizeof *small);
         s->small = small;
         s->cap_small = cap;
     }
     s->small[s->nsmall++] = hash;
+    return SL_OK;
 }
 
-static void hll_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                     const uint32_t *rows, uint32_t n, struct sl_arena *keep)
+static sl_status hll_step(void **states, const struct sl_vector *arg,
+                          const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                          struct sl_arena *keep)
 {
     (void)time;
     for (uint32_t k = 0; k < n; k++) {
         struct sl_value v = vector_get(arg, rows[k]);
-        if (v.type != SL_NULL)
-            hll_add(states[k], sqlval_hash(v), keep);
+        if (v.type != SL_NULL && hll_add(states[k], sqlval_hash(v), keep) != SL_OK)
+            return SL_NOMEM;
     }
+    return SL_OK;
 }
 
-static void hll_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status hll_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
 {
     (void)arg;
     struct agg_hll_state *d = dst;
     const struct agg_hll_state *s = src;
     if (!s->regs) {
-        for (uint32_t i = 0; i < s->nsmall; i++)
-            hll_add(d, s->small[i], keep);
-        return;
+        for (uint32_t i = 0; i < s->nsmall; i++) {
+            if (hll_add(d, s->small[i], keep) != SL_OK)
+                return SL_NOMEM;
+        }
+        return SL_OK;
     }
     if (!d->regs && !to_dense(d, keep))
-        return;
+        return SL_NOMEM;
     for (uint32_t i = 0; i < HLL_M; i++) {
         if (s->regs[i] > d->regs[i])
             d->regs[i] = s->regs[i];
     }
+    return SL_OK;
 }
 
 /* Ertl's sigma(x) = x + sum_k x^(2^k) 2^(k-1), for the registers still 0 (x their share). */
@@ -184,12 +192,14 @@ static double hll_estimate(const uint8_t *regs)
     return m * m / (2 * log(2)) / z;
 }
 
-static struct sl_value hll_final(const void *state, enum sl_type arg, struct sl_arena *out)
+static sl_status hll_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                           struct sl_value *result)
 {
     (void)arg, (void)out;
     const struct agg_hll_state *s = state;
     int64_t n = s->regs ? llround(hll_estimate(s->regs)) : s->nsmall;
-    return (struct sl_value){.type = SL_INT, .u.i = n};
+    *result = (struct sl_value){.type = SL_INT, .u.i = n};
+    return SL_OK;
 }
 
 static void hll_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
@@ -230,9 +240,8 @@ static void read_exact(struct codec_reader *r, struct agg_hll_state *s, struct s
     if (n > SMALL_MAX)
         codec_fail(r);
     for (uint32_t i = 0; i < n && r->ok; i++) {
-        hll_add(s, (uint64_t)codec_get_i64(r), keep);
         /* A repeat, or out of memory: not added. */
-        if (s->nsmall != i + 1)
+        if (hll_add(s, (uint64_t)codec_get_i64(r), keep) != SL_OK || s->nsmall != i + 1)
             codec_fail(r);
     }
 }

@@ -48,22 +48,23 @@ static void ext_init(void *state, enum sl_type arg, double param)
     ((struct agg_ext_state *)state)->v = sl_null();
 }
 
-/* Stores v (already known to win); text is copied into keep. */
-static void ext_take(struct agg_ext_state *s, struct sl_value v, struct sl_arena *keep)
+/* Stores v (already known to win); text is copied into keep. Out of memory keeps the previous
+ * extreme rather than a dangling view, and says so. */
+static sl_status ext_take(struct agg_ext_state *s, struct sl_value v, struct sl_arena *keep)
 {
     if (v.type == SL_TEXT) {
         char *copy = arena_memdup(keep, v.u.s.ptr, v.u.s.len ? v.u.s.len : 1);
-        /* Out of memory: keep the previous extreme rather than a dangling view. */
         if (!copy)
-            return;
+            return SL_NOMEM;
         v.u.s.ptr = copy;
     }
     s->v = v;
+    return SL_OK;
 }
 
 /* sign = -1 keeps the minimum, +1 the maximum: a candidate wins when cmp * sign > 0. */
-static void ext_step(void **states, const struct sl_vector *arg, const uint32_t *rows, uint32_t n,
-                     struct sl_arena *keep, int sign)
+static sl_status ext_step(void **states, const struct sl_vector *arg, const uint32_t *rows,
+                          uint32_t n, struct sl_arena *keep, int sign)
 {
     const uint8_t *nulls = arg->nulls;
     switch (arg->type) {
@@ -78,7 +79,7 @@ static void ext_step(void **states, const struct sl_vector *arg, const uint32_t 
                 s->v.u.i = x;
             }
         }
-        return;
+        return SL_OK;
     case SL_REAL:
         for (uint32_t k = 0; k < n; k++) {
             uint32_t i = rows[k];
@@ -89,7 +90,7 @@ static void ext_step(void **states, const struct sl_vector *arg, const uint32_t 
                 s->v.u.r = x;
             }
         }
-        return;
+        return SL_OK;
     case SL_TEXT:
         for (uint32_t k = 0; k < n; k++) {
             uint32_t i = rows[k];
@@ -98,59 +99,66 @@ static void ext_step(void **states, const struct sl_vector *arg, const uint32_t 
                 continue;
             if (s->v.type == SL_NULL || sqlval_cmp_text(arg->data.s[i], s->v.u.s) == sign) {
                 struct sl_value v = {.type = SL_TEXT, .u.s = arg->data.s[i]};
-                ext_take(s, v, keep);
+                if (ext_take(s, v, keep) != SL_OK)
+                    return SL_NOMEM;
             }
         }
-        return;
+        return SL_OK;
     default:
         for (uint32_t k = 0; k < n; k++) {
             struct agg_ext_state *s = states[k];
             struct sl_value v = vector_get(arg, rows[k]);
-            if (v.type != SL_NULL && (s->v.type == SL_NULL || sqlval_compare(v, s->v) == sign))
-                ext_take(s, v, keep);
+            if (v.type != SL_NULL && (s->v.type == SL_NULL || sqlval_compare(v, s->v) == sign) &&
+                ext_take(s, v, keep) != SL_OK)
+                return SL_NOMEM;
         }
-        return;
+        return SL_OK;
     }
 }
 
-static void min_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                     const uint32_t *rows, uint32_t n, struct sl_arena *keep)
+static sl_status min_step(void **states, const struct sl_vector *arg,
+                          const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                          struct sl_arena *keep)
 {
     (void)time;
-    ext_step(states, arg, rows, n, keep, -1);
+    return ext_step(states, arg, rows, n, keep, -1);
 }
 
-static void max_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                     const uint32_t *rows, uint32_t n, struct sl_arena *keep)
+static sl_status max_step(void **states, const struct sl_vector *arg,
+                          const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                          struct sl_arena *keep)
 {
     (void)time;
-    ext_step(states, arg, rows, n, keep, 1);
+    return ext_step(states, arg, rows, n, keep, 1);
 }
 
-static void ext_combine(void *dst, const void *src, struct sl_arena *keep, int sign)
+static sl_status ext_combine(void *dst, const void *src, struct sl_arena *keep, int sign)
 {
     struct agg_ext_state *d = dst;
     const struct agg_ext_state *s = src;
     if (s->v.type != SL_NULL && (d->v.type == SL_NULL || sqlval_compare(s->v, d->v) == sign))
-        ext_take(d, s->v, keep);
+        return ext_take(d, s->v, keep);
+    return SL_OK;
 }
 
-static void min_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status min_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
 {
     (void)arg;
-    ext_combine(dst, src, keep, -1);
+    return ext_combine(dst, src, keep, -1);
 }
 
-static void max_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status max_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
 {
     (void)arg;
-    ext_combine(dst, src, keep, 1);
+    return ext_combine(dst, src, keep, 1);
 }
 
-static struct sl_value ext_final(const void *state, enum sl_type arg, struct sl_arena *out)
+static sl_status ext_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                           struct sl_value *result)
 {
     (void)arg, (void)out;
-    return ((const struct agg_ext_state *)state)->v;
+    *result = ((const struct agg_ext_state *)state)->v;
+    return SL_OK;
 }
 
 static void ext_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
@@ -169,10 +177,7 @@ static bool ext_deserialize(void *state, enum sl_type arg, double param, const u
     struct sl_value v = codec_get_value(&r, arg);
     if (!codec_done(&r))
         return false;
-    if (v.type != SL_NULL)
-        ext_take(s, v, keep);
-    /* ext_take keeps the NULL when out of memory. */
-    return s->v.type == v.type;
+    return v.type == SL_NULL || ext_take(s, v, keep) == SL_OK;
 }
 
 const struct sl_agg_fn agg_min = {

@@ -118,15 +118,17 @@ static void td_compress(struct digest *d)
     d->n = d->merged = out;
 }
 
-/* Appends a centroid, growing the digest in keep or merging it when full. */
-static void td_add(struct agg_pct_state *s, double mean, double weight, struct sl_arena *keep)
+/* Appends a centroid, growing the digest in keep or merging it when full; SL_NOMEM when it
+ * could not grow. */
+static sl_status td_add(struct agg_pct_state *s, double mean, double weight,
+                        struct sl_arena *keep)
 {
     struct digest *d = s->d;
     if (!d || (d->n == d->cap && d->cap < TD_CAP)) {
         uint32_t cap = d ? 2 * d->cap : 16;
         struct digest *grown = arena_alloc(keep, sizeof *grown + cap * sizeof grown->c[0]);
         if (!grown)
-            return;
+            return SL_NOMEM;
         if (d)
             memcpy(grown, d, sizeof *d + d->n * sizeof d->c[0]);
         else
@@ -142,10 +144,12 @@ static void td_add(struct agg_pct_state *s, double mean, double weight, struct s
         d->min = mean;
     if (mean > d->max)
         d->max = mean;
+    return SL_OK;
 }
 
-static void pct_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                     const uint32_t *rows, uint32_t n, struct sl_arena *keep)
+static sl_status pct_step(void **states, const struct sl_vector *arg,
+                          const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                          struct sl_arena *keep)
 {
     (void)time;
     for (uint32_t k = 0; k < n; k++) {
@@ -163,27 +167,31 @@ static void pct_step(void **states, const struct sl_vector *arg, const struct sl
                 continue;
             x = v.type == SL_INT ? (double)v.u.i : v.u.r;
         }
-        if (!isnan(x))
-            td_add(states[k], x, 1, keep);
+        if (!isnan(x) && td_add(states[k], x, 1, keep) != SL_OK)
+            return SL_NOMEM;
     }
+    return SL_OK;
 }
 
-static void pct_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status pct_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
 {
     (void)arg;
     struct agg_pct_state *d = dst;
     const struct digest *s = ((const struct agg_pct_state *)src)->d;
     if (!s)
-        return;
-    for (uint32_t i = 0; i < s->n; i++)
-        td_add(d, s->c[i].mean, s->c[i].weight, keep);
+        return SL_OK;
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (td_add(d, s->c[i].mean, s->c[i].weight, keep) != SL_OK)
+            return SL_NOMEM;
+    }
     if (!d->d)
-        return;
+        return SL_OK;
     /* The ends are exact values even when src's extremes sit inside centroids. */
     if (s->min < d->d->min)
         d->d->min = s->min;
     if (s->max > d->d->max)
         d->d->max = s->max;
+    return SL_OK;
 }
 
 /* The value at rank p * total: each centroid's weight is centred on its mean, and ranks between
@@ -207,20 +215,23 @@ static double td_quantile(const struct digest *d, double p)
     return rest > 0 ? last->mean + (d->max - last->mean) * (t - at) / rest : d->max;
 }
 
-static struct sl_value pct_final(const void *state, enum sl_type arg, struct sl_arena *out)
+static sl_status pct_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                           struct sl_value *result)
 {
     (void)arg;
     const struct agg_pct_state *s = state;
+    *result = sl_null();
     if (!s->d)
-        return sl_null();
+        return SL_OK;
     /* final does not change the state: the merge runs on a copy. */
     size_t bytes = sizeof *s->d + s->d->n * sizeof s->d->c[0];
     struct digest *d = arena_memdup(out, s->d, bytes);
     if (!d)
-        return sl_null();
+        return SL_NOMEM;
     td_compress(d);
     double x = s->p <= 0 ? d->min : s->p >= 1 ? d->max : td_quantile(d, s->p);
-    return (struct sl_value){.type = SL_REAL, .u.r = x};
+    *result = (struct sl_value){.type = SL_REAL, .u.r = x};
+    return SL_OK;
 }
 
 static void pct_serialize(const void *state, enum sl_type arg, struct sl_buf *out)

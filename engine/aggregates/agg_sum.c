@@ -71,8 +71,9 @@ static inline void add_real(struct agg_sum_state *s, double v)
     s->rsum += v;
 }
 
-static void sum_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                     const uint32_t *rows, uint32_t n, struct sl_arena *keep)
+static sl_status sum_step(void **states, const struct sl_vector *arg,
+                          const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                          struct sl_arena *keep)
 {
     (void)time, (void)keep;
     const uint8_t *nulls = arg->nulls;
@@ -83,23 +84,23 @@ static void sum_step(void **states, const struct sl_vector *arg, const struct sl
             if (!nulls[rows[k]])
                 add_int(states[k], arg->data.i[rows[k]]);
         }
-        return;
+        return SL_OK;
     case SL_BOOL:
         for (uint32_t k = 0; k < n; k++) {
             if (!nulls[rows[k]])
                 add_int(states[k], arg->data.b[rows[k]]);
         }
-        return;
+        return SL_OK;
     case SL_REAL:
         for (uint32_t k = 0; k < n; k++) {
             if (!nulls[rows[k]])
                 add_real(states[k], arg->data.r[rows[k]]);
         }
-        return;
+        return SL_OK;
     default:
         for (uint32_t k = 0; k < n; k++)
             agg_sum_fold(states[k], vector_get(arg, rows[k]));
-        return;
+        return SL_OK;
     }
 }
 
@@ -112,7 +113,7 @@ void agg_sum_fold(struct agg_sum_state *s, struct sl_value v)
         add_real(s, v.u.r);
 }
 
-static void sum_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status sum_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
 {
     (void)arg, (void)keep;
     struct agg_sum_state *d = dst;
@@ -123,35 +124,38 @@ static void sum_combine(void *dst, const void *src, enum sl_type arg, struct sl_
     d->overflow |= s->overflow;
     add_int(d, s->isum);
     d->count = count;
+    return SL_OK;
 }
 
-static struct sl_value sum_final(const void *state, enum sl_type arg, struct sl_arena *out)
+static sl_status sum_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                           struct sl_value *result)
 {
     (void)arg, (void)out;
     const struct agg_sum_state *s = state;
-    struct sl_value v = sl_null();
+    *result = sl_null();
     if (s->count == 0)
-        return v;
+        return SL_OK;
     if (s->real || s->overflow) {
-        v.type = SL_REAL;
-        v.u.r = (double)s->isum + s->rsum;
+        result->type = SL_REAL;
+        result->u.r = (double)s->isum + s->rsum;
     } else {
-        v.type = SL_INT;
-        v.u.i = s->isum;
+        result->type = SL_INT;
+        result->u.i = s->isum;
     }
-    return v;
+    return SL_OK;
 }
 
-static struct sl_value avg_final(const void *state, enum sl_type arg, struct sl_arena *out)
+static sl_status avg_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                           struct sl_value *result)
 {
     (void)arg, (void)out;
     const struct agg_sum_state *s = state;
-    struct sl_value v = sl_null();
+    *result = sl_null();
     if (s->count == 0)
-        return v;
-    v.type = SL_REAL;
-    v.u.r = ((double)s->isum + s->rsum) / (double)s->count;
-    return v;
+        return SL_OK;
+    result->type = SL_REAL;
+    result->u.r = ((double)s->isum + s->rsum) / (double)s->count;
+    return SL_OK;
 }
 
 static void sum_serialize(const void *state, enum sl_type arg, struct sl_buf *out)

@@ -66,8 +66,9 @@ static inline void var_add(struct agg_var_state *s, double x)
     s->m2 += d * (x - s->mean);
 }
 
-static void var_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                     const uint32_t *rows, uint32_t n, struct sl_arena *keep)
+static sl_status var_step(void **states, const struct sl_vector *arg,
+                          const struct sl_vector *time, const uint32_t *rows, uint32_t n,
+                          struct sl_arena *keep)
 {
     (void)time, (void)keep;
     const uint8_t *nulls = arg->nulls;
@@ -77,13 +78,13 @@ static void var_step(void **states, const struct sl_vector *arg, const struct sl
             if (!nulls[rows[k]])
                 var_add(states[k], (double)arg->data.i[rows[k]]);
         }
-        return;
+        return SL_OK;
     case SL_REAL:
         for (uint32_t k = 0; k < n; k++) {
             if (!nulls[rows[k]])
                 var_add(states[k], arg->data.r[rows[k]]);
         }
-        return;
+        return SL_OK;
     default:
         for (uint32_t k = 0; k < n; k++) {
             struct sl_value v = sqlval_numeric(vector_get(arg, rows[k]));
@@ -92,25 +93,26 @@ static void var_step(void **states, const struct sl_vector *arg, const struct sl
             else if (v.type == SL_REAL)
                 var_add(states[k], v.u.r);
         }
-        return;
+        return SL_OK;
     }
 }
 
-static void var_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
+static sl_status var_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
 {
     (void)arg, (void)keep;
     struct agg_var_state *d = dst;
     const struct agg_var_state *s = src;
     if (s->n == 0)
-        return;
+        return SL_OK;
     if (d->n == 0) {
         *d = *s;
-        return;
+        return SL_OK;
     }
     double na = (double)d->n, nb = (double)s->n, n = na + nb, delta = s->mean - d->mean;
     d->mean += delta * nb / n;
     d->m2 += s->m2 + delta * delta * na * nb / n;
     d->n += s->n;
+    return SL_OK;
 }
 
 /* m2 / (n - ddof), its square root when root; NULL when n <= ddof (and n = 0). */
@@ -123,30 +125,36 @@ static struct sl_value var_result(const void *state, int ddof, bool root)
     return (struct sl_value){.type = SL_REAL, .u.r = root ? sqrt(v) : v};
 }
 
-static struct sl_value var_pop_final(const void *state, enum sl_type arg, struct sl_arena *out)
+static sl_status var_pop_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                               struct sl_value *result)
 {
     (void)arg, (void)out;
-    return var_result(state, 0, false);
+    *result = var_result(state, 0, false);
+    return SL_OK;
 }
 
-static struct sl_value var_samp_final(const void *state, enum sl_type arg, struct sl_arena *out)
+static sl_status var_samp_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                                struct sl_value *result)
 {
     (void)arg, (void)out;
-    return var_result(state, 1, false);
+    *result = var_result(state, 1, false);
+    return SL_OK;
 }
 
-static struct sl_value stddev_pop_final(const void *state, enum sl_type arg,
-                                        struct sl_arena *out)
+static sl_status stddev_pop_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                                  struct sl_value *result)
 {
     (void)arg, (void)out;
-    return var_result(state, 0, true);
+    *result = var_result(state, 0, true);
+    return SL_OK;
 }
 
-static struct sl_value stddev_samp_final(const void *state, enum sl_type arg,
-                                         struct sl_arena *out)
+static sl_status stddev_samp_final(const void *state, enum sl_type arg, struct sl_arena *out,
+                                   struct sl_value *result)
 {
     (void)arg, (void)out;
-    return var_result(state, 1, true);
+    *result = var_result(state, 1, true);
+    return SL_OK;
 }
 
 static void var_serialize(const void *state, enum sl_type arg, struct sl_buf *out)

@@ -1,5 +1,5 @@
-/* aggregate.c — the aggregate registry, and COUNT(*) / COUNT(x) (the non-NULL values, as INTEGER).
- * COUNT's state is encoded as its count (8 bytes, 0 to CODEC_COUNT_MAX). */
+/* aggregate.c — the aggregate registry: every built-in aggregate by name, each one's DISTINCT
+ * form, and the type-error message their infer functions share. */
 #include "engine/aggregates/aggregate.h"
 
 #include <stdio.h>
@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include "engine/aggregates/agg_builtin.h"
-#include "engine/aggregates/agg_codec.h"
 
 static const struct sl_agg_fn *const registry[] = {
     &agg_count,       &agg_sum,         &agg_avg,         &agg_min,
@@ -42,82 +41,3 @@ void agg_type_error(char *why, size_t why_len, const char *fn, const char *expec
 {
     snprintf(why, why_len, "%s() expects %s, got %s", fn, expected, sl_type_name(got));
 }
-
-static bool count_infer(enum sl_type arg, enum sl_type *result, char *why, size_t why_len)
-{
-    (void)arg, (void)why, (void)why_len;
-    *result = SL_INT;
-    return true;
-}
-
-static size_t count_state_size(enum sl_type arg)
-{
-    (void)arg;
-    return sizeof(int64_t);
-}
-
-static void count_init(void *state, enum sl_type arg, double param)
-{
-    (void)arg, (void)param;
-    *(int64_t *)state = 0;
-}
-
-static void count_step(void **states, const struct sl_vector *arg, const struct sl_vector *time,
-                       const uint32_t *rows, uint32_t n, struct sl_arena *keep)
-{
-    (void)time, (void)keep;
-    if (!arg) {
-        for (uint32_t k = 0; k < n; k++)
-            ++*(int64_t *)states[k];
-        return;
-    }
-    const uint8_t *nulls = arg->nulls;
-    for (uint32_t k = 0; k < n; k++)
-        *(int64_t *)states[k] += !nulls[rows[k]];
-}
-
-static void count_combine(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep)
-{
-    (void)arg, (void)keep;
-    *(int64_t *)dst += *(const int64_t *)src;
-}
-
-static struct sl_value count_final(const void *state, enum sl_type arg, struct sl_arena *out)
-{
-    (void)arg, (void)out;
-    struct sl_value v = {.type = SL_INT, .u.i = *(const int64_t *)state};
-    return v;
-}
-
-static void count_serialize(const void *state, enum sl_type arg, struct sl_buf *out)
-{
-    (void)arg;
-    codec_put_i64(out, *(const int64_t *)state);
-}
-
-static bool count_deserialize(void *state, enum sl_type arg, double param, const unsigned char *p,
-                              size_t len, struct sl_arena *keep)
-{
-    (void)keep;
-    count_init(state, arg, param);
-    struct codec_reader r;
-    codec_reader_init(&r, p, len);
-    int64_t n = codec_get_i64(&r);
-    if (!codec_done(&r) || n < 0 || n > CODEC_COUNT_MAX)
-        return false;
-    *(int64_t *)state = n;
-    return true;
-}
-
-const struct sl_agg_fn agg_count = {
-    .name = "count",
-    .star_ok = true,
-    .infer = count_infer,
-    .state_size = count_state_size,
-    .init = count_init,
-    .step = count_step,
-    .combine = count_combine,
-    .final = count_final,
-    .serialize = count_serialize,
-    .deserialize = count_deserialize,
-};

@@ -7,6 +7,9 @@
  * `keep` arena given to step and combine: the arena of the group table that
  * holds the state, freed with it (a window's slice, a rebuilt session table).
  * So combine must copy what it takes from src into keep, never point at it.
+ * step, combine and final return SL_NOMEM when memory runs out, so a value
+ * is never dropped without a word: the state may then have taken part of
+ * the rows and is fit only to be freed (the query fails).
  * serialize / deserialize turn a state into portable bytes and back (the
  * encoding: engine/aggregates/agg_codec.h), for checkpoints.
  */
@@ -35,14 +38,17 @@ struct sl_agg_fn {
      * state at states[k]. arg is NULL for (*). time (by_time only) holds the
      * rows' event times, NULL on processing time (arrival order). Text
      * values must be copied into keep (the state's long-lived arena) if kept.
+     * SL_OK, or SL_NOMEM.
      */
-    void (*step)(void **states, const struct sl_vector *arg, const struct sl_vector *time,
+    sl_status (*step)(void **states, const struct sl_vector *arg, const struct sl_vector *time,
                  const uint32_t *rows, uint32_t n, struct sl_arena *keep);
     /* Folds src into dst (both of the same argument type), src being the later
-     * rows in arrival order; what dst keeps is copied into keep. */
-    void (*combine)(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep);
-    /* The aggregate's current value; text it makes is allocated in out. */
-    struct sl_value (*final)(const void *state, enum sl_type arg, struct sl_arena *out);
+     * rows in arrival order; what dst keeps is copied into keep. SL_OK, or SL_NOMEM. */
+    sl_status (*combine)(void *dst, const void *src, enum sl_type arg, struct sl_arena *keep);
+    /* The aggregate's current value into *result; text it makes is allocated in out.
+     * SL_OK, or SL_NOMEM. */
+    sl_status (*final)(const void *state, enum sl_type arg, struct sl_arena *out,
+                       struct sl_value *result);
     /* Appends the state's encoding to out (out->failed when out of memory). It holds what the
      * state is, not the plan: not the param, which deserialize is given again. */
     void (*serialize)(const void *state, enum sl_type arg, struct sl_buf *out);

@@ -53,10 +53,19 @@ static bool filter_keeps(const struct sl_agg_spec *spec, const struct sl_chunk *
     return sqlval_truth(vector_get(f, i)) == 1;
 }
 
+/* The error of an aggregate that could not keep what it was given: the query stops there,
+ * rather than go on with a value missing. */
+static sl_status out_of_memory(const struct sl_agg_spec *spec, const char *doing,
+                               struct sl_error *err)
+{
+    return sl_error_set(err, SL_NOMEM, "out of memory %s %s(%s)", doing, spec->fn->name,
+                        spec->fn->distinct ? "DISTINCT ..." : "...");
+}
+
 /* Calls spec's step over rows[0..n) into states[0..n), after its FILTER. */
-static void step_spec(struct sl_agg_set *s, const struct sl_agg_spec *spec, void **states,
-                      const struct sl_chunk *c, const uint32_t *rows, uint32_t n,
-                      struct sl_arena *keep)
+static sl_status step_spec(struct sl_agg_set *s, const struct sl_agg_spec *spec, void **states,
+                           const struct sl_chunk *c, const uint32_t *rows, uint32_t n,
+                           struct sl_arena *keep, struct sl_error *err)
 {
     const struct sl_vector *arg = spec->arg_column < 0 ? NULL : &c->cols[spec->arg_column];
     const struct sl_vector *time =
@@ -73,36 +82,48 @@ static void step_spec(struct sl_agg_set *s, const struct sl_agg_spec *spec, void
         rows = s->rows;
         n = m;
     }
-    if (n)
-        spec->fn->step(states, arg, time, rows, n, keep);
+    if (n && spec->fn->step(states, arg, time, rows, n, keep) != SL_OK)
+        return out_of_memory(spec, "folding rows into", err);
+    return SL_OK;
 }
 
-void agg_set_step(struct sl_agg_set *s, struct sl_group_table *t, const uint32_t *gids,
-                  const struct sl_chunk *c, const uint32_t *rows, uint32_t n)
+sl_status agg_set_step(struct sl_agg_set *s, struct sl_group_table *t, const uint32_t *gids,
+                       const struct sl_chunk *c, const uint32_t *rows, uint32_t n,
+                       struct sl_error *err)
 {
     for (uint32_t a = 0; a < s->naggs; a++) {
         for (uint32_t k = 0; k < n; k++)
             s->states[k] = (unsigned char *)group_table_payload(t, gids[k]) + s->off[a];
-        step_spec(s, &s->specs[a], s->states, c, rows, n, group_table_arena(t));
+        sl_status st = step_spec(s, &s->specs[a], s->states, c, rows, n, group_table_arena(t), err);
+        if (st != SL_OK)
+            return st;
     }
+    return SL_OK;
 }
 
-void agg_set_step_row(struct sl_agg_set *s, void *payload, const struct sl_chunk *c, uint32_t row,
-                      struct sl_arena *keep)
+sl_status agg_set_step_row(struct sl_agg_set *s, void *payload, const struct sl_chunk *c,
+                           uint32_t row, struct sl_arena *keep, struct sl_error *err)
 {
     for (uint32_t a = 0; a < s->naggs; a++) {
         void *state = (unsigned char *)payload + s->off[a];
-        step_spec(s, &s->specs[a], &state, c, &row, 1, keep);
+        sl_status st = step_spec(s, &s->specs[a], &state, c, &row, 1, keep, err);
+        if (st != SL_OK)
+            return st;
     }
+    return SL_OK;
 }
 
-void agg_set_combine(const struct sl_agg_set *s, void *dst, const void *src,
-                     struct sl_arena *keep)
+sl_status agg_set_combine(const struct sl_agg_set *s, void *dst, const void *src,
+                          struct sl_arena *keep, struct sl_error *err)
 {
-    for (uint32_t a = 0; a < s->naggs; a++)
-        s->specs[a].fn->combine((unsigned char *)dst + s->off[a],
-                                (const unsigned char *)src + s->off[a], s->specs[a].arg_type,
-                                keep);
+    for (uint32_t a = 0; a < s->naggs; a++) {
+        const struct sl_agg_spec *spec = &s->specs[a];
+        if (spec->fn->combine((unsigned char *)dst + s->off[a],
+                              (const unsigned char *)src + s->off[a], spec->arg_type,
+                              keep) != SL_OK)
+            return out_of_memory(spec, "merging", err);
+    }
+    return SL_OK;
 }
 
 bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_chunk *c,
@@ -110,9 +131,10 @@ bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_ch
 {
     for (uint32_t a = 0; a < s->naggs; a++) {
         const struct sl_agg_spec *spec = &s->specs[a];
-        struct sl_value v =
-            spec->fn->final((const unsigned char *)payload + s->off[a], spec->arg_type, c->arena);
-        if (sqlval_store(&c->cols[first_col + a], row, v, c->arena) != SL_OK)
+        struct sl_value v;
+        if (spec->fn->final((const unsigned char *)payload + s->off[a], spec->arg_type, c->arena,
+                            &v) != SL_OK ||
+            sqlval_store(&c->cols[first_col + a], row, v, c->arena) != SL_OK)
             return false;
     }
     return true;

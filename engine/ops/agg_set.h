@@ -26,17 +26,23 @@ void agg_set_free(struct sl_agg_set *s);
 
 /* Initialises the states of a new payload. */
 void agg_set_init_states(const struct sl_agg_set *s, void *payload);
+/*
+ * The folds below fail with SL_NOMEM, naming the aggregate in err, when an aggregate runs out of
+ * memory: the states may then hold part of the rows and are fit only to be freed, so the caller
+ * fails the query rather than emit a value that misses rows.
+ */
 /* Folds rows rows[0..n) of c into the payloads of groups gids[0..n) of t. */
-void agg_set_step(struct sl_agg_set *s, struct sl_group_table *t, const uint32_t *gids,
-                  const struct sl_chunk *c, const uint32_t *rows, uint32_t n);
+sl_status agg_set_step(struct sl_agg_set *s, struct sl_group_table *t, const uint32_t *gids,
+                       const struct sl_chunk *c, const uint32_t *rows, uint32_t n,
+                       struct sl_error *err);
 /* Folds row `row` of c into the states of payload (keep: the payload's arena). */
-void agg_set_step_row(struct sl_agg_set *s, void *payload, const struct sl_chunk *c, uint32_t row,
-                      struct sl_arena *keep);
+sl_status agg_set_step_row(struct sl_agg_set *s, void *payload, const struct sl_chunk *c,
+                           uint32_t row, struct sl_arena *keep, struct sl_error *err);
 /* Folds the states of src into those of dst (keep: dst's arena for kept text). */
-void agg_set_combine(const struct sl_agg_set *s, void *dst, const void *src,
-                     struct sl_arena *keep);
+sl_status agg_set_combine(const struct sl_agg_set *s, void *dst, const void *src,
+                          struct sl_arena *keep, struct sl_error *err);
 /* Writes each aggregate's value of payload into row `row` of c's columns first_col...;
- * false when out of memory. */
+ * false when out of memory (an aggregate's final, or the copy into c). */
 bool agg_set_store(const struct sl_agg_set *s, const void *payload, struct sl_chunk *c,
                    uint32_t first_col, uint32_t row);
 

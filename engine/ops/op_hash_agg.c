@@ -85,8 +85,7 @@ static sl_status hagg_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_e
     if (!note_groups(h, before, n))
         return sl_error_set(err, SL_NOMEM, "out of memory in aggregate (%u groups)",
                             group_table_count(h->table));
-    agg_set_step(&h->aggs, h->table, h->gids, chunk, rows, n);
-    return SL_OK;
+    return agg_set_step(&h->aggs, h->table, h->gids, chunk, rows, n, err);
 }
 
 /* Emits changed groups [from, from + n) as one chunk. */

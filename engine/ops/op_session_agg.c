@@ -307,7 +307,9 @@ static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk
         s = rec(o, k, first);
         for (uint32_t j = first + 1; j < last; j++) {
             struct session *m = rec(o, k, j);
-            agg_set_combine(&o->aggs, s, m, keep);
+            sl_status st = agg_set_combine(&o->aggs, s, m, keep, err);
+            if (st != SL_OK)
+                return st;
             if (m->emitted_start != INT64_MIN) {
                 if (!grow((void **)&o->stale, o->nstale, &o->cap_stale, sizeof *o->stale))
                     return sl_error_set(err, SL_NOMEM, "out of memory in session window");
@@ -323,7 +325,9 @@ static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk
         if (end > s->end)
             s->end = end;
     }
-    agg_set_step_row(&o->aggs, s, c, i, keep);
+    sl_status st = agg_set_step_row(&o->aggs, s, c, i, keep, err);
+    if (st != SL_OK)
+        return st;
     s->changed = 1;
     SL_ASSERT(sessions_in_order(o, k));
     if (!note_changed(o, gid, k) || !schedule_key(o, gid, k))
@@ -441,7 +445,10 @@ static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
             struct session *s = rec(o, nk, j);
             memcpy(o->scratch, s, o->rec_size);
             agg_set_init_states(&o->aggs, s);
-            agg_set_combine(&o->aggs, s, o->scratch, group_table_arena(t));
+            if (agg_set_combine(&o->aggs, s, o->scratch, group_table_arena(t), err) != SL_OK) {
+                group_table_destroy(t);
+                return SL_NOMEM;
+            }
         }
         if (!schedule_key(o, ngid, nk)) {
             group_table_destroy(t);

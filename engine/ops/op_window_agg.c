@@ -179,9 +179,10 @@ static sl_status emit_key(struct win_op *w, int64_t ws, uint32_t lo, uint32_t hi
         for (uint32_t i = lo; i < hi; i++) {
             const struct win_slice *s = &w->slices[i];
             uint32_t g = s == from ? gid : group_table_lookup(s->table, from->table, gid);
-            if (g != GROUP_NONE)
-                agg_set_combine(&w->aggs, w->scratch, group_table_payload(s->table, g),
-                                w->base.batch);
+            if (g != GROUP_NONE &&
+                (st = agg_set_combine(&w->aggs, w->scratch, group_table_payload(s->table, g),
+                                      w->base.batch, err)) != SL_OK)
+                return st;
         }
         payload = w->scratch;
     }
@@ -306,7 +307,8 @@ static sl_status fold_run(struct win_op *w, const struct sl_chunk *c, const uint
         for (uint32_t j = 0; j < m; j++)
             if (!note_changed(s, w->gids[j]))
                 return sl_error_set(err, SL_NOMEM, "out of memory in window aggregate");
-        agg_set_step(&w->aggs, s->table, w->gids, c, w->run_rows, m);
+        if ((st = agg_set_step(&w->aggs, s->table, w->gids, c, w->run_rows, m, err)) != SL_OK)
+            return st;
     }
     return SL_OK;
 }

@@ -77,8 +77,8 @@ static void bind_source(const struct ast_create_stream *cs, struct sl_stream_def
     case AST_SOURCE_FILE: def->source.kind = SL_SOURCE_FILE; break;
     case AST_SOURCE_STDIN: def->source.kind = SL_SOURCE_STDIN; break;
     }
-    if (cs->source_arg.text)
-        def->source.address = sl_strdup(cs->source_arg.text);
+    if (cs->source_arg.text && !(def->source.address = sl_strdup(cs->source_arg.text)))
+        diags_add(d, cs->source_arg.pos, cs->source_arg.span, NULL, "out of memory");
 }
 
 /* reconnect_retries = n: a whole number >= 0 (0: retry forever). */

@@ -22,6 +22,8 @@
 /* Busy timeouts a COMMIT waits out before the batch is given up (a minute by default). */
 #define COMMIT_BUSY_TRIES 12
 
+/* The decoder's callback cannot fail: a dead letter it cannot keep marks the batch (dl_lost),
+ * which write_dead_letters then fails, so no record leaves without a trace. */
 static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t offset,
                            const char *reason)
 {
@@ -31,7 +33,7 @@ static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t o
         uint32_t cap = q->cap_dl ? q->cap_dl * 2 : 16;
         struct sl_query_dead_letter *dl = sl_realloc(q->dl, cap * sizeof *dl);
         if (!dl) {
-            sl_log(q->log, SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
+            q->dl_lost = true;
             return;
         }
         q->dl = dl;
@@ -43,13 +45,15 @@ static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t o
     d->record = arena_memdup(q->dl_arena, record, len ? len : 1);
     d->reason = arena_strndup(q->dl_arena, reason, strlen(reason));
     if (!d->record || !d->reason)
-        sl_log(q->log, SL_LOG_ERROR, "query %s: out of memory keeping a dead letter", q->name);
+        q->dl_lost = true;
     else
         q->ndl++;
 }
 
 static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
 {
+    if (q->dl_lost)
+        return sl_error_set(err, SL_NOMEM, "out of memory keeping a dead letter");
     sl_status st = SL_OK;
     for (uint32_t i = 0; i < q->ndl && st == SL_OK; i++)
         st = db_dead_letter_record(q->db, q->plan->stream->name, source_describe(q->source),
@@ -62,6 +66,7 @@ static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
 static void discard_batch(struct sl_query *q)
 {
     q->ndl = 0;
+    q->dl_lost = false;
     arena_reset(q->dl_arena);
     op_sink_discard(q->sink);
     if (q->late_sink)

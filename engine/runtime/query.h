@@ -72,6 +72,7 @@ struct sl_query {
     struct sl_query_dead_letter *dl;
     uint32_t ndl, cap_dl;
     struct sl_arena *dl_arena;
+    bool dl_lost; /* one could not be kept (out of memory): the batch must not commit */
 };
 
 struct sl_query_dead_letter {

@@ -74,15 +74,17 @@ static void one_aggregate(size_t which, const uint8_t *p, size_t len, struct sl_
         if (!same(&got, &want, true))
             fail("a rejected encoding left a state init would not", which);
     } else {
-        fn->final(s, type, a);
+        struct sl_value v;
+        if (fn->final(s, type, a, &v) != SL_OK)
+            fail("out of memory", which);
         if (!fn->deserialize(copy, type, param, (const unsigned char *)got.data, got.len, a))
             fail("an accepted state's encoding does not decode", which);
         fn->serialize(copy, type, &want);
         if (!same(&got, &want, !fn->distinct))
             fail("an accepted state encodes differently once decoded again", which);
-        fn->combine(fresh, s, type, a);
-        fn->combine(fresh, copy, type, a);
-        fn->final(fresh, type, a);
+        if (fn->combine(fresh, s, type, a) != SL_OK || fn->combine(fresh, copy, type, a) != SL_OK ||
+            fn->final(fresh, type, a, &v) != SL_OK)
+            fail("out of memory", which);
     }
     buf_free(&got);
     buf_free(&want);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine/aggregates/aggregate.h"
+#include "agg_call.h"
 
 /* The DISTINCT form when the name starts with "distinct ". */
 static const struct sl_agg_fn *lookup(const char *name)
@@ -71,7 +72,7 @@ static void check_combine(const char *name, double param, enum sl_type type,
     void *all = arena_alloc(a, size), *left = arena_alloc(a, size);
     fn->init(all, type, param);
     step_range(fn, all, &v, tv, 0, n, a);
-    struct sl_value want = fn->final(all, type, a);
+    struct sl_value want = agg_value(fn, all, type, a);
     for (uint32_t cut = 0; cut <= n; cut++) {
         struct sl_arena *parts = arena_create(0), *kept = arena_create(0);
         void *l = arena_alloc(parts, size), *r = arena_alloc(parts, size);
@@ -83,7 +84,7 @@ static void check_combine(const char *name, double param, enum sl_type type,
         fn->combine(left, l, type, kept);
         fn->combine(left, r, type, kept);
         arena_destroy(parts);
-        assert_value_equal(want, fn->final(left, type, a), tolerance);
+        assert_value_equal(want, agg_value(fn, left, type, a), tolerance);
         arena_destroy(kept);
     }
     arena_destroy(a);
@@ -136,7 +137,7 @@ static struct sl_value eval(const char *name, double param, enum sl_type type,
     void *st = arena_alloc(a, fn->state_size(type));
     fn->init(st, type, param);
     step_range(fn, st, &v, NULL, 0, n, a);
-    return fn->final(st, type, a);
+    return agg_value(fn, st, type, a);
 }
 
 /* Values against what PostgreSQL returns: the variance of shifted values is not lost. */
@@ -232,7 +233,8 @@ static void test_hll_error(void **state)
             step_ints(fn, part, vals + p * (2 * n / 10), 2 * n / 10, &v, a);
             fn->combine(merged, part, SL_INT, a);
         }
-        int64_t est = fn->final(one, SL_INT, a).u.i, est2 = fn->final(merged, SL_INT, a).u.i;
+        int64_t est = agg_value(fn, one, SL_INT, a).u.i;
+        int64_t est2 = agg_value(fn, merged, SL_INT, a).u.i;
         double err = fabs((double)est - (double)n) / (double)n;
         printf("approx_count_distinct: %zu distinct -> %lld (error %.3f%%)\n", n, (long long)est,
                100 * err);
@@ -312,7 +314,7 @@ static void test_percentile_error(void **state)
             for (int d = 0; d < 2; d++) {
                 fn->init(at, SL_INT, ps[k]);
                 fn->combine(at, digests[d], SL_INT, a);
-                double e = rank_error(sorted, n, ps[k], fn->final(at, SL_INT, a).u.r);
+                double e = rank_error(sorted, n, ps[k], agg_value(fn, at, SL_INT, a).u.r);
                 worst = fmax(worst, e);
                 assert_true(e <= 0.01);
             }

@@ -24,6 +24,7 @@
 #include "common/time.h"
 #include "engine/exec/engine.h"
 #include "storage/db_internal.h"
+#include "exec_db.h"
 #include "fault_vfs.h"
 
 /* Every write call of the first batches fails in turn, then one in STRIDE
@@ -106,16 +107,6 @@ static void write_data(void)
     fclose(f);
 }
 
-static void remove_db(const char *db_path)
-{
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char file[160];
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        snprintf(file, sizeof file, "%s%s", db_path, suffixes[i]);
-        unlink(file);
-    }
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -176,30 +167,6 @@ static enum stage run_script(const char *db_path, const char *sql, struct sl_buf
         stage = RUN_FAILED;
     sluice_close(s);
     return stage;
-}
-
-/* The rows of sql over db_path as "a|b\n" text (NULL as "NULL"), malloc'd. */
-static char *query_text(const char *db_path, const char *sql)
-{
-    sqlite3 *conn;
-    sqlite3_stmt *stmt;
-    assert_int_equal(sqlite3_open(db_path, &conn), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
-    struct sl_buf text;
-    buf_init(&text);
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        for (int i = 0; i < sqlite3_column_count(stmt); i++) {
-            const char *v = (const char *)sqlite3_column_text(stmt, i);
-            buf_printf(&text, "%s%s", i ? "|" : "", v ? v : "NULL");
-        }
-        buf_putc(&text, '\n');
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(conn);
-    char *copy = strdup(buf_str(&text));
-    buf_free(&text);
-    assert_non_null(copy);
-    return copy;
 }
 
 struct outcome {

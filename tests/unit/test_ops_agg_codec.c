@@ -15,6 +15,7 @@
 #include "engine/aggregates/agg_codec.h"
 #include "engine/aggregates/aggregate.h"
 #include "engine/ops/agg_set.h"
+#include "agg_call.h"
 
 #define I(x) {.type = SL_INT, .u.i = (x)}
 #define R(x) {.type = SL_REAL, .u.r = (x)}
@@ -118,7 +119,8 @@ static void assert_initialised(const struct agg_case *c, const void *state, stru
     struct sl_buf got = encode(c, state), want = encode(c, new_state(c, a));
     assert_int_equal(got.len, want.len);
     assert_memory_equal(buf_str(&got), buf_str(&want), got.len);
-    assert_same(c->fn->final(state, c->type, a), c->fn->final(new_state(c, a), c->type, a));
+    assert_same(agg_value(c->fn, state, c->type, a),
+                agg_value(c->fn, new_state(c, a), c->type, a));
     buf_free(&got);
     buf_free(&want);
 }
@@ -126,7 +128,7 @@ static void assert_initialised(const struct agg_case *c, const void *state, stru
 /* A state that decoded works: a value, an encoding that decodes again, a combine. */
 static void exercise(const struct agg_case *c, const void *state, struct sl_arena *a)
 {
-    struct sl_value v = c->fn->final(state, c->type, a);
+    struct sl_value v = agg_value(c->fn, state, c->type, a);
     if (v.type == SL_TEXT)
         assert_true(v.u.s.len == 0 || v.u.s.ptr != NULL);
     struct sl_buf again = encode(c, state);
@@ -136,7 +138,7 @@ static void exercise(const struct agg_case *c, const void *state, struct sl_aren
     void *sum = new_state(c, a);
     c->fn->combine(sum, state, c->type, a);
     c->fn->combine(sum, copy, c->type, a);
-    c->fn->final(sum, c->type, a);
+    agg_value(c->fn, sum, c->type, a);
 }
 
 /* The encoding e of a state of c: every strict prefix and e plus a byte are rejected; random
@@ -196,7 +198,7 @@ static void check_case(const struct agg_case *c, const struct sl_value *vals,
     struct sl_arena *orig = arena_create(0), *restored = arena_create(0), *out = arena_create(0);
     void *s = new_state(c, orig);
     step_values(c, s, vals, times, n, orig);
-    struct sl_value want = c->fn->final(s, c->type, out);
+    struct sl_value want = agg_value(c->fn, s, c->type, out);
     if (want.type == SL_TEXT)
         want.u.s.ptr = arena_memdup(out, want.u.s.ptr, want.u.s.len + 1);
     /* The value after combining the rows' first half once more, into the original. */
@@ -204,13 +206,13 @@ static void check_case(const struct agg_case *c, const struct sl_value *vals,
     step_values(c, more, vals, times, n / 2, out);
     c->fn->combine(grown, s, c->type, out);
     c->fn->combine(grown, more, c->type, out);
-    struct sl_value want_grown = c->fn->final(grown, c->type, out);
+    struct sl_value want_grown = agg_value(c->fn, grown, c->type, out);
     struct sl_buf e = encode(c, s);
     arena_destroy(orig);
 
     void *r = new_state(c, restored);
     assert_true(decode(c, r, e.data, e.len, restored));
-    assert_same(want, c->fn->final(r, c->type, out));
+    assert_same(want, agg_value(c->fn, r, c->type, out));
     struct sl_buf again = encode(c, r);
     assert_int_equal(again.len, e.len);
     if (!c->fn->distinct)
@@ -220,7 +222,7 @@ static void check_case(const struct agg_case *c, const struct sl_value *vals,
     c->fn->combine(rgrown, r, c->type, out);
     c->fn->combine(rgrown, more, c->type, out);
     arena_destroy(restored);
-    assert_same(want_grown, c->fn->final(rgrown, c->type, out));
+    assert_same(want_grown, agg_value(c->fn, rgrown, c->type, out));
     arena_destroy(out);
 
     check_malformed(c, (const unsigned char *)e.data, e.len, seed);
@@ -423,7 +425,7 @@ static void test_agg_set_blob(void **state)
     }
     struct sl_value want[5];
     for (int a = 0; a < 5; a++) {
-        want[a] = specs[a].fn->final((unsigned char *)payload + set.off[a], types[a], out);
+        want[a] = agg_value(specs[a].fn, (unsigned char *)payload + set.off[a], types[a], out);
         if (want[a].type == SL_TEXT)
             want[a].u.s.ptr = arena_memdup(out, want[a].u.s.ptr, want[a].u.s.len + 1);
     }
@@ -435,7 +437,8 @@ static void test_agg_set_blob(void **state)
     arena_destroy(orig);
     assert_true(agg_set_deserialize(&set, back, (unsigned char *)blob.data, blob.len, keep));
     for (int a = 0; a < 5; a++)
-        assert_same(want[a], specs[a].fn->final((unsigned char *)back + set.off[a], types[a], out));
+        assert_same(want[a],
+                    agg_value(specs[a].fn, (unsigned char *)back + set.off[a], types[a], out));
 
     /* Rejected: every state as init leaves it. */
     void *fresh = arena_calloc(out, set.size);

@@ -10,6 +10,7 @@
 
 #include "common/alloc.h"
 #include "engine/ops/ops.h"
+#include "agg_call.h"
 
 /* A sink that records every row it receives (text copied into its arena). */
 struct cap_row {
@@ -534,7 +535,7 @@ static void check_combine(const char *name, enum sl_type type, const struct sl_v
         states[i] = i < n / 2 ? left : right;
     fn->step(states, &v, NULL, rows, n, a);
     fn->combine(left, right, type, a);
-    struct sl_value x = fn->final(all, type, a), y = fn->final(left, type, a);
+    struct sl_value x = agg_value(fn, all, type, a), y = agg_value(fn, left, type, a);
     assert_int_equal(x.type, y.type);
     if (x.type == SL_TEXT) {
         assert_int_equal(x.u.s.len, y.u.s.len);
@@ -589,7 +590,7 @@ static void test_sum_overflow_is_real(void **state)
     void *states[2] = {st, st};
     uint32_t rows[2] = {0, 1};
     fn->step(states, &v, NULL, rows, 2, a);
-    struct sl_value r = fn->final(st, SL_INT, a);
+    struct sl_value r = agg_value(fn, st, SL_INT, a);
     assert_int_equal(r.type, SL_REAL);
     assert_true(r.u.r == 9223372036854775808.0);
     enum sl_type t;
