@@ -19,15 +19,15 @@
  * `closed_end` can no longer make a row late, are dropped by rebuilding the
  * group table when they outnumber the live ones.
  *
- * State rows (checkpoint, restore): one under the empty key holding the
- * stream's watermark (an agg_codec i64), and one per key, its key "K" then
- * the group keys (agg_codec values), its state the key's closed bounds and
- * open sessions (bounds, emitted bounds, agg_set_serialize of the states).
- * The checkpoint runs before the flush but writes what the flush leaves: the
- * changed keys and those whose sessions it closes, as they will be, and,
- * when it rebuilds the table, a delete of each key it drops.
+ * State rows (recorded by the flush in op->delta, read back by restore):
+ * one under the empty key holding the stream's watermark (an agg_codec
+ * i64), and one per key, its key "K" then the group keys (agg_codec
+ * values), its state the key's closed bounds and open sessions (bounds,
+ * emitted bounds, agg_set_serialize of the states). The flush records,
+ * before it closes anything, what it leaves: the changed keys and those
+ * whose sessions it closes, as they will be, and, when it rebuilds the
+ * table, a drop of each key it drops.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/alloc.h"
@@ -49,7 +49,7 @@ struct sess_key {
     uint32_t n, cap;
     int64_t closed_start, closed_end; /* the key's last closed session; end INT64_MIN: none */
     int64_t heap_end;   /* the end its heap entry carries; INT64_MAX: none */
-    uint8_t changed;    /* listed in `changed` (2: in a checkpoint's list, briefly) */
+    uint8_t changed;    /* listed in `changed` (2: in the list a flush records, briefly) */
 };
 
 struct heap_item {
@@ -444,51 +444,11 @@ static int64_t flush_limit(const struct sess_op *o)
     return o->time->ended ? INT64_MAX : mark_limit(o);
 }
 
-static sl_status session_flush(struct sl_op *op, struct sl_error *err)
-{
-    struct sess_op *o = (struct sess_op *)op;
-    int64_t limit = flush_limit(o);
-    sl_status st = SL_OK;
-    for (uint32_t j = 0; j < o->nstale && st == SL_OK; j++)
-        st = emit_row(o, SL_ROW_DELETE, o->stale[j].gid, o->stale[j].start, o->stale[j].end,
-                      NULL, err);
-    o->nstale = 0;
-    if (st == SL_OK)
-        st = close_until(o, limit, err);
-    for (uint32_t c = 0; c < o->nchanged && st == SL_OK; c++) {
-        struct sess_key *k = group_table_payload(o->table, o->changed[c]);
-        k->changed = 0;
-        for (uint32_t j = 0; j < k->n && st == SL_OK; j++) {
-            struct session *s = rec(o, k, j);
-            if (s->changed && !o->def.emit_final)
-                st = emit_change(o, o->changed[c], s, err);
-            s->changed = 0;
-        }
-    }
-    o->nchanged = 0;
-    if (st == SL_OK)
-        st = agg_out_flush(&o->out, err);
-    if (st == SL_OK)
-        st = compact(o, limit, err);
-    return st;
-}
-
-/* A key to write at a checkpoint: its encoded key in the writer's buffer. */
+/* A key the flush records: its state, or a drop of its row. */
 struct key_ref {
-    size_t off;
-    uint32_t len;
     uint32_t gid;
-    bool del; /* the flush's rebuild drops the key: its row is deleted */
-    const unsigned char *bytes; /* set once every key is encoded */
+    bool del; /* the flush's rebuild drops the key */
 };
-
-/* SQLite's BLOB order: bytes, then length. */
-static int key_ref_cmp(const void *a, const void *b)
-{
-    const struct key_ref *x = a, *y = b;
-    int c = memcmp(x->bytes, y->bytes, x->len < y->len ? x->len : y->len);
-    return c ? c : (x->len > y->len) - (x->len < y->len);
-}
 
 /* Appends gid to refs[0..*n) (cap *cap); false when out of memory. */
 static bool add_ref(struct key_ref **refs, uint32_t *n, uint32_t *cap, uint32_t gid, bool del)
@@ -528,70 +488,54 @@ static void encode_key(const struct sess_op *o, const struct sess_key *k, uint32
     }
 }
 
-/* Writes refs[0..n), sorted by key: each key's post-flush state, or a delete. */
-static sl_status write_keys(struct sess_op *o, struct key_ref *refs, uint32_t n,
-                            struct sl_state_writer *wr, int64_t limit, struct sl_error *err)
+/* Records refs[0..n): each key's post-flush state, or a drop of its row. */
+static bool record_keys(struct sess_op *o, const struct key_ref *refs, uint32_t n,
+                        struct sl_state_delta *d, int64_t limit)
 {
-    struct sl_buf keys, state, states;
-    buf_init(&keys);
-    buf_init(&state);
+    struct sl_buf key, states;
+    buf_init(&key);
     buf_init(&states);
-    for (uint32_t i = 0; i < n; i++) {
-        refs[i].off = keys.len;
-        buf_append(&keys, SESSION_KEY_PREFIX, 1);
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        buf_clear(&key);
+        buf_append(&key, SESSION_KEY_PREFIX, 1);
         for (uint32_t col = 0; col < o->nkeys; col++)
-            codec_put_value(&keys, group_table_key(o->table, refs[i].gid, col));
-        buf_putc(&keys, '\0'); /* a delete's upper bound: the key then a zero byte */
-        refs[i].len = (uint32_t)(keys.len - refs[i].off - 1);
-    }
-    sl_status st = SL_OK;
-    if (keys.failed) {
-        st = sl_error_set(err, SL_NOMEM, "out of memory writing session state");
-    } else if (n) { /* qsort's base must not be NULL, even for no elements */
-        for (uint32_t i = 0; i < n; i++)
-            refs[i].bytes = (const unsigned char *)keys.data + refs[i].off;
-        qsort(refs, n, sizeof *refs, key_ref_cmp);
-    }
-    for (uint32_t i = 0; st == SL_OK && i < n; i++) {
-        const struct key_ref *r = &refs[i];
-        if (r->del) {
-            st = wr->del(wr, r->bytes, r->len, r->bytes, r->len + 1, err);
-            continue;
+            codec_put_value(&key, group_table_key(o->table, refs[i].gid, col));
+        buf_putc(&key, '\0'); /* a drop's upper bound: the key then a zero byte */
+        if (key.failed) {
+            ok = false;
+        } else if (refs[i].del) {
+            ok = state_delta_drop(d, key.data, key.len - 1, key.data, key.len);
+        } else {
+            const struct sess_key *k = group_table_payload(o->table, refs[i].gid);
+            state_delta_begin(d);
+            buf_append(&d->bytes, key.data, key.len - 1);
+            state_delta_key_done(d);
+            encode_key(o, k, closing(o, k, limit), &d->bytes, &states);
+            ok = state_delta_end(d, 0);
         }
-        const struct sess_key *k = group_table_payload(o->table, r->gid);
-        buf_clear(&state);
-        encode_key(o, k, closing(o, k, limit), &state, &states);
-        st = state.failed ? sl_error_set(err, SL_NOMEM, "out of memory writing session state")
-                          : wr->put(wr, r->bytes, r->len, state.data, state.len, err);
     }
-    buf_free(&keys);
-    buf_free(&state);
+    buf_free(&key);
     buf_free(&states);
-    return st;
+    return ok;
 }
 
-/* Writes what the coming flush leaves: the watermark, the keys changed since
- * the last flush and those whose sessions it closes (the heap's entries up to
- * its limit), each as it will be; when it rebuilds the table, a delete of
- * each key it drops. */
-static sl_status session_checkpoint(struct sl_op *op, struct sl_state_writer *wr,
-                                    struct sl_error *err)
+/* Records what the flush about to run leaves: the watermark, the keys
+ * changed since the last flush and those whose sessions it closes (the
+ * heap's entries up to its limit), each as it will be; when it rebuilds the
+ * table, a drop of each key it drops. */
+static bool record_state(struct sess_op *o, struct sl_state_delta *d)
 {
-    struct sess_op *o = (struct sess_op *)op;
     int64_t limit = flush_limit(o);
     /* At the input's end every session closes, but a file that grows is read
      * on after a restart: a key stays while the watermark lets a row join it. */
     int64_t keep_limit = mark_limit(o);
-    struct sl_buf scalars;
-    buf_init(&scalars);
-    codec_put_i64(&scalars, o->time->watermark);
-    sl_status st = scalars.failed
-                       ? sl_error_set(err, SL_NOMEM, "out of memory writing session state")
-                       : wr->put(wr, "", 0, scalars.data, scalars.len, err);
-    buf_free(&scalars);
+    state_delta_begin(d);
+    state_delta_key_done(d);
+    codec_put_i64(&d->bytes, o->time->watermark);
+    bool ok = state_delta_end(d, 0);
     struct key_ref *refs = NULL;
     uint32_t n = 0, cap = 0, *stack = NULL, depth = 0, cap_stack = 0;
-    bool ok = true;
     for (uint32_t c = 0; ok && c < o->nchanged; c++)
         ok = add_ref(&refs, &n, &cap, o->changed[c], false);
     /* The heap's entries up to the limit, each key once (marked changed = 2 meanwhile). */
@@ -632,11 +576,40 @@ static sl_status session_checkpoint(struct sl_op *op, struct sl_state_writer *wr
         if (k->changed == 2)
             k->changed = 0;
     }
-    if (st == SL_OK)
-        st = ok ? write_keys(o, refs, n, wr, limit, err)
-                : sl_error_set(err, SL_NOMEM, "out of memory writing session state");
+    ok = ok && record_keys(o, refs, n, d, limit);
     sl_free(refs);
     sl_free(stack);
+    return ok;
+}
+
+static sl_status session_flush(struct sl_op *op, struct sl_error *err)
+{
+    struct sess_op *o = (struct sess_op *)op;
+    int64_t limit = flush_limit(o);
+    sl_status st = SL_OK;
+    if (op->delta && !record_state(o, op->delta))
+        st = sl_error_set(err, SL_NOMEM, "out of memory recording session state");
+    for (uint32_t j = 0; j < o->nstale && st == SL_OK; j++)
+        st = emit_row(o, SL_ROW_DELETE, o->stale[j].gid, o->stale[j].start, o->stale[j].end,
+                      NULL, err);
+    o->nstale = 0;
+    if (st == SL_OK)
+        st = close_until(o, limit, err);
+    for (uint32_t c = 0; c < o->nchanged && st == SL_OK; c++) {
+        struct sess_key *k = group_table_payload(o->table, o->changed[c]);
+        k->changed = 0;
+        for (uint32_t j = 0; j < k->n && st == SL_OK; j++) {
+            struct session *s = rec(o, k, j);
+            if (s->changed && !o->def.emit_final)
+                st = emit_change(o, o->changed[c], s, err);
+            s->changed = 0;
+        }
+    }
+    o->nchanged = 0;
+    if (st == SL_OK)
+        st = agg_out_flush(&o->out, err);
+    if (st == SL_OK)
+        st = compact(o, limit, err);
     return st;
 }
 
@@ -766,7 +739,6 @@ static const struct sl_op_vtable session_vtable = {
     .explain = session_explain,
     .destroy = session_destroy,
     .stats = session_stats,
-    .checkpoint = session_checkpoint,
     .restore = session_restore,
 };
 
