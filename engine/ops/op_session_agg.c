@@ -23,10 +23,10 @@
  * one under the empty key holding the stream's watermark (an agg_codec
  * i64), and one per key, its key "K" then the group keys (agg_codec
  * values), its state the key's closed bounds and open sessions (bounds,
- * emitted bounds, agg_set_serialize of the states). The flush records,
- * before it closes anything, what it leaves: the changed keys and those
- * whose sessions it closes, as they will be, and, when it rebuilds the
- * table, a drop of each key it drops.
+ * emitted bounds, agg_set_serialize of the states). A key is listed as
+ * changed when a row folds into it or a session of it closes; once the
+ * flush has closed its sessions it records each listed key and, when it is
+ * about to rebuild the table, a drop of each key the rebuild drops.
  */
 #include <string.h>
 
@@ -49,7 +49,7 @@ struct sess_key {
     uint32_t n, cap;
     int64_t closed_start, closed_end; /* the key's last closed session; end INT64_MIN: none */
     int64_t heap_end;   /* the end its heap entry carries; INT64_MAX: none */
-    uint8_t changed;    /* listed in `changed` (2: in the list a flush records, briefly) */
+    uint8_t changed;    /* listed in `changed` */
 };
 
 struct heap_item {
@@ -190,7 +190,10 @@ static sl_status emit_change(struct sess_op *o, uint32_t gid, struct session *s,
     return st;
 }
 
-/* Closes key gid's sessions that end at or before limit. */
+static bool note_changed(struct sess_op *o, uint32_t gid, struct sess_key *k);
+
+/* Closes key gid's sessions that end at or before limit; a key whose state
+ * this changes is listed as changed, for the flush to record. */
 static sl_status close_key(struct sess_op *o, uint32_t gid, int64_t limit, struct sl_error *err)
 {
     struct sess_key *k = group_table_payload(o->table, gid);
@@ -211,6 +214,8 @@ static sl_status close_key(struct sess_op *o, uint32_t gid, int64_t limit, struc
         k->n -= closed;
         if (k->n == 0)
             o->live_keys--;
+        if (st == SL_OK && !note_changed(o, gid, k))
+            st = sl_error_set(err, SL_NOMEM, "out of memory in session window");
     }
     return st;
 }
@@ -357,23 +362,12 @@ static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct s
     return st == SL_OK ? agg_out_flush(&o->late, err) : st;
 }
 
-/* How many of key k's sessions close at limit: those ending at or before it, a prefix. */
-static uint32_t closing(const struct sess_op *o, const struct sess_key *k, int64_t limit)
+/* Whether key k holds anything a row can still need at limit: an open
+ * session, or a closed_end a row could still join (ts <= closed_end with
+ * ts + gap + grace > watermark). */
+static bool key_needed(const struct sess_op *o, const struct sess_key *k, int64_t limit)
 {
-    uint32_t closed = 0;
-    while (closed < k->n && rec(o, k, closed)->end <= limit)
-        closed++;
-    return closed;
-}
-
-/* Whether key k, once its first `closed` sessions closed, holds anything a row
- * can still need at limit: an open session, or a closed_end a row could still
- * join (ts <= closed_end with ts + gap + grace > watermark). */
-static bool key_needed(const struct sess_op *o, const struct sess_key *k, uint32_t closed,
-                       int64_t limit)
-{
-    int64_t closed_end = closed ? rec(o, k, closed - 1)->end : k->closed_end;
-    return k->n > closed || (closed_end != INT64_MIN && closed_end + o->def.gap_us > limit);
+    return k->n || (k->closed_end != INT64_MIN && k->closed_end + o->def.gap_us > limit);
 }
 
 /* Whether a flush leaving live_keys keys with an open session rebuilds the
@@ -400,7 +394,7 @@ static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
     o->nheap = 0;
     for (uint32_t gid = 0; gid < count; gid++) {
         struct sess_key *k = group_table_payload(o->table, gid);
-        if (!key_needed(o, k, 0, limit)) {
+        if (!key_needed(o, k, limit)) {
             sl_free(k->sessions);
             continue;
         }
@@ -444,33 +438,17 @@ static int64_t flush_limit(const struct sess_op *o)
     return o->time->ended ? INT64_MAX : mark_limit(o);
 }
 
-/* A key the flush records: its state, or a drop of its row. */
-struct key_ref {
-    uint32_t gid;
-    bool del; /* the flush's rebuild drops the key */
-};
-
-/* Appends gid to refs[0..*n) (cap *cap); false when out of memory. */
-static bool add_ref(struct key_ref **refs, uint32_t *n, uint32_t *cap, uint32_t gid, bool del)
+/* Key k's state as the flush leaves it: closed_start, closed_end, the open
+ * sessions' count, then each one's start, end, emitted bounds (EMIT CHANGES
+ * is about to emit a changed one) and the length and bytes of
+ * agg_set_serialize of its states. */
+static void encode_key(const struct sess_op *o, const struct sess_key *k, struct sl_buf *out,
+                       struct sl_buf *states)
 {
-    if (!grow((void **)refs, *n, cap, sizeof **refs))
-        return false;
-    (*refs)[(*n)++] = (struct key_ref){.gid = gid, .del = del};
-    return true;
-}
-
-/* Key k's state as the coming flush leaves it, its first `closed` sessions
- * closed: closed_start, closed_end, the open sessions' count, then each one's
- * start, end, emitted bounds (EMIT CHANGES emits a changed one) and the
- * length and bytes of agg_set_serialize of its states. */
-static void encode_key(const struct sess_op *o, const struct sess_key *k, uint32_t closed,
-                       struct sl_buf *out, struct sl_buf *states)
-{
-    const struct session *last = closed ? rec(o, k, closed - 1) : NULL;
-    codec_put_i64(out, last ? last->start : k->closed_start);
-    codec_put_i64(out, last ? last->end : k->closed_end);
-    codec_put_u32(out, k->n - closed);
-    for (uint32_t j = closed; j < k->n; j++) {
+    codec_put_i64(out, k->closed_start);
+    codec_put_i64(out, k->closed_end);
+    codec_put_u32(out, k->n);
+    for (uint32_t j = 0; j < k->n; j++) {
         const struct session *s = rec(o, k, j);
         bool emits = s->changed && !o->def.emit_final;
         codec_put_i64(out, s->start);
@@ -488,97 +466,55 @@ static void encode_key(const struct sess_op *o, const struct sess_key *k, uint32
     }
 }
 
-/* Records refs[0..n): each key's post-flush state, or a drop of its row. */
-static bool record_keys(struct sess_op *o, const struct key_ref *refs, uint32_t n,
-                        struct sl_state_delta *d, int64_t limit)
+/* Records key gid's row: its state (k), or a drop of it (NULL). */
+static bool record_key(const struct sess_op *o, uint32_t gid, const struct sess_key *k,
+                       struct sl_buf *key, struct sl_buf *states, struct sl_state_delta *d)
 {
-    struct sl_buf key, states;
-    buf_init(&key);
-    buf_init(&states);
-    bool ok = true;
-    for (uint32_t i = 0; ok && i < n; i++) {
-        buf_clear(&key);
-        buf_append(&key, SESSION_KEY_PREFIX, 1);
-        for (uint32_t col = 0; col < o->nkeys; col++)
-            codec_put_value(&key, group_table_key(o->table, refs[i].gid, col));
-        buf_putc(&key, '\0'); /* a drop's upper bound: the key then a zero byte */
-        if (key.failed) {
-            ok = false;
-        } else if (refs[i].del) {
-            ok = state_delta_drop(d, key.data, key.len - 1, key.data, key.len);
-        } else {
-            const struct sess_key *k = group_table_payload(o->table, refs[i].gid);
-            state_delta_begin(d);
-            buf_append(&d->bytes, key.data, key.len - 1);
-            state_delta_key_done(d);
-            encode_key(o, k, closing(o, k, limit), &d->bytes, &states);
-            ok = state_delta_end(d, 0);
-        }
-    }
-    buf_free(&key);
-    buf_free(&states);
-    return ok;
+    buf_clear(key);
+    buf_append(key, SESSION_KEY_PREFIX, 1);
+    for (uint32_t col = 0; col < o->nkeys; col++)
+        codec_put_value(key, group_table_key(o->table, gid, col));
+    buf_putc(key, '\0'); /* a drop's upper bound: the key then a zero byte */
+    if (key->failed)
+        return false;
+    if (!k)
+        return state_delta_drop(d, key->data, key->len - 1, key->data, key->len);
+    state_delta_begin(d);
+    buf_append(&d->bytes, key->data, key->len - 1);
+    state_delta_key_done(d);
+    encode_key(o, k, &d->bytes, states);
+    return state_delta_end(d, 0);
 }
 
-/* Records what the flush about to run leaves: the watermark, the keys
- * changed since the last flush and those whose sessions it closes (the
- * heap's entries up to its limit), each as it will be; when it rebuilds the
- * table, a drop of each key it drops. */
+/* Records what the flush changed, once its sessions closed: the watermark
+ * and each changed key (folded into, or with sessions closed, since the
+ * last flush); when the flush rebuilds the table, a drop of each key the
+ * rebuild drops instead. */
 static bool record_state(struct sess_op *o, struct sl_state_delta *d)
 {
-    int64_t limit = flush_limit(o);
     /* At the input's end every session closes, but a file that grows is read
-     * on after a restart: a key stays while the watermark lets a row join it. */
+     * on after a restart: a key's row stays while the watermark lets a row
+     * join it. */
     int64_t keep_limit = mark_limit(o);
+    bool drops = compact_due(o, o->live_keys);
     state_delta_begin(d);
     state_delta_key_done(d);
     codec_put_i64(&d->bytes, o->time->watermark);
     bool ok = state_delta_end(d, 0);
-    struct key_ref *refs = NULL;
-    uint32_t n = 0, cap = 0, *stack = NULL, depth = 0, cap_stack = 0;
-    for (uint32_t c = 0; ok && c < o->nchanged; c++)
-        ok = add_ref(&refs, &n, &cap, o->changed[c], false);
-    /* The heap's entries up to the limit, each key once (marked changed = 2 meanwhile). */
-    if (o->nheap && o->heap[0].end <= limit && ok &&
-        (ok = grow((void **)&stack, depth, &cap_stack, sizeof *stack)))
-        stack[depth++] = 0;
-    while (ok && depth) {
-        uint32_t i = stack[--depth];
-        struct sess_key *k = group_table_payload(o->table, o->heap[i].gid);
-        if (o->heap[i].end == k->heap_end && !k->changed) {
-            k->changed = 2;
-            ok = add_ref(&refs, &n, &cap, o->heap[i].gid, false);
-        }
-        for (uint32_t c = 2 * i + 1; ok && c <= 2 * i + 2 && c < o->nheap; c++)
-            if (o->heap[c].end <= limit &&
-                (ok = grow((void **)&stack, depth, &cap_stack, sizeof *stack)))
-                stack[depth++] = c;
+    struct sl_buf key, states;
+    buf_init(&key);
+    buf_init(&states);
+    uint32_t n = drops ? group_table_count(o->table) : o->nchanged;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        uint32_t gid = drops ? i : o->changed[i];
+        const struct sess_key *k = group_table_payload(o->table, gid);
+        if (drops && !key_needed(o, k, keep_limit))
+            ok = record_key(o, gid, NULL, &key, &states, d);
+        else if (k->changed)
+            ok = record_key(o, gid, k, &key, &states, d);
     }
-    uint32_t listed = n, live_after = o->live_keys;
-    for (uint32_t i = 0; i < listed; i++) {
-        const struct sess_key *k = group_table_payload(o->table, refs[i].gid);
-        if (k->n && closing(o, k, limit) == k->n)
-            live_after--;
-    }
-    if (ok && compact_due(o, live_after)) {
-        for (uint32_t i = 0; i < listed; i++) {
-            const struct sess_key *k = group_table_payload(o->table, refs[i].gid);
-            refs[i].del = !key_needed(o, k, closing(o, k, limit), keep_limit);
-        }
-        for (uint32_t gid = 0; ok && gid < group_table_count(o->table); gid++) {
-            const struct sess_key *k = group_table_payload(o->table, gid);
-            if (!k->changed && !key_needed(o, k, 0, keep_limit))
-                ok = add_ref(&refs, &n, &cap, gid, true);
-        }
-    }
-    for (uint32_t i = 0; i < listed; i++) {
-        struct sess_key *k = group_table_payload(o->table, refs[i].gid);
-        if (k->changed == 2)
-            k->changed = 0;
-    }
-    ok = ok && record_keys(o, refs, n, d, limit);
-    sl_free(refs);
-    sl_free(stack);
+    buf_free(&key);
+    buf_free(&states);
     return ok;
 }
 
@@ -587,14 +523,14 @@ static sl_status session_flush(struct sl_op *op, struct sl_error *err)
     struct sess_op *o = (struct sess_op *)op;
     int64_t limit = flush_limit(o);
     sl_status st = SL_OK;
-    if (op->delta && !record_state(o, op->delta))
-        st = sl_error_set(err, SL_NOMEM, "out of memory recording session state");
     for (uint32_t j = 0; j < o->nstale && st == SL_OK; j++)
         st = emit_row(o, SL_ROW_DELETE, o->stale[j].gid, o->stale[j].start, o->stale[j].end,
                       NULL, err);
     o->nstale = 0;
     if (st == SL_OK)
         st = close_until(o, limit, err);
+    if (st == SL_OK && op->delta && !record_state(o, op->delta))
+        st = sl_error_set(err, SL_NOMEM, "out of memory recording session state");
     for (uint32_t c = 0; c < o->nchanged && st == SL_OK; c++) {
         struct sess_key *k = group_table_payload(o->table, o->changed[c]);
         k->changed = 0;
