@@ -12,7 +12,7 @@
 # appends its changed groups and as many unchanged ones again (a pass over
 # the groups, at 1% churn 100 batches long); once a pass has covered every
 # group, the rows from before it are superseded and each batch deletes twice
-# as many of them as it appended (op_hash_agg.c, hagg_checkpoint). The
+# as many of them as it appended (engine/runtime/state_writer.c). The
 # first pass of the steady state ends about 100 batches in; from then on
 # every batch also deletes: those batches ("after a pass") are the steady
 # state the verdict uses. S defaults to 200 up to 1 M groups and 110 above

@@ -30,7 +30,7 @@ sl_status db_state_delete_range(struct sl_db *db, const char *query, uint32_t op
  * The state log, for operators whose groups change at random places among
  * many (GROUP BY): a batch appends its changed groups, each row numbered by
  * seq, so writing costs the bytes changed rather than the B-tree pages they
- * fall on; the newest row of a key wins. The operator compacts it by
+ * fall on; the newest row of a key wins. Its writer compacts it by
  * appending every group and truncating what came before.
  */
 sl_status db_state_log_append(struct sl_db *db, const char *query, uint64_t seq, uint32_t op,

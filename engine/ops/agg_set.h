@@ -9,6 +9,7 @@
 
 #include "engine/ops/group_table.h"
 #include "engine/ops/ops.h"
+#include "engine/ops/state_delta.h"
 
 struct sl_agg_set {
     uint32_t naggs;
@@ -95,14 +96,13 @@ sl_status op_init_window_output(struct sl_op *op, const struct sl_op_vtable *vt,
                                 struct sl_arena *batch, uint32_t nkeys,
                                 const enum sl_type *key_types, const char *const *key_names,
                                 uint32_t naggs, const struct sl_agg_spec *aggs);
-/* A stateful aggregate's checkpoint: writes groups gids[0..n) of t through w
- * sorted by key, each key `prefix` (may be empty) then the group's nkeys
- * keys as agg_codec values, each state agg_set_serialize of its payload. */
-sl_status op_agg_write_groups(const struct sl_group_table *t, const struct sl_agg_set *aggs,
-                              uint32_t nkeys, const uint32_t *gids, uint32_t n,
-                              const char *prefix, size_t prefix_len, struct sl_state_writer *w,
-                              struct sl_error *err);
-/* Restores into t one group op_agg_write_groups wrote (key: after the prefix),
+/* Records group gid of t into d (at position pos): its key `prefix` (may be
+ * empty) then the group's nkeys keys as agg_codec values, its state
+ * agg_set_serialize of its payload. False when out of memory. */
+bool op_agg_record_group(const struct sl_group_table *t, const struct sl_agg_set *aggs,
+                         uint32_t nkeys, uint32_t gid, const char *prefix, size_t prefix_len,
+                         uint64_t pos, struct sl_state_delta *d);
+/* Restores into t one group op_agg_record_group recorded (key: after the prefix),
  * decoding its keys into keys[0..nkeys); *payload is the new group's, its
  * header zero. SL_ERROR when the bytes do not decode or the group is in t. */
 sl_status op_agg_restore_group(struct sl_group_table *t, const struct sl_agg_set *aggs,

@@ -39,30 +39,24 @@ void op_state_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes)
 bool op_chain_restorable(const struct sl_op *op)
 {
     for (; op; op = op->next)
-        if (op->vt->stats && (!op->vt->checkpoint || !op->vt->restore))
+        if (op->vt->stats && !op->vt->restore)
             return false;
     return true;
 }
 
-sl_status op_checkpoint(struct sl_op *op, struct sl_state_writer *w, struct sl_error *err)
+struct sl_op *op_stateful(struct sl_op *op, uint32_t index)
 {
-    for (uint32_t index = 0; op; op = op->next) {
-        if (!op->vt->checkpoint)
-            continue;
-        w->op = index++;
-        sl_status st = op->vt->checkpoint(op, w, err);
-        if (st != SL_OK)
-            return st;
-    }
-    return SL_OK;
+    for (uint32_t i = 0; op; op = op->next)
+        if (op->vt->restore && i++ == index)
+            return op;
+    return NULL;
 }
 
 sl_status op_restore(struct sl_op *op, int64_t index, const unsigned char *key, size_t key_len,
                      const unsigned char *state, size_t state_len, struct sl_error *err)
 {
-    for (int64_t i = 0; op && (i < index || !op->vt->restore); op = op->next)
-        i += op->vt->restore != NULL;
-    if (index < 0 || !op)
+    op = index >= 0 && index <= UINT32_MAX ? op_stateful(op, (uint32_t)index) : NULL;
+    if (!op)
         return sl_error_set(err, SL_ERROR, "operator %lld of the plan has no state",
                             (long long)index);
     return op->vt->restore(op, key, key_len, state, state_len, err);
@@ -91,7 +85,7 @@ static void explain_op(const struct sl_op *op, struct sl_buf *out)
 void op_explain_stateful(const struct sl_op *op, struct sl_buf *out)
 {
     for (; op; op = op->next)
-        if (op->vt->checkpoint)
+        if (op->vt->restore)
             explain_op(op, out);
 }
 

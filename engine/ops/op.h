@@ -19,33 +19,7 @@
 #include "common/status.h"
 
 struct sl_op;
-
-/* Where a stateful operator writes its state at a checkpoint; the query
- * provides it (operators know nothing of storage or query names). */
-struct sl_state_writer {
-    /* Keeps one group's key and state, as the operator encoded them. */
-    sl_status (*put)(struct sl_state_writer *w, const void *key, size_t key_len,
-                     const void *state, size_t state_len, struct sl_error *err);
-    /* Deletes this operator's rows whose key is in [lo, hi), in BLOB order
-     * (bytes, then length): the window aggregate's evicted slices, the
-     * session aggregate's dropped keys. */
-    sl_status (*del)(struct sl_state_writer *w, const void *lo, size_t lo_len, const void *hi,
-                     size_t hi_len, struct sl_error *err);
-    /* Or, for groups that change at random places among many: appends one
-     * group's state to the operator's log, where the newest row of a key
-     * wins (storage/state.h), numbered log_seq, which it advances. */
-    sl_status (*append)(struct sl_state_writer *w, const void *key, size_t key_len,
-                        const void *state, size_t state_len, struct sl_error *err);
-    /* Deletes the operator's log rows numbered below seq (a log_seq read
-     * earlier): after it appended every group, what came before. */
-    sl_status (*truncate)(struct sl_state_writer *w, uint64_t seq, struct sl_error *err);
-    uint64_t log_seq;  /* the number the next appended row takes */
-    uint64_t log_rows; /* rows the log holds (a query has at most one stateful operator) */
-    void *ctx;   /* the provider's */
-    /* The writing operator's number among the chain's stateful operators, set
-     * by op_checkpoint: a filter or projection added upstream leaves it as it is. */
-    uint32_t op;
-};
+struct sl_state_delta;
 
 struct sl_op_vtable {
     const char *name;
@@ -57,15 +31,18 @@ struct sl_op_vtable {
     void (*destroy)(struct sl_op *op);
     /* Live state size (groups, bytes) of a stateful operator; NULL if stateless. */
     void (*stats)(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
-    /* A stateful operator whose state survives a restart has both (else NULL):
-     * checkpoint hands w each group changed since the last flush (called just
-     * before the flush; what that flush will change or drop, it writes or
-     * deletes now: the window aggregate's closed slices); restore adds one
-     * row checkpoint wrote, to a fresh operator, and fails with a message on
-     * bytes that do not decode. */
-    sl_status (*checkpoint)(struct sl_op *op, struct sl_state_writer *w, struct sl_error *err);
+    /* A stateful operator whose state survives a restart has restore (else
+     * NULL): it adds one state row its flush recorded (op->delta) to a fresh
+     * operator, and fails with a message on bytes that do not decode. */
     sl_status (*restore)(struct sl_op *op, const unsigned char *key, size_t key_len,
                          const unsigned char *state, size_t state_len, struct sl_error *err);
+    /* One whose groups change at random places among many has snapshot too:
+     * it records into d the state row of its group number pos (0 <= pos <
+     * the groups stats counts), as its flush would. The runtime then appends
+     * its rows to a log and compacts it by recording every group again, a
+     * few at a time (engine/runtime/state_writer.c). */
+    sl_status (*snapshot)(struct sl_op *op, uint64_t pos, struct sl_state_delta *d,
+                          struct sl_error *err);
 };
 
 struct sl_op {
@@ -76,6 +53,10 @@ struct sl_op {
     enum sl_type *out_types; /* owned by the operator */
     char **out_names;        /* owned by the operator */
     const struct sl_clock *clock; /* the engine's, set by the planner: see op_push */
+    /* Where a stateful operator's flush records the state rows it changed
+     * and the keys it dropped; NULL (nobody keeps its state): nothing. Set
+     * by the runtime, not owned. */
+    struct sl_state_delta *delta;
 };
 
 /* Push a chunk into op (a chunk with no active rows is skipped). The chunk
@@ -87,9 +68,9 @@ sl_status op_flush(struct sl_op *op, struct sl_error *err);
 void op_state_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes);
 /* Whether the state of every stateful operator from op on can be checkpointed and restored. */
 bool op_chain_restorable(const struct sl_op *op);
-/* Calls the checkpoint hook of each operator from op on (w->op: its number
- * among the stateful ones from op, 0-based). */
-sl_status op_checkpoint(struct sl_op *op, struct sl_state_writer *w, struct sl_error *err);
+/* The stateful operator number `index` from op (counted as op_restore
+ * counts them), or NULL. */
+struct sl_op *op_stateful(struct sl_op *op, uint32_t index);
 /* Restores one group into the stateful operator number `index` from op; an
  * index with no such operator is an error. */
 sl_status op_restore(struct sl_op *op, int64_t index, const unsigned char *key, size_t key_len,

@@ -3,21 +3,13 @@
  * from keys to aggregate states, updated a chunk at a time, emitting the
  * groups that changed at every flush (INSERT the first time, UPDATE after).
  * A push finds the group of every row, then calls each aggregate's step once
- * for the whole chunk. At a checkpoint it appends each changed group, as its
- * keys (agg_codec values) and its states (agg_set_serialize), to the state
- * log: groups change at random places among many, and upserting them into
- * a table keyed by group would rewrite a page per change (a 1% change of a
- * million groups touched 40% of the pages). The log is compacted as it
- * goes, never in one batch: each checkpoint also appends again as many
- * unchanged groups as changed (at least 1/1024 of them), walking the groups
- * in passes; once a pass has covered every group, the rows from before it
- * began are superseded, and each later checkpoint deletes twice as many of
- * them as it appended. Writing costs about twice the bytes that changed, the log
- * holds at most a few times the state, and no batch pays for a snapshot.
- * Restoring reads each group's newest row back as a group already emitted.
+ * for the whole chunk. Its flush records each changed group in op->delta,
+ * as its keys (agg_codec values) and its states (agg_set_serialize), at its
+ * group number: groups change at random places among many, so the runtime
+ * appends them to the state log and compacts it through the snapshot hook
+ * (engine/runtime/state_writer.c). Restoring reads each group's newest row
+ * back as a group already emitted.
  */
-#include <stdlib.h>
-#include <string.h>
 
 #include "common/alloc.h"
 #include "engine/aggregates/agg_codec.h"
@@ -40,11 +32,6 @@ struct hagg_op {
     struct sl_agg_set aggs;
     uint32_t *changed;
     uint32_t nchanged, cap_changed;
-    /* The state log's compaction (above): the next group the pass appends
-     * again, the log's seq when the pass began (UINT64_MAX: at the next
-     * checkpoint), and the seq below which every row is superseded. */
-    uint32_t pass_gid;
-    uint64_t pass_start, superseded_below;
     uint32_t gids[SL_CHUNK_CAP];
 };
 
@@ -115,6 +102,10 @@ static sl_status hagg_flush(struct sl_op *op, struct sl_error *err)
 {
     struct hagg_op *h = (struct hagg_op *)op;
     sl_status st = SL_OK;
+    for (uint32_t k = 0; op->delta && k < h->nchanged && st == SL_OK; k++)
+        if (!op_agg_record_group(h->table, &h->aggs, h->nkeys, h->changed[k], "", 0,
+                                 h->changed[k], op->delta))
+            st = sl_error_set(err, SL_NOMEM, "out of memory recording aggregate state");
     for (uint32_t from = 0; from < h->nchanged && st == SL_OK; from += SL_CHUNK_CAP) {
         uint32_t n = h->nchanged - from < SL_CHUNK_CAP ? h->nchanged - from : SL_CHUNK_CAP;
         st = emit(h, from, n, err);
@@ -125,63 +116,17 @@ static sl_status hagg_flush(struct sl_op *op, struct sl_error *err)
     return st;
 }
 
-/* A group's encoded key, for writing the groups in key order. */
-struct agg_key_ref {
-    size_t off;
-    uint32_t len;
-    uint32_t gid;
-    const unsigned char *bytes; /* set once every key is encoded */
-};
-
-/* SQLite's BLOB order: bytes, then length. */
-static int key_ref_cmp(const void *a, const void *b)
+bool op_agg_record_group(const struct sl_group_table *t, const struct sl_agg_set *aggs,
+                         uint32_t nkeys, uint32_t gid, const char *prefix, size_t prefix_len,
+                         uint64_t pos, struct sl_state_delta *d)
 {
-    const struct agg_key_ref *x = a, *y = b;
-    uint32_t n = x->len < y->len ? x->len : y->len;
-    int c = n ? memcmp(x->bytes, y->bytes, n) : 0;
-    return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-/* Sorted by their encoded key, the state table's B-tree is filled in order,
- * not at random places. */
-sl_status op_agg_write_groups(const struct sl_group_table *t, const struct sl_agg_set *aggs,
-                              uint32_t nkeys, const uint32_t *gids, uint32_t n,
-                              const char *prefix, size_t prefix_len, struct sl_state_writer *w,
-                              struct sl_error *err)
-{
-    if (!n)
-        return SL_OK;
-    struct sl_buf keys, state;
-    buf_init(&keys);
-    buf_init(&state);
-    struct agg_key_ref *refs = sl_malloc((size_t)n * sizeof *refs);
-    sl_status st = SL_OK;
-    for (uint32_t k = 0; refs && k < n; k++) {
-        refs[k].gid = gids[k];
-        refs[k].off = keys.len;
-        if (prefix_len)
-            buf_append(&keys, prefix, prefix_len);
-        for (uint32_t col = 0; col < nkeys; col++)
-            codec_put_value(&keys, group_table_key(t, refs[k].gid, col));
-        refs[k].len = (uint32_t)(keys.len - refs[k].off);
-    }
-    if (!refs || keys.failed) {
-        st = sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state");
-    } else {
-        for (uint32_t k = 0; k < n; k++)
-            refs[k].bytes = (const unsigned char *)keys.data + refs[k].off;
-        qsort(refs, n, sizeof *refs, key_ref_cmp);
-    }
-    for (uint32_t k = 0; st == SL_OK && k < n; k++) {
-        buf_clear(&state);
-        agg_set_serialize(aggs, group_table_payload(t, refs[k].gid), &state);
-        st = state.failed ? sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state")
-                          : w->put(w, refs[k].bytes, refs[k].len, state.data, state.len, err);
-    }
-    sl_free(refs);
-    buf_free(&keys);
-    buf_free(&state);
-    return st;
+    state_delta_begin(d);
+    buf_append(&d->bytes, prefix, prefix_len);
+    for (uint32_t col = 0; col < nkeys; col++)
+        codec_put_value(&d->bytes, group_table_key(t, gid, col));
+    state_delta_key_done(d);
+    agg_set_serialize(aggs, group_table_payload(t, gid), &d->bytes);
+    return state_delta_end(d, pos);
 }
 
 sl_status op_agg_restore_group(struct sl_group_table *t, const struct sl_agg_set *aggs,
@@ -207,67 +152,15 @@ sl_status op_agg_restore_group(struct sl_group_table *t, const struct sl_agg_set
     return SL_OK;
 }
 
-/* Appends one group's keys and states to the state log (key and state: scratch buffers). */
-static sl_status append_group(const struct hagg_op *h, uint32_t gid, struct sl_buf *key,
-                              struct sl_buf *state, struct sl_state_writer *w,
-                              struct sl_error *err)
-{
-    buf_clear(key);
-    buf_clear(state);
-    for (uint32_t col = 0; col < h->nkeys; col++)
-        codec_put_value(key, group_table_key(h->table, gid, col));
-    agg_set_serialize(&h->aggs, group_table_payload(h->table, gid), state);
-    if (key->failed || state->failed)
-        return sl_error_set(err, SL_NOMEM, "out of memory writing aggregate state");
-    return w->append(w, key->data, key->len, state->data, state->len, err);
-}
-
-/* The pass's share of this checkpoint: appends again the next unchanged
- * groups, as many as changed and at least 1/1024 of all; a pass that has
- * covered every group supersedes the rows from before it began. */
-static sl_status advance_pass(struct hagg_op *h, struct sl_buf *key, struct sl_buf *state,
-                              struct sl_state_writer *w, struct sl_error *err)
-{
-    uint32_t count = group_table_count(h->table);
-    uint32_t step = h->nchanged > count / 1024 + 1 ? h->nchanged : count / 1024 + 1;
-    sl_status st = SL_OK;
-    for (uint32_t k = 0; st == SL_OK && k < step && h->pass_gid < count; k++, h->pass_gid++)
-        if (!((const struct hagg_flags *)group_table_payload(h->table, h->pass_gid))->changed)
-            st = append_group(h, h->pass_gid, key, state, w, err);
-    if (st == SL_OK && h->pass_gid >= count) {
-        h->superseded_below = h->pass_start;
-        h->pass_start = w->log_seq;
-        h->pass_gid = 0;
-    }
-    return st;
-}
-
-static sl_status hagg_checkpoint(struct sl_op *op, struct sl_state_writer *w,
-                                 struct sl_error *err)
+static sl_status hagg_snapshot(struct sl_op *op, uint64_t pos, struct sl_state_delta *d,
+                               struct sl_error *err)
 {
     struct hagg_op *h = (struct hagg_op *)op;
-    if (h->pass_start == UINT64_MAX)
-        h->pass_start = w->log_seq;
-    uint64_t first = w->log_seq;
-    struct sl_buf key, state;
-    buf_init(&key);
-    buf_init(&state);
-    sl_status st = SL_OK;
-    for (uint32_t k = 0; st == SL_OK && k < h->nchanged; k++)
-        st = append_group(h, h->changed[k], &key, &state, w, err);
-    if (st == SL_OK)
-        st = advance_pass(h, &key, &state, w, err);
-    buf_free(&key);
-    buf_free(&state);
-    /* Rows present run from log_seq - log_rows up: delete twice as many
-     * superseded ones as this checkpoint appended, so a backlog (the rows a
-     * restarted query found) shrinks as the log goes on. */
-    uint64_t lowest = w->log_seq - w->log_rows;
-    if (st == SL_OK && lowest < h->superseded_below) {
-        uint64_t cut = lowest + 2 * (w->log_seq - first);
-        st = w->truncate(w, cut < h->superseded_below ? cut : h->superseded_below, err);
-    }
-    return st;
+    if (pos >= group_table_count(h->table))
+        return sl_error_set(err, SL_ERROR, "no group %llu to snapshot", (unsigned long long)pos);
+    if (!op_agg_record_group(h->table, &h->aggs, h->nkeys, (uint32_t)pos, "", 0, pos, d))
+        return sl_error_set(err, SL_NOMEM, "out of memory recording aggregate state");
+    return SL_OK;
 }
 
 static sl_status hagg_restore(struct sl_op *op, const unsigned char *key, size_t key_len,
@@ -336,8 +229,8 @@ static const struct sl_op_vtable hagg_vtable = {
     .explain = hagg_explain,
     .destroy = hagg_destroy,
     .stats = hagg_stats,
-    .checkpoint = hagg_checkpoint,
     .restore = hagg_restore,
+    .snapshot = hagg_snapshot,
 };
 
 void op_agg_output(uint32_t nkeys, const enum sl_type *key_types,
@@ -366,7 +259,6 @@ sl_status op_hash_agg_create(struct sl_arena *batch, uint32_t nkeys, const enum 
     bool ok = h && types && names && agg_set_init(&h->aggs, naggs, aggs, sizeof(struct hagg_flags));
     if (ok) {
         h->nkeys = nkeys;
-        h->pass_start = UINT64_MAX;
         h->key_types = sl_calloc(nkeys ? nkeys : 1, sizeof *h->key_types);
         h->restore_keys = sl_calloc(nkeys ? nkeys : 1, sizeof *h->restore_keys);
         ok = h->key_types && h->restore_keys;

@@ -19,15 +19,15 @@
  * `closed_end` can no longer make a row late, are dropped by rebuilding the
  * group table when they outnumber the live ones.
  *
- * State rows (checkpoint, restore): one under the empty key holding the
- * stream's watermark (an agg_codec i64), and one per key, its key "K" then
- * the group keys (agg_codec values), its state the key's closed bounds and
- * open sessions (bounds, emitted bounds, agg_set_serialize of the states).
- * The checkpoint runs before the flush but writes what the flush leaves: the
- * changed keys and those whose sessions it closes, as they will be, and,
- * when it rebuilds the table, a delete of each key it drops.
+ * State rows (recorded by the flush in op->delta, read back by restore):
+ * one under the empty key holding the stream's watermark (an agg_codec
+ * i64), and one per key, its key "K" then the group keys (agg_codec
+ * values), its state the key's closed bounds and open sessions (bounds,
+ * emitted bounds, agg_set_serialize of the states). A key is listed as
+ * changed when a row folds into it or a session of it closes; once the
+ * flush has closed its sessions it records each listed key and, when it is
+ * about to rebuild the table, a drop of each key the rebuild drops.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/alloc.h"
@@ -50,7 +50,7 @@ struct sess_key {
     uint32_t n, cap;
     int64_t closed_start, closed_end; /* the key's last closed session; end INT64_MIN: none */
     int64_t heap_end;   /* the end its heap entry carries; INT64_MAX: none */
-    uint8_t changed;    /* listed in `changed` (2: in a checkpoint's list, briefly) */
+    uint8_t changed;    /* listed in `changed` */
 };
 
 struct heap_item {
@@ -211,7 +211,10 @@ static sl_status emit_change(struct sess_op *o, uint32_t gid, struct session *s,
     return st;
 }
 
-/* Closes key gid's sessions that end at or before limit. */
+static bool note_changed(struct sess_op *o, uint32_t gid, struct sess_key *k);
+
+/* Closes key gid's sessions that end at or before limit; a key whose state
+ * this changes is listed as changed, for the flush to record. */
 static sl_status close_key(struct sess_op *o, uint32_t gid, int64_t limit, struct sl_error *err)
 {
     struct sess_key *k = group_table_payload(o->table, gid);
@@ -232,6 +235,8 @@ static sl_status close_key(struct sess_op *o, uint32_t gid, int64_t limit, struc
         k->n -= closed;
         if (k->n == 0)
             o->live_keys--;
+        if (st == SL_OK && !note_changed(o, gid, k))
+            st = sl_error_set(err, SL_NOMEM, "out of memory in session window");
     }
     return st;
 }
@@ -384,23 +389,12 @@ static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct s
     return st == SL_OK ? agg_out_flush(&o->late, err) : st;
 }
 
-/* How many of key k's sessions close at limit: those ending at or before it, a prefix. */
-static uint32_t closing(const struct sess_op *o, const struct sess_key *k, int64_t limit)
+/* Whether key k holds anything a row can still need at limit: an open
+ * session, or a closed_end a row could still join (ts <= closed_end with
+ * ts + gap + grace > watermark). */
+static bool key_needed(const struct sess_op *o, const struct sess_key *k, int64_t limit)
 {
-    uint32_t closed = 0;
-    while (closed < k->n && rec(o, k, closed)->end <= limit)
-        closed++;
-    return closed;
-}
-
-/* Whether key k, once its first `closed` sessions closed, holds anything a row
- * can still need at limit: an open session, or a closed_end a row could still
- * join (ts <= closed_end with ts + gap + grace > watermark). */
-static bool key_needed(const struct sess_op *o, const struct sess_key *k, uint32_t closed,
-                       int64_t limit)
-{
-    int64_t closed_end = closed ? rec(o, k, closed - 1)->end : k->closed_end;
-    return k->n > closed || (closed_end != INT64_MIN && closed_end + o->def.gap_us > limit);
+    return k->n || (k->closed_end != INT64_MIN && k->closed_end + o->def.gap_us > limit);
 }
 
 /* Whether a flush leaving live_keys keys with an open session rebuilds the
@@ -427,7 +421,7 @@ static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
     o->nheap = 0;
     for (uint32_t gid = 0; gid < count; gid++) {
         struct sess_key *k = group_table_payload(o->table, gid);
-        if (!key_needed(o, k, 0, limit)) {
+        if (!key_needed(o, k, limit)) {
             sl_free(k->sessions);
             continue;
         }
@@ -474,74 +468,17 @@ static int64_t flush_limit(const struct sess_op *o)
     return o->time->ended ? INT64_MAX : mark_limit(o);
 }
 
-static sl_status session_flush(struct sl_op *op, struct sl_error *err)
+/* Key k's state as the flush leaves it: closed_start, closed_end, the open
+ * sessions' count, then each one's start, end, emitted bounds (EMIT CHANGES
+ * is about to emit a changed one) and the length and bytes of
+ * agg_set_serialize of its states. */
+static void encode_key(const struct sess_op *o, const struct sess_key *k, struct sl_buf *out,
+                       struct sl_buf *states)
 {
-    struct sess_op *o = (struct sess_op *)op;
-    int64_t limit = flush_limit(o);
-    sl_status st = SL_OK;
-    for (uint32_t j = 0; j < o->nstale && st == SL_OK; j++)
-        st = emit_row(o, SL_ROW_DELETE, o->stale[j].gid, o->stale[j].start, o->stale[j].end,
-                      NULL, err);
-    o->nstale = 0;
-    if (st == SL_OK)
-        st = close_until(o, limit, err);
-    for (uint32_t c = 0; c < o->nchanged && st == SL_OK; c++) {
-        struct sess_key *k = group_table_payload(o->table, o->changed[c]);
-        k->changed = 0;
-        for (uint32_t j = 0; j < k->n && st == SL_OK; j++) {
-            struct session *s = rec(o, k, j);
-            if (s->changed && !o->def.emit_final)
-                st = emit_change(o, o->changed[c], s, err);
-            s->changed = 0;
-        }
-    }
-    o->nchanged = 0;
-    if (st == SL_OK)
-        st = agg_out_flush(&o->out, err);
-    if (st == SL_OK)
-        st = compact(o, limit, err);
-    SL_ASSERT(heap_in_order(o));
-    return st;
-}
-
-/* A key to write at a checkpoint: its encoded key in the writer's buffer. */
-struct key_ref {
-    size_t off;
-    uint32_t len;
-    uint32_t gid;
-    bool del; /* the flush's rebuild drops the key: its row is deleted */
-    const unsigned char *bytes; /* set once every key is encoded */
-};
-
-/* SQLite's BLOB order: bytes, then length. */
-static int key_ref_cmp(const void *a, const void *b)
-{
-    const struct key_ref *x = a, *y = b;
-    int c = memcmp(x->bytes, y->bytes, x->len < y->len ? x->len : y->len);
-    return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-/* Appends gid to refs[0..*n) (cap *cap); false when out of memory. */
-static bool add_ref(struct key_ref **refs, uint32_t *n, uint32_t *cap, uint32_t gid, bool del)
-{
-    if (!grow((void **)refs, *n, cap, sizeof **refs))
-        return false;
-    (*refs)[(*n)++] = (struct key_ref){.gid = gid, .del = del};
-    return true;
-}
-
-/* Key k's state as the coming flush leaves it, its first `closed` sessions
- * closed: closed_start, closed_end, the open sessions' count, then each one's
- * start, end, emitted bounds (EMIT CHANGES emits a changed one) and the
- * length and bytes of agg_set_serialize of its states. */
-static void encode_key(const struct sess_op *o, const struct sess_key *k, uint32_t closed,
-                       struct sl_buf *out, struct sl_buf *states)
-{
-    const struct session *last = closed ? rec(o, k, closed - 1) : NULL;
-    codec_put_i64(out, last ? last->start : k->closed_start);
-    codec_put_i64(out, last ? last->end : k->closed_end);
-    codec_put_u32(out, k->n - closed);
-    for (uint32_t j = closed; j < k->n; j++) {
+    codec_put_i64(out, k->closed_start);
+    codec_put_i64(out, k->closed_end);
+    codec_put_u32(out, k->n);
+    for (uint32_t j = 0; j < k->n; j++) {
         const struct session *s = rec(o, k, j);
         bool emits = s->changed && !o->def.emit_final;
         codec_put_i64(out, s->start);
@@ -559,115 +496,87 @@ static void encode_key(const struct sess_op *o, const struct sess_key *k, uint32
     }
 }
 
-/* Writes refs[0..n), sorted by key: each key's post-flush state, or a delete. */
-static sl_status write_keys(struct sess_op *o, struct key_ref *refs, uint32_t n,
-                            struct sl_state_writer *wr, int64_t limit, struct sl_error *err)
+/* Records key gid's row: its state (k), or a drop of it (NULL). */
+static bool record_key(const struct sess_op *o, uint32_t gid, const struct sess_key *k,
+                       struct sl_buf *key, struct sl_buf *states, struct sl_state_delta *d)
 {
-    struct sl_buf keys, state, states;
-    buf_init(&keys);
-    buf_init(&state);
-    buf_init(&states);
-    for (uint32_t i = 0; i < n; i++) {
-        refs[i].off = keys.len;
-        buf_append(&keys, SESSION_KEY_PREFIX, 1);
-        for (uint32_t col = 0; col < o->nkeys; col++)
-            codec_put_value(&keys, group_table_key(o->table, refs[i].gid, col));
-        buf_putc(&keys, '\0'); /* a delete's upper bound: the key then a zero byte */
-        refs[i].len = (uint32_t)(keys.len - refs[i].off - 1);
-    }
-    sl_status st = SL_OK;
-    if (keys.failed) {
-        st = sl_error_set(err, SL_NOMEM, "out of memory writing session state");
-    } else if (n) { /* qsort's base must not be NULL, even for no elements */
-        for (uint32_t i = 0; i < n; i++)
-            refs[i].bytes = (const unsigned char *)keys.data + refs[i].off;
-        qsort(refs, n, sizeof *refs, key_ref_cmp);
-    }
-    for (uint32_t i = 0; st == SL_OK && i < n; i++) {
-        const struct key_ref *r = &refs[i];
-        if (r->del) {
-            st = wr->del(wr, r->bytes, r->len, r->bytes, r->len + 1, err);
-            continue;
-        }
-        const struct sess_key *k = group_table_payload(o->table, r->gid);
-        buf_clear(&state);
-        encode_key(o, k, closing(o, k, limit), &state, &states);
-        st = state.failed ? sl_error_set(err, SL_NOMEM, "out of memory writing session state")
-                          : wr->put(wr, r->bytes, r->len, state.data, state.len, err);
-    }
-    buf_free(&keys);
-    buf_free(&state);
-    buf_free(&states);
-    return st;
+    buf_clear(key);
+    buf_append(key, SESSION_KEY_PREFIX, 1);
+    for (uint32_t col = 0; col < o->nkeys; col++)
+        codec_put_value(key, group_table_key(o->table, gid, col));
+    buf_putc(key, '\0'); /* a drop's upper bound: the key then a zero byte */
+    if (key->failed)
+        return false;
+    if (!k)
+        return state_delta_drop(d, key->data, key->len - 1, key->data, key->len);
+    state_delta_begin(d);
+    buf_append(&d->bytes, key->data, key->len - 1);
+    state_delta_key_done(d);
+    encode_key(o, k, &d->bytes, states);
+    return state_delta_end(d, 0);
 }
 
-/* Writes what the coming flush leaves: the watermark, the keys changed since
- * the last flush and those whose sessions it closes (the heap's entries up to
- * its limit), each as it will be; when it rebuilds the table, a delete of
- * each key it drops. */
-static sl_status session_checkpoint(struct sl_op *op, struct sl_state_writer *wr,
-                                    struct sl_error *err)
+/* Records what the flush changed, once its sessions closed: the watermark
+ * and each changed key (folded into, or with sessions closed, since the
+ * last flush); when the flush rebuilds the table, a drop of each key the
+ * rebuild drops instead. */
+static bool record_state(struct sess_op *o, struct sl_state_delta *d)
+{
+    /* At the input's end every session closes, but a file that grows is read
+     * on after a restart: a key's row stays while the watermark lets a row
+     * join it. */
+    int64_t keep_limit = mark_limit(o);
+    bool drops = compact_due(o, o->live_keys);
+    state_delta_begin(d);
+    state_delta_key_done(d);
+    codec_put_i64(&d->bytes, o->time->watermark);
+    bool ok = state_delta_end(d, 0);
+    struct sl_buf key, states;
+    buf_init(&key);
+    buf_init(&states);
+    uint32_t n = drops ? group_table_count(o->table) : o->nchanged;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        uint32_t gid = drops ? i : o->changed[i];
+        const struct sess_key *k = group_table_payload(o->table, gid);
+        if (drops && !key_needed(o, k, keep_limit))
+            ok = record_key(o, gid, NULL, &key, &states, d);
+        else if (k->changed)
+            ok = record_key(o, gid, k, &key, &states, d);
+    }
+    buf_free(&key);
+    buf_free(&states);
+    return ok;
+}
+
+static sl_status session_flush(struct sl_op *op, struct sl_error *err)
 {
     struct sess_op *o = (struct sess_op *)op;
     int64_t limit = flush_limit(o);
-    /* At the input's end every session closes, but a file that grows is read
-     * on after a restart: a key stays while the watermark lets a row join it. */
-    int64_t keep_limit = mark_limit(o);
-    struct sl_buf scalars;
-    buf_init(&scalars);
-    codec_put_i64(&scalars, o->time->watermark);
-    sl_status st = scalars.failed
-                       ? sl_error_set(err, SL_NOMEM, "out of memory writing session state")
-                       : wr->put(wr, "", 0, scalars.data, scalars.len, err);
-    buf_free(&scalars);
-    struct key_ref *refs = NULL;
-    uint32_t n = 0, cap = 0, *stack = NULL, depth = 0, cap_stack = 0;
-    bool ok = true;
-    for (uint32_t c = 0; ok && c < o->nchanged; c++)
-        ok = add_ref(&refs, &n, &cap, o->changed[c], false);
-    /* The heap's entries up to the limit, each key once (marked changed = 2 meanwhile). */
-    if (o->nheap && o->heap[0].end <= limit && ok &&
-        (ok = grow((void **)&stack, depth, &cap_stack, sizeof *stack)))
-        stack[depth++] = 0;
-    while (ok && depth) {
-        uint32_t i = stack[--depth];
-        struct sess_key *k = group_table_payload(o->table, o->heap[i].gid);
-        if (o->heap[i].end == k->heap_end && !k->changed) {
-            k->changed = 2;
-            ok = add_ref(&refs, &n, &cap, o->heap[i].gid, false);
-        }
-        for (uint32_t c = 2 * i + 1; ok && c <= 2 * i + 2 && c < o->nheap; c++)
-            if (o->heap[c].end <= limit &&
-                (ok = grow((void **)&stack, depth, &cap_stack, sizeof *stack)))
-                stack[depth++] = c;
-    }
-    uint32_t listed = n, live_after = o->live_keys;
-    for (uint32_t i = 0; i < listed; i++) {
-        const struct sess_key *k = group_table_payload(o->table, refs[i].gid);
-        if (k->n && closing(o, k, limit) == k->n)
-            live_after--;
-    }
-    if (ok && compact_due(o, live_after)) {
-        for (uint32_t i = 0; i < listed; i++) {
-            const struct sess_key *k = group_table_payload(o->table, refs[i].gid);
-            refs[i].del = !key_needed(o, k, closing(o, k, limit), keep_limit);
-        }
-        for (uint32_t gid = 0; ok && gid < group_table_count(o->table); gid++) {
-            const struct sess_key *k = group_table_payload(o->table, gid);
-            if (!k->changed && !key_needed(o, k, 0, keep_limit))
-                ok = add_ref(&refs, &n, &cap, gid, true);
-        }
-    }
-    for (uint32_t i = 0; i < listed; i++) {
-        struct sess_key *k = group_table_payload(o->table, refs[i].gid);
-        if (k->changed == 2)
-            k->changed = 0;
-    }
+    sl_status st = SL_OK;
+    for (uint32_t j = 0; j < o->nstale && st == SL_OK; j++)
+        st = emit_row(o, SL_ROW_DELETE, o->stale[j].gid, o->stale[j].start, o->stale[j].end,
+                      NULL, err);
+    o->nstale = 0;
     if (st == SL_OK)
-        st = ok ? write_keys(o, refs, n, wr, limit, err)
-                : sl_error_set(err, SL_NOMEM, "out of memory writing session state");
-    sl_free(refs);
-    sl_free(stack);
+        st = close_until(o, limit, err);
+    if (st == SL_OK && op->delta && !record_state(o, op->delta))
+        st = sl_error_set(err, SL_NOMEM, "out of memory recording session state");
+    for (uint32_t c = 0; c < o->nchanged && st == SL_OK; c++) {
+        struct sess_key *k = group_table_payload(o->table, o->changed[c]);
+        k->changed = 0;
+        for (uint32_t j = 0; j < k->n && st == SL_OK; j++) {
+            struct session *s = rec(o, k, j);
+            if (s->changed && !o->def.emit_final)
+                st = emit_change(o, o->changed[c], s, err);
+            s->changed = 0;
+        }
+    }
+    o->nchanged = 0;
+    if (st == SL_OK)
+        st = agg_out_flush(&o->out, err);
+    if (st == SL_OK)
+        st = compact(o, limit, err);
+    SL_ASSERT(heap_in_order(o));
     return st;
 }
 
@@ -797,7 +706,6 @@ static const struct sl_op_vtable session_vtable = {
     .explain = session_explain,
     .destroy = session_destroy,
     .stats = session_stats,
-    .checkpoint = session_checkpoint,
     .restore = session_restore,
 };
 

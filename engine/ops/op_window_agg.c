@@ -12,17 +12,17 @@
  * never emitted again), so a row counts exactly in the windows that were
  * open when it arrived, as the lateness rule says, whatever the batches.
  *
- * State rows (checkpoint, restore): one per changed group of an open slice,
- * its key the slice start (8 bytes big-endian, sign bit flipped, so that
- * BLOB order is time order) then the group keys (agg_codec values), its
- * state agg_set_serialize of the payload; and one under the empty key (it
- * sorts first, so restore reads it before any slice) for the scalars:
- * closed_end and the stream's watermark (time->watermark, which the
- * watermark operator only advances), as two agg_codec i64. The checkpoint
- * runs before the flush but writes what the flush leaves: the flush's
- * closed_end, the slices it keeps, and a delete of the rows of every slice
- * before them (evicted this batch or by this flush; a range over nothing in
- * most batches), so the rows, the windows the flush emits and the query's
+ * State rows (recorded by the flush in op->delta, read back by restore):
+ * one per changed group of an open slice, its key the slice start (8 bytes
+ * big-endian, sign bit flipped, so that BLOB order is time order) then the
+ * group keys (agg_codec values), its state agg_set_serialize of the
+ * payload; and one under the empty key (it sorts first, so restore reads it
+ * before any slice) for the scalars: closed_end and the stream's watermark
+ * (time->watermark, which the watermark operator only advances), as two
+ * agg_codec i64. Each flush records its closed_end, the changed groups of
+ * the slices it keeps, and a drop of the rows of every slice before them
+ * (evicted this batch or by this flush; a range over nothing in most
+ * batches), so the rows, the windows the flush emits and the query's
  * checkpoint commit as one state.
  */
 #include <string.h>
@@ -400,24 +400,6 @@ static int64_t mark_limit(const struct win_op *w)
     return sat_sub(mark, w->def.grace_us);
 }
 
-static sl_status window_flush(struct sl_op *op, struct sl_error *err)
-{
-    struct win_op *w = (struct win_op *)op;
-    sl_status st = close_windows(w, w->time->ended ? INT64_MAX : mark_limit(w), err);
-    if (st == SL_OK && !w->def.emit_final)
-        st = emit_changes(w, err);
-    if (st == SL_OK)
-        st = agg_out_flush(&w->out, err);
-    for (uint32_t i = 0; i < w->nslices; i++) {
-        struct win_slice *s = &w->slices[i];
-        for (uint32_t k = 0; k < s->nchanged; k++)
-            ((struct win_flags *)group_table_payload(s->table, s->changed[k]))->changed = 0;
-        s->nchanged = 0;
-    }
-    evict(w);
-    return st;
-}
-
 /* A slice start as 8 bytes whose BLOB order is the numbers' order. */
 static void put_start(unsigned char out[8], int64_t start)
 {
@@ -434,10 +416,11 @@ static int64_t get_start(const unsigned char in[8])
     return (int64_t)(u ^ ((uint64_t)1 << 63));
 }
 
-/* The closed_end the coming flush leaves. When the input ended it closes
- * every window (INT64_MAX), but a file that grows is read on after a
- * restart: its closed_end is then the end of the last window with data, so
- * that only windows already emitted refuse rows. */
+/* The closed_end a flush records, computed before it closes anything. When
+ * the input ended it closes every window (INT64_MAX), but a file that grows
+ * is read on after a restart: the closed_end recorded is then the end of
+ * the last window with data, so that only windows already emitted refuse
+ * rows. */
 static int64_t flushed_closed_end(const struct win_op *w)
 {
     int64_t closed = mark_limit(w);
@@ -449,34 +432,52 @@ static int64_t flushed_closed_end(const struct win_op *w)
     return closed > w->closed_end ? closed : w->closed_end;
 }
 
-static sl_status window_checkpoint(struct sl_op *op, struct sl_state_writer *wr,
-                                   struct sl_error *err)
+/* Records into d what the flush leaves: a drop of every slice before the
+ * first it keeps (evicted so far: all started before it or, with none kept,
+ * before closed, since a slice ends after its start), the scalars, and the
+ * changed groups of the slices it keeps. */
+static bool record_state(const struct win_op *w, int64_t closed, struct sl_state_delta *d)
 {
-    struct win_op *w = (struct win_op *)op;
-    int64_t closed = flushed_closed_end(w);
     uint32_t first = 0; /* the first slice the flush keeps */
     while (first < w->nslices && last_end(w, w->slices[first].start) <= closed)
         first++;
-    /* Every slice evicted so far started before the first one kept, or,
-     * with none kept, before closed (a slice ends after its start). */
     unsigned char lo[8], hi[8];
     put_start(lo, INT64_MIN);
     put_start(hi, first < w->nslices ? w->slices[first].start : closed);
-    sl_status st = wr->del(wr, lo, sizeof lo, hi, sizeof hi, err);
-    struct sl_buf scalars;
-    buf_init(&scalars);
-    codec_put_i64(&scalars, closed);
-    codec_put_i64(&scalars, w->time->watermark);
-    if (st == SL_OK)
-        st = scalars.failed ? sl_error_set(err, SL_NOMEM, "out of memory writing window state")
-                            : wr->put(wr, "", 0, scalars.data, scalars.len, err);
-    buf_free(&scalars);
-    for (uint32_t i = first; st == SL_OK && i < w->nslices; i++) {
+    bool ok = state_delta_drop(d, lo, sizeof lo, hi, sizeof hi);
+    state_delta_begin(d);
+    state_delta_key_done(d);
+    codec_put_i64(&d->bytes, closed);
+    codec_put_i64(&d->bytes, w->time->watermark);
+    ok = ok && state_delta_end(d, 0);
+    for (uint32_t i = first; ok && i < w->nslices; i++) {
         const struct win_slice *s = &w->slices[i];
         put_start(lo, s->start);
-        st = op_agg_write_groups(s->table, &w->aggs, w->nkeys, s->changed, s->nchanged,
-                                 (const char *)lo, sizeof lo, wr, err);
+        for (uint32_t k = 0; ok && k < s->nchanged; k++)
+            ok = op_agg_record_group(s->table, &w->aggs, w->nkeys, s->changed[k],
+                                     (const char *)lo, sizeof lo, 0, d);
     }
+    return ok;
+}
+
+static sl_status window_flush(struct sl_op *op, struct sl_error *err)
+{
+    struct win_op *w = (struct win_op *)op;
+    int64_t recorded_closed = flushed_closed_end(w);
+    sl_status st = close_windows(w, w->time->ended ? INT64_MAX : mark_limit(w), err);
+    if (st == SL_OK && !w->def.emit_final)
+        st = emit_changes(w, err);
+    if (st == SL_OK)
+        st = agg_out_flush(&w->out, err);
+    if (st == SL_OK && op->delta && !record_state(w, recorded_closed, op->delta))
+        st = sl_error_set(err, SL_NOMEM, "out of memory recording window state");
+    for (uint32_t i = 0; i < w->nslices; i++) {
+        struct win_slice *s = &w->slices[i];
+        for (uint32_t k = 0; k < s->nchanged; k++)
+            ((struct win_flags *)group_table_payload(s->table, s->changed[k]))->changed = 0;
+        s->nchanged = 0;
+    }
+    evict(w);
     return st;
 }
 
@@ -571,7 +572,6 @@ static const struct sl_op_vtable window_vtable = {
     .explain = window_explain,
     .destroy = window_destroy,
     .stats = window_stats,
-    .checkpoint = window_checkpoint,
     .restore = window_restore,
 };
 

@@ -281,6 +281,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
         goto fail;
     source_set_log(q->source, q->log);
     query_state_fingerprint(q);
+    if (!live && !plan->no_checkpoint && (st = query_state_attach(q, err)) != SL_OK)
+        goto fail;
     bool resumable = restart && !live && !plan->no_checkpoint;
     if ((resumable && (st = try_resume(q, &resumed, err)) != SL_OK) ||
         (restart && !resumed && (st = start_over(q, err)) != SL_OK) ||
@@ -416,14 +418,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             return SL_AGAIN;
         }
         bool began = st == SL_OK;
-        /* The groups that changed, before the flush forgets which did.
-         * Every flush (a processing-time window's without input too) moves a
-         * window's state, so each one writes it. */
-        int64_t state_started = sl_monotonic_us();
         bool checkpoint = !q->live && !q->plan->no_checkpoint;
-        if (st == SL_OK && checkpoint)
-            st = query_state_write(q, err);
-        int64_t state_us = sl_monotonic_us() - state_started;
         if (st == SL_OK && q->commit_us_pending)
             st = db_progress_set_commit_time(env->db, q->name, q->batch_id, q->last_commit_us,
                                              err);
@@ -431,6 +426,13 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             st = op_flush(q->pipeline.head, err);
         if (st == SL_OK && q->late_sink)
             st = op_flush(q->late_sink, err);
+        /* What the flush changed in the operators' state. Every flush (a
+         * processing-time window's without input too) moves a window's
+         * state, so each one writes it. */
+        int64_t state_started = sl_monotonic_us();
+        if (st == SL_OK && checkpoint)
+            st = query_state_write(q, err);
+        int64_t state_us = sl_monotonic_us() - state_started;
         if (st == SL_OK)
             st = write_dead_letters(q, err);
         uint64_t rows_out = op_sink_take_written(q->sink);
@@ -626,6 +628,7 @@ void query_destroy(struct sl_query *q)
 {
     if (!q)
         return;
+    query_state_close(q);
     if (q->pipeline.head)
         planner_destroy(&q->pipeline);
     else if (q->sink)

@@ -35,7 +35,9 @@ struct sl_query {
     bool resumed_lossy;
     uint64_t restored_groups; /* groups of operator state it resumed with */
     char fingerprint[32]; /* of its state's layout, kept with its checkpoint (query_state.h) */
-    uint64_t state_log_seq, state_log_rows; /* its state log's next number and rows */
+    /* Writes what its stateful operators' flushes change (query_state.h);
+     * NULL when it keeps no state. */
+    struct sl_state_writer *state;
     enum sl_query_status status;
     char error[512];
 

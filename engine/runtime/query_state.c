@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "common/hash.h"
+#include "engine/runtime/state_writer.h"
 #include "storage/state.h"
 
 void query_state_fingerprint(struct sl_query *q)
@@ -28,56 +29,53 @@ void query_state_fingerprint(struct sl_query *q)
     buf_free(&desc);
 }
 
-static sl_status put_state(struct sl_state_writer *w, const void *key, size_t key_len,
+static sl_status put_state(void *ctx, uint32_t op, const void *key, size_t key_len,
                            const void *state, size_t state_len, struct sl_error *err)
 {
-    const struct sl_query *q = w->ctx;
-    return db_state_put(q->db, q->name, w->op, key, key_len, state, state_len, err);
+    const struct sl_query *q = ctx;
+    return db_state_put(q->db, q->name, op, key, key_len, state, state_len, err);
 }
 
-static sl_status delete_state(struct sl_state_writer *w, const void *lo, size_t lo_len,
-                              const void *hi, size_t hi_len, struct sl_error *err)
+static sl_status drop_state(void *ctx, uint32_t op, const void *lo, size_t lo_len,
+                            const void *hi, size_t hi_len, struct sl_error *err)
 {
-    const struct sl_query *q = w->ctx;
-    return db_state_delete_range(q->db, q->name, w->op, lo, lo_len, hi, hi_len, err);
+    const struct sl_query *q = ctx;
+    return db_state_delete_range(q->db, q->name, op, lo, lo_len, hi, hi_len, err);
 }
 
-static sl_status append_state(struct sl_state_writer *w, const void *key, size_t key_len,
-                               const void *state, size_t state_len, struct sl_error *err)
+static sl_status append_state(void *ctx, uint32_t op, uint64_t seq, const void *key,
+                              size_t key_len, const void *state, size_t state_len,
+                              struct sl_error *err)
 {
-    const struct sl_query *q = w->ctx;
-    sl_status st = db_state_log_append(q->db, q->name, w->log_seq, w->op, key, key_len, state,
-                                       state_len, err);
-    if (st == SL_OK) {
-        w->log_seq++;
-        w->log_rows++;
-    }
-    return st;
+    const struct sl_query *q = ctx;
+    return db_state_log_append(q->db, q->name, seq, op, key, key_len, state, state_len, err);
 }
 
-static sl_status truncate_state(struct sl_state_writer *w, uint64_t seq, struct sl_error *err)
+static sl_status truncate_state(void *ctx, uint32_t op, uint64_t seq, struct sl_error *err)
 {
-    const struct sl_query *q = w->ctx;
-    sl_status st = db_state_log_truncate(q->db, q->name, w->op, seq, err);
-    /* What is left is what was appended since seq. */
-    if (st == SL_OK)
-        w->log_rows = w->log_seq - seq;
-    return st;
+    const struct sl_query *q = ctx;
+    return db_state_log_truncate(q->db, q->name, op, seq, err);
+}
+
+sl_status query_state_attach(struct sl_query *q, struct sl_error *err)
+{
+    return state_writer_create(q->pipeline.head, &q->state, err);
+}
+
+void query_state_close(struct sl_query *q)
+{
+    state_writer_destroy(q->state);
+    q->state = NULL;
 }
 
 sl_status query_state_write(struct sl_query *q, struct sl_error *err)
 {
-    struct sl_state_writer w = {.put = put_state,
-                                .del = delete_state,
-                                .append = append_state,
-                                .truncate = truncate_state,
-                                .ctx = q,
-                                .log_seq = q->state_log_seq,
-                                .log_rows = q->state_log_rows};
-    sl_status st = op_checkpoint(q->pipeline.head, &w, err);
-    q->state_log_seq = w.log_seq;
-    q->state_log_rows = w.log_rows;
-    return st;
+    const struct sl_state_store store = {.put = put_state,
+                                         .drop = drop_state,
+                                         .append = append_state,
+                                         .truncate = truncate_state,
+                                         .ctx = q};
+    return state_writer_write(q->state, &store, err);
 }
 
 /* The key as an SQL blob literal (X'..', its first 32 bytes), to find the row by. */
@@ -116,7 +114,10 @@ static sl_status restore_row(void *ctx, const char *table, int64_t op, const uns
 sl_status query_state_restore(struct sl_query *q, uint64_t *rows, struct sl_error *err)
 {
     struct restore_ctx rc = {.q = q};
-    sl_status st = db_state_log_bounds(q->db, q->name, &q->state_log_rows, &q->state_log_seq, err);
+    uint64_t log_rows, log_seq;
+    sl_status st = db_state_log_bounds(q->db, q->name, &log_rows, &log_seq, err);
+    if (st == SL_OK && q->state)
+        state_writer_set_log(q->state, log_rows, log_seq);
     if (st == SL_OK)
         st = db_state_each(q->db, q->name, restore_row, &rc, err);
     *rows = rc.rows;

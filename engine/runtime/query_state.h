@@ -1,8 +1,8 @@
 /*
  * query_state.h — a query's operator state in the database: the fingerprint
- * of the plan that writes it, each batch's delta (the groups it changed)
- * written in the batch's transaction with its checkpoint, and all of it read
- * back into a fresh pipeline when the query resumes.
+ * of the plan that writes it, what each batch's flush changed
+ * (state_writer.h) written in the batch's transaction with its checkpoint,
+ * and all of it read back into a fresh pipeline when the query resumes.
  */
 #ifndef SL_QUERY_STATE_H
 #define SL_QUERY_STATE_H
@@ -14,8 +14,16 @@
  * written by another layout must not be read into this one. */
 void query_state_fingerprint(struct sl_query *q);
 
-/* Writes the groups each stateful operator changed in the batch; called in
- * the batch's transaction, before the flush that forgets which changed. */
+/* Has the stateful operators of the built pipeline record what their
+ * flushes change (q->state); a query that keeps no state does without. */
+sl_status query_state_attach(struct sl_query *q, struct sl_error *err);
+
+/* Frees what query_state_attach made (before the pipeline goes). */
+void query_state_close(struct sl_query *q);
+
+/* Writes what the stateful operators' flushes changed since the last call,
+ * into the query's state tables; called in the batch's transaction, after
+ * its flush. */
 sl_status query_state_write(struct sl_query *q, struct sl_error *err);
 
 /* Reads every state row of the query into its fresh pipeline, counting them

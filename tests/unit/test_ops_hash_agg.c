@@ -11,6 +11,7 @@
 #include "common/alloc.h"
 #include "engine/ops/ops.h"
 #include "agg_call.h"
+#include "engine/ops/state_delta.h"
 
 /* A sink that records every row it receives (text copied into its arena). */
 struct cap_row {
@@ -202,91 +203,54 @@ static void test_groups_and_changes(void **state)
     arena_destroy(batch);
 }
 
-/* A writer keeping the groups a checkpoint appends to its log, in memory. */
-struct mem_writer {
-    struct sl_state_writer w;
-    struct sl_buf key[8], state[8];
-    uint32_t n;
-    int64_t truncated_below; /* -1: never truncated */
-};
-
-static sl_status mem_put(struct sl_state_writer *w, const void *key, size_t key_len,
-                         const void *state, size_t state_len, struct sl_error *err)
+/* The rows a flush recorded, as the runtime would read them back. */
+static sl_status restore_row(struct sl_op *op, const struct sl_state_delta *d, uint32_t i,
+                             struct sl_error *err)
 {
-    (void)err;
-    struct mem_writer *m = (struct mem_writer *)w;
-    assert_true(m->n < 8);
-    assert_int_equal(w->op, 0);
-    buf_init(&m->key[m->n]);
-    buf_init(&m->state[m->n]);
-    buf_append(&m->key[m->n], key, key_len);
-    buf_append(&m->state[m->n], state, state_len);
-    m->n++;
-    w->log_seq++;
-    w->log_rows++;
-    return SL_OK;
+    const struct sl_state_row *r = &d->rows[i];
+    return op_restore(op, 0, state_delta_key(d, r), r->key_len, state_delta_state(d, r),
+                      r->state_len, err);
 }
 
-static sl_status mem_truncate(struct sl_state_writer *w, uint64_t seq, struct sl_error *err)
-{
-    (void)err;
-    struct mem_writer *m = (struct mem_writer *)w;
-    m->truncated_below = (int64_t)seq;
-    w->log_rows = w->log_seq - seq;
-    return SL_OK;
-}
-
-static void mem_writer_free(struct mem_writer *m)
-{
-    for (uint32_t i = 0; i < m->n; i++) {
-        buf_free(&m->key[i]);
-        buf_free(&m->state[i]);
-    }
-}
-
-/* The groups a batch changed, appended to the log and restored into a fresh
- * operator, carry on as if it had never stopped: their next change is an
- * UPDATE with the sums so far; the log is compacted as checkpoints go;
- * bytes that do not decode are refused. */
-static void test_checkpoint_restore(void **state)
+/* The groups a batch changed, recorded by its flush at their group number
+ * and restored into a fresh operator, carry on as if it had never stopped:
+ * their next change is an UPDATE with the sums so far; the snapshot hook
+ * records any group as the flush would; bytes that do not decode are
+ * refused. */
+static void test_flush_records_restore(void **state)
 {
     (void)state;
     struct sl_arena *batch = arena_create(0);
     struct cap_op *cap;
     struct sl_op *op = make_agg(batch, &cap);
     struct sl_error err;
+    struct sl_state_delta d, again;
+    state_delta_init(&d);
+    state_delta_init(&again);
+    op->delta = &d;
     const char *w1[] = {"a", "a long key past twelve bytes", NULL, "a"};
     int64_t v1[] = {1, 10, 7, 3};
     assert_int_equal(op_push(op, word_chunk(batch, w1, v1, 4), &err), SL_OK);
-    struct mem_writer m = {.w.append = mem_put, .w.truncate = mem_truncate, .truncated_below = -1};
     assert_true(op_chain_restorable(op));
-    assert_int_equal(op_checkpoint(op, &m.w, &err), SL_OK);
-    /* The three changed groups; the pass had nothing more to append again. */
-    assert_int_equal(m.n, 3);
-    assert_int_equal(m.truncated_below, -1);
     assert_int_equal(op_flush(op, &err), SL_OK);
-    /* Nothing changed: each checkpoint appends the pass's next group (at
-     * least 1/1024 of all). The third ends a pass begun at seq 3, so the
-     * rows before it are superseded: it and the next delete twice as many
-     * of them as they append. */
-    struct mem_writer later = {.w.append = mem_put, .w.truncate = mem_truncate,
-                               .w.log_seq = m.w.log_seq, .w.log_rows = m.w.log_rows,
-                               .truncated_below = -1};
-    for (int i = 0; i < 3; i++)
-        assert_int_equal(op_checkpoint(op, &later.w, &err), SL_OK);
-    assert_int_equal(later.n, 3);
-    assert_int_equal(later.truncated_below, 2);
-    assert_int_equal(op_checkpoint(op, &later.w, &err), SL_OK);
-    assert_int_equal(later.truncated_below, 3);
-    assert_int_equal(later.w.log_rows, 7 - 3);
-    mem_writer_free(&later);
+    assert_int_equal(d.nrows, 3);
+    assert_int_equal(d.nranges, 0);
+    for (uint32_t i = 0; i < d.nrows; i++)
+        assert_int_equal(d.rows[i].pos, i);
+    /* The snapshot of group 1 is the row its flush recorded. */
+    assert_int_equal(op->vt->snapshot(op, 1, &again, &err), SL_OK);
+    assert_int_equal(again.nrows, 1);
+    assert_int_equal(again.rows[0].key_len, d.rows[1].key_len);
+    assert_int_equal(again.rows[0].state_len, d.rows[1].state_len);
+    assert_memory_equal(state_delta_state(&again, &again.rows[0]),
+                        state_delta_state(&d, &d.rows[1]), d.rows[1].state_len);
+    assert_int_equal(op->vt->snapshot(op, 3, &again, &err), SL_ERROR);
+    state_delta_free(&again);
     op_destroy_chain(op);
 
     op = make_agg(batch, &cap);
-    for (uint32_t i = 0; i < m.n; i++)
-        assert_int_equal(op_restore(op, 0, (const unsigned char *)m.key[i].data, m.key[i].len,
-                                    (const unsigned char *)m.state[i].data, m.state[i].len, &err),
-                         SL_OK);
+    for (uint32_t i = 0; i < d.nrows; i++)
+        assert_int_equal(restore_row(op, &d, i, &err), SL_OK);
     uint64_t groups, bytes;
     op_state_stats(op, &groups, &bytes);
     assert_int_equal(groups, 3);
@@ -298,19 +262,18 @@ static void test_checkpoint_restore(void **state)
     check(find(cap, "a"), 3, 9, 1, 5, 3.0, SL_ROW_UPDATE);
     check(find(cap, "b"), 1, 2, 2, 2, 2.0, SL_ROW_INSERT);
 
-    assert_int_equal(op_restore(op, 0, (const unsigned char *)m.key[0].data, m.key[0].len,
-                                (const unsigned char *)m.state[0].data, m.state[0].len, &err),
-                     SL_ERROR);
+    assert_int_equal(restore_row(op, &d, 0, &err), SL_ERROR);
     assert_string_equal(err.msg, "a group is there twice");
-    assert_int_equal(op_restore(op, 0, (const unsigned char *)"\x04", 1,
-                                (const unsigned char *)m.state[0].data, m.state[0].len, &err),
+    const struct sl_state_row *r = &d.rows[0];
+    assert_int_equal(op_restore(op, 0, (const unsigned char *)"\x04", 1, state_delta_state(&d, r),
+                                r->state_len, &err),
                      SL_ERROR);
     assert_string_equal(err.msg, "a group's key does not decode");
-    assert_int_equal(op_restore(op, 1, (const unsigned char *)m.key[0].data, m.key[0].len,
-                                (const unsigned char *)m.state[0].data, m.state[0].len, &err),
+    assert_int_equal(op_restore(op, 1, state_delta_key(&d, r), r->key_len,
+                                state_delta_state(&d, r), r->state_len, &err),
                      SL_ERROR);
     assert_string_equal(err.msg, "operator 1 of the plan has no state");
-    mem_writer_free(&m);
+    state_delta_free(&d);
     op_destroy_chain(op);
     arena_destroy(batch);
 }
@@ -605,7 +568,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_groups_and_changes),
-        cmocka_unit_test(test_checkpoint_restore),
+        cmocka_unit_test(test_flush_records_restore),
         cmocka_unit_test(test_similar_text_keys),
         cmocka_unit_test(test_text_key_forms),
         cmocka_unit_test(test_mixed_keys),

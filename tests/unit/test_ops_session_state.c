@@ -1,0 +1,129 @@
+/*
+ * test_ops_session_state.c — what the session aggregate's flush records in
+ * its delta: the watermark, each key folded into, and each key whose
+ * session closed since the last flush, in a push (by a later row's
+ * watermark) as well as in the flush itself.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "engine/ops/ops.h"
+#include "engine/ops/state_delta.h"
+
+/* A sink that drops what it is given. */
+static sl_status drop_push(struct sl_op *op, struct sl_chunk *c, struct sl_error *err)
+{
+    (void)op, (void)c, (void)err;
+    return SL_OK;
+}
+
+static sl_status drop_flush(struct sl_op *op, struct sl_error *err)
+{
+    (void)op, (void)err;
+    return SL_OK;
+}
+
+static void drop_explain(const struct sl_op *op, struct sl_buf *out)
+{
+    (void)op;
+    buf_puts(out, "drop");
+}
+
+static void drop_destroy(struct sl_op *op)
+{
+    op_fini(op);
+    sl_free(op);
+}
+
+static const struct sl_op_vtable drop_vtable = {
+    .name = "drop", .push = drop_push, .flush = drop_flush, .explain = drop_explain,
+    .destroy = drop_destroy};
+
+/* One row (k, ts seconds) as the session aggregate's input [k, ts]. */
+static struct sl_chunk *row(struct sl_arena *a, const char *k, int64_t ts_s)
+{
+    enum sl_type types[] = {SL_TEXT, SL_TIMESTAMP};
+    struct sl_chunk *c;
+    assert_int_equal(chunk_create(a, 2, types, &c), SL_OK);
+    vector_set(&c->cols[0], 0,
+               (struct sl_value){.type = SL_TEXT, .u.s = {k, (uint32_t)strlen(k)}});
+    vector_set(&c->cols[1], 0, (struct sl_value){.type = SL_TIMESTAMP, .u.i = ts_s * 1000000});
+    c->count = 1;
+    return c;
+}
+
+/* d's row whose key is key[0..len), or NULL. */
+static const struct sl_state_row *find(const struct sl_state_delta *d, const unsigned char *key,
+                                       uint32_t len)
+{
+    for (uint32_t i = 0; i < d->nrows; i++)
+        if (d->rows[i].key_len == len && !memcmp(state_delta_key(d, &d->rows[i]), key, len))
+            return &d->rows[i];
+    return NULL;
+}
+
+static void test_closed_in_push_recorded(void **state)
+{
+    (void)state;
+    struct sl_arena *batch = arena_create(0);
+    struct sl_time_state time = {.watermark = INT64_MIN};
+    enum sl_type types[] = {SL_TEXT, SL_TIMESTAMP};
+    const char *names[] = {"k", "ts"};
+    struct sl_agg_spec count = {.fn = aggregate_lookup("count"), .arg_column = -1,
+                                .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"};
+    struct sl_window_def def = {.kind = SL_WINDOW_SESSION, .gap_us = 10 * 1000000, .time_col = 1};
+    struct sl_op *wm, *sess, *sink = sl_calloc(1, sizeof *sink);
+    struct sl_error err;
+    assert_int_equal(op_watermark_create(batch, 1, 0, &time, 2, types, names, &wm, &err), SL_OK);
+    assert_int_equal(op_session_agg_create(batch, &def, &time, 1, types, names, 1, &count, &sess,
+                                           &err),
+                     SL_OK);
+    assert_int_equal(op_init(sink, &drop_vtable, batch, 0, NULL, NULL), SL_OK);
+    wm->next = sess;
+    sess->next = sink;
+    struct sl_state_delta d;
+    state_delta_init(&d);
+    sess->delta = &d;
+
+    assert_int_equal(op_push(wm, row(batch, "a", 0), &err), SL_OK);
+    assert_int_equal(op_flush(wm, &err), SL_OK);
+    /* The watermark's row and key a's, with its open session. */
+    assert_int_equal(d.nrows, 2);
+    assert_int_equal(d.rows[0].key_len, 0);
+    unsigned char key_a[64];
+    uint32_t len_a = d.rows[1].key_len;
+    assert_true(len_a <= sizeof key_a);
+    memcpy(key_a, state_delta_key(&d, &d.rows[1]), len_a);
+    uint32_t open_state_len = d.rows[1].state_len;
+    state_delta_clear(&d);
+
+    /* b's row moves the watermark past a's session, which closes before b folds. */
+    assert_int_equal(op_push(wm, row(batch, "b", 100), &err), SL_OK);
+    assert_int_equal(op_flush(wm, &err), SL_OK);
+    assert_int_equal(d.nrows, 3);
+    const struct sl_state_row *a = find(&d, key_a, len_a);
+    assert_non_null(a);
+    assert_true(a->state_len < open_state_len); /* no open session left */
+    state_delta_clear(&d);
+
+    /* Nothing folded or closed: only the watermark's row. */
+    assert_int_equal(op_flush(wm, &err), SL_OK);
+    assert_int_equal(d.nrows, 1);
+    state_delta_free(&d);
+    op_destroy_chain(wm);
+    arena_destroy(batch);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_closed_in_push_recorded),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
