@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/alloc.h"
 #include "common/log.h"
@@ -170,4 +171,9 @@ bool db_table_exists(struct sl_db *db, const char *name)
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     return found;
+}
+
+bool db_name_is_sqlites(const char *name)
+{
+    return strncasecmp(name, "sqlite_", 7) == 0 || strncasecmp(name, "pragma_", 7) == 0;
 }

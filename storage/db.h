@@ -46,6 +46,9 @@ void db_set_busy_timeout(struct sl_db *db, int ms);
 
 /* True when a table or view of that name exists (case-insensitive). */
 bool db_table_exists(struct sl_db *db, const char *name);
+/* True for a name SQLite itself answers a SELECT on: its own tables
+ * (sqlite_master, ...) and its table-valued pragmas (pragma_table_info). */
+bool db_name_is_sqlites(const char *name);
 
 /*
  * Runs a read-only SQL statement the user typed (REPL "SELECT ... FROM
