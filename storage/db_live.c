@@ -5,6 +5,13 @@
 
 #include "storage/db_internal.h"
 
+#include <stdio.h>
+
+void db_live_table_name(char *out, size_t cap, uint32_t seq, int64_t stamp)
+{
+    snprintf(out, cap, "_sluice_live_%u_%lld", seq, (long long)stamp);
+}
+
 sl_status db_table_max_rowid(struct sl_db *db, const char *table, int64_t *max,
                              struct sl_error *err)
 {

@@ -26,6 +26,9 @@ struct db_live_read {
     int64_t limit; /* -1: no LIMIT */
 };
 
+/* A fresh name for a live SELECT's scratch table (a system name, _sluice_live_<seq>_<stamp>). */
+void db_live_table_name(char *out, size_t cap, uint32_t seq, int64_t stamp);
+
 /* The largest rowid of the table into *max; *max is left as it was when the table is empty. */
 sl_status db_table_max_rowid(struct sl_db *db, const char *table, int64_t *max,
                              struct sl_error *err);

@@ -12,6 +12,7 @@
 #include "engine/plan/binder.h"
 #include "engine/exec/exec_changed.h"
 #include "parser/parser.h"
+#include "storage/db_live.h"
 #include "storage/journal.h"
 #include "storage/state.h"
 
@@ -481,8 +482,7 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
     if (x->out)
         live->out = *x->out;
     char name[64];
-    snprintf(name, sizeof name, "_sluice_live_%u_%lld", ++s->live_seq,
-             (long long)(sl_clock_now_us() % 1000000000));
+    db_live_table_name(name, sizeof name, ++s->live_seq, sl_clock_now_us() % 1000000000);
     return start_query(x, sel, name, NULL, plan_arena, plan, s->opts.default_trigger_us, true,
                        live);
 }
