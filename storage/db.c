@@ -1,83 +1,16 @@
 /*
  * db.c — opening and closing the database: WAL mode and a busy timeout so
- * other processes can read while Sluice writes, and the system tables.
+ * other processes can read while Sluice writes; the system tables are
+ * created or migrated by db_schema.c.
  */
 #include "storage/db_internal.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/alloc.h"
 #include "common/log.h"
-
-static const char db_schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS _sluice_streams("
-    "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS _sluice_queries("
-    "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS _sluice_progress("
-    "query TEXT NOT NULL, batch_id INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER,"
-    " started TEXT, duration_ms REAL, late_rows INTEGER, watermark TEXT, state_groups INTEGER,"
-    " state_bytes INTEGER, \"offset\" INTEGER, dead_letters INTEGER, state_ms REAL,"
-    " commit_ms REAL, PRIMARY KEY(query, batch_id));"
-    "CREATE TABLE IF NOT EXISTS _sluice_checkpoints("
-    "query TEXT PRIMARY KEY COLLATE NOCASE, batch_id INTEGER NOT NULL, source TEXT,"
-    " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT, plan TEXT);"
-    "CREATE TABLE IF NOT EXISTS _sluice_state("
-    "query TEXT NOT NULL COLLATE NOCASE, op INTEGER NOT NULL, key BLOB NOT NULL, state BLOB,"
-    " PRIMARY KEY(query, op, key)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS _sluice_state_log("
-    "query TEXT NOT NULL COLLATE NOCASE, seq INTEGER NOT NULL, op INTEGER NOT NULL,"
-    " key BLOB NOT NULL, state BLOB NOT NULL, PRIMARY KEY(query, seq)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS _sluice_journal("
-    "query TEXT NOT NULL COLLATE NOCASE, start INTEGER NOT NULL, data BLOB NOT NULL,"
-    " PRIMARY KEY(query, start)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS _sluice_dead_letters("
-    "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
-    " error TEXT, at TEXT);";
-
-/* Columns added to system tables since they first existed: a database an
- * earlier version made gets them (NULL in its old rows). */
-static const struct {
-    const char *table, *def;
-} columns_added[] = {
-    {"_sluice_progress", "late_rows INTEGER"},
-    {"_sluice_progress", "watermark TEXT"},
-    {"_sluice_progress", "state_groups INTEGER"},
-    {"_sluice_progress", "state_bytes INTEGER"},
-    {"_sluice_progress", "\"offset\" INTEGER"},
-    {"_sluice_progress", "dead_letters INTEGER"},
-    {"_sluice_progress", "state_ms REAL"},
-    {"_sluice_progress", "commit_ms REAL"},
-    {"_sluice_checkpoints", "plan TEXT"},
-};
-
-static sl_status db_upgrade(struct sl_db *db, const char *what, struct sl_error *err)
-{
-    for (size_t i = 0; i < sizeof columns_added / sizeof *columns_added; i++) {
-        const char *table = columns_added[i].table, *def = columns_added[i].def;
-        /* The column's name: its definition's first word, without quotes. */
-        const char *name = def + (def[0] == '"');
-        size_t name_len = strcspn(name, " \"");
-        char sql[160];
-        snprintf(sql, sizeof sql, "SELECT 1 FROM pragma_table_info('%s') WHERE name = '%.*s'",
-                 table, (int)name_len, name);
-        sqlite3_stmt *stmt = NULL;
-        if (sqlite3_prepare_v2(db->conn, sql, -1, &stmt, NULL) != SQLITE_OK)
-            return db_fail(db, err, what);
-        int rc = sqlite3_step(stmt);
-        sqlite3_finalize(stmt);
-        if (rc == SQLITE_ROW)
-            continue;
-        if (rc != SQLITE_DONE)
-            return db_fail(db, err, what);
-        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s", table, def);
-        sl_status st = db_exec(db, sql, what, err);
-        if (st != SL_OK)
-            return st;
-    }
-    return SL_OK;
-}
 
 /* Switches to WAL; a file system that cannot do WAL keeps working, with a warning. */
 static sl_status db_set_wal(struct sl_db *db, const char *what, struct sl_error *err)
@@ -136,8 +69,7 @@ sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out
         /* A large batch leaves the -wal file at its size; past 64 MiB it is
          * truncated when the WAL restarts, so disk use follows the data. */
         (st = db_exec(db, "PRAGMA journal_size_limit=67108864", what, err)) != SL_OK ||
-        (st = db_exec(db, db_schema_sql, what, err)) != SL_OK ||
-        (st = db_upgrade(db, what, err)) != SL_OK)
+        (st = db_schema_migrate(db, what, err)) != SL_OK)
         goto fail;
     *out = db;
     return SL_OK;
@@ -173,4 +105,9 @@ bool db_table_exists(struct sl_db *db, const char *name)
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     return found;
+}
+
+bool db_name_is_sqlites(const char *name)
+{
+    return strncasecmp(name, "sqlite_", 7) == 0 || strncasecmp(name, "pragma_", 7) == 0;
 }

@@ -4,13 +4,10 @@
  * system tables created. Storage is the only layer that speaks SQLite; it
  * knows nothing of SQL text the user wrote beyond storing it.
  *
- * System tables:
- *   _sluice_streams(name PRIMARY KEY, sql, created)
- *   _sluice_queries(name PRIMARY KEY, sql, created)
- *   _sluice_progress(query, batch_id, rows_in, rows_out, started, duration_ms)
- *   _sluice_dead_letters(id, stream, source, offset, record, error, at)
- *   _sluice_checkpoints(query PRIMARY KEY, batch_id, source, offset, identity, committed, plan)
- *   _sluice_state(query, op, key, state) — operator state (storage/state.h)
+ * The system tables (_sluice_streams, _sluice_queries, _sluice_progress, ...)
+ * are listed, with their columns, in one place: storage/db_schema.c. Their
+ * schema's version is PRAGMA user_version; db_open migrates an older
+ * database and refuses one a newer sluice wrote.
  */
 #ifndef SL_DB_H
 #define SL_DB_H
@@ -47,8 +44,14 @@ bool db_disk_full(struct sl_db *db);
 /* Changes the busy timeout (5 s); for tests that hold a lock on purpose. */
 void db_set_busy_timeout(struct sl_db *db, int ms);
 
+/* The name of system table i, or NULL past the last one. */
+const char *db_system_table(size_t i);
+
 /* True when a table or view of that name exists (case-insensitive). */
 bool db_table_exists(struct sl_db *db, const char *name);
+/* True for a name SQLite itself answers a SELECT on: its own tables
+ * (sqlite_master, ...) and its table-valued pragmas (pragma_table_info). */
+bool db_name_is_sqlites(const char *name);
 
 /*
  * Runs a read-only SQL statement the user typed (REPL "SELECT ... FROM

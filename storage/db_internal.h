@@ -71,6 +71,10 @@ sl_status db_query_ints(struct sl_db *db, enum db_stmt_id id, const char *query,
 /* Finalizes every cached statement (before closing the connection). */
 void db_stmt_finalize_all(struct sl_db *db);
 
+/* Creates the system tables in a fresh database, migrates an older one to
+ * the current schema version, refuses a newer one (db_schema.c). */
+sl_status db_schema_migrate(struct sl_db *db, const char *what, struct sl_error *err);
+
 /* Fills err with "<what>: <SQLite's message>" and returns SL_ERROR (SL_NOMEM for SQLITE_NOMEM). */
 sl_status db_fail(struct sl_db *db, struct sl_error *err, const char *what);
 /* Runs SQL that returns no rows (DDL, pragmas). */

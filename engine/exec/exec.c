@@ -12,6 +12,7 @@
 #include "engine/plan/binder.h"
 #include "engine/exec/exec_changed.h"
 #include "parser/parser.h"
+#include "storage/db_live.h"
 #include "storage/journal.h"
 #include "storage/state.h"
 
@@ -321,6 +322,7 @@ static sl_status check_change(struct exec_ctx *x, const struct ast_stmt *stmt,
     return st;
 }
 
+/* The plan's arena is destroyed at `done` unless start_query took it. */
 static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     const struct ast_create_query *cq = &stmt->u.create_query;
@@ -341,63 +343,54 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
                   "%s is not allowed in CREATE QUERY", cq->select->order_kw.text ? "ORDER BY" : "LIMIT");
         st = SL_ERROR;
     }
-    if (st != SL_OK || x->check_only || !s->db) {
-        arena_destroy(plan_arena);
-        return st;
-    }
     const char *name = cq->name.text;
-    if (cq->if_not_exists && engine_find_query(s, name) >= 0) {
-        arena_destroy(plan_arena);
-        return SL_OK;
-    }
     struct sl_error err;
-    if (cq->or_replace && (st = replace_query(x, stmt, &err)) != SL_OK) {
-        arena_destroy(plan_arena);
-        return st;
-    }
+    if (st != SL_OK || x->check_only || !s->db ||
+        (cq->if_not_exists && engine_find_query(s, name) >= 0))
+        goto done;
+    if (cq->or_replace && (st = replace_query(x, stmt, &err)) != SL_OK)
+        goto done;
     int running = engine_find_query(s, name);
     if (running >= 0 && s->queries[running]->sql &&
         strcmp(s->queries[running]->sql, stmt->text) == 0) {
-        arena_destroy(plan_arena);
         notice(x, "query %s is already running", name);
-        return SL_OK;
+        goto done;
     }
     if (running >= 0 || catalog_find_stream(&s->catalog, name)) {
-        bool query = engine_find_query(s, name) >= 0;
-        arena_destroy(plan_arena);
+        bool query = running >= 0;
         diags_add(x->diags, cq->name.pos, cq->name.span,
                   query ? "CREATE OR REPLACE QUERY replaces it; or choose another name"
                         : "choose another name",
                   "%s \"%s\" already exists", query ? "query" : "stream", name);
-        return SL_ERROR;
+        st = SL_ERROR;
+        goto done;
     }
     struct saved_sql saved = {.name = name};
     if (db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, &err) != SL_OK) {
-        arena_destroy(plan_arena);
-        return runtime_error(x, stmt, &err);
+        st = runtime_error(x, stmt, &err);
+        goto done;
     }
     bool restart = saved.sql != NULL;
     bool changed = restart && strcmp(saved.sql, stmt->text) != 0;
     st = changed ? check_change(x, stmt, plan, saved.sql) : SL_OK;
     sl_free(saved.sql);
-    if (st != SL_OK) {
-        arena_destroy(plan_arena);
-        return st;
-    }
+    if (st != SL_OK)
+        goto done;
     if (!restart && db_table_exists(s->db, name)) {
-        arena_destroy(plan_arena);
         diags_add(x->diags, cq->name.pos, cq->name.span,
                   "a query writes to the table of its name: choose another name, or drop the table (sqlite3: DROP TABLE)",
                   "a table named \"%s\" already exists", name);
-        return SL_ERROR;
+        st = SL_ERROR;
+        goto done;
     }
     /* A changed definition is saved once it started from the old one's checkpoint. */
     if (!changed && db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK) {
-        arena_destroy(plan_arena);
-        return runtime_error(x, stmt, &err);
+        st = runtime_error(x, stmt, &err);
+        goto done;
     }
     int64_t trigger = cq->trigger_us > 0 ? cq->trigger_us : s->opts.default_trigger_us;
     st = start_query(x, cq->select, name, stmt->text, plan_arena, plan, trigger, restart, NULL);
+    plan_arena = NULL;
     if (st != SL_OK && !restart)
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, &err);
     if (st == SL_OK && changed &&
@@ -410,6 +403,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     int index = st == SL_OK ? engine_find_query(s, name) : -1;
     if (index >= 0)
         notice_started(x, s->queries[index], restart);
+done:
+    arena_destroy(plan_arena);
     return st;
 }
 
@@ -486,8 +481,7 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
     if (x->out)
         live->out = *x->out;
     char name[64];
-    snprintf(name, sizeof name, "_sluice_live_%u_%lld", ++s->live_seq,
-             (long long)(sl_clock_now_us() % 1000000000));
+    db_live_table_name(name, sizeof name, ++s->live_seq, sl_clock_now_us() % 1000000000);
     return start_query(x, sel, name, NULL, plan_arena, plan, s->opts.default_trigger_us, true,
                        live);
 }

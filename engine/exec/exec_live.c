@@ -1,86 +1,60 @@
 /*
  * exec_live.c — printing a live SELECT (the shell's SELECT over a stream)
- * after each of its batches, read back from its scratch table.
+ * after each of its batches, read back from its scratch table by storage
+ * (db_live.h), ordered and cut by the SELECT's ORDER BY and LIMIT.
  */
 #include "engine/exec/engine.h"
 
-#include "common/buf.h"
+#include "common/alloc.h"
 #include "common/log.h"
+#include "storage/db_live.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
-/* The largest rowid of a projection's table: the rows a batch appended end there. */
-static void max_rowid_row(void *ctx, bool is_header, int ncols, const char *const *values)
+/* Reads the rows to print: the whole table for an aggregation (it is updated
+ * in place), the rows appended since the last batch for a projection, whose
+ * rows keep their arrival order among equals. */
+static sl_status read_live(struct sluice *s, struct sl_query *q, struct sl_live *live,
+                           int64_t *upto, struct sl_error *err)
 {
-    int64_t *max = ctx;
-    if (!is_header && ncols == 1 && values[0])
-        *max = strtoll(values[0], NULL, 10);
+    const struct sl_plan *plan = q->plan;
+    *upto = live->last_rowid;
+    if (!plan->aggregate && db_table_max_rowid(s->db, q->table_name, upto, err) != SL_OK)
+        return SL_ERROR;
+    struct db_order_term *order = sl_calloc(plan->norder + 1, sizeof *order);
+    if (!order)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < plan->norder; i++)
+        order[i] = (struct db_order_term){.column = plan->order[i].name, .desc = plan->order[i].desc};
+    struct db_live_read r = {
+        .table = q->table_name,
+        .order = order,
+        .norder = plan->norder,
+        .arrival_order = !plan->aggregate,
+        .rowid_range = !plan->aggregate,
+        .after_rowid = live->last_rowid,
+        .upto_rowid = *upto,
+        .limit = plan->limit,
+    };
+    sl_status st = db_live_read(s->db, &r, live->out.row, live->out.ctx, err);
+    sl_free(order);
+    return st;
 }
 
-static void quoted_name(struct sl_buf *sql, const char *name)
-{
-    buf_putc(sql, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            buf_putc(sql, '"');
-        buf_putc(sql, *p);
-    }
-    buf_putc(sql, '"');
-}
-
-/* ORDER BY and LIMIT of the live SELECT, over its table's columns; a
- * projection's rows keep their arrival order among equals. */
-static void order_and_limit(const struct sl_plan *plan, struct sl_buf *sql)
-{
-    bool keyed = plan->aggregate;
-    for (uint32_t i = 0; i < plan->norder; i++) {
-        buf_puts(sql, i ? ", " : " ORDER BY ");
-        quoted_name(sql, plan->order[i].name);
-        if (plan->order[i].desc)
-            buf_puts(sql, " DESC");
-    }
-    if (!keyed)
-        buf_puts(sql, plan->norder ? ", rowid" : " ORDER BY rowid");
-    if (plan->limit >= 0)
-        buf_printf(sql, " LIMIT %lld", (long long)plan->limit);
-}
-
-/* Prints a live SELECT's table after a batch: the whole table for an
- * aggregation (it is updated in place), the rows appended since the last
- * batch for a projection; ordered and cut by its ORDER BY and LIMIT. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live)
 {
     if (!live->out.row)
         return;
-    struct sl_buf sql;
-    buf_init(&sql);
     struct sl_error err;
-    int64_t upto = live->last_rowid;
-    if (!q->plan->aggregate) {
-        buf_puts(&sql, "SELECT max(rowid) FROM ");
-        quoted_name(&sql, q->table_name);
-        if (db_query_text(s->db, buf_str(&sql), max_rowid_row, &upto, &err) != SL_OK)
-            goto fail;
-        buf_clear(&sql);
+    int64_t upto;
+    if (read_live(s, q, live, &upto, &err) != SL_OK) {
+        sl_log(&s->log, SL_LOG_ERROR, "cannot print %s: %s", q->name, err.msg);
+        return;
     }
-    buf_puts(&sql, "SELECT * FROM ");
-    quoted_name(&sql, q->table_name);
-    if (!q->plan->aggregate)
-        buf_printf(&sql, " WHERE rowid > %lld AND rowid <= %lld", (long long)live->last_rowid,
-                   (long long)upto);
-    order_and_limit(q->plan, &sql);
-    if (db_query_text(s->db, buf_str(&sql), live->out.row, live->out.ctx, &err) != SL_OK)
-        goto fail;
-    buf_free(&sql);
     live->last_rowid = upto;
     if (live->out.table_end) {
         char title[64];
         snprintf(title, sizeof title, "batch %lld", (long long)q->batch_id);
         live->out.table_end(live->out.ctx, title);
     }
-    return;
-fail:
-    buf_free(&sql);
-    sl_log(&s->log, SL_LOG_ERROR, "cannot print %s: %s", q->name, err.msg);
 }

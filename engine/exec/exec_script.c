@@ -36,8 +36,7 @@ static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, 
     const struct sl_stmt_outline *o = stmts[i].outline;
     if (!o->is_select || !s->db)
         return false;
-    if (o->from[0] == '\0' || strncasecmp(o->from, "sqlite_", 7) == 0 ||
-        strncasecmp(o->from, "pragma_", 7) == 0)
+    if (o->from[0] == '\0' || db_name_is_sqlites(o->from))
         return true;
     if (catalog_find_stream(&s->catalog, o->from) || declared_earlier(stmts, i, o->from))
         return false;

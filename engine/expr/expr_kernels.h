@@ -20,6 +20,23 @@ struct expr_ctx {
     uint32_t n;
 };
 
+/* Operator families, for the typing rules and the evaluator. */
+static inline bool is_arith(enum ast_op op)
+{
+    return op == AST_OP_ADD || op == AST_OP_SUB || op == AST_OP_MUL || op == AST_OP_DIV ||
+           op == AST_OP_MOD;
+}
+
+static inline bool is_compare(enum ast_op op)
+{
+    return op >= AST_OP_EQ && op <= AST_OP_GE;
+}
+
+static inline bool is_bits(enum ast_op op)
+{
+    return op == AST_OP_BITAND || op == AST_OP_BITOR || op == AST_OP_LSHIFT || op == AST_OP_RSHIFT;
+}
+
 /* How a kernel reads a vector. */
 enum expr_class { EXPR_CLASS_INT, EXPR_CLASS_REAL, EXPR_CLASS_TEXT, EXPR_CLASS_OTHER };
 

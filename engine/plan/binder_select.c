@@ -10,6 +10,7 @@
 #include "common/time.h"
 #include "engine/functions/function.h"
 #include "engine/values/sqlval.h"
+#include "parser/ast_equal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,66 +34,6 @@ struct binder {
     const struct ast_expr **agg_asts;
     bool in_having; /* HAVING may name select-list aliases, as in SQLite */
 };
-
-static bool names_equal(const struct ast_name *a, const struct ast_name *b)
-{
-    if (!a->text || !b->text)
-        return a->text == b->text;
-    return strcasecmp(a->text, b->text) == 0;
-}
-
-/* Structural equality, ignoring positions: is this select item a group key? */
-static bool ast_equal(const struct ast_expr *a, const struct ast_expr *b);
-
-static bool ast_list_equal(const struct ast_expr_list *a, const struct ast_expr_list *b)
-{
-    uint32_t na = a ? a->count : 0, nb = b ? b->count : 0;
-    if (na != nb)
-        return false;
-    for (uint32_t i = 0; i < na; i++)
-        if (!ast_equal(a->items[i], b->items[i]))
-            return false;
-    return true;
-}
-
-static bool ast_equal(const struct ast_expr *a, const struct ast_expr *b)
-{
-    if (!a || !b)
-        return a == b;
-    if (a->kind != b->kind || a->op != b->op || a->negated != b->negated)
-        return false;
-    switch (a->kind) {
-    case AST_NULL: return true;
-    case AST_BOOL:
-    case AST_INT: return a->ival == b->ival;
-    case AST_REAL: return a->rval == b->rval;
-    case AST_STRING:
-    case AST_TIMESTAMP:
-    case AST_INTERVAL:
-        return a->ival == b->ival && a->str_len == b->str_len &&
-               memcmp(a->str, b->str, a->str_len) == 0;
-    case AST_COLUMN:
-        return names_equal(&a->name, &b->name) &&
-               (!a->qualifier.text || !b->qualifier.text || names_equal(&a->qualifier, &b->qualifier));
-    case AST_STAR: return names_equal(&a->qualifier, &b->qualifier);
-    case AST_UNARY: return ast_equal(a->left, b->left);
-    case AST_BINARY: return ast_equal(a->left, b->left) && ast_equal(a->right, b->right);
-    case AST_CALL:
-        return names_equal(&a->name, &b->name) && a->star_arg == b->star_arg &&
-               a->distinct == b->distinct && ast_list_equal(a->args, b->args) &&
-               ast_equal(a->third, b->third);
-    case AST_IN: return ast_equal(a->left, b->left) && ast_list_equal(a->args, b->args);
-    case AST_BETWEEN:
-    case AST_LIKE:
-        return ast_equal(a->left, b->left) && ast_equal(a->right, b->right) &&
-               ast_equal(a->third, b->third);
-    case AST_CASE:
-        return ast_equal(a->left, b->left) && ast_equal(a->right, b->right) &&
-               ast_list_equal(a->args, b->args);
-    case AST_CAST: return names_equal(&a->name, &b->name) && ast_equal(a->left, b->left);
-    }
-    return false;
-}
 
 static struct sl_expr *new_expr(struct binder *b, enum sl_expr_kind kind, enum sl_type type,
                                 struct sl_pos pos)
@@ -287,7 +228,7 @@ static struct sl_expr *bind_aggregate(struct binder *b, const struct ast_expr *a
     }
     struct sl_plan *p = b->plan;
     for (uint32_t i = 0; i < p->naggs; i++)
-        if (ast_equal(b->agg_asts[i], a))
+        if (ast_expr_equal(b->agg_asts[i], a))
             return column_ref(b, p->nkeys + i, p->aggs[i].result_type, SL_AFF_NONE, a->pos);
     uint32_t nargs = a->args ? a->args->count : 0;
     if (a->distinct && !(fn = aggregate_lookup_distinct(fn))) {
@@ -752,7 +693,7 @@ static struct sl_expr *bind_expr(struct binder *b, const struct ast_expr *a, enu
     if (mode == BIND_OUTPUT) {
         for (uint32_t i = 0; i < b->plan->nkeys; i++) {
             const struct sl_expr *k = b->plan->keys[i]; /* NULL: window_start/window_end */
-            if (ast_equal(b->key_asts[i], a))
+            if (ast_expr_equal(b->key_asts[i], a))
                 return column_ref(b, i, k ? k->type : SL_TIMESTAMP,
                                   k ? k->affinity : SL_AFF_TIMESTAMP, a->pos);
         }
@@ -928,7 +869,7 @@ static bool bind_group_by(struct binder *b)
         const struct ast_expr *k = group_key_ast(b, item);
         bool repeated = false;
         for (uint32_t j = 0; k && j < p->nkeys && !repeated; j++)
-            repeated = b->key_asts[j] && ast_equal(b->key_asts[j], k);
+            repeated = b->key_asts[j] && ast_expr_equal(b->key_asts[j], k);
         /* GROUP BY k, k groups as GROUP BY k, as in SQLite. */
         if (repeated)
             continue;

@@ -86,7 +86,7 @@ struct sl_plan {
     bool *out_is_key; /* the result table's primary key columns */
 
     /* A live SELECT's ORDER BY (output columns) and LIMIT (-1: none), applied
-     * by the SQL that prints each batch (engine/exec/runtime.c). */
+     * when each batch is printed (engine/exec/exec_live.c, storage/db_live.c). */
     uint32_t norder;
     struct sl_plan_order *order;
     int64_t limit;

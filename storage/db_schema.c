@@ -1,0 +1,199 @@
+/*
+ * db_schema.c — the system tables, in one list, and the schema's version.
+ *
+ * The version is SQLite's PRAGMA user_version. A fresh database is created
+ * at DB_SCHEMA_VERSION; an older one is brought there by the migrations in
+ * order, in one transaction; a newer one (written by a later sluice) is
+ * refused, since this binary would misread what it does not know.
+ */
+#include "storage/db_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DB_SCHEMA_VERSION 1
+
+/* Every system table with its columns at DB_SCHEMA_VERSION. */
+static const struct {
+    const char *name, *columns;
+    bool without_rowid; /* keyed tables read and written by their key only */
+} system_tables[] = {
+    {"_sluice_streams",
+     "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL", false},
+    {"_sluice_queries",
+     "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL", false},
+    {"_sluice_progress",
+     "query TEXT NOT NULL, batch_id INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER,"
+     " started TEXT, duration_ms REAL, late_rows INTEGER, watermark TEXT, state_groups INTEGER,"
+     " state_bytes INTEGER, \"offset\" INTEGER, dead_letters INTEGER, state_ms REAL,"
+     " commit_ms REAL, PRIMARY KEY(query, batch_id)", false},
+    {"_sluice_checkpoints",
+     "query TEXT PRIMARY KEY COLLATE NOCASE, batch_id INTEGER NOT NULL, source TEXT,"
+     " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT, plan TEXT", false},
+    {"_sluice_state",
+     "query TEXT NOT NULL COLLATE NOCASE, op INTEGER NOT NULL, key BLOB NOT NULL, state BLOB,"
+     " PRIMARY KEY(query, op, key)", true},
+    {"_sluice_state_log",
+     "query TEXT NOT NULL COLLATE NOCASE, seq INTEGER NOT NULL, op INTEGER NOT NULL,"
+     " key BLOB NOT NULL, state BLOB NOT NULL, PRIMARY KEY(query, seq)", true},
+    {"_sluice_journal",
+     "query TEXT NOT NULL COLLATE NOCASE, start INTEGER NOT NULL, data BLOB NOT NULL,"
+     " PRIMARY KEY(query, start)", true},
+    {"_sluice_dead_letters",
+     "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
+     " error TEXT, at TEXT", false},
+};
+#define NSYSTEM_TABLES (sizeof system_tables / sizeof *system_tables)
+
+const char *db_system_table(size_t i)
+{
+    return i < NSYSTEM_TABLES ? system_tables[i].name : NULL;
+}
+
+/* Creates the system tables a database lacks, as they are at DB_SCHEMA_VERSION. */
+static sl_status create_tables(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    for (size_t i = 0; i < NSYSTEM_TABLES; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS %s(%s)%s", system_tables[i].name,
+                 system_tables[i].columns, system_tables[i].without_rowid ? " WITHOUT ROWID" : "");
+        sl_status st = db_exec(db, sql, what, err);
+        if (st != SL_OK)
+            return st;
+    }
+    return SL_OK;
+}
+
+static bool has_column(struct sl_db *db, const char *table, const char *column, size_t len,
+                       int *rc)
+{
+    sqlite3_stmt *stmt = NULL;
+    *rc = sqlite3_prepare_v2(db->conn, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+                             -1, &stmt, NULL);
+    if (*rc != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, column, (int)len, SQLITE_STATIC);
+    *rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return *rc == SQLITE_ROW;
+}
+
+/*
+ * Version 0 -> 1: a database made before the schema had a version. Its
+ * tables are those of the sluice that made it: the ones it lacks are
+ * created, and the columns added since the tables first existed are added
+ * (NULL in the old rows). This looks at the tables once; later versions
+ * change the schema by explicit statements.
+ */
+static sl_status adopt_unversioned(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    static const struct {
+        const char *table, *def;
+    } columns_added[] = {
+        {"_sluice_progress", "late_rows INTEGER"},
+        {"_sluice_progress", "watermark TEXT"},
+        {"_sluice_progress", "state_groups INTEGER"},
+        {"_sluice_progress", "state_bytes INTEGER"},
+        {"_sluice_progress", "\"offset\" INTEGER"},
+        {"_sluice_progress", "dead_letters INTEGER"},
+        {"_sluice_progress", "state_ms REAL"},
+        {"_sluice_progress", "commit_ms REAL"},
+        {"_sluice_checkpoints", "plan TEXT"},
+    };
+    sl_status st = create_tables(db, what, err);
+    for (size_t i = 0; st == SL_OK && i < sizeof columns_added / sizeof *columns_added; i++) {
+        const char *table = columns_added[i].table, *def = columns_added[i].def;
+        /* The column's name: its definition's first word, without quotes. */
+        const char *name = def + (def[0] == '"');
+        int rc;
+        if (has_column(db, table, name, strcspn(name, " \""), &rc))
+            continue;
+        if (rc != SQLITE_DONE)
+            return db_fail(db, err, what);
+        char sql[160];
+        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s", table, def);
+        st = db_exec(db, sql, what, err);
+    }
+    return st;
+}
+
+/* migrations[v] brings a database at version v to v + 1. */
+static sl_status (*const migrations[])(struct sl_db *db, const char *what,
+                                       struct sl_error *err) = {
+    adopt_unversioned,
+};
+_Static_assert(sizeof migrations / sizeof *migrations == DB_SCHEMA_VERSION,
+               "one migration per schema version");
+
+static sl_status read_version(struct sl_db *db, int *version, const char *what,
+                              struct sl_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(db->conn, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+        return db_fail(db, err, what);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int(stmt, 0);
+    sl_status st = rc == SQLITE_ROW ? SL_OK : db_fail(db, err, what);
+    sqlite3_finalize(stmt);
+    return st;
+}
+
+static bool has_system_tables(struct sl_db *db)
+{
+    for (size_t i = 0; i < NSYSTEM_TABLES; i++)
+        if (db_table_exists(db, system_tables[i].name))
+            return true;
+    return false;
+}
+
+/* Brings the database from `version` to DB_SCHEMA_VERSION, inside the caller's transaction. */
+static sl_status migrate_from(struct sl_db *db, int version, const char *what,
+                              struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    if (version == 0 && !has_system_tables(db))
+        st = create_tables(db, what, err);
+    else
+        for (int v = version; st == SL_OK && v < DB_SCHEMA_VERSION; v++)
+            st = migrations[v](db, what, err);
+    if (st != SL_OK)
+        return st;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DB_SCHEMA_VERSION);
+    return db_exec(db, sql, what, err);
+}
+
+static sl_status refuse_newer(int version, const char *what, struct sl_error *err)
+{
+    return sl_error_set(err, SL_ERROR,
+                        "%s: its schema version is %d, and this sluice knows up to %d: open it "
+                        "with the sluice that wrote it, or a newer one",
+                        what, version, DB_SCHEMA_VERSION);
+}
+
+sl_status db_schema_migrate(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    int version = 0;
+    sl_status st = read_version(db, &version, what, err);
+    if (st != SL_OK || version == DB_SCHEMA_VERSION)
+        return st;
+    if (version > DB_SCHEMA_VERSION)
+        return refuse_newer(version, what, err);
+    /* Another process may be migrating the same file: the version is read
+     * again under the write lock. */
+    if ((st = db_begin(db, err)) != SL_OK)
+        return st;
+    if ((st = read_version(db, &version, what, err)) == SL_OK) {
+        if (version > DB_SCHEMA_VERSION)
+            st = refuse_newer(version, what, err);
+        else if (version < DB_SCHEMA_VERSION)
+            st = migrate_from(db, version, what, err);
+    }
+    if (st == SL_OK)
+        st = db_commit(db, err);
+    if (st != SL_OK)
+        db_rollback(db);
+    return st;
+}
