@@ -74,6 +74,12 @@ const char *bind_duration_hint(bool has_unit);
 /* An option's literal value as text (strings, identifiers, numbers, booleans); false otherwise. */
 bool bind_option_text(const struct ast_option *o, char *buf, size_t cap);
 
+/* CREATE STREAM's source against the connector registry (binder_connector.c): the
+ * connector, its address and options into def->source, journal into def->journal.
+ * NULL (and an error in diags) when the connector is unknown. */
+const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
+                                          struct sl_stream_def *def, struct sl_diags *d);
+
 /* CREATE QUERY ... WITH (options). */
 struct sl_query_options {
     bool late_table;      /* late = 'table': late rows kept in <query>_late */
