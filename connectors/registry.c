@@ -10,6 +10,7 @@ static const struct sl_connector *const connectors[] = {
     &connector_file,
     &connector_socket,
     &connector_stdin,
+    &connector_generator,
 };
 
 size_t connector_count(void)

@@ -33,5 +33,6 @@ struct sl_source {
 extern const struct sl_connector connector_file;
 extern const struct sl_connector connector_socket;
 extern const struct sl_connector connector_stdin;
+extern const struct sl_connector connector_generator;
 
 #endif

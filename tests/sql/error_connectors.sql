@@ -14,3 +14,8 @@ CREATE STREAM i (line TEXT) FROM STDIN FORMAT TEXT WITH (jurnal = true, other = 
 CREATE STREAM ok1 (line TEXT) FROM STDIN FORMAT TEXT;
 CREATE STREAM ok2 (a BIGINT) FROM file 'x.csv' FORMAT CSV (header = true);
 CREATE STREAM ok3 (line TEXT) FROM Socket 'localhost:9999' FORMAT TEXT WITH (journal = true);
+-- GENERATOR's options are typed by the registry.
+CREATE STREAM gen1 (n BIGINT, ts TIMESTAMP) FROM GENERATOR 'x' WITH (rows = -1, rate = 'fast');
+CREATE STREAM gen2 (n BIGINT, ts TIMESTAMP) FROM GENERATOR WITH (start = 'yesterday', row = 5);
+CREATE STREAM gen3 (n BIGINT, ts TIMESTAMP) FROM GENERATOR WITH (journal = true);
+CREATE STREAM gen_ok (n BIGINT, ts TIMESTAMP) FROM GENERATOR WITH (rows = 1000000, rate = 0);
