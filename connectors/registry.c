@@ -1,10 +1,15 @@
-/* registry.c — the list of connectors, lookup by name, and their docs as Markdown. */
+/* registry.c — the lists of connectors and formats, lookup by name, and their docs as Markdown. */
 #include "connectors/source_impl.h"
 
 #include <inttypes.h>
 #include <strings.h>
 
 #include "common/time.h"
+
+static const struct sl_format *const formats[] = {
+    &format_text,
+    &format_csv,
+};
 
 static const struct sl_connector *const connectors[] = {
     &connector_file,
@@ -31,12 +36,40 @@ const struct sl_connector *connector_find(const char *name)
     return NULL;
 }
 
-int connector_option_index(const struct sl_connector *c, const char *name)
+static int option_index(const struct sl_option_def *options, size_t n, const char *name)
 {
-    for (size_t i = 0; i < c->noptions; i++)
-        if (strcasecmp(c->options[i].name, name) == 0)
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(options[i].name, name) == 0)
             return (int)i;
     return -1;
+}
+
+int connector_option_index(const struct sl_connector *c, const char *name)
+{
+    return option_index(c->options, c->noptions, name);
+}
+
+size_t format_count(void)
+{
+    return sizeof formats / sizeof formats[0];
+}
+
+const struct sl_format *format_at(size_t i)
+{
+    return i < format_count() ? formats[i] : NULL;
+}
+
+const struct sl_format *format_find(const char *name)
+{
+    for (size_t i = 0; i < format_count(); i++)
+        if (strcasecmp(formats[i]->name, name) == 0)
+            return formats[i];
+    return NULL;
+}
+
+int format_option_index(const struct sl_format *f, const char *name)
+{
+    return option_index(f->options, f->noptions, name);
 }
 
 void connector_option_sql(const struct sl_option_def *def, const struct sl_option_value *v,
@@ -87,6 +120,23 @@ static void option_type_markdown(const struct sl_option_def *o, struct sl_buf *o
     }
 }
 
+/* "- Options: none", or a table of the options. */
+static void options_markdown(const struct sl_option_def *options, size_t n, struct sl_buf *out)
+{
+    if (!n) {
+        buf_puts(out, "- Options: none\n\n");
+        return;
+    }
+    buf_puts(out, "\n| option | value | default | what it does |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct sl_option_def *o = &options[i];
+        buf_printf(out, "| `%s` | ", o->name);
+        option_type_markdown(o, out);
+        buf_printf(out, " | %s | %s |\n", o->default_text, o->doc);
+    }
+    buf_putc(out, '\n');
+}
+
 static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
 {
     buf_printf(out, "## %s\n\n%s\n\n", c->name, c->summary);
@@ -104,22 +154,19 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
         buf_printf(out, "- Format: %s unless the stream names one\n", c->default_format);
     else
         buf_puts(out, "- Format: the stream names one (`FORMAT TEXT` or `FORMAT CSV`)\n");
-    if (!c->noptions) {
-        buf_puts(out, "- Options: none\n\n");
-        return;
-    }
-    buf_puts(out, "\n| option | value | default | what it does |\n|---|---|---|---|\n");
-    for (size_t i = 0; i < c->noptions; i++) {
-        const struct sl_option_def *o = &c->options[i];
-        buf_printf(out, "| `%s` | ", o->name);
-        option_type_markdown(o, out);
-        buf_printf(out, " | %s | %s |\n", o->default_text, o->doc);
-    }
-    buf_putc(out, '\n');
+    options_markdown(c->options, c->noptions, out);
+}
+
+static void format_markdown(const struct sl_format *f, struct sl_buf *out)
+{
+    buf_printf(out, "## FORMAT %s\n\n%s\n", f->name, f->summary);
+    options_markdown(f->options, f->noptions, out);
 }
 
 void connectors_markdown(struct sl_buf *out)
 {
     for (size_t i = 0; i < connector_count(); i++)
         connector_markdown(connectors[i], out);
+    for (size_t i = 0; i < format_count(); i++)
+        format_markdown(formats[i], out);
 }

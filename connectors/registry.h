@@ -21,6 +21,7 @@
 
 #include "common/buf.h"
 #include "common/status.h"
+#include "connectors/decoder.h"
 
 /* How an option's value is written and stored (in sl_option_value.num unless TEXT). */
 enum sl_option_type {
@@ -81,12 +82,32 @@ const struct sl_connector *connector_at(size_t i);
 /* Index of a connector's option named name (case-insensitive), or -1. */
 int connector_option_index(const struct sl_connector *c, const char *name);
 
+/* A format (FORMAT name [(options)]): how bytes become rows (connectors/decoder.h). */
+struct sl_format {
+    const char *name; /* "CSV" */
+    enum sl_format_kind kind;
+    const char *summary; /* docs: what it reads, in a sentence */
+    const struct sl_option_def *options;
+    size_t noptions;
+    /* Stores option i's value (type-checked already) into spec; a message (and *hint)
+     * when the value is still not acceptable (a delimiter of two characters). */
+    const char *(*set_option)(struct sl_format_spec *spec, size_t i,
+                              const struct sl_option_value *v, const char **hint);
+};
+
+/* Case-insensitive lookup by name; NULL if there is none. */
+const struct sl_format *format_find(const char *name);
+size_t format_count(void);
+const struct sl_format *format_at(size_t i);
+/* Index of a format's option named name (case-insensitive), or -1. */
+int format_option_index(const struct sl_format *f, const char *name);
+
 /* An option's value as SQL writes it (true, 3, '5 SECONDS', 'text'), appended to out. */
 void connector_option_sql(const struct sl_option_def *def, const struct sl_option_value *v,
                           struct sl_buf *out);
 
 /* docs/connectors.md's generated part: per connector, what it reads, whether it
- * replays and its option table, in Markdown. */
+ * replays and its option table; then each format and its options, in Markdown. */
 void connectors_markdown(struct sl_buf *out);
 
 #endif

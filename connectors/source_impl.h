@@ -34,5 +34,8 @@ extern const struct sl_connector connector_file;
 extern const struct sl_connector connector_socket;
 extern const struct sl_connector connector_stdin;
 extern const struct sl_connector connector_generator;
+/* The formats' entries, in decoder_text.c and decoder_csv.c. */
+extern const struct sl_format format_text;
+extern const struct sl_format format_csv;
 
 #endif

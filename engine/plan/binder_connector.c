@@ -47,18 +47,28 @@ static bool bind_timestamp(const struct ast_expr *v, int64_t *out)
            sl_ts_parse(v->str, v->str_len, out);
 }
 
-/* One option's value by its declared type into val; a wrong one is an error at the value. */
-static void bind_typed_value(const struct sl_option_def *def, const struct ast_option *o,
-                             struct sl_option_value *val, struct sl_diags *d)
+/* true/false, or text that reads as one ('yes', 1): as FORMAT CSV (header = ...) always took. */
+static bool bind_bool(const struct ast_option *o, int64_t *out)
+{
+    char text[16];
+    bool b;
+    if (o->value->kind == AST_BOOL)
+        b = o->value->ival != 0;
+    else if (!bind_option_text(o, text, sizeof text) || !sl_parse_bool(text, strlen(text), &b))
+        return false;
+    *out = b;
+    return true;
+}
+
+void bind_option_value(const struct sl_option_def *def, const struct ast_option *o,
+                       struct sl_option_value *val, struct sl_diags *d)
 {
     const struct ast_expr *v = o->value;
     char hint[160], lo[48], hi[48];
     switch (def->type) {
     case SL_OPTION_BOOL:
-        if (v->kind == AST_BOOL) {
-            val->num = v->ival;
+        if (bind_bool(o, &val->num))
             break;
-        }
         snprintf(hint, sizeof hint, "write %s = true", def->name);
         diags_add(d, v->pos, v->span, hint, "option \"%s\" is true or false", def->name);
         return;
@@ -100,40 +110,39 @@ static void bind_typed_value(const struct sl_option_def *def, const struct ast_o
     val->set = true;
 }
 
-/* "reconnect_delay, reconnect_max_delay and reconnect_retries" (and journal when it applies). */
-static void option_names(const struct sl_connector *c, char *out, size_t cap)
+/* "a, b and c". */
+static void name_list(const char *const *names, size_t n, char *out, size_t cap)
 {
-    size_t n = c->noptions + !c->replayable, used = 0;
+    size_t used = 0;
     out[0] = '\0';
     for (size_t i = 0; i < n && used < cap; i++) {
-        const char *name = i < c->noptions ? c->options[i].name : "journal";
         const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
-        int w = snprintf(out + used, cap - used, "%s%s", sep, name);
+        int w = snprintf(out + used, cap - used, "%s%s", sep, names[i]);
         used += w > 0 ? (size_t)w : 0;
     }
 }
 
-/* An option the connector does not declare: a hint with the nearest name, or the list. */
-static void unknown_option(const struct sl_connector *c, const struct ast_option *o,
-                           struct sl_diags *d)
+void bind_unknown_option(const struct ast_option *o, const struct sl_option_def *options,
+                         size_t noptions, const char *extra, const char *owner,
+                         struct sl_diags *d)
 {
-    const char *names[SL_CONNECTOR_MAX_OPTIONS + 1];
+    const char *names[SL_CONNECTOR_MAX_OPTIONS + 1] = {0};
     size_t n = 0;
-    for (size_t i = 0; i < c->noptions; i++)
-        names[n++] = c->options[i].name;
-    if (!c->replayable)
-        names[n++] = "journal";
+    for (size_t i = 0; i < noptions && n < SL_CONNECTOR_MAX_OPTIONS; i++)
+        names[n++] = options[i].name;
+    if (extra)
+        names[n++] = extra;
     const char *best = name_nearest(o->key.text, names, n);
     char hint[400], list[300];
-    option_names(c, list, sizeof list);
+    name_list(names, n, list, sizeof list);
     if (best)
         snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
     else if (n)
-        snprintf(hint, sizeof hint, "%s options are %s", c->name, list);
+        snprintf(hint, sizeof hint, "options of %s: %s", owner, list);
     else
-        snprintf(hint, sizeof hint, "a %s stream takes no options", c->name);
-    diags_add(d, o->key.pos, o->key.span, hint, "unknown option \"%s\" for a %s stream",
-              o->key.text, c->name);
+        snprintf(hint, sizeof hint, "%s takes no options", owner);
+    diags_add(d, o->key.pos, o->key.span, hint, "unknown option \"%s\" for %s", o->key.text,
+              owner);
 }
 
 /* journal = true | false: only for what cannot replay by itself. */
@@ -154,6 +163,8 @@ static void bind_journal(const struct sl_connector *c, const struct ast_option *
 static void bind_connector_options(const struct sl_connector *c, const struct ast_option *opts,
                                    uint32_t n, struct sl_stream_def *def, struct sl_diags *d)
 {
+    char owner[64];
+    snprintf(owner, sizeof owner, "a %s stream", c->name);
     for (uint32_t i = 0; i < n; i++) {
         const struct ast_option *o = &opts[i];
         int k = connector_option_index(c, o->key.text);
@@ -161,11 +172,12 @@ static void bind_connector_options(const struct sl_connector *c, const struct as
             diags_add(d, o->key.pos, o->key.span, NULL, "option \"%s\" is given twice",
                       o->key.text);
         else if (k >= 0)
-            bind_typed_value(&c->options[k], o, &def->source.options[k], d);
+            bind_option_value(&c->options[k], o, &def->source.options[k], d);
         else if (strcasecmp(o->key.text, "journal") == 0)
             bind_journal(c, o, def, d);
         else
-            unknown_option(c, o, d);
+            bind_unknown_option(o, c->options, c->noptions, c->replayable ? NULL : "journal",
+                                owner, d);
     }
 }
 

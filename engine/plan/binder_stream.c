@@ -10,61 +10,49 @@
 
 static const char TYPE_HINT[] = "column types are BOOLEAN, INTEGER, BIGINT, REAL, DOUBLE, TEXT, TIMESTAMP";
 
-static void bind_csv_option(const struct ast_option *o, struct sl_format_spec *fmt,
-                            struct sl_diags *d)
-{
-    char text[256];
-    if (!bind_option_text(o, text, sizeof text)) {
-        diags_add(d, o->value->pos, o->value->span, NULL, "option \"%s\" needs a literal value",
-                  o->key.text);
-        return;
-    }
-    if (strcasecmp(o->key.text, "header") == 0) {
-        if (!sl_parse_bool(text, strlen(text), &fmt->header))
-            diags_add(d, o->value->pos, o->value->span, "write header = true or header = false",
-                      "option \"header\" expects a boolean, got '%s'", text);
-    } else if (strcasecmp(o->key.text, "delimiter") == 0) {
-        if (strlen(text) != 1)
-            diags_add(d, o->value->pos, o->value->span, "for a tab, write delimiter = '\t'",
-                      "option \"delimiter\" expects one character, got '%s'", text);
-        else
-            fmt->delimiter = text[0];
-    } else if (strcasecmp(o->key.text, "null") == 0) {
-        sl_free((char *)fmt->null_marker);
-        fmt->null_marker = sl_strdup(text);
-    } else {
-        diags_add(d, o->key.pos, o->key.span, "CSV options are header, delimiter and null",
-                  "unknown CSV option \"%s\"", o->key.text);
-    }
-}
-
-/* FORMAT f [(options)], or the connector's own format when the stream names none. */
+/* FORMAT f [(options)], or the connector's own format when the stream names none;
+ * each option is checked against the format's entry in the registry. */
 static void bind_format(const struct ast_create_stream *cs, const struct sl_connector *c,
                         struct sl_stream_def *def, struct sl_diags *d)
 {
     struct ast_name where = cs->format.text ? cs->format : cs->connector;
-    const char *fmt = cs->format.text ? cs->format.text : c ? c->default_format : "";
+    const char *name = cs->format.text ? cs->format.text : c ? c->default_format : NULL;
     def->format.delimiter = ',';
-    if (!fmt) {
-        diags_add(d, where.pos, where.span, "add FORMAT TEXT (a row per line) or FORMAT CSV",
-                  "a %s stream needs a FORMAT", c->name);
-    } else if (strcasecmp(fmt, "TEXT") == 0) {
-        def->format.kind = SL_FORMAT_TEXT;
-        if (def->ncols != 1 || def->cols[0].type != SL_TEXT)
-            diags_add(d, where.pos, where.span,
-                      "declare the stream as (line TEXT): each line becomes one row",
-                      "a FORMAT TEXT stream has exactly one TEXT column");
-        if (cs->nformat_options)
-            diags_add(d, cs->format_options[0].key.pos, cs->format_options[0].key.span, NULL,
-                      "FORMAT TEXT takes no options");
-    } else if (strcasecmp(fmt, "CSV") == 0) {
-        def->format.kind = SL_FORMAT_CSV;
-        for (uint32_t i = 0; i < cs->nformat_options; i++)
-            bind_csv_option(&cs->format_options[i], &def->format, d);
-    } else if (*fmt) {
-        diags_add(d, where.pos, where.span, "formats are TEXT and CSV", "unknown format \"%s\"",
-                  fmt);
+    if (!name) {
+        if (c)
+            diags_add(d, where.pos, where.span, "add FORMAT TEXT (a row per line) or FORMAT CSV",
+                      "a %s stream needs a FORMAT", c->name);
+        return;
     }
+    const struct sl_format *f = format_find(name);
+    if (!f) {
+        diags_add(d, where.pos, where.span, "formats are TEXT and CSV", "unknown format \"%s\"",
+                  name);
+        return;
+    }
+    def->format.kind = f->kind;
+    if (f->kind == SL_FORMAT_TEXT && (def->ncols != 1 || def->cols[0].type != SL_TEXT))
+        diags_add(d, where.pos, where.span,
+                  "declare the stream as (line TEXT): each line becomes one row",
+                  "a FORMAT TEXT stream has exactly one TEXT column");
+    char owner[64];
+    snprintf(owner, sizeof owner, "FORMAT %s", f->name);
+    struct sl_option_value given[SL_CONNECTOR_MAX_OPTIONS] = {0};
+    for (uint32_t i = 0; i < cs->nformat_options; i++) {
+        const struct ast_option *o = &cs->format_options[i];
+        int k = format_option_index(f, o->key.text);
+        if (k < 0) {
+            bind_unknown_option(o, f->options, f->noptions, NULL, owner, d);
+            continue;
+        }
+        uint32_t errors = d->count;
+        bind_option_value(&f->options[k], o, &given[k], d);
+        const char *hint = NULL, *bad = NULL;
+        if (d->count == errors && (bad = f->set_option(&def->format, (size_t)k, &given[k], &hint)))
+            diags_add(d, o->value->pos, o->value->span, hint, "%s", bad);
+    }
+    for (size_t k = 0; k < SL_CONNECTOR_MAX_OPTIONS; k++)
+        sl_free(given[k].text);
 }
 
 /* WATERMARK FOR col AS col [- INTERVAL 'n' unit]: the event-time column and the delay. */
