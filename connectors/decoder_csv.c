@@ -10,6 +10,7 @@
  * Spaces around unquoted fields are trimmed (libcsv's default).
  */
 #include "connectors/decoder_impl.h"
+#include "connectors/registry.h"
 
 #include <csv.h>
 #include <stdio.h>
@@ -363,3 +364,45 @@ sl_status decoder_csv_create(const struct sl_format_spec *spec, const struct sl_
     *out = &c->base;
     return SL_OK;
 }
+
+enum { CSV_HEADER, CSV_DELIMITER, CSV_NULL };
+
+static const char *csv_set_option(struct sl_format_spec *spec, size_t i,
+                                  const struct sl_option_value *v, const char **hint)
+{
+    switch (i) {
+    case CSV_HEADER: spec->header = v->num != 0; break;
+    case CSV_DELIMITER:
+        if (strlen(v->text) != 1) {
+            *hint = "for a tab, write delimiter = '\t'";
+            return "option \"delimiter\" expects one character";
+        }
+        spec->delimiter = v->text[0];
+        break;
+    case CSV_NULL:
+        sl_free((char *)spec->null_marker);
+        spec->null_marker = sl_strdup(v->text);
+        break;
+    }
+    return NULL;
+}
+
+static const struct sl_option_def csv_options[] = {
+    [CSV_HEADER] = {"header", SL_OPTION_BOOL, 0, 0, 0, "false",
+                    "the first record names the columns and is skipped"},
+    [CSV_DELIMITER] = {"delimiter", SL_OPTION_TEXT, 0, 0, 0, "','",
+                       "the character between fields"},
+    [CSV_NULL] = {"null", SL_OPTION_TEXT, 0, 0, 0, "none",
+                  "an unquoted field equal to it is NULL (an empty one always is)"},
+};
+
+const struct sl_format format_csv = {
+    .name = "CSV",
+    .kind = SL_FORMAT_CSV,
+    .summary = "Comma-separated values (libcsv): quoted fields may hold delimiters, quotes "
+               "(`\"\"`) and newlines; fields are converted to the column types strictly, and "
+               "a record that cannot be goes to `_sluice_dead_letters`.",
+    .options = csv_options,
+    .noptions = sizeof csv_options / sizeof csv_options[0],
+    .set_option = csv_set_option,
+};

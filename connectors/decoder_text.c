@@ -4,6 +4,7 @@
  * line cut by the end of data is kept in a buffer until its end arrives.
  */
 #include "connectors/decoder_impl.h"
+#include "connectors/registry.h"
 
 #include <string.h>
 
@@ -154,3 +155,9 @@ sl_status decoder_text_create(const struct sl_format_spec *spec, const struct sl
     *out = &t->base;
     return SL_OK;
 }
+
+const struct sl_format format_text = {
+    .name = "TEXT",
+    .kind = SL_FORMAT_TEXT,
+    .summary = "One row per line (`\\n` or `\\r\\n`); the stream has exactly one `TEXT` column.",
+};

@@ -1,39 +1,43 @@
-/* source.c — source_* entry points: dispatch to the kind's vtable, count the offset. */
+/* source.c — source_* entry points: open through the registry, dispatch to the source's vtable, count the offset. */
 #include "connectors/source_impl.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "common/alloc.h"
 
+/* The connector's name in lower case, then ":address" if it has one. */
 static char *source_make_description(const struct sl_source_spec *spec)
 {
-    const char *prefix = spec->kind == SL_SOURCE_FILE ? "file:" : "socket:";
-    if (spec->kind == SL_SOURCE_STDIN)
-        return sl_strdup("stdin");
-    size_t plen = strlen(prefix), alen = strlen(spec->address);
-    char *d = sl_malloc(plen + alen + 1);
+    const char *name = spec->connector->name;
+    size_t nlen = strlen(name), alen = spec->address ? strlen(spec->address) : 0;
+    char *d = sl_malloc(nlen + 1 + alen + 1);
     if (!d)
         return NULL;
-    memcpy(d, prefix, plen);
-    memcpy(d + plen, spec->address, alen + 1);
+    for (size_t i = 0; i < nlen; i++)
+        d[i] = (char)tolower((unsigned char)name[i]);
+    d[nlen] = '\0';
+    if (spec->address) {
+        d[nlen] = ':';
+        memcpy(d + nlen + 1, spec->address, alen + 1);
+    }
     return d;
+}
+
+int64_t source_option_num(const struct sl_source_spec *spec, size_t i)
+{
+    return spec->options[i].set ? spec->options[i].num : spec->connector->options[i].default_num;
 }
 
 sl_status source_open(const struct sl_source_spec *spec, struct sl_source **out,
                       struct sl_error *err)
 {
     *out = NULL;
-    if (spec->kind != SL_SOURCE_STDIN && (!spec->address || !*spec->address))
-        return sl_error_set(err, SL_ERROR, "a %s source needs an address",
-                            spec->kind == SL_SOURCE_FILE ? "file" : "socket");
+    const struct sl_connector *c = spec->connector;
+    if (c->address_doc && (!spec->address || !*spec->address))
+        return sl_error_set(err, SL_ERROR, "a %s source needs an address", c->name);
     struct sl_source *s = NULL;
-    sl_status st;
-    switch (spec->kind) {
-    case SL_SOURCE_FILE: st = source_file_open(spec, &s, err); break;
-    case SL_SOURCE_STDIN: st = source_stdin_open(spec, &s, err); break;
-    case SL_SOURCE_SOCKET: st = source_socket_open(spec, &s, err); break;
-    default: return sl_error_set(err, SL_ERROR, "unknown source kind %d", (int)spec->kind);
-    }
+    sl_status st = c->open(spec, &s, err);
     if (st != SL_OK)
         return st;
     s->offset = 0;

@@ -15,17 +15,17 @@
 #include "common/buf.h"
 #include "common/status.h"
 
-enum sl_source_kind { SL_SOURCE_FILE, SL_SOURCE_STDIN, SL_SOURCE_SOCKET };
+#include "connectors/registry.h"
 
 struct sl_source_spec {
-    enum sl_source_kind kind;
-    const char *address; /* FILE: path; SOCKET: "host:port"; STDIN: unused */
-    /* SOCKET reconnection backoff: first delay and cap, in milliseconds
-     * (0 = defaults 100 ms and 5000 ms); max_retries 0 = retry forever. */
-    int backoff_initial_ms;
-    int backoff_max_ms;
-    int max_retries;
+    const struct sl_connector *connector; /* from connectors/registry.h */
+    const char *address; /* FILE: path; SOCKET: "host:port"; NULL when the connector takes none */
+    /* By index in connector->options; an unset one is the option's default. */
+    struct sl_option_value options[SL_CONNECTOR_MAX_OPTIONS];
 };
+
+/* Option i of spec (a number: BOOL, INT, DURATION, SIZE, TIMESTAMP), or its default. */
+int64_t source_option_num(const struct sl_source_spec *spec, size_t i);
 
 struct sl_source;
 
@@ -80,7 +80,8 @@ bool source_size(const struct sl_source *s, uint64_t *size);
 struct sl_log;
 void source_set_log(struct sl_source *s, const struct sl_log *log);
 
-/* "file:data/x.csv", "socket:localhost:9999", "stdin" — for logs, progress and dead letters. */
+/* "file:data/x.csv", "socket:localhost:9999", "stdin": the connector's name in lower case and
+ * the address — for logs, progress and dead letters. */
 const char *source_describe(const struct sl_source *s);
 
 #endif

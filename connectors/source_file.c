@@ -137,8 +137,8 @@ static const struct sl_source_ops source_file_ops = {source_file_read, source_fi
                                                      source_file_identity, source_file_seek,
                                                      source_file_size};
 
-sl_status source_file_open(const struct sl_source_spec *spec, struct sl_source **out,
-                           struct sl_error *err)
+static sl_status source_file_open(const struct sl_source_spec *spec, struct sl_source **out,
+                                  struct sl_error *err)
 {
     int fd = open(spec->address, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -154,3 +154,12 @@ sl_status source_file_open(const struct sl_source_spec *spec, struct sl_source *
     *out = &f->base;
     return SL_OK;
 }
+
+const struct sl_connector connector_file = {
+    .name = "FILE",
+    .kind = SL_CONNECTOR_SOURCE,
+    .summary = "A file read to its end; lines appended before a resume are read then.",
+    .replayable = true,
+    .address_doc = "'path'",
+    .open = source_file_open,
+};

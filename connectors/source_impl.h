@@ -29,12 +29,14 @@ struct sl_source {
     const struct sl_log *log; /* source_set_log; NULL: none */
 };
 
-/* Each constructor allocates its kind's struct; source_open fills the head's offset and description. */
-sl_status source_file_open(const struct sl_source_spec *spec, struct sl_source **out,
-                           struct sl_error *err);
-sl_status source_stdin_open(const struct sl_source_spec *spec, struct sl_source **out,
-                            struct sl_error *err);
-sl_status source_socket_open(const struct sl_source_spec *spec, struct sl_source **out,
-                             struct sl_error *err);
+/* The registry's entries, one per connector file; registry.c lists them. Each
+ * entry's open allocates its source; source_open fills the head's offset and description. */
+extern const struct sl_connector connector_file;
+extern const struct sl_connector connector_socket;
+extern const struct sl_connector connector_stdin;
+extern const struct sl_connector connector_generator;
+/* The formats' entries, in decoder_text.c and decoder_csv.c. */
+extern const struct sl_format format_text;
+extern const struct sl_format format_csv;
 
 #endif

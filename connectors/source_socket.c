@@ -20,8 +20,6 @@
 #include "common/time.h"
 
 #define SOCK_MAX_ADDRS 8
-#define SOCK_DEFAULT_INITIAL_MS 100
-#define SOCK_DEFAULT_MAX_MS 5000
 
 enum sock_state {
     SOCK_IDLE,       /* ready to try the next address */
@@ -261,8 +259,10 @@ static void source_socket_close(struct sl_source *s)
 
 static const struct sl_source_ops source_socket_ops = {source_socket_read, source_socket_close, NULL, NULL, NULL};
 
-sl_status source_socket_open(const struct sl_source_spec *spec, struct sl_source **out,
-                             struct sl_error *err)
+enum { SOCKET_RECONNECT_DELAY, SOCKET_RECONNECT_MAX_DELAY, SOCKET_RECONNECT_RETRIES };
+
+static sl_status source_socket_open(const struct sl_source_spec *spec, struct sl_source **out,
+                                    struct sl_error *err)
 {
     struct source_socket *k = sl_calloc(1, sizeof *k);
     if (!k)
@@ -270,12 +270,12 @@ sl_status source_socket_open(const struct sl_source_spec *spec, struct sl_source
     k->base.ops = &source_socket_ops;
     k->fd = -1;
     k->state = SOCK_IDLE;
-    k->initial_ms = spec->backoff_initial_ms > 0 ? spec->backoff_initial_ms : SOCK_DEFAULT_INITIAL_MS;
-    k->max_ms = spec->backoff_max_ms > 0 ? spec->backoff_max_ms : SOCK_DEFAULT_MAX_MS;
+    k->initial_ms = (int)(source_option_num(spec, SOCKET_RECONNECT_DELAY) / SL_US_PER_MS);
+    k->max_ms = (int)(source_option_num(spec, SOCKET_RECONNECT_MAX_DELAY) / SL_US_PER_MS);
     if (k->max_ms < k->initial_ms)
         k->max_ms = k->initial_ms;
     k->delay_ms = k->initial_ms;
-    k->max_retries = spec->max_retries > 0 ? spec->max_retries : 0;
+    k->max_retries = (int)source_option_num(spec, SOCKET_RECONNECT_RETRIES);
     k->address = sl_strdup(spec->address);
     if (!k->address) {
         sl_free(k);
@@ -289,3 +289,38 @@ sl_status source_socket_open(const struct sl_source_spec *spec, struct sl_source
     *out = &k->base;
     return SL_OK;
 }
+
+/* "host:port": both parts present. */
+static const char *socket_check_address(const char *address, const char **hint)
+{
+    const char *colon = strrchr(address, ':');
+    if (colon && colon != address && colon[1] != '\0')
+        return NULL;
+    *hint = "write it as 'localhost:9999'";
+    return "a socket address needs a host and a port";
+}
+
+static const struct sl_option_def socket_options[] = {
+    [SOCKET_RECONNECT_DELAY] = {"reconnect_delay", SL_OPTION_DURATION, SL_US_PER_MS,
+                                3600 * SL_US_PER_SEC, 100 * SL_US_PER_MS, "100 milliseconds",
+                                "the first wait before reconnecting; it doubles on each retry"},
+    [SOCKET_RECONNECT_MAX_DELAY] = {"reconnect_max_delay", SL_OPTION_DURATION, SL_US_PER_MS,
+                                    3600 * SL_US_PER_SEC, 5000 * SL_US_PER_MS, "5 seconds",
+                                    "the longest wait between two retries"},
+    [SOCKET_RECONNECT_RETRIES] = {"reconnect_retries", SL_OPTION_INT, 0, 1000000, 0,
+                                  "0 (forever)", "retries before the query fails; 0 retries forever"},
+};
+
+const struct sl_connector connector_socket = {
+    .name = "SOCKET",
+    .kind = SL_CONNECTOR_SOURCE,
+    .summary = "Lines a TCP server writes, as a client (like Spark's socketTextStream); it "
+               "ends when the peer closes cleanly, and a refused or reset connection is "
+               "retried with exponential backoff.",
+    .replayable = false,
+    .address_doc = "'host:port'",
+    .check_address = socket_check_address,
+    .options = socket_options,
+    .noptions = sizeof socket_options / sizeof socket_options[0],
+    .open = source_socket_open,
+};

@@ -47,8 +47,8 @@ static void source_stdin_close(struct sl_source *s)
 
 static const struct sl_source_ops source_stdin_ops = {source_stdin_read, source_stdin_close, NULL, NULL, NULL};
 
-sl_status source_stdin_open(const struct sl_source_spec *spec, struct sl_source **out,
-                            struct sl_error *err)
+static sl_status source_stdin_open(const struct sl_source_spec *spec, struct sl_source **out,
+                                   struct sl_error *err)
 {
     (void)spec;
     struct source_stdin *in = sl_calloc(1, sizeof *in);
@@ -58,3 +58,12 @@ sl_status source_stdin_open(const struct sl_source_spec *spec, struct sl_source 
     *out = &in->base;
     return SL_OK;
 }
+
+const struct sl_connector connector_stdin = {
+    .name = "STDIN",
+    .kind = SL_CONNECTOR_SOURCE,
+    .summary = "The standard input of `sluice run`, read to its end.",
+    .replayable = false,
+    .reads_stdin = true,
+    .open = source_stdin_open,
+};

@@ -148,8 +148,6 @@ struct ast_select {
     struct ast_name emit_kw;        /* EMIT; text NULL when absent */
 };
 
-enum ast_source_kind { AST_SOURCE_SOCKET, AST_SOURCE_FILE, AST_SOURCE_STDIN };
-
 /* key = value in FORMAT CSV (...) / WITH (...); value is a literal expression. */
 struct ast_option {
     struct ast_name key;
@@ -165,9 +163,15 @@ struct ast_create_stream {
     struct ast_name name;
     uint32_t ncols;
     struct ast_column_def *cols;
-    enum ast_source_kind source;
-    struct ast_name source_arg; /* 'host:port' or 'path'; text NULL for STDIN */
-    struct ast_name format;     /* TEXT, CSV, ... as written; validated by the binder */
+    /* FROM connector ['address']: the connector's name as written, looked up by the
+     * binder in the registry (connectors/registry.h); address text NULL when absent. */
+    struct ast_name connector;
+    struct ast_name address;
+    /* TOPIC 'x', LISTEN 'x', PATH 'x' after the address: key is the word, value the
+     * string; the binder takes each as the connector's option of that name. */
+    uint32_t nclauses;
+    struct ast_option *clauses;
+    struct ast_name format; /* TEXT, CSV, ... as written; text NULL when absent */
     uint32_t nformat_options;
     struct ast_option *format_options;
     /* WATERMARK FOR col AS expr: col's text NULL when absent; expr is checked by the binder. */

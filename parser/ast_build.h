@@ -44,10 +44,17 @@ struct neg_token {
     bool negated;
 };
 
-/* A stream's data source: SOCKET 'x' | FILE 'x' | STDIN. */
+/* A stream's source: name ['address'] [TOPIC|LISTEN|PATH 'x' ...]. */
 struct ast_source {
-    enum ast_source_kind kind;
-    struct ast_name arg;
+    struct ast_name connector;
+    struct ast_name address;
+    struct ast_vec clauses;
+};
+
+/* FORMAT name [(options)]; name's text NULL when the clause is absent. */
+struct ast_format {
+    struct ast_name name;
+    struct ast_vec options;
 };
 
 /* The optional "HAVING expr", with the keyword's place for "HAVING needs a GROUP BY". */

@@ -33,7 +33,7 @@
 /* Keywords that may still be used as names where a name is expected. A keyword
  * that can follow an optional alias (TRIGGER, WINDOW, EMIT, WITH after "FROM s") must stay reserved:
  * lemon's default reductions would let the fallback read it as the alias. */
-%fallback ID STREAM QUERY SOCKET FILE STDIN FORMAT EVERY
+%fallback ID STREAM QUERY TOPIC LISTEN PATH FORMAT EVERY
              MILLISECONDS MILLISECOND SECONDS SECOND UNNEST
              SHOW DESCRIBE EXPLAIN REPLACE
              TIMESTAMP INTERVAL MINUTE MINUTES HOUR HOURS DAY DAYS
@@ -65,7 +65,7 @@ ecmd ::= cmd(C) SEMI. { parse_ctx_add_stmt(ctx, C); }
 %type cmd {struct ast_stmt *}
 
 cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) LP coldefs(L) watermark_opt(W) RP FROM source(S)
-              FORMAT nm(F) fmtopts(O) withopts(WO). {
+              format(F) withopts(WO). {
     A = ast_stmt_new(&ctx->b, AST_CREATE_STREAM, K.pos);
     if (A) {
         struct ast_create_stream *cs = &A->u.create_stream;
@@ -73,11 +73,13 @@ cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) LP coldefs(L) watermark_opt(W) 
         cs->name = N;
         cs->ncols = L.count;
         cs->cols = L.items;
-        cs->source = S.kind;
-        cs->source_arg = S.arg;
-        cs->format = F;
-        cs->nformat_options = O.count;
-        cs->format_options = O.items;
+        cs->connector = S.connector;
+        cs->address = S.address;
+        cs->nclauses = S.clauses.count;
+        cs->clauses = S.clauses.items;
+        cs->format = F.name;
+        cs->nformat_options = F.options.count;
+        cs->format_options = F.options.items;
         cs->watermark_col = W.col;
         cs->watermark = W.expr;
         cs->noptions = WO.count;
@@ -198,18 +200,42 @@ watermark_opt(A) ::= COMMA WATERMARK FOR nm(C) AS expr(E). {
     A.expr = E;
 }
 
+/* FROM name ['address'] [TOPIC 'x'] [LISTEN 'x'] [PATH 'x'] [FORMAT f [(options)]]: any name;
+ * the binder looks it up among the connectors and checks the rest against it. */
 %type source {struct ast_source}
-source(A) ::= SOCKET STRING(X). {
-    A.kind = AST_SOURCE_SOCKET;
-    A.arg = ast_name_string(&ctx->b, &X);
+source(A) ::= nm(C) address(R) srcclauses(L). {
+    A.connector = C;
+    A.address = R;
+    A.clauses = L;
 }
-source(A) ::= FILE STRING(X). {
-    A.kind = AST_SOURCE_FILE;
-    A.arg = ast_name_string(&ctx->b, &X);
+
+%type address {struct ast_name}
+address(A) ::= . { A = ast_name_none(); }
+address(A) ::= STRING(X). { A = ast_name_string(&ctx->b, &X); }
+
+%type srcclauses {struct ast_vec}
+srcclauses(A) ::= . { A = (struct ast_vec){0}; }
+srcclauses(A) ::= srcclauses(A) srcclause(O). { ast_vec_push(&ctx->b, &A, &O, sizeof O); }
+
+%type srcclause {struct ast_option}
+srcclause(A) ::= srcword(K) STRING(X). {
+    A.key = ast_name_ident(&ctx->b, &K);
+    A.value = ast_expr_literal(&ctx->b, &X);
 }
-source(A) ::= STDIN. {
-    A.kind = AST_SOURCE_STDIN;
-    A.arg = ast_name_none();
+
+%type srcword {struct sl_token}
+srcword(A) ::= TOPIC(A).
+srcword(A) ::= LISTEN(A).
+srcword(A) ::= PATH(A).
+
+%type format {struct ast_format}
+format(A) ::= . {
+    A.name = ast_name_none();
+    A.options = (struct ast_vec){0};
+}
+format(A) ::= FORMAT nm(F) fmtopts(O). {
+    A.name = F;
+    A.options = O;
 }
 
 %type fmtopts {struct ast_vec}

@@ -111,7 +111,7 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
     struct sl_query *q;
     struct sl_error err;
     sl_error_clear(&err);
-    if (plan->stream->source.kind == SL_SOURCE_STDIN && x->s->opts.stdin_is_input) {
+    if (plan->stream->source.connector->reads_stdin && x->s->opts.stdin_is_input) {
         sl_free(live);
         arena_destroy(plan_arena);
         diags_add(x->diags, sel->from.pos, sel->from.span,
@@ -121,10 +121,10 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
         return SL_ERROR;
     }
     /* Each query reads its stream on its own; stdin cannot be read twice. */
-    for (uint32_t i = 0; plan->stream->source.kind == SL_SOURCE_STDIN && i < x->s->nqueries; i++) {
+    for (uint32_t i = 0; plan->stream->source.connector->reads_stdin && i < x->s->nqueries; i++) {
         const struct sl_query *other = x->s->queries[i];
         if (other->status == SL_QUERY_RUNNING &&
-            other->plan->stream->source.kind == SL_SOURCE_STDIN) {
+            other->plan->stream->source.connector->reads_stdin) {
             sl_free(live);
             arena_destroy(plan_arena);
             diags_add(x->diags, sel->from.pos, sel->from.span,

@@ -1,5 +1,5 @@
 /*
- * exec_show.c — SHOW STREAMS, SHOW QUERIES and DESCRIBE name, answered as
+ * exec_show.c — SHOW STREAMS, SHOW QUERIES, SHOW CONNECTORS and DESCRIBE name, answered as
  * tables through the sluice_output row/table_end callbacks, the way a
  * SELECT handed to SQLite is answered. Live SELECTs (REPL scratch queries)
  * are not catalogued, so they are not shown.
@@ -24,11 +24,24 @@ void exec_answer_end(const struct exec_ctx *x)
 
 void exec_source_text(const struct sl_stream_def *def, struct sl_buf *out)
 {
-    switch (def->source.kind) {
-    case SL_SOURCE_FILE: buf_printf(out, "FILE '%s'", def->source.address); break;
-    case SL_SOURCE_SOCKET: buf_printf(out, "SOCKET '%s'", def->source.address); break;
-    case SL_SOURCE_STDIN: buf_puts(out, "STDIN"); break;
+    const struct sl_connector *c = def->source.connector;
+    buf_puts(out, c->name);
+    if (def->source.address)
+        buf_printf(out, " '%s'", def->source.address);
+    const char *sep = " WITH (";
+    for (size_t i = 0; i < c->noptions; i++) {
+        if (!def->source.options[i].set)
+            continue;
+        buf_printf(out, "%s%s = ", sep, c->options[i].name);
+        connector_option_sql(&c->options[i], &def->source.options[i], out);
+        sep = ", ";
     }
+    if (def->journal) {
+        buf_printf(out, "%sjournal = true", sep);
+        sep = ", ";
+    }
+    if (*sep == ',')
+        buf_putc(out, ')');
 }
 
 void exec_format_text(const struct sl_stream_def *def, struct sl_buf *out)
@@ -116,22 +129,46 @@ static void show_queries(const struct exec_ctx *x)
     exec_answer_end(x);
 }
 
+/* The connector registry: one row per connector, its options by name. */
+static void show_connectors(const struct exec_ctx *x)
+{
+    static const char *const header[] = {"name", "replays", "address", "format", "options"};
+    exec_answer_row(x, true, 5, header);
+    struct sl_buf options;
+    buf_init(&options);
+    for (size_t i = 0; i < connector_count(); i++) {
+        const struct sl_connector *c = connector_at(i);
+        buf_clear(&options);
+        for (size_t k = 0; k < c->noptions; k++)
+            buf_printf(&options, "%s%s", k ? ", " : "", c->options[k].name);
+        if (!c->replayable)
+            buf_printf(&options, "%sjournal", c->noptions ? ", " : "");
+        const char *row[] = {c->name, c->replayable ? "yes" : "no", c->address_doc,
+                             c->default_format, buf_str(&options)};
+        exec_answer_row(x, false, 5, row);
+    }
+    buf_free(&options);
+    exec_answer_end(x);
+}
+
 sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
+    static const struct {
+        const char *what;
+        void (*answer)(const struct exec_ctx *x);
+    } shows[] = {{"STREAMS", show_streams}, {"QUERIES", show_queries},
+                 {"CONNECTORS", show_connectors}};
     const struct ast_name *what = &stmt->u.named.name;
-    bool streams = strcasecmp(what->text, "STREAMS") == 0;
-    if (!streams && strcasecmp(what->text, "QUERIES") != 0) {
-        diags_add(x->diags, what->pos, what->span, "SHOW STREAMS or SHOW QUERIES",
-                  "unknown SHOW \"%s\"", what->text);
-        return SL_ERROR;
-    }
-    if (x->check_only)
+    for (size_t i = 0; i < sizeof shows / sizeof shows[0]; i++) {
+        if (strcasecmp(what->text, shows[i].what) != 0)
+            continue;
+        if (!x->check_only)
+            shows[i].answer(x);
         return SL_OK;
-    if (streams)
-        show_streams(x);
-    else
-        show_queries(x);
-    return SL_OK;
+    }
+    diags_add(x->diags, what->pos, what->span, "SHOW STREAMS, SHOW QUERIES or SHOW CONNECTORS",
+              "unknown SHOW \"%s\"", what->text);
+    return SL_ERROR;
 }
 
 static void describe_stream(const struct exec_ctx *x, const struct sl_stream_def *def)

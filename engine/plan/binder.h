@@ -74,6 +74,22 @@ const char *bind_duration_hint(bool has_unit);
 /* An option's literal value as text (strings, identifiers, numbers, booleans); false otherwise. */
 bool bind_option_text(const struct ast_option *o, char *buf, size_t cap);
 
+/* CREATE STREAM's source against the connector registry (binder_connector.c): the
+ * connector, its address and options into def->source, journal into def->journal.
+ * NULL (and an error in diags) when the connector is unknown. */
+const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
+                                          struct sl_stream_def *def, struct sl_diags *d);
+
+/* One option's value by the type the registry declares (binder_connector.c) into val;
+ * a value of the wrong type or out of range is an error at the value. */
+void bind_option_value(const struct sl_option_def *def, const struct ast_option *o,
+                       struct sl_option_value *val, struct sl_diags *d);
+/* An option that owner ("a SOCKET stream", "FORMAT CSV") does not take: the error, with the
+ * nearest name or the list (options, then extra when not NULL) as its hint. */
+void bind_unknown_option(const struct ast_option *o, const struct sl_option_def *options,
+                         size_t noptions, const char *extra, const char *owner,
+                         struct sl_diags *d);
+
 /* CREATE QUERY ... WITH (options). */
 struct sl_query_options {
     bool late_table;      /* late = 'table': late rows kept in <query>_late */

@@ -1,5 +1,5 @@
-/* binder_stream.c — binds CREATE STREAM: column types, source address, format options,
- * watermark, and WITH options (socket reconnection, the journal). */
+/* binder_stream.c — binds CREATE STREAM: column types, format options and watermark;
+ * the source and its WITH options are checked against the registry (binder_connector.c). */
 #include "engine/plan/binder.h"
 
 #include "common/alloc.h"
@@ -10,146 +10,49 @@
 
 static const char TYPE_HINT[] = "column types are BOOLEAN, INTEGER, BIGINT, REAL, DOUBLE, TEXT, TIMESTAMP";
 
-static void bind_csv_option(const struct ast_option *o, struct sl_format_spec *fmt,
-                            struct sl_diags *d)
+/* FORMAT f [(options)], or the connector's own format when the stream names none;
+ * each option is checked against the format's entry in the registry. */
+static void bind_format(const struct ast_create_stream *cs, const struct sl_connector *c,
+                        struct sl_stream_def *def, struct sl_diags *d)
 {
-    char text[256];
-    if (!bind_option_text(o, text, sizeof text)) {
-        diags_add(d, o->value->pos, o->value->span, NULL, "option \"%s\" needs a literal value",
-                  o->key.text);
-        return;
-    }
-    if (strcasecmp(o->key.text, "header") == 0) {
-        if (!sl_parse_bool(text, strlen(text), &fmt->header))
-            diags_add(d, o->value->pos, o->value->span, "write header = true or header = false",
-                      "option \"header\" expects a boolean, got '%s'", text);
-    } else if (strcasecmp(o->key.text, "delimiter") == 0) {
-        if (strlen(text) != 1)
-            diags_add(d, o->value->pos, o->value->span, "for a tab, write delimiter = '\t'",
-                      "option \"delimiter\" expects one character, got '%s'", text);
-        else
-            fmt->delimiter = text[0];
-    } else if (strcasecmp(o->key.text, "null") == 0) {
-        sl_free((char *)fmt->null_marker);
-        fmt->null_marker = sl_strdup(text);
-    } else {
-        diags_add(d, o->key.pos, o->key.span, "CSV options are header, delimiter and null",
-                  "unknown CSV option \"%s\"", o->key.text);
-    }
-}
-
-static void bind_format(const struct ast_create_stream *cs, struct sl_stream_def *def,
-                        struct sl_diags *d)
-{
-    const char *fmt = cs->format.text;
+    struct ast_name where = cs->format.text ? cs->format : cs->connector;
+    const char *name = cs->format.text ? cs->format.text : c ? c->default_format : NULL;
     def->format.delimiter = ',';
-    if (strcasecmp(fmt, "TEXT") == 0) {
-        def->format.kind = SL_FORMAT_TEXT;
-        if (def->ncols != 1 || def->cols[0].type != SL_TEXT)
-            diags_add(d, cs->format.pos, cs->format.span,
-                      "declare the stream as (line TEXT): each line becomes one row",
-                      "a FORMAT TEXT stream has exactly one TEXT column");
-        if (cs->nformat_options)
-            diags_add(d, cs->format_options[0].key.pos, cs->format_options[0].key.span, NULL,
-                      "FORMAT TEXT takes no options");
-    } else if (strcasecmp(fmt, "CSV") == 0) {
-        def->format.kind = SL_FORMAT_CSV;
-        for (uint32_t i = 0; i < cs->nformat_options; i++)
-            bind_csv_option(&cs->format_options[i], &def->format, d);
-    } else {
-        diags_add(d, cs->format.pos, cs->format.span, "formats are TEXT and CSV",
-                  "unknown format \"%s\"", fmt);
-    }
-}
-
-static void bind_source(const struct ast_create_stream *cs, struct sl_stream_def *def,
-                        struct sl_diags *d)
-{
-    switch (cs->source) {
-    case AST_SOURCE_SOCKET: {
-        def->source.kind = SL_SOURCE_SOCKET;
-        const char *colon = strrchr(cs->source_arg.text, ':');
-        if (!colon || colon == cs->source_arg.text || colon[1] == '\0')
-            diags_add(d, cs->source_arg.pos, cs->source_arg.span, "write it as 'localhost:9999'",
-                      "a socket address needs a host and a port");
-        break;
-    }
-    case AST_SOURCE_FILE: def->source.kind = SL_SOURCE_FILE; break;
-    case AST_SOURCE_STDIN: def->source.kind = SL_SOURCE_STDIN; break;
-    }
-    if (cs->source_arg.text && !(def->source.address = sl_strdup(cs->source_arg.text)))
-        diags_add(d, cs->source_arg.pos, cs->source_arg.span, NULL, "out of memory");
-}
-
-/* reconnect_retries = n: a whole number >= 0 (0: retry forever). */
-static void bind_retries(const struct ast_option *o, int *out, struct sl_diags *d)
-{
-    const struct ast_expr *v = o->value;
-    if (v->kind != AST_INT || v->ival < 0 || v->ival > 1000000)
-        diags_add(d, v->pos, v->span, "0 retries forever (the default)",
-                  "option \"reconnect_retries\" expects a whole number from 0 to 1000000");
-    else
-        *out = (int)v->ival;
-}
-
-/* reconnect_delay = '200 milliseconds' (or an INTERVAL): into whole milliseconds, at least 1. */
-static void bind_delay(const struct ast_option *o, int *out, struct sl_diags *d)
-{
-    const struct ast_expr *v = o->value;
-    int64_t us = 0;
-    bool text = v->kind == AST_STRING || v->kind == AST_INTERVAL;
-    int64_t unit = v->kind == AST_INTERVAL ? v->ival : 0;
-    if (!text || !bind_duration_text(v->str, v->str_len, unit, &us) || us < 1000 ||
-        us > INT64_C(3600000000)) {
-        diags_add(d, v->pos, v->span, "e.g. reconnect_delay = '200 milliseconds'",
-                  "option \"%s\" expects a duration from 1 millisecond to 1 hour", o->key.text);
+    if (!name) {
+        if (c)
+            diags_add(d, where.pos, where.span, "add FORMAT TEXT (a row per line) or FORMAT CSV",
+                      "a %s stream needs a FORMAT", c->name);
         return;
     }
-    *out = (int)(us / 1000);
-}
-
-/* journal = true | false: only for what cannot replay by itself. */
-static void bind_journal(const struct ast_create_stream *cs, const struct ast_option *o,
-                         struct sl_stream_def *def, struct sl_diags *d)
-{
-    const struct ast_expr *v = o->value;
-    if (v->kind != AST_BOOL)
-        diags_add(d, v->pos, v->span, "write journal = true", "option \"journal\" is true or false");
-    else if (cs->source == AST_SOURCE_FILE && v->ival)
-        diags_add(d, o->key.pos, o->key.span,
-                  "a query over a FILE resumes at its checkpoint's byte offset without one",
-                  "a FILE stream needs no journal: the file itself replays");
-    else
-        def->journal = v->ival != 0;
-}
-
-/* WITH (...) of CREATE STREAM: how a SOCKET stream reconnects; the journal. */
-static void bind_stream_options(const struct ast_create_stream *cs, struct sl_stream_def *def,
-                                struct sl_diags *d)
-{
-    for (uint32_t i = 0; i < cs->noptions; i++) {
-        const struct ast_option *o = &cs->options[i];
-        bool known = strcasecmp(o->key.text, "reconnect_delay") == 0 ||
-                     strcasecmp(o->key.text, "reconnect_max_delay") == 0 ||
-                     strcasecmp(o->key.text, "reconnect_retries") == 0;
-        if (strcasecmp(o->key.text, "journal") == 0) {
-            bind_journal(cs, o, def, d);
-        } else if (!known) {
-            diags_add(d, o->key.pos, o->key.span,
-                      "stream options are journal (SOCKET and STDIN streams), reconnect_delay, "
-                      "reconnect_max_delay and reconnect_retries (SOCKET streams)",
-                      "unknown stream option \"%s\"", o->key.text);
-        } else if (cs->source != AST_SOURCE_SOCKET) {
-            diags_add(d, o->key.pos, o->key.span, "only a SOCKET stream reconnects",
-                      "option \"%s\" applies to SOCKET streams", o->key.text);
-        } else if (strcasecmp(o->key.text, "reconnect_retries") == 0) {
-            bind_retries(o, &def->source.max_retries, d);
-        } else {
-            bool first = strcasecmp(o->key.text, "reconnect_delay") == 0;
-            bind_delay(o, first ? &def->source.backoff_initial_ms : &def->source.backoff_max_ms,
-                       d);
-        }
+    const struct sl_format *f = format_find(name);
+    if (!f) {
+        diags_add(d, where.pos, where.span, "formats are TEXT and CSV", "unknown format \"%s\"",
+                  name);
+        return;
     }
+    def->format.kind = f->kind;
+    if (f->kind == SL_FORMAT_TEXT && (def->ncols != 1 || def->cols[0].type != SL_TEXT))
+        diags_add(d, where.pos, where.span,
+                  "declare the stream as (line TEXT): each line becomes one row",
+                  "a FORMAT TEXT stream has exactly one TEXT column");
+    char owner[64];
+    snprintf(owner, sizeof owner, "FORMAT %s", f->name);
+    struct sl_option_value given[SL_CONNECTOR_MAX_OPTIONS] = {0};
+    for (uint32_t i = 0; i < cs->nformat_options; i++) {
+        const struct ast_option *o = &cs->format_options[i];
+        int k = format_option_index(f, o->key.text);
+        if (k < 0) {
+            bind_unknown_option(o, f->options, f->noptions, NULL, owner, d);
+            continue;
+        }
+        uint32_t errors = d->count;
+        bind_option_value(&f->options[k], o, &given[k], d);
+        const char *hint = NULL, *bad = NULL;
+        if (d->count == errors && (bad = f->set_option(&def->format, (size_t)k, &given[k], &hint)))
+            diags_add(d, o->value->pos, o->value->span, hint, "%s", bad);
+    }
+    for (size_t k = 0; k < SL_CONNECTOR_MAX_OPTIONS; k++)
+        sl_free(given[k].text);
 }
 
 /* WATERMARK FOR col AS col [- INTERVAL 'n' unit]: the event-time column and the delay. */
@@ -233,10 +136,9 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
     if (cs->ncols == 0)
         diags_add(diags, cs->name.pos, cs->name.span, "e.g. CREATE STREAM lines (line TEXT) ...",
                   "stream \"%s\" declares no columns", cs->name.text);
-    bind_source(cs, def, diags);
-    bind_format(cs, def, diags);
+    const struct sl_connector *connector = bind_connector(cs, def, diags);
+    bind_format(cs, connector, def, diags);
     bind_watermark(cs, def, diags);
-    bind_stream_options(cs, def, diags);
     if (diags->count > errors_before) {
         stream_def_free(def);
         return SL_ERROR;

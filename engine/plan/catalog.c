@@ -22,6 +22,8 @@ void stream_def_free(struct sl_stream_def *def)
     sl_free(def->name);
     sl_free(def->sql);
     sl_free((char *)def->source.address);
+    for (size_t i = 0; i < SL_CONNECTOR_MAX_OPTIONS; i++)
+        sl_free(def->source.options[i].text);
     sl_free((char *)def->format.null_marker);
     sl_free(def);
 }
@@ -93,6 +95,20 @@ unsigned name_distance(const char *a, const char *b)
         }
     }
     return row[lb] < 16 ? row[lb] : 16;
+}
+
+const char *name_nearest(const char *name, const char *const *candidates, size_t n)
+{
+    const char *best = NULL;
+    unsigned best_d = 3; /* more than two edits away is no longer a typo */
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = name_distance(name, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    return best;
 }
 
 const char *catalog_suggest_stream(const struct sl_catalog *c, const char *name)

@@ -49,5 +49,7 @@ struct sl_schema stream_def_schema(const struct sl_stream_def *def);
 
 /* Levenshtein distance with case folded, capped at 16 (for suggestions). */
 unsigned name_distance(const char *a, const char *b);
+/* The candidate nearest name within two edits (a typo), or NULL: for "did you mean". */
+const char *name_nearest(const char *name, const char *const *candidates, size_t n);
 
 #endif

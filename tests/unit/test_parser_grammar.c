@@ -78,8 +78,8 @@ static void test_create_stream_socket(void **state)
     assert_int_equal(cs->ncols, 1);
     assert_string_equal(cs->cols[0].name.text, "line");
     assert_string_equal(cs->cols[0].type_name.text, "TEXT");
-    assert_int_equal(cs->source, AST_SOURCE_SOCKET);
-    assert_string_equal(cs->source_arg.text, "localhost:9999");
+    assert_string_equal(cs->connector.text, "SOCKET");
+    assert_string_equal(cs->address.text, "localhost:9999");
     assert_string_equal(cs->format.text, "TEXT");
     assert_int_equal(cs->nformat_options, 0);
     assert_string_equal(s->text,
@@ -101,10 +101,10 @@ static void test_create_stream_file_with_options(void **state)
     assert_string_equal(cs->cols[1].name.text, "price");
     assert_string_equal(cs->cols[1].type_name.text, "BIGINT");
     assert_string_equal(cs->cols[2].name.text, "my \"col\"");
-    assert_int_equal(cs->source, AST_SOURCE_FILE);
-    assert_string_equal(cs->source_arg.text, "data/bi'ds.csv");
-    assert_int_equal(cs->source_arg.pos.line, 2);
-    assert_int_equal(cs->source_arg.pos.col, 13);
+    assert_string_equal(cs->connector.text, "FILE");
+    assert_string_equal(cs->address.text, "data/bi'ds.csv");
+    assert_int_equal(cs->address.pos.line, 2);
+    assert_int_equal(cs->address.pos.col, 13);
     assert_string_equal(cs->format.text, "CSV");
     assert_int_equal(cs->nformat_options, 6);
     assert_string_equal(cs->format_options[0].key.text, "header");
@@ -128,8 +128,8 @@ static void test_create_stream_stdin_lowercase(void **state)
     struct parsed p;
     parse_ok(&p, "create stream s (a integer, b text) from stdin format text", 1);
     const struct ast_create_stream *cs = &p.r.stmts[0]->u.create_stream;
-    assert_int_equal(cs->source, AST_SOURCE_STDIN);
-    assert_null(cs->source_arg.text);
+    assert_string_equal(cs->connector.text, "stdin");
+    assert_null(cs->address.text);
     assert_string_equal(cs->format.text, "text");
     assert_string_equal(cs->cols[1].type_name.text, "text");
     release(&p);

@@ -1,0 +1,172 @@
+/* registry.c — the lists of connectors and formats, lookup by name, and their docs as Markdown. */
+#include "connectors/source_impl.h"
+
+#include <inttypes.h>
+#include <strings.h>
+
+#include "common/time.h"
+
+static const struct sl_format *const formats[] = {
+    &format_text,
+    &format_csv,
+};
+
+static const struct sl_connector *const connectors[] = {
+    &connector_file,
+    &connector_socket,
+    &connector_stdin,
+    &connector_generator,
+};
+
+size_t connector_count(void)
+{
+    return sizeof connectors / sizeof connectors[0];
+}
+
+const struct sl_connector *connector_at(size_t i)
+{
+    return i < connector_count() ? connectors[i] : NULL;
+}
+
+const struct sl_connector *connector_find(const char *name)
+{
+    for (size_t i = 0; i < connector_count(); i++)
+        if (strcasecmp(connectors[i]->name, name) == 0)
+            return connectors[i];
+    return NULL;
+}
+
+static int option_index(const struct sl_option_def *options, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(options[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int connector_option_index(const struct sl_connector *c, const char *name)
+{
+    return option_index(c->options, c->noptions, name);
+}
+
+size_t format_count(void)
+{
+    return sizeof formats / sizeof formats[0];
+}
+
+const struct sl_format *format_at(size_t i)
+{
+    return i < format_count() ? formats[i] : NULL;
+}
+
+const struct sl_format *format_find(const char *name)
+{
+    for (size_t i = 0; i < format_count(); i++)
+        if (strcasecmp(formats[i]->name, name) == 0)
+            return formats[i];
+    return NULL;
+}
+
+int format_option_index(const struct sl_format *f, const char *name)
+{
+    return option_index(f->options, f->noptions, name);
+}
+
+void connector_option_sql(const struct sl_option_def *def, const struct sl_option_value *v,
+                          struct sl_buf *out)
+{
+    char text[48];
+    switch (def->type) {
+    case SL_OPTION_BOOL: buf_puts(out, v->num ? "true" : "false"); break;
+    case SL_OPTION_INT:
+    case SL_OPTION_SIZE: buf_printf(out, "%" PRId64, v->num); break;
+    case SL_OPTION_DURATION:
+        sl_duration_format(v->num, text);
+        buf_printf(out, "'%s'", text);
+        break;
+    case SL_OPTION_TIMESTAMP:
+        sl_ts_format(v->num, text);
+        buf_printf(out, "'%s'", text);
+        break;
+    case SL_OPTION_TEXT:
+        buf_putc(out, '\'');
+        for (const char *p = v->text; p && *p; p++) {
+            if (*p == '\'')
+                buf_putc(out, '\''); /* SQL doubles a quote inside a string */
+            buf_putc(out, *p);
+        }
+        buf_putc(out, '\'');
+        break;
+    }
+}
+
+/* "a duration from 1 MILLISECOND to 1 HOUR", "a whole number from 0 to 1000000", ... */
+static void option_type_markdown(const struct sl_option_def *o, struct sl_buf *out)
+{
+    char lo[48], hi[48];
+    switch (o->type) {
+    case SL_OPTION_BOOL: buf_puts(out, "true or false"); break;
+    case SL_OPTION_TEXT: buf_puts(out, "text"); break;
+    case SL_OPTION_TIMESTAMP: buf_puts(out, "timestamp"); break;
+    case SL_OPTION_INT:
+        buf_printf(out, "whole number, %" PRId64 " to %" PRId64, o->min, o->max);
+        break;
+    case SL_OPTION_SIZE: buf_printf(out, "bytes, %" PRId64 " to %" PRId64, o->min, o->max); break;
+    case SL_OPTION_DURATION:
+        sl_duration_format(o->min, lo);
+        sl_duration_format(o->max, hi);
+        buf_printf(out, "duration, %s to %s", lo, hi);
+        break;
+    }
+}
+
+/* "- Options: none", or a table of the options. */
+static void options_markdown(const struct sl_option_def *options, size_t n, struct sl_buf *out)
+{
+    if (!n) {
+        buf_puts(out, "- Options: none\n\n");
+        return;
+    }
+    buf_puts(out, "\n| option | value | default | what it does |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct sl_option_def *o = &options[i];
+        buf_printf(out, "| `%s` | ", o->name);
+        option_type_markdown(o, out);
+        buf_printf(out, " | %s | %s |\n", o->default_text, o->doc);
+    }
+    buf_putc(out, '\n');
+}
+
+static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
+{
+    buf_printf(out, "## %s\n\n%s\n\n", c->name, c->summary);
+    if (c->address_doc)
+        buf_printf(out, "- Written: `FROM %s %s`\n", c->name, c->address_doc);
+    else
+        buf_printf(out, "- Written: `FROM %s` (no address)\n", c->name);
+    if (c->replayable)
+        buf_puts(out, "- Replays: yes. A resumed query reads again from its checkpoint's "
+                      "offset: exactly once, no journal needed.\n");
+    else
+        buf_puts(out, "- Replays: no. At most once; exactly once with `WITH (journal = true)`, "
+                      "which keeps the input in the database before it is used.\n");
+    if (c->default_format)
+        buf_printf(out, "- Format: %s unless the stream names one\n", c->default_format);
+    else
+        buf_puts(out, "- Format: the stream names one (`FORMAT TEXT` or `FORMAT CSV`)\n");
+    options_markdown(c->options, c->noptions, out);
+}
+
+static void format_markdown(const struct sl_format *f, struct sl_buf *out)
+{
+    buf_printf(out, "## FORMAT %s\n\n%s\n", f->name, f->summary);
+    options_markdown(f->options, f->noptions, out);
+}
+
+void connectors_markdown(struct sl_buf *out)
+{
+    for (size_t i = 0; i < connector_count(); i++)
+        connector_markdown(connectors[i], out);
+    for (size_t i = 0; i < format_count(); i++)
+        format_markdown(formats[i], out);
+}

@@ -1,0 +1,221 @@
+/*
+ * binder_connector.c — binds what CREATE STREAM says about its source against
+ * the connector registry (connectors/registry.h): the connector's name, its
+ * address, and each option (WITH (...) or a TOPIC/LISTEN/PATH clause) by the
+ * type the connector declares, with "did you mean" for misspelt names.
+ */
+#include "engine/plan/binder.h"
+
+#include "common/alloc.h"
+#include "common/time.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* A duration as the docs and errors write it: "1 millisecond". */
+static void duration_words(int64_t us, char out[48])
+{
+    sl_duration_format(us, out);
+    for (char *p = out; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+}
+
+static bool bind_number_in(const struct sl_option_def *def, const struct ast_expr *v,
+                           int64_t *out)
+{
+    if (v->kind != AST_INT || v->ival < def->min || v->ival > def->max)
+        return false;
+    *out = v->ival;
+    return true;
+}
+
+static bool bind_duration_in(const struct sl_option_def *def, const struct ast_expr *v,
+                             int64_t *out)
+{
+    bool text = v->kind == AST_STRING || v->kind == AST_INTERVAL;
+    int64_t unit = v->kind == AST_INTERVAL ? v->ival : 0;
+    return text && bind_duration_text(v->str, v->str_len, unit, out) && *out >= def->min &&
+           *out <= def->max;
+}
+
+static bool bind_timestamp(const struct ast_expr *v, int64_t *out)
+{
+    return (v->kind == AST_STRING || v->kind == AST_TIMESTAMP) &&
+           sl_ts_parse(v->str, v->str_len, out);
+}
+
+/* true/false, or text that reads as one ('yes', 1): as FORMAT CSV (header = ...) always took. */
+static bool bind_bool(const struct ast_option *o, int64_t *out)
+{
+    char text[16];
+    bool b;
+    if (o->value->kind == AST_BOOL)
+        b = o->value->ival != 0;
+    else if (!bind_option_text(o, text, sizeof text) || !sl_parse_bool(text, strlen(text), &b))
+        return false;
+    *out = b;
+    return true;
+}
+
+void bind_option_value(const struct sl_option_def *def, const struct ast_option *o,
+                       struct sl_option_value *val, struct sl_diags *d)
+{
+    const struct ast_expr *v = o->value;
+    char hint[160], lo[48], hi[48];
+    switch (def->type) {
+    case SL_OPTION_BOOL:
+        if (bind_bool(o, &val->num))
+            break;
+        snprintf(hint, sizeof hint, "write %s = true", def->name);
+        diags_add(d, v->pos, v->span, hint, "option \"%s\" is true or false", def->name);
+        return;
+    case SL_OPTION_INT:
+    case SL_OPTION_SIZE:
+        if (bind_number_in(def, v, &val->num))
+            break;
+        snprintf(hint, sizeof hint, "the default is %s", def->default_text);
+        diags_add(d, v->pos, v->span, hint,
+                  "option \"%s\" expects a whole number%s from %" PRId64 " to %" PRId64,
+                  def->name, def->type == SL_OPTION_SIZE ? " of bytes" : "", def->min, def->max);
+        return;
+    case SL_OPTION_DURATION:
+        if (bind_duration_in(def, v, &val->num))
+            break;
+        duration_words(def->min, lo);
+        duration_words(def->max, hi);
+        snprintf(hint, sizeof hint, "e.g. %s = '%s'", def->name, def->default_text);
+        diags_add(d, v->pos, v->span, hint, "option \"%s\" expects a duration from %s to %s",
+                  def->name, lo, hi);
+        return;
+    case SL_OPTION_TIMESTAMP:
+        if (bind_timestamp(v, &val->num))
+            break;
+        snprintf(hint, sizeof hint, "e.g. %s = '2026-01-01 00:00:00'", def->name);
+        diags_add(d, v->pos, v->span, hint, "option \"%s\" expects a timestamp", def->name);
+        return;
+    case SL_OPTION_TEXT: {
+        char text[1024];
+        if (!bind_option_text(o, text, sizeof text)) {
+            diags_add(d, v->pos, v->span, NULL, "option \"%s\" needs a literal value", def->name);
+            return;
+        }
+        sl_free(val->text);
+        if (!(val->text = sl_strdup(text))) {
+            diags_add(d, v->pos, v->span, NULL, "out of memory");
+            return;
+        }
+        break;
+    }
+    }
+    val->set = true;
+}
+
+/* "a, b and c". */
+static void name_list(const char *const *names, size_t n, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used < cap; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
+        int w = snprintf(out + used, cap - used, "%s%s", sep, names[i]);
+        used += w > 0 ? (size_t)w : 0;
+    }
+}
+
+void bind_unknown_option(const struct ast_option *o, const struct sl_option_def *options,
+                         size_t noptions, const char *extra, const char *owner,
+                         struct sl_diags *d)
+{
+    const char *names[SL_CONNECTOR_MAX_OPTIONS + 1] = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < noptions && n < SL_CONNECTOR_MAX_OPTIONS; i++)
+        names[n++] = options[i].name;
+    if (extra)
+        names[n++] = extra;
+    const char *best = name_nearest(o->key.text, names, n);
+    char hint[400], list[300];
+    name_list(names, n, list, sizeof list);
+    if (best)
+        snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
+    else if (n)
+        snprintf(hint, sizeof hint, "options of %s: %s", owner, list);
+    else
+        snprintf(hint, sizeof hint, "%s takes no options", owner);
+    diags_add(d, o->key.pos, o->key.span, hint, "unknown option \"%s\" for %s", o->key.text,
+              owner);
+}
+
+/* journal = true | false: only for what cannot replay by itself. */
+static void bind_journal(const struct sl_connector *c, const struct ast_option *o,
+                         struct sl_stream_def *def, struct sl_diags *d)
+{
+    const struct ast_expr *v = o->value;
+    if (v->kind != AST_BOOL)
+        diags_add(d, v->pos, v->span, "write journal = true", "option \"journal\" is true or false");
+    else if (c->replayable && v->ival)
+        diags_add(d, o->key.pos, o->key.span,
+                  "a query over it resumes at its checkpoint's offset without one",
+                  "a %s stream needs no journal: it replays by itself", c->name);
+    else
+        def->journal = v->ival != 0;
+}
+
+static void bind_connector_options(const struct sl_connector *c, const struct ast_option *opts,
+                                   uint32_t n, struct sl_stream_def *def, struct sl_diags *d)
+{
+    char owner[64];
+    snprintf(owner, sizeof owner, "a %s stream", c->name);
+    for (uint32_t i = 0; i < n; i++) {
+        const struct ast_option *o = &opts[i];
+        int k = connector_option_index(c, o->key.text);
+        if (k >= 0 && def->source.options[k].set)
+            diags_add(d, o->key.pos, o->key.span, NULL, "option \"%s\" is given twice",
+                      o->key.text);
+        else if (k >= 0)
+            bind_option_value(&c->options[k], o, &def->source.options[k], d);
+        else if (strcasecmp(o->key.text, "journal") == 0)
+            bind_journal(c, o, def, d);
+        else
+            bind_unknown_option(o, c->options, c->noptions, c->replayable ? NULL : "journal",
+                                owner, d);
+    }
+}
+
+const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
+                                          struct sl_stream_def *def, struct sl_diags *d)
+{
+    const struct sl_connector *c = connector_find(cs->connector.text);
+    if (!c) {
+        const char *names[32];
+        size_t n = 0;
+        for (size_t i = 0; i < connector_count() && n < 32; i++)
+            names[n++] = connector_at(i)->name;
+        const char *best = name_nearest(cs->connector.text, names, n);
+        char hint[300];
+        if (best)
+            snprintf(hint, sizeof hint, "did you mean %s?", best);
+        else
+            snprintf(hint, sizeof hint, "SHOW CONNECTORS lists them");
+        diags_add(d, cs->connector.pos, cs->connector.span, hint, "unknown connector \"%s\"",
+                  cs->connector.text);
+        return NULL;
+    }
+    def->source.connector = c;
+    const char *hint = NULL, *bad = NULL;
+    if (cs->address.text && !c->address_doc)
+        diags_add(d, cs->address.pos, cs->address.span, NULL, "a %s stream takes no address",
+                  c->name);
+    else if (!cs->address.text && c->address_doc)
+        diags_add(d, cs->connector.pos, cs->connector.span, NULL,
+                  "a %s stream needs an address: FROM %s %s", c->name, c->name, c->address_doc);
+    else if (cs->address.text && c->check_address && (bad = c->check_address(cs->address.text, &hint)))
+        diags_add(d, cs->address.pos, cs->address.span, hint, "%s", bad);
+    if (cs->address.text && !(def->source.address = sl_strdup(cs->address.text)))
+        diags_add(d, cs->address.pos, cs->address.span, NULL, "out of memory");
+    bind_connector_options(c, cs->clauses, cs->nclauses, def, d);
+    bind_connector_options(c, cs->options, cs->noptions, def, d);
+    return c;
+}
