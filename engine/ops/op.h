@@ -38,9 +38,10 @@ struct sl_op_vtable {
                          const unsigned char *state, size_t state_len, struct sl_error *err);
     /* One whose groups change at random places among many has snapshot too:
      * it records into d the state row of its group number pos (0 <= pos <
-     * the groups stats counts), as its flush would. The runtime then appends
-     * its rows to a log and compacts it by recording every group again, a
-     * few at a time (engine/runtime/state_writer.c). */
+     * the groups stats counts). Its flush only marks the changed groups
+     * (state_delta_mark); the runtime makes their rows through snapshot as it
+     * appends them to a log, and compacts the log by recording every group
+     * again, a few at a time (engine/runtime/state_writer.c). */
     sl_status (*snapshot)(struct sl_op *op, uint64_t pos, struct sl_state_delta *d,
                           struct sl_error *err);
 };

@@ -3,12 +3,14 @@
  * from keys to aggregate states, updated a chunk at a time, emitting the
  * groups that changed at every flush (INSERT the first time, UPDATE after).
  * A push finds the group of every row, then calls each aggregate's step once
- * for the whole chunk. Its flush records each changed group in op->delta,
- * as its keys (agg_codec values) and its states (agg_set_serialize), at its
- * group number: groups change at random places among many, so the runtime
- * appends them to the state log and compacts it through the snapshot hook
- * (engine/runtime/state_writer.c). Restoring reads each group's newest row
- * back as a group already emitted.
+ * for the whole chunk. Its flush marks each changed group's number in
+ * op->delta; the snapshot hook makes a group's row, its keys (agg_codec
+ * values) and its states (agg_set_serialize), when the runtime writes it:
+ * groups change at random places among many, so the runtime appends them to
+ * the state log and compacts it through the same hook
+ * (engine/runtime/state_writer.c), and no copy of a batch's changed states
+ * is held. Restoring reads each group's newest row back as a group already
+ * emitted.
  */
 
 #include "common/alloc.h"
@@ -103,8 +105,7 @@ static sl_status hagg_flush(struct sl_op *op, struct sl_error *err)
     struct hagg_op *h = (struct hagg_op *)op;
     sl_status st = SL_OK;
     for (uint32_t k = 0; op->delta && k < h->nchanged && st == SL_OK; k++)
-        if (!op_agg_record_group(h->table, &h->aggs, h->nkeys, h->changed[k], "", 0,
-                                 h->changed[k], op->delta))
+        if (!state_delta_mark(op->delta, h->changed[k]))
             st = sl_error_set(err, SL_NOMEM, "out of memory recording aggregate state");
     for (uint32_t from = 0; from < h->nchanged && st == SL_OK; from += SL_CHUNK_CAP) {
         uint32_t n = h->nchanged - from < SL_CHUNK_CAP ? h->nchanged - from : SL_CHUNK_CAP;

@@ -14,6 +14,7 @@ void state_delta_free(struct sl_state_delta *d)
     buf_free(&d->bytes);
     sl_free(d->rows);
     sl_free(d->ranges);
+    sl_free(d->marked);
     state_delta_init(d);
 }
 
@@ -21,7 +22,7 @@ void state_delta_clear(struct sl_state_delta *d)
 {
     buf_clear(&d->bytes);
     d->bytes.failed = false;
-    d->nrows = d->nranges = 0;
+    d->nrows = d->nranges = d->nmarked = 0;
     d->failed = false;
 }
 
@@ -119,4 +120,14 @@ const unsigned char *state_delta_hi(const struct sl_state_delta *d,
                                     const struct sl_state_range *g)
 {
     return at(d, g->hi_off);
+}
+
+bool state_delta_mark(struct sl_state_delta *d, uint64_t pos)
+{
+    if (!grow((void **)&d->marked, d->nmarked, &d->cap_marked, sizeof *d->marked)) {
+        d->failed = true;
+        return false;
+    }
+    d->marked[d->nmarked++] = pos;
+    return true;
 }

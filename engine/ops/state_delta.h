@@ -38,6 +38,12 @@ struct sl_state_delta {
     uint32_t nrows, cap_rows;
     struct sl_state_range *ranges;
     uint32_t nranges, cap_ranges;
+    /* Groups marked changed by an operator with a snapshot hook (op.h):
+     * their rows are made by the hook as they are written, a slice at a
+     * time, so a batch that changes a million groups holds no copy of
+     * their states. */
+    uint64_t *marked;
+    uint32_t nmarked, cap_marked;
     size_t begun, key_end; /* the row being encoded */
     bool failed; /* out of memory: what was recorded is incomplete */
 };
@@ -56,6 +62,8 @@ bool state_delta_end(struct sl_state_delta *d, uint64_t pos);
 /* Records one row from bytes of the caller's. False when out of memory. */
 bool state_delta_put(struct sl_state_delta *d, const void *key, size_t key_len,
                      const void *state, size_t state_len, uint64_t pos);
+/* Records that group pos changed (an operator with a snapshot hook). False when out of memory. */
+bool state_delta_mark(struct sl_state_delta *d, uint64_t pos);
 /* Records that the rows with a key in [lo, hi) were dropped. False when out of memory. */
 bool state_delta_drop(struct sl_state_delta *d, const void *lo, size_t lo_len, const void *hi,
                       size_t hi_len);

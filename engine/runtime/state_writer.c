@@ -124,6 +124,27 @@ static sl_status append_rows(struct sl_state_writer *w, const struct sl_state_de
     return st;
 }
 
+/* Rows the snapshot hook makes per slice of marked groups: what is copied at once. */
+#define MARKED_SLICE 1024
+
+/* Appends the rows of the groups the flush marked, made by the snapshot hook
+ * a slice at a time, in the order marked. */
+static sl_status append_marked(struct sl_state_writer *w, struct op_state *s, uint32_t op,
+                               const struct sl_state_store *store, struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    for (uint32_t from = 0; st == SL_OK && from < s->delta.nmarked; from += MARKED_SLICE) {
+        uint32_t left = s->delta.nmarked - from;
+        uint32_t to = from + (left < MARKED_SLICE ? left : MARKED_SLICE);
+        state_delta_clear(&w->again);
+        for (uint32_t i = from; st == SL_OK && i < to; i++)
+            st = s->op->vt->snapshot(s->op, s->delta.marked[i], &w->again, err);
+        if (st == SL_OK)
+            st = append_rows(w, &w->again, op, store, err);
+    }
+    return st;
+}
+
 /* The pass's share of this write: records again the next groups the flush
  * did not change, as many as it changed and at least 1/1024 of all; a pass
  * that has covered every group supersedes the rows from before it began. */
@@ -132,7 +153,7 @@ static sl_status advance_pass(struct sl_state_writer *w, struct op_state *s, uin
 {
     uint64_t groups, bytes;
     s->op->vt->stats(s->op, &groups, &bytes);
-    uint64_t changed = s->delta.nrows;
+    uint64_t changed = (uint64_t)s->delta.nrows + s->delta.nmarked;
     uint64_t step = changed > groups / 1024 + 1 ? changed : groups / 1024 + 1;
     uint64_t end = s->pass_pos + step < groups ? s->pass_pos + step : groups;
     /* Which groups of [pass_pos, end) the flush recorded. */
@@ -141,6 +162,11 @@ static sl_status advance_pass(struct sl_state_writer *w, struct op_state *s, uin
         return sl_error_set(err, SL_NOMEM, "out of memory compacting operator state");
     for (uint32_t i = 0; i < s->delta.nrows; i++) {
         uint64_t pos = s->delta.rows[i].pos;
+        if (pos >= s->pass_pos && pos < end)
+            recorded[pos - s->pass_pos] = true;
+    }
+    for (uint32_t i = 0; i < s->delta.nmarked; i++) {
+        uint64_t pos = s->delta.marked[i];
         if (pos >= s->pass_pos && pos < end)
             recorded[pos - s->pass_pos] = true;
     }
@@ -174,6 +200,8 @@ static sl_status write_log(struct sl_state_writer *w, struct op_state *s, uint32
         s->pass_start = w->log_seq;
     uint64_t first = w->log_seq;
     sl_status st = append_rows(w, &s->delta, op, store, err);
+    if (st == SL_OK)
+        st = append_marked(w, s, op, store, err);
     if (st == SL_OK)
         st = advance_pass(w, s, op, store, err);
     uint64_t lowest = w->log_seq - w->log_rows;

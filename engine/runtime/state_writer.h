@@ -1,7 +1,8 @@
 /*
  * state_writer.h — the one place a query's operator state is written: each
- * stateful operator's flush records what it changed in a delta
- * (engine/ops/state_delta.h); after the flush, in the batch's transaction,
+ * stateful operator's flush records (with a snapshot hook: marks) what it
+ * changed in a delta (engine/ops/state_delta.h); after the flush, in the
+ * batch's transaction,
  * state_writer_write hands every delta to the store and clears it.
  *
  * Two layouts, both in storage/state.h. An operator with a snapshot hook
