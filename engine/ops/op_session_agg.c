@@ -408,7 +408,10 @@ static bool compact_due(const struct sess_op *o, uint32_t live_keys)
            arena > 2 * o->arena_after_compact + ((size_t)1 << 20);
 }
 
-/* Rebuilds the group table without the keys that hold nothing any row can still need. */
+/* Rebuilds the group table without the keys that hold nothing any row can
+ * still need. The old table is let go only once the new one is whole: a
+ * failure leaves every key's sessions owned by the old table alone, so the
+ * failed query's operator is destroyed without freeing any twice. */
 static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
 {
     if (!compact_due(o, o->live_keys))
@@ -421,10 +424,8 @@ static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
     o->nheap = 0;
     for (uint32_t gid = 0; gid < count; gid++) {
         struct sess_key *k = group_table_payload(o->table, gid);
-        if (!key_needed(o, k, limit)) {
-            sl_free(k->sessions);
+        if (!key_needed(o, k, limit))
             continue;
-        }
         uint32_t ngid = group_table_insert_from(t, o->table, gid);
         if (ngid == GROUP_NONE) {
             group_table_destroy(t);
@@ -448,6 +449,11 @@ static sl_status compact(struct sess_op *o, int64_t limit, struct sl_error *err)
             group_table_destroy(t);
             return sl_error_set(err, SL_NOMEM, "out of memory in session window");
         }
+    }
+    for (uint32_t gid = 0; gid < count; gid++) {
+        struct sess_key *k = group_table_payload(o->table, gid);
+        if (!key_needed(o, k, limit))
+            sl_free(k->sessions);
     }
     group_table_destroy(o->table);
     o->table = t;

@@ -2,7 +2,8 @@
  * test_ops_session_state.c — what the session aggregate's flush records in
  * its delta: the watermark, each key folded into, and each key whose
  * session closed since the last flush, in a push (by a later row's
- * watermark) as well as in the flush itself.
+ * watermark) as well as in the flush itself; and a flush whose rebuild of
+ * the key table runs out of memory at any allocation fails cleanly.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/alloc.h"
@@ -120,10 +122,86 @@ static void test_closed_in_push_recorded(void **state)
     arena_destroy(batch);
 }
 
+/* Key names k0..k1999, for chunks that hold many keys. */
+#define MANY_KEYS 2000
+static char key_names[MANY_KEYS][8];
+
+/* One row per key k<i>, i in [0, MANY_KEYS) stepping by step, at ts seconds. */
+static struct sl_chunk *rows_every(struct sl_arena *a, uint32_t step, int64_t ts_s)
+{
+    enum sl_type types[] = {SL_TEXT, SL_TIMESTAMP};
+    struct sl_chunk *c;
+    assert_int_equal(chunk_create(a, 2, types, &c), SL_OK);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < MANY_KEYS; i += step, n++) {
+        const char *k = key_names[i];
+        vector_set(&c->cols[0], n,
+                   (struct sl_value){.type = SL_TEXT, .u.s = {k, (uint32_t)strlen(k)}});
+        vector_set(&c->cols[1], n, (struct sl_value){.type = SL_TIMESTAMP, .u.i = ts_s * 1000000});
+    }
+    c->count = n;
+    return c;
+}
+
+/* 2000 keys open a session at 0 s; the even ones fold again at 1000 s, which
+ * closes every first session: the flush rebuilds the key table without the
+ * odd keys (dead keys are half). Each allocation of that flush fails in turn:
+ * the flush fails with out of memory or succeeds, and the operator is then
+ * destroyed without a double free or a leak (ASan). A rebuild that failed
+ * half way used to have freed the sessions of the dead keys it had passed,
+ * which the old table still held. */
+static void test_compact_out_of_memory(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < MANY_KEYS; i++)
+        snprintf(key_names[i], sizeof key_names[i], "k%u", i);
+    enum sl_type types[] = {SL_TEXT, SL_TIMESTAMP};
+    const char *names[] = {"k", "ts"};
+    struct sl_agg_spec count = {.fn = aggregate_lookup("count"), .arg_column = -1,
+                                .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"};
+    struct sl_window_def def = {.kind = SL_WINDOW_SESSION, .gap_us = 10 * 1000000, .time_col = 1};
+    long failed = 0;
+    bool done = false;
+    for (long k = 1; k < 100000 && !done; k++) {
+        struct sl_arena *batch = arena_create(0);
+        struct sl_time_state time = {.watermark = INT64_MIN};
+        struct sl_op *wm, *sess, *sink = sl_calloc(1, sizeof *sink);
+        struct sl_error err;
+        assert_int_equal(op_watermark_create(batch, 1, 0, &time, 2, types, names, &wm, &err),
+                         SL_OK);
+        assert_int_equal(op_session_agg_create(batch, &def, &time, 1, types, names, 1, &count,
+                                               &sess, &err),
+                         SL_OK);
+        assert_int_equal(op_init(sink, &drop_vtable, batch, 0, NULL, NULL), SL_OK);
+        wm->next = sess;
+        sess->next = sink;
+        assert_int_equal(op_push(wm, rows_every(batch, 1, 0), &err), SL_OK);
+        assert_int_equal(op_flush(wm, &err), SL_OK);
+        assert_int_equal(op_push(wm, rows_every(batch, 2, 1000), &err), SL_OK);
+        sl_alloc_fail_after(k);
+        sl_status st = op_flush(wm, &err);
+        sl_alloc_fail_after(0);
+        if (st == SL_OK) {
+            uint64_t groups, bytes;
+            op_state_stats(wm, &groups, &bytes);
+            assert_int_equal(groups, MANY_KEYS / 2);
+            done = true;
+        } else {
+            assert_int_equal(st, SL_NOMEM);
+            failed++;
+        }
+        op_destroy_chain(wm);
+        arena_destroy(batch);
+    }
+    assert_true(done);
+    assert_true(failed > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_in_push_recorded),
+        cmocka_unit_test(test_compact_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
