@@ -125,6 +125,35 @@ static void name_list(const char *const *names, size_t n, char *out, size_t cap)
     }
 }
 
+void bind_format_names(char *out, size_t cap)
+{
+    const char *names[SL_CONNECTOR_MAX_OPTIONS];
+    size_t n = 0;
+    for (size_t i = 0; i < format_count() && n < SL_CONNECTOR_MAX_OPTIONS; i++)
+        names[n++] = format_at(i)->name;
+    name_list(names, n, out, cap);
+}
+
+const struct sl_format *bind_format_find(const struct ast_name *name, struct sl_diags *d)
+{
+    const struct sl_format *f = format_find(name->text);
+    if (f)
+        return f;
+    const char *names[SL_CONNECTOR_MAX_OPTIONS];
+    size_t n = 0;
+    for (size_t i = 0; i < format_count() && n < SL_CONNECTOR_MAX_OPTIONS; i++)
+        names[n++] = format_at(i)->name;
+    const char *best = name_nearest(name->text, names, n);
+    char hint[300], list[200];
+    name_list(names, n, list, sizeof list);
+    if (best)
+        snprintf(hint, sizeof hint, "did you mean %s?", best);
+    else
+        snprintf(hint, sizeof hint, "formats are %s", list);
+    diags_add(d, name->pos, name->span, hint, "unknown format \"%s\"", name->text);
+    return NULL;
+}
+
 void bind_unknown_option(const struct ast_option *o, const struct sl_option_def *options,
                          size_t noptions, const char *extra, const char *owner,
                          struct sl_diags *d)

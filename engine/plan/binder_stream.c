@@ -16,20 +16,22 @@ static void bind_format(const struct ast_create_stream *cs, const struct sl_conn
                         struct sl_stream_def *def, struct sl_diags *d)
 {
     struct ast_name where = cs->format.text ? cs->format : cs->connector;
-    const char *name = cs->format.text ? cs->format.text : c ? c->default_format : NULL;
     def->format.delimiter = ',';
-    if (!name) {
-        if (c)
-            diags_add(d, where.pos, where.span, "add FORMAT TEXT (a row per line) or FORMAT CSV",
-                      "a %s stream needs a FORMAT", c->name);
+    if (!cs->format.text && !(c && c->default_format)) {
+        if (c) {
+            char list[200], hint[300];
+            bind_format_names(list, sizeof list);
+            snprintf(hint, sizeof hint, "add FORMAT f; formats are %s", list);
+            diags_add(d, where.pos, where.span, hint, "a %s stream needs a FORMAT", c->name);
+        }
         return;
     }
-    const struct sl_format *f = format_find(name);
-    if (!f) {
-        diags_add(d, where.pos, where.span, "formats are TEXT and CSV", "unknown format \"%s\"",
-                  name);
+    struct ast_name name = where;
+    if (!cs->format.text)
+        name.text = c->default_format;
+    const struct sl_format *f = bind_format_find(&name, d);
+    if (!f)
         return;
-    }
     def->format.kind = f->kind;
     if (f->kind == SL_FORMAT_TEXT && (def->ncols != 1 || def->cols[0].type != SL_TEXT))
         diags_add(d, where.pos, where.span,

@@ -10,6 +10,8 @@ CREATE STREAM g (line TEXT) FROM FILE 'x.txt' TOPIC 'words' FORMAT TEXT;
 CREATE STREAM h (line TEXT) FROM SOCKET 'localhost:9999' FORMAT TEXT
   WITH (reconect_delay = '1 second', reconnect_retries = 2, reconnect_retries = 3);
 CREATE STREAM i (line TEXT) FROM STDIN FORMAT TEXT WITH (jurnal = true, other = 1);
+-- Formats come from the registry too.
+CREATE STREAM j (a BIGINT) FROM FILE 'x.csv' FORMAT CVS;
 -- The forms that worked before the registry still do.
 CREATE STREAM ok1 (line TEXT) FROM STDIN FORMAT TEXT;
 CREATE STREAM ok2 (a BIGINT) FROM file 'x.csv' FORMAT CSV (header = true);
