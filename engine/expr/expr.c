@@ -126,7 +126,8 @@ static sl_status eval_binary(const struct sl_expr *e, struct sl_chunk *in,
     return st == SL_OK ? SL_OK : nomem(err);
 }
 
-static sl_status eval_call(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *out,
+/* The operands of a call, IN, BETWEEN, LIKE and CAST, evaluated over the active rows. */
+static sl_status eval_args(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector **vals,
                            struct sl_error *err)
 {
     struct sl_vector *args = arena_alloc(in->arena, sizeof *args * (e->nargs ? e->nargs : 1));
@@ -139,25 +140,16 @@ static sl_status eval_call(const struct sl_expr *e, struct sl_chunk *in, struct 
             return st;
         args[a] = *v;
     }
-    return e->fn->eval(args, (int)e->nargs, in, out, err);
-}
-
-/* The operands of IN, BETWEEN, LIKE and CAST, evaluated over the active rows. */
-static sl_status eval_args(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector **vals,
-                           struct sl_error *err)
-{
-    struct sl_vector *args = arena_alloc(in->arena, sizeof *args * e->nargs);
-    if (!args)
-        return nomem(err);
-    for (uint32_t a = 0; a < e->nargs; a++) {
-        const struct sl_vector *v = NULL;
-        sl_status st = eval_operand(e->args[a], in, &args[a], &v, err);
-        if (st != SL_OK)
-            return st;
-        args[a] = *v;
-    }
     *vals = args;
     return SL_OK;
+}
+
+static sl_status eval_call(const struct sl_expr *e, struct sl_chunk *in, struct sl_vector *out,
+                           struct sl_error *err)
+{
+    struct sl_vector *args;
+    sl_status st = eval_args(e, in, &args, err);
+    return st == SL_OK ? e->fn->eval(args, (int)e->nargs, in, out, err) : st;
 }
 
 /* x BETWEEN lo AND hi over evaluated v = {x, lo, hi}: x is compared with

@@ -1,7 +1,7 @@
 /*
  * exec_db.h — shared by the engine tests that run scripts into a database file and compare what
- * it holds afterwards: removing the file (and its -wal, -shm, -journal), and reading a query's
- * rows back as text.
+ * it holds afterwards: the test's folder and paths in it, removing the file (and its -wal,
+ * -shm, -journal), reading a query's rows back as text, and the bookkeeping every run must keep.
  */
 #ifndef SL_TEST_EXEC_DB_H
 #define SL_TEST_EXEC_DB_H
@@ -19,6 +19,19 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+
+/* The test's temporary folder (made by its setup with mkdtemp). */
+static char dir[64];
+
+static inline void path_in_dir(char *out, size_t cap, const char *name)
+{
+    snprintf(out, cap, "%s/%s", dir, name);
+}
+
+/* Rows read once each and dead letters recorded once each, whatever the run's faults. */
+static const char *const bookkeeping =
+    "SELECT (SELECT sum(rows_in) FROM _sluice_progress),"
+    " (SELECT count(*) FROM _sluice_dead_letters)";
 
 static inline void remove_db(const char *db_path)
 {

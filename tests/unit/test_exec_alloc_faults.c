@@ -64,17 +64,7 @@ static const struct scenario scenarios[] = {
      "SELECT * FROM q ORDER BY k"},
 };
 
-/* Rows read once each and dead letters recorded once each. */
-static const char *const bookkeeping =
-    "SELECT (SELECT sum(rows_in) FROM _sluice_progress),"
-    " (SELECT count(*) FROM _sluice_dead_letters)";
-
-static char dir[64], db_path[128];
-
-static void path_in_dir(char *out, size_t cap, const char *name)
-{
-    snprintf(out, cap, "%s/%s", dir, name);
-}
+static char db_path[128];
 
 /* ev.csv: 400 rows over 13 keys, 100 ms apart and moved by up to 1.2 s either way (some late),
  * one in 97 with an x that is not an INTEGER (a dead letter). many.csv: 24000 rows over 2 keys,

@@ -66,18 +66,6 @@ static const struct scenario tumbling = {
     "SELECT * FROM w ORDER BY 1, 2, 3",
 };
 
-/* Rows read once each and dead letters recorded once each, whatever the cuts. */
-static const char *const bookkeeping =
-    "SELECT (SELECT sum(rows_in) FROM _sluice_progress),"
-    " (SELECT count(*) FROM _sluice_dead_letters)";
-
-static char dir[64];
-
-static void path_in_dir(char *out, size_t cap, const char *name)
-{
-    snprintf(out, cap, "%s/%s", dir, name);
-}
-
 /* kx.csv: 3000 rows over 600 keys, one in 250 with an x that is not an
  * INTEGER (a dead letter). ev.csv: 3000 rows over 211 keys, 100 ms apart,
  * moved by up to 2.5 s either way, so some arrive after the watermark
