@@ -40,6 +40,7 @@ bench: build
 	@bench/run.sh $(BUILD)
 	@bench/windows.sh $(BUILD)
 	@bench/checkpoint.sh $(BUILD)
+	@bench/kafka.sh $(BUILD)
 
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DSLUICE_FUZZ=ON >/dev/null
