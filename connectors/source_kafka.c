@@ -64,6 +64,7 @@ struct source_kafka {
     int64_t next_attempt_us;
     int backoff_ms;
     uint64_t gap;
+    bool repositioned; /* source_take_repositioned */
 };
 
 /* Sets what SHOW STREAMS says; a change is logged (at level), a repeat is not. */
@@ -156,9 +157,12 @@ static sl_status kafka_place(struct source_kafka *k, struct kafka_partition *p, 
 {
     if (p->next < 0) {
         p->next = k->start_latest ? high : low;
+        /* 'latest' is a moment: the checkpoint must keep the offset it was. */
+        k->repositioned |= k->start_latest && high > low;
     } else if (p->next < low) {
         uint64_t lost = (uint64_t)(low - p->next);
         k->gap += lost;
+        k->repositioned = true;
         sl_log(k->base.log, SL_LOG_WARN,
                "%s: partition %" PRId32 " starts at offset %" PRId64 " but the query was at %" PRId64
                ": %" PRIu64 " records fell out of the topic's retention before they were read",
@@ -410,6 +414,14 @@ static uint64_t kafka_take_gap(struct sl_source *s)
     return gap;
 }
 
+static bool kafka_take_repositioned(struct sl_source *s)
+{
+    struct source_kafka *k = (struct source_kafka *)s;
+    bool moved = k->repositioned;
+    k->repositioned = false;
+    return moved;
+}
+
 /* The committed position, mirrored to the consumer group (asynchronously: it is for lag tools). */
 static void kafka_committed(struct sl_source *s)
 {
@@ -459,6 +471,7 @@ static const struct sl_source_ops kafka_ops = {
     .seek_position = kafka_seek_position,
     .partitions = kafka_partitions,
     .take_gap = kafka_take_gap,
+    .take_repositioned = kafka_take_repositioned,
     .committed = kafka_committed,
     .state = kafka_state,
 };
