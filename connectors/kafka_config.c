@@ -13,6 +13,7 @@
 #include "common/alloc.h"
 #include "common/time.h"
 
+/* librdkafka's own log lines stay quiet: what matters reaches the source's state and sl_log. */
 static void kafka_quiet_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
     (void)rk, (void)level, (void)fac, (void)buf;

@@ -465,7 +465,6 @@ static const struct sl_source_ops kafka_ops = {
     .state = kafka_state,
 };
 
-/* librdkafka's own log lines stay quiet: what matters reaches the state and sl_log. */
 sl_status kafka_open(const struct sl_source_spec *spec, struct sl_source **out,
                             struct sl_error *err)
 {
