@@ -59,3 +59,39 @@ for line in open(sys.argv[1]):
     key = line.rstrip("\n")
     print(f"{key}|{zlib.crc32(key.encode()) % n}")' "$1" "$2"
 }
+
+# payments_sql TOPIC [OPTIONS [QUERY_TAIL]]: a SQL file (on stdout) reading the
+# payments in TOPIC WITH (OPTIONS, default end = 'latest') into the query
+# per_user, a GROUP BY user with count(*) AS n and sum(amount) AS total,
+# followed by QUERY_TAIL (a trigger, query options).
+payments_sql() {
+  cat <<SQL
+CREATE STREAM tx (user TEXT, amount BIGINT, ts TIMESTAMP)
+  FROM KAFKA '$KAFKA_BOOTSTRAP' TOPIC '$1' FORMAT CSV WITH (${2:-end = 'latest'});
+CREATE QUERY per_user AS SELECT user, count(*) AS n, sum(amount) AS total
+  FROM tx GROUP BY user ${3:-};
+SQL
+}
+
+# per_user DB: the table per_user in DB as payments_oracle prints it.
+per_user() { sqlite3 "$1" "SELECT user, n, total FROM per_user ORDER BY user"; }
+
+# expect_oracle DB FILE WHAT: fails the test, saying WHAT, unless per_user in
+# DB equals the oracle over FILE.
+expect_oracle() {
+  payments_oracle "$2" >"$WORK/want.txt"
+  per_user "$1" >"$WORK/got.txt"
+  diff "$WORK/want.txt" "$WORK/got.txt" >"$WORK/diff.txt" ||
+    { head "$WORK/diff.txt" >&2; fail "$3: the table differs from sqlite3 over the messages"; }
+}
+
+# wait_batches DB N PID: waits (up to 30 s) until DB holds N committed
+# batches; fails if PID exits first.
+wait_batches() {
+  for _ in $(seq 600); do
+    [ "$(committed "$1")" -ge "$2" ] && return 0
+    kill -0 "$3" 2>/dev/null || fail "sluice exited before $2 batches were committed"
+    sleep 0.05
+  done
+  fail "no $2 committed batches in 30 s"
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The only broker of the cluster (every partition's leader) goes down for
+# several seconds while a GROUP BY reads the topic, then comes back: the
+# source says on stderr that it waits and that it is reading again, and the
+# final table is exact.
+source "$(dirname "$0")/kafka.bash"
+cd "$WORK"
+
+start_kafka 1
+payments 100000 19 >tx.csv
+kafka topic payments 4
+kafka produce payments tx.csv
+# Small batches, so that the reading is still going when the broker goes.
+payments_sql payments "end = 'latest'" \
+  "TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 16384)" >q.sql
+
+"$SLUICE" run --db db q.sql >out.txt 2>err.txt &
+pid=$!
+BG_PIDS+=($pid)
+wait_batches db 3 $pid
+kafka down 1
+down_at=$(committed db)
+sleep 5
+kafka up 1
+wait $pid || { cat err.txt; fail "sluice run failed after the broker came back"; }
+[ "$(sqlite3 db "SELECT count(*) FROM _sluice_progress WHERE batch_id > $down_at")" -gt 0 ] ||
+  fail "the query read nothing after the broker went down: the test did not test a reconnection"
+
+expect_oracle db tx.csv "broker down for 5 s"
+grep -Eiq "kafka.*(down|disconnect|unreachable|wait|retry)" err.txt ||
+  { cat err.txt; fail "the source did not say it lost the broker"; }
+grep -Eiq "kafka.*(reconnect|connected|back|resum)" err.txt ||
+  { cat err.txt; fail "the source did not say it reads again"; }
+echo "ok: $(committed db) batches, $down_at of them before the broker went down; the table is exact"
+echo "1 passed, 0 failed"
