@@ -16,6 +16,7 @@ static const struct sl_connector *const connectors[] = {
     &connector_socket,
     &connector_stdin,
     &connector_generator,
+    &connector_kafka,
 };
 
 size_t connector_count(void)
@@ -137,6 +138,19 @@ static void options_markdown(const struct sl_option_def *options, size_t n, stru
     buf_putc(out, '\n');
 }
 
+/* The metadata columns every stream of a record source has, as a table. */
+static void metadata_markdown(const struct sl_connector *c, struct sl_buf *out)
+{
+    if (!c->nmetadata)
+        return;
+    buf_printf(out, "Every %s stream also has these columns after its declared ones:\n\n"
+                    "| column | type | what it holds |\n|---|---|---|\n", c->name);
+    for (size_t m = 0; m < c->nmetadata; m++)
+        buf_printf(out, "| `%s` | %s | %s |\n", c->metadata[m].name,
+                   sl_type_name(c->metadata[m].type), c->metadata[m].doc);
+    buf_putc(out, '\n');
+}
+
 static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
 {
     buf_printf(out, "## %s\n\n%s\n\n", c->name, c->summary);
@@ -144,7 +158,10 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
         buf_printf(out, "- Written: `FROM %s %s`\n", c->name, c->address_doc);
     else
         buf_printf(out, "- Written: `FROM %s` (no address)\n", c->name);
-    if (c->replayable)
+    if (c->nmetadata)
+        buf_puts(out, "- Replays: yes. A resumed query reads again from its checkpoint's "
+                      "offset in every partition: exactly once, no journal needed.\n");
+    else if (c->replayable)
         buf_puts(out, "- Replays: yes. A resumed query reads again from its checkpoint's "
                       "offset: exactly once, no journal needed.\n");
     else
@@ -155,6 +172,7 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
     else
         buf_puts(out, "- Format: the stream names one (`FORMAT TEXT` or `FORMAT CSV`)\n");
     options_markdown(c->options, c->noptions, out);
+    metadata_markdown(c, out);
 }
 
 static void format_markdown(const struct sl_format *f, struct sl_buf *out)

@@ -9,8 +9,8 @@
  * file with its entry and its source ops, and a line in registry.c.
  *
  * Sinks (INTO name 'address') will be entries of kind SL_CONNECTOR_SINK with
- * open/write/commit beside open; sources that hand out framed records
- * (Kafka messages with metadata) will name their own default format.
+ * open/write/commit beside open. Sources that hand out framed records (Kafka
+ * messages) declare metadata columns that every stream of theirs has.
  */
 #ifndef SL_REGISTRY_H
 #define SL_REGISTRY_H
@@ -49,7 +49,25 @@ struct sl_option_value {
     char *text; /* TEXT options: owned by the spec that holds it */
 };
 
-#define SL_CONNECTOR_MAX_OPTIONS 8
+#define SL_CONNECTOR_MAX_OPTIONS 12
+#define SL_CONNECTOR_MAX_METADATA 8
+
+/* What a record source knows of each record besides its bytes (struct sl_record). */
+enum sl_record_field {
+    SL_FIELD_KEY,       /* TEXT: the message key, NULL when it has none */
+    SL_FIELD_PARTITION, /* INT */
+    SL_FIELD_OFFSET,    /* INT: the record's offset in its partition */
+    SL_FIELD_TIMESTAMP, /* TIMESTAMP: the time the producer or the broker gave it */
+};
+
+/* A metadata column every stream of the connector has after its declared
+ * columns (kafka_key ...), filled from the record rather than decoded. */
+struct sl_metadata_def {
+    const char *name;
+    enum sl_type type;
+    enum sl_record_field field;
+    const char *doc; /* one line: what it holds */
+};
 
 enum sl_connector_kind { SL_CONNECTOR_SOURCE };
 
@@ -70,6 +88,11 @@ struct sl_connector {
     const char *default_format; /* the FORMAT when the stream names none; NULL: required */
     const struct sl_option_def *options;
     size_t noptions; /* at most SL_CONNECTOR_MAX_OPTIONS */
+    /* Checks option i's value (type-checked already) beyond its type: a message (and
+     * *hint) when it is not acceptable ('soon' for a start); NULL: none to check. */
+    const char *(*check_option)(size_t i, const struct sl_option_value *v, const char **hint);
+    const struct sl_metadata_def *metadata; /* record sources' metadata columns */
+    size_t nmetadata;
     sl_status (*open)(const struct sl_source_spec *spec, struct sl_source **out,
                       struct sl_error *err);
 };

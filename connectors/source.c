@@ -41,7 +41,8 @@ sl_status source_open(const struct sl_source_spec *spec, struct sl_source **out,
     if (st != SL_OK)
         return st;
     s->offset = 0;
-    s->description = source_make_description(spec);
+    if (!s->description)
+        s->description = source_make_description(spec);
     if (!s->description) {
         s->ops->close(s);
         return sl_error_set(err, SL_NOMEM, "out of memory");
@@ -89,7 +90,7 @@ const char *source_describe(const struct sl_source *s)
 
 bool source_replayable(const struct sl_source *s)
 {
-    return s->ops->seek != NULL;
+    return s->ops->seek != NULL || s->ops->seek_position != NULL;
 }
 
 sl_status source_identity(const struct sl_source *s, uint64_t offset, struct sl_buf *out,
@@ -115,4 +116,58 @@ sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity
     if (st == SL_OK)
         s->offset = offset;
     return st;
+}
+
+bool source_has_records(const struct sl_source *s)
+{
+    return s->ops->read_records != NULL;
+}
+
+sl_status source_read_records(struct sl_source *s, struct sl_record *out, size_t cap, size_t *n,
+                              int timeout_ms, struct sl_error *err)
+{
+    *n = 0;
+    if (!s->ops->read_records)
+        return sl_error_set(err, SL_ERROR, "%s hands out bytes, not records", s->description);
+    sl_status st = s->ops->read_records(s, out, cap, n, timeout_ms < 0 ? 0 : timeout_ms, err);
+    if (st == SL_OK)
+        s->offset += *n;
+    else
+        *n = 0;
+    return st;
+}
+
+void source_position(const struct sl_source *s, struct sl_buf *out)
+{
+    if (s->ops->position)
+        s->ops->position(s, out);
+}
+
+sl_status source_seek_position(struct sl_source *s, const char *position, struct sl_error *err)
+{
+    if (!s->ops->seek_position)
+        return sl_error_set(err, SL_ERROR, "%s keeps no partition positions", s->description);
+    return s->ops->seek_position(s, position, err);
+}
+
+size_t source_partitions(const struct sl_source *s, const int32_t **ids)
+{
+    *ids = NULL;
+    return s->ops->partitions ? s->ops->partitions(s, ids) : 0;
+}
+
+uint64_t source_take_gap(struct sl_source *s)
+{
+    return s->ops->take_gap ? s->ops->take_gap(s) : 0;
+}
+
+void source_committed(struct sl_source *s)
+{
+    if (s->ops->committed)
+        s->ops->committed(s);
+}
+
+const char *source_state(const struct sl_source *s)
+{
+    return s->ops->state ? s->ops->state(s) : NULL;
 }

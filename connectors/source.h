@@ -76,6 +76,55 @@ sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity
  * size); false for a socket or stdin. With the offset, how far a query lags. */
 bool source_size(const struct sl_source *s, uint64_t *size);
 
+/*
+ * Record sources (KAFKA) hand out framed records with metadata instead of
+ * bytes, from several partitions, each with its own position. source_read
+ * does not apply to them; source_offset counts the records handed out.
+ */
+struct sl_record {
+    const char *value; /* the payload: one record in the stream's format */
+    size_t len;
+    const char *key; /* NULL: the record has no key */
+    size_t key_len;
+    int32_t partition;
+    int64_t offset;       /* the record's position in its partition */
+    int64_t timestamp_us; /* INT64_MIN: none */
+};
+
+bool source_has_records(const struct sl_source *s);
+
+/*
+ * Up to cap records into out, waiting at most timeout_ms for the first one.
+ * The records (and what they point to) stay valid until the next call or
+ * source_close. Statuses as source_read's: SL_AGAIN while nothing arrived
+ * (also while the source waits for its servers), SL_EOF once a bounded
+ * source has read all it was to read.
+ */
+sl_status source_read_records(struct sl_source *s, struct sl_record *out, size_t cap, size_t *n,
+                              int timeout_ms, struct sl_error *err);
+
+/* A record source's position after the records handed out: per partition,
+ * the next offset to read, as text ("0:1200,1:1187"), appended to out. */
+void source_position(const struct sl_source *s, struct sl_buf *out);
+
+/* Continues a freshly opened record source at a position source_position gave. */
+sl_status source_seek_position(struct sl_source *s, const char *position, struct sl_error *err);
+
+/* The partitions a record source reads (known once it has connected): their
+ * count, and their ids in *ids (valid until the next read). 0 for other sources. */
+size_t source_partitions(const struct sl_source *s, const int32_t **ids);
+
+/* Records a record source found missing (offsets that fell out of the
+ * servers' retention before they were read) since the last call; 0 for others. */
+uint64_t source_take_gap(struct sl_source *s);
+
+/* The position at source_position is committed: a source that mirrors it
+ * elsewhere (a Kafka consumer group, for lag tools) does so now. */
+void source_committed(struct sl_source *s);
+
+/* What the source is doing, for SHOW STREAMS ("reading", "waiting for brokers"); NULL: nothing to say. */
+const char *source_state(const struct sl_source *s);
+
 /* Where the source logs (a socket's retries and reconnections); log outlives the source. */
 struct sl_log;
 void source_set_log(struct sl_source *s, const struct sl_log *log);

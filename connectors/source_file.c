@@ -133,9 +133,13 @@ static bool source_file_size(const struct sl_source *s, uint64_t *size)
     return true;
 }
 
-static const struct sl_source_ops source_file_ops = {source_file_read, source_file_close,
-                                                     source_file_identity, source_file_seek,
-                                                     source_file_size};
+static const struct sl_source_ops source_file_ops = {
+    .read = source_file_read,
+    .close = source_file_close,
+    .identity = source_file_identity,
+    .seek = source_file_seek,
+    .size = source_file_size,
+};
 
 static sl_status source_file_open(const struct sl_source_spec *spec, struct sl_source **out,
                                   struct sl_error *err)

@@ -150,8 +150,12 @@ static bool source_generator_size(const struct sl_source *s, uint64_t *size)
 }
 
 static const struct sl_source_ops source_generator_ops = {
-    source_generator_read, source_generator_close, source_generator_identity,
-    source_generator_seek, source_generator_size};
+    .read = source_generator_read,
+    .close = source_generator_close,
+    .identity = source_generator_identity,
+    .seek = source_generator_seek,
+    .size = source_generator_size,
+};
 
 static sl_status source_generator_open(const struct sl_source_spec *spec, struct sl_source **out,
                                        struct sl_error *err)

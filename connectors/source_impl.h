@@ -19,6 +19,16 @@ struct sl_source_ops {
                       struct sl_error *err);
     /* Kinds that know how much input there is (NULL otherwise): see source_size. */
     bool (*size)(const struct sl_source *s, uint64_t *size);
+    /* Record sources only (NULL otherwise): see source_read_records and what follows it. */
+    sl_status (*read_records)(struct sl_source *s, struct sl_record *out, size_t cap, size_t *n,
+                              int timeout_ms, struct sl_error *err);
+    void (*position)(const struct sl_source *s, struct sl_buf *out);
+    sl_status (*seek_position)(struct sl_source *s, const char *position, struct sl_error *err);
+    size_t (*partitions)(const struct sl_source *s, const int32_t **ids);
+    uint64_t (*take_gap)(struct sl_source *s);
+    void (*committed)(struct sl_source *s);
+    /* Any source may say what it is doing (NULL: nothing to say). */
+    const char *(*state)(const struct sl_source *s);
 };
 
 /* The common head of every source; each kind embeds it as its first member. */
@@ -30,11 +40,13 @@ struct sl_source {
 };
 
 /* The registry's entries, one per connector file; registry.c lists them. Each
- * entry's open allocates its source; source_open fills the head's offset and description. */
+ * entry's open allocates its source; source_open fills the head's offset, and its
+ * description unless the open gave one. */
 extern const struct sl_connector connector_file;
 extern const struct sl_connector connector_socket;
 extern const struct sl_connector connector_stdin;
 extern const struct sl_connector connector_generator;
+extern const struct sl_connector connector_kafka;
 /* The formats' entries, in decoder_text.c and decoder_csv.c. */
 extern const struct sl_format format_text;
 extern const struct sl_format format_csv;

@@ -257,7 +257,8 @@ static void source_socket_close(struct sl_source *s)
     sl_free(k);
 }
 
-static const struct sl_source_ops source_socket_ops = {source_socket_read, source_socket_close, NULL, NULL, NULL};
+static const struct sl_source_ops source_socket_ops = {.read = source_socket_read,
+                                                       .close = source_socket_close};
 
 enum { SOCKET_RECONNECT_DELAY, SOCKET_RECONNECT_MAX_DELAY, SOCKET_RECONNECT_RETRIES };
 

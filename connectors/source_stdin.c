@@ -45,7 +45,8 @@ static void source_stdin_close(struct sl_source *s)
     sl_free(s);
 }
 
-static const struct sl_source_ops source_stdin_ops = {source_stdin_read, source_stdin_close, NULL, NULL, NULL};
+static const struct sl_source_ops source_stdin_ops = {.read = source_stdin_read,
+                                                      .close = source_stdin_close};
 
 static sl_status source_stdin_open(const struct sl_source_spec *spec, struct sl_source **out,
                                    struct sl_error *err)

@@ -254,8 +254,12 @@ option(A) ::= nm(K) EQ optval(V). {
     A.key = K;
     A.value = V;
 }
-/* null = 'NA' (FORMAT CSV): NULL is a keyword, so the option's name is spelt out. */
+/* null = 'NA' (FORMAT CSV), end = 'latest' (KAFKA): keywords, so the option's name is spelt out. */
 option(A) ::= NULL(K) EQ optval(V). {
+    A.key = ast_name_ident(&ctx->b, &K);
+    A.value = V;
+}
+option(A) ::= END(K) EQ optval(V). {
     A.key = ast_name_ident(&ctx->b, &K);
     A.value = V;
 }

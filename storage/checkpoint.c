@@ -1,9 +1,10 @@
-/* checkpoint.c — a query's committed position: last batch, source offset and identity. */
+/* checkpoint.c — a query's committed position: last batch, source offset and identity, or a record source's per-partition position. */
 #include "storage/db_internal.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/time.h"
 
 sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db_checkpoint *c,
@@ -28,6 +29,10 @@ sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db
         sqlite3_bind_text(stmt, 7, c->plan, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(stmt, 7);
+    if (c->position && c->position[0])
+        sqlite3_bind_text(stmt, 8, c->position, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(stmt, 8);
     return db_step_done(db, stmt, "cannot record a checkpoint", err);
 }
 
@@ -36,6 +41,7 @@ sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_check
 {
     sqlite3_stmt *stmt;
     *found = false;
+    out->position = NULL;
     sl_status st = db_stmt(db, DB_STMT_CHECKPOINT_GET, &stmt, err);
     if (st != SL_OK)
         return st;
@@ -51,6 +57,8 @@ sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_check
         snprintf(out->identity, sizeof out->identity, "%s", identity ? identity : "");
         snprintf(out->plan, sizeof out->plan, "%s", plan ? plan : "");
         out->offset = offset > 0 ? (uint64_t)offset : 0;
+        const char *position = (const char *)sqlite3_column_text(stmt, 5);
+        bool copied = !position || (out->position = sl_strdup(position));
         *found = true;
         /* A hand-edited row is not trusted: it must be a position. */
         bool valid = offset >= 0 && out->batch_id >= 0 &&
@@ -58,6 +66,8 @@ sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_check
                      sqlite3_column_type(stmt, 0) == SQLITE_INTEGER;
         sqlite3_reset(stmt);
         sqlite3_clear_bindings(stmt);
+        if (!copied)
+            return sl_error_set(err, SL_NOMEM, "out of memory");
         if (!valid)
             return sl_error_set(err, SL_ERROR,
                                 "the checkpoint of query %s is not valid (batch %lld, offset %lld)",

@@ -87,6 +87,7 @@ struct db_progress {
     int64_t offset;       /* the source offset the batch read up to (its checkpoint's) */
     int64_t dead_letters; /* records the batch sent to _sluice_dead_letters */
     int64_t state_us;     /* writing the operator state that changed */
+    int64_t gap;          /* records the source lost before reading them (retention) */
 };
 sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, struct sl_error *err);
 /* How long a batch's COMMIT took, recorded by the next batch's transaction
@@ -113,6 +114,9 @@ struct db_checkpoint {
     uint64_t offset;
     char identity[256]; /* empty: none */
     char plan[64];      /* empty: none (written by a version without state) */
+    /* A record source's position per partition ("0:1200,1:1187"), owned by the
+     * caller; NULL or empty: none. db_checkpoint_get allocates it (sl_free it). */
+    char *position;
 };
 sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db_checkpoint *c,
                             struct sl_error *err);

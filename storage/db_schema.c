@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 /* Every system table with its columns at DB_SCHEMA_VERSION. */
 static const struct {
@@ -26,10 +26,10 @@ static const struct {
      "query TEXT NOT NULL, batch_id INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER,"
      " started TEXT, duration_ms REAL, late_rows INTEGER, watermark TEXT, state_groups INTEGER,"
      " state_bytes INTEGER, \"offset\" INTEGER, dead_letters INTEGER, state_ms REAL,"
-     " commit_ms REAL, PRIMARY KEY(query, batch_id)", false},
+     " commit_ms REAL, gap INTEGER, PRIMARY KEY(query, batch_id)", false},
     {"_sluice_checkpoints",
      "query TEXT PRIMARY KEY COLLATE NOCASE, batch_id INTEGER NOT NULL, source TEXT,"
-     " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT, plan TEXT", false},
+     " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT, plan TEXT, position TEXT", false},
     {"_sluice_state",
      "query TEXT NOT NULL COLLATE NOCASE, op INTEGER NOT NULL, key BLOB NOT NULL, state BLOB,"
      " PRIMARY KEY(query, op, key)", true},
@@ -79,31 +79,17 @@ static bool has_column(struct sl_db *db, const char *table, const char *column, 
     return *rc == SQLITE_ROW;
 }
 
-/*
- * Version 0 -> 1: a database made before the schema had a version. Its
- * tables are those of the sluice that made it: the ones it lacks are
- * created, and the columns added since the tables first existed are added
- * (NULL in the old rows). This looks at the tables once; later versions
- * change the schema by explicit statements.
- */
-static sl_status adopt_unversioned(struct sl_db *db, const char *what, struct sl_error *err)
+struct added_column {
+    const char *table, *def;
+};
+
+/* Adds each column its table lacks (NULL in the old rows). */
+static sl_status add_columns(struct sl_db *db, const struct added_column *cols, size_t n,
+                             const char *what, struct sl_error *err)
 {
-    static const struct {
-        const char *table, *def;
-    } columns_added[] = {
-        {"_sluice_progress", "late_rows INTEGER"},
-        {"_sluice_progress", "watermark TEXT"},
-        {"_sluice_progress", "state_groups INTEGER"},
-        {"_sluice_progress", "state_bytes INTEGER"},
-        {"_sluice_progress", "\"offset\" INTEGER"},
-        {"_sluice_progress", "dead_letters INTEGER"},
-        {"_sluice_progress", "state_ms REAL"},
-        {"_sluice_progress", "commit_ms REAL"},
-        {"_sluice_checkpoints", "plan TEXT"},
-    };
-    sl_status st = create_tables(db, what, err);
-    for (size_t i = 0; st == SL_OK && i < sizeof columns_added / sizeof *columns_added; i++) {
-        const char *table = columns_added[i].table, *def = columns_added[i].def;
+    sl_status st = SL_OK;
+    for (size_t i = 0; st == SL_OK && i < n; i++) {
+        const char *table = cols[i].table, *def = cols[i].def;
         /* The column's name: its definition's first word, without quotes. */
         const char *name = def + (def[0] == '"');
         int rc;
@@ -118,10 +104,53 @@ static sl_status adopt_unversioned(struct sl_db *db, const char *what, struct sl
     return st;
 }
 
+/*
+ * Version 0 -> 1: a database made before the schema had a version. Its
+ * tables are those of the sluice that made it: the ones it lacks are
+ * created, and the columns added since the tables first existed are added
+ * (NULL in the old rows). This looks at the tables once; later versions
+ * change the schema by explicit statements.
+ */
+static sl_status adopt_unversioned(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    static const struct added_column columns_added[] = {
+        {"_sluice_progress", "late_rows INTEGER"},
+        {"_sluice_progress", "watermark TEXT"},
+        {"_sluice_progress", "state_groups INTEGER"},
+        {"_sluice_progress", "state_bytes INTEGER"},
+        {"_sluice_progress", "\"offset\" INTEGER"},
+        {"_sluice_progress", "dead_letters INTEGER"},
+        {"_sluice_progress", "state_ms REAL"},
+        {"_sluice_progress", "commit_ms REAL"},
+        {"_sluice_checkpoints", "plan TEXT"},
+    };
+    sl_status st = create_tables(db, what, err);
+    return st == SL_OK ? add_columns(db, columns_added,
+                                     sizeof columns_added / sizeof *columns_added, what, err)
+                       : st;
+}
+
+/*
+ * Version 1 -> 2: record sources (KAFKA). A checkpoint keeps each
+ * partition's next offset (position) and a batch counts the records its
+ * source lost to retention (gap). A database adopted from version 0 in the
+ * same run has them already (its tables were created as they are now).
+ */
+static sl_status add_record_positions(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    static const struct added_column columns_added[] = {
+        {"_sluice_checkpoints", "position TEXT"},
+        {"_sluice_progress", "gap INTEGER"},
+    };
+    return add_columns(db, columns_added, sizeof columns_added / sizeof *columns_added, what,
+                       err);
+}
+
 /* migrations[v] brings a database at version v to v + 1. */
 static sl_status (*const migrations[])(struct sl_db *db, const char *what,
                                        struct sl_error *err) = {
     adopt_unversioned,
+    add_record_positions,
 };
 _Static_assert(sizeof migrations / sizeof *migrations == DB_SCHEMA_VERSION,
                "one migration per schema version");

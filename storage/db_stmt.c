@@ -22,8 +22,8 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_PROGRESS_PUT] =
         ("INSERT OR REPLACE INTO _sluice_progress"
          "(query, batch_id, rows_in, rows_out, started, duration_ms, late_rows, watermark,"
-         " state_groups, state_bytes, \"offset\", dead_letters, state_ms)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+         " state_groups, state_bytes, \"offset\", dead_letters, state_ms, gap)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
     [DB_STMT_PROGRESS_SUMMARY] =
         ("SELECT (SELECT coalesce(sum(dead_letters), 0) FROM _sluice_progress WHERE query = ?1),"
          " (SELECT committed FROM _sluice_checkpoints WHERE query = ?1)"),
@@ -36,9 +36,9 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
     [DB_STMT_CHECKPOINT_PUT] =
         ("INSERT OR REPLACE INTO _sluice_checkpoints(query, batch_id, source, \"offset\","
-         " identity, committed, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+         " identity, committed, plan, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
     [DB_STMT_CHECKPOINT_GET] =
-        ("SELECT batch_id, source, \"offset\", identity, plan FROM _sluice_checkpoints"
+        ("SELECT batch_id, source, \"offset\", identity, plan, position FROM _sluice_checkpoints"
          " WHERE query = ?1"),
     [DB_STMT_CHECKPOINT_DELETE] = "DELETE FROM _sluice_checkpoints WHERE query = ?1",
     [DB_STMT_STATE_PUT] =

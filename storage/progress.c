@@ -34,6 +34,7 @@ sl_status db_progress_record(struct sl_db *db, const struct db_progress *p, stru
     sqlite3_bind_int64(stmt, 11, p->offset);
     sqlite3_bind_int64(stmt, 12, p->dead_letters);
     sqlite3_bind_double(stmt, 13, (double)p->state_us / (double)SL_US_PER_MS);
+    sqlite3_bind_int64(stmt, 14, p->gap);
     return db_step_done(db, stmt, "cannot record progress", err);
 }
 

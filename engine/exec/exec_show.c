@@ -6,6 +6,8 @@
  */
 #include "engine/exec/exec.h"
 
+#include "common/time.h"
+
 #include <stdio.h>
 #include <strings.h>
 
@@ -64,24 +66,43 @@ const struct sl_query *exec_find_named_query(const struct sluice *s, const char 
     return i >= 0 && !s->live[i] ? s->queries[i] : NULL;
 }
 
+/* What the sources of the running queries over a stream say they are doing
+ * ("q: reading 4 partitions of topic 'payments'"), "; "-separated. */
+static void stream_state_text(const struct sluice *s, const struct sl_stream_def *def,
+                              struct sl_buf *out)
+{
+    for (uint32_t i = 0; i < s->nqueries; i++) {
+        const struct sl_query *q = s->queries[i];
+        const char *state = q->status == SL_QUERY_RUNNING ? source_state(q->source) : NULL;
+        if (!state || strcasecmp(q->plan->stream->name, def->name) != 0)
+            continue;
+        buf_printf(out, "%s%s: %s", out->len ? "; " : "", q->name, state);
+    }
+}
+
 static void show_streams(const struct exec_ctx *x)
 {
-    static const char *const header[] = {"name", "source", "format"};
-    exec_answer_row(x, true, 3, header);
-    struct sl_buf source, format;
+    static const char *const header[] = {"name", "source", "format", "state"};
+    exec_answer_row(x, true, 4, header);
+    struct sl_buf source, format, state;
     buf_init(&source);
     buf_init(&format);
+    buf_init(&state);
     const struct sl_catalog *c = &x->s->catalog;
     for (uint32_t i = 0; i < c->nstreams; i++) {
         buf_clear(&source);
         buf_clear(&format);
+        buf_clear(&state);
         exec_source_text(c->streams[i], &source);
         exec_format_text(c->streams[i], &format);
-        const char *row[] = {c->streams[i]->name, buf_str(&source), buf_str(&format)};
-        exec_answer_row(x, false, 3, row);
+        stream_state_text(x->s, c->streams[i], &state);
+        const char *row[] = {c->streams[i]->name, buf_str(&source), buf_str(&format),
+                             state.len ? buf_str(&state) : NULL};
+        exec_answer_row(x, false, 4, row);
     }
     buf_free(&source);
     buf_free(&format);
+    buf_free(&state);
     exec_answer_end(x);
 }
 
@@ -171,14 +192,33 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
     return SL_ERROR;
 }
 
+/* DESCRIBE's note on a stream's column: what a metadata column holds, or the watermark. */
+static void column_note(const struct sl_stream_def *def, uint32_t i, struct sl_buf *out)
+{
+    const struct sl_connector *c = def->source.connector;
+    if (i >= def->ndeclared) {
+        buf_printf(out, "%s metadata: %s", c->name, c->metadata[i - def->ndeclared].doc);
+    } else if ((int)i == def->time_column) {
+        char delay[48];
+        sl_duration_format(def->watermark_delay_us, delay);
+        buf_printf(out, "event time; watermark %s - INTERVAL '%s'", def->cols[i].name, delay);
+    }
+}
+
 static void describe_stream(const struct exec_ctx *x, const struct sl_stream_def *def)
 {
-    static const char *const header[] = {"column", "type"};
-    exec_answer_row(x, true, 2, header);
+    static const char *const header[] = {"column", "type", "note"};
+    exec_answer_row(x, true, 3, header);
+    struct sl_buf note;
+    buf_init(&note);
     for (uint32_t i = 0; i < def->ncols; i++) {
-        const char *row[] = {def->cols[i].name, sl_type_name(def->cols[i].type)};
-        exec_answer_row(x, false, 2, row);
+        buf_clear(&note);
+        column_note(def, i, &note);
+        const char *row[] = {def->cols[i].name, sl_type_name(def->cols[i].type),
+                             note.len ? buf_str(&note) : NULL};
+        exec_answer_row(x, false, 3, row);
     }
+    buf_free(&note);
     exec_answer_end(x);
     static const char *const where[] = {"source", "format"};
     exec_answer_row(x, true, 2, where);

@@ -4,7 +4,8 @@
  * rows a WHERE discards advance it too: the watermark is the stream's, and
  * results do not depend on how the input was cut into batches or chunks.
  * Each row is stamped with the watermark at its arrival (including its own
- * time), for the window aggregate to decide lateness.
+ * time), for the window aggregate to decide lateness. A stream read from
+ * partitions follows the floor of its partitions' times instead (ops.h).
  */
 #include "common/alloc.h"
 #include "common/time.h"
@@ -14,9 +15,51 @@
 struct watermark_op {
     struct sl_op base;
     uint32_t time_col;
+    int partition_col; /* -1: the stream has no partitions */
     int64_t delay_us;
     struct sl_time_state *time;
 };
+
+/* The watermark the partitions allow now, or INT64_MIN. Timestamps and the
+ * delay are bounded (see watermark_push): the subtraction cannot overflow. */
+static int64_t partitions_mark(const struct watermark_op *w)
+{
+    int64_t floor;
+    if (!time_partitions_floor(w->time, &floor) || floor == INT64_MIN)
+        return INT64_MIN;
+    return floor - w->delay_us;
+}
+
+/* As watermark_push's loop, with each row's time counted in its partition's. */
+static int64_t push_partitioned(struct watermark_op *w, const struct sl_chunk *chunk,
+                                int64_t *marks)
+{
+    struct sl_time_state *time = w->time;
+    const struct sl_vector *ts = &chunk->cols[w->time_col];
+    const struct sl_vector *part = &chunk->cols[w->partition_col];
+    const uint32_t *rows = rowsel_of(chunk);
+    uint32_t n = chunk_active(chunk);
+    int64_t mark = time->watermark, allowed = partitions_mark(w);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = rows[k];
+        struct sl_partition_time *p =
+            part->nulls[i] ? NULL : time_partition_find(time, (int32_t)part->data.i[i]);
+        if (p) {
+            bool was_idle = time->now - p->last_seen_us > time->idle_us;
+            p->last_seen_us = time->now;
+            bool raised = !ts->nulls[i] && ts->data.i[i] > p->max_time;
+            if (raised)
+                p->max_time = ts->data.i[i];
+            /* Only a partition joining the active ones or one that rose can move the floor. */
+            if (was_idle || raised)
+                allowed = partitions_mark(w);
+        }
+        if (allowed > mark)
+            mark = allowed;
+        marks[i] = mark;
+    }
+    return mark;
+}
 
 static sl_status watermark_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err)
 {
@@ -24,6 +67,11 @@ static sl_status watermark_push(struct sl_op *op, struct sl_chunk *chunk, struct
     int64_t *marks = arena_alloc(op->batch, (chunk->count ? chunk->count : 1) * sizeof *marks);
     if (!marks)
         return sl_error_set(err, SL_NOMEM, "out of memory in watermark");
+    if (w->partition_col >= 0 && w->time->nparts) {
+        w->time->watermark = push_partitioned(w, chunk, marks);
+        chunk->watermarks = marks;
+        return op_push(op->next, chunk, err);
+    }
     const struct sl_vector *ts = &chunk->cols[w->time_col];
     const uint32_t *rows = rowsel_of(chunk);
     uint32_t n = chunk_active(chunk);
@@ -41,9 +89,16 @@ static sl_status watermark_push(struct sl_op *op, struct sl_chunk *chunk, struct
     return op_push(op->next, chunk, err);
 }
 
+/* The batch's end: partitions that went idle since hold the watermark no more. */
 static sl_status watermark_flush(struct sl_op *op, struct sl_error *err)
 {
-    (void)op, (void)err;
+    (void)err;
+    struct watermark_op *w = (struct watermark_op *)op;
+    if (w->partition_col >= 0 && w->time->nparts) {
+        int64_t allowed = partitions_mark(w);
+        if (allowed > w->time->watermark)
+            w->time->watermark = allowed;
+    }
     return SL_OK;
 }
 
@@ -69,7 +124,8 @@ static const struct sl_op_vtable watermark_vtable = {
     .destroy = watermark_destroy,
 };
 
-sl_status op_watermark_create(struct sl_arena *batch, uint32_t time_col, int64_t delay_us,
+sl_status op_watermark_create(struct sl_arena *batch, uint32_t time_col, int partition_col,
+                              int64_t delay_us,
                               struct sl_time_state *time, uint32_t nin,
                               const enum sl_type *in_types, const char *const *in_names,
                               struct sl_op **out, struct sl_error *err)
@@ -80,6 +136,7 @@ sl_status op_watermark_create(struct sl_arena *batch, uint32_t time_col, int64_t
         return sl_error_set(err, SL_NOMEM, "out of memory creating a watermark");
     }
     w->time_col = time_col;
+    w->partition_col = partition_col;
     w->delay_us = delay_us;
     w->time = time;
     *out = &w->base;

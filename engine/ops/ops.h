@@ -71,13 +71,46 @@ struct sl_time_state {
     int64_t now;       /* processing time of the batch in progress */
     bool ended;        /* the input is exhausted: every window closes */
     uint64_t late_rows; /* rows dropped as late since the query last took the count */
+    /* A stream read from partitions (KAFKA), as the query registers them
+     * (time_set_partitions); none: one watermark for the whole stream. */
+    struct sl_partition_time *parts; /* ascending ids; owned (planner_destroy frees it) */
+    uint32_t nparts;
+    int64_t idle_us;
 };
+
+/*
+ * Event time over partitions: each partition has its own highest event
+ * time, and the stream's watermark follows the lowest of them among the
+ * partitions that had a record within idle_us of processing time (Flink's
+ * idleness rule): a slow partition holds the windows, an idle one does not
+ * hold them forever. A partition without a record yet counts as active from
+ * when it was registered, so it holds the watermark until it speaks or idles.
+ */
+struct sl_partition_time {
+    int32_t id;
+    int64_t max_time;     /* highest event time seen; INT64_MIN: none yet */
+    int64_t last_seen_us; /* processing time of its last record (or of its registration) */
+};
+
+/* Registers the partitions the stream reads (ids ascending); partitions
+ * already known keep their times. */
+sl_status time_set_partitions(struct sl_time_state *t, const int32_t *ids, uint32_t n,
+                              int64_t idle_us);
+/* The partition with this id, or NULL. */
+struct sl_partition_time *time_partition_find(struct sl_time_state *t, int32_t id);
+/* False when no partition is active; else *floor is the lowest highest event
+ * time among the active ones (INT64_MIN while one of them has had no record). */
+bool time_partitions_floor(const struct sl_time_state *t, int64_t *floor);
 
 /* Event time: sets chunk->watermarks to the stream's watermark at each row's
  * arrival (the highest time_col value so far minus delay_us, never going
  * back; a NULL time leaves it as it was) and advances time->watermark. Every
- * row of the stream passes here, before any filter. Output = input. */
-sl_status op_watermark_create(struct sl_arena *batch, uint32_t time_col, int64_t delay_us,
+ * row of the stream passes here, before any filter. Output = input. With
+ * partition_col >= 0 and partitions registered in time, the highest value
+ * is the partitions' floor (time_partitions_floor); its flush moves the
+ * watermark as partitions go idle. */
+sl_status op_watermark_create(struct sl_arena *batch, uint32_t time_col, int partition_col,
+                              int64_t delay_us,
                               struct sl_time_state *time, uint32_t nin,
                               const enum sl_type *in_types, const char *const *in_names,
                               struct sl_op **out, struct sl_error *err);

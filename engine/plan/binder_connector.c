@@ -192,6 +192,17 @@ static void bind_journal(const struct sl_connector *c, const struct ast_option *
         def->journal = v->ival != 0;
 }
 
+/* An option's value by its type, then by the connector's own check. */
+static void bind_checked_option(const struct sl_connector *c, size_t k, const struct ast_option *o,
+                                struct sl_option_value *val, struct sl_diags *d)
+{
+    uint32_t errors = d->count;
+    bind_option_value(&c->options[k], o, val, d);
+    const char *hint = NULL, *bad = NULL;
+    if (d->count == errors && c->check_option && (bad = c->check_option(k, val, &hint)))
+        diags_add(d, o->value->pos, o->value->span, hint, "%s", bad);
+}
+
 static void bind_connector_options(const struct sl_connector *c, const struct ast_option *opts,
                                    uint32_t n, struct sl_stream_def *def, struct sl_diags *d)
 {
@@ -204,7 +215,7 @@ static void bind_connector_options(const struct sl_connector *c, const struct as
             diags_add(d, o->key.pos, o->key.span, NULL, "option \"%s\" is given twice",
                       o->key.text);
         else if (k >= 0)
-            bind_option_value(&c->options[k], o, &def->source.options[k], d);
+            bind_checked_option(c, (size_t)k, o, &def->source.options[k], d);
         else if (strcasecmp(o->key.text, "journal") == 0)
             bind_journal(c, o, def, d);
         else

@@ -33,7 +33,7 @@ static void bind_format(const struct ast_create_stream *cs, const struct sl_conn
     if (!f)
         return;
     def->format.kind = f->kind;
-    if (f->kind == SL_FORMAT_TEXT && (def->ncols != 1 || def->cols[0].type != SL_TEXT))
+    if (f->kind == SL_FORMAT_TEXT && (def->ndeclared != 1 || def->cols[0].type != SL_TEXT))
         diags_add(d, where.pos, where.span,
                   "declare the stream as (line TEXT): each line becomes one row",
                   "a FORMAT TEXT stream has exactly one TEXT column");
@@ -55,6 +55,29 @@ static void bind_format(const struct ast_create_stream *cs, const struct sl_conn
     }
     for (size_t k = 0; k < SL_CONNECTOR_MAX_OPTIONS; k++)
         sl_free(given[k].text);
+}
+
+/* The connector's metadata columns (kafka_key ...) after the declared ones;
+ * a declared column may not take one's name. */
+static sl_status add_metadata_columns(const struct ast_create_stream *cs,
+                                      const struct sl_connector *c, struct sl_stream_def *def,
+                                      struct sl_diags *d)
+{
+    for (size_t m = 0; m < c->nmetadata && m < SL_CONNECTOR_MAX_METADATA; m++) {
+        const struct sl_metadata_def *meta = &c->metadata[m];
+        char hint[160];
+        snprintf(hint, sizeof hint,
+                 "every %s stream has it already: select it without declaring it", c->name);
+        for (uint32_t i = 0; i < cs->ncols; i++)
+            if (strcasecmp(cs->cols[i].name.text, meta->name) == 0)
+                diags_add(d, cs->cols[i].name.pos, cs->cols[i].name.span, hint,
+                          "column \"%s\" is a %s metadata column (%s)", meta->name, c->name,
+                          meta->doc);
+        if (!(def->cols[def->ncols].name = sl_strdup(meta->name)))
+            return SL_NOMEM;
+        def->cols[def->ncols++].type = meta->type;
+    }
+    return SL_OK;
 }
 
 /* WATERMARK FOR col AS col [- INTERVAL 'n' unit]: the event-time column and the delay. */
@@ -112,7 +135,8 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
         return SL_NOMEM;
     def->name = sl_strdup(cs->name.text);
     def->sql = sl_strdup(stmt->text);
-    def->cols = sl_calloc(cs->ncols ? cs->ncols : 1, sizeof *def->cols);
+    /* Room for the connector's metadata columns after the declared ones. */
+    def->cols = sl_calloc(cs->ncols + SL_CONNECTOR_MAX_METADATA + 1, sizeof *def->cols);
     if (!def->name || !def->sql || !def->cols) {
         stream_def_free(def);
         return SL_NOMEM;
@@ -138,7 +162,12 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
     if (cs->ncols == 0)
         diags_add(diags, cs->name.pos, cs->name.span, "e.g. CREATE STREAM lines (line TEXT) ...",
                   "stream \"%s\" declares no columns", cs->name.text);
+    def->ndeclared = def->ncols;
     const struct sl_connector *connector = bind_connector(cs, def, diags);
+    if (connector && add_metadata_columns(cs, connector, def, diags) != SL_OK) {
+        stream_def_free(def);
+        return SL_NOMEM;
+    }
     bind_format(cs, connector, def, diags);
     bind_watermark(cs, def, diags);
     if (diags->count > errors_before) {

@@ -125,8 +125,8 @@ const char *catalog_suggest_stream(const struct sl_catalog *c, const char *name)
     return best;
 }
 
-struct sl_schema stream_def_schema(const struct sl_stream_def *def)
+struct sl_schema stream_def_format_schema(const struct sl_stream_def *def)
 {
-    struct sl_schema s = {.ncols = def->ncols, .cols = def->cols};
+    struct sl_schema s = {.ncols = def->ndeclared, .cols = def->cols};
     return s;
 }

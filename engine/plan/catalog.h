@@ -16,6 +16,9 @@ struct sl_stream_def {
     char *sql;
     uint32_t ncols;
     struct sl_column *cols; /* names owned */
+    /* cols[0..ndeclared) are the declared columns, decoded from the FORMAT; the
+     * rest are the connector's metadata columns (kafka_key ...), filled from each record. */
+    uint32_t ndeclared;
     struct sl_source_spec source; /* address owned */
     struct sl_format_spec format; /* null_marker owned */
     /* WATERMARK FOR cols[time_column] AS ... - watermark_delay_us; -1: no event
@@ -45,7 +48,8 @@ bool catalog_drop_stream(struct sl_catalog *c, const char *name);
 const char *catalog_suggest_stream(const struct sl_catalog *c, const char *name);
 
 void stream_def_free(struct sl_stream_def *def);
-struct sl_schema stream_def_schema(const struct sl_stream_def *def);
+/* The columns the stream's FORMAT decodes (its declared ones, not the metadata). */
+struct sl_schema stream_def_format_schema(const struct sl_stream_def *def);
 
 /* Levenshtein distance with case folded, capped at 16 (for suggestions). */
 unsigned name_distance(const char *a, const char *b);

@@ -170,6 +170,16 @@ static bool *unnest_carry(const struct sl_plan *plan)
     return used;
 }
 
+/* The stream's metadata column holding each record's partition, or -1. */
+static int partition_column(const struct sl_stream_def *stream)
+{
+    const struct sl_connector *c = stream->source.connector;
+    for (size_t m = 0; c && m < c->nmetadata; m++)
+        if (c->metadata[m].field == SL_FIELD_PARTITION)
+            return (int)(stream->ndeclared + m);
+    return -1;
+}
+
 /* The watermark, first in the chain: it reads the stream's event-time column
  * before any operator can drop a row. */
 static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
@@ -185,8 +195,9 @@ static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
             types[i] = stream->cols[i].type;
             names[i] = stream->cols[i].name;
         }
-        st = op_watermark_create(work, (uint32_t)stream->time_column, plan->watermark_delay_us,
-                                 out->time, stream->ncols, types, names, &op, err);
+        st = op_watermark_create(work, (uint32_t)stream->time_column, partition_column(stream),
+                                 plan->watermark_delay_us, out->time, stream->ncols, types,
+                                 names, &op, err);
     }
     sl_free(types);
     sl_free(names);
@@ -267,6 +278,8 @@ sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struc
 void planner_destroy(struct sl_pipeline *p)
 {
     op_destroy_chain(p->head);
+    if (p->time)
+        sl_free(p->time->parts);
     sl_free(p->time);
     p->head = p->agg = NULL;
     p->time = NULL;

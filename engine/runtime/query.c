@@ -1,5 +1,6 @@
 /* query.c — a running query: building it, reading and pushing input, ending batches. */
 #include "engine/runtime/query.h"
+#include "engine/runtime/query_input.h"
 
 #include "common/alloc.h"
 #include "common/log.h"
@@ -40,7 +41,9 @@ static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t o
         q->cap_dl = cap;
     }
     struct sl_query_dead_letter *d = &q->dl[q->ndl];
-    d->offset = offset;
+    const struct sl_record *r = q->current_record;
+    d->partition = r ? r->partition : -1;
+    d->offset = r ? (uint64_t)r->offset : offset;
     d->len = len;
     d->record = arena_memdup(q->dl_arena, record, len ? len : 1);
     d->reason = arena_strndup(q->dl_arena, reason, strlen(reason));
@@ -55,10 +58,17 @@ static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
     if (q->dl_lost)
         return sl_error_set(err, SL_NOMEM, "out of memory keeping a dead letter");
     sl_status st = SL_OK;
-    for (uint32_t i = 0; i < q->ndl && st == SL_OK; i++)
-        st = db_dead_letter_record(q->db, q->plan->stream->name, source_describe(q->source),
-                                   q->dl[i].offset, q->dl[i].record, q->dl[i].len,
-                                   q->dl[i].reason, err);
+    char where[512];
+    for (uint32_t i = 0; i < q->ndl && st == SL_OK; i++) {
+        /* A record source's letters say their partition: "kafka:payments/2". */
+        if (q->dl[i].partition >= 0)
+            snprintf(where, sizeof where, "%s/%lld", source_describe(q->source),
+                     (long long)q->dl[i].partition);
+        else
+            snprintf(where, sizeof where, "%s", source_describe(q->source));
+        st = db_dead_letter_record(q->db, q->plan->stream->name, where, q->dl[i].offset,
+                                   q->dl[i].record, q->dl[i].len, q->dl[i].reason, err);
+    }
     return st;
 }
 
@@ -101,9 +111,12 @@ static sl_status open_late_table(struct sl_query *q, const struct sl_plan *plan,
     return st;
 }
 
-/* The offset of the next byte the query's input hands out. */
+/* The offset of the next byte the query's input hands out (of the next
+ * record, counted over the query's life, for a record source). */
 static uint64_t input_offset(const struct sl_query *q)
 {
+    if (source_has_records(q->source))
+        return q->records_base + source_offset(q->source);
     return q->journal ? q->journal->pos : source_offset(q->source);
 }
 
@@ -122,6 +135,10 @@ static sl_status seek_input(struct sl_query *q, const struct db_checkpoint *c,
                    "source had not finished sending when the query stopped",
                    q->name, (unsigned long long)dropped);
         return st;
+    }
+    if (source_has_records(q->source)) {
+        q->records_base = c->offset;
+        return c->position ? source_seek_position(q->source, c->position, err) : SL_OK;
     }
     if (!source_replayable(q->source)) {
         q->resumed_lossy = true;
@@ -142,6 +159,37 @@ static sl_status seek_input(struct sl_query *q, const struct db_checkpoint *c,
  * that is not valid or is another plan's, or state that does not decode is
  * an error.
  */
+static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bool *resumed,
+                           struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    if (!c->plan[0] && q->plan->aggregate)
+        return st;
+    if (c->plan[0] && strcmp(c->plan, q->fingerprint) != 0)
+        return sl_error_set(err, SL_ERROR,
+                            "the checkpoint of query %s was written by another plan (fingerprint "
+                            "%s, this plan's %s): its state cannot be read into this one",
+                            q->name, c->plan, q->fingerprint);
+    /* The state first: the source is not moved for a query that starts over. */
+    uint64_t rows = 0;
+    if (q->plan->aggregate && (st = query_state_restore(q, &rows, err)) != SL_OK)
+        return st;
+    if (q->plan->window.kind && !rows)
+        return SL_OK;
+    st = seek_input(q, c, err);
+    if (st != SL_OK)
+        return st;
+    if (!q->resumed_lossy && !source_has_records(q->source))
+        decoder_resume(q->decoder, c->offset);
+    uint64_t bytes;
+    op_state_stats(q->pipeline.head, &q->restored_groups, &bytes);
+    q->batch_id = c->batch_id;
+    q->resumed_at = (int64_t)c->offset;
+    q->committed_offset = q->resumed_lossy ? 0 : c->offset;
+    *resumed = true;
+    return SL_OK;
+}
+
 static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *err)
 {
     *resumed = false;
@@ -150,31 +198,10 @@ static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *
     struct db_checkpoint c;
     bool found;
     sl_status st = db_checkpoint_get(q->db, q->name, &c, &found, err);
-    if (st != SL_OK || !found || (!c.plan[0] && q->plan->aggregate))
-        return st;
-    if (c.plan[0] && strcmp(c.plan, q->fingerprint) != 0)
-        return sl_error_set(err, SL_ERROR,
-                            "the checkpoint of query %s was written by another plan (fingerprint "
-                            "%s, this plan's %s): its state cannot be read into this one",
-                            q->name, c.plan, q->fingerprint);
-    /* The state first: the source is not moved for a query that starts over. */
-    uint64_t rows = 0;
-    if (q->plan->aggregate && (st = query_state_restore(q, &rows, err)) != SL_OK)
-        return st;
-    if (q->plan->window.kind && !rows)
-        return SL_OK;
-    st = seek_input(q, &c, err);
-    if (st != SL_OK)
-        return st;
-    if (!q->resumed_lossy)
-        decoder_resume(q->decoder, c.offset);
-    uint64_t bytes;
-    op_state_stats(q->pipeline.head, &q->restored_groups, &bytes);
-    q->batch_id = c.batch_id;
-    q->resumed_at = (int64_t)c.offset;
-    q->committed_offset = q->resumed_lossy ? 0 : c.offset;
-    *resumed = true;
-    return SL_OK;
+    if (st == SL_OK && found)
+        st = resume_at(q, &c, resumed, err);
+    sl_free(c.position);
+    return st;
 }
 
 /* A saved query that does not resume: its tables, state and checkpoint go in
@@ -210,6 +237,16 @@ static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
     snprintf(c.source, sizeof c.source, "%s", source_describe(q->source));
     snprintf(c.plan, sizeof c.plan, "%s", q->fingerprint);
     c.offset = checkpoint_offset(q);
+    if (source_has_records(q->source)) {
+        struct sl_buf position;
+        buf_init(&position);
+        source_position(q->source, &position);
+        c.position = position.failed ? NULL : (char *)buf_str(&position);
+        sl_status st = position.failed ? sl_error_set(err, SL_NOMEM, "out of memory")
+                                       : db_checkpoint_put(q->db, q->name, &c, err);
+        buf_free(&position);
+        return st;
+    }
     if (q->journal) {
         snprintf(c.identity, sizeof c.identity, "journal");
     } else if (source_replayable(q->source)) {
@@ -262,7 +299,7 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
         cols[i].type = plan->out_types[i];
     }
     struct sl_schema out_schema = {.ncols = plan->nout, .cols = cols};
-    struct sl_schema in_schema = stream_def_schema(plan->stream);
+    struct sl_schema in_schema = stream_def_format_schema(plan->stream);
     bool resumed = false;
     /* The source first: a query that cannot read leaves no table behind. The
      * pipeline before resuming: its operators take the saved state. */
@@ -298,7 +335,7 @@ fail:
     return st;
 }
 
-static sl_status push_input(struct sl_query *q, struct sl_error *err)
+sl_status query_push_input(struct sl_query *q, struct sl_error *err)
 {
     q->rows_in += q->input->count;
     sl_status st = op_push(q->pipeline.head, q->input, err);
@@ -318,27 +355,28 @@ static sl_status decode_and_push(struct sl_query *q, const char *data, size_t n,
             return st;
         off += consumed;
         if (q->input->count == SL_CHUNK_CAP || (consumed == 0 && q->input->count > 0)) {
-            if ((st = push_input(q, err)) != SL_OK)
+            if ((st = query_push_input(q, err)) != SL_OK)
                 return st;
         } else if (consumed == 0) {
             return sl_error_set(err, SL_ERROR, "decoder made no progress");
         }
     }
-    return q->input->count ? push_input(q, err) : SL_OK;
+    return q->input->count ? query_push_input(q, err) : SL_OK;
 }
 
 static sl_status finish_input(struct sl_query *q, struct sl_error *err)
 {
     sl_status st = decoder_finish(q->decoder, q->input, err);
     if (st == SL_OK && q->input->count)
-        st = push_input(q, err);
+        st = query_push_input(q, err);
     return st;
 }
 
-/* Whether a batch with no input must still flush: processing-time windows close by the clock. */
+/* Whether a batch with no input must still flush: processing-time windows
+ * close by the clock, and partitions going idle let event-time windows close. */
 static bool flush_idle(const struct sl_query *q)
 {
-    return q->plan->window.kind && !q->plan->time_expr;
+    return q->plan->window.kind && (!q->plan->time_expr || q->pipeline.time->nparts);
 }
 
 /*
@@ -436,7 +474,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         if (st == SL_OK)
             st = write_dead_letters(q, err);
         uint64_t rows_out = op_sink_take_written(q->sink);
-        if (st == SL_OK && !q->live && (q->had_input || rows_out)) {
+        if (st == SL_OK && !q->live && (q->had_input || rows_out || q->batch_gap)) {
             uint64_t groups, bytes;
             op_state_stats(q->pipeline.head, &groups, &bytes);
             struct db_progress p = {
@@ -455,6 +493,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
                 .offset = (int64_t)checkpoint_offset(q),
                 .dead_letters = (int64_t)q->dead_letters,
                 .state_us = state_us,
+                .gap = (int64_t)q->batch_gap,
             };
             st = db_progress_record(env->db, &p, err);
             if (st == SL_OK && checkpoint)
@@ -471,6 +510,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         if (st == SL_OK) {
             q->batch_id++;
             q->committed_offset = checkpoint_offset(q);
+            if (checkpoint)
+                source_committed(q->source);
         } else {
             st = batch_failed(q, env, began, st, err);
         }
@@ -516,6 +557,7 @@ static void begin_batch(struct sl_query *q)
     q->rows_in = 0;
     q->batch_bytes = 0;
     q->dead_letters = 0;
+    q->batch_gap = 0;
     q->batch_started_us = clock_now_us(q->clock);
     /* Rows of a processing-time window arrive at the batch's start. */
     if (q->pipeline.time->now < q->batch_started_us)
@@ -581,17 +623,21 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     size_t n = 0;
     struct sl_error read_err;
     sl_error_clear(&read_err);
-    size_t cap = READ_BUFFER_BYTES;
+    sl_status rs, st = SL_OK;
     uint64_t limit = q->plan->max_batch_bytes;
-    if (limit && limit - q->batch_bytes < cap)
-        cap = (size_t)(limit - q->batch_bytes);
-    sl_status rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
-    q->batch_bytes += n;
-    sl_status st = SL_OK;
-    if (n > 0 || rs == SL_EOF) {
-        q->had_input = true;
+    if (source_has_records(q->source)) {
+        rs = query_read_records(q, timeout_ms, &n, &read_err, &st, err);
+    } else {
+        size_t cap = READ_BUFFER_BYTES;
+        if (limit && limit - q->batch_bytes < cap)
+            cap = (size_t)(limit - q->batch_bytes);
+        rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
+        q->batch_bytes += n;
         if (n > 0)
             st = decode_and_push(q, buf, n, err);
+    }
+    if (n > 0 || rs == SL_EOF) {
+        q->had_input = true;
         if (st == SL_OK && rs == SL_EOF)
             st = finish_input(q, err);
         /* A bounded input is over: the watermark goes to +infinity. */
@@ -644,6 +690,7 @@ void query_destroy(struct sl_query *q)
     arena_destroy(q->plan_arena);
     arena_destroy(q->dl_arena);
     sl_free(q->dl);
+    sl_free(q->records);
     sl_free(q->name);
     sl_free(q->sql);
     sl_free(q);

@@ -54,6 +54,12 @@ struct sl_query {
     struct sl_journal *journal; /* WITH (journal = true) streams; NULL otherwise */
     struct sl_decoder *decoder;
     struct sl_chunk *input; /* decoded rows, in the work arena */
+    /* A record source's (KAFKA) records of the step, and the one being decoded
+     * (for its dead letters' partition and offset); see query_records.c. */
+    struct sl_record *records;
+    const struct sl_record *current_record;
+    /* A record source's records before this run: its offset counts from here. */
+    uint64_t records_base;
     int64_t trigger_us;
 
     /* the batch in progress */
@@ -66,6 +72,7 @@ struct sl_query {
     uint64_t rows_in;
     uint64_t batch_bytes; /* read in this batch */
     uint64_t dead_letters;
+    uint64_t batch_gap; /* records the source lost to retention before reading them */
     uint64_t committed_offset;    /* the input offset of its last committed batch's checkpoint */
     /* The last COMMIT's duration, recorded in its progress row by the next batch. */
     int64_t last_commit_us;
@@ -78,6 +85,7 @@ struct sl_query {
 };
 
 struct sl_query_dead_letter {
+    int64_t partition; /* a record source's; -1: none */
     uint64_t offset;
     const char *record;
     size_t len;

@@ -82,7 +82,7 @@ static void test_closed_in_push_recorded(void **state)
     struct sl_window_def def = {.kind = SL_WINDOW_SESSION, .gap_us = 10 * 1000000, .time_col = 1};
     struct sl_op *wm, *sess, *sink = sl_calloc(1, sizeof *sink);
     struct sl_error err;
-    assert_int_equal(op_watermark_create(batch, 1, 0, &time, 2, types, names, &wm, &err), SL_OK);
+    assert_int_equal(op_watermark_create(batch, 1, -1, 0, &time, 2, types, names, &wm, &err), SL_OK);
     assert_int_equal(op_session_agg_create(batch, &def, &time, 1, types, names, 1, &count, &sess,
                                            &err),
                      SL_OK);
@@ -167,7 +167,7 @@ static void test_compact_out_of_memory(void **state)
         struct sl_time_state time = {.watermark = INT64_MIN};
         struct sl_op *wm, *sess, *sink = sl_calloc(1, sizeof *sink);
         struct sl_error err;
-        assert_int_equal(op_watermark_create(batch, 1, 0, &time, 2, types, names, &wm, &err),
+        assert_int_equal(op_watermark_create(batch, 1, -1, 0, &time, 2, types, names, &wm, &err),
                          SL_OK);
         assert_int_equal(op_session_agg_create(batch, &def, &time, 1, types, names, 1, &count,
                                                &sess, &err),

@@ -2,7 +2,8 @@
  * test_storage_schema.c — the schema's version (PRAGMA user_version): a
  * fresh database is made at the current version with every system table; a
  * database made before versioning is migrated with its catalog, checkpoints
- * and result tables intact; a database a newer sluice wrote is refused.
+ * and result tables intact; a version 1 database gets the record sources'
+ * columns; a database a newer sluice wrote is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "common/alloc.h"
 #include "test_storage_util.h"
 
 /* The tables the last sluice without a schema version made (before
@@ -73,7 +75,7 @@ static void test_fresh_database_is_current(void **state)
     struct tmp_db *t = *state;
     struct rows_text r;
     assert_string_equal(rows_of(t->db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n1\n");
+                        "user_version\n2\n");
     assert_all_system_tables(t->db);
 }
 
@@ -84,7 +86,7 @@ static void test_unversioned_database_is_migrated(void **state)
     assert_non_null(db);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n1\n");
+                        "user_version\n2\n");
     assert_all_system_tables(db);
 
     struct sl_error err = {0};
@@ -122,6 +124,47 @@ static void test_unversioned_database_is_migrated(void **state)
     remove_db(path);
 }
 
+/* Version 1 -> 2: checkpoints get a record source's position, progress rows its gap. */
+static void test_version_1_gets_record_positions(void **state)
+{
+    struct tmp_db *t = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/v1.db", t->dir);
+    struct sl_db *db = NULL;
+    struct sl_error err = {0};
+    assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
+    db_close(db);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "ALTER TABLE _sluice_checkpoints DROP COLUMN position;"
+                                  "ALTER TABLE _sluice_progress DROP COLUMN gap;"
+                                  "INSERT INTO _sluice_checkpoints(query, batch_id, \"offset\")"
+                                  " VALUES ('q', 4, 9);"
+                                  "PRAGMA user_version = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+
+    assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
+    struct rows_text r;
+    assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
+                        "user_version\n2\n");
+    assert_string_equal(rows_of(db, "SELECT batch_id, position FROM _sluice_checkpoints", &r),
+                        "batch_id|position\n4|NULL\n");
+    assert_string_equal(rows_of(db, "SELECT count(*) FROM _sluice_progress WHERE gap IS NULL", &r),
+                        "count(*)\n0\n");
+    struct db_checkpoint cp = {.batch_id = 5, .offset = 12, .position = "0:7,3:5"};
+    bool found = false;
+    assert_int_equal(db_checkpoint_put(db, "q", &cp, &err), SL_OK);
+    assert_int_equal(db_checkpoint_get(db, "q", &cp, &found, &err), SL_OK);
+    assert_true(found);
+    assert_string_equal(cp.position, "0:7,3:5");
+    sl_free(cp.position);
+    db_close(db);
+    remove_db(path);
+}
+
 static void test_newer_version_is_refused(void **state)
 {
     struct tmp_db *t = *state;
@@ -140,7 +183,7 @@ static void test_newer_version_is_refused(void **state)
     assert_null(db);
     char want[512];
     snprintf(want, sizeof want,
-             "cannot open database '%s': its schema version is 7, and this sluice knows up to 1:"
+             "cannot open database '%s': its schema version is 7, and this sluice knows up to 2:"
              " open it with the sluice that wrote it, or a newer one",
              path);
     assert_string_equal(err.msg, want);
@@ -152,6 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_fresh_database_is_current, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_unversioned_database_is_migrated, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_version_1_gets_record_positions, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_newer_version_is_refused, tmp_db_setup, tmp_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

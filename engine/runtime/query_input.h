@@ -1,0 +1,24 @@
+/*
+ * query_input.h — private to engine/runtime: how a query's input reaches its
+ * pipeline. query.c reads byte sources; query_records.c reads record sources
+ * (KAFKA), decoding each record and filling the stream's metadata columns.
+ */
+#ifndef SL_QUERY_INPUT_H
+#define SL_QUERY_INPUT_H
+
+#include "engine/runtime/query.h"
+
+/* Pushes q->input (the rows decoded so far) down the pipeline and empties it. */
+sl_status query_push_input(struct sl_query *q, struct sl_error *err);
+
+/*
+ * Reads what q's record source has now (waiting at most timeout_ms for the
+ * first record), decodes every record into rows with its metadata and
+ * pushes them. Returns the source's status (SL_OK, SL_AGAIN, SL_EOF,
+ * SL_ERROR described in read_err), *n the records read; *st is the status
+ * of decoding and pushing them (described in err).
+ */
+sl_status query_read_records(struct sl_query *q, int timeout_ms, size_t *n,
+                             struct sl_error *read_err, sl_status *st, struct sl_error *err);
+
+#endif
