@@ -13,6 +13,10 @@
  *                                  answers "ok COUNT" once all are acknowledged
  *   down BROKER | up BROKER        take a broker (1..N) off the network, or back
  *   leader NAME PARTITION BROKER   move a partition's leadership
+ *   rtt BROKER MS                  delay the broker's every response by MS
+ *                                  (slows a consumer down to a known pace)
+ *   hide NAME                      make topic NAME (not created yet) look absent
+ *                                  ("unknown topic") until `topic NAME 4` creates it
  *   quit                           (or EOF) destroy the cluster and exit 0
  *
  * It exits when stdin closes, so a test that dies does not leave it behind.
@@ -27,6 +31,9 @@
 #include <string.h>
 
 #define MAX_WORDS 5
+#define MAX_HIDDEN 16
+/* The partitions of a topic the mock cluster creates by itself (librdkafka's default). */
+#define MOCK_DEFAULT_PARTITIONS 4
 
 /* What the delivery reports of one produce command add up to. */
 struct deliveries {
@@ -40,6 +47,7 @@ struct mock {
     rd_kafka_t *producer; /* a client of the cluster, like any other */
     int brokers;
     struct deliveries deliveries;
+    char *hidden[MAX_HIDDEN]; /* topics that look absent until `topic` creates them */
 };
 
 static void answer(const char *fmt, ...)
@@ -73,13 +81,15 @@ static int set(rd_kafka_conf_t *conf, const char *name, const char *value)
 }
 
 /* The producer batches (linger) so that 200,000 messages take well under a
- * second; idempotence keeps a retried batch from landing twice. */
+ * second, in batches of at most 250 messages: a fetch returns whole batches,
+ * so a consumer's fetch.message.max.bytes can hold it to small steps.
+ * Idempotence keeps a retried batch from landing twice. */
 static rd_kafka_t *new_producer(const char *bootstrap, struct deliveries *deliveries)
 {
     char err[256];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (set(conf, "bootstrap.servers", bootstrap) || set(conf, "linger.ms", "20") ||
-        set(conf, "batch.num.messages", "10000") ||
+        set(conf, "batch.num.messages", "250") ||
         set(conf, "queue.buffering.max.messages", "1000000") ||
         set(conf, "enable.idempotence", "true") || set(conf, "message.timeout.ms", "30000")) {
         rd_kafka_conf_destroy(conf);
@@ -122,6 +132,8 @@ static int mock_start(struct mock *m, int brokers)
 
 static void mock_stop(struct mock *m)
 {
+    for (int i = 0; i < MAX_HIDDEN; i++)
+        free(m->hidden[i]);
     if (m->producer)
         rd_kafka_destroy(m->producer);
     if (m->cluster)
@@ -138,11 +150,58 @@ static long number(const char *text)
     return *text && !*end && n >= 0 ? n : -1;
 }
 
+static char **hidden_slot(struct mock *m, const char *name)
+{
+    for (int i = 0; i < MAX_HIDDEN; i++)
+        if (m->hidden[i] && !strcmp(m->hidden[i], name))
+            return &m->hidden[i];
+    return NULL;
+}
+
+/* The mock cluster creates any topic a client asks about (it speaks Metadata
+ * v2, too old to carry a consumer's "do not create"), so a topic that does
+ * not exist yet is one that exists with an error its metadata answers. */
+static void cmd_hide(struct mock *m, char **w)
+{
+    if (hidden_slot(m, w[1])) {
+        answer("error %s is hidden already", w[1]);
+        return;
+    }
+    char **slot = NULL;
+    for (int i = 0; i < MAX_HIDDEN && !slot; i++)
+        if (!m->hidden[i])
+            slot = &m->hidden[i];
+    if (!slot || !(*slot = strdup(w[1]))) {
+        answer("error too many hidden topics");
+        return;
+    }
+    rd_kafka_mock_topic_set_error(m->cluster, w[1], RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+    answer("ok");
+}
+
+/* Creating a hidden topic clears its error: it has the partitions the mock gave it. */
+static void create_hidden(struct mock *m, char **slot, long partitions)
+{
+    if (partitions != MOCK_DEFAULT_PARTITIONS) {
+        answer("error a hidden topic is created with %d partitions", MOCK_DEFAULT_PARTITIONS);
+        return;
+    }
+    rd_kafka_mock_topic_set_error(m->cluster, *slot, RD_KAFKA_RESP_ERR_NO_ERROR);
+    free(*slot);
+    *slot = NULL;
+    answer("ok");
+}
+
 static void cmd_topic(struct mock *m, char **w)
 {
     long partitions = number(w[2]);
     if (partitions < 1) {
         answer("error PARTITIONS must be a positive number");
+        return;
+    }
+    char **hidden = hidden_slot(m, w[1]);
+    if (hidden) {
+        create_hidden(m, hidden, partitions);
         return;
     }
     int replicas = m->brokers < 3 ? m->brokers : 3;
@@ -249,6 +308,16 @@ static void cmd_up(struct mock *m, char **w)
         answer_status(rd_kafka_mock_broker_set_up(m->cluster, id));
 }
 
+static void cmd_rtt(struct mock *m, char **w)
+{
+    int id = broker_id(m, w[1]);
+    long ms = number(w[2]);
+    if (id > 0 && ms < 0)
+        answer("error MS must be a number");
+    else if (id > 0)
+        answer_status(rd_kafka_mock_broker_set_rtt(m->cluster, id, (int)ms));
+}
+
 static void cmd_leader(struct mock *m, char **w)
 {
     long partition = number(w[2]);
@@ -273,6 +342,8 @@ static const struct command {
     {"down", 1, 1, cmd_down, "down BROKER"},
     {"up", 1, 1, cmd_up, "up BROKER"},
     {"leader", 3, 3, cmd_leader, "leader NAME PARTITION BROKER"},
+    {"rtt", 2, 2, cmd_rtt, "rtt BROKER MS"},
+    {"hide", 1, 1, cmd_hide, "hide NAME"},
 };
 
 /* Runs one command line; returns 0 on "quit". */
