@@ -7,7 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 # coprocess, its log in $WORK/kafka_mock.err; sets KAFKA_BOOTSTRAP. The test's
 # cleanup stops it, and it exits by itself when the script's end of its stdin closes.
 start_kafka() {
-  coproc KAFKA_MOCK { exec "$BUILD_DIR/sl_kafka_mock" --brokers "${1:-3}" 2>>"$WORK/kafka_mock.err"; }
+  KAFKA_BROKERS=${1:-3}
+  coproc KAFKA_MOCK { exec "$BUILD_DIR/sl_kafka_mock" --brokers "$KAFKA_BROKERS" 2>>"$WORK/kafka_mock.err"; }
   BG_PIDS+=("$KAFKA_MOCK_PID")
   local line
   read -r -t 30 -u "${KAFKA_MOCK[0]}" line || fail "sl_kafka_mock did not start: $(cat "$WORK/kafka_mock.err")"
@@ -26,6 +27,16 @@ kafka() {
     ok | "ok "*) KAFKA_ANSWER=${line#ok}; KAFKA_ANSWER=${KAFKA_ANSWER# } ;;
     *) fail "sl_kafka_mock: '$*' -> $line" ;;
   esac
+}
+
+# slow_brokers [MS]: every broker answers MS (default 50) ms late. A stream
+# WITH ($SLOW_FETCH) then fetches one producer batch (250 messages) a
+# partition a round trip: some 20,000 messages a second over 4 partitions,
+# so that a test can act while a query is still reading.
+SLOW_FETCH="properties = 'fetch.message.max.bytes=4096'"
+slow_brokers() {
+  local b
+  for b in $(seq "$KAFKA_BROKERS"); do kafka rtt "$b" "${1:-50}"; done
 }
 
 # payments N SEED [KEYS] > FILE: N keyed CSV messages "user<k>,<amount>,<ts>",

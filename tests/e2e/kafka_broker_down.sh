@@ -10,9 +10,9 @@ start_kafka 1
 payments 100000 19 >tx.csv
 kafka topic payments 4
 kafka produce payments tx.csv
-# Small batches, so that the reading is still going when the broker goes.
-payments_sql payments "end = 'latest'" \
-  "TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 16384)" >q.sql
+# Slow reading (about 5 s uninterrupted), still going when the broker goes.
+slow_brokers
+payments_sql payments "end = 'latest', $SLOW_FETCH" "TRIGGER EVERY 50 MILLISECONDS" >q.sql
 
 "$SLUICE" run --db db q.sql >out.txt 2>err.txt &
 pid=$!
@@ -27,9 +27,8 @@ wait $pid || { cat err.txt; fail "sluice run failed after the broker came back";
   fail "the query read nothing after the broker went down: the test did not test a reconnection"
 
 expect_oracle db tx.csv "broker down for 5 s"
-grep -Eiq "kafka.*(down|disconnect|unreachable|wait|retry)" err.txt ||
+grep -q "kafka:payments: waiting for the brokers" err.txt ||
   { cat err.txt; fail "the source did not say it lost the broker"; }
-grep -Eiq "kafka.*(reconnect|connected|back|resum)" err.txt ||
-  { cat err.txt; fail "the source did not say it reads again"; }
+grep -q "kafka:payments: reading again" err.txt || { cat err.txt; fail "the source did not say it reads again"; }
 echo "ok: $(committed db) batches, $down_at of them before the broker went down; the table is exact"
 echo "1 passed, 0 failed"

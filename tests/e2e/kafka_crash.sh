@@ -8,17 +8,17 @@ source "$(dirname "$0")/kafka.bash"
 cd "$WORK"
 
 start_kafka
-payments 100000 17 >tx.csv
+payments 120000 17 >tx.csv
 kafka topic payments 4
 kafka produce payments tx.csv
-# Small batches, so that the reading lasts long enough for 20 kills.
-payments_sql payments "end = 'latest'" \
-  "TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 16384)" >q.sql
+# Slow reading (about 6 s uninterrupted), so that it lasts for 20 kills.
+slow_brokers
+payments_sql payments "end = 'latest', $SLOW_FETCH" "TRIGGER EVERY 50 MILLISECONDS" >q.sql
 
 kill_and_restart db q.sql
 expect_oracle db tx.csv "after $KILLS kills"
 [ "$KILLS" -ge 20 ] || fail "only $KILLS kills landed before the topic was read"
-[ "$(sqlite3 db "SELECT sum(rows_in) FROM _sluice_progress WHERE query = 'per_user'")" = 100000 ] ||
+[ "$(sqlite3 db "SELECT sum(rows_in) FROM _sluice_progress WHERE query = 'per_user'")" = 120000 ] ||
   fail "the committed batches did not read each message once: $(sqlite3 db "SELECT sum(rows_in) FROM _sluice_progress")"
 echo "ok: $KILLS kills, $(committed db) batches, the table equals sqlite3's"
 echo "1 passed, 0 failed"
