@@ -2,8 +2,8 @@
 # Faults of the KAFKA source, each against the same 3-broker mock cluster:
 #  - a message that does not decode goes to _sluice_dead_letters with its
 #    partition (source 'kafka:<topic>/<partition>') and offset, and the query goes on;
-#  - a topic that does not exist when the query starts is waited for (and
-#    said so), and read once it is created;
+#  - a topic that does not exist when the query starts is waited for (said
+#    in the log and by SHOW STREAMS), and read once it is created;
 #  - partition leaders that move to other brokers mid-run lose nothing and
 #    read nothing twice.
 source "$(dirname "$0")/kafka.bash"
@@ -29,30 +29,45 @@ expect_oracle bad.db good.csv "a malformed message"
   fail "the dead letter is not the message at kafka:bad/2 offset 10: $(sqlite3 bad.db 'SELECT * FROM _sluice_dead_letters')"
 echo "ok: a malformed message is a dead letter with its partition and offset"
 
-# A topic created 2 s after the query started. (A mock broker creates any
-# topic a client asks about: `hide` makes it answer "unknown topic" instead,
-# as a real broker does to a consumer, until `topic` creates it.)
+# A topic that does not exist when the query starts, in the REPL (statements
+# through a FIFO): SHOW STREAMS says the query waits for it, and then that it
+# reads it once created. (A mock broker creates any topic a client asks
+# about: `hide` makes it answer "unknown topic" instead, as a real broker does
+# to a consumer, until `topic` creates it.)
 payments 1000 41 >late.csv
 kafka hide late
-payments_sql late "start = 'earliest'" "TRIGGER EVERY 100 MILLISECONDS" >late.sql
-"$SLUICE" run --db late.db late.sql 2>late.err &
+mkfifo late.in
+"$SLUICE" --db late.db <late.in >late.out 2>late.err &
 pid=$!
 BG_PIDS+=($pid)
-sleep 2
-kill -0 $pid || { cat late.err; fail "a query over a topic that does not exist yet did not wait for it"; }
+exec 3>late.in
+payments_sql late "start = 'earliest'" "TRIGGER EVERY 100 MILLISECONDS" >&3
+# show_streams_until TEXT: SHOW STREAMS every 0.2 s until its answer holds TEXT (10 s at most).
+show_streams_until() {
+  for _ in $(seq 50); do
+    echo "SHOW STREAMS;" >&3
+    sleep 0.2
+    grep -q "$1" late.out && return 0
+    kill -0 $pid || break
+  done
+  cat late.out late.err
+  fail "SHOW STREAMS never said: $1"
+}
+show_streams_until "| per_user: waiting for topic 'late' to exist"
+sleep 1
 kafka topic late 4
 kafka produce late late.csv
+show_streams_until "| per_user: reading 4 partitions of topic 'late'"
 payments_oracle late.csv >want.txt
-for _ in $(seq 400); do
+for _ in $(seq 200); do
   [ "$(per_user late.db 2>/dev/null)" = "$(cat want.txt)" ] && break
-  kill -0 $pid || { cat late.err; fail "the query over the late topic exited"; }
   sleep 0.05
 done
-kill $pid
+exec 3>&-
 expect_oracle late.db late.csv "a topic created after the query started"
 [ "$(grep -c "kafka:late: waiting for topic 'late' to exist" late.err)" = 1 ] ||
   { cat late.err; fail "the wait for the topic was not logged once"; }
-echo "ok: a topic created after the query started is waited for and read"
+echo "ok: a topic created after the query started is waited for (SHOW STREAMS says so) and read"
 
 # Every partition's leader moves to broker 2, then to broker 3, while the query reads.
 payments 50000 43 >moved.csv
