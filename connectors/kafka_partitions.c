@@ -107,7 +107,7 @@ bool kafka_position_read(const char *text, void (*found)(void *ctx, int32_t id, 
         if (!read_number(&p, KAFKA_MAX_PARTITION - 1, &id) || *p++ != ':' ||
             !read_number(&p, INT64_MAX, &next))
             return false;
-        if (*p == ',')
+        if (*p == ',' && p[1])
             p++;
         else if (*p)
             return false;

@@ -161,6 +161,11 @@ uint64_t source_take_gap(struct sl_source *s)
     return s->ops->take_gap ? s->ops->take_gap(s) : 0;
 }
 
+bool source_take_repositioned(struct sl_source *s)
+{
+    return s->ops->take_repositioned && s->ops->take_repositioned(s);
+}
+
 void source_committed(struct sl_source *s)
 {
     if (s->ops->committed)

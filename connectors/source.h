@@ -118,6 +118,12 @@ size_t source_partitions(const struct sl_source *s, const int32_t **ids);
  * servers' retention before they were read) since the last call; 0 for others. */
 uint64_t source_take_gap(struct sl_source *s);
 
+/* True once after a record source placed a partition where no checkpoint
+ * put it (start = 'latest' resolved to an offset, a gap skipped): the
+ * position must be committed even if no record follows, or a restart would
+ * place it again elsewhere. False for other sources. */
+bool source_take_repositioned(struct sl_source *s);
+
 /* The position at source_position is committed: a source that mirrors it
  * elsewhere (a Kafka consumer group, for lag tools) does so now. */
 void source_committed(struct sl_source *s);

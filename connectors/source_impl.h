@@ -26,6 +26,7 @@ struct sl_source_ops {
     sl_status (*seek_position)(struct sl_source *s, const char *position, struct sl_error *err);
     size_t (*partitions)(const struct sl_source *s, const int32_t **ids);
     uint64_t (*take_gap)(struct sl_source *s);
+    bool (*take_repositioned)(struct sl_source *s);
     void (*committed)(struct sl_source *s);
     /* Any source may say what it is doing (NULL: nothing to say). */
     const char *(*state)(const struct sl_source *s);

@@ -254,12 +254,17 @@ option(A) ::= nm(K) EQ optval(V). {
     A.key = K;
     A.value = V;
 }
-/* null = 'NA' (FORMAT CSV), end = 'latest' (KAFKA): keywords, so the option's name is spelt out. */
+/* null = 'NA' (FORMAT CSV), end = 'latest' and group = 'g' (KAFKA): keywords, so the
+ * option's name is spelt out. */
 option(A) ::= NULL(K) EQ optval(V). {
     A.key = ast_name_ident(&ctx->b, &K);
     A.value = V;
 }
 option(A) ::= END(K) EQ optval(V). {
+    A.key = ast_name_ident(&ctx->b, &K);
+    A.value = V;
+}
+option(A) ::= GROUP(K) EQ optval(V). {
     A.key = ast_name_ident(&ctx->b, &K);
     A.value = V;
 }

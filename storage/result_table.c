@@ -202,6 +202,11 @@ void result_table_close(struct sl_result_table *t)
     sl_free(t);
 }
 
+void result_table_keep_one_row(struct sl_result_table *t)
+{
+    t->one_row = t->nkeys == 0;
+}
+
 sl_status result_table_clear(struct sl_result_table *t, struct sl_error *err)
 {
     char what[300];

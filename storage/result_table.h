@@ -29,6 +29,10 @@ sl_status result_table_open(struct sl_db *db, const char *name, const struct sl_
                             struct sl_error *err);
 void result_table_close(struct sl_result_table *t);
 
+/* A table without key columns that holds one row, the latest written: an
+ * aggregate without GROUP BY (SELECT count(*) FROM s) has one group. */
+void result_table_keep_one_row(struct sl_result_table *t);
+
 /* Deletes every row (CREATE OR REPLACE, tests). */
 sl_status result_table_clear(struct sl_result_table *t, struct sl_error *err);
 

@@ -19,6 +19,7 @@ struct sl_result_table {
     sqlite3_stmt *update; /* NULL when unkeyed */
     sqlite3_stmt *remove; /* NULL when unkeyed */
     sqlite3_stmt *clear;
+    bool one_row; /* result_table_keep_one_row: each row written replaces the table's */
     struct sl_buf scratch; /* JSON text of array values, reused row after row */
 };
 

@@ -88,7 +88,9 @@ sl_status result_table_write(struct sl_result_table *t, const struct sl_chunk *c
         uint32_t row = chunk_row(chunk, k);
         if (t->nkeys) {
             rc = rt_write_keyed(t, chunk, row, &n);
-        } else if ((rc = rt_run(t, t->insert, chunk, row, false)) == SQLITE_DONE) {
+        } else if ((!t->one_row ||
+                    (rc = rt_run(t, t->clear, chunk, row, true)) == SQLITE_DONE) &&
+                   (rc = rt_run(t, t->insert, chunk, row, false)) == SQLITE_DONE) {
             n++;
         }
     }

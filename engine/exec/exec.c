@@ -269,6 +269,9 @@ static void notice_started(const struct exec_ctx *x, const struct sl_query *q, b
                "no batch committed when the query stopped is lost (a stream declared WITH "
                "(journal = true) keeps it)",
                q->name, (long long)q->batch_id, groups, source_describe(q->source));
+    else if (q->resumed_at >= 0 && source_has_records(q->source))
+        notice(x, "query %s resumed after record %lld of %s%s", q->name,
+               (long long)q->resumed_at, source_describe(q->source), groups);
     else if (q->resumed_at >= 0)
         notice(x, "query %s resumed at byte %lld of its %s%s", q->name, (long long)q->resumed_at,
                q->journal ? "journal" : "input", groups);

@@ -71,7 +71,7 @@ static sl_status add_metadata_columns(const struct ast_create_stream *cs,
         for (uint32_t i = 0; i < cs->ncols; i++)
             if (strcasecmp(cs->cols[i].name.text, meta->name) == 0)
                 diags_add(d, cs->cols[i].name.pos, cs->cols[i].name.span, hint,
-                          "column \"%s\" is a %s metadata column (%s)", meta->name, c->name,
+                          "column \"%s\" is a %s metadata column: %s", meta->name, c->name,
                           meta->doc);
         if (!(def->cols[def->ncols].name = sl_strdup(meta->name)))
             return SL_NOMEM;

@@ -262,6 +262,15 @@ static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
     return db_checkpoint_put(q->db, q->name, &c, err);
 }
 
+/* Whether the result table has key columns (GROUP BY keys, a window's bounds). */
+static bool has_key(const struct sl_plan *plan)
+{
+    for (uint32_t i = 0; i < plan->nout; i++)
+        if (plan->out_is_key[i])
+            return true;
+    return false;
+}
+
 sl_status query_create(const char *name, const char *sql, bool live, struct sl_arena *plan_arena,
                        struct sl_plan *plan, int64_t trigger_us, bool restart,
                        const struct sl_query_env *env, struct sl_query **out,
@@ -317,6 +326,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
          (st = journal_open(env->db, q->name, &q->journal, err)) != SL_OK))
         goto fail;
     source_set_log(q->source, q->log);
+    if (plan->aggregate && !has_key(plan))
+        result_table_keep_one_row(q->table);
     query_state_fingerprint(q);
     if (!live && !plan->no_checkpoint && (st = query_state_attach(q, err)) != SL_OK)
         goto fail;

@@ -96,6 +96,8 @@ sl_status query_read_records(struct sl_query *q, int timeout_ms, size_t *n,
     sl_status rs = source_read_records(q->source, q->records, RECORDS_PER_READ, n, timeout_ms,
                                        read_err);
     q->batch_gap += source_take_gap(q->source);
+    if (source_take_repositioned(q->source))
+        q->had_input = true; /* a batch commits the position, records or not */
     if ((*st = register_partitions(q, err)) != SL_OK)
         return rs;
     for (size_t i = 0; i < *n && *st == SL_OK; i++) {
