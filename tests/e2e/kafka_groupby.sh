@@ -4,7 +4,8 @@
 # sqlite3 over the produced file, and the metadata columns say where each
 # message was: all of a key's messages in the partition librdkafka's
 # partitioner put them in, each partition's offsets 0..count-1, timestamps
-# from when they were produced.
+# from when they were produced. The consumer group the query names has the
+# partitions' end offsets committed once the run is over.
 source "$(dirname "$0")/kafka.bash"
 cd "$WORK"
 
@@ -16,7 +17,7 @@ kafka produce payments tx.csv
 [ "$KAFKA_ANSWER" = 200000 ] || fail "the mock acknowledged $KAFKA_ANSWER of 200000 messages"
 produced_to=$(date -u -d '+1 second' '+%Y-%m-%d %H:%M:%S')
 
-payments_sql payments >q.sql
+payments_sql payments "end = 'latest', group = 'lag-tools'" >q.sql
 cat >>q.sql <<'SQL'
 CREATE QUERY placement AS
   SELECT user, min(kafka_key) AS key_lo, max(kafka_key) AS key_hi,
@@ -48,6 +49,10 @@ sqlite3 :memory: "CREATE TABLE part(user TEXT, p INTEGER)" "CREATE TABLE tx(user
    GROUP BY p ORDER BY p" >want_part.txt
 sqlite3 db "SELECT p, n, first, last FROM per_partition ORDER BY p" >got_part.txt
 diff want_part.txt got_part.txt >diff.txt || { cat diff.txt; fail "kafka_offset per partition"; }
+# The group mirrors where the query is: each partition's end, once the run is over.
+kafka committed lag-tools payments 4
+[ "$KAFKA_ANSWER" = "$(cut -d'|' -f2 want_part.txt | paste -sd,)" ] ||
+  fail "group lag-tools committed $KAFKA_ANSWER, not each partition's end ($(cut -d'|' -f2 want_part.txt | paste -sd,))"
 [ "$(sqlite3 db "SELECT count(*) FROM per_partition
                  WHERE t_lo >= '$produced_from' AND t_hi <= '$produced_to'")" = 4 ] ||
   fail "kafka_timestamp is not when the messages were produced ($produced_from..$produced_to):

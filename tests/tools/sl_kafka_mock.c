@@ -17,6 +17,9 @@
  *                                  (slows a consumer down to a known pace)
  *   hide NAME                      make topic NAME (not created yet) look absent
  *                                  ("unknown topic") until `topic NAME 4` creates it
+ *   committed GROUP NAME PARTITIONS
+ *                                  the offsets GROUP committed for partitions
+ *                                  0..PARTITIONS-1: "ok 10,12,-1001,..." (-1001: none)
  *   quit                           (or EOF) destroy the cluster and exit 0
  *
  * It exits when stdin closes, so a test that dies does not leave it behind.
@@ -331,6 +334,44 @@ static void cmd_leader(struct mock *m, char **w)
             rd_kafka_mock_partition_set_leader(m->cluster, w[1], (int32_t)partition, id));
 }
 
+/* A group's committed offsets, read the way a lag tool reads them: by a
+ * consumer of that group that subscribes to nothing. */
+static void cmd_committed(struct mock *m, char **w)
+{
+    long partitions = number(w[3]);
+    if (partitions < 1) {
+        answer("error PARTITIONS must be a positive number");
+        return;
+    }
+    char err[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_t *rk = NULL;
+    if (!set(conf, "bootstrap.servers", rd_kafka_mock_cluster_bootstraps(m->cluster)) &&
+        !set(conf, "group.id", w[1]) && !set(conf, "log_level", "3"))
+        rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (!rk) {
+        rd_kafka_conf_destroy(conf);
+        answer("error cannot make a consumer of group %s", w[1]);
+        return;
+    }
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new((int)partitions);
+    for (int32_t p = 0; p < partitions; p++)
+        rd_kafka_topic_partition_list_add(list, w[2], p);
+    rd_kafka_resp_err_t e = rd_kafka_committed(rk, list, 10000);
+    if (e) {
+        answer("error %s", rd_kafka_err2str(e));
+    } else {
+        char offsets[1024] = "";
+        size_t len = 0;
+        for (int i = 0; i < list->cnt && len < sizeof offsets; i++)
+            len += (size_t)snprintf(offsets + len, sizeof offsets - len, "%s%lld", i ? "," : "",
+                                    (long long)list->elems[i].offset);
+        answer("ok %s", offsets);
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+}
+
 static const struct command {
     const char *name;
     int min_args, max_args;
@@ -344,6 +385,7 @@ static const struct command {
     {"leader", 3, 3, cmd_leader, "leader NAME PARTITION BROKER"},
     {"rtt", 2, 2, cmd_rtt, "rtt BROKER MS"},
     {"hide", 1, 1, cmd_hide, "hide NAME"},
+    {"committed", 3, 3, cmd_committed, "committed GROUP NAME PARTITIONS"},
 };
 
 /* Runs one command line; returns 0 on "quit". */
