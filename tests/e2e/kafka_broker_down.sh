@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The only broker of the cluster (every partition's leader) goes down for
 # several seconds while a GROUP BY reads the topic, then comes back: the
-# source says on stderr that it waits and that it is reading again, and the
-# final table is exact.
+# source says on stderr that it waits and that it is reading again (once
+# per change, not per retry), and the final table is exact.
 source "$(dirname "$0")/kafka.bash"
 cd "$WORK"
 
@@ -30,5 +30,14 @@ expect_oracle db tx.csv "broker down for 5 s"
 grep -q "kafka:payments: waiting for the brokers" err.txt ||
   { cat err.txt; fail "the source did not say it lost the broker"; }
 grep -q "kafka:payments: reading again" err.txt || { cat err.txt; fail "the source did not say it reads again"; }
+# Once per change of state, not once per failed connection attempt or per
+# error librdkafka reports: no two waits without reading in between; and the
+# last word is that it reads. (W: waiting, R: reading.)
+states=$(sed -n 's/.*kafka:payments: waiting.*/W/p; s/.*kafka:payments: reading.*/R/p' err.txt | tr -d '\n')
+case $states in
+  *WW*) cat err.txt; fail "the wait for the broker is logged more than once in a row ($states)" ;;
+  *R) ;;
+  *) cat err.txt; fail "the source's last word is not that it reads ($states)" ;;
+esac
 echo "ok: $(committed db) batches, $down_at of them before the broker went down; the table is exact"
 echo "1 passed, 0 failed"
