@@ -64,6 +64,12 @@ sl_status kafka_configure(const struct sl_source_spec *spec, rd_kafka_conf_t *co
         (st = kafka_conf_set(conf, "enable.partition.eof", "false", err)) != SL_OK ||
         /* A position out of range is reported, never silently moved. */
         (st = kafka_conf_set(conf, "auto.offset.reset", "error", err)) != SL_OK ||
+        /* librdkafka 2.0 stops fetching a partition whose prefetch holds this many
+         * messages and looks again a second later: at the default (100,000) a
+         * backlog read faster than fetched waits out that second again and again
+         * (bench/RESULTS.md, "Kafka in"). Memory stays bounded by
+         * queued.max.messages.kbytes. */
+        (st = kafka_conf_set(conf, "queued.min.messages", "1000000", err)) != SL_OK ||
         (o[KAFKA_PROPERTIES].set &&
          (st = kafka_conf_properties(conf, o[KAFKA_PROPERTIES].text, err)) != SL_OK))
         return st;

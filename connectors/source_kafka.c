@@ -31,7 +31,7 @@
 #define KAFKA_BACKOFF_FIRST_MS 100
 #define KAFKA_BACKOFF_MAX_MS 5000
 
-enum kafka_state { KAFKA_WAITING, KAFKA_READING, KAFKA_DONE };
+enum kafka_state { KAFKA_CONNECTING, KAFKA_NO_BROKERS, KAFKA_NO_TOPIC, KAFKA_READING, KAFKA_DONE };
 
 struct source_kafka {
     struct sl_source base;
@@ -50,29 +50,32 @@ struct source_kafka {
     bool assigned; /* metadata and offsets known, partitions assigned: librdkafka reads */
     enum kafka_state state;
     char state_text[256];
+    /* Since the last broker error: records it had fetched before (still
+     * queued, read through the outage) and records read. More read than
+     * were queued means the brokers answer again. */
+    size_t queued_at_error, read_since_error;
     int64_t next_attempt_us;
     int backoff_ms;
     uint64_t gap;
     bool repositioned; /* source_take_repositioned */
 };
 
-/* Sets what SHOW STREAMS says; a change is logged (at level), a repeat is not. */
+/* Sets what SHOW STREAMS says. A change of state is logged (at level); the
+ * same state again (another error of one outage) keeps its first words. */
 static void kafka_set_state(struct source_kafka *k, enum kafka_state state,
                             enum sl_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void kafka_set_state(struct source_kafka *k, enum kafka_state state,
                             enum sl_log_level level, const char *fmt, ...)
 {
-    char text[sizeof k->state_text];
+    if (state == k->state && k->state_text[0])
+        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    vsnprintf(k->state_text, sizeof k->state_text, fmt, ap);
     va_end(ap);
     k->state = state;
-    if (strcmp(text, k->state_text) == 0)
-        return;
-    snprintf(k->state_text, sizeof k->state_text, "%s", text);
-    sl_log(k->base.log, level, "%s: %s", k->base.description, text);
+    sl_log(k->base.log, level, "%s: %s", k->base.description, k->state_text);
 }
 
 /* A wait before the next attempt to connect, doubling up to the maximum. */
@@ -199,7 +202,7 @@ static sl_status kafka_connect(struct source_kafka *k, struct sl_error *err)
     rd_kafka_resp_err_t e = rd_kafka_metadata(k->rk, 0, rkt, &md, KAFKA_REQUEST_MS);
     rd_kafka_topic_destroy(rkt);
     if (e) {
-        kafka_set_state(k, KAFKA_WAITING, SL_LOG_WARN,
+        kafka_set_state(k, KAFKA_NO_BROKERS, SL_LOG_WARN,
                         "waiting for the brokers (%s); retrying with backoff", rd_kafka_err2str(e));
         return SL_AGAIN;
     }
@@ -207,7 +210,7 @@ static sl_status kafka_connect(struct source_kafka *k, struct sl_error *err)
     rd_kafka_resp_err_t topic_err = md->topic_cnt == 1 ? md->topics[0].err : 0;
     rd_kafka_metadata_destroy(md);
     if (count <= 0) {
-        kafka_set_state(k, KAFKA_WAITING, SL_LOG_WARN,
+        kafka_set_state(k, KAFKA_NO_TOPIC, SL_LOG_WARN,
                         "waiting for topic '%s' to exist (%s); retrying with backoff", k->topic,
                         topic_err ? rd_kafka_err2str(topic_err) : "it has no partitions");
         return SL_AGAIN;
@@ -225,7 +228,7 @@ static sl_status kafka_connect(struct source_kafka *k, struct sl_error *err)
         e = rd_kafka_query_watermark_offsets(k->rk, k->topic, k->parts[i].id, &low, &high,
                                              KAFKA_REQUEST_MS);
         if (e) {
-            kafka_set_state(k, KAFKA_WAITING, SL_LOG_WARN,
+            kafka_set_state(k, KAFKA_NO_BROKERS, SL_LOG_WARN,
                             "waiting for partition %" PRId32 "'s offsets (%s); retrying with "
                             "backoff", k->parts[i].id, rd_kafka_err2str(e));
             return SL_AGAIN;
@@ -261,6 +264,24 @@ static sl_status kafka_out_of_range(struct source_kafka *k, int32_t id, struct s
     return st == SL_OK ? kafka_assign(k, err) : st;
 }
 
+/* Reading stopped: librdkafka retries by itself (transport errors, brokers
+ * down, leaders moving); what it had fetched before is still read meanwhile. */
+static void kafka_lost(struct source_kafka *k, enum kafka_state state, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void kafka_lost(struct source_kafka *k, enum kafka_state state, const char *fmt, ...)
+{
+    if (state == k->state)
+        return;
+    k->queued_at_error = k->queue ? rd_kafka_queue_length(k->queue) : 0;
+    k->read_since_error = 0;
+    char text[sizeof k->state_text];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    kafka_set_state(k, state, SL_LOG_WARN, "%s", text);
+}
+
 /* A message carrying an error rather than a record. */
 static sl_status kafka_on_error(struct source_kafka *k, const rd_kafka_message_t *m,
                                 struct sl_error *err)
@@ -273,15 +294,28 @@ static sl_status kafka_on_error(struct source_kafka *k, const rd_kafka_message_t
         return kafka_out_of_range(k, m->partition, err);
     case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
     case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-        kafka_set_state(k, KAFKA_WAITING, SL_LOG_WARN, "topic '%s' is gone (%s); waiting for it",
-                        k->topic, rd_kafka_err2str(m->err));
+        kafka_lost(k, KAFKA_NO_TOPIC, "topic '%s' is gone (%s); waiting for it", k->topic,
+                   rd_kafka_err2str(m->err));
         return SL_OK;
     default:
-        /* Transport errors, brokers down, leaders moving: librdkafka retries by itself. */
-        kafka_set_state(k, KAFKA_WAITING, SL_LOG_WARN, "waiting for the brokers (%s)",
-                        rd_kafka_err2str(m->err));
+        kafka_lost(k, KAFKA_NO_BROKERS, "waiting for the brokers (%s)", rd_kafka_err2str(m->err));
         return SL_OK;
     }
+}
+
+/* Client-wide errors (a broker gone, all of them down), served while reading. */
+static void kafka_client_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
+{
+    (void)rk, (void)e;
+    kafka_lost(opaque, KAFKA_NO_BROKERS, "waiting for the brokers (%s)", reason);
+}
+
+/* A record while waiting: past the records queued before the error, the brokers answer. */
+static void kafka_record_read(struct source_kafka *k)
+{
+    if (k->state == KAFKA_READING || ++k->read_since_error <= k->queued_at_error)
+        return;
+    kafka_set_state(k, KAFKA_READING, SL_LOG_INFO, "reading again");
 }
 
 static void kafka_to_record(const rd_kafka_message_t *m, struct sl_record *r)
@@ -349,8 +383,7 @@ static sl_status kafka_read_records(struct sl_source *s, struct sl_record *out, 
         /* A record from before a re-assignment, or past a bounded partition's end. */
         if (!p || m->offset < p->next || (p->end >= 0 && m->offset >= p->end))
             continue;
-        if (k->state != KAFKA_READING)
-            kafka_set_state(k, KAFKA_READING, SL_LOG_INFO, "reading again");
+        kafka_record_read(k);
         kafka_to_record(m, &out[(*n)++]);
         p->next = m->offset + 1;
     }
@@ -499,6 +532,10 @@ sl_status kafka_open(const struct sl_source_spec *spec, struct sl_source **out,
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     sl_status st = conf ? kafka_configure(spec, conf, err)
                         : sl_error_set(err, SL_NOMEM, "out of memory");
+    if (st == SL_OK) {
+        rd_kafka_conf_set_opaque(conf, k);
+        rd_kafka_conf_set_error_cb(conf, kafka_client_error);
+    }
     if (st == SL_OK && !(k->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, why, sizeof why)))
         st = sl_error_set(err, SL_ERROR, "KAFKA: %s", why);
     if (st != SL_OK) {
@@ -508,7 +545,7 @@ sl_status kafka_open(const struct sl_source_spec *spec, struct sl_source **out,
         kafka_close(&k->base);
         return st;
     }
-    /* Errors of the whole client (all brokers down) arrive with the records. */
+    /* Errors of the whole client (all brokers down) are served with the records. */
     rd_kafka_poll_set_consumer(k->rk);
     if (!(k->queue = rd_kafka_queue_get_consumer(k->rk))) {
         sl_free(k->base.description);

@@ -637,7 +637,7 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     sl_status rs, st = SL_OK;
     uint64_t limit = q->plan->max_batch_bytes;
     if (source_has_records(q->source)) {
-        rs = query_read_records(q, timeout_ms, &n, &read_err, &st, err);
+        rs = query_read_records(q, timeout_ms, limit, &n, &read_err, &st, err);
     } else {
         size_t cap = READ_BUFFER_BYTES;
         if (limit && limit - q->batch_bytes < cap)

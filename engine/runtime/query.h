@@ -60,6 +60,7 @@ struct sl_query {
     const struct sl_record *current_record;
     /* A record source's records before this run: its offset counts from here. */
     uint64_t records_base;
+    uint64_t records_read, record_bytes_read; /* this run's: their average size */
     int64_t trigger_us;
 
     /* the batch in progress */

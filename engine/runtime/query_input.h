@@ -14,11 +14,13 @@ sl_status query_push_input(struct sl_query *q, struct sl_error *err);
 /*
  * Reads what q's record source has now (waiting at most timeout_ms for the
  * first record), decodes every record into rows with its metadata and
- * pushes them. Returns the source's status (SL_OK, SL_AGAIN, SL_EOF,
+ * pushes them. With limit (max_batch_bytes, 0: none), it asks for as many
+ * records as the batch's remaining bytes hold at the sizes seen so far, so
+ * a batch passes the limit by a record's worth or so. Returns the source's status (SL_OK, SL_AGAIN, SL_EOF,
  * SL_ERROR described in read_err), *n the records read; *st is the status
  * of decoding and pushing them (described in err).
  */
-sl_status query_read_records(struct sl_query *q, int timeout_ms, size_t *n,
+sl_status query_read_records(struct sl_query *q, int timeout_ms, uint64_t limit, size_t *n,
                              struct sl_error *read_err, sl_status *st, struct sl_error *err);
 
 #endif

@@ -85,7 +85,20 @@ static sl_status register_partitions(struct sl_query *q, struct sl_error *err)
     return SL_OK;
 }
 
-sl_status query_read_records(struct sl_query *q, int timeout_ms, size_t *n,
+/* Records to ask for: all that fit, or as many as the batch's remaining bytes hold on average. */
+static size_t records_wanted(const struct sl_query *q, uint64_t limit)
+{
+    if (!limit)
+        return RECORDS_PER_READ;
+    if (q->batch_bytes >= limit)
+        return 1;
+    /* Before any record, guess large ones: the first read stays under the limit. */
+    uint64_t average = q->records_read ? q->record_bytes_read / q->records_read : 1024;
+    uint64_t fit = (limit - q->batch_bytes) / (average ? average : 1);
+    return fit < 1 ? 1 : fit > RECORDS_PER_READ ? RECORDS_PER_READ : (size_t)fit;
+}
+
+sl_status query_read_records(struct sl_query *q, int timeout_ms, uint64_t limit, size_t *n,
                              struct sl_error *read_err, sl_status *st, struct sl_error *err)
 {
     *st = SL_OK;
@@ -93,15 +106,17 @@ sl_status query_read_records(struct sl_query *q, int timeout_ms, size_t *n,
         *st = sl_error_set(err, SL_NOMEM, "out of memory");
         return SL_AGAIN;
     }
-    sl_status rs = source_read_records(q->source, q->records, RECORDS_PER_READ, n, timeout_ms,
-                                       read_err);
+    sl_status rs = source_read_records(q->source, q->records, records_wanted(q, limit), n,
+                                       timeout_ms, read_err);
     q->batch_gap += source_take_gap(q->source);
     if (source_take_repositioned(q->source))
         q->had_input = true; /* a batch commits the position, records or not */
     if ((*st = register_partitions(q, err)) != SL_OK)
         return rs;
+    q->records_read += *n;
     for (size_t i = 0; i < *n && *st == SL_OK; i++) {
         q->batch_bytes += q->records[i].len;
+        q->record_bytes_read += q->records[i].len;
         *st = decode_record(q, &q->records[i], err);
     }
     /* Every row goes down before the next read: the records' memory is the source's until then. */
