@@ -2,6 +2,7 @@
 #include "connectors/source_impl.h"
 
 #include <inttypes.h>
+#include <string.h>
 #include <strings.h>
 
 #include "common/time.h"
@@ -73,6 +74,48 @@ int format_option_index(const struct sl_format *f, const char *name)
     return option_index(f->options, f->noptions, name);
 }
 
+/* n bytes of p inside an SQL string literal: a quote doubled. */
+static void put_sql_text(const char *p, size_t n, struct sl_buf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\'')
+            buf_putc(out, '\'');
+        buf_putc(out, p[i]);
+    }
+}
+
+/* Whether a setting's key names a credential (sasl.password, ssl.key.password, sasl.jaas.config). */
+static bool key_is_secret(const char *key, size_t n)
+{
+    static const char *const words[] = {"password", "secret", "token", "jaas"};
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+        size_t len = strlen(words[w]);
+        for (size_t i = 0; i + len <= n; i++)
+            if (strncasecmp(key + i, words[w], len) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* An option's text for SHOW STREAMS: 'key=value;...' settings keep their keys,
+ * but a credential's value is '***' (the catalog keeps it; a listing need not). */
+static void text_redacted_sql(const char *text, struct sl_buf *out)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, ";");
+        const char *eq = memchr(p, '=', n);
+        if (eq && key_is_secret(p, (size_t)(eq - p))) {
+            put_sql_text(p, (size_t)(eq - p) + 1, out);
+            buf_puts(out, "***");
+        } else {
+            put_sql_text(p, n, out);
+        }
+        p += n;
+        if (*p == ';')
+            buf_putc(out, *p++);
+    }
+}
+
 void connector_option_sql(const struct sl_option_def *def, const struct sl_option_value *v,
                           struct sl_buf *out)
 {
@@ -91,11 +134,7 @@ void connector_option_sql(const struct sl_option_def *def, const struct sl_optio
         break;
     case SL_OPTION_TEXT:
         buf_putc(out, '\'');
-        for (const char *p = v->text; p && *p; p++) {
-            if (*p == '\'')
-                buf_putc(out, '\''); /* SQL doubles a quote inside a string */
-            buf_putc(out, *p);
-        }
+        text_redacted_sql(v->text ? v->text : "", out);
         buf_putc(out, '\'');
         break;
     }

@@ -125,7 +125,9 @@ const struct sl_format *format_at(size_t i);
 /* Index of a format's option named name (case-insensitive), or -1. */
 int format_option_index(const struct sl_format *f, const char *name);
 
-/* An option's value as SQL writes it (true, 3, '5 SECONDS', 'text'), appended to out. */
+/* An option's value as SQL writes it (true, 3, '5 SECONDS', 'text'), appended to out,
+ * for SHOW STREAMS, DESCRIBE and EXPLAIN: in 'key=value;...' text, the value of a key
+ * naming a credential (password, secret, token, jaas) is shown as ***. */
 void connector_option_sql(const struct sl_option_def *def, const struct sl_option_value *v,
                           struct sl_buf *out);
 

@@ -5,6 +5,8 @@ CREATE STREAM vals (id INT, i BIGINT, r REAL, t TEXT)
   FROM FILE 'data/expr_values.csv' FORMAT CSV (header = true, null = 'NA');
 CREATE STREAM net (line TEXT) FROM SOCKET 'localhost:1' FORMAT TEXT
   WITH (reconnect_delay = '10 milliseconds', reconnect_retries = 1, journal = true);
+CREATE STREAM pay (user TEXT, amount BIGINT) FROM KAFKA '127.0.0.1:1' TOPIC 'payments' FORMAT CSV
+  WITH (group = 'g', properties = 'security.protocol=sasl_ssl;sasl.username=me;sasl.password=it''s secret');
 CREATE QUERY word_counts AS
   SELECT word, COUNT(*) AS n, MAX(length(word)) AS longest
   FROM lines, UNNEST(split(line, ' ')) AS word
@@ -18,3 +20,4 @@ DESCRIBE vals;
 DESCRIBE word_counts;
 describe positive;
 DESCRIBE net;
+DESCRIBE pay;
