@@ -167,7 +167,8 @@ static sl_status kafka_place(struct source_kafka *k, struct kafka_partition *p, 
                             "again? Start the query over (CREATE OR REPLACE QUERY)",
                             k->base.description, p->id, high, p->next);
     }
-    if (k->bounded)
+    /* The end is the one seen when the query started, not a later one. */
+    if (k->bounded && p->end < 0)
         p->end = high;
     return SL_OK;
 }
