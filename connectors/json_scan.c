@@ -11,19 +11,19 @@
 
 #include "common/alloc.h"
 
-struct json_key {
+struct jscan_key {
     char *name;
     size_t len;
 };
 
-struct json_keys {
+struct jscan_keys {
     uint32_t n;
-    struct json_key *keys;
+    struct jscan_key *keys;
 };
 
-sl_status json_keys_create(const char *const *names, uint32_t n, struct json_keys **out)
+sl_status jscan_keys_create(const char *const *names, uint32_t n, struct jscan_keys **out)
 {
-    struct json_keys *k = sl_calloc(1, sizeof *k);
+    struct jscan_keys *k = sl_calloc(1, sizeof *k);
     if (!k)
         return SL_NOMEM;
     k->keys = sl_calloc(n ? n : 1, sizeof *k->keys);
@@ -35,7 +35,7 @@ sl_status json_keys_create(const char *const *names, uint32_t n, struct json_key
         k->keys[k->n].len = strlen(names[k->n]);
         k->keys[k->n].name = sl_strdup(names[k->n]);
         if (!k->keys[k->n].name) {
-            json_keys_destroy(k);
+            jscan_keys_destroy(k);
             return SL_NOMEM;
         }
     }
@@ -43,7 +43,7 @@ sl_status json_keys_create(const char *const *names, uint32_t n, struct json_key
     return SL_OK;
 }
 
-void json_keys_destroy(struct json_keys *keys)
+void jscan_keys_destroy(struct jscan_keys *keys)
 {
     if (!keys)
         return;
@@ -53,14 +53,14 @@ void json_keys_destroy(struct json_keys *keys)
     sl_free(keys);
 }
 
-uint32_t json_keys_count(const struct json_keys *keys)
+uint32_t jscan_keys_count(const struct jscan_keys *keys)
 {
     return keys->n;
 }
 
 struct scan {
     const char *start, *p, *end;
-    struct json_scan_error *err;
+    struct jscan_error *err;
 };
 
 static bool scan_fail(struct scan *s, const char *reason)
@@ -222,11 +222,11 @@ static size_t utf8_encode(uint32_t c, char *out)
 
 /* s->p at the opening quote. Leaves s->p past the closing quote and the
  * contents' span in *v. */
-static bool scan_string(struct scan *s, struct json_value *v)
+static bool scan_string(struct scan *s, struct jscan_value *v)
 {
     const char *p = ++s->p;
     const char *end = s->end;
-    *v = (struct json_value){.kind = JSON_STRING, .text = p};
+    *v = (struct jscan_value){.kind = JSCAN_STRING, .text = p};
     for (;;) {
         uint64_t w;
         while (end - p >= 8 && (memcpy(&w, p, 8), !word_special(w)))
@@ -273,9 +273,9 @@ static void skip_digits(struct scan *s)
 }
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static bool scan_number(struct scan *s, struct json_value *v)
+static bool scan_number(struct scan *s, struct jscan_value *v)
 {
-    *v = (struct json_value){.kind = JSON_NUMBER, .text = s->p};
+    *v = (struct jscan_value){.kind = JSCAN_NUMBER, .text = s->p};
     if (at(s, '-'))
         s->p++;
     if (at(s, '0'))
@@ -304,26 +304,26 @@ static bool scan_number(struct scan *s, struct json_value *v)
     return true;
 }
 
-static bool scan_literal(struct scan *s, const char *word, size_t n, enum json_kind kind,
-                         struct json_value *v)
+static bool scan_literal(struct scan *s, const char *word, size_t n, enum jscan_kind kind,
+                         struct jscan_value *v)
 {
     if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
         return scan_fail(s, "invalid literal");
-    *v = (struct json_value){.kind = kind, .text = s->p, .len = n};
+    *v = (struct jscan_value){.kind = kind, .text = s->p, .len = n};
     s->p += n;
     return true;
 }
 
 /* A value that is not a container, at s->p. */
-static bool scan_scalar(struct scan *s, struct json_value *v)
+static bool scan_scalar(struct scan *s, struct jscan_value *v)
 {
     if (s->p >= s->end)
         return scan_fail(s, "unexpected end of text");
     switch (*s->p) {
     case '"': return scan_string(s, v);
-    case 't': return scan_literal(s, "true", 4, JSON_TRUE, v);
-    case 'f': return scan_literal(s, "false", 5, JSON_FALSE, v);
-    case 'n': return scan_literal(s, "null", 4, JSON_NULL, v);
+    case 't': return scan_literal(s, "true", 4, JSCAN_TRUE, v);
+    case 'f': return scan_literal(s, "false", 5, JSCAN_FALSE, v);
+    case 'n': return scan_literal(s, "null", 4, JSCAN_NULL, v);
     default:
         if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))
             return scan_number(s, v);
@@ -332,7 +332,7 @@ static bool scan_scalar(struct scan *s, struct json_value *v)
 }
 
 /* A member's key and colon, at s->p; leaves s->p at the value. */
-static bool scan_member_key(struct scan *s, struct json_value *key)
+static bool scan_member_key(struct scan *s, struct jscan_value *key)
 {
     if (!at(s, '"'))
         return scan_fail(s, "expected a key string");
@@ -349,14 +349,14 @@ static bool scan_member_key(struct scan *s, struct json_value *key)
 /* An object or array at s->p, validated and passed over. */
 static bool skip_container(struct scan *s)
 {
-    uint64_t is_object[JSON_MAX_DEPTH / 64];
+    uint64_t is_object[JSCAN_MAX_DEPTH / 64];
     unsigned depth = 0;
-    struct json_value ignored;
+    struct jscan_value ignored;
     for (;;) {
         /* At a value. */
         if (at(s, '{') || at(s, '[')) {
             bool object = *s->p == '{';
-            if (depth == JSON_MAX_DEPTH)
+            if (depth == JSCAN_MAX_DEPTH)
                 return scan_fail(s, "nested too deeply");
             uint64_t bit = UINT64_C(1) << (depth % 64);
             is_object[depth / 64] = object ? is_object[depth / 64] | bit : is_object[depth / 64] & ~bit;
@@ -394,20 +394,20 @@ static bool skip_container(struct scan *s)
     }
 }
 
-static bool scan_value(struct scan *s, struct json_value *v)
+static bool scan_value(struct scan *s, struct jscan_value *v)
 {
     if (!at(s, '{') && !at(s, '['))
         return scan_scalar(s, v);
     const char *start = s->p;
-    enum json_kind kind = *s->p == '{' ? JSON_OBJECT : JSON_ARRAY;
+    enum jscan_kind kind = *s->p == '{' ? JSCAN_OBJECT : JSCAN_ARRAY;
     if (!skip_container(s))
         return false;
-    *v = (struct json_value){.kind = kind, .text = start, .len = (size_t)(s->p - start)};
+    *v = (struct jscan_value){.kind = kind, .text = start, .len = (size_t)(s->p - start)};
     return true;
 }
 
 /* Whether the escaped key text raw decodes to name. */
-static bool unescaped_equals(const struct json_value *raw, const struct json_key *key)
+static bool unescaped_equals(const struct jscan_value *raw, const struct jscan_key *key)
 {
     const char *p = raw->text, *end = raw->text + raw->len;
     size_t matched = 0;
@@ -429,7 +429,7 @@ static bool unescaped_equals(const struct json_value *raw, const struct json_key
     return matched == key->len;
 }
 
-static bool key_equals(const struct json_value *raw, const struct json_key *key)
+static bool key_equals(const struct jscan_value *raw, const struct jscan_key *key)
 {
     if (raw->flag)
         return unescaped_equals(raw, key);
@@ -438,7 +438,7 @@ static bool key_equals(const struct json_value *raw, const struct json_key *key)
 
 /* The column of key raw, or -1. Keys usually come in the same order on every
  * line, so the one after the previous match (*next) is tried first. */
-static long find_key(const struct json_keys *keys, const struct json_value *raw, uint32_t *next)
+static long find_key(const struct jscan_keys *keys, const struct jscan_value *raw, uint32_t *next)
 {
     if (*next < keys->n && key_equals(raw, &keys->keys[*next]))
         return (*next)++;
@@ -451,12 +451,12 @@ static long find_key(const struct json_keys *keys, const struct json_value *raw,
     return -1;
 }
 
-bool json_scan_object(const struct json_keys *keys, const char *text, size_t len,
-                      struct json_value *values, struct json_scan_error *err)
+bool jscan_object(const struct jscan_keys *keys, const char *text, size_t len,
+                  struct jscan_value *values, struct jscan_error *err)
 {
     struct scan s = {text, text, text + len, err};
     for (uint32_t i = 0; i < keys->n; i++)
-        values[i].kind = JSON_ABSENT;
+        values[i].kind = JSCAN_ABSENT;
     skip_ws(&s);
     if (!at(&s, '{'))
         return scan_fail(&s, "not a JSON object");
@@ -467,7 +467,7 @@ bool json_scan_object(const struct json_keys *keys, const char *text, size_t len
     } else {
         uint32_t next = 0;
         for (;;) {
-            struct json_value key, value;
+            struct jscan_value key, value;
             if (!scan_member_key(&s, &key) || !scan_value(&s, &value))
                 return false;
             long col = find_key(keys, &key, &next);
@@ -490,7 +490,7 @@ bool json_scan_object(const struct json_keys *keys, const char *text, size_t len
     return true;
 }
 
-size_t json_unescape(const struct json_value *v, char *out)
+size_t jscan_unescape(const struct jscan_value *v, char *out)
 {
     const char *p = v->text, *end = v->text + v->len;
     size_t n = 0;
@@ -510,9 +510,9 @@ size_t json_unescape(const struct json_value *v, char *out)
     return n;
 }
 
-bool json_number_int(const struct json_value *v, int64_t *out)
+bool jscan_number_int(const struct jscan_value *v, int64_t *out)
 {
-    if (v->kind != JSON_NUMBER || v->flag)
+    if (v->kind != JSCAN_NUMBER || v->flag)
         return false;
     const char *p = v->text, *end = v->text + v->len;
     bool negative = *p == '-';

@@ -5,9 +5,10 @@
  * text is still validated (RFC 8259: string escapes, UTF-8, number grammar,
  * nesting), so anything the scanner accepts, a JSON library accepts too.
  * Values are spans into the caller's text; a string's escapes are decoded
- * only when the caller asks (json_unescape), so most strings go into a
+ * only when the caller asks (jscan_unescape), so most strings go into a
  * column as they stand. A nested object's span can be scanned again with
  * its own keys, which is how a path ('$.user.id') is reached.
+ * The prefix is jscan_ since jansson and json-c own json_ and JSON_.
  */
 #ifndef SL_JSON_SCAN_H
 #define SL_JSON_SCAN_H
@@ -19,40 +20,40 @@
 #include "common/status.h"
 
 /* Containers nested deeper than this are rejected (jansson's default limit is 2048). */
-#define JSON_MAX_DEPTH 1024
+#define JSCAN_MAX_DEPTH 1024
 
-enum json_kind {
-    JSON_ABSENT = 0, /* the key did not occur */
-    JSON_NULL,
-    JSON_FALSE,
-    JSON_TRUE,
-    JSON_NUMBER,
-    JSON_STRING,
-    JSON_OBJECT,
-    JSON_ARRAY,
+enum jscan_kind {
+    JSCAN_ABSENT = 0, /* the key did not occur */
+    JSCAN_NULL,
+    JSCAN_FALSE,
+    JSCAN_TRUE,
+    JSCAN_NUMBER,
+    JSCAN_STRING,
+    JSCAN_OBJECT,
+    JSCAN_ARRAY,
 };
 
-struct json_value {
-    enum json_kind kind;
-    /* JSON_STRING: the bytes between the quotes, escapes still in place;
+struct jscan_value {
+    enum jscan_kind kind;
+    /* JSCAN_STRING: the bytes between the quotes, escapes still in place;
      * every other kind: the value's whole text (an object with its braces). */
     const char *text;
     size_t len;
-    /* JSON_STRING: holds a backslash escape, so decode it with json_unescape.
-     * JSON_NUMBER: has a fraction or an exponent (not an integer literal). */
+    /* JSCAN_STRING: holds a backslash escape, so decode it with jscan_unescape.
+     * JSCAN_NUMBER: has a fraction or an exponent (not an integer literal). */
     bool flag;
 };
 
 /* The top-level keys a scan looks for, in column order. */
-struct json_keys;
+struct jscan_keys;
 
 /* Copies names[0..n); returns SL_NOMEM when out of memory. */
-sl_status json_keys_create(const char *const *names, uint32_t n, struct json_keys **out);
-void json_keys_destroy(struct json_keys *keys);
-uint32_t json_keys_count(const struct json_keys *keys);
+sl_status jscan_keys_create(const char *const *names, uint32_t n, struct jscan_keys **out);
+void jscan_keys_destroy(struct jscan_keys *keys);
+uint32_t jscan_keys_count(const struct jscan_keys *keys);
 
 /* Why a text was rejected: a static message and the byte offset where it was noticed. */
-struct json_scan_error {
+struct jscan_error {
     const char *reason;
     size_t offset;
 };
@@ -61,22 +62,22 @@ struct json_scan_error {
  * Scans text[0..len): one object, with optional whitespace around it and
  * nothing else. values[i] (one per key) receives the value of key i, the
  * last one when a key occurs more than once (as jansson, json-c and
- * JavaScript do), or JSON_ABSENT. Never reads outside text[0..len).
+ * JavaScript do), or JSCAN_ABSENT. Never reads outside text[0..len).
  * Returns false with *err filled in when the text is not valid JSON or not
  * an object; values are then unspecified.
  */
-bool json_scan_object(const struct json_keys *keys, const char *text, size_t len,
-                      struct json_value *values, struct json_scan_error *err);
+bool jscan_object(const struct jscan_keys *keys, const char *text, size_t len,
+                  struct jscan_value *values, struct jscan_error *err);
 
 /*
- * Decodes a JSON_STRING's escapes into out, as UTF-8 (a surrogate pair
+ * Decodes a JSCAN_STRING's escapes into out, as UTF-8 (a surrogate pair
  * becomes one 4-byte character). out needs room for v->len bytes: decoding
  * never lengthens a string. Returns the decoded length. Only for values
- * json_scan_object accepted, whose escapes it has already checked.
+ * jscan_object accepted, whose escapes it has already checked.
  */
-size_t json_unescape(const struct json_value *v, char *out);
+size_t jscan_unescape(const struct jscan_value *v, char *out);
 
-/* A JSON_NUMBER without fraction or exponent that fits in an int64_t. */
-bool json_number_int(const struct json_value *v, int64_t *out);
+/* A JSCAN_NUMBER without fraction or exponent that fits in an int64_t. */
+bool jscan_number_int(const struct jscan_value *v, int64_t *out);
 
 #endif

@@ -22,20 +22,20 @@ enum { AUCTION, PRICE, CHANNEL, EXTRA, NKEYS };
 
 struct scanned {
     bool ok;
-    struct json_scan_error err;
-    struct json_value v[NKEYS];
+    struct jscan_error err;
+    struct jscan_value v[NKEYS];
     char *copy; /* the text the values point into */
 };
 
 static struct scanned scan_n(const char *text, size_t len)
 {
-    struct json_keys *keys;
-    assert_int_equal(json_keys_create(names, NKEYS, &keys), SL_OK);
+    struct jscan_keys *keys;
+    assert_int_equal(jscan_keys_create(names, NKEYS, &keys), SL_OK);
     struct scanned r = {.copy = malloc(len ? len : 1)};
     assert_non_null(r.copy);
     memcpy(r.copy, text, len);
-    r.ok = json_scan_object(keys, r.copy, len, r.v, &r.err);
-    json_keys_destroy(keys);
+    r.ok = jscan_object(keys, r.copy, len, r.v, &r.err);
+    jscan_keys_destroy(keys);
     return r;
 }
 
@@ -44,7 +44,7 @@ static struct scanned scan(const char *text)
     return scan_n(text, strlen(text));
 }
 
-static void assert_span(const struct json_value *v, enum json_kind kind, const char *text)
+static void assert_span(const struct jscan_value *v, enum jscan_kind kind, const char *text)
 {
     assert_int_equal(v->kind, kind);
     assert_int_equal(v->len, strlen(text));
@@ -55,10 +55,10 @@ static void assert_span(const struct json_value *v, enum json_kind kind, const c
 static void assert_string(const struct scanned *r, int col, const char *expected)
 {
     assert_true(r->ok);
-    assert_int_equal(r->v[col].kind, JSON_STRING);
+    assert_int_equal(r->v[col].kind, JSCAN_STRING);
     char out[256];
     assert_true(r->v[col].len <= sizeof out);
-    size_t n = json_unescape(&r->v[col], out);
+    size_t n = jscan_unescape(&r->v[col], out);
     assert_int_equal(n, strlen(expected));
     assert_memory_equal(out, expected, n);
 }
@@ -77,27 +77,27 @@ static void test_keys_to_columns(void **state)
     (void)state;
     struct scanned r = scan("{\"price\":-12.5e3,\"other\":true,\"auction\":1007,\"extra\":null}");
     assert_true(r.ok);
-    assert_span(&r.v[AUCTION], JSON_NUMBER, "1007");
+    assert_span(&r.v[AUCTION], JSCAN_NUMBER, "1007");
     assert_false(r.v[AUCTION].flag);
-    assert_span(&r.v[PRICE], JSON_NUMBER, "-12.5e3");
+    assert_span(&r.v[PRICE], JSCAN_NUMBER, "-12.5e3");
     assert_true(r.v[PRICE].flag);
-    assert_int_equal(r.v[CHANNEL].kind, JSON_ABSENT);
-    assert_span(&r.v[EXTRA], JSON_NULL, "null");
+    assert_int_equal(r.v[CHANNEL].kind, JSCAN_ABSENT);
+    assert_span(&r.v[EXTRA], JSCAN_NULL, "null");
     free(r.copy);
 
     r = scan("{\"auction\":false,\"price\":true,\"channel\":\"Google\",\"extra\":\"\"}");
     assert_true(r.ok);
-    assert_int_equal(r.v[AUCTION].kind, JSON_FALSE);
-    assert_int_equal(r.v[PRICE].kind, JSON_TRUE);
-    assert_span(&r.v[CHANNEL], JSON_STRING, "Google");
+    assert_int_equal(r.v[AUCTION].kind, JSCAN_FALSE);
+    assert_int_equal(r.v[PRICE].kind, JSCAN_TRUE);
+    assert_span(&r.v[CHANNEL], JSCAN_STRING, "Google");
     assert_false(r.v[CHANNEL].flag);
-    assert_span(&r.v[EXTRA], JSON_STRING, "");
+    assert_span(&r.v[EXTRA], JSCAN_STRING, "");
     free(r.copy);
 
     r = scan("{}");
     assert_true(r.ok);
     for (int i = 0; i < NKEYS; i++)
-        assert_int_equal(r.v[i].kind, JSON_ABSENT);
+        assert_int_equal(r.v[i].kind, JSCAN_ABSENT);
     free(r.copy);
 }
 
@@ -120,9 +120,9 @@ static void test_escapes(void **state)
     /* A key is matched by what it decodes to. */
     r = scan("{\"pr\\u0069ce\":5,\"\\u0063hannel\":\"x\",\"extra\\u00e9\":1}");
     assert_true(r.ok);
-    assert_span(&r.v[PRICE], JSON_NUMBER, "5");
+    assert_span(&r.v[PRICE], JSCAN_NUMBER, "5");
     assert_string(&r, CHANNEL, "x");
-    assert_int_equal(r.v[EXTRA].kind, JSON_ABSENT);
+    assert_int_equal(r.v[EXTRA].kind, JSCAN_ABSENT);
     free(r.copy);
 }
 
@@ -146,18 +146,18 @@ static void test_nested_values_skipped(void **state)
     snprintf(text, sizeof text, "{\"auction\":%s,\"x\":[[\"]\"]],\"price\":3,\"extra\":[ ]}", nested);
     struct scanned r = scan(text);
     assert_true(r.ok);
-    assert_span(&r.v[AUCTION], JSON_OBJECT, nested);
-    assert_span(&r.v[PRICE], JSON_NUMBER, "3");
-    assert_span(&r.v[EXTRA], JSON_ARRAY, "[ ]");
+    assert_span(&r.v[AUCTION], JSCAN_OBJECT, nested);
+    assert_span(&r.v[PRICE], JSCAN_NUMBER, "3");
+    assert_span(&r.v[EXTRA], JSCAN_ARRAY, "[ ]");
     free(r.copy);
 
     /* Deep nesting: up to the limit inside a member, refused past it. */
-    char *deep = nested_arrays(JSON_MAX_DEPTH);
+    char *deep = nested_arrays(JSCAN_MAX_DEPTH);
     r = scan(deep);
     assert_true(r.ok);
     free(r.copy);
     free(deep);
-    deep = nested_arrays(JSON_MAX_DEPTH + 1);
+    deep = nested_arrays(JSCAN_MAX_DEPTH + 1);
     r = scan(deep);
     assert_false(r.ok);
     assert_string_equal(r.err.reason, "nested too deeply");
@@ -171,8 +171,8 @@ static void test_duplicates_and_whitespace(void **state)
     struct scanned r = scan(" \t\r\n{ \"price\" :\n1 , \"price\"\t:\r2,\"channel\":\"a\","
                             "\"channel\":[1] }\r\n ");
     assert_true(r.ok);
-    assert_span(&r.v[PRICE], JSON_NUMBER, "2");
-    assert_span(&r.v[CHANNEL], JSON_ARRAY, "[1]");
+    assert_span(&r.v[PRICE], JSCAN_NUMBER, "2");
+    assert_span(&r.v[CHANNEL], JSCAN_ARRAY, "[1]");
     free(r.copy);
 }
 
@@ -199,7 +199,7 @@ static void test_integers(void **state)
         struct scanned r = scan(cases[i].text);
         assert_true(r.ok);
         int64_t v = -1;
-        assert_int_equal(json_number_int(&r.v[PRICE], &v), cases[i].ok);
+        assert_int_equal(jscan_number_int(&r.v[PRICE], &v), cases[i].ok);
         if (cases[i].ok)
             assert_int_equal(v, cases[i].value);
         free(r.copy);
