@@ -2,7 +2,7 @@
 #   make         build build/sluice (Release)
 #   make test    build, run every test, then the whole suite again under ASan+UBSan
 #   make demo    word count over a local socket, results read back with sqlite3
-#   make bench   benchmarks (word count, tumbling window, checkpoint cost, Kafka in); figures go to bench/RESULTS.md
+#   make bench   benchmarks (word count, tumbling window, checkpoint cost, Kafka in, decoders); figures go to bench/RESULTS.md
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (clang; see tests/fuzz/README.md)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -41,6 +41,7 @@ bench: build
 	@bench/windows.sh $(BUILD)
 	@bench/checkpoint.sh $(BUILD)
 	@bench/kafka.sh $(BUILD)
+	@bench/decode.sh $(BUILD)
 
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DSLUICE_FUZZ=ON >/dev/null
