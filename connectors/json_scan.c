@@ -359,7 +359,8 @@ static bool skip_container(struct scan *s)
             if (depth == JSCAN_MAX_DEPTH)
                 return scan_fail(s, "nested too deeply");
             uint64_t bit = UINT64_C(1) << (depth % 64);
-            is_object[depth / 64] = object ? is_object[depth / 64] | bit : is_object[depth / 64] & ~bit;
+            uint64_t *word = &is_object[depth / 64];
+            *word = object ? *word | bit : *word & ~bit;
             depth++;
             s->p++;
             skip_ws(s);

@@ -143,7 +143,8 @@ static void test_nested_values_skipped(void **state)
     (void)state;
     const char *nested = "{\"b\":[1,{\"c\":\"}]\"},[],{}],\"d\":{\"e\":{\"price\":9}}}";
     char text[256];
-    snprintf(text, sizeof text, "{\"auction\":%s,\"x\":[[\"]\"]],\"price\":3,\"extra\":[ ]}", nested);
+    snprintf(text, sizeof text, "{\"auction\":%s,\"x\":[[\"]\"]],\"price\":3,\"extra\":[ ]}",
+             nested);
     struct scanned r = scan(text);
     assert_true(r.ok);
     assert_span(&r.v[AUCTION], JSCAN_OBJECT, nested);
