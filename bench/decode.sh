@@ -2,7 +2,8 @@
 # make bench (decode): MB/s and rows/s on one core of each way to decode
 # Nexmark bids (nexmark.md) into their 7 typed columns, from decode_bench:
 # the engine's TEXT and CSV decoders, JSON through jansson, json-c (when
-# libjson-c-dev is installed) and connectors/json_scan.c, each best of
+# libjson-c-dev is installed) and connectors/json_scan.c, and as a bound for
+# a CSV fast path, lines split at commas in place; each best of
 # BENCH_RUNS runs over BENCH_BIDS bids held in memory, and each against the
 # CSV decoder of the same run. Then `sluice run` end to end over the same
 # bids as a CSV file: a tumbling window, and a bare COUNT(*) for the cost of
@@ -54,6 +55,7 @@ csv_mbps=$(echo "$csv_mem_bytes / 1000000 / $t_csv" | bc -l)
 declare -A what=(
   [text]="engine TEXT decoder (one TEXT column), CSV lines"
   [csv]="engine CSV decoder (libcsv), CSV lines"
+  [csv-split]="CSV lines split at commas in place, same conversions (a bound for a CSV fast path)"
   [jansson]="JSON: jansson \`json_loadb\` per line + \`json_object_get\`"
   [json-c]="JSON: json-c \`json_tokener\` (strict, UTF-8 checked) + lookups"
   [scan]="JSON: connectors/json_scan.c, no tree"
