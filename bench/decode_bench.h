@@ -26,6 +26,7 @@ struct text {
 /* The chunk every way decodes into. */
 struct sink {
     struct sl_chunk *chunk;
+    struct sl_arena *vectors; /* holds the chunk */
     struct sl_arena *strings; /* the chunk's arena: reset with the chunk */
     bool verify;              /* fold every value into checksum */
     uint64_t rows, checksum, rejected;
