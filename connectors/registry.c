@@ -10,6 +10,7 @@
 static const struct sl_format *const formats[] = {
     &format_text,
     &format_csv,
+    &format_json,
 };
 
 static const struct sl_connector *const connectors[] = {
