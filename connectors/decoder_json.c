@@ -118,10 +118,11 @@ static sl_status json_keep(struct decoder_json *j, const char *p, size_t n, stru
     return SL_OK;
 }
 
-/* The record that ends with p[0..n) (its last bytes, without the '\n'), its earlier
- * bytes in the partial buffer; j->fed already counts p's bytes. */
+/* The record that ends with p[0..n) (its last bytes), its earlier bytes in the partial
+ * buffer; j->fed already counts p's bytes, not the terminator's (`terminator` bytes: 1 for
+ * a '\n', 0 at the end of input). */
 static sl_status json_record_end(struct decoder_json *j, const char *p, size_t n,
-                                 struct sl_chunk *out, struct sl_error *err)
+                                 size_t terminator, struct sl_chunk *out, struct sl_error *err)
 {
     uint64_t total = j->fed - j->rec_start;
     const char *rec = p;
@@ -145,6 +146,7 @@ static sl_status json_record_end(struct decoder_json *j, const char *p, size_t n
         st = json_record(j, rec, len, out, err);
     }
     j->partial_len = 0;
+    j->fed += terminator;
     j->rec_start = j->fed;
     return st;
 }
@@ -167,9 +169,9 @@ static sl_status json_decode(struct sl_decoder *d, const char *data, size_t len,
             break;
         }
         size_t n = (size_t)(nl - p);
-        j->fed += n + 1;
+        j->fed += n;
         pos += n + 1;
-        st = json_record_end(j, p, n, out, err);
+        st = json_record_end(j, p, n, 1, out, err);
     }
     *consumed = pos;
     return st;
@@ -182,7 +184,7 @@ static sl_status json_finish(struct sl_decoder *d, struct sl_chunk *out, struct 
         return SL_OK;
     if (out->count >= SL_CHUNK_CAP)
         return sl_error_set(err, SL_ERROR, "no room in the chunk for the last JSON record");
-    return json_record_end(j, "", 0, out, err);
+    return json_record_end(j, "", 0, 0, out, err);
 }
 
 static size_t json_pending(const struct sl_decoder *d)

@@ -47,7 +47,12 @@ static enum json_parse_result jansson_parse(void *state, const char *rec, size_t
     if (!j->root) {
         if (json_error_code(&error) == json_error_out_of_memory)
             return JSON_NOMEM;
-        snprintf(reason, cap, "bad JSON at character %d: %s", error.column, error.text);
+        /* jansson's own words, but for two that would name its flags or say too little. */
+        enum json_error_code code = json_error_code(&error);
+        snprintf(reason, cap, "bad JSON at character %d: %s%s", error.column,
+                 code == json_error_invalid_utf8 ? "invalid UTF-8: " : "",
+                 code == json_error_null_character ? "\\u0000 in a string is not supported"
+                                                   : error.text);
         return JSON_REFUSED;
     }
     if (!json_is_object(j->root)) {
