@@ -56,7 +56,7 @@ static enum json_parse_result jansson_parse(void *state, const char *rec, size_t
         return JSON_REFUSED;
     }
     if (!json_is_object(j->root)) {
-        snprintf(reason, cap, "an array, not a JSON object: each line is one object");
+        snprintf(reason, cap, "an array, not a JSON object: a record is one object");
         jansson_release(j);
         return JSON_REFUSED;
     }

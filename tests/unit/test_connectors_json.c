@@ -232,7 +232,7 @@ static void test_json_bad_lines(void **state)
     assert_string_equal(
         d.letters,
         "0 [{\"a\": 1] bad JSON at character 7: '}' expected near end of file\n"
-        "8 [[1, 2]] an array, not a JSON object: each line is one object\n"
+        "8 [[1, 2]] an array, not a JSON object: a record is one object\n"
         "15 [42] bad JSON at character 2: '[' or '{' expected near '42'\n"
         "18 [\"text\"] bad JSON at character 6: '[' or '{' expected near '\"text\"'\n"
         "25 [{\"a\": 99999999999999999999}] bad JSON at character 26: too big integer near "
