@@ -24,7 +24,8 @@ static sl_status kafka_conf_set(rd_kafka_conf_t *conf, const char *name, const c
 {
     char why[256];
     if (rd_kafka_conf_set(conf, name, value, why, sizeof why) != RD_KAFKA_CONF_OK)
-        return sl_error_set(err, SL_ERROR, "KAFKA property %s = '%s': %s", name, value, why);
+        /* The value is not repeated: it may be a password. */
+        return sl_error_set(err, SL_ERROR, "KAFKA property %s: %s", name, why);
     return SL_OK;
 }
 
@@ -52,7 +53,7 @@ static sl_status kafka_conf_properties(rd_kafka_conf_t *conf, const char *text,
 }
 
 sl_status kafka_configure(const struct sl_source_spec *spec, rd_kafka_conf_t *conf,
-                                 struct sl_error *err)
+                          struct sl_error *err)
 {
     const struct sl_option_value *o = spec->options;
     const char *group = o[KAFKA_GROUP].set ? o[KAFKA_GROUP].text : "sluice";
@@ -77,6 +78,23 @@ sl_status kafka_configure(const struct sl_source_spec *spec, rd_kafka_conf_t *co
     return SL_OK;
 }
 
+/* The properties as librdkafka takes them, tried on a configuration of their own. */
+static const char *check_properties(const char *text, const char **hint)
+{
+    static _Thread_local char why[sizeof ((struct sl_error *)0)->msg];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    struct sl_error err;
+    sl_status st = conf ? kafka_conf_properties(conf, text, &err)
+                        : sl_error_set(&err, SL_NOMEM, "out of memory");
+    if (conf)
+        rd_kafka_conf_destroy(conf);
+    if (st == SL_OK)
+        return NULL;
+    snprintf(why, sizeof why, "%s", err.msg);
+    *hint = "librdkafka's settings, 'key=value;key=value' (its CONFIGURATION.md lists them)";
+    return why;
+}
+
 static const char *kafka_check_option(size_t i, const struct sl_option_value *v, const char **hint)
 {
     int32_t *ids;
@@ -85,7 +103,8 @@ static const char *kafka_check_option(size_t i, const struct sl_option_value *v,
     switch (i) {
     case KAFKA_START:
     case KAFKA_END:
-        if (strcasecmp(v->text, "latest") == 0 || (i == KAFKA_START && strcasecmp(v->text, "earliest") == 0))
+        if (strcasecmp(v->text, "latest") == 0 ||
+            (i == KAFKA_START && strcasecmp(v->text, "earliest") == 0))
             return NULL;
         *hint = i == KAFKA_START ? "start = 'earliest' or start = 'latest'" : "end = 'latest'";
         return i == KAFKA_START ? "start is 'earliest' or 'latest'"
@@ -102,6 +121,8 @@ static const char *kafka_check_option(size_t i, const struct sl_option_value *v,
             return NULL;
         *hint = "TOPIC 'payments'";
         return "the topic's name is empty";
+    case KAFKA_PROPERTIES:
+        return check_properties(v->text, hint);
     default:
         return NULL;
     }

@@ -18,3 +18,10 @@ CREATE QUERY q AS SELECT kafka_partition, count(*) AS n, max(kafka_offset) AS la
 CREATE QUERY w AS SELECT window_start, window_end, kafka_key, count(*) AS n FROM ok
   GROUP BY kafka_key WINDOW TUMBLING (SIZE 10 SECONDS) EMIT FINAL;
 CREATE QUERY bad AS SELECT kafka_parition FROM ok;
+-- librdkafka's settings are checked when the stream is declared; a value is not echoed.
+CREATE STREAM g (line TEXT) FROM KAFKA 'localhost:9092' TOPIC 'x' FORMAT TEXT
+  WITH (properties = 'sasl.password=hunter2;no.such.setting=1');
+CREATE STREAM h (line TEXT) FROM KAFKA 'localhost:9092' TOPIC 'x' FORMAT TEXT
+  WITH (properties = 'fetch.wait.max.ms=soon');
+CREATE STREAM i (line TEXT) FROM KAFKA 'localhost:9092' TOPIC 'x' FORMAT TEXT
+  WITH (properties = 'just-a-word');
