@@ -94,10 +94,11 @@ static sl_status json_record(struct decoder_json *j, const char *rec, size_t len
     return SL_OK;
 }
 
-/* Appends p[0..n) to the partial record, as much of it as the record keeps. */
-static sl_status json_keep(struct decoder_json *j, const char *p, size_t n, struct sl_error *err)
+/* Appends p[0..n), the record's bytes after its first `before`, to the partial record:
+ * as much of them as the record keeps. */
+static sl_status json_keep(struct decoder_json *j, uint64_t before, const char *p, size_t n,
+                           struct sl_error *err)
 {
-    uint64_t before = j->fed - j->rec_start;
     size_t limit = before + n > j->max_record ? DEAD_LETTER_BYTES : j->max_record;
     if (j->partial_len >= limit)
         return SL_OK;
@@ -129,10 +130,7 @@ static sl_status json_record_end(struct decoder_json *j, const char *p, size_t n
     size_t len = n;
     sl_status st = SL_OK;
     if (j->partial_len) {
-        /* json_keep counts what came before p: it is the bytes before p in the record. */
-        j->fed -= n;
-        st = json_keep(j, p, n, err);
-        j->fed += n;
+        st = json_keep(j, total - n, p, n, err);
         rec = j->partial;
         len = j->partial_len;
     }
@@ -161,7 +159,7 @@ static sl_status json_decode(struct sl_decoder *d, const char *data, size_t len,
         const char *p = data + pos;
         const char *nl = memchr(p, '\n', len - pos);
         if (!nl) {
-            st = json_keep(j, p, len - pos, err);
+            st = json_keep(j, j->fed - j->rec_start, p, len - pos, err);
             if (st == SL_OK) {
                 j->fed += len - pos;
                 pos = len;
@@ -238,7 +236,7 @@ static sl_status json_column_path(const struct sl_format_spec *spec, const struc
     const char *hint;
     const char *bad = json_path_parse(text, out, &at, &hint);
     if (bad)
-        return sl_error_set(err, strcmp(bad, "out of memory") ? SL_ERROR : SL_NOMEM,
+        return sl_error_set(err, bad == json_path_nomem ? SL_NOMEM : SL_ERROR,
                             "column \"%s\": JSON path '%s': %s", schema->cols[i].name, text, bad);
     return SL_OK;
 }

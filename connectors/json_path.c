@@ -6,6 +6,8 @@
 
 #include "common/alloc.h"
 
+const char json_path_nomem[] = "out of memory";
+
 /* Characters a key may not hold: step separators, and what other path languages
  * give a meaning we do not (quoted keys, wildcards, filters). */
 static bool key_char(char c)
@@ -64,7 +66,7 @@ const char *json_path_parse(const char *text, struct json_path *out, size_t *at,
     out->steps = sl_calloc(n / 2 + 1, sizeof *out->steps);
     if (!out->text || !out->steps) {
         json_path_free(out);
-        return "out of memory";
+        return json_path_nomem;
     }
     size_t i = 1;
     while (i < n) {

@@ -34,8 +34,9 @@ struct json_path {
 /*
  * Parses text into *out. NULL when it is a path; otherwise the reason, with
  * *at the byte of text where it goes wrong and *hint a suggestion (or NULL);
- * out is then empty. Out of memory is the reason "out of memory".
+ * out is then empty. Out of memory is the reason json_path_nomem (this pointer).
  */
+extern const char json_path_nomem[];
 const char *json_path_parse(const char *text, struct json_path *out, size_t *at,
                             const char **hint);
 /* The path of one step, the top-level key name; false when out of memory. */

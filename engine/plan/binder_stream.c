@@ -44,6 +44,8 @@ static sl_status bind_json_paths(const struct ast_create_stream *cs, const struc
         size_t at;
         const char *hint;
         const char *bad = json_path_parse(path->text, &parsed, &at, &hint);
+        if (bad == json_path_nomem)
+            return SL_NOMEM;
         if (bad) {
             uint32_t span;
             struct sl_pos pos = path_char_pos(path, at, &span);
