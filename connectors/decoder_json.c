@@ -269,7 +269,8 @@ sl_status decoder_json_create(const struct sl_format_spec *spec, const struct sl
     j->ncols = schema->ncols;
     for (uint32_t i = 0; i < schema->ncols; i++) {
         sl_status st = json_column_path(spec, schema, i, &j->paths[i], err);
-        if (st == SL_OK && !(j->names[i] = sl_strdup(schema->cols[i].name ? schema->cols[i].name : "")))
+        const char *name = schema->cols[i].name ? schema->cols[i].name : "";
+        if (st == SL_OK && !(j->names[i] = sl_strdup(name)))
             st = sl_error_set(err, SL_NOMEM, "out of memory");
         if (st != SL_OK) {
             json_destroy(&j->base);

@@ -16,7 +16,8 @@
 #include "connectors/json_path.h"
 
 enum jval_kind {
-    JVAL_ABSENT, /* the path leads nowhere: a missing key, an index past the end, a step into a scalar */
+    JVAL_ABSENT, /* the path leads nowhere: a missing key, an index past the end, a step
+                  * into a scalar */
     JVAL_NULL,
     JVAL_FALSE,
     JVAL_TRUE,

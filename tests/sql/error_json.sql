@@ -9,3 +9,4 @@ CREATE STREAM e (line TEXT PATH '$.msg') FROM STDIN FORMAT TEXT;
 CREATE STREAM f (x BIGINT) FROM FILE 'x.json' FORMAT JSON (json_cast = maybe, max_record_bytes = 0);
 CREATE STREAM g (x BIGINT) FROM FILE 'x.json' FORMAT JSON (max_record = 10);
 CREATE STREAM h (x BIGINT PATH) FROM FILE 'x.json' FORMAT JSON;
+CREATE STREAM i (x BIGINT) FROM FILE 'x.json' FORMAT JSON WITH (json_cast = true);
