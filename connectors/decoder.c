@@ -1,6 +1,8 @@
 /* decoder.c — decoder_* entry points: dispatch to the format's vtable. */
 #include "connectors/decoder_impl.h"
 
+#include "common/alloc.h"
+
 sl_status decoder_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
                          sl_dead_letter_fn dead_letter, void *dead_letter_ctx,
                          struct sl_decoder **out, struct sl_error *err)
@@ -10,6 +12,8 @@ sl_status decoder_create(const struct sl_format_spec *spec, const struct sl_sche
     case SL_FORMAT_TEXT: return decoder_text_create(spec, schema, out, err);
     case SL_FORMAT_CSV:
         return decoder_csv_create(spec, schema, dead_letter, dead_letter_ctx, out, err);
+    case SL_FORMAT_JSON:
+        return decoder_json_create(spec, schema, dead_letter, dead_letter_ctx, out, err);
     }
     return sl_error_set(err, SL_ERROR, "unknown format kind %d", (int)spec->kind);
 }
@@ -41,4 +45,15 @@ void decoder_resume(struct sl_decoder *d, uint64_t offset)
 {
     if (d->ops->resume)
         d->ops->resume(d, offset);
+}
+
+void format_spec_clear(struct sl_format_spec *spec)
+{
+    sl_free((char *)spec->null_marker);
+    spec->null_marker = NULL;
+    for (uint32_t i = 0; spec->json_paths && i < spec->njson_paths; i++)
+        sl_free(spec->json_paths[i]);
+    sl_free(spec->json_paths);
+    spec->json_paths = NULL;
+    spec->njson_paths = 0;
 }

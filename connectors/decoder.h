@@ -7,6 +7,8 @@
  * the column types strictly; a record that cannot be converted (or has the
  * wrong number of fields) is handed to the dead-letter callback with its
  * reason and skipped — decoding goes on.
+ * JSON: one object per line (connectors/decoder_json.c); each column is the
+ * value at its path (json_paths[i], or the top-level key of its name).
  */
 #ifndef SL_DECODER_H
 #define SL_DECODER_H
@@ -18,14 +20,26 @@
 #include "common/schema.h"
 #include "common/status.h"
 
-enum sl_format_kind { SL_FORMAT_TEXT, SL_FORMAT_CSV };
+/* FORMAT JSON's max_record_bytes when the stream does not set it: 1 MiB. */
+#define SL_JSON_MAX_RECORD_BYTES ((size_t)1 << 20)
+
+enum sl_format_kind { SL_FORMAT_TEXT, SL_FORMAT_CSV, SL_FORMAT_JSON };
 
 struct sl_format_spec {
     enum sl_format_kind kind;
     bool header;             /* CSV: the first record names the columns and is skipped */
     char delimiter;          /* CSV: default ',' */
     const char *null_marker; /* CSV: an unquoted field equal to this is NULL (NULL: none) */
+    bool json_cast;          /* JSON: a value of another JSON type is converted, not refused */
+    size_t max_record_bytes; /* JSON: a longer line is a dead letter; 0: SL_JSON_MAX_RECORD_BYTES */
+    /* JSON: column i's path ('$.user.id') or NULL for the top-level key of its name;
+     * json_paths holds njson_paths entries (the declared columns), or is NULL. */
+    char **json_paths;
+    uint32_t njson_paths;
 };
+
+/* Frees what a spec owns (null_marker, json_paths) and leaves it empty of them. */
+void format_spec_clear(struct sl_format_spec *spec);
 
 /* offset: byte offset of the record's start: bytes fed to this decoder before it. */
 typedef void (*sl_dead_letter_fn)(void *ctx, const char *record, size_t len, uint64_t offset,

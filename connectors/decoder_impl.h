@@ -27,5 +27,8 @@ sl_status decoder_text_create(const struct sl_format_spec *spec, const struct sl
 sl_status decoder_csv_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
                              sl_dead_letter_fn dead_letter, void *dead_letter_ctx,
                              struct sl_decoder **out, struct sl_error *err);
+sl_status decoder_json_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
+                              sl_dead_letter_fn dead_letter, void *dead_letter_ctx,
+                              struct sl_decoder **out, struct sl_error *err);
 
 #endif

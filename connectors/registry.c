@@ -10,6 +10,7 @@
 static const struct sl_format *const formats[] = {
     &format_text,
     &format_csv,
+    &format_json,
 };
 
 static const struct sl_connector *const connectors[] = {
@@ -206,10 +207,15 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
     else
         buf_puts(out, "- Replays: no. At most once; exactly once with `WITH (journal = true)`, "
                       "which keeps the input in the database before it is used.\n");
-    if (c->default_format)
+    if (c->default_format) {
         buf_printf(out, "- Format: %s unless the stream names one\n", c->default_format);
-    else
-        buf_puts(out, "- Format: the stream names one (`FORMAT TEXT` or `FORMAT CSV`)\n");
+    } else {
+        buf_puts(out, "- Format: the stream names one (");
+        for (size_t i = 0; i < format_count(); i++)
+            buf_printf(out, "%s`FORMAT %s`", i == 0 ? "" : i + 1 < format_count() ? ", " : " or ",
+                       formats[i]->name);
+        buf_puts(out, ")\n");
+    }
     options_markdown(c->options, c->noptions, out);
     metadata_markdown(c, out);
 }

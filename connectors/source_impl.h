@@ -48,8 +48,9 @@ extern const struct sl_connector connector_socket;
 extern const struct sl_connector connector_stdin;
 extern const struct sl_connector connector_generator;
 extern const struct sl_connector connector_kafka;
-/* The formats' entries, in decoder_text.c and decoder_csv.c. */
+/* The formats' entries, in decoder_text.c, decoder_csv.c and decoder_json.c. */
 extern const struct sl_format format_text;
 extern const struct sl_format format_csv;
+extern const struct sl_format format_json;
 
 #endif

@@ -157,6 +157,7 @@ struct ast_option {
 struct ast_column_def {
     struct ast_name name;
     struct ast_name type_name; /* validated by the binder */
+    struct ast_name path;      /* PATH '$.a.b' (FORMAT JSON): the string; text NULL when absent */
 };
 
 struct ast_create_stream {

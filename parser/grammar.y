@@ -184,10 +184,16 @@ coldefs(A) ::= coldef(C). {
 }
 
 %type coldef {struct ast_column_def}
-coldef(A) ::= nm(N) nm(T). {
+coldef(A) ::= nm(N) nm(T) colpath(P). {
     A.name = N;
     A.type_name = T;
+    A.path = P;
 }
+
+/* PATH '$.user.id' (FORMAT JSON): where the column's value is in each record. */
+%type colpath {struct ast_name}
+colpath(A) ::= . { A = ast_name_none(); }
+colpath(A) ::= PATH STRING(X). { A = ast_name_string(&ctx->b, &X); }
 
 /* The stream's event time: WATERMARK FOR col AS col - INTERVAL 'n' unit (or just col). */
 %type watermark_opt {struct ast_watermark}

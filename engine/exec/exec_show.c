@@ -53,6 +53,12 @@ void exec_format_text(const struct sl_stream_def *def, struct sl_buf *out)
         buf_puts(out, "TEXT");
         return;
     }
+    if (f->kind == SL_FORMAT_JSON) {
+        buf_printf(out, "JSON (json_cast = %s, max_record_bytes = %zu)",
+                   f->json_cast ? "true" : "false",
+                   f->max_record_bytes ? f->max_record_bytes : SL_JSON_MAX_RECORD_BYTES);
+        return;
+    }
     buf_printf(out, "CSV (header = %s, delimiter = '%c'", f->header ? "true" : "false",
                f->delimiter);
     if (f->null_marker)
@@ -192,14 +198,19 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
     return SL_ERROR;
 }
 
-/* DESCRIBE's note on a stream's column: what a metadata column holds, or the watermark. */
+/* DESCRIBE's note on a stream's column: what a metadata column holds, its JSON PATH, or the
+ * watermark. */
 static void column_note(const struct sl_stream_def *def, uint32_t i, struct sl_buf *out)
 {
     const struct sl_connector *c = def->source.connector;
     if (i >= def->ndeclared) {
         buf_printf(out, "%s metadata: %s", c->name, c->metadata[i - def->ndeclared].doc);
-    } else if ((int)i == def->time_column) {
+    } else if (def->format.json_paths && def->format.json_paths[i]) {
+        buf_printf(out, "PATH '%s'", def->format.json_paths[i]);
+    }
+    if ((int)i == def->time_column) {
         char delay[48];
+        buf_puts(out, out->len ? "; " : "");
         sl_duration_format(def->watermark_delay_us, delay);
         buf_printf(out, "event time; watermark %s - INTERVAL '%s'", def->cols[i].name, delay);
     }

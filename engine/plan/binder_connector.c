@@ -167,7 +167,16 @@ void bind_unknown_option(const struct ast_option *o, const struct sl_option_def 
     const char *best = name_nearest(o->key.text, names, n);
     char hint[400], list[300];
     name_list(names, n, list, sizeof list);
-    if (best)
+    /* A format's option in WITH (json_cast, header): say where it goes. */
+    const struct sl_format *format = NULL;
+    for (size_t i = 0; i < format_count() && !format; i++)
+        if (format_at(i)->options != options &&
+            format_option_index(format_at(i), o->key.text) >= 0)
+            format = format_at(i);
+    if (format)
+        snprintf(hint, sizeof hint, "\"%s\" is an option of FORMAT %s: FORMAT %s (%s = ...)",
+                 o->key.text, format->name, format->name, o->key.text);
+    else if (best)
         snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
     else if (n)
         snprintf(hint, sizeof hint, "options of %s: %s", owner, list);

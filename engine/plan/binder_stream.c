@@ -3,6 +3,7 @@
 #include "engine/plan/binder.h"
 
 #include "common/alloc.h"
+#include "connectors/json_path.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,10 +11,63 @@
 
 static const char TYPE_HINT[] = "column types are BOOLEAN, INTEGER, BIGINT, REAL, DOUBLE, TEXT, TIMESTAMP";
 
+/* Where in a PATH string the character `at` of its text is: after the opening quote,
+ * when no doubled quote before it moves it. */
+static struct sl_pos path_char_pos(const struct ast_name *path, size_t at, uint32_t *span)
+{
+    struct sl_pos pos = path->pos;
+    *span = path->span;
+    if (path->span == strlen(path->text) + 2 && at < strlen(path->text)) {
+        pos.col += 1 + (uint32_t)at;
+        pos.offset += 1 + (uint32_t)at;
+        *span = 1;
+    }
+    return pos;
+}
+
+/* Columns' PATH '$.a.b': checked and kept for a FORMAT JSON stream, an error on any other. */
+static sl_status bind_json_paths(const struct ast_create_stream *cs, const struct sl_format *f,
+                                 struct sl_stream_def *def, struct sl_diags *d)
+{
+    for (uint32_t i = 0; i < cs->ncols; i++) {
+        const struct ast_name *path = &cs->cols[i].path;
+        if (!path->text)
+            continue;
+        if (f->kind != SL_FORMAT_JSON) {
+            diags_add(d, path->pos, path->span,
+                      "PATH names where a column is in a JSON record: FORMAT JSON",
+                      "column \"%s\" has a PATH, but the stream's format is %s",
+                      cs->cols[i].name.text, f->name);
+            continue;
+        }
+        struct json_path parsed;
+        size_t at;
+        const char *hint;
+        const char *bad = json_path_parse(path->text, &parsed, &at, &hint);
+        if (bad == json_path_nomem)
+            return SL_NOMEM;
+        if (bad) {
+            uint32_t span;
+            struct sl_pos pos = path_char_pos(path, at, &span);
+            diags_add(d, pos, span, hint, "column \"%s\": bad JSON path '%s': %s",
+                      cs->cols[i].name.text, path->text, bad);
+            continue;
+        }
+        json_path_free(&parsed);
+        if (!def->format.json_paths &&
+            !(def->format.json_paths = sl_calloc(cs->ncols, sizeof *def->format.json_paths)))
+            return SL_NOMEM;
+        def->format.njson_paths = cs->ncols;
+        if (!(def->format.json_paths[i] = sl_strdup(path->text)))
+            return SL_NOMEM;
+    }
+    return SL_OK;
+}
+
 /* FORMAT f [(options)], or the connector's own format when the stream names none;
  * each option is checked against the format's entry in the registry. */
-static void bind_format(const struct ast_create_stream *cs, const struct sl_connector *c,
-                        struct sl_stream_def *def, struct sl_diags *d)
+static sl_status bind_format(const struct ast_create_stream *cs, const struct sl_connector *c,
+                             struct sl_stream_def *def, struct sl_diags *d)
 {
     struct ast_name where = cs->format.text ? cs->format : cs->connector;
     def->format.delimiter = ',';
@@ -24,14 +78,14 @@ static void bind_format(const struct ast_create_stream *cs, const struct sl_conn
             snprintf(hint, sizeof hint, "add FORMAT f; formats are %s", list);
             diags_add(d, where.pos, where.span, hint, "a %s stream needs a FORMAT", c->name);
         }
-        return;
+        return SL_OK;
     }
     struct ast_name name = where;
     if (!cs->format.text)
         name.text = c->default_format;
     const struct sl_format *f = bind_format_find(&name, d);
     if (!f)
-        return;
+        return SL_OK;
     def->format.kind = f->kind;
     if (f->kind == SL_FORMAT_TEXT && (def->ndeclared != 1 || def->cols[0].type != SL_TEXT))
         diags_add(d, where.pos, where.span,
@@ -55,6 +109,7 @@ static void bind_format(const struct ast_create_stream *cs, const struct sl_conn
     }
     for (size_t k = 0; k < SL_CONNECTOR_MAX_OPTIONS; k++)
         sl_free(given[k].text);
+    return bind_json_paths(cs, f, def, d);
 }
 
 /* The connector's metadata columns (kafka_key ...) after the declared ones;
@@ -168,7 +223,10 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
         stream_def_free(def);
         return SL_NOMEM;
     }
-    bind_format(cs, connector, def, diags);
+    if (bind_format(cs, connector, def, diags) != SL_OK) {
+        stream_def_free(def);
+        return SL_NOMEM;
+    }
     bind_watermark(cs, def, diags);
     if (diags->count > errors_before) {
         stream_def_free(def);

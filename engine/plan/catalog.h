@@ -20,7 +20,7 @@ struct sl_stream_def {
      * rest are the connector's metadata columns (kafka_key ...), filled from each record. */
     uint32_t ndeclared;
     struct sl_source_spec source; /* address owned */
-    struct sl_format_spec format; /* null_marker owned */
+    struct sl_format_spec format; /* owned: format_spec_clear */
     /* WATERMARK FOR cols[time_column] AS ... - watermark_delay_us; -1: no event
      * time, the stream runs on processing time. */
     int time_column;
