@@ -491,6 +491,27 @@ bool jscan_object(const struct jscan_keys *keys, const char *text, size_t len,
     return true;
 }
 
+bool jscan_array_element(const struct jscan_value *array, size_t n, struct jscan_value *out)
+{
+    /* The span was validated when it was scanned, so err is never filled in. */
+    struct jscan_error err;
+    struct scan s = {array->text, array->text + 1, array->text + array->len, &err};
+    skip_ws(&s);
+    if (at(&s, ']'))
+        return false;
+    for (size_t i = 0;; i++) {
+        if (!scan_value(&s, out))
+            return false;
+        if (i == n)
+            return true;
+        skip_ws(&s);
+        if (!at(&s, ','))
+            return false;
+        s.p++;
+        skip_ws(&s);
+    }
+}
+
 size_t jscan_unescape(const struct jscan_value *v, char *out)
 {
     const char *p = v->text, *end = v->text + v->len;

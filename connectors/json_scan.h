@@ -7,7 +7,8 @@
  * Values are spans into the caller's text; a string's escapes are decoded
  * only when the caller asks (jscan_unescape), so most strings go into a
  * column as they stand. A nested object's span can be scanned again with
- * its own keys, which is how a path ('$.user.id') is reached.
+ * its own keys, and an array's span walked to one element
+ * (jscan_array_element), which is how a path ('$.user.ids[0]') is reached.
  * The prefix is jscan_ since jansson and json-c own json_ and JSON_.
  */
 #ifndef SL_JSON_SCAN_H
@@ -68,6 +69,13 @@ struct jscan_error {
  */
 bool jscan_object(const struct jscan_keys *keys, const char *text, size_t len,
                   struct jscan_value *values, struct jscan_error *err);
+
+/*
+ * The element at index n of a JSCAN_ARRAY that jscan_object (or this
+ * function) returned: true with it in *out, false when the array has n
+ * elements or fewer. Walks the elements before it, nothing after.
+ */
+bool jscan_array_element(const struct jscan_value *array, size_t n, struct jscan_value *out);
 
 /*
  * Decodes a JSCAN_STRING's escapes into out, as UTF-8 (a surrogate pair

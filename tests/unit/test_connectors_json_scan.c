@@ -1,9 +1,9 @@
 /*
  * test_connectors_json_scan.c — the single-pass JSON object scanner: keys to
- * columns, escapes into UTF-8, nested values skipped, duplicates, whitespace,
- * integers at their limits, and malformed text rejected. Every input is
- * scanned from a heap copy of exactly its length, so the sanitizer build
- * catches a read past the end.
+ * columns, escapes into UTF-8, nested values skipped, arrays walked to an
+ * element, duplicates, whitespace, integers at their limits, and malformed
+ * text rejected. Every input is scanned from a heap copy of exactly its
+ * length, so the sanitizer build catches a read past the end.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,6 +166,34 @@ static void test_nested_values_skipped(void **state)
     free(deep);
 }
 
+/* An array's span walked to its n-th element: nested values passed over whole,
+ * whitespace anywhere, and nothing past the last element or in an empty array. */
+static void test_array_element(void **state)
+{
+    (void)state;
+    struct scanned r = scan("{\"extra\": [ {\"a\": [1, \"],\"]} ,[[]] , \"x\",-2.5e3 ]}");
+    assert_true(r.ok);
+    assert_int_equal(r.v[EXTRA].kind, JSCAN_ARRAY);
+    struct jscan_value e;
+    assert_true(jscan_array_element(&r.v[EXTRA], 0, &e));
+    assert_span(&e, JSCAN_OBJECT, "{\"a\": [1, \"],\"]}");
+    assert_true(jscan_array_element(&r.v[EXTRA], 1, &e));
+    assert_span(&e, JSCAN_ARRAY, "[[]]");
+    struct jscan_value inner;
+    assert_true(jscan_array_element(&e, 0, &inner));
+    assert_span(&inner, JSCAN_ARRAY, "[]");
+    assert_false(jscan_array_element(&inner, 0, &e));
+    assert_true(jscan_array_element(&r.v[EXTRA], 2, &e));
+    assert_int_equal(e.kind, JSCAN_STRING);
+    assert_memory_equal(e.text, "x", 1);
+    assert_true(jscan_array_element(&r.v[EXTRA], 3, &e));
+    assert_span(&e, JSCAN_NUMBER, "-2.5e3");
+    assert_true(e.flag);
+    assert_false(jscan_array_element(&r.v[EXTRA], 4, &e));
+    assert_false(jscan_array_element(&r.v[EXTRA], 1000000, &e));
+    free(r.copy);
+}
+
 static void test_duplicates_and_whitespace(void **state)
 {
     (void)state;
@@ -249,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_keys_to_columns),
         cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_nested_values_skipped),
+        cmocka_unit_test(test_array_element),
         cmocka_unit_test(test_duplicates_and_whitespace),
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_malformed_rejected),
