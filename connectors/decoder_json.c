@@ -255,7 +255,7 @@ sl_status decoder_json_create(const struct sl_format_spec *spec, const struct sl
     if (!j)
         return sl_error_set(err, SL_NOMEM, "out of memory");
     j->base.ops = &json_ops;
-    j->backend = &json_backend_jansson;
+    j->backend = &json_backend_scan;
     j->cast = spec->json_cast;
     j->max_record = spec->max_record_bytes ? spec->max_record_bytes : SL_JSON_MAX_RECORD_BYTES;
     j->dead_letter = dead_letter;
@@ -311,7 +311,7 @@ static const struct sl_option_def json_options[] = {
 const struct sl_format format_json = {
     .name = "JSON",
     .kind = SL_FORMAT_JSON,
-    .summary = "One JSON object per line (jansson); a column is the top-level key of its name "
+    .summary = "One JSON object per line; a column is the top-level key of its name "
                "(case-sensitive) or the value at its `PATH '$.a.b[0]'`; a missing key or `null` "
                "is NULL, and a line that is not an object, or a value of the wrong type, goes "
                "to `_sluice_dead_letters`.",

@@ -57,6 +57,6 @@ struct json_backend {
     void (*destroy)(void *state);
 };
 
-extern const struct json_backend json_backend_jansson;
+extern const struct json_backend json_backend_scan;
 
 #endif

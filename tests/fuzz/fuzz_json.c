@@ -1,6 +1,6 @@
 /*
  * fuzz_json.c — libFuzzer target for FORMAT JSON (connectors/decoder_json.c
- * and its jansson backend). The first input byte picks the options: bit 0
+ * and its scanner backend). The first input byte picks the options: bit 0
  * json_cast, bit 1 max_record_bytes = 64 (else the default), bit 2 columns
  * read by PATH (nested keys, array indexes, the whole record as TEXT) rather
  * than by top-level key; the rest is the stream's bytes, decoded by the shared
