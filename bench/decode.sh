@@ -55,6 +55,7 @@ csv_mbps=$(echo "$csv_mem_bytes / 1000000 / $t_csv" | bc -l)
 declare -A what=(
   [text]="engine TEXT decoder (one TEXT column), CSV lines"
   [csv]="engine CSV decoder (libcsv), CSV lines"
+  [json]="engine JSON decoder (FORMAT JSON), NDJSON lines"
   [csv-split]="CSV lines split at commas in place, same conversions (a bound for a CSV fast path)"
   [jansson]="JSON: jansson \`json_loadb\` per line + \`json_object_get\`"
   [json-c]="JSON: json-c \`json_tokener\` (strict, UTF-8 checked) + lookups"

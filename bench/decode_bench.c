@@ -6,7 +6,7 @@
  * columns (auction BIGINT, bidder BIGINT, price BIGINT, channel TEXT,
  * url TEXT, date_time TIMESTAMP, extra TEXT) of SL_CHUNK_CAP-row chunks that
  * are reused as engine/runtime/query.c reuses them:
- *   text, csv        the engine's decoders (decoder_decode), fed 1 MiB reads
+ *   text, csv, json  the engine's decoders (decoder_decode), fed 1 MiB reads
  *   csv-split        lines split at commas in place: a bound for a CSV fast path
  *   jansson, json-c  json_loadb / json_tokener per line, then key lookups
  *   scan             connectors/json_scan.c, no tree; strings stay in the input
@@ -15,8 +15,10 @@
  * decoder's columns exactly. Prints one tab-separated line per way:
  * name, input bytes, rows, best seconds.
  * Usage: decode_bench [--rows N] [--runs R] [--only NAME] [--write-csv FILE]
+ *                     [--write-json FILE]
  * (--only times one way, e.g. under perf record, after the CSV decoder's
- * check run; --write-csv writes the CSV bids to FILE and exits).
+ * check run; --write-csv and --write-json write the bids as CSV or NDJSON
+ * to FILE and exit).
  */
 #include <jansson.h>
 #include <math.h>
@@ -247,6 +249,11 @@ static void decode_csv(const struct text *in, struct sink *s)
     decode_engine(SL_FORMAT_CSV, in, s);
 }
 
+static void decode_json(const struct text *in, struct sink *s)
+{
+    decode_engine(SL_FORMAT_JSON, in, s);
+}
+
 /* ---- JSON, a line at a time ---- */
 
 void each_line(const struct text *in, struct sink *s,
@@ -446,7 +453,7 @@ int main(int argc, char **argv)
 {
     uint64_t rows = 1000000;
     int runs = 5;
-    const char *write_csv = NULL, *only = NULL;
+    const char *write_csv = NULL, *write_json = NULL, *only = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--rows") == 0)
             rows = strtoull(argv[i + 1], NULL, 10);
@@ -456,16 +463,20 @@ int main(int argc, char **argv)
             only = argv[i + 1];
         else if (strcmp(argv[i], "--write-csv") == 0)
             write_csv = argv[i + 1];
+        else if (strcmp(argv[i], "--write-json") == 0)
+            write_json = argv[i + 1];
         else
             fail(argv[i], "usage: decode_bench [--rows N] [--runs R] [--only NAME] "
-                          "[--write-csv FILE]");
+                          "[--write-csv FILE] [--write-json FILE]");
     }
     struct text csv = {0}, json = {0};
     generate(rows, &csv, &json);
-    if (write_csv) {
-        FILE *f = fopen(write_csv, "w");
-        if (!f || fwrite(csv.p, 1, csv.len, f) != csv.len || fclose(f) != 0)
-            fail(write_csv, "cannot write");
+    if (write_csv || write_json) {
+        const char *path = write_csv ? write_csv : write_json;
+        const struct text *t = write_csv ? &csv : &json;
+        FILE *f = fopen(path, "w");
+        if (!f || fwrite(t->p, 1, t->len, f) != t->len || fclose(f) != 0)
+            fail(path, "cannot write");
         free(csv.p);
         free(json.p);
         return 0;
@@ -474,6 +485,7 @@ int main(int argc, char **argv)
         {"text", decode_text, false, false},
         {"csv", decode_csv, false, true},
         {"csv-split", decode_csv_split, false, true},
+        {"json", decode_json, true, true},
         {"jansson", decode_jansson, true, true},
 #ifdef HAVE_JSONC
         {"json-c", decode_jsonc, true, true},
