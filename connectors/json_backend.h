@@ -1,10 +1,10 @@
 /*
- * json_backend.h — the one part of FORMAT JSON that depends on a JSON
- * library: parse one record and say what value each column's path leads to.
- * decoder_json.c does the rest (lines, max_record_bytes, types, json_cast,
- * dead letters), so trying another parser (json-c, a scanner that maps keys
- * to columns without building a tree) is a new backend with these functions
- * and a change of the one line in decoder_json.c that picks it.
+ * json_backend.h — the one part of FORMAT JSON that parses JSON: parse one
+ * record and say what value each column's path leads to. decoder_json.c
+ * does the rest (lines, max_record_bytes, types, json_cast, dead letters),
+ * so trying another parser is a new backend with these functions and a
+ * change of the one line in decoder_json.c that picks it. The one in use is
+ * json_backend_scan.c, over the single-pass scanner (json_scan.h).
  */
 #ifndef SL_JSON_BACKEND_H
 #define SL_JSON_BACKEND_H
@@ -44,9 +44,10 @@ struct json_backend {
     const char *name;
     /* State for records read along paths[0..npaths) (kept by the caller); NULL: out of memory. */
     void *(*create)(const struct json_path *paths, uint32_t npaths);
-    /* Parses rec[0..len) (a line without its terminator); JSON_REFUSED with the reason
-     * written to reason[0..cap) when it is not one JSON object (bad JSON, invalid UTF-8,
-     * an integer out of int64 range, an array or a scalar). */
+    /* Parses rec[0..len) (a line without its terminator; it stays in place until
+     * release); JSON_REFUSED with the reason written to reason[0..cap) when it is not one
+     * JSON object (bad JSON, invalid UTF-8, an array or a scalar) or a number a path
+     * leads to does not fit (an integer out of int64 range, a real out of double's). */
     enum json_parse_result (*parse)(void *state, const char *rec, size_t len, char *reason,
                                     size_t cap);
     /* The value at path i of the record parsed last; with text, an object or array comes

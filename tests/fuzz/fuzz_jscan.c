@@ -9,7 +9,9 @@
  * - what the scanner accepts, jansson parses too, unless a number is past
  *   int64 or double (jansson refuses those; RFC 8259 allows them);
  * - when both accept, each key's value has the same kind, a string the
- *   same bytes once unescaped, an integer the same value.
+ *   same bytes once unescaped, an integer the same value; in an array, so
+ *   do its first ARRAY_CHECKED elements found by jscan_array_element (and
+ *   arrays in them), and past a shorter array's end it finds nothing.
  * A broken rule aborts with a message, which libFuzzer reports as a crash.
  */
 #include <jansson.h>
@@ -48,6 +50,24 @@ static bool same_kind(enum jscan_kind kind, const json_t *v)
     return false;
 }
 
+/* How many elements of an array are compared: each is found by walking from the start. */
+#define ARRAY_CHECKED 8
+
+static void compare_value(const struct jscan_value *sv, const json_t *jv);
+
+static void compare_elements(const struct jscan_value *array, const json_t *jv)
+{
+    size_t n = json_array_size(jv);
+    struct jscan_value element;
+    for (size_t i = 0; i < n && i < ARRAY_CHECKED; i++) {
+        if (!jscan_array_element(array, i, &element))
+            fuzz_fail("an array element jansson has is missing", "");
+        compare_value(&element, json_array_get(jv, i));
+    }
+    if (n < ARRAY_CHECKED && jscan_array_element(array, n, &element))
+        fuzz_fail("an array element past jansson's end", kind_names[element.kind]);
+}
+
 static void compare_value(const struct jscan_value *sv, const json_t *jv)
 {
     if (!same_kind(sv->kind, jv))
@@ -65,6 +85,8 @@ static void compare_value(const struct jscan_value *sv, const json_t *jv)
     if (sv->kind == JSCAN_NUMBER && jscan_number_int(sv, &i) &&
         (!json_is_integer(jv) || json_integer_value(jv) != i))
         fuzz_fail("an integer differs from jansson's", "");
+    if (sv->kind == JSCAN_ARRAY)
+        compare_elements(sv, jv);
 }
 
 /* Whether jansson's refusal is one RFC 8259 does not make: a number out of its range. */
