@@ -207,7 +207,9 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
     else
         buf_puts(out, "- Replays: no. At most once; exactly once with `WITH (journal = true)`, "
                       "which keeps the input in the database before it is used.\n");
-    if (c->default_format) {
+    if (c->format_fixed) {
+        buf_printf(out, "- Format: always %s (it makes its own records)\n", c->default_format);
+    } else if (c->default_format) {
         buf_printf(out, "- Format: %s unless the stream names one\n", c->default_format);
     } else {
         buf_puts(out, "- Format: the stream names one (");

@@ -86,6 +86,8 @@ struct sl_connector {
     /* A malformed address: the message (NULL when it is fine) and *hint. */
     const char *(*check_address)(const char *address, const char **hint);
     const char *default_format; /* the FORMAT when the stream names none; NULL: required */
+    /* It makes its own records in default_format (GENERATOR): no other FORMAT reads them. */
+    bool format_fixed;
     const struct sl_option_def *options;
     size_t noptions; /* at most SL_CONNECTOR_MAX_OPTIONS */
     /* Checks option i's value (type-checked already) beyond its type: a message (and

@@ -193,6 +193,7 @@ const struct sl_connector connector_generator = {
                "start time.",
     .replayable = true,
     .default_format = "CSV",
+    .format_fixed = true,
     .options = generator_options,
     .noptions = sizeof generator_options / sizeof generator_options[0],
     .open = source_generator_open,

@@ -86,6 +86,14 @@ static sl_status bind_format(const struct ast_create_stream *cs, const struct sl
     const struct sl_format *f = bind_format_find(&name, d);
     if (!f)
         return SL_OK;
+    if (c && c->format_fixed && f != format_find(c->default_format)) {
+        char hint[160];
+        snprintf(hint, sizeof hint, "leave FORMAT out: a %s stream is always %s", c->name,
+                 c->default_format);
+        diags_add(d, where.pos, where.span, hint, "a %s stream makes %s records, not %s",
+                  c->name, c->default_format, f->name);
+        return SL_OK;
+    }
     def->format.kind = f->kind;
     if (f->kind == SL_FORMAT_TEXT && (def->ndeclared != 1 || def->cols[0].type != SL_TEXT))
         diags_add(d, where.pos, where.span,
