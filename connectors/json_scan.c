@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/utf8.h"
 
 struct jscan_key {
     char *name;
@@ -194,30 +195,6 @@ static size_t parse_escape(const char *p, const char *end, uint32_t *code, const
         return 0;
     *code = 0x10000 + (((uint32_t)hi - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
     return 12;
-}
-
-static size_t utf8_encode(uint32_t c, char *out)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
 }
 
 /* s->p at the opening quote. Leaves s->p past the closing quote and the
@@ -419,7 +396,7 @@ static bool unescaped_equals(const struct jscan_value *raw, const struct jscan_k
             uint32_t code = 0;
             const char *reason;
             p += parse_escape(p, end, &code, &reason);
-            n = utf8_encode(code, buf);
+            n = sl_utf8_put(code, buf);
         } else {
             buf[0] = *p++;
         }
@@ -527,7 +504,7 @@ size_t jscan_unescape(const struct jscan_value *v, char *out)
         uint32_t code = 0;
         const char *reason;
         p += parse_escape(p, end, &code, &reason);
-        n += utf8_encode(code, out + n);
+        n += sl_utf8_put(code, out + n);
     }
     return n;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "engine/functions/fn_builtin.h"
 
 static bool text_infer(const enum sl_type *arg_types, int nargs, enum sl_type *result, char *why,
@@ -123,31 +124,6 @@ static sl_status quote_eval(struct sl_vector *args, int nargs, const struct sl_c
     return fn_map(args, nargs, rows, out, err, "quote", quote_row);
 }
 
-/* Writes code point c as UTF-8 (surrogates too, as SQLite does); returns the bytes written. */
-static size_t utf8_put(uint32_t c, char *o)
-{
-    if (c < 0x80) {
-        o[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (char)(0xC0 | (c >> 6));
-        o[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | (c >> 12));
-        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (c >> 18));
-    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* The characters with these code points; NULL reads as 0, a number outside 0..0x10FFFF as
  * U+FFFD. */
 static sl_status char_row(const struct sl_value *argv, int nargs, struct sl_arena *arena,
@@ -159,7 +135,7 @@ static sl_status char_row(const struct sl_value *argv, int nargs, struct sl_aren
     size_t n = 0;
     for (int a = 0; a < nargs; a++) {
         int64_t c = fn_int_of(argv[a]);
-        n += utf8_put(c < 0 || c > 0x10FFFF ? 0xFFFD : (uint32_t)c, o + n);
+        n += sl_utf8_put(c < 0 || c > 0x10FFFF ? 0xFFFD : (uint32_t)c, o + n);
     }
     *res = fn_text_value(o, n);
     return SL_OK;
