@@ -56,16 +56,46 @@ static bool trimmed(const char *s, size_t len, char *buf, size_t cap)
     return true;
 }
 
+/* Whether c is a byte strtoll skips before a number (isspace in the C locale). */
+static bool leading_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * As strtoll(s, 10) over the text trimmed of spaces and tabs, requiring it
+ * whole (and, as that copy did, under 32 bytes), without the copy and the
+ * library call: the CSV decoder spends a tenth of its time here.
+ */
 bool sl_parse_int(const char *s, size_t len, int64_t *out)
 {
-    char buf[32], *end;
-    if (!trimmed(s, len, buf, sizeof buf))
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len >= 32)
         return false;
-    errno = 0;
-    long long v = strtoll(buf, &end, 10);
-    if (errno || *end)
+    const char *p = s, *end = s + len;
+    while (p < end && leading_space(*p))
+        p++;
+    bool negative = p < end && *p == '-';
+    if (p < end && (*p == '-' || *p == '+'))
+        p++;
+    if (p == end)
         return false;
-    *out = v;
+    /* Accumulated as a negative number, whose range holds INT64_MIN. */
+    int64_t v = 0;
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        int digit = *p - '0';
+        if (v < (INT64_MIN + digit) / 10)
+            return false;
+        v = v * 10 - digit;
+    }
+    if (!negative && v == INT64_MIN)
+        return false;
+    *out = negative ? v : -v;
     return true;
 }
 
