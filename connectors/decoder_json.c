@@ -2,7 +2,7 @@
  * decoder_json.c — FORMAT JSON: one JSON object per line ("\n" or "\r\n";
  * blank lines are skipped). Each column is the value at its path (the
  * top-level key of its name unless the stream gave a PATH), converted by
- * json_convert.c; the JSON itself is parsed by a backend (json_backend.h).
+ * json_convert.c; the JSON itself is parsed by json_backend.h's parser.
  * This file cuts the input into records: a line cut by the end of the data
  * is kept (copied) until its end arrives, a line longer than
  * max_record_bytes is read to its end without being kept and becomes a dead
@@ -25,8 +25,7 @@
 
 struct decoder_json {
     struct sl_decoder base;
-    const struct json_backend *backend;
-    void *parser;
+    struct json_parser *parser;
     struct json_path *paths; /* one per column */
     char **names;
     uint32_t ncols;
@@ -66,7 +65,7 @@ static sl_status json_record(struct decoder_json *j, const char *rec, size_t len
     if (is_blank(rec, len))
         return SL_OK;
     char reason[512];
-    enum json_parse_result parsed = j->backend->parse(j->parser, rec, len, reason, sizeof reason);
+    enum json_parse_result parsed = json_parser_parse(j->parser, rec, len, reason, sizeof reason);
     if (parsed == JSON_NOMEM)
         return sl_error_set(err, SL_NOMEM, "out of memory");
     if (parsed == JSON_REFUSED) {
@@ -77,19 +76,17 @@ static sl_status json_record(struct decoder_json *j, const char *rec, size_t len
     for (uint32_t i = 0; i < j->ncols; i++) {
         struct sl_vector *vec = &out->cols[i];
         struct jval v;
-        if (!j->backend->value(j->parser, i, vec->type == SL_TEXT, &v))
+        if (!json_parser_value(j->parser, i, vec->type == SL_TEXT, &v))
             return sl_error_set(err, SL_NOMEM, "out of memory");
         enum json_convert_result r =
             json_convert(&v, j->cast, j->names[i], vec, row, out->arena, reason, sizeof reason);
         if (r == JSON_CONVERT_NOMEM)
             return sl_error_set(err, SL_NOMEM, "out of memory");
         if (r == JSON_WRONG_TYPE) {
-            j->backend->release(j->parser);
             json_dead_letter(j, rec, len, reason);
             return SL_OK;
         }
     }
-    j->backend->release(j->parser);
     out->count++;
     return SL_OK;
 }
@@ -202,7 +199,7 @@ static void json_destroy(struct sl_decoder *d)
 {
     struct decoder_json *j = (struct decoder_json *)d;
     if (j->parser)
-        j->backend->destroy(j->parser);
+        json_parser_destroy(j->parser);
     for (uint32_t i = 0; i < j->ncols; i++) {
         if (j->paths)
             json_path_free(&j->paths[i]);
@@ -255,7 +252,6 @@ sl_status decoder_json_create(const struct sl_format_spec *spec, const struct sl
     if (!j)
         return sl_error_set(err, SL_NOMEM, "out of memory");
     j->base.ops = &json_ops;
-    j->backend = &json_backend_scan;
     j->cast = spec->json_cast;
     j->max_record = spec->max_record_bytes ? spec->max_record_bytes : SL_JSON_MAX_RECORD_BYTES;
     j->dead_letter = dead_letter;
@@ -277,7 +273,7 @@ sl_status decoder_json_create(const struct sl_format_spec *spec, const struct sl
             return st;
         }
     }
-    if (!(j->parser = j->backend->create(j->paths, j->ncols))) {
+    if (!(j->parser = json_parser_create(j->paths, j->ncols))) {
         json_destroy(&j->base);
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }

@@ -1,10 +1,10 @@
 /*
  * json_backend.h — the one part of FORMAT JSON that parses JSON: parse one
- * record and say what value each column's path leads to. decoder_json.c
- * does the rest (lines, max_record_bytes, types, json_cast, dead letters),
- * so trying another parser is a new backend with these functions and a
- * change of the one line in decoder_json.c that picks it. The one in use is
- * json_backend_scan.c, over the single-pass scanner (json_scan.h).
+ * record and say what value each column's path leads to
+ * (json_backend_scan.c, over the single-pass scanner json_scan.h).
+ * decoder_json.c does the rest: lines, max_record_bytes, types, json_cast,
+ * dead letters. The parser is called directly: jansson and json-c were
+ * measured against it (bench/decode_bench.c) and lost by 5-10x.
  */
 #ifndef SL_JSON_BACKEND_H
 #define SL_JSON_BACKEND_H
@@ -28,7 +28,7 @@ enum jval_kind {
     JVAL_ARRAY,
 };
 
-/* A value found in a record; strings and text stay valid until the backend's next call. */
+/* A value found in a record; strings and text stay valid until the parser's next call. */
 struct jval {
     enum jval_kind kind;
     int64_t i;     /* JVAL_INT */
@@ -40,24 +40,20 @@ struct jval {
 
 enum json_parse_result { JSON_PARSED, JSON_REFUSED, JSON_NOMEM };
 
-struct json_backend {
-    const char *name;
-    /* State for records read along paths[0..npaths) (kept by the caller); NULL: out of memory. */
-    void *(*create)(const struct json_path *paths, uint32_t npaths);
-    /* Parses rec[0..len) (a line without its terminator; it stays in place until
-     * release); JSON_REFUSED with the reason written to reason[0..cap) when it is not one
-     * JSON object (bad JSON, invalid UTF-8, an array or a scalar) or a number a path
-     * leads to does not fit (an integer out of int64 range, a real out of double's). */
-    enum json_parse_result (*parse)(void *state, const char *rec, size_t len, char *reason,
-                                    size_t cap);
-    /* The value at path i of the record parsed last; with text, an object or array comes
-     * with its compact JSON text. false: out of memory. */
-    bool (*value)(void *state, uint32_t i, bool text, struct jval *out);
-    /* Done with the record parsed last. */
-    void (*release)(void *state);
-    void (*destroy)(void *state);
-};
+/* The paths of a stream's columns, merged so a record's top level is scanned once. */
+struct json_parser;
 
-extern const struct json_backend json_backend_scan;
+/* A parser for records read along paths[0..npaths) (kept by the caller); NULL: out of memory. */
+struct json_parser *json_parser_create(const struct json_path *paths, uint32_t npaths);
+void json_parser_destroy(struct json_parser *p);
+/* Parses rec[0..len) (a line without its terminator; it stays in place until the next
+ * parse); JSON_REFUSED with the reason written to reason[0..cap) when it is not one JSON
+ * object (bad JSON, invalid UTF-8, an array or a scalar) or a number a path leads to does
+ * not fit (an integer out of int64 range, a real out of double's). */
+enum json_parse_result json_parser_parse(struct json_parser *p, const char *rec, size_t len,
+                                         char *reason, size_t cap);
+/* The value at path i of the record parsed last; with text, an object or array comes
+ * with its compact JSON text. false: out of memory. */
+bool json_parser_value(struct json_parser *p, uint32_t i, bool text, struct jval *out);
 
 #endif

@@ -1,14 +1,14 @@
 /*
- * json_backend_scan.c — FORMAT JSON's backend on the single-pass scanner
- * (json_scan.h, json_backend.h): no tree is built. The columns' paths are
- * merged into a trie of steps; the keys asked of one object (the record, or
+ * json_backend_scan.c — FORMAT JSON's parser (json_backend.h), on the
+ * single-pass scanner (json_scan.h): no tree is built. The columns' paths
+ * are merged into a trie of steps; the keys asked of one object (the record, or
  * a nested object some path goes into) form one group, looked for in one
  * scan of that object, so a record's top level is scanned once for all
  * columns (and validated whole on the way). A nested object's span is
  * scanned again for its group's keys; an [n] step walks an array's span.
  * Values are spans into the record: a string without escapes goes into its
  * column as it stands; escapes, and an object's or array's compact text,
- * are written into a buffer this backend owns.
+ * are written into a buffer the parser owns.
  */
 #include "connectors/json_backend.h"
 
@@ -40,7 +40,7 @@ struct group {
     struct jscan_value *values; /* one per key */
 };
 
-struct scan_state {
+struct json_parser {
     const struct json_path *paths;
     uint32_t npaths;
     uint32_t *path_slot; /* the slot each path ends at, or ROOT for "$" */
@@ -54,9 +54,8 @@ struct scan_state {
     size_t buf_cap;
 };
 
-static void scan_destroy(void *state)
+void json_parser_destroy(struct json_parser *s)
 {
-    struct scan_state *s = state;
     for (uint32_t g = 0; g < s->ngroups; g++) {
         for (uint32_t k = 0; k < s->groups[g].nkeys; k++)
             sl_free(s->groups[g].names[k]);
@@ -82,7 +81,7 @@ static bool same_step(const struct json_step *a, const struct json_step *b)
 }
 
 /* The group of keys asked of parent's object, made when missing; UINT32_MAX: no memory. */
-static uint32_t group_of(struct scan_state *s, uint32_t parent)
+static uint32_t group_of(struct json_parser *s, uint32_t parent)
 {
     for (uint32_t g = 0; g < s->ngroups; g++)
         if (s->groups[g].parent == parent)
@@ -96,7 +95,7 @@ static uint32_t group_of(struct scan_state *s, uint32_t parent)
 }
 
 /* The slot for step taken from parent, made when missing; UINT32_MAX: no memory. */
-static uint32_t slot_of(struct scan_state *s, uint32_t parent, const struct json_step *step)
+static uint32_t slot_of(struct json_parser *s, uint32_t parent, const struct json_step *step)
 {
     for (uint32_t i = 0; i < s->nslots; i++)
         if (s->slots[i].parent == parent && same_step(s->slots[i].step, step))
@@ -116,9 +115,9 @@ static uint32_t slot_of(struct scan_state *s, uint32_t parent, const struct json
     return s->nslots++;
 }
 
-static void *scan_create(const struct json_path *paths, uint32_t npaths)
+struct json_parser *json_parser_create(const struct json_path *paths, uint32_t npaths)
 {
-    struct scan_state *s = sl_calloc(1, sizeof *s);
+    struct json_parser *s = sl_calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->paths = paths;
@@ -142,19 +141,19 @@ static void *scan_create(const struct json_path *paths, uint32_t npaths)
         ok = jscan_keys_create((const char *const *)s->groups[g].names, s->groups[g].nkeys,
                                &s->groups[g].keys) == SL_OK;
     if (!ok) {
-        scan_destroy(s);
+        json_parser_destroy(s);
         return NULL;
     }
     return s;
 }
 
-static const struct jscan_value *parent_value(const struct scan_state *s, uint32_t parent)
+static const struct jscan_value *parent_value(const struct json_parser *s, uint32_t parent)
 {
     return parent == ROOT ? &s->record : &s->slots[parent].value;
 }
 
 /* Every slot's value in the record parsed last, each group's object scanned once. */
-static void follow_paths(struct scan_state *s)
+static void follow_paths(struct json_parser *s)
 {
     uint32_t scanned = 1; /* groups 0..scanned): the record's is scanned by parse */
     for (uint32_t i = 0; i < s->nslots; i++) {
@@ -183,7 +182,7 @@ static void follow_paths(struct scan_state *s)
 }
 
 /* Room for n bytes in s->buf; false: out of memory. */
-static bool reserve(struct scan_state *s, size_t n)
+static bool reserve(struct json_parser *s, size_t n)
 {
     if (n <= s->buf_cap)
         return true;
@@ -197,7 +196,7 @@ static bool reserve(struct scan_state *s, size_t n)
 
 /* The number v into *out (JVAL_INT or JVAL_REAL); false when it does not fit. s->buf
  * has room for v->len + 1 bytes. */
-static bool read_number(struct scan_state *s, const struct jscan_value *v, struct jval *out)
+static bool read_number(struct json_parser *s, const struct jscan_value *v, struct jval *out)
 {
     if (!v->flag) {
         out->kind = JVAL_INT;
@@ -237,10 +236,9 @@ static enum json_parse_result refuse(const char *rec, size_t len, const struct j
     return JSON_REFUSED;
 }
 
-static enum json_parse_result scan_parse(void *state, const char *rec, size_t len, char *reason,
-                                         size_t cap)
+enum json_parse_result json_parser_parse(struct json_parser *s, const char *rec, size_t len,
+                                         char *reason, size_t cap)
 {
-    struct scan_state *s = state;
     struct jscan_error err;
     struct group *top = &s->groups[0];
     if (!jscan_object(top->keys, rec, len, top->values, &err))
@@ -271,7 +269,7 @@ static enum json_parse_result scan_parse(void *state, const char *rec, size_t le
 
 /* An object's or array's text without the whitespace between its tokens (jansson's
  * JSON_COMPACT layout; strings and numbers as written) into s->buf. */
-static size_t compact(struct scan_state *s, const struct jscan_value *v)
+static size_t compact(struct json_parser *s, const struct jscan_value *v)
 {
     char *out = s->buf;
     size_t n = 0;
@@ -292,9 +290,8 @@ static size_t compact(struct scan_state *s, const struct jscan_value *v)
     return n;
 }
 
-static bool scan_value(void *state, uint32_t i, bool text, struct jval *out)
+bool json_parser_value(struct json_parser *s, uint32_t i, bool text, struct jval *out)
 {
-    struct scan_state *s = state;
     const struct jscan_value *v = parent_value(s, s->path_slot[i]);
     *out = (struct jval){.kind = JVAL_ABSENT};
     switch (v->kind) {
@@ -327,18 +324,3 @@ static bool scan_value(void *state, uint32_t i, bool text, struct jval *out)
     }
     return true;
 }
-
-/* Nothing to let go of: values are spans into the caller's record. */
-static void scan_release(void *state)
-{
-    (void)state;
-}
-
-const struct json_backend json_backend_scan = {
-    .name = "scan",
-    .create = scan_create,
-    .parse = scan_parse,
-    .value = scan_value,
-    .release = scan_release,
-    .destroy = scan_destroy,
-};
