@@ -62,20 +62,26 @@ struct source_kafka {
 
 /* Sets what SHOW STREAMS says. A change of state is logged (at level); the
  * same state again (another error of one outage) keeps its first words. */
+static void kafka_vset_state(struct source_kafka *k, enum kafka_state state,
+                             enum sl_log_level level, const char *fmt, va_list ap)
+{
+    if (state == k->state && k->state_text[0])
+        return;
+    vsnprintf(k->state_text, sizeof k->state_text, fmt, ap);
+    k->state = state;
+    sl_log(k->base.log, level, "%s: %s", k->base.description, k->state_text);
+}
+
 static void kafka_set_state(struct source_kafka *k, enum kafka_state state,
                             enum sl_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void kafka_set_state(struct source_kafka *k, enum kafka_state state,
                             enum sl_log_level level, const char *fmt, ...)
 {
-    if (state == k->state && k->state_text[0])
-        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(k->state_text, sizeof k->state_text, fmt, ap);
+    kafka_vset_state(k, state, level, fmt, ap);
     va_end(ap);
-    k->state = state;
-    sl_log(k->base.log, level, "%s: %s", k->base.description, k->state_text);
 }
 
 /* A wait before the next attempt to connect, doubling up to the maximum. */
@@ -275,12 +281,10 @@ static void kafka_lost(struct source_kafka *k, enum kafka_state state, const cha
         return;
     k->queued_at_error = k->queue ? rd_kafka_queue_length(k->queue) : 0;
     k->read_since_error = 0;
-    char text[sizeof k->state_text];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    kafka_vset_state(k, state, SL_LOG_WARN, fmt, ap);
     va_end(ap);
-    kafka_set_state(k, state, SL_LOG_WARN, "%s", text);
 }
 
 /* A message carrying an error rather than a record. */
