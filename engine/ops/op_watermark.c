@@ -20,14 +20,19 @@ struct watermark_op {
     struct sl_time_state *time;
 };
 
-/* The watermark the partitions allow now, or INT64_MIN. Timestamps and the
- * delay are bounded (see watermark_push): the subtraction cannot overflow. */
+/* The watermark a floor of the partitions' times allows, or INT64_MIN. Timestamps
+ * and the delay are bounded (see watermark_push): the subtraction cannot overflow. */
+static int64_t floor_mark(const struct watermark_op *w, bool any, int64_t floor)
+{
+    return any && floor != INT64_MIN ? floor - w->delay_us : INT64_MIN;
+}
+
+/* The watermark the partitions allow now, or INT64_MIN. */
 static int64_t partitions_mark(const struct watermark_op *w)
 {
     int64_t floor;
-    if (!time_partitions_floor(w->time, &floor) || floor == INT64_MIN)
-        return INT64_MIN;
-    return floor - w->delay_us;
+    bool any = time_partitions_floor(w->time, &floor);
+    return floor_mark(w, any, floor);
 }
 
 /* As watermark_push's loop, with each row's time counted in its partition's. */
@@ -39,7 +44,9 @@ static int64_t push_partitioned(struct watermark_op *w, const struct sl_chunk *c
     const struct sl_vector *part = &chunk->cols[w->partition_col];
     const uint32_t *rows = rowsel_of(chunk);
     uint32_t n = chunk_active(chunk);
-    int64_t mark = time->watermark, allowed = partitions_mark(w);
+    int64_t floor, mark = time->watermark;
+    bool any = time_partitions_floor(time, &floor);
+    int64_t allowed = floor_mark(w, any, floor);
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = rows[k];
         struct sl_partition_time *p =
@@ -47,12 +54,15 @@ static int64_t push_partitioned(struct watermark_op *w, const struct sl_chunk *c
         if (p) {
             bool was_idle = time->now - p->last_seen_us > time->idle_us;
             p->last_seen_us = time->now;
-            bool raised = !ts->nulls[i] && ts->data.i[i] > p->max_time;
-            if (raised)
+            int64_t before = p->max_time;
+            if (!ts->nulls[i] && ts->data.i[i] > before)
                 p->max_time = ts->data.i[i];
-            /* Only a partition joining the active ones or one that rose can move the floor. */
-            if (was_idle || raised)
-                allowed = partitions_mark(w);
+            /* The floor is the lowest active time: only a partition joining the active
+             * ones, or one at the floor rising, moves it (a scan over the partitions). */
+            if (was_idle || (p->max_time != before && before <= floor)) {
+                any = time_partitions_floor(time, &floor);
+                allowed = floor_mark(w, any, floor);
+            }
         }
         if (allowed > mark)
             mark = allowed;
