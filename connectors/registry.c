@@ -31,10 +31,10 @@ const struct sl_connector *connector_at(size_t i)
     return i < connector_count() ? connectors[i] : NULL;
 }
 
-const struct sl_connector *connector_find(const char *name)
+const struct sl_connector *connector_find(const char *name, bool listens)
 {
     for (size_t i = 0; i < connector_count(); i++)
-        if (strcasecmp(connectors[i]->name, name) == 0)
+        if (connectors[i]->listens == listens && strcasecmp(connectors[i]->name, name) == 0)
             return connectors[i];
     return NULL;
 }
@@ -193,9 +193,10 @@ static void metadata_markdown(const struct sl_connector *c, struct sl_buf *out)
 
 static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
 {
-    buf_printf(out, "## %s\n\n%s\n\n", c->name, c->summary);
+    buf_printf(out, "## %s%s\n\n%s\n\n", c->name, c->listens ? " LISTEN" : "", c->summary);
     if (c->address_doc)
-        buf_printf(out, "- Written: `FROM %s %s`\n", c->name, c->address_doc);
+        buf_printf(out, "- Written: `FROM %s%s %s`\n", c->name, c->listens ? " LISTEN" : "",
+                   c->address_doc);
     else
         buf_printf(out, "- Written: `FROM %s` (no address)\n", c->name);
     if (c->nmetadata)

@@ -81,6 +81,10 @@ struct sl_connector {
     bool replayable;     /* reads again from an offset: exactly-once without a journal */
     /* The process's standard input: only one query may read it at a time. */
     bool reads_stdin;
+    /* Written FROM NAME LISTEN 'address' (HTTP, SOCKET LISTEN): it accepts
+     * senders at address rather than reaching out to it. A name may have one
+     * connector of each kind (SOCKET 'h:p' and SOCKET LISTEN 'h:p'). */
+    bool listens;
     /* 'address' after the name: what it is ("a path"), NULL when it takes none. */
     const char *address_doc;
     /* A malformed address: the message (NULL when it is fine) and *hint. */
@@ -99,8 +103,8 @@ struct sl_connector {
                       struct sl_error *err);
 };
 
-/* Case-insensitive lookup by name; NULL if there is none. */
-const struct sl_connector *connector_find(const char *name);
+/* Case-insensitive lookup by name, of those that listen or of the others; NULL if there is none. */
+const struct sl_connector *connector_find(const char *name, bool listens);
 /* The connectors in the order the docs list them: i < connector_count(). */
 size_t connector_count(void);
 const struct sl_connector *connector_at(size_t i);

@@ -41,6 +41,8 @@ sl_status source_open(const struct sl_source_spec *spec, struct sl_source **out,
     if (st != SL_OK)
         return st;
     s->offset = 0;
+    s->check = NULL;
+    s->check_ctx = NULL;
     if (!s->description)
         s->description = source_make_description(spec);
     if (!s->description) {
@@ -175,4 +177,16 @@ void source_committed(struct sl_source *s)
 const char *source_state(const struct sl_source *s)
 {
     return s->ops->state ? s->ops->state(s) : NULL;
+}
+
+void source_pause(struct sl_source *s, bool paused)
+{
+    if (s->ops->pause)
+        s->ops->pause(s, paused);
+}
+
+void source_set_record_check(struct sl_source *s, sl_record_check_fn fn, void *ctx)
+{
+    s->check = fn;
+    s->check_ctx = ctx;
 }

@@ -131,6 +131,32 @@ void source_committed(struct sl_source *s);
 /* What the source is doing, for SHOW STREAMS ("reading", "waiting for brokers"); NULL: nothing to say. */
 const char *source_state(const struct sl_source *s);
 
+/*
+ * Push sources (HTTP, MQTT, SOCKET LISTEN) cannot be asked to wait: their
+ * senders send when they like. While paused (the stream's log holds more
+ * than max_log_bytes no query has read), a source pushes back as its
+ * protocol allows: a socket stops reading, MQTT stops taking messages, HTTP
+ * answers 503 with Retry-After. Other sources ignore it: they are only
+ * read when asked.
+ */
+void source_pause(struct sl_source *s, bool paused);
+
+/*
+ * What the stream's format makes of one record a push source took, for a
+ * source that answers its sender with counts (HTTP: 200 with how many rows
+ * decoded and how many are dead letters; 400 when none decoded). The check
+ * runs on the source's own threads, so it must be thread-safe.
+ */
+struct sl_record_verdict {
+    uint64_t rows;         /* rows that decoded */
+    uint64_t dead_letters; /* records that did not */
+    char reason[256];      /* the first dead letter's reason; "" when none */
+};
+typedef void (*sl_record_check_fn)(void *ctx, const char *data, size_t len,
+                                   struct sl_record_verdict *out);
+/* Sets the check (NULL: none; every record then counts as one row). */
+void source_set_record_check(struct sl_source *s, sl_record_check_fn fn, void *ctx);
+
 /* Where the source logs (a socket's retries and reconnections); log outlives the source. */
 struct sl_log;
 void source_set_log(struct sl_source *s, const struct sl_log *log);

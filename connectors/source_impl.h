@@ -28,6 +28,8 @@ struct sl_source_ops {
     uint64_t (*take_gap)(struct sl_source *s);
     bool (*take_repositioned)(struct sl_source *s);
     void (*committed)(struct sl_source *s);
+    /* Push sources only (NULL otherwise): see source_pause. */
+    void (*pause)(struct sl_source *s, bool paused);
     /* Any source may say what it is doing (NULL: nothing to say). */
     const char *(*state)(const struct sl_source *s);
 };
@@ -38,6 +40,8 @@ struct sl_source {
     uint64_t offset;
     char *description;
     const struct sl_log *log; /* source_set_log; NULL: none */
+    sl_record_check_fn check; /* source_set_record_check; NULL: none */
+    void *check_ctx;
 };
 
 /* The registry's entries, one per connector file; registry.c lists them. Each

@@ -28,6 +28,8 @@ void exec_source_text(const struct sl_stream_def *def, struct sl_buf *out)
 {
     const struct sl_connector *c = def->source.connector;
     buf_puts(out, c->name);
+    if (c->listens)
+        buf_puts(out, " LISTEN");
     if (def->source.address)
         buf_printf(out, " '%s'", def->source.address);
     const char *sep = " WITH (";

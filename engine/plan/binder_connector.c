@@ -236,7 +236,29 @@ static void bind_connector_options(const struct sl_connector *c, const struct as
 const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
                                           struct sl_stream_def *def, struct sl_diags *d)
 {
-    const struct sl_connector *c = connector_find(cs->connector.text);
+    /* FROM NAME LISTEN 'address' names a listening connector; its LISTEN clause is the address. */
+    const struct ast_option *clauses = cs->clauses;
+    uint32_t nclauses = cs->nclauses;
+    struct ast_name address = cs->address;
+    bool listens = !address.text && nclauses > 0 &&
+                   strcasecmp(clauses[0].key.text, "listen") == 0 &&
+                   clauses[0].value->kind == AST_STRING &&
+                   connector_find(cs->connector.text, true);
+    if (listens) {
+        address = (struct ast_name){.text = clauses[0].value->str,
+                                    .pos = clauses[0].value->pos,
+                                    .span = clauses[0].value->span};
+        clauses++;
+        nclauses--;
+    }
+    const struct sl_connector *c = connector_find(cs->connector.text, listens);
+    const struct sl_connector *listener = connector_find(cs->connector.text, true);
+    if (!c && listener) {
+        diags_add(d, cs->connector.pos, cs->connector.span, NULL,
+                  "a %s stream listens: write FROM %s LISTEN %s", listener->name, listener->name,
+                  listener->address_doc);
+        return NULL;
+    }
     if (!c) {
         const char *names[32];
         size_t n = 0;
@@ -254,17 +276,18 @@ const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
     }
     def->source.connector = c;
     const char *hint = NULL, *bad = NULL;
-    if (cs->address.text && !c->address_doc)
-        diags_add(d, cs->address.pos, cs->address.span, NULL, "a %s stream takes no address",
+    if (address.text && !c->address_doc)
+        diags_add(d, address.pos, address.span, NULL, "a %s stream takes no address",
                   c->name);
-    else if (!cs->address.text && c->address_doc)
+    else if (!address.text && c->address_doc)
         diags_add(d, cs->connector.pos, cs->connector.span, NULL,
-                  "a %s stream needs an address: FROM %s %s", c->name, c->name, c->address_doc);
-    else if (cs->address.text && c->check_address && (bad = c->check_address(cs->address.text, &hint)))
-        diags_add(d, cs->address.pos, cs->address.span, hint, "%s", bad);
-    if (cs->address.text && !(def->source.address = sl_strdup(cs->address.text)))
-        diags_add(d, cs->address.pos, cs->address.span, NULL, "out of memory");
-    bind_connector_options(c, cs->clauses, cs->nclauses, def, d);
+                  "a %s stream needs an address: FROM %s%s %s", c->name, c->name,
+                  c->listens ? " LISTEN" : "", c->address_doc);
+    else if (address.text && c->check_address && (bad = c->check_address(address.text, &hint)))
+        diags_add(d, address.pos, address.span, hint, "%s", bad);
+    if (address.text && !(def->source.address = sl_strdup(address.text)))
+        diags_add(d, address.pos, address.span, NULL, "out of memory");
+    bind_connector_options(c, clauses, nclauses, def, d);
     bind_connector_options(c, cs->options, cs->noptions, def, d);
     return c;
 }

@@ -14,12 +14,12 @@
 static void test_find_any_case(void **state)
 {
     (void)state;
-    assert_non_null(connector_find("FILE"));
-    assert_ptr_equal(connector_find("socket"), connector_find("SOCKET"));
-    assert_null(connector_find("SOKET"));
+    assert_non_null(connector_find("FILE", false));
+    assert_ptr_equal(connector_find("socket", false), connector_find("SOCKET", false));
+    assert_null(connector_find("SOKET", false));
     for (size_t i = 0; i < connector_count(); i++) {
         const struct sl_connector *c = connector_at(i);
-        assert_ptr_equal(connector_find(c->name), c);
+        assert_ptr_equal(connector_find(c->name, c->listens), c);
         assert_true(c->noptions <= SL_CONNECTOR_MAX_OPTIONS);
         assert_non_null(c->open);
     }
@@ -29,7 +29,7 @@ static void test_find_any_case(void **state)
 static void test_option_index(void **state)
 {
     (void)state;
-    const struct sl_connector *socket = connector_find("SOCKET");
+    const struct sl_connector *socket = connector_find("SOCKET", false);
     int i = connector_option_index(socket, "Reconnect_Retries");
     assert_true(i >= 0);
     assert_string_equal(socket->options[i].name, "reconnect_retries");

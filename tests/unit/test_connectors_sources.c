@@ -64,7 +64,7 @@ static void test_file_source(void **state)
     assert_int_equal(write(fd, payload, BIG), BIG);
     close(fd);
 
-    struct sl_source_spec spec = {.connector = connector_find("FILE"), .address = path};
+    struct sl_source_spec spec = {.connector = connector_find("FILE", false), .address = path};
     struct sl_source *s = NULL;
     struct sl_error err;
     assert_int_equal(source_open(&spec, &s, &err), SL_OK);
@@ -97,7 +97,7 @@ static void put_file(const char *path, const char *text)
 /* Opens path, reads `upto` bytes and returns the checkpoint identity at that offset. */
 static void checkpoint_at(const char *path, uint64_t upto, struct sl_buf *identity)
 {
-    struct sl_source_spec spec = {.connector = connector_find("FILE"), .address = path};
+    struct sl_source_spec spec = {.connector = connector_find("FILE", false), .address = path};
     struct sl_source *s = NULL;
     struct sl_error err;
     assert_int_equal(source_open(&spec, &s, &err), SL_OK);
@@ -115,7 +115,7 @@ static void checkpoint_at(const char *path, uint64_t upto, struct sl_buf *identi
 static sl_status resume_at(const char *path, uint64_t offset, const char *identity, char *rest,
                            size_t cap, struct sl_error *err)
 {
-    struct sl_source_spec spec = {.connector = connector_find("FILE"), .address = path};
+    struct sl_source_spec spec = {.connector = connector_find("FILE", false), .address = path};
     struct sl_source *s = NULL;
     assert_int_equal(source_open(&spec, &s, err), SL_OK);
     sl_status st = source_seek(s, offset, identity, err);
@@ -163,7 +163,7 @@ static void test_file_resume(void **state)
     unlink(path);
 
     /* stdin cannot be read again. */
-    struct sl_source_spec spec = {.connector = connector_find("STDIN")};
+    struct sl_source_spec spec = {.connector = connector_find("STDIN", false)};
     struct sl_source *s = NULL;
     assert_int_equal(source_open(&spec, &s, &err), SL_OK);
     assert_false(source_replayable(s));
@@ -175,7 +175,7 @@ static void test_file_resume(void **state)
 static void test_file_missing(void **state)
 {
     (void)state;
-    struct sl_source_spec spec = {.connector = connector_find("FILE"), .address = "/nonexistent/x.csv"};
+    struct sl_source_spec spec = {.connector = connector_find("FILE", false), .address = "/nonexistent/x.csv"};
     struct sl_source *s = NULL;
     struct sl_error err;
     assert_int_equal(source_open(&spec, &s, &err), SL_ERROR);
@@ -191,7 +191,7 @@ static void test_stdin_source(void **state)
     assert_int_equal(pipe(p), 0);
     assert_int_equal(dup2(p[0], 0), 0);
     close(p[0]);
-    struct sl_source_spec spec = {.connector = connector_find("STDIN")};
+    struct sl_source_spec spec = {.connector = connector_find("STDIN", false)};
     struct sl_source *s = NULL;
     struct sl_error err;
     assert_int_equal(source_open(&spec, &s, &err), SL_OK);
@@ -218,7 +218,7 @@ static void test_socket_bad_addresses(void **state)
     const char *bad[] = {"localhost", "localhost:", "localhost:http", "::1:99", "[::1]99",
                          "no-such-host.invalid:9999"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct sl_source_spec spec = {.connector = connector_find("SOCKET"), .address = bad[i]};
+        struct sl_source_spec spec = {.connector = connector_find("SOCKET", false), .address = bad[i]};
         struct sl_source *s = NULL;
         struct sl_error err;
         assert_int_equal(source_open(&spec, &s, &err), SL_ERROR);
@@ -288,7 +288,7 @@ static void test_socket_receives_then_eof(void **state)
 
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    struct sl_source_spec spec = {.connector = connector_find("SOCKET"), .address = addr};
+    struct sl_source_spec spec = {.connector = connector_find("SOCKET", false), .address = addr};
     struct sl_source *s = NULL;
     struct sl_error err;
     assert_int_equal(source_open(&spec, &s, &err), SL_OK);
@@ -343,7 +343,7 @@ static void test_socket_refused_then_connects(void **state)
     uint16_t port = free_port();
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    struct sl_source_spec spec = {.connector = connector_find("SOCKET"), .address = addr};
+    struct sl_source_spec spec = {.connector = connector_find("SOCKET", false), .address = addr};
     set_option(&spec, "reconnect_delay", 20 * SL_US_PER_MS);
     set_option(&spec, "reconnect_max_delay", 50 * SL_US_PER_MS);
     struct sl_source *s = NULL;
@@ -384,7 +384,7 @@ static void test_socket_gives_up(void **state)
     uint16_t port = free_port();
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    struct sl_source_spec spec = {.connector = connector_find("SOCKET"), .address = addr};
+    struct sl_source_spec spec = {.connector = connector_find("SOCKET", false), .address = addr};
     set_option(&spec, "reconnect_delay", 1 * SL_US_PER_MS);
     set_option(&spec, "reconnect_max_delay", 2 * SL_US_PER_MS);
     set_option(&spec, "reconnect_retries", 3);
@@ -416,7 +416,7 @@ static void test_socket_reconnects_after_reset(void **state)
     pthread_create(&th, NULL, server_main, &sv);
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    struct sl_source_spec spec = {.connector = connector_find("SOCKET"), .address = addr};
+    struct sl_source_spec spec = {.connector = connector_find("SOCKET", false), .address = addr};
     set_option(&spec, "reconnect_delay", 10 * SL_US_PER_MS);
     struct sl_source *s = NULL;
     struct sl_error err;

@@ -44,7 +44,7 @@ static void test_source_bytes_committed_before_use(void **state)
     FILE *f = fopen(file, "w");
     fputs("1\n22\n333\n", f);
     fclose(f);
-    struct sl_source_spec spec = {.connector = connector_find("FILE"), .address = file};
+    struct sl_source_spec spec = {.connector = connector_find("FILE", false), .address = file};
     struct sl_source *src;
     assert_int_equal(source_open(&spec, &src, &err), SL_OK);
     struct sl_journal *j;
