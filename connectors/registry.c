@@ -16,6 +16,7 @@ static const struct sl_format *const formats[] = {
 static const struct sl_connector *const connectors[] = {
     &connector_file,
     &connector_socket,
+    &connector_socket_listen,
     &connector_stdin,
     &connector_generator,
     &connector_kafka,

@@ -49,6 +49,7 @@ struct sl_source {
  * description unless the open gave one. */
 extern const struct sl_connector connector_file;
 extern const struct sl_connector connector_socket;
+extern const struct sl_connector connector_socket_listen;
 extern const struct sl_connector connector_stdin;
 extern const struct sl_connector connector_generator;
 extern const struct sl_connector connector_kafka;

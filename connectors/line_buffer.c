@@ -1,0 +1,114 @@
+/* line_buffer.c — bytes cut into lines, in place, with a bound on a line's length (see line_buffer.h). */
+#include "connectors/line_buffer.h"
+
+#include <string.h>
+
+#include "common/alloc.h"
+
+void linebuf_init(struct sl_linebuf *b, size_t max_line)
+{
+    *b = (struct sl_linebuf){.max_line = max_line ? max_line : 1};
+}
+
+void linebuf_free(struct sl_linebuf *b)
+{
+    sl_free(b->data);
+    b->data = NULL;
+    b->len = b->cap = b->start = b->scanned = 0;
+}
+
+void linebuf_release(struct sl_linebuf *b)
+{
+    if (b->start == 0)
+        return;
+    memmove(b->data, b->data + b->start, b->len - b->start);
+    b->len -= b->start;
+    b->start = 0;
+}
+
+char *linebuf_reserve(struct sl_linebuf *b, size_t want)
+{
+    if (b->cap - b->len < want) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap - b->len < want)
+            cap *= 2;
+        char *grown = sl_realloc(b->data, cap);
+        if (!grown)
+            return NULL;
+        b->data = grown;
+        b->cap = cap;
+    }
+    return b->data + b->len;
+}
+
+void linebuf_commit(struct sl_linebuf *b, size_t n)
+{
+    char *fresh = b->data + b->len;
+    if (b->skipping) {
+        /* The rest of a cut line: dropped up to and with its newline. */
+        char *nl = memchr(fresh, '\n', n);
+        if (!nl)
+            return;
+        size_t dropped = (size_t)(nl + 1 - fresh);
+        memmove(fresh, nl + 1, n - dropped);
+        n -= dropped;
+        b->skipping = false;
+    }
+    b->len += n;
+}
+
+bool linebuf_append(struct sl_linebuf *b, const char *p, size_t n)
+{
+    char *at = linebuf_reserve(b, n);
+    if (!at)
+        return false;
+    memcpy(at, p, n);
+    linebuf_commit(b, n);
+    return true;
+}
+
+bool linebuf_next(struct sl_linebuf *b, const char **line, size_t *len)
+{
+    const char *from = b->data + b->start;
+    size_t held = b->len - b->start;
+    const char *nl = b->scanned < held ? memchr(from + b->scanned, '\n', held - b->scanned) : NULL;
+    if (nl) {
+        size_t n = (size_t)(nl - from);
+        b->start += n + 1;
+        b->scanned = 0;
+        if (n > b->max_line) {
+            n = b->max_line;
+            b->cut++;
+        } else if (n > 0 && from[n - 1] == '\r') {
+            n--;
+        }
+        *line = from;
+        *len = n;
+        return true;
+    }
+    b->scanned = held;
+    if (held < b->max_line)
+        return false;
+    /* No newline within max_line bytes: the head goes out, the rest is dropped as it comes. */
+    *line = from;
+    *len = b->max_line;
+    b->start = b->len = b->start + b->max_line;
+    b->scanned = 0;
+    b->skipping = true;
+    b->cut++;
+    return true;
+}
+
+size_t linebuf_take_partial(struct sl_linebuf *b, const char **line)
+{
+    size_t n = b->len - b->start;
+    *line = b->data + b->start;
+    b->start = b->len;
+    b->scanned = 0;
+    return n;
+}
+
+size_t linebuf_pending(const struct sl_linebuf *b)
+{
+    return b->len - b->start;
+}
