@@ -108,6 +108,19 @@ size_t linebuf_take_partial(struct sl_linebuf *b, const char **line)
     return n;
 }
 
+size_t linebuf_drop_partial(struct sl_linebuf *b)
+{
+    const char *from = b->data + b->start;
+    const char *nl = b->len > b->start ? memrchr(from, '\n', b->len - b->start) : NULL;
+    size_t keep = nl ? (size_t)(nl + 1 - b->data) : b->start;
+    size_t dropped = b->len - keep;
+    b->len = keep;
+    b->skipping = false;
+    if (b->scanned > b->len - b->start)
+        b->scanned = b->len - b->start;
+    return dropped;
+}
+
 size_t linebuf_pending(const struct sl_linebuf *b)
 {
     return b->len - b->start;

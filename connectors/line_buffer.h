@@ -49,6 +49,9 @@ bool linebuf_next(struct sl_linebuf *b, const char **line, size_t *len);
  * as linebuf_next's lines are; the buffer then holds nothing pending. */
 size_t linebuf_take_partial(struct sl_linebuf *b, const char **line);
 
+/* Forgets the partial line, keeping the complete lines before it: the bytes dropped. */
+size_t linebuf_drop_partial(struct sl_linebuf *b);
+
 /* Bytes held that were not handed out (complete lines and the partial one). */
 size_t linebuf_pending(const struct sl_linebuf *b);
 

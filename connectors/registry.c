@@ -20,6 +20,7 @@ static const struct sl_connector *const connectors[] = {
     &connector_stdin,
     &connector_generator,
     &connector_kafka,
+    &connector_url,
 };
 
 size_t connector_count(void)
