@@ -185,8 +185,9 @@ static void metadata_markdown(const struct sl_connector *c, struct sl_buf *out)
 {
     if (!c->nmetadata)
         return;
-    buf_printf(out, "Every %s stream also has these columns after its declared ones:\n\n"
-                    "| column | type | what it holds |\n|---|---|---|\n", c->name);
+    buf_printf(out, "Every %s%s stream also has these columns after its declared ones:\n\n"
+                    "| column | type | what it holds |\n|---|---|---|\n", c->name,
+               c->listens ? " LISTEN" : "");
     for (size_t m = 0; m < c->nmetadata; m++)
         buf_printf(out, "| `%s` | %s | %s |\n", c->metadata[m].name,
                    sl_type_name(c->metadata[m].type), c->metadata[m].doc);
@@ -201,12 +202,15 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
                    c->address_doc);
     else
         buf_printf(out, "- Written: `FROM %s` (no address)\n", c->name);
-    if (c->nmetadata)
+    if (c->nmetadata && c->replayable)
         buf_puts(out, "- Replays: yes. A resumed query reads again from its checkpoint's "
                       "offset in every partition: exactly once, no journal needed.\n");
     else if (c->replayable)
         buf_puts(out, "- Replays: yes. A resumed query reads again from its checkpoint's "
                       "offset: exactly once, no journal needed.\n");
+    else if (c->nmetadata || c->listens)
+        buf_puts(out, "- Replays: no. At most once: a resumed query goes on with what is sent "
+                      "from then on.\n");
     else
         buf_puts(out, "- Replays: no. At most once; exactly once with `WITH (journal = true)`, "
                       "which keeps the input in the database before it is used.\n");

@@ -13,12 +13,13 @@
  * A response that ends, a dropped connection or an HTTP error status is
  * retried with backoff and jitter (connectors/retry.h; a Retry-After the
  * server sends is honoured), logged once per change of state. The partial
- * line a drop cuts is discarded with a warning. With resume_field, each
- * record's top-level field of that name is its event id, and a reconnection
- * sends the last one in resume_header (Last-Event-ID), so a server that
- * supports it resends from there.
+ * line a drop cuts is discarded with a warning. With resume_field (a
+ * top-level key or a path), the value it names in each record is the
+ * record's event id, and a reconnection sends the last one handed out in
+ * resume_header (Last-Event-ID), so a server that supports it resends from
+ * there.
  */
-#include "connectors/json_scan.h"
+#include "connectors/json_backend.h"
 #include "connectors/line_buffer.h"
 #include "connectors/retry.h"
 #include "connectors/source_impl.h"
@@ -62,7 +63,8 @@ struct source_url {
     struct curl_slist *headers;      /* the headers option's */
     struct curl_slist *sent_headers; /* those, and the resumption's: the transfer's */
     char *resume_header;
-    struct jscan_keys *resume_keys; /* NULL: no resume_field */
+    struct json_path resume_path;
+    struct json_parser *resume_parser; /* NULL: no resume_field */
     char last_id[URL_MAX_EVENT_ID + 1];
     struct sl_linebuf lines;
     size_t high_water;
@@ -90,26 +92,27 @@ static void url_set_state(struct source_url *u, enum url_state state, const char
     u->state = state;
 }
 
-/* An event id from a record: resume_field's value, a string or a number, without control characters. */
+/* An event id from a record: the value at resume_field, a string or an integer, without control characters. */
 static void url_take_event_id(struct source_url *u, const char *line, size_t len)
 {
-    struct jscan_value v;
-    struct jscan_error e;
-    if (!jscan_object(u->resume_keys, line, len, &v, &e))
+    char reason[8];
+    struct jval v;
+    if (json_parser_parse(u->resume_parser, line, len, reason, sizeof reason) != JSON_PARSED ||
+        !json_parser_value(u->resume_parser, 0, false, &v))
         return;
-    char id[URL_MAX_EVENT_ID];
-    size_t n;
-    if (v.kind == JSCAN_STRING && v.len <= sizeof id)
-        n = v.flag ? jscan_unescape(&v, id) : (memcpy(id, v.text, v.len), v.len);
-    else if (v.kind == JSCAN_NUMBER && v.len <= sizeof id)
-        n = (memcpy(id, v.text, v.len), v.len);
-    else
+    char id[URL_MAX_EVENT_ID + 1];
+    if (v.kind == JVAL_STRING && v.len > 0 && v.len <= URL_MAX_EVENT_ID) {
+        memcpy(id, v.s, v.len);
+        id[v.len] = '\0';
+    } else if (v.kind == JVAL_INT) {
+        snprintf(id, sizeof id, "%lld", (long long)v.i);
+    } else {
         return;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f)
+    }
+    for (const char *c = id; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
             return;
-    memcpy(u->last_id, id, n);
-    u->last_id[n] = '\0';
+    memcpy(u->last_id, id, sizeof id);
 }
 
 /* Complete lines, up to cap; the first of a connection resets the backoff. */
@@ -121,7 +124,7 @@ static size_t url_gather(struct source_url *u, struct sl_record *out, size_t cap
     while (n < cap && linebuf_next(&u->lines, &line, &len)) {
         if (len == 0)
             continue;
-        if (u->resume_keys)
+        if (u->resume_parser)
             url_take_event_id(u, line, len);
         out[n] = (struct sl_record){.value = line, .len = len, .partition = -1,
                                     .offset = (int64_t)(u->base.offset + n),
@@ -194,7 +197,7 @@ static void url_build_headers(struct source_url *u)
     u->sent_headers = NULL;
     for (struct curl_slist *h = u->headers; h; h = h->next)
         url_add_header(&u->sent_headers, h->data, strlen(h->data));
-    if (u->resume_keys && u->last_id[0]) {
+    if (u->resume_parser && u->last_id[0]) {
         char h[URL_MAX_EVENT_ID + 256];
         snprintf(h, sizeof h, "%s: %s", u->resume_header, u->last_id);
         url_add_header(&u->sent_headers, h, strlen(h));
@@ -235,7 +238,7 @@ static void url_ended(struct source_url *u, CURLcode rc)
     size_t cut = linebuf_drop_partial(&u->lines);
     if (cut)
         snprintf(lost, sizeof lost, " (a line cut short, %zu bytes, is discarded%s)", cut,
-                 u->resume_keys ? ": the server resends it after the last event id" : "");
+                 u->resume_parser ? ": the server resends it after the last event id" : "");
     int64_t wait_us;
     if (!retry_failed(&u->retry, &wait_us)) {
         url_set_state(u, URL_FAILED, "failed: %s%s; gave up after %lld attempts in a row", why, lost,
@@ -352,7 +355,9 @@ static void url_close(struct sl_source *s)
         curl_multi_cleanup(u->multi);
     curl_slist_free_all(u->headers);
     curl_slist_free_all(u->sent_headers);
-    jscan_keys_destroy(u->resume_keys);
+    if (u->resume_parser)
+        json_parser_destroy(u->resume_parser);
+    json_path_free(&u->resume_path);
     linebuf_free(&u->lines);
     sl_free(u->resume_header);
     sl_free(u->url);
@@ -365,6 +370,16 @@ static const struct sl_source_ops url_ops = {
     .pause = url_pause,
     .state = url_state,
 };
+
+/* resume_field as a path: '$.data.id', or a top-level key by its name. */
+static bool url_resume_path(const char *field, struct json_path *path, struct json_parser **out)
+{
+    size_t at;
+    const char *hint;
+    bool ok = field[0] == '$' ? json_path_parse(field, path, &at, &hint) == NULL
+                              : json_path_key(field, path);
+    return ok && (*out = json_parser_create(path, 1)) != NULL;
+}
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void url_global_init(void)
@@ -420,8 +435,8 @@ static sl_status url_open(const struct sl_source_spec *spec, struct sl_source **
     u->easy = curl_easy_init();
     sl_status st = u->url && u->resume_header ? SL_OK : SL_NOMEM;
     const char *field = o[URL_RESUME_FIELD].set ? o[URL_RESUME_FIELD].text : "";
-    if (st == SL_OK && field[0])
-        st = jscan_keys_create(&field, 1, &u->resume_keys);
+    if (st == SL_OK && field[0] && !url_resume_path(field, &u->resume_path, &u->resume_parser))
+        st = SL_NOMEM;
     if (st == SL_OK && o[URL_HEADERS].set)
         url_headers_each(o[URL_HEADERS].text, url_add_header, &u->headers);
     if (st == SL_OK && (!u->multi || !u->easy))
@@ -445,11 +460,17 @@ static const char *url_check_address(const char *address, const char **hint)
 
 static const char *url_check_option(size_t i, const struct sl_option_value *v, const char **hint)
 {
-    (void)hint;
     if (i == URL_HEADERS)
         return url_headers_each(v->text, NULL, NULL);
     if (i == URL_RESUME_HEADER)
         return url_header_name_check(v->text);
+    if (i == URL_RESUME_FIELD && v->text[0] == '$') {
+        struct json_path path;
+        size_t at;
+        const char *bad = json_path_parse(v->text, &path, &at, hint);
+        json_path_free(&path);
+        return bad;
+    }
     return NULL;
 }
 
@@ -459,8 +480,8 @@ static const struct sl_option_def url_options[] = {
     [URL_RESUME_HEADER] = {"resume_header", SL_OPTION_TEXT, 0, 0, 0, "'Last-Event-ID'",
                            "the header a reconnection sends the last event id in"},
     [URL_RESUME_FIELD] = {"resume_field", SL_OPTION_TEXT, 0, 0, 0, "none",
-                          "the top-level JSON field holding each record's event id; none: "
-                          "reconnections do not resume"},
+                          "where each record's event id is: a top-level key, or a path "
+                          "('$.data.id'); none: reconnections do not resume"},
     [URL_MAX_RECORD_BYTES] = {"max_record_bytes", SL_OPTION_SIZE, 1, INT64_C(1) << 30,
                               INT64_C(1) << 20, "1048576 (1 MiB)",
                               "a longer line is cut to this length, with a warning"},

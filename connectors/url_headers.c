@@ -20,7 +20,7 @@ static size_t name_length(const char *p)
     return n > 0 && p[n] == ':' ? n : 0;
 }
 
-/* Where the header starting at p ends: a newline, or a ';' before another "Name:". */
+/* Where the header starting at p ends: a newline, or a ';' before another "Name:" or the end. */
 static const char *header_end(const char *p)
 {
     for (;; p++) {
@@ -30,7 +30,7 @@ static const char *header_end(const char *p)
             const char *q = p + 1;
             while (*q == ' ' || *q == '\t')
                 q++;
-            if (name_length(q))
+            if (*q == '\0' || name_length(q))
                 return p;
         }
     }

@@ -50,7 +50,8 @@ SQL
 # stop DB: a graceful stop (SIGTERM), which must succeed.
 stop() {
   kill -TERM "$PID"
-  wait "$PID" || { cat "$WORK/$1.err"; fail "sluice run did not stop cleanly"; }
+  local rc=0; wait "$PID" || rc=$?
+  [ $rc = 0 ] || { cat "$WORK/$1.err"; fail "sluice run did not stop cleanly (exit $rc)"; }
 }
 
 # The expected "user|n|total" rows, for the ids of each connection's stream.
