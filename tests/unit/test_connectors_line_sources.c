@@ -1,7 +1,8 @@
 /* test_connectors_line_sources.c — the line-per-record push sources' parts: the line
  * buffer (pieces, "\r\n", cut lines, partial lines), the URL source's headers option,
- * and SOCKET LISTEN against real senders (many at once, a last line without newline,
- * pause pushing back, max_senders, a taken port). */
+ * SOCKET LISTEN against real senders (many at once, a last line without newline, pause
+ * pushing back, max_senders, a taken port), and URL against a canned HTTP server (an
+ * error status retried then given up on, lines streamed, pause). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +263,145 @@ static void test_listen_limits(void **state)
     source_close(s);
 }
 
+/* A one-thread HTTP server: answers each connection with the next canned response,
+ * keeping the last connection open until told, and keeps the requests it got. */
+struct canned_server {
+    int fd;
+    uint16_t port;
+    const char *const *responses;
+    int nresponses;
+    char requests[4][512];
+    int conn;     /* the last connection, kept open */
+    int more[2];  /* a pipe: bytes written to it go to the last connection */
+    pthread_t thread;
+};
+
+static void *serve(void *arg)
+{
+    struct canned_server *c = arg;
+    for (int i = 0; i < c->nresponses; i++) {
+        int fd = accept(c->fd, NULL, NULL);
+        ssize_t got = read(fd, c->requests[i % 4], sizeof c->requests[0] - 1);
+        c->requests[i % 4][got > 0 ? got : 0] = '\0';
+        assert_true(write(fd, c->responses[i], strlen(c->responses[i])) > 0);
+        if (i + 1 < c->nresponses) {
+            close(fd);
+            continue;
+        }
+        char buf[256];
+        ssize_t n;
+        while ((n = read(c->more[0], buf, sizeof buf)) > 0)
+            assert_int_equal(write(fd, buf, (size_t)n), n);
+        close(fd);
+    }
+    return NULL;
+}
+
+static void server_start(struct canned_server *c, const char *const *responses, int n)
+{
+    *c = (struct canned_server){.responses = responses, .nresponses = n};
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(c->fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(c->fd, 8), 0);
+    socklen_t len = sizeof a;
+    getsockname(c->fd, (struct sockaddr *)&a, &len);
+    c->port = ntohs(a.sin_port);
+    assert_int_equal(pipe(c->more), 0);
+    pthread_create(&c->thread, NULL, serve, c);
+}
+
+static void server_stop(struct canned_server *c)
+{
+    close(c->more[1]);
+    pthread_join(c->thread, NULL);
+    close(c->more[0]);
+    close(c->fd);
+}
+
+static struct sl_source *open_url(uint16_t port, const char *headers, int64_t attempts,
+                                   int64_t first_wait_us)
+{
+    static char address[64];
+    snprintf(address, sizeof address, "http://127.0.0.1:%u/stream", port);
+    struct sl_source_spec spec = {.connector = connector_find("URL", false), .address = address};
+    int i = connector_option_index(spec.connector, "headers");
+    spec.options[i] = (struct sl_option_value){.set = true, .text = (char *)headers};
+    i = connector_option_index(spec.connector, "retry_initial");
+    spec.options[i] = (struct sl_option_value){.set = true, .num = first_wait_us};
+    i = connector_option_index(spec.connector, "retry_attempts");
+    spec.options[i] = (struct sl_option_value){.set = true, .num = attempts};
+    struct sl_source *s = NULL;
+    struct sl_error err;
+    assert_int_equal(source_open(&spec, &s, &err), SL_OK);
+    source_set_log(s, &test_log);
+    return s;
+}
+
+/* An error status is retried, the state says so, and retry_attempts ends it. */
+static void test_url_error_status(void **state)
+{
+    (void)state;
+    static const char *const responses[] = {
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n",
+    };
+    struct canned_server c;
+    server_start(&c, responses, 3);
+    struct sl_source *s = open_url(c.port, "X-Test: 1", 2, 50 * SL_US_PER_MS);
+    struct sl_record r[4];
+    size_t n;
+    struct sl_error err;
+    sl_status st;
+    bool saw_retrying = false;
+    int64_t give_up = sl_monotonic_us() + 10 * SL_US_PER_SEC;
+    while ((st = source_read_records(s, r, 4, &n, 20, &err)) == SL_AGAIN &&
+           sl_monotonic_us() < give_up)
+        saw_retrying |= strstr(source_state(s), ": HTTP 503") != NULL;
+    assert_int_equal(st, SL_ERROR);
+    assert_true(saw_retrying);
+    assert_non_null(strstr(err.msg, "failed: HTTP 503; gave up after 2 attempts"));
+    assert_non_null(strstr(c.requests[0], "\r\nX-Test: 1\r\n"));
+    server_stop(&c);
+    source_close(s);
+}
+
+/* Lines as they stream (blank keep-alives skipped); paused, none; continued, the rest. */
+static void test_url_stream_pause(void **state)
+{
+    (void)state;
+    static const char *const responses[] = {"HTTP/1.1 200 OK\r\n\r\na\r\n\r\nb\n"};
+    struct canned_server c;
+    server_start(&c, responses, 1);
+    struct sl_source *s = open_url(c.port, "", 0, SL_US_PER_MS);
+    struct sl_record r[4];
+    size_t n = 0, got = 0;
+    struct sl_error err;
+    char lines[4][32];
+    int64_t give_up = sl_monotonic_us() + 10 * SL_US_PER_SEC;
+    while (got < 2 && sl_monotonic_us() < give_up)
+        if (source_read_records(s, r, 4, &n, 20, &err) == SL_OK)
+            for (size_t i = 0; i < n; i++)
+                snprintf(lines[got++], 32, "%.*s", (int)r[i].len, r[i].value);
+    assert_int_equal(got, 2);
+    assert_string_equal(lines[0], "a");
+    assert_string_equal(lines[1], "b");
+    assert_string_equal(source_state(s), "connected");
+    source_pause(s, true);
+    assert_int_equal(write(c.more[1], "c\n", 2), 2);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(source_read_records(s, r, 4, &n, 20, &err), SL_AGAIN);
+    source_pause(s, false);
+    while (source_read_records(s, r, 4, &n, 20, &err) == SL_AGAIN && sl_monotonic_us() < give_up)
+        ;
+    assert_int_equal(n, 1);
+    assert_memory_equal(r[0].value, "c", 1);
+    server_stop(&c);
+    source_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +412,8 @@ int main(void)
         cmocka_unit_test(test_listen_senders),
         cmocka_unit_test(test_listen_pause),
         cmocka_unit_test(test_listen_limits),
+        cmocka_unit_test(test_url_error_status),
+        cmocka_unit_test(test_url_stream_pause),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
