@@ -11,8 +11,9 @@
  * and so it is while the source is paused.
  *
  * A response that ends, a dropped connection or an HTTP error status is
- * retried with backoff and jitter (connectors/retry.h; a Retry-After the
- * server sends is honoured), logged once per change of state. The partial
+ * retried, as an EventSource does, with backoff and jitter
+ * (connectors/retry.h; a Retry-After the server sends is honoured), logged
+ * once per change of state; a 204 No Content ends the stream. The partial
  * line a drop cuts is discarded with a warning. With resume_field (a
  * top-level key or a path), the value it names in each record is the
  * record's event id, and a reconnection sends the last one handed out in
@@ -43,7 +44,7 @@
 /* The longest event id kept for a resumption; a longer one is not sent. */
 #define URL_MAX_EVENT_ID 512
 
-enum url_state { URL_WAITING, URL_CONNECTING, URL_CONNECTED, URL_FAILED };
+enum url_state { URL_WAITING, URL_CONNECTING, URL_CONNECTED, URL_FAILED, URL_ENDED };
 
 enum {
     URL_HEADERS,
@@ -232,6 +233,13 @@ static void url_describe_end(struct source_url *u, CURLcode rc, char *out, size_
 static void url_ended(struct source_url *u, CURLcode rc)
 {
     curl_multi_remove_handle(u->multi, u->easy);
+    long code = 0;
+    curl_easy_getinfo(u->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (rc == CURLE_OK && code == 204) {
+        url_set_state(u, URL_ENDED, "ended: the server answered 204 No Content");
+        sl_log(u->base.log, SL_LOG_INFO, "%s: %s", u->base.description, u->state_text);
+        return;
+    }
     char why[160];
     url_describe_end(u, rc, why, sizeof why);
     char lost[128] = "";
@@ -301,8 +309,6 @@ static sl_status url_read_records(struct sl_source *s, struct sl_record *out, si
     struct source_url *u = (struct source_url *)s;
     linebuf_release(&u->lines);
     url_apply_pause(u);
-    if (u->state == URL_FAILED)
-        return sl_error_set(err, SL_ERROR, "%s: %s", s->description, u->state_text);
     if (atomic_load(&u->paused)) {
         curl_multi_poll(u->multi, NULL, 0, timeout_ms, NULL);
         return SL_AGAIN;
@@ -313,6 +319,8 @@ static sl_status url_read_records(struct sl_source *s, struct sl_record *out, si
             return SL_OK;
         if (u->state == URL_FAILED)
             return sl_error_set(err, SL_ERROR, "%s: %s", s->description, u->state_text);
+        if (u->state == URL_ENDED)
+            return SL_EOF;
         int64_t now = sl_monotonic_us();
         int wait_ms = ms_until(deadline, now);
         if (u->state == URL_WAITING && now >= u->next_attempt_us) {

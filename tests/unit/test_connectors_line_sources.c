@@ -2,7 +2,7 @@
  * buffer (pieces, "\r\n", cut lines, partial lines), the URL source's headers option,
  * SOCKET LISTEN against real senders (many at once, a last line without newline, pause
  * pushing back, max_senders, a taken port), and URL against a canned HTTP server (an
- * error status retried then given up on, lines streamed, pause). */
+ * error status retried then given up on, lines streamed, pause, a 204 ending it). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -402,6 +402,34 @@ static void test_url_stream_pause(void **state)
     source_close(s);
 }
 
+/* A response that ends is reconnected; a 204 No Content ends the stream. */
+static void test_url_ends_on_204(void **state)
+{
+    (void)state;
+    static const char *const responses[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nx\ny\n",
+        "HTTP/1.1 204 No Content\r\n\r\n",
+    };
+    struct canned_server c;
+    server_start(&c, responses, 2);
+    struct sl_source *s = open_url(c.port, "", 0, SL_US_PER_MS);
+    struct sl_record r[4];
+    size_t n, got = 0;
+    struct sl_error err;
+    sl_status st;
+    int64_t give_up = sl_monotonic_us() + 10 * SL_US_PER_SEC;
+    while ((st = source_read_records(s, r, 4, &n, 20, &err)) != SL_EOF &&
+           sl_monotonic_us() < give_up) {
+        assert_int_not_equal(st, SL_ERROR);
+        got += n;
+    }
+    assert_int_equal(st, SL_EOF);
+    assert_int_equal(got, 2);
+    assert_non_null(strstr(source_state(s), "204"));
+    server_stop(&c);
+    source_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_listen_limits),
         cmocka_unit_test(test_url_error_status),
         cmocka_unit_test(test_url_stream_pause),
+        cmocka_unit_test(test_url_ends_on_204),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
