@@ -14,20 +14,34 @@ void linebuf_free(struct sl_linebuf *b)
 {
     sl_free(b->data);
     b->data = NULL;
-    b->len = b->cap = b->start = b->scanned = 0;
+    b->len = b->cap = b->start = b->scanned = b->released = 0;
 }
 
+/* Moves the bytes after the released ones to the front. */
+static void compact(struct sl_linebuf *b)
+{
+    memmove(b->data, b->data + b->released, b->len - b->released);
+    b->len -= b->released;
+    b->start -= b->released;
+    b->released = 0;
+}
+
+/* Compacting at once only when it moves no more than was consumed, and
+ * otherwise when room is wanted, keeps the copying linear in the bytes
+ * however few lines each read takes of a long backlog. */
 void linebuf_release(struct sl_linebuf *b)
 {
-    if (b->start == 0)
-        return;
-    memmove(b->data, b->data + b->start, b->len - b->start);
-    b->len -= b->start;
-    b->start = 0;
+    b->released = b->start;
+    if (b->start == b->len)
+        b->start = b->len = b->released = 0;
+    else if (b->start >= b->len - b->start)
+        compact(b);
 }
 
 char *linebuf_reserve(struct sl_linebuf *b, size_t want)
 {
+    if (b->cap - b->len < want && b->released)
+        compact(b);
     if (b->cap - b->len < want) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap - b->len < want)

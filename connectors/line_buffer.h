@@ -22,6 +22,7 @@ struct sl_linebuf {
     char *data;
     size_t len, cap;
     size_t start;    /* the first byte not handed out */
+    size_t released; /* bytes before it that may be reused (linebuf_release) */
     size_t scanned;  /* bytes from start known to hold no newline */
     size_t max_line;
     bool skipping;   /* dropping the rest of a cut line, up to its newline */
