@@ -213,9 +213,6 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
     else if (c->replayable)
         buf_puts(out, "- Replays: yes. A resumed query reads again from its checkpoint's "
                       "offset: exactly once, no journal needed.\n");
-    else if (c->nmetadata || c->listens)
-        buf_puts(out, "- Replays: no. At most once: a resumed query goes on with what is sent "
-                      "from then on.\n");
     else
         buf_puts(out, "- Replays: no. At most once; exactly once with `WITH (journal = true)`, "
                       "which keeps the input in the database before it is used.\n");
