@@ -4,7 +4,8 @@
 # one chunked response from a local Python server; each into a GROUP BY with
 # 100 ms batches. Rows/s is the rows over the time from the first batch with
 # rows to the last; the same lines read FROM FILE are the baseline (the
-# source's cost is the difference). Appends a dated section to bench/RESULTS.md.
+# source's cost is the difference), each through the stream's log (the
+# default) and with log = false. Appends a dated section to bench/RESULTS.md.
 source "$(dirname "$0")/lib.bash"
 sluice=$root/$build/sluice
 senders=8
@@ -45,15 +46,17 @@ import sys
 with open('$work/listen.csv', 'wb') as f:
     for k in range($senders):
         f.write(b''.join(b'%d,%d\n' % (k, i) for i in range($per_sender)))"
-cat >"$work/listen.sql" <<SQL
-CREATE STREAM logs (sender_id BIGINT, seq BIGINT) FROM SOCKET LISTEN '127.0.0.1:0' FORMAT CSV;
+# run_listen WITH NAME: the SOCKET LISTEN run, "rows seconds rows/s".
+run_listen() {
+cat >"$work/listen$2.sql" <<SQL
+CREATE STREAM logs (sender_id BIGINT, seq BIGINT) FROM SOCKET LISTEN '127.0.0.1:0' FORMAT CSV$1;
 CREATE QUERY per_sender AS SELECT sender, COUNT(*) AS n FROM logs GROUP BY sender
   TRIGGER EVERY 100 MILLISECONDS;
 SQL
-"$sluice" run --db "$work/listen.db" "$work/listen.sql" 2>"$work/listen.err" &
+"$sluice" run --db "$work/listen$2.db" "$work/listen$2.sql" 2>"$work/listen$2.err" &
 pid=$!
-for _ in $(seq 300); do grep -q "listening on" "$work/listen.err" && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/listen.err")
+for _ in $(seq 300); do grep -q "listening on" "$work/listen$2.err" && break; sleep 0.1; done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/listen$2.err")
 python3 - "$port" "$work/listen.csv" "$senders" <<'PY'
 import socket, sys, threading
 port, path, senders = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
@@ -66,17 +69,22 @@ threads = [threading.Thread(target=send, args=(k,)) for k in range(senders)]
 for t in threads: t.start()
 for t in threads: t.join()
 PY
-wait_count "$work/listen.db" per_sender $((senders * per_sender))
+wait_count "$work/listen$2.db" per_sender $((senders * per_sender))
 kill -TERM "$pid"
 wait "$pid"
-read -r listen_rows listen_s listen_rate < <(rate "$work/listen.db")
+rate "$work/listen$2.db"
+}
+read -r listen_rows listen_s listen_rate < <(run_listen "" log)
+read -r dlisten_rows dlisten_s dlisten_rate < <(run_listen " WITH (log = false)" direct)
 read -r lfile_rows lfile_s lfile_rate < <(file_rate CSV "$work/listen.csv" "sender_id BIGINT, seq BIGINT" sender_id)
 
 # URL: one chunked response of prebuilt NDJSON, 1 MiB a chunk.
 python3 -c "
 with open('$work/events.ndjson', 'wb') as f:
     f.write(b''.join(b'{\"id\": %d, \"user\": \"u%d\", \"v\": %d}\n' % (i, i % 7, i) for i in range($events)))"
-python3 - "$work/events.ndjson" "$work/url.port" <<'PY' &
+# run_url WITH NAME: the URL run, "rows seconds rows/s".
+run_url() {
+python3 - "$work/events.ndjson" "$work/url$2.port" <<'PY' &
 import http.server, socketserver, sys, time
 data = open(sys.argv[1], 'rb').read()
 class H(http.server.BaseHTTPRequestHandler):
@@ -94,20 +102,23 @@ open(sys.argv[2], 'w').write(str(s.server_address[1]))
 s.handle_request()
 PY
 server=$!
-for _ in $(seq 300); do [ -s "$work/url.port" ] && break; sleep 0.1; done
-cat >"$work/url.sql" <<SQL
+for _ in $(seq 300); do [ -s "$work/url$2.port" ] && break; sleep 0.1; done
+cat >"$work/url$2.sql" <<SQL
 CREATE STREAM ev (id BIGINT, "user" TEXT, v BIGINT)
-  FROM URL 'http://127.0.0.1:$(cat "$work/url.port")/stream' FORMAT JSON;
+  FROM URL 'http://127.0.0.1:$(cat "$work/url$2.port")/stream' FORMAT JSON$1;
 CREATE QUERY per_user AS SELECT "user", COUNT(*) AS n FROM ev GROUP BY "user"
   TRIGGER EVERY 100 MILLISECONDS;
 SQL
-"$sluice" run --db "$work/url.db" "$work/url.sql" 2>/dev/null &
+"$sluice" run --db "$work/url$2.db" "$work/url$2.sql" 2>/dev/null &
 pid=$!
-wait_count "$work/url.db" per_user "$events"
+wait_count "$work/url$2.db" per_user "$events"
 kill -TERM "$pid"
 wait "$pid"
 kill "$server" 2>/dev/null || true
-read -r url_rows url_s url_rate < <(rate "$work/url.db")
+rate "$work/url$2.db"
+}
+read -r url_rows url_s url_rate < <(run_url "" log)
+read -r durl_rows durl_s durl_rate < <(run_url " WITH (log = false)" direct)
 read -r ufile_rows ufile_s ufile_rate < <(file_rate JSON "$work/events.ndjson" 'id BIGINT, "user" TEXT, v BIGINT' '"user"')
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -124,9 +135,11 @@ GROUP BY "user"\`, FORMAT JSON. Both with 100 ms batches; rows/s over the batche
 
 | | rows | seconds | rows/s | of FROM FILE's |
 |---|---|---|---|---|
-| SOCKET LISTEN, $senders senders, CSV | $listen_rows | $listen_s | $listen_rate | $(ratio "$listen_rate" "$lfile_rate") |
+| SOCKET LISTEN, $senders senders, CSV, through the stream's log | $listen_rows | $listen_s | $listen_rate | $(ratio "$listen_rate" "$lfile_rate") |
+| the same, \`log = false\` (the query reads the source itself) | $dlisten_rows | $dlisten_s | $dlisten_rate | $(ratio "$dlisten_rate" "$lfile_rate") |
 | FROM FILE, the same CSV lines | $lfile_rows | $lfile_s | $lfile_rate | 1 |
-| URL, one streaming response, JSON | $url_rows | $url_s | $url_rate | $(ratio "$url_rate" "$ufile_rate") |
+| URL, one streaming response, JSON, through the stream's log | $url_rows | $url_s | $url_rate | $(ratio "$url_rate" "$ufile_rate") |
+| the same, \`log = false\` | $durl_rows | $durl_s | $durl_rate | $(ratio "$durl_rate" "$ufile_rate") |
 | FROM FILE, the same NDJSON lines | $ufile_rows | $ufile_s | $ufile_rate | 1 |
 
 Machine: load average $(cut -d' ' -f1 /proc/loadavg) after.
