@@ -96,6 +96,30 @@ static void test_linebuf_drop_partial(void **state)
     linebuf_free(&b);
 }
 
+/* A backlog taken a line a read while more comes: every line comes out whole, in order,
+ * and the buffer stays within twice what it holds. */
+static void test_linebuf_backlog(void **state)
+{
+    (void)state;
+    struct sl_linebuf b;
+    linebuf_init(&b, 100);
+    int next_in = 0, next_out = 0;
+    char line[32];
+    for (int round = 0; round < 2000; round++) {
+        linebuf_release(&b);
+        for (int i = 0; i < 3; i++) {
+            snprintf(line, sizeof line, "line %d\n", next_in++);
+            feed(&b, line);
+        }
+        for (int i = 0; i < 2; i++) {
+            snprintf(line, sizeof line, "line %d", next_out++);
+            expect_line(&b, line);
+        }
+    }
+    assert_true(b.cap <= 4 * (b.len - b.released) + 4096);
+    linebuf_free(&b);
+}
+
 static void collect(void *ctx, const char *header, size_t len)
 {
     char *out = ctx;
@@ -436,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_linebuf_pieces),
         cmocka_unit_test(test_linebuf_cut),
         cmocka_unit_test(test_linebuf_drop_partial),
+        cmocka_unit_test(test_linebuf_backlog),
         cmocka_unit_test(test_url_headers),
         cmocka_unit_test(test_listen_senders),
         cmocka_unit_test(test_listen_pause),
