@@ -38,7 +38,8 @@ void linebuf_release(struct sl_linebuf *b)
         compact(b);
 }
 
-char *linebuf_reserve(struct sl_linebuf *b, size_t want)
+/* Room for want more bytes at the end (NULL: out of memory). */
+static char *reserve(struct sl_linebuf *b, size_t want)
 {
     if (b->cap - b->len < want && b->released)
         compact(b);
@@ -55,7 +56,8 @@ char *linebuf_reserve(struct sl_linebuf *b, size_t want)
     return b->data + b->len;
 }
 
-void linebuf_commit(struct sl_linebuf *b, size_t n)
+/* n bytes were written at the end: kept, or dropped while skipping a cut line's rest. */
+static void commit(struct sl_linebuf *b, size_t n)
 {
     char *fresh = b->data + b->len;
     if (b->skipping) {
@@ -73,11 +75,11 @@ void linebuf_commit(struct sl_linebuf *b, size_t n)
 
 bool linebuf_append(struct sl_linebuf *b, const char *p, size_t n)
 {
-    char *at = linebuf_reserve(b, n);
+    char *at = reserve(b, n);
     if (!at)
         return false;
     memcpy(at, p, n);
-    linebuf_commit(b, n);
+    commit(b, n);
     return true;
 }
 

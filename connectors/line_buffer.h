@@ -35,11 +35,7 @@ void linebuf_free(struct sl_linebuf *b);
 /* The lines handed out are no longer needed: their room is reused. */
 void linebuf_release(struct sl_linebuf *b);
 
-/* Room for want more bytes, at the returned pointer (NULL: out of memory);
- * then linebuf_commit says how many were written there. */
-char *linebuf_reserve(struct sl_linebuf *b, size_t want);
-void linebuf_commit(struct sl_linebuf *b, size_t n);
-/* reserve + copy + commit; false when out of memory. */
+/* Appends n bytes; false when out of memory. */
 bool linebuf_append(struct sl_linebuf *b, const char *p, size_t n);
 
 /* The next complete line, without its line end: true with *line and *len.

@@ -59,6 +59,8 @@ struct source_listen {
     bool at_limit;
     uint64_t refused, cut;
     char state[128];
+    /* Where a connection's bytes are read to: a sender's buffer grows by what it sent, not by a read's room. */
+    char scratch[LISTEN_READ_BYTES];
 };
 
 static void listen_update_state(struct source_listen *k)
@@ -159,17 +161,13 @@ static void listen_accept(struct source_listen *k)
 /* One read(2) of a connection that poll found ready; a close or an error ends it. */
 static void listen_read_conn(struct source_listen *k, struct listen_conn *c)
 {
-    char *at = linebuf_reserve(&c->lines, LISTEN_READ_BYTES);
-    if (!at) {
+    ssize_t r = read(c->fd, k->scratch, sizeof k->scratch);
+    if (r > 0 && linebuf_append(&c->lines, k->scratch, (size_t)r))
+        return;
+    if (r > 0) {
         sl_log(k->base.log, SL_LOG_WARN, "%s: out of memory: sender %s is cut off",
                k->base.description, c->sender);
-        c->closed = true;
-        return;
-    }
-    ssize_t r = read(c->fd, at, LISTEN_READ_BYTES);
-    if (r > 0) {
-        linebuf_commit(&c->lines, (size_t)r);
-        return;
+        r = 0;
     }
     if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
         return;
@@ -258,7 +256,7 @@ static size_t listen_gather(struct source_listen *k, struct sl_record *out, size
     return n;
 }
 
-/* What the last read handed out is released: buffers compacted, finished senders freed. */
+/* What the last read handed out is released: its room reused, finished senders freed. */
 static void listen_release(struct source_listen *k)
 {
     size_t kept = 0;
