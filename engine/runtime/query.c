@@ -145,7 +145,7 @@ static sl_status seek_input(struct sl_query *q, const struct db_checkpoint *c,
         /* A journal its stream no longer asks for (declared again without). */
         return db_journal_delete(q->db, q->name, err);
     }
-    return source_seek(q->source, c->offset, c->identity, err);
+    return source_seek(q->source, c->offset, c->identity ? c->identity : "", err);
 }
 
 /*
@@ -201,6 +201,7 @@ static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *
     if (st == SL_OK && found)
         st = resume_at(q, &c, resumed, err);
     sl_free(c.position);
+    sl_free(c.identity);
     return st;
 }
 
@@ -247,19 +248,21 @@ static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
         buf_free(&position);
         return st;
     }
-    if (q->journal) {
-        snprintf(c.identity, sizeof c.identity, "journal");
-    } else if (source_replayable(q->source)) {
-        struct sl_buf id;
-        buf_init(&id);
-        sl_status st = source_identity(q->source, c.offset, &id, err);
-        if (st == SL_OK)
-            snprintf(c.identity, sizeof c.identity, "%s", buf_str(&id));
-        buf_free(&id);
-        if (st != SL_OK)
-            return st;
+    if (q->journal || !source_replayable(q->source)) {
+        c.identity = q->journal ? "journal" : NULL;
+        return db_checkpoint_put(q->db, q->name, &c, err);
     }
-    return db_checkpoint_put(q->db, q->name, &c, err);
+    struct sl_buf id;
+    buf_init(&id);
+    sl_status st = source_identity(q->source, c.offset, &id, err);
+    if (st == SL_OK && id.failed)
+        st = sl_error_set(err, SL_NOMEM, "out of memory");
+    if (st == SL_OK) {
+        c.identity = (char *)buf_str(&id);
+        st = db_checkpoint_put(q->db, q->name, &c, err);
+    }
+    buf_free(&id);
+    return st;
 }
 
 /* Whether the result table has key columns (GROUP BY keys, a window's bounds). */
