@@ -82,8 +82,8 @@ static void set_state(struct source_file *f)
     if (f->follow)
         snprintf(f->state, sizeof f->state, "following %zu file%s", open, open == 1 ? "" : "s");
     else
-        snprintf(f->state, sizeof f->state, "reading %zu of %zu file%s", open, f->nfiles,
-                 f->nfiles == 1 ? "" : "s");
+        snprintf(f->state, sizeof f->state, "reading file %zu of %zu",
+                 f->current < f->nfiles ? f->current + 1 : f->nfiles, f->nfiles);
 }
 
 /* Without follow: each file to its end, in order; EOF after the last. */
@@ -195,14 +195,12 @@ static sl_status rescan(struct source_file *f, int64_t now, struct sl_error *err
     f->rescan = false;
     f->next_scan_us = now + f->poll_us;
     file_watch_start(f);
-    size_t before = f->nfiles;
     sl_status st = file_scan(f, true, err);
     if (st != SL_OK)
         return st;
     file_check_rotation(f);
     file_forget_finished(f);
-    if (f->nfiles != before)
-        set_state(f);
+    set_state(f);
     return SL_OK;
 }
 

@@ -196,15 +196,20 @@ sl_status file_entry_skip_to(struct file_entry *e, uint64_t pos, struct sl_error
     sl_status st = file_entry_rewind(e, err);
     char buf[16384];
     while (st == SL_OK && e->pos < pos) {
-        size_t want = pos - e->pos < sizeof buf ? (size_t)(pos - e->pos) : sizeof buf;
         /* A plain file's head is all that needs reading: the rest is a jump. */
         if (!e->gz && e->head_len == FILE_HEAD_BYTES) {
             uint64_t size;
-            if (!file_entry_size(e, &size) || size < pos)
+            char last;
+            if (!file_entry_size(e, &size) || size < pos ||
+                pread(e->fd, &last, 1, (off_t)pos - 1) != 1)
                 return SL_EOF;
             e->pos = pos;
+            e->mid_line = last != '\n';
             break;
         }
+        size_t want = pos - e->pos < sizeof buf ? (size_t)(pos - e->pos) : sizeof buf;
+        if (!e->gz && want > FILE_HEAD_BYTES - e->head_len)
+            want = FILE_HEAD_BYTES - e->head_len;
         size_t n = 0;
         st = file_entry_peek(e, buf, want, &n, err);
         if (st == SL_AGAIN || (st == SL_OK && n == 0))
