@@ -195,6 +195,17 @@ static sl_status resume_text(const char *pattern, bool follow, uint64_t offset,
     return st;
 }
 
+/* A resume that must succeed and read want. */
+static void expect_resume(const char *pattern, bool follow, uint64_t offset, const char *identity,
+                          const char *want)
+{
+    char text[256];
+    struct sl_error err;
+    if (resume_text(pattern, follow, offset, identity, text, sizeof text, &err) != SL_OK)
+        fail_msg("resume: %s", err.msg);
+    assert_string_equal(text, want);
+}
+
 /* The identity says how far each file was read; a resume continues exactly
  * there, past the files finished, with the lines written since. */
 static void test_position_roundtrip(void **state)
@@ -211,9 +222,7 @@ static void test_position_roundtrip(void **state)
     put(d, "4.log", "six\n", "w");
     char text[256];
     struct sl_error err;
-    assert_int_equal(resume_text(d->pattern, false, 14, buf_str(&id), text, sizeof text, &err),
-                     SL_OK);
-    assert_string_equal(text, "four\nfive\nsix\n");
+    expect_resume(d->pattern, false, 14, buf_str(&id), "four\nfive\nsix\n");
     buf_free(&id);
 
     /* A checkpoint before the last bytes handed out (a line the decoder had not finished). */
@@ -222,9 +231,7 @@ static void test_position_roundtrip(void **state)
     buf_init(&id);
     assert_int_equal(source_identity(s, 19, &id, &err), SL_OK); /* after "four\n" */
     source_close(s);
-    assert_int_equal(resume_text(d->pattern, false, 19, buf_str(&id), text, sizeof text, &err),
-                     SL_OK);
-    assert_string_equal(text, "five\nsix\n");
+    expect_resume(d->pattern, false, 19, buf_str(&id), "five\nsix\n");
     buf_free(&id);
 
     assert_int_equal(resume_text(d->pattern, false, 3, "file x", text, sizeof text, &err),
@@ -251,8 +258,7 @@ static void test_position_past_head(void **state)
     assert_int_equal(source_identity(s, 10000, &id, &err), SL_OK);
     source_close(s);
     put(d, "other.log", "x\n", "w");
-    assert_int_equal(resume_text(d->pattern, true, 10000, buf_str(&id), text, 10001, &err), SL_OK);
-    assert_string_equal(text, "x\n");
+    expect_resume(d->pattern, true, 10000, buf_str(&id), "x\n");
     buf_free(&id);
     sl_free(text);
     sl_free(big);
@@ -266,11 +272,7 @@ static void test_position_escapes_names(void **state)
     struct sl_buf id;
     checkpoint_at(d->pattern, false, 2, &id);
     assert_non_null(strstr(buf_str(&id), "a b%25.log"));
-    char text[64];
-    struct sl_error err;
-    assert_int_equal(resume_text(d->pattern, false, 2, buf_str(&id), text, sizeof text, &err),
-                     SL_OK);
-    assert_string_equal(text, "y\n");
+    expect_resume(d->pattern, false, 2, buf_str(&id), "y\n");
     buf_free(&id);
 }
 
@@ -279,7 +281,7 @@ static void test_position_old_identity(void **state)
 {
     struct dir *d = *state;
     put(d, "old.log", "line one\nline two\n", "w");
-    char path[160], id[128], text[64];
+    char path[160], id[128];
     snprintf(path, sizeof path, "%s/old.log", d->path);
     struct sl_buf now;
     checkpoint_at(path, false, 9, &now);
@@ -287,9 +289,7 @@ static void test_position_old_identity(void **state)
     char hash[17];
     assert_int_equal(sscanf(buf_str(&now), "file %llu 9 9:%16s", &ino, hash), 2);
     snprintf(id, sizeof id, "inode=%llu head=9:%s", ino, hash);
-    struct sl_error err;
-    assert_int_equal(resume_text(path, false, 9, id, text, sizeof text, &err), SL_OK);
-    assert_string_equal(text, "line two\n");
+    expect_resume(path, false, 9, id, "line two\n");
     buf_free(&now);
 }
 
@@ -334,9 +334,7 @@ static void test_truncation_on_resume(void **state)
     assert_non_null(strstr(err.msg, "r.log was replaced: its first 9 bytes are not the ones"));
     /* Following, the same file is read again from its start, with a warning. */
     logged[0] = '\0';
-    assert_int_equal(resume_text(d->pattern, true, 9, buf_str(&id), text, sizeof text, &err),
-                     SL_OK);
-    assert_string_equal(text, "LINE ONE\nline two\n");
+    expect_resume(d->pattern, true, 9, buf_str(&id), "LINE ONE\nline two\n");
     assert_non_null(strstr(logged, "r.log was replaced while the query was stopped"));
     buf_free(&id);
 }
