@@ -11,7 +11,7 @@ mkdir logs
 seq 1 1000 >logs/app.log
 cat >q.sql <<'SQL'
 CREATE STREAM l (line TEXT) FROM FILE 'logs/*.log' FORMAT TEXT
-  WITH (follow = true, rotate_wait = '300 milliseconds', poll_interval = '200 milliseconds');
+  WITH (follow = true, rotate_wait = '2 seconds', poll_interval = '200 milliseconds');
 CREATE QUERY c AS SELECT line, COUNT(*) AS n FROM l GROUP BY line TRIGGER EVERY 100 MILLISECONDS;
 SQL
 "$SLUICE" run --db db q.sql 2>err.txt &
@@ -51,11 +51,17 @@ seq 4101 4120 >>logs/other.log
 wait_for 4120
 [ "$(sqlite3 db 'SELECT sum(CAST(line AS INTEGER)) FROM c')" = "$((4120 * 4121 / 2))" ] ||
   fail "the lines are not 1..4120"
+# The renamed files are closed rotate_wait after they last grew.
+for _ in $(seq 300); do
+  [ "$(grep -c "read to its end after its rotation" err.txt)" = 2 ] && break
+  sleep 0.1
+done
 kill -TERM "$pid"
-wait "$pid" || true
+wait "$pid" || { cat err.txt; fail "sluice run did not stop cleanly on SIGTERM"; }
 for what in "logs/app.log was rotated to logs/app.log.1" "logs/app.log was rotated to logs/app.log.2" \
             "new file logs/app.log" "new file logs/other.log" "logs/other.log was truncated" \
-            "logs/app.log.1 read to its end after its rotation"; do
+            "logs/app.log.1 read to its end after its rotation" \
+            "logs/app.log.2 read to its end after its rotation"; do
   [ "$(grep -c "$what" err.txt)" -ge 1 ] || { cat err.txt; fail "not logged: $what"; }
 done
 [ "$(grep -c "logs/other.log was truncated" err.txt)" = 1 ] || { cat err.txt; fail "truncation logged more than once"; }

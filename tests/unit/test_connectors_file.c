@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -88,6 +89,9 @@ static struct sl_source *open_file(const char *pattern, bool follow)
     spec.options[i] = (struct sl_option_value){.set = true, .num = follow};
     i = connector_option_index(spec.connector, "rotate_wait");
     spec.options[i] = (struct sl_option_value){.set = true, .num = 0};
+    /* Files are looked at often, so nothing waits on inotify (which may be missing). */
+    i = connector_option_index(spec.connector, "poll_interval");
+    spec.options[i] = (struct sl_option_value){.set = true, .num = 20000};
     struct sl_source *s = NULL;
     struct sl_error err;
     if (source_open(&spec, &s, &err) != SL_OK)
@@ -370,6 +374,28 @@ static void test_rotation_while_following(void **state)
     source_close(s);
 }
 
+/* A pattern whose directory has a wildcard is not watched: new files and
+ * new lines are found by polling. */
+static void test_follow_by_polling(void **state)
+{
+    struct dir *d = *state;
+    char sub[160];
+    snprintf(sub, sizeof sub, "%s/sub1", d->path);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(d->pattern, sizeof d->pattern, "%s/sub*/*.log", d->path);
+    struct sl_source *s = open_file(d->pattern, true);
+    char text[64];
+    read_text(s, text, sizeof text, 0);
+    assert_string_equal(text, "");
+    put(d, "sub1/a.log", "a\n", "w");
+    read_text(s, text, sizeof text, 0);
+    assert_string_equal(text, "a\n");
+    put(d, "sub1/a.log", "b\n", "a");
+    read_text(s, text, sizeof text, 0);
+    assert_string_equal(text, "b\n");
+    source_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +409,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncation_while_following, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_truncation_on_resume, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_rotation_while_following, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_follow_by_polling, make_dir, remove_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
