@@ -5,10 +5,12 @@
  * how far each file was read at that offset, one line a file, in reading
  * order:
  *
+ *   files <count>
  *   file <inode> <bytes read> <head length>:<head hash> <flags> <path>
  *
  * flags: 'f' finished (never read again), 'n' a '\n' was handed out after
- * its last line, '-' neither. The head hash covers the file's first
+ * its last line, '-' neither; the path has '%', spaces and control
+ * characters as %XX. The head hash covers the file's first
  * min(bytes read, 4096) bytes, so a resume tells the same file (grown) from
  * one truncated or replaced. A resume finds each file by inode among the
  * files of its directory (a rotated file under its new name), and, without
@@ -49,11 +51,11 @@ static bool handed_at(const struct source_file *f, const struct file_entry *e, u
     return true;
 }
 
-/* path with '%' and control characters as %XX, so it fits on one line. */
+/* path with '%', spaces and control characters as %XX, so it is one word on one line. */
 static void put_escaped(struct sl_buf *out, const char *path)
 {
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (*p == '%' || *p < 0x20)
+        if (*p == '%' || *p <= ' ')
             buf_printf(out, "%%%02X", *p);
         else
             buf_printf(out, "%c", *p);
@@ -64,6 +66,7 @@ sl_status file_identity(const struct sl_source *s, uint64_t offset, struct sl_bu
                         struct sl_error *err)
 {
     const struct source_file *f = (const struct source_file *)s;
+    buf_printf(out, "files %zu\n", f->nfiles);
     for (size_t i = 0; i < f->nfiles; i++) {
         const struct file_entry *e = f->files[i];
         uint64_t handed;
@@ -124,14 +127,18 @@ static sl_status parse_identity(const struct source_file *f, uint64_t offset, co
         return sl_error_set(err, SL_NOMEM, "out of memory");
     *out = recs;
     *n = 0;
+    size_t files;
+    bool valid = false;
     struct file_record *r = recs;
     if (sscanf(identity, "inode=%" SCNu64 " head=%zu:%" SCNx64, &r->ino, &r->head, &r->hash) ==
         3) {
         r->read = offset;
         snprintf(r->path, sizeof r->path, "%s", f->pattern);
-        *n = r->head <= FILE_HEAD_BYTES && r->head <= offset;
-    } else {
-        for (const char *line = identity; *line; r++) {
+        *n = 1;
+        valid = r->head <= FILE_HEAD_BYTES && r->head <= offset;
+    } else if (sscanf(identity, "files %zu", &files) == 1 && files < lines) {
+        const char *line = strchr(identity, '\n');
+        for (line = line ? line + 1 : ""; *line && *n < files; r++) {
             char flags[8];
             int at = 0;
             if (sscanf(line, "file %" SCNu64 " %" SCNu64 " %zu:%" SCNx64 " %7s %n", &r->ino,
@@ -145,10 +152,9 @@ static sl_status parse_identity(const struct source_file *f, uint64_t offset, co
             const char *next = strchr(line, '\n');
             line = next ? next + 1 : line + strlen(line);
         }
-        if (*n != lines - (identity[0] && identity[strlen(identity) - 1] == '\n'))
-            *n = 0;
+        valid = *n == files;
     }
-    if (!*n)
+    if (!valid)
         return sl_error_set(err, SL_ERROR, "the checkpoint of %s does not say which file it read",
                             f->base.description);
     return SL_OK;
