@@ -32,6 +32,7 @@
 #include "common/alloc.h"
 #include "common/hash.h"
 #include "common/log.h"
+#include "common/time.h"
 
 /* Bytes of e handed out up to stream offset `at` (its '\n' included); false
  * when `at` is older than the runs kept. */
@@ -179,7 +180,9 @@ static struct file_entry *locate(struct source_file *f, const struct file_record
     }
     struct file_entry *e = file_entry_open(path, NULL, err);
     if (e) {
+        /* No longer at a name the pattern matches: rotated, and watched rotate_wait from now. */
         e->rotated = f->follow;
+        e->grew_us = sl_monotonic_us();
         *opened = true;
     }
     return e;
