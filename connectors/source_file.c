@@ -262,7 +262,8 @@ static bool source_file_size(const struct sl_source *s, uint64_t *size)
 static const char *source_file_state(const struct sl_source *s)
 {
     const struct source_file *f = (const struct source_file *)s;
-    return f->state;
+    /* One file read to its end has nothing to say beyond the stream's source. */
+    return f->follow || f->nfiles > 1 ? f->state : NULL;
 }
 
 static const struct sl_source_ops source_file_ops = {
