@@ -161,31 +161,46 @@ static sl_status parse_identity(const struct source_file *f, uint64_t offset, co
     return SL_OK;
 }
 
+/* Whether e begins with the bytes r's hash covers (left at its start). */
+static bool same_head(struct file_entry *e, const struct file_record *r)
+{
+    struct sl_error ignored;
+    bool same = file_entry_skip_to(e, r->head, &ignored) == SL_OK &&
+                sl_hash_bytes(e->head, r->head, 0) == r->hash;
+    file_entry_rewind(e, &ignored);
+    return same;
+}
+
 /* The entry a record names: one of the files the scan at open found (not
- * taken by an earlier record), or found by inode in its directory, or
- * (without follow) whatever file is at its path. NULL: gone. */
+ * taken by an earlier record) with its inode, at its path or beginning as it
+ * did; or a file of its directory with its inode that begins as it did
+ * (rotated while Sluice was down); or (without follow) whatever file is at
+ * its path. An inode alone proves nothing: a deleted file's is reused.
+ * NULL: gone. */
 static struct file_entry *locate(struct source_file *f, const struct file_record *r,
                                  const bool *taken, bool *opened, struct sl_error *err)
 {
     *opened = false;
     for (size_t i = 0; i < f->nfiles; i++)
-        if (!taken[i] && (uint64_t)f->files[i]->ino == r->ino)
+        if (!taken[i] && (uint64_t)f->files[i]->ino == r->ino &&
+            (strcmp(f->files[i]->path, r->path) == 0 || same_head(f->files[i], r)))
             return f->files[i];
     char path[PATH_MAX];
-    if (!file_find_in_dir(r->path, r->ino, path, sizeof path)) {
-        for (size_t i = 0; !f->follow && i < f->nfiles; i++)
-            if (!taken[i] && strcmp(f->files[i]->path, r->path) == 0)
-                return f->files[i];
-        return NULL;
-    }
-    struct file_entry *e = file_entry_open(path, NULL, err);
-    if (e) {
+    struct file_entry *e = file_find_in_dir(r->path, r->ino, path, sizeof path)
+                               ? file_entry_open(path, NULL, err)
+                               : NULL;
+    if (e && same_head(e, r)) {
         /* No longer at a name the pattern matches: rotated, and watched rotate_wait from now. */
         e->rotated = f->follow;
         e->grew_us = sl_monotonic_us();
         *opened = true;
+        return e;
     }
-    return e;
+    file_entry_free(e);
+    for (size_t i = 0; !f->follow && i < f->nfiles; i++)
+        if (!taken[i] && strcmp(f->files[i]->path, r->path) == 0)
+            return f->files[i];
+    return NULL;
 }
 
 /* Puts e where r left it: the same file, read up to r->read. A file that is

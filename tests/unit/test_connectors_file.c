@@ -303,6 +303,34 @@ static void test_position_old_identity(void **state)
     buf_free(&now);
 }
 
+/* A checkpoint's inode now belongs to another file (a deleted file's inode
+ * reused): that file is not taken for the one read; following, the lost
+ * file is reported. */
+static void test_position_inode_reused(void **state)
+{
+    struct dir *d = *state;
+    put(d, "gone.log", "abc\ndef\n", "w");
+    struct sl_buf id;
+    checkpoint_at(d->pattern, false, 4, &id);
+    char path[160];
+    snprintf(path, sizeof path, "%s/gone.log", d->path);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    move(d, "gone.log", "other.txt"); /* same inode, not matched, begins otherwise: */
+    put(d, "other.txt", "xyz\n", "w");
+    put(d, "new.log", "n\n", "w");
+    char text[64];
+    struct sl_error err;
+    assert_int_equal(resume_text(d->pattern, false, 4, buf_str(&id), text, sizeof text, &err),
+                     SL_ERROR);
+    assert_non_null(strstr(err.msg, "gone.log': No such file or directory"));
+    logged[0] = '\0';
+    expect_resume(d->pattern, true, 4, buf_str(&id), "n\n");
+    assert_non_null(strstr(logged, "gone.log (inode "));
+    assert_non_null(strstr(logged, "read up to byte 4, is gone"));
+    buf_free(&id);
+}
+
 /* Following: a file truncated (copytruncate) is read again from its start, with one warning. */
 static void test_truncation_while_following(void **state)
 {
@@ -412,6 +440,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_position_past_head, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_position_escapes_names, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_position_old_identity, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_position_inode_reused, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_truncation_while_following, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_truncation_on_resume, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_rotation_while_following, make_dir, remove_dir),
