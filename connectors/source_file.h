@@ -112,6 +112,12 @@ void file_watch_start(struct source_file *f);
 void file_watch_wait(struct source_file *f, int timeout_ms);
 /* The file with inode ino in path's directory: its path into found. */
 bool file_find_in_dir(const char *path, uint64_t ino, char *found, size_t cap);
+/* Warns of the files named like old_path's (app.log.10 beside app.log) that
+ * the pattern does not match and that were written after rotated, found
+ * rotated at a resume: a log rotated twice while Sluice was down, whose
+ * middle file no checkpoint knew. */
+void file_warn_unread_rotations(const struct source_file *f, const char *old_path,
+                                const struct file_entry *rotated);
 /* The entry for (dev, ino), or NULL. */
 struct file_entry *file_find(const struct source_file *f, dev_t dev, ino_t ino);
 /* Appends e to the reading order; false when out of memory. */

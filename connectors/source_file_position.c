@@ -194,6 +194,8 @@ static struct file_entry *locate(struct source_file *f, const struct file_record
         e->rotated = f->follow;
         e->grew_us = sl_monotonic_us();
         *opened = true;
+        if (f->follow)
+            file_warn_unread_rotations(f, r->path, e);
         return e;
     }
     file_entry_free(e);

@@ -59,28 +59,69 @@ static bool has_wildcards(const char *s)
     return strpbrk(s, "*?[") != NULL;
 }
 
+/* The directory of path into dir ("." when it names none); false when it names none. */
+static bool dir_of(const char *path, char *dir, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, cap, ".");
+    else
+        snprintf(dir, cap, "%.*s", slash > path ? (int)(slash - path) : 1, path);
+    return slash != NULL;
+}
+
+/* name in dir, as path named it (relative stays relative); false if it does not fit. */
+static bool join_path(const char *dir, bool named, const char *name, char *out, size_t cap)
+{
+    int len = snprintf(out, cap, "%s%s%s", named ? dir : "", named && strcmp(dir, "/") ? "/" : "",
+                       name);
+    return len > 0 && (size_t)len < cap;
+}
+
 bool file_find_in_dir(const char *path, uint64_t ino, char *found, size_t cap)
 {
     char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) ? (int)(slash - path) : 1, path);
+    bool named = dir_of(path, dir, sizeof dir);
     DIR *d = opendir(dir);
     if (!d)
         return false;
     bool hit = false;
     const struct dirent *de;
     while (!hit && (de = readdir(d)))
-        if ((uint64_t)de->d_ino == ino) {
-            int len = snprintf(found, cap, "%s%s%s", slash ? dir : "",
-                               slash && strcmp(dir, "/") ? "/" : "", de->d_name);
-            hit = len > 0 && (size_t)len < cap;
-        }
+        if ((uint64_t)de->d_ino == ino)
+            hit = join_path(dir, named, de->d_name, found, cap);
     closedir(d);
     struct stat st;
     return hit && stat(found, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_ino == ino;
+}
+
+void file_warn_unread_rotations(const struct source_file *f, const char *old_path,
+                                const struct file_entry *rotated)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    bool named = dir_of(old_path, dir, sizeof dir);
+    const char *base = named ? strrchr(old_path, '/') + 1 : old_path;
+    struct stat was, st;
+    DIR *d = opendir(dir);
+    if (!d || fstat(rotated->fd, &was) != 0) {
+        if (d)
+            closedir(d);
+        return;
+    }
+    const struct dirent *de;
+    while ((de = readdir(d)))
+        if (strncmp(de->d_name, base, strlen(base)) == 0 &&
+            join_path(dir, named, de->d_name, path, sizeof path) && stat(path, &st) == 0 &&
+            S_ISREG(st.st_mode) && st.st_ino != rotated->ino &&
+            fnmatch(f->pattern, path, FNM_PATHNAME) != 0 &&
+            (st.st_mtim.tv_sec > was.st_mtim.tv_sec ||
+             (st.st_mtim.tv_sec == was.st_mtim.tv_sec && st.st_mtim.tv_nsec >= was.st_mtim.tv_nsec)))
+            sl_log(f->base.log, SL_LOG_WARN,
+                   "%s: %s was written after %s (rotated while the query was stopped) and the "
+                   "pattern does not match it: its lines are not read (a pattern that matches "
+                   "the rotated names reads them)",
+                   f->base.description, path, rotated->path);
+    closedir(d);
 }
 
 /* A finished entry met again under a glob name: still the same file unless

@@ -67,24 +67,32 @@ done
 [ "$(grep -c "logs/other.log was truncated" err.txt)" = 1 ] || { cat err.txt; fail "truncation logged more than once"; }
 echo "ok: followed through two rotations, a new file and a truncation, 4120 lines once each"
 
-# Stopped, the log rotated with lines not read yet, and other.log (10 lines
-# not read) deleted: at the restart the renamed log is found by its inode and
-# read to its end before the new one, and the lost file is reported.
+# Stopped: the log rotated with lines not read yet (found by its inode under
+# its new name and read to its end before the new one), then rotated once
+# more (that middle file no checkpoint knew and the pattern does not match:
+# its lines are lost, and said so), and other.log deleted with 10 lines not
+# read (reported).
 seq 4121 4200 >>logs/app.log
 mv logs/app.log logs/app.log.3
+seq 5001 5050 >logs/app.log
+mv logs/app.log logs/app.log.4
 seq 4201 4250 >logs/app.log
-seq 4251 4260 >>logs/other.log
+seq 5051 5060 >>logs/other.log
 rm logs/other.log
 "$SLUICE" run --db db q.sql 2>>err.txt &
 pid=$!
 BG_PIDS+=("$pid")
 wait_for 4250
+[ "$(sqlite3 db 'SELECT sum(CAST(line AS INTEGER)) FROM c')" = "$((4250 * 4251 / 2))" ] ||
+  fail "the lines are not 1..4250"
 kill -TERM "$pid"
 wait "$pid" || { cat err.txt; fail "sluice run did not stop cleanly on SIGTERM"; }
 grep -q "logs/other.log (inode [0-9]*), read up to byte 100, is gone" err.txt ||
   { cat err.txt; fail "the lost file was not reported"; }
+grep -q "logs/app.log.4 was written after logs/app.log.3 (rotated while the query was stopped)" err.txt ||
+  { cat err.txt; fail "the unread rotation was not reported"; }
 if grep -q "was truncated while\|was replaced while" err.txt; then cat err.txt; fail "a file was read again"; fi
-echo "ok: a rotation while stopped read on by inode, a deleted file reported"
+echo "ok: a rotation while stopped read on by inode; a second one and a deleted file reported"
 
 # Without follow: plain and gzip files in name order, then EOF.
 mkdir gz
