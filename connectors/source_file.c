@@ -25,7 +25,7 @@ static const struct sl_option_def file_options[] = {
     [OPT_POLL_INTERVAL] = {"poll_interval", SL_OPTION_DURATION, 10000, 3600 * SL_US_PER_SEC,
                            SL_US_PER_SEC, "1 second",
                            "with follow: how often files are looked at when inotify says nothing"},
-    [OPT_ROTATE_WAIT] = {"rotate_wait", SL_OPTION_DURATION, 0, 3600 * SL_US_PER_SEC,
+    [OPT_ROTATE_WAIT] = {"rotate_wait", SL_OPTION_DURATION, 1000, 3600 * SL_US_PER_SEC,
                          5 * SL_US_PER_SEC, "5 seconds",
                          "with follow: how long a rotated file is watched for late lines"},
 };

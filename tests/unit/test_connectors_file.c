@@ -88,7 +88,7 @@ static struct sl_source *open_file(const char *pattern, bool follow)
     int i = connector_option_index(spec.connector, "follow");
     spec.options[i] = (struct sl_option_value){.set = true, .num = follow};
     i = connector_option_index(spec.connector, "rotate_wait");
-    spec.options[i] = (struct sl_option_value){.set = true, .num = 0};
+    spec.options[i] = (struct sl_option_value){.set = true, .num = 1000};
     /* Files are looked at often, so nothing waits on inotify (which may be missing). */
     i = connector_option_index(spec.connector, "poll_interval");
     spec.options[i] = (struct sl_option_value){.set = true, .num = 20000};
