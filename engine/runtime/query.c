@@ -67,8 +67,14 @@ static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
                      (long long)q->dl[i].partition);
         else
             snprintf(where, sizeof where, "%s", source_describe(q->source));
-        st = db_dead_letter_record(q->db, q->plan->stream->name, where, q->dl[i].offset,
-                                   q->dl[i].record, q->dl[i].len, q->dl[i].reason, err);
+        struct db_dead_letter dl = {.stream = q->plan->stream->name,
+                                    .query = q->live ? NULL : q->name,
+                                    .source = where,
+                                    .offset = q->dl[i].offset,
+                                    .record = q->dl[i].record,
+                                    .len = q->dl[i].len,
+                                    .reason = q->dl[i].reason};
+        st = db_dead_letter_record(q->db, &dl, err);
     }
     return st;
 }
