@@ -58,7 +58,7 @@ void exec_format_text(const struct sl_stream_def *def, struct sl_buf *out)
     if (f->kind == SL_FORMAT_JSON) {
         buf_printf(out, "JSON (json_cast = %s, max_record_bytes = %zu)",
                    f->json_cast ? "true" : "false",
-                   f->max_record_bytes ? f->max_record_bytes : SL_JSON_MAX_RECORD_BYTES);
+                   f->max_record_bytes ? f->max_record_bytes : SL_MAX_RECORD_BYTES);
         return;
     }
     buf_printf(out, "CSV (header = %s, delimiter = '%c'", f->header ? "true" : "false",
