@@ -120,7 +120,7 @@ static enum csv_convert_result csv_convert(struct decoder_csv *c, uint32_t i,
     v->nulls[row] = 0;
     switch (c->cols[i].type) {
     case SL_TEXT:
-        if (sl_utf8_invalid_at(s, f->len) < f->len)
+        if (!(c->line && c->line_ascii) && sl_utf8_invalid_at(s, f->len) < f->len)
             return CSV_NOT_UTF8;
         if (!in_data && f->len && !(s = arena_memdup(c->out->arena, s, f->len)))
             return CSV_NOMEM;
@@ -296,7 +296,7 @@ static bool csv_try_fast(struct decoder_csv *c, const char *p, const char *nl)
 {
     size_t n = (size_t)(nl - p);
     size_t len = n && nl[-1] == '\r' ? n - 1 : n;
-    if (len > c->max_record || memchr(p, '\r', len) || !csv_fast_line(c, p, len))
+    if (len > c->max_record || !csv_fast_line(c, p, len))
         return false;
     c->fed += n + 1;
     c->rec_start = c->fed;

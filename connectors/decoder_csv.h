@@ -66,6 +66,7 @@ struct decoder_csv {
     uint64_t rec_end;   /* offset of the current piece's terminator (end of a record ending there) */
     const char *line;   /* the fast path's record, or NULL: the raw bytes are assembled */
     size_t line_len;
+    bool line_ascii; /* the fast path's record is all ASCII: its TEXT values need no UTF-8 check */
     sl_status status;
     struct sl_error *err;
 };
@@ -81,10 +82,10 @@ void csv_record(struct decoder_csv *c, const struct csv_span *fields, uint32_t n
                 bool in_data);
 
 /*
- * The fast path: the line line[0..len) (a whole record: no CR, no LF, at most
- * max_record bytes) split at the delimiter as libcsv would split it, then
- * csv_record. False, having done nothing, when libcsv must read it (a quote
- * other than around a whole field).
+ * The fast path: the line line[0..len) (no LF, at most max_record bytes)
+ * split at the delimiter as libcsv would split it, then csv_record. False,
+ * having done nothing, when libcsv must read it (a CR, a quote other than
+ * around a whole field).
  */
 bool csv_fast_line(struct decoder_csv *c, const char *line, size_t len);
 
