@@ -233,7 +233,9 @@ static void csv_after_piece(struct decoder_csv *c)
 /* Keeps p[0..n), more of the current record's raw bytes, as far as the record may keep them. */
 static void csv_keep_raw(struct decoder_csv *c, const char *p, size_t n)
 {
-    size_t limit = c->skipping ? SL_DEAD_LETTER_BYTES : c->max_record;
+    /* A record within the limit may be followed by a line break inside its quotes,
+     * which the limit's check leaves out until the next piece: one byte more. */
+    size_t limit = c->skipping ? SL_DEAD_LETTER_BYTES : c->max_record + 1;
     if (c->raw_len >= limit)
         return;
     if (n > limit - c->raw_len)

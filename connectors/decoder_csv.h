@@ -51,7 +51,7 @@ struct decoder_csv {
     size_t fbuf_len, fbuf_cap;
     struct csv_span *spans; /* ncols + 1: a record's fields handed to csv_record */
     /* Raw bytes of the current record that arrived in earlier calls (at most
-     * max_record of them; of one being skipped, at most SL_DEAD_LETTER_BYTES). */
+     * max_record + 1 of them; of one being skipped, at most SL_DEAD_LETTER_BYTES). */
     char *raw;
     size_t raw_len, raw_cap;
     /* A record longer than max_record, read to its end without being parsed. */
