@@ -58,6 +58,8 @@ void exec_format_text(const struct sl_stream_def *def, struct sl_buf *out)
     const struct sl_format_spec *f = &def->format;
     if (f->kind == SL_FORMAT_TEXT) {
         buf_puts(out, "TEXT");
+        if (f->max_record_bytes)
+            buf_printf(out, " (max_record_bytes = %zu)", f->max_record_bytes);
         return;
     }
     if (f->kind == SL_FORMAT_JSON) {
@@ -70,6 +72,8 @@ void exec_format_text(const struct sl_stream_def *def, struct sl_buf *out)
                f->delimiter);
     if (f->null_marker)
         buf_printf(out, ", null = '%s'", f->null_marker);
+    if (f->max_record_bytes)
+        buf_printf(out, ", max_record_bytes = %zu", f->max_record_bytes);
     buf_putc(out, ')');
 }
 
