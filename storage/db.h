@@ -114,10 +114,12 @@ struct db_checkpoint {
     int64_t batch_id;
     char source[256];
     uint64_t offset;
-    char identity[256]; /* empty: none */
-    char plan[64];      /* empty: none (written by a version without state) */
-    /* A record source's position per partition ("0:1200,1:1187"), owned by the
-     * caller; NULL or empty: none. db_checkpoint_get allocates it (sl_free it). */
+    /* Owned by the caller, NULL or empty: none; db_checkpoint_get allocates it
+     * (sl_free it). Unbounded: a FILE stream's names every file it reads. */
+    char *identity;
+    char plan[64]; /* empty: none (written by a version without state) */
+    /* A record source's position per partition ("0:1200,1:1187"), owned and
+     * allocated as identity. */
     char *position;
 };
 sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db_checkpoint *c,
