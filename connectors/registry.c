@@ -19,6 +19,7 @@ static const struct sl_connector *const connectors[] = {
     &connector_stdin,
     &connector_generator,
     &connector_kafka,
+    &connector_http,
 };
 
 size_t connector_count(void)

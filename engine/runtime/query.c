@@ -5,6 +5,7 @@
 #include "common/alloc.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "connectors/record_check.h"
 #include "engine/functions/clock.h"
 #include "engine/runtime/journal.h"
 #include "engine/ops/op_sink.h"
@@ -315,6 +316,9 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     if ((st = source_open(&plan->stream->source, &q->source, err)) != SL_OK ||
         (st = decoder_create(&plan->stream->format, &in_schema, on_dead_letter, q, &q->decoder,
                              err)) != SL_OK ||
+        (source_has_records(q->source) &&
+         (st = record_check_create(&plan->stream->format, &in_schema, &q->record_check, err)) !=
+             SL_OK) ||
         (st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key, &q->table,
                                 err)) != SL_OK ||
         (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
@@ -326,6 +330,7 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
          (st = journal_open(env->db, q->name, &q->journal, err)) != SL_OK))
         goto fail;
     source_set_log(q->source, q->log);
+    source_set_record_check(q->source, q->record_check ? record_check_run : NULL, q->record_check);
     if (plan->aggregate && !has_key(plan))
         result_table_keep_one_row(q->table);
     query_state_fingerprint(q);
@@ -698,6 +703,7 @@ void query_destroy(struct sl_query *q)
     decoder_destroy(q->decoder);
     journal_close(q->journal);
     source_close(q->source);
+    record_check_destroy(q->record_check);
     arena_destroy(q->plan_arena);
     arena_destroy(q->dl_arena);
     sl_free(q->dl);

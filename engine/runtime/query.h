@@ -53,6 +53,8 @@ struct sl_query {
     struct sl_source *source;
     struct sl_journal *journal; /* WITH (journal = true) streams; NULL otherwise */
     struct sl_decoder *decoder;
+    /* A record source's check of what a sender sent (HTTP answers with its counts). */
+    struct sl_record_check *record_check;
     struct sl_chunk *input; /* decoded rows, in the work arena */
     /* A record source's (KAFKA) records of the step, and the one being decoded
      * (for its dead letters' partition and offset); see query_records.c. */
