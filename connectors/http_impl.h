@@ -98,9 +98,10 @@ sl_status http_queue_init(struct http_queue *q, size_t max_held);
 /* Frees the bodies still queued; the handlers must be gone. */
 void http_queue_destroy(struct http_queue *q);
 
-/* Whether a new body may start (not paused, not closed, room left); if so it
+/* Whether a new body of about expected bytes (its Content-Length; 0: not
+ * known) may start: not paused, not closed, and room left for it. If so it
  * counts as a request until http_queue_end_request. */
-bool http_queue_begin_request(struct http_queue *q);
+bool http_queue_begin_request(struct http_queue *q, uint64_t expected);
 void http_queue_end_request(struct http_queue *q);
 
 /* Reserves n more bytes of a body being received; false (nothing reserved)

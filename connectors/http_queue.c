@@ -61,10 +61,11 @@ static bool wait_until(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t deadli
     return true;
 }
 
-bool http_queue_begin_request(struct http_queue *q)
+bool http_queue_begin_request(struct http_queue *q, uint64_t expected)
 {
     pthread_mutex_lock(&q->mu);
-    bool ok = !q->paused && !q->closed && q->held_bytes < q->max_held;
+    bool ok = !q->paused && !q->closed && q->held_bytes < q->max_held &&
+              expected <= q->max_held - q->held_bytes;
     if (ok)
         q->requests++;
     pthread_mutex_unlock(&q->mu);

@@ -93,7 +93,10 @@ static enum MHD_Result on_head(struct http_server *srv, struct MHD_Connection *c
     case HTTP_HEAD_HEALTH: return answer_health(srv, conn);
     case HTTP_HEAD_TAKE_BODY: break;
     }
-    if (!http_queue_begin_request(srv->queue))
+    uint64_t expected = 0;
+    if (head.content_length)
+        http_parse_length(head.content_length, &expected);
+    if (!http_queue_begin_request(srv->queue, expected))
         return answer_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
                             "the stream is behind; try again later");
     struct http_request *req = sl_calloc(1, sizeof *req);

@@ -43,21 +43,26 @@ for c in range(1, clients + 1):
 PY
 }
 
-# post FILE [curl options...]: POSTs FILE to HTTP_URL; prints "<status> <answer body>".
-# A connection that fails (sluice killed) prints status 000.
+# post FILE [curl options...]: POSTs FILE to HTTP_URL; prints "<status> <answer body>",
+# and " retry-after=<value>" when the answer has one. A connection that
+# fails (sluice killed) prints status 000.
 post() {
-  local file=$1 resp code body
+  local file=$1 resp status body
   shift
-  resp=$(curl -s --max-time 60 -w '\n%{http_code}' "$@" --data-binary @"$file" "$HTTP_URL") || true
-  code=${resp##*$'\n'}
+  resp=$(curl -s --max-time 60 -w '\n%{http_code} %header{retry-after}' "$@" \
+    --data-binary @"$file" "$HTTP_URL") || true
+  status=${resp##*$'\n'}
   body=${resp%$'\n'*}
-  echo "${code:-000} ${body//$'\n'/}"
+  [ "$body" != "$resp" ] || body=""
+  local code=${status%% *} retry=${status#* }
+  echo "${code:-000} ${body//$'\n'/}${retry:+ retry-after=$retry}"
 }
 
 # sender C BODIES DIR LOG [curl options...]: POSTs DIR/c<C>_b1..BODIES in
 # order, each until it is answered other than 503 (which asks to retry
 # after a second; waiting 0.1-0.3 s is enough here); appends
-# "<client> <body> <status> <answer>" per final answer to LOG.
+# "<client> <body> <status> <answer>" per final answer to LOG, and a line
+# per 503 to LOG.503.
 sender() {
   local c=$1 n=$2 dir=$3 log=$4 b answer
   shift 4
@@ -65,6 +70,7 @@ sender() {
     for _ in $(seq 300); do
       answer=$(post "$dir/c${c}_b${b}.ndjson" "$@")
       [ "${answer%% *}" = 503 ] || break
+      echo "$c $b $answer" >>"$log.503"
       sleep "0.$((1 + RANDOM % 3))"
     done
     echo "$c $b $answer" >>"$log"
