@@ -80,3 +80,4 @@ MD
 )
 echo "$report"
 echo "$report" >>"$root/bench/RESULTS.md"
+"$root/bench/http_ingest.sh" "$build"
