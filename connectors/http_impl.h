@@ -118,7 +118,7 @@ uint64_t http_queue_push(struct http_queue *q, char *data, size_t len);
 enum http_ack http_queue_wait(struct http_queue *q, uint64_t seq, int64_t deadline_us);
 
 /* The reading side: up to cap bodies, waiting at most timeout_ms for the
- * first; none while paused. The caller owns them (http_body_free). */
+ * first; none while paused (after the timeout). The caller owns them (http_body_free). */
 size_t http_queue_take(struct http_queue *q, struct http_body **out, size_t cap, int timeout_ms);
 void http_body_free(struct http_body *b);
 

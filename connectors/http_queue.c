@@ -148,7 +148,8 @@ size_t http_queue_take(struct http_queue *q, struct http_body **out, size_t cap,
     int64_t deadline = sl_monotonic_us() + (int64_t)timeout_ms * SL_US_PER_MS;
     size_t n = 0;
     pthread_mutex_lock(&q->mu);
-    while (!q->head && !q->paused && !q->closed && wait_until(&q->arrived, &q->mu, deadline))
+    /* Paused, it still waits out the timeout: the reader calls again at once otherwise. */
+    while ((!q->head || q->paused) && !q->closed && wait_until(&q->arrived, &q->mu, deadline))
         ;
     while (n < cap && q->head && !q->paused && !q->closed) {
         struct http_body *b = q->head;

@@ -8,6 +8,7 @@
 
 #include "common/time.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <strings.h>
 
@@ -40,8 +41,12 @@ void exec_source_text(const struct sl_stream_def *def, struct sl_buf *out)
         connector_option_sql(&c->options[i], &def->source.options[i], out);
         sep = ", ";
     }
-    if (def->journal) {
-        buf_printf(out, "%sjournal = true", sep);
+    if (def->log != stream_logs_by_default(c)) {
+        buf_printf(out, "%slog = %s", sep, def->log ? "true" : "false");
+        sep = ", ";
+    }
+    if (def->max_log_bytes != SL_DEFAULT_MAX_LOG_BYTES) {
+        buf_printf(out, "%smax_log_bytes = %" PRId64, sep, def->max_log_bytes);
         sep = ", ";
     }
     if (*sep == ',')
@@ -171,7 +176,7 @@ static void show_connectors(const struct exec_ctx *x)
         for (size_t k = 0; k < c->noptions; k++)
             buf_printf(&options, "%s%s", k ? ", " : "", c->options[k].name);
         if (!c->replayable)
-            buf_printf(&options, "%sjournal", c->noptions ? ", " : "");
+            buf_printf(&options, "%slog, max_log_bytes", c->noptions ? ", " : "");
         const char *row[] = {c->name, c->replayable ? "yes" : "no", c->address_doc,
                              c->default_format, buf_str(&options)};
         exec_answer_row(x, false, 5, row);

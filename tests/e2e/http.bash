@@ -77,6 +77,18 @@ sender() {
   done
 }
 
+# wait_for DB SQL WANT: polls until sqlite3 answers SQL with WANT (a 200 means
+# the body is in the stream's log; each query reads it from there on its own
+# trigger); fails after a minute with what it last answered.
+wait_for() {
+  local got=""
+  for _ in $(seq 1200); do
+    got=$(sqlite3 "$1" "$2" 2>/dev/null) && [ "$got" = "$3" ] && return 0
+    sleep 0.05
+  done
+  fail "waited a minute for '$2' to be '$3'; it is '$got'"
+}
+
 # rows_acknowledged LOG: the sum of "rows" over the 200 answers in LOG.
 rows_acknowledged() {
   awk '$3 == 200 { if (match($0, /"rows":[0-9]+/)) s += substr($0, RSTART + 7, RLENGTH - 7) } END { print s + 0 }' "$1"

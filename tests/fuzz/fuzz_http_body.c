@@ -1,6 +1,6 @@
 /*
  * fuzz_http_body.c — libFuzzer target for what the HTTP LISTEN source makes
- * of a request's bytes (connectors/http_head.c, connectors/record_check.c):
+ * of a request's bytes (connectors/http_head.c, engine/runtime/record_check.c):
  * the head's verdict (path, method, Content-Length, bearer token), the
  * record check on the body, and the JSON of the answers.
  *
@@ -22,7 +22,8 @@
 
 #include "common/buf.h"
 #include "connectors/http_impl.h"
-#include "connectors/record_check.h"
+#include "engine/plan/catalog.h"
+#include "engine/runtime/record_check.h"
 #include "fuzz_decode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -135,22 +136,20 @@ static void count_rows(void *ctx, const struct sl_chunk *rows)
 
 static void check_body(enum sl_format_kind kind, bool cast, const uint8_t *body, size_t len)
 {
-    static const struct sl_column typed[] = {
+    static struct sl_column typed[] = {
         {"id", SL_INT}, {"price", SL_REAL}, {"name", SL_TEXT}, {"ts", SL_TIMESTAMP}};
-    static const struct sl_column line[] = {{"line", SL_TEXT}};
-    struct sl_schema schema = kind == SL_FORMAT_TEXT ? (struct sl_schema){1, line}
-                                                     : (struct sl_schema){4, typed};
-    struct sl_format_spec spec = {.kind = kind, .delimiter = ',', .json_cast = cast};
-    struct sl_record_check *check = NULL;
-    struct sl_error err;
-    sl_error_clear(&err);
-    if (record_check_create(&spec, &schema, &check, &err) != SL_OK)
-        fuzz_fail("record_check_create: %s", err.msg);
+    static struct sl_column line[] = {{"line", SL_TEXT}};
+    struct sl_stream_def def = {
+        .ncols = kind == SL_FORMAT_TEXT ? 1 : 4,
+        .cols = kind == SL_FORMAT_TEXT ? line : typed,
+        .format = {.kind = kind, .delimiter = ',', .json_cast = cast},
+    };
+    def.ndeclared = def.ncols;
+    struct sl_schema schema = stream_def_format_schema(&def);
     struct sl_record_verdict v;
-    record_check_run(check, (const char *)body, len, &v);
-    record_check_destroy(check);
+    record_check(&def, (const char *)body, len, &v);
     uint64_t rows = 0;
-    uint64_t letters = fuzz_decode(&spec, &schema, body, len, count_rows, &rows);
+    uint64_t letters = fuzz_decode(&def.format, &schema, body, len, count_rows, &rows);
     if (v.rows != rows || v.dead_letters != letters)
         fuzz_fail("the check counts %llu rows and %llu dead letters, the decoder in pieces "
                   "%llu and %llu", (unsigned long long)v.rows,
