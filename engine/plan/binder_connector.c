@@ -224,7 +224,9 @@ static void bind_checked_option(const struct sl_connector *c, size_t k, const st
                                 struct sl_option_value *val, struct sl_diags *d)
 {
     uint32_t errors = d->count;
-    bind_option_value(&c->options[k], o, val, d);
+    struct sl_option_def as_written = c->options[k]; /* an old name's errors say the old name */
+    as_written.name = o->key.text;
+    bind_option_value(&as_written, o, val, d);
     const char *hint = NULL, *bad = NULL;
     if (d->count == errors && c->check_option && (bad = c->check_option(k, val, &hint)))
         diags_add(d, o->value->pos, o->value->span, hint, "%s", bad);

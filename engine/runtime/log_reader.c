@@ -137,9 +137,16 @@ sl_status log_reader_open(struct sl_ingest *ingest, struct sl_db *db, const char
     buf_init(&r->row);
     struct ingest_progress p;
     ingest_wait(ingest, 0, 0, &p);
-    r->pos = p.run_start;
     bool found = false;
+    struct db_log_bounds b;
     sl_status st = query ? db_log_reader_get(db, stream, query, &r->pos, &found, err) : SL_OK;
+    if (st == SL_OK && !found && query) {
+        /* From the start of this run, or what is left of it when other readers trimmed some. */
+        st = db_log_bounds(db, stream, &b, err);
+        r->pos = p.run_start > b.first ? p.run_start : b.first;
+    } else if (!query) {
+        r->pos = p.next;
+    }
     if (st != SL_OK) {
         reader_close(r);
         return st;

@@ -17,8 +17,8 @@
 /* A source over stream's log for query, starting where the query's last
  * batch left it (its row in _sluice_log_readers, which holds the log's
  * rows from there for it), else at the first record this run of the ingest
- * appended: a new query reads what arrives from now. query NULL (a live
- * SELECT): from now. */
+ * appended that the log still holds: a new query reads what arrives from
+ * about now. query NULL (a live SELECT): from the log's end. */
 sl_status log_reader_open(struct sl_ingest *ingest, struct sl_db *db, const char *stream,
                           const char *query, struct sl_source **out, struct sl_error *err);
 
