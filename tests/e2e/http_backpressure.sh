@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # HTTP LISTEN pushes back: while the stream's log holds more than
 # max_log_bytes that its query has not read (here a query that commits
-# every 5 seconds: a reader's place in the log moves at its commits), senders are answered 503 with Retry-After at once,
-# without their bodies being kept, and sluice's memory stays flat; senders
-# that retry get every body in, and the table ends equal to what was
-# acknowledged. Stopping sluice while bodies are in flight answers each 200
-# or 503, never neither, and every 200 is counted after a restart.
+# every 5 seconds: a reader's place in the log moves at its commits),
+# senders are answered 503 with Retry-After at once, without their bodies
+# being kept, and sluice's memory stays flat; senders that retry get every
+# body in, and the table ends equal to what was acknowledged. Stopping
+# sluice while bodies are in flight answers none 200 that is not in the
+# log: every 200 is counted after a restart.
 source "$(dirname "$0")/http.bash"
 
 CLIENTS=10
-BODIES=4
-ROWS=1000
+BODIES=2
+ROWS=2000
 make_bodies "$WORK/bodies" "$CLIENTS" "$BODIES" "$ROWS"
 cat >"$WORK/q.sql" <<'SQL'
 CREATE STREAM events (client BIGINT, body BIGINT, seq BIGINT, name TEXT)
   FROM HTTP LISTEN '127.0.0.1:0' PATH '/ingest' FORMAT JSON
-  WITH (max_log_bytes = 1048576, max_body_bytes = 131072);
+  WITH (max_log_bytes = 1048576, max_body_bytes = 262144);
 CREATE QUERY received AS SELECT client, body, COUNT(*) AS n FROM events GROUP BY client, body
   TRIGGER EVERY 5 SECONDS;
 SQL
@@ -53,16 +54,19 @@ for c in $(seq "$CLIENTS"); do
   ( echo "$c 1 $(post "$WORK/bodies/c${c}_b1.ndjson")" >>"$WORK/log" ) &
   pids+=($!)
 done
-for _ in $(seq 200); do
-  curl -s "$HTTP_URL" | grep -q '"held_bytes":0' || break
+# Stop as the first answers come, the others on their way.
+for _ in $(seq 600); do
+  [ -s "$WORK/log" ] && break
   sleep 0.01
 done
 stop_http_sluice
 for p in "${pids[@]}"; do wait "$p"; done
-[ "$(wc -l <"$WORK/log")" = "$CLIENTS" ] || fail "not every sender was answered"
-odd=$(awk '$3 != 200 && $3 != 503' "$WORK/log" | head -3)
+[ "$(wc -l <"$WORK/log")" = "$CLIENTS" ] || fail "a sender did not finish"
+# 000: a sender that connected only after the listener closed.
+odd=$(awk '$3 != 200 && $3 != 503 && $3 != "000"' "$WORK/log" | head -3)
 [ -z "$odd" ] || fail "answers on stopping other than 200 or 503: $odd"
 acked=$(awk '$3 == 200' "$WORK/log" | wc -l)
+refused=$(awk '$3 == 503' "$WORK/log" | wc -l)
 start_http_sluice "$WORK/db" "$WORK/q.sql"
 wait_for "$WORK/db" "SELECT count(*) FROM _sluice_log" 0
 while read -r c b status _; do
@@ -71,4 +75,4 @@ while read -r c b status _; do
   [ "$n" = $((2 * ROWS)) ] || fail "body $c/1 answered 200 on stopping: $n rows (sent twice in all)"
 done <"$WORK/log"
 stop_http_sluice
-echo "ok: stopping answered $acked bodies 200 and $((CLIENTS - acked)) 503; each 200 counted after the restart"
+echo "ok: stopping answered $acked bodies 200 and $refused 503; each 200 counted after the restart"
