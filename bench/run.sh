@@ -80,4 +80,7 @@ MD
 )
 echo "$report"
 echo "$report" >>"$root/bench/RESULTS.md"
+
+# Line-per-record push sources (SOCKET LISTEN, URL): bench/line_sources.sh.
+"$root/bench/line_sources.sh" "$build"
 "$root/bench/http_ingest.sh" "$build"

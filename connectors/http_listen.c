@@ -4,6 +4,7 @@
  * ("address already in use"), and so that port 0 can tell the port it got.
  */
 #include "connectors/http_impl.h"
+#include "connectors/net_address.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,29 +16,6 @@
 
 /* Senders waiting to be accepted: enough for bursts of short requests. */
 #define HTTP_LISTEN_BACKLOG 512
-
-/* "host:port" or "[v6]:port" into host and port; "" or "*" as host: every address. */
-static bool split_host_port(const char *address, char *host, size_t host_cap, char *port,
-                            size_t port_cap)
-{
-    const char *colon = strrchr(address, ':');
-    if (!colon || !colon[1] || strlen(colon + 1) >= port_cap)
-        return false;
-    const char *h = address;
-    size_t hlen = (size_t)(colon - address);
-    if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {
-        h++;
-        hlen -= 2;
-    }
-    if (hlen >= host_cap)
-        return false;
-    memcpy(host, h, hlen);
-    host[hlen] = '\0';
-    if (strcmp(host, "*") == 0)
-        host[0] = '\0';
-    snprintf(port, port_cap, "%s", colon + 1);
-    return true;
-}
 
 /* The address a socket is bound to, as "127.0.0.1:41234" or "[::1]:41234". */
 static void describe_bound(int fd, char *out, size_t cap)
@@ -64,13 +42,13 @@ sl_status http_listen(const char *address, int *fd, char *bound, size_t bound_ca
 {
     char host[256], port[16];
     *fd = -1;
-    if (!split_host_port(address, host, sizeof host, port, sizeof port))
-        return sl_error_set(err, SL_ERROR, "HTTP LISTEN '%s': write the address as 'host:port'",
-                            address);
+    sl_status st = net_split_address(address, host, sizeof host, port, sizeof port, err);
+    if (st != SL_OK)
+        return st;
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
     struct addrinfo *res = NULL;
-    int rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+    int rc = getaddrinfo(host, port, &hints, &res);
     if (rc != 0)
         return sl_error_set(err, SL_ERROR, "HTTP LISTEN '%s': cannot resolve '%s': %s", address,
                             host, gai_strerror(rc));

@@ -32,8 +32,8 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_PROGRESS_LAST] =
         "SELECT coalesce(max(batch_id), 0) FROM _sluice_progress WHERE query = ?1",
     [DB_STMT_DEAD_LETTER_PUT] =
-        ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+        ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at, query)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
     [DB_STMT_CHECKPOINT_PUT] =
         ("INSERT OR REPLACE INTO _sluice_checkpoints(query, batch_id, source, \"offset\","
          " identity, committed, plan, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),

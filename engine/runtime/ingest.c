@@ -207,6 +207,28 @@ static bool stop_requested(struct sl_ingest *in)
     return stop;
 }
 
+static bool is_paused(struct sl_ingest *in)
+{
+    pthread_mutex_lock(&in->mu);
+    bool paused = in->paused;
+    pthread_mutex_unlock(&in->mu);
+    return paused;
+}
+
+/* Waits ms, or less if a stop is asked for (ingest_stop signals cv). */
+static void sleep_unless_stopped(struct sl_ingest *in, int ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)ms * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&in->mu);
+    if (!in->stop)
+        pthread_cond_timedwait(&in->cv, &in->mu, &until);
+    pthread_mutex_unlock(&in->mu);
+}
+
 static void *ingest_thread(void *arg)
 {
     struct sl_ingest *in = arg;
@@ -218,6 +240,13 @@ static void *ingest_thread(void *arg)
     bool ended = false;
     in->rate_since_us = sl_monotonic_us();
     while (st == SL_OK && !ended && !stop_requested(in)) {
+        if (is_paused(in)) {
+            /* Not reading is the push-back: a socket's sender blocks, and push
+             * sources answer their senders themselves (source_pause). */
+            sleep_unless_stopped(in, IDLE_READ_MS);
+            st = check_log_size(in, &err);
+            continue;
+        }
         int timeout_ms = IDLE_READ_MS;
         if (in->pending) {
             int64_t left = in->pending_since + GROUP_COMMIT_US - sl_monotonic_us();
@@ -342,6 +371,7 @@ static void ingest_stop(struct sl_ingest *in)
 {
     pthread_mutex_lock(&in->mu);
     in->stop = true;
+    pthread_cond_broadcast(&in->cv);
     pthread_mutex_unlock(&in->mu);
     pthread_join(in->thread, NULL);
     ingest_free(in);
