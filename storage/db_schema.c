@@ -16,7 +16,9 @@
 /* Every system table with its columns at DB_SCHEMA_VERSION. */
 static const struct {
     const char *name, *columns;
-    bool without_rowid; /* keyed tables read and written by their key only */
+    /* keyed tables of small rows read and written by their key only; _sluice_log's rows are
+     * group commits of up to a MiB, which SQLite keeps better in a rowid table */
+    bool without_rowid;
 } system_tables[] = {
     {"_sluice_streams",
      "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL", false},
@@ -38,7 +40,7 @@ static const struct {
      " key BLOB NOT NULL, state BLOB NOT NULL, PRIMARY KEY(query, seq)", true},
     {"_sluice_log",
      "stream TEXT NOT NULL COLLATE NOCASE, first INTEGER NOT NULL, records INTEGER NOT NULL,"
-     " data BLOB NOT NULL, PRIMARY KEY(stream, first)", true},
+     " data BLOB NOT NULL, PRIMARY KEY(stream, first)", false},
     {"_sluice_log_readers",
      "stream TEXT NOT NULL COLLATE NOCASE, query TEXT NOT NULL COLLATE NOCASE,"
      " next INTEGER NOT NULL, PRIMARY KEY(stream, query)", true},
