@@ -149,7 +149,7 @@ static void check_body(enum sl_format_kind kind, bool cast, const uint8_t *body,
     struct sl_record_verdict v;
     record_check(&def, (const char *)body, len, &v);
     uint64_t rows = 0;
-    uint64_t letters = fuzz_decode(&def.format, &schema, body, len, count_rows, &rows);
+    uint64_t letters = fuzz_decode(&def.format, &schema, body, len, count_rows, &rows, NULL);
     if (v.rows != rows || v.dead_letters != letters)
         fuzz_fail("the check counts %llu rows and %llu dead letters, the decoder in pieces "
                   "%llu and %llu", (unsigned long long)v.rows,
