@@ -83,3 +83,4 @@ echo "$report" >>"$root/bench/RESULTS.md"
 
 # Line-per-record push sources (SOCKET LISTEN, URL): bench/line_sources.sh.
 "$root/bench/line_sources.sh" "$build"
+"$root/bench/http_ingest.sh" "$build"

@@ -1,7 +1,11 @@
 /* net_address.c — "host:port" split into its parts (see net_address.h). */
 #include "connectors/net_address.h"
 
+#include <errno.h>
+#include <netdb.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* Splits "host:port" or "[v6addr]:port" into host and port (both NUL-terminated in out buffers). */
 sl_status net_split_address(const char *address, char *host, size_t host_cap, char *port,
@@ -33,6 +37,44 @@ sl_status net_split_address(const char *address, char *host, size_t host_cap, ch
     memcpy(host, h, hlen);
     host[hlen] = '\0';
     memcpy(port, p, plen + 1);
+    return SL_OK;
+}
+
+sl_status net_listen(const char *what, const char *address, int sock_flags, int backlog, int *fd,
+                     struct sl_error *err)
+{
+    char host[256], port[16];
+    *fd = -1;
+    sl_status st = net_split_address(address, host, sizeof host, port, sizeof port, err);
+    if (st != SL_OK)
+        return st;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0)
+        return sl_error_set(err, SL_ERROR, "%s '%s': cannot resolve host '%s': %s", what, address,
+                            host, gai_strerror(rc));
+    int e = 0;
+    for (struct addrinfo *ai = res; ai && *fd < 0; ai = ai->ai_next) {
+        int s = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | sock_flags, 0);
+        int one = 1;
+        if (s >= 0 && setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+            bind(s, ai->ai_addr, ai->ai_addrlen) == 0 && listen(s, backlog) == 0) {
+            *fd = s;
+            break;
+        }
+        e = errno;
+        if (s >= 0)
+            close(s);
+    }
+    freeaddrinfo(res);
+    if (*fd < 0)
+        return sl_error_set(err, SL_ERROR, "%s '%s': cannot listen: %s%s", what, address,
+                            strerror(e),
+                            e == EADDRINUSE ? " (another program, or another stream or query "
+                                              "reading this stream, listens there)"
+                                            : "");
     return SL_OK;
 }
 

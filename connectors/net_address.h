@@ -15,6 +15,14 @@
 sl_status net_split_address(const char *address, char *host, size_t host_cap, char *port,
                             size_t port_cap, struct sl_error *err);
 
+/* A TCP socket bound to the first of address's addresses that takes it
+ * (port 0: any free one), listening with backlog; sock_flags are or'ed into
+ * its type (SOCK_NONBLOCK). SO_REUSEADDR, so that a restart binds again
+ * while the last run's connections linger in TIME_WAIT. Errors say
+ * "<what> '<address>': cannot listen: <why>". */
+sl_status net_listen(const char *what, const char *address, int sock_flags, int backlog, int *fd,
+                     struct sl_error *err);
+
 /* The binder's check (sl_connector.check_address): both parts present. */
 const char *net_check_address(const char *address, const char **hint);
 

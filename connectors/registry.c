@@ -21,6 +21,7 @@ static const struct sl_connector *const connectors[] = {
     &connector_generator,
     &connector_kafka,
     &connector_url,
+    &connector_http,
 };
 
 size_t connector_count(void)

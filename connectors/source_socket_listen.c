@@ -340,38 +340,9 @@ static const struct sl_source_ops listen_ops = {
 /* A socket bound to the first of address's addresses that takes it, listening. */
 static sl_status listen_bind(struct source_listen *k, const char *address, struct sl_error *err)
 {
-    char host[256], port[16];
-    sl_status st = net_split_address(address, host, sizeof host, port, sizeof port, err);
+    sl_status st = net_listen("SOCKET LISTEN", address, SOCK_NONBLOCK, SOMAXCONN, &k->fd, err);
     if (st != SL_OK)
         return st;
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
-    struct addrinfo *res = NULL;
-    int rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0)
-        return sl_error_set(err, SL_ERROR, "SOCKET LISTEN '%s': cannot resolve host '%s': %s",
-                            address, host, gai_strerror(rc));
-    int e = 0;
-    for (struct addrinfo *ai = res; ai && k->fd < 0; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        int one = 1;
-        /* A restarted Sluice binds again while the last run's connections linger in TIME_WAIT. */
-        if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
-            bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0) {
-            k->fd = fd;
-            break;
-        }
-        e = errno;
-        if (fd >= 0)
-            close(fd);
-    }
-    freeaddrinfo(res);
-    if (k->fd < 0)
-        return sl_error_set(err, SL_ERROR, "SOCKET LISTEN '%s': cannot listen: %s%s", address,
-                            strerror(e),
-                            e == EADDRINUSE ? " (another program, or another stream or query "
-                                              "reading this stream, listens there)"
-                                            : "");
     struct sockaddr_storage sa;
     socklen_t len = sizeof sa;
     if (getsockname(k->fd, (struct sockaddr *)&sa, &len) == 0)

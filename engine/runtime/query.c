@@ -8,6 +8,7 @@
 #include "engine/functions/clock.h"
 #include "engine/runtime/ingest.h"
 #include "engine/runtime/log_reader.h"
+#include "engine/runtime/record_check.h"
 #include "engine/ops/op_sink.h"
 #include "engine/runtime/query_state.h"
 #include "storage/stream_log.h"
@@ -263,8 +264,13 @@ static sl_status open_input(struct sl_query *q, const struct sl_query_env *env,
                             struct sl_error *err)
 {
     const struct sl_stream_def *stream = q->plan->stream;
-    if (!stream->log)
-        return source_open(&stream->source, &q->source, err);
+    if (!stream->log) {
+        sl_status st = source_open(&stream->source, &q->source, err);
+        /* Read directly, a source that answers its senders still counts what they sent. */
+        if (st == SL_OK)
+            source_set_record_check(q->source, record_check, (void *)stream);
+        return st;
+    }
     q->ingests = env->ingests;
     sl_status st = ingest_acquire(env->ingests, stream, &q->ingest, err);
     const char *reader = q->live || q->plan->no_checkpoint ? NULL : q->name;
