@@ -19,6 +19,7 @@ static const struct sl_connector *const connectors[] = {
     &connector_stdin,
     &connector_generator,
     &connector_kafka,
+    &connector_mqtt,
 };
 
 size_t connector_count(void)
@@ -135,7 +136,10 @@ void connector_option_sql(const struct sl_option_def *def, const struct sl_optio
         break;
     case SL_OPTION_TEXT:
         buf_putc(out, '\'');
-        text_redacted_sql(v->text ? v->text : "", out);
+        if (key_is_secret(def->name, strlen(def->name)))
+            buf_puts(out, "***"); /* an option that is a credential itself (MQTT's password) */
+        else
+            text_redacted_sql(v->text ? v->text : "", out);
         buf_putc(out, '\'');
         break;
     }
@@ -199,7 +203,7 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
                    c->address_doc);
     else
         buf_printf(out, "- Written: `FROM %s` (no address)\n", c->name);
-    if (c->nmetadata)
+    if (c->nmetadata && c->replayable)
         buf_puts(out, "- Replays: yes. A resumed query reads again from its checkpoint's "
                       "offset in every partition: exactly once, no journal needed.\n");
     else if (c->replayable)

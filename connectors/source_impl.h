@@ -52,6 +52,7 @@ extern const struct sl_connector connector_socket;
 extern const struct sl_connector connector_stdin;
 extern const struct sl_connector connector_generator;
 extern const struct sl_connector connector_kafka;
+extern const struct sl_connector connector_mqtt;
 /* The formats' entries, in decoder_text.c, decoder_csv.c and decoder_json.c. */
 extern const struct sl_format format_text;
 extern const struct sl_format format_csv;
