@@ -55,7 +55,7 @@ size_t mqtt_topic_filters(const char *text, char ***filters, const char **bad)
         }
         list[n++] = f;
     }
-    if (n == 0 || n + 1 < count) {
+    if (n != count) {
         *bad = "a topic filter is empty";
         sl_free(list);
         return 0;

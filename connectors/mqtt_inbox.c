@@ -6,12 +6,18 @@
 #include "common/alloc.h"
 #include "common/hash.h"
 
+#define MQTT_MIDS 65536
+
 sl_status inbox_init(struct mqtt_inbox *in, size_t remember)
 {
     memset(in, 0, sizeof *in);
-    in->seen = sl_calloc(remember ? remember : 1, sizeof *in->seen);
     in->cap_seen = remember ? remember : 1;
-    return in->seen ? SL_OK : SL_NOMEM;
+    in->seen = sl_calloc(in->cap_seen, sizeof *in->seen);
+    in->by_mid = sl_malloc(MQTT_MIDS * sizeof *in->by_mid);
+    if (!in->seen || !in->by_mid)
+        return SL_NOMEM;
+    memset(in->by_mid, 0xff, MQTT_MIDS * sizeof *in->by_mid);
+    return SL_OK;
 }
 
 void inbox_free(struct mqtt_inbox *in)
@@ -19,6 +25,7 @@ void inbox_free(struct mqtt_inbox *in)
     sl_free(in->held);
     sl_free(in->bytes);
     sl_free(in->seen);
+    sl_free(in->by_mid);
     memset(in, 0, sizeof *in);
 }
 
@@ -37,28 +44,63 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
     return true;
 }
 
-/* Whether (mid, hash) is a message of the ring not yet matched: looked for
- * from where the last repeat was, since repeats come in their first order. */
+/* Whether a message with this id and hash is a repeat (see mqtt_inbox.h);
+ * one whose ack was lost has it queued again now. */
 static bool inbox_is_repeat(struct mqtt_inbox *in, uint16_t mid, uint64_t hash)
 {
-    for (size_t k = 0; k < in->nseen; k++) {
-        size_t i = (in->repeat_from + k) % in->nseen;
-        struct mqtt_seen *e = &in->seen[i];
-        if (e->mid == mid && e->hash == hash) {
-            e->mid = 0;
-            in->repeat_from = (i + 1) % in->nseen;
-            return true;
-        }
-    }
-    return false;
+    int32_t slot = in->by_mid[mid];
+    if (slot < 0 || in->seen[slot].hash != hash)
+        return false;
+    struct mqtt_seen *e = &in->seen[slot];
+    if (e->gen == MQTT_ACK_LOST)
+        e->gen = in->acks_written;
+    return e->gen == in->acks_written || in->after_reconnect;
 }
 
-static void inbox_remember(struct mqtt_inbox *in, uint16_t mid, uint64_t hash)
+static uint32_t previous_gen(const struct mqtt_inbox *in)
 {
-    in->seen[in->next_seen] = (struct mqtt_seen){.hash = hash, .mid = mid};
+    return in->acks_written ? in->acks_written - 1 : MQTT_ACK_LOST - 1;
+}
+
+/* Whether a repeat of e may still come: its ack has not left, or left last
+ * (and may be lost with the connection it left on). */
+static bool repeat_may_come(const struct mqtt_inbox *in, const struct mqtt_seen *e)
+{
+    return e->mid && (e->gen == in->acks_written || e->gen == MQTT_ACK_LOST ||
+                      e->gen == previous_gen(in));
+}
+
+/* Twice the room, the oldest first: no message of which a repeat may come is forgotten. */
+static bool inbox_grow_seen(struct mqtt_inbox *in)
+{
+    size_t cap = in->cap_seen * 2;
+    struct mqtt_seen *seen = sl_calloc(cap, sizeof *seen);
+    if (!seen)
+        return false;
+    for (size_t i = 0; i < in->cap_seen; i++) {
+        size_t old = (in->next_seen + i) % in->cap_seen;
+        seen[i] = in->seen[old];
+        if (seen[i].mid && in->by_mid[seen[i].mid] == (int32_t)old)
+            in->by_mid[seen[i].mid] = (int32_t)i;
+    }
+    sl_free(in->seen);
+    in->seen = seen;
+    in->next_seen = in->cap_seen;
+    in->cap_seen = cap;
+    return true;
+}
+
+static bool inbox_remember(struct mqtt_inbox *in, uint16_t mid, uint64_t hash)
+{
+    if (repeat_may_come(in, &in->seen[in->next_seen]) && !inbox_grow_seen(in))
+        return false;
+    struct mqtt_seen *e = &in->seen[in->next_seen];
+    if (e->mid && in->by_mid[e->mid] == (int32_t)in->next_seen)
+        in->by_mid[e->mid] = -1;
+    *e = (struct mqtt_seen){.hash = hash, .gen = in->acks_written, .mid = mid};
+    in->by_mid[mid] = (int32_t)in->next_seen;
     in->next_seen = (in->next_seen + 1) % in->cap_seen;
-    if (in->nseen < in->cap_seen)
-        in->nseen++;
+    return true;
 }
 
 bool inbox_add(struct mqtt_inbox *in, int mid, const char *topic, const void *payload,
@@ -68,10 +110,13 @@ bool inbox_add(struct mqtt_inbox *in, int mid, const char *topic, const void *pa
     size_t tlen = strlen(topic);
     if (mid > 0) {
         uint64_t hash = sl_hash_bytes(payload, len, sl_hash_bytes(topic, tlen, 0));
-        if (in->repeats && in->nseen && inbox_is_repeat(in, (uint16_t)mid, hash))
+        if (inbox_is_repeat(in, (uint16_t)mid, hash))
             return false;
-        in->repeats = false;
-        inbox_remember(in, (uint16_t)mid, hash);
+        in->after_reconnect = false;
+        if (!inbox_remember(in, (uint16_t)mid, hash)) {
+            *st = SL_NOMEM;
+            return false;
+        }
     }
     if (!grow((void **)&in->held, &in->cap_held, in->nheld + 1, sizeof *in->held) ||
         !grow((void **)&in->bytes, &in->cap_bytes, in->nbytes + tlen + len, 1)) {
@@ -129,9 +174,26 @@ size_t inbox_hand_out(struct mqtt_inbox *in, struct sl_record *out, size_t cap)
     return n;
 }
 
-void inbox_reconnected(struct mqtt_inbox *in)
+void inbox_acks_written(struct mqtt_inbox *in)
 {
-    in->repeats = true;
-    /* The oldest remembered message first: the broker repeats in the first order. */
-    in->repeat_from = in->nseen == in->cap_seen ? in->next_seen : 0;
+    /* The generation after MQTT_ACK_LOST - 1 wraps to 0, never to the mark. */
+    in->acks_written = in->acks_written + 1 == MQTT_ACK_LOST ? 0 : in->acks_written + 1;
+}
+
+void inbox_connection_lost(struct mqtt_inbox *in)
+{
+    for (size_t i = 0; i < in->cap_seen; i++)
+        if (in->seen[i].mid && in->seen[i].gen == in->acks_written)
+            in->seen[i].gen = MQTT_ACK_LOST;
+    in->after_reconnect = true;
+}
+
+void inbox_session_lost(struct mqtt_inbox *in)
+{
+    for (size_t i = 0; i < in->cap_seen; i++) {
+        struct mqtt_seen *e = &in->seen[i];
+        if (e->mid && in->by_mid[e->mid] == (int32_t)i)
+            in->by_mid[e->mid] = -1;
+        e->mid = 0;
+    }
 }

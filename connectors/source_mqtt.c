@@ -8,12 +8,14 @@
  * packets: they leave when mosquitto_loop_write runs. So this source drives
  * the client itself, on the reading thread, and writes only while the
  * queue holds no acknowledgement of a message that no commit covers yet
- * (acks_held): right after source_committed, or while nothing arrived. A
- * message whose PUBACK never left is sent again by the broker on the next
- * connection; the inbox drops such repeats of what it already holds or
- * handed out. The receive maximum (max_inflight) bounds what the broker sends
- * unacknowledged, so it bounds the inbox too: the push back of a full inbox,
- * or of a pause, is to stop reading and acknowledging.
+ * (mqtt_may_write): right after source_committed, or while nothing arrived.
+ * A message whose PUBACK never left is sent again by the broker on the next
+ * connection; the inbox drops such repeats (mqtt_inbox.h). At most
+ * max_inflight messages wait for a commit: it is the receive maximum the
+ * broker is asked to keep to, and the source stops reading when it is
+ * reached (mosquitto 2.0.11's broker lets more through after a PUBACK). The
+ * push back of a pause, or of that limit, is to stop reading and
+ * acknowledging.
  *
  * The first connection is made with mosquitto_connect_bind_v5, the only
  * call that carries the session expiry interval (kept for the reconnections,
@@ -51,6 +53,9 @@ enum mqtt_state {
     MQTT_FAILED,     /* retries exhausted, or the broker refused what retrying cannot change */
 };
 
+/* What SHOW STREAMS and the log say: a change of it is logged once. */
+enum mqtt_report { REPORT_NONE, REPORT_CONNECTED, REPORT_RETRYING, REPORT_FAILED };
+
 struct source_mqtt {
     struct sl_source base;
     struct mosquitto *mosq;
@@ -62,7 +67,13 @@ struct source_mqtt {
     uint32_t session_expiry_s;
     size_t max_inflight;
     bool session_set; /* mosquitto_connect_bind_v5 was called: connections are asynchronous */
-    bool acks_held;      /* the client's queue may hold an ack no commit covers yet */
+    /* The acks: messages with a packet id, not repeats, that no commit covers
+     * yet (handed out since the last, or waiting), and whether the client's
+     * queue may hold an ack (such a message arrived, or a repeat, since the
+     * acks last left or the connection was made). */
+    size_t uncovered;
+    bool acks_queued;
+    bool closing; /* mosquitto_destroy calls on_disconnect: no state to change then */
     atomic_bool paused;
     int probe_fd;
     int64_t next_attempt_us;
@@ -70,6 +81,7 @@ struct source_mqtt {
     struct mqtt_inbox inbox;
     sl_status inbox_status; /* SL_NOMEM if a message could not be kept */
     enum mqtt_state state;
+    enum mqtt_report reported;
     bool reconnecting; /* connected before: a session must be waiting on the broker */
     /* What SHOW STREAMS prints, read on another thread: the text shown is
      * never the one written (a pointer to it stays good until the next change). */
@@ -85,23 +97,23 @@ static void mqtt_lib_init(void)
     mosquitto_lib_init();
 }
 
-/* Sets what SHOW STREAMS says; a change of state is logged once (the same
- * state again, another error of one outage, keeps its first words). */
-static void mqtt_set_state(struct source_mqtt *m, enum mqtt_state state, enum sl_log_level level,
-                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void mqtt_set_state(struct source_mqtt *m, enum mqtt_state state, enum sl_log_level level,
-                           const char *fmt, ...)
+/* Sets what SHOW STREAMS says, logged when the report changes (the same
+ * report again, another error of one outage, keeps its first words). */
+static void mqtt_report(struct source_mqtt *m, enum mqtt_report report, enum sl_log_level level,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void mqtt_report(struct source_mqtt *m, enum mqtt_report report, enum sl_log_level level,
+                        const char *fmt, ...)
 {
-    int shown = atomic_load(&m->shown);
-    if (state == m->state && m->state_texts[shown][0])
+    if (report == m->reported)
         return;
+    int shown = atomic_load(&m->shown);
     char *text = m->state_texts[!shown];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof m->state_texts[0], fmt, ap);
     va_end(ap);
     atomic_store(&m->shown, !shown);
-    m->state = state;
+    m->reported = report;
     sl_log(m->base.log, level, "%s: %s", m->base.description, text);
 }
 
@@ -112,18 +124,21 @@ static void mqtt_failed(struct source_mqtt *m, const char *reason)
     if (!retry_failed(&m->retry, &wait_us)) {
         snprintf(m->fail_msg, sizeof m->fail_msg, "%.100s: %.100s; gave up after %lld attempts",
                  m->base.description, reason, (long long)m->retry.attempts);
-        mqtt_set_state(m, MQTT_FAILED, SL_LOG_ERROR, "failed: %.240s", reason);
+        m->state = MQTT_FAILED;
+        mqtt_report(m, REPORT_FAILED, SL_LOG_ERROR, "failed: %.240s", reason);
         return;
     }
     m->next_attempt_us = sl_monotonic_us() + wait_us;
-    mqtt_set_state(m, MQTT_IDLE, SL_LOG_WARN, "retrying: %.240s", reason);
+    m->state = MQTT_IDLE;
+    mqtt_report(m, REPORT_RETRYING, SL_LOG_WARN, "retrying: %.240s", reason);
 }
 
 /* The broker refused something retrying cannot change (a topic not allowed). */
 static void mqtt_fail_now(struct source_mqtt *m, const char *reason)
 {
     snprintf(m->fail_msg, sizeof m->fail_msg, "%.100s: %.150s", m->base.description, reason);
-    mqtt_set_state(m, MQTT_FAILED, SL_LOG_ERROR, "failed: %.240s", reason);
+    m->state = MQTT_FAILED;
+    mqtt_report(m, REPORT_FAILED, SL_LOG_ERROR, "failed: %.240s", reason);
 }
 
 static void mqtt_on_connect(struct mosquitto *mosq, void *obj, int rc, int flags,
@@ -138,6 +153,8 @@ static void mqtt_on_connect(struct mosquitto *mosq, void *obj, int rc, int flags
         mqtt_failed(m, reason);
         return;
     }
+    if (!(flags & 1))
+        inbox_session_lost(&m->inbox);
     if (m->reconnecting && m->session_expiry_s && !(flags & 1))
         sl_log(m->base.log, SL_LOG_WARN,
                "%s: the broker kept no session for this client (expired, or the broker lost "
@@ -152,7 +169,8 @@ static void mqtt_on_connect(struct mosquitto *mosq, void *obj, int rc, int flags
         return;
     }
     retry_succeeded(&m->retry);
-    mqtt_set_state(m, MQTT_CONNECTED, SL_LOG_INFO, "connected");
+    m->state = MQTT_CONNECTED;
+    mqtt_report(m, REPORT_CONNECTED, SL_LOG_INFO, "connected");
 }
 
 static void mqtt_on_subscribe(struct mosquitto *mosq, void *obj, int mid, int count,
@@ -175,27 +193,33 @@ static void mqtt_on_message(struct mosquitto *mosq, void *obj, const struct mosq
     (void)mosq;
     struct source_mqtt *m = obj;
     sl_status st;
-    inbox_add(&m->inbox, msg->qos > 0 ? msg->mid : 0, msg->topic, msg->payload,
-              msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0, sl_clock_now_us(), &st);
+    bool kept = inbox_add(&m->inbox, msg->qos == 1 ? msg->mid : 0, msg->topic, msg->payload,
+                          msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0, sl_clock_now_us(),
+                          &st);
     if (st != SL_OK)
         m->inbox_status = st;
-    /* A repeat's ack is queued too: its first copy is committed by the next commit at the latest. */
-    if (msg->qos > 0)
-        m->acks_held = true;
+    if (msg->qos == 0)
+        return;
+    /* A repeat's ack may leave with the others: its first copy is covered by
+     * a commit already, or counts in uncovered until one is. */
+    m->uncovered += kept;
+    m->acks_queued = true;
 }
 
 static void mqtt_on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 {
     (void)mosq;
     struct source_mqtt *m = obj;
-    if (m->state == MQTT_FAILED || m->state == MQTT_IDLE)
+    if (m->closing || m->state == MQTT_FAILED || m->state == MQTT_IDLE)
         return;
     char reason[160];
-    snprintf(reason, sizeof reason, "connection lost (%s)",
+    snprintf(reason, sizeof reason, "%s (%s)",
+             m->state == MQTT_CONNECTED ? "connection lost" : "cannot connect",
              rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-    /* The reconnection drops the client's queue, acks and all: the broker sends those messages again. */
-    m->acks_held = false;
-    inbox_reconnected(&m->inbox);
+    /* The reconnection drops the client's queue, acks and all: the broker
+     * sends those messages again (uncovered stays: their repeats' acks must wait as theirs did). */
+    m->acks_queued = false;
+    inbox_connection_lost(&m->inbox);
     mqtt_failed(m, reason);
 }
 
@@ -272,21 +296,32 @@ static void mqtt_connect(struct source_mqtt *m, int wait_ms)
         mqtt_failed(m, reason);
         return;
     }
-    m->acks_held = false; /* the client's queue was emptied: it holds the CONNECT alone */
+    /* The client's queue was emptied: it holds the CONNECT alone. */
+    m->acks_queued = false;
     m->state = MQTT_CONNECTING;
 }
 
-/* The client's queue leaves when it holds no ack that a commit does not cover. */
-static void mqtt_write(struct source_mqtt *m)
+/* Whether the client's queue holds no ack that a commit does not cover. */
+static bool mqtt_may_write(const struct source_mqtt *m)
 {
-    if (!m->acks_held && mosquitto_want_write(m->mosq))
-        mosquitto_loop_write(m->mosq, 1);
+    return !m->acks_queued || !m->uncovered;
 }
 
-/* Whether to take more messages: not while paused, nor with a full inbox. */
+static void mqtt_write(struct source_mqtt *m)
+{
+    if (!mqtt_may_write(m) || !mosquitto_want_write(m->mosq))
+        return;
+    mosquitto_loop_write(m->mosq, 1);
+    if (m->acks_queued)
+        inbox_acks_written(&m->inbox);
+    m->acks_queued = false;
+}
+
+/* Whether to read more messages: not while paused, nor with max_inflight waiting for a commit. */
 static bool mqtt_taking(const struct source_mqtt *m)
 {
-    return !atomic_load(&m->paused) && inbox_waiting(&m->inbox) < m->max_inflight;
+    return !atomic_load(&m->paused) && m->uncovered < m->max_inflight &&
+           inbox_waiting(&m->inbox) < m->max_inflight;
 }
 
 /* One round on the connection: keepalive, writes if allowed, then one
@@ -301,7 +336,7 @@ static void mqtt_pump(struct source_mqtt *m, int wait_ms)
     struct pollfd pfd = {.fd = fd, .events = 0};
     if (mqtt_taking(m) || m->state == MQTT_CONNECTING)
         pfd.events |= POLLIN;
-    if (!m->acks_held && mosquitto_want_write(m->mosq))
+    if (mqtt_may_write(m) && mosquitto_want_write(m->mosq))
         pfd.events |= POLLOUT;
     if (poll(&pfd, 1, wait_ms) <= 0)
         return;
@@ -351,13 +386,12 @@ static sl_status mqtt_read_records(struct sl_source *s, struct sl_record *out, s
     return *n ? SL_OK : SL_AGAIN;
 }
 
-/* Everything handed out is committed: the acks it held may leave. */
+/* Everything handed out is committed: the acks may leave, unless some are
+ * of messages still waiting to be handed out (a pause). */
 static void mqtt_committed(struct sl_source *s)
 {
     struct source_mqtt *m = (struct source_mqtt *)s;
-    if (inbox_waiting(&m->inbox) > 0)
-        return;
-    m->acks_held = false;
+    m->uncovered = inbox_waiting(&m->inbox);
     if (m->state == MQTT_CONNECTING || m->state == MQTT_CONNECTED)
         mqtt_write(m);
 }
@@ -379,7 +413,8 @@ static void mqtt_close(struct sl_source *s)
     struct source_mqtt *m = (struct source_mqtt *)s;
     if (m->mosq) {
         /* A clean goodbye only when it acknowledges nothing uncommitted. */
-        if (m->state == MQTT_CONNECTED && !m->acks_held && !inbox_waiting(&m->inbox) &&
+        m->closing = true;
+        if (m->state == MQTT_CONNECTED && mqtt_may_write(m) &&
             mosquitto_disconnect(m->mosq) == MOSQ_ERR_SUCCESS)
             mosquitto_loop_write(m->mosq, 1);
         mosquitto_destroy(m->mosq);
@@ -452,7 +487,9 @@ sl_status mqtt_open(const struct sl_source_spec *spec, struct sl_source **out,
     else if (!spec->options[MQTT_TOPIC].set ||
              !(m->nfilters = mqtt_topic_filters(spec->options[MQTT_TOPIC].text, &m->filters, &bad)))
         st = sl_error_set(err, SL_ERROR, "an MQTT stream needs TOPIC 'filter': %s", bad);
-    else if (inbox_init(&m->inbox, m->max_inflight) != SL_OK)
+    /* Repeats are of messages since the acks left before last: about twice
+     * max_inflight; room for more, so that a pause does not overflow it. */
+    else if (inbox_init(&m->inbox, 4 * m->max_inflight) != SL_OK)
         st = sl_error_set(err, SL_NOMEM, "out of memory");
     else
         st = mqtt_client(m, spec, err);
