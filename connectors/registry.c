@@ -50,7 +50,11 @@ static int option_index(const struct sl_option_def *options, size_t n, const cha
 
 int connector_option_index(const struct sl_connector *c, const char *name)
 {
-    return option_index(c->options, c->noptions, name);
+    int i = option_index(c->options, c->noptions, name);
+    for (size_t k = 0; i < 0 && c->old_option_names && k < c->noptions; k++)
+        if (c->old_option_names[k] && strcasecmp(c->old_option_names[k], name) == 0)
+            i = (int)k;
+    return i;
 }
 
 size_t format_count(void)
@@ -205,13 +209,17 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
         buf_printf(out, "- Written: `FROM %s` (no address)\n", c->name);
     if (c->nmetadata && c->replayable)
         buf_puts(out, "- Replays: yes. A resumed query reads again from its checkpoint's "
-                      "offset in every partition: exactly once, no journal needed.\n");
+                      "offset in every partition: exactly once, no log needed.\n");
     else if (c->replayable)
         buf_puts(out, "- Replays: yes. A resumed query reads again from its checkpoint's "
-                      "offset: exactly once, no journal needed.\n");
+                      "offset: exactly once, no log needed.\n");
+    else if (c->reads_stdin)
+        buf_puts(out, "- Replays: no. Read directly: at most once; `WITH (log = true)` reads "
+                      "it into the stream's log first, and what the log holds is exactly once.\n");
     else
-        buf_puts(out, "- Replays: no. At most once; exactly once with `WITH (journal = true)`, "
-                      "which keeps the input in the database before it is used.\n");
+        buf_puts(out, "- Replays: no, so it is read once into the stream's log, which every "
+                      "query over it reads: exactly once from what the log committed; "
+                      "`WITH (log = false)`: each query reads it directly, at most once.\n");
     if (c->format_fixed) {
         buf_printf(out, "- Format: always %s (it makes its own records)\n", c->default_format);
     } else if (c->default_format) {
@@ -224,6 +232,15 @@ static void connector_markdown(const struct sl_connector *c, struct sl_buf *out)
         buf_puts(out, ")\n");
     }
     options_markdown(c->options, c->noptions, out);
+    const char *sep = "Earlier names, still accepted: ";
+    for (size_t i = 0; c->old_option_names && i < c->noptions; i++) {
+        if (!c->old_option_names[i])
+            continue;
+        buf_printf(out, "%s`%s` (`%s`)", sep, c->old_option_names[i], c->options[i].name);
+        sep = ", ";
+    }
+    if (*sep == ',')
+        buf_puts(out, ".\n\n");
     metadata_markdown(c, out);
 }
 

@@ -94,6 +94,9 @@ struct sl_connector {
     bool format_fixed;
     const struct sl_option_def *options;
     size_t noptions; /* at most SL_CONNECTOR_MAX_OPTIONS */
+    /* The names options had before, still accepted (saved streams use them):
+     * old_option_names[i] is options[i]'s, or NULL; the array may be NULL. */
+    const char *const *old_option_names;
     /* Checks option i's value (type-checked already) beyond its type: a message (and
      * *hint) when it is not acceptable ('soon' for a start); NULL: none to check. */
     const char *(*check_option)(size_t i, const struct sl_option_value *v, const char **hint);

@@ -23,13 +23,14 @@ struct sl_retry {
 };
 
 /* The option table entries, for a connector's options array, in this order. */
-#define SL_RETRY_OPTION_DEFS                                                                     \
-    {"retry_initial", SL_OPTION_DURATION, 1000, 3600 * 1000000LL, 100000, "'100 milliseconds'", \
-     "the first wait before trying again; it doubles on each failure in a row"},               \
-    {"retry_max", SL_OPTION_DURATION, 1000, 24 * 3600 * 1000000LL, 5000000, "'5 seconds'",      \
-     "the longest wait between tries"},                                                        \
-    {"retry_attempts", SL_OPTION_INT, 0, 1000000000, 0, "0",                                   \
-     "failures in a row before the query fails; 0: retry forever"}
+#define SL_RETRY_OPTION_DEFS                                                                   \
+    {"retry_initial", SL_OPTION_DURATION, 1000, 3600 * 1000000LL, 100000, "100 milliseconds", \
+     "the first wait before trying again; it doubles on each failure in a row, each wait "    \
+     "drawn between half and all of it"},                                                     \
+    {"retry_max", SL_OPTION_DURATION, 1000, 24 * 3600 * 1000000LL, 5000000, "5 seconds",      \
+     "the longest wait between tries"},                                                       \
+    {"retry_attempts", SL_OPTION_INT, 0, 1000000000, 0, "0 (forever)",                        \
+     "failures in a row before the query fails; 0 retries forever"}
 #define SL_RETRY_NOPTIONS 3
 
 struct sl_source_spec;

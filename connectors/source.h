@@ -157,6 +157,28 @@ typedef void (*sl_record_check_fn)(void *ctx, const char *data, size_t len,
 /* Sets the check (NULL: none; every record then counts as one row). */
 void source_set_record_check(struct sl_source *s, sl_record_check_fn fn, void *ctx);
 
+/*
+ * A record source whose records another layer supplies (the engine's stream
+ * logs, which live in the database connectors do not see): the source API
+ * calls these with ctx. read_records, position and seek_position as the
+ * source_* functions they stand for; take_gap and state may be NULL;
+ * close frees ctx.
+ */
+struct sl_supplied_source_ops {
+    sl_status (*read_records)(void *ctx, struct sl_record *out, size_t cap, size_t *n,
+                              int timeout_ms, struct sl_error *err);
+    void (*position)(const void *ctx, struct sl_buf *out);
+    sl_status (*seek_position)(void *ctx, const char *position, struct sl_error *err);
+    uint64_t (*take_gap)(void *ctx);
+    const char *(*state)(const void *ctx);
+    void (*close)(void *ctx);
+};
+/* Wraps ops and ctx as a source described as description (copied); on
+ * failure (out of memory) ops->close(ctx) has been called. */
+sl_status source_open_supplied(const struct sl_supplied_source_ops *ops, void *ctx,
+                               const char *description, struct sl_source **out,
+                               struct sl_error *err);
+
 /* Where the source logs (a socket's retries and reconnections); log outlives the source. */
 struct sl_log;
 void source_set_log(struct sl_source *s, const struct sl_log *log);

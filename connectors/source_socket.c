@@ -18,6 +18,7 @@
 #include "common/alloc.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "connectors/retry.h"
 
 #define SOCK_MAX_ADDRS 8
 
@@ -40,8 +41,7 @@ struct source_socket {
     enum sock_state state;
     int fd;
     bool ever_connected;
-    int initial_ms, max_ms, delay_ms;
-    int max_retries, retries;
+    struct sl_retry retry;
     int64_t next_attempt_us;
     char fail_msg[256];
 };
@@ -130,18 +130,17 @@ static void sock_fail(struct source_socket *k, int errnum)
     k->addr_idx = 0;
     char reason[128];
     sock_reason(errnum, reason, sizeof reason);
-    k->retries++;
-    if (k->max_retries > 0 && k->retries > k->max_retries) {
-        snprintf(k->fail_msg, sizeof k->fail_msg, "socket %s: %s; gave up after %d retries",
-                 k->address, reason, k->max_retries);
+    int64_t wait_us;
+    if (!retry_failed(&k->retry, &wait_us)) {
+        snprintf(k->fail_msg, sizeof k->fail_msg, "socket %s: %s; gave up after %lld retries",
+                 k->address, reason, (long long)k->retry.attempts);
         sl_log(k->base.log, SL_LOG_ERROR, "%s", k->fail_msg);
         k->state = SOCK_FAILED;
         return;
     }
-    sl_log(k->base.log, SL_LOG_WARN, "socket %s: %s; retrying in %d ms", k->address, reason,
-           k->delay_ms);
-    k->next_attempt_us = sl_monotonic_us() + k->delay_ms * SL_US_PER_MS;
-    k->delay_ms = k->delay_ms > k->max_ms / 2 ? k->max_ms : k->delay_ms * 2;
+    sl_log(k->base.log, SL_LOG_WARN, "socket %s: %s; retrying in %lld ms", k->address, reason,
+           (long long)(wait_us / SL_US_PER_MS));
+    k->next_attempt_us = sl_monotonic_us() + wait_us;
     k->state = SOCK_WAITING;
 }
 
@@ -151,9 +150,8 @@ static void sock_connected(struct source_socket *k)
            k->ever_connected ? "reconnected" : "connected");
     k->ever_connected = true;
     k->state = SOCK_CONNECTED;
-    k->retries = 0;
     k->addr_idx = 0;
-    k->delay_ms = k->initial_ms;
+    retry_succeeded(&k->retry);
 }
 
 static void sock_start_connect(struct source_socket *k)
@@ -260,7 +258,8 @@ static void source_socket_close(struct sl_source *s)
 static const struct sl_source_ops source_socket_ops = {.read = source_socket_read,
                                                        .close = source_socket_close};
 
-enum { SOCKET_RECONNECT_DELAY, SOCKET_RECONNECT_MAX_DELAY, SOCKET_RECONNECT_RETRIES };
+/* The options: the retry ones first (retry.h). */
+enum { SOCKET_RETRY };
 
 static sl_status source_socket_open(const struct sl_source_spec *spec, struct sl_source **out,
                                     struct sl_error *err)
@@ -271,12 +270,7 @@ static sl_status source_socket_open(const struct sl_source_spec *spec, struct sl
     k->base.ops = &source_socket_ops;
     k->fd = -1;
     k->state = SOCK_IDLE;
-    k->initial_ms = (int)(source_option_num(spec, SOCKET_RECONNECT_DELAY) / SL_US_PER_MS);
-    k->max_ms = (int)(source_option_num(spec, SOCKET_RECONNECT_MAX_DELAY) / SL_US_PER_MS);
-    if (k->max_ms < k->initial_ms)
-        k->max_ms = k->initial_ms;
-    k->delay_ms = k->initial_ms;
-    k->max_retries = (int)source_option_num(spec, SOCKET_RECONNECT_RETRIES);
+    retry_init(&k->retry, spec, SOCKET_RETRY);
     k->address = sl_strdup(spec->address);
     if (!k->address) {
         sl_free(k);
@@ -301,16 +295,10 @@ static const char *socket_check_address(const char *address, const char **hint)
     return "a socket address needs a host and a port";
 }
 
-static const struct sl_option_def socket_options[] = {
-    [SOCKET_RECONNECT_DELAY] = {"reconnect_delay", SL_OPTION_DURATION, SL_US_PER_MS,
-                                3600 * SL_US_PER_SEC, 100 * SL_US_PER_MS, "100 milliseconds",
-                                "the first wait before reconnecting; it doubles on each retry"},
-    [SOCKET_RECONNECT_MAX_DELAY] = {"reconnect_max_delay", SL_OPTION_DURATION, SL_US_PER_MS,
-                                    3600 * SL_US_PER_SEC, 5000 * SL_US_PER_MS, "5 seconds",
-                                    "the longest wait between two retries"},
-    [SOCKET_RECONNECT_RETRIES] = {"reconnect_retries", SL_OPTION_INT, 0, 1000000, 0,
-                                  "0 (forever)", "retries before the query fails; 0 retries forever"},
-};
+static const struct sl_option_def socket_options[] = {SL_RETRY_OPTION_DEFS};
+/* Their names before every network source had the same. */
+static const char *const socket_old_option_names[] = {"reconnect_delay", "reconnect_max_delay",
+                                                      "reconnect_retries"};
 
 const struct sl_connector connector_socket = {
     .name = "SOCKET",
@@ -323,5 +311,6 @@ const struct sl_connector connector_socket = {
     .check_address = socket_check_address,
     .options = socket_options,
     .noptions = sizeof socket_options / sizeof socket_options[0],
+    .old_option_names = socket_old_option_names,
     .open = source_socket_open,
 };

@@ -111,3 +111,8 @@ bool db_name_is_sqlites(const char *name)
 {
     return strncasecmp(name, "sqlite_", 7) == 0 || strncasecmp(name, "pragma_", 7) == 0;
 }
+
+const char *db_path(const struct sl_db *db)
+{
+    return db->path;
+}

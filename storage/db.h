@@ -25,6 +25,8 @@ struct sl_log;
 sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out,
                   struct sl_error *err);
 void db_close(struct sl_db *db);
+/* The file it was opened on: another connection (a stream's ingest thread) opens it too. */
+const char *db_path(const struct sl_db *db);
 /* PRAGMA synchronous: NORMAL (the default; in WAL mode a commit survives a
  * crash of the process, and the last ones may be lost on power loss) or FULL
  * (the WAL is synced at every commit: it survives power loss too). */

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* Every system table with its columns at DB_SCHEMA_VERSION. */
 static const struct {
@@ -36,9 +36,12 @@ static const struct {
     {"_sluice_state_log",
      "query TEXT NOT NULL COLLATE NOCASE, seq INTEGER NOT NULL, op INTEGER NOT NULL,"
      " key BLOB NOT NULL, state BLOB NOT NULL, PRIMARY KEY(query, seq)", true},
-    {"_sluice_journal",
-     "query TEXT NOT NULL COLLATE NOCASE, start INTEGER NOT NULL, data BLOB NOT NULL,"
-     " PRIMARY KEY(query, start)", true},
+    {"_sluice_log",
+     "stream TEXT NOT NULL COLLATE NOCASE, first INTEGER NOT NULL, records INTEGER NOT NULL,"
+     " data BLOB NOT NULL, PRIMARY KEY(stream, first)", true},
+    {"_sluice_log_readers",
+     "stream TEXT NOT NULL COLLATE NOCASE, query TEXT NOT NULL COLLATE NOCASE,"
+     " next INTEGER NOT NULL, PRIMARY KEY(stream, query)", true},
     {"_sluice_dead_letters",
      "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
      " error TEXT, at TEXT", false},
@@ -146,11 +149,24 @@ static sl_status add_record_positions(struct sl_db *db, const char *what, struct
                        err);
 }
 
+/*
+ * Version 2 -> 3: push streams are read once into a per-stream log
+ * (_sluice_log, _sluice_log_readers), which replaces the per-query journal.
+ * A journal's bytes not yet read are dropped with the table: the queries
+ * that read them start over at the log of their stream.
+ */
+static sl_status add_stream_logs(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    sl_status st = create_tables(db, what, err);
+    return st == SL_OK ? db_exec(db, "DROP TABLE IF EXISTS _sluice_journal", what, err) : st;
+}
+
 /* migrations[v] brings a database at version v to v + 1. */
 static sl_status (*const migrations[])(struct sl_db *db, const char *what,
                                        struct sl_error *err) = {
     adopt_unversioned,
     add_record_positions,
+    add_stream_logs,
 };
 _Static_assert(sizeof migrations / sizeof *migrations == DB_SCHEMA_VERSION,
                "one migration per schema version");

@@ -60,20 +60,27 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_STATE_LOG_DELETE] = "DELETE FROM _sluice_state_log WHERE query = ?1",
     [DB_STMT_STATE_LOG_BOUNDS] =
         "SELECT count(*), coalesce(max(seq) + 1, 0) FROM _sluice_state_log WHERE query = ?1",
-    [DB_STMT_JOURNAL_APPEND] = "INSERT INTO _sluice_journal(query, start, data) VALUES (?1, ?2, ?3)",
-    [DB_STMT_JOURNAL_BOUNDS] =
-        ("SELECT coalesce(min(start), 0), coalesce(max(start + length(data)), 0)"
-         " FROM _sluice_journal WHERE query = ?1"),
-    [DB_STMT_JOURNAL_ROW] =
-        ("SELECT start, data FROM _sluice_journal WHERE query = ?1 AND start <= ?2"
-         " ORDER BY start DESC LIMIT 1"),
-    [DB_STMT_JOURNAL_TRIM] =
-        "DELETE FROM _sluice_journal WHERE query = ?1 AND start + length(data) <= ?2",
-    [DB_STMT_JOURNAL_CUT_ROWS] = "DELETE FROM _sluice_journal WHERE query = ?1 AND start >= ?2",
-    [DB_STMT_JOURNAL_CUT_ROW] =
-        ("UPDATE _sluice_journal SET data = substr(data, 1, ?2 - start)"
-         " WHERE query = ?1 AND start < ?2 AND start + length(data) > ?2"),
-    [DB_STMT_JOURNAL_DELETE] = "DELETE FROM _sluice_journal WHERE query = ?1",
+    [DB_STMT_LOG_APPEND] =
+        "INSERT INTO _sluice_log(stream, first, records, data) VALUES (?1, ?2, ?3, ?4)",
+    /* The readers' positions bound next after a trim emptied the log. */
+    [DB_STMT_LOG_BOUNDS] =
+        ("SELECT coalesce(min(first), 0), coalesce(max(first + records), 0),"
+         " coalesce(sum(length(data)), 0),"
+         " (SELECT coalesce(max(next), 0) FROM _sluice_log_readers WHERE stream = ?1)"
+         " FROM _sluice_log WHERE stream = ?1"),
+    [DB_STMT_LOG_ROW] =
+        ("SELECT first, records, data FROM _sluice_log WHERE stream = ?1 AND first + records > ?2"
+         " ORDER BY first LIMIT 1"),
+    [DB_STMT_LOG_READER_PUT] =
+        "INSERT OR REPLACE INTO _sluice_log_readers(stream, query, next) VALUES (?1, ?2, ?3)",
+    [DB_STMT_LOG_READER_GET] =
+        "SELECT next FROM _sluice_log_readers WHERE stream = ?1 AND query = ?2",
+    [DB_STMT_LOG_TRIM] =
+        ("DELETE FROM _sluice_log WHERE stream = ?1 AND first + records <="
+         " (SELECT min(next) FROM _sluice_log_readers WHERE stream = ?1)"),
+    [DB_STMT_LOG_READER_DELETE] = "DELETE FROM _sluice_log_readers WHERE query = ?1",
+    [DB_STMT_LOG_DELETE] = "DELETE FROM _sluice_log WHERE stream = ?1",
+    [DB_STMT_LOG_READERS_DELETE] = "DELETE FROM _sluice_log_readers WHERE stream = ?1",
 };
 
 sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, struct sl_error *err)

@@ -13,7 +13,7 @@
 #include "engine/exec/exec_changed.h"
 #include "parser/parser.h"
 #include "storage/db_live.h"
-#include "storage/journal.h"
+#include "storage/stream_log.h"
 #include "storage/state.h"
 
 #include <stdarg.h>
@@ -147,7 +147,7 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
     return SL_OK;
 }
 
-/* Deletes a saved query's catalog row, checkpoint, state and journal, and
+/* Deletes a saved query's catalog row, checkpoint, state and its place in a stream's log, and
  * with drop_table its table (and late_table if not NULL), in one transaction. */
 static sl_status forget_query(struct sl_db *db, const char *name, bool drop_table,
                               const char *late_table, struct sl_error *err)
@@ -159,7 +159,7 @@ static sl_status forget_query(struct sl_db *db, const char *name, bool drop_tabl
         (late_table && (st = result_table_drop(db, late_table, err)) != SL_OK) ||
         (st = db_checkpoint_delete(db, name, err)) != SL_OK ||
         (st = db_state_delete(db, name, err)) != SL_OK ||
-        (st = db_journal_delete(db, name, err)) != SL_OK ||
+        (st = db_log_reader_delete(db, name, err)) != SL_OK ||
         (st = db_catalog_delete(db, DB_CATALOG_QUERY, name, err)) != SL_OK ||
         (st = db_commit(db, err)) != SL_OK)
         db_rollback(db);
@@ -267,14 +267,14 @@ static void notice_started(const struct exec_ctx *x, const struct sl_query *q, b
         notice(x,
                "query %s resumed after batch %lld%s; %s cannot replay: what it had sent but "
                "no batch committed when the query stopped is lost (a stream declared WITH "
-               "(journal = true) keeps it)",
+               "(log = true) keeps it)",
                q->name, (long long)q->batch_id, groups, source_describe(q->source));
     else if (q->resumed_at >= 0 && source_has_records(q->source))
         notice(x, "query %s resumed after record %lld of %s%s", q->name,
                (long long)q->resumed_at, source_describe(q->source), groups);
     else if (q->resumed_at >= 0)
-        notice(x, "query %s resumed at byte %lld of its %s%s", q->name, (long long)q->resumed_at,
-               q->journal ? "journal" : "input", groups);
+        notice(x, "query %s resumed at byte %lld of its input%s", q->name,
+               (long long)q->resumed_at, groups);
     else
         notice(x, restart ? "query %s restarted from the beginning of its input"
                           : "query %s started", q->name);
@@ -433,7 +433,8 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
         }
         if (x->check_only)
             return SL_OK;
-        if (s->db && db_catalog_delete(s->db, DB_CATALOG_STREAM, name->text, &err) != SL_OK)
+        if (s->db && (db_catalog_delete(s->db, DB_CATALOG_STREAM, name->text, &err) != SL_OK ||
+                      db_log_delete(s->db, name->text, &err) != SL_OK))
             return runtime_error(x, stmt, &err);
         catalog_drop_stream(&s->catalog, name->text);
         notice(x, "stream %s dropped", name->text);

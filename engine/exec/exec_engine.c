@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "engine/plan/binder.h"
+#include "engine/runtime/ingest.h"
 #include "parser/parser.h"
 
 #include <stdio.h>
@@ -65,6 +66,7 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
     }
     if (opts->db_path) {
         if (db_open(opts->db_path, &s->log, &s->db, err) != SL_OK ||
+            ingests_create(opts->db_path, &s->log, &s->env.ingests, err) != SL_OK ||
             db_catalog_list(s->db, DB_CATALOG_STREAM, load_stream, s, err) != SL_OK) {
             sluice_close(s);
             return SL_ERROR;
@@ -108,6 +110,7 @@ void sluice_close(struct sluice *s)
     }
     while (s->nqueries)
         engine_remove_query(s, s->nqueries - 1);
+    ingests_destroy(s->env.ingests);
     sl_free(s->queries);
     sl_free(s->live);
     catalog_free(&s->catalog);

@@ -7,7 +7,10 @@
 #include "engine/exec/exec.h"
 
 #include "common/time.h"
+#include "engine/runtime/ingest.h"
+#include "storage/stream_log.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <strings.h>
 
@@ -40,8 +43,12 @@ void exec_source_text(const struct sl_stream_def *def, struct sl_buf *out)
         connector_option_sql(&c->options[i], &def->source.options[i], out);
         sep = ", ";
     }
-    if (def->journal) {
-        buf_printf(out, "%sjournal = true", sep);
+    if (def->log != stream_logs_by_default(c)) {
+        buf_printf(out, "%slog = %s", sep, def->log ? "true" : "false");
+        sep = ", ";
+    }
+    if (def->max_log_bytes != SL_DEFAULT_MAX_LOG_BYTES) {
+        buf_printf(out, "%smax_log_bytes = %" PRId64, sep, def->max_log_bytes);
         sep = ", ";
     }
     if (*sep == ',')
@@ -75,42 +82,54 @@ const struct sl_query *exec_find_named_query(const struct sluice *s, const char 
 }
 
 /* What the sources of the running queries over a stream say they are doing
- * ("q: reading 4 partitions of topic 'payments'"), "; "-separated. */
+ * ("q: reading 4 partitions of topic 'payments'"), "; "-separated; for a
+ * logged stream, what its ingest says, with its rate and its log's size. */
 static void stream_state_text(const struct sluice *s, const struct sl_stream_def *def,
-                              struct sl_buf *out)
+                              struct sl_buf *state, struct sl_buf *log_bytes,
+                              struct sl_buf *rate)
 {
+    struct ingest_info info;
+    if (def->log && s->env.ingests && ingests_describe(s->env.ingests, def->name, &info)) {
+        buf_puts(state, info.state[0] ? info.state : "reading");
+        buf_printf(log_bytes, "%" PRIu64, info.log_bytes);
+        buf_printf(rate, "%.0f", info.rows_per_s);
+        return;
+    }
+    struct db_log_bounds b;
+    struct sl_error err;
+    if (def->log && s->db && db_log_bounds(s->db, def->name, &b, &err) == SL_OK)
+        buf_printf(log_bytes, "%" PRIu64, b.bytes);
     for (uint32_t i = 0; i < s->nqueries; i++) {
         const struct sl_query *q = s->queries[i];
-        const char *state = q->status == SL_QUERY_RUNNING ? source_state(q->source) : NULL;
-        if (!state || strcasecmp(q->plan->stream->name, def->name) != 0)
+        const char *text = q->status == SL_QUERY_RUNNING ? source_state(q->source) : NULL;
+        if (!text || strcasecmp(q->plan->stream->name, def->name) != 0)
             continue;
-        buf_printf(out, "%s%s: %s", out->len ? "; " : "", q->name, state);
+        buf_printf(state, "%s%s: %s", state->len ? "; " : "", q->name, text);
     }
 }
 
 static void show_streams(const struct exec_ctx *x)
 {
-    static const char *const header[] = {"name", "source", "format", "state"};
-    exec_answer_row(x, true, 4, header);
-    struct sl_buf source, format, state;
-    buf_init(&source);
-    buf_init(&format);
-    buf_init(&state);
+    static const char *const header[] = {"name", "source", "format", "state", "log_bytes",
+                                         "rows_per_s"};
+    exec_answer_row(x, true, 6, header);
+    struct sl_buf text[5];
+    for (int k = 0; k < 5; k++)
+        buf_init(&text[k]);
     const struct sl_catalog *c = &x->s->catalog;
     for (uint32_t i = 0; i < c->nstreams; i++) {
-        buf_clear(&source);
-        buf_clear(&format);
-        buf_clear(&state);
-        exec_source_text(c->streams[i], &source);
-        exec_format_text(c->streams[i], &format);
-        stream_state_text(x->s, c->streams[i], &state);
-        const char *row[] = {c->streams[i]->name, buf_str(&source), buf_str(&format),
-                             state.len ? buf_str(&state) : NULL};
-        exec_answer_row(x, false, 4, row);
+        for (int k = 0; k < 5; k++)
+            buf_clear(&text[k]);
+        exec_source_text(c->streams[i], &text[0]);
+        exec_format_text(c->streams[i], &text[1]);
+        stream_state_text(x->s, c->streams[i], &text[2], &text[3], &text[4]);
+        const char *row[6] = {c->streams[i]->name};
+        for (int k = 0; k < 5; k++)
+            row[k + 1] = text[k].len ? buf_str(&text[k]) : NULL;
+        exec_answer_row(x, false, 6, row);
     }
-    buf_free(&source);
-    buf_free(&format);
-    buf_free(&state);
+    for (int k = 0; k < 5; k++)
+        buf_free(&text[k]);
     exec_answer_end(x);
 }
 
@@ -171,7 +190,7 @@ static void show_connectors(const struct exec_ctx *x)
         for (size_t k = 0; k < c->noptions; k++)
             buf_printf(&options, "%s%s", k ? ", " : "", c->options[k].name);
         if (!c->replayable)
-            buf_printf(&options, "%sjournal", c->noptions ? ", " : "");
+            buf_printf(&options, "%slog, max_log_bytes", c->noptions ? ", " : "");
         const char *row[] = {c->name, c->replayable ? "yes" : "no", c->address_doc,
                              c->default_format, buf_str(&options)};
         exec_answer_row(x, false, 5, row);

@@ -85,15 +85,15 @@ const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
 void bind_option_value(const struct sl_option_def *def, const struct ast_option *o,
                        struct sl_option_value *val, struct sl_diags *d);
 /* An option that owner ("a SOCKET stream", "FORMAT CSV") does not take: the error, with the
- * nearest name or the list (options, then extra when not NULL) as its hint. */
+ * nearest name or the list (options, then the nextra options of extra) as its hint. */
 /* The formats the registry knows, as "TEXT and CSV", for hints. */
 void bind_format_names(char *out, size_t cap);
 /* The registry's format called name, or NULL after an error at name with a
  * did-you-mean hint or the list of formats. */
 const struct sl_format *bind_format_find(const struct ast_name *name, struct sl_diags *d);
 void bind_unknown_option(const struct ast_option *o, const struct sl_option_def *options,
-                         size_t noptions, const char *extra, const char *owner,
-                         struct sl_diags *d);
+                         size_t noptions, const struct sl_option_def *extra, size_t nextra,
+                         const char *owner, struct sl_diags *d);
 
 /* CREATE QUERY ... WITH (options). */
 struct sl_query_options {

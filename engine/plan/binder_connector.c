@@ -155,15 +155,15 @@ const struct sl_format *bind_format_find(const struct ast_name *name, struct sl_
 }
 
 void bind_unknown_option(const struct ast_option *o, const struct sl_option_def *options,
-                         size_t noptions, const char *extra, const char *owner,
-                         struct sl_diags *d)
+                         size_t noptions, const struct sl_option_def *extra, size_t nextra,
+                         const char *owner, struct sl_diags *d)
 {
-    const char *names[SL_CONNECTOR_MAX_OPTIONS + 1] = {0};
+    const char *names[SL_CONNECTOR_MAX_OPTIONS + 2] = {0};
     size_t n = 0;
     for (size_t i = 0; i < noptions && n < SL_CONNECTOR_MAX_OPTIONS; i++)
         names[n++] = options[i].name;
-    if (extra)
-        names[n++] = extra;
+    for (size_t i = 0; i < nextra && i < 2; i++)
+        names[n++] = extra[i].name;
     const char *best = name_nearest(o->key.text, names, n);
     char hint[400], list[300];
     name_list(names, n, list, sizeof list);
@@ -186,19 +186,37 @@ void bind_unknown_option(const struct ast_option *o, const struct sl_option_def 
               owner);
 }
 
-/* journal = true | false: only for what cannot replay by itself. */
-static void bind_journal(const struct sl_connector *c, const struct ast_option *o,
-                         struct sl_stream_def *def, struct sl_diags *d)
+/* The stream-level options of a source that cannot replay: its log (journal is the old name). */
+static const struct sl_option_def log_options[] = {
+    {"log", SL_OPTION_BOOL, 0, 1, 1, "true (false for STDIN)",
+     "read the source once into the stream's log, which every query reads (exactly-once); "
+     "false: each query reads the source itself (at most once)"},
+    {"max_log_bytes", SL_OPTION_SIZE, 1 << 20, INT64_C(1) << 50, SL_DEFAULT_MAX_LOG_BYTES,
+     "268435456", "past this many bytes in the log not read by every query, the source pushes back"},
+};
+
+static void bind_log_option(const struct sl_connector *c, const struct ast_option *o, size_t k,
+                            struct sl_stream_def *def, bool *log_set, struct sl_diags *d)
 {
-    const struct ast_expr *v = o->value;
-    if (v->kind != AST_BOOL)
-        diags_add(d, v->pos, v->span, "write journal = true", "option \"journal\" is true or false");
-    else if (c->replayable && v->ival)
+    if (c->replayable) {
         diags_add(d, o->key.pos, o->key.span,
                   "a query over it resumes at its checkpoint's offset without one",
-                  "a %s stream needs no journal: it replays by itself", c->name);
-    else
-        def->journal = v->ival != 0;
+                  "a %s stream needs no log: it replays by itself", c->name);
+        return;
+    }
+    struct sl_option_value v = {0};
+    uint32_t errors = d->count;
+    struct sl_option_def as_written = log_options[k]; /* errors name journal as journal */
+    as_written.name = o->key.text;
+    bind_option_value(&as_written, o, &v, d);
+    if (d->count != errors)
+        return;
+    if (k == 0) {
+        def->log = v.num != 0;
+        *log_set = true;
+    } else {
+        def->max_log_bytes = v.num;
+    }
 }
 
 /* An option's value by its type, then by the connector's own check. */
@@ -206,14 +224,17 @@ static void bind_checked_option(const struct sl_connector *c, size_t k, const st
                                 struct sl_option_value *val, struct sl_diags *d)
 {
     uint32_t errors = d->count;
-    bind_option_value(&c->options[k], o, val, d);
+    struct sl_option_def as_written = c->options[k]; /* an old name's errors say the old name */
+    as_written.name = o->key.text;
+    bind_option_value(&as_written, o, val, d);
     const char *hint = NULL, *bad = NULL;
     if (d->count == errors && c->check_option && (bad = c->check_option(k, val, &hint)))
         diags_add(d, o->value->pos, o->value->span, hint, "%s", bad);
 }
 
 static void bind_connector_options(const struct sl_connector *c, const struct ast_option *opts,
-                                   uint32_t n, struct sl_stream_def *def, struct sl_diags *d)
+                                   uint32_t n, struct sl_stream_def *def, bool *log_set,
+                                   struct sl_diags *d)
 {
     char owner[64];
     snprintf(owner, sizeof owner, "a %s stream", c->name);
@@ -225,10 +246,13 @@ static void bind_connector_options(const struct sl_connector *c, const struct as
                       o->key.text);
         else if (k >= 0)
             bind_checked_option(c, (size_t)k, o, &def->source.options[k], d);
-        else if (strcasecmp(o->key.text, "journal") == 0)
-            bind_journal(c, o, def, d);
+        else if (strcasecmp(o->key.text, "log") == 0 || strcasecmp(o->key.text, "journal") == 0)
+            bind_log_option(c, o, 0, def, log_set, d);
+        else if (strcasecmp(o->key.text, "max_log_bytes") == 0)
+            bind_log_option(c, o, 1, def, log_set, d);
         else
-            bind_unknown_option(o, c->options, c->noptions, c->replayable ? NULL : "journal",
+            bind_unknown_option(o, c->options, c->noptions, log_options,
+                                c->replayable ? 0 : sizeof log_options / sizeof *log_options,
                                 owner, d);
     }
 }
@@ -287,7 +311,11 @@ const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
         diags_add(d, address.pos, address.span, hint, "%s", bad);
     if (address.text && !(def->source.address = sl_strdup(address.text)))
         diags_add(d, address.pos, address.span, NULL, "out of memory");
-    bind_connector_options(c, clauses, nclauses, def, d);
-    bind_connector_options(c, cs->options, cs->noptions, def, d);
+    bool log_set = false;
+    def->max_log_bytes = SL_DEFAULT_MAX_LOG_BYTES;
+    bind_connector_options(c, clauses, nclauses, def, &log_set, d);
+    bind_connector_options(c, cs->options, cs->noptions, def, &log_set, d);
+    if (!log_set)
+        def->log = stream_logs_by_default(c);
     return c;
 }

@@ -106,7 +106,7 @@ static sl_status bind_format(const struct ast_create_stream *cs, const struct sl
         const struct ast_option *o = &cs->format_options[i];
         int k = format_option_index(f, o->key.text);
         if (k < 0) {
-            bind_unknown_option(o, f->options, f->noptions, NULL, owner, d);
+            bind_unknown_option(o, f->options, f->noptions, NULL, 0, owner, d);
             continue;
         }
         uint32_t errors = d->count;

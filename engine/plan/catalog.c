@@ -130,3 +130,8 @@ struct sl_schema stream_def_format_schema(const struct sl_stream_def *def)
     struct sl_schema s = {.ncols = def->ndeclared, .cols = def->cols};
     return s;
 }
+
+bool stream_logs_by_default(const struct sl_connector *c)
+{
+    return !c->replayable && !c->reads_stdin;
+}

@@ -25,10 +25,22 @@ struct sl_stream_def {
      * time, the stream runs on processing time. */
     int time_column;
     int64_t watermark_delay_us;
-    /* WITH (journal = true): a query keeps the raw input it reads in the
-     * database before using it (engine/runtime/journal.h), so a socket or stdin can replay. */
-    bool journal;
+    /* The stream is read once, by an ingest loop, into its log in the
+     * database, which every query over it reads (engine/runtime/ingest.h):
+     * on for sources that cannot replay except stdin, unless WITH (log = false)
+     * (each query then reads the source itself, at most once); WITH (log =
+     * true) for stdin. The source pushes back past max_log_bytes unread. */
+    bool log;
+    int64_t max_log_bytes;
 };
+
+/* WITH (max_log_bytes = ...) when a stream does not say: 256 MiB. */
+#define SL_DEFAULT_MAX_LOG_BYTES (INT64_C(256) << 20)
+
+/* Whether a stream of c is read into a log when it does not say: what cannot
+ * replay, except stdin (a pipe's reader is its only one; a log there only
+ * costs, unless the input must survive a crash). */
+bool stream_logs_by_default(const struct sl_connector *c);
 
 struct sl_catalog {
     uint32_t nstreams;

@@ -6,10 +6,11 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "engine/functions/clock.h"
-#include "engine/runtime/journal.h"
+#include "engine/runtime/ingest.h"
+#include "engine/runtime/log_reader.h"
 #include "engine/ops/op_sink.h"
 #include "engine/runtime/query_state.h"
-#include "storage/journal.h"
+#include "storage/stream_log.h"
 #include "storage/state.h"
 
 #include <stdio.h>
@@ -117,33 +118,22 @@ static uint64_t input_offset(const struct sl_query *q)
 {
     if (source_has_records(q->source))
         return q->records_base + source_offset(q->source);
-    return q->journal ? q->journal->pos : source_offset(q->source);
+    return source_offset(q->source);
 }
 
 /* Moves the input to a checkpoint's offset: a file is checked to be the same
- * input; a journal replays from there; a socket or stdin without one cannot,
- * and continues with what it sends now (at most once). */
+ * input; a record source (a stream's log) goes to its position; stdin read
+ * directly cannot, and continues with what it sends now (at most once). */
 static sl_status seek_input(struct sl_query *q, const struct db_checkpoint *c,
                             struct sl_error *err)
 {
-    if (q->journal) {
-        uint64_t dropped;
-        sl_status st = journal_seek(q->journal, c->offset, &dropped, err);
-        if (st == SL_OK && dropped)
-            sl_log(q->log, SL_LOG_WARN,
-                   "query %s: the last %llu bytes of its journal are dropped: a record the "
-                   "source had not finished sending when the query stopped",
-                   q->name, (unsigned long long)dropped);
-        return st;
-    }
     if (source_has_records(q->source)) {
         q->records_base = c->offset;
         return c->position ? source_seek_position(q->source, c->position, err) : SL_OK;
     }
     if (!source_replayable(q->source)) {
         q->resumed_lossy = true;
-        /* A journal its stream no longer asks for (declared again without). */
-        return db_journal_delete(q->db, q->name, err);
+        return SL_OK;
     }
     return source_seek(q->source, c->offset, c->identity, err);
 }
@@ -216,7 +206,6 @@ static sl_status start_over(struct sl_query *q, struct sl_error *err)
         (q->late_table && (st = result_table_clear(q->late_table, err)) != SL_OK) ||
         (st = db_state_delete(q->db, q->name, err)) != SL_OK ||
         (st = db_checkpoint_delete(q->db, q->name, err)) != SL_OK ||
-        (st = db_journal_delete(q->db, q->name, err)) != SL_OK ||
         (st = db_commit(q->db, err)) != SL_OK) {
         db_rollback(q->db);
         return st;
@@ -247,9 +236,7 @@ static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
         buf_free(&position);
         return st;
     }
-    if (q->journal) {
-        snprintf(c.identity, sizeof c.identity, "journal");
-    } else if (source_replayable(q->source)) {
+    if (source_replayable(q->source)) {
         struct sl_buf id;
         buf_init(&id);
         sl_status st = source_identity(q->source, c.offset, &id, err);
@@ -260,6 +247,26 @@ static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
             return st;
     }
     return db_checkpoint_put(q->db, q->name, &c, err);
+}
+
+/* A push stream is read from its log (its ingest started if it is not running); another directly. */
+static sl_status open_input(struct sl_query *q, const struct sl_query_env *env,
+                            struct sl_error *err)
+{
+    const struct sl_stream_def *stream = q->plan->stream;
+    if (!stream->log)
+        return source_open(&stream->source, &q->source, err);
+    q->ingests = env->ingests;
+    sl_status st = ingest_acquire(env->ingests, stream, &q->ingest, err);
+    const char *reader = q->live || q->plan->no_checkpoint ? NULL : q->name;
+    return st == SL_OK ? log_reader_open(q->ingest, env->db, stream->name, reader, &q->source, err)
+                       : st;
+}
+
+/* Whether the query is one of its log's readers: it holds the log's rows it has not committed. */
+static bool reads_log(const struct sl_query *q)
+{
+    return q->ingest && !q->live && !q->plan->no_checkpoint;
 }
 
 /* Whether the result table has key columns (GROUP BY keys, a window's bounds). */
@@ -312,7 +319,7 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     bool resumed = false;
     /* The source first: a query that cannot read leaves no table behind. The
      * pipeline before resuming: its operators take the saved state. */
-    if ((st = source_open(&plan->stream->source, &q->source, err)) != SL_OK ||
+    if ((st = open_input(q, env, err)) != SL_OK ||
         (st = decoder_create(&plan->stream->format, &in_schema, on_dead_letter, q, &q->decoder,
                              err)) != SL_OK ||
         (st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key, &q->table,
@@ -321,9 +328,7 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
                              &q->sink)) != SL_OK ||
         (plan->late_table && (st = open_late_table(q, plan, env, err)) != SL_OK) ||
         (st = planner_build(plan, env->work, q->sink, q->late_sink, q->clock, &q->pipeline,
-                            err)) != SL_OK ||
-        (plan->stream->journal && !live && !plan->no_checkpoint &&
-         (st = journal_open(env->db, q->name, &q->journal, err)) != SL_OK))
+                            err)) != SL_OK)
         goto fail;
     source_set_log(q->source, q->log);
     if (plan->aggregate && !has_key(plan))
@@ -334,7 +339,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     bool resumable = restart && !live && !plan->no_checkpoint;
     if ((resumable && (st = try_resume(q, &resumed, err)) != SL_OK) ||
         (restart && !resumed && (st = start_over(q, err)) != SL_OK) ||
-        (q->journal && !resumed && (st = journal_reset(q->journal, err)) != SL_OK))
+        (reads_log(q) && (st = log_reader_commit(q->source, q->db, plan->stream->name, q->name,
+                                                 err)) != SL_OK))
         goto fail;
     *out = q;
     return SL_OK;
@@ -420,7 +426,7 @@ static sl_status batch_failed(struct sl_query *q, const struct sl_query_env *env
         sl_error_set(err, st, "batch %lld was not committed (%s); %s is intact: %s", id + 1,
                      cause, last,
                      q->live ? "a live SELECT cannot resume"
-                     : q->journal || source_replayable(q->source)
+                     : source_replayable(q->source)
                          ? "run the query again to continue from there"
                          : "run the query again to continue from there (what its source sent "
                            "since cannot be read again)");
@@ -509,8 +515,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             st = db_progress_record(env->db, &p, err);
             if (st == SL_OK && checkpoint)
                 st = record_checkpoint(q, err);
-            if (st == SL_OK && q->journal)
-                st = journal_trim(q->journal, checkpoint_offset(q), err);
+            if (st == SL_OK && checkpoint && reads_log(q))
+                st = log_reader_commit(q->source, env->db, q->plan->stream->name, q->name, err);
         }
         time->late_rows = 0;
         int64_t commit_started = sl_monotonic_us();
@@ -579,9 +585,7 @@ static void begin_batch(struct sl_query *q)
 bool query_lag_bytes(const struct sl_query *q, uint64_t *lag)
 {
     uint64_t end;
-    if (q->journal)
-        end = q->journal->end;
-    else if (!source_size(q->source, &end))
+    if (!source_size(q->source, &end))
         return false;
     *lag = end > q->committed_offset ? end - q->committed_offset : 0;
     return true;
@@ -600,9 +604,7 @@ static sl_status read_available(struct sl_query *q, char *buf, size_t cap, size_
     *n = 0;
     for (;;) {
         size_t got = 0;
-        rs = q->journal ? journal_read(q->journal, q->source, buf + *n, cap - *n, &got,
-                                       timeout_ms, err)
-                        : source_read(q->source, buf + *n, cap - *n, &got, timeout_ms, err);
+        rs = source_read(q->source, buf + *n, cap - *n, &got, timeout_ms, err);
         if (rs != SL_OK)
             return rs;
         *n += got;
@@ -696,8 +698,8 @@ void query_destroy(struct sl_query *q)
     result_table_close(q->late_table);
     sl_free(q->late_name);
     decoder_destroy(q->decoder);
-    journal_close(q->journal);
     source_close(q->source);
+    ingest_release(q->ingests, q->ingest);
     arena_destroy(q->plan_arena);
     arena_destroy(q->dl_arena);
     sl_free(q->dl);

@@ -1,7 +1,8 @@
 /*
  * query.h — one running continuous query: its plan, its operator pipeline,
- * its own source and decoder (as in Spark, each query reads its stream
- * independently), its result table and the batch in progress.
+ * its input (a replayable source of its own, or its push stream's log,
+ * engine/runtime/log_reader.h) and decoder, its result table and the batch
+ * in progress.
  *
  * A batch runs as repeated query_step calls: each reads what the source has
  * (waiting at most the given time), decodes it into chunks and pushes them
@@ -30,8 +31,8 @@ struct sl_query {
     const struct sl_log *log;     /* the engine's (env's), not owned */
     bool live; /* a REPL SELECT: results in a scratch table, printed each batch */
     int64_t resumed_at; /* the source offset it resumed at; -1: it started from the beginning */
-    /* It resumed its state over a socket or stdin without a journal: what
-     * that source sent while the query was stopped is lost. */
+    /* It resumed its state over stdin read directly (no log): what stdin
+     * sent while the query was stopped is lost. */
     bool resumed_lossy;
     uint64_t restored_groups; /* groups of operator state it resumed with */
     char fingerprint[32]; /* of its state's layout, kept with its checkpoint (query_state.h) */
@@ -51,7 +52,9 @@ struct sl_query {
     struct sl_result_table *late_table;
     struct sl_op *late_sink;
     struct sl_source *source;
-    struct sl_journal *journal; /* WITH (journal = true) streams; NULL otherwise */
+    /* A push stream's ingest, whose log the source reads (NULL: the source is the stream's own). */
+    struct sl_ingest *ingest;
+    struct sl_ingests *ingests;
     struct sl_decoder *decoder;
     struct sl_chunk *input; /* decoded rows, in the work arena */
     /* A record source's (KAFKA) records of the step, and the one being decoded
@@ -98,6 +101,7 @@ struct sl_query_env {
     struct sl_arena *work; /* shared scratch arena, reset between steps */
     const struct sl_clock *clock; /* the engine's processing time */
     const struct sl_log *log;     /* the engine's log sink */
+    struct sl_ingests *ingests;   /* the engine's push streams' ingest loops */
 };
 
 /* Builds a query from a bound plan (takes ownership of plan_arena) and opens its
@@ -121,8 +125,8 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
 sl_status query_finish_batch(struct sl_query *q, const struct sl_query_env *env,
                              struct sl_error *err);
 
-/* Bytes of input no committed batch holds yet, for a file (its size now) or a
- * journal (what it acknowledged); false for a socket or stdin, which cannot tell. */
+/* Bytes of input no committed batch holds yet, for a file (its size now);
+ * false for a push stream or stdin, which cannot tell. */
 bool query_lag_bytes(const struct sl_query *q, uint64_t *lag);
 
 /* Monotonic time at which the batch in progress must end (or now if none). */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A saved query over a source that cannot replay (stdin, a socket) and has no
-# journal resumes with its state when it runs again: its counts go on from
+# A saved query over a source that cannot replay, read directly (stdin, a
+# socket WITH (log = false)), resumes with its state when it runs again: its counts go on from
 # the last committed batch with what the source sends now (at most once: what
 # was read but not committed is lost), and it says so. CREATE OR REPLACE starts over.
 source "$(dirname "$0")/lib.bash"
@@ -21,7 +21,7 @@ printf 'x y\n' >one.txt
 printf 'y\n' >two.txt
 start_feeder one.txt
 cat >sock.sql <<SQL
-CREATE STREAM t (line TEXT) FROM SOCKET '127.0.0.1:$FEEDER_PORT' FORMAT TEXT;
+CREATE STREAM t (line TEXT) FROM SOCKET '127.0.0.1:$FEEDER_PORT' FORMAT TEXT WITH (log = false);
 CREATE QUERY tc AS SELECT word, count(*) AS n FROM t, UNNEST(split(line, ' ')) AS word GROUP BY word;
 SQL
 "$SLUICE" run --db db sock.sql 2>/dev/null

@@ -64,7 +64,7 @@ static const struct scenario scenarios[] = {
      "SELECT * FROM q ORDER BY k"},
 };
 
-static char db_path[128];
+static char fault_db_path[128];
 
 /* ev.csv: 400 rows over 13 keys, 100 ms apart and moved by up to 1.2 s either way (some late),
  * one in 97 with an x that is not an INTEGER (a dead letter). many.csv: 24000 rows over 2 keys,
@@ -103,7 +103,7 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "/tmp/sl_alloc_XXXXXX");
     if (!mkdtemp(dir))
         return -1;
-    path_in_dir(db_path, sizeof db_path, "f.db");
+    path_in_dir(fault_db_path, sizeof fault_db_path, "f.db");
     write_data();
     return 0;
 }
@@ -116,7 +116,7 @@ static int teardown(void **state)
     unlink(path);
     path_in_dir(path, sizeof path, "many.csv");
     unlink(path);
-    remove_db(db_path);
+    remove_db(fault_db_path);
     rmdir(dir);
     return 0;
 }
@@ -125,8 +125,8 @@ static int teardown(void **state)
  * into msg. True when every step succeeded. */
 static bool run_script(const char *sql, long k, struct sl_buf *msg)
 {
-    remove_db(db_path);
-    struct sluice_options opts = {.db_path = db_path};
+    remove_db(fault_db_path);
+    struct sluice_options opts = {.db_path = fault_db_path};
     struct sluice_output out = {0};
     struct sluice *s = NULL;
     struct sl_error err;
@@ -150,7 +150,7 @@ static bool run_script(const char *sql, long k, struct sl_buf *msg)
 /* The table and the bookkeeping of the run in f.db, as one text. */
 static char *outcome(const struct scenario *sc)
 {
-    char *table = query_text(db_path, sc->check), *counts = query_text(db_path, bookkeeping);
+    char *table = query_text(fault_db_path, sc->check), *counts = query_text(fault_db_path, bookkeeping);
     size_t cap = strlen(table) + strlen(counts) + 2;
     char *both = malloc(cap);
     assert_non_null(both);

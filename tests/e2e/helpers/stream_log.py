@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
-"""Helpers of e2e/crash_journal.sh.
+"""Helpers of e2e/crash_log.sh.
 
 serve PORT_FILE N: a TCP server on 127.0.0.1 that sends the lines 1..N
   ("<n>\\n"), a few hundred at a time, continuing on each new connection
   where the last one stopped (lines lost in a killed client's socket
   buffers are not sent again), and closes the connection cleanly after line
   N; later connections are closed at once (the end of the input).
-acked DB QUERY OUT: appends to OUT the numbers the query has acknowledged:
-  those in its result table and the complete lines of its journal past its
-  checkpoint.
+acked DB STREAM QUERY OUT: appends to OUT the numbers the engine has
+  acknowledged: those in the query's result table and those in the
+  stream's log past the query's position (records framed as in
+  engine/runtime/log_frame.h: u32 payload length, u32 key length, payload,
+  key; a socket's record is a block of complete lines).
 check DB QUERY ACKED N: the query's table (n, c) must count each number
   once (c = 1) and hold every acknowledged number.
 """
 import socket
+import struct
 import sqlite3
 import sys
 import time
@@ -42,19 +45,29 @@ def serve(port_file, total):
         conn.close()
 
 
-def acked(db, query, out):
+def log_records(data):
+    at = 0
+    while at + 8 <= len(data):
+        vlen, klen = struct.unpack_from("<II", data, at)
+        at += 8
+        yield data[at:at + vlen]
+        at += vlen + (0 if klen == 0xFFFFFFFF else klen)
+
+
+def acked(db, stream, query, out):
     con = sqlite3.connect(db)
     nums = [r[0] for r in con.execute('SELECT n FROM "%s"' % query)]
-    row = con.execute('SELECT "offset" FROM _sluice_checkpoints WHERE query = ?',
-                      (query,)).fetchone()
-    offset = row[0] if row else 0
-    rows = con.execute("SELECT start, data FROM _sluice_journal WHERE query = ? ORDER BY start",
-                       (query,)).fetchall()
+    row = con.execute("SELECT next FROM _sluice_log_readers WHERE stream = ? AND query = ?",
+                      (stream, query)).fetchone()
+    # A query that is no reader yet (killed before the script created it) holds nothing.
+    rows = [] if row is None else con.execute(
+        "SELECT first, data FROM _sluice_log WHERE stream = ? ORDER BY first", (stream,)).fetchall()
+    pos = row[0] if row else 0
     con.close()
-    if rows:
-        data = b"".join(r[1] for r in rows)[max(0, offset - rows[0][0]):]
-        complete = data[:data.rfind(b"\n") + 1]
-        nums += [int(x) for x in complete.split()]
+    for first, data in rows:
+        for k, record in enumerate(log_records(data)):
+            if first + k >= pos:
+                nums += [int(x) for x in record.split()]
     with open(out, "a") as f:
         f.write("".join("%d\n" % n for n in nums))
 
@@ -81,7 +94,7 @@ if __name__ == "__main__":
     if cmd == "serve":
         serve(sys.argv[2], int(sys.argv[3]))
     elif cmd == "acked":
-        acked(sys.argv[2], sys.argv[3], sys.argv[4])
+        acked(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
     elif cmd == "check":
         check(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
     else:
