@@ -42,6 +42,24 @@ stop_broker() {
   wait "$BROKER_PID" 2>/dev/null || true
 }
 
+# start_sluice DB SQL: `sluice run` in the background (stderr appended to
+# err.txt, SLUICE_PID set), once its source said it connected: what is
+# published before its first subscription is not for it.
+start_sluice() {
+  local seen
+  seen=$(grep -c ": connected" err.txt 2>/dev/null || true)
+  "$SLUICE" run --db "$1" "$2" >>out.txt 2>>err.txt &
+  SLUICE_PID=$!
+  BG_PIDS+=($SLUICE_PID)
+  for _ in $(seq 400); do
+    [ "$(grep -c ": connected" err.txt)" -gt "${seen:-0}" ] && return 0
+    kill -0 $SLUICE_PID 2>/dev/null || { cat err.txt; fail "sluice run exited"; }
+    sleep 0.05
+  done
+  cat err.txt
+  fail "the source never said it connected"
+}
+
 # publish TOPIC FILE: each line of FILE one QoS 1 message; returns once the broker acknowledged all.
 publish() {
   mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -V mqttv5 -q 1 -t "$1" -l <"$2" ||

@@ -16,16 +16,7 @@ CREATE QUERY per_topic AS
   TRIGGER EVERY 200 MILLISECONDS;
 SHOW STREAMS;
 SQL
-"$SLUICE" run --db db q.sql >out.txt 2>err.txt &
-SLUICE_PID=$!
-BG_PIDS+=($SLUICE_PID)
-# The subscription is made once the source connects: messages before it would not be for it.
-for _ in $(seq 400); do
-  grep -q "connected" err.txt && break
-  kill -0 $SLUICE_PID 2>/dev/null || { cat err.txt; fail "sluice run exited"; }
-  sleep 0.05
-done
-grep -q "connected" err.txt || { cat err.txt; fail "the source never said it connected"; }
+start_sluice db q.sql
 
 seq 1 6000 | awk '{printf "{\"id\": %d, \"v\": %d.5}\n", $1, $1}' >a.jsonl
 seq 1 4000 | awk '{printf "{\"id\": %d, \"v\": %d.25}\n", $1, $1}' >b.jsonl
