@@ -80,3 +80,6 @@ MD
 )
 echo "$report"
 echo "$report" >>"$root/bench/RESULTS.md"
+
+# Line-per-record push sources (SOCKET LISTEN, URL): bench/line_sources.sh.
+"$root/bench/line_sources.sh" "$build"

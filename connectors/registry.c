@@ -16,9 +16,11 @@ static const struct sl_format *const formats[] = {
 static const struct sl_connector *const connectors[] = {
     &connector_file,
     &connector_socket,
+    &connector_socket_listen,
     &connector_stdin,
     &connector_generator,
     &connector_kafka,
+    &connector_url,
     &connector_mqtt,
 };
 
@@ -90,10 +92,12 @@ static void put_sql_text(const char *p, size_t n, struct sl_buf *out)
     }
 }
 
-/* Whether a setting's key names a credential (sasl.password, ssl.key.password, sasl.jaas.config). */
+/* Whether a setting's key names a credential (sasl.password, ssl.key.password, sasl.jaas.config,
+ * an HTTP header Authorization or X-Api-Key). */
 static bool key_is_secret(const char *key, size_t n)
 {
-    static const char *const words[] = {"password", "secret", "token", "jaas"};
+    static const char *const words[] = {"password", "secret", "token", "jaas", "authorization",
+                                        "api-key", "apikey"};
     for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
         size_t len = strlen(words[w]);
         for (size_t i = 0; i + len <= n; i++)
@@ -103,13 +107,16 @@ static bool key_is_secret(const char *key, size_t n)
     return false;
 }
 
-/* An option's text for SHOW STREAMS: 'key=value;...' settings keep their keys,
- * but a credential's value is '***' (the catalog keeps it; a listing need not). */
+/* An option's text for SHOW STREAMS: 'key=value;...' settings (and 'Name: value;...'
+ * headers) keep their keys, but a credential's value is '***' (the catalog keeps it; a
+ * listing need not). */
 static void text_redacted_sql(const char *text, struct sl_buf *out)
 {
     for (const char *p = text; *p;) {
         size_t n = strcspn(p, ";");
-        const char *eq = memchr(p, '=', n);
+        const char *eq = p + strcspn(p, "=:");
+        if (eq >= p + n)
+            eq = NULL;
         if (eq && key_is_secret(p, (size_t)(eq - p))) {
             put_sql_text(p, (size_t)(eq - p) + 1, out);
             buf_puts(out, "***");
@@ -191,8 +198,9 @@ static void metadata_markdown(const struct sl_connector *c, struct sl_buf *out)
 {
     if (!c->nmetadata)
         return;
-    buf_printf(out, "Every %s stream also has these columns after its declared ones:\n\n"
-                    "| column | type | what it holds |\n|---|---|---|\n", c->name);
+    buf_printf(out, "Every %s%s stream also has these columns after its declared ones:\n\n"
+                    "| column | type | what it holds |\n|---|---|---|\n", c->name,
+               c->listens ? " LISTEN" : "");
     for (size_t m = 0; m < c->nmetadata; m++)
         buf_printf(out, "| `%s` | %s | %s |\n", c->metadata[m].name,
                    sl_type_name(c->metadata[m].type), c->metadata[m].doc);

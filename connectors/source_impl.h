@@ -49,9 +49,11 @@ struct sl_source {
  * description unless the open gave one. */
 extern const struct sl_connector connector_file;
 extern const struct sl_connector connector_socket;
+extern const struct sl_connector connector_socket_listen;
 extern const struct sl_connector connector_stdin;
 extern const struct sl_connector connector_generator;
 extern const struct sl_connector connector_kafka;
+extern const struct sl_connector connector_url;
 extern const struct sl_connector connector_mqtt;
 /* The formats' entries, in decoder_text.c, decoder_csv.c and decoder_json.c. */
 extern const struct sl_format format_text;

@@ -5,6 +5,7 @@
  * backoff (logged through sl_log); a clean close by the peer ends the stream.
  */
 #include "connectors/source_impl.h"
+#include "connectors/net_address.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -53,43 +54,10 @@ static void sock_reason(int errnum, char *out, size_t cap)
     out[0] = (char)tolower((unsigned char)out[0]);
 }
 
-/* Splits "host:port" or "[v6addr]:port" into host and port (both NUL-terminated in out buffers). */
-static sl_status sock_split_address(const char *address, char *host, size_t host_cap, char *port,
-                                    size_t port_cap, struct sl_error *err)
-{
-    const char *h = address, *h_end, *colon;
-    if (address[0] == '[') {
-        h = address + 1;
-        h_end = strchr(h, ']');
-        if (!h_end || h_end[1] != ':')
-            return sl_error_set(err, SL_ERROR, "socket address '%s' must be [host]:port", address);
-        colon = h_end + 1;
-    } else {
-        colon = strrchr(address, ':');
-        if (!colon)
-            return sl_error_set(err, SL_ERROR, "socket address '%s' has no port (expected host:port)",
-                                address);
-        if (memchr(address, ':', (size_t)(colon - address)))
-            return sl_error_set(err, SL_ERROR,
-                                "socket address '%s': write IPv6 addresses as [addr]:port", address);
-        h_end = colon;
-    }
-    const char *p = colon + 1;
-    size_t hlen = (size_t)(h_end - h), plen = strlen(p);
-    if (plen == 0 || strspn(p, "0123456789") != plen)
-        return sl_error_set(err, SL_ERROR, "socket address '%s' has no valid port", address);
-    if (hlen == 0 || hlen >= host_cap || plen >= port_cap)
-        return sl_error_set(err, SL_ERROR, "socket address '%s' is not valid", address);
-    memcpy(host, h, hlen);
-    host[hlen] = '\0';
-    memcpy(port, p, plen + 1);
-    return SL_OK;
-}
-
 static sl_status sock_resolve(struct source_socket *k, struct sl_error *err)
 {
     char host[256], port[16];
-    sl_status st = sock_split_address(k->address, host, sizeof host, port, sizeof port, err);
+    sl_status st = net_split_address(k->address, host, sizeof host, port, sizeof port, err);
     if (st != SL_OK)
         return st;
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
@@ -285,16 +253,6 @@ static sl_status source_socket_open(const struct sl_source_spec *spec, struct sl
     return SL_OK;
 }
 
-/* "host:port": both parts present. */
-static const char *socket_check_address(const char *address, const char **hint)
-{
-    const char *colon = strrchr(address, ':');
-    if (colon && colon != address && colon[1] != '\0')
-        return NULL;
-    *hint = "write it as 'localhost:9999'";
-    return "a socket address needs a host and a port";
-}
-
 static const struct sl_option_def socket_options[] = {SL_RETRY_OPTION_DEFS};
 /* Their names before every network source had the same. */
 static const char *const socket_old_option_names[] = {"reconnect_delay", "reconnect_max_delay",
@@ -308,7 +266,7 @@ const struct sl_connector connector_socket = {
                "retried with exponential backoff.",
     .replayable = false,
     .address_doc = "'host:port'",
-    .check_address = socket_check_address,
+    .check_address = net_check_address,
     .options = socket_options,
     .noptions = sizeof socket_options / sizeof socket_options[0],
     .old_option_names = socket_old_option_names,

@@ -191,7 +191,9 @@ static void show_connectors(const struct exec_ctx *x)
             buf_printf(&options, "%s%s", k ? ", " : "", c->options[k].name);
         if (!c->replayable)
             buf_printf(&options, "%slog, max_log_bytes", c->noptions ? ", " : "");
-        const char *row[] = {c->name, c->replayable ? "yes" : "no", c->address_doc,
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", c->name, c->listens ? " LISTEN" : "");
+        const char *row[] = {name, c->replayable ? "yes" : "no", c->address_doc,
                              c->default_format, buf_str(&options)};
         exec_answer_row(x, false, 5, row);
     }
@@ -225,7 +227,8 @@ static void column_note(const struct sl_stream_def *def, uint32_t i, struct sl_b
 {
     const struct sl_connector *c = def->source.connector;
     if (i >= def->ndeclared) {
-        buf_printf(out, "%s metadata: %s", c->name, c->metadata[i - def->ndeclared].doc);
+        buf_printf(out, "%s%s metadata: %s", c->name, c->listens ? " LISTEN" : "",
+                   c->metadata[i - def->ndeclared].doc);
     } else if (def->format.json_paths && def->format.json_paths[i]) {
         buf_printf(out, "PATH '%s'", def->format.json_paths[i]);
     }

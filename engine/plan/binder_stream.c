@@ -130,12 +130,13 @@ static sl_status add_metadata_columns(const struct ast_create_stream *cs,
         const struct sl_metadata_def *meta = &c->metadata[m];
         char hint[160];
         snprintf(hint, sizeof hint,
-                 "every %s stream has it already: select it without declaring it", c->name);
+                 "every %s%s stream has it already: select it without declaring it", c->name,
+                 c->listens ? " LISTEN" : "");
         for (uint32_t i = 0; i < cs->ncols; i++)
             if (strcasecmp(cs->cols[i].name.text, meta->name) == 0)
                 diags_add(d, cs->cols[i].name.pos, cs->cols[i].name.span, hint,
-                          "column \"%s\" is a %s metadata column: %s", meta->name, c->name,
-                          meta->doc);
+                          "column \"%s\" is a %s%s metadata column: %s", meta->name, c->name,
+                          c->listens ? " LISTEN" : "", meta->doc);
         if (!(def->cols[def->ncols].name = sl_strdup(meta->name)))
             return SL_NOMEM;
         def->cols[def->ncols++].type = meta->type;
