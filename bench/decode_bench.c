@@ -7,6 +7,7 @@
  * url TEXT, date_time TIMESTAMP, extra TEXT) of SL_CHUNK_CAP-row chunks that
  * are reused as engine/runtime/query.c reuses them:
  *   text, csv, json  the engine's decoders (decoder_decode), fed 1 MiB reads
+ *   csv-libcsv       the CSV decoder without its fast path (every record through libcsv)
  *   csv-split        lines split at commas in place: a bound for a CSV fast path
  *   jansson, json-c  json_loadb / json_tokener per line, then key lookups
  *   scan             connectors/json_scan.c, no tree; strings stay in the input
@@ -207,7 +208,8 @@ _Noreturn void fail(const char *what, const char *why)
     exit(1);
 }
 
-static void decode_engine(enum sl_format_kind kind, const struct text *in, struct sink *s)
+static void decode_engine(enum sl_format_kind kind, bool libcsv_only, const struct text *in,
+                          struct sink *s)
 {
     static const struct sl_column text_col[] = {{"line", SL_TEXT}};
     struct sl_column cols[NCOLS];
@@ -215,7 +217,7 @@ static void decode_engine(enum sl_format_kind kind, const struct text *in, struc
         cols[i] = (struct sl_column){col_names[i], col_types[i]};
     struct sl_schema schema = kind == SL_FORMAT_TEXT ? (struct sl_schema){1, text_col}
                                                      : (struct sl_schema){NCOLS, cols};
-    struct sl_format_spec spec = {.kind = kind};
+    struct sl_format_spec spec = {.kind = kind, .csv_libcsv_only = libcsv_only};
     struct sl_decoder *d;
     struct sl_error err;
     if (decoder_create(&spec, &schema, NULL, NULL, &d, &err) != SL_OK)
@@ -241,17 +243,23 @@ static void decode_engine(enum sl_format_kind kind, const struct text *in, struc
 
 static void decode_text(const struct text *in, struct sink *s)
 {
-    decode_engine(SL_FORMAT_TEXT, in, s);
+    decode_engine(SL_FORMAT_TEXT, false, in, s);
 }
 
 static void decode_csv(const struct text *in, struct sink *s)
 {
-    decode_engine(SL_FORMAT_CSV, in, s);
+    decode_engine(SL_FORMAT_CSV, false, in, s);
+}
+
+/* The CSV decoder without its fast path: every record through libcsv, the baseline. */
+static void decode_csv_libcsv(const struct text *in, struct sink *s)
+{
+    decode_engine(SL_FORMAT_CSV, true, in, s);
 }
 
 static void decode_json(const struct text *in, struct sink *s)
 {
-    decode_engine(SL_FORMAT_JSON, in, s);
+    decode_engine(SL_FORMAT_JSON, false, in, s);
 }
 
 /* ---- JSON, a line at a time ---- */
@@ -484,6 +492,7 @@ int main(int argc, char **argv)
     static const struct way ways[] = {
         {"text", decode_text, false, false},
         {"csv", decode_csv, false, true},
+        {"csv-libcsv", decode_csv_libcsv, false, true},
         {"csv-split", decode_csv_split, false, true},
         {"json", decode_json, true, true},
         {"jansson", decode_jansson, true, true},

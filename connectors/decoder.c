@@ -9,7 +9,8 @@ sl_status decoder_create(const struct sl_format_spec *spec, const struct sl_sche
 {
     *out = NULL;
     switch (spec->kind) {
-    case SL_FORMAT_TEXT: return decoder_text_create(spec, schema, out, err);
+    case SL_FORMAT_TEXT:
+        return decoder_text_create(spec, schema, dead_letter, dead_letter_ctx, out, err);
     case SL_FORMAT_CSV:
         return decoder_csv_create(spec, schema, dead_letter, dead_letter_ctx, out, err);
     case SL_FORMAT_JSON:
@@ -43,8 +44,7 @@ size_t decoder_pending(const struct sl_decoder *d)
 
 void decoder_resume(struct sl_decoder *d, uint64_t offset)
 {
-    if (d->ops->resume)
-        d->ops->resume(d, offset);
+    d->ops->resume(d, offset);
 }
 
 void format_spec_clear(struct sl_format_spec *spec)

@@ -1,14 +1,17 @@
 /*
  * decoder.h — formats: bytes -> rows of a stream's schema, appended to a
  * chunk. TEXT: one row per line ('\n' or "\r\n"), a single TEXT column.
- * CSV (libcsv): quoted fields, optional header, a delimiter; an empty
- * unquoted field is NULL and a quoted "" is the empty string (PostgreSQL's
- * rule), the null option names another NULL marker. Fields are converted to
- * the column types strictly; a record that cannot be converted (or has the
- * wrong number of fields) is handed to the dead-letter callback with its
- * reason and skipped — decoding goes on.
- * JSON: one object per line (connectors/decoder_json.c); each column is the
- * value at its path (json_paths[i], or the top-level key of its name).
+ * CSV (libcsv, and a fast path of its own for lines without quotes):
+ * quoted fields, optional header, a delimiter; an empty unquoted field is
+ * NULL and a quoted "" is the empty string (PostgreSQL's rule), the null
+ * option names another NULL marker. Fields are converted to the column
+ * types strictly. JSON: one object per line (connectors/decoder_json.c);
+ * each column is the value at its path (json_paths[i], or the top-level key
+ * of its name).
+ * Every format: a record that cannot be converted (a wrong number of fields,
+ * a number or timestamp that does not parse, bad JSON, a TEXT value that is
+ * not well-formed UTF-8) or that is longer than max_record_bytes is handed
+ * to the dead-letter callback with its reason and skipped — decoding goes on.
  */
 #ifndef SL_DECODER_H
 #define SL_DECODER_H
@@ -20,8 +23,8 @@
 #include "common/schema.h"
 #include "common/status.h"
 
-/* FORMAT JSON's max_record_bytes when the stream does not set it: 1 MiB. */
-#define SL_JSON_MAX_RECORD_BYTES ((size_t)1 << 20)
+/* max_record_bytes when the stream does not set it: 1 MiB. */
+#define SL_MAX_RECORD_BYTES ((size_t)1 << 20)
 
 enum sl_format_kind { SL_FORMAT_TEXT, SL_FORMAT_CSV, SL_FORMAT_JSON };
 
@@ -31,7 +34,8 @@ struct sl_format_spec {
     char delimiter;          /* CSV: default ',' */
     const char *null_marker; /* CSV: an unquoted field equal to this is NULL (NULL: none) */
     bool json_cast;          /* JSON: a value of another JSON type is converted, not refused */
-    size_t max_record_bytes; /* JSON: a longer line is a dead letter; 0: SL_JSON_MAX_RECORD_BYTES */
+    size_t max_record_bytes; /* a longer record is a dead letter; 0: SL_MAX_RECORD_BYTES */
+    bool csv_libcsv_only;    /* CSV: no fast path, every record through libcsv (tests, bench) */
     /* JSON: column i's path ('$.user.id') or NULL for the top-level key of its name;
      * json_paths holds njson_paths entries (the declared columns), or is NULL. */
     char **json_paths;

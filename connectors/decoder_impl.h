@@ -13,7 +13,6 @@ struct sl_decoder_ops {
     sl_status (*finish)(struct sl_decoder *d, struct sl_chunk *out, struct sl_error *err);
     size_t (*pending)(const struct sl_decoder *d);
     void (*destroy)(struct sl_decoder *d);
-    /* decoder_resume; NULL when the format keeps no position (TEXT). */
     void (*resume)(struct sl_decoder *d, uint64_t offset);
 };
 
@@ -23,6 +22,7 @@ struct sl_decoder {
 };
 
 sl_status decoder_text_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
+                              sl_dead_letter_fn dead_letter, void *dead_letter_ctx,
                               struct sl_decoder **out, struct sl_error *err);
 sl_status decoder_csv_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
                              sl_dead_letter_fn dead_letter, void *dead_letter_ctx,

@@ -3,25 +3,19 @@
  * blank lines are skipped). Each column is the value at its path (the
  * top-level key of its name unless the stream gave a PATH), converted by
  * json_convert.c; the JSON itself is parsed by json_backend.h's parser.
- * This file cuts the input into records: a line cut by the end of the data
- * is kept (copied) until its end arrives, a line longer than
- * max_record_bytes is read to its end without being kept and becomes a dead
- * letter, and every record that gives no row is a dead letter with its raw
- * bytes (up to DEAD_LETTER_BYTES), its offset and its reason.
+ * The input is cut into lines by decoder_lines.c (which also makes a line
+ * over max_record_bytes a dead letter); every other record that gives no
+ * row is a dead letter with its raw bytes, its offset and its reason.
  */
 #include "connectors/decoder_impl.h"
 #include "connectors/registry.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "common/alloc.h"
+#include "connectors/decoder_lines.h"
 #include "connectors/json_backend.h"
 #include "connectors/json_convert.h"
-
-/* The most of an over-long record its dead letter keeps. */
-#define DEAD_LETTER_BYTES ((size_t)4096)
 
 struct decoder_json {
     struct sl_decoder base;
@@ -30,23 +24,8 @@ struct decoder_json {
     char **names;
     uint32_t ncols;
     bool cast;
-    size_t max_record;
-    sl_dead_letter_fn dead_letter;
-    void *dead_letter_ctx;
-    /* The start of a record whose '\n' has not arrived: all of it while it is no
-     * longer than max_record, then only its first DEAD_LETTER_BYTES. */
-    char *partial;
-    size_t partial_len, partial_cap;
-    uint64_t fed;       /* bytes taken so far */
-    uint64_t rec_start; /* offset of the current record's first byte */
+    struct decoder_lines lines;
 };
-
-static void json_dead_letter(struct decoder_json *j, const char *rec, size_t len,
-                             const char *reason)
-{
-    if (j->dead_letter)
-        j->dead_letter(j->dead_letter_ctx, rec, len, j->rec_start, reason);
-}
 
 static bool is_blank(const char *p, size_t n)
 {
@@ -57,9 +36,11 @@ static bool is_blank(const char *p, size_t n)
 }
 
 /* One complete record (a line without its '\n') into row out->count, or a dead letter. */
-static sl_status json_record(struct decoder_json *j, const char *rec, size_t len,
-                             struct sl_chunk *out, struct sl_error *err)
+static sl_status json_record(void *format, const char *rec, size_t len, uint64_t offset,
+                             bool in_data, struct sl_chunk *out, struct sl_error *err)
 {
+    struct decoder_json *j = format;
+    (void)in_data; /* json_convert copies every string into out->arena */
     if (len && rec[len - 1] == '\r')
         len--;
     if (is_blank(rec, len))
@@ -69,7 +50,7 @@ static sl_status json_record(struct decoder_json *j, const char *rec, size_t len
     if (parsed == JSON_NOMEM)
         return sl_error_set(err, SL_NOMEM, "out of memory");
     if (parsed == JSON_REFUSED) {
-        json_dead_letter(j, rec, len, reason);
+        lines_dead_letter(&j->lines, rec, len, offset, reason);
         return SL_OK;
     }
     uint32_t row = out->count;
@@ -83,7 +64,7 @@ static sl_status json_record(struct decoder_json *j, const char *rec, size_t len
         if (r == JSON_CONVERT_NOMEM)
             return sl_error_set(err, SL_NOMEM, "out of memory");
         if (r == JSON_WRONG_TYPE) {
-            json_dead_letter(j, rec, len, reason);
+            lines_dead_letter(&j->lines, rec, len, offset, reason);
             return SL_OK;
         }
     }
@@ -91,108 +72,25 @@ static sl_status json_record(struct decoder_json *j, const char *rec, size_t len
     return SL_OK;
 }
 
-/* Appends p[0..n), the record's bytes after its first `before`, to the partial record:
- * as much of them as the record keeps. */
-static sl_status json_keep(struct decoder_json *j, uint64_t before, const char *p, size_t n,
-                           struct sl_error *err)
-{
-    size_t limit = before + n > j->max_record ? DEAD_LETTER_BYTES : j->max_record;
-    if (j->partial_len >= limit)
-        return SL_OK;
-    if (n > limit - j->partial_len)
-        n = limit - j->partial_len;
-    if (j->partial_len + n > j->partial_cap) {
-        size_t cap = j->partial_cap ? j->partial_cap : 256;
-        while (cap < j->partial_len + n)
-            cap *= 2;
-        char *grown = sl_realloc(j->partial, cap);
-        if (!grown)
-            return sl_error_set(err, SL_NOMEM, "out of memory");
-        j->partial = grown;
-        j->partial_cap = cap;
-    }
-    memcpy(j->partial + j->partial_len, p, n);
-    j->partial_len += n;
-    return SL_OK;
-}
-
-/* The record that ends with p[0..n) (its last bytes), its earlier bytes in the partial
- * buffer; j->fed already counts p's bytes, not the terminator's (`terminator` bytes: 1 for
- * a '\n', 0 at the end of input). */
-static sl_status json_record_end(struct decoder_json *j, const char *p, size_t n,
-                                 size_t terminator, struct sl_chunk *out, struct sl_error *err)
-{
-    uint64_t total = j->fed - j->rec_start;
-    const char *rec = p;
-    size_t len = n;
-    sl_status st = SL_OK;
-    if (j->partial_len) {
-        st = json_keep(j, total - n, p, n, err);
-        rec = j->partial;
-        len = j->partial_len;
-    }
-    if (st == SL_OK && total > j->max_record) {
-        char reason[160];
-        snprintf(reason, sizeof reason,
-                 "a record of %" PRIu64 " bytes is longer than max_record_bytes (%zu)", total,
-                 j->max_record);
-        json_dead_letter(j, rec, len < DEAD_LETTER_BYTES ? len : DEAD_LETTER_BYTES, reason);
-    } else if (st == SL_OK) {
-        st = json_record(j, rec, len, out, err);
-    }
-    j->partial_len = 0;
-    j->fed += terminator;
-    j->rec_start = j->fed;
-    return st;
-}
-
 static sl_status json_decode(struct sl_decoder *d, const char *data, size_t len, size_t *consumed,
                              struct sl_chunk *out, struct sl_error *err)
 {
-    struct decoder_json *j = (struct decoder_json *)d;
-    size_t pos = 0;
-    sl_status st = SL_OK;
-    while (st == SL_OK && pos < len && out->count < SL_CHUNK_CAP) {
-        const char *p = data + pos;
-        const char *nl = memchr(p, '\n', len - pos);
-        if (!nl) {
-            st = json_keep(j, j->fed - j->rec_start, p, len - pos, err);
-            if (st == SL_OK) {
-                j->fed += len - pos;
-                pos = len;
-            }
-            break;
-        }
-        size_t n = (size_t)(nl - p);
-        j->fed += n;
-        pos += n + 1;
-        st = json_record_end(j, p, n, 1, out, err);
-    }
-    *consumed = pos;
-    return st;
+    return lines_decode(&((struct decoder_json *)d)->lines, data, len, consumed, out, err);
 }
 
 static sl_status json_finish(struct sl_decoder *d, struct sl_chunk *out, struct sl_error *err)
 {
-    struct decoder_json *j = (struct decoder_json *)d;
-    if (j->fed == j->rec_start)
-        return SL_OK;
-    if (out->count >= SL_CHUNK_CAP)
-        return sl_error_set(err, SL_ERROR, "no room in the chunk for the last JSON record");
-    return json_record_end(j, "", 0, 0, out, err);
+    return lines_finish(&((struct decoder_json *)d)->lines, out, err);
 }
 
 static size_t json_pending(const struct sl_decoder *d)
 {
-    const struct decoder_json *j = (const struct decoder_json *)d;
-    return (size_t)(j->fed - j->rec_start);
+    return lines_pending(&((const struct decoder_json *)d)->lines);
 }
 
 static void json_resume(struct sl_decoder *d, uint64_t offset)
 {
-    struct decoder_json *j = (struct decoder_json *)d;
-    j->fed = j->rec_start = offset;
-    j->partial_len = 0;
+    lines_resume(&((struct decoder_json *)d)->lines, offset);
 }
 
 static void json_destroy(struct sl_decoder *d)
@@ -208,7 +106,7 @@ static void json_destroy(struct sl_decoder *d)
     }
     sl_free(j->paths);
     sl_free(j->names);
-    sl_free(j->partial);
+    lines_free(&j->lines);
     sl_free(j);
 }
 
@@ -253,9 +151,7 @@ sl_status decoder_json_create(const struct sl_format_spec *spec, const struct sl
         return sl_error_set(err, SL_NOMEM, "out of memory");
     j->base.ops = &json_ops;
     j->cast = spec->json_cast;
-    j->max_record = spec->max_record_bytes ? spec->max_record_bytes : SL_JSON_MAX_RECORD_BYTES;
-    j->dead_letter = dead_letter;
-    j->dead_letter_ctx = dead_letter_ctx;
+    lines_init(&j->lines, spec, dead_letter, dead_letter_ctx, json_record, j);
     j->paths = sl_calloc(schema->ncols, sizeof *j->paths);
     j->names = sl_calloc(schema->ncols, sizeof *j->names);
     if (!j->paths || !j->names) {
@@ -298,10 +194,7 @@ static const struct sl_option_def json_options[] = {
     [JSON_CAST] = {"json_cast", SL_OPTION_BOOL, 0, 0, 0, "false",
                    "a value of another JSON type is converted when it can be (\"12\" into a "
                    "BIGINT, a number of seconds into a TIMESTAMP) instead of being a dead letter"},
-    [JSON_MAX_RECORD_BYTES] = {"max_record_bytes", SL_OPTION_SIZE, 1, INT64_C(1) << 30,
-                               (int64_t)SL_JSON_MAX_RECORD_BYTES, "1048576 (1 MiB)",
-                               "a longer line is a dead letter (its first 4 KiB kept) and is "
-                               "never held in memory whole"},
+    [JSON_MAX_RECORD_BYTES] = SL_MAX_RECORD_BYTES_OPTION,
 };
 
 const struct sl_format format_json = {

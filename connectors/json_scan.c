@@ -98,39 +98,6 @@ static bool word_special(uint64_t w)
             HIGHS) != 0;
 }
 
-/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, at most U+10FFFF), or 0. */
-static size_t utf8_length(const char *p, const char *end)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range */
-    if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-        n = 2;
-    } else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-        n = 3;
-        if (u[0] == 0xE0)
-            lo = 0xA0;
-        else if (u[0] == 0xED)
-            hi = 0x9F;
-    } else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-        n = 4;
-        if (u[0] == 0xF0)
-            lo = 0x90;
-        else if (u[0] == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < n || u[1] < lo || u[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++) {
-        if (u[i] < 0x80 || u[i] > 0xBF)
-            return 0;
-    }
-    return n;
-}
-
 static int hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
@@ -230,7 +197,7 @@ static bool scan_string(struct scan *s, struct jscan_value *v)
         } else if (c < 0x80) {
             p++;
         } else {
-            size_t n = utf8_length(p, end);
+            size_t n = sl_utf8_sequence_length(p, end);
             if (!n)
                 return scan_fail(s, "invalid UTF-8 in a string");
             p += n;

@@ -20,7 +20,7 @@ sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db
     sqlite3_bind_int64(stmt, 2, c->batch_id);
     sqlite3_bind_text(stmt, 3, c->source, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 4, (sqlite3_int64)c->offset);
-    if (c->identity[0])
+    if (c->identity && c->identity[0])
         sqlite3_bind_text(stmt, 5, c->identity, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(stmt, 5);
@@ -42,6 +42,7 @@ sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_check
     sqlite3_stmt *stmt;
     *found = false;
     out->position = NULL;
+    out->identity = NULL;
     sl_status st = db_stmt(db, DB_STMT_CHECKPOINT_GET, &stmt, err);
     if (st != SL_OK)
         return st;
@@ -54,11 +55,11 @@ sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_check
         sqlite3_int64 offset = sqlite3_column_int64(stmt, 2);
         out->batch_id = sqlite3_column_int64(stmt, 0);
         snprintf(out->source, sizeof out->source, "%s", source ? source : "");
-        snprintf(out->identity, sizeof out->identity, "%s", identity ? identity : "");
         snprintf(out->plan, sizeof out->plan, "%s", plan ? plan : "");
         out->offset = offset > 0 ? (uint64_t)offset : 0;
         const char *position = (const char *)sqlite3_column_text(stmt, 5);
-        bool copied = !position || (out->position = sl_strdup(position));
+        bool copied = (!position || (out->position = sl_strdup(position))) &&
+                      (!identity || (out->identity = sl_strdup(identity)));
         *found = true;
         /* A hand-edited row is not trusted: it must be a position. */
         bool valid = offset >= 0 && out->batch_id >= 0 &&

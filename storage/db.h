@@ -114,10 +114,12 @@ struct db_checkpoint {
     int64_t batch_id;
     char source[256];
     uint64_t offset;
-    char identity[256]; /* empty: none */
-    char plan[64];      /* empty: none (written by a version without state) */
-    /* A record source's position per partition ("0:1200,1:1187"), owned by the
-     * caller; NULL or empty: none. db_checkpoint_get allocates it (sl_free it). */
+    /* Owned by the caller, NULL or empty: none; db_checkpoint_get allocates it
+     * (sl_free it). Unbounded: a FILE stream's names every file it reads. */
+    char *identity;
+    char plan[64]; /* empty: none (written by a version without state) */
+    /* A record source's position per partition ("0:1200,1:1187"), owned and
+     * allocated as identity. */
     char *position;
 };
 sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db_checkpoint *c,
@@ -128,8 +130,15 @@ sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_check
                             bool *found, struct sl_error *err);
 sl_status db_checkpoint_delete(struct sl_db *db, const char *query, struct sl_error *err);
 
-sl_status db_dead_letter_record(struct sl_db *db, const char *stream, const char *source,
-                                uint64_t offset, const char *record, size_t len,
-                                const char *reason, struct sl_error *err);
+/* A record a query set aside, in _sluice_dead_letters. */
+struct db_dead_letter {
+    const char *stream, *query, *source; /* source: where it came from ("kafka:t/2") */
+    uint64_t offset;                      /* its place in the source */
+    const char *record;                   /* its bytes (NULL: none kept) */
+    size_t len;
+    const char *reason;
+};
+sl_status db_dead_letter_record(struct sl_db *db, const struct db_dead_letter *dl,
+                                struct sl_error *err);
 
 #endif

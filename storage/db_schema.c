@@ -16,7 +16,9 @@
 /* Every system table with its columns at DB_SCHEMA_VERSION. */
 static const struct {
     const char *name, *columns;
-    bool without_rowid; /* keyed tables read and written by their key only */
+    /* keyed tables of small rows read and written by their key only; _sluice_log's rows are
+     * group commits of up to a MiB, which SQLite keeps better in a rowid table */
+    bool without_rowid;
 } system_tables[] = {
     {"_sluice_streams",
      "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL", false},
@@ -38,13 +40,13 @@ static const struct {
      " key BLOB NOT NULL, state BLOB NOT NULL, PRIMARY KEY(query, seq)", true},
     {"_sluice_log",
      "stream TEXT NOT NULL COLLATE NOCASE, first INTEGER NOT NULL, records INTEGER NOT NULL,"
-     " data BLOB NOT NULL, PRIMARY KEY(stream, first)", true},
+     " data BLOB NOT NULL, PRIMARY KEY(stream, first)", false},
     {"_sluice_log_readers",
      "stream TEXT NOT NULL COLLATE NOCASE, query TEXT NOT NULL COLLATE NOCASE,"
      " next INTEGER NOT NULL, PRIMARY KEY(stream, query)", true},
     {"_sluice_dead_letters",
      "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
-     " error TEXT, at TEXT", false},
+     " error TEXT, at TEXT, query TEXT", false},
 };
 #define NSYSTEM_TABLES (sizeof system_tables / sizeof *system_tables)
 
@@ -153,11 +155,18 @@ static sl_status add_record_positions(struct sl_db *db, const char *what, struct
  * Version 2 -> 3: push streams are read once into a per-stream log
  * (_sluice_log, _sluice_log_readers), which replaces the per-query journal.
  * A journal's bytes not yet read are dropped with the table: the queries
- * that read them start over at the log of their stream.
+ * that read them start over at the log of their stream. Dead letters say
+ * which query set them aside (several queries read one log).
  */
 static sl_status add_stream_logs(struct sl_db *db, const char *what, struct sl_error *err)
 {
+    static const struct added_column columns_added[] = {
+        {"_sluice_dead_letters", "query TEXT"},
+    };
     sl_status st = create_tables(db, what, err);
+    if (st == SL_OK)
+        st = add_columns(db, columns_added, sizeof columns_added / sizeof *columns_added, what,
+                         err);
     return st == SL_OK ? db_exec(db, "DROP TABLE IF EXISTS _sluice_journal", what, err) : st;
 }
 

@@ -32,8 +32,8 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_PROGRESS_LAST] =
         "SELECT coalesce(max(batch_id), 0) FROM _sluice_progress WHERE query = ?1",
     [DB_STMT_DEAD_LETTER_PUT] =
-        ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+        ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at, query)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
     [DB_STMT_CHECKPOINT_PUT] =
         ("INSERT OR REPLACE INTO _sluice_checkpoints(query, batch_id, source, \"offset\","
          " identity, committed, plan, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
@@ -68,15 +68,18 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
          " coalesce(sum(length(data)), 0),"
          " (SELECT coalesce(max(next), 0) FROM _sluice_log_readers WHERE stream = ?1)"
          " FROM _sluice_log WHERE stream = ?1"),
+    /* Both ranges on the key (stream, first): a seek, not a scan of the log. */
     [DB_STMT_LOG_ROW] =
-        ("SELECT first, records, data FROM _sluice_log WHERE stream = ?1 AND first + records > ?2"
-         " ORDER BY first LIMIT 1"),
+        ("SELECT first, records, data FROM _sluice_log WHERE stream = ?1 AND first >="
+         " (SELECT coalesce(max(first), 0) FROM _sluice_log WHERE stream = ?1 AND first <= ?2)"
+         " AND first + records > ?2 ORDER BY first LIMIT 1"),
     [DB_STMT_LOG_READER_PUT] =
         "INSERT OR REPLACE INTO _sluice_log_readers(stream, query, next) VALUES (?1, ?2, ?3)",
     [DB_STMT_LOG_READER_GET] =
         "SELECT next FROM _sluice_log_readers WHERE stream = ?1 AND query = ?2",
     [DB_STMT_LOG_TRIM] =
-        ("DELETE FROM _sluice_log WHERE stream = ?1 AND first + records <="
+        ("DELETE FROM _sluice_log WHERE stream = ?1 AND first < (SELECT min(next) FROM"
+         " _sluice_log_readers WHERE stream = ?1) AND first + records <="
          " (SELECT min(next) FROM _sluice_log_readers WHERE stream = ?1)"),
     [DB_STMT_LOG_READER_DELETE] = "DELETE FROM _sluice_log_readers WHERE query = ?1",
     [DB_STMT_LOG_DELETE] = "DELETE FROM _sluice_log WHERE stream = ?1",

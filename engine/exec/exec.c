@@ -120,16 +120,19 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
                   plan->stream->name);
         return SL_ERROR;
     }
-    /* Each query reads its stream on its own; stdin cannot be read twice. */
+    /* stdin cannot be read twice: by two queries reading it directly, or by two streams. A
+     * stream WITH (log = true) reads it once, for all its queries. */
     for (uint32_t i = 0; plan->stream->source.connector->reads_stdin && i < x->s->nqueries; i++) {
         const struct sl_query *other = x->s->queries[i];
-        if (other->status == SL_QUERY_RUNNING &&
+        bool shared_log = other->plan->stream == plan->stream && plan->stream->log;
+        if (other->status == SL_QUERY_RUNNING && !shared_log &&
             other->plan->stream->source.connector->reads_stdin) {
             sl_free(live);
             arena_destroy(plan_arena);
             diags_add(x->diags, sel->from.pos, sel->from.span,
-                      "each query reads its stream on its own: read stdin from one query, or "
-                      "give the others a FILE or SOCKET stream",
+                      "a query reads stdin itself unless its stream has a log: declare the "
+                      "stream WITH (log = true) for several queries, or give the others a FILE "
+                      "or SOCKET stream",
                       "stdin is already read by query %s", other->name);
             return SL_ERROR;
         }

@@ -60,18 +60,22 @@ void exec_format_text(const struct sl_stream_def *def, struct sl_buf *out)
     const struct sl_format_spec *f = &def->format;
     if (f->kind == SL_FORMAT_TEXT) {
         buf_puts(out, "TEXT");
+        if (f->max_record_bytes)
+            buf_printf(out, " (max_record_bytes = %zu)", f->max_record_bytes);
         return;
     }
     if (f->kind == SL_FORMAT_JSON) {
         buf_printf(out, "JSON (json_cast = %s, max_record_bytes = %zu)",
                    f->json_cast ? "true" : "false",
-                   f->max_record_bytes ? f->max_record_bytes : SL_JSON_MAX_RECORD_BYTES);
+                   f->max_record_bytes ? f->max_record_bytes : SL_MAX_RECORD_BYTES);
         return;
     }
     buf_printf(out, "CSV (header = %s, delimiter = '%c'", f->header ? "true" : "false",
                f->delimiter);
     if (f->null_marker)
         buf_printf(out, ", null = '%s'", f->null_marker);
+    if (f->max_record_bytes)
+        buf_printf(out, ", max_record_bytes = %zu", f->max_record_bytes);
     buf_putc(out, ')');
 }
 

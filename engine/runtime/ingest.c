@@ -52,6 +52,7 @@ struct sl_ingest {
     int64_t pending_since;  /* monotonic time of the first of them */
     struct sl_buf partial;  /* a byte source's last, unfinished line */
     int64_t size_checked_us;
+    bool warned_locked; /* the database's lock was waited for, and said so */
     uint64_t rate_count;
     int64_t rate_since_us;
 };
@@ -87,6 +88,24 @@ static void set_failed(struct sl_ingest *in, const char *msg)
     pthread_mutex_unlock(&in->mu);
 }
 
+static bool stop_requested(struct sl_ingest *in)
+{
+    pthread_mutex_lock(&in->mu);
+    bool stop = in->stop;
+    pthread_mutex_unlock(&in->mu);
+    return stop;
+}
+
+/* Once per wait: the source is not read meanwhile, so it pushes back. */
+static void warn_locked(struct sl_ingest *in)
+{
+    if (!in->warned_locked)
+        sl_log(in->all->log, SL_LOG_WARN,
+               "stream %s: the database is locked by another connection; its log waits",
+               in->def->name);
+    in->warned_locked = true;
+}
+
 /* Appends the pending records to the log in one transaction, then lets the source acknowledge them. */
 static sl_status commit_pending(struct sl_ingest *in, struct sl_error *err)
 {
@@ -95,20 +114,24 @@ static sl_status commit_pending(struct sl_ingest *in, struct sl_error *err)
     if (in->frame.failed)
         return sl_error_set(err, SL_NOMEM, "out of memory");
     uint64_t first = in->progress.next; /* only this thread writes next */
+    /* Another process holding the write lock past the busy timeout: wait on, unless stopping. */
     sl_status st;
-    do
-        st = db_begin(in->db, err);
-    while (st == SL_AGAIN);
-    if (st != SL_OK)
-        return st;
-    st = db_log_append(in->db, in->def->name, first, in->pending, in->frame.data, in->frame.len,
-                       err);
-    while (st == SL_OK && (st = db_commit(in->db, err)) == SL_AGAIN)
-        ;
+    while ((st = db_begin(in->db, err)) == SL_AGAIN && !stop_requested(in))
+        warn_locked(in);
+    if (st == SL_OK)
+        st = db_log_append(in->db, in->def->name, first, in->pending, in->frame.data,
+                           in->frame.len, err);
+    while (st == SL_OK && (st = db_commit(in->db, err)) == SL_AGAIN && !stop_requested(in))
+        warn_locked(in);
     if (st != SL_OK) {
         db_rollback(in->db);
-        return st;
+        return st == SL_AGAIN ? sl_error_set(err, SL_ERROR,
+                                             "stopped while the database was locked: %u "
+                                             "records read were not kept",
+                                             in->pending)
+                              : st;
     }
+    in->warned_locked = false;
     source_committed(in->src);
     pthread_mutex_lock(&in->mu);
     in->progress.next = first + in->pending;
@@ -132,6 +155,18 @@ static void add_record(struct sl_ingest *in, const struct sl_record *r)
 /* A byte source's bytes: its complete lines become one record; the rest waits for its newline. */
 static void add_bytes(struct sl_ingest *in, const char *data, size_t n, bool at_end)
 {
+    if (!in->partial.len && !at_end) {
+        /* Nothing waits: frame the lines straight from the read, keep only the tail. */
+        size_t cut = n;
+        while (cut > 0 && data[cut - 1] != '\n')
+            cut--;
+        if (cut > 0) {
+            struct sl_record r = {.value = data, .len = cut, .timestamp_us = INT64_MIN};
+            add_record(in, &r);
+        }
+        buf_append(&in->partial, data + cut, n - cut);
+        return;
+    }
     buf_append(&in->partial, data, n);
     size_t cut = in->partial.len;
     if (!at_end && in->partial.len <= MAX_PARTIAL_LINE) {
@@ -199,13 +234,6 @@ static sl_status check_log_size(struct sl_ingest *in, struct sl_error *err)
     return SL_OK;
 }
 
-static bool stop_requested(struct sl_ingest *in)
-{
-    pthread_mutex_lock(&in->mu);
-    bool stop = in->stop;
-    pthread_mutex_unlock(&in->mu);
-    return stop;
-}
 
 static bool is_paused(struct sl_ingest *in)
 {

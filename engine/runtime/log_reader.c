@@ -75,6 +75,7 @@ static sl_status reader_read_records(void *ctx, struct sl_record *out, size_t ca
             return sl_error_set(err, SL_ERROR, "the log of stream %s is damaged at record %" PRIu64,
                                 r->stream, r->pos);
         rec->offset = (int64_t)r->pos++;
+        rec->partition = -1; /* one sequence: dead letters name the log, not a partition */
         (*n)++;
     }
     return SL_OK;

@@ -67,8 +67,14 @@ static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
                      (long long)q->dl[i].partition);
         else
             snprintf(where, sizeof where, "%s", source_describe(q->source));
-        st = db_dead_letter_record(q->db, q->plan->stream->name, where, q->dl[i].offset,
-                                   q->dl[i].record, q->dl[i].len, q->dl[i].reason, err);
+        struct db_dead_letter dl = {.stream = q->plan->stream->name,
+                                    .query = q->live ? NULL : q->name,
+                                    .source = where,
+                                    .offset = q->dl[i].offset,
+                                    .record = q->dl[i].record,
+                                    .len = q->dl[i].len,
+                                    .reason = q->dl[i].reason};
+        st = db_dead_letter_record(q->db, &dl, err);
     }
     return st;
 }
@@ -135,7 +141,7 @@ static sl_status seek_input(struct sl_query *q, const struct db_checkpoint *c,
         q->resumed_lossy = true;
         return SL_OK;
     }
-    return source_seek(q->source, c->offset, c->identity, err);
+    return source_seek(q->source, c->offset, c->identity ? c->identity : "", err);
 }
 
 /*
@@ -191,6 +197,7 @@ static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *
     if (st == SL_OK && found)
         st = resume_at(q, &c, resumed, err);
     sl_free(c.position);
+    sl_free(c.identity);
     return st;
 }
 
@@ -236,17 +243,19 @@ static sl_status record_checkpoint(struct sl_query *q, struct sl_error *err)
         buf_free(&position);
         return st;
     }
-    if (source_replayable(q->source)) {
-        struct sl_buf id;
-        buf_init(&id);
-        sl_status st = source_identity(q->source, c.offset, &id, err);
-        if (st == SL_OK)
-            snprintf(c.identity, sizeof c.identity, "%s", buf_str(&id));
-        buf_free(&id);
-        if (st != SL_OK)
-            return st;
+    if (!source_replayable(q->source))
+        return db_checkpoint_put(q->db, q->name, &c, err);
+    struct sl_buf id;
+    buf_init(&id);
+    sl_status st = source_identity(q->source, c.offset, &id, err);
+    if (st == SL_OK && id.failed)
+        st = sl_error_set(err, SL_NOMEM, "out of memory");
+    if (st == SL_OK) {
+        c.identity = (char *)buf_str(&id);
+        st = db_checkpoint_put(q->db, q->name, &c, err);
     }
-    return db_checkpoint_put(q->db, q->name, &c, err);
+    buf_free(&id);
+    return st;
 }
 
 /* A push stream is read from its log (its ingest started if it is not running); another directly. */

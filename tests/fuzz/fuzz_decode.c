@@ -18,6 +18,7 @@ struct letters {
     const uint8_t *input;
     size_t size;
     uint64_t count;
+    uint64_t digest;
 };
 
 /* Keeps string checks from being optimised away. */
@@ -45,6 +46,9 @@ static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t o
         fuzz_fail("dead letter at %" PRIu64 " (%zu bytes, %s) is not the input's bytes there "
                   "(input is %zu bytes)", offset, len, reason, l->size);
     l->count++;
+    l->digest = fuzz_fnv(l->digest, &offset, sizeof offset);
+    l->digest = fuzz_fnv(l->digest, &len, sizeof len);
+    l->digest = fuzz_fnv(l->digest, reason, strlen(reason));
 }
 
 /* Reads every value of the chunk's rows and applies the type rules. */
@@ -94,11 +98,11 @@ static void drain(struct sl_chunk *c, fuzz_rows_fn rows, void *rows_ctx)
     chunk_reset(c);
 }
 
-static uint64_t fnv1a(const uint8_t *p, size_t n)
+uint64_t fuzz_fnv(uint64_t h, const void *p, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325u;
+    const uint8_t *b = p;
     for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3u;
+        h = (h ^ b[i]) * 0x100000001b3u;
     return h;
 }
 
@@ -149,7 +153,8 @@ static void feed(struct sl_decoder *d, const char *piece, size_t n, struct sl_ch
 }
 
 uint64_t fuzz_decode(const struct sl_format_spec *spec, const struct sl_schema *schema,
-                     const uint8_t *data, size_t size, fuzz_rows_fn rows, void *rows_ctx)
+                     const uint8_t *data, size_t size, fuzz_rows_fn rows, void *rows_ctx,
+                     uint64_t *letters_digest)
 {
     enum sl_type types[16];
     if (schema->ncols > sizeof types / sizeof types[0])
@@ -159,7 +164,7 @@ uint64_t fuzz_decode(const struct sl_format_spec *spec, const struct sl_schema *
     struct sl_arena *arena = arena_create(0);
     struct sl_chunk *chunk = NULL;
     struct sl_decoder *dec = NULL;
-    struct letters letters = {.input = data, .size = size};
+    struct letters letters = {.input = data, .size = size, .digest = FUZZ_FNV_START};
     struct sl_error err;
     sl_error_clear(&err);
     if (!arena || chunk_create(arena, schema->ncols, types, &chunk) != SL_OK)
@@ -167,7 +172,7 @@ uint64_t fuzz_decode(const struct sl_format_spec *spec, const struct sl_schema *
     if (decoder_create(spec, schema, on_dead_letter, &letters, &dec, &err) != SL_OK)
         fuzz_fail("decoder_create: %s", err.msg);
 
-    uint64_t h = fnv1a(data, size);
+    uint64_t h = fuzz_fnv(FUZZ_FNV_START, data, size);
     uint64_t rng = h | 1;
     size_t cut = (size_t)((h >> 8) % (size + 1));
     for (size_t off = 0; off < size;) {
@@ -187,5 +192,7 @@ uint64_t fuzz_decode(const struct sl_format_spec *spec, const struct sl_schema *
         fuzz_fail("%zu bytes still pending after decoder_finish", decoder_pending(dec));
     decoder_destroy(dec);
     arena_destroy(arena);
+    if (letters_digest)
+        *letters_digest = letters.digest;
     return letters.count;
 }

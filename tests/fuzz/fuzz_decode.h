@@ -25,10 +25,16 @@ typedef void (*fuzz_rows_fn)(void *ctx, const struct sl_chunk *rows);
  * progress, every string is readable, booleans are 0 or 1, timestamps of
  * years 0000-9999 survive formatting and parsing again, each dead letter's bytes are the input's at
  * its offset, and nothing stays pending at the end. Returns the number of
- * dead letters.
+ * dead letters; letters_digest (unless NULL) receives a hash of their
+ * offsets, lengths and reasons, so two runs can be compared.
  */
 uint64_t fuzz_decode(const struct sl_format_spec *spec, const struct sl_schema *schema,
-                     const uint8_t *data, size_t size, fuzz_rows_fn rows, void *rows_ctx);
+                     const uint8_t *data, size_t size, fuzz_rows_fn rows, void *rows_ctx,
+                     uint64_t *letters_digest);
+
+/* FNV-1a of p[0..n) continuing from h (start with FUZZ_FNV_START). */
+#define FUZZ_FNV_START UINT64_C(0xcbf29ce484222325)
+uint64_t fuzz_fnv(uint64_t h, const void *p, size_t n);
 
 /* Prints "fuzz: <message>" and aborts. */
 _Noreturn void fuzz_fail(const char *fmt, ...) SL_PRINTF(1, 2);

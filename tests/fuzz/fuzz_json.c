@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .njson_paths = data[0] & 4 ? sizeof paths / sizeof paths[0] : 0,
     };
     uint64_t rows = 0;
-    uint64_t letters = fuzz_decode(&spec, &schema, data + 1, size - 1, count_rows, &rows);
+    uint64_t letters = fuzz_decode(&spec, &schema, data + 1, size - 1, count_rows, &rows, NULL);
     uint64_t lines = 1;
     for (size_t i = 1; i < size; i++)
         lines += data[i] == '\n';

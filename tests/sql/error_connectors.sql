@@ -8,7 +8,7 @@ CREATE STREAM e (line TEXT) FROM FILE FORMAT TEXT;
 CREATE STREAM f (line TEXT) FROM SOCKET 'localhost' FORMAT TEXT;
 CREATE STREAM g (line TEXT) FROM FILE 'x.txt' TOPIC 'words' FORMAT TEXT;
 CREATE STREAM h (line TEXT) FROM SOCKET 'localhost:9999' FORMAT TEXT
-  WITH (reconect_delay = '1 second', reconnect_retries = 2, reconnect_retries = 3);
+  WITH (retry_intial = '1 second', retry_attempts = 2, retry_attempts = 3);
 CREATE STREAM i (line TEXT) FROM STDIN FORMAT TEXT WITH (jurnal = true, other = 1);
 -- Formats come from the registry too.
 CREATE STREAM j (a BIGINT) FROM FILE 'x.csv' FORMAT CVS;

@@ -241,12 +241,14 @@ static void test_dead_letters(void **state)
     struct tmp_db *t = *state;
     struct sl_error err = {0};
     const char rec[] = "a,b,c,garbage";
-    assert_int_equal(db_dead_letter_record(t->db, "bids", "data/bids.csv", 42, rec, 5,
-                                           "expected 4 fields, got 3", &err),
-                     SL_OK);
-    assert_int_equal(db_dead_letter_record(t->db, "bids", "data/bids.csv", 43, rec, 0,
-                                           "empty", &err),
-                     SL_OK);
+    struct db_dead_letter dl = {.stream = "bids", .query = "q", .source = "data/bids.csv",
+                                .offset = 42, .record = rec, .len = 5,
+                                .reason = "expected 4 fields, got 3"};
+    assert_int_equal(db_dead_letter_record(t->db, &dl, &err), SL_OK);
+    dl.offset = 43;
+    dl.len = 0;
+    dl.reason = "empty";
+    assert_int_equal(db_dead_letter_record(t->db, &dl, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(
         rows_of(t->db, "SELECT id, stream, source, \"offset\", record, error, length(at)"

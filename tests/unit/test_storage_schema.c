@@ -104,6 +104,7 @@ static void test_unversioned_database_is_migrated(void **state)
     assert_int_equal(cp.batch_id, 3);
     assert_int_equal(cp.offset, 120);
     assert_string_equal(cp.identity, "id");
+    sl_free(cp.identity);
     assert_string_equal(cp.plan, "");
     assert_int_equal(db_progress_last_batch(db, "counts"), 3);
 
