@@ -164,10 +164,11 @@ const struct sl_connector connector_mqtt = {
     .name = "MQTT",
     .kind = SL_CONNECTOR_SOURCE,
     .summary = "Messages an MQTT broker delivers to a persistent session (libmosquitto, "
-               "MQTT 5), each one record in the FORMAT; a QoS 1 message is acknowledged to "
-               "the broker only once the batch that holds it is committed, so what the broker "
-               "took is neither lost nor counted twice when the broker restarts or the "
-               "connection drops.",
+               "MQTT 5), each one record in the FORMAT, its topic in `mqtt_topic`; a QoS 1 "
+               "message is acknowledged to the broker only once it is committed (to the "
+               "stream's log), so what the broker took is neither lost nor counted twice when "
+               "the broker restarts or the connection drops, and a crash of Sluice loses none "
+               "of it (at least once).",
     .replayable = false,
     .address_doc = "'host:port'",
     .check_address = mqtt_check_address,
