@@ -22,6 +22,7 @@ static const struct sl_connector *const connectors[] = {
     &connector_kafka,
     &connector_url,
     &connector_http,
+    &connector_mqtt,
 };
 
 size_t connector_count(void)
@@ -147,7 +148,10 @@ void connector_option_sql(const struct sl_option_def *def, const struct sl_optio
         break;
     case SL_OPTION_TEXT:
         buf_putc(out, '\'');
-        text_redacted_sql(v->text ? v->text : "", out);
+        if (key_is_secret(def->name, strlen(def->name)))
+            buf_puts(out, "***"); /* an option that is a credential itself (MQTT's password) */
+        else
+            text_redacted_sql(v->text ? v->text : "", out);
         buf_putc(out, '\'');
         break;
     }

@@ -55,6 +55,7 @@ extern const struct sl_connector connector_generator;
 extern const struct sl_connector connector_kafka;
 extern const struct sl_connector connector_url;
 extern const struct sl_connector connector_http;
+extern const struct sl_connector connector_mqtt;
 /* The formats' entries, in decoder_text.c, decoder_csv.c and decoder_json.c. */
 extern const struct sl_format format_text;
 extern const struct sl_format format_csv;

@@ -44,7 +44,7 @@ static char *read_generated_part(const char *path)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    static char text[1 << 16];
+    static char text[1 << 18]; /* the page is about 70 KiB */
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = '\0';
