@@ -1,28 +1,31 @@
 /* alloc.c — the allocation wrappers and their failure-injection countdown. */
 #include "common/alloc.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-static long fail_countdown;
-static long allocations;
+/* Atomic: ingest threads and the push sources' own threads allocate too. Relaxed: only
+ * the counts matter, and the failure injection runs single-threaded tests. */
+static _Atomic long fail_countdown;
+static _Atomic long allocations;
 
 static int should_fail(void)
 {
-    allocations++;
-    if (fail_countdown <= 0)
+    atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+    if (atomic_load_explicit(&fail_countdown, memory_order_relaxed) <= 0)
         return 0;
-    return --fail_countdown == 0;
+    return atomic_fetch_sub_explicit(&fail_countdown, 1, memory_order_relaxed) == 1;
 }
 
 void sl_alloc_fail_after(long countdown)
 {
-    fail_countdown = countdown;
+    atomic_store_explicit(&fail_countdown, countdown, memory_order_relaxed);
 }
 
 long sl_alloc_count(void)
 {
-    return allocations;
+    return atomic_load_explicit(&allocations, memory_order_relaxed);
 }
 
 void *sl_malloc(size_t n)

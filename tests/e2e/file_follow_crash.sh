@@ -67,6 +67,8 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 kill -TERM "$pid"
+for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && { tail -30 err.txt; fail "sluice did not stop within 20 s of SIGTERM"; }
 wait "$pid" || true
 [ "$got" = "$total|1" ] || { tail -30 err.txt; fail "after $kills kills: lines|max count = $got, want $total|1"; }
 [ "$(sqlite3 db 'SELECT sum(CAST(line AS INTEGER)) FROM c')" = "$((total * (total + 1) / 2))" ] ||
