@@ -234,7 +234,6 @@ static sl_status check_log_size(struct sl_ingest *in, struct sl_error *err)
     return SL_OK;
 }
 
-
 static bool is_paused(struct sl_ingest *in)
 {
     pthread_mutex_lock(&in->mu);
