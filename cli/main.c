@@ -22,13 +22,22 @@ static const char USAGE[] =
     "       sluice check FILE.sql...            parse and bind only\n"
     "       sluice --help | --version\n";
 
-static struct sluice *running_engine;
+/* A SIGTERM or SIGINT can come before the engine exists: a supervisor (or a
+ * script) that stops `sluice run` right after starting it, while the
+ * database is still being opened. It used to be dropped then (no engine to
+ * tell), and the run went on for ever; stop_signalled keeps it for
+ * cmd_run to pass on once the engine is there. volatile: the handler's
+ * stores and cmd_run's are not reordered around each other. */
+static struct sluice *volatile running_engine;
+static volatile sig_atomic_t stop_signalled;
 
 static void on_stop_signal(int sig)
 {
     (void)sig;
-    if (running_engine)
-        sluice_stop(running_engine);
+    stop_signalled = 1;
+    struct sluice *s = running_engine;
+    if (s)
+        sluice_stop(s);
 }
 
 /* Reads a whole file ("-" is stdin) into a NUL-terminated string. */
@@ -110,6 +119,9 @@ static int cmd_run(const char *db_path, char **files, int nfiles)
     struct cli_output out;
     cli_output_init(&out);
     running_engine = s;
+    /* Set before running_engine: the handler did not see the engine. */
+    if (stop_signalled)
+        sluice_stop(s);
     int rc = nfiles ? exec_files(s, files, nfiles, false, &out) : resume_saved(s, db_path, &out);
     /* A saved query that cannot resume does not keep the others from running. */
     if (rc == 0 || (!nfiles && sluice_running_queries(s) > 0)) {
