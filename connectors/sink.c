@@ -1,0 +1,66 @@
+/* sink.c — the list of sink connectors, lookup by name, and their options (sink.h). */
+#include "connectors/sink_impl.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const struct sl_sink_connector *const sink_connectors[] = {
+    &sink_stdout,
+};
+
+size_t sink_connector_count(void)
+{
+    return sizeof sink_connectors / sizeof sink_connectors[0];
+}
+
+const struct sl_sink_connector *sink_connector_at(size_t i)
+{
+    return i < sink_connector_count() ? sink_connectors[i] : NULL;
+}
+
+const struct sl_sink_connector *sink_connector_find(const char *name)
+{
+    for (size_t i = 0; i < sink_connector_count(); i++)
+        if (strcasecmp(sink_connectors[i]->name, name) == 0)
+            return sink_connectors[i];
+    return NULL;
+}
+
+int sink_connector_option_index(const struct sl_sink_connector *c, const char *name)
+{
+    for (size_t i = 0; i < c->noptions; i++)
+        if (strcasecmp(c->options[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int64_t sink_option_num(const struct sl_sink_spec *spec, size_t i)
+{
+    return spec->options[i].set ? spec->options[i].num : spec->connector->options[i].default_num;
+}
+
+const char *sink_option_text(const struct sl_sink_spec *spec, size_t i)
+{
+    return spec->options[i].set ? spec->options[i].text : NULL;
+}
+
+static const char *const format_names[] = {
+    [SL_SINK_FORMAT_JSON] = "JSON",
+    [SL_SINK_FORMAT_CSV] = "CSV",
+    [SL_SINK_FORMAT_TABLE] = "TABLE",
+};
+
+const char *sink_format_name(enum sl_sink_format f)
+{
+    return f > SL_SINK_FORMAT_DEFAULT && f <= SL_SINK_FORMAT_TABLE ? format_names[f] : "";
+}
+
+bool sink_format_from_name(const char *name, enum sl_sink_format *out)
+{
+    for (int f = SL_SINK_FORMAT_JSON; f <= SL_SINK_FORMAT_TABLE; f++)
+        if (strcasecmp(format_names[f], name) == 0) {
+            *out = (enum sl_sink_format)f;
+            return true;
+        }
+    return false;
+}

@@ -1,0 +1,12 @@
+/*
+ * sink_impl.h — what sink connectors implement: each file sink_*.c defines
+ * one struct sl_sink_connector, listed in sink.c.
+ */
+#ifndef SL_SINK_IMPL_H
+#define SL_SINK_IMPL_H
+
+#include "connectors/sink.h"
+
+extern const struct sl_sink_connector sink_stdout;
+
+#endif
