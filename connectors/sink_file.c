@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/hash.h"
 #include "common/time.h"
 #include "connectors/row_encode.h"
 
@@ -197,6 +198,19 @@ static bool skipped(const struct file_sink *s, const char *folder, int64_t batch
     return false;
 }
 
+/* Notes that folder's rows up to batch `through` are in a finished file. */
+static sl_status add_skip(struct file_sink *s, const char *folder, int64_t through)
+{
+    struct file_skip *grown = sl_realloc(s->skips, (s->nskips + 1) * sizeof *grown);
+    if (!grown)
+        return SL_NOMEM;
+    s->skips = grown;
+    if (!(s->skips[s->nskips].folder = sl_strdup(folder)))
+        return SL_NOMEM;
+    s->skips[s->nskips++].through = through;
+    return SL_OK;
+}
+
 static void encode_header(const struct file_sink *s, struct sl_buf *out)
 {
     row_encode_csv_header(out, s->spec);
@@ -221,23 +235,78 @@ static void encode_row(const struct file_sink *s, const struct sl_sink_batch *b,
     }
 }
 
-static void free_groups(struct file_group *g, uint32_t n)
+/* A batch's groups, found by folder through a hash table: a partition_by column
+ * can have as many values as a batch has rows. */
+struct file_groups {
+    struct file_group *g;
+    uint32_t n, cap;
+    uint32_t *slots; /* 2 * cap of them: a group's index + 1, or 0 */
+};
+
+static void groups_free(struct file_groups *gs)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        buf_free(&g[i].folder);
-        buf_free(&g[i].bytes);
-        if (g[i].new_fd >= 0)
-            close(g[i].new_fd);
+    for (uint32_t i = 0; i < gs->n; i++) {
+        buf_free(&gs->g[i].folder);
+        buf_free(&gs->g[i].bytes);
+        if (gs->g[i].new_fd >= 0)
+            close(gs->g[i].new_fd);
     }
-    sl_free(g);
+    sl_free(gs->g);
+    sl_free(gs->slots);
+}
+
+/* The slot that holds folder's group, or the empty one where it would go. */
+static uint32_t groups_probe(const struct file_groups *gs, const char *folder, size_t len)
+{
+    uint32_t mask = 2 * gs->cap - 1;
+    for (uint32_t i = (uint32_t)sl_hash_bytes(folder, len, 0) & mask;; i = (i + 1) & mask) {
+        uint32_t k = gs->slots[i];
+        if (!k || (gs->g[k - 1].folder.len == len && memcmp(gs->g[k - 1].folder.data, folder, len) == 0))
+            return i;
+    }
+}
+
+static bool groups_grow(struct file_groups *gs)
+{
+    uint32_t cap = gs->cap ? 2 * gs->cap : 4;
+    struct file_group *g = sl_realloc(gs->g, cap * sizeof *g);
+    if (g)
+        gs->g = g;
+    uint32_t *slots = g ? sl_calloc(2 * (size_t)cap, sizeof *slots) : NULL;
+    if (!slots)
+        return false;
+    sl_free(gs->slots);
+    gs->slots = slots;
+    gs->cap = cap;
+    for (uint32_t i = 0; i < gs->n; i++)
+        gs->slots[groups_probe(gs, gs->g[i].folder.data, gs->g[i].folder.len)] = i + 1;
+    return true;
+}
+
+/* The group of folder, made when it is the first row's; NULL when out of memory. */
+static struct file_group *groups_find(struct file_groups *gs, const struct sl_buf *folder)
+{
+    const char *text = buf_str(folder);
+    if (gs->cap) {
+        uint32_t k = gs->slots[groups_probe(gs, text, folder->len)];
+        if (k)
+            return &gs->g[k - 1];
+    }
+    if (gs->n == gs->cap && !groups_grow(gs))
+        return NULL;
+    struct file_group *g = &gs->g[gs->n];
+    memset(g, 0, sizeof *g);
+    g->new_fd = -1;
+    buf_append(&g->folder, text, folder->len); /* "" too: the part takes a string */
+    uint32_t slot = groups_probe(gs, text, folder->len);
+    gs->slots[slot] = ++gs->n;
+    return g->folder.failed ? NULL : g;
 }
 
 /* The batch's rows by folder, in the order they came; rows no folder can hold go to reject. */
 static sl_status group_rows(struct file_sink *s, const struct sl_sink_batch *b,
-                            struct sl_sink_ack *ack, struct file_group **out, uint32_t *nout)
+                            struct sl_sink_ack *ack, struct file_groups *gs)
 {
-    struct file_group *g = NULL;
-    uint32_t n = 0, cap = 0, at = 0;
     struct sl_buf folder;
     buf_init(&folder);
     sl_status st = SL_OK;
@@ -250,31 +319,12 @@ static sl_status group_rows(struct file_sink *s, const struct sl_sink_batch *b,
                 ack->reject(ack->ctx, r, "its partition_by value is too long for a folder name");
             continue;
         }
-        /* Rows of one folder mostly come together: try the last one first. */
-        if (at >= n || strcmp(buf_str(&g[at].folder), buf_str(&folder)) != 0)
-            for (at = 0; at < n && strcmp(buf_str(&g[at].folder), buf_str(&folder)) != 0; at++)
-                ;
-        if (at == n) {
-            if (n == cap) {
-                cap = cap ? 2 * cap : 4;
-                struct file_group *grown = sl_realloc(g, cap * sizeof *g);
-                if (!grown) {
-                    st = SL_NOMEM;
-                    break;
-                }
-                g = grown;
-            }
-            memset(&g[n], 0, sizeof g[n]);
-            g[n].new_fd = -1;
-            buf_puts(&g[n].folder, buf_str(&folder));
-            n++;
-        }
-        encode_row(s, b, r, &g[at].bytes);
-        st = folder.failed || g[at].bytes.failed || g[at].folder.failed ? SL_NOMEM : SL_OK;
+        struct file_group *g = folder.failed ? NULL : groups_find(gs, &folder);
+        if (g)
+            encode_row(s, b, r, &g->bytes);
+        st = !g || g->bytes.failed ? SL_NOMEM : SL_OK;
     }
     buf_free(&folder);
-    *out = g;
-    *nout = n;
     return st;
 }
 
@@ -289,7 +339,8 @@ static sl_status write_new(struct file_sink *s, int64_t batch, struct file_group
     int64_t last;
     sl_status st = file_make_folders(path.data, err);
     if (st == SL_OK && file_find_final(path.data, s->spec->name, batch, s->ext, &last)) {
-        g->skip = true; /* written and finished before a crash */
+        g->skip = true; /* written and finished before a crash, with the batches up to last */
+        st = last > batch ? add_skip(s, buf_str(&g->folder), last) : SL_OK;
         goto done;
     }
     if (s->csv)
@@ -422,9 +473,10 @@ static sl_status file_deliver(struct sl_sink *sink, const struct sl_sink_batch *
     int64_t now_us = b->committed_us > 0 ? b->committed_us : sl_clock_now_us();
     struct sl_error roll_err;
     roll_aged(s, now_us, &roll_err); /* a file too old for this batch is finished first */
-    struct file_group *g;
-    uint32_t n;
-    sl_status st = group_rows(s, b, ack, &g, &n);
+    struct file_groups gs = {0};
+    sl_status st = group_rows(s, b, ack, &gs);
+    struct file_group *g = gs.g;
+    uint32_t n = gs.n;
     for (uint32_t i = 0; i < n && st == SL_OK; i++) {
         g[i].skip = skipped(s, buf_str(&g[i].folder), b->batch_id);
         g[i].part = find_part(s, buf_str(&g[i].folder));
@@ -433,7 +485,7 @@ static sl_status file_deliver(struct sl_sink *sink, const struct sl_sink_batch *
     }
     if (st == SL_OK)
         st = commit_groups(s, b->batch_id, now_us, g, n);
-    free_groups(g, n);
+    groups_free(&gs);
     if (st == SL_NOMEM)
         return sl_error_set(err, SL_AGAIN, "out of memory writing batch %lld",
                             (long long)b->batch_id);
@@ -501,9 +553,7 @@ static sl_status resume_part(struct file_sink *s, const struct file_saved_part *
                               s->spec->name, path.data, s->spec->name,
                               (long long)saved->first_batch, s->ext);
         } else {
-            s->skips[s->nskips].folder = sl_strdup(saved->folder);
-            s->skips[s->nskips].through = last;
-            st = s->skips[s->nskips++].folder ? SL_OK : SL_NOMEM;
+            st = add_skip(s, saved->folder, last);
         }
     } else if (fd < 0 || fstat(fd, &info) != 0) {
         st = sl_error_set(err, errno_status(errno), "cannot open %s: %s", buf_str(&path),
@@ -544,8 +594,7 @@ static sl_status resume(struct file_sink *s, const char *saved, size_t saved_len
         return status;
     s->last_batch = st.last_batch;
     s->parts = sl_calloc(st.nparts + 1, sizeof *s->parts);
-    s->skips = sl_calloc(st.nparts + 1, sizeof *s->skips);
-    if (!s->parts || !s->skips)
+    if (!s->parts)
         status = SL_NOMEM;
     for (uint32_t i = 0; i < st.nparts && status == SL_OK; i++)
         status = resume_part(s, &st.parts[i], err);
