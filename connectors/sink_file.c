@@ -172,10 +172,11 @@ static sl_status roll_part(struct file_sink *s, uint32_t i, int64_t last, struct
 static sl_status roll_aged(struct file_sink *s, int64_t now_us, struct sl_error *err)
 {
     sl_status first = SL_OK;
+    struct sl_error later;
     for (uint32_t i = s->nparts; i-- > 0;) {
         if (now_us - s->parts[i].created_us < s->roll.max_age_us)
             continue;
-        sl_status st = roll_part(s, i, s->last_batch, err);
+        sl_status st = roll_part(s, i, s->last_batch, first == SL_OK ? err : &later);
         if (first == SL_OK)
             first = st;
     }
