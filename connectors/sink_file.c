@@ -700,7 +700,7 @@ const struct sl_sink_connector sink_file = {
     .guarantee = "exactly-once: each row is in exactly one finished file, after a crash too "
                  "(a restart cuts the file in progress back to what was marked delivered)",
     .exactly_once = true,
-    .address_doc = "a folder ('out/clean/'), made if missing",
+    .address_doc = "'folder/'",
     .check_address = file_check_address,
     .formats = 1u << SL_SINK_FORMAT_CSV | 1u << SL_SINK_FORMAT_JSON,
     .default_format = SL_SINK_FORMAT_JSON,
