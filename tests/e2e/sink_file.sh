@@ -65,37 +65,21 @@ check_sinks "one run"
 [ "$(ls out/csv | wc -l)" -ge 3 ] || fail "the CSV sink did not roll by size: $(ls out/csv)"
 [ "$(ls out/json | wc -l)" -ge 2 ] || fail "the JSON sink did not roll by time: $(ls out/json)"
 
-# Killed with SIGKILL again and again, each time a little after the run made
-# progress (a batch committed or delivered), mostly while batches wait in the
-# outbox; then a last run to the end.
-progress() {
-  sqlite3 db "SELECT (SELECT count(*) FROM _sluice_progress)
-                   + (SELECT coalesce(sum(batch_id), 0) FROM _sluice_sink_progress)" 2>/dev/null ||
+# Killed with SIGKILL again and again (lib.bash's kill_and_restart), each time
+# a little after the run made progress: a batch committed or, here, delivered;
+# mostly while batches wait in the outbox. Then a last run to the end.
+committed() {
+  sqlite3 "$1" "SELECT (SELECT count(*) FROM _sluice_progress)
+                     + (SELECT coalesce(sum(batch_id), 0) FROM _sluice_sink_progress)" 2>/dev/null ||
     echo 0
 }
-waiting() { sqlite3 db "SELECT count(DISTINCT sink || batch_id) FROM _sluice_outbox" 2>/dev/null || echo 0; }
+during=0
+count_during() {
+  [ "$(sqlite3 db 'SELECT count(*) FROM _sluice_outbox' 2>/dev/null || echo 0)" = 0 ] ||
+    during=$((during + 1))
+}
 rm -rf out db*
-kills=0 during=0
-for _ in $(seq 80); do
-  before=$(progress)
-  "$SLUICE" run --db db q.sql >/dev/null 2>>err.txt &
-  pid=$!
-  for _ in $(seq 1000); do
-    [ "$(progress)" -gt "$before" ] || ! kill -0 "$pid" 2>/dev/null && break
-    sleep 0.01
-  done
-  sleep "$(printf "0.%03d" $((RANDOM % 100)))"
-  if kill -9 "$pid" 2>/dev/null; then
-    wait "$pid" 2>/dev/null || true
-    kills=$((kills + 1))
-    [ "$(waiting)" -gt 0 ] && during=$((during + 1))
-    [ "$kills" -ge 15 ] && break
-  else
-    wait "$pid" || { tail -20 err.txt; fail "sluice run failed after $kills kills"; }
-    break
-  fi
-done
-"$SLUICE" run --db db q.sql >out.txt 2>>err.txt || { tail -20 err.txt; fail "the last run failed"; }
-check_sinks "$kills kills, $during of them with batches waiting to be delivered"
+AFTER_KILL=count_during kill_and_restart db q.sql
+check_sinks "$KILLS kills, $during of them with batches waiting to be delivered"
 [ "$during" -ge 5 ] || { tail -20 err.txt; fail "only $during kills landed during delivery"; }
 echo "1 passed, 0 failed"
