@@ -276,6 +276,7 @@ static void test_server_away_and_back(void **state)
     add_row(&t, SL_ROW_INSERT, "a", 1);
     deliver_ok(s, &t);
     PQfinish(check_conn);
+    check_conn = NULL;
     assert_int_equal(system(getenv("SLUICE_TEST_PG_STOP")), 0);
     start_batch(&t, 2);
     add_row(&t, SL_ROW_UPDATE, "a", 2);
