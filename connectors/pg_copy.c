@@ -6,6 +6,8 @@
  */
 #include "connectors/pg_impl.h"
 
+#include <math.h>
+
 #include "connectors/row_encode.h"
 
 /* Bytes handed to libpq at a time. */
@@ -26,6 +28,17 @@ static void copy_escaped(struct sl_buf *out, const char *s, size_t len)
     buf_append(out, s + plain, len - plain);
 }
 
+void pg_value_text(struct sl_buf *out, const struct sl_value *v)
+{
+    /* printf's "inf" and "-nan" are not all PostgreSQL's words for them. */
+    if (v->type == SL_REAL && isnan(v->u.r))
+        buf_puts(out, "NaN");
+    else if (v->type == SL_REAL && isinf(v->u.r))
+        buf_puts(out, v->u.r > 0 ? "Infinity" : "-Infinity");
+    else
+        value_encode_text(out, v);
+}
+
 void pg_copy_value(struct sl_buf *out, const struct sl_value *v, struct sl_buf *scratch)
 {
     switch (v->type) {
@@ -36,7 +49,7 @@ void pg_copy_value(struct sl_buf *out, const struct sl_value *v, struct sl_buf *
         value_encode_json(scratch, v);
         copy_escaped(out, buf_str(scratch), scratch->len);
         break;
-    default: value_encode_text(out, v); break; /* digits, 1/0, an ISO timestamp: nothing to escape */
+    default: pg_value_text(out, v); break; /* digits, 1/0, an ISO timestamp: nothing to escape */
     }
 }
 

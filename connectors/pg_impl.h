@@ -59,7 +59,9 @@ sl_status pg_table_prepare(struct pg_sink *s, struct sl_error *err);
 
 /* pg_copy.c: the batch's rows into the table or the stage with COPY. */
 sl_status pg_copy_rows(struct pg_sink *s, const struct sl_sink_batch *b, struct sl_error *err);
-/* Row r's column c as COPY's text format writes it (NULL: \N), appended to out. */
+/* A value (not NULL) as PostgreSQL reads it from text. */
+void pg_value_text(struct sl_buf *out, const struct sl_value *v);
+/* A value as COPY's text format writes it (NULL: \N), appended to out. */
 void pg_copy_value(struct sl_buf *out, const struct sl_value *v, struct sl_buf *scratch);
 
 /* pg_rows.c: the batch applied row by row, each in a savepoint: a row the server refuses is

@@ -7,7 +7,6 @@
 #include "connectors/pg_impl.h"
 
 #include "common/alloc.h"
-#include "connectors/row_encode.h"
 
 /* Row r's values (only the key's for a delete) as text parameters; NULL stays NULL. */
 static uint32_t row_params(const struct pg_sink *s, const struct sl_sink_batch *b, uint32_t r,
@@ -19,7 +18,7 @@ static uint32_t row_params(const struct pg_sink *s, const struct sl_sink_batch *
     for (uint32_t i = 0; i < n; i++) {
         const struct sl_value *v = &row[key_only ? spec->key[i] : i];
         buf_clear(&texts[i]);
-        value_encode_text(&texts[i], v);
+        pg_value_text(&texts[i], v);
         params[i] = v->type == SL_NULL ? NULL : buf_str(&texts[i]);
     }
     return n;

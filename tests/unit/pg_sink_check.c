@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 #include <libpq-fe.h>
+#include <math.h>
 
 #include "common/alloc.h"
 #include "common/buf.h"
@@ -266,6 +267,24 @@ static void test_text_round_trips(void **state)
     sink_close(s);
 }
 
+static void test_reals_that_are_not_numbers(void **state)
+{
+    (void)state;
+    struct sl_sink_spec spec = make_spec("reals", "reals", true);
+    struct sl_sink *s = open_sink(&spec);
+    struct test_batch t;
+    start_batch(&t, 1);
+    add_row(&t, SL_ROW_INSERT, "inf", 1);
+    add_row(&t, SL_ROW_INSERT, "minus_inf", 2);
+    add_row(&t, SL_ROW_INSERT, "nan", 3);
+    t.values[0 * NCOLS + 2].u.r = INFINITY;
+    t.values[1 * NCOLS + 2].u.r = -INFINITY;
+    t.values[2 * NCOLS + 2].u.r = -NAN;
+    deliver_ok(s, &t);
+    expect("SELECT word, mean FROM reals ORDER BY n", "inf|Infinity\nminus_inf|-Infinity\nnan|NaN\n");
+    sink_close(s);
+}
+
 static void test_server_away_and_back(void **state)
 {
     (void)state;
@@ -412,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_batch_twice_is_a_no_op),
         cmocka_unit_test(test_append_only),
         cmocka_unit_test(test_text_round_trips),
+        cmocka_unit_test(test_reals_that_are_not_numbers),
         cmocka_unit_test(test_columns_that_do_not_fit),
         cmocka_unit_test(test_refused_rows_are_rejected),
         cmocka_unit_test(test_large_batches),
