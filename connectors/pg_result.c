@@ -28,11 +28,11 @@ static bool sqlstate_passes(const char *state)
     return false;
 }
 
-/* The server's message without libpq's trailing newline. */
+/* The server's message: its first line (libpq adds lines of guesses after a lost connection). */
 static void trimmed(const char *msg, char *out, size_t size)
 {
-    size_t len = strlen(msg);
-    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+    size_t len = strcspn(msg, "\n");
+    while (len && msg[len - 1] == ' ')
         len--;
     if (len >= size)
         len = size - 1;
