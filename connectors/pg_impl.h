@@ -36,6 +36,7 @@ struct pg_sink {
     const struct sl_sink_spec *spec; /* lives as long as the sink */
     PGconn *conn;                    /* NULL until the first delivery, and after a loss */
     bool ready;                      /* conn is set up: table checked, stage made, statements prepared */
+    bool delivered_before;           /* this database's sink delivered a batch (its saved state) */
     /* The last failure was the server refusing data (SQLSTATE classes 22 and 23: a value out
      * of range, a constraint): the batch is tried again row by row to find the rows. */
     bool refused;

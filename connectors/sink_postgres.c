@@ -72,19 +72,36 @@ static sl_status connect_and_prepare(struct pg_sink *s, struct sl_error *err)
     return st == SL_NOMEM ? SL_AGAIN : st;
 }
 
-/* Begins the transaction and locks the sink's progress row: *done when batch_id was delivered. */
-static sl_status begin_batch(struct pg_sink *s, int64_t batch_id, bool *done, struct sl_error *err)
+/* Begins the transaction and locks the sink's progress row; *last: the batch id it holds. */
+static sl_status begin_batch(struct pg_sink *s, int64_t *last, struct sl_error *err)
 {
     struct sl_buf sql;
     buf_init(&sql);
-    buf_printf(&sql, "BEGIN; INSERT INTO %s (sink, batch_id) VALUES (%s, -1) ON CONFLICT DO "
+    buf_printf(&sql, "BEGIN; INSERT INTO %s (sink, batch_id) VALUES (%s, 0) ON CONFLICT DO "
                      "NOTHING; SELECT batch_id FROM %s WHERE sink = %s FOR UPDATE",
                s->sql.progress, s->sql.sink_name, s->sql.progress, s->sql.sink_name);
     PGresult *res = sql.failed ? NULL : PQexec(s->conn, buf_str(&sql));
     buf_free(&sql);
     if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-        *done = strtoll(PQgetvalue(res, 0, 0), NULL, 10) >= batch_id;
+        *last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     return pg_result_check(s, res, PGRES_TUPLES_OK, "reading the sink's progress row for", err);
+}
+
+/* The progress row is past a batch that this database's sink never delivered: its rows would
+ * be skipped. Another Sluice database writes with the sink's name, or this one was made anew. */
+static sl_status progress_of_another(struct pg_sink *s, int64_t last, int64_t batch_id,
+                                     struct sl_error *err)
+{
+    const char *table = sink_option_text(s->spec, PG_PROGRESS_TABLE);
+    return sl_error_set(err, SL_ERROR,
+                        "PostgreSQL table %s: the progress table %s says sink %s delivered "
+                        "batch %lld, but this database's sink has delivered nothing yet and is "
+                        "at batch %lld; another Sluice database uses the name, or this one is "
+                        "new: give the sink another name, or DELETE FROM %s WHERE sink = '%s' "
+                        "to deliver from the start",
+                        s->spec->target, table ? table : "sluice_sink_progress", s->spec->name,
+                        (long long)last, (long long)batch_id,
+                        table ? table : "sluice_sink_progress", s->spec->name);
 }
 
 static sl_status end_batch(struct pg_sink *s, int64_t batch_id, struct sl_error *err)
@@ -104,9 +121,11 @@ static sl_status deliver_in_transaction(struct pg_sink *s, const struct sl_sink_
                                         struct sl_sink_ack *ack, bool by_row,
                                         struct sl_error *err)
 {
-    bool done = false;
-    sl_status st = begin_batch(s, b->batch_id, &done, err);
-    if (st != SL_OK || done)
+    int64_t last = 0;
+    sl_status st = begin_batch(s, &last, err);
+    if (st == SL_OK && last > b->batch_id && !s->delivered_before)
+        return progress_of_another(s, last, b->batch_id, err);
+    if (st != SL_OK || last >= b->batch_id)
         return st == SL_OK ? pg_exec(s, "COMMIT", "committing a batch to", err) : st;
     if (b->nrows && by_row)
         st = pg_rows_apply(s, b, ack, err);
@@ -131,6 +150,11 @@ static sl_status pg_deliver(struct sl_sink *sink, const struct sl_sink_batch *b,
     if (st != SL_OK && s->refused && s->conn && PQstatus(s->conn) == CONNECTION_OK) {
         PQclear(PQexec(s->conn, "ROLLBACK"));
         st = deliver_in_transaction(s, b, ack, true, err);
+    }
+    if (st == SL_OK) {
+        /* Saved by the engine with the batch: after a restart, open knows it delivered. */
+        buf_puts(&ack->state, "delivered");
+        s->delivered_before = true;
     }
     if (st != SL_OK && s->conn) {
         /* After an SL_ERROR (a column missing) all is set up afresh on a new connection. */
@@ -158,13 +182,13 @@ static const struct sl_sink_ops pg_ops = {
 static sl_status pg_open(const struct sl_sink_spec *spec, const char *saved, size_t saved_len,
                          struct sl_sink **out, struct sl_error *err)
 {
-    (void)saved; /* the progress row in PostgreSQL is the state */
-    (void)saved_len;
+    (void)saved; /* the progress row in PostgreSQL says which batch; this only that one was */
     struct pg_sink *s = sl_calloc(1, sizeof *s);
     if (!s)
         return sl_error_set(err, SL_NOMEM, "out of memory");
     s->base.ops = &pg_ops;
     s->spec = spec;
+    s->delivered_before = saved_len > 0;
     *out = &s->base;
     return SL_OK;
 }

@@ -222,6 +222,37 @@ static void test_batch_twice_is_a_no_op(void **state)
     sink_close(s);
 }
 
+/* A sink that never delivered (nothing saved) meets a progress row past its batch: another
+ * database uses the name, or this one is new. Its rows would be skipped: it stops and says so. */
+static void test_progress_of_another_database(void **state)
+{
+    (void)state;
+    struct sl_sink_spec spec = make_spec("other", "other", true);
+    struct sl_sink *s = open_sink(&spec);
+    struct test_batch t;
+    start_batch(&t, 5);
+    add_row(&t, SL_ROW_INSERT, "a", 1);
+    deliver_ok(s, &t);
+    sink_close(s);
+    s = open_sink(&spec);
+    start_batch(&t, 1);
+    add_row(&t, SL_ROW_INSERT, "b", 2);
+    struct rejects rejects = {0};
+    struct sl_error err = {0};
+    assert_int_equal(deliver(s, &t, &rejects, &err), SL_ERROR);
+    assert_non_null(strstr(err.msg, "delivered batch 5"));
+    assert_non_null(strstr(err.msg, "DELETE FROM sluice_sink_progress WHERE sink = 'other'"));
+    sink_close(s);
+    /* Reopened with what the engine saved after a delivery: batch 1 is old news. */
+    struct sl_sink_ack ack = {0};
+    assert_int_equal(spec.connector->open(&spec, "delivered", 9, &s, &err), SL_OK);
+    assert_int_equal(sink_deliver(s, &t.b, &ack, &err), SL_OK);
+    assert_string_equal(buf_str(&ack.state), "delivered");
+    buf_free(&ack.state);
+    expect("SELECT word, n FROM other", "a|1\n");
+    sink_close(s);
+}
+
 static void test_append_only(void **state)
 {
     (void)state;
@@ -369,6 +400,7 @@ static void test_refused_rows_are_rejected(void **state)
     struct sl_sink_ack ack = {0};
     assert_int_equal(sink_deliver(s, &t.b, &ack, &err), SL_ERROR);
     assert_non_null(strstr(err.msg, "check constraint"));
+    buf_free(&ack.state);
     sink_close(s);
 }
 
@@ -408,6 +440,7 @@ static void test_large_batches(void **state)
                secs, ROWS / secs);
     }
     expect("SELECT count(*), sum(n) FROM large", "100000|9999900000\n");
+    buf_free(&ack.state);
     sink_close(s);
     free(values);
     free(words);
@@ -429,6 +462,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keyed_upserts_and_deletes),
         cmocka_unit_test(test_batch_twice_is_a_no_op),
+        cmocka_unit_test(test_progress_of_another_database),
         cmocka_unit_test(test_append_only),
         cmocka_unit_test(test_text_round_trips),
         cmocka_unit_test(test_reals_that_are_not_numbers),
