@@ -126,7 +126,8 @@ sl_status pg_table_prepare(struct pg_sink *s, struct sl_error *err)
     struct sl_buf sql;
     buf_init(&sql);
     buf_printf(&sql, "CREATE TABLE IF NOT EXISTS %s (sink text PRIMARY KEY, batch_id bigint NOT "
-                     "NULL, delivered_at timestamptz NOT NULL DEFAULT now())",
+                     "NULL, batch_committed timestamp, delivered_at timestamptz NOT NULL DEFAULT "
+                     "now())",
                s->sql.progress);
     sl_status st = sql.failed ? sl_error_set(err, SL_AGAIN, "out of memory")
                               : pg_exec(s, buf_str(&sql), "creating the progress table for", err);

@@ -72,44 +72,67 @@ static sl_status connect_and_prepare(struct pg_sink *s, struct sl_error *err)
     return st == SL_NOMEM ? SL_AGAIN : st;
 }
 
-/* Begins the transaction and locks the sink's progress row; *last: the batch id it holds. */
-static sl_status begin_batch(struct pg_sink *s, int64_t *last, struct sl_error *err)
+/* What the sink's progress row says about a batch. */
+enum progress_verdict {
+    PROGRESS_NEW,       /* not delivered yet: apply it */
+    PROGRESS_DONE,      /* this very batch, or an older one, is there: skip it */
+    PROGRESS_OF_OTHERS, /* the row is another database's (same sink name): stop */
+};
+
+/* Begins the transaction, locks the sink's progress row and judges batch b by it. A batch is
+ * known by its id and its commit time in Sluice, so that batch 1 of a database made anew is
+ * not taken for batch 1 of the one before; an id past b's is old news only to a sink that
+ * delivered before from this database. */
+static sl_status begin_batch(struct pg_sink *s, const struct sl_sink_batch *b, int64_t *last,
+                             enum progress_verdict *verdict, struct sl_error *err)
 {
+    char committed[32];
+    sl_ts_format(b->committed_us, committed);
     struct sl_buf sql;
     buf_init(&sql);
     buf_printf(&sql, "BEGIN; INSERT INTO %s (sink, batch_id) VALUES (%s, 0) ON CONFLICT DO "
-                     "NOTHING; SELECT batch_id FROM %s WHERE sink = %s FOR UPDATE",
-               s->sql.progress, s->sql.sink_name, s->sql.progress, s->sql.sink_name);
+                     "NOTHING; SELECT batch_id, batch_committed IS NOT DISTINCT FROM '%s' "
+                     "FROM %s WHERE sink = %s FOR UPDATE",
+               s->sql.progress, s->sql.sink_name, committed, s->sql.progress, s->sql.sink_name);
     PGresult *res = sql.failed ? NULL : PQexec(s->conn, buf_str(&sql));
     buf_free(&sql);
-    if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+    if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
         *last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        bool same = PQgetvalue(res, 0, 1)[0] == 't';
+        *verdict = *last < b->batch_id                            ? PROGRESS_NEW
+                   : *last == b->batch_id ? (same ? PROGRESS_DONE : PROGRESS_OF_OTHERS)
+                   : s->delivered_before  ? PROGRESS_DONE
+                                          : PROGRESS_OF_OTHERS;
+    }
     return pg_result_check(s, res, PGRES_TUPLES_OK, "reading the sink's progress row for", err);
 }
 
-/* The progress row is past a batch that this database's sink never delivered: its rows would
- * be skipped. Another Sluice database writes with the sink's name, or this one was made anew. */
-static sl_status progress_of_another(struct pg_sink *s, int64_t last, int64_t batch_id,
-                                     struct sl_error *err)
+/* The progress row holds a batch this database's sink did not deliver: its rows would be
+ * skipped. Another Sluice database writes with the sink's name, or this one was made anew. */
+static sl_status progress_of_others(struct pg_sink *s, int64_t last, int64_t batch_id,
+                                    struct sl_error *err)
 {
     const char *table = sink_option_text(s->spec, PG_PROGRESS_TABLE);
     return sl_error_set(err, SL_ERROR,
                         "PostgreSQL table %s: the progress table %s says sink %s delivered "
-                        "batch %lld, but this database's sink has delivered nothing yet and is "
-                        "at batch %lld; another Sluice database uses the name, or this one is "
-                        "new: give the sink another name, or DELETE FROM %s WHERE sink = '%s' "
-                        "to deliver from the start",
+                        "batch %lld, which this database's sink did not (it is at batch %lld); "
+                        "another Sluice database uses the name, or this one is new: give the "
+                        "sink another name, or DELETE FROM %s WHERE sink = '%s' to deliver "
+                        "from the start",
                         s->spec->target, table ? table : "sluice_sink_progress", s->spec->name,
                         (long long)last, (long long)batch_id,
                         table ? table : "sluice_sink_progress", s->spec->name);
 }
 
-static sl_status end_batch(struct pg_sink *s, int64_t batch_id, struct sl_error *err)
+static sl_status end_batch(struct pg_sink *s, const struct sl_sink_batch *b, struct sl_error *err)
 {
+    char committed[32];
+    sl_ts_format(b->committed_us, committed);
     struct sl_buf sql;
     buf_init(&sql);
-    buf_printf(&sql, "UPDATE %s SET batch_id = %lld, delivered_at = now() WHERE sink = %s; COMMIT",
-               s->sql.progress, (long long)batch_id, s->sql.sink_name);
+    buf_printf(&sql, "UPDATE %s SET batch_id = %lld, batch_committed = '%s', delivered_at = "
+                     "now() WHERE sink = %s; COMMIT",
+               s->sql.progress, (long long)b->batch_id, committed, s->sql.sink_name);
     sl_status st = sql.failed ? sl_error_set(err, SL_AGAIN, "out of memory")
                               : pg_exec(s, buf_str(&sql), "committing a batch to", err);
     buf_free(&sql);
@@ -122,10 +145,11 @@ static sl_status deliver_in_transaction(struct pg_sink *s, const struct sl_sink_
                                         struct sl_error *err)
 {
     int64_t last = 0;
-    sl_status st = begin_batch(s, &last, err);
-    if (st == SL_OK && last > b->batch_id && !s->delivered_before)
-        return progress_of_another(s, last, b->batch_id, err);
-    if (st != SL_OK || last >= b->batch_id)
+    enum progress_verdict verdict = PROGRESS_NEW;
+    sl_status st = begin_batch(s, b, &last, &verdict, err);
+    if (st == SL_OK && verdict == PROGRESS_OF_OTHERS)
+        return progress_of_others(s, last, b->batch_id, err);
+    if (st != SL_OK || verdict == PROGRESS_DONE)
         return st == SL_OK ? pg_exec(s, "COMMIT", "committing a batch to", err) : st;
     if (b->nrows && by_row)
         st = pg_rows_apply(s, b, ack, err);
@@ -134,7 +158,7 @@ static sl_status deliver_in_transaction(struct pg_sink *s, const struct sl_sink_
         if (st == SL_OK && s->spec->nkey)
             st = pg_exec(s, buf_str(&s->sql.apply), "upserting into", err);
     }
-    return st == SL_OK ? end_batch(s, b->batch_id, err) : st;
+    return st == SL_OK ? end_batch(s, b, err) : st;
 }
 
 static sl_status pg_deliver(struct sl_sink *sink, const struct sl_sink_batch *b,

@@ -253,6 +253,33 @@ static void test_progress_of_another_database(void **state)
     sink_close(s);
 }
 
+/* Batch 1 of a database made anew is not batch 1 of the one before: a batch is known by its
+ * id and its commit time. The same batch again (a crash before Sluice's commit) is skipped. */
+static void test_same_id_of_another_database(void **state)
+{
+    (void)state;
+    struct sl_sink_spec spec = make_spec("anew", "anew", true);
+    struct sl_sink *s = open_sink(&spec);
+    struct test_batch t;
+    start_batch(&t, 1);
+    t.b.committed_us = INT64_C(1767225600000001);
+    add_row(&t, SL_ROW_INSERT, "a", 1);
+    deliver_ok(s, &t);
+    sink_close(s);
+    s = open_sink(&spec); /* nothing saved: Sluice was killed before its commit */
+    deliver_ok(s, &t);
+    sink_close(s);
+    s = open_sink(&spec);
+    t.b.committed_us += 1000000;
+    struct rejects rejects = {0};
+    struct sl_error err = {0};
+    assert_int_equal(deliver(s, &t, &rejects, &err), SL_ERROR);
+    assert_non_null(strstr(err.msg, "delivered batch 1, which this database's sink did not"));
+    sink_close(s);
+    expect("SELECT batch_id, batch_committed FROM sluice_sink_progress WHERE sink = 'anew'",
+           "1|2026-01-01 00:00:00.000001\n");
+}
+
 static void test_append_only(void **state)
 {
     (void)state;
@@ -404,13 +431,15 @@ static void test_refused_rows_are_rejected(void **state)
     sink_close(s);
 }
 
-/* 100,000 rows a batch, as a big EMIT CHANGES batch has: inserts, then all of them updated. */
+/* 100,000 rows a batch, as a big EMIT CHANGES batch has: inserts, then all of them updated;
+ * then the same rows into an append-only table (COPY straight into it). */
 static void test_large_batches(void **state)
 {
     (void)state;
     enum { ROWS = 100000 };
     struct sl_sink_spec spec = make_spec("large", "large", true);
-    struct sl_sink *s = open_sink(&spec);
+    struct sl_sink_spec append_spec = make_spec("large_log", "large_log", false);
+    struct sl_sink *keyed = open_sink(&spec), *appends = open_sink(&append_spec);
     struct sl_value *values = calloc((size_t)ROWS * NCOLS, sizeof *values);
     char(*words)[16] = calloc(ROWS, sizeof *words);
     uint8_t *kinds = calloc(ROWS, 1);
@@ -424,24 +453,26 @@ static void test_large_batches(void **state)
     struct sl_sink_batch b = {.nrows = ROWS, .values = values, .kinds = kinds};
     struct sl_sink_ack ack = {0};
     struct sl_error err = {0};
-    for (int round = 1; round <= 2; round++) {
+    static const char *const what[] = {"", "keyed insert", "keyed upsert", "append-only insert"};
+    for (int round = 1; round <= 3; round++) {
         b.batch_id = round;
         for (uint32_t r = 0; r < ROWS; r++) {
-            values[r * NCOLS + 1].u.i = r * round;
-            kinds[r] = round == 1 ? SL_ROW_INSERT : SL_ROW_UPDATE;
+            values[r * NCOLS + 1].u.i = r * (round == 3 ? 1 : round);
+            kinds[r] = round == 2 ? SL_ROW_UPDATE : SL_ROW_INSERT;
         }
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (sink_deliver(s, &b, &ack, &err) != SL_OK)
+        if (sink_deliver(round == 3 ? appends : keyed, &b, &ack, &err) != SL_OK)
             fail_msg("%s", err.msg);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("# %s of %d rows: %.2f s, %.0f rows/s\n", round == 1 ? "insert" : "upsert", ROWS,
-               secs, ROWS / secs);
+        printf("# %s of %d rows: %.2f s, %.0f rows/s\n", what[round], ROWS, secs, ROWS / secs);
     }
     expect("SELECT count(*), sum(n) FROM large", "100000|9999900000\n");
+    expect("SELECT count(*), sum(n) FROM large_log", "100000|4999950000\n");
     buf_free(&ack.state);
-    sink_close(s);
+    sink_close(keyed);
+    sink_close(appends);
     free(values);
     free(words);
     free(kinds);
@@ -463,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_keyed_upserts_and_deletes),
         cmocka_unit_test(test_batch_twice_is_a_no_op),
         cmocka_unit_test(test_progress_of_another_database),
+        cmocka_unit_test(test_same_id_of_another_database),
         cmocka_unit_test(test_append_only),
         cmocka_unit_test(test_text_round_trips),
         cmocka_unit_test(test_reals_that_are_not_numbers),
