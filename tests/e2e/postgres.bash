@@ -15,8 +15,9 @@ if [ "$(id -u)" -eq 0 ]; then
   PG_AS=(runuser -u nobody --)
 fi
 pg_cleanup() {
-  [ -f "$PG_DIR/data/postmaster.pid" ] &&
-    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" stop -m immediate >/dev/null 2>&1
+  if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" stop -m immediate >/dev/null 2>&1 || true
+  fi
   rm -rf "$PG_DIR"
 }
 trap 'pg_cleanup; cleanup' EXIT
