@@ -241,10 +241,10 @@ static const char *pg_check_option(size_t i, const struct sl_option_value *v, co
 
 static const struct sl_option_def pg_options[] = {
     [PG_CONNECT_TIMEOUT] = {"connect_timeout", SL_OPTION_DURATION, 2 * SL_US_PER_SEC,
-                            3600 * SL_US_PER_SEC, 5 * SL_US_PER_SEC, "'5 seconds'",
+                            3600 * SL_US_PER_SEC, 5 * SL_US_PER_SEC, "5 seconds",
                             "how long making a connection may take (whole seconds)"},
     [PG_STATEMENT_TIMEOUT] = {"statement_timeout", SL_OPTION_DURATION, 100 * SL_US_PER_MS,
-                              3600 * SL_US_PER_SEC, 30 * SL_US_PER_SEC, "'30 seconds'",
+                              3600 * SL_US_PER_SEC, 30 * SL_US_PER_SEC, "30 seconds",
                               "how long one statement of a delivery may run; then it is "
                               "cancelled and the batch tried again later"},
     [PG_PROGRESS_TABLE] = {"progress_table", SL_OPTION_TEXT, 0, 0, 0, "'sluice_sink_progress'",
@@ -258,11 +258,9 @@ const struct sl_sink_connector sink_postgres = {
                "or inserts rows when it has none, one PostgreSQL transaction a batch; the table "
                "is created with mapped types when missing.",
     .guarantee = "exactly-once: each batch's rows and the sink's progress row commit in one "
-                 "PostgreSQL transaction, and a batch whose id the progress row already holds "
-                 "is skipped",
+                 "PostgreSQL transaction, and a batch the progress row already holds is skipped",
     .exactly_once = true,
-    .address_doc = "a libpq connection string: 'host=127.0.0.1 port=5432 dbname=app' or "
-                   "'postgresql://user@host/app'",
+    .address_doc = "'host=127.0.0.1 port=5432 dbname=app' (a libpq connection string or URI)",
     .check_address = pg_check_address,
     .target_word = "TABLE",
     .target_required = true,

@@ -656,11 +656,13 @@ static sl_status read_available(struct sl_query *q, char *buf, size_t cap, size_
     }
 }
 
-/* A sink's outbox is full: the query reads nothing until it has room (a
- * wait of at most timeout_ms, so the loop goes on); logged once per wait. */
-static bool wait_for_sinks(struct sl_query *q, int timeout_ms)
+/* What the query writes to is full: a sink's outbox, or its stream's log (CREATE
+ * STREAM AS). It then reads nothing until there is room (a wait of at most
+ * timeout_ms, so the loop goes on); logged once per wait. */
+static bool wait_for_outputs(struct sl_query *q, int timeout_ms)
 {
     struct sl_sink_runner *full = query_sinks_full(&q->sinks);
+    bool log_full = !full && q->writer && stream_writer_full(q->writer, q->db);
     if (full && !q->sinks.waiting_for)
         sl_log(q->log, SL_LOG_WARN,
                "query %s: sink %s has %lld rows or more waiting in its outbox; the query's "
@@ -670,13 +672,20 @@ static bool wait_for_sinks(struct sl_query *q, int timeout_ms)
     else if (!full && q->sinks.waiting_for)
         sl_log(q->log, SL_LOG_INFO, "query %s: sink %s has room again; the query goes on",
                q->name, sink_runner_def(q->sinks.waiting_for)->name);
+    if (log_full != q->log_full)
+        sl_log(q->log, log_full ? SL_LOG_WARN : SL_LOG_INFO,
+               log_full ? "query %s: stream %s's log is over max_log_bytes unread; the query "
+                          "waits for its readers"
+                        : "query %s: stream %s's log has room again; the query goes on",
+               q->name, q->name);
     q->sinks.waiting_for = full;
-    if (full) {
+    q->log_full = log_full;
+    if (full || log_full) {
         int ms = timeout_ms < 20 ? timeout_ms : 20;
         struct timespec ts = {0, (long)ms * 1000000L};
         nanosleep(&ts, NULL);
     }
-    return full != NULL;
+    return full || log_full;
 }
 
 sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
@@ -689,7 +698,7 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
         return end_batch(q, env, batch_done, err);
     if (!q->in_batch)
         begin_batch(q);
-    if (wait_for_sinks(q, timeout_ms))
+    if (wait_for_outputs(q, timeout_ms))
         return q->had_input && clock_deadline_us(q->clock) >= q->batch_deadline_us
                    ? end_batch(q, env, batch_done, err)
                    : SL_OK;

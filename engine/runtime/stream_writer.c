@@ -4,10 +4,14 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/time.h"
 #include "connectors/row_encode.h"
 #include "engine/runtime/log_frame.h"
 #include "engine/values/rowsel.h"
 #include "storage/stream_log.h"
+
+/* How often the log's size is looked at while the query runs. */
+#define SIZE_CHECK_US (100 * SL_US_PER_MS)
 
 struct sl_stream_writer {
     struct sl_ingests *ingests;
@@ -17,6 +21,8 @@ struct sl_stream_writer {
     struct sl_buf record;  /* one record being encoded */
     uint32_t records;      /* in frames */
     uint64_t next;         /* the number the batch's first record takes */
+    int64_t size_checked_us; /* monotonic: when the log's size was last looked at */
+    bool full;
 };
 
 sl_status stream_writer_open(struct sl_ingests *ingests, const struct sl_stream_def *def,
@@ -97,4 +103,17 @@ void stream_writer_reset(struct sl_stream_writer *w)
 {
     buf_clear(&w->frames);
     w->records = 0;
+}
+
+bool stream_writer_full(struct sl_stream_writer *w, struct sl_db *db)
+{
+    int64_t now = sl_monotonic_us();
+    if (now - w->size_checked_us < SIZE_CHECK_US)
+        return w->full;
+    w->size_checked_us = now;
+    struct db_log_bounds b;
+    struct sl_error err;
+    if (db_log_bounds(db, w->def->name, &b, &err) == SL_OK)
+        w->full = b.bytes > (uint64_t)w->def->max_log_bytes;
+    return w->full;
 }

@@ -29,5 +29,8 @@ sl_status stream_writer_write(struct sl_stream_writer *w, struct sl_db *db, stru
 /* After the batch committed (ended: the query's input is over); or forgets a failed batch's. */
 void stream_writer_committed(struct sl_stream_writer *w, bool ended);
 void stream_writer_reset(struct sl_stream_writer *w);
+/* Whether the log holds more than the stream's max_log_bytes that its readers have not
+ * all read (looked at every 100 ms): the query then waits, as a push source pauses. */
+bool stream_writer_full(struct sl_stream_writer *w, struct sl_db *db);
 
 #endif
