@@ -15,15 +15,15 @@ awk 'BEGIN { srand(42); for (i = 0; i < 100000; i++)
   printf "%d,%d,\"t%d %s\"\n", int(rand() * 5000), (i * 31) % 1000, i % 7,
          (i % 5 == 0) ? "a\tb" : (i % 5 == 1) ? "q\"\"x" : (i % 5 == 2) ? "b\\s" : "plain" }' >ev.csv
 
-# sink_sql DB_SUFFIX: the script, its sinks writing tables per_user$1 and small$1.
+# sink_sql SUFFIX BATCH_BYTES: the script, its sinks writing tables per_user$1 and small$1.
 sink_sql() {
   cat <<SQL
 CREATE STREAM ev (u INTEGER, amount INTEGER, tag TEXT) FROM FILE 'ev.csv' FORMAT CSV;
 CREATE QUERY per_user AS SELECT u, count(*) AS n, sum(amount) AS total, max(tag) AS top_tag
   FROM ev GROUP BY u EMIT CHANGES
-  TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 65536);
+  TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = $2);
 CREATE QUERY small AS SELECT u, count(*) AS n FROM ev GROUP BY u HAVING count(*) <= 18
-  TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 65536);
+  TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = $2);
 CREATE SINK to_pg$1 FROM per_user INTO POSTGRES '$PG_CONNINFO' TABLE 'per_user$1'
   WITH (retry_max = '500 milliseconds');
 CREATE SINK small_pg$1 FROM small INTO POSTGRES '$PG_CONNINFO' TABLE 'public.small$1'
@@ -45,7 +45,7 @@ equal() {
 }
 
 # The whole run: sluice run exits once both sinks delivered everything.
-sink_sql "" >q.sql
+sink_sql "" 65536 >q.sql
 "$SLUICE" run --db db q.sql >out.txt 2>err.txt || { cat err.txt; fail "sluice run failed"; }
 equal db ""
 # The oracle: sqlite3 over the file computes what Sluice's table holds.
@@ -62,8 +62,9 @@ batches=$(sqlite3 db "SELECT batch_id FROM _sluice_sink_progress WHERE sink = 't
 echo "ok: 100,000 rows in $batches batches, per_user and small equal in PostgreSQL"
 
 # The server stops once the first batch arrived, and starts again after the
-# sink has failed and waited a few times while the queries went on.
-sink_sql "_s" >q_s.sql
+# sink has failed and waited a few times while the queries went on (smaller
+# batches: about a hundred of them, 50 ms apart at least, outlast the stop).
+sink_sql "_s" 16384 >q_s.sql
 "$SLUICE" run --db db_s q_s.sql >out_s.txt 2>err_s.txt &
 pid=$!
 BG_PIDS+=($pid)
