@@ -398,6 +398,45 @@ static void test_columns_that_do_not_fit(void **state)
     sink_close(s);
 }
 
+/* A statement past statement_timeout (the table locked by someone else) is tried again later;
+ * a table the sink's role may not write is the user's to fix. */
+static void test_timeout_passes_permission_stops(void **state)
+{
+    (void)state;
+    free(query("CREATE TABLE locked (word text PRIMARY KEY, n bigint, mean float8, seen "
+               "timestamp, ok boolean, parts jsonb)"));
+    free(query("CREATE ROLE limited LOGIN"));
+    free(query("GRANT ALL ON sluice_sink_progress TO limited"));
+    struct sl_sink_spec spec = make_spec("locked", "locked", true);
+    spec.options[1] = (struct sl_option_value){.set = true, .num = 500 * INT64_C(1000)};
+    struct sl_sink *s = open_sink(&spec);
+    struct test_batch t;
+    start_batch(&t, 1);
+    add_row(&t, SL_ROW_INSERT, "a", 1);
+    free(query("BEGIN"));
+    free(query("LOCK TABLE locked"));
+    struct rejects rejects = {0};
+    struct sl_error err = {0};
+    assert_int_equal(deliver(s, &t, &rejects, &err), SL_AGAIN);
+    assert_non_null(strstr(err.msg, "statement timeout"));
+    assert_non_null(strstr(err.msg, "locked"));
+    free(query("COMMIT"));
+    deliver_ok(s, &t);
+    sink_close(s);
+    char conninfo[512];
+    snprintf(conninfo, sizeof conninfo, "%s user=limited", getenv("SLUICE_TEST_PG"));
+    spec = make_spec("limited", "locked", true);
+    spec.address = conninfo;
+    s = open_sink(&spec);
+    start_batch(&t, 1);
+    add_row(&t, SL_ROW_UPDATE, "a", 2);
+    assert_int_equal(deliver(s, &t, &rejects, &err), SL_ERROR);
+    assert_non_null(strstr(err.msg, "permission denied"));
+    assert_non_null(strstr(err.msg, "locked"));
+    sink_close(s);
+    expect("SELECT word, n FROM locked", "a|1\n");
+}
+
 static void test_refused_rows_are_rejected(void **state)
 {
     (void)state;
@@ -499,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_text_round_trips),
         cmocka_unit_test(test_reals_that_are_not_numbers),
         cmocka_unit_test(test_columns_that_do_not_fit),
+        cmocka_unit_test(test_timeout_passes_permission_stops),
         cmocka_unit_test(test_refused_rows_are_rejected),
         cmocka_unit_test(test_large_batches),
         cmocka_unit_test(test_server_away_and_back),
