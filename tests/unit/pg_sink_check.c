@@ -2,9 +2,10 @@
  * pg_sink_check.c — the POSTGRES sink (connectors/sink_postgres.c) against a
  * real server: tables created with mapped types, upserts and deletes over
  * batches, a batch sent twice (and after a reopen, as after a crash) changes
- * nothing, an append-only table, the server away and back, a table whose
- * columns do not fit, a row the table refuses, text that needs escaping, and
- * a 100,000-row batch's speed. pg_sink_check.bash starts the server and
+ * nothing, a progress row of another database, an append-only table, the
+ * server away and back, a statement timeout, a role without rights, a table
+ * whose columns do not fit, a row the table refuses, text that needs
+ * escaping, REAL's infinities, and a 100,000-row batch's speed. pg_sink_check.bash starts the server and
  * passes it in SLUICE_TEST_PG (a conninfo), with the commands that stop and
  * start it in SLUICE_TEST_PG_STOP and SLUICE_TEST_PG_START.
  */
