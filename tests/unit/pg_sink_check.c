@@ -5,9 +5,10 @@
  * nothing, a progress row of another database, an append-only table, the
  * server away and back, a statement timeout, a role without rights, a table
  * whose columns do not fit, a row the table refuses, text that needs
- * escaping, REAL's infinities, and a 100,000-row batch's speed. pg_sink_check.bash starts the server and
- * passes it in SLUICE_TEST_PG (a conninfo), with the commands that stop and
- * start it in SLUICE_TEST_PG_STOP and SLUICE_TEST_PG_START.
+ * escaping, REAL's infinities, and a 100,000-row batch's speed.
+ * pg_sink_check.bash starts the server and passes it in SLUICE_TEST_PG (a
+ * conninfo), with the commands that stop and start it in
+ * SLUICE_TEST_PG_STOP and SLUICE_TEST_PG_START.
  */
 #include <setjmp.h>
 #include <stdarg.h>
