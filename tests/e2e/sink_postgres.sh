@@ -109,4 +109,16 @@ kill -0 $pid 2>/dev/null && { cat err_s.txt; fail "sluice run did not finish onc
 wait $pid || { cat err_s.txt; fail "sluice run failed"; }
 equal db_s "_s"
 echo "ok: $waiting outbox parts waited while the server was down, then arrived"
+
+# A target that refuses what it is sent (a table whose columns do not fit)
+# fails the run at its end instead of waiting forever, its rows kept; SHOW
+# SINKS does not print the connection string's password.
+pg_sql "CREATE TABLE per_user_bad (u text, other text)"
+sink_sql "_bad" 65536 | sed "s/dbname=/password=hunter2 dbname=/" >q_bad.sql
+"$SLUICE" run --db db_bad q_bad.sql >/dev/null 2>err_bad.txt && fail "a sink that cannot deliver passed"
+grep -q "sink to_pg_bad failed: .*per_user_bad.*; [0-9]* rows stay in its outbox for the next run" err_bad.txt ||
+  { cat err_bad.txt; fail "no failure for the sink that cannot deliver"; }
+printf 'SHOW SINKS;\n' | "$SLUICE" --db db_bad >show_bad.txt 2>&1 || true
+grep -q "password=\*\*\* dbname=" show_bad.txt || fail "SHOW SINKS: $(grep to_pg show_bad.txt)"
+grep -q hunter2 show_bad.txt && fail "SHOW SINKS printed the password"
 echo "1 passed, 0 failed"
