@@ -9,6 +9,7 @@
 static const struct sl_sink_connector *const sink_connectors[] = {
     &sink_stdout,
     &sink_file,
+    &sink_postgres,
 };
 
 size_t sink_connector_count(void)

@@ -9,5 +9,6 @@
 
 extern const struct sl_sink_connector sink_stdout;
 extern const struct sl_sink_connector sink_file;
+extern const struct sl_sink_connector sink_postgres;
 
 #endif

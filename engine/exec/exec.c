@@ -349,6 +349,17 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     if (st != SL_OK || x->check_only || !s->db ||
         (cq->if_not_exists && engine_find_query(s, name) >= 0))
         goto done;
+    const char *sink = cq->or_replace ? exec_sink_reading(s, name, plan) : NULL;
+    if (sink) {
+        char hint[300];
+        snprintf(hint, sizeof hint, "DROP SINK %s first, then create it again after the query",
+                 sink);
+        diags_add(x->diags, cq->name.pos, cq->name.span, hint,
+                  "sink %s sends query %s's rows, and the new query's columns differ", sink,
+                  name);
+        st = SL_ERROR;
+        goto done;
+    }
     if (cq->or_replace && (st = replace_query(x, stmt, &err)) != SL_OK)
         goto done;
     int running = engine_find_query(s, name);
@@ -456,6 +467,14 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
         if (if_exists)
             return SL_OK;
         diags_add(x->diags, name->pos, name->span, NULL, "unknown query \"%s\"", name->text);
+        return SL_ERROR;
+    }
+    const char *sink = exec_sink_reading(s, name->text, NULL);
+    if (sink) {
+        char hint[300];
+        snprintf(hint, sizeof hint, "DROP SINK %s first", sink);
+        diags_add(x->diags, name->pos, name->span, hint, "sink %s sends query %s's rows", sink,
+                  name->text);
         return SL_ERROR;
     }
     const struct sl_stream_def *stream = catalog_find_stream(&s->catalog, name->text);

@@ -56,5 +56,8 @@ sl_status exec_create_sink(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_drop_sink(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe_sink(struct exec_ctx *x, const struct ast_stmt *stmt);
 void exec_show_sinks(const struct exec_ctx *x);
+/* A running sink that reads query, by name (plan not NULL: only one whose columns
+ * plan's rows would not fit); NULL when there is none. */
+const char *exec_sink_reading(struct sluice *s, const char *query, const struct sl_plan *plan);
 
 #endif

@@ -128,16 +128,35 @@ void engine_attach_sinks(struct sluice *s, struct sl_query *q)
     sl_free(ss.sqls);
 }
 
+const char *exec_sink_reading(struct sluice *s, const char *query, const struct sl_plan *plan)
+{
+    for (uint32_t i = 0; i < s->nsinks; i++) {
+        const struct sl_sink_def *def = sink_runner_def(s->sinks[i]);
+        if (strcasecmp(def->from, query) == 0 && !(plan && sink_runner_fits(s->sinks[i], plan)))
+            return def->name;
+    }
+    return NULL;
+}
+
 void engine_wait_sinks(struct sluice *s)
 {
     for (uint32_t i = 0; i < s->nsinks && !s->stop_requested; i++) {
         struct sl_sink_runner *r = s->sinks[i];
+        const char *name = sink_runner_def(r)->name;
+        struct sink_runner_info info;
         uint64_t left = sink_runner_drain(r, 0);
         if (left)
-            sl_log(&s->log, SL_LOG_INFO, "sink %s: waiting to deliver %" PRIu64 " rows",
-                   sink_runner_def(r)->name, left);
-        while (left && !s->stop_requested)
+            sl_log(&s->log, SL_LOG_INFO, "sink %s: waiting to deliver %" PRIu64 " rows", name,
+                   left);
+        /* A target that is away is waited for (a stop ends the wait); one that
+         * refuses what it is sent fails the run, its rows kept for the next. */
+        for (sink_runner_describe(r, &info); left && !s->stop_requested && !info.failed;
+             sink_runner_describe(r, &info))
             left = sink_runner_drain(r, 100 * SL_US_PER_MS);
+        if (left && info.failed)
+            buf_printf(&s->failures,
+                       "sink %s failed: %s; %" PRIu64 " rows stay in its outbox for the next run\n",
+                       name, info.last_error, left);
     }
 }
 
@@ -342,8 +361,11 @@ static void target_text(const struct sl_sink_def *def, struct sl_buf *out)
 {
     const struct sl_sink_connector *c = def->connector;
     buf_puts(out, c->name);
-    if (def->address)
-        buf_printf(out, " '%s'", def->address);
+    if (def->address) {
+        buf_puts(out, " '");
+        connector_address_redacted(def->address, out);
+        buf_putc(out, '\'');
+    }
     if (def->target)
         buf_printf(out, " %s '%s'", c->target_word, def->target);
     if (def->format)
@@ -373,6 +395,7 @@ static const char *const sink_header[] = {"name",      "query",     "target",   
 /* A running sink's SHOW SINKS values (the guarantee as a word, or DESCRIBE's sentence). */
 struct sink_text {
     struct sink_runner_info info;
+    char state[sizeof ((struct sink_runner_info *)0)->state + 160];
     struct sl_buf target;
     char n[5][24];
     const char *values[SINK_COLUMNS];
@@ -392,8 +415,14 @@ static void sink_text_fill(struct sink_text *t, struct sl_sink_runner *r, bool s
     const char *guarantee = sentence                            ? def->connector->guarantee
                             : def->connector->exactly_once ? "exactly-once"
                                                            : "at-least-once";
+    /* The query's wait is the sink's doing: shown where the sink is. */
+    snprintf(t->state, sizeof t->state, "%s%s%s%s", t->info.state,
+             t->info.waiting_rows >= (uint64_t)def->max_outbox_rows ? "; the outbox is full: "
+                                                                     : "",
+             t->info.waiting_rows >= (uint64_t)def->max_outbox_rows ? def->from : "",
+             t->info.waiting_rows >= (uint64_t)def->max_outbox_rows ? "'s batches wait" : "");
     const char *values[SINK_COLUMNS] = {
-        def->name, def->from, buf_str(&t->target), t->info.state, t->n[0], t->n[1],
+        def->name, def->from, buf_str(&t->target), t->state, t->n[0], t->n[1],
         t->info.delivered_batch ? t->n[2] : NULL, t->n[3], t->n[4],
         t->info.last_error[0] ? t->info.last_error : NULL, guarantee};
     memcpy(t->values, values, sizeof values);

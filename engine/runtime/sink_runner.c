@@ -49,6 +49,16 @@ const struct sl_sink_def *sink_runner_def(const struct sl_sink_runner *r)
     return r->def;
 }
 
+bool sink_runner_fits(const struct sl_sink_runner *r, const struct sl_plan *plan)
+{
+    if (r->spec.ncols != plan->nout)
+        return false;
+    for (uint32_t i = 0; i < plan->nout; i++)
+        if (r->types[i] != plan->out_types[i] || strcasecmp(r->names[i], plan->out_names[i]) != 0)
+            return false;
+    return true;
+}
+
 int64_t sink_runner_next_batch(const struct sl_sink_runner *r)
 {
     return r->next_batch;
@@ -120,6 +130,7 @@ static bool failed(struct sl_sink_runner *r, sl_status st, const struct sl_error
              st == SL_ERROR ? "failed" : "retrying", when, err->msg);
     pthread_mutex_lock(&r->mu);
     bool news = strcmp(r->info.last_error, err->msg) != 0;
+    r->info.failed = st == SL_ERROR;
     snprintf(r->info.state, sizeof r->info.state, "%s", state);
     snprintf(r->info.last_error, sizeof r->info.last_error, "%s", err->msg);
     pthread_mutex_unlock(&r->mu);
@@ -133,6 +144,9 @@ static bool failed(struct sl_sink_runner *r, sl_status st, const struct sl_error
 
 static void recovered(struct sl_sink_runner *r)
 {
+    pthread_mutex_lock(&r->mu);
+    r->info.failed = false;
+    pthread_mutex_unlock(&r->mu);
     if (r->retry.failures)
         sl_log(r->log, SL_LOG_INFO, "sink %s: delivering again after %lld failed tries",
                r->def->name, (long long)r->retry.failures);
