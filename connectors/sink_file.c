@@ -262,7 +262,8 @@ static uint32_t groups_probe(const struct file_groups *gs, const char *folder, s
     uint32_t mask = 2 * gs->cap - 1;
     for (uint32_t i = (uint32_t)sl_hash_bytes(folder, len, 0) & mask;; i = (i + 1) & mask) {
         uint32_t k = gs->slots[i];
-        if (!k || (gs->g[k - 1].folder.len == len && memcmp(gs->g[k - 1].folder.data, folder, len) == 0))
+        if (!k || (gs->g[k - 1].folder.len == len &&
+                   memcmp(gs->g[k - 1].folder.data, folder, len) == 0))
             return i;
     }
 }
@@ -548,10 +549,10 @@ static sl_status resume_part(struct file_sink *s, const struct file_saved_part *
         path_of(&path, s, saved->folder);
         if (!file_find_final(path.data, s->spec->name, saved->first_batch, s->ext, &last)) {
             st = sl_error_set(err, SL_ERROR,
-                              "sink %s: the file it was writing, %s/.%s-%020lld.%s.inprogress, "
-                              "is gone and was not finished; its rows are lost (create the sink "
-                              "again to start over)",
-                              s->spec->name, path.data, s->spec->name,
+                              "the file it was writing, %s/.%s-%020lld.%s.inprogress, is gone "
+                              "and was not finished; its rows are lost (create the sink again "
+                              "to start over)",
+                              path.data, s->spec->name,
                               (long long)saved->first_batch, s->ext);
         } else {
             st = add_skip(s, saved->folder, last);
@@ -561,9 +562,9 @@ static sl_status resume_part(struct file_sink *s, const struct file_saved_part *
                           strerror(errno));
     } else if (info.st_size < saved->length) {
         st = sl_error_set(err, SL_ERROR,
-                          "sink %s: %s is shorter (%lld bytes) than its delivered rows (%lld "
-                          "bytes): something else changed it",
-                          s->spec->name, path.data, (long long)info.st_size,
+                          "%s is shorter (%lld bytes) than its delivered rows (%lld bytes): "
+                          "something else changed it",
+                          path.data, (long long)info.st_size,
                           (long long)saved->length);
     } else if (ftruncate(fd, (off_t)saved->length) != 0 || fsync(fd) != 0) {
         st = sl_error_set(err, errno_status(errno), "cannot cut %s back to %lld bytes: %s",
@@ -609,8 +610,8 @@ static sl_status file_options_take(struct file_sink *s, const struct sl_sink_spe
     const char *roll = sink_option_text(spec, OPT_ROLL);
     s->roll = (struct file_roll){FILE_ROLL_DEFAULT_BYTES, FILE_ROLL_DEFAULT_AGE_US};
     if (roll && !file_roll_parse(roll, &s->roll))
-        return sl_error_set(err, SL_ERROR, "sink %s: roll = '%s' is neither a duration nor a "
-                            "size: %s", spec->name, roll, file_roll_hint);
+        return sl_error_set(err, SL_ERROR, "roll = '%s' is neither a duration nor a size: %s",
+                            roll, file_roll_hint);
     s->max_open = (uint32_t)sink_option_num(spec, OPT_MAX_OPEN_FILES);
     s->partition_col = -1;
     const char *column = sink_option_text(spec, OPT_PARTITION_BY);
@@ -623,8 +624,8 @@ static sl_status file_options_take(struct file_sink *s, const struct sl_sink_spe
         for (uint32_t c = 0; c < spec->ncols; c++)
             buf_printf(&names, "%s%s", c ? ", " : "", spec->names[c]);
         sl_status st = sl_error_set(err, SL_ERROR,
-                                    "sink %s: partition_by = '%s' is not a column of its rows "
-                                    "(%s)", spec->name, column, buf_str(&names));
+                                    "partition_by = '%s' is not a column of its rows (%s)",
+                                    column, buf_str(&names));
         buf_free(&names);
         return st;
     }

@@ -4,7 +4,7 @@
  *
  *   sluice file sink 1
  *   last 42
- *   open 40 1834 1767225600000000 window_start=2026-01-01 00:00:00/.archive-00000000000000000040.csv.inprogress
+ *   open 40 1834 1767225600000000 day=2026-01-01/.archive-00000000000000000040.csv.inprogress
  *
  * "last": the last batch delivered. One "open" line per in-progress file: its
  * first batch, its length once that batch was written, the commit time of its
@@ -79,7 +79,8 @@ sl_status file_state_decode(const char *text, size_t len, const char *sink, cons
         at += line_len + 1;
         bool ok;
         if (lineno == 0) {
-            ok = line_len == strlen(FILE_STATE_MAGIC) && memcmp(line, FILE_STATE_MAGIC, line_len) == 0;
+            ok = line_len == strlen(FILE_STATE_MAGIC) &&
+                 memcmp(line, FILE_STATE_MAGIC, line_len) == 0;
         } else if (lineno == 1) {
             char last[32] = "";
             memcpy(last, line, line_len < sizeof last - 1 ? line_len : sizeof last - 1);
@@ -97,14 +98,13 @@ sl_status file_state_decode(const char *text, size_t len, const char *sink, cons
         }
         if (!ok) {
             file_state_free(st);
-            return sl_error_set(err, SL_ERROR,
-                                "sink %s: cannot read line %zu of its saved state (%.*s)", sink,
+            return sl_error_set(err, SL_ERROR, "cannot read line %zu of its saved state (%.*s)",
                                 lineno + 1, (int)(line_len > 120 ? 120 : line_len), line);
         }
     }
     if (lineno < 2) {
         file_state_free(st);
-        return sl_error_set(err, SL_ERROR, "sink %s: its saved state is cut short", sink);
+        return sl_error_set(err, SL_ERROR, "its saved state is cut short");
     }
     return SL_OK;
 }
