@@ -43,9 +43,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
-#include "common/hash.h"
 #include "common/time.h"
-#include "connectors/row_encode.h"
 
 enum { OPT_ROLL, OPT_PARTITION_BY, OPT_MAX_OPEN_FILES };
 
@@ -80,16 +78,6 @@ struct file_sink {
     uint32_t nparts;
     struct file_skip *skips;
     uint32_t nskips;
-};
-
-/* The rows of one batch bound for one folder. */
-struct file_group {
-    struct sl_buf folder;
-    struct sl_buf bytes;
-    int part;       /* index in parts, -1: a new file */
-    int new_fd;     /* a new file's, once written */
-    int64_t length; /* the file's length once the rows are written */
-    bool skip;
 };
 
 /* An errno as a status: what the user must fix stops the sink, the rest is retried. */
@@ -212,124 +200,6 @@ static sl_status add_skip(struct file_sink *s, const char *folder, int64_t throu
     return SL_OK;
 }
 
-static void encode_header(const struct file_sink *s, struct sl_buf *out)
-{
-    row_encode_csv_header(out, s->spec);
-    if (s->spec->changelog) {
-        out->len--; /* the op column goes before the newline */
-        buf_puts(out, ",op\n");
-    }
-}
-
-static void encode_row(const struct file_sink *s, const struct sl_sink_batch *b, uint32_t r,
-                       struct sl_buf *out)
-{
-    if (!s->csv) {
-        row_encode_json(out, s->spec, b, r, s->spec->changelog);
-        buf_putc(out, '\n');
-        return;
-    }
-    row_encode_csv(out, s->spec, b, r);
-    if (s->spec->changelog) {
-        out->len--;
-        buf_printf(out, ",%s\n", row_kind_name(b->kinds ? b->kinds[r] : SL_ROW_INSERT));
-    }
-}
-
-/* A batch's groups, found by folder through a hash table: a partition_by column
- * can have as many values as a batch has rows. */
-struct file_groups {
-    struct file_group *g;
-    uint32_t n, cap;
-    uint32_t *slots; /* 2 * cap of them: a group's index + 1, or 0 */
-};
-
-static void groups_free(struct file_groups *gs)
-{
-    for (uint32_t i = 0; i < gs->n; i++) {
-        buf_free(&gs->g[i].folder);
-        buf_free(&gs->g[i].bytes);
-        if (gs->g[i].new_fd >= 0)
-            close(gs->g[i].new_fd);
-    }
-    sl_free(gs->g);
-    sl_free(gs->slots);
-}
-
-/* The slot that holds folder's group, or the empty one where it would go. */
-static uint32_t groups_probe(const struct file_groups *gs, const char *folder, size_t len)
-{
-    uint32_t mask = 2 * gs->cap - 1;
-    for (uint32_t i = (uint32_t)sl_hash_bytes(folder, len, 0) & mask;; i = (i + 1) & mask) {
-        uint32_t k = gs->slots[i];
-        if (!k || (gs->g[k - 1].folder.len == len &&
-                   memcmp(gs->g[k - 1].folder.data, folder, len) == 0))
-            return i;
-    }
-}
-
-static bool groups_grow(struct file_groups *gs)
-{
-    uint32_t cap = gs->cap ? 2 * gs->cap : 4;
-    struct file_group *g = sl_realloc(gs->g, cap * sizeof *g);
-    if (g)
-        gs->g = g;
-    uint32_t *slots = g ? sl_calloc(2 * (size_t)cap, sizeof *slots) : NULL;
-    if (!slots)
-        return false;
-    sl_free(gs->slots);
-    gs->slots = slots;
-    gs->cap = cap;
-    for (uint32_t i = 0; i < gs->n; i++)
-        gs->slots[groups_probe(gs, gs->g[i].folder.data, gs->g[i].folder.len)] = i + 1;
-    return true;
-}
-
-/* The group of folder, made when it is the first row's; NULL when out of memory. */
-static struct file_group *groups_find(struct file_groups *gs, const struct sl_buf *folder)
-{
-    const char *text = buf_str(folder);
-    if (gs->cap) {
-        uint32_t k = gs->slots[groups_probe(gs, text, folder->len)];
-        if (k)
-            return &gs->g[k - 1];
-    }
-    if (gs->n == gs->cap && !groups_grow(gs))
-        return NULL;
-    struct file_group *g = &gs->g[gs->n];
-    memset(g, 0, sizeof *g);
-    g->new_fd = -1;
-    buf_append(&g->folder, text, folder->len); /* "" too: the part takes a string */
-    uint32_t slot = groups_probe(gs, text, folder->len);
-    gs->slots[slot] = ++gs->n;
-    return g->folder.failed ? NULL : g;
-}
-
-/* The batch's rows by folder, in the order they came; rows no folder can hold go to reject. */
-static sl_status group_rows(struct file_sink *s, const struct sl_sink_batch *b,
-                            struct sl_sink_ack *ack, struct file_groups *gs)
-{
-    struct sl_buf folder;
-    buf_init(&folder);
-    sl_status st = SL_OK;
-    for (uint32_t r = 0; r < b->nrows && st == SL_OK; r++) {
-        buf_clear(&folder);
-        if (s->partition_col >= 0 &&
-            !file_partition_folder(&folder, s->spec->names[s->partition_col],
-                                   &b->values[(size_t)r * s->spec->ncols + s->partition_col])) {
-            if (ack->reject)
-                ack->reject(ack->ctx, r, "its partition_by value is too long for a folder name");
-            continue;
-        }
-        struct file_group *g = folder.failed ? NULL : groups_find(gs, &folder);
-        if (g)
-            encode_row(s, b, r, &g->bytes);
-        st = !g || g->bytes.failed ? SL_NOMEM : SL_OK;
-    }
-    buf_free(&folder);
-    return st;
-}
-
 /* Writes a new in-progress file for group g of batch, unless a finished file holds it already. */
 static sl_status write_new(struct file_sink *s, int64_t batch, struct file_group *g,
                            struct sl_error *err)
@@ -346,7 +216,7 @@ static sl_status write_new(struct file_sink *s, int64_t batch, struct file_group
         goto done;
     }
     if (s->csv)
-        encode_header(s, &head);
+        file_encode_header(s->spec, &head);
     inprogress_path(&path, s, buf_str(&g->folder), batch);
     if (st == SL_OK && (path.failed || head.failed))
         st = sl_error_set(err, SL_AGAIN, "out of memory writing a file");
@@ -476,7 +346,7 @@ static sl_status file_deliver(struct sl_sink *sink, const struct sl_sink_batch *
     struct sl_error roll_err;
     roll_aged(s, now_us, &roll_err); /* a file too old for this batch is finished first */
     struct file_groups gs = {0};
-    sl_status st = group_rows(s, b, ack, &gs);
+    sl_status st = file_group_rows(s->spec, s->csv, s->partition_col, b, ack, &gs);
     struct file_group *g = gs.g;
     uint32_t n = gs.n;
     for (uint32_t i = 0; i < n && st == SL_OK; i++) {
@@ -487,7 +357,7 @@ static sl_status file_deliver(struct sl_sink *sink, const struct sl_sink_batch *
     }
     if (st == SL_OK)
         st = commit_groups(s, b->batch_id, now_us, g, n);
-    groups_free(&gs);
+    file_groups_free(&gs);
     if (st == SL_NOMEM)
         return sl_error_set(err, SL_AGAIN, "out of memory writing batch %lld",
                             (long long)b->batch_id);

@@ -1,7 +1,8 @@
 /*
  * sink_file.h — the pieces of INTO FILE (connectors/sink_file.c) that stand
  * alone: the roll option's text, the names of files and partition folders on
- * disk, and the state a delivery saves (what is in progress, and how long).
+ * disk, the state a delivery saves (what is in progress, and how long), and
+ * a batch's rows encoded and grouped by folder.
  */
 #ifndef SL_SINK_FILE_H
 #define SL_SINK_FILE_H
@@ -12,6 +13,7 @@
 #include "common/buf.h"
 #include "common/status.h"
 #include "common/value.h"
+#include "connectors/sink.h"
 
 /* A file is finished at whichever comes first; the one roll does not name keeps its default. */
 #define FILE_ROLL_DEFAULT_BYTES (INT64_C(128) << 20)
@@ -66,5 +68,35 @@ void file_state_encode(struct sl_buf *out, const struct file_saved_state *st, co
 sl_status file_state_decode(const char *text, size_t len, const char *sink, const char *ext,
                             struct file_saved_state *st, struct sl_error *err);
 void file_state_free(struct file_saved_state *st);
+
+/* --- a batch's rows by folder (sink_file_batch.c) --- */
+
+/* The rows of one batch bound for one folder, encoded. */
+struct file_group {
+    struct sl_buf folder; /* "col=value", "" without partition_by */
+    struct sl_buf bytes;
+    int part;       /* the sink's in-progress file for the folder, -1: a new file */
+    int new_fd;     /* a new file's, once written */
+    int64_t length; /* the file's length once the rows are written */
+    bool skip;      /* a finished file holds them already */
+};
+
+/* A batch's groups, found by folder through a hash table: a partition_by column
+ * can have as many values as a batch has rows. */
+struct file_groups {
+    struct file_group *g;
+    uint32_t n, cap;
+    uint32_t *slots; /* 2 * cap of them: a group's index + 1, or 0 */
+};
+
+/* The batch's rows by folder (partition_col's value; -1: all in ""), in the order they came,
+ * as CSV lines or JSON objects; rows no folder can hold go to ack->reject. SL_NOMEM. */
+sl_status file_group_rows(const struct sl_sink_spec *spec, bool csv, int partition_col,
+                          const struct sl_sink_batch *b, struct sl_sink_ack *ack,
+                          struct file_groups *gs);
+/* Frees the groups, closing the descriptors they still hold. */
+void file_groups_free(struct file_groups *gs);
+/* A CSV file's header line (with op when the rows change). */
+void file_encode_header(const struct sl_sink_spec *spec, struct sl_buf *out);
 
 #endif
