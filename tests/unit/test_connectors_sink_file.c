@@ -567,6 +567,30 @@ static void test_crash_after_rename(void **state)
     buf_free(&saved);
 }
 
+/* No state saved at all, and a file finished with two batches before the crash: the first
+ * batch finds it and neither is written again. */
+static void test_finished_before_any_state(void **state)
+{
+    struct fx *f = *state;
+    set_option(f, "roll", "300 bytes", 0);
+    struct sl_buf saved;
+    buf_init(&saved);
+    crash_after(f, &saved, 1, 2, 0);
+    assert_int_equal(saved.len, 0);
+    char names[256];
+    list_folder(f->dir, names, sizeof names);
+    assert_string_equal(names, "t-00000000000000000001-2.json\n");
+    struct sl_sink *s = open_sink(f, NULL);
+    for (int b = 1; b <= 3; b++)
+        assert_int_equal(deliver_ids(f, s, b, T0, 3 * b - 2, 3, 0, NULL), SL_OK);
+    sink_close(s);
+    list_folder(f->dir, names, sizeof names);
+    assert_string_equal(names, "t-00000000000000000001-2.json\n"
+                               "t-00000000000000000003-3.json\n");
+    assert_ids_once(f->dir, 9);
+    buf_free(&saved);
+}
+
 static void test_close_then_resume(void **state)
 {
     struct fx *f = *state;
@@ -641,6 +665,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_same_batch_twice, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_crash_resend, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_crash_after_rename, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_finished_before_any_state, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_close_then_resume, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_gone_file_is_an_error, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_failed_write_is_retried, fx_setup, fx_teardown),
