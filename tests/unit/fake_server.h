@@ -133,4 +133,10 @@ static inline json_t *fake_server_call(const struct fake_server *f, const char *
     return v;
 }
 
+/* POSTs to one of the fake's control paths (/_fake/fail_next?status=503). */
+static inline void fake_server_post(const struct fake_server *f, const char *path)
+{
+    json_decref(fake_server_call(f, path, true));
+}
+
 #endif

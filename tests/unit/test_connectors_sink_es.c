@@ -244,7 +244,7 @@ static void test_refused_items(void **state)
     struct rejections rj = {0};
     struct sl_error err;
     /* refused for now: the first item 429, so the batch is tried again, nothing is dead yet */
-    fake_server_call(&es, "/_fake/fail_next_items?count=1", true);
+    fake_server_post(&es, "/_fake/fail_next_items?count=1");
     assert_int_equal(deliver(s, &t, &rj, &err), SL_AGAIN);
     assert_non_null(strstr(err.msg, "429 es_rejected_execution_exception"));
     assert_non_null(strstr(err.msg, "index 'alerts'"));
@@ -293,14 +293,14 @@ static void test_http_statuses(void **state)
     add_row(&t, SL_ROW_INSERT, "h", 1, "x");
     struct rejections rj = {0};
     struct sl_error err;
-    fake_server_call(&es, "/_fake/fail_next?status=503", true);
+    fake_server_post(&es, "/_fake/fail_next?status=503");
     assert_int_equal(deliver(s, &t, &rj, &err), SL_AGAIN);
     assert_non_null(strstr(err.msg, "HTTP 503"));
     assert_non_null(strstr(err.msg, "fake failure"));
-    fake_server_call(&es, "/_fake/fail_next?status=401", true);
+    fake_server_post(&es, "/_fake/fail_next?status=401");
     assert_int_equal(deliver(s, &t, &rj, &err), SL_ERROR);
     assert_non_null(strstr(err.msg, "HTTP 401"));
-    fake_server_call(&es, "/_fake/fail_next?status=400", true);
+    fake_server_post(&es, "/_fake/fail_next?status=400");
     assert_int_equal(deliver(s, &t, &rj, &err), SL_ERROR);
     assert_int_equal(deliver(s, &t, &rj, &err), SL_OK);
     json_t *stats = fake_server_call(&es, "/_fake/stats", false);

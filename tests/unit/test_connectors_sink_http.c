@@ -228,15 +228,15 @@ static void test_statuses(void **state)
     struct test_batch t = {.b.batch_id = 77};
     add_row(&t, SL_ROW_INSERT, "x", 1);
     struct sl_error err;
-    fake_server_call(&hook, "/_fake/fail_next?status=503&retry_after=7", true);
+    fake_server_post(&hook, "/_fake/fail_next?status=503&retry_after=7");
     assert_int_equal(deliver(s, &t, &err), SL_AGAIN);
     assert_non_null(strstr(err.msg, "HTTP 503 (Retry-After: 7 s)"));
     assert_non_null(strstr(err.msg, "fake failure 503"));
     assert_non_null(strstr(err.msg, "hook-77"));
     assert_null(strstr(err.msg, "pw@")); /* the URL's password is not shown */
-    fake_server_call(&hook, "/_fake/fail_next?status=408", true);
+    fake_server_post(&hook, "/_fake/fail_next?status=408");
     assert_int_equal(deliver(s, &t, &err), SL_AGAIN);
-    fake_server_call(&hook, "/_fake/fail_next?status=422", true);
+    fake_server_post(&hook, "/_fake/fail_next?status=422");
     assert_int_equal(deliver(s, &t, &err), SL_ERROR);
     assert_non_null(strstr(err.msg, "HTTP 422"));
     assert_int_equal(deliver(s, &t, &err), SL_OK);
