@@ -338,6 +338,79 @@ static void test_server_away_and_back(void **state)
     sink_close(s);
 }
 
+/* Many batches of upserts and deletes against a fake failing requests and items
+ * at random, each delivered until it is taken (the engine's retries), one of them
+ * again after a reopen: the index ends as the rows say, one document per key. */
+static void test_random_faults_converge(void **state)
+{
+    (void)state;
+    struct fake_server faulty = {0};
+    static const char *const args[] = {"--seed", "9", "--fail-requests", "0.3",
+                                       "--fail-items", "0.05", NULL};
+    fake_server_start(&faulty, "fake_es.py", 0, args);
+    struct fake_server saved = es;
+    es = faulty; /* documents() and stat_of() read this one */
+    char address[64];
+    struct sl_sink_spec spec;
+    spec_init(&spec, address, true);
+    set_option(&spec, "max_bulk_bytes", 1024, NULL);
+    struct sl_sink *s = open_sink(&spec);
+    int64_t model[40];
+    for (int k = 0; k < 40; k++)
+        model[k] = -1; /* no document */
+    unsigned seed = 1;
+    struct rejections rj = {0};
+    struct sl_error err;
+    int again = 0;
+    for (int64_t batch = 1; batch <= 30; batch++) {
+        struct test_batch t = {.b.batch_id = batch};
+        for (int i = 0; i < 30; i++) {
+            seed = seed * 1103515245u + 12345u;
+            int k = (int)((seed >> 8) % 40);
+            char user[16];
+            snprintf(user, sizeof user, "k%d", k);
+            bool del = model[k] >= 0 && (seed >> 20) % 4 == 0;
+            add_row(&t, del ? SL_ROW_DELETE : model[k] >= 0 ? SL_ROW_UPDATE : SL_ROW_INSERT, user,
+                    batch * 100 + i, "x");
+            model[k] = del ? -1 : batch * 100 + i;
+        }
+        sl_status st;
+        int attempts = 0;
+        while ((st = deliver(s, &t, &rj, &err)) == SL_AGAIN && ++attempts < 200)
+            again++;
+        if (st != SL_OK)
+            fail_msg("batch %lld: %s", (long long)batch, err.msg);
+        if (batch == 15) { /* a crash after delivery, before the outbox knew: sent again */
+            sink_close(s);
+            s = open_sink(&spec);
+            while ((st = deliver(s, &t, &rj, &err)) == SL_AGAIN)
+                again++;
+            assert_int_equal(st, SL_OK);
+        }
+    }
+    sink_close(s);
+    assert_int_equal(rj.n, 0);
+    assert_true(again > 0);
+    assert_true(stat_of("failed_items") > 0);
+    json_t *docs = documents();
+    size_t expected = 0;
+    for (int k = 0; k < 40; k++) {
+        char user[16];
+        snprintf(user, sizeof user, "k%d", k);
+        if (model[k] < 0) {
+            assert_null(json_object_get(docs, user));
+            continue;
+        }
+        expected++;
+        assert_int_equal(doc_n(docs, user), model[k]);
+    }
+    assert_int_equal(json_object_size(docs), expected);
+    json_decref(docs);
+    assert_int_equal(stat_of("bad_requests"), 0);
+    fake_server_free(&faulty);
+    es = saved;
+}
+
 static void test_bad_index_name(void **state)
 {
     (void)state;
@@ -363,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_long_key_is_a_dead_letter),
         cmocka_unit_test(test_http_statuses),
         cmocka_unit_test(test_server_away_and_back),
+        cmocka_unit_test(test_random_faults_converge),
         cmocka_unit_test(test_bad_index_name),
     };
     return cmocka_run_group_tests(tests, start, stop);
