@@ -31,6 +31,10 @@ void exec_source_text(const struct sl_stream_def *def, struct sl_buf *out)
 {
     const struct sl_connector *c = def->source.connector;
     buf_puts(out, c->name);
+    if (def->derived) {
+        buf_printf(out, " %s", def->name); /* the query of its name writes it */
+        return;
+    }
     if (c->listens)
         buf_puts(out, " LISTEN");
     if (def->source.address)
@@ -211,7 +215,7 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
         const char *what;
         void (*answer)(const struct exec_ctx *x);
     } shows[] = {{"STREAMS", show_streams}, {"QUERIES", show_queries},
-                 {"CONNECTORS", show_connectors}};
+                 {"CONNECTORS", show_connectors}, {"SINKS", exec_show_sinks}};
     const struct ast_name *what = &stmt->u.named.name;
     for (size_t i = 0; i < sizeof shows / sizeof shows[0]; i++) {
         if (strcasecmp(what->text, shows[i].what) != 0)
@@ -220,7 +224,7 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
             shows[i].answer(x);
         return SL_OK;
     }
-    diags_add(x->diags, what->pos, what->span, "SHOW STREAMS, SHOW QUERIES or SHOW CONNECTORS",
+    diags_add(x->diags, what->pos, what->span, "SHOW STREAMS, SHOW QUERIES, SHOW SINKS or SHOW CONNECTORS",
               "unknown SHOW \"%s\"", what->text);
     return SL_ERROR;
 }

@@ -55,7 +55,7 @@ static char *read_generated_part(const char *path)
         return NULL;
     char *sinks = strstr(at, "\n## Sink: ");
     if (sinks)
-        sinks[0] = '\0'; /* the blank line before the heading is not generated */
+        sinks[1] = '\0';
     return at + strlen(marker);
 }
 
