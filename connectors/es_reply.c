@@ -34,8 +34,10 @@ static bool read_item(json_t *item, size_t i, struct es_reply *r)
     char reason[512];
     error_text(json_object_get(body, "error"), reason, sizeof reason);
     if (status == 429 || status >= 500) {
-        if (r->retry++ == 0)
+        if (r->retry++ == 0) {
+            r->first_retry = i;
             snprintf(r->retry_reason, sizeof r->retry_reason, "%lld %.200s", status, reason);
+        }
         return true;
     }
     return r->refused(r->ctx, i, reason);

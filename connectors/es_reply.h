@@ -13,6 +13,7 @@
 
 struct es_reply {
     size_t retry;          /* items refused for now */
+    size_t first_retry;    /* the first of them, by its index in the request */
     char retry_reason[256]; /* the first of them: "429 es_rejected_execution_exception: ..." */
     /* Called for each item refused for good, reason "type: reason"; returns false when out of memory. */
     bool (*refused)(void *ctx, size_t item, const char *reason);

@@ -8,11 +8,18 @@
  * the index as one delivery would.
  *
  * A delivery is one attempt: an item refused for now (429, 5xx) or a failed
- * request sends the whole batch again later (the engine retries); items
- * refused for good (a mapping error) become the sink's dead letters, but
- * only once nothing else in the batch is to be tried again, so a row is
+ * request makes it SL_AGAIN and the engine hands the batch again later;
+ * items refused for good (a mapping error) become the sink's dead letters,
+ * but only once nothing else in the batch is to be tried again, so a row is
  * never reported twice. A large batch is cut into requests of at most
  * max_bulk_bytes.
+ *
+ * When the same batch comes again, the sink starts at the first row that
+ * was not done (it remembers that row, in memory only): every row before it
+ * is in the index, and sending the rest in order keeps a key's changes in
+ * order. Starting over instead, a batch of a few hundred rows would rarely
+ * get through while a share of items is refused (ES's 429s under load).
+ * After a restart the whole batch is sent, which the _ids make harmless.
  */
 #include "connectors/sink_impl.h"
 
@@ -50,8 +57,12 @@ struct es_sink {
     struct sl_buf body, id;
     uint32_t *item_rows; /* the row of each item of the request being sent */
     uint32_t item_cap;
-    struct es_refusal *refusals;
+    struct es_refusal *refusals; /* of the batch being delivered, by row */
     size_t nrefusals, refusal_cap;
+    /* The batch a delivery left unfinished, and its first row not done. */
+    bool resuming;
+    int64_t resume_batch;
+    uint32_t resume_row;
 };
 
 static bool add_refusal(struct es_sink *s, uint32_t row, const char *reason)
@@ -71,11 +82,17 @@ static bool add_refusal(struct es_sink *s, uint32_t row, const char *reason)
     return true;
 }
 
-static void drop_refusals(struct es_sink *s)
+/* Forgets the refusals of rows from row on (they are sent again). */
+static void drop_refusals(struct es_sink *s, uint32_t row)
 {
-    for (size_t i = 0; i < s->nrefusals; i++)
-        sl_free(s->refusals[i].reason);
-    s->nrefusals = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < s->nrefusals; i++) {
+        if (s->refusals[i].row < row)
+            s->refusals[kept++] = s->refusals[i];
+        else
+            sl_free(s->refusals[i].reason);
+    }
+    s->nrefusals = kept;
 }
 
 static bool on_item_refused(void *ctx, size_t item, const char *reason)
@@ -109,9 +126,12 @@ static void append_row(struct es_sink *s, const struct sl_sink_batch *b, uint32_
     }
 }
 
-/* Sends the request in s->body (nitems actions). SL_OK when every item is done or refused for good. */
-static sl_status send_bulk(struct es_sink *s, uint32_t nitems, struct sl_error *err)
+/* Sends the request in s->body (nitems actions). SL_OK when every item is done or
+ * refused for good; else *undone is the request's first item not done. */
+static sl_status send_bulk(struct es_sink *s, uint32_t nitems, uint32_t *undone,
+                           struct sl_error *err)
 {
+    *undone = 0;
     struct http_post_reply reply;
     http_post_reply_init(&reply);
     static const char *const accept[] = {"Accept: application/json", NULL};
@@ -136,9 +156,12 @@ static sl_status send_bulk(struct es_sink *s, uint32_t nitems, struct sl_error *
             st = sl_error_set(err, SL_AGAIN, "%s: out of memory reading the answer", s->where);
         else if (st != SL_OK)
             st = sl_error_set(err, SL_ERROR, "%s: the answer to _bulk is %s", s->where, why);
-        else if (r.retry)
-            st = sl_error_set(err, SL_AGAIN, "%s: %zu of %u documents refused for now (%s); the "
-                              "batch is sent again", s->where, r.retry, nitems, r.retry_reason);
+        else if (r.retry) {
+            *undone = (uint32_t)r.first_retry;
+            st = sl_error_set(err, SL_AGAIN, "%s: %zu of %u documents refused for now (%s); "
+                              "sent again from the first of them", s->where, r.retry, nitems,
+                              r.retry_reason);
+        }
     }
     http_post_reply_free(&reply);
     return st;
@@ -148,7 +171,8 @@ static sl_status es_deliver(struct sl_sink *sink, const struct sl_sink_batch *b,
                             struct sl_sink_ack *ack, struct sl_error *err)
 {
     struct es_sink *s = (struct es_sink *)sink;
-    drop_refusals(s);
+    uint32_t start = s->resuming && s->resume_batch == b->batch_id ? s->resume_row : 0;
+    drop_refusals(s, start);
     if (b->nrows > s->item_cap) {
         uint32_t *grown = sl_realloc(s->item_rows, (size_t)b->nrows * sizeof *grown);
         if (!grown)
@@ -157,7 +181,7 @@ static sl_status es_deliver(struct sl_sink *sink, const struct sl_sink_batch *b,
         s->item_cap = b->nrows;
     }
     sl_status st = SL_OK;
-    for (uint32_t r = 0; st == SL_OK && r < b->nrows;) {
+    for (uint32_t r = start; st == SL_OK && r < b->nrows;) {
         buf_clear(&s->body);
         uint32_t nitems = 0;
         for (; r < b->nrows; r++) {
@@ -178,15 +202,24 @@ static sl_status es_deliver(struct sl_sink *sink, const struct sl_sink_batch *b,
             }
             s->item_rows[nitems++] = r;
         }
+        uint32_t undone = 0;
         if (s->body.failed || s->id.failed)
             st = sl_error_set(err, SL_AGAIN, "%s: out of memory", s->where);
         else if (nitems)
-            st = send_bulk(s, nitems, err);
+            st = send_bulk(s, nitems, &undone, err);
+        if (st != SL_OK) {
+            s->resuming = true;
+            s->resume_batch = b->batch_id;
+            s->resume_row = nitems ? s->item_rows[undone] : r;
+            drop_refusals(s, s->resume_row);
+        }
     }
-    if (st == SL_OK && ack->reject)
-        for (size_t i = 0; i < s->nrefusals; i++)
+    if (st == SL_OK) {
+        s->resuming = false;
+        for (size_t i = 0; ack->reject && i < s->nrefusals; i++)
             ack->reject(ack->ctx, s->refusals[i].row, s->refusals[i].reason);
-    drop_refusals(s);
+        drop_refusals(s, 0);
+    }
     return st;
 }
 
@@ -194,7 +227,7 @@ static void es_close(struct sl_sink *sink)
 {
     struct es_sink *s = (struct es_sink *)sink;
     http_post_destroy(s->post);
-    drop_refusals(s);
+    drop_refusals(s, 0);
     sl_free(s->refusals);
     sl_free(s->item_rows);
     buf_free(&s->body);

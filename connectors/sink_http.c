@@ -10,7 +10,9 @@
  * a failure or a crash) comes with the same keys, so a receiver that
  * remembers them can drop the repeat. 2xx is delivered; 408, 429, 5xx and
  * no answer are tried again later (Retry-After is reported, the engine's
- * backoff decides); any other status needs the user.
+ * backoff decides); any other status needs the user. When the same batch
+ * comes again, the parts already answered 2xx are not posted again (the
+ * sink remembers how many, in memory only; after a restart all are sent).
  */
 #include "connectors/sink_impl.h"
 
@@ -39,6 +41,10 @@ struct hook_sink {
     enum hook_body body_kind;
     size_t max_bytes;
     struct sl_buf body;
+    /* The batch a delivery left unfinished, and how many of its parts were answered 2xx. */
+    bool resuming;
+    int64_t resume_batch;
+    uint32_t parts_done;
 };
 
 static const char *const content_types[] = {
@@ -117,6 +123,7 @@ static sl_status hook_deliver(struct sl_sink *sink, const struct sl_sink_batch *
     struct hook_sink *h = (struct hook_sink *)sink;
     sl_status st = SL_OK;
     uint32_t part = 0;
+    uint32_t done = h->resuming && h->resume_batch == b->batch_id ? h->parts_done : 0;
     for (uint32_t r = 0; st == SL_OK && r < b->nrows;) {
         begin_part(h);
         size_t empty = h->body.len;
@@ -137,9 +144,14 @@ static sl_status hook_deliver(struct sl_sink *sink, const struct sl_sink_batch *
             snprintf(key, sizeof key, "%s-%lld", h->spec->name, (long long)b->batch_id);
         else
             snprintf(key, sizeof key, "%s-%lld-%u", h->spec->name, (long long)b->batch_id, part);
+        if (part <= done)
+            continue;
         st = h->body.failed ? sl_error_set(err, SL_AGAIN, "%s: out of memory", h->where)
                             : post_part(h, key, err);
     }
+    h->resuming = st != SL_OK;
+    h->resume_batch = b->batch_id;
+    h->parts_done = st == SL_OK ? 0 : part - 1;
     return st;
 }
 

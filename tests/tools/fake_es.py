@@ -25,8 +25,8 @@ Faults, drawn from random.Random(seed) in the order requests arrive:
                      es_rejected_execution_exception (not applied)
   --poison F=V       a document whose field F is the string or number V is
                      refused 400 mapper_parsing_exception, every time
-For unit tests, POST /_fake/fail_next?status=N answers the next _bulk with
-N, and POST /_fake/fail_next_items?count=N answers the next _bulk's first N
+For unit tests, POST /_fake/fail_next?status=N[&after=K] answers the
+_bulk after the next K with N (without applying it), and POST /_fake/fail_next_items?count=N answers the next _bulk's first N
 items 429.
 
 To read back (ES-compatible): GET /{index}/_search?size=N (documents in
@@ -201,10 +201,14 @@ class FakeES:
             except BadRequest as e:
                 self.stats["bad_requests"] += 1
                 return e.status, es_error(e.kind, e.reason, e.status)
-            forced = self.fail_next.pop(0) if self.fail_next else None
-            if forced is None and self.rng.random() < self.args.fail_requests:
+            applied_then_failed = False
+            if self.fail_next:
+                forced = self.fail_next.pop(0)
+            elif self.rng.random() < self.args.fail_requests:
                 forced = self.rng.choice((503, 503, 429))
-            applied_then_failed = forced == 503 and self.rng.random() < 0.5
+                applied_then_failed = forced == 503 and self.rng.random() < 0.5
+            else:
+                forced = None
             if forced and not applied_then_failed:
                 self.stats["failed_requests"] += 1
                 return forced, es_error("unavailable" if forced == 503 else
@@ -264,6 +268,7 @@ def serve(es, port):
             body = self.body()
             if parts == ["_fake", "fail_next"]:
                 with es.lock:
+                    es.fail_next += [None] * int(query.get("after", "0"))
                     es.fail_next.append(int(query.get("status", "503")))
                 return self.answer(200, {"acknowledged": True})
             if parts == ["_fake", "fail_next_items"]:

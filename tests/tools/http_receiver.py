@@ -17,8 +17,8 @@ sends the same Idempotency-Key again. A key already received is answered
 received-then-failed ones) to L as one JSON line: {"key", "content_type",
 "path", "headers", "body", "repeat", "status"}.
 
-For unit tests: POST /_fake/fail_next?status=N[&retry_after=S] answers the
-next POST N (not recorded as received); GET /_fake/requests lists every
+For unit tests: POST /_fake/fail_next?status=N[&retry_after=S][&after=K]
+answers the POST after the next K with N (not recorded as received); GET /_fake/requests lists every
 request seen, the failed ones too, as a JSON array of those objects.
 """
 import argparse
@@ -69,6 +69,7 @@ def main():
             body = self.rfile.read(n) if n else b""
             if url.path == "/_fake/fail_next":
                 with lock:
+                    fail_next.extend([None] * int(query.get("after", "0")))
                     fail_next.append((int(query.get("status", "503")), query.get("retry_after")))
                 return self.answer(200, {"ok": True})
             key = self.headers.get("Idempotency-Key")
@@ -77,8 +78,9 @@ def main():
                       "headers": {k.lower(): v for k, v in self.headers.items()}}
             with lock:
                 status, retry_after, received = 200, None, True
-                if fail_next:
-                    (status, retry_after), received = fail_next.pop(0), False
+                forced = fail_next.pop(0) if fail_next else None
+                if forced:
+                    (status, retry_after), received = forced, False
                 elif rng.random() < args.fail:
                     status = rng.choice((503, 503, 429))
                     retry_after = "1"

@@ -230,6 +230,44 @@ static void test_append_only_ids_and_split(void **state)
     sink_close(s);
 }
 
+/* A batch whose second request fails is taken up again at that request's first
+ * row; a new sink (after a restart) sends it whole. */
+static void test_resumes_at_the_first_row_not_done(void **state)
+{
+    (void)state;
+    char address[64];
+    struct sl_sink_spec spec;
+    spec_init(&spec, address, true);
+    set_option(&spec, "max_bulk_bytes", 1024, NULL);
+    struct sl_sink *s = open_sink(&spec);
+    struct test_batch t = {.b.batch_id = 8};
+    for (int i = 0; i < 40; i++) {
+        char user[16];
+        snprintf(user, sizeof user, "r%d", i);
+        add_row(&t, SL_ROW_INSERT, user, i, "some words to make it longer");
+    }
+    struct rejections rj = {0};
+    struct sl_error err;
+    long long before = stat_of("bulk_items");
+    fake_server_post(&es, "/_fake/fail_next?status=503&after=1");
+    assert_int_equal(deliver(s, &t, &rj, &err), SL_AGAIN);
+    long long first = stat_of("bulk_items") - before;
+    assert_true(first > 0 && first < 40);
+    assert_int_equal(deliver(s, &t, &rj, &err), SL_OK);
+    assert_int_equal(stat_of("bulk_items") - before, 40); /* no row sent twice */
+    sink_close(s);
+    s = open_sink(&spec);
+    assert_int_equal(deliver(s, &t, &rj, &err), SL_OK);
+    assert_int_equal(stat_of("bulk_items") - before, 80);
+    json_t *docs = documents();
+    assert_int_equal(json_object_size(docs), 40);
+    json_decref(docs);
+    for (uint32_t i = 0; i < 40; i++)
+        t.kinds[i] = SL_ROW_DELETE;
+    assert_int_equal(deliver(s, &t, &rj, &err), SL_OK);
+    sink_close(s);
+}
+
 static void test_refused_items(void **state)
 {
     (void)state;
@@ -432,6 +470,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keyed_upserts_and_deletes),
         cmocka_unit_test(test_append_only_ids_and_split),
+        cmocka_unit_test(test_resumes_at_the_first_row_not_done),
         cmocka_unit_test(test_refused_items),
         cmocka_unit_test(test_long_key_is_a_dead_letter),
         cmocka_unit_test(test_http_statuses),

@@ -15,7 +15,7 @@ static struct fake_server hook;
 static const char *const names[] = {"user", "n"};
 static const enum sl_type types[] = {SL_TEXT, SL_INT};
 
-#define MAX_ROWS 64
+#define MAX_ROWS 128
 
 struct test_batch {
     struct sl_value values[MAX_ROWS * 2];
@@ -218,6 +218,33 @@ static void test_parts_have_their_own_keys(void **state)
     json_decref(got);
 }
 
+/* A part that fails: the batch again posts it and the parts after it, not those before. */
+static void test_resumes_at_the_failed_part(void **state)
+{
+    (void)state;
+    char address[96];
+    struct sl_sink_spec spec;
+    spec_init(&spec, address, SL_SINK_FORMAT_JSON, false);
+    set_option(&spec, "max_request_bytes", 1024, NULL);
+    struct sl_sink *s = open_sink(&spec);
+    struct test_batch t = {.b.batch_id = 10};
+    for (int i = 0; i < 120; i++) /* three parts or more */
+        add_row(&t, SL_ROW_INSERT, "someone", i);
+    struct sl_error err;
+    fake_server_post(&hook, "/_fake/fail_next?status=503&after=1");
+    assert_int_equal(deliver(s, &t, &err), SL_AGAIN);
+    assert_non_null(strstr(err.msg, "hook-10-2"));
+    assert_int_equal(deliver(s, &t, &err), SL_OK);
+    sink_close(s);
+    json_t *got = new_requests();
+    assert_true(json_array_size(got) >= 4);
+    assert_string_equal(field(json_array_get(got, 0), "key"), "hook-10-1");
+    assert_string_equal(field(json_array_get(got, 1), "key"), "hook-10-2");
+    assert_string_equal(field(json_array_get(got, 2), "key"), "hook-10-2");
+    assert_string_equal(field(json_array_get(got, 3), "key"), "hook-10-3");
+    json_decref(got);
+}
+
 static void test_statuses(void **state)
 {
     (void)state;
@@ -262,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_json_array_and_key),
         cmocka_unit_test(test_ndjson_and_csv_with_op),
         cmocka_unit_test(test_parts_have_their_own_keys),
+        cmocka_unit_test(test_resumes_at_the_failed_part),
         cmocka_unit_test(test_statuses),
     };
     return cmocka_run_group_tests(tests, start, stop);
