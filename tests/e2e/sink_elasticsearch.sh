@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/fake_targets.bash"
 cd "$WORK"
 
-ROWS=20000
+ROWS=12000
 python3 - $ROWS >in.csv <<'PY'
 import random, sys
 rng = random.Random(13)
