@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "connectors/sink.h"
 
 struct fake_server {
     pid_t pid;
@@ -131,6 +132,56 @@ static inline json_t *fake_server_call(const struct fake_server *f, const char *
         fail_msg("%s: not JSON: %s", path, buf_str(&body));
     buf_free(&body);
     return v;
+}
+
+/* A batch of n rows (user TEXT 'u<i>', n INT i, note TEXT) for the speed tests; free() it. */
+struct speed_batch {
+    struct sl_sink_batch b;
+    struct sl_value *values;
+    char (*users)[16];
+};
+
+static inline void speed_batch_init(struct speed_batch *t, uint32_t n)
+{
+    static const char note[] = "a few words of a note";
+    t->values = calloc((size_t)n * 3, sizeof *t->values);
+    t->users = calloc(n, sizeof *t->users);
+    assert_non_null(t->values);
+    assert_non_null(t->users);
+    for (uint32_t r = 0; r < n; r++) {
+        snprintf(t->users[r], sizeof t->users[r], "u%u", r);
+        struct sl_value *row = &t->values[(size_t)r * 3];
+        row[0] = (struct sl_value){.type = SL_TEXT, .u.s = {t->users[r], (uint32_t)strlen(t->users[r])}};
+        row[1] = (struct sl_value){.type = SL_INT, .u.i = r};
+        row[2] = (struct sl_value){.type = SL_TEXT, .u.s = {note, sizeof note - 1}};
+    }
+    t->b = (struct sl_sink_batch){.batch_id = 1000, .nrows = n, .values = t->values};
+}
+
+static inline void speed_batch_free(struct speed_batch *t)
+{
+    free(t->values);
+    free(t->users);
+}
+
+/* Delivers t once and prints its wall and CPU time (this process's: the sink's and libcurl's,
+ * not the fake's), for bench/RESULTS.md. */
+static inline void speed_report(const char *what, struct sl_sink *s, struct speed_batch *t,
+                                struct sl_sink_ack *ack)
+{
+    struct timespec w0, w1, c0, c1;
+    struct sl_error err;
+    clock_gettime(CLOCK_MONOTONIC, &w0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    sl_status st = sink_deliver(s, &t->b, ack, &err);
+    clock_gettime(CLOCK_MONOTONIC, &w1);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    if (st != SL_OK)
+        fail_msg("%s: %s", what, err.msg);
+    double wall = (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9;
+    double cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
+    print_message("%s: %u rows in %.2f s (%.0f rows/s); the sink's CPU %.2f s (%.0f rows/s)\n",
+                  what, t->b.nrows, wall, t->b.nrows / wall, cpu, t->b.nrows / cpu);
 }
 
 /* POSTs to one of the fake's control paths (/_fake/fail_next?status=503). */

@@ -449,6 +449,36 @@ static void test_random_faults_converge(void **state)
     es = saved;
 }
 
+/* 100,000 keyed rows in one batch (20 _bulk requests of 5 MiB), timed; then deleted. */
+static void test_speed(void **state)
+{
+    (void)state;
+    char address[64];
+    struct sl_sink_spec spec;
+    spec_init(&spec, address, true);
+    spec.target = "speed";
+    struct sl_sink *s = open_sink(&spec);
+    struct speed_batch t;
+    speed_batch_init(&t, 100000);
+    struct rejections rj = {0};
+    struct sl_sink_ack ack = {.reject = on_reject, .ctx = &rj};
+    speed_report("ELASTICSEARCH (fake_es.py), keyed", s, &t, &ack);
+    assert_int_equal(rj.n, 0);
+    json_t *count = fake_server_call(&es, "/speed/_count", false);
+    assert_int_equal(json_integer_value(json_object_get(count, "count")), 100000);
+    json_decref(count);
+    uint8_t *kinds = malloc(100000);
+    memset(kinds, SL_ROW_DELETE, 100000);
+    t.b.kinds = kinds;
+    speed_report("ELASTICSEARCH (fake_es.py), deletes", s, &t, &ack);
+    free(kinds);
+    count = fake_server_call(&es, "/speed/_count", false);
+    assert_int_equal(json_integer_value(json_object_get(count, "count")), 0);
+    json_decref(count);
+    speed_batch_free(&t);
+    sink_close(s);
+}
+
 static void test_bad_index_name(void **state)
 {
     (void)state;
@@ -476,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_http_statuses),
         cmocka_unit_test(test_server_away_and_back),
         cmocka_unit_test(test_random_faults_converge),
+        cmocka_unit_test(test_speed),
         cmocka_unit_test(test_bad_index_name),
     };
     return cmocka_run_group_tests(tests, start, stop);

@@ -283,6 +283,30 @@ static void test_statuses(void **state)
     sink_close(s);
 }
 
+/* 100,000 rows in one batch (one POST of a JSON array, about 4.5 MB), timed. */
+static void test_speed(void **state)
+{
+    (void)state;
+    char address[96];
+    struct sl_sink_spec spec;
+    spec_init(&spec, address, SL_SINK_FORMAT_JSON, false);
+    static const char *const speed_names[] = {"user", "n", "note"};
+    static const enum sl_type speed_types[] = {SL_TEXT, SL_INT, SL_TEXT};
+    spec.ncols = 3;
+    spec.names = speed_names;
+    spec.types = speed_types;
+    struct sl_sink *s = open_sink(&spec);
+    struct speed_batch t;
+    speed_batch_init(&t, 100000);
+    struct sl_sink_ack ack = {0};
+    speed_report("HTTP (http_receiver.py), JSON array", s, &t, &ack);
+    speed_batch_free(&t);
+    sink_close(s);
+    json_t *got = new_requests();
+    assert_int_equal(json_array_size(got), 1);
+    json_decref(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_parts_have_their_own_keys),
         cmocka_unit_test(test_resumes_at_the_failed_part),
         cmocka_unit_test(test_statuses),
+        cmocka_unit_test(test_speed),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
