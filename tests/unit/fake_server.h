@@ -3,6 +3,7 @@
  * target (tests/tools/fake_es.py, http_receiver.py) as a child process on
  * 127.0.0.1, and read back what it holds as JSON. The child dies with the test
  * (PR_SET_PDEATHSIG), so a failing or crashing test leaves no server behind.
+ * Also a large batch for the speed tests, and its timing.
  */
 #ifndef SL_TEST_FAKE_SERVER_H
 #define SL_TEST_FAKE_SERVER_H
