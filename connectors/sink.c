@@ -10,6 +10,8 @@ static const struct sl_sink_connector *const sink_connectors[] = {
     &sink_stdout,
     &sink_file,
     &sink_postgres,
+    &sink_elasticsearch,
+    &sink_http,
 };
 
 size_t sink_connector_count(void)

@@ -10,5 +10,7 @@
 extern const struct sl_sink_connector sink_stdout;
 extern const struct sl_sink_connector sink_file;
 extern const struct sl_sink_connector sink_postgres;
+extern const struct sl_sink_connector sink_elasticsearch;
+extern const struct sl_sink_connector sink_http;
 
 #endif
