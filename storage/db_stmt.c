@@ -98,8 +98,8 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
         "SELECT rows, data FROM _sluice_outbox WHERE sink = ?1 AND batch_id = ?2 ORDER BY part",
     [DB_STMT_OUTBOX_DONE] = "DELETE FROM _sluice_outbox WHERE sink = ?1 AND batch_id = ?2",
     [DB_STMT_OUTBOX_COUNT] =
-        ("SELECT count(DISTINCT batch_id), coalesce(sum(rows), 0) FROM _sluice_outbox"
-         " WHERE sink = ?1"),
+        ("SELECT count(DISTINCT batch_id), coalesce(sum(rows), 0), coalesce(max(batch_id), 0)"
+         " FROM _sluice_outbox WHERE sink = ?1"),
     [DB_STMT_OUTBOX_DELETE] = "DELETE FROM _sluice_outbox WHERE sink = ?1",
     [DB_STMT_SINK_PROGRESS_PUT] =
         ("INSERT INTO _sluice_sink_progress(sink, batch_id, rows, rejected, delivered, state)"

@@ -96,13 +96,14 @@ sl_status db_outbox_delivered(struct sl_db *db, const char *sink, int64_t batch_
 }
 
 sl_status db_outbox_count(struct sl_db *db, const char *sink, uint64_t *batches, uint64_t *rows,
-                          struct sl_error *err)
+                          int64_t *last, struct sl_error *err)
 {
-    int64_t v[2] = {0, 0};
-    sl_status st = db_query_ints(db, DB_STMT_OUTBOX_COUNT, sink, v, 2,
+    int64_t v[3] = {0, 0, 0};
+    sl_status st = db_query_ints(db, DB_STMT_OUTBOX_COUNT, sink, v, 3,
                                  "cannot read a sink's outbox", err);
     *batches = (uint64_t)v[0];
     *rows = (uint64_t)v[1];
+    *last = v[2];
     return st;
 }
 

@@ -37,9 +37,9 @@ sl_status db_outbox_delivered(struct sl_db *db, const char *sink, int64_t batch_
                               uint64_t rows, uint64_t rejected, const void *state,
                               size_t state_len, struct sl_error *err);
 
-/* Batches and rows waiting for sink. */
+/* Batches and rows waiting for sink, and the last batch's id (0: none waits). */
 sl_status db_outbox_count(struct sl_db *db, const char *sink, uint64_t *batches, uint64_t *rows,
-                          struct sl_error *err);
+                          int64_t *last, struct sl_error *err);
 
 /* What sink delivered so far; *found false before its first delivery. */
 struct db_sink_progress {

@@ -445,22 +445,20 @@ sl_status sink_runner_start(struct sl_sink_def *def, const struct sl_plan *plan,
         st = db_open(db_path, log, &r->db, err);
     if (st == SL_OK)
         st = db_sink_progress_get(r->db, def->name, &p, &state, &found, err);
+    int64_t last_waiting = 0;
     if (st == SL_OK)
-        st = db_outbox_count(r->db, def->name, &r->waiting_batches, &r->waiting_rows, err);
+        st = db_outbox_count(r->db, def->name, &r->waiting_batches, &r->waiting_rows,
+                             &last_waiting, err);
     buf_free(&state);
     if (st == SL_OK) {
-        /* The next id follows the last delivered and the last waiting (outbox ids ascend). */
-        struct sl_buf data;
-        buf_init(&data);
-        int64_t last = found ? p.batch_id : 0, committed;
-        bool waiting = false;
-        int64_t first_waiting = 0;
-        st = db_outbox_next(r->db, def->name, &first_waiting, &committed, &data, &waiting, err);
-        buf_free(&data);
-        r->next_batch = (waiting ? first_waiting + (int64_t)r->waiting_batches - 1 : 0);
-        if (r->next_batch < last)
-            r->next_batch = last;
-        r->next_batch++;
+        /* The next id follows the last delivered and the last waiting. A sink new to
+         * this database starts at the clock's microseconds: a sink of the name that
+         * wrote to the same target from another database (or one deleted) used smaller
+         * ids, so (sink, batch id) never names other rows there either. */
+        int64_t last = found ? p.batch_id : 0;
+        r->next_batch = (last > last_waiting ? last : last_waiting) + 1;
+        if (!found && !last_waiting)
+            r->next_batch = sl_clock_now_us();
         r->info.delivered_batch = last;
         r->info.delivered_rows = found ? p.rows - p.rejected : 0;
         r->info.rejected_rows = found ? p.rejected : 0;
