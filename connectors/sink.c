@@ -6,6 +6,7 @@
 
 static const struct sl_sink_connector *const sink_connectors[] = {
     &sink_stdout,
+    &sink_kafka,
 };
 
 size_t sink_connector_count(void)

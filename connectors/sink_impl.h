@@ -8,5 +8,6 @@
 #include "connectors/sink.h"
 
 extern const struct sl_sink_connector sink_stdout;
+extern const struct sl_sink_connector sink_kafka;
 
 #endif
