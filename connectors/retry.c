@@ -7,11 +7,15 @@
 
 void retry_init(struct sl_retry *r, const struct sl_source_spec *spec, size_t first)
 {
-    r->initial_us = source_option_num(spec, first);
-    r->max_us = source_option_num(spec, first + 1);
-    if (r->max_us < r->initial_us)
-        r->max_us = r->initial_us;
-    r->attempts = source_option_num(spec, first + 2);
+    retry_init_values(r, source_option_num(spec, first), source_option_num(spec, first + 1),
+                      source_option_num(spec, first + 2));
+}
+
+void retry_init_values(struct sl_retry *r, int64_t initial_us, int64_t max_us, int64_t attempts)
+{
+    r->initial_us = initial_us;
+    r->max_us = max_us < initial_us ? initial_us : max_us;
+    r->attempts = attempts;
     r->delay_us = r->initial_us;
     r->failures = 0;
     struct timespec ts;

@@ -37,6 +37,9 @@ struct sl_source_spec;
 /* Reads the three options, starting at index first of spec's connector's options. */
 void retry_init(struct sl_retry *r, const struct sl_source_spec *spec, size_t first);
 
+/* The same from values: a sink's (the engine's options, not a connector's). */
+void retry_init_values(struct sl_retry *r, int64_t initial_us, int64_t max_us, int64_t attempts);
+
 /* A success: the next failure waits retry_initial again. */
 void retry_succeeded(struct sl_retry *r);
 

@@ -194,6 +194,26 @@ struct ast_create_query {
     bool or_replace;
 };
 
+/* CREATE SINK name FROM query INTO connector ['address'] [TABLE|INDEX|TOPIC 'x']
+ * [FORMAT f] [KEY (col, ...)] [WITH (...)]: checked by the binder against the
+ * sink connector (connectors/sink.h). */
+struct ast_create_sink {
+    struct ast_name name;
+    struct ast_name from; /* the query (or CREATE STREAM AS stream) whose rows it sends */
+    struct ast_name connector;
+    struct ast_name address;
+    uint32_t nclauses; /* TABLE 'x', INDEX 'x', TOPIC 'x': key is the word */
+    struct ast_option *clauses;
+    struct ast_name format;
+    uint32_t nformat_options;
+    struct ast_option *format_options;
+    uint32_t nkey; /* KEY (col, ...) */
+    struct ast_name *key;
+    uint32_t noptions;
+    struct ast_option *options;
+    bool if_not_exists;
+};
+
 /* DROP STREAM|QUERY [IF EXISTS] name, DESCRIBE name, SHOW what. */
 struct ast_named {
     struct ast_name name;
@@ -222,6 +242,10 @@ enum ast_stmt_kind {
     AST_DESCRIBE,
     AST_EXPLAIN,
     AST_SET,
+    AST_CREATE_STREAM_AS, /* u.create_query: the stream's name and its SELECT */
+    AST_CREATE_SINK,
+    AST_DROP_SINK,
+    AST_DESCRIBE_SINK,
 };
 
 struct ast_stmt {
@@ -230,8 +254,9 @@ struct ast_stmt {
     const char *text; /* the statement's source text, without the trailing ';' (arena copy) */
     union {
         struct ast_create_stream create_stream;
-        struct ast_create_query create_query;
-        struct ast_named named;    /* AST_DROP_STREAM / AST_DROP_QUERY / AST_DESCRIBE / AST_SHOW */
+        struct ast_create_query create_query; /* also AST_CREATE_STREAM_AS */
+        struct ast_create_sink create_sink;
+        struct ast_named named; /* AST_DROP_*, AST_DESCRIBE, AST_DESCRIBE_SINK, AST_SHOW */
         struct ast_select *select; /* AST_SELECT */
         struct ast_explain explain; /* AST_EXPLAIN */
         struct ast_set set;         /* AST_SET */

@@ -39,7 +39,7 @@
              TIMESTAMP INTERVAL MINUTE MINUTES HOUR HOURS DAY DAYS
              ASC DESC SET
              WATERMARK FOR TUMBLING HOPPING SESSION SIZE ADVANCE GAP GRACE PERIOD
-             CHANGES FINAL FILTER.
+             CHANGES FINAL FILTER SINK INTO TABLE INDEX KEY.
 
 /* SQLite's precedence, lowest first. */
 %left OR.
@@ -85,6 +85,68 @@ cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) LP coldefs(L) watermark_opt(W) 
         cs->noptions = WO.count;
         cs->options = WO.items;
     }
+}
+
+/* CREATE STREAM name AS SELECT ...: a query whose rows are a stream (its log). */
+cmd(A) ::= CREATE(K) STREAM ifnotexists(E) nm(N) AS select(S) trigger(T) withopts(WO). {
+    A = ast_stmt_new(&ctx->b, AST_CREATE_STREAM_AS, K.pos);
+    if (A) {
+        A->u.create_query.if_not_exists = E;
+        A->u.create_query.name = N;
+        A->u.create_query.select = S;
+        A->u.create_query.trigger_us = T.us;
+        A->u.create_query.trigger_pos = T.pos;
+        A->u.create_query.noptions = WO.count;
+        A->u.create_query.options = WO.items;
+    }
+}
+
+/* CREATE SINK name FROM query INTO NAME ['address'] [TABLE|INDEX|TOPIC 'x'] [FORMAT f]
+ * [KEY (col, ...)] [WITH (...)]: the binder checks the rest against the sink connector. */
+cmd(A) ::= CREATE(K) SINK ifnotexists(E) nm(N) FROM nm(F) INTO nm(C) address(R)
+              srcclauses(L) format(FM) sinkkey(KY) withopts(WO). {
+    A = ast_stmt_new(&ctx->b, AST_CREATE_SINK, K.pos);
+    if (A) {
+        struct ast_create_sink *cs = &A->u.create_sink;
+        cs->if_not_exists = E;
+        cs->name = N;
+        cs->from = F;
+        cs->connector = C;
+        cs->address = R;
+        cs->nclauses = L.count;
+        cs->clauses = L.items;
+        cs->format = FM.name;
+        cs->nformat_options = FM.options.count;
+        cs->format_options = FM.options.items;
+        cs->nkey = KY.count;
+        cs->key = KY.items;
+        cs->noptions = WO.count;
+        cs->options = WO.items;
+    }
+}
+
+%type sinkkey {struct ast_vec}
+sinkkey(A) ::= . { A = (struct ast_vec){0}; }
+sinkkey(A) ::= KEY LP namelist(L) RP. { A = L; }
+
+%type namelist {struct ast_vec}
+namelist(A) ::= namelist(A) COMMA nm(N). { ast_vec_push(&ctx->b, &A, &N, sizeof N); }
+namelist(A) ::= nm(N). {
+    A = (struct ast_vec){0};
+    ast_vec_push(&ctx->b, &A, &N, sizeof N);
+}
+
+cmd(A) ::= DROP(K) SINK ifexists(E) nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_DROP_SINK, K.pos);
+    if (A) {
+        A->u.named.name = N;
+        A->u.named.if_exists = E;
+    }
+}
+cmd(A) ::= DESCRIBE(K) SINK nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_DESCRIBE_SINK, K.pos);
+    if (A)
+        A->u.named.name = N;
 }
 
 cmd(A) ::= CREATE(K) orreplace(R) QUERY ifnotexists(E) nm(N) AS select(S) trigger(T)
@@ -233,6 +295,8 @@ srcclause(A) ::= srcword(K) STRING(X). {
 srcword(A) ::= TOPIC(A).
 srcword(A) ::= LISTEN(A).
 srcword(A) ::= PATH(A).
+srcword(A) ::= TABLE(A).
+srcword(A) ::= INDEX(A).
 
 %type format {struct ast_format}
 format(A) ::= . {

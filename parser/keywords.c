@@ -55,6 +55,9 @@ static const struct keyword keywords[] = {
     {"PERIOD", TK_PERIOD},     {"EMIT", TK_EMIT},
     {"CHANGES", TK_CHANGES},   {"FINAL", TK_FINAL},
     {"WITH", TK_WITH},         {"FILTER", TK_FILTER},
+    {"SINK", TK_SINK},         {"INTO", TK_INTO},
+    {"TABLE", TK_TABLE},       {"INDEX", TK_INDEX},
+    {"KEY", TK_KEY},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

@@ -1,5 +1,5 @@
 /*
- * catalog.c — the definitions of streams and queries, kept as the SQL text
+ * catalog.c — the definitions of streams, queries and sinks, kept as the SQL text
  * that created them so they can be re-created when Sluice restarts.
  */
 #include "storage/db_internal.h"
@@ -9,9 +9,9 @@
 #include "common/time.h"
 
 static enum db_stmt_id catalog_stmt(enum db_catalog_kind kind, enum db_stmt_id stream_id,
-                                    enum db_stmt_id query_id)
+                                    enum db_stmt_id query_id, enum db_stmt_id sink_id)
 {
-    return kind == DB_CATALOG_STREAM ? stream_id : query_id;
+    return kind == DB_CATALOG_STREAM ? stream_id : kind == DB_CATALOG_QUERY ? query_id : sink_id;
 }
 
 sl_status db_catalog_put(struct sl_db *db, enum db_catalog_kind kind, const char *name,
@@ -19,7 +19,7 @@ sl_status db_catalog_put(struct sl_db *db, enum db_catalog_kind kind, const char
 {
     sqlite3_stmt *stmt;
     sl_status st =
-        db_stmt(db, catalog_stmt(kind, DB_STMT_STREAM_PUT, DB_STMT_QUERY_PUT), &stmt, err);
+        db_stmt(db, catalog_stmt(kind, DB_STMT_STREAM_PUT, DB_STMT_QUERY_PUT, DB_STMT_SINK_PUT), &stmt, err);
     if (st != SL_OK)
         return st;
     char created[32];
@@ -35,7 +35,8 @@ sl_status db_catalog_delete(struct sl_db *db, enum db_catalog_kind kind, const c
 {
     sqlite3_stmt *stmt;
     sl_status st =
-        db_stmt(db, catalog_stmt(kind, DB_STMT_STREAM_DELETE, DB_STMT_QUERY_DELETE), &stmt, err);
+        db_stmt(db, catalog_stmt(kind, DB_STMT_STREAM_DELETE, DB_STMT_QUERY_DELETE,
+                                    DB_STMT_SINK_DELETE), &stmt, err);
     if (st != SL_OK)
         return st;
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
@@ -51,7 +52,7 @@ sl_status db_catalog_list(struct sl_db *db, enum db_catalog_kind kind, db_catalo
 {
     sqlite3_stmt *stmt;
     sl_status st =
-        db_stmt(db, catalog_stmt(kind, DB_STMT_STREAM_LIST, DB_STMT_QUERY_LIST), &stmt, err);
+        db_stmt(db, catalog_stmt(kind, DB_STMT_STREAM_LIST, DB_STMT_QUERY_LIST, DB_STMT_SINK_LIST), &stmt, err);
     if (st != SL_OK)
         return st;
     struct sl_buf rows;

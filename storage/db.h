@@ -64,8 +64,8 @@ typedef void (*db_row_fn)(void *ctx, bool is_header, int ncols, const char *cons
 sl_status db_query_text(struct sl_db *db, const char *sql, db_row_fn row_fn, void *ctx,
                         struct sl_error *err);
 
-/* The catalog: statements that define streams and queries, kept as SQL text. */
-enum db_catalog_kind { DB_CATALOG_STREAM, DB_CATALOG_QUERY };
+/* The catalog: statements that define streams, queries and sinks, kept as SQL text. */
+enum db_catalog_kind { DB_CATALOG_STREAM, DB_CATALOG_QUERY, DB_CATALOG_SINK };
 sl_status db_catalog_put(struct sl_db *db, enum db_catalog_kind kind, const char *name,
                          const char *sql, struct sl_error *err);
 sl_status db_catalog_delete(struct sl_db *db, enum db_catalog_kind kind, const char *name,

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* Every system table with its columns at DB_SCHEMA_VERSION. */
 static const struct {
@@ -44,6 +44,15 @@ static const struct {
     {"_sluice_log_readers",
      "stream TEXT NOT NULL COLLATE NOCASE, query TEXT NOT NULL COLLATE NOCASE,"
      " next INTEGER NOT NULL, PRIMARY KEY(stream, query)", true},
+    {"_sluice_sinks",
+     "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL", false},
+    {"_sluice_outbox",
+     "sink TEXT NOT NULL COLLATE NOCASE, batch_id INTEGER NOT NULL, part INTEGER NOT NULL,"
+     " rows INTEGER NOT NULL, committed TEXT NOT NULL, data BLOB NOT NULL,"
+     " PRIMARY KEY(sink, batch_id, part)", false},
+    {"_sluice_sink_progress",
+     "sink TEXT PRIMARY KEY COLLATE NOCASE, batch_id INTEGER NOT NULL, rows INTEGER NOT NULL,"
+     " rejected INTEGER NOT NULL, delivered TEXT, state BLOB", false},
     {"_sluice_dead_letters",
      "id INTEGER PRIMARY KEY, stream TEXT, source TEXT, \"offset\" INTEGER, record TEXT,"
      " error TEXT, at TEXT, query TEXT", false},
@@ -170,12 +179,19 @@ static sl_status add_stream_logs(struct sl_db *db, const char *what, struct sl_e
     return st == SL_OK ? db_exec(db, "DROP TABLE IF EXISTS _sluice_journal", what, err) : st;
 }
 
+/* Version 3 -> 4: sinks (CREATE SINK), their outbox and what each has delivered. */
+static sl_status add_sinks(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    return create_tables(db, what, err);
+}
+
 /* migrations[v] brings a database at version v to v + 1. */
 static sl_status (*const migrations[])(struct sl_db *db, const char *what,
                                        struct sl_error *err) = {
     adopt_unversioned,
     add_record_positions,
     add_stream_logs,
+    add_sinks,
 };
 _Static_assert(sizeof migrations / sizeof *migrations == DB_SCHEMA_VERSION,
                "one migration per schema version");

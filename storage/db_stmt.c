@@ -84,6 +84,33 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_LOG_READER_DELETE] = "DELETE FROM _sluice_log_readers WHERE query = ?1",
     [DB_STMT_LOG_DELETE] = "DELETE FROM _sluice_log WHERE stream = ?1",
     [DB_STMT_LOG_READERS_DELETE] = "DELETE FROM _sluice_log_readers WHERE stream = ?1",
+    [DB_STMT_SINK_PUT] =
+        "INSERT OR REPLACE INTO _sluice_sinks(name, sql, created) VALUES (?1, ?2, ?3)",
+    [DB_STMT_SINK_DELETE] = "DELETE FROM _sluice_sinks WHERE name = ?1",
+    [DB_STMT_SINK_LIST] = "SELECT name, sql FROM _sluice_sinks ORDER BY rowid",
+    [DB_STMT_OUTBOX_APPEND] =
+        ("INSERT INTO _sluice_outbox(sink, batch_id, part, rows, committed, data)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+    [DB_STMT_OUTBOX_NEXT] =
+        ("SELECT batch_id, committed FROM _sluice_outbox WHERE sink = ?1"
+         " ORDER BY batch_id, part LIMIT 1"),
+    [DB_STMT_OUTBOX_PARTS] =
+        "SELECT rows, data FROM _sluice_outbox WHERE sink = ?1 AND batch_id = ?2 ORDER BY part",
+    [DB_STMT_OUTBOX_DONE] = "DELETE FROM _sluice_outbox WHERE sink = ?1 AND batch_id = ?2",
+    [DB_STMT_OUTBOX_COUNT] =
+        ("SELECT count(DISTINCT batch_id), coalesce(sum(rows), 0) FROM _sluice_outbox"
+         " WHERE sink = ?1"),
+    [DB_STMT_OUTBOX_DELETE] = "DELETE FROM _sluice_outbox WHERE sink = ?1",
+    [DB_STMT_SINK_PROGRESS_PUT] =
+        ("INSERT INTO _sluice_sink_progress(sink, batch_id, rows, rejected, delivered, state)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(sink) DO UPDATE SET"
+         " batch_id = excluded.batch_id, rows = rows + excluded.rows,"
+         " rejected = rejected + excluded.rejected, delivered = excluded.delivered,"
+         " state = coalesce(excluded.state, state)"),
+    [DB_STMT_SINK_PROGRESS_GET] =
+        "SELECT batch_id, rows, rejected, state FROM _sluice_sink_progress WHERE sink = ?1",
+    [DB_STMT_SINK_PROGRESS_RESET] =
+        "UPDATE _sluice_sink_progress SET rows = 0, rejected = 0, state = NULL WHERE sink = ?1",
 };
 
 sl_status db_stmt(struct sl_db *db, enum db_stmt_id id, sqlite3_stmt **out, struct sl_error *err)

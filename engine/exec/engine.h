@@ -18,6 +18,9 @@
 #include "engine/runtime/query.h"
 #include "engine/sluice.h"
 
+/* SET sink_drain_timeout when a session does not say: 10 s. */
+#define SL_DEFAULT_SINK_DRAIN_US (10 * INT64_C(1000000))
+
 struct sl_live {
     struct sluice_output out;
     int64_t last_rowid; /* append-only live queries print only new rows */
@@ -38,6 +41,11 @@ struct sluice {
     struct sl_query **queries;
     struct sl_live **live; /* parallel to queries; NULL for a named query */
     uint32_t live_seq;
+
+    /* The sinks running (exec_sink.c); each delivers on its own thread. */
+    struct sl_sink_runner **sinks;
+    uint32_t nsinks, sinks_cap;
+    int64_t sink_drain_timeout_us; /* SET sink_drain_timeout: how long a stop waits for delivery */
 
     pthread_mutex_t lock;
     pthread_cond_t wake; /* signalled when a query starts or the engine closes */
@@ -69,6 +77,14 @@ sl_status engine_add_query(struct sluice *s, struct sl_query *q, struct sl_live 
 void engine_remove_query(struct sluice *s, uint32_t index);
 /* Index of the query with that name (case-insensitive), or -1. */
 int engine_find_query(const struct sluice *s, const char *name);
+/* Sinks (exec_sink.c): attaching a starting query's (running, or saved ones started
+ * for it); stopping all (a graceful stop waits up to sink_drain_timeout for what the
+ * outboxes hold). */
+void engine_attach_sinks(struct sluice *s, struct sl_query *q);
+/* Waits until every sink delivered what its outbox holds, or a stop is asked for. */
+void engine_wait_sinks(struct sluice *s);
+void engine_stop_sinks(struct sluice *s);
+
 /* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);
 

@@ -505,6 +505,10 @@ sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_DESCRIBE: return exec_describe(x, stmt);
     case AST_EXPLAIN: return exec_explain(x, stmt);
     case AST_SET: return exec_set(x, stmt);
+    case AST_CREATE_SINK: return exec_create_sink(x, stmt);
+    case AST_DROP_SINK: return exec_drop_sink(x, stmt);
+    case AST_DESCRIBE_SINK: return exec_describe_sink(x, stmt);
+    case AST_CREATE_STREAM_AS: break;
     }
     return SL_ERROR;
 }

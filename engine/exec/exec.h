@@ -36,5 +36,10 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_explain(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* CREATE SINK, DROP SINK, DESCRIBE SINK and SHOW SINKS (exec_sink.c). */
+sl_status exec_create_sink(struct exec_ctx *x, const struct ast_stmt *stmt);
+sl_status exec_drop_sink(struct exec_ctx *x, const struct ast_stmt *stmt);
+sl_status exec_describe_sink(struct exec_ctx *x, const struct ast_stmt *stmt);
+void exec_show_sinks(const struct exec_ctx *x);
 
 #endif

@@ -50,6 +50,7 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
     s->opts = *opts;
     if (s->opts.default_trigger_us <= 0)
         s->opts.default_trigger_us = SL_US_PER_SEC;
+    s->sink_drain_timeout_us = SL_DEFAULT_SINK_DRAIN_US;
     clock_init(&s->clock);
     s->log = (struct sl_log){opts->log ? engine_log_to_embedder : NULL, s,
                              (enum sl_log_level)opts->log_level};
@@ -110,6 +111,7 @@ void sluice_close(struct sluice *s)
     }
     while (s->nqueries)
         engine_remove_query(s, s->nqueries - 1);
+    engine_stop_sinks(s);
     ingests_destroy(s->env.ingests);
     sl_free(s->queries);
     sl_free(s->live);

@@ -79,6 +79,8 @@ sl_status engine_run(struct sluice *s, struct sl_buf *errors)
     while (!s->stop_requested && sluice_running_queries(s) > 0)
         run_round(s);
     finish_all(s);
+    /* A bounded input's run ends once its sinks delivered what it committed. */
+    engine_wait_sinks(s);
     pthread_mutex_lock(&s->lock);
     bool failed = s->failures.len > 0;
     if (errors && failed)

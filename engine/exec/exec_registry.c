@@ -24,6 +24,8 @@ sl_status engine_add_query(struct sluice *s, struct sl_query *q, struct sl_live 
         s->live = ls;
         s->qcap = cap;
     }
+    if (!live)
+        engine_attach_sinks(s, q);
     s->queries[s->nqueries] = q;
     s->live[s->nqueries] = live;
     s->nqueries++;

@@ -5,6 +5,8 @@
  * `clock` is the processing-time clock (engine/functions/clock.h): 'system', or
  * stopped ('manual', or a timestamp) for tests to move by hand.
  * `synchronous` is the database's PRAGMA synchronous: 'normal' or 'full'.
+ * `sink_drain_timeout` is how long a graceful stop waits for the sinks to
+ * deliver what their outboxes hold.
  */
 #include "engine/exec/exec.h"
 
@@ -18,19 +20,27 @@
 
 #define KNOWN_OPTIONS                                                                              \
     "the session options are trigger (e.g. SET trigger = '500 milliseconds'), clock "             \
-    "('system', 'manual' or a TIMESTAMP) and synchronous ('normal' or 'full')"
+    "('system', 'manual' or a TIMESTAMP), synchronous ('normal' or 'full') and "                  \
+    "sink_drain_timeout (e.g. SET sink_drain_timeout = '30 seconds')"
 
-/* '500 milliseconds', INTERVAL '500' MILLISECONDS or INTERVAL '500 milliseconds'. */
+/* '500 milliseconds', INTERVAL '500' MILLISECONDS or INTERVAL '500 milliseconds' into *us. */
+static sl_status bind_setting_duration(struct exec_ctx *x, const char *name,
+                                       const struct ast_expr *v, int64_t *us)
+{
+    bool text = v->kind == AST_STRING || v->kind == AST_INTERVAL;
+    int64_t unit = v->kind == AST_INTERVAL ? v->ival : 0;
+    if (text && bind_duration_text(v->str, v->str_len, unit, us))
+        return SL_OK;
+    diags_add(x->diags, v->pos, v->span, bind_duration_hint(unit != 0),
+              "%s expects a duration such as '500 milliseconds'", name);
+    return SL_ERROR;
+}
+
 static sl_status set_trigger(struct exec_ctx *x, const struct ast_expr *v)
 {
     int64_t us = 0;
-    bool text = v->kind == AST_STRING || v->kind == AST_INTERVAL;
-    int64_t unit = v->kind == AST_INTERVAL ? v->ival : 0;
-    if (!text || !bind_duration_text(v->str, v->str_len, unit, &us)) {
-        diags_add(x->diags, v->pos, v->span, bind_duration_hint(unit != 0),
-                  "trigger expects a duration such as '500 milliseconds'");
+    if (bind_setting_duration(x, "trigger", v, &us) != SL_OK)
         return SL_ERROR;
-    }
     if (us <= 0) {
         diags_add(x->diags, v->pos, v->span, NULL, "trigger interval must be positive");
         return SL_ERROR;
@@ -99,6 +109,20 @@ static sl_status set_synchronous(struct exec_ctx *x, const struct ast_expr *v)
     return SL_OK;
 }
 
+static sl_status set_sink_drain_timeout(struct exec_ctx *x, const struct ast_expr *v)
+{
+    int64_t us = 0;
+    if (bind_setting_duration(x, "sink_drain_timeout", v, &us) != SL_OK)
+        return SL_ERROR;
+    if (us < 0) {
+        diags_add(x->diags, v->pos, v->span, NULL, "sink_drain_timeout cannot be negative");
+        return SL_ERROR;
+    }
+    if (!x->check_only)
+        x->s->sink_drain_timeout_us = us;
+    return SL_OK;
+}
+
 sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     const struct ast_set *set = &stmt->u.set;
@@ -108,6 +132,8 @@ sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt)
         return set_clock(x, set->value);
     if (strcasecmp(set->name.text, "synchronous") == 0)
         return set_synchronous(x, set->value);
+    if (strcasecmp(set->name.text, "sink_drain_timeout") == 0)
+        return set_sink_drain_timeout(x, set->value);
     diags_add(x->diags, set->name.pos, set->name.span, KNOWN_OPTIONS, "unknown session option \"%s\"",
               set->name.text);
     return SL_ERROR;

@@ -211,7 +211,7 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
         const char *what;
         void (*answer)(const struct exec_ctx *x);
     } shows[] = {{"STREAMS", show_streams}, {"QUERIES", show_queries},
-                 {"CONNECTORS", show_connectors}};
+                 {"CONNECTORS", show_connectors}, {"SINKS", exec_show_sinks}};
     const struct ast_name *what = &stmt->u.named.name;
     for (size_t i = 0; i < sizeof shows / sizeof shows[0]; i++) {
         if (strcasecmp(what->text, shows[i].what) != 0)
@@ -220,7 +220,7 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
             shows[i].answer(x);
         return SL_OK;
     }
-    diags_add(x->diags, what->pos, what->span, "SHOW STREAMS, SHOW QUERIES or SHOW CONNECTORS",
+    diags_add(x->diags, what->pos, what->span, "SHOW STREAMS, SHOW QUERIES, SHOW SINKS or SHOW CONNECTORS",
               "unknown SHOW \"%s\"", what->text);
     return SL_ERROR;
 }

@@ -20,6 +20,8 @@ struct sink_op {
     struct sl_chunk **pending;
     uint32_t npending, cap_pending;
     size_t pending_bytes; /* about what the kept rows take */
+    op_sink_tap tap;      /* sees every row written (sinks' outboxes, a stream's log) */
+    void *tap_ctx;
 };
 
 /* v with its text and arrays copied into arena; false when out of memory. */
@@ -53,7 +55,7 @@ static bool copy_value(struct sl_arena *arena, struct sl_value *v, size_t *bytes
 static sl_status sink_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err)
 {
     struct sink_op *s = (struct sink_op *)op;
-    if (!s->table)
+    if (!s->table && !s->tap)
         return sl_error_set(err, SL_ERROR, "rows pushed into a sink connected to no table");
     if (s->npending == s->cap_pending) {
         uint32_t cap = s->cap_pending ? s->cap_pending * 2 : 64;
@@ -90,8 +92,11 @@ static sl_status sink_flush(struct sl_op *op, struct sl_error *err)
     struct sink_op *s = (struct sink_op *)op;
     sl_status st = SL_OK;
     for (uint32_t i = 0; i < s->npending && st == SL_OK; i++) {
-        uint64_t written = 0;
-        st = result_table_write(s->table, s->pending[i], &written, err);
+        uint64_t written = s->pending[i]->count;
+        if (s->table)
+            st = result_table_write(s->table, s->pending[i], &written, err);
+        if (st == SL_OK && s->tap)
+            st = s->tap(s->tap_ctx, s->pending[i], err);
         s->rows_written += written;
     }
     op_sink_discard(op);
@@ -136,6 +141,13 @@ sl_status op_sink_create(struct sl_arena *work, struct sl_result_table *table, u
     s->table = table;
     *out = &s->base;
     return SL_OK;
+}
+
+void op_sink_set_tap(struct sl_op *op, op_sink_tap tap, void *ctx)
+{
+    struct sink_op *s = (struct sink_op *)op;
+    s->tap = tap;
+    s->tap_ctx = ctx;
 }
 
 uint64_t op_sink_take_written(struct sl_op *op)

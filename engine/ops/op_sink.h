@@ -10,6 +10,11 @@
  * explained (EXPLAIN SELECT); pushing rows into it is an error. */
 sl_status op_sink_create(struct sl_arena *work, struct sl_result_table *table, uint32_t ncols,
                          const enum sl_type *types, const char *const *names, struct sl_op **out);
+/* Called with each chunk of rows the flush writes (after the table, in the
+ * batch's transaction): the rows also go to the query's sinks' outboxes or
+ * its stream's log. A sink with a tap may have no table. */
+typedef sl_status (*op_sink_tap)(void *ctx, const struct sl_chunk *rows, struct sl_error *err);
+void op_sink_set_tap(struct sl_op *op, op_sink_tap tap, void *ctx);
 /* Rows written since the last call (the batch's rows out). */
 uint64_t op_sink_take_written(struct sl_op *op);
 /* Bytes the rows kept for the batch hold (a batch ends early when they grow too many). */

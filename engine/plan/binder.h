@@ -10,6 +10,7 @@
 #include "common/diag.h"
 #include "engine/plan/catalog.h"
 #include "engine/plan/plan.h"
+#include "engine/plan/sink_def.h"
 #include "parser/ast.h"
 
 /* CREATE STREAM -> a new definition (owned by the caller). */
@@ -94,6 +95,10 @@ const struct sl_format *bind_format_find(const struct ast_name *name, struct sl_
 void bind_unknown_option(const struct ast_option *o, const struct sl_option_def *options,
                          size_t noptions, const struct sl_option_def *extra, size_t nextra,
                          const char *owner, struct sl_diags *d);
+
+/* CREATE SINK -> a new definition (owned by the caller; binder_sink.c). */
+sl_status bind_create_sink(const struct ast_stmt *stmt, struct sl_diags *diags,
+                           struct sl_sink_def **out);
 
 /* CREATE QUERY ... WITH (options). */
 struct sl_query_options {

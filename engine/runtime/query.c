@@ -11,11 +11,13 @@
 #include "engine/runtime/record_check.h"
 #include "engine/ops/op_sink.h"
 #include "engine/runtime/query_state.h"
+#include "engine/runtime/sink_runner.h"
 #include "storage/stream_log.h"
 #include "storage/state.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Bytes read per step: large enough to amortise per-chunk work, small enough
  * that the work arena (reset after every step) stays a few MiB. */
@@ -89,6 +91,7 @@ static void discard_batch(struct sl_query *q)
     op_sink_discard(q->sink);
     if (q->late_sink)
         op_sink_discard(q->late_sink);
+    query_sinks_reset(&q->sinks);
 }
 
 /* The table <name>_late (append-only) and the sink of the window's late rows. */
@@ -346,6 +349,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
                             err)) != SL_OK)
         goto fail;
     source_set_log(q->source, q->log);
+    if (!live)
+        op_sink_set_tap(q->sink, query_sinks_tap, &q->sinks);
     if (plan->aggregate && !has_key(plan))
         result_table_keep_one_row(q->table);
     query_state_fingerprint(q);
@@ -505,6 +510,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         int64_t state_us = sl_monotonic_us() - state_started;
         if (st == SL_OK)
             st = write_dead_letters(q, err);
+        if (st == SL_OK)
+            st = query_sinks_write(&q->sinks, env->db, sl_clock_now_us(), err);
         uint64_t rows_out = op_sink_take_written(q->sink);
         if (st == SL_OK && !q->live && (q->had_input || rows_out || q->batch_gap)) {
             uint64_t groups, bytes;
@@ -541,6 +548,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         q->commit_us_pending = st == SL_OK && !q->live && (q->had_input || rows_out);
         if (st == SL_OK) {
             q->batch_id++;
+            query_sinks_committed(&q->sinks);
             q->committed_offset = checkpoint_offset(q);
             if (checkpoint)
                 source_committed(q->source);
@@ -629,6 +637,29 @@ static sl_status read_available(struct sl_query *q, char *buf, size_t cap, size_
     }
 }
 
+/* A sink's outbox is full: the query reads nothing until it has room (a
+ * wait of at most timeout_ms, so the loop goes on); logged once per wait. */
+static bool wait_for_sinks(struct sl_query *q, int timeout_ms)
+{
+    struct sl_sink_runner *full = query_sinks_full(&q->sinks);
+    if (full && !q->sinks.waiting_for)
+        sl_log(q->log, SL_LOG_WARN,
+               "query %s: sink %s has %lld rows or more waiting in its outbox; the query's "
+               "batches wait for it",
+               q->name, sink_runner_def(full)->name,
+               (long long)sink_runner_def(full)->max_outbox_rows);
+    else if (!full && q->sinks.waiting_for)
+        sl_log(q->log, SL_LOG_INFO, "query %s: sink %s has room again; the query goes on",
+               q->name, sink_runner_def(q->sinks.waiting_for)->name);
+    q->sinks.waiting_for = full;
+    if (full) {
+        int ms = timeout_ms < 20 ? timeout_ms : 20;
+        struct timespec ts = {0, (long)ms * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return full != NULL;
+}
+
 sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
                      bool *batch_done, struct sl_error *err)
 {
@@ -639,6 +670,10 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
         return end_batch(q, env, batch_done, err);
     if (!q->in_batch)
         begin_batch(q);
+    if (wait_for_sinks(q, timeout_ms))
+        return q->had_input && clock_deadline_us(q->clock) >= q->batch_deadline_us
+                   ? end_batch(q, env, batch_done, err)
+                   : SL_OK;
     enum sl_type *types = arena_alloc(env->work, (q->plan->stream->ncols + 1) * sizeof *types);
     char *buf = arena_alloc(env->work, READ_BUFFER_BYTES);
     if (!types || !buf)
@@ -719,6 +754,7 @@ void query_destroy(struct sl_query *q)
     arena_destroy(q->dl_arena);
     sl_free(q->dl);
     sl_free(q->records);
+    query_sinks_free(&q->sinks);
     sl_free(q->name);
     sl_free(q->sql);
     sl_free(q);

@@ -17,6 +17,7 @@
 #define SL_QUERY_H
 
 #include "engine/plan/planner.h"
+#include "engine/runtime/query_sinks.h"
 #include "storage/db.h"
 #include "storage/result_table.h"
 
@@ -86,6 +87,8 @@ struct sl_query {
     uint32_t ndl, cap_dl;
     struct sl_arena *dl_arena;
     bool dl_lost; /* one could not be kept (out of memory): the batch must not commit */
+    /* The sinks its rows go to (CREATE SINK ... FROM it): the engine attaches them. */
+    struct query_sinks sinks;
 };
 
 struct sl_query_dead_letter {

@@ -63,11 +63,11 @@ static void assert_all_system_tables(struct sl_db *db)
     size_t n = 0;
     for (const char *name; (name = db_system_table(n)); n++)
         assert_true(db_table_exists(db, name));
-    assert_int_equal(n, 9);
+    assert_int_equal(n, 12);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                                     " AND name LIKE '\\_sluice\\_%' ESCAPE '\\'", &r),
-                        "count(*)\n9\n");
+                        "count(*)\n12\n");
 }
 
 static void test_fresh_database_is_current(void **state)
@@ -75,7 +75,7 @@ static void test_fresh_database_is_current(void **state)
     struct tmp_db *t = *state;
     struct rows_text r;
     assert_string_equal(rows_of(t->db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n3\n");
+                        "user_version\n4\n");
     assert_all_system_tables(t->db);
 }
 
@@ -86,7 +86,7 @@ static void test_unversioned_database_is_migrated(void **state)
     assert_non_null(db);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n3\n");
+                        "user_version\n4\n");
     assert_all_system_tables(db);
 
     struct sl_error err = {0};
@@ -150,7 +150,7 @@ static void test_version_1_gets_record_positions(void **state)
     assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n3\n");
+                        "user_version\n4\n");
     assert_string_equal(rows_of(db, "SELECT batch_id, position FROM _sluice_checkpoints", &r),
                         "batch_id|position\n4|NULL\n");
     assert_string_equal(rows_of(db, "SELECT count(*) FROM _sluice_progress WHERE gap IS NULL", &r),
@@ -191,9 +191,37 @@ static void test_version_2_gets_stream_logs(void **state)
     assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n3\n");
+                        "user_version\n4\n");
     assert_all_system_tables(db);
     assert_false(db_table_exists(db, "_sluice_journal"));
+    db_close(db);
+    remove_db(path);
+}
+
+/* Version 3 -> 4: sinks, their outbox and their progress. */
+static void test_version_3_gets_sinks(void **state)
+{
+    struct tmp_db *t = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/v3.db", t->dir);
+    struct sl_db *db = NULL;
+    struct sl_error err = {0};
+    assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
+    db_close(db);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "DROP TABLE _sluice_sinks; DROP TABLE _sluice_outbox;"
+                                  "DROP TABLE _sluice_sink_progress; PRAGMA user_version = 3",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+
+    assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
+    struct rows_text r;
+    assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
+                        "user_version\n4\n");
+    assert_all_system_tables(db);
     db_close(db);
     remove_db(path);
 }
@@ -216,7 +244,7 @@ static void test_newer_version_is_refused(void **state)
     assert_null(db);
     char want[512];
     snprintf(want, sizeof want,
-             "cannot open database '%s': its schema version is 7, and this sluice knows up to 3:"
+             "cannot open database '%s': its schema version is 7, and this sluice knows up to 4:"
              " open it with the sluice that wrote it, or a newer one",
              path);
     assert_string_equal(err.msg, want);
@@ -229,6 +257,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fresh_database_is_current, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_unversioned_database_is_migrated, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_version_1_gets_record_positions, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_version_3_gets_sinks, tmp_db_setup,
+                                        tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_version_2_gets_stream_logs, tmp_db_setup,
                                         tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_newer_version_is_refused, tmp_db_setup, tmp_db_teardown),
