@@ -1,6 +1,8 @@
 /* registry.c — the lists of connectors and formats, lookup by name, and their docs as Markdown. */
 #include "connectors/source_impl.h"
 
+#include "connectors/sink.h"
+
 #include <inttypes.h>
 #include <string.h>
 #include <strings.h>
@@ -259,10 +261,39 @@ static void format_markdown(const struct sl_format *f, struct sl_buf *out)
     options_markdown(f->options, f->noptions, out);
 }
 
+static void sink_markdown(const struct sl_sink_connector *c, struct sl_buf *out)
+{
+    buf_printf(out, "## INTO %s\n\n%s\n\n- Written: `INTO %s%s%s", c->name, c->summary, c->name,
+               c->address_doc ? " " : "", c->address_doc ? c->address_doc : "");
+    if (c->target_word)
+        buf_printf(out, " %s%s 'name'%s", c->target_required ? "" : "[", c->target_word,
+                   c->target_required ? "" : "]");
+    if (c->formats) {
+        buf_puts(out, " [FORMAT ");
+        for (int f = SL_SINK_FORMAT_JSON, n = 0; f <= SL_SINK_FORMAT_TABLE; f++)
+            if (c->formats & 1u << f)
+                buf_printf(out, "%s%s", n++ ? "|" : "", sink_format_name((enum sl_sink_format)f));
+        buf_putc(out, ']');
+    }
+    if (c->takes_key)
+        buf_puts(out, " [KEY (col, ...)]");
+    buf_puts(out, "`\n");
+    if (c->formats)
+        buf_printf(out, "- Format: %s unless the sink names one\n",
+                   sink_format_name(c->default_format));
+    buf_printf(out, "- Guarantee: %s\n", c->guarantee);
+    options_markdown(c->options, c->noptions, out);
+}
+
 void connectors_markdown(struct sl_buf *out)
 {
     for (size_t i = 0; i < connector_count(); i++)
         connector_markdown(connectors[i], out);
     for (size_t i = 0; i < format_count(); i++)
         format_markdown(formats[i], out);
+    for (size_t i = 0; i < sink_connector_count(); i++)
+        sink_markdown(sink_connector_at(i), out);
+    buf_puts(out, "## Options of every sink\n\nThe engine's delivery loop reads these, whatever "
+                  "the sink's connector.\n");
+    options_markdown(sink_delivery_options, SL_SINK_DELIVERY_NOPTIONS, out);
 }

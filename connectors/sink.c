@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/time.h"
+
 static const struct sl_sink_connector *const sink_connectors[] = {
     &sink_stdout,
     &sink_kafka,
@@ -34,6 +36,17 @@ int sink_connector_option_index(const struct sl_sink_connector *c, const char *n
             return (int)i;
     return -1;
 }
+
+const struct sl_option_def sink_delivery_options[SL_SINK_DELIVERY_NOPTIONS] = {
+    {"max_outbox_rows", SL_OPTION_INT, 1, INT64_C(1) << 40, 1000000, "1000000",
+     "past this many rows waiting in the outbox, the query's batches wait for the sink"},
+    {"retry_initial", SL_OPTION_DURATION, SL_US_PER_MS, 3600 * SL_US_PER_SEC,
+     100 * SL_US_PER_MS, "100 milliseconds",
+     "the first wait before a failed delivery is tried again; it doubles on each failure in a "
+     "row, each wait drawn between half and all of it"},
+    {"retry_max", SL_OPTION_DURATION, SL_US_PER_MS, 24 * 3600 * SL_US_PER_SEC,
+     30 * SL_US_PER_SEC, "30 seconds", "the longest wait between tries"},
+};
 
 int64_t sink_option_num(const struct sl_sink_spec *spec, size_t i)
 {

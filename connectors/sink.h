@@ -134,6 +134,11 @@ struct sl_sink_connector {
                       struct sl_sink **out, struct sl_error *err);
 };
 
+/* The options every sink takes, which the engine's delivery loop reads (not the
+ * connector): max_outbox_rows, retry_initial, retry_max. */
+#define SL_SINK_DELIVERY_NOPTIONS 3
+extern const struct sl_option_def sink_delivery_options[SL_SINK_DELIVERY_NOPTIONS];
+
 /* Case-insensitive lookup by name; NULL if there is none. */
 const struct sl_sink_connector *sink_connector_find(const char *name);
 size_t sink_connector_count(void);

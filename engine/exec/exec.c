@@ -103,10 +103,9 @@ static void find_saved(void *ctx, const char *name, const char *sql)
         f->sql = sl_strdup(sql);
 }
 
-/* Starts a bound query; name is the query's (and its table's) name. */
-static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, const char *name,
-                             const char *sql, struct sl_arena *plan_arena, struct sl_plan *plan,
-                             int64_t trigger_us, bool restart, struct sl_live *live)
+sl_status exec_start_query(struct exec_ctx *x, const struct ast_select *sel, const char *name,
+                           const char *sql, struct sl_arena *plan_arena, struct sl_plan *plan,
+                           int64_t trigger_us, bool restart, struct sl_live *live)
 {
     struct sl_query *q;
     struct sl_error err;
@@ -150,10 +149,8 @@ static sl_status start_query(struct exec_ctx *x, const struct ast_select *sel, c
     return SL_OK;
 }
 
-/* Deletes a saved query's catalog row, checkpoint, state and its place in a stream's log, and
- * with drop_table its table (and late_table if not NULL), in one transaction. */
-static sl_status forget_query(struct sl_db *db, const char *name, bool drop_table,
-                              const char *late_table, struct sl_error *err)
+sl_status exec_forget_query(struct sl_db *db, const char *name, bool drop_table,
+                            const char *late_table, struct sl_error *err)
 {
     sl_status st = db_begin(db, err);
     if (st != SL_OK)
@@ -196,7 +193,7 @@ static sl_status replace_query(struct exec_ctx *x, const struct ast_stmt *stmt,
     snprintf(late, sizeof late, "%s_late", name);
     if (index >= 0)
         engine_remove_query(s, (uint32_t)index);
-    if (forget_query(s->db, name, true, drop_late ? late : NULL, err) != SL_OK)
+    if (exec_forget_query(s->db, name, true, drop_late ? late : NULL, err) != SL_OK)
         return runtime_error(x, stmt, err);
     notice(x, "query %s dropped, with its table, to be replaced", name);
     return SL_OK;
@@ -226,10 +223,8 @@ static sl_status check_window_time(struct exec_ctx *x, const struct ast_select *
     return SL_OK;
 }
 
-/* CREATE QUERY's WITH (...) into the bound plan (NULL: it did not bind; the
- * options are still checked). */
-static sl_status apply_query_options(struct exec_ctx *x, const struct ast_create_query *cq,
-                                     struct sl_plan *plan)
+sl_status exec_apply_query_options(struct exec_ctx *x, const struct ast_create_query *cq,
+                                   struct sl_plan *plan)
 {
     uint32_t errors_before = x->diags->count;
     struct sl_query_options options;
@@ -305,7 +300,7 @@ static sl_status check_change(struct exec_ctx *x, const struct ast_stmt *stmt,
         struct exec_ctx sx = *x;
         sx.diags = &saved_diags;
         if (bind_select(scq->select, &x->s->catalog, arena, &saved_diags, &saved) != SL_OK ||
-            apply_query_options(&sx, scq, saved) != SL_OK)
+            exec_apply_query_options(&sx, scq, saved) != SL_OK)
             saved = NULL;
     }
     struct sl_buf why;
@@ -338,7 +333,7 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         return SL_NOMEM;
     struct sl_plan *plan;
     sl_status st = bind_select(cq->select, &s->catalog, plan_arena, x->diags, &plan);
-    if (apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK)
+    if (exec_apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK)
         st = SL_ERROR;
     const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
                                                              : &cq->select->limit_kw;
@@ -354,6 +349,17 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     if (st != SL_OK || x->check_only || !s->db ||
         (cq->if_not_exists && engine_find_query(s, name) >= 0))
         goto done;
+    const char *sink = cq->or_replace ? exec_sink_reading(s, name, plan) : NULL;
+    if (sink) {
+        char hint[300];
+        snprintf(hint, sizeof hint, "DROP SINK %s first, then create it again after the query",
+                 sink);
+        diags_add(x->diags, cq->name.pos, cq->name.span, hint,
+                  "sink %s sends query %s's rows, and the new query's columns differ", sink,
+                  name);
+        st = SL_ERROR;
+        goto done;
+    }
     if (cq->or_replace && (st = replace_query(x, stmt, &err)) != SL_OK)
         goto done;
     int running = engine_find_query(s, name);
@@ -395,7 +401,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         goto done;
     }
     int64_t trigger = cq->trigger_us > 0 ? cq->trigger_us : s->opts.default_trigger_us;
-    st = start_query(x, cq->select, name, stmt->text, plan_arena, plan, trigger, restart, NULL);
+    st = exec_start_query(x, cq->select, name, stmt->text, plan_arena, plan, trigger, restart,
+                          NULL);
     plan_arena = NULL;
     if (st != SL_OK && !restart)
         db_catalog_delete(s->db, DB_CATALOG_QUERY, name, &err);
@@ -436,6 +443,13 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
         }
         if (x->check_only)
             return SL_OK;
+        /* A CREATE STREAM AS stream's query, of its name, goes with it. */
+        bool derived = catalog_find_stream(&s->catalog, name->text)->derived;
+        int producer = derived ? engine_find_query(s, name->text) : -1;
+        if (producer >= 0)
+            engine_remove_query(s, (uint32_t)producer);
+        if (s->db && derived && exec_forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
+            return runtime_error(x, stmt, &err);
         if (s->db && (db_catalog_delete(s->db, DB_CATALOG_STREAM, name->text, &err) != SL_OK ||
                       db_log_delete(s->db, name->text, &err) != SL_OK))
             return runtime_error(x, stmt, &err);
@@ -455,11 +469,27 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
         diags_add(x->diags, name->pos, name->span, NULL, "unknown query \"%s\"", name->text);
         return SL_ERROR;
     }
+    const char *sink = exec_sink_reading(s, name->text, NULL);
+    if (sink) {
+        char hint[300];
+        snprintf(hint, sizeof hint, "DROP SINK %s first", sink);
+        diags_add(x->diags, name->pos, name->span, hint, "sink %s sends query %s's rows", sink,
+                  name->text);
+        return SL_ERROR;
+    }
+    const struct sl_stream_def *stream = catalog_find_stream(&s->catalog, name->text);
+    if (stream && stream->derived) {
+        char hint[300];
+        snprintf(hint, sizeof hint, "DROP STREAM %s drops the stream and its query", name->text);
+        diags_add(x->diags, name->pos, name->span, hint, "query %s writes stream %s",
+                  name->text, name->text);
+        return SL_ERROR;
+    }
     if (x->check_only)
         return SL_OK;
     if (index >= 0)
         engine_remove_query(s, (uint32_t)index);
-    if (forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
+    if (exec_forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
         return runtime_error(x, stmt, &err);
     notice(x, "query %s dropped; its table %s is kept", name->text, name->text);
     return SL_OK;
@@ -489,8 +519,8 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
         live->out = *x->out;
     char name[64];
     db_live_table_name(name, sizeof name, ++s->live_seq, sl_clock_now_us() % 1000000000);
-    return start_query(x, sel, name, NULL, plan_arena, plan, s->opts.default_trigger_us, true,
-                       live);
+    return exec_start_query(x, sel, name, NULL, plan_arena, plan, s->opts.default_trigger_us,
+                            true, live);
 }
 
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
@@ -508,7 +538,7 @@ sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_CREATE_SINK: return exec_create_sink(x, stmt);
     case AST_DROP_SINK: return exec_drop_sink(x, stmt);
     case AST_DESCRIBE_SINK: return exec_describe_sink(x, stmt);
-    case AST_CREATE_STREAM_AS: break;
+    case AST_CREATE_STREAM_AS: return exec_create_stream_as(x, stmt);
     }
     return SL_ERROR;
 }

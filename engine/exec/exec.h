@@ -36,10 +36,28 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_explain(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* Starts a bound query; name is the query's (and its table's) name (exec.c). */
+sl_status exec_start_query(struct exec_ctx *x, const struct ast_select *sel, const char *name,
+                           const char *sql, struct sl_arena *plan_arena, struct sl_plan *plan,
+                           int64_t trigger_us, bool restart, struct sl_live *live);
+/* CREATE QUERY's WITH (...) into the bound plan (NULL: it did not bind; the
+ * options are still checked). */
+sl_status exec_apply_query_options(struct exec_ctx *x, const struct ast_create_query *cq,
+                                   struct sl_plan *plan);
+/* Deletes a saved query's catalog row, checkpoint, state and its place in a stream's log, and
+ * with drop_table its table (and late_table if not NULL), in one transaction. */
+sl_status exec_forget_query(struct sl_db *db, const char *name, bool drop_table,
+                            const char *late_table, struct sl_error *err);
+/* CREATE STREAM name AS SELECT (exec_stream_as.c). */
+sl_status exec_create_stream_as(struct exec_ctx *x, const struct ast_stmt *stmt);
+
 /* CREATE SINK, DROP SINK, DESCRIBE SINK and SHOW SINKS (exec_sink.c). */
 sl_status exec_create_sink(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_drop_sink(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe_sink(struct exec_ctx *x, const struct ast_stmt *stmt);
 void exec_show_sinks(const struct exec_ctx *x);
+/* A running sink that reads query, by name (plan not NULL: only one whose columns
+ * plan's rows would not fit); NULL when there is none. */
+const char *exec_sink_reading(struct sluice *s, const char *query, const struct sl_plan *plan);
 
 #endif

@@ -26,13 +26,20 @@ static void load_stream(void *ctx, const char *name, const char *sql)
     struct sl_diags diags;
     diags_init(&diags, file, sql, strlen(sql));
     struct sl_parse_result parsed;
-    if (parse_sql(sql, strlen(sql), &diags, &parsed) == SL_OK && parsed.count == 1 &&
-        parsed.stmts[0]->kind == AST_CREATE_STREAM) {
-        struct sl_stream_def *def;
-        if (bind_create_stream(parsed.stmts[0], &diags, &def) == SL_OK &&
-            catalog_add_stream(&s->catalog, def) != SL_OK)
-            stream_def_free(def);
+    struct sl_stream_def *def = NULL;
+    struct sl_arena *plan_arena = NULL;
+    struct sl_plan *plan;
+    if (parse_sql(sql, strlen(sql), &diags, &parsed) == SL_OK && parsed.count == 1) {
+        const struct ast_stmt *stmt = parsed.stmts[0];
+        /* A CREATE STREAM AS stream's columns are its SELECT's, over the streams before it. */
+        if (stmt->kind == AST_CREATE_STREAM)
+            bind_create_stream(stmt, &diags, &def);
+        else if (stmt->kind == AST_CREATE_STREAM_AS && (plan_arena = arena_create(0)))
+            bind_stream_as(stmt, &s->catalog, plan_arena, &diags, &plan, &def);
     }
+    if (def && catalog_add_stream(&s->catalog, def) != SL_OK)
+        stream_def_free(def);
+    arena_destroy(plan_arena);
     if (diags.count) {
         diags_render(&diags, &errors);
         sl_log(&s->log, SL_LOG_WARN, "ignoring saved stream %s:\n%s", name, buf_str(&errors));

@@ -31,6 +31,10 @@ void exec_source_text(const struct sl_stream_def *def, struct sl_buf *out)
 {
     const struct sl_connector *c = def->source.connector;
     buf_puts(out, c->name);
+    if (def->derived) {
+        buf_printf(out, " %s", def->name); /* the query of its name writes it */
+        return;
+    }
     if (c->listens)
         buf_puts(out, " LISTEN");
     if (def->source.address)

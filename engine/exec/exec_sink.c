@@ -128,6 +128,16 @@ void engine_attach_sinks(struct sluice *s, struct sl_query *q)
     sl_free(ss.sqls);
 }
 
+const char *exec_sink_reading(struct sluice *s, const char *query, const struct sl_plan *plan)
+{
+    for (uint32_t i = 0; i < s->nsinks; i++) {
+        const struct sl_sink_def *def = sink_runner_def(s->sinks[i]);
+        if (strcasecmp(def->from, query) == 0 && !(plan && sink_runner_fits(s->sinks[i], plan)))
+            return def->name;
+    }
+    return NULL;
+}
+
 void engine_wait_sinks(struct sluice *s)
 {
     for (uint32_t i = 0; i < s->nsinks && !s->stop_requested; i++) {
@@ -373,6 +383,7 @@ static const char *const sink_header[] = {"name",      "query",     "target",   
 /* A running sink's SHOW SINKS values (the guarantee as a word, or DESCRIBE's sentence). */
 struct sink_text {
     struct sink_runner_info info;
+    char state[sizeof ((struct sink_runner_info *)0)->state + 160];
     struct sl_buf target;
     char n[5][24];
     const char *values[SINK_COLUMNS];
@@ -392,8 +403,14 @@ static void sink_text_fill(struct sink_text *t, struct sl_sink_runner *r, bool s
     const char *guarantee = sentence                            ? def->connector->guarantee
                             : def->connector->exactly_once ? "exactly-once"
                                                            : "at-least-once";
+    /* The query's wait is the sink's doing: shown where the sink is. */
+    snprintf(t->state, sizeof t->state, "%s%s%s%s", t->info.state,
+             t->info.waiting_rows >= (uint64_t)def->max_outbox_rows ? "; the outbox is full: "
+                                                                     : "",
+             t->info.waiting_rows >= (uint64_t)def->max_outbox_rows ? def->from : "",
+             t->info.waiting_rows >= (uint64_t)def->max_outbox_rows ? "'s batches wait" : "");
     const char *values[SINK_COLUMNS] = {
-        def->name, def->from, buf_str(&t->target), t->info.state, t->n[0], t->n[1],
+        def->name, def->from, buf_str(&t->target), t->state, t->n[0], t->n[1],
         t->info.delivered_batch ? t->n[2] : NULL, t->n[3], t->n[4],
         t->info.last_error[0] ? t->info.last_error : NULL, guarantee};
     memcpy(t->values, values, sizeof values);

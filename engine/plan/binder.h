@@ -96,6 +96,14 @@ void bind_unknown_option(const struct ast_option *o, const struct sl_option_def 
                          size_t noptions, const struct sl_option_def *extra, size_t nextra,
                          const char *owner, struct sl_diags *d);
 
+/* CREATE STREAM name AS SELECT (binder_stream_as.c): the SELECT's plan in plan_arena
+ * and the stream it makes (owned by the caller; its rows are the plan's). */
+sl_status bind_stream_as(const struct ast_stmt *stmt, const struct sl_catalog *catalog,
+                         struct sl_arena *plan_arena, struct sl_diags *d, struct sl_plan **plan,
+                         struct sl_stream_def **out);
+/* The connector a CREATE STREAM AS stream has: none reads it, its query writes it. */
+extern const struct sl_connector stream_as_source;
+
 /* CREATE SINK -> a new definition (owned by the caller; binder_sink.c). */
 sl_status bind_create_sink(const struct ast_stmt *stmt, struct sl_diags *diags,
                            struct sl_sink_def **out);

@@ -7,22 +7,11 @@
 #include "engine/plan/binder.h"
 
 #include "common/alloc.h"
-#include "common/time.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-const struct sl_option_def sink_engine_options[SL_SINK_ENGINE_NOPTIONS] = {
-    {"max_outbox_rows", SL_OPTION_INT, 1, INT64_C(1) << 40, 1000000, "1000000",
-     "past this many rows waiting in the outbox, the query's batches wait for the sink"},
-    {"retry_initial", SL_OPTION_DURATION, SL_US_PER_MS, 3600 * SL_US_PER_SEC,
-     100 * SL_US_PER_MS, "100 milliseconds",
-     "the first wait before a failed delivery is tried again; it doubles on each failure in a "
-     "row, each wait drawn between half and all of it"},
-    {"retry_max", SL_OPTION_DURATION, SL_US_PER_MS, 24 * 3600 * SL_US_PER_SEC,
-     30 * SL_US_PER_SEC, "30 seconds", "the longest wait between tries"},
-};
 
 void sink_def_free(struct sl_sink_def *def)
 {
@@ -165,20 +154,20 @@ static void bind_options(const struct ast_create_sink *cs, struct sl_sink_def *d
                          struct sl_diags *d)
 {
     const struct sl_sink_connector *c = def->connector;
-    struct sl_option_value engine[SL_SINK_ENGINE_NOPTIONS] = {{0}};
+    struct sl_option_value engine[SL_SINK_DELIVERY_NOPTIONS] = {{0}};
     char owner[64];
     snprintf(owner, sizeof owner, "a %s sink", c->name);
     for (uint32_t i = 0; i < cs->noptions; i++) {
         const struct ast_option *o = &cs->options[i];
         int k = sink_connector_option_index(c, o->key.text);
         int e = -1;
-        for (int j = 0; j < SL_SINK_ENGINE_NOPTIONS && k < 0 && e < 0; j++)
-            if (strcasecmp(sink_engine_options[j].name, o->key.text) == 0)
+        for (int j = 0; j < SL_SINK_DELIVERY_NOPTIONS && k < 0 && e < 0; j++)
+            if (strcasecmp(sink_delivery_options[j].name, o->key.text) == 0)
                 e = j;
         struct sl_option_value *val = k >= 0 ? &def->options[k] : e >= 0 ? &engine[e] : NULL;
         if (!val) {
-            bind_unknown_option(o, c->options, c->noptions, sink_engine_options,
-                                SL_SINK_ENGINE_NOPTIONS, owner, d);
+            bind_unknown_option(o, c->options, c->noptions, sink_delivery_options,
+                                SL_SINK_DELIVERY_NOPTIONS, owner, d);
             continue;
         }
         if (val->set) {
@@ -187,16 +176,16 @@ static void bind_options(const struct ast_create_sink *cs, struct sl_sink_def *d
             continue;
         }
         uint32_t errors = d->count;
-        bind_option_value(k >= 0 ? &c->options[k] : &sink_engine_options[e], o, val, d);
+        bind_option_value(k >= 0 ? &c->options[k] : &sink_delivery_options[e], o, val, d);
         const char *hint = NULL, *bad = NULL;
         if (k >= 0 && d->count == errors && c->check_option &&
             (bad = c->check_option((size_t)k, val, &hint)))
             diags_add(d, o->value->pos, o->value->span, hint, "%s", bad);
     }
-    int64_t *dst[SL_SINK_ENGINE_NOPTIONS] = {&def->max_outbox_rows, &def->retry_initial_us,
+    int64_t *dst[SL_SINK_DELIVERY_NOPTIONS] = {&def->max_outbox_rows, &def->retry_initial_us,
                                              &def->retry_max_us};
-    for (int j = 0; j < SL_SINK_ENGINE_NOPTIONS; j++)
-        *dst[j] = engine[j].set ? engine[j].num : sink_engine_options[j].default_num;
+    for (int j = 0; j < SL_SINK_DELIVERY_NOPTIONS; j++)
+        *dst[j] = engine[j].set ? engine[j].num : sink_delivery_options[j].default_num;
 }
 
 sl_status bind_create_sink(const struct ast_stmt *stmt, struct sl_diags *diags,

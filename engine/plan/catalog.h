@@ -32,6 +32,9 @@ struct sl_stream_def {
      * true) for stdin. The source pushes back past max_log_bytes unread. */
     bool log;
     int64_t max_log_bytes;
+    /* CREATE STREAM name AS SELECT: the stream's rows are those its query (of
+     * the same name) writes to its log, as JSON records, in its batches. */
+    bool derived;
 };
 
 /* WITH (max_log_bytes = ...) when a stream does not say: 256 MiB. */

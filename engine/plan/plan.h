@@ -44,6 +44,9 @@ struct sl_plan_order {
 
 struct sl_plan {
     const struct sl_stream_def *stream; /* read at the bottom, through any derived tables */
+    /* CREATE STREAM name AS this SELECT: the stream whose log its rows go to,
+     * instead of a table; NULL for a query. */
+    const struct sl_stream_def *into_stream;
     /* FROM (SELECT ...): the derived table's plan, whose operators run first
      * and whose outputs are this plan's FROM columns; NULL for a stream. */
     const struct sl_plan *input;

@@ -21,7 +21,7 @@ struct sl_sink_def {
     uint32_t nkey; /* KEY (col, ...): names, matched against the rows' columns at start */
     char **key;
     struct sl_option_value options[SL_CONNECTOR_MAX_OPTIONS];
-    /* The engine's options (WITH): past max_outbox_rows rows waiting, the query's
+    /* The delivery options (WITH, connectors/sink.h's sink_delivery_options): past max_outbox_rows rows waiting, the query's
      * batches wait; failed deliveries are tried again after retry_initial,
      * doubling up to retry_max. */
     int64_t max_outbox_rows;
@@ -29,9 +29,5 @@ struct sl_sink_def {
 };
 
 void sink_def_free(struct sl_sink_def *def);
-
-/* The engine's sink options, for docs and SHOW: max_outbox_rows, retry_initial, retry_max. */
-extern const struct sl_option_def sink_engine_options[];
-#define SL_SINK_ENGINE_NOPTIONS 3
 
 #endif

@@ -35,6 +35,9 @@ struct sl_ingest {
     struct sl_db *db; /* the thread's own connection */
     struct sl_source *src;
     pthread_t thread;
+    /* A CREATE STREAM AS stream's: no thread, no source; its query appends
+     * to the log in its batches and calls ingest_appended. */
+    bool passive;
     int refs;
 
     pthread_mutex_t mu; /* guards what follows; cv: a commit, the end or a failure */
@@ -361,6 +364,48 @@ static sl_status ingest_start(struct sl_ingests *all, const struct sl_stream_def
     return SL_OK;
 }
 
+static sl_status ingest_start_passive(struct sl_ingests *all, const struct sl_stream_def *def,
+                                      struct sl_ingest **out, struct sl_error *err)
+{
+    struct sl_ingest *in = sl_calloc(1, sizeof *in);
+    if (!in)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    in->all = all;
+    in->def = def;
+    in->passive = true;
+    pthread_mutex_init(&in->mu, NULL);
+    pthread_cond_init(&in->cv, NULL);
+    buf_init(&in->frame);
+    buf_init(&in->partial);
+    struct db_log_bounds b;
+    sl_status st = db_open(all->db_path, all->log, &in->db, err);
+    if (st == SL_OK)
+        st = db_log_bounds(in->db, def->name, &b, err);
+    db_close(in->db);
+    in->db = NULL;
+    if (st != SL_OK) {
+        ingest_free(in);
+        return st;
+    }
+    in->progress.next = in->progress.run_start = b.next;
+    in->log_bytes = b.bytes;
+    snprintf(in->source_state, sizeof in->source_state, "written by query %s", def->name);
+    in->refs = 1;
+    *out = in;
+    return SL_OK;
+}
+
+void ingest_appended(struct sl_ingest *in, uint64_t next, uint64_t bytes, bool ended)
+{
+    pthread_mutex_lock(&in->mu);
+    in->log_bytes += bytes;
+    if (next > in->progress.next)
+        in->progress.next = next;
+    in->progress.ended = in->progress.ended || ended;
+    pthread_cond_broadcast(&in->cv);
+    pthread_mutex_unlock(&in->mu);
+}
+
 static int find_index(const struct sl_ingests *all, const char *stream)
 {
     for (uint32_t i = 0; i < all->n; i++)
@@ -388,7 +433,9 @@ sl_status ingest_acquire(struct sl_ingests *all, const struct sl_stream_def *def
             all->cap = cap;
         }
     }
-    if (st == SL_OK && i < 0 && (st = ingest_start(all, def, out, err)) == SL_OK)
+    if (st == SL_OK && i < 0 &&
+        (st = def->derived ? ingest_start_passive(all, def, out, err)
+                           : ingest_start(all, def, out, err)) == SL_OK)
         all->items[all->n++] = *out;
     pthread_mutex_unlock(&all->mu);
     return st;
@@ -400,7 +447,8 @@ static void ingest_stop(struct sl_ingest *in)
     in->stop = true;
     pthread_cond_broadcast(&in->cv);
     pthread_mutex_unlock(&in->mu);
-    pthread_join(in->thread, NULL);
+    if (!in->passive)
+        pthread_join(in->thread, NULL);
     ingest_free(in);
 }
 

@@ -48,6 +48,11 @@ struct ingest_progress {
     bool failed;        /* the source failed; error says why */
     char error[512];
 };
+/* A CREATE STREAM AS stream's ingest (def->derived) runs no thread: its query
+ * appends to the log in its batches, and after each commit says the log now
+ * ends before next (bytes more), and whether its input ended (nothing follows). */
+void ingest_appended(struct sl_ingest *in, uint64_t next, uint64_t bytes, bool ended);
+
 /* Waits at most timeout_ms for records past pos (or the end, or a failure). */
 void ingest_wait(struct sl_ingest *in, uint64_t pos, int timeout_ms, struct ingest_progress *out);
 

@@ -12,6 +12,7 @@
 #include "engine/ops/op_sink.h"
 #include "engine/runtime/query_state.h"
 #include "engine/runtime/sink_runner.h"
+#include "engine/runtime/stream_writer.h"
 #include "storage/stream_log.h"
 #include "storage/state.h"
 
@@ -92,6 +93,17 @@ static void discard_batch(struct sl_query *q)
     if (q->late_sink)
         op_sink_discard(q->late_sink);
     query_sinks_reset(&q->sinks);
+    if (q->writer)
+        stream_writer_reset(q->writer);
+}
+
+/* The rows the result sink's flush writes: into the stream's log (CREATE STREAM
+ * AS) and the sinks' outboxes. */
+static sl_status tap_rows(void *ctx, const struct sl_chunk *rows, struct sl_error *err)
+{
+    struct sl_query *q = ctx;
+    sl_status st = q->writer ? stream_writer_tap(q->writer, rows, err) : SL_OK;
+    return st == SL_OK ? query_sinks_tap(&q->sinks, rows, err) : st;
 }
 
 /* The table <name>_late (append-only) and the sink of the window's late rows. */
@@ -213,7 +225,7 @@ static sl_status start_over(struct sl_query *q, struct sl_error *err)
     sl_status st = db_begin(q->db, err);
     if (st != SL_OK)
         return st;
-    if ((st = result_table_clear(q->table, err)) != SL_OK ||
+    if ((q->table && (st = result_table_clear(q->table, err)) != SL_OK) ||
         (q->late_table && (st = result_table_clear(q->late_table, err)) != SL_OK) ||
         (st = db_state_delete(q->db, q->name, err)) != SL_OK ||
         (st = db_checkpoint_delete(q->db, q->name, err)) != SL_OK ||
@@ -340,8 +352,11 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
     if ((st = open_input(q, env, err)) != SL_OK ||
         (st = decoder_create(&plan->stream->format, &in_schema, on_dead_letter, q, &q->decoder,
                              err)) != SL_OK ||
-        (st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key, &q->table,
-                                err)) != SL_OK ||
+        (plan->into_stream &&
+         (st = stream_writer_open(env->ingests, plan->into_stream, &q->writer, err)) != SL_OK) ||
+        (!plan->into_stream &&
+         (st = result_table_open(env->db, q->table_name, &out_schema, plan->out_is_key,
+                                 &q->table, err)) != SL_OK) ||
         (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
                              &q->sink)) != SL_OK ||
         (plan->late_table && (st = open_late_table(q, plan, env, err)) != SL_OK) ||
@@ -350,8 +365,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
         goto fail;
     source_set_log(q->source, q->log);
     if (!live)
-        op_sink_set_tap(q->sink, query_sinks_tap, &q->sinks);
-    if (plan->aggregate && !has_key(plan))
+        op_sink_set_tap(q->sink, tap_rows, q);
+    if (q->table && plan->aggregate && !has_key(plan))
         result_table_keep_one_row(q->table);
     query_state_fingerprint(q);
     if (!live && !plan->no_checkpoint && (st = query_state_attach(q, err)) != SL_OK)
@@ -512,6 +527,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             st = write_dead_letters(q, err);
         if (st == SL_OK)
             st = query_sinks_write(&q->sinks, env->db, sl_clock_now_us(), err);
+        if (st == SL_OK && q->writer)
+            st = stream_writer_write(q->writer, env->db, err);
         uint64_t rows_out = op_sink_take_written(q->sink);
         if (st == SL_OK && !q->live && (q->had_input || rows_out || q->batch_gap)) {
             uint64_t groups, bytes;
@@ -549,6 +566,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         if (st == SL_OK) {
             q->batch_id++;
             query_sinks_committed(&q->sinks);
+            if (q->writer)
+                stream_writer_committed(q->writer, time->ended);
             q->committed_offset = checkpoint_offset(q);
             if (checkpoint)
                 source_committed(q->source);
@@ -637,11 +656,13 @@ static sl_status read_available(struct sl_query *q, char *buf, size_t cap, size_
     }
 }
 
-/* A sink's outbox is full: the query reads nothing until it has room (a
- * wait of at most timeout_ms, so the loop goes on); logged once per wait. */
-static bool wait_for_sinks(struct sl_query *q, int timeout_ms)
+/* What the query writes to is full: a sink's outbox, or its stream's log (CREATE
+ * STREAM AS). It then reads nothing until there is room (a wait of at most
+ * timeout_ms, so the loop goes on); logged once per wait. */
+static bool wait_for_outputs(struct sl_query *q, int timeout_ms)
 {
     struct sl_sink_runner *full = query_sinks_full(&q->sinks);
+    bool log_full = !full && q->writer && stream_writer_full(q->writer, q->db);
     if (full && !q->sinks.waiting_for)
         sl_log(q->log, SL_LOG_WARN,
                "query %s: sink %s has %lld rows or more waiting in its outbox; the query's "
@@ -651,13 +672,20 @@ static bool wait_for_sinks(struct sl_query *q, int timeout_ms)
     else if (!full && q->sinks.waiting_for)
         sl_log(q->log, SL_LOG_INFO, "query %s: sink %s has room again; the query goes on",
                q->name, sink_runner_def(q->sinks.waiting_for)->name);
+    if (log_full != q->log_full)
+        sl_log(q->log, log_full ? SL_LOG_WARN : SL_LOG_INFO,
+               log_full ? "query %s: stream %s's log is over max_log_bytes unread; the query "
+                          "waits for its readers"
+                        : "query %s: stream %s's log has room again; the query goes on",
+               q->name, q->name);
     q->sinks.waiting_for = full;
-    if (full) {
+    q->log_full = log_full;
+    if (full || log_full) {
         int ms = timeout_ms < 20 ? timeout_ms : 20;
         struct timespec ts = {0, (long)ms * 1000000L};
         nanosleep(&ts, NULL);
     }
-    return full != NULL;
+    return full || log_full;
 }
 
 sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
@@ -670,7 +698,7 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
         return end_batch(q, env, batch_done, err);
     if (!q->in_batch)
         begin_batch(q);
-    if (wait_for_sinks(q, timeout_ms))
+    if (wait_for_outputs(q, timeout_ms))
         return q->had_input && clock_deadline_us(q->clock) >= q->batch_deadline_us
                    ? end_batch(q, env, batch_done, err)
                    : SL_OK;
@@ -755,6 +783,7 @@ void query_destroy(struct sl_query *q)
     sl_free(q->dl);
     sl_free(q->records);
     query_sinks_free(&q->sinks);
+    stream_writer_close(q->writer);
     sl_free(q->name);
     sl_free(q->sql);
     sl_free(q);

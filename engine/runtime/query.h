@@ -87,6 +87,9 @@ struct sl_query {
     uint32_t ndl, cap_dl;
     struct sl_arena *dl_arena;
     bool dl_lost; /* one could not be kept (out of memory): the batch must not commit */
+    /* CREATE STREAM AS: the writer of its rows into the stream's log (no table). */
+    struct sl_stream_writer *writer;
+    bool log_full; /* the writer's log was full at the last step: the query waits */
     /* The sinks its rows go to (CREATE SINK ... FROM it): the engine attaches them. */
     struct query_sinks sinks;
 };

@@ -49,6 +49,16 @@ const struct sl_sink_def *sink_runner_def(const struct sl_sink_runner *r)
     return r->def;
 }
 
+bool sink_runner_fits(const struct sl_sink_runner *r, const struct sl_plan *plan)
+{
+    if (r->spec.ncols != plan->nout)
+        return false;
+    for (uint32_t i = 0; i < plan->nout; i++)
+        if (r->types[i] != plan->out_types[i] || strcasecmp(r->names[i], plan->out_names[i]) != 0)
+            return false;
+    return true;
+}
+
 int64_t sink_runner_next_batch(const struct sl_sink_runner *r)
 {
     return r->next_batch;

@@ -34,6 +34,8 @@ sl_status sink_runner_start(struct sl_sink_def *def, const struct sl_plan *plan,
 void sink_runner_stop(struct sl_sink_runner *r);
 
 const struct sl_sink_def *sink_runner_def(const struct sl_sink_runner *r);
+/* Whether plan's rows have the columns the sink was started for (a replaced query may not). */
+bool sink_runner_fits(const struct sl_sink_runner *r, const struct sl_plan *plan);
 
 /* The id the query's next batch for the sink takes (the query's thread only). */
 int64_t sink_runner_next_batch(const struct sl_sink_runner *r);

@@ -67,7 +67,7 @@ static bool get_value(struct reader *r, struct sl_value *v, int depth)
     case SL_NULL: return true;
     case SL_BOOL: {
         uint8_t b;
-        if (!take(r, &b, 1))
+        if (!take(r, &b, 1) || b > 1)
             return false;
         v->u.b = b != 0;
         return true;

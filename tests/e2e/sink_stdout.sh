@@ -72,10 +72,11 @@ later=$(sqlite3 db "SELECT batch_id FROM _sluice_sink_progress WHERE sink = 'cha
 [ "$(grep -c '^{' out2.txt)" -le $(((later - batches) * 50)) ] ||
   fail "the second run printed more than the 50 keys' changes per batch"
 
-# SHOW SINKS, then DROP SINK and a sink made again: ids go on past the dropped one's.
-printf 'SHOW SINKS;\nDROP SINK changes;\n' | "$SLUICE" --db db >show.txt 2>&1 || { cat show.txt; fail "shell"; }
+# SHOW SINKS; DROP QUERY refused while a sink reads it; DROP SINK and a sink made again: ids go on past the dropped one's.
+printf 'SHOW SINKS;\nDROP QUERY per_user;\nDROP SINK changes;\n' | "$SLUICE" --db db >show.txt 2>&1 || true
 grep -q "changes.*per_user.*STDOUT FORMAT JSON.*idle" show.txt || fail "SHOW SINKS: $(cat show.txt)"
 grep -q "sink changes dropped" show.txt || fail "DROP SINK: $(cat show.txt)"
+grep -q "sink changes sends query per_user's rows" show.txt || fail "DROP QUERY under a sink: $(cat show.txt)"
 [ "$(sqlite3 db "SELECT count(*) FROM _sluice_sinks WHERE name = 'changes'")" = 0 ] || fail "the sink is still saved"
 echo "u999,1,2026-01-01 01:00:00" >>data.csv
 "$SLUICE" run --db db q.sql >out3.txt 2>err.txt || { cat err.txt; fail "third run"; }
