@@ -20,6 +20,12 @@
  *   committed GROUP NAME PARTITIONS
  *                                  the offsets GROUP committed for partitions
  *                                  0..PARTITIONS-1: "ok 10,12,-1001,..." (-1001: none)
+ *   consume NAME PARTITIONS FILE   every message of partitions 0..PARTITIONS-1,
+ *                                  partition by partition in offset order, one
+ *                                  line each in FILE: "partition TAB batch TAB row
+ *                                  TAB key TAB value" (batch and row: the headers
+ *                                  sluice.batch and sluice.row; a missing key or
+ *                                  value, a tombstone's, is \N); "ok COUNT"
  *   quit                           (or EOF) destroy the cluster and exit 0
  *
  * It exits when stdin closes, so a test that dies does not leave it behind.
@@ -372,6 +378,106 @@ static void cmd_committed(struct mock *m, char **w)
     rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
+/* A message's field for `consume`: \N when absent, tabs and newlines as spaces. */
+static void put_field(FILE *out, const void *data, size_t len)
+{
+    if (!data) {
+        fputs("\\N", out);
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = ((const char *)data)[i];
+        fputc(c == '\t' || c == '\n' ? ' ' : c, out);
+    }
+}
+
+static void put_header(FILE *out, rd_kafka_message_t *msg, const char *name)
+{
+    rd_kafka_headers_t *headers = NULL;
+    const void *value = NULL;
+    size_t len = 0;
+    if (rd_kafka_message_headers(msg, &headers) || !headers ||
+        rd_kafka_header_get_last(headers, name, &value, &len))
+        value = NULL;
+    put_field(out, value, len);
+}
+
+/* Reads one partition from its start to its high watermark into out; -1 on an error. */
+static long consume_partition(rd_kafka_t *rk, const char *topic, int32_t partition, FILE *out)
+{
+    int64_t low, high;
+    if (rd_kafka_query_watermark_offsets(rk, topic, partition, &low, &high, 10000))
+        return -1;
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, topic, partition)->offset = low;
+    int assigned = rd_kafka_assign(rk, list) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    rd_kafka_topic_partition_list_destroy(list);
+    long count = 0;
+    int64_t next = low;
+    for (int idle = 0; assigned && next < high && idle < 300;) {
+        rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 100);
+        if (!msg) {
+            idle++;
+            continue;
+        }
+        idle = 0;
+        if (!msg->err) {
+            fprintf(out, "%d\t", (int)partition);
+            put_header(out, msg, "sluice.batch");
+            fputc('\t', out);
+            put_header(out, msg, "sluice.row");
+            fputc('\t', out);
+            put_field(out, msg->key, msg->key_len);
+            fputc('\t', out);
+            put_field(out, msg->payload, msg->len);
+            fputc('\n', out);
+            count++;
+            next = msg->offset + 1;
+        }
+        rd_kafka_message_destroy(msg);
+    }
+    rd_kafka_assign(rk, NULL);
+    return assigned && next >= high ? count : -1;
+}
+
+/* What a sink wrote to a topic, read back by a consumer of its own. */
+static void cmd_consume(struct mock *m, char **w)
+{
+    long partitions = number(w[2]);
+    if (partitions < 1) {
+        answer("error PARTITIONS must be a positive number");
+        return;
+    }
+    FILE *out = fopen(w[3], "w");
+    if (!out) {
+        answer("error cannot write %s", w[3]);
+        return;
+    }
+    char err[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_t *rk = NULL;
+    if (!set(conf, "bootstrap.servers", rd_kafka_mock_cluster_bootstraps(m->cluster)) &&
+        !set(conf, "group.id", "sl_kafka_mock") && !set(conf, "enable.auto.commit", "false") &&
+        !set(conf, "log_level", "3"))
+        rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (!rk) {
+        rd_kafka_conf_destroy(conf);
+        fclose(out);
+        answer("error cannot make a consumer");
+        return;
+    }
+    long total = 0;
+    for (int32_t p = 0; p < partitions && total >= 0; p++) {
+        long n = consume_partition(rk, w[1], p, out);
+        total = n < 0 ? -1 : total + n;
+    }
+    rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    if (fclose(out) || total < 0)
+        answer("error cannot read %s to its end", w[1]);
+    else
+        answer("ok %ld", total);
+}
+
 static const struct command {
     const char *name;
     int min_args, max_args;
@@ -386,6 +492,7 @@ static const struct command {
     {"rtt", 2, 2, cmd_rtt, "rtt BROKER MS"},
     {"hide", 1, 1, cmd_hide, "hide NAME"},
     {"committed", 3, 3, cmd_committed, "committed GROUP NAME PARTITIONS"},
+    {"consume", 3, 3, cmd_consume, "consume NAME PARTITIONS FILE"},
 };
 
 /* Runs one command line; returns 0 on "quit". */
