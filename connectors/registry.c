@@ -132,6 +132,34 @@ static void text_redacted_sql(const char *text, struct sl_buf *out)
     }
 }
 
+void connector_address_redacted(const char *address, struct sl_buf *out)
+{
+    /* scheme://user:password@host: the password goes. */
+    const char *scheme = strstr(address, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (at && (!slash || at < slash) && colon && colon < at) {
+        put_sql_text(address, (size_t)(colon + 1 - address), out);
+        buf_puts(out, "***");
+        address = at;
+    }
+    /* key=value words (a libpq conninfo, 'k=v;k=v' settings): a credential's value goes. */
+    for (const char *p = address; *p;) {
+        size_t n = strcspn(p, " ;");
+        const char *eq = memchr(p, '=', n);
+        if (eq && key_is_secret(p, (size_t)(eq - p))) {
+            put_sql_text(p, (size_t)(eq - p) + 1, out);
+            buf_puts(out, "***");
+        } else {
+            put_sql_text(p, n, out);
+        }
+        p += n;
+        while (*p == ' ' || *p == ';')
+            buf_putc(out, *p++);
+    }
+}
+
 void connector_option_sql(const struct sl_option_def *def, const struct sl_option_value *v,
                           struct sl_buf *out)
 {

@@ -140,6 +140,10 @@ int format_option_index(const struct sl_format *f, const char *name);
 void connector_option_sql(const struct sl_option_def *def, const struct sl_option_value *v,
                           struct sl_buf *out);
 
+/* An address as SQL writes it inside quotes, for SHOW and DESCRIBE: a URL's password and
+ * a credential's value in key=value words (a libpq conninfo's password=...) are ***. */
+void connector_address_redacted(const char *address, struct sl_buf *out);
+
 /* docs/connectors.md's generated part: per connector, what it reads, whether it
  * replays and its option table; then each format and its options, in Markdown. */
 void connectors_markdown(struct sl_buf *out);

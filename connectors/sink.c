@@ -8,6 +8,7 @@
 
 static const struct sl_sink_connector *const sink_connectors[] = {
     &sink_stdout,
+    &sink_postgres,
     &sink_kafka,
 };
 

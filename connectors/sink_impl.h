@@ -8,6 +8,7 @@
 #include "connectors/sink.h"
 
 extern const struct sl_sink_connector sink_stdout;
+extern const struct sl_sink_connector sink_postgres;
 extern const struct sl_sink_connector sink_kafka;
 
 #endif

@@ -37,8 +37,11 @@ void exec_source_text(const struct sl_stream_def *def, struct sl_buf *out)
     }
     if (c->listens)
         buf_puts(out, " LISTEN");
-    if (def->source.address)
-        buf_printf(out, " '%s'", def->source.address);
+    if (def->source.address) {
+        buf_puts(out, " '");
+        connector_address_redacted(def->source.address, out);
+        buf_putc(out, '\'');
+    }
     const char *sep = " WITH (";
     for (size_t i = 0; i < c->noptions; i++) {
         if (!def->source.options[i].set)

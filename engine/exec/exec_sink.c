@@ -142,12 +142,21 @@ void engine_wait_sinks(struct sluice *s)
 {
     for (uint32_t i = 0; i < s->nsinks && !s->stop_requested; i++) {
         struct sl_sink_runner *r = s->sinks[i];
+        const char *name = sink_runner_def(r)->name;
+        struct sink_runner_info info;
         uint64_t left = sink_runner_drain(r, 0);
         if (left)
-            sl_log(&s->log, SL_LOG_INFO, "sink %s: waiting to deliver %" PRIu64 " rows",
-                   sink_runner_def(r)->name, left);
-        while (left && !s->stop_requested)
+            sl_log(&s->log, SL_LOG_INFO, "sink %s: waiting to deliver %" PRIu64 " rows", name,
+                   left);
+        /* A target that is away is waited for (a stop ends the wait); one that
+         * refuses what it is sent fails the run, its rows kept for the next. */
+        for (sink_runner_describe(r, &info); left && !s->stop_requested && !info.failed;
+             sink_runner_describe(r, &info))
             left = sink_runner_drain(r, 100 * SL_US_PER_MS);
+        if (left && info.failed)
+            buf_printf(&s->failures,
+                       "sink %s failed: %s; %" PRIu64 " rows stay in its outbox for the next run\n",
+                       name, info.last_error, left);
     }
 }
 
@@ -352,8 +361,11 @@ static void target_text(const struct sl_sink_def *def, struct sl_buf *out)
 {
     const struct sl_sink_connector *c = def->connector;
     buf_puts(out, c->name);
-    if (def->address)
-        buf_printf(out, " '%s'", def->address);
+    if (def->address) {
+        buf_puts(out, " '");
+        connector_address_redacted(def->address, out);
+        buf_putc(out, '\'');
+    }
     if (def->target)
         buf_printf(out, " %s '%s'", c->target_word, def->target);
     if (def->format)

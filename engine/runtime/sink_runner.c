@@ -130,6 +130,7 @@ static bool failed(struct sl_sink_runner *r, sl_status st, const struct sl_error
              st == SL_ERROR ? "failed" : "retrying", when, err->msg);
     pthread_mutex_lock(&r->mu);
     bool news = strcmp(r->info.last_error, err->msg) != 0;
+    r->info.failed = st == SL_ERROR;
     snprintf(r->info.state, sizeof r->info.state, "%s", state);
     snprintf(r->info.last_error, sizeof r->info.last_error, "%s", err->msg);
     pthread_mutex_unlock(&r->mu);
@@ -143,6 +144,9 @@ static bool failed(struct sl_sink_runner *r, sl_status st, const struct sl_error
 
 static void recovered(struct sl_sink_runner *r)
 {
+    pthread_mutex_lock(&r->mu);
+    r->info.failed = false;
+    pthread_mutex_unlock(&r->mu);
     if (r->retry.failures)
         sl_log(r->log, SL_LOG_INFO, "sink %s: delivering again after %lld failed tries",
                r->def->name, (long long)r->retry.failures);

@@ -51,6 +51,7 @@ struct sink_runner_info {
     uint64_t waiting_rows, waiting_batches;
     int64_t delivered_batch;
     uint64_t delivered_rows, rejected_rows;
+    bool failed; /* the last try failed with an error retrying is unlikely to cure */
 };
 void sink_runner_describe(struct sl_sink_runner *r, struct sink_runner_info *out);
 
