@@ -199,10 +199,11 @@ sl_status sink_kafka_produce_batch(struct kafka_sink *s, const struct sl_sink_ba
     *at = (struct kafka_attempt){.collecting = true};
     snprintf(s->batch_header, sizeof s->batch_header, "%s:%lld", s->spec->name,
              (long long)b->batch_id);
+    for (uint32_t r = 0; r < b->nrows; r++)
+        at->expected += !s->refused[r];
     for (uint32_t r = 0; r < b->nrows; r++) {
         if (s->refused[r])
             continue;
-        at->expected++;
         bool tombstone;
         encode_row(s, b, r, &tombstone);
         if (s->key.failed || s->value.failed)
