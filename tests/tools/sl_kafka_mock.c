@@ -25,7 +25,9 @@
  *                                  line each in FILE: "partition TAB batch TAB row
  *                                  TAB key TAB value" (batch and row: the headers
  *                                  sluice.batch and sluice.row; a missing key or
- *                                  value, a tombstone's, is \N); "ok COUNT"
+ *                                  value, a tombstone's, is \N); "ok COUNT", or an
+ *                                  error when the mock's retention (5 MiB a
+ *                                  partition) dropped a partition's first messages
  *   quit                           (or EOF) destroy the cluster and exit 0
  *
  * It exits when stdin closes, so a test that dies does not leave it behind.
@@ -402,11 +404,14 @@ static void put_header(FILE *out, rd_kafka_message_t *msg, const char *name)
     put_field(out, value, len);
 }
 
-/* Reads one partition from its start to its high watermark into out; -1 on an error. */
+/* Reads one partition from offset 0 to its high watermark into out; -1 on an
+ * error. The mock cluster keeps 5 MiB a partition and drops the oldest
+ * messages past that: a partition that no longer starts at 0 is an error,
+ * never a silently shorter answer. */
 static long consume_partition(rd_kafka_t *rk, const char *topic, int32_t partition, FILE *out)
 {
     int64_t low, high;
-    if (rd_kafka_query_watermark_offsets(rk, topic, partition, &low, &high, 10000))
+    if (rd_kafka_query_watermark_offsets(rk, topic, partition, &low, &high, 10000) || low > 0)
         return -1;
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
     rd_kafka_topic_partition_list_add(list, topic, partition)->offset = low;
@@ -473,7 +478,7 @@ static void cmd_consume(struct mock *m, char **w)
     }
     rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
     if (fclose(out) || total < 0)
-        answer("error cannot read %s to its end", w[1]);
+        answer("error cannot read %s from its first message to its end", w[1]);
     else
         answer("ok %ld", total);
 }
