@@ -285,6 +285,13 @@ static sl_status deliver_next(struct sl_sink_runner *r, struct sl_error *err)
                                   &found, err);
     if (st != SL_OK || !found)
         return st != SL_OK ? st : SL_EOF;
+    /* A batch committed but not yet counted by sink_runner_committed waits for it: delivered
+     * first, the count would go up after it came down and a drain would wait forever. */
+    pthread_mutex_lock(&r->mu);
+    bool counted = b.batch_id < r->next_batch;
+    pthread_mutex_unlock(&r->mu);
+    if (!counted)
+        return SL_EOF;
     if ((st = decode_batch(r, &b, err)) != SL_OK)
         return st;
     set_state(r, "delivering");
