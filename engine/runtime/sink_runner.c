@@ -68,12 +68,8 @@ void sink_runner_committed(struct sl_sink_runner *r, int64_t batch_id, uint64_t 
 {
     pthread_mutex_lock(&r->mu);
     r->next_batch = batch_id + 1;
-    /* The outbox commits before this call: the delivery thread may have
-     * delivered the batch already, and then it does not wait. */
-    if (batch_id > r->info.delivered_batch) {
-        r->waiting_rows += rows;
-        r->waiting_batches++;
-    }
+    r->waiting_rows += rows;
+    r->waiting_batches++;
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
 }
@@ -309,10 +305,8 @@ static sl_status deliver_next(struct sl_sink_runner *r, struct sl_error *err)
     if (st != SL_OK)
         return st;
     pthread_mutex_lock(&r->mu);
-    if (b.batch_id < r->next_batch) { /* counted as waiting (see sink_runner_committed) */
-        r->waiting_rows -= b.nrows <= r->waiting_rows ? b.nrows : r->waiting_rows;
-        r->waiting_batches -= r->waiting_batches > 0;
-    }
+    r->waiting_rows -= b.nrows <= r->waiting_rows ? b.nrows : r->waiting_rows;
+    r->waiting_batches -= r->waiting_batches > 0;
     r->info.delivered_batch = b.batch_id;
     r->info.delivered_rows += b.nrows - rejected;
     r->info.rejected_rows += rejected;
