@@ -80,6 +80,23 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     }
 }
 
+/* librdkafka's errors about its connections (served by poll and flush on the
+ * delivering thread), said once per outage: kept until a delivery succeeds. */
+static void on_client_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
+{
+    (void)rk, (void)code;
+    struct kafka_sink *s = opaque;
+    snprintf(s->client_error, sizeof s->client_error, "%s", reason);
+}
+
+const char *sink_kafka_client_note(struct kafka_sink *s, char *note, size_t cap)
+{
+    if (!s->client_error[0])
+        return "";
+    snprintf(note, cap, " (%s)", s->client_error);
+    return note;
+}
+
 sl_status sink_kafka_producer_start(struct kafka_sink *s, struct sl_error *err)
 {
     const struct sl_sink_spec *spec = s->spec;
@@ -104,6 +121,7 @@ sl_status sink_kafka_producer_start(struct kafka_sink *s, struct sl_error *err)
     }
     rd_kafka_conf_set_log_cb(conf, kafka_quiet_log);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    rd_kafka_conf_set_error_cb(conf, on_client_error);
     rd_kafka_conf_set_opaque(conf, s);
     s->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof why);
     if (!s->rk) {
@@ -234,12 +252,15 @@ sl_status sink_kafka_outcome(struct kafka_sink *s, const struct sl_sink_batch *b
     if (at->stop_error)
         return sl_error_set(err, SL_ERROR, "KAFKA sink %s: topic %s: %s", name, topic,
                             rd_kafka_err2str(at->stop_error));
+    char note[sizeof s->client_error + 4];
     if (at->acked + at->refused < at->expected)
         return sl_error_set(err, SL_AGAIN,
-                            "KAFKA sink %s: %u of %u messages to topic %s not acknowledged: %s",
+                            "KAFKA sink %s: %u of %u messages to topic %s not acknowledged: %s%s",
                             name, at->expected - at->acked - at->refused, at->expected, topic,
                             at->first_error ? rd_kafka_err2str(at->first_error)
-                                            : "no delivery report in time");
+                                            : "no delivery report in time",
+                            sink_kafka_client_note(s, note, sizeof note));
+    s->client_error[0] = '\0';
     sink_kafka_reject_refused(s, b, ack);
     return SL_OK;
 }

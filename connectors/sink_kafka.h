@@ -50,10 +50,15 @@ struct kafka_sink {
     rd_kafka_resp_err_t *refused;
     uint32_t nrefused;
     struct kafka_attempt attempt;
+    /* librdkafka's last word on its brokers since the last delivery ("Connect to
+     * ipv4#... failed: Connection refused"): what a timed-out message does not say. */
+    char client_error[200];
     char batch_header[160]; /* sluice.batch of the batch being sent */
     struct sl_buf key, value;
 };
 
+/* " (librdkafka's last error about its brokers)", or "" when there was none. */
+const char *sink_kafka_client_note(struct kafka_sink *s, char *note, size_t cap);
 /* Milliseconds from now to deadline (monotonic microseconds), 0 when past. */
 int sink_kafka_remaining_ms(int64_t deadline_us);
 /* Errors no resend cures and the user must see: the sink stops (SL_ERROR). */

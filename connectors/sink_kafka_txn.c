@@ -42,6 +42,7 @@ static sl_status txn_failed(struct kafka_sink *s, rd_kafka_error_t *e, const cha
 {
     const char *name = s->spec->name;
     sl_status st;
+    rd_kafka_poll(s->rk, 0); /* the transactional calls leave librdkafka's own errors queued */
     if (rd_kafka_error_is_fatal(e) || s->attempt.stop_error) {
         st = sl_error_set(err, SL_ERROR, "KAFKA sink %s: transaction %s (transactional.id %s): %s",
                           name, step, s->transactional_id,
@@ -53,8 +54,9 @@ static sl_status txn_failed(struct kafka_sink *s, rd_kafka_error_t *e, const cha
                           step, rd_kafka_error_string(e));
         abort_transaction(s, deadline_us);
     } else if (rd_kafka_error_is_retriable(e)) {
-        st = sl_error_set(err, SL_AGAIN, "KAFKA sink %s: transaction %s: %s", name, step,
-                          rd_kafka_error_string(e));
+        char note[sizeof s->client_error + 4];
+        st = sl_error_set(err, SL_AGAIN, "KAFKA sink %s: transaction %s: %s%s", name, step,
+                          rd_kafka_error_string(e), sink_kafka_client_note(s, note, sizeof note));
     } else {
         st = sl_error_set(err, SL_AGAIN, "KAFKA sink %s: transaction %s: %s", name, step,
                           rd_kafka_error_string(e));
