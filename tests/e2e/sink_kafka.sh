@@ -81,7 +81,7 @@ PY
   sort -o got_big.txt got_big.txt
   sqlite3 "$db" "SELECT user || ',' || amount || ',' || ts FROM big" | sort >want_big.txt
   diff want_big.txt got_big.txt >diff.txt || { head diff.txt; fail "$3: topic big$s differs from table big"; }
-  # The changelogs, replayed partition by partition (a key stays in one partition, in order).
+  # The changelogs, replayed in each partition's order (a key stays in one partition).
   for t in "per_user$s:per_user" "per_user_txn$s:per_user" "few$s:few"; do
     python3 - "messages_${t%%:*}.tsv" >got.txt <<'PY'
 import json, sys
@@ -118,7 +118,7 @@ grep -q $'\t\\\\N$' messages_few.tsv || fail "no tombstone in topic few: HAVING 
 # input's end; stopped (SIGTERM) it waits the drain timeout and leaves the rows
 # in the outbox; the brokers back, the next run delivers them.
 topics "_down"
-DRAIN='2 seconds' TIMEOUT='1 second' sinks_sql "_down" >q_down.sql
+DRAIN='500 milliseconds' TIMEOUT='1 second' sinks_sql "_down" >q_down.sql
 for b in 1 2 3; do kafka down "$b"; done
 "$SLUICE" run --db db_down q_down.sql >out.txt 2>err_down.txt &
 pid=$!

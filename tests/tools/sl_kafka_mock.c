@@ -21,7 +21,7 @@
  *                                  the offsets GROUP committed for partitions
  *                                  0..PARTITIONS-1: "ok 10,12,-1001,..." (-1001: none)
  *   consume NAME PARTITIONS FILE   every message of partitions 0..PARTITIONS-1,
- *                                  partition by partition in offset order, one
+ *                                  each partition's in offset order, one
  *                                  line each in FILE: "partition TAB batch TAB row
  *                                  TAB key TAB value" (batch and row: the headers
  *                                  sluice.batch and sluice.row; a missing key or
@@ -43,6 +43,7 @@
 
 #define MAX_WORDS 5
 #define MAX_HIDDEN 16
+#define MAX_CONSUME_PARTITIONS 256
 /* The partitions of a topic the mock cluster creates by itself (librdkafka's default). */
 #define MOCK_DEFAULT_PARTITIONS 4
 
@@ -404,53 +405,67 @@ static void put_header(FILE *out, rd_kafka_message_t *msg, const char *name)
     put_field(out, value, len);
 }
 
-/* Reads one partition from offset 0 to its high watermark into out; -1 on an
- * error. The mock cluster keeps 5 MiB a partition and drops the oldest
- * messages past that: a partition that no longer starts at 0 is an error,
- * never a silently shorter answer. */
-static long consume_partition(rd_kafka_t *rk, const char *topic, int32_t partition, FILE *out)
+/* One message as a `consume` line. */
+static void put_message(FILE *out, rd_kafka_message_t *msg)
 {
-    int64_t low, high;
-    if (rd_kafka_query_watermark_offsets(rk, topic, partition, &low, &high, 10000) || low > 0)
-        return -1;
-    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(list, topic, partition)->offset = low;
+    fprintf(out, "%d\t", (int)msg->partition);
+    put_header(out, msg, "sluice.batch");
+    fputc('\t', out);
+    put_header(out, msg, "sluice.row");
+    fputc('\t', out);
+    put_field(out, msg->key, msg->key_len);
+    fputc('\t', out);
+    put_field(out, msg->payload, msg->len);
+    fputc('\n', out);
+}
+
+/* Reads partitions 0..n-1 of topic together, each from offset 0 to the high
+ * watermark it had first, into out; -1 on an error. The mock cluster keeps
+ * 5 MiB a partition and drops the oldest messages past that: a partition
+ * that no longer starts at 0 is an error, never a silently shorter answer. */
+static long consume_topic(rd_kafka_t *rk, const char *topic, int32_t n, FILE *out)
+{
+    int64_t next[MAX_CONSUME_PARTITIONS], high[MAX_CONSUME_PARTITIONS], low;
+    int32_t done = 0;
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
+    for (int32_t p = 0; p < n; p++) {
+        if (rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high[p], 10000) || low > 0) {
+            rd_kafka_topic_partition_list_destroy(list);
+            return -1;
+        }
+        next[p] = 0;
+        done += high[p] == 0;
+        rd_kafka_topic_partition_list_add(list, topic, p)->offset = 0;
+    }
     int assigned = rd_kafka_assign(rk, list) == RD_KAFKA_RESP_ERR_NO_ERROR;
     rd_kafka_topic_partition_list_destroy(list);
     long count = 0;
-    int64_t next = low;
-    for (int idle = 0; assigned && next < high && idle < 300;) {
+    for (int idle = 0; assigned && done < n && idle < 300;) {
         rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 100);
         if (!msg) {
             idle++;
             continue;
         }
         idle = 0;
-        if (!msg->err) {
-            fprintf(out, "%d\t", (int)partition);
-            put_header(out, msg, "sluice.batch");
-            fputc('\t', out);
-            put_header(out, msg, "sluice.row");
-            fputc('\t', out);
-            put_field(out, msg->key, msg->key_len);
-            fputc('\t', out);
-            put_field(out, msg->payload, msg->len);
-            fputc('\n', out);
+        int32_t p = msg->partition;
+        if (!msg->err && p >= 0 && p < n && next[p] < high[p]) {
+            put_message(out, msg);
             count++;
-            next = msg->offset + 1;
+            next[p] = msg->offset + 1;
+            done += next[p] >= high[p];
         }
         rd_kafka_message_destroy(msg);
     }
     rd_kafka_assign(rk, NULL);
-    return assigned && next >= high ? count : -1;
+    return assigned && done == n ? count : -1;
 }
 
 /* What a sink wrote to a topic, read back by a consumer of its own. */
 static void cmd_consume(struct mock *m, char **w)
 {
     long partitions = number(w[2]);
-    if (partitions < 1) {
-        answer("error PARTITIONS must be a positive number");
+    if (partitions < 1 || partitions > MAX_CONSUME_PARTITIONS) {
+        answer("error PARTITIONS must be 1..%d", MAX_CONSUME_PARTITIONS);
         return;
     }
     FILE *out = fopen(w[3], "w");
@@ -471,11 +486,7 @@ static void cmd_consume(struct mock *m, char **w)
         answer("error cannot make a consumer");
         return;
     }
-    long total = 0;
-    for (int32_t p = 0; p < partitions && total >= 0; p++) {
-        long n = consume_partition(rk, w[1], p, out);
-        total = n < 0 ? -1 : total + n;
-    }
+    long total = consume_topic(rk, w[1], (int32_t)partitions, out);
     rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
     if (fclose(out) || total < 0)
         answer("error cannot read %s from its first message to its end", w[1]);
