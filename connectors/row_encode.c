@@ -154,7 +154,10 @@ void row_encode_csv(struct sl_buf *out, const struct sl_sink_spec *spec,
             buf_putc(out, ',');
         buf_clear(&field);
         value_encode_text(&field, &row[c]);
-        csv_field(out, buf_str(&field), field.len);
+        if (row[c].type == SL_TEXT && field.len == 0)
+            buf_puts(out, "\"\""); /* an empty field reads back as NULL: "" is the empty text */
+        else
+            csv_field(out, buf_str(&field), field.len);
     }
     buf_putc(out, '\n');
     buf_free(&field);

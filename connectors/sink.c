@@ -8,7 +8,10 @@
 
 static const struct sl_sink_connector *const sink_connectors[] = {
     &sink_stdout,
+    &sink_file,
     &sink_postgres,
+    &sink_elasticsearch,
+    &sink_http,
     &sink_kafka,
 };
 

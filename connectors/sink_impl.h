@@ -8,7 +8,10 @@
 #include "connectors/sink.h"
 
 extern const struct sl_sink_connector sink_stdout;
+extern const struct sl_sink_connector sink_file;
 extern const struct sl_sink_connector sink_postgres;
+extern const struct sl_sink_connector sink_elasticsearch;
+extern const struct sl_sink_connector sink_http;
 extern const struct sl_sink_connector sink_kafka;
 
 #endif
