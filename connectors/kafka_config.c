@@ -1,7 +1,8 @@
 /*
  * kafka_config.c — the KAFKA connector's entry in the registry (its options,
  * their checks, its metadata columns) and the librdkafka settings a
- * stream's options give its consumer.
+ * stream's options give its consumer; the settings' helpers (one setting,
+ * `properties`, their checks) serve the KAFKA sink's producer too.
  */
 #include "connectors/kafka_impl.h"
 #include "connectors/kafka_partitions.h"
@@ -14,13 +15,13 @@
 #include "common/time.h"
 
 /* librdkafka's own log lines stay quiet: what matters reaches the source's state and sl_log. */
-static void kafka_quiet_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+void kafka_quiet_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
     (void)rk, (void)level, (void)fac, (void)buf;
 }
 
-static sl_status kafka_conf_set(rd_kafka_conf_t *conf, const char *name, const char *value,
-                                struct sl_error *err)
+sl_status kafka_conf_set(rd_kafka_conf_t *conf, const char *name, const char *value,
+                         struct sl_error *err)
 {
     char why[256];
     if (rd_kafka_conf_set(conf, name, value, why, sizeof why) != RD_KAFKA_CONF_OK)
@@ -29,9 +30,7 @@ static sl_status kafka_conf_set(rd_kafka_conf_t *conf, const char *name, const c
     return SL_OK;
 }
 
-/* properties = 'key=value;key=value': librdkafka's settings, passed through. */
-static sl_status kafka_conf_properties(rd_kafka_conf_t *conf, const char *text,
-                                       struct sl_error *err)
+sl_status kafka_conf_properties(rd_kafka_conf_t *conf, const char *text, struct sl_error *err)
 {
     char *copy = sl_strdup(text);
     if (!copy)
@@ -78,8 +77,8 @@ sl_status kafka_configure(const struct sl_source_spec *spec, rd_kafka_conf_t *co
     return SL_OK;
 }
 
-/* The properties as librdkafka takes them, tried on a configuration of their own. */
-static const char *check_properties(const char *text, const char **hint)
+/* Tried on a configuration of its own: librdkafka says what it refuses. */
+const char *kafka_check_properties(const char *text, const char **hint)
 {
     static _Thread_local char why[sizeof ((struct sl_error *)0)->msg];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -122,13 +121,13 @@ static const char *kafka_check_option(size_t i, const struct sl_option_value *v,
         *hint = "TOPIC 'payments'";
         return "the topic's name is empty";
     case KAFKA_PROPERTIES:
-        return check_properties(v->text, hint);
+        return kafka_check_properties(v->text, hint);
     default:
         return NULL;
     }
 }
 
-static const char *kafka_check_address(const char *address, const char **hint)
+const char *kafka_check_address(const char *address, const char **hint)
 {
     if (address[0] && !strchr(address, ' '))
         return NULL;

@@ -12,6 +12,7 @@ static const struct sl_sink_connector *const sink_connectors[] = {
     &sink_postgres,
     &sink_elasticsearch,
     &sink_http,
+    &sink_kafka,
 };
 
 size_t sink_connector_count(void)

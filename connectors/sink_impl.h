@@ -12,5 +12,6 @@ extern const struct sl_sink_connector sink_file;
 extern const struct sl_sink_connector sink_postgres;
 extern const struct sl_sink_connector sink_elasticsearch;
 extern const struct sl_sink_connector sink_http;
+extern const struct sl_sink_connector sink_kafka;
 
 #endif

@@ -20,6 +20,14 @@
  *   committed GROUP NAME PARTITIONS
  *                                  the offsets GROUP committed for partitions
  *                                  0..PARTITIONS-1: "ok 10,12,-1001,..." (-1001: none)
+ *   consume NAME PARTITIONS FILE   every message of partitions 0..PARTITIONS-1,
+ *                                  each partition's in offset order, one
+ *                                  line each in FILE: "partition TAB batch TAB row
+ *                                  TAB key TAB value" (batch and row: the headers
+ *                                  sluice.batch and sluice.row; a missing key or
+ *                                  value, a tombstone's, is \N); "ok COUNT", or an
+ *                                  error when the mock's retention (5 MiB a
+ *                                  partition) dropped a partition's first messages
  *   quit                           (or EOF) destroy the cluster and exit 0
  *
  * It exits when stdin closes, so a test that dies does not leave it behind.
@@ -35,6 +43,7 @@
 
 #define MAX_WORDS 5
 #define MAX_HIDDEN 16
+#define MAX_CONSUME_PARTITIONS 256
 /* The partitions of a topic the mock cluster creates by itself (librdkafka's default). */
 #define MOCK_DEFAULT_PARTITIONS 4
 
@@ -372,6 +381,119 @@ static void cmd_committed(struct mock *m, char **w)
     rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
+/* A message's field for `consume`: \N when absent, tabs and newlines as spaces. */
+static void put_field(FILE *out, const void *data, size_t len)
+{
+    if (!data) {
+        fputs("\\N", out);
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = ((const char *)data)[i];
+        fputc(c == '\t' || c == '\n' ? ' ' : c, out);
+    }
+}
+
+static void put_header(FILE *out, rd_kafka_message_t *msg, const char *name)
+{
+    rd_kafka_headers_t *headers = NULL;
+    const void *value = NULL;
+    size_t len = 0;
+    if (rd_kafka_message_headers(msg, &headers) || !headers ||
+        rd_kafka_header_get_last(headers, name, &value, &len))
+        value = NULL;
+    put_field(out, value, len);
+}
+
+/* One message as a `consume` line. */
+static void put_message(FILE *out, rd_kafka_message_t *msg)
+{
+    fprintf(out, "%d\t", (int)msg->partition);
+    put_header(out, msg, "sluice.batch");
+    fputc('\t', out);
+    put_header(out, msg, "sluice.row");
+    fputc('\t', out);
+    put_field(out, msg->key, msg->key_len);
+    fputc('\t', out);
+    put_field(out, msg->payload, msg->len);
+    fputc('\n', out);
+}
+
+/* Reads partitions 0..n-1 of topic together, each from offset 0 to the high
+ * watermark it had first, into out; -1 on an error. The mock cluster keeps
+ * 5 MiB a partition and drops the oldest messages past that: a partition
+ * that no longer starts at 0 is an error, never a silently shorter answer. */
+static long consume_topic(rd_kafka_t *rk, const char *topic, int32_t n, FILE *out)
+{
+    int64_t next[MAX_CONSUME_PARTITIONS], high[MAX_CONSUME_PARTITIONS], low;
+    int32_t done = 0;
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
+    for (int32_t p = 0; p < n; p++) {
+        if (rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high[p], 10000) || low > 0) {
+            rd_kafka_topic_partition_list_destroy(list);
+            return -1;
+        }
+        next[p] = 0;
+        done += high[p] == 0;
+        rd_kafka_topic_partition_list_add(list, topic, p)->offset = 0;
+    }
+    int assigned = rd_kafka_assign(rk, list) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    rd_kafka_topic_partition_list_destroy(list);
+    long count = 0;
+    for (int idle = 0; assigned && done < n && idle < 300;) {
+        rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 100);
+        if (!msg) {
+            idle++;
+            continue;
+        }
+        idle = 0;
+        int32_t p = msg->partition;
+        if (!msg->err && p >= 0 && p < n && next[p] < high[p]) {
+            put_message(out, msg);
+            count++;
+            next[p] = msg->offset + 1;
+            done += next[p] >= high[p];
+        }
+        rd_kafka_message_destroy(msg);
+    }
+    rd_kafka_assign(rk, NULL);
+    return assigned && done == n ? count : -1;
+}
+
+/* What a sink wrote to a topic, read back by a consumer of its own. */
+static void cmd_consume(struct mock *m, char **w)
+{
+    long partitions = number(w[2]);
+    if (partitions < 1 || partitions > MAX_CONSUME_PARTITIONS) {
+        answer("error PARTITIONS must be 1..%d", MAX_CONSUME_PARTITIONS);
+        return;
+    }
+    FILE *out = fopen(w[3], "w");
+    if (!out) {
+        answer("error cannot write %s", w[3]);
+        return;
+    }
+    char err[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_t *rk = NULL;
+    if (!set(conf, "bootstrap.servers", rd_kafka_mock_cluster_bootstraps(m->cluster)) &&
+        !set(conf, "group.id", "sl_kafka_mock") && !set(conf, "enable.auto.commit", "false") &&
+        !set(conf, "log_level", "3"))
+        rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (!rk) {
+        rd_kafka_conf_destroy(conf);
+        fclose(out);
+        answer("error cannot make a consumer");
+        return;
+    }
+    long total = consume_topic(rk, w[1], (int32_t)partitions, out);
+    rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    if (fclose(out) || total < 0)
+        answer("error cannot read %s from its first message to its end", w[1]);
+    else
+        answer("ok %ld", total);
+}
+
 static const struct command {
     const char *name;
     int min_args, max_args;
@@ -386,6 +508,7 @@ static const struct command {
     {"rtt", 2, 2, cmd_rtt, "rtt BROKER MS"},
     {"hide", 1, 1, cmd_hide, "hide NAME"},
     {"committed", 3, 3, cmd_committed, "committed GROUP NAME PARTITIONS"},
+    {"consume", 3, 3, cmd_consume, "consume NAME PARTITIONS FILE"},
 };
 
 /* Runs one command line; returns 0 on "quit". */

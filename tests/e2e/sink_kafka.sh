@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# CREATE SINK ... INTO KAFKA, read back from librdkafka's mock cluster with a
+# consumer (sl_kafka_mock's consume). Over 20,000 payments in a FILE stream:
+#   - an append-only query as CSV keyed by KEY (user): every row of its
+#     result table is a message (as a set), keyed by its user;
+#   - a GROUP BY as a JSON changelog (and again with transactional = true),
+#     and a GROUP BY ... HAVING whose groups leave it (tombstones): replayed
+#     in partition order, last message per key wins, each equals its table.
+# Repeats are allowed only as copies of a whole message of a batch (the same
+# sluice.batch and sluice.row headers, the same key and value). Then the same
+# with the brokers down during a run (the rows wait in the outbox and arrive
+# with the next run), and with `sluice run` killed with SIGKILL again and again.
+source "$(dirname "$0")/kafka.bash"
+cd "$WORK"
+
+start_kafka
+payments 20000 5 300 >tx.csv
+
+# sinks_sql SUFFIX: the queries and their sinks, topics named with SUFFIX;
+# DRAIN (sink_drain_timeout) and TIMEOUT (one delivery's) when set.
+sinks_sql() {
+  local TIMEOUT=${TIMEOUT:-5 seconds}
+  cat <<SQL
+${DRAIN:+SET sink_drain_timeout = '$DRAIN';}
+CREATE STREAM tx (user TEXT, amount BIGINT, ts TIMESTAMP) FROM FILE 'tx.csv' FORMAT CSV;
+CREATE QUERY big AS SELECT user, amount, ts FROM tx WHERE amount >= 900
+  WITH (max_batch_bytes = 50000);
+CREATE QUERY per_user AS SELECT user, count(*) AS n, sum(amount) AS total FROM tx GROUP BY user
+  WITH (max_batch_bytes = 50000);
+CREATE QUERY few AS SELECT user, count(*) AS n, sum(amount) AS total FROM tx GROUP BY user
+  HAVING sum(amount) < 32000 WITH (max_batch_bytes = 50000);
+CREATE SINK big_k FROM big INTO KAFKA '$KAFKA_BOOTSTRAP' TOPIC 'big$1' FORMAT CSV KEY (user)
+  WITH (timeout = '$TIMEOUT');
+CREATE SINK users_k FROM per_user INTO KAFKA '$KAFKA_BOOTSTRAP' TOPIC 'per_user$1'
+  WITH (timeout = '$TIMEOUT');
+CREATE SINK users_txn FROM per_user INTO KAFKA '$KAFKA_BOOTSTRAP' TOPIC 'per_user_txn$1'
+  FORMAT JSON WITH (transactional = true, timeout = '$TIMEOUT');
+CREATE SINK few_k FROM few INTO KAFKA '$KAFKA_BOOTSTRAP' TOPIC 'few$1' FORMAT JSON
+  WITH (timeout = '$TIMEOUT');
+SQL
+}
+
+# topics SUFFIX: the sinks' topics, 3 partitions each.
+topics() {
+  local t
+  for t in big per_user per_user_txn few; do kafka topic "$t$1" 3; done
+}
+
+# messages TOPIC: every message of TOPIC in messages_TOPIC.tsv; fails unless
+# repeats are whole copies of one message of one batch.
+messages() {
+  kafka consume "$1" 3 "$WORK/messages_$1.tsv"
+  python3 - "messages_$1.tsv" <<'PY' || fail "$1: a repeated message differs from its first copy"
+import sys
+seen = {}
+for line in open(sys.argv[1]):
+    part, batch, row, key, value = line.rstrip("\n").split("\t")
+    if batch == "\\N" or row == "\\N":
+        sys.exit(f"a message without sluice.batch or sluice.row: {line}")
+    first = seen.setdefault((batch, row), (part, key, value))
+    if first != (part, key, value):
+        sys.exit(f"{batch} row {row}: {first} then {(part, key, value)}")
+PY
+}
+
+# expect_rows SUFFIX DB WHAT: the topics of SUFFIX hold what DB's tables hold.
+expect_rows() {
+  local s=$1 db=$2
+  for t in "big$s" "per_user$s" "per_user_txn$s" "few$s"; do messages "$t"; done
+  # big: each (batch, row) once; its key is the CSV's user; as a set, the table.
+  python3 - "messages_big$s.tsv" >got_big.txt <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    part, batch, row, key, value = line.rstrip("\n").split("\t")
+    if key != value.split(",")[0]:
+        sys.exit(f"key {key} is not the row's user: {value}")
+    rows[(batch, row)] = value
+print("\n".join(rows.values()))
+PY
+  sort -o got_big.txt got_big.txt
+  sqlite3 "$db" "SELECT user || ',' || amount || ',' || ts FROM big" | sort >want_big.txt
+  diff want_big.txt got_big.txt >diff.txt || { head diff.txt; fail "$3: topic big$s differs from table big"; }
+  # The changelogs, replayed in each partition's order (a key stays in one partition).
+  for t in "per_user$s:per_user" "per_user_txn$s:per_user" "few$s:few"; do
+    python3 - "messages_${t%%:*}.tsv" >got.txt <<'PY'
+import json, sys
+rows = {}
+for line in open(sys.argv[1]):
+    part, batch, row, key, value = line.rstrip("\n").split("\t")
+    if value == "\\N":
+        rows.pop(key, None)  # a tombstone
+        continue
+    r = json.loads(value)
+    if r["user"] != key or r["op"] not in ("insert", "update"):
+        sys.exit(f"key {key}, value {value}")
+    rows[key] = "%s|%d|%d" % (r["user"], r["n"], r["total"])
+print("\n".join(rows.values()))
+PY
+    sort -o got.txt got.txt
+    sqlite3 "$db" "SELECT user, n, total FROM ${t#*:}" | sort >want.txt
+    diff want.txt got.txt >diff.txt || { head diff.txt; fail "$3: topic ${t%%:*} replayed differs from table ${t#*:}"; }
+  done
+}
+
+# 1. One run to the end: `sluice run` exits once the sinks have delivered.
+topics ""
+sinks_sql "" >q.sql
+timeout 60 "$SLUICE" run --db db q.sql >out.txt 2>err.txt || { cat err.txt; fail "sluice run"; }
+[ "$(sqlite3 db 'SELECT count(*) FROM _sluice_outbox')" = 0 ] || fail "the outbox was not emptied"
+[ "$(sqlite3 db "SELECT count(*) FROM _sluice_sink_progress")" = 4 ] || fail "not every sink delivered"
+[ "$(sqlite3 db 'SELECT count(*) FROM big')" -gt 1000 ] || fail "too few rows in big to test"
+expect_rows "" db "one run"
+grep -q $'\t\\\\N$' messages_few.tsv || fail "no tombstone in topic few: HAVING should have dropped groups"
+[ "$(cut -f2 messages_per_user.tsv | sort -u | wc -l)" -gt 1 ] || fail "one batch only in per_user"
+
+# 2. The brokers down during a run: `sluice run` waits for its sinks after the
+# input's end; stopped (SIGTERM) it waits the drain timeout and leaves the rows
+# in the outbox; the brokers back, the next run delivers them.
+topics "_down"
+DRAIN='500 milliseconds' TIMEOUT='1 second' sinks_sql "_down" >q_down.sql
+for b in 1 2 3; do kafka down "$b"; done
+"$SLUICE" run --db db_down q_down.sql >out.txt 2>err_down.txt &
+pid=$!
+BG_PIDS+=("$pid")
+for _ in $(seq 600); do
+  grep -q "not acknowledged" err_down.txt && break
+  kill -0 "$pid" 2>/dev/null || { cat err_down.txt; fail "sluice run ended with the brokers down"; }
+  sleep 0.05
+done
+grep -q "not acknowledged" err_down.txt || { cat err_down.txt; fail "no delivery failed in 30 s"; }
+kill -TERM "$pid"
+for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$pid" 2>/dev/null && fail "sluice run did not stop within 30 s of SIGTERM"
+wait "$pid" || true
+[ "$(sqlite3 db_down 'SELECT count(*) FROM _sluice_outbox')" -gt 0 ] ||
+  fail "the brokers were down, yet the outbox is empty"
+for b in 1 2 3; do kafka up "$b"; done
+timeout 60 "$SLUICE" run --db db_down >out.txt 2>>err_down.txt ||
+  { cat err_down.txt; fail "sluice run once the brokers are back"; }
+[ "$(sqlite3 db_down 'SELECT count(*) FROM _sluice_outbox')" = 0 ] ||
+  fail "the brokers are back, yet the outbox holds rows"
+expect_rows "_down" db_down "brokers down, then up"
+
+# 3. SIGKILL during runs, restarted: every row still there, repeats whole copies.
+# The brokers answer 20 ms late, so that a run is still delivering when it is killed.
+topics "_kill"
+sinks_sql "_kill" >q_kill.sql
+slow_brokers 20
+kill_and_restart db_kill q_kill.sql
+slow_brokers 0
+[ "$KILLS" -ge 3 ] || fail "only $KILLS kills landed before a run finished"
+[ "$(sqlite3 db_kill 'SELECT count(*) FROM _sluice_outbox')" = 0 ] || fail "the outbox was not emptied"
+expect_rows "_kill" db_kill "after $KILLS kills"
+repeats=0
+for t in big per_user per_user_txn few; do
+  repeats=$((repeats + $(wc -l <"messages_${t}_kill.tsv") - $(cut -f2,3 "messages_${t}_kill.tsv" | sort -u | wc -l)))
+done
+echo "ok: 4 sinks, one run; brokers down and back; $KILLS kills ($repeats messages repeated)"
+echo "1 passed, 0 failed"
