@@ -29,7 +29,8 @@
 #include "common/value.h"
 #include "connectors/registry.h"
 
-/* How a sink writes rows as bytes (FORMAT after the target); SL_SINK_FORMAT_DEFAULT: the connector's. */
+/* How a sink writes rows as bytes (FORMAT after the target); SL_SINK_FORMAT_DEFAULT: the
+ * connector's. */
 enum sl_sink_format {
     SL_SINK_FORMAT_DEFAULT = 0,
     SL_SINK_FORMAT_JSON,  /* one JSON object per row; "op" holds the change kind when rows change */
@@ -71,7 +72,8 @@ struct sl_sink_batch {
     int64_t batch_id;      /* the query's batch number: the same batch always has the same rows */
     int64_t committed_us;  /* when the query committed it (wall clock, microseconds) */
     uint32_t nrows;
-    const struct sl_value *values; /* row r, column c: values[r * ncols + c]; text lives as long as the batch */
+    /* Row r, column c: values[r * ncols + c]; text lives as long as the batch. */
+    const struct sl_value *values;
     const uint8_t *kinds;          /* enum sl_row_kind per row */
 };
 

@@ -30,6 +30,12 @@ void sink_def_free(struct sl_sink_def *def)
     sl_free(def);
 }
 
+/* "an" before a name said with a vowel first (ELASTICSEARCH, HTTP), "a" before the others. */
+static const char *article(const char *name)
+{
+    return strchr("AEIOU", name[0]) || strncmp(name, "HTTP", 4) == 0 ? "an" : "a";
+}
+
 static const struct sl_sink_connector *find_connector(const struct ast_name *name,
                                                       struct sl_diags *d)
 {
@@ -61,10 +67,11 @@ static void bind_address(const struct ast_create_sink *cs, struct sl_sink_def *d
     const struct ast_name *a = &cs->address;
     const char *hint = NULL, *bad = NULL;
     if (a->text && !c->address_doc)
-        diags_add(d, a->pos, a->span, NULL, "a %s sink takes no address", c->name);
+        diags_add(d, a->pos, a->span, NULL, "%s %s sink takes no address", article(c->name),
+                  c->name);
     else if (!a->text && c->address_doc)
         diags_add(d, cs->connector.pos, cs->connector.span, NULL,
-                  "a %s sink needs an address: INTO %s %s", c->name, c->name, c->address_doc);
+                  "%s %s sink needs an address: INTO %s %s", article(c->name), c->name, c->name, c->address_doc);
     else if (a->text && c->check_address && (bad = c->check_address(a->text, &hint)))
         diags_add(d, a->pos, a->span, hint, "%s", bad);
     if (a->text && !(def->address = sl_strdup(a->text)))
@@ -81,10 +88,10 @@ static void bind_target(const struct ast_create_sink *cs, struct sl_sink_def *de
         if (!c->target_word || strcasecmp(o->key.text, c->target_word) != 0) {
             char hint[128] = "";
             if (c->target_word)
-                snprintf(hint, sizeof hint, "a %s sink writes to %s '...'", c->name,
+                snprintf(hint, sizeof hint, "%s %s sink writes to %s '...'", article(c->name), c->name,
                          c->target_word);
             diags_add(d, o->key.pos, o->key.span, c->target_word ? hint : NULL,
-                      "a %s sink takes no %s", c->name, o->key.text);
+                      "%s %s sink takes no %s", article(c->name), c->name, o->key.text);
         } else if (def->target) {
             diags_add(d, o->key.pos, o->key.span, NULL, "%s is given twice", c->target_word);
         } else if (!(def->target = sl_strndup(o->value->str, o->value->str_len))) {
@@ -96,7 +103,7 @@ static void bind_target(const struct ast_create_sink *cs, struct sl_sink_def *de
     }
     if (!def->target && c->target_required)
         diags_add(d, cs->connector.pos, cs->connector.span, NULL,
-                  "a %s sink needs %s 'name' after its address", c->name, c->target_word);
+                  "%s %s sink needs %s 'name' after its address", article(c->name), c->name, c->target_word);
 }
 
 static void bind_format(const struct ast_create_sink *cs, struct sl_sink_def *def,
@@ -115,9 +122,9 @@ static void bind_format(const struct ast_create_sink *cs, struct sl_sink_def *de
                      sink_format_name((enum sl_sink_format)k));
         }
     char hint[128];
-    snprintf(hint, sizeof hint, "a %s sink writes %s", c->name, c->formats ? names : "no FORMAT");
+    snprintf(hint, sizeof hint, "%s %s sink writes %s", article(c->name), c->name, c->formats ? names : "no FORMAT");
     if (!sink_format_from_name(cs->format.text, &f) || !(c->formats & 1u << f))
-        diags_add(d, cs->format.pos, cs->format.span, hint, "a %s sink cannot write FORMAT %s",
+        diags_add(d, cs->format.pos, cs->format.span, hint, "%s %s sink cannot write FORMAT %s", article(c->name),
                   c->name, cs->format.text);
     else
         def->format = f;
@@ -134,7 +141,8 @@ static void bind_key(const struct ast_create_sink *cs, struct sl_sink_def *def,
     if (!def->connector->takes_key) {
         diags_add(d, cs->key[0].pos, cs->key[0].span,
                   "the query's own key (its GROUP BY columns) identifies its rows",
-                  "a %s sink takes no KEY", def->connector->name);
+                  "%s %s sink takes no KEY", article(def->connector->name),
+                  def->connector->name);
         return;
     }
     if (cs->nkey > SL_SINK_MAX_KEY) {
@@ -156,7 +164,7 @@ static void bind_options(const struct ast_create_sink *cs, struct sl_sink_def *d
     const struct sl_sink_connector *c = def->connector;
     struct sl_option_value engine[SL_SINK_DELIVERY_NOPTIONS] = {{0}};
     char owner[64];
-    snprintf(owner, sizeof owner, "a %s sink", c->name);
+    snprintf(owner, sizeof owner, "%s %s sink", article(c->name), c->name);
     for (uint32_t i = 0; i < cs->noptions; i++) {
         const struct ast_option *o = &cs->options[i];
         int k = sink_connector_option_index(c, o->key.text);
