@@ -110,26 +110,30 @@ static bool key_is_secret(const char *key, size_t n)
     return false;
 }
 
-/* An option's text for SHOW STREAMS: 'key=value;...' settings (and 'Name: value;...'
- * headers) keep their keys, but a credential's value is '***' (the catalog keeps it; a
- * listing need not). */
-static void text_redacted_sql(const char *text, struct sl_buf *out)
+/* text's words (cut at any of seps) as SQL text, the value of a `key<assign>value` word
+ * whose key names a credential as *** (the catalog keeps it; a listing need not). */
+static void redact_words(const char *text, const char *seps, const char *assign,
+                         struct sl_buf *out)
 {
     for (const char *p = text; *p;) {
-        size_t n = strcspn(p, ";");
-        const char *eq = p + strcspn(p, "=:");
-        if (eq >= p + n)
-            eq = NULL;
-        if (eq && key_is_secret(p, (size_t)(eq - p))) {
-            put_sql_text(p, (size_t)(eq - p) + 1, out);
+        size_t n = strcspn(p, seps);
+        size_t key = strcspn(p, assign);
+        if (key < n && key_is_secret(p, key)) {
+            put_sql_text(p, key + 1, out);
             buf_puts(out, "***");
         } else {
             put_sql_text(p, n, out);
         }
         p += n;
-        if (*p == ';')
+        while (*p && strchr(seps, *p))
             buf_putc(out, *p++);
     }
+}
+
+/* An option's text for SHOW STREAMS: 'key=value;...' settings and 'Name: value;...' headers. */
+static void text_redacted_sql(const char *text, struct sl_buf *out)
+{
+    redact_words(text, ";", "=:", out);
 }
 
 void connector_address_redacted(const char *address, struct sl_buf *out)
@@ -144,20 +148,8 @@ void connector_address_redacted(const char *address, struct sl_buf *out)
         buf_puts(out, "***");
         address = at;
     }
-    /* key=value words (a libpq conninfo, 'k=v;k=v' settings): a credential's value goes. */
-    for (const char *p = address; *p;) {
-        size_t n = strcspn(p, " ;");
-        const char *eq = memchr(p, '=', n);
-        if (eq && key_is_secret(p, (size_t)(eq - p))) {
-            put_sql_text(p, (size_t)(eq - p) + 1, out);
-            buf_puts(out, "***");
-        } else {
-            put_sql_text(p, n, out);
-        }
-        p += n;
-        while (*p == ' ' || *p == ';')
-            buf_putc(out, *p++);
-    }
+    /* key=value words (a libpq conninfo, 'k=v;k=v' settings). */
+    redact_words(address, " ;", "=", out);
 }
 
 void connector_option_sql(const struct sl_option_def *def, const struct sl_option_value *v,

@@ -103,6 +103,15 @@ static void find_saved(void *ctx, const char *name, const char *sql)
         f->sql = sl_strdup(sql);
 }
 
+sl_status exec_saved_sql(struct sluice *s, enum db_catalog_kind kind, const char *name,
+                         char **sql, struct sl_error *err)
+{
+    struct saved_sql saved = {.name = name};
+    sl_status st = s->db ? db_catalog_list(s->db, kind, find_saved, &saved, err) : SL_OK;
+    *sql = saved.sql;
+    return st;
+}
+
 sl_status exec_start_query(struct exec_ctx *x, const struct ast_select *sel, const char *name,
                            const char *sql, struct sl_arena *plan_arena, struct sl_plan *plan,
                            int64_t trigger_us, bool restart, struct sl_live *live)
@@ -180,11 +189,11 @@ static sl_status replace_query(struct exec_ctx *x, const struct ast_stmt *stmt,
     struct sluice *s = x->s;
     const char *name = stmt->u.create_query.name.text;
     int index = engine_find_query(s, name);
-    struct saved_sql saved = {.name = name};
-    if (db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, err) != SL_OK)
+    char *saved;
+    if (exec_saved_sql(s, DB_CATALOG_QUERY, name, &saved, err) != SL_OK)
         return runtime_error(x, stmt, err);
-    bool known = index >= 0 || saved.sql;
-    sl_free(saved.sql);
+    bool known = index >= 0 || saved;
+    sl_free(saved);
     if (!known)
         return SL_OK;
     /* A running query with late = 'table' writes <name>_late too. */
@@ -377,15 +386,15 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         st = SL_ERROR;
         goto done;
     }
-    struct saved_sql saved = {.name = name};
-    if (db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, &err) != SL_OK) {
+    char *saved;
+    if (exec_saved_sql(s, DB_CATALOG_QUERY, name, &saved, &err) != SL_OK) {
         st = runtime_error(x, stmt, &err);
         goto done;
     }
-    bool restart = saved.sql != NULL;
-    bool changed = restart && strcmp(saved.sql, stmt->text) != 0;
-    st = changed ? check_change(x, stmt, plan, saved.sql) : SL_OK;
-    sl_free(saved.sql);
+    bool restart = saved != NULL;
+    bool changed = restart && strcmp(saved, stmt->text) != 0;
+    st = changed ? check_change(x, stmt, plan, saved) : SL_OK;
+    sl_free(saved);
     if (st != SL_OK)
         goto done;
     if (!restart && db_table_exists(s->db, name)) {
@@ -458,11 +467,11 @@ static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
         return SL_OK;
     }
     int index = engine_find_query(s, name->text);
-    struct saved_sql saved = {.name = name->text};
-    if (s->db && db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, &err) != SL_OK)
+    char *saved;
+    if (exec_saved_sql(s, DB_CATALOG_QUERY, name->text, &saved, &err) != SL_OK)
         return runtime_error(x, stmt, &err);
-    bool known = index >= 0 || saved.sql;
-    sl_free(saved.sql);
+    bool known = index >= 0 || saved;
+    sl_free(saved);
     if (!known) {
         if (if_exists)
             return SL_OK;

@@ -48,6 +48,10 @@ sl_status exec_apply_query_options(struct exec_ctx *x, const struct ast_create_q
  * with drop_table its table (and late_table if not NULL), in one transaction. */
 sl_status exec_forget_query(struct sl_db *db, const char *name, bool drop_table,
                             const char *late_table, struct sl_error *err);
+/* The saved definition of name in the catalog's kind into *sql (NULL: none; the
+ * caller frees it); no database: none (exec.c). */
+sl_status exec_saved_sql(struct sluice *s, enum db_catalog_kind kind, const char *name,
+                         char **sql, struct sl_error *err);
 /* CREATE STREAM name AS SELECT (exec_stream_as.c). */
 sl_status exec_create_stream_as(struct exec_ctx *x, const struct ast_stmt *stmt);
 

@@ -180,26 +180,14 @@ void engine_stop_sinks(struct sluice *s)
     s->nsinks = s->sinks_cap = 0;
 }
 
-struct saved_sql {
-    const char *name;
-    char *sql;
-};
-
-static void find_saved(void *ctx, const char *name, const char *sql)
-{
-    struct saved_sql *f = ctx;
-    if (!f->sql && strcasecmp(f->name, name) == 0)
-        f->sql = sl_strdup(sql);
-}
-
-/* The saved definition of name in the catalog's kind, or NULL (to free). */
+/* The saved definition of name in the catalog's kind, or NULL (to free); a catalog that
+ * cannot be read counts as none here: the statement's own writes report it. */
 static char *saved_sql(struct sluice *s, enum db_catalog_kind kind, const char *name)
 {
-    struct saved_sql f = {.name = name};
+    char *sql;
     struct sl_error err;
-    if (s->db)
-        db_catalog_list(s->db, kind, find_saved, &f, &err);
-    return f.sql;
+    exec_saved_sql(s, kind, name, &sql, &err);
+    return sql;
 }
 
 /* A sink reads a query (or a CREATE STREAM AS stream): the error when from is neither. */

@@ -14,19 +14,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-
-struct saved_sql {
-    const char *name;
-    char *sql;
-};
-
-static void find_saved(void *ctx, const char *name, const char *sql)
-{
-    struct saved_sql *f = ctx;
-    if (!f->sql && strcasecmp(f->name, name) == 0)
-        f->sql = sl_strdup(sql);
-}
 
 static void notice(const struct exec_ctx *x, const char *text)
 {
@@ -53,14 +40,14 @@ static struct sl_stream_def *declare(struct exec_ctx *x, const struct ast_create
                   "stream \"%s\" already exists with a different definition", cq->name.text);
         return NULL;
     }
-    struct saved_sql saved = {.name = def->name};
-    if (s->db && db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, err) != SL_OK) {
+    char *saved;
+    if (exec_saved_sql(s, DB_CATALOG_QUERY, def->name, &saved, err) != SL_OK) {
         stream_def_free(def);
         diags_add(x->diags, cq->name.pos, cq->name.span, NULL, "%s", err->msg);
         return NULL;
     }
-    bool taken = engine_find_query(s, def->name) >= 0 || saved.sql;
-    sl_free(saved.sql);
+    bool taken = engine_find_query(s, def->name) >= 0 || saved;
+    sl_free(saved);
     if (taken) {
         diags_add(x->diags, cq->name.pos, cq->name.span,
                   "a stream's query has the stream's name: choose another name",
@@ -115,14 +102,14 @@ sl_status exec_create_stream_as(struct exec_ctx *x, const struct ast_stmt *stmt)
         }
         goto done;
     }
-    struct saved_sql saved = {.name = name};
-    if (db_catalog_list(s->db, DB_CATALOG_QUERY, find_saved, &saved, &err) != SL_OK) {
+    char *saved;
+    if (exec_saved_sql(s, DB_CATALOG_QUERY, name, &saved, &err) != SL_OK) {
         diags_add(x->diags, stmt->pos, 1, NULL, "%s", err.msg);
         st = SL_ERROR;
         goto done;
     }
-    bool restart = saved.sql != NULL;
-    sl_free(saved.sql);
+    bool restart = saved != NULL;
+    sl_free(saved);
     if (!restart && db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK) {
         diags_add(x->diags, stmt->pos, 1, NULL, "%s", err.msg);
         st = SL_ERROR;
