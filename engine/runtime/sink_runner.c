@@ -39,7 +39,7 @@ struct sl_sink_runner {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a batch committed, a batch delivered, stop */
     bool stop;
-    int64_t next_batch; /* the query's thread only */
+    int64_t next_batch; /* written by the query's thread (under mu), read by both */
     uint64_t waiting_rows, waiting_batches;
     struct sink_runner_info info; /* under mu */
 };
