@@ -25,6 +25,9 @@ sluice_status cli_open(const struct sluice_options *opts, struct sluice **s);
 /* Prints the messages a sluice_* call handed out (if any) to stderr and frees them. */
 void cli_print_errors(char *errors);
 
+/* `sluice nexmark ...` (argv[0] is "nexmark"); returns the process exit code. */
+int nexmark_main(int argc, char **argv);
+
 /* The interactive shell; returns the process exit code. */
 int repl_main(const char *db_path);
 

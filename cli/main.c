@@ -20,6 +20,8 @@ static const char USAGE[] =
     "       sluice run [--db FILE] FILE.sql...  run the statements until every source has ended\n"
     "       sluice run [--db FILE]              resume the queries saved in the database\n"
     "       sluice check FILE.sql...            parse and bind only\n"
+    "       sluice nexmark --events N [--kind bid|auction|person] [--format csv|json]\n"
+    "                      [--rate R] [--seed S]  Nexmark events to stdout (a NEXMARK stream's)\n"
     "       sluice --help | --version\n";
 
 /* A SIGTERM or SIGINT can come before the engine exists: a supervisor (or a
@@ -155,6 +157,10 @@ int main(int argc, char **argv)
     int nfiles = 0;
     if (!files)
         return 1;
+    if (argc > 1 && strcmp(argv[1], "nexmark") == 0) {
+        free(files);
+        return nexmark_main(argc - 1, argv + 1);
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

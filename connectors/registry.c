@@ -21,6 +21,7 @@ static const struct sl_connector *const connectors[] = {
     &connector_socket_listen,
     &connector_stdin,
     &connector_generator,
+    &connector_nexmark,
     &connector_kafka,
     &connector_url,
     &connector_http,

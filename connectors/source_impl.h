@@ -52,6 +52,7 @@ extern const struct sl_connector connector_socket;
 extern const struct sl_connector connector_socket_listen;
 extern const struct sl_connector connector_stdin;
 extern const struct sl_connector connector_generator;
+extern const struct sl_connector connector_nexmark;
 extern const struct sl_connector connector_kafka;
 extern const struct sl_connector connector_url;
 extern const struct sl_connector connector_http;

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* libsluice is built with hidden visibility; only what carries this is exported. */
 #if defined(__GNUC__)
@@ -102,6 +103,17 @@ SLUICE_API bool sluice_statement_complete(const char *text);
 
 /* Number of queries still running. */
 SLUICE_API uint32_t sluice_running_queries(struct sluice *s);
+
+/*
+ * Writes the rows a NEXMARK stream with these options reads (kind "person",
+ * "auction" or "bid"; events 0 = the connector's maximum; base time its
+ * default) to out, as format "csv" (the connector's own fixed-width records)
+ * or "json" (one object a line, the kind's field names as keys): the same
+ * events for decoders to be measured on.
+ */
+SLUICE_API sluice_status sluice_nexmark_write(FILE *out, const char *kind, const char *format,
+                                              int64_t events, int64_t rate, uint64_t seed,
+                                              char **errors);
 
 /* Frees a message string the engine handed out through `errors`. */
 SLUICE_API void sluice_free(char *text);

@@ -68,6 +68,9 @@ sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struc
                         uint32_t *saved);
 sl_status engine_run(struct sluice *s, struct sl_buf *errors);
 sl_status engine_start(struct sluice *s, struct sl_error *err);
+/* sluice_nexmark_write (exec_nexmark.c). */
+sl_status engine_nexmark_write(FILE *out, const char *kind, const char *format, int64_t events,
+                               int64_t rate, uint64_t seed, struct sl_error *err);
 /* The engine's sl_log sink (ctx: the struct sluice) that calls opts.log. */
 void engine_log_to_embedder(enum sl_log_level level, const char *msg, void *ctx);
 

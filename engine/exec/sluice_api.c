@@ -88,3 +88,11 @@ void sluice_free(char *text)
 {
     sl_free(text);
 }
+
+sluice_status sluice_nexmark_write(FILE *out, const char *kind, const char *format,
+                                   int64_t events, int64_t rate, uint64_t seed, char **errors)
+{
+    struct sl_error err = {0};
+    sl_status st = engine_nexmark_write(out, kind, format, events, rate, seed, &err);
+    return hand_over_error(st, &err, errors);
+}

@@ -1,0 +1,391 @@
+/*
+ * nexmark_gen.c — Nexmark's persons, auctions and bids, written from
+ * ../shared/nexmark.md. Every random draw comes from a splitmix64 sequence
+ * keyed by (seed, event number), so an event never depends on what was
+ * generated before it: any row can be written alone, in any batch cut.
+ * Records are assembled with hand-written integer formatting and a cached
+ * date per second: this is the benchmark's input and must cost little.
+ */
+#include "connectors/nexmark_gen.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/time.h"
+
+#define FIRST_PERSON_ID 1000
+#define FIRST_AUCTION_ID 1000
+#define FIRST_CATEGORY_ID 10
+#define PROPORTION_TOTAL 50
+#define HOT_RATIO 100        /* the batch a hot id is taken from */
+#define IN_FLIGHT_AUCTIONS 100
+#define AUCTION_ID_LEAD 10
+#define ACTIVE_PEOPLE 1000
+#define PERSON_ID_LEAD 10
+#define CHANNELS 10000
+/* 953 is the out-of-order permutation's multiplier (nexmark.md). */
+#define OOO_PRIME 953
+
+const char *const nx_kind_names[3] = {"person", "auction", "bid"};
+
+static const char *const person_fields[] = {"id",   "name",  "email_address", "credit_card",
+                                            "city", "state", "date_time",     "extra"};
+static const unsigned char person_numeric[] = {1, 0, 0, 0, 0, 0, 0, 0};
+static const char *const auction_fields[] = {"id",      "item_name", "description", "initial_bid",
+                                             "reserve", "date_time", "expires",     "seller",
+                                             "category", "extra"};
+static const unsigned char auction_numeric[] = {1, 0, 0, 1, 1, 0, 0, 1, 1, 0};
+static const char *const bid_fields[] = {"auction", "bidder",    "price", "channel",
+                                         "url",     "date_time", "extra"};
+static const unsigned char bid_numeric[] = {1, 1, 1, 0, 0, 0, 0};
+
+bool nx_kind_parse(const char *name, enum nx_kind *kind)
+{
+    for (size_t k = 0; k < 3; k++)
+        if (strcasecmp(name, nx_kind_names[k]) == 0) {
+            *kind = (enum nx_kind)k;
+            return true;
+        }
+    return false;
+}
+
+size_t nx_fields(enum nx_kind kind, const char *const **names, const unsigned char **numeric)
+{
+    switch (kind) {
+    case NX_PERSON:
+        *names = person_fields, *numeric = person_numeric;
+        return sizeof person_fields / sizeof person_fields[0];
+    case NX_AUCTION:
+        *names = auction_fields, *numeric = auction_numeric;
+        return sizeof auction_fields / sizeof auction_fields[0];
+    default:
+        *names = bid_fields, *numeric = bid_numeric;
+        return sizeof bid_fields / sizeof bid_fields[0];
+    }
+}
+
+static const char *const first_names[] = {"Peter", "Paul",  "Luke",  "John",   "Saul",  "Vicky",
+                                          "Kate",  "Julie", "Sarah", "Deiter", "Walter"};
+static const char *const last_names[] = {"Shultz", "Abrams", "Spencer", "White", "Bartels",
+                                         "Walton", "Smith",  "Jones",   "Noris"};
+static const char *const cities[] = {"Phoenix", "Los Angeles", "San Francisco", "Boise",
+                                     "Portland", "Bend",       "Redmond",       "Seattle",
+                                     "Kent",     "Cheyenne"};
+static const char *const states[] = {"AZ", "CA", "ID", "OR", "WA", "WY"};
+static const char *const hot_channels[] = {"Google", "Facebook", "Baidu", "Apple"};
+static const char *const hot_urls[] = {
+    "https://www.nexmark.com/hot/google/item.htm?query=1",
+    "https://www.nexmark.com/hot/facebook/item.htm?query=1",
+    "https://www.nexmark.com/hot/baidu/item.htm?query=1",
+    "https://www.nexmark.com/hot/apple/item.htm?query=1",
+};
+
+/* Widths: the longest fields (11-digit ids up to NX_MAX_EVENTS, a 77-byte url) fit with room
+ * for `extra`. Persons and auctions take nexmark.md's average sizes; a bid's fields alone can
+ * reach 153 bytes of CSV, so its records are 160 bytes, not 100. */
+size_t nx_width(enum nx_kind kind)
+{
+    return kind == NX_PERSON ? 200 : kind == NX_AUCTION ? 500 : 160;
+}
+
+struct rng {
+    uint64_t s;
+};
+
+static inline uint64_t mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static inline struct rng rng_for(uint64_t seed, uint64_t key)
+{
+    return (struct rng){mix(seed ^ mix(key + UINT64_C(0x9e3779b97f4a7c15)))};
+}
+
+static inline uint64_t next(struct rng *r)
+{
+    r->s += UINT64_C(0x9e3779b97f4a7c15);
+    return mix(r->s);
+}
+
+/* U[0, n) without modulo bias worth caring about (a 64x64 multiply). */
+static inline int64_t uniform(struct rng *r, int64_t n)
+{
+    return (int64_t)(((unsigned __int128)next(r) * (uint64_t)n) >> 64);
+}
+
+static inline double unit(struct rng *r)
+{
+    return (double)(next(r) >> 11) * 0x1p-53;
+}
+
+enum nx_kind nx_kind_of(int64_t e)
+{
+    int64_t offset = e % PROPORTION_TOTAL;
+    return offset == 0 ? NX_PERSON : offset <= 3 ? NX_AUCTION : NX_BID;
+}
+
+int64_t nx_last_person(int64_t e)
+{
+    return e / PROPORTION_TOTAL;
+}
+
+int64_t nx_last_auction(int64_t e)
+{
+    int64_t epoch = e / PROPORTION_TOTAL, offset = e % PROPORTION_TOTAL;
+    if (offset == 0)
+        return (epoch - 1) * 3 + 2;
+    return epoch * 3 + (offset <= 3 ? offset - 1 : 2);
+}
+
+static int64_t rows_of(enum nx_kind kind, int64_t events)
+{
+    int64_t epochs = events / PROPORTION_TOTAL, rest = events % PROPORTION_TOTAL;
+    switch (kind) {
+    case NX_PERSON:
+        return epochs + (rest > 0);
+    case NX_AUCTION:
+        return epochs * 3 + (rest > 4 ? 3 : rest > 1 ? rest - 1 : 0);
+    default:
+        return epochs * 46 + (rest > 4 ? rest - 4 : 0);
+    }
+}
+
+void nx_init(struct nx_gen *g, const struct nx_config *c)
+{
+    g->c = *c;
+    if (g->c.events <= 0 || g->c.events > NX_MAX_EVENTS)
+        g->c.events = NX_MAX_EVENTS;
+    if (g->c.group < 1)
+        g->c.group = 1;
+    g->rows = rows_of(c->kind, g->c.events);
+    g->cached_sec = INT64_MIN;
+    struct rng r = rng_for(c->seed, UINT64_MAX);
+    for (size_t i = 0; i < NX_PAD; i++)
+        g->pad[i] = (char)('a' + uniform(&r, 26));
+}
+
+int64_t nx_event_of_row(const struct nx_gen *g, int64_t r)
+{
+    int64_t n = g->c.group;
+    if (n > 1 && (r / n + 1) * n <= g->rows)
+        r = r / n * n + r * OOO_PRIME % n;
+    switch (g->c.kind) {
+    case NX_PERSON:
+        return r * PROPORTION_TOTAL;
+    case NX_AUCTION:
+        return r / 3 * PROPORTION_TOTAL + 1 + r % 3;
+    default:
+        return r / 46 * PROPORTION_TOTAL + 4 + r % 46;
+    }
+}
+
+int64_t nx_timestamp(const struct nx_gen *g, int64_t e)
+{
+    int64_t rate = g->c.rate;
+    return g->c.base_us + e / rate * SL_US_PER_SEC + e % rate * SL_US_PER_SEC / rate;
+}
+
+/* Writers: each appends to p and returns the new end. */
+static inline char *put_u64(char *p, uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n > 0)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static inline char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static char *put_ts(struct nx_gen *g, char *p, int64_t us)
+{
+    int64_t sec = us / SL_US_PER_SEC, frac = us % SL_US_PER_SEC;
+    if (frac < 0)
+        sec--, frac += SL_US_PER_SEC;
+    if (sec != g->cached_sec) {
+        char text[32];
+        sl_ts_format(sec * SL_US_PER_SEC, text);
+        memcpy(g->cached_text, text, 19);
+        g->cached_sec = sec;
+    }
+    memcpy(p, g->cached_text, 19);
+    p[19] = '.';
+    for (int i = 25; i > 19; i--, frac /= 10)
+        p[i] = (char)('0' + frac % 10);
+    return p + 26;
+}
+
+/* nexmark.md's rs(n): 3 + U[0, n-3) letters, a space with P 1/13 — generated already
+ * trimmed (letters at both ends), so no field starts or ends with a space; urls take none. */
+static char *put_rs(struct rng *r, char *p, int n, bool spaces)
+{
+    int len = 3 + (int)uniform(r, n - 3);
+    for (int i = 0; i < len; i++) {
+        uint64_t x = next(r);
+        bool space = spaces && i > 0 && i < len - 1 && x % 13 == 0;
+        *p++ = space ? ' ' : (char)('a' + (x >> 32) % 26);
+    }
+    return p;
+}
+
+/* round(10^(6U) * 100): log-uniform cents from 100 to 10^8. */
+static int64_t price(struct rng *r)
+{
+    return llround(exp(unit(r) * 13.815510557964274) * 100.0);
+}
+
+/* A base-0 person among the last ACTIVE_PEOPLE, with a lead of PERSON_ID_LEAD. */
+static int64_t next_person(struct rng *r, int64_t e)
+{
+    int64_t people = nx_last_person(e) + 1;
+    int64_t active = people < ACTIVE_PEOPLE ? people : ACTIVE_PEOPLE;
+    return people - active + uniform(r, active + PERSON_ID_LEAD);
+}
+
+static char *put_extra(struct nx_gen *g, struct rng *r, char *p, char *end)
+{
+    size_t len = (size_t)(end - p);
+    memcpy(p, g->pad + uniform(r, (int64_t)(NX_PAD - len)), len);
+    return end;
+}
+
+static char *put_person(struct nx_gen *g, struct rng *r, int64_t e, char *p)
+{
+    p = put_u64(p, (uint64_t)(nx_last_person(e) + FIRST_PERSON_ID));
+    *p++ = ',';
+    p = put_str(p, first_names[uniform(r, 11)]);
+    *p++ = ' ';
+    p = put_str(p, last_names[uniform(r, 9)]);
+    *p++ = ',';
+    p = put_rs(r, p, 7, true);
+    *p++ = '@';
+    p = put_rs(r, p, 5, true);
+    p = put_str(p, ".com,");
+    for (int i = 0; i < 4; i++) {
+        int v = (int)uniform(r, 10000);
+        p[0] = (char)('0' + v / 1000), p[1] = (char)('0' + v / 100 % 10);
+        p[2] = (char)('0' + v / 10 % 10), p[3] = (char)('0' + v % 10);
+        p[4] = i < 3 ? ' ' : ',';
+        p += 5;
+    }
+    p = put_str(p, cities[uniform(r, 10)]);
+    *p++ = ',';
+    p = put_str(p, states[uniform(r, 6)]);
+    *p++ = ',';
+    p = put_ts(g, p, nx_timestamp(g, e));
+    *p++ = ',';
+    return p;
+}
+
+static char *put_auction(struct nx_gen *g, struct rng *r, int64_t e, char *p)
+{
+    p = put_u64(p, (uint64_t)(nx_last_auction(e) + FIRST_AUCTION_ID));
+    *p++ = ',';
+    p = put_rs(r, p, 20, true);
+    *p++ = ',';
+    p = put_rs(r, p, 100, true);
+    *p++ = ',';
+    int64_t initial = price(r);
+    p = put_u64(p, (uint64_t)initial);
+    *p++ = ',';
+    p = put_u64(p, (uint64_t)(initial + price(r)));
+    *p++ = ',';
+    int64_t ts = nx_timestamp(g, e);
+    p = put_ts(g, p, ts);
+    *p++ = ',';
+    /* horizon: the event time IN_FLIGHT_AUCTIONS more auctions take (3 per 50 events). */
+    int64_t horizon_events = IN_FLIGHT_AUCTIONS * PROPORTION_TOTAL / 3;
+    int64_t horizon = horizon_events / g->c.rate * SL_US_PER_SEC +
+                      horizon_events % g->c.rate * SL_US_PER_SEC / g->c.rate;
+    p = put_ts(g, p, ts + SL_US_PER_MS + uniform(r, 2 * horizon + 1));
+    *p++ = ',';
+    int64_t seller = uniform(r, 4) > 0 ? nx_last_person(e) / HOT_RATIO * HOT_RATIO
+                                       : next_person(r, e);
+    p = put_u64(p, (uint64_t)(seller + FIRST_PERSON_ID));
+    *p++ = ',';
+    p = put_u64(p, (uint64_t)(FIRST_CATEGORY_ID + uniform(r, 5)));
+    *p++ = ',';
+    return p;
+}
+
+/* 32-bit bit reversal, for a cold channel's channel_id. */
+static uint32_t reverse_bits(uint32_t v)
+{
+    uint32_t out = 0;
+    for (int i = 0; i < 32; i++, v >>= 1)
+        out = (out << 1) | (v & 1);
+    return out;
+}
+
+static char *put_bid(struct nx_gen *g, struct rng *r, int64_t e, char *p)
+{
+    int64_t last_auction = nx_last_auction(e);
+    int64_t auction;
+    if (uniform(r, 2) > 0) {
+        auction = last_auction / HOT_RATIO * HOT_RATIO;
+    } else {
+        int64_t low = last_auction > IN_FLIGHT_AUCTIONS ? last_auction - IN_FLIGHT_AUCTIONS : 0;
+        auction = low + uniform(r, last_auction - low + 1 + AUCTION_ID_LEAD);
+    }
+    p = put_u64(p, (uint64_t)(auction + FIRST_AUCTION_ID));
+    *p++ = ',';
+    /* Hot bidder: P 3/4; FIRST_PERSON_ID is added once (nexmark.md's quirk). */
+    int64_t bidder = uniform(r, 4) > 0 ? nx_last_person(e) / HOT_RATIO * HOT_RATIO + 1
+                                       : next_person(r, e);
+    p = put_u64(p, (uint64_t)(bidder + FIRST_PERSON_ID));
+    *p++ = ',';
+    p = put_u64(p, (uint64_t)price(r));
+    *p++ = ',';
+    if (uniform(r, 2) > 0) {
+        int64_t hot = uniform(r, 4);
+        p = put_str(p, hot_channels[hot]);
+        *p++ = ',';
+        p = put_str(p, hot_urls[hot]);
+    } else {
+        int64_t channel = uniform(r, CHANNELS);
+        p = put_str(p, "channel-");
+        p = put_u64(p, (uint64_t)channel);
+        *p++ = ',';
+        /* A channel's url is the same every time: drawn from (seed, channel) alone. */
+        struct rng cr = rng_for(g->c.seed ^ UINT64_C(0x6368616e6e656c), (uint64_t)channel);
+        p = put_str(p, "https://www.nexmark.com/");
+        for (int i = 0; i < 3; i++) {
+            p = put_rs(&cr, p, 5, false);
+            *p++ = '/';
+        }
+        p = put_str(p, "item.htm?query=1");
+        if (uniform(&cr, 10) > 0) {
+            p = put_str(p, "&channel_id=");
+            p = put_u64(p, reverse_bits((uint32_t)channel));
+        }
+    }
+    *p++ = ',';
+    p = put_ts(g, p, nx_timestamp(g, e));
+    *p++ = ',';
+    return p;
+}
+
+void nx_record(struct nx_gen *g, int64_t row, char *out)
+{
+    int64_t e = nx_event_of_row(g, row);
+    struct rng r = rng_for(g->c.seed, (uint64_t)e);
+    char *p = g->c.kind == NX_PERSON    ? put_person(g, &r, e, out)
+              : g->c.kind == NX_AUCTION ? put_auction(g, &r, e, out)
+                                        : put_bid(g, &r, e, out);
+    char *end = out + nx_width(g->c.kind) - 1;
+    put_extra(g, &r, p, end);
+    *end = '\n';
+}
