@@ -24,7 +24,6 @@
 #define AUCTION_ID_LEAD 10
 #define ACTIVE_PEOPLE 1000
 #define PERSON_ID_LEAD 10
-#define CHANNELS 10000
 /* 953 is the out-of-order permutation's multiplier (nexmark.md). */
 #define OOO_PRIME 953
 
@@ -155,6 +154,8 @@ static int64_t rows_of(enum nx_kind kind, int64_t events)
     }
 }
 
+static size_t channel_url(uint64_t seed, int64_t channel, char *out);
+
 void nx_init(struct nx_gen *g, const struct nx_config *c)
 {
     g->c = *c;
@@ -167,6 +168,8 @@ void nx_init(struct nx_gen *g, const struct nx_config *c)
     struct rng r = rng_for(c->seed, UINT64_MAX);
     for (size_t i = 0; i < NX_PAD; i++)
         g->pad[i] = (char)('a' + uniform(&r, 26));
+    for (int64_t i = 0; i < NX_CHANNELS; i++)
+        g->url_len[i] = (uint8_t)channel_url(c->seed, i, g->url[i]);
 }
 
 int64_t nx_event_of_row(const struct nx_gen *g, int64_t r)
@@ -191,16 +194,26 @@ int64_t nx_timestamp(const struct nx_gen *g, int64_t e)
 }
 
 /* Writers: each appends to p and returns the new end. */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* Two digits a division: formatting numbers is a good part of a record's cost. */
 static inline char *put_u64(char *p, uint64_t v)
 {
     char tmp[20];
-    int n = 0;
-    do
-        tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    while (n > 0)
-        *p++ = tmp[--n];
-    return p;
+    int n = 20;
+    while (v >= 100) {
+        memcpy(tmp + (n -= 2), digit_pairs + v % 100 * 2, 2);
+        v /= 100;
+    }
+    if (v >= 10)
+        memcpy(tmp + (n -= 2), digit_pairs + v * 2, 2);
+    else
+        tmp[--n] = (char)('0' + v);
+    memcpy(p, tmp + n, (size_t)(20 - n));
+    return p + 20 - n;
 }
 
 static inline char *put_str(char *p, const char *s)
@@ -223,8 +236,9 @@ static char *put_ts(struct nx_gen *g, char *p, int64_t us)
     }
     memcpy(p, g->cached_text, 19);
     p[19] = '.';
-    for (int i = 25; i > 19; i--, frac /= 10)
-        p[i] = (char)('0' + frac % 10);
+    memcpy(p + 20, digit_pairs + frac / 10000 * 2, 2);
+    memcpy(p + 22, digit_pairs + frac / 100 % 100 * 2, 2);
+    memcpy(p + 24, digit_pairs + frac % 100 * 2, 2);
     return p + 26;
 }
 
@@ -241,10 +255,10 @@ static char *put_rs(struct rng *r, char *p, int n, bool spaces)
     return p;
 }
 
-/* round(10^(6U) * 100): log-uniform cents from 100 to 10^8. */
+/* round(10^(6U) * 100): log-uniform cents from 100 to 10^8 (positive: + 0.5 rounds). */
 static int64_t price(struct rng *r)
 {
-    return llround(exp(unit(r) * 13.815510557964274) * 100.0);
+    return (int64_t)(exp(unit(r) * 13.815510557964274) * 100.0 + 0.5);
 }
 
 /* A base-0 person among the last ACTIVE_PEOPLE, with a lead of PERSON_ID_LEAD. */
@@ -324,10 +338,27 @@ static char *put_auction(struct nx_gen *g, struct rng *r, int64_t e, char *p)
 /* 32-bit bit reversal, for a cold channel's channel_id. */
 static uint32_t reverse_bits(uint32_t v)
 {
-    uint32_t out = 0;
-    for (int i = 0; i < 32; i++, v >>= 1)
-        out = (out << 1) | (v & 1);
-    return out;
+    v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+    v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+    v = ((v >> 4) & 0x0f0f0f0fu) | ((v & 0x0f0f0f0fu) << 4);
+    return __builtin_bswap32(v);
+}
+
+/* Channel i's url: three rs(5) directories, and for 90 % of channels its channel_id. */
+static size_t channel_url(uint64_t seed, int64_t channel, char *out)
+{
+    struct rng cr = rng_for(seed ^ UINT64_C(0x6368616e6e656c), (uint64_t)channel);
+    char *p = put_str(out, "https://www.nexmark.com/");
+    for (int i = 0; i < 3; i++) {
+        p = put_rs(&cr, p, 5, false);
+        *p++ = '/';
+    }
+    p = put_str(p, "item.htm?query=1");
+    if (uniform(&cr, 10) > 0) {
+        p = put_str(p, "&channel_id=");
+        p = put_u64(p, reverse_bits((uint32_t)channel));
+    }
+    return (size_t)(p - out);
 }
 
 static char *put_bid(struct nx_gen *g, struct rng *r, int64_t e, char *p)
@@ -355,22 +386,12 @@ static char *put_bid(struct nx_gen *g, struct rng *r, int64_t e, char *p)
         *p++ = ',';
         p = put_str(p, hot_urls[hot]);
     } else {
-        int64_t channel = uniform(r, CHANNELS);
+        int64_t channel = uniform(r, NX_CHANNELS);
         p = put_str(p, "channel-");
         p = put_u64(p, (uint64_t)channel);
         *p++ = ',';
-        /* A channel's url is the same every time: drawn from (seed, channel) alone. */
-        struct rng cr = rng_for(g->c.seed ^ UINT64_C(0x6368616e6e656c), (uint64_t)channel);
-        p = put_str(p, "https://www.nexmark.com/");
-        for (int i = 0; i < 3; i++) {
-            p = put_rs(&cr, p, 5, false);
-            *p++ = '/';
-        }
-        p = put_str(p, "item.htm?query=1");
-        if (uniform(&cr, 10) > 0) {
-            p = put_str(p, "&channel_id=");
-            p = put_u64(p, reverse_bits((uint32_t)channel));
-        }
+        memcpy(p, g->url[channel], NX_URL_MAX);
+        p += g->url_len[channel];
     }
     *p++ = ',';
     p = put_ts(g, p, nx_timestamp(g, e));

@@ -29,6 +29,9 @@ enum nx_kind { NX_PERSON, NX_AUCTION, NX_BID };
 #define NX_MAX_GROUP 952
 /* The slice of random letters `extra` is cut from. */
 #define NX_PAD 4096
+/* Cold channels ("channel-i", i below this), each with its url drawn once. */
+#define NX_CHANNELS 10000
+#define NX_URL_MAX 80
 
 struct nx_config {
     enum nx_kind kind;
@@ -46,6 +49,9 @@ struct nx_gen {
     int64_t cached_sec;    /* the second whose text cached_text holds */
     char cached_text[20];  /* "YYYY-MM-DD HH:MM:SS" */
     char pad[NX_PAD];      /* random letters, from the seed */
+    /* Channel i's url (nexmark.md's cached one), from the seed and i alone. */
+    uint8_t url_len[NX_CHANNELS];
+    char url[NX_CHANNELS][NX_URL_MAX];
 };
 
 void nx_init(struct nx_gen *g, const struct nx_config *c);
