@@ -100,6 +100,11 @@ struct sl_connector {
     /* Checks option i's value (type-checked already) beyond its type: a message (and
      * *hint) when it is not acceptable ('soon' for a start); NULL: none to check. */
     const char *(*check_option)(size_t i, const struct sl_option_value *v, const char **hint);
+    /* Sources whose records have fixed fields (NEXMARK): whether the n declared column names,
+     * given the options, are those fields; if not, why in msg and what to write in hint.
+     * NULL: any columns. */
+    bool (*check_columns)(const struct sl_option_value *options, const char *const *names,
+                          size_t n, char *msg, size_t msg_cap, char *hint, size_t hint_cap);
     const struct sl_metadata_def *metadata; /* record sources' metadata columns */
     size_t nmetadata;
     sl_status (*open)(const struct sl_source_spec *spec, struct sl_source **out,

@@ -9,7 +9,9 @@
 #include "connectors/source_impl.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/alloc.h"
 #include "connectors/nexmark_gen.h"
@@ -152,6 +154,50 @@ static const struct sl_option_def nexmark_options[] = {
                               "rows come permuted within groups of this size"},
 };
 
+static const char *nexmark_check_option(size_t i, const struct sl_option_value *v,
+                                        const char **hint)
+{
+    enum nx_kind k;
+    if (i != NEXMARK_KIND || nx_kind_parse(v->text, &k))
+        return NULL;
+    *hint = "kind = 'bid' (or 'auction', 'person')";
+    return "NEXMARK's kind is 'person', 'auction' or 'bid'";
+}
+
+/* The records carry every field of the kind in its order, and CSV maps by position: the
+ * stream declares exactly those names. */
+static bool nexmark_check_columns(const struct sl_option_value *options,
+                                  const char *const *names, size_t n, char *msg,
+                                  size_t msg_cap, char *hint, size_t hint_cap)
+{
+    enum nx_kind k = NX_BID;
+    if (options[NEXMARK_KIND].set && !nx_kind_parse(options[NEXMARK_KIND].text, &k))
+        return true; /* nexmark_check_option said what is wrong */
+    const char *const *fields;
+    const unsigned char *numeric;
+    size_t nfields = nx_fields(k, &fields, &numeric);
+    size_t i = 0;
+    while (i < n && i < nfields && strcasecmp(names[i], fields[i]) == 0)
+        i++;
+    if (i == n && n == nfields)
+        return true;
+    if (i < n && i < nfields)
+        snprintf(msg, msg_cap, "a NEXMARK %s stream's column %zu is %s, not \"%s\"",
+                 nx_kind_names[k], i + 1, fields[i], names[i]);
+    else if (i < n)
+        snprintf(msg, msg_cap, "a NEXMARK %s stream has %zu fields, not %zu", nx_kind_names[k],
+                 nfields, n);
+    else
+        snprintf(msg, msg_cap, "a NEXMARK %s stream declares all its fields: %s is missing",
+                 nx_kind_names[k], fields[i]);
+    size_t used = (size_t)snprintf(hint, hint_cap, "declare (");
+    for (size_t f = 0; f < nfields && used < hint_cap; f++)
+        used += (size_t)snprintf(hint + used, hint_cap - used, "%s%s", f ? ", " : "", fields[f]);
+    if (used < hint_cap)
+        snprintf(hint + used, hint_cap - used, ")");
+    return false;
+}
+
 const struct sl_connector connector_nexmark = {
     .name = "NEXMARK",
     .kind = SL_CONNECTOR_SOURCE,
@@ -166,5 +212,7 @@ const struct sl_connector connector_nexmark = {
     .format_fixed = true,
     .options = nexmark_options,
     .noptions = sizeof nexmark_options / sizeof nexmark_options[0],
+    .check_option = nexmark_check_option,
+    .check_columns = nexmark_check_columns,
     .open = source_nexmark_open,
 };

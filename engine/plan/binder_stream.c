@@ -189,6 +189,25 @@ static void bind_watermark(const struct ast_create_stream *cs, struct sl_stream_
     def->watermark_delay_us = delay;
 }
 
+/* A connector with fixed fields (NEXMARK) says whether the declared columns are they. */
+static sl_status check_columns(const struct ast_create_stream *cs, const struct sl_connector *c,
+                               const struct sl_stream_def *def, struct sl_diags *d)
+{
+    if (!c->check_columns || def->ndeclared == 0)
+        return SL_OK;
+    const char **names = sl_calloc(def->ndeclared, sizeof *names);
+    if (!names)
+        return SL_NOMEM;
+    for (uint32_t i = 0; i < def->ndeclared; i++)
+        names[i] = def->cols[i].name;
+    char msg[256], hint[400];
+    if (!c->check_columns(def->source.options, names, def->ndeclared, msg, sizeof msg, hint,
+                          sizeof hint))
+        diags_add(d, cs->name.pos, cs->name.span, hint, "%s", msg);
+    sl_free(names);
+    return SL_OK;
+}
+
 sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags,
                              struct sl_stream_def **out)
 {
@@ -228,7 +247,8 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
                   "stream \"%s\" declares no columns", cs->name.text);
     def->ndeclared = def->ncols;
     const struct sl_connector *connector = bind_connector(cs, def, diags);
-    if (connector && add_metadata_columns(cs, connector, def, diags) != SL_OK) {
+    if (connector && (add_metadata_columns(cs, connector, def, diags) != SL_OK ||
+                      check_columns(cs, connector, def, diags) != SL_OK)) {
         stream_def_free(def);
         return SL_NOMEM;
     }
