@@ -330,6 +330,8 @@ static void ingest_free(struct sl_ingest *in)
     sl_free(in);
 }
 
+/* Starts def's ingest: a thread reading its source into the log, or for a CREATE
+ * STREAM AS stream (passive) only the place its query's writer moves. */
 static sl_status ingest_start(struct sl_ingests *all, const struct sl_stream_def *def,
                               struct sl_ingest **out, struct sl_error *err)
 {
@@ -338,6 +340,7 @@ static sl_status ingest_start(struct sl_ingests *all, const struct sl_stream_def
         return sl_error_set(err, SL_NOMEM, "out of memory");
     in->all = all;
     in->def = def;
+    in->passive = def->derived;
     pthread_mutex_init(&in->mu, NULL);
     pthread_cond_init(&in->cv, NULL);
     buf_init(&in->frame);
@@ -346,12 +349,20 @@ static sl_status ingest_start(struct sl_ingests *all, const struct sl_stream_def
     sl_status st;
     if ((st = db_open(all->db_path, all->log, &in->db, err)) != SL_OK ||
         (st = db_log_bounds(in->db, def->name, &b, err)) != SL_OK ||
-        (st = source_open(&def->source, &in->src, err)) != SL_OK) {
+        (!in->passive && (st = source_open(&def->source, &in->src, err)) != SL_OK)) {
         ingest_free(in);
         return st;
     }
     in->progress.next = in->progress.run_start = b.next;
     in->log_bytes = b.bytes;
+    in->refs = 1;
+    if (in->passive) {
+        db_close(in->db); /* the writer appends on its query's connection */
+        in->db = NULL;
+        snprintf(in->source_state, sizeof in->source_state, "written by query %s", def->name);
+        *out = in;
+        return SL_OK;
+    }
     source_set_log(in->src, all->log);
     source_set_record_check(in->src, record_check, (void *)def);
     if (pthread_create(&in->thread, NULL, ingest_thread, in) != 0) {
@@ -359,38 +370,6 @@ static sl_status ingest_start(struct sl_ingests *all, const struct sl_stream_def
         return sl_error_set(err, SL_ERROR, "cannot start the ingest thread of stream %s",
                             def->name);
     }
-    in->refs = 1;
-    *out = in;
-    return SL_OK;
-}
-
-static sl_status ingest_start_passive(struct sl_ingests *all, const struct sl_stream_def *def,
-                                      struct sl_ingest **out, struct sl_error *err)
-{
-    struct sl_ingest *in = sl_calloc(1, sizeof *in);
-    if (!in)
-        return sl_error_set(err, SL_NOMEM, "out of memory");
-    in->all = all;
-    in->def = def;
-    in->passive = true;
-    pthread_mutex_init(&in->mu, NULL);
-    pthread_cond_init(&in->cv, NULL);
-    buf_init(&in->frame);
-    buf_init(&in->partial);
-    struct db_log_bounds b;
-    sl_status st = db_open(all->db_path, all->log, &in->db, err);
-    if (st == SL_OK)
-        st = db_log_bounds(in->db, def->name, &b, err);
-    db_close(in->db);
-    in->db = NULL;
-    if (st != SL_OK) {
-        ingest_free(in);
-        return st;
-    }
-    in->progress.next = in->progress.run_start = b.next;
-    in->log_bytes = b.bytes;
-    snprintf(in->source_state, sizeof in->source_state, "written by query %s", def->name);
-    in->refs = 1;
     *out = in;
     return SL_OK;
 }
@@ -433,9 +412,7 @@ sl_status ingest_acquire(struct sl_ingests *all, const struct sl_stream_def *def
             all->cap = cap;
         }
     }
-    if (st == SL_OK && i < 0 &&
-        (st = def->derived ? ingest_start_passive(all, def, out, err)
-                           : ingest_start(all, def, out, err)) == SL_OK)
+    if (st == SL_OK && i < 0 && (st = ingest_start(all, def, out, err)) == SL_OK)
         all->items[all->n++] = *out;
     pthread_mutex_unlock(&all->mu);
     return st;
