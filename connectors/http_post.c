@@ -35,16 +35,6 @@ static void global_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static void add_header(void *ctx, const char *header, size_t len)
-{
-    struct curl_slist **list = ctx;
-    char *h = sl_strndup(header, len);
-    struct curl_slist *grown = h ? curl_slist_append(*list, h) : NULL;
-    sl_free(h);
-    if (grown)
-        *list = grown;
-}
-
 sl_status http_post_create(const char *headers_text, int64_t timeout_us, struct http_post **out,
                            struct sl_error *err)
 {
@@ -58,7 +48,7 @@ sl_status http_post_create(const char *headers_text, int64_t timeout_us, struct 
         return sl_error_set(err, SL_ERROR, "cannot set up libcurl");
     }
     if (headers_text)
-        url_headers_each(headers_text, add_header, &p->user_headers);
+        url_headers_each(headers_text, url_header_to_curl, &p->user_headers);
     int64_t connect_us = timeout_us < HTTP_POST_CONNECT_MAX_US ? timeout_us : HTTP_POST_CONNECT_MAX_US;
     CURL *e = p->easy;
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->curl_error);
@@ -130,14 +120,14 @@ sl_status http_post_send(struct http_post *p, const char *url, const char *conte
     reply->failure[0] = '\0';
     struct curl_slist *headers = NULL;
     for (struct curl_slist *h = p->user_headers; h; h = h->next)
-        add_header(&headers, h->data, strlen(h->data));
+        url_header_to_curl(&headers, h->data, strlen(h->data));
     char line[128];
     snprintf(line, sizeof line, "Content-Type: %s", content_type);
-    add_header(&headers, line, strlen(line));
+    url_header_to_curl(&headers, line, strlen(line));
     /* curl would wait a second for a 100 Continue before a large body: no server needs it */
-    add_header(&headers, "Expect:", 7);
+    url_header_to_curl(&headers, "Expect:", 7);
     for (size_t i = 0; extra_headers && extra_headers[i]; i++)
-        add_header(&headers, extra_headers[i], strlen(extra_headers[i]));
+        url_header_to_curl(&headers, extra_headers[i], strlen(extra_headers[i]));
     struct http_post_receipt rc = {reply, max_body};
     CURL *e = p->easy;
     p->curl_error[0] = '\0';

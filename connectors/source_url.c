@@ -181,27 +181,17 @@ static size_t url_on_header(char *data, size_t size, size_t nmemb, void *ctx)
     return len;
 }
 
-static void url_add_header(void *ctx, const char *header, size_t len)
-{
-    struct curl_slist **list = ctx;
-    char *h = sl_strndup(header, len);
-    struct curl_slist *grown = h ? curl_slist_append(*list, h) : NULL;
-    sl_free(h);
-    if (grown)
-        *list = grown;
-}
-
 /* The request's headers: the option's, and the last event id when there is one. */
 static void url_build_headers(struct source_url *u)
 {
     curl_slist_free_all(u->sent_headers);
     u->sent_headers = NULL;
     for (struct curl_slist *h = u->headers; h; h = h->next)
-        url_add_header(&u->sent_headers, h->data, strlen(h->data));
+        url_header_to_curl(&u->sent_headers, h->data, strlen(h->data));
     if (u->resume_parser && u->last_id[0]) {
         char h[URL_MAX_EVENT_ID + 256];
         snprintf(h, sizeof h, "%s: %s", u->resume_header, u->last_id);
-        url_add_header(&u->sent_headers, h, strlen(h));
+        url_header_to_curl(&u->sent_headers, h, strlen(h));
     }
 }
 
@@ -446,7 +436,7 @@ static sl_status url_open(const struct sl_source_spec *spec, struct sl_source **
     if (st == SL_OK && field[0] && !url_resume_path(field, &u->resume_path, &u->resume_parser))
         st = SL_NOMEM;
     if (st == SL_OK && o[URL_HEADERS].set)
-        url_headers_each(o[URL_HEADERS].text, url_add_header, &u->headers);
+        url_headers_each(o[URL_HEADERS].text, url_header_to_curl, &u->headers);
     if (st == SL_OK && (!u->multi || !u->easy))
         st = SL_ERROR;
     if (st != SL_OK) {

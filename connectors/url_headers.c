@@ -4,6 +4,10 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
+#include "common/alloc.h"
+
 /* The characters of a header name (RFC 9110's tchar). */
 static bool is_token_char(char c)
 {
@@ -68,4 +72,14 @@ const char *url_header_name_check(const char *name)
     while (is_token_char(name[n]))
         n++;
     return n > 0 && name[n] == '\0' ? NULL : "resume_header must be a header name ('Last-Event-ID')";
+}
+
+void url_header_to_curl(void *ctx, const char *header, size_t len)
+{
+    struct curl_slist **list = ctx;
+    char *h = sl_strndup(header, len);
+    struct curl_slist *grown = h ? curl_slist_append(*list, h) : NULL;
+    sl_free(h);
+    if (grown)
+        *list = grown;
 }

@@ -16,6 +16,10 @@ typedef void (*url_header_fn)(void *ctx, const char *header, size_t len);
  * all are well formed, else the reason (fn is then not called at all). */
 const char *url_headers_each(const char *text, url_header_fn fn, void *ctx);
 
+/* A url_header_fn appending the header to a libcurl list (ctx: struct curl_slist **);
+ * out of memory, the header is left out. */
+void url_header_to_curl(void *ctx, const char *header, size_t len);
+
 /* Whether name is an HTTP header name (a token, RFC 9110): for resume_header. */
 const char *url_header_name_check(const char *name);
 
