@@ -143,24 +143,35 @@ static void csv_field(struct sl_buf *out, const char *s, size_t len)
     buf_putc(out, '"');
 }
 
+/* v as a CSV field. Only TEXT and ARRAY values can hold what needs quotes; the
+ * others are written straight into out, so a row costs no allocation. */
+static void csv_value(struct sl_buf *out, const struct sl_value *v)
+{
+    if (v->type == SL_TEXT && v->u.s.len == 0) {
+        buf_puts(out, "\"\""); /* an empty field reads back as NULL: "" is the empty text */
+    } else if (v->type == SL_TEXT) {
+        csv_field(out, v->u.s.ptr, v->u.s.len);
+    } else if (v->type == SL_ARRAY) {
+        struct sl_buf json;
+        buf_init(&json);
+        value_encode_text(&json, v);
+        csv_field(out, buf_str(&json), json.len);
+        buf_free(&json);
+    } else {
+        value_encode_text(out, v);
+    }
+}
+
 void row_encode_csv(struct sl_buf *out, const struct sl_sink_spec *spec,
                     const struct sl_sink_batch *batch, uint32_t r)
 {
     const struct sl_value *row = batch->values + (size_t)r * spec->ncols;
-    struct sl_buf field;
-    buf_init(&field);
     for (uint32_t c = 0; c < spec->ncols; c++) {
         if (c)
             buf_putc(out, ',');
-        buf_clear(&field);
-        value_encode_text(&field, &row[c]);
-        if (row[c].type == SL_TEXT && field.len == 0)
-            buf_puts(out, "\"\""); /* an empty field reads back as NULL: "" is the empty text */
-        else
-            csv_field(out, buf_str(&field), field.len);
+        csv_value(out, &row[c]);
     }
     buf_putc(out, '\n');
-    buf_free(&field);
 }
 
 void row_encode_csv_header(struct sl_buf *out, const struct sl_sink_spec *spec)
@@ -173,26 +184,36 @@ void row_encode_csv_header(struct sl_buf *out, const struct sl_sink_spec *spec)
     buf_putc(out, '\n');
 }
 
+/* s with '|' and '\\' escaped by '\\'. */
+static void key_text(struct sl_buf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '|' || s[i] == '\\')
+            buf_putc(out, '\\');
+        buf_putc(out, s[i]);
+    }
+}
+
 void row_encode_key(struct sl_buf *out, const struct sl_sink_spec *spec,
                     const struct sl_sink_batch *batch, uint32_t r)
 {
     const struct sl_value *row = batch->values + (size_t)r * spec->ncols;
-    struct sl_buf text;
-    buf_init(&text);
     for (uint32_t k = 0; k < spec->nkey; k++) {
+        const struct sl_value *v = &row[spec->key[k]];
         if (k)
             buf_putc(out, '|');
-        if (row[spec->key[k]].type == SL_NULL) {
+        if (v->type == SL_NULL) {
             buf_puts(out, "\\N"); /* text cannot make it: its '\\' is doubled */
-            continue;
-        }
-        buf_clear(&text);
-        value_encode_text(&text, &row[spec->key[k]]);
-        for (size_t i = 0; i < text.len; i++) {
-            if (text.data[i] == '|' || text.data[i] == '\\')
-                buf_putc(out, '\\');
-            buf_putc(out, text.data[i]);
+        } else if (v->type == SL_TEXT) {
+            key_text(out, v->u.s.ptr, v->u.s.len);
+        } else if (v->type == SL_ARRAY) {
+            struct sl_buf json;
+            buf_init(&json);
+            value_encode_text(&json, v);
+            key_text(out, buf_str(&json), json.len);
+            buf_free(&json);
+        } else {
+            value_encode_text(out, v); /* a number or a time: no '|' or '\\' in it */
         }
     }
-    buf_free(&text);
 }
