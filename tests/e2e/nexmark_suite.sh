@@ -27,6 +27,7 @@ KNOWN_FAILURES=""
 # hopping ones and sessions that close while others are open.
 export EVENTS=10000 RATE=100 SEED=7 DIR=$WORK
 
+# shellcheck disable=SC2016 # envsubst's list of the variables it fills
 fill() { envsubst '${EVENTS} ${RATE} ${SEED} ${DIR}' <"$1"; }
 
 # canonical DB SELECT: the rows of SELECT in canonical form.
@@ -109,13 +110,13 @@ run json "$NX/streams/json.sql" $JSON_QUERIES
 for q in $JSON_QUERIES; do check $q json.db "$NX/$q.oracle.sql" "JSON file"; done
 
 # The word count: lines of words from a small vocabulary, some with two
-# spaces in a row (an empty word, not counted) or a leading space.
-awk 'BEGIN { split("the a stream of river sluice gate water café naïve b", v, " ");
+# spaces in a row (an empty word, not counted), a leading space, a tab, a
+# quote or a comma inside a word.
+awk 'BEGIN { split("the/a/stream/of/river/sluice/gate/water/café/naïve/b\tc/\"quoted\"/x,y/é", v, "/");
              for (i = 1; i <= 3000; i++) { line = (i % 17 == 0) ? " " : "";
-               for (j = 0; j <= i % 9; j++) line = line v[(i * 7 + j * 13) % 11 + 1] ((i + j) % 23 ? " " : "  ");
+               for (j = 0; j <= i % 9; j++) line = line v[(i * 7 + j * 13) % 14 + 1] ((i + j) % 23 ? " " : "  ");
                print line } }' >words.txt
-sqlite3 oracle.db "CREATE TABLE lines (line TEXT)" ".mode tabs" ".import words.txt lines" ||
-  fail "loading words.txt into sqlite3 failed"
+fill "$NX/streams/sqlite_text.sql" | sqlite3 oracle.db || fail "loading words.txt into sqlite3 failed"
 run words "$NX/streams/text.sql" wordcount
 check wordcount words.db "$NX/wordcount.oracle.sql" "text file"
 
