@@ -1,4 +1,5 @@
 -- Nexmark q22, get URL directories: nexmark/nexmark, nexmark-flink/.../queries/q22.sql
+-- (../shared/nexmark.md gives its shape, SPLIT_INDEX(url, '/', 3..5); written out:)
 --   SELECT auction, bidder, price, channel,
 --          SPLIT_INDEX(url, '/', 3) as dir1,
 --          SPLIT_INDEX(url, '/', 4) as dir2,

@@ -1,5 +1,5 @@
 -- Nexmark q7, highest bid: nexmark/nexmark, nexmark-flink/.../queries/q7.sql
---   SELECT B.auction, B.price, B.bidder, B.dateTime, B.extra FROM bid B
+--   SELECT B.auction, B.bidder, B.price, B.dateTime, B.extra FROM bid B
 --   JOIN (SELECT MAX(price) AS maxprice, window_end AS dateTime
 --           FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '10' SECOND))
 --          GROUP BY window_start, window_end) B1
