@@ -10,6 +10,11 @@
 
 /* Pushes q->input (the rows decoded so far) down the pipeline and empties it. */
 sl_status query_push_input(struct sl_query *q, struct sl_error *err);
+/* Pushes rows decoded elsewhere (query_split.c) down the pipeline. */
+sl_status query_push_chunk(struct sl_query *q, struct sl_chunk *chunk, struct sl_error *err);
+/* Keeps a dead letter for the batch's commit, as the decoder's callback does. */
+void query_dead_letter(struct sl_query *q, const char *record, size_t len, uint64_t offset,
+                       const char *reason);
 
 /*
  * Reads what q's record source has now (waiting at most timeout_ms for the
