@@ -2,7 +2,9 @@
 #   make         build build/sluice (Release)
 #   make test    build, run every test, then the whole suite again under ASan+UBSan
 #   make demo    word count over a local socket, results read back with sqlite3
-#   make bench   benchmarks (word count, tumbling window, checkpoint cost, Kafka in, decoders); figures go to bench/RESULTS.md
+#   make bench   benchmarks, a few minutes (word count, tumbling window, checkpoint cost, Kafka in,
+#                decoders, the Nexmark suite with DuckDB and sqlite3 baselines); figures go to bench/RESULTS.md
+#   make bench-full  the same at larger sizes (bench/nexmark/run.sh says which)
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (clang; see tests/fuzz/README.md)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -11,7 +13,7 @@ FUZZ_SECONDS ?= 300
 JOBS       ?= $(shell nproc)
 CTEST_FLAGS = --output-on-failure -j$(JOBS)
 
-.PHONY: all deps build test test-release test-asan demo bench fuzz clean
+.PHONY: all deps build test test-release test-asan demo bench bench-full fuzz clean
 
 all: build
 
@@ -36,12 +38,17 @@ test-asan: deps
 demo: build
 	@examples/demo.sh $(BUILD)
 
+# Each script's defaults are its full size; make bench shortens the longest.
+BENCH_SCRIPTS = run.sh windows.sh checkpoint.sh kafka.sh decode.sh nexmark/run.sh
+BENCH_QUICK   = BENCH_EVENTS=20000000 BENCH_CKPT_GROUPS="10000 1000000"
+BENCH_FULL    = NEXMARK_FULL=1 NEXMARK_EVENTS=20000000 NEXMARK_FILE_EVENTS=5434783 NEXMARK_RUNS=3 \
+                NEXMARK_LATENCY_SECONDS=180 NEXMARK_WORDCOUNT_WORDS="10000000 100000000"
+
 bench: build
-	@bench/run.sh $(BUILD)
-	@bench/windows.sh $(BUILD)
-	@bench/checkpoint.sh $(BUILD)
-	@bench/kafka.sh $(BUILD)
-	@bench/decode.sh $(BUILD)
+	@for s in $(BENCH_SCRIPTS); do env $(BENCH_QUICK) bench/$$s $(BUILD) || exit 1; done
+
+bench-full: build
+	@for s in $(BENCH_SCRIPTS); do env $(BENCH_FULL) bench/$$s $(BUILD) || exit 1; done
 
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DSLUICE_FUZZ=ON >/dev/null
