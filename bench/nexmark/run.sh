@@ -47,6 +47,11 @@ sluice=$root/$build/sluice
 started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
+[ -f "$queries_dir/streams/generator.sql" ] || {
+  echo "nexmark: no stream templates in $queries_dir/streams (set NEXMARK_DIR)" >&2
+  exit 1
+}
+
 # The DuckDB baseline's package, as package-lock.json pins it.
 (cd "$root/bench" && { [ -d node_modules/@duckdb/node-api ] || npm ci --no-audit --no-fund >&2; })
 
@@ -219,7 +224,8 @@ suite_table() {
       echo "| $q | failed: $(head -c 200 "$work/$q.err" | tr '\n|' '  ') |" >>"$work/$input.md"
       continue
     fi
-    read -r wall user sys _ _ rows_in _ <<<"$r"
+    echo "$r" >"$work/$input-$q.result"
+    read -r wall user sys _ _ rows_in rows_out <<<"$r"
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')
     local row="| $q | $(sluice_cells "$r")"
     [ "$input" = generator ] && row+=" | $(verdict "$q" "$(per "$rows_in" "$cpu")")"
@@ -228,18 +234,21 @@ suite_table() {
       d1=$(run_duckdb 1 "$dir" "$q" "$runs")
       dn=$(run_duckdb "$(nproc)" "$dir" "$q" "$runs")
       sq=$(sqlite_query "$q")
-      row+=" | $(duck_cell "$d1") | $(duck_ratio "$wall" "$d1") | $(duck_cell "$dn" short)"
+      row+=" | $(duck_cell "$d1" "$rows_out") | $(duck_ratio "$wall" "$d1") | $(duck_cell "$dn")"
       row+=" | $( [ "$sq" = none ] && echo - || echo "$(f "$sqlite_load_s") + $sq")"
     fi
     echo "$row |" >>"$work/$input.md"
   done
 }
 
-# duck_cell RESULT [short] -> "seconds (rows)" of a DuckDB run, or "-".
+# duck_cell RESULT [SLUICE_ROWS] -> the seconds of a DuckDB run, or "-"; with
+# SLUICE_ROWS also its rows, marked when they are not as many as Sluice's.
 duck_cell() {
   case $1 in none) echo - ;; failed) echo failed ;; *)
     read -r wall _ _ _ _ rows <<<"$1"
-    if [ -n "${2:-}" ]; then f "$wall"; else echo "$(f "$wall") ($rows)"; fi ;;
+    if [ -z "${2:-}" ]; then f "$wall"
+    elif [ "$rows" = "$2" ]; then echo "$(f "$wall") ($rows)"
+    else echo "$(f "$wall") ($rows, **not Sluice's $2**)"; fi ;;
   esac
 }
 
@@ -314,21 +323,25 @@ else
 fi
 
 # q0 against a bare C loop inserting the same rows (target: >= 80%).
-# HOOK: bench/insert_baseline.c (the Output engineer's, a CMake target) is run
-# as `insert_baseline DB CSV` when its binary exists: it inserts the rows of
-# q0 (auction, bidder, price, date_time, extra) of every bid in CSV into DB
-# with one prepared statement in one transaction per batch. Change this call
-# if the program's arguments differ.
-baseline=$root/$build/insert_baseline
-if [ -x "$baseline" ]; then
-  rm -f "$work"/insert.db*
-  timed "$work/t" "$baseline" "$work/insert.db" "$file_dir/bid.csv" >/dev/null
-  read -r wall_b _ <"$work/t"
-  r=$(run_sluice csv "$file_dir" q0 "$runs" "$([ -n "$partitions" ] && echo 1)")
-  q0_line="q0 from the CSV file: $(f "${r%% *}") s against insert_baseline's $(f "$wall_b") s on the same rows:
-**$(awk -v a="${r%% *}" -v b="$wall_b" 'BEGIN {printf "%.0f%%", 100 * b / a}')** of the bare loop's speed (target: >= 80%)."
+# HOOK: sl_insert_baseline (bench/insert_baseline.c, the Output engineer's
+# CMake target) runs when its binary exists, with the arguments of its draft:
+# it inserts the bids of the same generator settings into SQLite, one
+# prepared statement and one transaction a batch, timing only BEGIN..COMMIT,
+# and prints "rows=... seconds=... rows_per_s=...". Sluice's q0 is the
+# generator row of the table above (its whole process). Adjust this call if
+# the program's arguments change.
+baseline=$root/$build/sl_insert_baseline
+if [ -x "$baseline" ] && [ -s "$work/generator-q0.result" ]; then
+  "$baseline" --events "$gen_events" --rate "$rate" --seed "$seed" --runs "$runs" \
+    --db "$work/insert.db" >"$work/insert.out"
+  loop_rate=$(sed -n 's/.*rows_per_s=\([0-9.]*\).*/\1/p' "$work/insert.out")
+  read -r wall _ _ _ _ rows_in _ <"$work/generator-q0.result"
+  q0_rate=$(per "$rows_in" "$wall")
+  q0_line="q0 from the generator: $q0_rate rows/s against the bare insert loop's $(printf '%.0f' "$loop_rate")
+(\`$(cat "$work/insert.out")\`): **$(awk -v a="$q0_rate" -v b="$loop_rate" 'BEGIN {printf "%.0f%%", 100 * a / b}')**
+of it (target: >= 80%)."
 else
-  q0_line="q0 against the bare insert loop: not measured (no $build/insert_baseline in this build)."
+  q0_line="q0 against the bare insert loop: not measured (no $build/sl_insert_baseline in this build, or q0 not run)."
 fi
 
 # Word count's memory over 10 M and 100 M words (bench-full): the suite's
