@@ -26,14 +26,18 @@
 #
 #   bench/nexmark/latency.sh BUILD   prints a Markdown fragment
 # Environment: NEXMARK_LATENCY_RATE (100000), NEXMARK_LATENCY_SECONDS (30),
-# NEXMARK_LATENCY_DELAY_MS (50), NEXMARK_DATA (bench/data/nexmark).
+# NEXMARK_LATENCY_DELAY_MS (50), NEXMARK_LATENCY_EVENTS (1000000: the events
+# whose bids are fed in a loop), NEXMARK_DATA (bench/data/nexmark: where
+# that file is cached).
 source "$(dirname "$0")/../lib.bash"
 rate=${NEXMARK_LATENCY_RATE:-100000}
 seconds=${NEXMARK_LATENCY_SECONDS:-30}
 delay_ms=${NEXMARK_LATENCY_DELAY_MS:-50}
-bids=$data/nexmark/latency-bids.csv
+events=${NEXMARK_LATENCY_EVENTS:-1000000}
+bids=${NEXMARK_DATA:-$data/nexmark}/latency-bids-$events.csv
+mkdir -p "$(dirname "$bids")"
 [ -s "$bids" ] || {
-  "$root/$build/sluice" nexmark --events 1000000 --kind bid --format csv >"$bids.tmp"
+  "$root/$build/sluice" nexmark --events "$events" --kind bid --format csv >"$bids.tmp"
   mv "$bids.tmp" "$bids"
 }
 

@@ -6,7 +6,7 @@
  *
  * Reads the lines of FILE (bids written by `sluice nexmark --format csv`, up
  * to a million of them, used again in a loop), then writes them to stdout at
- * RATE lines a second for SECONDS seconds, field COLUMN (1-based) of each
+ * RATE lines a second, RATE * SECONDS lines in all, field COLUMN (1-based) of each
  * replaced by the UTC wall clock at the moment it is written
  * ('YYYY-MM-DD HH:MM:SS.ffffff'). Every millisecond it writes the lines due
  * by then (a tick that comes late catches up) and flushes them. On exit it
@@ -114,11 +114,11 @@ int main(int argc, char **argv)
     static char out[1 << 20];
     setvbuf(stdout, out, _IOFBF, sizeof out);
 
-    int64_t start = clock_us(CLOCK_MONOTONIC), stop = start + (int64_t)(seconds * 1e6);
-    uint64_t sent = 0, next_line = 0;
+    int64_t start = clock_us(CLOCK_MONOTONIC);
+    uint64_t total = (uint64_t)(rate * seconds), sent = 0, next_line = 0;
     int64_t max_behind_us = 0;
     struct timespec tick = {0};
-    for (int64_t due_at = start; due_at < stop; due_at += TICK_US) {
+    for (int64_t due_at = start; sent < total; due_at += TICK_US) {
         tick.tv_sec = (time_t)(due_at / 1000000);
         tick.tv_nsec = (long)(due_at % 1000000) * 1000;
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &tick, NULL);
@@ -127,6 +127,8 @@ int main(int argc, char **argv)
         if (due_at - start >= 1000000 && now - due_at > max_behind_us)
             max_behind_us = now - due_at;
         uint64_t due = (uint64_t)((double)(now - start) * rate / 1e6);
+        if (due > total)
+            due = total;
         char stamp[32];
         format_wall_clock(stamp);
         for (; sent < due; sent++) {
