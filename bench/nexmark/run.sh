@@ -274,25 +274,29 @@ echo "nexmark: the headline, q17 over $headline_dir/bid.csv" >&2
   echo
   echo "#### Headline: q17 from the CSV file, $(wc -l <"$headline_dir/bid.csv") bids ($(mib "$(stat -c %s "$headline_dir/bid.csv")")), best of $headline_runs"
   echo
-  echo "| run | seconds | user + sys s | peak RSS | result rows | Sluice / this |"
+  echo "| run | seconds | user + sys s | peak RSS | result rows | Sluice's time / this |"
   echo "|---|---|---|---|---|---|"
 } >"$work/headline.md"
+declare -A sluice_s duck_s # seconds by partitions / threads ("default": no option)
 for p in ${partitions:-default}; do
   r=$(run_sluice csv "$headline_dir" q17 "$headline_runs" "${p/default/}")
-  [ "$r" = failed ] && { echo "| Sluice ($p partitions) | failed |" >>"$work/headline.md"; continue; }
+  [ "$r" = failed ] && { echo "| Sluice, partitions: $p | failed |" >>"$work/headline.md"; continue; }
   read -r wall user sys rss _ _ rows <<<"$r"
-  eval "sluice_$p=$wall"
+  sluice_s[$p]=$wall
   echo "| Sluice, partitions: $p | $(f "$wall") | $(f "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')") | $((rss / 1024)) MiB | $rows | |" >>"$work/headline.md"
 done
-sluice_one=${sluice_1:-$sluice_default}
-sluice_two=${sluice_2:-$sluice_default}
+sluice_one=${sluice_s[1]:-${sluice_s[default]:-0}}
+sluice_two=${sluice_s[2]:-${sluice_s[default]:-0}}
 for threads in 1 2; do
   r=$(run_duckdb "$threads" "$headline_dir" q17 "$headline_runs")
+  [ "$r" = failed ] && { echo "| DuckDB, threads = $threads | failed |" >>"$work/headline.md"; continue; }
   read -r wall user sys rss query_s rows <<<"$r"
-  eval "duck_$threads=$wall"
+  duck_s[$threads]=$wall
   sl=$([ "$threads" = 1 ] && echo "$sluice_one" || echo "$sluice_two")
   echo "| DuckDB, threads = $threads (query alone: $(f "$query_s") s) | $(f "$wall") | $(f "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')") | $((rss / 1024)) MiB | $rows | $(ratio "$sl" "$wall") |" >>"$work/headline.md"
 done
+duck_1=${duck_s[1]:-0}
+duck_2=${duck_s[2]:-0}
 load_s=$(sqlite_load "$headline_dir")
 query_s=$(sqlite_query q17)
 echo "| sqlite3 CLI: .import, then the oracle | $(f "$load_s") + $query_s | | | | |" >>"$work/headline.md"
@@ -367,7 +371,7 @@ report=$(cat <<MD
 
 Command: \`$( [ -n "${NEXMARK_FULL:-}" ] && echo "make bench-full" || echo "make bench")\` (bench/nexmark/run.sh $build), with
 \`NEXMARK_EVENTS=$gen_events NEXMARK_FILE_EVENTS=$file_events NEXMARK_HEADLINE_EVENTS=$headline_events
-NEXMARK_RUNS=$runs NEXMARK_HEADLINE_RUNS=$headline_runs NEXMARK_RATE=$rate NEXMARK_SEED=$seed\`.
+NEXMARK_RUNS=$runs NEXMARK_HEADLINE_RUNS=$headline_runs NEXMARK_RATE=$rate NEXMARK_SEED=$seed${NEXMARK_DIR:+ NEXMARK_DIR=$NEXMARK_DIR}\`.
 Inputs: \`sluice nexmark --events N --kind bid|auction|person --format csv|json --rate $rate --seed $seed\`
 files in bench/data/nexmark/, and \`FROM NEXMARK\` with the same events, rate and seed
 (bench/nexmark/streams/). Load average before: $load_before; the machine is shared with
