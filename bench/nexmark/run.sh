@@ -24,10 +24,10 @@
 #
 #   bench/nexmark/run.sh [BUILD]
 # Environment (make bench's defaults; make bench-full sets larger ones):
-#   NEXMARK_QUERIES, NEXMARK_EVENTS (2000000), NEXMARK_FILE_EVENTS (1000000),
+#   NEXMARK_QUERIES, NEXMARK_EVENTS (2000000), NEXMARK_FILE_EVENTS (500000),
 #   NEXMARK_HEADLINE_EVENTS (5434783, i.e. 5,000,000 bids), NEXMARK_RUNS (1),
-#   NEXMARK_HEADLINE_RUNS (3), NEXMARK_RATE (10000), NEXMARK_SEED (42),
-#   NEXMARK_SQLITE_TIMEOUT (120 s a query), NEXMARK_WORDCOUNT_WORDS (empty:
+#   NEXMARK_HEADLINE_RUNS (2), NEXMARK_RATE (10000), NEXMARK_SEED (42),
+#   NEXMARK_SQLITE_TIMEOUT (60 s a query), NEXMARK_WORDCOUNT_WORDS (empty:
 #   no RSS check; "10000000 100000000" in bench-full), NEXMARK_DIR (where
 #   qN.sql and streams/ are: bench/nexmark), and latency.sh's variables.
 source "$(dirname "$0")/../lib.bash"
@@ -35,13 +35,13 @@ here=$root/bench/nexmark
 queries_dir=${NEXMARK_DIR:-$here}
 queries=${NEXMARK_QUERIES:-q0 q1 q2 q5 q7 q11 q12 q14 q15 q16 q17 q21 q22}
 gen_events=${NEXMARK_EVENTS:-2000000}
-file_events=${NEXMARK_FILE_EVENTS:-1000000}
+file_events=${NEXMARK_FILE_EVENTS:-500000}
 headline_events=${NEXMARK_HEADLINE_EVENTS:-5434783}
 runs=${NEXMARK_RUNS:-1}
-headline_runs=${NEXMARK_HEADLINE_RUNS:-3}
+headline_runs=${NEXMARK_HEADLINE_RUNS:-2}
 rate=${NEXMARK_RATE:-10000}
 seed=${NEXMARK_SEED:-42}
-sqlite_timeout=${NEXMARK_SQLITE_TIMEOUT:-120}
+sqlite_timeout=${NEXMARK_SQLITE_TIMEOUT:-60}
 wordcount_words=${NEXMARK_WORDCOUNT_WORDS:-}
 sluice=$root/$build/sluice
 started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
