@@ -382,6 +382,7 @@ runs bench/nexmark/duckdb/qN.sql into a database file; sqlite3 $(sqlite3 --versi
 $(cat "$work/generator.md" "$work/csv.md" "$work/json.md" "$work/headline.md" "$work/partitions.md")
 
 $q0_line
+Word count against the coreutils pipeline (target: >= 5x): the "Word count" section of this run (bench/run.sh).
 $wordcount_md
 $latency_md
 MD
