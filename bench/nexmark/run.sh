@@ -365,7 +365,9 @@ done
 
 latency_md=$("$here/latency.sh" "$build")
 
-commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD || echo " (with uncommitted changes)")
+# RESULTS.md itself is left out: the benchmarks run before this one append to it.
+commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . ':!bench/RESULTS.md' ||
+  echo " (with uncommitted changes)")
 report=$(cat <<MD
 
 ## Nexmark, $started_at ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), commit $commit)
