@@ -14,6 +14,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 /* libcsv's is_space: space and tab, unless one of them is the delimiter. */
 static bool csv_is_trim(unsigned char ch, unsigned char delim)
@@ -28,14 +31,58 @@ struct csv_line_bytes {
     uint32_t ndelims;
 };
 
+/* The delimiters among a block's bytes (bit i: byte at + i), the first `cap` recorded. */
+static inline void csv_note_delims(uint64_t m, size_t at, uint32_t *delims, uint32_t cap,
+                                   uint32_t *nd)
+{
+    for (; m; m &= m - 1) {
+        if (*nd < cap)
+            delims[*nd] = (uint32_t)at + (uint32_t)__builtin_ctzll(m);
+        ++*nd;
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* csv_line_bytes 32 bytes a step, on a CPU with AVX2 (scanning the lines is most of a CSV
+ * decode's time); flags[] collects quote, CR and high bits, *done says how far it went. */
+__attribute__((target("avx2"))) static void
+csv_line_bytes_avx2(const char *p, size_t len, unsigned char delim, uint32_t *delims, uint32_t cap,
+                    unsigned *flags, uint32_t *nd, size_t *done)
+{
+    const __m256i qs = _mm256_set1_epi8('"'), crs = _mm256_set1_epi8('\r');
+    const __m256i ds = _mm256_set1_epi8((char)delim);
+    unsigned quote = 0, cr = 0, high = 0;
+    size_t i = 0;
+    for (size_t at = 0; len >= 32 && i < len; at = i + 32 <= len ? i : len - 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + at));
+        uint32_t fresh = (uint32_t)(UINT64_C(0xffffffff) << (i - at));
+        quote |= (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, qs)) & fresh;
+        cr |= (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, crs)) & fresh;
+        high |= (uint32_t)_mm256_movemask_epi8(v) & fresh;
+        csv_note_delims((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, ds)) & fresh, at,
+                        delims, cap, nd);
+        i = at + 32;
+    }
+    flags[0] |= quote, flags[1] |= cr, flags[2] |= high;
+    *done = i;
+}
+#endif
+
 /* One pass instead of a memchr for each, a memchr for each field and a UTF-8 check of every
- * TEXT field: with SSE2, 16 bytes a step. */
+ * TEXT field: with AVX2 32 bytes a step, else with SSE2 16. */
 static struct csv_line_bytes csv_line_bytes(const char *p, size_t len, unsigned char delim,
                                             uint32_t *delims, uint32_t cap)
 {
     unsigned quote = 0, cr = 0, high = 0;
     uint32_t nd = 0;
     size_t i = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (len >= 32 && __builtin_cpu_supports("avx2")) {
+        unsigned flags[3] = {0, 0, 0};
+        csv_line_bytes_avx2(p, len, delim, delims, cap, flags, &nd, &i);
+        quote = flags[0], cr = flags[1], high = flags[2];
+    }
+#endif
 #ifdef __SSE2__
     const __m128i qs = _mm_set1_epi8('"'), crs = _mm_set1_epi8('\r');
     const __m128i ds = _mm_set1_epi8((char)delim);
@@ -46,12 +93,8 @@ static struct csv_line_bytes csv_line_bytes(const char *p, size_t len, unsigned 
         quote |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qs)) & fresh;
         cr |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, crs)) & fresh;
         high |= (unsigned)_mm_movemask_epi8(v) & fresh;
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, ds)) & fresh;
-        for (; m; m &= m - 1) {
-            if (nd < cap)
-                delims[nd] = (uint32_t)at + (uint32_t)__builtin_ctz(m);
-            nd++;
-        }
+        csv_note_delims((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, ds)) & fresh, at, delims,
+                        cap, &nd);
         i = at + 16;
     }
 #endif
