@@ -800,10 +800,15 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
         size_t cap = READ_BUFFER_BYTES;
         if (limit && limit - q->batch_bytes < cap)
             cap = (size_t)(limit - q->batch_bytes);
-        rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
+        struct sl_schema schema = stream_def_format_schema(q->plan->stream);
+        if (source_rows_fit(q->source, &schema, &q->plan->stream->format)) {
+            rs = query_read_rows(q, timeout_ms, cap, &n, &read_err, &st, err);
+        } else {
+            rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
+            if (n > 0)
+                st = decode_and_push(q, buf, n, err);
+        }
         q->batch_bytes += n;
-        if (n > 0)
-            st = decode_and_push(q, buf, n, err);
     }
     if (n > 0 || rs == SL_EOF) {
         q->had_input = true;
