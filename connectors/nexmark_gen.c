@@ -330,7 +330,7 @@ static inline struct nx_field literal(const char *s)
     return text(s, strlen(s));
 }
 
-static void person_fields_of(struct nx_gen *g, struct rng *r, int64_t e, struct nx_field *f,
+static void person_fields_of(const struct nx_gen *g, struct rng *r, int64_t e, struct nx_field *f,
                              char *scratch)
 {
     f[0].num = nx_last_person(e) + FIRST_PERSON_ID;
@@ -358,7 +358,7 @@ static void person_fields_of(struct nx_gen *g, struct rng *r, int64_t e, struct 
     f[6].num = nx_timestamp(g, e);
 }
 
-static void auction_fields_of(struct nx_gen *g, struct rng *r, int64_t e, struct nx_field *f,
+static void auction_fields_of(const struct nx_gen *g, struct rng *r, int64_t e, struct nx_field *f,
                               char *scratch)
 {
     f[0].num = nx_last_auction(e) + FIRST_AUCTION_ID;
@@ -382,7 +382,7 @@ static void auction_fields_of(struct nx_gen *g, struct rng *r, int64_t e, struct
     f[8].num = FIRST_CATEGORY_ID + uniform(r, 5);
 }
 
-static void bid_fields_of(struct nx_gen *g, struct rng *r, int64_t e, struct nx_field *f,
+static void bid_fields_of(const struct nx_gen *g, struct rng *r, int64_t e, struct nx_field *f,
                           char *scratch)
 {
     int64_t last_auction = nx_last_auction(e);
@@ -430,7 +430,7 @@ static inline size_t decimal_len(uint64_t v)
 /* "YYYY-MM-DD HH:MM:SS.ffffff", as put_ts writes it. */
 #define TS_TEXT_LEN 26
 
-size_t nx_event(struct nx_gen *g, int64_t row, struct nx_field *f, char *scratch)
+size_t nx_event(const struct nx_gen *g, int64_t row, struct nx_field *f, char *scratch)
 {
     int64_t e = nx_event_of_row(g, row);
     struct rng r = rng_for(g->c.seed, (uint64_t)e);

@@ -89,7 +89,7 @@ struct nx_field {
  * scratch (nx_scratch(kind) bytes), which must live as long as f is used. Returns
  * the field count. nx_record is this, written out as text.
  */
-size_t nx_event(struct nx_gen *g, int64_t r, struct nx_field *f, char *scratch);
+size_t nx_event(const struct nx_gen *g, int64_t r, struct nx_field *f, char *scratch);
 size_t nx_scratch(enum nx_kind kind);
 /* The types of a kind's fields in record order: SL_INT, SL_TIMESTAMP or SL_TEXT. */
 const enum sl_type *nx_field_types(enum nx_kind kind);

@@ -98,6 +98,22 @@ sl_status source_read_rows(struct sl_source *s, struct sl_chunk *out, size_t cap
                            int timeout_ms, struct sl_error *err);
 
 /*
+ * A row source whose rows are a function of their number alone (NEXMARK) can
+ * have them made on several threads at once: source_claim_rows takes the
+ * next rows whose records fit in cap bytes (at least one; SL_EOF when none
+ * are left), moving the offset past them (*n bytes), as rows first ..
+ * first + count - 1; source_fill_rows then appends any of them to a chunk
+ * (up to SL_CHUNK_CAP rows), reading nothing of the source but its plan, so
+ * calls on different chunks may run at once. Read this way or with
+ * source_read_rows, never both.
+ */
+bool source_rows_numbered(const struct sl_source *s);
+sl_status source_claim_rows(struct sl_source *s, size_t cap, int64_t *first, uint32_t *count,
+                            size_t *n, struct sl_error *err);
+sl_status source_fill_rows(const struct sl_source *s, int64_t first, uint32_t count,
+                           struct sl_chunk *out, struct sl_error *err);
+
+/*
  * Record sources (KAFKA) hand out framed records with metadata instead of
  * bytes, from several partitions, each with its own position. source_read
  * does not apply to them; source_offset counts the records handed out.

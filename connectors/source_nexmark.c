@@ -78,10 +78,9 @@ static bool source_nexmark_rows_fit(const struct sl_source *s, const struct sl_s
     return true;
 }
 
-static sl_status source_nexmark_read_rows(struct sl_source *s, struct sl_chunk *out, size_t cap,
-                                          size_t *n, int timeout_ms, struct sl_error *err)
+static sl_status source_nexmark_claim_rows(struct sl_source *s, size_t cap, int64_t *first,
+                                           uint32_t *count, size_t *n, struct sl_error *err)
 {
-    (void)timeout_ms;
     struct source_nexmark *x = (struct source_nexmark *)s;
     if (x->pos % x->width)
         return sl_error_set(err, SL_ERROR,
@@ -90,11 +89,25 @@ static sl_status source_nexmark_read_rows(struct sl_source *s, struct sl_chunk *
     int64_t row = (int64_t)(x->pos / x->width);
     if (row >= x->gen.rows)
         return SL_EOF;
-    int64_t count = (int64_t)(cap / x->width);
-    if (count < 1)
-        count = 1;
-    if (count > x->gen.rows - row)
-        count = x->gen.rows - row;
+    int64_t rows = (int64_t)(cap / x->width);
+    if (rows < 1)
+        rows = 1;
+    if (rows > x->gen.rows - row)
+        rows = x->gen.rows - row;
+    if (rows > UINT32_MAX)
+        rows = UINT32_MAX;
+    *first = row;
+    *count = (uint32_t)rows;
+    *n = (size_t)rows * x->width;
+    x->pos += *n;
+    return SL_OK;
+}
+
+static sl_status source_nexmark_fill_rows(const struct sl_source *s, int64_t first,
+                                          uint32_t count, struct sl_chunk *out,
+                                          struct sl_error *err)
+{
+    const struct source_nexmark *x = (const struct source_nexmark *)s;
     if (count > SL_CHUNK_CAP - out->count)
         count = SL_CHUNK_CAP - out->count;
     size_t room = nx_scratch(x->gen.c.kind);
@@ -102,9 +115,9 @@ static sl_status source_nexmark_read_rows(struct sl_source *s, struct sl_chunk *
     if (!scratch)
         return sl_error_set(err, SL_NOMEM, "out of memory");
     struct nx_field f[NX_MAX_FIELDS];
-    for (int64_t i = 0; i < count; i++) {
-        size_t nfields = nx_event(&x->gen, row + i, f, scratch + i * room);
-        uint32_t at = out->count + (uint32_t)i;
+    for (uint32_t i = 0; i < count; i++) {
+        size_t nfields = nx_event(&x->gen, first + i, f, scratch + (size_t)i * room);
+        uint32_t at = out->count + i;
         for (size_t c = 0; c < nfields; c++) {
             struct sl_vector *v = &out->cols[c];
             if (v->type == SL_TEXT)
@@ -113,10 +126,25 @@ static sl_status source_nexmark_read_rows(struct sl_source *s, struct sl_chunk *
                 v->data.i[at] = f[c].num;
         }
     }
-    out->count += (uint32_t)count;
-    *n = (size_t)count * x->width;
-    x->pos += *n;
+    out->count += count;
     return SL_OK;
+}
+
+static sl_status source_nexmark_read_rows(struct sl_source *s, struct sl_chunk *out, size_t cap,
+                                          size_t *n, int timeout_ms, struct sl_error *err)
+{
+    (void)timeout_ms;
+    struct source_nexmark *x = (struct source_nexmark *)s;
+    size_t room = (size_t)(SL_CHUNK_CAP - out->count) * x->width;
+    int64_t first = 0;
+    uint32_t count = 0;
+    *n = 0;
+    if (!room)
+        return SL_OK;
+    sl_status st = source_nexmark_claim_rows(s, cap < room ? cap : room, &first, &count, n, err);
+    if (st == SL_OK && (st = source_nexmark_fill_rows(s, first, count, out, err)) != SL_OK)
+        x->pos -= *n; /* nothing was handed out */
+    return st;
 }
 
 static void source_nexmark_close(struct sl_source *s)
@@ -176,6 +204,8 @@ static const struct sl_source_ops source_nexmark_ops = {
     .size = source_nexmark_size,
     .rows_fit = source_nexmark_rows_fit,
     .read_rows = source_nexmark_read_rows,
+    .claim_rows = source_nexmark_claim_rows,
+    .fill_rows = source_nexmark_fill_rows,
 };
 
 static sl_status source_nexmark_open(const struct sl_source_spec *spec, struct sl_source **out,
