@@ -87,7 +87,8 @@ struct nx_field {
  * Row r's fields in record order into f (NX_MAX_FIELDS room), their types as
  * nx_field_types says; composed text (names, emails, channels) goes into
  * scratch (nx_scratch(kind) bytes), which must live as long as f is used. Returns
- * the field count. nx_record is this, written out as text.
+ * the field count. nx_record is this, written out as text. It reads g and
+ * changes nothing in it, so threads may make rows of one g at once.
  */
 size_t nx_event(const struct nx_gen *g, int64_t r, struct nx_field *f, char *scratch);
 size_t nx_scratch(enum nx_kind kind);
