@@ -263,6 +263,8 @@ static sl_status close_windows(struct win_op *w, int64_t limit, struct sl_error 
             sl_status st = emit_window(w, ws, !w->def.emit_final, err);
             if (st != SL_OK)
                 return st;
+            /* Atomic: the partitions of an exchange close windows at once. */
+            __atomic_store_n(&w->time->window_closed, true, __ATOMIC_RELAXED);
         }
         ws += adv;
     }

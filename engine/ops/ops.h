@@ -71,6 +71,10 @@ struct sl_time_state {
     int64_t now;       /* processing time of the batch in progress */
     bool ended;        /* the input is exhausted: every window closes */
     uint64_t late_rows; /* rows dropped as late since the query last took the count */
+    /* A window closed during the batch's pushes: the batch ends after the
+     * step, so the window's row is committed without waiting for the
+     * trigger (Flink fires a window on the watermark). */
+    bool window_closed;
     /* A stream read from partitions (KAFKA), as the query registers them
      * (time_set_partitions); none: one watermark for the whole stream. */
     struct sl_partition_time *parts; /* ascending ids; owned (planner_destroy frees it) */

@@ -700,6 +700,7 @@ static void begin_batch(struct sl_query *q)
     if (q->pipeline.time->now < q->batch_started_us)
         q->pipeline.time->now = q->batch_started_us;
     q->batch_deadline_us = clock_deadline_us(q->clock) + q->trigger_us;
+    q->pipeline.time->window_closed = false;
 }
 
 bool query_lag_bytes(const struct sl_query *q, uint64_t *lag)
@@ -837,7 +838,8 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
                   (q->late_sink ? op_sink_pending_bytes(q->late_sink) : 0);
     bool full = kept > BATCH_ROWS_MAX_BYTES ||
                 (limit && q->batch_bytes >= limit);
-    if (ended || full || clock_deadline_us(q->clock) >= q->batch_deadline_us) {
+    if (ended || full || q->pipeline.time->window_closed ||
+        clock_deadline_us(q->clock) >= q->batch_deadline_us) {
         if ((st = end_batch(q, env, batch_done, err)) != SL_OK)
             return st;
     } else {

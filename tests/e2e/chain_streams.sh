@@ -13,15 +13,16 @@ python3 - <<'PY'
 import random
 random.seed(3)
 with open("events.csv", "w") as f:
-    for i in range(60000):
-        f.write("u%d,%d,2026-01-01 00:%02d:%02d.%03d\n" % (
-            random.randrange(20), random.randrange(-50, 200), i // 1000 % 60, i // 17 % 60, i % 1000))
+    for i in range(240000):
+        f.write("u%d,%d,2026-01-01 %02d:%02d:%02d.%03d\n" % (
+            random.randrange(20), random.randrange(-50, 200), i // 60000, i // 1000 % 60,
+            i // 17 % 60, i % 1000))
 PY
 
 cat >chain.sql <<'SQL'
 CREATE STREAM events (u TEXT, v INTEGER, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '2' SECOND)
   FROM FILE 'events.csv' FORMAT CSV;
-CREATE STREAM clean AS SELECT u, v, ts FROM events WHERE v >= 0 WITH (max_batch_bytes = 200000);
+CREATE STREAM clean AS SELECT u, v, ts FROM events WHERE v >= 0 WITH (max_batch_bytes = 8192);
 CREATE STREAM per_minute AS SELECT window_start, window_end, u, count(*) AS n, sum(v) AS total
   FROM clean GROUP BY u WINDOW TUMBLING (SIZE 1 MINUTE) EMIT FINAL;
 CREATE QUERY alerts AS SELECT window_start, u, n, total FROM per_minute WHERE total > 4300;
