@@ -150,7 +150,8 @@ sl_status result_table_open(struct sl_db *db, const char *name, const struct sl_
     buf_init(&t->scratch);
     t->name = sl_strdup(name);
     t->key_cols = sl_calloc(schema->ncols ? schema->ncols : 1, sizeof *t->key_cols);
-    if (!t->name || !t->key_cols) {
+    t->ts = sl_calloc(schema->ncols ? schema->ncols : 1, sizeof *t->ts);
+    if (!t->name || !t->key_cols || !t->ts) {
         result_table_close(t);
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
@@ -197,6 +198,7 @@ void result_table_close(struct sl_result_table *t)
     sqlite3_finalize(t->remove);
     sqlite3_finalize(t->clear);
     buf_free(&t->scratch);
+    sl_free(t->ts);
     sl_free(t->key_cols);
     sl_free(t->name);
     sl_free(t);

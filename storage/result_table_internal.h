@@ -9,6 +9,13 @@
 #include "storage/db_internal.h"
 #include "storage/result_table.h"
 
+/* A timestamp column's text, kept for the next row (value_bind.c). */
+struct rt_ts_text {
+    int64_t sec; /* the second text holds; -1: none to reuse */
+    int len;     /* 0: empty */
+    char text[32];
+};
+
 struct sl_result_table {
     struct sl_db *db;
     char *name;
@@ -21,9 +28,13 @@ struct sl_result_table {
     sqlite3_stmt *clear;
     bool one_row; /* result_table_keep_one_row: each row written replaces the table's */
     struct sl_buf scratch; /* JSON text of array values, reused row after row */
+    struct rt_ts_text *ts; /* per column */
 };
 
-/* Binds the value as parameter idx the way result tables store it; returns a SQLite code. */
-int rt_bind_value(sqlite3_stmt *stmt, int idx, struct sl_value v, struct sl_buf *scratch);
+/* Binds row's value of column col (vector v) as parameter col + 1 the way
+ * result tables store it; returns a SQLite code. Text is bound static: it
+ * must not change until the statement is stepped. */
+int rt_bind_cell(struct sl_result_table *t, sqlite3_stmt *stmt, uint32_t col,
+                 const struct sl_vector *v, uint32_t row);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * result_write.c — the hot path: applying a chunk of changelog rows to a
  * result table with the table's prepared statements (bind, step, reset; no
- * allocation but for JSON text). Writes are idempotent per key, so replaying
+ * allocation but for JSON text; values bound straight from the chunk's
+ * vectors). Writes are idempotent per key, so replaying
  * a batch after a crash leaves the same table.
  */
 #include "storage/result_table_internal.h"
@@ -16,7 +17,7 @@ static int rt_run(struct sl_result_table *t, sqlite3_stmt *stmt, const struct sl
     int rc = SQLITE_OK;
     for (uint32_t j = 0; j < n && rc == SQLITE_OK; j++) {
         uint32_t col = keys_only ? t->key_cols[j] : j;
-        rc = rt_bind_value(stmt, (int)col + 1, vector_get(&chunk->cols[col], row), &t->scratch);
+        rc = rt_bind_cell(t, stmt, col, &chunk->cols[col], row);
     }
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(stmt);
@@ -24,8 +25,8 @@ static int rt_run(struct sl_result_table *t, sqlite3_stmt *stmt, const struct sl
         if (rc != SQLITE_DONE)
             rc = sqlite3_extended_errcode(t->db->conn);
     }
+    /* No clear_bindings: every run binds each parameter the statement has. */
     sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
     return rc;
 }
 
