@@ -51,8 +51,9 @@ static void rt_sql_create(struct sl_buf *b, const struct sl_result_table *t,
     buf_putc(b, ')');
 }
 
+/* INSERT of rows rows at once. */
 static void rt_sql_insert(struct sl_buf *b, const struct sl_result_table *t,
-                          const struct sl_schema *schema)
+                          const struct sl_schema *schema, uint32_t rows)
 {
     buf_puts(b, "INSERT INTO ");
     db_quote_ident(b, t->name);
@@ -62,10 +63,13 @@ static void rt_sql_insert(struct sl_buf *b, const struct sl_result_table *t,
             buf_puts(b, ", ");
         db_quote_ident(b, schema->cols[i].name);
     }
-    buf_puts(b, ") VALUES (");
-    for (uint32_t i = 0; i < schema->ncols; i++)
-        buf_printf(b, "%s?%u", i ? ", " : "", i + 1);
-    buf_putc(b, ')');
+    buf_puts(b, ") VALUES ");
+    for (uint32_t r = 0; r < rows; r++) {
+        buf_puts(b, r ? ", (" : "(");
+        for (uint32_t i = 0; i < t->ncols; i++)
+            buf_printf(b, "%s?%u", i ? ", " : "", r * t->ncols + i + 1);
+        buf_putc(b, ')');
+    }
 }
 
 /* " WHERE k1 IS ?a AND k2 IS ?b": IS so that a NULL key matches itself. */
@@ -117,6 +121,17 @@ static void rt_sql_delete(struct sl_buf *b, const struct sl_result_table *t,
         rt_sql_where_key(b, t, schema);
 }
 
+/* Rows per multi-row INSERT: RT_INSERT_ROWS, fewer when their parameters
+ * would pass SQLite's limit (1 or 0: none). */
+static uint32_t rt_insert_rows(const struct sl_result_table *t)
+{
+    int max_params = sqlite3_limit(t->db->conn, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    uint32_t rows = RT_INSERT_ROWS;
+    while (rows > 1 && (int64_t)rows * t->ncols > max_params)
+        rows /= 2;
+    return t->ncols ? rows : 0;
+}
+
 /* Runs (exec) or prepares (out) the SQL in b, with an error naming the table. */
 static sl_status rt_prepare(struct sl_result_table *t, struct sl_buf *b, sqlite3_stmt **out,
                             struct sl_error *err)
@@ -150,7 +165,7 @@ sl_status result_table_open(struct sl_db *db, const char *name, const struct sl_
     buf_init(&t->scratch);
     t->name = sl_strdup(name);
     t->key_cols = sl_calloc(schema->ncols ? schema->ncols : 1, sizeof *t->key_cols);
-    t->ts = sl_calloc(schema->ncols ? schema->ncols : 1, sizeof *t->ts);
+    t->ts = sl_calloc((schema->ncols ? schema->ncols : 1) * RT_INSERT_ROWS, sizeof *t->ts);
     if (!t->name || !t->key_cols || !t->ts) {
         result_table_close(t);
         return sl_error_set(err, SL_NOMEM, "out of memory");
@@ -165,8 +180,12 @@ sl_status result_table_open(struct sl_db *db, const char *name, const struct sl_
     rt_sql_create(&sql, t, schema);
     sl_status st = rt_prepare(t, &sql, NULL, err);
     if (st == SL_OK) {
-        rt_sql_insert(&sql, t, schema);
+        rt_sql_insert(&sql, t, schema, 1);
         st = rt_prepare(t, &sql, &t->insert, err);
+    }
+    if (st == SL_OK && !t->nkeys && (t->insert_rows = rt_insert_rows(t)) > 1) {
+        rt_sql_insert(&sql, t, schema, t->insert_rows);
+        st = rt_prepare(t, &sql, &t->insert_many, err);
     }
     if (st == SL_OK) {
         rt_sql_delete(&sql, t, NULL);
@@ -194,6 +213,7 @@ void result_table_close(struct sl_result_table *t)
     if (!t)
         return;
     sqlite3_finalize(t->insert);
+    sqlite3_finalize(t->insert_many);
     sqlite3_finalize(t->update);
     sqlite3_finalize(t->remove);
     sqlite3_finalize(t->clear);

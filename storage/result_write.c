@@ -9,16 +9,9 @@
 
 #include <stdio.h>
 
-/* Binds the row's key columns, or all columns, then steps and resets stmt. */
-static int rt_run(struct sl_result_table *t, sqlite3_stmt *stmt, const struct sl_chunk *chunk,
-                  uint32_t row, bool keys_only)
+/* Steps and resets stmt after its binds returned rc. */
+static int rt_step(struct sl_result_table *t, sqlite3_stmt *stmt, int rc)
 {
-    uint32_t n = keys_only ? t->nkeys : t->ncols;
-    int rc = SQLITE_OK;
-    for (uint32_t j = 0; j < n && rc == SQLITE_OK; j++) {
-        uint32_t col = keys_only ? t->key_cols[j] : j;
-        rc = rt_bind_cell(t, stmt, col, &chunk->cols[col], row);
-    }
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(stmt);
         /* The extended code tells a key conflict apart from other constraints. */
@@ -28,6 +21,31 @@ static int rt_run(struct sl_result_table *t, sqlite3_stmt *stmt, const struct sl
     /* No clear_bindings: every run binds each parameter the statement has. */
     sqlite3_reset(stmt);
     return rc;
+}
+
+/* Binds the row's key columns, or all columns, then steps and resets stmt. */
+static int rt_run(struct sl_result_table *t, sqlite3_stmt *stmt, const struct sl_chunk *chunk,
+                  uint32_t row, bool keys_only)
+{
+    uint32_t n = keys_only ? t->nkeys : t->ncols;
+    int rc = SQLITE_OK;
+    for (uint32_t j = 0; j < n && rc == SQLITE_OK; j++) {
+        uint32_t col = keys_only ? t->key_cols[j] : j;
+        rc = rt_bind_cell(t, stmt, 0, col, &chunk->cols[col], row);
+    }
+    return rt_step(t, stmt, rc);
+}
+
+/* Inserts the insert_rows active rows from the k-th on with one step. */
+static int rt_insert_many(struct sl_result_table *t, const struct sl_chunk *chunk, uint32_t k)
+{
+    int rc = SQLITE_OK;
+    for (uint32_t slot = 0; slot < t->insert_rows && rc == SQLITE_OK; slot++) {
+        uint32_t row = chunk_row(chunk, k + slot);
+        for (uint32_t col = 0; col < t->ncols && rc == SQLITE_OK; col++)
+            rc = rt_bind_cell(t, t->insert_many, slot, col, &chunk->cols[col], row);
+    }
+    return rt_step(t, t->insert_many, rc);
 }
 
 /* Update the key's row, or insert it when it is not there (a key written before a restart). */
@@ -85,7 +103,13 @@ sl_status result_table_write(struct sl_result_table *t, const struct sl_chunk *c
     uint64_t n = 0;
     uint32_t active = chunk_active(chunk);
     int rc = SQLITE_DONE;
-    for (uint32_t k = 0; k < active && rc == SQLITE_DONE; k++) {
+    uint32_t k = 0;
+    /* Append-only: whole groups of rows at once, the rest one by one below. */
+    for (; t->insert_many && !t->one_row && k + t->insert_rows <= active && rc == SQLITE_DONE;
+         k += t->insert_rows)
+        if ((rc = rt_insert_many(t, chunk, k)) == SQLITE_DONE)
+            n += t->insert_rows;
+    for (; k < active && rc == SQLITE_DONE; k++) {
         uint32_t row = chunk_row(chunk, k);
         if (t->nkeys) {
             rc = rt_write_keyed(t, chunk, row, &n);

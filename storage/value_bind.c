@@ -132,10 +132,11 @@ static const char *rt_ts_text(struct rt_ts_text *c, int64_t us, int *len)
     return c->text;
 }
 
-int rt_bind_cell(struct sl_result_table *t, sqlite3_stmt *stmt, uint32_t col,
+int rt_bind_cell(struct sl_result_table *t, sqlite3_stmt *stmt, uint32_t slot, uint32_t col,
                  const struct sl_vector *v, uint32_t row)
 {
-    int idx = (int)col + 1;
+    uint32_t cell = slot * t->ncols + col;
+    int idx = (int)cell + 1;
     if (v->nulls[row])
         return sqlite3_bind_null(stmt, idx);
     switch (v->type) {
@@ -150,7 +151,7 @@ int rt_bind_cell(struct sl_result_table *t, sqlite3_stmt *stmt, uint32_t col,
     }
     case SL_TIMESTAMP: {
         int len;
-        const char *text = rt_ts_text(&t->ts[col], v->data.i[row], &len);
+        const char *text = rt_ts_text(&t->ts[cell], v->data.i[row], &len);
         return sqlite3_bind_text(stmt, idx, text, len, SQLITE_STATIC);
     }
     default: return rt_bind_value(stmt, idx, vector_get(v, row), &t->scratch);
