@@ -3,16 +3,18 @@
  * of this): a bare C loop inserting Nexmark bids into SQLite with one
  * prepared statement, one transaction per batch, nothing else.
  *
- * The table is the one Sluice makes for q0 (storage/result_table.c):
+ * The table is the one Sluice makes for q0 (storage/result_table.c) from
+ * bench/nexmark/q0.sql, `SELECT auction, bidder, price, date_time, extra
+ * FROM bid`:
  *   CREATE TABLE "q0"("auction" INTEGER, "bidder" INTEGER, "price" INTEGER,
- *     "channel" TEXT, "url" TEXT, "date_time" TEXT, "extra" TEXT)
- * and the connection is set up as storage/db.c sets up Sluice's:
+ *     "date_time" TEXT, "extra" TEXT)
+ * (--columns picks other bid columns, in the order given), and the connection is set up as storage/db.c sets up Sluice's:
  * journal_mode=WAL, synchronous=NORMAL, cache_size=-32768 (32 MiB),
  * journal_size_limit=64 MiB, no checkpoint on close, and SQLite's default
  * wal_autocheckpoint (1000 pages: a COMMIT past that checkpoints in place)
  * unless --autocheckpoint says otherwise. Each batch is BEGIN IMMEDIATE,
- * one INSERT per row (three sqlite3_bind_int64, four sqlite3_bind_text with
- * SQLITE_STATIC, step, reset), COMMIT.
+ * one INSERT per row (sqlite3_bind_int64 or sqlite3_bind_text with
+ * SQLITE_STATIC per column, step, reset), COMMIT.
  *
  * The rows are the bids of `FROM NEXMARK WITH (kind = 'bid', events = N,
  * rate = R, seed = S)` (connectors/nexmark_gen.c, the same code), or the
@@ -23,15 +25,19 @@
  *
  * Usage: sl_insert_baseline [--events N] [--rate R] [--seed S] [--csv FILE]
  *                           [--batch ROWS] [--runs K] [--db FILE]
- *                           [--autocheckpoint PAGES]
+ *                           [--autocheckpoint PAGES] [--columns LIST]
  *   --events, --rate, --seed  the generator's (defaults 1000000, 1000000, 1)
  *   --csv FILE     read the bids from FILE instead of generating them
- *   --batch ROWS   rows per transaction (default 236000: what one q0 batch
- *                  holds from the generator, see _sluice_progress.rows_out)
+ *   --batch ROWS   rows per transaction (default 406323: what one batch of
+ *                  q0.sql holds from the generator, see _sluice_progress.rows_out;
+ *                  236000 for all seven columns)
  *   --runs K       best of K runs, each into a fresh database (default 3)
  *   --db FILE      the database (default insert_baseline.db; removed first)
  *   --autocheckpoint PAGES  PRAGMA wal_autocheckpoint (default SQLite's 1000;
  *                  0: none, the WAL grows for the whole run)
+ *   --columns LIST comma-separated bid columns (auction, bidder, price, channel,
+ *                  url, date_time, extra) or "all"; default
+ *                  auction,bidder,price,date_time,extra
  * Prints one line: rows=... batch=... seconds=... rows_per_s=... (the best run).
  */
 #include <sqlite3.h>
@@ -45,6 +51,9 @@
 #define NFIELDS 7
 #define INT_FIELDS 3 /* auction, bidder, price; then channel, url, date_time, extra */
 
+static const char *const field_names[NFIELDS] = {"auction", "bidder",    "price", "channel",
+                                                 "url",     "date_time", "extra"};
+
 struct options {
     int64_t events, rate;
     uint64_t seed;
@@ -53,6 +62,8 @@ struct options {
     int runs;
     const char *db;
     int autocheckpoint;
+    int ncols;
+    int cols[NFIELDS]; /* the bid field each table column holds */
 };
 
 /* One batch of rows: their text, and each field's place in it. */
@@ -189,24 +200,32 @@ static sqlite3 *open_db(const struct options *o)
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA wal_autocheckpoint=%d", o->autocheckpoint);
     exec_sql(db, pragma);
-    exec_sql(db, "CREATE TABLE IF NOT EXISTS \"q0\"(\"auction\" INTEGER, \"bidder\" INTEGER,"
-                 " \"price\" INTEGER, \"channel\" TEXT, \"url\" TEXT, \"date_time\" TEXT,"
-                 " \"extra\" TEXT)");
+    char sql[512];
+    int n = snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS \"q0\"(");
+    for (int c = 0; c < o->ncols; c++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, "%s\"%s\" %s", c ? ", " : "",
+                      field_names[o->cols[c]], o->cols[c] < INT_FIELDS ? "INTEGER" : "TEXT");
+    snprintf(sql + n, sizeof sql - (size_t)n, ")");
+    exec_sql(db, sql);
     return db;
 }
 
 /* Inserts the batch in one transaction; returns the seconds it took. */
-static double insert_batch(sqlite3 *db, sqlite3_stmt *insert, const struct batch *b)
+static double insert_batch(const struct options *o, sqlite3 *db, sqlite3_stmt *insert,
+                           const struct batch *b)
 {
     double started = now_seconds();
     exec_sql(db, "BEGIN IMMEDIATE");
     for (size_t r = 0; r < b->rows; r++) {
-        for (int f = 0; f < INT_FIELDS; f++)
-            sqlite3_bind_int64(insert, f + 1, b->ints[r * INT_FIELDS + f]);
-        for (int f = 0; f < NFIELDS - INT_FIELDS; f++) {
-            size_t k = r * (NFIELDS - INT_FIELDS) + (size_t)f;
-            sqlite3_bind_text(insert, INT_FIELDS + f + 1, b->text + b->field_start[k],
-                              b->field_len[k], SQLITE_STATIC);
+        for (int c = 0; c < o->ncols; c++) {
+            int f = o->cols[c];
+            if (f < INT_FIELDS) {
+                sqlite3_bind_int64(insert, c + 1, b->ints[r * INT_FIELDS + (size_t)f]);
+                continue;
+            }
+            size_t k = r * (NFIELDS - INT_FIELDS) + (size_t)(f - INT_FIELDS);
+            sqlite3_bind_text(insert, c + 1, b->text + b->field_start[k], b->field_len[k],
+                              SQLITE_STATIC);
         }
         if (sqlite3_step(insert) != SQLITE_DONE)
             die(sqlite3_errmsg(db));
@@ -234,16 +253,18 @@ static double run_once(const struct options *o, struct batch *b, uint64_t *rows)
         nx_init(in.gen, &c);
     }
     sqlite3 *db = open_db(o);
+    char sql[512];
+    int n = snprintf(sql, sizeof sql, "INSERT INTO \"q0\" VALUES (");
+    for (int c = 0; c < o->ncols; c++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, "%s?%d", c ? ", " : "", c + 1);
+    snprintf(sql + n, sizeof sql - (size_t)n, ")");
     sqlite3_stmt *insert;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO \"q0\"(\"auction\", \"bidder\", \"price\", \"channel\","
-                           " \"url\", \"date_time\", \"extra\") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                           -1, &insert, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql, -1, &insert, NULL) != SQLITE_OK)
         die(sqlite3_errmsg(db));
     double seconds = 0;
     *rows = 0;
     while (input_next_batch(&in, b, o->batch)) {
-        seconds += insert_batch(db, insert, b);
+        seconds += insert_batch(o, db, insert, b);
         *rows += b->rows;
     }
     sqlite3_finalize(insert);
@@ -256,18 +277,41 @@ static double run_once(const struct options *o, struct batch *b, uint64_t *rows)
     return seconds;
 }
 
+/* Fills o's columns from a comma-separated list of bid field names, or "all". */
+static bool parse_columns(struct options *o, const char *list)
+{
+    o->ncols = 0;
+    if (strcmp(list, "all") == 0) {
+        for (int f = 0; f < NFIELDS; f++)
+            o->cols[o->ncols++] = f;
+        return true;
+    }
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        int f = 0;
+        while (f < NFIELDS && (strlen(field_names[f]) != len || strncmp(p, field_names[f], len)))
+            f++;
+        if (f == NFIELDS || o->ncols == NFIELDS)
+            return false;
+        o->cols[o->ncols++] = f;
+        p += len + (p[len] == ',');
+    }
+    return o->ncols > 0;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: sl_insert_baseline [--events N] [--rate R] [--seed S] [--csv FILE]\n"
                     "                          [--batch ROWS] [--runs K] [--db FILE]\n"
-                    "                          [--autocheckpoint PAGES]\n");
+                    "                          [--autocheckpoint PAGES] [--columns LIST]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    struct options o = {.events = 1000000, .rate = 1000000, .seed = 1, .batch = 236000,
+    struct options o = {.events = 1000000, .rate = 1000000, .seed = 1, .batch = 406323,
                         .runs = 3, .db = "insert_baseline.db", .autocheckpoint = 1000};
+    parse_columns(&o, "auction,bidder,price,date_time,extra");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (i + 1 >= argc)
@@ -289,6 +333,10 @@ int main(int argc, char **argv)
             o.db = v;
         else if (strcmp(a, "--autocheckpoint") == 0)
             o.autocheckpoint = atoi(v);
+        else if (strcmp(a, "--columns") == 0) {
+            if (!parse_columns(&o, v))
+                usage();
+        }
         else
             usage();
     }
