@@ -51,9 +51,9 @@ static void rt_sql_create(struct sl_buf *b, const struct sl_result_table *t,
     buf_putc(b, ')');
 }
 
-/* INSERT of rows rows at once. */
+/* INSERT of rows rows at once; keyed with rows > 1: an upsert on the key. */
 static void rt_sql_insert(struct sl_buf *b, const struct sl_result_table *t,
-                          const struct sl_schema *schema, uint32_t rows)
+                          const struct sl_schema *schema, const bool *key_cols, uint32_t rows)
 {
     buf_puts(b, "INSERT INTO ");
     db_quote_ident(b, t->name);
@@ -70,6 +70,27 @@ static void rt_sql_insert(struct sl_buf *b, const struct sl_result_table *t,
             buf_printf(b, "%s?%u", i ? ", " : "", r * t->ncols + i + 1);
         buf_putc(b, ')');
     }
+    if (!t->nkeys || rows < 2)
+        return;
+    buf_puts(b, " ON CONFLICT(");
+    for (uint32_t k = 0; k < t->nkeys; k++) {
+        if (k)
+            buf_puts(b, ", ");
+        db_quote_ident(b, schema->cols[t->key_cols[k]].name);
+    }
+    buf_puts(b, ") DO ");
+    bool any = false;
+    for (uint32_t i = 0; i < schema->ncols; i++) {
+        if (key_cols[i])
+            continue;
+        buf_puts(b, any ? ", " : "UPDATE SET ");
+        db_quote_ident(b, schema->cols[i].name);
+        buf_puts(b, " = excluded.");
+        db_quote_ident(b, schema->cols[i].name);
+        any = true;
+    }
+    if (!any)
+        buf_puts(b, "NOTHING");
 }
 
 /* " WHERE k1 IS ?a AND k2 IS ?b": IS so that a NULL key matches itself. */
@@ -180,11 +201,11 @@ sl_status result_table_open(struct sl_db *db, const char *name, const struct sl_
     rt_sql_create(&sql, t, schema);
     sl_status st = rt_prepare(t, &sql, NULL, err);
     if (st == SL_OK) {
-        rt_sql_insert(&sql, t, schema, 1);
+        rt_sql_insert(&sql, t, schema, key_cols, 1);
         st = rt_prepare(t, &sql, &t->insert, err);
     }
-    if (st == SL_OK && !t->nkeys && (t->insert_rows = rt_insert_rows(t)) > 1) {
-        rt_sql_insert(&sql, t, schema, t->insert_rows);
+    if (st == SL_OK && (t->insert_rows = rt_insert_rows(t)) > 1) {
+        rt_sql_insert(&sql, t, schema, key_cols, t->insert_rows);
         st = rt_prepare(t, &sql, &t->insert_many, err);
     }
     if (st == SL_OK) {

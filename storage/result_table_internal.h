@@ -23,8 +23,9 @@ struct sl_result_table {
     uint32_t nkeys;
     uint32_t *key_cols; /* indices of the key columns, in schema order */
     sqlite3_stmt *insert;
-    /* Unkeyed tables: one INSERT of insert_rows rows (row r's column i is
-     * ?(r * ncols + i + 1)); NULL: none. */
+    /* One INSERT of insert_rows rows (row r's column i is ?(r * ncols + i +
+     * 1)); keyed tables: an upsert (ON CONFLICT of the key DO UPDATE) of rows
+     * without a NULL key. NULL: none. */
     sqlite3_stmt *insert_many;
     uint32_t insert_rows;
     sqlite3_stmt *update; /* NULL when unkeyed */

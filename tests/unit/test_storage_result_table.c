@@ -229,6 +229,70 @@ static void test_unkeyed_many_rows(void **state)
     result_table_close(t);
 }
 
+/* The changelog applied row by row to a map of 46 keys ("k0".."k44", and
+ * NULL as key 45): what the table must hold after it. */
+struct key_map {
+    bool present[46];
+    int64_t n[46];
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Keyed rows go in groups of one upsert each where no DELETE or NULL key
+ * breaks them, in order: keys repeated within a chunk and a group (the
+ * later row wins), deletes and a NULL key among them, over three writes. */
+static void test_keyed_many_rows(void **state)
+{
+    struct fixture *f = *state;
+    struct sl_error err = {0};
+    struct sl_result_table *t = NULL;
+    assert_int_equal(result_table_open(f->tmp.db, "wc", &word_schema, word_key, &t, &err), SL_OK);
+    static char names[45][8];
+    for (int i = 0; i < 45; i++)
+        snprintf(names[i], sizeof names[i], "k%d", i);
+    struct key_map m = {0};
+    for (int round = 0; round < 3; round++) {
+        const char *words[70];
+        int64_t ns[70];
+        uint8_t kinds[70];
+        for (int i = 0; i < 70; i++) {
+            /* Round 2: only upserts, of keys written before and repeated within a group. */
+            int key = round == 0   ? (i % 40 == 39 ? 45 : i % 40)
+                      : round == 1 ? (i % 13 == 0 ? 45 : i % 45)
+                                   : i % 20;
+            kinds[i] = round == 0   ? SL_ROW_INSERT
+                       : round == 1 ? (i % 9 == 4 ? SL_ROW_DELETE : SL_ROW_UPDATE)
+                                    : (i % 2 ? SL_ROW_INSERT : SL_ROW_UPDATE);
+            words[i] = key == 45 ? NULL : names[key];
+            ns[i] = round * 1000 + i;
+            m.present[key] = kinds[i] != SL_ROW_DELETE;
+            m.n[key] = ns[i];
+        }
+        write_ok(t, word_chunk(f, 70, words, ns, kinds));
+    }
+    const char *sorted[45];
+    int nsorted = 0;
+    for (int i = 0; i < 45; i++)
+        if (m.present[i])
+            sorted[nsorted++] = names[i];
+    qsort(sorted, (size_t)nsorted, sizeof *sorted, cmp_str);
+    struct sl_buf want;
+    buf_init(&want);
+    buf_puts(&want, "word|n\n");
+    if (m.present[45])
+        buf_printf(&want, "NULL|%lld\n", (long long)m.n[45]);
+    for (int i = 0; i < nsorted; i++)
+        buf_printf(&want, "%s|%lld\n", sorted[i], (long long)m.n[atoi(sorted[i] + 1)]);
+    struct rows_text r;
+    assert_string_equal(rows_of(f->tmp.db, "SELECT word, n FROM wc ORDER BY word", &r),
+                        buf_str(&want));
+    buf_free(&want);
+    result_table_close(t);
+}
+
 /* A sole INTEGER key must not become the rowid: NULL and text keys still work. */
 static void test_sole_integer_key_is_not_rowid(void **state)
 {
@@ -427,6 +491,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_replay_safety, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unkeyed_appends_active_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unkeyed_many_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyed_many_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sole_integer_key_is_not_rowid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_only_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_types_round_trip, setup, teardown),
