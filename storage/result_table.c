@@ -26,6 +26,19 @@ static const char *rt_decl_type(enum sl_type type, bool sole_key)
     return "";
 }
 
+/* "(k1, k2)": the key columns. */
+static void rt_sql_key_list(struct sl_buf *b, const struct sl_result_table *t,
+                            const struct sl_schema *schema)
+{
+    buf_putc(b, '(');
+    for (uint32_t k = 0; k < t->nkeys; k++) {
+        if (k)
+            buf_puts(b, ", ");
+        db_quote_ident(b, schema->cols[t->key_cols[k]].name);
+    }
+    buf_putc(b, ')');
+}
+
 static void rt_sql_create(struct sl_buf *b, const struct sl_result_table *t,
                           const struct sl_schema *schema)
 {
@@ -40,13 +53,8 @@ static void rt_sql_create(struct sl_buf *b, const struct sl_result_table *t,
         buf_puts(b, rt_decl_type(schema->cols[i].type, sole_key));
     }
     if (t->nkeys) {
-        buf_puts(b, ", PRIMARY KEY (");
-        for (uint32_t k = 0; k < t->nkeys; k++) {
-            if (k)
-                buf_puts(b, ", ");
-            db_quote_ident(b, schema->cols[t->key_cols[k]].name);
-        }
-        buf_putc(b, ')');
+        buf_puts(b, ", PRIMARY KEY ");
+        rt_sql_key_list(b, t, schema);
     }
     buf_putc(b, ')');
 }
@@ -72,13 +80,9 @@ static void rt_sql_insert(struct sl_buf *b, const struct sl_result_table *t,
     }
     if (!t->nkeys || rows < 2)
         return;
-    buf_puts(b, " ON CONFLICT(");
-    for (uint32_t k = 0; k < t->nkeys; k++) {
-        if (k)
-            buf_puts(b, ", ");
-        db_quote_ident(b, schema->cols[t->key_cols[k]].name);
-    }
-    buf_puts(b, ") DO ");
+    buf_puts(b, " ON CONFLICT");
+    rt_sql_key_list(b, t, schema);
+    buf_puts(b, " DO ");
     bool any = false;
     for (uint32_t i = 0; i < schema->ncols; i++) {
         if (key_cols[i])
