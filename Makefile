@@ -2,7 +2,9 @@
 #   make         build build/sluice (Release)
 #   make test    build, run every test, then the whole suite again under ASan+UBSan
 #   make demo    word count over a local socket, results read back with sqlite3
-#   make bench   benchmarks (word count, tumbling window, checkpoint cost, Kafka in, decoders); figures go to bench/RESULTS.md
+#   make bench   benchmarks, a few minutes (word count, tumbling window, checkpoint cost, Kafka in,
+#                decoders, the Nexmark suite with DuckDB and sqlite3 baselines); figures go to bench/RESULTS.md
+#   make bench-full  the same at larger sizes (bench/nexmark/run.sh says which)
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (clang; see tests/fuzz/README.md)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -11,7 +13,7 @@ FUZZ_SECONDS ?= 300
 JOBS       ?= $(shell nproc)
 CTEST_FLAGS = --output-on-failure -j$(JOBS)
 
-.PHONY: all deps build test test-release test-asan demo bench fuzz clean
+.PHONY: all deps build test test-release test-asan demo bench bench-full fuzz clean
 
 all: build
 
@@ -36,12 +38,23 @@ test-asan: deps
 demo: build
 	@examples/demo.sh $(BUILD)
 
+# Each script's defaults are its full size; make bench shortens the longest. bench-full's
+# generator runs stop at 10 M events: q16 holds about 300 bytes of distinct sets a bid.
+BENCH_SCRIPTS = run.sh windows.sh checkpoint.sh kafka.sh decode.sh nexmark/run.sh
+BENCH_QUICK   = BENCH_EVENTS=20000000 BENCH_CKPT_GROUPS="10000 1000000"
+BENCH_FULL    = NEXMARK_FULL=1 NEXMARK_EVENTS=10000000 NEXMARK_FILE_EVENTS=5434783 NEXMARK_RUNS=3 \
+                NEXMARK_HEADLINE_RUNS=3 NEXMARK_SQLITE_TIMEOUT=600 NEXMARK_LATENCY_SECONDS=180 \
+                NEXMARK_WORDCOUNT_WORDS="10000000 100000000"
+
+# One script failing is said and the others still run; make fails at the end.
+run_benches = status=0; for s in $(BENCH_SCRIPTS); do env $(1) bench/$$s $(BUILD) || \
+  { echo "make: bench/$$s failed" >&2; status=1; }; done; exit $$status
+
 bench: build
-	@bench/run.sh $(BUILD)
-	@bench/windows.sh $(BUILD)
-	@bench/checkpoint.sh $(BUILD)
-	@bench/kafka.sh $(BUILD)
-	@bench/decode.sh $(BUILD)
+	@$(call run_benches,$(BENCH_QUICK))
+
+bench-full: build
+	@$(call run_benches,$(BENCH_FULL))
 
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DSLUICE_FUZZ=ON >/dev/null

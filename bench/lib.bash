@@ -9,3 +9,12 @@ data=$root/bench/data
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$data"
+
+# timed OUT COMMAND...: runs COMMAND (its stdin and stdout as given) and
+# writes "wall_seconds user_seconds sys_seconds peak_rss_kb" to OUT.
+timed() {
+  local out=$1
+  shift
+  /usr/bin/time -f '%e %U %S %M' -o "$out.time" "$@"
+  tail -1 "$out.time" >"$out"
+}

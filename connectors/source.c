@@ -120,6 +120,26 @@ sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity
     return st;
 }
 
+bool source_rows_fit(const struct sl_source *s, const struct sl_schema *schema,
+                     const struct sl_format_spec *format)
+{
+    return s->ops->rows_fit && s->ops->rows_fit(s, schema, format);
+}
+
+sl_status source_read_rows(struct sl_source *s, struct sl_chunk *out, size_t cap, size_t *n,
+                           int timeout_ms, struct sl_error *err)
+{
+    *n = 0;
+    if (!s->ops->read_rows)
+        return sl_error_set(err, SL_ERROR, "%s hands out bytes, not rows", s->description);
+    sl_status st = s->ops->read_rows(s, out, cap, n, timeout_ms < 0 ? 0 : timeout_ms, err);
+    if (st == SL_OK)
+        s->offset += *n;
+    else
+        *n = 0;
+    return st;
+}
+
 bool source_has_records(const struct sl_source *s)
 {
     return s->ops->read_records != NULL;

@@ -19,6 +19,11 @@ struct sl_source_ops {
                       struct sl_error *err);
     /* Kinds that know how much input there is (NULL otherwise): see source_size. */
     bool (*size)(const struct sl_source *s, uint64_t *size);
+    /* Row sources only (NULL otherwise): see source_rows_fit and source_read_rows. */
+    bool (*rows_fit)(const struct sl_source *s, const struct sl_schema *schema,
+                     const struct sl_format_spec *format);
+    sl_status (*read_rows)(struct sl_source *s, struct sl_chunk *out, size_t cap, size_t *n,
+                           int timeout_ms, struct sl_error *err);
     /* Record sources only (NULL otherwise): see source_read_records and what follows it. */
     sl_status (*read_records)(struct sl_source *s, struct sl_record *out, size_t cap, size_t *n,
                               int timeout_ms, struct sl_error *err);

@@ -4,7 +4,9 @@
  * advances at `rate` events a second whatever the wall clock does, as Nexmark's
  * own generators do by default. Records have a fixed width per kind, so byte
  * offset o is row o / width and the source replays from any offset; the
- * checkpoint's identity keeps every option that shapes the events.
+ * checkpoint's identity keeps every option that shapes the events. A query
+ * reading the records as CSV takes them as rows instead (source_read_rows):
+ * the same values, with no text written and parsed again.
  */
 #include "connectors/source_impl.h"
 
@@ -53,6 +55,67 @@ static sl_status source_nexmark_read(struct sl_source *s, char *buf, size_t cap,
         x->pos += take;
     }
     *n = written;
+    return SL_OK;
+}
+
+/* The stream declares each field with its own type, and reads the records as plain CSV. */
+static bool source_nexmark_rows_fit(const struct sl_source *s, const struct sl_schema *schema,
+                                    const struct sl_format_spec *format)
+{
+    const struct source_nexmark *x = (const struct source_nexmark *)s;
+    const char *const *names;
+    const unsigned char *numeric;
+    size_t nfields = nx_fields(x->gen.c.kind, &names, &numeric);
+    const enum sl_type *types = nx_field_types(x->gen.c.kind);
+    if (format->kind != SL_FORMAT_CSV || format->header || format->delimiter != ',' ||
+        format->null_marker || format->csv_libcsv_only ||
+        (format->max_record_bytes && format->max_record_bytes < x->width) ||
+        schema->ncols != nfields)
+        return false;
+    for (size_t i = 0; i < nfields; i++)
+        if (schema->cols[i].type != types[i])
+            return false;
+    return true;
+}
+
+static sl_status source_nexmark_read_rows(struct sl_source *s, struct sl_chunk *out, size_t cap,
+                                          size_t *n, int timeout_ms, struct sl_error *err)
+{
+    (void)timeout_ms;
+    struct source_nexmark *x = (struct source_nexmark *)s;
+    if (x->pos % x->width)
+        return sl_error_set(err, SL_ERROR,
+                            "%s cannot hand out rows from byte %llu, inside a record of %zu bytes",
+                            s->description, (unsigned long long)x->pos, x->width);
+    int64_t row = (int64_t)(x->pos / x->width);
+    if (row >= x->gen.rows)
+        return SL_EOF;
+    int64_t count = (int64_t)(cap / x->width);
+    if (count < 1)
+        count = 1;
+    if (count > x->gen.rows - row)
+        count = x->gen.rows - row;
+    if (count > SL_CHUNK_CAP - out->count)
+        count = SL_CHUNK_CAP - out->count;
+    size_t room = nx_scratch(x->gen.c.kind);
+    char *scratch = arena_alloc(out->arena, (size_t)count * room);
+    if (!scratch)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    struct nx_field f[NX_MAX_FIELDS];
+    for (int64_t i = 0; i < count; i++) {
+        size_t nfields = nx_event(&x->gen, row + i, f, scratch + i * room);
+        uint32_t at = out->count + (uint32_t)i;
+        for (size_t c = 0; c < nfields; c++) {
+            struct sl_vector *v = &out->cols[c];
+            if (v->type == SL_TEXT)
+                v->data.s[at] = (struct sl_str){f[c].str, f[c].len};
+            else
+                v->data.i[at] = f[c].num;
+        }
+    }
+    out->count += (uint32_t)count;
+    *n = (size_t)count * x->width;
+    x->pos += *n;
     return SL_OK;
 }
 
@@ -111,6 +174,8 @@ static const struct sl_source_ops source_nexmark_ops = {
     .identity = source_nexmark_identity,
     .seek = source_nexmark_seek,
     .size = source_nexmark_size,
+    .rows_fit = source_nexmark_rows_fit,
+    .read_rows = source_nexmark_read_rows,
 };
 
 static sl_status source_nexmark_open(const struct sl_source_spec *spec, struct sl_source **out,

@@ -247,6 +247,7 @@ sl_status exec_apply_query_options(struct exec_ctx *x, const struct ast_create_q
     if (options.processing_time)
         plan->time_expr = NULL;
     plan->max_batch_bytes = options.max_batch_bytes;
+    plan->partitions = options.partitions;
     plan->no_checkpoint = options.no_checkpoint;
     plan->late_table = options.late_table;
     if (plan->late_table && (!plan->window.kind || !plan->time_expr)) {

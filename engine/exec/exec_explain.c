@@ -63,8 +63,8 @@ static sl_status explain_select(struct exec_ctx *x, const struct ast_select *sel
     sl_error_clear(&err);
     if (st == SL_OK && !x->check_only) {
         st = op_sink_create(work, NULL, plan->nout, plan->out_types, plan->out_names, &sink);
-        if (st == SL_OK && (st = planner_build(plan, work, sink, NULL, &x->s->clock, &pipe,
-                                               &err)) != SL_OK) {
+        if (st == SL_OK && (st = planner_build(plan, 1, work, sink, NULL, &x->s->clock,
+                                               &pipe, &err)) != SL_OK) {
             op_destroy_chain(sink);
             if (st != SL_NOMEM)
                 diags_add(x->diags, sel->pos, 6, NULL, "%s", err.msg);

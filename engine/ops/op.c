@@ -33,23 +33,44 @@ void op_state_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes)
             op->vt->stats(op, &g, &b);
         *groups += g;
         *bytes += b;
+        for (uint32_t i = 0; op->vt->inner && op->vt->inner(op, i); i++) {
+            op_state_stats(op->vt->inner(op, i), &g, &b);
+            *groups += g;
+            *bytes += b;
+        }
     }
 }
 
 bool op_chain_restorable(const struct sl_op *op)
 {
-    for (; op; op = op->next)
+    for (; op; op = op->next) {
         if (op->vt->stats && !op->vt->restore)
             return false;
+        for (uint32_t i = 0; op->vt->inner && op->vt->inner(op, i); i++)
+            if (!op_chain_restorable(op->vt->inner(op, i)))
+                return false;
+    }
     return true;
+}
+
+/* The stateful operator number *index from op, counting down *index past each one. */
+static struct sl_op *find_stateful(struct sl_op *op, uint32_t *index)
+{
+    for (; op; op = op->next) {
+        if (op->vt->restore && (*index)-- == 0)
+            return op;
+        for (uint32_t i = 0; op->vt->inner && op->vt->inner(op, i); i++) {
+            struct sl_op *found = find_stateful(op->vt->inner(op, i), index);
+            if (found)
+                return found;
+        }
+    }
+    return NULL;
 }
 
 struct sl_op *op_stateful(struct sl_op *op, uint32_t index)
 {
-    for (uint32_t i = 0; op; op = op->next)
-        if (op->vt->restore && i++ == index)
-            return op;
-    return NULL;
+    return find_stateful(op, &index);
 }
 
 sl_status op_restore(struct sl_op *op, int64_t index, const unsigned char *key, size_t key_len,
@@ -84,15 +105,25 @@ static void explain_op(const struct sl_op *op, struct sl_buf *out)
 
 void op_explain_stateful(const struct sl_op *op, struct sl_buf *out)
 {
-    for (; op; op = op->next)
+    for (; op; op = op->next) {
         if (op->vt->restore)
             explain_op(op, out);
+        if (op->vt->inner && op->vt->inner(op, 0))
+            op_explain_stateful(op->vt->inner(op, 0), out);
+    }
 }
 
 void op_explain_chain(const struct sl_op *op, struct sl_buf *out)
 {
-    for (; op; op = op->next)
-        explain_op(op, out);
+    for (; op; op = op->next) {
+        if (op->vt->inner_front)
+            op_explain_chain(op->vt->inner_front(op), out);
+        /* The ends of an exchange's chains (routing, gathering) are its own line. */
+        if (op->vt->explain)
+            explain_op(op, out);
+        if (op->vt->inner && op->vt->inner(op, 0))
+            op_explain_chain(op->vt->inner(op, 0), out);
+    }
 }
 
 sl_status op_init(struct sl_op *op, const struct sl_op_vtable *vt, struct sl_arena *batch,

@@ -26,7 +26,8 @@ struct sl_op_vtable {
     sl_status (*push)(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err);
     /* Emit pending output downstream; then the generic op_flush flushes next. */
     sl_status (*flush)(struct sl_op *op, struct sl_error *err);
-    /* One line (no newline) describing the operator for EXPLAIN. */
+    /* One line (no newline) describing the operator for EXPLAIN; NULL: none
+     * (the ends of an exchange's chains, which its own line stands for). */
     void (*explain)(const struct sl_op *op, struct sl_buf *out);
     void (*destroy)(struct sl_op *op);
     /* Live state size (groups, bytes) of a stateful operator; NULL if stateless. */
@@ -44,6 +45,14 @@ struct sl_op_vtable {
      * again, a few at a time (engine/runtime/state_writer.c). */
     sl_status (*snapshot)(struct sl_op *op, uint64_t pos, struct sl_state_delta *d,
                           struct sl_error *err);
+    /* An operator running chains of its own (the exchange, op_exchange.h):
+     * its i-th chain holding state (a partition's), NULL past the last, and
+     * the chain EXPLAIN shows before it. The walks below go through them:
+     * state, restore and stats through every partition, in order; EXPLAIN
+     * (and so the state's fingerprint) through the first only, since the
+     * others are copies. NULL for every other operator. */
+    struct sl_op *(*inner)(const struct sl_op *op, uint32_t i);
+    struct sl_op *(*inner_front)(const struct sl_op *op);
 };
 
 struct sl_op {

@@ -365,7 +365,8 @@ static sl_status session_push(struct sl_op *op, struct sl_chunk *chunk, struct s
             const struct sess_key *key = group_table_payload(o->table, o->gids[k]);
             if (tv->nulls[i] || tv->data.i[i] + gap + grace <= mark ||
                 tv->data.i[i] <= key->closed_end) {
-                o->time->late_rows++;
+                /* Atomic: the partitions of an exchange count at once. */
+                __atomic_add_fetch(&o->time->late_rows, 1, __ATOMIC_RELAXED);
                 if (o->late.to) {
                     /* The window it missed: its own, or the closed session it would join. */
                     int64_t t = tv->data.i[i];

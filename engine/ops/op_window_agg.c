@@ -343,7 +343,8 @@ static sl_status window_push(struct sl_op *op, struct sl_chunk *chunk, struct sl
         int64_t t = tv ? tv->data.i[i] : w->time->now;
         if ((tv && tv->nulls[i]) || last_end(w, t) <= w->closed_end) {
             w->starts[k - run] = INT64_MIN; /* late, or no time to place it by */
-            w->time->late_rows++;
+            /* Atomic: the partitions of an exchange count at once. */
+            __atomic_add_fetch(&w->time->late_rows, 1, __ATOMIC_RELAXED);
             if (w->late.to) {
                 /* It missed the last window holding it (all the others end before). */
                 int64_t mark = chunk->watermarks ? chunk->watermarks[i] : w->time->now;

@@ -114,6 +114,7 @@ struct sl_query_options {
     uint64_t max_batch_bytes; /* max_batch_bytes = n: a batch ends once it read n bytes; 0: no limit */
     bool processing_time; /* time = 'processing': window by arrival time */
     bool no_checkpoint;   /* checkpoint = false: no state or position written; restarts start over */
+    uint32_t partitions;  /* partitions = n: an aggregation's threads and partitions; 0: the default */
 };
 /* Reads the options into out (defaults for the absent ones); errors go to diags. */
 void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diags,

@@ -6,8 +6,8 @@
 #include <strings.h>
 
 static const char OPTIONS_HINT[] = "query options are late ('drop' or 'table'), time "
-                                   "('event' or 'processing'), max_batch_bytes (a number) and "
-                                   "checkpoint (true or false)";
+                                   "('event' or 'processing'), max_batch_bytes (a number), "
+                                   "checkpoint (true or false) and partitions (1 to 64)";
 
 /* value must be one of a, b: sets *flag to (value == b). */
 static void bind_choice(const struct ast_option *o, const char *a, const char *b, bool *flag,
@@ -49,6 +49,17 @@ static void bind_checkpoint(const struct ast_option *o, bool *out, struct sl_dia
         *out = o->value->ival == 0;
 }
 
+/* partitions = n, 1 to 64: the threads (and group partitions) of an aggregation. */
+static void bind_partitions(const struct ast_option *o, uint32_t *out, struct sl_diags *diags)
+{
+    const struct ast_expr *v = o->value;
+    if (v->kind != AST_INT || v->ival < 1 || v->ival > 64)
+        diags_add(diags, v->pos, v->span, "e.g. partitions = 2 (the default is the number of cores)",
+                  "option \"partitions\" expects a whole number from 1 to 64");
+    else
+        *out = (uint32_t)v->ival;
+}
+
 void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diags,
                         struct sl_query_options *out)
 {
@@ -67,6 +78,8 @@ void bind_query_options(const struct ast_create_query *cq, struct sl_diags *diag
             bind_choice(o, "event", "processing", &out->processing_time, diags);
         else if (strcasecmp(o->key.text, "checkpoint") == 0)
             bind_checkpoint(o, &out->no_checkpoint, diags);
+        else if (strcasecmp(o->key.text, "partitions") == 0)
+            bind_partitions(o, &out->partitions, diags);
         else
             diags_add(diags, o->key.pos, o->key.span, OPTIONS_HINT, "unknown query option \"%s\"",
                       o->key.text);

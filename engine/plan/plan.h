@@ -73,6 +73,10 @@ struct sl_plan {
     bool emit_final;              /* EMIT FINAL: a window's rows once, when it closes */
     bool late_table;              /* WITH (late = 'table'): late rows kept in <query>_late */
     uint64_t max_batch_bytes;     /* WITH (max_batch_bytes = n): a batch reads at most n; 0: any */
+    /* WITH (partitions = n): the threads an aggregation runs on and the
+     * partitions its groups are hashed into; 0: the default (the machine's
+     * cores, or what the query's checkpoint was written with). */
+    uint32_t partitions;
     /* WITH (checkpoint = false): the query writes no state, position or
      * journal (Flink without checkpointing): started again, it starts over. */
     bool no_checkpoint;

@@ -57,79 +57,101 @@ static sl_status window_op(const struct sl_plan *plan, struct sl_arena *work,
                                 specs, op, err);
 }
 
-static sl_status build_aggregation(const struct sl_plan *plan, struct sl_arena *work,
-                                   struct sl_pipeline *out, struct sl_op **tail,
-                                   struct sl_error *err)
+/* What an aggregation's operators are made of: the pre-aggregation
+ * projection's expressions [keys, arguments, filters, time] and the
+ * aggregate's specs over its columns. */
+struct agg_layout {
+    uint32_t nkeys, nproj;
+    struct sl_expr **exprs;
+    const char **names;
+    enum sl_type *key_types;
+    struct sl_agg_spec *specs;
+    int time_col;
+};
+
+static void agg_layout_free(struct agg_layout *l)
+{
+    sl_free(l->exprs);
+    sl_free(l->names);
+    sl_free(l->key_types);
+    sl_free(l->specs);
+}
+
+static sl_status agg_layout_make(const struct sl_plan *plan, struct agg_layout *l)
 {
     uint32_t k0 = first_key(plan), nkeys = plan->nkeys - k0, nproj = nkeys;
-    struct sl_expr **exprs = sl_calloc(plan->nkeys + 2 * plan->naggs + 2, sizeof *exprs);
-    const char **names = sl_calloc(plan->nkeys + 2 * plan->naggs + 2, sizeof *names);
-    enum sl_type *key_types = sl_calloc(plan->nkeys + 1, sizeof *key_types);
-    struct sl_agg_spec *specs = sl_calloc(plan->naggs + 1, sizeof *specs);
-    sl_status st = SL_NOMEM;
-    if (!exprs || !names || !key_types || !specs)
-        goto done;
+    *l = (struct agg_layout){.nkeys = nkeys, .time_col = -1};
+    l->exprs = sl_calloc(plan->nkeys + 2 * plan->naggs + 2, sizeof *l->exprs);
+    l->names = sl_calloc(plan->nkeys + 2 * plan->naggs + 2, sizeof *l->names);
+    l->key_types = sl_calloc(plan->nkeys + 1, sizeof *l->key_types);
+    l->specs = sl_calloc(plan->naggs + 1, sizeof *l->specs);
+    if (!l->exprs || !l->names || !l->key_types || !l->specs) {
+        agg_layout_free(l);
+        return SL_NOMEM;
+    }
     for (uint32_t i = 0; i < nkeys; i++) {
-        exprs[i] = plan->keys[k0 + i];
-        names[i] = plan->key_names[k0 + i];
-        key_types[i] = plan->keys[k0 + i]->type;
+        l->exprs[i] = plan->keys[k0 + i];
+        l->names[i] = plan->key_names[k0 + i];
+        l->key_types[i] = plan->keys[k0 + i]->type;
     }
     for (uint32_t i = 0; i < plan->naggs; i++) {
         const struct sl_plan_agg *a = &plan->aggs[i];
-        specs[i].fn = a->fn;
-        specs[i].result_type = a->result_type;
-        specs[i].name = a->text;
-        specs[i].arg_column = -1;
-        specs[i].arg_type = SL_NULL;
+        struct sl_agg_spec *spec = &l->specs[i];
+        spec->fn = a->fn;
+        spec->result_type = a->result_type;
+        spec->name = a->text;
+        spec->arg_column = -1;
+        spec->arg_type = SL_NULL;
         if (a->arg) {
-            specs[i].arg_column = (int)nproj;
-            specs[i].arg_type = a->arg->type;
-            names[nproj] = a->text;
-            exprs[nproj++] = a->arg;
+            spec->arg_column = (int)nproj;
+            spec->arg_type = a->arg->type;
+            l->names[nproj] = a->text;
+            l->exprs[nproj++] = a->arg;
         }
-        specs[i].param = a->param;
+        spec->param = a->param;
         if (a->filter) {
             /* The filter becomes a column the aggregate reads as a mask. */
-            specs[i].filtered = true;
-            specs[i].filter_column = nproj;
-            names[nproj] = a->text;
-            exprs[nproj++] = a->filter;
+            spec->filtered = true;
+            spec->filter_column = nproj;
+            l->names[nproj] = a->text;
+            l->exprs[nproj++] = a->filter;
         }
     }
-    int time_col = -1;
     if ((plan->window.kind || aggs_by_time(plan)) && plan->time_expr) {
-        time_col = (int)nproj;
-        names[nproj] = plan->scan_names[plan->time_expr->column];
-        exprs[nproj++] = plan->time_expr;
+        l->time_col = (int)nproj;
+        l->names[nproj] = plan->scan_names[plan->time_expr->column];
+        l->exprs[nproj++] = plan->time_expr;
     }
     for (uint32_t i = 0; i < plan->naggs; i++)
-        specs[i].time_column = time_col;
+        l->specs[i].time_column = l->time_col;
+    l->nproj = nproj;
+    return SL_OK;
+}
+
+/* The aggregate and what follows it up to the output projection: [having]. */
+static sl_status build_aggregate(const struct sl_plan *plan, const struct agg_layout *l,
+                                 struct sl_arena *work, struct sl_pipeline *out,
+                                 struct sl_op **tail, struct sl_error *err)
+{
     struct sl_op *op;
-    if ((st = op_project_create(work, exprs, nproj, names, &op, err)) != SL_OK)
-        goto done;
-    link_op(out, tail, op);
-    st = plan->window.kind
-             ? window_op(plan, work, out, nkeys, key_types, specs, time_col, &op, err)
-             : op_hash_agg_create(work, nkeys, key_types, plan->key_names, plan->naggs, specs, &op,
-                                  err);
+    sl_status st = plan->window.kind
+                       ? window_op(plan, work, out, l->nkeys, l->key_types, l->specs, l->time_col,
+                                   &op, err)
+                       : op_hash_agg_create(work, l->nkeys, l->key_types, plan->key_names,
+                                            plan->naggs, l->specs, &op, err);
     if (st != SL_OK)
-        goto done;
+        return st;
     link_op(out, tail, op);
-    out->agg = op;
+    if (!out->agg)
+        out->agg = op;
     if (plan->having) {
-        const struct sl_op *agg = out->agg;
-        st = op_having_create(work, plan->having, agg->nout, agg->out_types,
-                              (const char *const *)agg->out_names, &op, err);
+        st = op_having_create(work, plan->having, op->nout, op->out_types,
+                              (const char *const *)op->out_names, &op, err);
         if (st != SL_OK)
-            goto done;
+            return st;
         link_op(out, tail, op);
     }
-done:
-    sl_free(exprs);
-    sl_free(names);
-    sl_free(key_types);
-    sl_free(specs);
-    return st;
+    return SL_OK;
 }
 
 /* Marks in used[] the scan columns below n that e reads. */
@@ -206,14 +228,17 @@ static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
     return st;
 }
 
-/* Appends plan's operators to the chain: a derived table's first, so that
- * its outputs are the columns this plan's operators read. */
-static sl_status build_chain(const struct sl_plan *plan, struct sl_arena *work,
-                             struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
+/* Appends to the chain plan's operators before its aggregate, l's (all of
+ * them without one, l NULL): a derived table's first, so that its outputs
+ * are the columns this plan's operators read; then [unnest], [filter] and
+ * the pre-aggregation projection (the output projection without l). */
+static sl_status build_front(const struct sl_plan *plan, const struct agg_layout *l,
+                             struct sl_arena *work, struct sl_pipeline *out, struct sl_op **tail,
+                             struct sl_error *err)
 {
     struct sl_op *op;
     sl_status st;
-    if (plan->input && (st = build_chain(plan->input, work, out, tail, err)) != SL_OK)
+    if (plan->input && (st = build_front(plan->input, NULL, work, out, tail, err)) != SL_OK)
         return st;
     if (plan->unnest) {
         bool *carry = unnest_carry(plan);
@@ -233,22 +258,119 @@ static sl_status build_chain(const struct sl_plan *plan, struct sl_arena *work,
             return st;
         link_op(out, tail, op);
     }
-    if (plan->aggregate && (st = build_aggregation(plan, work, out, tail, err)) != SL_OK)
+    st = l ? op_project_create(work, l->exprs, l->nproj, l->names, &op, err)
+           : op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err);
+    if (st == SL_OK)
+        link_op(out, tail, op);
+    return st;
+}
+
+/* Appends an aggregation's aggregate, [having] and output projection. */
+static sl_status build_back(const struct sl_plan *plan, const struct agg_layout *l,
+                            struct sl_arena *work, struct sl_pipeline *out, struct sl_op **tail,
+                            struct sl_error *err)
+{
+    struct sl_op *op;
+    sl_status st = build_aggregate(plan, l, work, out, tail, err);
+    if (st == SL_OK &&
+        (st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err)) ==
+            SL_OK)
+        link_op(out, tail, op);
+    return st;
+}
+
+/* Sets clock on every operator of the chain from op. */
+static void set_clock(struct sl_op *op, const struct sl_clock *clock)
+{
+    for (; op; op = op->next)
+        op->clock = clock;
+}
+
+/* Builds a chain into *head with build (front or back) over out's time and late rows. */
+typedef sl_status (*chain_builder)(const struct sl_plan *, const struct agg_layout *,
+                                   struct sl_arena *, struct sl_pipeline *, struct sl_op **,
+                                   struct sl_error *);
+
+static sl_status build_lane_chain(chain_builder build, const struct sl_plan *plan,
+                                  const struct agg_layout *l, struct sl_arena *arena,
+                                  struct sl_pipeline *out, const struct sl_clock *clock,
+                                  struct sl_op **head, struct sl_error *err)
+{
+    struct sl_pipeline lane = {.time = out->time, .late_sink = out->late_sink, .agg = out->agg};
+    struct sl_op *tail = NULL;
+    sl_status st = build(plan, l, arena, &lane, &tail, err);
+    if (!out->agg)
+        out->agg = lane.agg;
+    if (st != SL_OK) {
+        op_destroy_chain(lane.head);
+        *head = NULL;
         return st;
-    st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err);
-    if (st != SL_OK)
-        return st;
-    link_op(out, tail, op);
+    }
+    set_clock(lane.head, clock);
+    *head = lane.head;
     return SL_OK;
 }
 
-sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
-                        struct sl_op *late_sink, const struct sl_clock *clock,
-                        struct sl_pipeline *out, struct sl_error *err)
+bool planner_partitions_groups(const struct sl_plan *plan)
+{
+    return plan->aggregate && plan->nkeys > first_key(plan) && !plan->into_stream &&
+           !plan->late_table;
+}
+
+/* An aggregation: its fronts and backs in an exchange of `threads` lanes
+ * (one back when planner_partitions_groups says no, and one lane for a
+ * stream's writer, whose rows must keep the order one pipeline gives:
+ * windows in end order). */
+static sl_status build_exchange(const struct sl_plan *plan, uint32_t threads,
+                                struct sl_arena *work, struct sl_pipeline *out,
+                                const struct sl_clock *clock, struct sl_op **tail,
+                                struct sl_error *err)
+{
+    struct agg_layout l;
+    if (agg_layout_make(plan, &l) != SL_OK)
+        return SL_NOMEM;
+    if (plan->into_stream || threads < 1)
+        threads = 1;
+    uint32_t parts = planner_partitions_groups(plan) ? threads : 1;
+    struct sl_op *ex = NULL;
+    sl_status st = op_exchange_create(work, threads, parts,
+                                      planner_partitions_groups(plan) ? l.nkeys : 0, &ex, err);
+    struct sl_pipeline inner = *out;
+    if (st == SL_OK && out->late_sink &&
+        !(inner.late_sink = op_exchange_late(ex, out->late_sink)))
+        st = SL_NOMEM;
+    for (uint32_t i = 0; st == SL_OK && i < threads; i++) {
+        struct sl_arena *arena = op_exchange_arena(ex, i);
+        struct sl_op *front = NULL, *back = NULL;
+        st = build_lane_chain(build_front, plan, &l, arena, &inner, clock, &front, err);
+        if (st == SL_OK && i < parts)
+            st = build_lane_chain(build_back, plan, &l, arena, &inner, clock, &back, err);
+        if (st != SL_OK) {
+            op_destroy_chain(front);
+            op_destroy_chain(back);
+        } else {
+            st = op_exchange_set(ex, i, front, back, err);
+        }
+    }
+    out->agg = inner.agg;
+    agg_layout_free(&l);
+    if (st != SL_OK) {
+        if (ex)
+            op_destroy_chain(ex);
+        return st;
+    }
+    link_op(out, tail, ex);
+    out->exchange = ex;
+    return SL_OK;
+}
+
+sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_arena *work,
+                        struct sl_op *sink, struct sl_op *late_sink,
+                        const struct sl_clock *clock, struct sl_pipeline *out,
+                        struct sl_error *err)
 {
     struct sl_op *tail = NULL;
-    out->head = out->agg = NULL;
-    out->late_sink = late_sink;
+    *out = (struct sl_pipeline){.late_sink = late_sink};
     out->time = sl_calloc(1, sizeof *out->time);
     if (!out->time)
         return sl_error_set(err, SL_NOMEM, "out of memory planning a query");
@@ -257,11 +379,11 @@ sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struc
     if (plan->window.kind && plan->time_expr)
         st = watermark_op(plan, work, out, &tail, err);
     if (st == SL_OK)
-        st = build_chain(plan, work, out, &tail, err);
+        st = plan->aggregate ? build_exchange(plan, threads, work, out, clock, &tail, err)
+                             : build_front(plan, NULL, work, out, &tail, err);
     if (st == SL_OK) {
         tail->next = sink;
-        for (struct sl_op *op = out->head; op; op = op->next)
-            op->clock = clock;
+        set_clock(out->head, clock);
         if (late_sink)
             late_sink->clock = clock;
         return SL_OK;
@@ -270,7 +392,7 @@ sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struc
         tail->next = NULL;
     op_destroy_chain(out->head);
     sl_free(out->time);
-    out->head = out->agg = NULL;
+    out->head = out->agg = out->exchange = NULL;
     out->time = NULL;
     return st == SL_NOMEM ? sl_error_set(err, SL_NOMEM, "out of memory planning a query") : st;
 }
@@ -281,7 +403,7 @@ void planner_destroy(struct sl_pipeline *p)
     if (p->time)
         sl_free(p->time->parts);
     sl_free(p->time);
-    p->head = p->agg = NULL;
+    p->head = p->agg = p->exchange = NULL;
     p->time = NULL;
 }
 

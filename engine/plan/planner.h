@@ -12,6 +12,7 @@
 #ifndef SL_PLANNER_H
 #define SL_PLANNER_H
 
+#include "engine/ops/op_exchange.h"
 #include "engine/ops/ops.h"
 #include "engine/plan/plan.h"
 
@@ -20,14 +21,26 @@ struct sl_pipeline {
     struct sl_op *agg;  /* the aggregate; NULL if none */
     struct sl_time_state *time; /* owned: freed with the pipeline (planner_destroy) */
     struct sl_op *late_sink;    /* not owned: where the window aggregate sends late rows */
+    /* An aggregation's exchange (engine/ops/op_exchange.h), which the query
+     * drains after each step's pushes; NULL without aggregation. */
+    struct sl_op *exchange;
 };
 
 /* Builds the operators (allocating output chunks in work) and links the last
  * one to sink; a window aggregate sends its late rows to late_sink (NULL: none).
- * Every operator reads processing time from clock (the engine's). */
-sl_status planner_build(const struct sl_plan *plan, struct sl_arena *work, struct sl_op *sink,
-                        struct sl_op *late_sink, const struct sl_clock *clock,
-                        struct sl_pipeline *out, struct sl_error *err);
+ * Every operator reads processing time from clock (the engine's). An
+ * aggregation runs on `threads` threads, its groups in as many partitions
+ * (one without group keys, or for CREATE STREAM AS): op_exchange.h. */
+sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_arena *work,
+                        struct sl_op *sink, struct sl_op *late_sink,
+                        const struct sl_clock *clock, struct sl_pipeline *out,
+                        struct sl_error *err);
+
+/* Whether an aggregation's groups go to partitions: it has group keys, and
+ * nothing it writes is append-only, whose rows' order partitions would mix
+ * (a CREATE STREAM AS's log, the late rows' table). Else one partition,
+ * whatever the threads. */
+bool planner_partitions_groups(const struct sl_plan *plan);
 
 /* The columns of a windowed plan's late-row table, into cols (plan->nkeys + 3
  * entries): the group keys, the event time, watermark, window_start,

@@ -10,6 +10,7 @@
 #include "engine/runtime/log_reader.h"
 #include "engine/runtime/record_check.h"
 #include "engine/ops/op_sink.h"
+#include "engine/runtime/query_split.h"
 #include "engine/runtime/query_state.h"
 #include "engine/runtime/sink_runner.h"
 #include "engine/runtime/stream_writer.h"
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Bytes read per step: large enough to amortise per-chunk work, small enough
  * that the work arena (reset after every step) stays a few MiB. */
@@ -33,7 +35,12 @@
 static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t offset,
                            const char *reason)
 {
-    struct sl_query *q = ctx;
+    query_dead_letter(ctx, record, len, offset, reason);
+}
+
+void query_dead_letter(struct sl_query *q, const char *record, size_t len, uint64_t offset,
+                       const char *reason)
+{
     q->dead_letters++;
     if (q->ndl == q->cap_dl) {
         uint32_t cap = q->cap_dl ? q->cap_dl * 2 : 16;
@@ -95,6 +102,8 @@ static void discard_batch(struct sl_query *q)
     query_sinks_reset(&q->sinks);
     if (q->writer)
         stream_writer_reset(q->writer);
+    if (q->pipeline.exchange)
+        op_exchange_discard(q->pipeline.exchange);
 }
 
 /* The rows the result sink's flush writes: into the stream's log (CREATE STREAM
@@ -177,6 +186,15 @@ static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bo
     sl_status st = SL_OK;
     if (!c->plan[0] && q->plan->aggregate)
         return st;
+    if (c->plan[0] && strcmp(c->plan, q->fingerprint) != 0 &&
+        strncmp(c->plan, q->fingerprint, FINGERPRINT_HASH_CHARS) == 0)
+        return sl_error_set(err, SL_ERROR,
+                            "the checkpoint of query %s holds its groups in %u partitions, and "
+                            "WITH (partitions = %u) asks for %u: run it with partitions = %u, or "
+                            "drop it to start over",
+                            q->name, query_state_partitions(c->plan), q->plan->partitions,
+                            query_state_partitions(q->fingerprint),
+                            query_state_partitions(c->plan));
     if (c->plan[0] && strcmp(c->plan, q->fingerprint) != 0)
         return sl_error_set(err, SL_ERROR,
                             "the checkpoint of query %s was written by another plan (fingerprint "
@@ -299,6 +317,33 @@ static bool reads_log(const struct sl_query *q)
     return q->ingest && !q->live && !q->plan->no_checkpoint;
 }
 
+/* The threads an aggregation runs on: WITH (partitions = n); else, for a
+ * saved query whose groups a checkpoint holds in partitions, as many (its
+ * state cannot be split otherwise); else the machine's cores. */
+static uint32_t query_threads(const struct sl_query *q, bool restart)
+{
+    const struct sl_plan *plan = q->plan;
+    if (plan->partitions)
+        return plan->partitions;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    uint32_t threads = cores < 1 ? 1 : cores > 64 ? 64 : (uint32_t)cores;
+    if (!restart || q->live || plan->no_checkpoint || !plan->aggregate ||
+        !planner_partitions_groups(plan))
+        return threads;
+    struct db_checkpoint c;
+    bool found = false;
+    struct sl_error ignored;
+    sl_error_clear(&ignored);
+    /* A checkpoint that cannot be read is reported when the query resumes. */
+    if (db_checkpoint_get(q->db, q->name, &c, &found, &ignored) == SL_OK && found && c.plan[0])
+        threads = query_state_partitions(c.plan);
+    if (found) {
+        sl_free(c.position);
+        sl_free(c.identity);
+    }
+    return threads;
+}
+
 /* Whether the result table has key columns (GROUP BY keys, a window's bounds). */
 static bool has_key(const struct sl_plan *plan)
 {
@@ -360,8 +405,10 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
         (st = op_sink_create(env->work, q->table, plan->nout, plan->out_types, plan->out_names,
                              &q->sink)) != SL_OK ||
         (plan->late_table && (st = open_late_table(q, plan, env, err)) != SL_OK) ||
-        (st = planner_build(plan, env->work, q->sink, q->late_sink, q->clock, &q->pipeline,
-                            err)) != SL_OK)
+        (st = planner_build(plan, query_threads(q, restart), env->work, q->sink,
+                            q->late_sink, q->clock, &q->pipeline, err)) != SL_OK)
+        goto fail;
+    if ((st = query_split_create(q, err)) != SL_OK)
         goto fail;
     source_set_log(q->source, q->log);
     if (!live)
@@ -391,13 +438,34 @@ sl_status query_push_input(struct sl_query *q, struct sl_error *err)
 {
     q->rows_in += q->input->count;
     sl_status st = op_push(q->pipeline.head, q->input, err);
-    chunk_reset(q->input);
+    if (!q->pipeline.exchange) {
+        chunk_reset(q->input);
+        return st;
+    }
+    /* The exchange keeps the step's chunks until it drains them: a new one. */
+    struct sl_chunk *used = q->input;
+    enum sl_type types[used->ncols + 1];
+    for (uint32_t i = 0; i < used->ncols; i++)
+        types[i] = used->cols[i].type;
+    if (st == SL_OK && chunk_create(used->arena, used->ncols, types, &q->input) != SL_OK)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
     return st;
 }
 
-/* Decodes data[0..n) into chunks and pushes each one down the pipeline. */
-static sl_status decode_and_push(struct sl_query *q, const char *data, size_t n,
-                                 struct sl_error *err)
+/* The pushed chunks, through an aggregation's partitions (a no-op without one). */
+static sl_status drain_input(struct sl_query *q, struct sl_error *err)
+{
+    return q->pipeline.exchange ? op_exchange_drain(q->pipeline.exchange, err) : SL_OK;
+}
+
+sl_status query_push_chunk(struct sl_query *q, struct sl_chunk *chunk, struct sl_error *err)
+{
+    q->rows_in += chunk->count;
+    return op_push(q->pipeline.head, chunk, err);
+}
+
+/* Decodes data[0..n) into chunks on this thread and pushes each one down the pipeline. */
+static sl_status decode_seq(struct sl_query *q, const char *data, size_t n, struct sl_error *err)
 {
     size_t off = 0;
     while (off < n) {
@@ -414,6 +482,16 @@ static sl_status decode_and_push(struct sl_query *q, const char *data, size_t n,
         }
     }
     return q->input->count ? query_push_input(q, err) : SL_OK;
+}
+
+/* Decodes data[0..n), the bytes just read, and pushes the chunks: on the
+ * exchange's threads when they can split them. */
+static sl_status decode_and_push(struct sl_query *q, const char *data, size_t n,
+                                 struct sl_error *err)
+{
+    if (!query_split_applies(q, data, n))
+        return decode_seq(q, data, n, err);
+    return query_split_decode(q, data, n, source_offset(q->source) - n, decode_seq, err);
 }
 
 static sl_status finish_input(struct sl_query *q, struct sl_error *err)
@@ -722,15 +800,22 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
         size_t cap = READ_BUFFER_BYTES;
         if (limit && limit - q->batch_bytes < cap)
             cap = (size_t)(limit - q->batch_bytes);
-        rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
+        struct sl_schema schema = stream_def_format_schema(q->plan->stream);
+        if (source_rows_fit(q->source, &schema, &q->plan->stream->format)) {
+            rs = query_read_rows(q, timeout_ms, cap, &n, &read_err, &st, err);
+        } else {
+            rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
+            if (n > 0)
+                st = decode_and_push(q, buf, n, err);
+        }
         q->batch_bytes += n;
-        if (n > 0)
-            st = decode_and_push(q, buf, n, err);
     }
     if (n > 0 || rs == SL_EOF) {
         q->had_input = true;
         if (st == SL_OK && rs == SL_EOF)
             st = finish_input(q, err);
+        if (st == SL_OK)
+            st = drain_input(q, err);
         /* A bounded input is over: the watermark goes to +infinity. */
         if (rs == SL_EOF)
             q->pipeline.time->ended = true;
@@ -766,6 +851,7 @@ void query_destroy(struct sl_query *q)
     if (!q)
         return;
     query_state_close(q);
+    query_split_destroy(q->split);
     if (q->pipeline.head)
         planner_destroy(&q->pipeline);
     else if (q->sink)

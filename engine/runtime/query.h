@@ -57,6 +57,8 @@ struct sl_query {
     struct sl_ingest *ingest;
     struct sl_ingests *ingests;
     struct sl_decoder *decoder;
+    /* Decoding on the exchange's threads (query_split.h); NULL: one thread. */
+    struct query_split *split;
     struct sl_chunk *input; /* decoded rows, in the work arena */
     /* A record source's (KAFKA) records of the step, and the one being decoded
      * (for its dead letters' partition and offset); see query_records.c. */

@@ -2,6 +2,7 @@
 #include "engine/runtime/query_state.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "common/hash.h"
 #include "engine/runtime/state_writer.h"
@@ -27,6 +28,19 @@ void query_state_fingerprint(struct sl_query *q)
         snprintf(q->fingerprint, sizeof q->fingerprint, "%016llx",
                  (unsigned long long)sl_hash_bytes(desc.data, desc.len, 0));
     buf_free(&desc);
+    uint32_t parts = q->pipeline.exchange ? op_exchange_parts(q->pipeline.exchange) : 1;
+    if (parts > 1 && !desc.failed)
+        snprintf(q->fingerprint + FINGERPRINT_HASH_CHARS,
+                 sizeof q->fingerprint - FINGERPRINT_HASH_CHARS, "/p%u", parts);
+}
+
+uint32_t query_state_partitions(const char *fingerprint)
+{
+    unsigned parts = 1;
+    if (strlen(fingerprint) > FINGERPRINT_HASH_CHARS &&
+        sscanf(fingerprint + FINGERPRINT_HASH_CHARS, "/p%u", &parts) != 1)
+        parts = 1;
+    return parts >= 1 && parts <= 64 ? parts : 1;
 }
 
 static sl_status put_state(void *ctx, uint32_t op, const void *key, size_t key_len,

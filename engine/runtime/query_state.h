@@ -13,6 +13,13 @@
  * of the built pipeline (keys, window, aggregates, columns and types): state
  * written by another layout must not be read into this one. */
 void query_state_fingerprint(struct sl_query *q);
+/* A fingerprint is the layout's hash in hex, then "/p<n>" when an
+ * aggregation's groups are in n > 1 partitions (each its own operators'
+ * state): the hash does not depend on n, so a checkpoint tells how many
+ * partitions wrote it. */
+#define FINGERPRINT_HASH_CHARS 16
+/* The partitions a fingerprint names (1 without "/p"). */
+uint32_t query_state_partitions(const char *fingerprint);
 
 /* Has the stateful operators of the built pipeline record what their
  * flushes change (q->state); a query that keeps no state does without. */

@@ -54,8 +54,9 @@ static void cap_destroy(struct sl_op *op)
     sl_free(op);
 }
 
-static const struct sl_op_vtable cap_vtable = {"capture", cap_push, cap_flush, cap_explain,
-                                               cap_destroy, NULL, NULL, NULL};
+static const struct sl_op_vtable cap_vtable = {
+    .name = "capture", .push = cap_push, .flush = cap_flush, .explain = cap_explain,
+    .destroy = cap_destroy};
 
 static struct sl_chunk *words(struct sl_arena *a, const char *const *w, uint32_t n)
 {
