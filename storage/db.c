@@ -5,6 +5,7 @@
  */
 #include "storage/db_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -32,10 +33,25 @@ static sl_status db_set_wal(struct sl_db *db, const char *what, struct sl_error 
     return SL_OK;
 }
 
+/*
+ * Process-wide settings, made before SQLite initialises (later they are
+ * refused, harmlessly: a program that used SQLite first keeps its own).
+ * Without memory statistics, which nothing here reads, SQLite's every
+ * allocation no longer takes a global mutex: this library is built without
+ * lookaside, so a statement's step allocates often, and with a checkpoint
+ * thread (db_wal.c) the mutex is contended.
+ */
+static void db_configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out,
                   struct sl_error *err)
 {
     *out = NULL;
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, db_configure_sqlite);
     struct sl_db *db = sl_calloc(1, sizeof *db);
     if (!db)
         return sl_error_set(err, SL_NOMEM, "out of memory");
@@ -69,6 +85,7 @@ sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out
         /* A large batch leaves the -wal file at its size; past 64 MiB it is
          * truncated when the WAL restarts, so disk use follows the data. */
         (st = db_exec(db, "PRAGMA journal_size_limit=67108864", what, err)) != SL_OK ||
+        (st = db_wal_start(db, err)) != SL_OK ||
         (st = db_schema_migrate(db, what, err)) != SL_OK)
         goto fail;
     *out = db;
@@ -89,6 +106,7 @@ void db_close(struct sl_db *db)
 {
     if (!db)
         return;
+    db_wal_stop(db);
     db_stmt_finalize_all(db);
     sqlite3_close_v2(db->conn);
     sl_free(db->path);

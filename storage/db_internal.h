@@ -39,6 +39,7 @@ enum db_stmt_id {
     DB_STMT_STATE_DELETE_RANGE,
     DB_STMT_STATE_LIST,
     DB_STMT_STATE_LOG_APPEND,
+    DB_STMT_STATE_LOG_APPEND_MANY,
     DB_STMT_STATE_LOG_TRUNCATE,
     DB_STMT_STATE_LOG_DELETE,
     DB_STMT_STATE_LOG_BOUNDS,
@@ -66,12 +67,15 @@ enum db_stmt_id {
     DB_STMT_COUNT
 };
 
+struct db_wal;
+
 struct sl_db {
     sqlite3 *conn;
     char *path;
     sqlite3_stmt *stmts[DB_STMT_COUNT];
     int busy_timeout_ms; /* 0: DB_BUSY_TIMEOUT_MS */
     const struct sl_log *log;
+    struct db_wal *wal; /* checkpoints on a helper thread (db_wal.c); NULL: SQLite's own */
 };
 
 /* Sets *out to the cached statement, prepared on first use. */
@@ -84,6 +88,19 @@ sl_status db_query_ints(struct sl_db *db, enum db_stmt_id id, const char *query,
                         int n, const char *what, struct sl_error *err);
 /* Finalizes every cached statement (before closing the connection). */
 void db_stmt_finalize_all(struct sl_db *db);
+
+/* Moves the connection's WAL checkpoints to a helper thread (db_wal.c). */
+sl_status db_wal_start(struct sl_db *db, struct sl_error *err);
+/* Waits for the helper's round (before a write transaction, so that it starts
+ * the WAL over instead of growing it). */
+void db_wal_before_write(struct sl_db *db);
+/* Ends the helper after the round it was asked for (before closing the connection). */
+void db_wal_stop(struct sl_db *db);
+/* For tests: the WAL length that asks for a checkpoint, and the one past
+ * which the writer checkpoints itself (defaults 1000 and 65536 frames). */
+void db_wal_set_frames(struct sl_db *db, int checkpoint_frames, int max_frames);
+/* Checkpoint rounds the helper has ended. */
+uint64_t db_wal_rounds(struct sl_db *db);
 
 /* Creates the system tables in a fresh database, migrates an older one to
  * the current schema version, refuses a newer one (db_schema.c). */

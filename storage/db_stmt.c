@@ -5,6 +5,13 @@
  */
 #include "storage/db_internal.h"
 
+/* DB_STATE_LOG_ROWS (32) rows of the state log: ?1 the query, then each
+ * row's seq, op, key, state (a bare ? numbers one past the largest so far). */
+#define STATE_LOG_ROW "(?1, ?, ?, ?, ?)"
+#define STATE_LOG_ROWS_4 STATE_LOG_ROW ", " STATE_LOG_ROW ", " STATE_LOG_ROW ", " STATE_LOG_ROW
+#define STATE_LOG_ROWS_16 \
+    STATE_LOG_ROWS_4 ", " STATE_LOG_ROWS_4 ", " STATE_LOG_ROWS_4 ", " STATE_LOG_ROWS_4
+
 static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_BEGIN] = "BEGIN IMMEDIATE",
     [DB_STMT_COMMIT] = "COMMIT",
@@ -55,6 +62,8 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
          " FROM _sluice_state_log WHERE query = ?1 GROUP BY op, key) ORDER BY 1, 2"),
     [DB_STMT_STATE_LOG_APPEND] =
         "INSERT INTO _sluice_state_log(query, seq, op, key, state) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [DB_STMT_STATE_LOG_APPEND_MANY] = "INSERT INTO _sluice_state_log(query, seq, op, key, state)"
+                                      " VALUES " STATE_LOG_ROWS_16 ", " STATE_LOG_ROWS_16,
     [DB_STMT_STATE_LOG_TRUNCATE] =
         "DELETE FROM _sluice_state_log WHERE query = ?1 AND seq < ?2 AND op = ?3",
     [DB_STMT_STATE_LOG_DELETE] = "DELETE FROM _sluice_state_log WHERE query = ?1",

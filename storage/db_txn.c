@@ -37,6 +37,7 @@ sl_status db_begin(struct sl_db *db, struct sl_error *err)
     sl_status st = db_stmt(db, DB_STMT_BEGIN, &stmt, err);
     if (st != SL_OK)
         return st;
+    db_wal_before_write(db);
     return db_step_retry(db, stmt, "cannot begin a transaction", err);
 }
 

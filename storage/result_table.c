@@ -26,6 +26,19 @@ static const char *rt_decl_type(enum sl_type type, bool sole_key)
     return "";
 }
 
+/* "(k1, k2)": the key columns. */
+static void rt_sql_key_list(struct sl_buf *b, const struct sl_result_table *t,
+                            const struct sl_schema *schema)
+{
+    buf_putc(b, '(');
+    for (uint32_t k = 0; k < t->nkeys; k++) {
+        if (k)
+            buf_puts(b, ", ");
+        db_quote_ident(b, schema->cols[t->key_cols[k]].name);
+    }
+    buf_putc(b, ')');
+}
+
 static void rt_sql_create(struct sl_buf *b, const struct sl_result_table *t,
                           const struct sl_schema *schema)
 {
@@ -40,19 +53,15 @@ static void rt_sql_create(struct sl_buf *b, const struct sl_result_table *t,
         buf_puts(b, rt_decl_type(schema->cols[i].type, sole_key));
     }
     if (t->nkeys) {
-        buf_puts(b, ", PRIMARY KEY (");
-        for (uint32_t k = 0; k < t->nkeys; k++) {
-            if (k)
-                buf_puts(b, ", ");
-            db_quote_ident(b, schema->cols[t->key_cols[k]].name);
-        }
-        buf_putc(b, ')');
+        buf_puts(b, ", PRIMARY KEY ");
+        rt_sql_key_list(b, t, schema);
     }
     buf_putc(b, ')');
 }
 
+/* INSERT of rows rows at once; keyed with rows > 1: an upsert on the key. */
 static void rt_sql_insert(struct sl_buf *b, const struct sl_result_table *t,
-                          const struct sl_schema *schema)
+                          const struct sl_schema *schema, const bool *key_cols, uint32_t rows)
 {
     buf_puts(b, "INSERT INTO ");
     db_quote_ident(b, t->name);
@@ -62,10 +71,30 @@ static void rt_sql_insert(struct sl_buf *b, const struct sl_result_table *t,
             buf_puts(b, ", ");
         db_quote_ident(b, schema->cols[i].name);
     }
-    buf_puts(b, ") VALUES (");
-    for (uint32_t i = 0; i < schema->ncols; i++)
-        buf_printf(b, "%s?%u", i ? ", " : "", i + 1);
-    buf_putc(b, ')');
+    buf_puts(b, ") VALUES ");
+    for (uint32_t r = 0; r < rows; r++) {
+        buf_puts(b, r ? ", (" : "(");
+        for (uint32_t i = 0; i < t->ncols; i++)
+            buf_printf(b, "%s?%u", i ? ", " : "", r * t->ncols + i + 1);
+        buf_putc(b, ')');
+    }
+    if (!t->nkeys || rows < 2)
+        return;
+    buf_puts(b, " ON CONFLICT");
+    rt_sql_key_list(b, t, schema);
+    buf_puts(b, " DO ");
+    bool any = false;
+    for (uint32_t i = 0; i < schema->ncols; i++) {
+        if (key_cols[i])
+            continue;
+        buf_puts(b, any ? ", " : "UPDATE SET ");
+        db_quote_ident(b, schema->cols[i].name);
+        buf_puts(b, " = excluded.");
+        db_quote_ident(b, schema->cols[i].name);
+        any = true;
+    }
+    if (!any)
+        buf_puts(b, "NOTHING");
 }
 
 /* " WHERE k1 IS ?a AND k2 IS ?b": IS so that a NULL key matches itself. */
@@ -117,6 +146,17 @@ static void rt_sql_delete(struct sl_buf *b, const struct sl_result_table *t,
         rt_sql_where_key(b, t, schema);
 }
 
+/* Rows per multi-row INSERT: RT_INSERT_ROWS, fewer when their parameters
+ * would pass SQLite's limit (1 or 0: none). */
+static uint32_t rt_insert_rows(const struct sl_result_table *t)
+{
+    int max_params = sqlite3_limit(t->db->conn, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    uint32_t rows = RT_INSERT_ROWS;
+    while (rows > 1 && (int64_t)rows * t->ncols > max_params)
+        rows /= 2;
+    return t->ncols ? rows : 0;
+}
+
 /* Runs (exec) or prepares (out) the SQL in b, with an error naming the table. */
 static sl_status rt_prepare(struct sl_result_table *t, struct sl_buf *b, sqlite3_stmt **out,
                             struct sl_error *err)
@@ -150,7 +190,8 @@ sl_status result_table_open(struct sl_db *db, const char *name, const struct sl_
     buf_init(&t->scratch);
     t->name = sl_strdup(name);
     t->key_cols = sl_calloc(schema->ncols ? schema->ncols : 1, sizeof *t->key_cols);
-    if (!t->name || !t->key_cols) {
+    t->ts = sl_calloc((schema->ncols ? schema->ncols : 1) * RT_INSERT_ROWS, sizeof *t->ts);
+    if (!t->name || !t->key_cols || !t->ts) {
         result_table_close(t);
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
@@ -164,8 +205,12 @@ sl_status result_table_open(struct sl_db *db, const char *name, const struct sl_
     rt_sql_create(&sql, t, schema);
     sl_status st = rt_prepare(t, &sql, NULL, err);
     if (st == SL_OK) {
-        rt_sql_insert(&sql, t, schema);
+        rt_sql_insert(&sql, t, schema, key_cols, 1);
         st = rt_prepare(t, &sql, &t->insert, err);
+    }
+    if (st == SL_OK && (t->insert_rows = rt_insert_rows(t)) > 1) {
+        rt_sql_insert(&sql, t, schema, key_cols, t->insert_rows);
+        st = rt_prepare(t, &sql, &t->insert_many, err);
     }
     if (st == SL_OK) {
         rt_sql_delete(&sql, t, NULL);
@@ -193,10 +238,12 @@ void result_table_close(struct sl_result_table *t)
     if (!t)
         return;
     sqlite3_finalize(t->insert);
+    sqlite3_finalize(t->insert_many);
     sqlite3_finalize(t->update);
     sqlite3_finalize(t->remove);
     sqlite3_finalize(t->clear);
     buf_free(&t->scratch);
+    sl_free(t->ts);
     sl_free(t->key_cols);
     sl_free(t->name);
     sl_free(t);

@@ -3,6 +3,13 @@
 
 #include "storage/db_internal.h"
 
+/* A NULL pointer would bind SQL NULL: empty bytes (an empty key, without
+ * GROUP BY) are the empty blob. */
+static void bind_bytes(sqlite3_stmt *stmt, int idx, const void *p, size_t len)
+{
+    sqlite3_bind_blob64(stmt, idx, len ? p : "", len, SQLITE_STATIC);
+}
+
 sl_status db_state_put(struct sl_db *db, const char *query, uint32_t op, const void *key,
                        size_t key_len, const void *state, size_t state_len,
                        struct sl_error *err)
@@ -12,9 +19,8 @@ sl_status db_state_put(struct sl_db *db, const char *query, uint32_t op, const v
     if (st != SL_OK)
         return st;
     sqlite3_bind_int64(stmt, 2, op);
-    /* A NULL pointer would bind SQL NULL: an empty key (no GROUP BY) is the empty blob. */
-    sqlite3_bind_blob64(stmt, 3, key_len ? key : "", key_len, SQLITE_STATIC);
-    sqlite3_bind_blob64(stmt, 4, state_len ? state : "", state_len, SQLITE_STATIC);
+    bind_bytes(stmt, 3, key, key_len);
+    bind_bytes(stmt, 4, state, state_len);
     return db_step_done(db, stmt, "cannot write operator state", err);
 }
 
@@ -27,8 +33,8 @@ sl_status db_state_delete_range(struct sl_db *db, const char *query, uint32_t op
     if (st != SL_OK)
         return st;
     sqlite3_bind_int64(stmt, 2, op);
-    sqlite3_bind_blob64(stmt, 3, lo_len ? lo : "", lo_len, SQLITE_STATIC);
-    sqlite3_bind_blob64(stmt, 4, hi_len ? hi : "", hi_len, SQLITE_STATIC);
+    bind_bytes(stmt, 3, lo, lo_len);
+    bind_bytes(stmt, 4, hi, hi_len);
     return db_step_done(db, stmt, "cannot delete operator state", err);
 }
 
@@ -46,19 +52,37 @@ sl_status db_state_delete(struct sl_db *db, const char *query, struct sl_error *
     return SL_OK;
 }
 
-sl_status db_state_log_append(struct sl_db *db, const char *query, uint64_t seq, uint32_t op,
-                              const void *key, size_t key_len, const void *state,
-                              size_t state_len, struct sl_error *err)
+/* Binds row as the k-th of stmt's rows (?1 is the query; four parameters a row after it). */
+static void bind_log_row(sqlite3_stmt *stmt, int k, uint64_t seq, uint32_t op,
+                         const struct db_state_row *row)
 {
-    sqlite3_stmt *stmt;
-    sl_status st = db_stmt_for_query(db, DB_STMT_STATE_LOG_APPEND, query, &stmt, err);
-    if (st != SL_OK)
-        return st;
-    sqlite3_bind_int64(stmt, 2, (int64_t)seq);
-    sqlite3_bind_int64(stmt, 3, op);
-    sqlite3_bind_blob64(stmt, 4, key_len ? key : "", key_len, SQLITE_STATIC);
-    sqlite3_bind_blob64(stmt, 5, state_len ? state : "", state_len, SQLITE_STATIC);
-    return db_step_done(db, stmt, "cannot write operator state", err);
+    int first = 2 + 4 * k;
+    sqlite3_bind_int64(stmt, first, (int64_t)seq);
+    sqlite3_bind_int64(stmt, first + 1, op);
+    bind_bytes(stmt, first + 2, row->key, row->key_len);
+    bind_bytes(stmt, first + 3, row->state, row->state_len);
+}
+
+/* Appends whole groups of DB_STATE_LOG_ROWS with one statement step each
+ * (the log's B-tree cursor stays open between them), the rest one by one. */
+sl_status db_state_log_append(struct sl_db *db, const char *query, uint64_t seq, uint32_t op,
+                              const struct db_state_row *rows, size_t n, struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    size_t i = 0;
+    while (st == SL_OK && i < n) {
+        size_t group = n - i >= DB_STATE_LOG_ROWS ? DB_STATE_LOG_ROWS : 1;
+        sqlite3_stmt *stmt;
+        st = db_stmt_for_query(db, group > 1 ? DB_STMT_STATE_LOG_APPEND_MANY
+                                             : DB_STMT_STATE_LOG_APPEND,
+                               query, &stmt, err);
+        if (st != SL_OK)
+            return st;
+        for (size_t k = 0; k < group; k++, i++)
+            bind_log_row(stmt, (int)k, seq + i, op, &rows[i]);
+        st = db_step_done(db, stmt, "cannot write operator state", err);
+    }
+    return st;
 }
 
 sl_status db_state_log_truncate(struct sl_db *db, const char *query, uint32_t op, uint64_t seq,

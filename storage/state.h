@@ -33,9 +33,18 @@ sl_status db_state_delete_range(struct sl_db *db, const char *query, uint32_t op
  * fall on; the newest row of a key wins. Its writer compacts it by
  * appending every group and truncating what came before.
  */
+/* One row for the log: its key and state, opaque. */
+struct db_state_row {
+    const void *key;
+    size_t key_len;
+    const void *state;
+    size_t state_len;
+};
+/* Rows one statement appends at once (db_state_log_append takes any number). */
+#define DB_STATE_LOG_ROWS 32
+/* Appends n rows, numbered seq, seq + 1, ..., for operator op. */
 sl_status db_state_log_append(struct sl_db *db, const char *query, uint64_t seq, uint32_t op,
-                              const void *key, size_t key_len, const void *state,
-                              size_t state_len, struct sl_error *err);
+                              const struct db_state_row *rows, size_t n, struct sl_error *err);
 /* Deletes operator op's log rows numbered below seq. */
 sl_status db_state_log_truncate(struct sl_db *db, const char *query, uint32_t op, uint64_t seq,
                                 struct sl_error *err);

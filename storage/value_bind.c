@@ -80,7 +80,9 @@ static void json_value(struct sl_buf *b, struct sl_value v)
     }
 }
 
-int rt_bind_value(sqlite3_stmt *stmt, int idx, struct sl_value v, struct sl_buf *scratch)
+/* A value of an ANY or ARRAY vector, bound as parameter idx the way result
+ * tables store it (text static, as rt_bind_cell's). */
+static int rt_bind_value(sqlite3_stmt *stmt, int idx, struct sl_value v, struct sl_buf *scratch)
 {
     char ts[32];
     switch (v.type) {
@@ -90,7 +92,6 @@ int rt_bind_value(sqlite3_stmt *stmt, int idx, struct sl_value v, struct sl_buf 
     case SL_INT: return sqlite3_bind_int64(stmt, idx, v.u.i);
     case SL_REAL: return sqlite3_bind_double(stmt, idx, v.u.r);
     case SL_TEXT:
-        /* Static: the string lives in the batch arena and the statement is reset right after. */
         return sqlite3_bind_text64(stmt, idx, v.u.s.ptr ? v.u.s.ptr : "", v.u.s.len,
                                    SQLITE_STATIC, SQLITE_UTF8);
     case SL_TIMESTAMP:
@@ -106,4 +107,53 @@ int rt_bind_value(sqlite3_stmt *stmt, int idx, struct sl_value v, struct sl_buf 
                                    SQLITE_UTF8);
     }
     return sqlite3_bind_null(stmt, idx);
+}
+
+/*
+ * The text of timestamp us in c's buffer. Rows of a batch mostly fall in
+ * the same second as the row before: then only the six digits of the
+ * fraction change (the text ends in them; negative times are formatted
+ * whole).
+ */
+static const char *rt_ts_text(struct rt_ts_text *c, int64_t us, int *len)
+{
+    int64_t sec = us / SL_US_PER_SEC;
+    if (us < 0 || !c->len || sec != c->sec) {
+        sl_ts_format(us, c->text);
+        c->len = (int)strlen(c->text);
+        c->sec = us < 0 ? -1 : sec;
+    } else {
+        char *p = c->text + c->len;
+        int64_t frac = us % SL_US_PER_SEC;
+        for (int d = 0; d < 6; d++, frac /= 10)
+            *--p = (char)('0' + frac % 10);
+    }
+    *len = c->len;
+    return c->text;
+}
+
+int rt_bind_cell(struct sl_result_table *t, sqlite3_stmt *stmt, uint32_t slot, uint32_t col,
+                 const struct sl_vector *v, uint32_t row)
+{
+    uint32_t cell = slot * t->ncols + col;
+    int idx = (int)cell + 1;
+    if (v->nulls[row])
+        return sqlite3_bind_null(stmt, idx);
+    switch (v->type) {
+    case SL_BOOL: return sqlite3_bind_int(stmt, idx, v->data.b[row] ? 1 : 0);
+    case SL_INT: return sqlite3_bind_int64(stmt, idx, v->data.i[row]);
+    case SL_REAL: return sqlite3_bind_double(stmt, idx, v->data.r[row]);
+    case SL_TEXT: {
+        /* Static: the string and the buffers below outlive the step that follows. */
+        struct sl_str s = v->data.s[row];
+        return sqlite3_bind_text64(stmt, idx, s.ptr ? s.ptr : "", s.len, SQLITE_STATIC,
+                                   SQLITE_UTF8);
+    }
+    case SL_TIMESTAMP: {
+        int len;
+        const char *text = rt_ts_text(&t->ts[cell], v->data.i[row], &len);
+        return sqlite3_bind_text(stmt, idx, text, len, SQLITE_STATIC);
+    }
+    default: return rt_bind_value(stmt, idx, vector_get(v, row), &t->scratch);
+    }
 }

@@ -3,7 +3,8 @@
  * writes them to the query's result table when the batch ends. Queries
  * share one SQLite connection, so a query may hold a transaction only
  * while it commits its batch: rows pushed during the batch are copied
- * (compact, text included) into the sink's own arena until the flush.
+ * (compact, text included) into the sink's own arena until the flush,
+ * column by column: typed arrays gathered, each column's text in one block.
  */
 #include "engine/ops/op_sink.h"
 
@@ -52,6 +53,64 @@ static bool copy_value(struct sl_arena *arena, struct sl_value *v, size_t *bytes
     return true;
 }
 
+/* The n text values of src at rows into dst, their bytes in one block of arena. */
+static bool copy_texts(struct sl_arena *arena, const struct sl_vector *src,
+                       const uint32_t *rows, uint32_t n, struct sl_vector *dst, size_t *bytes)
+{
+    size_t total = 0;
+    for (uint32_t k = 0; k < n; k++)
+        total += src->nulls[rows[k]] ? 0 : src->data.s[rows[k]].len;
+    *bytes += total;
+    char *block = total ? arena_alloc(arena, total) : NULL;
+    if (total && !block)
+        return false;
+    for (uint32_t k = 0; k < n; k++) {
+        struct sl_str str = src->data.s[rows[k]];
+        if (src->nulls[rows[k]] || !str.len) {
+            dst->data.s[k] = (struct sl_str){NULL, 0};
+            continue;
+        }
+        memcpy(block, str.ptr, str.len);
+        dst->data.s[k] = (struct sl_str){block, str.len};
+        block += str.len;
+    }
+    return true;
+}
+
+/* Column src's active rows into dst: typed arrays gathered, text copied
+ * into arena, arrays, ANY and a vector of another type value by value. */
+static bool copy_column(struct sl_arena *arena, const struct sl_vector *src,
+                        const uint32_t *rows, uint32_t n, struct sl_vector *dst, size_t *bytes)
+{
+    for (uint32_t k = 0; k < n; k++)
+        dst->nulls[k] = src->nulls[rows[k]];
+    switch (src->type == dst->type ? src->type : SL_ANY) {
+    case SL_BOOL:
+        for (uint32_t k = 0; k < n; k++)
+            dst->data.b[k] = src->data.b[rows[k]];
+        return true;
+    case SL_INT:
+    case SL_TIMESTAMP:
+        for (uint32_t k = 0; k < n; k++)
+            dst->data.i[k] = src->data.i[rows[k]];
+        return true;
+    case SL_REAL:
+        for (uint32_t k = 0; k < n; k++)
+            dst->data.r[k] = src->data.r[rows[k]];
+        return true;
+    case SL_TEXT:
+        return copy_texts(arena, src, rows, n, dst, bytes);
+    default:
+        for (uint32_t k = 0; k < n; k++) {
+            struct sl_value v = vector_get(src, rows[k]);
+            if (!copy_value(arena, &v, bytes))
+                return false;
+            vector_set(dst, k, v);
+        }
+        return true;
+    }
+}
+
 static sl_status sink_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err)
 {
     struct sink_op *s = (struct sink_op *)op;
@@ -71,14 +130,10 @@ static sl_status sink_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_e
     if (chunk_create(s->pending_arena, op->nout, op->out_types, &c) != SL_OK ||
         (chunk->row_kinds && !(c->row_kinds = arena_alloc(s->pending_arena, n ? n : 1))))
         return sl_error_set(err, SL_NOMEM, "out of memory keeping the batch's rows");
-    for (uint32_t col = 0; col < op->nout; col++) {
-        for (uint32_t k = 0; k < n; k++) {
-            struct sl_value v = vector_get(&chunk->cols[col], rows[k]);
-            if (!copy_value(s->pending_arena, &v, &s->pending_bytes))
-                return sl_error_set(err, SL_NOMEM, "out of memory keeping the batch's rows");
-            vector_set(&c->cols[col], k, v);
-        }
-    }
+    for (uint32_t col = 0; col < op->nout; col++)
+        if (!copy_column(s->pending_arena, &chunk->cols[col], rows, n, &c->cols[col],
+                         &s->pending_bytes))
+            return sl_error_set(err, SL_NOMEM, "out of memory keeping the batch's rows");
     for (uint32_t k = 0; chunk->row_kinds && k < n; k++)
         c->row_kinds[k] = chunk->row_kinds[rows[k]];
     c->count = n;

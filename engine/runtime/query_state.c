@@ -57,12 +57,11 @@ static sl_status drop_state(void *ctx, uint32_t op, const void *lo, size_t lo_le
     return db_state_delete_range(q->db, q->name, op, lo, lo_len, hi, hi_len, err);
 }
 
-static sl_status append_state(void *ctx, uint32_t op, uint64_t seq, const void *key,
-                              size_t key_len, const void *state, size_t state_len,
-                              struct sl_error *err)
+static sl_status append_state(void *ctx, uint32_t op, uint64_t seq,
+                              const struct db_state_row *rows, size_t n, struct sl_error *err)
 {
     const struct sl_query *q = ctx;
-    return db_state_log_append(q->db, q->name, seq, op, key, key_len, state, state_len, err);
+    return db_state_log_append(q->db, q->name, seq, op, rows, n, err);
 }
 
 static sl_status truncate_state(void *ctx, uint32_t op, uint64_t seq, struct sl_error *err)

@@ -106,19 +106,25 @@ static sl_status write_table(const struct sl_state_delta *d, uint32_t op,
     return st;
 }
 
-/* Appends d's rows to the log, in the order recorded. */
+/* Appends d's rows to the log, in the order recorded, as many at once as
+ * the store writes with one statement. */
 static sl_status append_rows(struct sl_state_writer *w, const struct sl_state_delta *d,
                              uint32_t op, const struct sl_state_store *store,
                              struct sl_error *err)
 {
+    struct db_state_row rows[DB_STATE_LOG_ROWS];
     sl_status st = SL_OK;
-    for (uint32_t i = 0; st == SL_OK && i < d->nrows; i++) {
-        const struct sl_state_row *r = &d->rows[i];
-        st = store->append(store->ctx, op, w->log_seq, state_delta_key(d, r), r->key_len,
-                           state_delta_state(d, r), r->state_len, err);
+    for (uint32_t i = 0; st == SL_OK && i < d->nrows;) {
+        uint32_t n = 0;
+        for (; n < DB_STATE_LOG_ROWS && i < d->nrows; n++, i++) {
+            const struct sl_state_row *r = &d->rows[i];
+            rows[n] = (struct db_state_row){state_delta_key(d, r), r->key_len,
+                                            state_delta_state(d, r), r->state_len};
+        }
+        st = store->append(store->ctx, op, w->log_seq, rows, n, err);
         if (st == SL_OK) {
-            w->log_seq++;
-            w->log_rows++;
+            w->log_seq += n;
+            w->log_rows += n;
         }
     }
     return st;

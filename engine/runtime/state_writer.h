@@ -25,6 +25,7 @@
 #define SL_STATE_WRITER_H
 
 #include "engine/ops/op.h"
+#include "storage/state.h"
 
 /* Where the rows go (the query's tables in its database, or a test's
  * memory); op is the operator's number among the chain's stateful ones. */
@@ -35,9 +36,10 @@ struct sl_state_store {
     /* Deletes the rows whose key is in [lo, hi), in BLOB order. */
     sl_status (*drop)(void *ctx, uint32_t op, const void *lo, size_t lo_len, const void *hi,
                       size_t hi_len, struct sl_error *err);
-    /* Appends one row to the log, numbered seq. */
-    sl_status (*append)(void *ctx, uint32_t op, uint64_t seq, const void *key, size_t key_len,
-                        const void *state, size_t state_len, struct sl_error *err);
+    /* Appends n rows to the log, numbered seq, seq + 1, ... (the bytes are
+     * valid during the call only). */
+    sl_status (*append)(void *ctx, uint32_t op, uint64_t seq, const struct db_state_row *rows,
+                        size_t n, struct sl_error *err);
     /* Deletes the log rows numbered below seq. */
     sl_status (*truncate)(void *ctx, uint32_t op, uint64_t seq, struct sl_error *err);
     void *ctx;

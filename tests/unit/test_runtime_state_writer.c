@@ -48,14 +48,13 @@ static sl_status mem_drop(void *ctx, uint32_t op, const void *lo, size_t lo_len,
     return SL_OK;
 }
 
-static sl_status mem_append(void *ctx, uint32_t op, uint64_t seq, const void *key,
-                            size_t key_len, const void *state, size_t state_len,
-                            struct sl_error *err)
+static sl_status mem_append(void *ctx, uint32_t op, uint64_t seq,
+                            const struct db_state_row *rows, size_t n, struct sl_error *err)
 {
-    (void)op, (void)key, (void)key_len, (void)state, (void)state_len, (void)err;
+    (void)op, (void)rows, (void)err;
     struct mem_store *m = ctx;
     assert_int_equal(seq, m->appended);
-    m->appended++;
+    m->appended += n;
     return SL_OK;
 }
 

@@ -12,7 +12,9 @@
 #include <sqlite3.h>
 
 #include "common/arena.h"
+#include "common/buf.h"
 #include "common/chunk.h"
+#include "common/time.h"
 #include "storage/result_table.h"
 #include "storage/result_table_internal.h"
 #include "test_storage_util.h"
@@ -173,6 +175,121 @@ static void test_unkeyed_appends_active_rows(void **state)
     assert_string_equal(rows_of(f->tmp.db, "SELECT sql FROM sqlite_master WHERE name = 'proj'",
                                 &r),
                         "sql\nCREATE TABLE \"proj\"(\"word\" TEXT, \"n\" INTEGER)\n");
+    result_table_close(t);
+}
+
+/* Append-only rows go in groups of one INSERT each, then one by one: 100
+ * active rows of 150 (a selection), each row's timestamp, text and NULLs
+ * where they belong, the timestamps' text right within and across seconds
+ * and before the epoch. */
+static void test_unkeyed_many_rows(void **state)
+{
+    struct fixture *f = *state;
+    struct sl_error err = {0};
+    const struct sl_column cols[] = {{"i", SL_INT}, {"ts", SL_TIMESTAMP}, {"s", SL_TEXT}};
+    const struct sl_schema schema = {3, cols};
+    struct sl_result_table *t = NULL;
+    assert_int_equal(result_table_open(f->tmp.db, "many", &schema, NULL, &t, &err), SL_OK);
+    const enum sl_type types[] = {SL_INT, SL_TIMESTAMP, SL_TEXT};
+    struct sl_chunk *c = NULL;
+    assert_int_equal(chunk_create(f->arena, 3, types, &c), SL_OK);
+    static char texts[150][8];
+    uint32_t *sel = arena_alloc(f->arena, 100 * sizeof *sel);
+    for (uint32_t i = 0; i < 150; i++) {
+        snprintf(texts[i], sizeof texts[i], "r%u", i);
+        /* 1.5 s before the epoch onwards, 0.3 s apart: rows share seconds and cross them. */
+        struct sl_value ts = {.type = SL_TIMESTAMP, .u.i = -1500000 + (int64_t)i * 300001};
+        vector_set(&c->cols[0], i, v_int(i));
+        vector_set(&c->cols[1], i, i % 7 == 3 ? sl_null() : ts);
+        vector_set(&c->cols[2], i, i % 5 == 4 ? sl_null() : v_text(texts[i]));
+    }
+    c->count = 150;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < 150; i++)
+        if (i % 3 != 1)
+            sel[n++] = i;
+    c->sel = sel;
+    c->nsel = n;
+    assert_int_equal(n, 100);
+    assert_int_equal(write_ok(t, c), 100);
+    struct sl_buf want;
+    buf_init(&want);
+    buf_puts(&want, "i|ts|s\n");
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = sel[k];
+        char ts[32];
+        sl_ts_format(-1500000 + (int64_t)i * 300001, ts);
+        buf_printf(&want, "%u|%s|%s\n", i, i % 7 == 3 ? "NULL" : ts,
+                   i % 5 == 4 ? "NULL" : texts[i]);
+    }
+    struct rows_text r;
+    assert_string_equal(rows_of(f->tmp.db, "SELECT * FROM many ORDER BY rowid", &r),
+                        buf_str(&want));
+    buf_free(&want);
+    result_table_close(t);
+}
+
+/* The changelog applied row by row to a map of 46 keys ("k0".."k44", and
+ * NULL as key 45): what the table must hold after it. */
+struct key_map {
+    bool present[46];
+    int64_t n[46];
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Keyed rows go in groups of one upsert each where no DELETE or NULL key
+ * breaks them, in order: keys repeated within a chunk and a group (the
+ * later row wins), deletes and a NULL key among them, over three writes. */
+static void test_keyed_many_rows(void **state)
+{
+    struct fixture *f = *state;
+    struct sl_error err = {0};
+    struct sl_result_table *t = NULL;
+    assert_int_equal(result_table_open(f->tmp.db, "wc", &word_schema, word_key, &t, &err), SL_OK);
+    static char names[45][8];
+    for (int i = 0; i < 45; i++)
+        snprintf(names[i], sizeof names[i], "k%d", i);
+    struct key_map m = {0};
+    for (int round = 0; round < 3; round++) {
+        const char *words[70];
+        int64_t ns[70];
+        uint8_t kinds[70];
+        for (int i = 0; i < 70; i++) {
+            /* Round 2: only upserts, of keys written before and repeated within a group. */
+            int key = round == 0   ? (i % 40 == 39 ? 45 : i % 40)
+                      : round == 1 ? (i % 13 == 0 ? 45 : i % 45)
+                                   : i % 20;
+            kinds[i] = round == 0   ? SL_ROW_INSERT
+                       : round == 1 ? (i % 9 == 4 ? SL_ROW_DELETE : SL_ROW_UPDATE)
+                                    : (i % 2 ? SL_ROW_INSERT : SL_ROW_UPDATE);
+            words[i] = key == 45 ? NULL : names[key];
+            ns[i] = round * 1000 + i;
+            m.present[key] = kinds[i] != SL_ROW_DELETE;
+            m.n[key] = ns[i];
+        }
+        write_ok(t, word_chunk(f, 70, words, ns, kinds));
+    }
+    const char *sorted[45];
+    int nsorted = 0;
+    for (int i = 0; i < 45; i++)
+        if (m.present[i])
+            sorted[nsorted++] = names[i];
+    qsort(sorted, (size_t)nsorted, sizeof *sorted, cmp_str);
+    struct sl_buf want;
+    buf_init(&want);
+    buf_puts(&want, "word|n\n");
+    if (m.present[45])
+        buf_printf(&want, "NULL|%lld\n", (long long)m.n[45]);
+    for (int i = 0; i < nsorted; i++)
+        buf_printf(&want, "%s|%lld\n", sorted[i], (long long)m.n[atoi(sorted[i] + 1)]);
+    struct rows_text r;
+    assert_string_equal(rows_of(f->tmp.db, "SELECT word, n FROM wc ORDER BY word", &r),
+                        buf_str(&want));
+    buf_free(&want);
     result_table_close(t);
 }
 
@@ -373,6 +490,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keyed_row_kinds_with_null_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_safety, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unkeyed_appends_active_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unkeyed_many_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyed_many_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sole_integer_key_is_not_rowid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_only_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_types_round_trip, setup, teardown),

@@ -66,6 +66,37 @@ static void test_put_each_delete(void **state)
 /* The log: each key's newest row is read back (beside the keyed table's
  * rows, in (op, key) order); truncating drops an operator's older rows;
  * bounds count rows and give the next seq; deleting the query's state empties it. */
+/* One row into the log, one-letter key and state. */
+static sl_status append1(struct sl_db *db, uint64_t seq, uint32_t op, const char *key,
+                         const char *st, struct sl_error *err)
+{
+    struct db_state_row row = {key, strlen(key), st, strlen(st)};
+    return db_state_log_append(db, "q", seq, op, &row, 1, err);
+}
+
+/* 70 rows in one call: two whole statements of DB_STATE_LOG_ROWS and six
+ * rows one by one, each numbered in turn; the newest row of each key wins. */
+static void test_state_log_many(void **state)
+{
+    struct tmp_db *t = *state;
+    struct sl_error err = {0};
+    struct db_state_row rows[70];
+    static const char keys[] = "abcdefghij";
+    char states[70][4];
+    for (int i = 0; i < 70; i++) {
+        snprintf(states[i], sizeof states[i], "%d", i);
+        rows[i] = (struct db_state_row){&keys[i % 10], 1, states[i], strlen(states[i])};
+    }
+    assert_int_equal(db_state_log_append(t->db, "q", 100, 0, rows, 70, &err), SL_OK);
+    uint64_t n, next;
+    assert_int_equal(db_state_log_bounds(t->db, "q", &n, &next, &err), SL_OK);
+    assert_true(n == 70 && next == 170);
+    struct seen s = {0};
+    assert_int_equal(db_state_each(t->db, "q", collect, &s, &err), SL_OK);
+    assert_string_equal(s.text, "log 0:a=60;log 0:b=61;log 0:c=62;log 0:d=63;log 0:e=64;"
+                                "log 0:f=65;log 0:g=66;log 0:h=67;log 0:i=68;log 0:j=69;");
+}
+
 static void test_state_log(void **state)
 {
     struct tmp_db *t = *state;
@@ -73,10 +104,10 @@ static void test_state_log(void **state)
     uint64_t rows, next;
     assert_int_equal(db_state_log_bounds(t->db, "q", &rows, &next, &err), SL_OK);
     assert_true(rows == 0 && next == 0);
-    assert_int_equal(db_state_log_append(t->db, "q", 0, 0, "b", 1, "1", 1, &err), SL_OK);
-    assert_int_equal(db_state_log_append(t->db, "q", 1, 0, "a", 1, "2", 1, &err), SL_OK);
-    assert_int_equal(db_state_log_append(t->db, "q", 2, 0, "b", 1, "3", 1, &err), SL_OK);
-    assert_int_equal(db_state_log_append(t->db, "q", 3, 1, "c", 1, "4", 1, &err), SL_OK);
+    assert_int_equal(append1(t->db, 0, 0, "b", "1", &err), SL_OK);
+    assert_int_equal(append1(t->db, 1, 0, "a", "2", &err), SL_OK);
+    assert_int_equal(append1(t->db, 2, 0, "b", "3", &err), SL_OK);
+    assert_int_equal(append1(t->db, 3, 1, "c", "4", &err), SL_OK);
     assert_int_equal(db_state_put(t->db, "q", 0, "a", 1, "k", 1, &err), SL_OK);
     struct seen s = {0};
     assert_int_equal(db_state_each(t->db, "q", collect, &s, &err), SL_OK);
@@ -84,8 +115,8 @@ static void test_state_log(void **state)
     assert_int_equal(db_state_log_bounds(t->db, "Q", &rows, &next, &err), SL_OK);
     assert_true(rows == 4 && next == 4);
     /* Operator 0 appended every group again at 4 and 5; what came before goes. */
-    assert_int_equal(db_state_log_append(t->db, "q", 4, 0, "a", 1, "5", 1, &err), SL_OK);
-    assert_int_equal(db_state_log_append(t->db, "q", 5, 0, "b", 1, "6", 1, &err), SL_OK);
+    assert_int_equal(append1(t->db, 4, 0, "a", "5", &err), SL_OK);
+    assert_int_equal(append1(t->db, 5, 0, "b", "6", &err), SL_OK);
     assert_int_equal(db_state_log_truncate(t->db, "q", 0, 4, &err), SL_OK);
     assert_int_equal(db_state_log_bounds(t->db, "q", &rows, &next, &err), SL_OK);
     assert_true(rows == 3 && next == 6);
@@ -142,6 +173,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_put_each_delete, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_state_log, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_state_log_many, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_plan, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_upgrade, tmp_db_setup, tmp_db_teardown),
     };
