@@ -3,6 +3,7 @@
 #include "common/time.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 int64_t sl_clock_now_us(void)
@@ -112,19 +113,77 @@ static int days_in_month(int64_t y, int m)
     return m == 2 && leap ? 29 : mdays[m - 1];
 }
 
+/* The time of the fields sl_ts_parse read, when they are valid. */
+static bool ts_of_fields(int y, int mo, int d, int h, int mi, int sec, int64_t frac,
+                         int64_t offset_s, int64_t *out)
+{
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
+        return false;
+    int64_t days = days_from_civil(y, mo, d);
+    int64_t us = ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_s) * SL_US_PER_SEC + frac;
+    /* Years 0000-9999 in UTC only: their text form sorts as time does. */
+    if (us < SL_TS_MIN_US || us > SL_TS_MAX_US)
+        return false;
+    *out = us;
+    return true;
+}
+
+/*
+ * "YYYY-MM-DD HH:MM:SS.ffffff", the form sl_ts_format writes and most inputs
+ * hold, read at fixed places. False when s is not in that form (the general
+ * parse reads it); true when it is, with *valid and *out its time, or not
+ * *valid when a field is out of range. Times in a column mostly share their
+ * second with the one before: the last valid second's text and time are kept
+ * (per thread), so such a time costs a compare and six digits.
+ */
+static bool ts_parse_fixed(const char *s, size_t len, int64_t *out, bool *valid)
+{
+    static _Thread_local char last_text[19];
+    static _Thread_local int64_t last_us = INT64_MIN;
+    static const unsigned char places[20] = {0,  1,  2,  3,  5,  6,  8,  9,  11, 12,
+                                             14, 15, 17, 18, 20, 21, 22, 23, 24, 25};
+    if (len != 26 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
+        s[16] != ':' || s[19] != '.')
+        return false;
+    int v[20];
+    for (int k = 14; k < 20; k++)
+        if ((unsigned)(v[k] = s[places[k]] - '0') > 9)
+            return false;
+    int64_t frac = ((((v[14] * 10 + v[15]) * 10 + v[16]) * 10 + v[17]) * 10 + v[18]) * 10 + v[19];
+    if (last_us != INT64_MIN && memcmp(s, last_text, 19) == 0) {
+        *out = last_us + frac;
+        *valid = true;
+        return true;
+    }
+    for (int k = 0; k < 14; k++)
+        if ((unsigned)(v[k] = s[places[k]] - '0') > 9)
+            return false;
+    int64_t second;
+    *valid = ts_of_fields(((v[0] * 10 + v[1]) * 10 + v[2]) * 10 + v[3], v[4] * 10 + v[5],
+                          v[6] * 10 + v[7], v[8] * 10 + v[9], v[10] * 10 + v[11],
+                          v[12] * 10 + v[13], 0, 0, &second);
+    if (*valid) {
+        memcpy(last_text, s, 19);
+        last_us = second;
+        *out = second + frac;
+    }
+    return true;
+}
+
 bool sl_ts_parse(const char *s, size_t len, int64_t *out)
 {
     size_t i = 0;
     int y, mo, d, h = 0, mi = 0, sec = 0;
     int64_t frac = 0, offset_s = 0;
+    bool valid;
+    if (ts_parse_fixed(s, len, out, &valid))
+        return valid;
     while (i < len && s[i] == ' ')
         i++;
     while (len > i && s[len - 1] == ' ')
         len--;
     if (!digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || !digits(s, len, &i, 2, &mo) ||
         i >= len || s[i++] != '-' || !digits(s, len, &i, 2, &d))
-        return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
         return false;
     if (i < len && (s[i] == ' ' || s[i] == 'T' || s[i] == 't')) {
         i++;
@@ -150,8 +209,6 @@ bool sl_ts_parse(const char *s, size_t len, int64_t *out)
                     frac *= 10;
             }
         }
-        if (h > 23 || mi > 59 || sec > 59)
-            return false;
         if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
             i++;
         } else if (i < len && (s[i] == '+' || s[i] == '-')) {
@@ -167,13 +224,7 @@ bool sl_ts_parse(const char *s, size_t len, int64_t *out)
     }
     if (i != len)
         return false;
-    int64_t days = days_from_civil(y, mo, d);
-    int64_t us = ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_s) * SL_US_PER_SEC + frac;
-    /* Years 0000-9999 in UTC only: their text form sorts as time does. */
-    if (us < SL_TS_MIN_US || us > SL_TS_MAX_US)
-        return false;
-    *out = us;
-    return true;
+    return ts_of_fields(y, mo, d, h, mi, sec, frac, offset_s, out);
 }
 
 void sl_duration_format(int64_t us, char out[48])

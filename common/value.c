@@ -69,6 +69,19 @@ static bool leading_space(char c)
  */
 bool sl_parse_int(const char *s, size_t len, int64_t *out)
 {
+    /* Most fields are a few digits, maybe after a '-': 18 digits cannot overflow, so
+     * they are read with no check but that each is a digit. */
+    if (len && len <= 18) {
+        size_t i = s[0] == '-', k = i;
+        uint64_t v = 0;
+        unsigned digit;
+        while (k < len && (digit = (unsigned)((unsigned char)s[k] - '0')) <= 9)
+            v = v * 10 + digit, k++;
+        if (k == len && k > i) {
+            *out = i ? -(int64_t)v : (int64_t)v;
+            return true;
+        }
+    }
     while (len && (*s == ' ' || *s == '\t'))
         s++, len--;
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))

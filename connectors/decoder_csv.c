@@ -404,6 +404,7 @@ static void csv_destroy(struct sl_decoder *d)
     sl_free(c->null_marker);
     sl_free(c->fields);
     sl_free(c->spans);
+    sl_free(c->delims);
     sl_free(c->fbuf);
     sl_free(c->raw);
     sl_free(c);
@@ -462,7 +463,8 @@ sl_status decoder_csv_create(const struct sl_format_spec *spec, const struct sl_
     c->cols = sl_calloc(schema->ncols, sizeof *c->cols);
     c->fields = sl_calloc(schema->ncols, sizeof *c->fields);
     c->spans = sl_calloc(schema->ncols, sizeof *c->spans);
-    bool ok = c->cols && c->fields && c->spans;
+    c->delims = sl_calloc(schema->ncols, sizeof *c->delims);
+    bool ok = c->cols && c->fields && c->spans && c->delims;
     for (uint32_t i = 0; ok && i < schema->ncols; i++) {
         c->cols[i].type = schema->cols[i].type;
         c->cols[i].name = sl_strdup(schema->cols[i].name ? schema->cols[i].name : "");

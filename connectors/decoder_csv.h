@@ -50,6 +50,7 @@ struct decoder_csv {
     char *fbuf;
     size_t fbuf_len, fbuf_cap;
     struct csv_span *spans; /* ncols + 1: a record's fields handed to csv_record */
+    uint32_t *delims;       /* ncols: where the fast path found a line's first delimiters */
     /* Raw bytes of the current record that arrived in earlier calls (at most
      * max_record + 1 of them; of one being skipped, at most SL_DEAD_LETTER_BYTES). */
     char *raw;

@@ -39,6 +39,13 @@ static const unsigned char auction_numeric[] = {1, 0, 0, 1, 1, 0, 0, 1, 1, 0};
 static const char *const bid_fields[] = {"auction", "bidder",    "price", "channel",
                                          "url",     "date_time", "extra"};
 static const unsigned char bid_numeric[] = {1, 1, 1, 0, 0, 0, 0};
+static const enum sl_type person_types[] = {SL_INT,  SL_TEXT, SL_TEXT,      SL_TEXT,
+                                            SL_TEXT, SL_TEXT, SL_TIMESTAMP, SL_TEXT};
+static const enum sl_type auction_types[] = {SL_INT, SL_TEXT,      SL_TEXT,      SL_INT,
+                                             SL_INT, SL_TIMESTAMP, SL_TIMESTAMP, SL_INT,
+                                             SL_INT, SL_TEXT};
+static const enum sl_type bid_types[] = {SL_INT,  SL_INT,       SL_INT, SL_TEXT,
+                                         SL_TEXT, SL_TIMESTAMP, SL_TEXT};
 
 bool nx_kind_parse(const char *name, enum nx_kind *kind)
 {
@@ -63,6 +70,11 @@ size_t nx_fields(enum nx_kind kind, const char *const **names, const unsigned ch
         *names = bid_fields, *numeric = bid_numeric;
         return sizeof bid_fields / sizeof bid_fields[0];
     }
+}
+
+const enum sl_type *nx_field_types(enum nx_kind kind)
+{
+    return kind == NX_PERSON ? person_types : kind == NX_AUCTION ? auction_types : bid_types;
 }
 
 static const char *const first_names[] = {"Peter", "Paul",  "Luke",  "John",   "Saul",  "Vicky",
@@ -216,11 +228,15 @@ static inline char *put_u64(char *p, uint64_t v)
     return p + 20 - n;
 }
 
-static inline char *put_str(char *p, const char *s)
+static inline char *put_bytes(char *p, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     memcpy(p, s, n);
     return p + n;
+}
+
+static inline char *put_str(char *p, const char *s)
+{
+    return put_bytes(p, s, strlen(s));
 }
 
 static char *put_ts(struct nx_gen *g, char *p, int64_t us)
@@ -269,72 +285,6 @@ static int64_t next_person(struct rng *r, int64_t e)
     return people - active + uniform(r, active + PERSON_ID_LEAD);
 }
 
-static char *put_extra(struct nx_gen *g, struct rng *r, char *p, char *end)
-{
-    size_t len = (size_t)(end - p);
-    memcpy(p, g->pad + uniform(r, (int64_t)(NX_PAD - len)), len);
-    return end;
-}
-
-static char *put_person(struct nx_gen *g, struct rng *r, int64_t e, char *p)
-{
-    p = put_u64(p, (uint64_t)(nx_last_person(e) + FIRST_PERSON_ID));
-    *p++ = ',';
-    p = put_str(p, first_names[uniform(r, 11)]);
-    *p++ = ' ';
-    p = put_str(p, last_names[uniform(r, 9)]);
-    *p++ = ',';
-    p = put_rs(r, p, 7, true);
-    *p++ = '@';
-    p = put_rs(r, p, 5, true);
-    p = put_str(p, ".com,");
-    for (int i = 0; i < 4; i++) {
-        int v = (int)uniform(r, 10000);
-        p[0] = (char)('0' + v / 1000), p[1] = (char)('0' + v / 100 % 10);
-        p[2] = (char)('0' + v / 10 % 10), p[3] = (char)('0' + v % 10);
-        p[4] = i < 3 ? ' ' : ',';
-        p += 5;
-    }
-    p = put_str(p, cities[uniform(r, 10)]);
-    *p++ = ',';
-    p = put_str(p, states[uniform(r, 6)]);
-    *p++ = ',';
-    p = put_ts(g, p, nx_timestamp(g, e));
-    *p++ = ',';
-    return p;
-}
-
-static char *put_auction(struct nx_gen *g, struct rng *r, int64_t e, char *p)
-{
-    p = put_u64(p, (uint64_t)(nx_last_auction(e) + FIRST_AUCTION_ID));
-    *p++ = ',';
-    p = put_rs(r, p, 20, true);
-    *p++ = ',';
-    p = put_rs(r, p, 100, true);
-    *p++ = ',';
-    int64_t initial = price(r);
-    p = put_u64(p, (uint64_t)initial);
-    *p++ = ',';
-    p = put_u64(p, (uint64_t)(initial + price(r)));
-    *p++ = ',';
-    int64_t ts = nx_timestamp(g, e);
-    p = put_ts(g, p, ts);
-    *p++ = ',';
-    /* horizon: the event time IN_FLIGHT_AUCTIONS more auctions take (3 per 50 events). */
-    int64_t horizon_events = IN_FLIGHT_AUCTIONS * PROPORTION_TOTAL / 3;
-    int64_t horizon = horizon_events / g->c.rate * SL_US_PER_SEC +
-                      horizon_events % g->c.rate * SL_US_PER_SEC / g->c.rate;
-    p = put_ts(g, p, ts + SL_US_PER_MS + uniform(r, 2 * horizon + 1));
-    *p++ = ',';
-    int64_t seller = uniform(r, 4) > 0 ? nx_last_person(e) / HOT_RATIO * HOT_RATIO
-                                       : next_person(r, e);
-    p = put_u64(p, (uint64_t)(seller + FIRST_PERSON_ID));
-    *p++ = ',';
-    p = put_u64(p, (uint64_t)(FIRST_CATEGORY_ID + uniform(r, 5)));
-    *p++ = ',';
-    return p;
-}
-
 /* 32-bit bit reversal, for a cold channel's channel_id. */
 static uint32_t reverse_bits(uint32_t v)
 {
@@ -361,7 +311,79 @@ static size_t channel_url(uint64_t seed, int64_t channel, char *out)
     return (size_t)(p - out);
 }
 
-static char *put_bid(struct nx_gen *g, struct rng *r, int64_t e, char *p)
+
+/* A person's name, email and card take at most 14 + 15 + 20 bytes; an auction's item_name
+ * and description 19 + 99; a bid's "channel-9999" 12. */
+size_t nx_scratch(enum nx_kind kind)
+{
+    return kind == NX_PERSON ? 64 : kind == NX_AUCTION ? NX_SCRATCH : 16;
+}
+
+/* A field that is text: s[0..len). */
+static inline struct nx_field text(const char *s, size_t len)
+{
+    return (struct nx_field){.str = s, .len = (uint32_t)len};
+}
+
+static inline struct nx_field literal(const char *s)
+{
+    return text(s, strlen(s));
+}
+
+static void person_fields_of(const struct nx_gen *g, struct rng *r, int64_t e, struct nx_field *f,
+                             char *scratch)
+{
+    f[0].num = nx_last_person(e) + FIRST_PERSON_ID;
+    char *p = put_str(scratch, first_names[uniform(r, 11)]);
+    *p++ = ' ';
+    p = put_str(p, last_names[uniform(r, 9)]);
+    f[1] = text(scratch, (size_t)(p - scratch));
+    char *email = p;
+    p = put_rs(r, p, 7, true);
+    *p++ = '@';
+    p = put_rs(r, p, 5, true);
+    p = put_str(p, ".com");
+    f[2] = text(email, (size_t)(p - email));
+    char *card = p;
+    for (int i = 0; i < 4; i++) {
+        int v = (int)uniform(r, 10000);
+        p[0] = (char)('0' + v / 1000), p[1] = (char)('0' + v / 100 % 10);
+        p[2] = (char)('0' + v / 10 % 10), p[3] = (char)('0' + v % 10);
+        p[4] = ' ';
+        p += 5;
+    }
+    f[3] = text(card, (size_t)(p - 1 - card));
+    f[4] = literal(cities[uniform(r, 10)]);
+    f[5] = literal(states[uniform(r, 6)]);
+    f[6].num = nx_timestamp(g, e);
+}
+
+static void auction_fields_of(const struct nx_gen *g, struct rng *r, int64_t e, struct nx_field *f,
+                              char *scratch)
+{
+    f[0].num = nx_last_auction(e) + FIRST_AUCTION_ID;
+    char *p = put_rs(r, scratch, 20, true);
+    f[1] = text(scratch, (size_t)(p - scratch));
+    char *description = p;
+    p = put_rs(r, p, 100, true);
+    f[2] = text(description, (size_t)(p - description));
+    f[3].num = price(r);
+    f[4].num = f[3].num + price(r);
+    int64_t ts = nx_timestamp(g, e);
+    f[5].num = ts;
+    /* horizon: the event time IN_FLIGHT_AUCTIONS more auctions take (3 per 50 events). */
+    int64_t horizon_events = IN_FLIGHT_AUCTIONS * PROPORTION_TOTAL / 3;
+    int64_t horizon = horizon_events / g->c.rate * SL_US_PER_SEC +
+                      horizon_events % g->c.rate * SL_US_PER_SEC / g->c.rate;
+    f[6].num = ts + SL_US_PER_MS + uniform(r, 2 * horizon + 1);
+    int64_t seller = uniform(r, 4) > 0 ? nx_last_person(e) / HOT_RATIO * HOT_RATIO
+                                       : next_person(r, e);
+    f[7].num = seller + FIRST_PERSON_ID;
+    f[8].num = FIRST_CATEGORY_ID + uniform(r, 5);
+}
+
+static void bid_fields_of(const struct nx_gen *g, struct rng *r, int64_t e, struct nx_field *f,
+                          char *scratch)
 {
     int64_t last_auction = nx_last_auction(e);
     int64_t auction;
@@ -371,42 +393,84 @@ static char *put_bid(struct nx_gen *g, struct rng *r, int64_t e, char *p)
         int64_t low = last_auction > IN_FLIGHT_AUCTIONS ? last_auction - IN_FLIGHT_AUCTIONS : 0;
         auction = low + uniform(r, last_auction - low + 1 + AUCTION_ID_LEAD);
     }
-    p = put_u64(p, (uint64_t)(auction + FIRST_AUCTION_ID));
-    *p++ = ',';
+    f[0].num = auction + FIRST_AUCTION_ID;
     /* Hot bidder: P 3/4; FIRST_PERSON_ID is added once (nexmark.md's quirk). */
     int64_t bidder = uniform(r, 4) > 0 ? nx_last_person(e) / HOT_RATIO * HOT_RATIO + 1
                                        : next_person(r, e);
-    p = put_u64(p, (uint64_t)(bidder + FIRST_PERSON_ID));
-    *p++ = ',';
-    p = put_u64(p, (uint64_t)price(r));
-    *p++ = ',';
+    f[1].num = bidder + FIRST_PERSON_ID;
+    f[2].num = price(r);
     if (uniform(r, 2) > 0) {
         int64_t hot = uniform(r, 4);
-        p = put_str(p, hot_channels[hot]);
-        *p++ = ',';
-        p = put_str(p, hot_urls[hot]);
+        f[3] = literal(hot_channels[hot]);
+        f[4] = literal(hot_urls[hot]);
     } else {
         int64_t channel = uniform(r, NX_CHANNELS);
-        p = put_str(p, "channel-");
+        char *p = put_str(scratch, "channel-");
         p = put_u64(p, (uint64_t)channel);
-        *p++ = ',';
-        memcpy(p, g->url[channel], NX_URL_MAX);
-        p += g->url_len[channel];
+        f[3] = text(scratch, (size_t)(p - scratch));
+        f[4] = text(g->url[channel], g->url_len[channel]);
     }
-    *p++ = ',';
-    p = put_ts(g, p, nx_timestamp(g, e));
-    *p++ = ',';
-    return p;
+    f[5].num = nx_timestamp(g, e);
+}
+
+static const uint64_t powers_of_ten[20] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+    UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000),
+    UINT64_C(10000000000000), UINT64_C(100000000000000), UINT64_C(1000000000000000),
+    UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+    UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)};
+
+/* How many digits put_u64 writes for v: log2 * 1233/4096 estimates log10, one compare fixes it. */
+static inline size_t decimal_len(uint64_t v)
+{
+    unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+    return t + (v >= powers_of_ten[t]) + (v == 0);
+}
+
+/* "YYYY-MM-DD HH:MM:SS.ffffff", as put_ts writes it. */
+#define TS_TEXT_LEN 26
+
+size_t nx_event(const struct nx_gen *g, int64_t row, struct nx_field *f, char *scratch)
+{
+    int64_t e = nx_event_of_row(g, row);
+    struct rng r = rng_for(g->c.seed, (uint64_t)e);
+    enum nx_kind kind = g->c.kind;
+    if (kind == NX_PERSON)
+        person_fields_of(g, &r, e, f, scratch);
+    else if (kind == NX_AUCTION)
+        auction_fields_of(g, &r, e, f, scratch);
+    else
+        bid_fields_of(g, &r, e, f, scratch);
+    const enum sl_type *types = nx_field_types(kind);
+    size_t n = kind == NX_PERSON ? 8 : kind == NX_AUCTION ? 10 : 7;
+    /* `extra` pads the record's text to its width: its length is what the other fields and
+     * their commas leave, before the '\n'. */
+    size_t used = n - 1;
+    for (size_t i = 0; i + 1 < n; i++)
+        used += types[i] == SL_INT         ? decimal_len((uint64_t)f[i].num)
+                : types[i] == SL_TIMESTAMP ? TS_TEXT_LEN
+                                           : f[i].len;
+    size_t len = nx_width(kind) - 1 - used;
+    f[n - 1] = text(g->pad + uniform(&r, (int64_t)(NX_PAD - len)), len);
+    return n;
 }
 
 void nx_record(struct nx_gen *g, int64_t row, char *out)
 {
-    int64_t e = nx_event_of_row(g, row);
-    struct rng r = rng_for(g->c.seed, (uint64_t)e);
-    char *p = g->c.kind == NX_PERSON    ? put_person(g, &r, e, out)
-              : g->c.kind == NX_AUCTION ? put_auction(g, &r, e, out)
-                                        : put_bid(g, &r, e, out);
-    char *end = out + nx_width(g->c.kind) - 1;
-    put_extra(g, &r, p, end);
-    *end = '\n';
+    struct nx_field f[NX_MAX_FIELDS];
+    char scratch[NX_SCRATCH];
+    size_t n = nx_event(g, row, f, scratch);
+    const enum sl_type *types = nx_field_types(g->c.kind);
+    char *p = out;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (types[i] == SL_INT)
+            p = put_u64(p, (uint64_t)f[i].num);
+        else if (types[i] == SL_TIMESTAMP)
+            p = put_ts(g, p, f[i].num);
+        else
+            p = put_bytes(p, f[i].str, f[i].len);
+        *p++ = ',';
+    }
+    p = put_bytes(p, f[n - 1].str, f[n - 1].len);
+    *p = '\n';
 }

@@ -10,7 +10,8 @@
  * of row (r/n)*n + (r*953)%n instead (a permutation within each whole group,
  * as 953 is prime and n < 953; a trailing partial group stays in order).
  * Each record ends in '\n' and is padded through its `extra` field to the
- * kind's width (nx_width), so byte offset o is row o / width.
+ * kind's width (nx_width), so byte offset o is row o / width. nx_event gives
+ * the same row as typed fields, for a reader that wants columns, not text.
  */
 #ifndef SL_NEXMARK_GEN_H
 #define SL_NEXMARK_GEN_H
@@ -18,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common/value.h"
 
 enum nx_kind { NX_PERSON, NX_AUCTION, NX_BID };
 
@@ -68,6 +71,29 @@ int64_t nx_last_person(int64_t e);
 int64_t nx_last_auction(int64_t e);
 /* Writes row r (r < g->rows) into out: exactly nx_width(g->c.kind) bytes. */
 void nx_record(struct nx_gen *g, int64_t r, char *out);
+
+/* One field of a row: a number (SL_INT; SL_TIMESTAMP in microseconds) in num, or text in
+ * str[0..len), which points into g (urls, `extra`), static names, or the scratch space. */
+struct nx_field {
+    int64_t num;
+    const char *str;
+    uint32_t len;
+};
+#define NX_MAX_FIELDS 10
+/* The scratch space one row may need (an auction's item_name and description); nx_scratch
+ * says how much a row of a kind needs. */
+#define NX_SCRATCH 128
+/*
+ * Row r's fields in record order into f (NX_MAX_FIELDS room), their types as
+ * nx_field_types says; composed text (names, emails, channels) goes into
+ * scratch (nx_scratch(kind) bytes), which must live as long as f is used. Returns
+ * the field count. nx_record is this, written out as text. It reads g and
+ * changes nothing in it, so threads may make rows of one g at once.
+ */
+size_t nx_event(const struct nx_gen *g, int64_t r, struct nx_field *f, char *scratch);
+size_t nx_scratch(enum nx_kind kind);
+/* The types of a kind's fields in record order: SL_INT, SL_TIMESTAMP or SL_TEXT. */
+const enum sl_type *nx_field_types(enum nx_kind kind);
 
 /* The kind named name (any case), or false. */
 bool nx_kind_parse(const char *name, enum nx_kind *kind);

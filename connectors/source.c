@@ -120,6 +120,50 @@ sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity
     return st;
 }
 
+bool source_rows_fit(const struct sl_source *s, const struct sl_schema *schema,
+                     const struct sl_format_spec *format)
+{
+    return s->ops->rows_fit && s->ops->rows_fit(s, schema, format);
+}
+
+bool source_rows_numbered(const struct sl_source *s)
+{
+    return s->ops->claim_rows && s->ops->fill_rows;
+}
+
+sl_status source_claim_rows(struct sl_source *s, size_t cap, int64_t *first, uint32_t *count,
+                            size_t *n, struct sl_error *err)
+{
+    *n = 0;
+    *count = 0;
+    sl_status st = s->ops->claim_rows(s, cap, first, count, n, err);
+    if (st == SL_OK)
+        s->offset += *n;
+    else
+        *n = *count = 0;
+    return st;
+}
+
+sl_status source_fill_rows(const struct sl_source *s, int64_t first, uint32_t count,
+                           struct sl_chunk *out, struct sl_error *err)
+{
+    return s->ops->fill_rows(s, first, count, out, err);
+}
+
+sl_status source_read_rows(struct sl_source *s, struct sl_chunk *out, size_t cap, size_t *n,
+                           int timeout_ms, struct sl_error *err)
+{
+    *n = 0;
+    if (!s->ops->read_rows)
+        return sl_error_set(err, SL_ERROR, "%s hands out bytes, not rows", s->description);
+    sl_status st = s->ops->read_rows(s, out, cap, n, timeout_ms < 0 ? 0 : timeout_ms, err);
+    if (st == SL_OK)
+        s->offset += *n;
+    else
+        *n = 0;
+    return st;
+}
+
 bool source_has_records(const struct sl_source *s)
 {
     return s->ops->read_records != NULL;

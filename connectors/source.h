@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/status.h"
 
+#include "connectors/decoder.h"
 #include "connectors/registry.h"
 
 struct sl_source_spec {
@@ -75,6 +76,42 @@ sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity
 /* How many bytes the input holds now, when the source knows (a file: its
  * size); false for a socket or stdin. With the offset, how far a query lags. */
 bool source_size(const struct sl_source *s, uint64_t *size);
+
+/*
+ * Row sources (NEXMARK) make their records themselves, so they can also hand
+ * them out as rows, already in a chunk's columns: no text is written or
+ * decoded. source_rows_fit says whether the rows equal what format (it must be
+ * the connector's own, with its defaults) makes of the records for a stream of
+ * this schema (the connector's fields with their own types). Read one way or
+ * the other, never both: the offset still counts the records' bytes, so
+ * checkpoints and resume work as with source_read.
+ */
+bool source_rows_fit(const struct sl_source *s, const struct sl_schema *schema,
+                     const struct sl_format_spec *format);
+
+/*
+ * Appends rows to out (after out->count, up to SL_CHUNK_CAP) whose records
+ * take up to cap bytes (at least one row), *n the bytes they take; strings
+ * point into the source or out->arena. Statuses as source_read's.
+ */
+sl_status source_read_rows(struct sl_source *s, struct sl_chunk *out, size_t cap, size_t *n,
+                           int timeout_ms, struct sl_error *err);
+
+/*
+ * A row source whose rows are a function of their number alone (NEXMARK) can
+ * have them made on several threads at once: source_claim_rows takes the
+ * next rows whose records fit in cap bytes (at least one; SL_EOF when none
+ * are left), moving the offset past them (*n bytes), as rows first ..
+ * first + count - 1; source_fill_rows then appends any of them to a chunk
+ * (up to SL_CHUNK_CAP rows), reading nothing of the source but its plan, so
+ * calls on different chunks may run at once. Read this way or with
+ * source_read_rows, never both.
+ */
+bool source_rows_numbered(const struct sl_source *s);
+sl_status source_claim_rows(struct sl_source *s, size_t cap, int64_t *first, uint32_t *count,
+                            size_t *n, struct sl_error *err);
+sl_status source_fill_rows(const struct sl_source *s, int64_t first, uint32_t count,
+                           struct sl_chunk *out, struct sl_error *err);
 
 /*
  * Record sources (KAFKA) hand out framed records with metadata instead of

@@ -19,6 +19,17 @@ struct sl_source_ops {
                       struct sl_error *err);
     /* Kinds that know how much input there is (NULL otherwise): see source_size. */
     bool (*size)(const struct sl_source *s, uint64_t *size);
+    /* Row sources only (NULL otherwise): see source_rows_fit and source_read_rows. */
+    bool (*rows_fit)(const struct sl_source *s, const struct sl_schema *schema,
+                     const struct sl_format_spec *format);
+    sl_status (*read_rows)(struct sl_source *s, struct sl_chunk *out, size_t cap, size_t *n,
+                           int timeout_ms, struct sl_error *err);
+    /* Row sources whose rows are a function of their number (NULL otherwise):
+     * see source_claim_rows and source_fill_rows. */
+    sl_status (*claim_rows)(struct sl_source *s, size_t cap, int64_t *first, uint32_t *count,
+                            size_t *n, struct sl_error *err);
+    sl_status (*fill_rows)(const struct sl_source *s, int64_t first, uint32_t count,
+                           struct sl_chunk *out, struct sl_error *err);
     /* Record sources only (NULL otherwise): see source_read_records and what follows it. */
     sl_status (*read_records)(struct sl_source *s, struct sl_record *out, size_t cap, size_t *n,
                               int timeout_ms, struct sl_error *err);

@@ -4,7 +4,9 @@
  * advances at `rate` events a second whatever the wall clock does, as Nexmark's
  * own generators do by default. Records have a fixed width per kind, so byte
  * offset o is row o / width and the source replays from any offset; the
- * checkpoint's identity keeps every option that shapes the events.
+ * checkpoint's identity keeps every option that shapes the events. A query
+ * reading the records as CSV takes them as rows instead (source_read_rows):
+ * the same values, with no text written and parsed again.
  */
 #include "connectors/source_impl.h"
 
@@ -54,6 +56,95 @@ static sl_status source_nexmark_read(struct sl_source *s, char *buf, size_t cap,
     }
     *n = written;
     return SL_OK;
+}
+
+/* The stream declares each field with its own type, and reads the records as plain CSV. */
+static bool source_nexmark_rows_fit(const struct sl_source *s, const struct sl_schema *schema,
+                                    const struct sl_format_spec *format)
+{
+    const struct source_nexmark *x = (const struct source_nexmark *)s;
+    const char *const *names;
+    const unsigned char *numeric;
+    size_t nfields = nx_fields(x->gen.c.kind, &names, &numeric);
+    const enum sl_type *types = nx_field_types(x->gen.c.kind);
+    if (format->kind != SL_FORMAT_CSV || format->header || format->delimiter != ',' ||
+        format->null_marker || format->csv_libcsv_only ||
+        (format->max_record_bytes && format->max_record_bytes < x->width) ||
+        schema->ncols != nfields)
+        return false;
+    for (size_t i = 0; i < nfields; i++)
+        if (schema->cols[i].type != types[i])
+            return false;
+    return true;
+}
+
+static sl_status source_nexmark_claim_rows(struct sl_source *s, size_t cap, int64_t *first,
+                                           uint32_t *count, size_t *n, struct sl_error *err)
+{
+    struct source_nexmark *x = (struct source_nexmark *)s;
+    if (x->pos % x->width)
+        return sl_error_set(err, SL_ERROR,
+                            "%s cannot hand out rows from byte %llu, inside a record of %zu bytes",
+                            s->description, (unsigned long long)x->pos, x->width);
+    int64_t row = (int64_t)(x->pos / x->width);
+    if (row >= x->gen.rows)
+        return SL_EOF;
+    int64_t rows = (int64_t)(cap / x->width);
+    if (rows < 1)
+        rows = 1;
+    if (rows > x->gen.rows - row)
+        rows = x->gen.rows - row;
+    if (rows > UINT32_MAX)
+        rows = UINT32_MAX;
+    *first = row;
+    *count = (uint32_t)rows;
+    *n = (size_t)rows * x->width;
+    x->pos += *n;
+    return SL_OK;
+}
+
+static sl_status source_nexmark_fill_rows(const struct sl_source *s, int64_t first,
+                                          uint32_t count, struct sl_chunk *out,
+                                          struct sl_error *err)
+{
+    const struct source_nexmark *x = (const struct source_nexmark *)s;
+    if (count > SL_CHUNK_CAP - out->count)
+        count = SL_CHUNK_CAP - out->count;
+    size_t room = nx_scratch(x->gen.c.kind);
+    char *scratch = arena_alloc(out->arena, (size_t)count * room);
+    if (!scratch)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    struct nx_field f[NX_MAX_FIELDS];
+    for (uint32_t i = 0; i < count; i++) {
+        size_t nfields = nx_event(&x->gen, first + i, f, scratch + (size_t)i * room);
+        uint32_t at = out->count + i;
+        for (size_t c = 0; c < nfields; c++) {
+            struct sl_vector *v = &out->cols[c];
+            if (v->type == SL_TEXT)
+                v->data.s[at] = (struct sl_str){f[c].str, f[c].len};
+            else
+                v->data.i[at] = f[c].num;
+        }
+    }
+    out->count += count;
+    return SL_OK;
+}
+
+static sl_status source_nexmark_read_rows(struct sl_source *s, struct sl_chunk *out, size_t cap,
+                                          size_t *n, int timeout_ms, struct sl_error *err)
+{
+    (void)timeout_ms;
+    struct source_nexmark *x = (struct source_nexmark *)s;
+    size_t room = (size_t)(SL_CHUNK_CAP - out->count) * x->width;
+    int64_t first = 0;
+    uint32_t count = 0;
+    *n = 0;
+    if (!room)
+        return SL_OK;
+    sl_status st = source_nexmark_claim_rows(s, cap < room ? cap : room, &first, &count, n, err);
+    if (st == SL_OK && (st = source_nexmark_fill_rows(s, first, count, out, err)) != SL_OK)
+        x->pos -= *n; /* nothing was handed out */
+    return st;
 }
 
 static void source_nexmark_close(struct sl_source *s)
@@ -111,6 +202,10 @@ static const struct sl_source_ops source_nexmark_ops = {
     .identity = source_nexmark_identity,
     .seek = source_nexmark_seek,
     .size = source_nexmark_size,
+    .rows_fit = source_nexmark_rows_fit,
+    .read_rows = source_nexmark_read_rows,
+    .claim_rows = source_nexmark_claim_rows,
+    .fill_rows = source_nexmark_fill_rows,
 };
 
 static sl_status source_nexmark_open(const struct sl_source_spec *spec, struct sl_source **out,

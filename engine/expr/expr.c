@@ -30,6 +30,21 @@ static sl_status eval_const(const struct sl_expr *e, const struct expr_ctx *cx,
         }
         return SL_OK;
     }
+    /* A number of the vector's own type (x * 908): a plain fill, no vector_set per row. */
+    if (v.type == out->type && (v.type == SL_INT || v.type == SL_TIMESTAMP)) {
+        for (uint32_t k = 0; k < cx->n; k++) {
+            out->data.i[cx->rows[k]] = v.u.i;
+            out->nulls[cx->rows[k]] = 0;
+        }
+        return SL_OK;
+    }
+    if (v.type == SL_REAL && out->type == SL_REAL) {
+        for (uint32_t k = 0; k < cx->n; k++) {
+            out->data.r[cx->rows[k]] = v.u.r;
+            out->nulls[cx->rows[k]] = 0;
+        }
+        return SL_OK;
+    }
     if (v.type == SL_NULL || v.type == out->type || out->type == SL_ANY) {
         for (uint32_t k = 0; k < cx->n; k++)
             vector_set(out, cx->rows[k], v);

@@ -1,7 +1,8 @@
 /*
  * expr_arith.c — + - * / % and unary minus. INT + - * / INT is typed SL_ANY
  * (expr_binary_type): the INT kernel computes it with an overflow check per
- * row and tags each row INT, or REAL (SQLite's result) where it overflowed.
+ * row and tags each row INT, or REAL (SQLite's result) where it overflowed;
+ * only a division by zero or an overflow takes sqlval_arith's per-row path.
  */
 #include "engine/expr/expr_kernels.h"
 
@@ -84,7 +85,16 @@ static sl_status arith_int_any(enum ast_op op, const struct sl_vector *l,
         case AST_OP_ADD: wide = __builtin_add_overflow(a[i], b[i], &v.u.i); break;
         case AST_OP_SUB: wide = __builtin_sub_overflow(a[i], b[i], &v.u.i); break;
         case AST_OP_MUL: wide = __builtin_mul_overflow(a[i], b[i], &v.u.i); break;
-        default: wide = true; break; /* / and % by zero, INT64_MIN / -1 */
+        /* By zero (NULL) and INT64_MIN / -1 (REAL) go to sqlval_arith below. */
+        case AST_OP_DIV:
+            wide = b[i] == 0 || (a[i] == INT64_MIN && b[i] == -1);
+            v.u.i = wide ? 0 : a[i] / b[i];
+            break;
+        case AST_OP_MOD:
+            wide = b[i] == 0;
+            v.u.i = wide || b[i] == -1 ? 0 : a[i] % b[i];
+            break;
+        default: wide = true; break;
         }
         if (wide) {
             struct sl_value x = {.type = SL_INT, .u.i = a[i]}, y = {.type = SL_INT, .u.i = b[i]};

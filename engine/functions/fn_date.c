@@ -477,6 +477,49 @@ static sl_status dt_row(enum dt_fn fn, const struct sl_value *argv, int nargs, i
     return SL_OK;
 }
 
+/* Whether strftime's text for format f depends on the time's whole second only (every
+ * conversion but %f and %J). */
+static bool whole_second_format(struct sl_str f)
+{
+    for (uint32_t i = 0; i + 1 < f.len; i++)
+        if (f.ptr[i] == '%' && (f.ptr[++i] == 'f' || f.ptr[i] == 'J'))
+            return false;
+    return true;
+}
+
+/*
+ * strftime(format, t) of a TIMESTAMP t is the same text for every t in the same
+ * second when the format shows whole seconds only, as long as t's fraction is
+ * below .999 (from .9995 on, SQLite's rounding to milliseconds carries into the
+ * next second; .999 keeps a margin). The times of a chunk mostly share their
+ * second, so the text is made once per second (vfprintf was q17's top cost).
+ */
+struct strftime_reuse {
+    bool valid;
+    int64_t second;
+    struct sl_str format;
+    struct sl_value text;
+};
+
+/* The second whose text t can reuse; false for a call or time that cannot. */
+static bool strftime_second(enum dt_fn fn, const struct sl_value *argv, int nargs,
+                            int64_t *second)
+{
+    if (fn != DT_STRFTIME || nargs != 2 || argv[0].type != SL_TEXT ||
+        argv[1].type != SL_TIMESTAMP)
+        return false;
+    int64_t us = argv[1].u.i, s = us / SL_US_PER_SEC;
+    if (us - s * SL_US_PER_SEC < 0)
+        s--;
+    *second = s;
+    return us - s * SL_US_PER_SEC < 999000;
+}
+
+static bool same_text(struct sl_str a, struct sl_str b)
+{
+    return a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0;
+}
+
 /* Like fn_map, with 'now' read once for the whole chunk. */
 static sl_status dt_eval(enum dt_fn fn, const char *name, struct sl_vector *args, int nargs,
                          const struct sl_chunk *rows, struct sl_vector *out, struct sl_error *err)
@@ -489,12 +532,22 @@ static sl_status dt_eval(enum dt_fn fn, const char *name, struct sl_vector *args
     int64_t now_jd_ms = DT_UNIX_EPOCH_JD_MS + (now_us - (((now_us % 1000) + 1000) % 1000)) / 1000;
     const uint32_t *sel = rowsel_of(rows);
     uint32_t n = chunk_active(rows);
+    struct strftime_reuse last = {0};
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = sel[k];
         fn_row_args(args, nargs, i, argv);
         struct sl_value res;
-        if (dt_row(fn, argv, nargs, now_jd_ms, rows->arena, &res) != SL_OK ||
-            sqlval_store(out, i, res, rows->arena) != SL_OK)
+        int64_t second;
+        bool reusable = strftime_second(fn, argv, nargs, &second);
+        if (reusable && last.valid && second == last.second &&
+            same_text(argv[0].u.s, last.format)) {
+            res = last.text;
+        } else if (dt_row(fn, argv, nargs, now_jd_ms, rows->arena, &res) != SL_OK) {
+            return sl_error_set(err, SL_NOMEM, "out of memory in %s()", name);
+        } else if (reusable && whole_second_format(argv[0].u.s)) {
+            last = (struct strftime_reuse){true, second, argv[0].u.s, res};
+        }
+        if (sqlval_store(out, i, res, rows->arena) != SL_OK)
             return sl_error_set(err, SL_NOMEM, "out of memory in %s()", name);
     }
     return SL_OK;

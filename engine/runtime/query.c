@@ -797,13 +797,23 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     if (source_has_records(q->source)) {
         rs = query_read_records(q, timeout_ms, limit, &n, &read_err, &st, err);
     } else {
-        size_t cap = READ_BUFFER_BYTES;
+        struct sl_schema schema = stream_def_format_schema(q->plan->stream);
+        bool rows = source_rows_fit(q->source, &schema, &q->plan->stream->format);
+        /* Rows made on several threads: a buffer's worth for each. */
+        uint32_t lanes = rows ? query_split_row_lanes(q) : 0;
+        size_t cap = READ_BUFFER_BYTES * (lanes ? lanes : 1);
         if (limit && limit - q->batch_bytes < cap)
             cap = (size_t)(limit - q->batch_bytes);
-        rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
+        if (lanes) {
+            rs = query_split_read_rows(q, cap, &n, &read_err, &st, err);
+        } else if (rows) {
+            rs = query_read_rows(q, timeout_ms, cap, &n, &read_err, &st, err);
+        } else {
+            rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
+            if (n > 0)
+                st = decode_and_push(q, buf, n, err);
+        }
         q->batch_bytes += n;
-        if (n > 0)
-            st = decode_and_push(q, buf, n, err);
     }
     if (n > 0 || rs == SL_EOF) {
         q->had_input = true;

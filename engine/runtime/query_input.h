@@ -1,7 +1,8 @@
 /*
  * query_input.h — private to engine/runtime: how a query's input reaches its
  * pipeline. query.c reads byte sources; query_records.c reads record sources
- * (KAFKA), decoding each record and filling the stream's metadata columns.
+ * (KAFKA), decoding each record and filling the stream's metadata columns;
+ * query_rows.c reads row sources (NEXMARK), which need no decoding.
  */
 #ifndef SL_QUERY_INPUT_H
 #define SL_QUERY_INPUT_H
@@ -27,5 +28,14 @@ void query_dead_letter(struct sl_query *q, const char *record, size_t len, uint6
  */
 sl_status query_read_records(struct sl_query *q, int timeout_ms, uint64_t limit, size_t *n,
                              struct sl_error *read_err, sl_status *st, struct sl_error *err);
+
+/*
+ * Reads rows from q's row source (source_read_rows) whose records take up
+ * to cap bytes, pushing each full chunk and the rest. Returns the source's
+ * status (SL_ERROR described in read_err), *n the bytes the rows took; *st
+ * is the status of pushing them (described in err).
+ */
+sl_status query_read_rows(struct sl_query *q, int timeout_ms, size_t cap, size_t *n,
+                          struct sl_error *read_err, sl_status *st, struct sl_error *err);
 
 #endif

@@ -14,6 +14,10 @@
  * dead letters name the right bytes. The pieces' chunks and dead letters are
  * then pushed and kept in the input's order, on the caller's thread: the
  * pipeline sees exactly the rows, in the order, that one decoder gives.
+ *
+ * A row source whose rows are a function of their number (NEXMARK) has no
+ * bytes to cut: the step claims a range of rows and each thread makes every
+ * lanes-th chunk of it, pushed in the rows' order the same way.
  */
 #include "engine/runtime/query_split.h"
 
@@ -57,6 +61,10 @@ struct query_split {
     struct sl_workers *workers;
     uint32_t nlanes;
     struct split_lane *lanes;
+    /* A numbered row source's claimed rows, made chunk by chunk on the lanes. */
+    const struct sl_source *source;
+    int64_t first_row;
+    uint32_t nrows;
 };
 
 static void keep_dead_letter(void *ctx, const char *record, size_t len, uint64_t offset,
@@ -149,6 +157,49 @@ static struct sl_chunk *lane_chunk(struct split_lane *l)
     return chunk;
 }
 
+/* Lane i makes chunks i, i + lanes, ... of the claimed rows. */
+static void fill_rows(void *ctx, uint32_t i)
+{
+    struct query_split *s = ctx;
+    struct split_lane *l = &s->lanes[i];
+    l->nchunks = 0;
+    l->st = SL_OK;
+    sl_error_clear(&l->err);
+    for (uint32_t at = i * SL_CHUNK_CAP; at < s->nrows && l->st == SL_OK;
+         at += s->nlanes * SL_CHUNK_CAP) {
+        struct sl_chunk *out = lane_chunk(l);
+        uint32_t count = s->nrows - at < SL_CHUNK_CAP ? s->nrows - at : SL_CHUNK_CAP;
+        l->st = out ? source_fill_rows(s->source, s->first_row + at, count, out, &l->err)
+                    : sl_error_set(&l->err, SL_NOMEM, "out of memory making rows");
+    }
+}
+
+sl_status query_split_read_rows(struct sl_query *q, size_t cap, size_t *n,
+                                struct sl_error *read_err, sl_status *st, struct sl_error *err)
+{
+    struct query_split *s = q->split;
+    *st = SL_OK;
+    sl_status rs = source_claim_rows(q->source, cap, &s->first_row, &s->nrows, n, read_err);
+    if (rs != SL_OK)
+        return rs;
+    s->source = q->source;
+    for (uint32_t i = 0; i < s->nlanes; i++)
+        s->lanes[i].types = q->input;
+    workers_run(s->workers, fill_rows, s);
+    for (uint32_t i = 0; i < s->nlanes; i++) {
+        if (s->lanes[i].st != SL_OK) {
+            *err = s->lanes[i].err;
+            *st = s->lanes[i].st;
+            return rs;
+        }
+    }
+    /* Chunk j is lane j mod lanes's (j / lanes)-th: pushed in the rows' order. */
+    uint32_t nchunks = (s->nrows + SL_CHUNK_CAP - 1) / SL_CHUNK_CAP;
+    for (uint32_t j = 0; j < nchunks && *st == SL_OK; j++)
+        *st = query_push_chunk(q, s->lanes[j % s->nlanes].chunks[j / s->nlanes], err);
+    return rs;
+}
+
 static void decode_piece(void *ctx, uint32_t i)
 {
     struct split_lane *l = &((struct query_split *)ctx)->lanes[i];
@@ -184,6 +235,11 @@ static size_t line_end(const char *data, size_t n, size_t at)
 {
     const char *nl = at < n ? memchr(data + at, '\n', n - at) : NULL;
     return nl ? (size_t)(nl - data) + 1 : n;
+}
+
+uint32_t query_split_row_lanes(const struct sl_query *q)
+{
+    return q->split && source_rows_numbered(q->source) ? q->split->nlanes : 0;
 }
 
 bool query_split_applies(const struct sl_query *q, const char *data, size_t n)

@@ -22,4 +22,13 @@ bool query_split_applies(const struct sl_query *q, const char *data, size_t n);
 sl_status query_split_decode(struct sl_query *q, const char *data, size_t n, uint64_t offset,
                              sl_decode_fn decode_seq, struct sl_error *err);
 
+/* Claims the next rows of a numbered row source (source_claim_rows) whose
+ * records fit in cap bytes and makes them on the threads, then pushes them;
+ * returns the source's status (read_err), *n the bytes claimed, *st the
+ * status of making and pushing them (err). */
+sl_status query_split_read_rows(struct sl_query *q, size_t cap, size_t *n,
+                                struct sl_error *read_err, sl_status *st, struct sl_error *err);
+/* The threads the query's rows are made on that way; 0: not so (one thread). */
+uint32_t query_split_row_lanes(const struct sl_query *q);
+
 #endif

@@ -1,6 +1,7 @@
 /* test_connectors_nexmark.c — the Nexmark generator (connectors/nexmark_gen.c) and the NEXMARK
  * source: determinism across batch cuts, the event mix, ids, hot keys, prices, event times,
- * out-of-order groups and replay from a checkpoint's offset. */
+ * out-of-order groups, replay from a checkpoint's offset, and rows handed out as columns equal
+ * to the records decoded as CSV. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +13,11 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/arena.h"
+#include "common/chunk.h"
 #include "common/time.h"
 #include "connectors/nexmark_gen.h"
+#include "connectors/decoder.h"
 #include "connectors/registry.h"
 #include "connectors/source.h"
 
@@ -162,7 +166,7 @@ static void test_out_of_order_groups(void **state)
     sl_free(ooo);
 }
 
-static struct sl_source *open_source(const char *kind, int64_t events)
+static struct sl_source *open_source_ooo(const char *kind, int64_t events, int64_t group)
 {
     struct sl_source_spec spec = {.connector = connector_find("NEXMARK", false)};
     assert_non_null(spec.connector);
@@ -170,10 +174,17 @@ static struct sl_source *open_source(const char *kind, int64_t events)
         (struct sl_option_value){.set = true, .text = (char *)kind};
     spec.options[connector_option_index(spec.connector, "events")] =
         (struct sl_option_value){.set = true, .num = events};
+    spec.options[connector_option_index(spec.connector, "out_of_order")] =
+        (struct sl_option_value){.set = true, .num = group};
     struct sl_source *s;
     struct sl_error err;
     assert_int_equal(source_open(&spec, &s, &err), SL_OK);
     return s;
+}
+
+static struct sl_source *open_source(const char *kind, int64_t events)
+{
+    return open_source_ooo(kind, events, 1);
 }
 
 /* Reads everything from byte `from` on, in reads of cap bytes. */
@@ -226,6 +237,137 @@ static void test_source_cuts_and_replay(void **state)
     source_close(d);
 }
 
+/* A's rows [0, count) equal b's [from, from + count). */
+static void assert_rows_equal(const struct sl_chunk *a, const struct sl_chunk *b, uint32_t from)
+{
+    assert_int_equal(a->ncols, b->ncols);
+    for (uint32_t c = 0; c < a->ncols; c++)
+        for (uint32_t r = 0; r < a->count; r++) {
+            const struct sl_vector *va = &a->cols[c], *vb = &b->cols[c];
+            assert_int_equal(va->nulls[r], vb->nulls[from + r]);
+            if (va->type != SL_TEXT) {
+                assert_int_equal(va->data.i[r], vb->data.i[from + r]);
+                continue;
+            }
+            assert_int_equal(va->data.s[r].len, vb->data.s[from + r].len);
+            assert_memory_equal(va->data.s[r].ptr, vb->data.s[from + r].ptr, va->data.s[r].len);
+        }
+}
+
+/* Every kind, in order and out of order: the rows source_read_rows hands out are the records
+ * source_read writes, decoded by the CSV decoder; the offsets are the same; reads of any size
+ * cut at rows; a source seeked to a checkpoint's offset goes on with the same rows. */
+static void test_rows_equal_decoded_records(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"person", "auction", "bid"};
+    struct sl_column cols[NX_MAX_FIELDS];
+    enum sl_type types[NX_MAX_FIELDS];
+    struct sl_format_spec csv = {.kind = SL_FORMAT_CSV, .delimiter = ','};
+    struct sl_error err;
+    for (int k = 0; k < 3; k++)
+        for (int64_t group = 1; group <= 50; group += 49) {
+            const char *const *names;
+            const unsigned char *numeric;
+            uint32_t n = (uint32_t)nx_fields((enum nx_kind)k, &names, &numeric);
+            for (uint32_t i = 0; i < n; i++) {
+                types[i] = nx_field_types((enum nx_kind)k)[i];
+                cols[i] = (struct sl_column){names[i], types[i]};
+            }
+            struct sl_schema schema = {.ncols = n, .cols = cols};
+            struct sl_source *text = open_source_ooo(kinds[k], 30000, group);
+            struct sl_source *rows = open_source_ooo(kinds[k], 30000, group);
+            assert_true(source_rows_fit(rows, &schema, &csv));
+            struct sl_decoder *dec;
+            assert_int_equal(decoder_create(&csv, &schema, NULL, NULL, &dec, &err), SL_OK);
+            struct sl_arena *arena = arena_create(1 << 20);
+            char *buf = sl_malloc(1 << 20);
+            size_t width = nx_width((enum nx_kind)k), cap = 1, got;
+            sl_status st;
+            uint32_t total = 0;
+            for (;;) {
+                struct sl_chunk *decoded, *direct;
+                assert_int_equal(chunk_create(arena, n, types, &decoded), SL_OK);
+                assert_int_equal(chunk_create(arena, n, types, &direct), SL_OK);
+                /* Reads of 1, 7, 49 ... records' bytes, and one not a multiple of the width. */
+                cap = cap * 7 % 3000 + 1;
+                st = source_read_rows(rows, direct, cap * width + 5, &got, 0, &err);
+                if (st == SL_EOF)
+                    break;
+                assert_int_equal(st, SL_OK);
+                assert_int_equal(got, direct->count * width);
+                assert_int_equal(source_read(text, buf, got, &got, 0, &err), SL_OK);
+                size_t used = 0, consumed;
+                while (used < got) {
+                    assert_int_equal(decoder_decode(dec, buf + used, got - used, &consumed,
+                                                    decoded, &err), SL_OK);
+                    assert_rows_equal(decoded, direct, 0);
+                    used += consumed;
+                }
+                assert_int_equal(decoded->count, direct->count);
+                assert_int_equal(source_offset(text), source_offset(rows));
+                total += direct->count;
+                arena_reset(arena);
+            }
+            assert_int_equal(source_read(text, buf, 1, &got, 0, &err), SL_EOF);
+            assert_true(total > 0);
+            /* Resumed at a checkpoint: the rows go on from there. */
+            struct sl_buf id = {0};
+            assert_int_equal(source_identity(rows, 0, &id, &err), SL_OK);
+            struct sl_source *again = open_source_ooo(kinds[k], 30000, group);
+            struct sl_chunk *whole, *rest;
+            assert_int_equal(source_seek(again, 0, id.data, &err), SL_OK);
+            assert_int_equal(chunk_create(arena, n, types, &whole), SL_OK);
+            assert_int_equal(chunk_create(arena, n, types, &rest), SL_OK);
+            assert_int_equal(source_read_rows(again, whole, 100 * width, &got, 0, &err), SL_OK);
+            assert_int_equal(source_seek(again, 37 * width, id.data, &err), SL_OK);
+            assert_int_equal(source_read_rows(again, rest, 63 * width, &got, 0, &err), SL_OK);
+            assert_int_equal(rest->count, 63);
+            assert_rows_equal(rest, whole, 37);
+            /* A byte offset inside a record is no row's start. */
+            assert_int_equal(source_seek(again, 37 * width + 1, id.data, &err), SL_OK);
+            assert_int_equal(source_read_rows(again, rest, width, &got, 0, &err), SL_ERROR);
+            buf_free(&id);
+            source_close(again);
+            sl_free(buf);
+            arena_destroy(arena);
+            decoder_destroy(dec);
+            source_close(text);
+            source_close(rows);
+        }
+}
+
+/* Rows are handed out only for the connector's own format and its fields' own types. */
+static void test_rows_fit_only_plain_csv(void **state)
+{
+    (void)state;
+    const char *const *names;
+    const unsigned char *numeric;
+    uint32_t n = (uint32_t)nx_fields(NX_BID, &names, &numeric);
+    struct sl_column cols[NX_MAX_FIELDS];
+    for (uint32_t i = 0; i < n; i++)
+        cols[i] = (struct sl_column){names[i], nx_field_types(NX_BID)[i]};
+    struct sl_schema schema = {.ncols = n, .cols = cols};
+    struct sl_source *s = open_source("bid", 1000);
+    struct sl_format_spec csv = {.kind = SL_FORMAT_CSV, .delimiter = ','};
+    assert_true(source_rows_fit(s, &schema, &csv));
+    struct sl_format_spec other = csv;
+    other.header = true;
+    assert_false(source_rows_fit(s, &schema, &other));
+    other = csv;
+    other.null_marker = "\\N";
+    assert_false(source_rows_fit(s, &schema, &other));
+    other = csv;
+    other.max_record_bytes = 100;
+    assert_false(source_rows_fit(s, &schema, &other));
+    cols[2].type = SL_REAL; /* price as REAL: the decoder converts it */
+    assert_false(source_rows_fit(s, &schema, &csv));
+    cols[2].type = SL_INT;
+    schema.ncols--;
+    assert_false(source_rows_fit(s, &schema, &csv));
+    source_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +378,8 @@ int main(void)
         cmocka_unit_test(test_timestamps_from_rate),
         cmocka_unit_test(test_out_of_order_groups),
         cmocka_unit_test(test_source_cuts_and_replay),
+        cmocka_unit_test(test_rows_equal_decoded_records),
+        cmocka_unit_test(test_rows_fit_only_plain_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,12 +120,49 @@ static void test_date_trunc(void **state)
     is_null(call("date_trunc", 2, T("day"), T("not a time")));
 }
 
+/* strftime over a chunk of times, most in one second (whose text a chunk makes once): each row
+ * as strftime of that row alone, whatever the format, around the fraction where SQLite's
+ * milliseconds round up into the next second, and before 1970. */
+static void test_strftime_chunk(void **state)
+{
+    (void)state;
+    static const char *const formats[] = {"%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%s", "%w %j %W",
+                                          "%H:%M:%f", "%s %J"};
+    static const int64_t fractions[] = {0, 1, 500000, 998999, 999000, 999499, 999500, 999999};
+    const struct sl_scalar_fn *fn = function_lookup("strftime");
+    assert_non_null(fn);
+    for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
+        for (int64_t base = -2 * SL_US_PER_SEC; base <= INT64_C(1700000000) * SL_US_PER_SEC;
+             base += INT64_C(1700000002) * SL_US_PER_SEC) {
+            struct sl_vector args[2], out;
+            assert_int_equal(vector_init(A, SL_TEXT, &args[0]), SL_OK);
+            assert_int_equal(vector_init(A, SL_TIMESTAMP, &args[1]), SL_OK);
+            assert_int_equal(vector_init(A, SL_TEXT, &out), SL_OK);
+            uint32_t n = 0;
+            for (int64_t second = 0; second < 3; second++)
+                for (size_t k = 0; k < sizeof fractions / sizeof *fractions; k++, n++) {
+                    vector_set(&args[0], n, T(formats[f]));
+                    vector_set(&args[1], n, TS(base + second * SL_US_PER_SEC + fractions[k]));
+                }
+            struct sl_chunk rows = {.count = n, .arena = A};
+            struct sl_error err = {0};
+            assert_int_equal(fn->eval(args, 2, &rows, &out, &err), SL_OK);
+            for (uint32_t i = 0; i < n; i++) {
+                struct sl_value alone = call("strftime", 2, T(formats[f]), TS(args[1].data.i[i]));
+                assert_int_equal(out.nulls[i], 0);
+                assert_int_equal(out.data.s[i].len, alone.u.s.len);
+                assert_memory_equal(out.data.s[i].ptr, alone.u.s.ptr, alone.u.s.len);
+            }
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sqlite_dates),        cmocka_unit_test(test_sqlite_date_nulls),
         cmocka_unit_test(test_timestamp_arguments), cmocka_unit_test(test_now),
         cmocka_unit_test(test_to_timestamp),        cmocka_unit_test(test_date_trunc),
+        cmocka_unit_test(test_strftime_chunk),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
