@@ -1,10 +1,12 @@
 /*
  * query_split.c — decoding a step's bytes on the threads of the query's
  * exchange, for formats whose records are lines (TEXT, JSON, CSV without a
- * quote in the bytes, since a quoted field may hold a newline).
+ * quote in the bytes nor a quoted field open from an earlier read, since a
+ * quoted field may hold a newline).
  *
  * The query's own decoder takes the bytes up to the first newline (which
- * ends any record it held from the last read) and, at the end, those after
+ * ends any record it held from the last read; when it does not, a quoted CSV
+ * field going on, that decoder takes the whole read) and, at the end, those after
  * the last one (the next record's start, kept for the next read): it alone
  * carries a record across reads, as without threads. The complete lines
  * between are cut at newlines into one piece per thread, each decoded by a
@@ -255,7 +257,10 @@ sl_status query_split_decode(struct sl_query *q, const char *data, size_t n, uin
     while (last > first && data[last - 1] != '\n')
         last--;
     sl_status st = decode_seq(q, data, first, err);
-    if (st != SL_OK || last <= first)
+    /* A CSV field quoted in an earlier read may hold this read's newlines
+     * (and no quote): its record goes on past the first one, so the lines
+     * after it are not records and only this decoder reads them right. */
+    if (st != SL_OK || last <= first || decoder_pending(q->decoder))
         return st == SL_OK ? decode_seq(q, data + first, n - first, err) : st;
     /* Pieces of about equal size, each ending with a newline. */
     size_t at = first;
