@@ -190,10 +190,11 @@ static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bo
         strncmp(c->plan, q->fingerprint, FINGERPRINT_HASH_CHARS) == 0)
         return sl_error_set(err, SL_ERROR,
                             "the checkpoint of query %s holds its groups in %u partitions, and "
-                            "WITH (partitions = %u) asks for %u: run it with partitions = %u, or "
-                            "drop it to start over",
-                            q->name, query_state_partitions(c->plan), q->plan->partitions,
-                            query_state_partitions(q->fingerprint),
+                            "this plan has %u (WITH (partitions = %u)): a group's state cannot "
+                            "move to another partition; run it with partitions = %u (or without "
+                            "the option), or drop it to start over",
+                            q->name, query_state_partitions(c->plan),
+                            query_state_partitions(q->fingerprint), q->plan->partitions,
                             query_state_partitions(c->plan));
     if (c->plan[0] && strcmp(c->plan, q->fingerprint) != 0)
         return sl_error_set(err, SL_ERROR,

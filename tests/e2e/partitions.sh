@@ -263,7 +263,7 @@ case "$(plan_of g)" in */p3) ;; *) fail "query g's checkpoint without a count: $
 csv_queries 2 16384 >two.sql
 if "$SLUICE" run --db db two.sql >/dev/null 2>got.txt; then fail "partitions = 2 was not refused"; fi
 diff - got.txt <<'OUT' || fail "not the expected refusal"
-two.sql:6:8: error: the checkpoint of query g holds its groups in 3 partitions, and WITH (partitions = 2) asks for 2: run it with partitions = 3, or drop it to start over
+two.sql:6:8: error: the checkpoint of query g holds its groups in 3 partitions, and this plan has 2 (WITH (partitions = 2)): a group's state cannot move to another partition; run it with partitions = 3 (or without the option), or drop it to start over
     6 |   FROM ev GROUP BY tk TRIGGER EVERY 20 MILLISECONDS WITH (partitions = 2, max_batch_bytes = 16384);
       |        ^~
 hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
