@@ -19,8 +19,8 @@
 # suite's oracle qN.oracle.sql (the two times are given apart).
 # The headline: q17 over NEXMARK_HEADLINE_EVENTS events (5 M bids) from the
 # CSV file, Sluice against DuckDB with 1 and 2 threads, best of
-# NEXMARK_HEADLINE_RUNS. Where the build has WITH (partitions = n), q7 and
-# q17 also run with 1 and 2 partitions.
+# NEXMARK_HEADLINE_RUNS, with WITH (partitions = 1) and (partitions = 2); q7
+# and q17 also run with 1 and 2 partitions from the generator.
 #
 #   bench/nexmark/run.sh [BUILD]
 # Environment (make bench's defaults; make bench-full sets larger ones):
@@ -262,10 +262,8 @@ suite_table generator ""
 suite_table csv "$file_dir"
 suite_table json "$file_dir"
 
-# Partitions: whether this build takes WITH (partitions = n) on a query.
-printf 'CREATE STREAM b (auction BIGINT) FROM NEXMARK WITH (kind = %s, events = 100);\nCREATE QUERY p AS SELECT auction, COUNT(*) AS n FROM b GROUP BY auction WITH (partitions = 2);\n' \
-  "'bid'" >"$work/probe.sql"
-if "$sluice" run --db "$work/probe.db" "$work/probe.sql" >/dev/null 2>&1; then partitions="1 2"; else partitions=""; fi
+# Partition counts the headline, q7 and q17 run with (WITH (partitions = n)).
+partitions="1 2"
 
 # The headline: q17 from the CSV file of 5 M bids against DuckDB.
 headline_dir=$(inputs "$headline_events" csv)
@@ -277,16 +275,16 @@ echo "nexmark: the headline, q17 over $headline_dir/bid.csv" >&2
   echo "| run | seconds | user + sys s | peak RSS | result rows | Sluice's time / this |"
   echo "|---|---|---|---|---|---|"
 } >"$work/headline.md"
-declare -A sluice_s duck_s # seconds by partitions / threads ("default": no option)
-for p in ${partitions:-default}; do
-  r=$(run_sluice csv "$headline_dir" q17 "$headline_runs" "${p/default/}")
+declare -A sluice_s duck_s # seconds by partitions / threads
+for p in $partitions; do
+  r=$(run_sluice csv "$headline_dir" q17 "$headline_runs" "$p")
   [ "$r" = failed ] && { echo "| Sluice, partitions: $p | failed |" >>"$work/headline.md"; continue; }
   read -r wall user sys rss _ _ rows <<<"$r"
   sluice_s[$p]=$wall
   echo "| Sluice, partitions: $p | $(f "$wall") | $(f "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')") | $((rss / 1024)) MiB | $rows | |" >>"$work/headline.md"
 done
-sluice_one=${sluice_s[1]:-${sluice_s[default]:-0}}
-sluice_two=${sluice_s[2]:-${sluice_s[default]:-0}}
+sluice_one=${sluice_s[1]:-0}
+sluice_two=${sluice_s[2]:-0}
 for threads in 1 2; do
   r=$(run_duckdb "$threads" "$headline_dir" q17 "$headline_runs")
   [ "$r" = failed ] && { echo "| DuckDB, threads = $threads | failed |" >>"$work/headline.md"; continue; }
@@ -303,38 +301,32 @@ echo "| sqlite3 CLI: .import, then the oracle | $(f "$load_s") + $query_s | | | 
 cat >>"$work/headline.md" <<MD
 
 Targets: Sluice with one partition at most DuckDB's one-thread time: $(ratio "$sluice_one" "$duck_1")x, $(within "$sluice_one" "$duck_1");
-with two partitions at most DuckDB's two-thread time: $(ratio "$sluice_two" "$duck_2")x, $(within "$sluice_two" "$duck_2")$([ -n "$partitions" ] || echo " (this build has no partitions option: both compare the default plan)").
+with two partitions at most DuckDB's two-thread time: $(ratio "$sluice_two" "$duck_2")x, $(within "$sluice_two" "$duck_2").
 Times are whole processes: DuckDB's include node's start-up, loading the library and the checkpoint
 of its database file at close (its statements alone in brackets).
 MD
 
 # Two partitions against one, from the generator (target >= 1.7x).
-if [ -n "$partitions" ]; then
-  {
-    echo
-    echo "#### Partitions, from the generator ($gen_events events)"
-    echo
-    echo "| query | 1 partition s | 2 partitions s | speed-up | target |"
-    echo "|---|---|---|---|---|"
-  } >"$work/partitions.md"
-  for q in q7 q17; do
-    one=$(run_sluice generator "" "$q" "$runs" 1)
-    two=$(run_sluice generator "" "$q" "$runs" 2)
-    up=$(ratio "${one%% *}" "${two%% *}")
-    echo "| $q | $(f "${one%% *}") | $(f "${two%% *}") | ${up}x | >= 1.7x ($(awk -v u="$up" 'BEGIN {print (u >= 1.7 ? "met" : "missed")}')) |" >>"$work/partitions.md"
-  done
-else
-  printf '\n#### Partitions\n\nThis build takes no `WITH (partitions = n)`: not measured.\n' >"$work/partitions.md"
-fi
+{
+  echo
+  echo "#### Partitions, from the generator ($gen_events events)"
+  echo
+  echo "| query | 1 partition s | 2 partitions s | speed-up | target |"
+  echo "|---|---|---|---|---|"
+} >"$work/partitions.md"
+for q in q7 q17; do
+  one=$(run_sluice generator "" "$q" "$runs" 1)
+  two=$(run_sluice generator "" "$q" "$runs" 2)
+  up=$(ratio "${one%% *}" "${two%% *}")
+  echo "| $q | $(f "${one%% *}") | $(f "${two%% *}") | ${up}x | >= 1.7x ($(awk -v u="$up" 'BEGIN {print (u >= 1.7 ? "met" : "missed")}')) |" >>"$work/partitions.md"
+done
 
 # q0 against a bare C loop inserting the same rows (target: >= 80%).
-# HOOK: sl_insert_baseline (bench/insert_baseline.c, the Output engineer's
-# CMake target, on branch nx-output until it is merged) runs when its binary
-# exists: it inserts q0's columns of the bids of the same generator settings
+# sl_insert_baseline (bench/insert_baseline.c) inserts q0's columns of the bids of the same generator settings
 # into SQLite, one prepared statement and one transaction a batch, timing only
 # BEGIN..COMMIT, and prints "rows=... batch=... seconds=... rows_per_s=...".
 # Sluice's q0 is the generator row of the table above: its whole process,
-# generating the bids included. Adjust this call if the arguments change.
+# generating the bids included.
 baseline=$root/$build/sl_insert_baseline
 if [ -x "$baseline" ] && [ -s "$work/generator-q0.result" ]; then
   "$baseline" --events "$gen_events" --rate "$rate" --seed "$seed" --runs "$runs" \
