@@ -783,8 +783,7 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
                    ? end_batch(q, env, batch_done, err)
                    : SL_OK;
     enum sl_type *types = arena_alloc(env->work, (q->plan->stream->ncols + 1) * sizeof *types);
-    char *buf = arena_alloc(env->work, READ_BUFFER_BYTES);
-    if (!types || !buf)
+    if (!types)
         return sl_error_set(err, SL_NOMEM, "out of memory");
     for (uint32_t i = 0; i < q->plan->stream->ncols; i++)
         types[i] = q->plan->stream->cols[i].type;
@@ -801,16 +800,19 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     } else {
         struct sl_schema schema = stream_def_format_schema(q->plan->stream);
         bool rows = source_rows_fit(q->source, &schema, &q->plan->stream->format);
-        /* Rows made on several threads: a buffer's worth for each. */
-        uint32_t lanes = rows ? query_split_row_lanes(q) : 0;
+        /* Input decoded or made on several threads: a buffer's worth for each. */
+        uint32_t lanes = query_split_lanes(q);
         size_t cap = READ_BUFFER_BYTES * (lanes ? lanes : 1);
         if (limit && limit - q->batch_bytes < cap)
             cap = (size_t)(limit - q->batch_bytes);
-        if (lanes) {
+        if (rows && lanes && source_rows_numbered(q->source)) {
             rs = query_split_read_rows(q, cap, &n, &read_err, &st, err);
         } else if (rows) {
             rs = query_read_rows(q, timeout_ms, cap, &n, &read_err, &st, err);
         } else {
+            char *buf = arena_alloc(env->work, cap);
+            if (!buf)
+                return sl_error_set(err, SL_NOMEM, "out of memory");
             rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
             if (n > 0)
                 st = decode_and_push(q, buf, n, err);

@@ -237,9 +237,9 @@ static size_t line_end(const char *data, size_t n, size_t at)
     return nl ? (size_t)(nl - data) + 1 : n;
 }
 
-uint32_t query_split_row_lanes(const struct sl_query *q)
+uint32_t query_split_lanes(const struct sl_query *q)
 {
-    return q->split && source_rows_numbered(q->source) ? q->split->nlanes : 0;
+    return q->split ? q->split->nlanes : 0;
 }
 
 bool query_split_applies(const struct sl_query *q, const char *data, size_t n)

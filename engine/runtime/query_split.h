@@ -28,7 +28,7 @@ sl_status query_split_decode(struct sl_query *q, const char *data, size_t n, uin
  * status of making and pushing them (err). */
 sl_status query_split_read_rows(struct sl_query *q, size_t cap, size_t *n,
                                 struct sl_error *read_err, sl_status *st, struct sl_error *err);
-/* The threads the query's rows are made on that way; 0: not so (one thread). */
-uint32_t query_split_row_lanes(const struct sl_query *q);
+/* The threads the query's input is decoded or made on; 0: one, without splitting. */
+uint32_t query_split_lanes(const struct sl_query *q);
 
 #endif
