@@ -2,12 +2,12 @@
  * op_exchange.c — partitions an aggregation over threads (see op_exchange.h).
  *
  * A drain runs as phases, each on every thread of the exchange's team at
- * once (common/workers.h; the caller's is lane 0): the fronts over the step's chunks, then
- * the backs over what the fronts routed to them. A phase's chunks were all
- * made before it began, so the threads share nothing but the lock the backs
- * take to push their output on, and each thread allocates only from its own
- * arena (a chunk handed to another thread is a view whose arena is that
- * thread's).
+ * once (common/workers.h; the caller's is lane 0): the fronts over the
+ * step's chunks, then the backs over what the fronts routed to them. A
+ * phase's chunks were all made before it began, so the threads share nothing
+ * but the lock the backs take to push their output on, and each thread
+ * allocates only from its own arena (a chunk handed to another thread is a
+ * view whose arena is that thread's).
  */
 #include "engine/ops/op_exchange.h"
 
