@@ -155,12 +155,6 @@ static inline bool text_equal(const struct gt_text *stored, const struct gt_text
     return word_at(a + n - 8) == word_at(b + n - 8);
 }
 
-static inline uint64_t hash_mix(uint64_t h, uint64_t k)
-{
-    return (h ^ (k + UINT64_C(0x9e3779b97f4a7c15) + (h << 6) + (h >> 2))) *
-           UINT64_C(0xff51afd7ed558ccd);
-}
-
 /* Hashes the key columns of every row into the scratch's hashes[k] and puts TEXT keys
  * in cell form; false if a text key is too long to be one. */
 static bool hash_keys(struct sl_group_table *t, const struct sl_chunk *c, const uint32_t *rows,
@@ -187,20 +181,13 @@ static bool hash_keys(struct sl_group_table *t, const struct sl_chunk *c, const 
                     text_cell(&probe[k], s.ptr, s.len);
                     kh = sl_hash_bytes(s.ptr, s.len, SQLVAL_SEED);
                 }
-                hs[k] = first ? kh : hash_mix(hs[k], kh);
+                hs[k] = first ? kh : group_hash_mix(hs[k], kh);
             }
             continue;
         }
         for (uint32_t k = 0; k < n; k++) {
-            uint32_t i = rows[k];
-            uint64_t kh;
-            if (nulls[i])
-                kh = SQLVAL_NULL_HASH;
-            else if (v->type == SL_INT || v->type == SL_TIMESTAMP)
-                kh = sl_hash_u64((uint64_t)v->data.i[i], SQLVAL_SEED);
-            else
-                kh = sqlval_hash(vector_get(v, i));
-            hs[k] = first ? kh : hash_mix(hs[k], kh);
+            uint64_t kh = group_key_hash(v, rows[k]);
+            hs[k] = first ? kh : group_hash_mix(hs[k], kh);
         }
     }
     if (t->nkeys == 0)
@@ -473,7 +460,7 @@ static uint64_t values_hash(const struct sl_group_table *t, const struct sl_valu
     uint64_t h = 0;
     for (uint32_t col = 0; col < t->nkeys; col++) {
         uint64_t kh = sqlval_hash(keys[col]);
-        h = col ? hash_mix(h, kh) : kh;
+        h = col ? group_hash_mix(h, kh) : kh;
     }
     return h;
 }

@@ -13,9 +13,32 @@
 #define SL_GROUP_TABLE_H
 
 #include "common/chunk.h"
+#include "common/hash.h"
 #include "common/status.h"
+#include "engine/values/sqlval.h"
 
 #define GROUP_NONE UINT32_MAX
+
+/* How group_table_find hashes keys, for whoever must agree with it (the
+ * exchange routes a row to a partition by its keys' hash): the value at row
+ * i of a key column (sqlval_hash's rule, NULL included: keys the table takes
+ * as equal hash alike), and the columns' hashes mixed in key order. */
+static inline uint64_t group_key_hash(const struct sl_vector *v, uint32_t i)
+{
+    if (v->nulls[i])
+        return SQLVAL_NULL_HASH;
+    if (v->type == SL_INT || v->type == SL_TIMESTAMP)
+        return sl_hash_u64((uint64_t)v->data.i[i], SQLVAL_SEED);
+    if (v->type == SL_TEXT)
+        return sl_hash_bytes(v->data.s[i].ptr, v->data.s[i].len, SQLVAL_SEED);
+    return sqlval_hash(vector_get(v, i));
+}
+
+static inline uint64_t group_hash_mix(uint64_t h, uint64_t k)
+{
+    return (h ^ (k + UINT64_C(0x9e3779b97f4a7c15) + (h << 6) + (h >> 2))) *
+           UINT64_C(0xff51afd7ed558ccd);
+}
 
 struct sl_group_table;
 

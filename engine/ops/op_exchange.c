@@ -15,9 +15,8 @@
 #include <string.h>
 
 #include "common/alloc.h"
-#include "common/hash.h"
 #include "common/workers.h"
-#include "engine/values/sqlval.h"
+#include "engine/ops/group_table.h"
 
 enum exchange_job { JOB_FRONT, JOB_BACK, JOB_FLUSH_FRONT, JOB_FLUSH_BACK };
 
@@ -63,31 +62,19 @@ struct gather_op {
     struct sl_op *to; /* NULL: the exchange's next */
 };
 
-/* The partition of each active row, by the hash of its group keys as the
- * group table hashes them (so keys it takes as equal go to one partition),
- * remixed: the table's slots use the low bits. */
+/* The partition of each active row: its group keys' hash as the group table
+ * computes it (so keys it takes as equal go to one partition), remixed and
+ * taken from the high bits, since the table's slots use the low ones. */
 static void partition_rows(const struct exchange_op *ex, const struct sl_chunk *c,
                            uint32_t *part)
 {
     uint32_t n = chunk_active(c);
     uint64_t h[SL_CHUNK_CAP];
-    for (uint32_t k = 0; k < n; k++)
-        h[k] = 0;
     for (uint32_t col = 0; col < ex->nkeys; col++) {
         const struct sl_vector *v = &c->cols[col];
         for (uint32_t k = 0; k < n; k++) {
-            uint32_t i = chunk_row(c, k);
-            uint64_t kh;
-            if (v->nulls[i])
-                kh = SQLVAL_NULL_HASH;
-            else if (v->type == SL_INT || v->type == SL_TIMESTAMP)
-                kh = sl_hash_u64((uint64_t)v->data.i[i], SQLVAL_SEED);
-            else if (v->type == SL_TEXT)
-                kh = sl_hash_bytes(v->data.s[i].ptr, v->data.s[i].len, SQLVAL_SEED);
-            else
-                kh = sqlval_hash(vector_get(v, i));
-            h[k] = (h[k] ^ (kh + UINT64_C(0x9e3779b97f4a7c15) + (h[k] << 6) + (h[k] >> 2))) *
-                   UINT64_C(0xff51afd7ed558ccd);
+            uint64_t kh = group_key_hash(v, chunk_row(c, k));
+            h[k] = col ? group_hash_mix(h[k], kh) : kh;
         }
     }
     for (uint32_t k = 0; k < n; k++) {
