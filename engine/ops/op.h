@@ -45,6 +45,11 @@ struct sl_op_vtable {
      * again, a few at a time (engine/runtime/state_writer.c). */
     sl_status (*snapshot)(struct sl_op *op, uint64_t pos, struct sl_state_delta *d,
                           struct sl_error *err);
+    /* The stream's watermark moved past rows this operator never saw (an
+     * exchange's partition, whose rows go to others): close what the
+     * watermark closes, as the next row of its own would have. NULL: nothing
+     * to close, or no event time. */
+    sl_status (*advance)(struct sl_op *op, struct sl_error *err);
     /* An operator running chains of its own (the exchange, op_exchange.h):
      * its i-th chain holding state (a partition's), NULL past the last, and
      * the chain EXPLAIN shows before it. The walks below go through them:

@@ -190,6 +190,9 @@ static sl_status run_lane(struct exchange_op *ex, enum exchange_job job, uint32_
                     st = op_push(lane->back, &src->routed[at[f]++].views[i], err);
             }
         }
+        /* The step's watermark may have passed on rows routed elsewhere. */
+        if (st == SL_OK && ex->parts > 1 && lane->back->vt->advance)
+            st = lane->back->vt->advance(lane->back, err);
         return st;
     }
     case JOB_FLUSH_BACK:

@@ -463,6 +463,24 @@ static bool record_state(const struct win_op *w, int64_t closed, struct sl_state
     return ok;
 }
 
+/* The watermark passed rows of other partitions: the windows it closes close
+ * now, as before a row of this partition stamped with it. */
+static sl_status window_advance(struct sl_op *op, struct sl_error *err)
+{
+    struct win_op *w = (struct win_op *)op;
+    if (w->def.time_col < 0)
+        return SL_OK;
+    int64_t limit = mark_limit(w);
+    if (limit < next_end(w) || limit <= w->closed_end)
+        return SL_OK;
+    sl_status st = close_windows(w, limit, err);
+    if (st == SL_OK)
+        st = agg_out_flush(&w->out, err);
+    if (st == SL_OK)
+        evict(w);
+    return st;
+}
+
 static sl_status window_flush(struct sl_op *op, struct sl_error *err)
 {
     struct win_op *w = (struct win_op *)op;
@@ -576,6 +594,7 @@ static const struct sl_op_vtable window_vtable = {
     .destroy = window_destroy,
     .stats = window_stats,
     .restore = window_restore,
+    .advance = window_advance,
 };
 
 static int64_t gcd(int64_t a, int64_t b)
