@@ -97,6 +97,8 @@ typedef sl_status (*db_scalar_fn)(void *ctx, int argc, const struct sl_value *ar
                                   struct sl_error *err);
 sl_status db_create_function(struct sl_db *db, const char *name, int nargs, bool deterministic,
                              db_scalar_fn fn, void *ctx, struct sl_error *err);
+/* Whether SQLite has a function of that name built in (pragma_function_list). */
+bool db_has_function(struct sl_db *db, const char *name);
 
 /* Appends name as a double-quoted SQL identifier ("" inside it doubled). */
 struct sl_buf;

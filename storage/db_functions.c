@@ -158,3 +158,15 @@ sl_status db_create_function(struct sl_db *db, const char *name, int nargs, bool
                             sqlite3_errmsg(conn));
     return SL_OK;
 }
+
+bool db_has_function(struct sl_db *db, const char *name)
+{
+    sqlite3_stmt *stmt;
+    const char *sql = "SELECT 1 FROM pragma_function_list WHERE name = ?1 COLLATE NOCASE";
+    if (sqlite3_prepare_v2(db->conn, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(stmt) == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    return found;
+}

@@ -23,9 +23,8 @@ struct fn_call;
 #define SQLITE_TS_ARITH "_sluice_ts_arith"
 #define SQLITE_TS_CAST "_sluice_ts_cast"
 
-/* Adds every scalar function of the registry (but SQLite's aggregates' names,
- * min and max) and the helpers to db's query connection; now() and 'now'
- * read clock. *owned (sl_free it after closing db) is set even on failure. */
+/* Adds the registry's scalar functions SQLite lacks, its date functions and
+ * the helpers to db's query connection; now() and 'now' read clock. *owned (sl_free it after closing db) is set even on failure. */
 sl_status sqlite_functions_add(struct sl_db *db, const struct sl_clock *clock,
                                struct fn_call **owned, struct sl_error *err);
 

@@ -4,6 +4,7 @@
  * table computes split_part(), to_timestamp(), now(), datetime('now') ...
  * exactly as a CREATE QUERY does: each call runs the engine's own function
  * over a one-row chunk, with the engine's clock (SET clock reaches it).
+ * Functions SQLite has too stay SQLite's, but for the date functions.
  * Also the two operations the rewrite of a SELECT (sqlite_rewrite.c) hands
  * to the engine because SQLite has no TIMESTAMP: + and - with a timestamp,
  * and CAST(x AS TIMESTAMP).
@@ -132,11 +133,21 @@ static sl_status call_ts_cast(void *ctx, int argc, const struct sl_value *argv,
     return eval_one_row(&e, 1, &type, argv, c->clock, arena, result, err);
 }
 
-/* SQLite's min(x) and max(x) are aggregates: a scalar min/max of the same
- * name would hide them, and SQLite's scalar forms are the engine's anyway. */
-static bool sqlite_keeps(const char *name)
+/*
+ * Which of SQLite's built-ins the engine's function replaces: only the date
+ * functions, whose 'now' must be the engine's clock (SET clock). The others
+ * SQLite has are the engine's twins (SQLite is the engine's test oracle),
+ * and SQLite's own also know BLOBs, which the engine never sees; min(x) and
+ * max(x) are SQLite's aggregates besides.
+ */
+static bool replaces_builtin(const char *name)
 {
-    return strcasecmp(name, "min") == 0 || strcasecmp(name, "max") == 0;
+    static const char *const clock_readers[] = {"date",      "time",     "datetime",
+                                                "julianday", "unixepoch", "strftime"};
+    for (size_t i = 0; i < sizeof clock_readers / sizeof clock_readers[0]; i++)
+        if (strcasecmp(name, clock_readers[i]) == 0)
+            return true;
+    return false;
 }
 
 sl_status sqlite_functions_add(struct sl_db *db, const struct sl_clock *clock,
@@ -153,7 +164,7 @@ sl_status sqlite_functions_add(struct sl_db *db, const struct sl_clock *clock,
     sl_status st = SL_OK;
     for (size_t i = 0; st == SL_OK && i < n; i++) {
         calls[i] = (struct fn_call){function_at(i), clock};
-        if (!sqlite_keeps(calls[i].fn->name))
+        if (!db_has_function(db, calls[i].fn->name) || replaces_builtin(calls[i].fn->name))
             st = db_create_function(db, calls[i].fn->name, -1, false, call_scalar, &calls[i], err);
     }
     calls[n] = (struct fn_call){NULL, clock};
