@@ -19,12 +19,12 @@ static bool db_only_blank(const char *s)
     return true;
 }
 
-/* "query failed: <SQLite's message>" (SL_NOMEM when it ran out of memory). */
+/* SQLite's message (SL_NOMEM when it ran out of memory). */
 static sl_status query_fail(sqlite3 *conn, struct sl_error *err)
 {
     if (sqlite3_errcode(conn) == SQLITE_NOMEM)
         return sl_error_set(err, SL_NOMEM, "out of memory");
-    return sl_error_set(err, SL_ERROR, "query failed: %s", sqlite3_errmsg(conn));
+    return sl_error_set(err, SL_ERROR, "%s", sqlite3_errmsg(conn));
 }
 
 /*
@@ -105,14 +105,14 @@ static sl_status db_query_prepare(sqlite3 *conn, const char *sql, sqlite3_stmt *
     }
     sl_status st = SL_OK;
     if (!*stmt)
-        st = sl_error_set(err, SL_ERROR, "query failed: empty statement");
+        st = sl_error_set(err, SL_ERROR, "empty statement");
     else if (!db_only_blank(tail))
-        st = sl_error_set(err, SL_ERROR, "query failed: only one statement can run at a time");
+        st = sl_error_set(err, SL_ERROR, "only one statement can run at a time");
     /* BEGIN/COMMIT count as read-only to SQLite but would break the engine's batch
      * transaction; requiring result columns rules them out. */
     else if (!sqlite3_stmt_readonly(*stmt) || sqlite3_column_count(*stmt) == 0)
         st = sl_error_set(err, SL_ERROR,
-                          "query failed: only read-only statements that return rows (SELECT) "
+                          "only read-only statements that return rows (SELECT) "
                           "can run on the database; result tables are written by their queries");
     if (st != SL_OK) {
         sqlite3_finalize(*stmt);

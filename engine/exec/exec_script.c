@@ -64,17 +64,41 @@ static struct sl_pos pos_at(const char *sql, uint32_t offset)
     return pos;
 }
 
+/* An in-memory database for `sluice check` without one, so SQLite judges a
+ * SELECT over nothing as it would in `run` (opened at the first such SELECT). */
+struct scratch_db {
+    struct sl_db *db;
+    struct fn_call *fns;
+    bool tried;
+};
+
+/* The database SQLite's SELECTs run on: the engine's, else the scratch one
+ * (NULL when it cannot open: then only the rewrite judges them). */
+static struct sl_db *sqlite_db(struct sluice *s, struct scratch_db *scratch)
+{
+    if (s->db || scratch->tried)
+        return s->db ? s->db : scratch->db;
+    scratch->tried = true;
+    struct sl_error err;
+    if (db_open(":memory:", &s->log, &scratch->db, &err) == SL_OK &&
+        sqlite_functions_add(scratch->db, &s->clock, &scratch->fns, &err) != SL_OK) {
+        db_close(scratch->db);
+        scratch->db = NULL;
+    }
+    return scratch->db;
+}
+
 /*
  * Runs (or with check_only, prepares) a SELECT over tables with SQLite, in
  * SQLite's terms (sqlite_rewrite.c); SQLite's error gets the caret at the
  * place in the script it is about.
  */
-static sl_status run_sqlite_select(struct exec_ctx *x, const char *sql,
+static sl_status run_sqlite_select(struct exec_ctx *x, struct sl_db *db, const char *sql,
                                    const struct sl_stmt_outline *o)
 {
     struct sqlite_rewrite rw;
-    sl_status st = sqlite_rewrite_select(x->s->db, sql, o->start, o->end, x->diags, &rw);
-    if (st != SL_OK || !x->s->db) {
+    sl_status st = sqlite_rewrite_select(db, sql, o->start, o->end, x->diags, &rw);
+    if (st != SL_OK || !db) {
         sqlite_rewrite_free(&rw);
         return st;
     }
@@ -83,9 +107,9 @@ static sl_status run_sqlite_select(struct exec_ctx *x, const char *sql,
     int error_offset = -1;
     const char *text = buf_str(&rw.text);
     if (x->check_only)
-        st = db_query_check(x->s->db, text, &error_offset, &err);
+        st = db_query_check(db, text, &error_offset, &err);
     else
-        st = db_query_user(x->s->db, text, x->out ? x->out->row : NULL,
+        st = db_query_user(db, text, x->out ? x->out->row : NULL,
                            x->out ? x->out->ctx : NULL, &error_offset, &err);
     if (st == SL_OK && !x->check_only && x->out && x->out->table_end)
         x->out->table_end(x->out->ctx, NULL);
@@ -127,10 +151,11 @@ static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
             st = ps;
     }
     struct exec_ctx x = {.s = s, .out = out, .diags = &diags, .check_only = check_only || st != SL_OK};
+    struct scratch_db scratch = {0};
     for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
         sl_status one = SL_OK;
         if (stmts[i].to_sqlite)
-            one = run_sqlite_select(&x, sql, &outline[i]);
+            one = run_sqlite_select(&x, sqlite_db(s, &scratch), sql, &outline[i]);
         for (uint32_t k = 0; one == SL_OK && k < stmts[i].parsed.count; k++)
             one = exec_stmt(&x, stmts[i].parsed.stmts[k]);
         if (one != SL_OK) {
@@ -139,6 +164,8 @@ static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
         }
     }
     pthread_mutex_unlock(&s->lock);
+    db_close(scratch.db);
+    sl_free(scratch.fns);
     if (diags.count && errors)
         diags_render(&diags, errors);
     if (st == SL_NOMEM && errors)
