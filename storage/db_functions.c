@@ -118,12 +118,20 @@ sqlite3 *db_query_conn(struct sl_db *db)
     return db->query_conn ? db->query_conn : db->conn;
 }
 
+/* "x" is an identifier, as in Sluice's SQL, never SQLite's fallback to a
+ * string: a rendered "col" naming no column must be an error, not 'col'. */
+static sl_status no_string_identifiers(sqlite3 *conn)
+{
+    sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+    return SL_OK;
+}
+
 /* Opens the user's connection on first use; an in-memory database has no
  * second connection to it, so its functions go on the one connection. */
 static sl_status open_query_conn(struct sl_db *db, struct sl_error *err)
 {
     if (db->query_conn || strcmp(db->path, ":memory:") == 0 || db->path[0] == '\0')
-        return SL_OK;
+        return no_string_identifiers(db_query_conn(db));
     if (sqlite3_open_v2(db->path, &db->query_conn, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         sl_status st = sl_error_set(err, SL_ERROR, "cannot open database '%s' for queries: %s",
                                     db->path, sqlite3_errmsg(db->query_conn));
@@ -134,7 +142,7 @@ static sl_status open_query_conn(struct sl_db *db, struct sl_error *err)
     sqlite3_busy_timeout(db->query_conn, DB_BUSY_TIMEOUT_MS);
     /* As the engine's connection: closing leaves the WAL to the next checkpoint. */
     sqlite3_db_config(db->query_conn, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
-    return SL_OK;
+    return no_string_identifiers(db->query_conn);
 }
 
 sl_status db_create_function(struct sl_db *db, const char *name, int nargs, bool deterministic,

@@ -97,7 +97,7 @@ static sl_status run_sqlite_select(struct exec_ctx *x, struct sl_db *db, const c
                                    const struct sl_stmt_outline *o)
 {
     struct sqlite_rewrite rw;
-    sl_status st = sqlite_rewrite_select(db, sql, o->start, o->end, x->diags, &rw);
+    sl_status st = sqlite_rewrite_select(x->s, db, sql, o->start, o->end, x->diags, &rw);
     if (st != SL_OK || !db) {
         sqlite_rewrite_free(&rw);
         return st;
@@ -117,7 +117,7 @@ static sl_status run_sqlite_select(struct exec_ctx *x, struct sl_db *db, const c
         struct sl_pos pos = error_offset >= 0
                                 ? pos_at(sql, sqlite_rewrite_source(&rw, (uint32_t)error_offset))
                                 : o->pos;
-        diags_add(x->diags, pos, 1, NULL, "%s", err.msg);
+        diags_add(x->diags, pos, 1, rw.literal_hint, "%s", err.msg);
     }
     sqlite_rewrite_free(&rw);
     return st;

@@ -14,6 +14,7 @@
 #include "common/diag.h"
 
 struct sl_db;
+struct sluice;
 struct sl_clock;
 struct fn_call;
 
@@ -33,6 +34,9 @@ struct sqlite_rewrite {
     struct sl_buf text;
     uint32_t source_start; /* the statement's first byte in the script */
     bool rewritten;        /* false: text is the statement as written */
+    /* Not rewritten but writes TIMESTAMP '...' or INTERVAL '...' (which SQLite
+     * will refuse): the hint for SQLite's error; NULL otherwise. */
+    const char *literal_hint;
     /* Where rendered text starts a node of the source: out_at[i] in text
      * renders the node at source offset src_at[i] (ascending out_at). */
     uint32_t *out_at, *src_at;
@@ -43,13 +47,15 @@ struct sqlite_rewrite {
  * The text SQLite runs for the SELECT sql[start..end): as written, unless it
  * holds what SQLite reads otherwise (TIMESTAMP '...', INTERVAL '...', + and
  * - with a TIMESTAMP, CAST AS TIMESTAMP or BOOLEAN), then rendered from
- * Sluice's parse with those in SQLite's terms. The FROM table's declared
- * column types (db NULL: none) type its columns as a stream's would be.
+ * Sluice's parse with those in SQLite's terms. The FROM table's columns are
+ * typed as a stream's would be: by the types its running query (of s) gives
+ * them when it is a result table, else by their declared types (db NULL: none).
  * SL_ERROR after an error in diags (an invalid literal); text that Sluice
  * does not parse is SQLite's to judge and passes as written.
  */
-sl_status sqlite_rewrite_select(struct sl_db *db, const char *sql, uint32_t start, uint32_t end,
-                                struct sl_diags *diags, struct sqlite_rewrite *out);
+sl_status sqlite_rewrite_select(const struct sluice *s, struct sl_db *db, const char *sql,
+                                uint32_t start, uint32_t end, struct sl_diags *diags,
+                                struct sqlite_rewrite *out);
 /* The byte of the script that byte offset of out->text comes from. */
 uint32_t sqlite_rewrite_source(const struct sqlite_rewrite *r, uint32_t offset);
 void sqlite_rewrite_free(struct sqlite_rewrite *r);

@@ -18,10 +18,12 @@
 
 #include "common/alloc.h"
 #include "common/time.h"
+#include "engine/exec/exec.h"
 #include "engine/expr/expr.h"
 #include "engine/functions/function.h"
 #include "engine/plan/binder.h"
 #include "parser/lexer.h"
+#include "engine/runtime/query.h"
 #include "parser/parser.h"
 #include "storage/db.h"
 
@@ -38,6 +40,7 @@ struct scope {
 
 struct rewriter {
     const char *sql;
+    const struct sluice *s;
     struct sl_db *db;
     struct sl_diags *diags;
     struct sqlite_rewrite *out;
@@ -230,8 +233,16 @@ static sl_status scope_of(struct rewriter *w, const struct ast_select *sel, stru
         return SL_OK;
     }
     struct sl_error err;
-    if (w->db && sel->from.text)
-        db_table_columns(w->db, sel->from.text, add_table_column, out, &err);
+    if (!w->db || !sel->from.text)
+        return SL_OK;
+    db_table_columns(w->db, sel->from.text, add_table_column, out, &err);
+    /* A query's result table stores a TIMESTAMP as TEXT: its columns have
+     * the types the running query gives them. */
+    const struct sl_query *q = exec_find_named_query(w->s, sel->from.text);
+    for (uint32_t i = 0; q && i < q->plan->nout; i++)
+        for (uint32_t k = 0; k < out->n; k++)
+            if (strcasecmp(out->names[k], q->plan->out_names[i]) == 0)
+                out->types[k] = q->plan->out_types[i];
     return SL_OK;
 }
 
@@ -569,10 +580,30 @@ static void render_select(struct rewriter *w, const struct ast_select *sel, uint
     }
 }
 
+/* Whether sql[start..end) writes TIMESTAMP '...' or INTERVAL '...'. */
+static bool writes_sluice_literal(const char *sql, uint32_t start, uint32_t end)
+{
+    struct sl_lexer lx;
+    struct sl_token tok;
+    lex_init_at(&lx, sql, end, start);
+    int prev = 0, type;
+    while ((type = lex_next(&lx, &tok)) != 0) {
+        if (type == TK_STRING && (prev == TK_TIMESTAMP || prev == TK_INTERVAL))
+            return true;
+        prev = type;
+    }
+    return false;
+}
+
 /* The statement as written. */
 static sl_status keep_text(struct sqlite_rewrite *out, const char *sql, uint32_t start,
                            uint32_t end)
 {
+    out->literal_hint = writes_sluice_literal(sql, start, end)
+                            ? "TIMESTAMP and INTERVAL literals work in the SELECTs Sluice's "
+                              "grammar covers (one FROM, no join or subquery); here write "
+                              "to_timestamp('...') and an INTEGER of microseconds"
+                            : NULL;
     buf_clear(&out->text);
     buf_append(&out->text, sql + start, end - start);
     out->rewritten = false;
@@ -580,8 +611,9 @@ static sl_status keep_text(struct sqlite_rewrite *out, const char *sql, uint32_t
     return out->text.failed ? SL_NOMEM : SL_OK;
 }
 
-sl_status sqlite_rewrite_select(struct sl_db *db, const char *sql, uint32_t start, uint32_t end,
-                                struct sl_diags *diags, struct sqlite_rewrite *out)
+sl_status sqlite_rewrite_select(const struct sluice *s, struct sl_db *db, const char *sql,
+                                uint32_t start, uint32_t end, struct sl_diags *diags,
+                                struct sqlite_rewrite *out)
 {
     memset(out, 0, sizeof *out);
     buf_init(&out->text);
@@ -608,7 +640,7 @@ sl_status sqlite_rewrite_select(struct sl_db *db, const char *sql, uint32_t star
                                            parsed.stmts[0]->kind == AST_SELECT
                                        ? parsed.stmts[0]->u.select
                                        : NULL;
-    struct rewriter w = {.sql = sql, .db = db, .diags = diags, .out = out,
+    struct rewriter w = {.sql = sql, .s = s, .db = db, .diags = diags, .out = out,
                          .arena = arena_create(0)};
     sl_status st;
     if (!w.arena)
