@@ -1,7 +1,8 @@
 /*
- * exec.c — executing one statement: CREATE/DROP STREAM and QUERY, and a
+ * exec.c — executing one statement: CREATE STREAM and QUERY, and a
  * SELECT over a stream (a live query printed after each batch); the other
- * statements are dispatched to exec_show.c, exec_explain.c and exec_set.c.
+ * statements are dispatched to exec_show.c, exec_explain.c, exec_set.c and
+ * exec_drop.c.
  * A script is parsed and run in exec_script.c; the engine is opened and
  * closed in exec_engine.c.
  */
@@ -429,80 +430,6 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
 done:
     arena_destroy(plan_arena);
     return st;
-}
-
-static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
-{
-    struct sluice *s = x->s;
-    const struct ast_name *name = &stmt->u.named.name;
-    bool if_exists = stmt->u.named.if_exists;
-    struct sl_error err;
-    if (stmt->kind == AST_DROP_STREAM) {
-        for (uint32_t i = 0; i < s->nqueries; i++) {
-            if (strcasecmp(s->queries[i]->plan->stream->name, name->text) == 0) {
-                diags_add(x->diags, name->pos, name->span, "DROP QUERY it first",
-                          "stream \"%s\" is read by query %s", name->text, s->queries[i]->name);
-                return SL_ERROR;
-            }
-        }
-        if (!catalog_find_stream(&s->catalog, name->text)) {
-            if (if_exists)
-                return SL_OK;
-            diags_add(x->diags, name->pos, name->span, NULL, "unknown stream \"%s\"", name->text);
-            return SL_ERROR;
-        }
-        if (x->check_only)
-            return SL_OK;
-        /* A CREATE STREAM AS stream's query, of its name, goes with it. */
-        bool derived = catalog_find_stream(&s->catalog, name->text)->derived;
-        int producer = derived ? engine_find_query(s, name->text) : -1;
-        if (producer >= 0)
-            engine_remove_query(s, (uint32_t)producer);
-        if (s->db && derived && exec_forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
-            return runtime_error(x, stmt, &err);
-        if (s->db && (db_catalog_delete(s->db, DB_CATALOG_STREAM, name->text, &err) != SL_OK ||
-                      db_log_delete(s->db, name->text, &err) != SL_OK))
-            return runtime_error(x, stmt, &err);
-        catalog_drop_stream(&s->catalog, name->text);
-        notice(x, "stream %s dropped", name->text);
-        return SL_OK;
-    }
-    int index = engine_find_query(s, name->text);
-    char *saved;
-    if (exec_saved_sql(s, DB_CATALOG_QUERY, name->text, &saved, &err) != SL_OK)
-        return runtime_error(x, stmt, &err);
-    bool known = index >= 0 || saved;
-    sl_free(saved);
-    if (!known) {
-        if (if_exists)
-            return SL_OK;
-        diags_add(x->diags, name->pos, name->span, NULL, "unknown query \"%s\"", name->text);
-        return SL_ERROR;
-    }
-    const char *sink = exec_sink_reading(s, name->text, NULL);
-    if (sink) {
-        char hint[300];
-        snprintf(hint, sizeof hint, "DROP SINK %s first", sink);
-        diags_add(x->diags, name->pos, name->span, hint, "sink %s sends query %s's rows", sink,
-                  name->text);
-        return SL_ERROR;
-    }
-    const struct sl_stream_def *stream = catalog_find_stream(&s->catalog, name->text);
-    if (stream && stream->derived) {
-        char hint[300];
-        snprintf(hint, sizeof hint, "DROP STREAM %s drops the stream and its query", name->text);
-        diags_add(x->diags, name->pos, name->span, hint, "query %s writes stream %s",
-                  name->text, name->text);
-        return SL_ERROR;
-    }
-    if (x->check_only)
-        return SL_OK;
-    if (index >= 0)
-        engine_remove_query(s, (uint32_t)index);
-    if (exec_forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
-        return runtime_error(x, stmt, &err);
-    notice(x, "query %s dropped; its table %s is kept", name->text, name->text);
-    return SL_OK;
 }
 
 static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)

@@ -34,6 +34,8 @@ const struct sl_query *exec_find_named_query(const struct sluice *s, const char 
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* DROP STREAM [CASCADE] and DROP QUERY (exec_drop.c). */
+sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_explain(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt);
 /* Starts a bound query; name is the query's (and its table's) name (exec.c). */
