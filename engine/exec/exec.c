@@ -462,9 +462,11 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
 
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
+    uint32_t errors_before = x->diags->count;
     switch (stmt->kind) {
     case AST_CREATE_STREAM: return exec_create_stream(x, stmt);
-    case AST_CREATE_QUERY: return exec_create_query(x, stmt);
+    case AST_CREATE_QUERY:
+        return exec_note_start(x, stmt, errors_before, exec_create_query(x, stmt));
     case AST_DROP_STREAM:
     case AST_DROP_QUERY: return exec_drop(x, stmt);
     case AST_SELECT: return exec_select(x, stmt);
@@ -475,7 +477,8 @@ sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_CREATE_SINK: return exec_create_sink(x, stmt);
     case AST_DROP_SINK: return exec_drop_sink(x, stmt);
     case AST_DESCRIBE_SINK: return exec_describe_sink(x, stmt);
-    case AST_CREATE_STREAM_AS: return exec_create_stream_as(x, stmt);
+    case AST_CREATE_STREAM_AS:
+        return exec_note_start(x, stmt, errors_before, exec_create_stream_as(x, stmt));
     }
     return SL_ERROR;
 }

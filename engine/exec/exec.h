@@ -34,6 +34,11 @@ const struct sl_query *exec_find_named_query(const struct sluice *s, const char 
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* After a CREATE QUERY or CREATE STREAM AS returned st: when it was a saved query's own
+ * text that failed to start, remembers the first error since errors_before for SHOW
+ * QUERIES (exec_start_failures.c). Returns st. */
+sl_status exec_note_start(struct exec_ctx *x, const struct ast_stmt *stmt,
+                          uint32_t errors_before, sl_status st);
 /* DROP STREAM [CASCADE] and DROP QUERY (exec_drop.c). */
 sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_explain(struct exec_ctx *x, const struct ast_stmt *stmt);

@@ -102,6 +102,7 @@ static sl_status drop_query(struct exec_ctx *x, const struct ast_stmt *stmt)
         engine_remove_query(s, (uint32_t)index);
     if (exec_forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
         return runtime_error(x, stmt, &err);
+    engine_start_forget(s, name->text);
     char rest[300];
     snprintf(rest, sizeof rest, "; its table %s is kept", name->text);
     notice(x, "query", name->text, rest);
@@ -120,6 +121,7 @@ static sl_status drop_stream_itself(struct exec_ctx *x, const struct ast_stmt *s
         engine_remove_query(s, (uint32_t)producer);
     if (s->db && derived && exec_forget_query(s->db, name, false, NULL, &err) != SL_OK)
         return runtime_error(x, stmt, &err);
+    engine_start_forget(s, name);
     if (s->db && (db_catalog_delete(s->db, DB_CATALOG_STREAM, name, &err) != SL_OK ||
                   db_log_delete(s->db, name, &err) != SL_OK))
         return runtime_error(x, stmt, &err);

@@ -6,6 +6,7 @@
  */
 #include "engine/exec/exec.h"
 
+#include "common/alloc.h"
 #include "common/time.h"
 #include "engine/runtime/ingest.h"
 #include "storage/stream_log.h"
@@ -144,46 +145,85 @@ static void show_streams(const struct exec_ctx *x)
     exec_answer_end(x);
 }
 
-static const char *status_text(enum sl_query_status st)
+/*
+ * SHOW QUERIES' status: RUNNING, FINISHED (its bounded input ended, as in
+ * `sluice run`) and FAILED (with the error) for a query this engine has;
+ * for a saved one it does not run, PAUSED (PAUSE QUERY), FAILED (it could not
+ * start here: the error) or STOPPED (saved, not started: `--no-resume`, or a
+ * `sluice run` over other queries).
+ */
+static const char *status_text(const struct sl_query *q)
 {
-    switch (st) {
-    case SL_QUERY_RUNNING: return "running";
-    case SL_QUERY_FINISHED: return "finished";
-    case SL_QUERY_FAILED: return "failed";
+    switch (q->status) {
+    case SL_QUERY_RUNNING: return "RUNNING";
+    case SL_QUERY_FINISHED: return "FINISHED";
+    case SL_QUERY_FAILED: return "FAILED";
     }
     return "?";
 }
 
+#define QUERY_COLUMNS 8
+
+/* One SHOW QUERIES row: q is the engine's query of that name, or NULL when it only is saved. */
+static void query_row(const struct exec_ctx *x, const char *name, const char *sql,
+                      const struct sl_query *q)
+{
+    const struct sluice *s = x->s;
+    char batch[24], lag[24], dead[24], committed[32];
+    int64_t dead_letters = 0, last_batch = q ? q->batch_id : db_progress_last_batch(s->db, name);
+    struct sl_error err;
+    if (db_progress_summary(s->db, name, &dead_letters, committed, &err) != SL_OK)
+        committed[0] = '\0';
+    snprintf(batch, sizeof batch, "%lld", (long long)last_batch);
+    snprintf(dead, sizeof dead, "%lld", (long long)dead_letters);
+    uint64_t lag_bytes = 0;
+    bool has_lag = q && query_lag_bytes(q, &lag_bytes);
+    snprintf(lag, sizeof lag, "%llu", (unsigned long long)lag_bytes);
+    const char *failure = q ? NULL : engine_start_failure(s, name);
+    const char *status = q ? status_text(q) : failure ? "FAILED" : "STOPPED";
+    const char *error = q && q->status == SL_QUERY_FAILED ? q->error : failure;
+    /* batch_id counts committed batches: 0 means none yet, shown as NULL. */
+    const char *row[QUERY_COLUMNS] = {name,
+                                      status,
+                                      error,
+                                      last_batch ? batch : NULL,
+                                      committed[0] ? committed : NULL,
+                                      has_lag ? lag : NULL,
+                                      dead,
+                                      sql};
+    exec_answer_row(x, false, QUERY_COLUMNS, row);
+}
+
+struct saved_rows {
+    const struct exec_ctx *x;
+};
+
+static void saved_query_row(void *ctx, const char *name, const char *sql)
+{
+    const struct exec_ctx *x = ((struct saved_rows *)ctx)->x;
+    const struct sl_query *q = exec_find_named_query(x->s, name);
+    query_row(x, name, q && q->sql ? q->sql : sql, q);
+}
+
+/* Every saved query, in the order they were created, running or not; then any the engine
+ * runs without having saved it. Live SELECTs are the shell's, not the catalog's. */
 static void show_queries(const struct exec_ctx *x)
 {
-    static const char *const header[] = {"name",     "status",    "error",        "last_batch",
-                                         "last_commit", "lag_bytes", "dead_letters", "sql"};
-    exec_answer_row(x, true, 8, header);
+    static const char *const header[QUERY_COLUMNS] = {
+        "name", "status", "error", "last_batch", "last_commit", "lag_bytes", "dead_letters", "sql"};
+    exec_answer_row(x, true, QUERY_COLUMNS, header);
     const struct sluice *s = x->s;
+    struct saved_rows rows = {x};
+    struct sl_error err;
+    if (s->db)
+        db_catalog_list(s->db, DB_CATALOG_QUERY, saved_query_row, &rows, &err);
     for (uint32_t i = 0; i < s->nqueries; i++) {
         const struct sl_query *q = s->queries[i];
-        if (s->live[i])
-            continue;
-        char batch[24], lag[24], dead[24], committed[32];
-        snprintf(batch, sizeof batch, "%lld", (long long)q->batch_id);
-        uint64_t lag_bytes;
-        bool has_lag = query_lag_bytes(q, &lag_bytes);
-        snprintf(lag, sizeof lag, "%llu", (unsigned long long)lag_bytes * has_lag);
-        int64_t dead_letters = 0;
-        struct sl_error err;
-        if (db_progress_summary(s->db, q->name, &dead_letters, committed, &err) != SL_OK)
-            committed[0] = '\0';
-        snprintf(dead, sizeof dead, "%lld", (long long)dead_letters);
-        /* batch_id counts committed batches: 0 means none yet, shown as NULL. */
-        const char *row[] = {q->name,
-                             status_text(q->status),
-                             q->status == SL_QUERY_FAILED ? q->error : NULL,
-                             q->batch_id ? batch : NULL,
-                             committed[0] ? committed : NULL,
-                             has_lag ? lag : NULL,
-                             dead,
-                             q->sql};
-        exec_answer_row(x, false, 8, row);
+        char *saved = NULL;
+        if (!s->live[i] && exec_saved_sql((struct sluice *)s, DB_CATALOG_QUERY, q->name, &saved,
+                                          &err) == SL_OK && !saved)
+            query_row(x, q->name, q->sql, q);
+        sl_free(saved);
     }
     exec_answer_end(x);
 }
