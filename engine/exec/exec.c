@@ -334,6 +334,25 @@ static sl_status check_change(struct exec_ctx *x, const struct ast_stmt *stmt,
     return st;
 }
 
+sl_status exec_check_table_name(struct exec_ctx *x, const struct ast_name *name)
+{
+    bool sluices = strncasecmp(name->text, "_sluice_", 8) == 0;
+    if (!sluices && !db_name_is_sqlites(name->text))
+        return SL_OK;
+    bool system = false;
+    for (size_t i = 0; db_system_table(i); i++)
+        system = system || strcasecmp(db_system_table(i), name->text) == 0;
+    diags_add(x->diags, name->pos, name->span,
+              "a query writes the table of its name, and names that begin with _sluice_ or "
+              "sqlite_ are kept for the tables Sluice and SQLite keep themselves: choose "
+              "another name",
+              system    ? "\"%s\" is one of Sluice's system tables"
+              : sluices ? "\"%s\" is a name kept for Sluice's system tables"
+                        : "\"%s\" is a name kept for SQLite's own tables",
+              name->text);
+    return SL_ERROR;
+}
+
 /* The plan's arena is destroyed at `done` unless start_query took it. */
 static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
@@ -345,6 +364,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     struct sl_plan *plan;
     sl_status st = bind_select(cq->select, &s->catalog, plan_arena, x->diags, &plan);
     if (exec_apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK)
+        st = SL_ERROR;
+    if (exec_check_table_name(x, &cq->name) != SL_OK)
         st = SL_ERROR;
     const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
                                                              : &cq->select->limit_kw;

@@ -39,6 +39,9 @@ sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt);
  * QUERIES (exec_start_failures.c). Returns st. */
 sl_status exec_note_start(struct exec_ctx *x, const struct ast_stmt *stmt,
                           uint32_t errors_before, sl_status st);
+/* A query's (and its table's) name that is not Sluice's or SQLite's own
+ * (_sluice_progress, sqlite_master, ...): an error with a hint otherwise (exec.c). */
+sl_status exec_check_table_name(struct exec_ctx *x, const struct ast_name *name);
 /* DROP STREAM [CASCADE] and DROP QUERY (exec_drop.c). */
 sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_explain(struct exec_ctx *x, const struct ast_stmt *stmt);
