@@ -42,6 +42,9 @@ sl_status exec_note_start(struct exec_ctx *x, const struct ast_stmt *stmt,
 /* A query's (and its table's) name that is not Sluice's or SQLite's own
  * (_sluice_progress, sqlite_master, ...): an error with a hint otherwise (exec.c). */
 sl_status exec_check_table_name(struct exec_ctx *x, const struct ast_name *name);
+/* SHOW TABLES; DESCRIBE of a table (*found false: there is none of that name) (exec_tables.c). */
+void exec_show_tables(const struct exec_ctx *x);
+sl_status exec_describe_table(struct exec_ctx *x, const struct ast_name *name, bool *found);
 /* DROP STREAM [CASCADE] and DROP QUERY (exec_drop.c). */
 sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_explain(struct exec_ctx *x, const struct ast_stmt *stmt);

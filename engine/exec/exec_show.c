@@ -1,5 +1,6 @@
 /*
- * exec_show.c — SHOW STREAMS, SHOW QUERIES, SHOW CONNECTORS and DESCRIBE name, answered as
+ * exec_show.c — SHOW STREAMS, SHOW QUERIES, SHOW CONNECTORS and DESCRIBE name (SHOW
+ * TABLES and DESCRIBE of a table are exec_tables.c's), answered as
  * tables through the sluice_output row/table_end callbacks, the way a
  * SELECT handed to SQLite is answered. Live SELECTs (REPL scratch queries)
  * are not catalogued, so they are not shown.
@@ -258,7 +259,8 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
         const char *what;
         void (*answer)(const struct exec_ctx *x);
     } shows[] = {{"STREAMS", show_streams}, {"QUERIES", show_queries},
-                 {"CONNECTORS", show_connectors}, {"SINKS", exec_show_sinks}};
+                 {"CONNECTORS", show_connectors}, {"SINKS", exec_show_sinks},
+                 {"TABLES", exec_show_tables}};
     const struct ast_name *what = &stmt->u.named.name;
     for (size_t i = 0; i < sizeof shows / sizeof shows[0]; i++) {
         if (strcasecmp(what->text, shows[i].what) != 0)
@@ -267,7 +269,8 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
             shows[i].answer(x);
         return SL_OK;
     }
-    diags_add(x->diags, what->pos, what->span, "SHOW STREAMS, SHOW QUERIES, SHOW SINKS or SHOW CONNECTORS",
+    diags_add(x->diags, what->pos, what->span,
+              "SHOW STREAMS, SHOW QUERIES, SHOW SINKS, SHOW TABLES or SHOW CONNECTORS",
               "unknown SHOW \"%s\"", what->text);
     return SL_ERROR;
 }
@@ -342,8 +345,12 @@ sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt)
     if (x->check_only)
         return SL_OK;
     if (!def && !q) {
-        diags_add(x->diags, name->pos, name->span, "SHOW STREAMS and SHOW QUERIES list them",
-                  "unknown stream or query \"%s\"", name->text);
+        bool table;
+        if (exec_describe_table(x, name, &table) != SL_OK || table)
+            return table ? SL_OK : SL_ERROR;
+        diags_add(x->diags, name->pos, name->span,
+                  "SHOW STREAMS, SHOW QUERIES and SHOW TABLES list them",
+                  "unknown stream, query or table \"%s\"", name->text);
         return SL_ERROR;
     }
     if (def)
