@@ -211,7 +211,7 @@ orreplace(A) ::= . { A = false; }
 orreplace(A) ::= OR REPLACE. { A = true; }
 
 /* SHOW STREAMS, SHOW QUERIES: the word after SHOW is checked by the engine,
- * so that SHOW TABLES gets an "unknown" error with a hint, not a syntax error. */
+ * so that SHOW TABLE gets an "unknown" error with a hint, not a syntax error. */
 cmd(A) ::= SHOW(K) nm(N). {
     A = ast_stmt_new(&ctx->b, AST_SHOW, K.pos);
     if (A)

@@ -309,17 +309,27 @@ static void describe_stream(const struct exec_ctx *x, const struct sl_stream_def
     }
     buf_free(&note);
     exec_answer_end(x);
-    static const char *const where[] = {"source", "format"};
-    exec_answer_row(x, true, 2, where);
-    struct sl_buf source, format;
+    static const char *const where[] = {"source", "format", "watermark"};
+    exec_answer_row(x, true, 3, where);
+    struct sl_buf source, format, watermark;
     buf_init(&source);
     buf_init(&format);
+    buf_init(&watermark);
     exec_source_text(def, &source);
     exec_format_text(def, &format);
-    const char *row[] = {buf_str(&source), buf_str(&format)};
-    exec_answer_row(x, false, 2, row);
+    if (def->time_column >= 0) {
+        char delay[48];
+        const char *ts = def->cols[def->time_column].name;
+        sl_duration_format(def->watermark_delay_us, delay);
+        buf_printf(&watermark, "WATERMARK FOR %s AS %s - INTERVAL '%s'", ts, ts, delay);
+    } else {
+        buf_puts(&watermark, "none (processing time)");
+    }
+    const char *row[] = {buf_str(&source), buf_str(&format), buf_str(&watermark)};
+    exec_answer_row(x, false, 3, row);
     buf_free(&source);
     buf_free(&format);
+    buf_free(&watermark);
     exec_answer_end(x);
 }
 
