@@ -214,10 +214,12 @@ struct ast_create_sink {
     bool if_not_exists;
 };
 
-/* DROP STREAM|QUERY [IF EXISTS] name, DESCRIBE name, SHOW what. */
+/* DROP STREAM|QUERY [IF EXISTS] name [CASCADE], DESCRIBE [EXTENDED] name, SHOW what. */
 struct ast_named {
     struct ast_name name;
     bool if_exists;
+    bool cascade;  /* DROP STREAM ... CASCADE: what reads the stream goes too */
+    bool extended; /* DESCRIBE EXTENDED */
 };
 
 /* EXPLAIN select, or EXPLAIN name (a running query): exactly one is set. */
