@@ -394,9 +394,13 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     }
     bool restart = saved != NULL;
     bool changed = restart && strcmp(saved, stmt->text) != 0;
-    st = changed ? check_change(x, stmt, plan, saved) : SL_OK;
+    bool paused = false;
+    if (restart)
+        st = exec_paused_start(x, &cq->name, changed, &paused);
+    if (st == SL_OK && changed && !paused)
+        st = check_change(x, stmt, plan, saved);
     sl_free(saved);
-    if (st != SL_OK)
+    if (st != SL_OK || paused)
         goto done;
     if (!restart && db_table_exists(s->db, name)) {
         diags_add(x->diags, cq->name.pos, cq->name.span,
@@ -549,6 +553,9 @@ sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_DROP_SINK: return exec_drop_sink(x, stmt);
     case AST_DESCRIBE_SINK: return exec_describe_sink(x, stmt);
     case AST_CREATE_STREAM_AS: return exec_create_stream_as(x, stmt);
+    case AST_PAUSE_QUERY: return exec_pause_query(x, stmt);
+    case AST_RESUME_QUERY: return exec_resume_query(x, stmt);
+    case AST_PRINT: return exec_print(x, stmt);
     }
     return SL_ERROR;
 }

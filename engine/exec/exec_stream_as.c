@@ -110,6 +110,11 @@ sl_status exec_create_stream_as(struct exec_ctx *x, const struct ast_stmt *stmt)
     }
     bool restart = saved != NULL;
     sl_free(saved);
+    bool paused = false;
+    if (restart && (st = exec_paused_start(x, &cq->name, false, &paused)) != SL_OK)
+        goto done;
+    if (paused)
+        goto done;
     if (!restart && db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK) {
         diags_add(x->diags, stmt->pos, 1, NULL, "%s", err.msg);
         st = SL_ERROR;
