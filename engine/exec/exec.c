@@ -147,8 +147,9 @@ sl_status exec_start_query(struct exec_ctx *x, const struct ast_select *sel, con
     }
     if (query_create(name, sql, live != NULL, plan_arena, plan, trigger_us, restart,
                      &x->s->env, &q, &err) != SL_OK) {
+        bool saved = restart && !live; /* a live SELECT is not saved */
         sl_free(live);
-        return start_error(x, sel, &err, restart);
+        return start_error(x, sel, &err, saved);
     }
     if (engine_add_query(x->s, q, live) != SL_OK) {
         query_destroy(q);
@@ -345,6 +346,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     sl_status st = bind_select(cq->select, &s->catalog, plan_arena, x->diags, &plan);
     if (exec_apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK)
         st = SL_ERROR;
+    if (st == SL_OK)
+        st = exec_check_source(x, cq->select, plan);
     const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
                                                              : &cq->select->limit_kw;
     if (order->text) {
@@ -520,6 +523,8 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
     sl_status st = bind_select(sel, &s->catalog, plan_arena, x->diags, &plan);
     if (st == SL_OK)
         st = check_window_time(x, sel, plan, false);
+    if (st == SL_OK)
+        st = exec_check_source(x, sel, plan);
     if (st != SL_OK || x->check_only || !s->db) {
         arena_destroy(plan_arena);
         return st;

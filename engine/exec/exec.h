@@ -68,6 +68,10 @@ const char *exec_sink_reading(struct sluice *s, const char *query, const struct 
 sl_status exec_pause_query(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_resume_query(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_print(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* In `sluice check` only: opens and closes the query's source if that is harmless (FILE),
+ * reporting at its FROM what `run` would report when it cannot open (exec_check_source.c). */
+sl_status exec_check_source(struct exec_ctx *x, const struct ast_select *sel,
+                            const struct sl_plan *plan);
 /* Whether the saved query of that name is paused (false without a database or such a query):
  * SHOW QUERIES says PAUSED for it. */
 sl_status exec_query_paused(struct sluice *s, const char *name, bool *paused,

@@ -80,6 +80,8 @@ sl_status exec_print(struct exec_ctx *x, const struct ast_stmt *stmt)
         return SL_NOMEM;
     struct sl_plan *plan;
     sl_status st = bind_select(&sel, &s->catalog, plan_arena, x->diags, &plan);
+    if (st == SL_OK)
+        st = exec_check_source(x, &sel, plan);
     if (st != SL_OK || x->check_only || !s->db) {
         arena_destroy(plan_arena);
         return st;

@@ -80,6 +80,8 @@ sl_status exec_create_stream_as(struct exec_ctx *x, const struct ast_stmt *stmt)
     sl_status st = bind_stream_as(stmt, &s->catalog, plan_arena, x->diags, &plan, &def);
     if (exec_apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK)
         st = SL_ERROR;
+    if (st == SL_OK)
+        st = exec_check_source(x, cq->select, plan);
     const char *name = cq->name.text;
     struct sl_error err;
     if (st != SL_OK) {
