@@ -77,4 +77,22 @@ void exec_show_sinks(const struct exec_ctx *x);
  * plan's rows would not fit); NULL when there is none. */
 const char *exec_sink_reading(struct sluice *s, const char *query, const struct sl_plan *plan);
 
+/* PAUSE QUERY, RESUME QUERY (exec_lifecycle.c) and PRINT stream (exec_print.c). */
+sl_status exec_pause_query(struct exec_ctx *x, const struct ast_stmt *stmt);
+sl_status exec_resume_query(struct exec_ctx *x, const struct ast_stmt *stmt);
+sl_status exec_print(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* In `sluice check` only: opens and closes the query's source if that is harmless (FILE),
+ * reporting at its FROM what `run` would report when it cannot open (exec_check_source.c). */
+sl_status exec_check_source(struct exec_ctx *x, const struct ast_select *sel,
+                            const struct sl_plan *plan);
+/* Whether the saved query of that name is paused (false without a database or such a query):
+ * SHOW QUERIES says PAUSED for it. */
+sl_status exec_query_paused(struct sluice *s, const char *name, bool *paused,
+                            struct sl_error *err);
+/* Before a saved query starts again (CREATE QUERY of a saved name, resuming at open): a
+ * paused one does not start (*skip, with a notice), and its definition cannot change
+ * (changed: an error). */
+sl_status exec_paused_start(struct exec_ctx *x, const struct ast_name *name, bool changed,
+                            bool *skip);
+
 #endif
