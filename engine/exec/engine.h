@@ -29,6 +29,7 @@ struct sl_live {
 struct sluice {
     struct sluice_options opts;
     struct sl_db *db; /* NULL in check-only mode */
+    struct fn_call *sqlite_fns; /* the functions added to db's query connection (sqlite_bridge.h) */
     struct sl_catalog catalog;
     struct sl_query_env env;
     /* This engine's own processing time and log sink: another engine in the
