@@ -46,6 +46,10 @@ struct sluice_options {
     void (*log)(void *ctx, enum sluice_log_level level, const char *msg);
     void *log_ctx;
     enum sluice_log_level log_level;
+    /* Opens an existing database read-only: statements that would write
+     * (CREATE, DROP, a SELECT over a stream, ...) are refused, and
+     * sluice_resume starts nothing. */
+    bool readonly;
 };
 
 /* What statements produce, delivered as they run. All callbacks may be NULL. */
@@ -114,6 +118,13 @@ SLUICE_API uint32_t sluice_running_queries(struct sluice *s);
 SLUICE_API sluice_status sluice_nexmark_write(FILE *out, const char *kind, const char *format,
                                               int64_t events, int64_t rate, uint64_t seed,
                                               char **errors);
+
+/*
+ * Checks the syntax of sql's statements only, with no engine and no
+ * database: `sluice run` refuses a script with a syntax error before it
+ * creates the database file. Errors are rendered as sluice_exec's.
+ */
+SLUICE_API sluice_status sluice_parse(const char *file, const char *sql, char **errors);
 
 /* Frees a message string the engine handed out through `errors`. */
 SLUICE_API void sluice_free(char *text);

@@ -64,6 +64,8 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
 sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
                       const struct sluice_output *out, struct sl_buf *errors);
 sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors);
+/* Syntax only, no engine (exec_parse.c). */
+sl_status engine_parse(const char *file, const char *sql, struct sl_buf *errors);
 sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struct sl_buf *errors,
                         uint32_t *saved);
 sl_status engine_run(struct sluice *s, struct sl_buf *errors);
