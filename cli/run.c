@@ -5,6 +5,8 @@
  */
 #include "cli/run.h"
 
+#include "cli/progress.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,12 +147,17 @@ static int resume_saved(struct sluice *s, const char *db_path, struct cli_output
 
 static int run_engine(const struct repl_options *o, char **texts, bool progress)
 {
-    (void)progress;
     struct sluice_options opts = cli_options(o->db_path);
     opts.readonly = o->readonly;
+    struct run_progress report;
+    if (progress)
+        run_progress_attach(&report, stderr, &opts);
     struct sluice *s;
-    if (cli_open(&opts, &s) != SLUICE_OK)
+    if (cli_open(&opts, &s) != SLUICE_OK) {
+        if (progress)
+            run_progress_fini(&report);
         return 1;
+    }
     struct cli_output out;
     cli_output_init(&out);
     running_engine = s;
@@ -169,6 +176,10 @@ static int run_engine(const struct repl_options *o, char **texts, bool progress)
     running_engine = NULL;
     sluice_close(s);
     cli_output_fini(&out);
+    if (progress) {
+        run_progress_summary(&report);
+        run_progress_fini(&report);
+    }
     return rc;
 }
 

@@ -36,6 +36,7 @@ typedef enum {
 enum sluice_log_level { SLUICE_LOG_DEBUG, SLUICE_LOG_INFO, SLUICE_LOG_WARN, SLUICE_LOG_ERROR };
 
 struct sluice;
+struct sluice_batch_progress;
 
 struct sluice_options {
     const char *db_path;        /* default "sluice.db" */
@@ -50,6 +51,23 @@ struct sluice_options {
      * (CREATE, DROP, a SELECT over a stream, ...) are refused, and
      * sluice_resume starts nothing. */
     bool readonly;
+    /* Called after each committed batch of a saved query (not a live
+     * SELECT), on the thread driving batches, with the engine's lock held:
+     * it must not call sluice_* functions. NULL: no calls. */
+    void (*progress)(void *ctx, const struct sluice_batch_progress *p);
+    void *progress_ctx;
+};
+
+/* One committed batch of a query, as _sluice_progress records it. */
+struct sluice_batch_progress {
+    const char *query;
+    int64_t batch_id;
+    int64_t rows_in, rows_out;
+    int64_t duration_us;
+    bool has_watermark; /* event-time windows: watermark_us is the stream's watermark */
+    int64_t watermark_us;
+    int64_t late_rows, dead_letters;
+    int64_t state_groups;
 };
 
 /* What statements produce, delivered as they run. All callbacks may be NULL. */

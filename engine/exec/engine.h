@@ -92,5 +92,7 @@ void engine_stop_sinks(struct sluice *s);
 
 /* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);
+/* Hands q's last committed batch, if not yet reported, to the progress callback (exec_progress.c). */
+void engine_report_progress(struct sluice *s, struct sl_query *q);
 
 #endif
