@@ -21,9 +21,9 @@ static const char USAGE[] =
     "usage: sluice [--db FILE] [--no-resume] [--readonly]      the interactive shell\n"
     "       sluice [--db FILE] [--readonly] [-c SQL]... [FILE.sql]...\n"
     "                                          run the SQL and files, then exit\n"
-    "       sluice run [--db FILE] [--progress] [FILE.sql...]\n"
+    "       sluice run [--db FILE] [--progress] [-c SQL]... [FILE.sql]...\n"
     "                                          run until every source has ended\n"
-    "       sluice check [--db FILE] FILE.sql...   parse and bind only\n"
+    "       sluice check [--db FILE] [-c SQL]... FILE.sql...   parse and bind only\n"
     "       sluice nexmark --events N [...]    Nexmark events to stdout\n"
     "       sluice COMMAND --help | --help | --version\n";
 

@@ -5,9 +5,9 @@
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
-# Several batches: a slow socket feed under a 100 ms trigger.
+# Several batches: a socket feed of about a second (40 chunks 20 ms apart) under a 100 ms trigger.
 "$BUILD_DIR/sl_textgen" 20000 100 5 >slow.txt
-start_feeder slow.txt --chunk 4096 --pause-ms 20
+start_feeder slow.txt --chunk 512 --pause-ms 20
 printf 'u1,5,2026-01-01 00:00:01\nu2,7,2026-01-01 00:00:30\nu1,3,2026-01-01 00:01:10\n' >pay.csv
 cat >p.sql <<SQL
 CREATE STREAM lines (line TEXT) FROM SOCKET '127.0.0.1:$FEEDER_PORT' FORMAT TEXT;
