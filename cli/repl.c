@@ -117,6 +117,7 @@ int repl_main(const struct repl_options *ro)
     bool tty = isatty(STDIN_FILENO);
     struct sluice_options opts = cli_options(ro->db_path);
     opts.stdin_is_input = true;
+    opts.readonly = ro->readonly;
     struct sluice *s;
     if (cli_open(&opts, &s) != SLUICE_OK)
         return 1;

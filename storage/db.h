@@ -25,6 +25,9 @@ struct sl_arena;
 /* log (may be NULL) takes the database's warnings; it must outlive the database. */
 sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out,
                   struct sl_error *err);
+/* An existing database, read-only (sluice --readonly): every write fails in SQLite. */
+sl_status db_open_readonly(const char *path, const struct sl_log *log, struct sl_db **out,
+                           struct sl_error *err);
 void db_close(struct sl_db *db);
 /* The file it was opened on: another connection (a stream's ingest thread) opens it too. */
 const char *db_path(const struct sl_db *db);

@@ -69,6 +69,8 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
 sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
                       const struct sluice_output *out, struct sl_buf *errors);
 sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors);
+/* Syntax only, no engine (exec_parse.c). */
+sl_status engine_parse(const char *file, const char *sql, struct sl_buf *errors);
 sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struct sl_buf *errors,
                         uint32_t *saved);
 sl_status engine_run(struct sluice *s, struct sl_buf *errors);
@@ -101,5 +103,7 @@ void engine_start_failures_free(struct sluice *s);
 
 /* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);
+/* Hands q's last committed batch, if not yet reported, to the progress callback (exec_progress.c). */
+void engine_report_progress(struct sluice *s, struct sl_query *q);
 
 #endif

@@ -492,6 +492,8 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
 
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
+    if (exec_refused_readonly(x, stmt))
+        return SL_ERROR;
     uint32_t errors_before = x->diags->count;
     switch (stmt->kind) {
     case AST_CREATE_STREAM: return exec_create_stream(x, stmt);

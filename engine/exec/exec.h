@@ -32,6 +32,8 @@ const struct sl_query *exec_find_named_query(const struct sluice *s, const char 
 
 /* Executes one parsed statement (exec_script.c runs a script's statements through it). */
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* True (and the error added) when the database is read-only and stmt would write. */
+bool exec_refused_readonly(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt);
 /* After a CREATE QUERY or CREATE STREAM AS returned st: when it was a saved query's own

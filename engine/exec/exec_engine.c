@@ -74,7 +74,8 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
     if (opts->db_path) {
-        if (db_open(opts->db_path, &s->log, &s->db, err) != SL_OK ||
+        if ((opts->readonly ? db_open_readonly(opts->db_path, &s->log, &s->db, err)
+                            : db_open(opts->db_path, &s->log, &s->db, err)) != SL_OK ||
             sqlite_functions_add(s->db, &s->clock, &s->sqlite_fns, err) != SL_OK ||
             ingests_create(opts->db_path, &s->log, &s->env.ingests, err) != SL_OK ||
             db_catalog_list(s->db, DB_CATALOG_STREAM, load_stream, s, err) != SL_OK) {
