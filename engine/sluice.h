@@ -115,6 +115,13 @@ SLUICE_API sluice_status sluice_nexmark_write(FILE *out, const char *kind, const
                                               int64_t events, int64_t rate, uint64_t seed,
                                               char **errors);
 
+/*
+ * Stops printing the live SELECTs at once (async-signal-safe, for a Ctrl-C
+ * handler): no batch of theirs starts printing after it returns. They keep
+ * running until sluice_cancel_live drops them.
+ */
+SLUICE_API void sluice_interrupt_live(struct sluice *s);
+
 /* Frees a message string the engine handed out through `errors`. */
 SLUICE_API void sluice_free(char *text);
 
