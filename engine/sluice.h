@@ -117,8 +117,8 @@ SLUICE_API sluice_status sluice_nexmark_write(FILE *out, const char *kind, const
 
 /*
  * Stops printing the live SELECTs at once (async-signal-safe, for a Ctrl-C
- * handler): no batch of theirs starts printing after it returns. They keep
- * running until sluice_cancel_live drops them.
+ * handler): no batch of theirs starts printing after it returns. Call
+ * sluice_cancel_live next, which drops them: until then the batch loop waits.
  */
 SLUICE_API void sluice_interrupt_live(struct sluice *s);
 

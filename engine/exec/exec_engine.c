@@ -99,6 +99,7 @@ void sluice_cancel_live(struct sluice *s)
         if (s->live[i])
             engine_remove_query(s, i);
     s->live_interrupted = 0;
+    pthread_cond_broadcast(&s->wake);
     pthread_mutex_unlock(&s->lock);
 }
 
