@@ -103,10 +103,10 @@ static void resume_saved(struct sluice *s, struct cli_output *out)
     cli_print_errors(errors);
 }
 
-int repl_main(const char *db_path)
+int repl_main(const struct repl_options *ro)
 {
     bool tty = isatty(STDIN_FILENO);
-    struct sluice_options opts = cli_options(db_path);
+    struct sluice_options opts = cli_options(ro->db_path);
     opts.stdin_is_input = true;
     struct sluice *s;
     if (cli_open(&opts, &s) != SLUICE_OK)
@@ -130,7 +130,8 @@ int repl_main(const char *db_path)
     if (tty)
         printf("sluice %s — continuous SQL. Statements end with ';'. Type .help for help.\n",
                SLUICE_VERSION);
-    resume_saved(s, &out);
+    if (!ro->no_resume)
+        resume_saved(s, &out);
     int rc = 0;
     char *pending = NULL;
     for (;;) {
