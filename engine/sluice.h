@@ -144,6 +144,13 @@ SLUICE_API sluice_status sluice_nexmark_write(FILE *out, const char *kind, const
  */
 SLUICE_API sluice_status sluice_parse(const char *file, const char *sql, char **errors);
 
+/*
+ * Stops printing the live SELECTs at once (async-signal-safe, for a Ctrl-C
+ * handler): no batch of theirs starts printing after it returns. Call
+ * sluice_cancel_live next, which drops them: until then the batch loop waits.
+ */
+SLUICE_API void sluice_interrupt_live(struct sluice *s);
+
 /* Frees a message string the engine handed out through `errors`. */
 SLUICE_API void sluice_free(char *text);
 

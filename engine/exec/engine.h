@@ -24,6 +24,7 @@
 struct sl_live {
     struct sluice_output out;
     int64_t last_rowid; /* append-only live queries print only new rows */
+    uint64_t late_rows, dead_letters; /* since it started, for its header line */
 };
 
 struct sluice {
@@ -42,6 +43,8 @@ struct sluice {
     struct sl_query **queries;
     struct sl_live **live; /* parallel to queries; NULL for a named query */
     uint32_t live_seq;
+    /* sluice_interrupt_live: live SELECTs print no further batch (set from a signal handler). */
+    volatile sig_atomic_t live_interrupted;
 
     /* The sinks running (exec_sink.c); each delivers on its own thread. */
     struct sl_sink_runner **sinks;

@@ -88,12 +88,21 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
     return SL_OK;
 }
 
+void sluice_interrupt_live(struct sluice *s)
+{
+    s->live_interrupted = 1;
+}
+
 void sluice_cancel_live(struct sluice *s)
 {
+    /* The batch loop may hold the lock for a step: nothing prints meanwhile. */
+    s->live_interrupted = 1;
     pthread_mutex_lock(&s->lock);
     for (uint32_t i = s->nqueries; i-- > 0;)
         if (s->live[i])
             engine_remove_query(s, i);
+    s->live_interrupted = 0;
+    pthread_cond_broadcast(&s->wake);
     pthread_mutex_unlock(&s->lock);
 }
 
