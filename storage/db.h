@@ -25,6 +25,9 @@ struct sl_arena;
 /* log (may be NULL) takes the database's warnings; it must outlive the database. */
 sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out,
                   struct sl_error *err);
+/* An existing database, read-only (sluice --readonly): every write fails in SQLite. */
+sl_status db_open_readonly(const char *path, const struct sl_log *log, struct sl_db **out,
+                           struct sl_error *err);
 void db_close(struct sl_db *db);
 /* The file it was opened on: another connection (a stream's ingest thread) opens it too. */
 const char *db_path(const struct sl_db *db);
@@ -114,6 +117,16 @@ sl_status db_catalog_delete(struct sl_db *db, enum db_catalog_kind kind, const c
 typedef void (*db_catalog_fn)(void *ctx, const char *name, const char *sql);
 sl_status db_catalog_list(struct sl_db *db, enum db_catalog_kind kind, db_catalog_fn fn,
                           void *ctx, struct sl_error *err);
+
+/*
+ * PAUSE QUERY / RESUME QUERY: a saved query's paused flag (_sluice_queries.paused),
+ * kept when the query is saved again and cleared when it is deleted. *found is
+ * false when no query of that name is saved; a name not saved is not paused.
+ */
+sl_status db_query_set_paused(struct sl_db *db, const char *name, bool paused, bool *found,
+                              struct sl_error *err);
+sl_status db_query_paused(struct sl_db *db, const char *name, bool *paused,
+                          struct sl_error *err);
 
 struct db_progress {
     const char *query;

@@ -109,6 +109,8 @@ uint64_t db_wal_rounds(struct sl_db *db);
 /* Creates the system tables in a fresh database, migrates an older one to
  * the current schema version, refuses a newer one (db_schema.c). */
 sl_status db_schema_migrate(struct sl_db *db, const char *what, struct sl_error *err);
+/* A read-only open: refuses a schema that is not exactly this sluice's (it cannot be migrated). */
+sl_status db_schema_check(struct sl_db *db, const char *what, struct sl_error *err);
 
 /* Fills err with "<what>: <SQLite's message>" and returns SL_ERROR (SL_NOMEM for SQLITE_NOMEM). */
 sl_status db_fail(struct sl_db *db, struct sl_error *err, const char *what);
