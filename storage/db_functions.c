@@ -132,7 +132,9 @@ static sl_status open_query_conn(struct sl_db *db, struct sl_error *err)
 {
     if (db->query_conn || strcmp(db->path, ":memory:") == 0 || db->path[0] == '\0')
         return no_string_identifiers(db_query_conn(db));
-    if (sqlite3_open_v2(db->path, &db->query_conn, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    /* Read-only: what the user types there only reads (db_query_user checks
+     * it too), and it opens a database opened --readonly alike. */
+    if (sqlite3_open_v2(db->path, &db->query_conn, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         sl_status st = sl_error_set(err, SL_ERROR, "cannot open database '%s' for queries: %s",
                                     db->path, sqlite3_errmsg(db->query_conn));
         sqlite3_close_v2(db->query_conn);

@@ -25,7 +25,7 @@
 #include "parser/lexer.h"
 #include "engine/runtime/query.h"
 #include "parser/parser.h"
-#include "storage/db.h"
+#include "storage/db_tables.h"
 
 /* The FROM a SELECT without one is parsed with (a name no table has). */
 #define NO_TABLE "sluice: no table"
@@ -67,12 +67,13 @@ static bool scope_add(struct scope *s, const char *name, enum sl_type type)
     return s->names[s->n - 1] != NULL;
 }
 
-static void add_table_column(void *ctx, const char *column, const char *declared)
+static void add_table_column(void *ctx, const struct db_column *column)
 {
+    const char *declared = column->type ? column->type : "";
     enum sl_type t;
     if (!sl_type_from_name(declared, strlen(declared), &t))
         t = SL_ANY;
-    scope_add(ctx, column, t);
+    scope_add(ctx, column->name, t);
 }
 
 static enum sl_type type_of(const struct scope *s, const struct ast_expr *e);
@@ -235,7 +236,8 @@ static sl_status scope_of(struct rewriter *w, const struct ast_select *sel, stru
     struct sl_error err;
     if (!w->db || !sel->from.text)
         return SL_OK;
-    db_table_columns(w->db, sel->from.text, add_table_column, out, &err);
+    bool found;
+    db_table_columns(w->db, sel->from.text, add_table_column, out, &found, &err);
     /* A query's result table stores a TIMESTAMP as TEXT: its columns have
      * the types the running query gives them. */
     const struct sl_query *q = exec_find_named_query(w->s, sel->from.text);
