@@ -115,6 +115,29 @@ SLUICE_API sluice_status sluice_nexmark_write(FILE *out, const char *kind, const
                                               int64_t events, int64_t rate, uint64_t seed,
                                               char **errors);
 
+/* The kinds of names sluice_names lists. */
+enum sluice_name_kind {
+    SLUICE_NAME_KEYWORD,
+    SLUICE_NAME_FUNCTION, /* scalar and aggregate */
+    SLUICE_NAME_STREAM,
+    SLUICE_NAME_QUERY, /* saved, running or not */
+    SLUICE_NAME_SINK,
+    SLUICE_NAME_TABLE, /* the database's tables and views, result tables included */
+    SLUICE_NAME_COLUMN,
+};
+typedef void (*sluice_name_fn)(void *ctx, enum sluice_name_kind kind, const char *name,
+                               const char *detail);
+/*
+ * Calls fn for every name a statement can use (a shell's completion, its
+ * .tables and .schema): keywords, functions, streams, saved queries, sinks,
+ * the database's tables (not SQLite's own), and the columns of each stream
+ * and table, listed right after it. detail is the statement that made a
+ * stream, query or sink, a table's CREATE TABLE, or a column's stream or
+ * table; NULL for keywords and functions. fn must not call into the engine.
+ */
+SLUICE_API sluice_status sluice_names(struct sluice *s, sluice_name_fn fn, void *ctx,
+                                      char **errors);
+
 /* Frees a message string the engine handed out through `errors`. */
 SLUICE_API void sluice_free(char *text);
 

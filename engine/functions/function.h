@@ -26,6 +26,8 @@ struct sl_scalar_fn {
 
 /* Case-insensitive lookup; NULL if no such function. */
 const struct sl_scalar_fn *function_lookup(const char *name);
+/* The i-th function's name, or NULL past the last: for the shell's completion. */
+const char *function_name(size_t i);
 /* The function behind an operator (x -> p is "->", as in SQLite), which no call by
  * name reaches; NULL if none. */
 const struct sl_scalar_fn *function_operator(const char *symbol);
