@@ -158,8 +158,7 @@ void repl_exec(struct repl *r, const char *name, unsigned first_line, const char
     clock_gettime(CLOCK_MONOTONIC, &t0);
     getrusage(RUSAGE_SELF, &u0);
     char *errors;
-    (void)first_line;
-    if (sluice_exec(r->s, name, sql, &r->out.out, &errors) != SLUICE_OK)
+    if (sluice_exec_at(r->s, name, first_line, sql, &r->out.out, &errors) != SLUICE_OK)
         r->rc = 1;
     cli_print_errors(errors);
     if (sluice_has_live(r->s))

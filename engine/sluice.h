@@ -115,6 +115,15 @@ SLUICE_API sluice_status sluice_nexmark_write(FILE *out, const char *kind, const
                                               int64_t events, int64_t rate, uint64_t seed,
                                               char **errors);
 
+/*
+ * sluice_exec of a text taken from further down an input (a shell reading a
+ * pipe statement by statement): messages number its first line first_line,
+ * so they give the line in the whole input.
+ */
+SLUICE_API sluice_status sluice_exec_at(struct sluice *s, const char *file, uint32_t first_line,
+                                        const char *sql, const struct sluice_output *out,
+                                        char **errors);
+
 /* The kinds of names sluice_names lists. */
 enum sluice_name_kind {
     SLUICE_NAME_KEYWORD,
