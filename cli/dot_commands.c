@@ -277,6 +277,58 @@ static void cmd_schema(struct repl *r, int argc, char **argv)
     names_free(&names);
 }
 
+/* As in sqlite3, csv and tsv print no header row until .headers on asks for one. */
+static void set_mode(struct repl *r, enum table_mode mode)
+{
+    table_printer_set_mode(r->out.tables, mode);
+    if (!r->headers_set)
+        table_printer_set_headers(r->out.tables, mode != TABLE_MODE_CSV && mode != TABLE_MODE_TSV);
+}
+
+static void cmd_mode(struct repl *r, int argc, char **argv)
+{
+    enum table_mode mode;
+    if (argc < 2) {
+        printf("current output mode: %s\n", table_mode_name(table_printer_mode(r->out.tables)));
+        return;
+    }
+    if (!table_mode_parse(argv[1], &mode)) {
+        fflush(stdout);
+        fprintf(stderr, "unknown mode %s; the modes are table, box, csv, tsv, json, line and "
+                        "markdown\n",
+                argv[1]);
+        return;
+    }
+    set_mode(r, mode);
+}
+
+/* \x: psql's expanded display, one "column = value" line per value (line
+ * mode); alone it toggles, back to the mode it left. */
+static void cmd_expanded(struct repl *r, int argc, char **argv)
+{
+    enum table_mode now = table_printer_mode(r->out.tables);
+    bool on = now != TABLE_MODE_LINE;
+    if (argc > 1 && !parse_switch(argv[1], &on)) {
+        say_usage(find_command(argv[0]));
+        return;
+    }
+    if (on && now != TABLE_MODE_LINE)
+        r->mode_before_expanded = now;
+    set_mode(r, on ? TABLE_MODE_LINE : r->mode_before_expanded);
+    printf("Expanded display is %s.\n", on ? "on" : "off");
+}
+
+static void cmd_headers(struct repl *r, int argc, char **argv)
+{
+    bool on;
+    if (argc != 2 || !parse_switch(argv[1], &on)) {
+        say_usage(find_command(argv[0]));
+        return;
+    }
+    table_printer_set_headers(r->out.tables, on);
+    r->headers_set = true;
+}
+
 static void cmd_timer(struct repl *r, int argc, char **argv)
 {
     bool on = !r->timer; /* psql's \timing alone toggles */
@@ -332,8 +384,7 @@ static bool set_output(struct repl *r, const char *path)
     if (r->output)
         fclose(r->output);
     r->output = f;
-    table_printer_destroy(r->out.tables);
-    r->out.tables = table_printer_create(repl_output(r), 20);
+    table_printer_set_output(r->out.tables, repl_output(r));
     return true;
 }
 
@@ -392,6 +443,12 @@ static const struct dot_command commands[] = {
     {".streams", NULL, "", "SHOW STREAMS", cmd_streams},
     {".queries", NULL, "", "SHOW QUERIES: every saved query, running or not", cmd_queries},
     {".sinks", NULL, "", "SHOW SINKS", cmd_sinks},
+    {".mode", NULL, "[MODE]",
+     "how tables print: table, box, csv, tsv, json, line or markdown (alone: the mode now)",
+     cmd_mode},
+    {"\\x", NULL, "[on|off]", "expanded display (.mode line) on or off; alone, toggles",
+     cmd_expanded},
+    {".headers", NULL, "on|off", "column names over tables (csv, tsv) or not", cmd_headers},
     {".timer", "\\timing", "on|off", "print each statement's time after it", cmd_timer},
     {".read", "\\i", "FILE", "run the statements and commands of FILE", cmd_read},
     {".output", "\\o", "[FILE]", "send tables to FILE, or back to the screen without one",

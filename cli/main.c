@@ -16,7 +16,9 @@
 #endif
 
 static const char USAGE[] =
-    "usage: sluice [--db FILE]                  interactive shell (default database ./sluice.db)\n"
+    "usage: sluice [--db FILE] [--no-resume] [--readonly] [-c SQL]... [FILE.sql]...\n"
+    "                                           the shell (default database ./sluice.db);\n"
+    "                                           with -c or files: run them, then exit\n"
     "       sluice run [--db FILE] FILE.sql...  run the statements until every source has ended\n"
     "       sluice run [--db FILE]              resume the queries saved in the database\n"
     "       sluice check FILE.sql...            parse and bind only\n"
@@ -149,62 +151,108 @@ static int cmd_check(char **files, int nfiles)
     return rc;
 }
 
-int main(int argc, char **argv)
+/* What the command line asked for, before anything is opened. */
+struct cli_args {
+    const char *command; /* NULL (the shell), "run" or "check" */
+    struct repl_options shell;
+    struct repl_input *inputs; /* -c and FILE.sql in order (the shell's) */
+    char **files;              /* run's and check's FILE.sql */
+    int nfiles;
+    bool progress;
+    bool help;
+};
+
+static bool is_subcommand(const char *a)
 {
-    const char *db_path = "sluice.db";
-    const char *command = NULL;
-    char **files = calloc((size_t)argc + 1, sizeof *files);
-    int nfiles = 0;
-    if (!files)
-        return 1;
-    if (argc > 1 && strcmp(argv[1], "nexmark") == 0) {
-        free(files);
-        return nexmark_main(argc - 1, argv + 1);
-    }
+    return strcmp(a, "run") == 0 || strcmp(a, "check") == 0;
+}
+
+/* A mistyped command (`sluice frobnicate`) is a usage error, not a missing script. */
+static bool looks_like_script(const char *a)
+{
+    size_t n = strlen(a);
+    return strcmp(a, "-") == 0 || (n > 4 && strcmp(a + n - 4, ".sql") == 0) ||
+           strchr(a, '/') != NULL || access(a, F_OK) == 0;
+}
+
+/* Fills args from argv; false (usage already printed) on a mistake. */
+static bool parse_args(int argc, char **argv, struct cli_args *args)
+{
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(USAGE, stdout);
-            free(files);
-            return 0;
-        } else if (strcmp(a, "--version") == 0) {
-            printf("sluice %s\n", SLUICE_VERSION);
-            free(files);
-            return 0;
-        } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
-            db_path = argv[++i];
+            args->help = true;
+        } else if (strcmp(a, "--db") == 0 && next) {
+            args->shell.db_path = argv[++i];
         } else if (strncmp(a, "--db=", 5) == 0) {
-            db_path = a + 5;
+            args->shell.db_path = a + 5;
+        } else if ((strcmp(a, "-c") == 0 || strcmp(a, "--command") == 0) && next) {
+            args->inputs[args->shell.ninputs++] = (struct repl_input){.sql = argv[++i]};
+        } else if (strcmp(a, "--no-resume") == 0) {
+            args->shell.no_resume = true;
+        } else if (strcmp(a, "--readonly") == 0) {
+            args->shell.readonly = true;
+        } else if (strcmp(a, "--progress") == 0) {
+            args->progress = true;
         } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "sluice: unknown option %s\n%s", a, USAGE);
-            free(files);
-            return 2;
-        } else if (!command) {
-            command = a;
+            bool valued = !strcmp(a, "--db") || !strcmp(a, "-c") || !strcmp(a, "--command");
+            fprintf(stderr, "sluice: %s %s\n%s", a, valued ? "needs a value" : "is not an option",
+                    USAGE);
+            return false;
+        } else if (!args->command && !args->shell.ninputs && is_subcommand(a)) {
+            args->command = a;
+        } else if (args->command) {
+            args->files[args->nfiles++] = argv[i];
+        } else if (looks_like_script(a)) {
+            args->inputs[args->shell.ninputs++] = (struct repl_input){.path = a};
         } else {
-            files[nfiles++] = argv[i];
+            fprintf(stderr, "sluice: %s is neither a command (run, check, nexmark) nor a file\n%s",
+                    a, USAGE);
+            return false;
         }
     }
-    struct sigaction sa = {.sa_handler = on_stop_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    int rc;
-    if (!command) {
-        rc = repl_main(db_path);
-    } else if (strcmp(command, "run") == 0) {
-        sigaction(SIGINT, &sa, NULL);
-        rc = cmd_run(db_path, files, nfiles);
-    } else if (strcmp(command, "check") == 0 && nfiles > 0) {
-        rc = cmd_check(files, nfiles);
-    } else {
-        fprintf(stderr, "sluice: %s\n%s",
-                strcmp(command, "run") == 0 || strcmp(command, "check") == 0
-                    ? "which files? give at least one FILE.sql"
-                    : "unknown command",
-                USAGE);
-        rc = 2;
+    args->shell.inputs = args->inputs;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "nexmark") == 0)
+        return nexmark_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+        printf("sluice %s\n", SLUICE_VERSION);
+        return 0;
     }
-    free(files);
+    struct cli_args args = {
+        .shell = {.db_path = "sluice.db"},
+        .inputs = calloc((size_t)argc + 1, sizeof *args.inputs),
+        .files = calloc((size_t)argc + 1, sizeof *args.files),
+    };
+    int rc = 2;
+    if (!args.inputs || !args.files) {
+        rc = 1;
+    } else if (!parse_args(argc, argv, &args)) {
+        rc = 2;
+    } else if (args.help) {
+        fputs(USAGE, stdout);
+        rc = 0;
+    } else {
+        struct sigaction sa = {.sa_handler = on_stop_signal};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGTERM, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        if (!args.command) {
+            rc = repl_main(&args.shell);
+        } else if (strcmp(args.command, "run") == 0) {
+            sigaction(SIGINT, &sa, NULL);
+            rc = cmd_run(args.shell.db_path, args.files, args.nfiles);
+        } else if (args.nfiles > 0) {
+            rc = cmd_check(args.files, args.nfiles);
+        } else {
+            fprintf(stderr, "sluice: which files? give at least one FILE.sql\n%s", USAGE);
+        }
+    }
+    free(args.inputs);
+    free(args.files);
     return rc;
 }

@@ -247,6 +247,11 @@ void repl_run_file(struct repl *r, FILE *f, const char *name)
 /* The database's saved queries go on in the background, each from its checkpoint. */
 static void resume_saved(struct repl *r)
 {
+    if (r->no_resume) {
+        if (r->tty)
+            printf("saved queries not resumed (--no-resume); .queries lists them\n");
+        return;
+    }
     char *errors;
     uint32_t saved = 0;
     if (sluice_resume(r->s, &r->out.out, &saved, &errors) != SLUICE_OK)
@@ -274,11 +279,12 @@ bool repl_open(struct repl *r)
     return true;
 }
 
-int repl_main(const char *db_path)
+int repl_main(const struct repl_options *ro)
 {
-    struct repl r = {.tty = isatty(STDIN_FILENO), .opts = cli_options(db_path)};
+    struct repl r = {.tty = isatty(STDIN_FILENO), .opts = cli_options(ro->db_path),
+                     .no_resume = ro->no_resume};
     r.opts.stdin_is_input = true;
-    r.db_path = strdup(db_path ? db_path : "sluice.db");
+    r.db_path = strdup(ro->db_path);
     if (!r.db_path)
         return 1;
     cli_output_init(&r.out);

@@ -16,11 +16,14 @@ struct repl {
     struct sluice_options opts;
     char *db_path; /* owned; .open replaces it */
     struct cli_output out;
+    bool no_resume;   /* --no-resume: the saved queries are not started */
     bool tty;         /* statements are typed at a terminal: prompt, history, completion */
     bool timer;       /* .timer on: each statement's time after it */
     bool quit;        /* .quit or exit: leave after this line */
     int rc;           /* the exit code so far: 1 once a statement failed */
     FILE *output;     /* .output/.once FILE; NULL while tables go to stdout */
+    enum table_mode mode_before_expanded; /* where \x goes back to */
+    bool headers_set; /* .headers was given: .mode leaves headers alone */
     bool once;        /* .once: back to stdout after the next statement */
     int read_depth;   /* .read nesting, against a file that reads itself */
     const char *pending; /* the statement typed so far (complete.c reads its names) */
