@@ -369,38 +369,33 @@ static void cmd_read(struct repl *r, int argc, char **argv)
     fclose(f);
 }
 
-/* Sends tables to path ("-", "stdout" or none: back to stdout). */
-static bool set_output(struct repl *r, const char *path)
+/* Points *slot (.output's or .once's file) at path, closing the file it
+ * held; "-", "stdout" or no path is the screen. */
+static void redirect(struct repl *r, FILE **slot, const char *path)
 {
     FILE *f = NULL;
-    if (path && strcmp(path, "-") != 0 && strcmp(path, "stdout") != 0) {
-        f = fopen(path, "w");
-        if (!f) {
-            fflush(stdout);
-            fprintf(stderr, "sluice: cannot write %s: %s\n", path, strerror(errno));
-            return false;
-        }
+    if (path && strcmp(path, "-") != 0 && strcmp(path, "stdout") != 0 && !(f = fopen(path, "w"))) {
+        fflush(stdout);
+        fprintf(stderr, "sluice: cannot write %s: %s\n", path, strerror(errno));
+        return;
     }
-    if (r->output)
-        fclose(r->output);
-    r->output = f;
+    if (*slot)
+        fclose(*slot);
+    *slot = f;
     table_printer_set_output(r->out.tables, repl_output(r));
-    return true;
 }
 
 static void cmd_output(struct repl *r, int argc, char **argv)
 {
-    r->once = false;
-    set_output(r, argc > 1 ? argv[1] : NULL);
+    redirect(r, &r->output, argc > 1 ? argv[1] : NULL);
 }
 
 static void cmd_once(struct repl *r, int argc, char **argv)
 {
-    if (argc != 2) {
+    if (argc != 2)
         say_usage(find_command(argv[0]));
-        return;
-    }
-    r->once = set_output(r, argv[1]);
+    else
+        redirect(r, &r->once, argv[1]);
 }
 
 /* .open DB: stops this database's queries (each commits its batch) and opens

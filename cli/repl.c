@@ -143,7 +143,7 @@ static void remember(const char *statement)
 
 FILE *repl_output(const struct repl *r)
 {
-    return r->output ? r->output : stdout;
+    return r->once ? r->once : r->output ? r->output : stdout;
 }
 
 static double seconds_of(struct timeval tv)
@@ -175,8 +175,9 @@ void repl_exec(struct repl *r, const char *name, unsigned first_line, const char
     }
     fflush(out);
     if (r->once) {
-        r->once = false;
-        dot_command(r, ".output");
+        fclose(r->once);
+        r->once = NULL;
+        table_printer_set_output(r->out.tables, repl_output(r));
     }
 }
 
@@ -315,6 +316,8 @@ int repl_main(const struct repl_options *ro)
         free(history);
     }
     sluice_close(r.s);
+    if (r.once)
+        fclose(r.once);
     if (r.output)
         fclose(r.output);
     cli_output_fini(&r.out);

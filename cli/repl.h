@@ -21,10 +21,10 @@ struct repl {
     bool timer;       /* .timer on: each statement's time after it */
     bool quit;        /* .quit or exit: leave after this line */
     int rc;           /* the exit code so far: 1 once a statement failed */
-    FILE *output;     /* .output/.once FILE; NULL while tables go to stdout */
+    FILE *output;     /* .output FILE; NULL while tables go to stdout */
+    FILE *once;       /* .once FILE: the next statement's tables, then back to output */
     enum table_mode mode_before_expanded; /* where \x goes back to */
     bool headers_set; /* .headers was given: .mode leaves headers alone */
-    bool once;        /* .once: back to stdout after the next statement */
     int read_depth;   /* .read nesting, against a file that reads itself */
     const char *pending; /* the statement typed so far (complete.c reads its names) */
 };
@@ -38,7 +38,7 @@ void repl_exec(struct repl *r, const char *name, unsigned first_line, const char
 /* Opens r->db_path, starts the engine and resumes the saved queries, saying
  * which; false (having said why) when the database cannot open. */
 bool repl_open(struct repl *r);
-/* Where tables go now: the .output/.once file or stdout. */
+/* Where tables go now: the .once file, the .output file or stdout. */
 FILE *repl_output(const struct repl *r);
 
 /* Whether line is a command (".tables", "\dt") rather than SQL: a line
