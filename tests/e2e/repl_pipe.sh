@@ -66,6 +66,21 @@ printf 'to once\n' | diff -u - once.txt || fail ".once"
 grep -q '^to stdout$' out.txt || { cat out.txt; fail ".output alone goes back to stdout"; }
 grep -q 'cannot read missing.sql' err.txt || { cat err.txt; fail ".read of a missing file"; }
 
+# .open: another database (its own names), then back to the first, its query resumed.
+cat >open.sql <<'SQL'
+CREATE STREAM s (x INT) FROM FILE 'open.csv' FORMAT CSV;
+CREATE QUERY in_first AS SELECT x, COUNT(*) AS n FROM s GROUP BY x;
+.open second.db
+\d
+.open first.db
+.tables
+SQL
+printf '1\n' >open.csv
+"$SLUICE" --db first.db <open.sql >out.txt 2>&1
+grep -A3 '| name | type |' out.txt | grep -q '^(0 rows)$' || { cat out.txt; fail ".open second.db still lists the first's names"; }
+[ "$(tail -n 1 out.txt)" = in_first ] || { cat out.txt; fail ".open first.db: .tables"; }
+grep -q '^query in_first re' out.txt || { cat out.txt; fail ".open resumes the database's queries"; }
+
 # .timer prints sqlite3's line; .help lists every command.
 printf '.timer on\nSELECT 1;\n.help\n' | "$SLUICE" --db c.db >out.txt 2>&1
 grep -q '^Run Time: real [0-9.]* user [0-9.]* sys [0-9.]*$' out.txt || { cat out.txt; fail ".timer"; }

@@ -44,7 +44,15 @@ tmux_type 'SELECT * FROM top_bids ORDER BY auction;'; tmux_keys Enter
 tmux_wait_prompt
 tmux_type '.mode'; tmux_keys Enter
 tmux_wait_prompt
+tmux_expect repl_commands_modes
 tmux_type 'exit'; tmux_keys Enter
 tmux_wait_exit
-tmux_expect repl_commands_modes
+
+# The next session says what it resumed.
+tmux_ kill-server
+tmux_start "$SLUICE --db s.db"
+tmux_wait '^resumed 1 saved query from s.db \(.queries lists them\)$'
+tmux_wait_prompt
+tmux_type '.quit'; tmux_keys Enter
+tmux_wait_exit
 echo "1 passed, 0 failed"
