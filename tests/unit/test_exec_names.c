@@ -5,20 +5,10 @@
  * CREATE TABLE and columns, and no table of SQLite's own; and sluice_exec_at
  * numbering a statement's lines from where it starts in its input.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "exec_db.h"
 
 #include "engine/sluice.h"
 
-static char dir[64];
 static char db_path[128];
 
 /* Every name told, one "kind name [detail]" a line. */
@@ -105,10 +95,10 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "/tmp/sl_names_XXXXXX");
     if (!mkdtemp(dir))
         return -1;
-    snprintf(db_path, sizeof db_path, "%s/n.db", dir);
-    char path[128];
-    snprintf(path, sizeof path, "%s/bids.csv", dir);
-    FILE *f = fopen(path, "w");
+    path_in_dir(db_path, sizeof db_path, "n.db");
+    char csv[128];
+    path_in_dir(csv, sizeof csv, "bids.csv");
+    FILE *f = fopen(csv, "w");
     if (!f)
         return -1;
     fputs("1,10\n2,20\n", f);
@@ -119,12 +109,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const files[] = {"bids.csv", "n.db", "n.db-wal", "n.db-shm"};
-    char path[128];
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
-    }
+    char csv[128];
+    path_in_dir(csv, sizeof csv, "bids.csv");
+    unlink(csv);
+    remove_db(db_path);
     rmdir(dir);
     return 0;
 }
