@@ -22,8 +22,8 @@
 #include "engine/expr/expr.h"
 #include "engine/functions/function.h"
 #include "engine/plan/binder.h"
-#include "parser/lexer.h"
 #include "engine/runtime/query.h"
+#include "parser/lexer.h"
 #include "parser/parser.h"
 #include "storage/db_tables.h"
 
