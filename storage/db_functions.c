@@ -23,6 +23,8 @@
 
 struct db_function {
     db_scalar_fn fn;
+    db_agg_step_fn agg_step;
+    db_agg_final_fn agg_final;
     void *ctx;
     struct sl_arena *arena; /* argument and result strings; reset after each call */
 };
@@ -106,6 +108,47 @@ static void call_function(sqlite3_context *c, int argc, sqlite3_value **argv)
     arena_reset(f->arena);
 }
 
+/* An aggregate: SQLite's per-group context holds the engine's state pointer. */
+static void step_aggregate(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    struct db_function *f = sqlite3_user_data(c);
+    void **state = sqlite3_aggregate_context(c, sizeof *state);
+    struct sl_value args[DB_FUNCTION_MAX_ARGS];
+    if (!state || argc > DB_FUNCTION_MAX_ARGS) {
+        sqlite3_result_error_nomem(c);
+        return;
+    }
+    for (int i = 0; i < argc; i++)
+        args[i] = value_of(argv[i]);
+    struct sl_error err;
+    sl_error_clear(&err);
+    sl_status st = f->agg_step(f->ctx, state, argc, args, f->arena, &err);
+    if (st == SL_NOMEM)
+        sqlite3_result_error_nomem(c);
+    else if (st != SL_OK)
+        sqlite3_result_error(c, err.msg[0] ? err.msg : "aggregate failed", -1);
+    arena_reset(f->arena);
+}
+
+/* Called once per group, also when the statement stops early: it frees the state. */
+static void final_aggregate(sqlite3_context *c)
+{
+    struct db_function *f = sqlite3_user_data(c);
+    void *none = NULL;
+    void **state = sqlite3_aggregate_context(c, 0);
+    struct sl_value result = sl_null();
+    struct sl_error err;
+    sl_error_clear(&err);
+    sl_status st = f->agg_final(f->ctx, state ? state : &none, f->arena, &result, &err);
+    if (st == SL_NOMEM)
+        sqlite3_result_error_nomem(c);
+    else if (st != SL_OK)
+        sqlite3_result_error(c, err.msg[0] ? err.msg : "aggregate failed", -1);
+    else
+        set_result(c, result);
+    arena_reset(f->arena);
+}
+
 static void free_function(void *p)
 {
     struct db_function *f = p;
@@ -147,26 +190,58 @@ static sl_status open_query_conn(struct sl_db *db, struct sl_error *err)
     return no_string_identifiers(db->query_conn);
 }
 
+/* A db_function for ctx, its arena made; NULL when out of memory. */
+static struct db_function *new_function(void *ctx)
+{
+    struct db_function *f = sl_calloc(1, sizeof *f);
+    if (!f || !(f->arena = arena_create(0))) {
+        sl_free(f);
+        return NULL;
+    }
+    f->ctx = ctx;
+    return f;
+}
+
+/* Adds f as name; on failure SQLite has already called free_function. */
+static sl_status add_function(struct sl_db *db, const char *name, int nargs, int flags,
+                              struct db_function *f, struct sl_error *err)
+{
+    sqlite3 *conn = db_query_conn(db);
+    int rc = f->agg_step ? sqlite3_create_function_v2(conn, name, nargs, flags, f, NULL,
+                                                      step_aggregate, final_aggregate,
+                                                      free_function)
+                         : sqlite3_create_function_v2(conn, name, nargs, flags, f, call_function,
+                                                      NULL, NULL, free_function);
+    if (rc != SQLITE_OK)
+        return sl_error_set(err, SL_ERROR, "cannot add function %s: %s", name,
+                            sqlite3_errmsg(conn));
+    return SL_OK;
+}
+
 sl_status db_create_function(struct sl_db *db, const char *name, int nargs, bool deterministic,
                              db_scalar_fn fn, void *ctx, struct sl_error *err)
 {
     if (open_query_conn(db, err) != SL_OK)
         return SL_ERROR;
-    struct db_function *f = sl_calloc(1, sizeof *f);
-    if (!f || !(f->arena = arena_create(0))) {
-        sl_free(f);
+    struct db_function *f = new_function(ctx);
+    if (!f)
         return sl_error_set(err, SL_NOMEM, "out of memory");
-    }
     f->fn = fn;
-    f->ctx = ctx;
-    int flags = SQLITE_UTF8 | (deterministic ? SQLITE_DETERMINISTIC : 0);
-    /* On failure SQLite has already called free_function. */
-    sqlite3 *conn = db_query_conn(db);
-    if (sqlite3_create_function_v2(conn, name, nargs, flags, f, call_function, NULL, NULL,
-                                   free_function) != SQLITE_OK)
-        return sl_error_set(err, SL_ERROR, "cannot add function %s: %s", name,
-                            sqlite3_errmsg(conn));
-    return SL_OK;
+    return add_function(db, name, nargs, SQLITE_UTF8 | (deterministic ? SQLITE_DETERMINISTIC : 0),
+                        f, err);
+}
+
+sl_status db_create_aggregate(struct sl_db *db, const char *name, int nargs, db_agg_step_fn step,
+                              db_agg_final_fn final, void *ctx, struct sl_error *err)
+{
+    if (open_query_conn(db, err) != SL_OK)
+        return SL_ERROR;
+    struct db_function *f = new_function(ctx);
+    if (!f)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    f->agg_step = step;
+    f->agg_final = final;
+    return add_function(db, name, nargs, SQLITE_UTF8, f, err);
 }
 
 bool db_has_function(struct sl_db *db, const char *name)

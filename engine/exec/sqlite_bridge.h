@@ -29,6 +29,10 @@ struct fn_call;
 sl_status sqlite_functions_add(struct sl_db *db, const struct sl_clock *clock,
                                struct fn_call **owned, struct sl_error *err);
 
+/* Adds the aggregates of the registry SQLite lacks to db's query connection
+ * (sqlite_aggregates.c; sqlite_functions_add calls it). */
+sl_status sqlite_aggregates_add(struct sl_db *db, struct sl_error *err);
+
 /* The SQLite text of one SELECT, and where its parts came from. */
 struct sqlite_rewrite {
     struct sl_buf text;

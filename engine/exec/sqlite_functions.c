@@ -172,5 +172,7 @@ sl_status sqlite_functions_add(struct sl_db *db, const struct sl_clock *clock,
         st = db_create_function(db, SQLITE_TS_ARITH, 5, true, call_ts_arith, &calls[n], err);
     if (st == SL_OK)
         st = db_create_function(db, SQLITE_TS_CAST, 1, true, call_ts_cast, &calls[n], err);
+    if (st == SL_OK)
+        st = sqlite_aggregates_add(db, err);
     return st;
 }

@@ -38,6 +38,23 @@ expected=$(printf '1|1|1|1|2026-01-01 13:00:00.000000\n2|1|1|1|2026-01-01 13:00:
 3|1|1|1|2026-01-01 00:59:59.999999\n4|1|1|1|\n5|1|1|1|2026-03-01 01:00:00.000000')
 [ "$(echo "$out" | rows)" = "$expected" ] || { echo "$out"; fail "timestamp arithmetic over the result table"; }
 
+# Sluice's aggregates SQLite lacks: over the rows a query kept, as the
+# query computing them over the stream.
+printf 'n,name\n5,e\n1,a\n9,i\n3,c\n7,g\n2,b\n3,cc\n' >nums.csv
+aggs="stddev(n) AS sd, variance(n) AS v, approx_percentile(n, 0.5) AS med,
+  collect_list(name) AS names, earliest(name) AS first, latest(name) AS last,
+  approx_count_distinct(name) AS d"
+printf '%s\n' "CREATE STREAM nums (n INTEGER, name TEXT) FROM FILE 'nums.csv' FORMAT CSV (header = true);
+CREATE QUERY raw AS SELECT n, name FROM nums;
+CREATE QUERY agg AS SELECT $aggs FROM nums;" >aggs.sql
+"$SLUICE" run --db e.db aggs.sql 2>/dev/null || fail "aggregates run"
+queried=$(printf '%s\n' "SELECT * FROM agg;" | "$SLUICE" --db e.db 2>/dev/null | rows)
+computed=$(printf '%s\n' "SELECT $aggs FROM raw;" | "$SLUICE" --db e.db 2>/dev/null | rows)
+[ -n "$queried" ] && [ "$queried" = "$computed" ] ||
+  fail "aggregates: the query wrote '$queried', the SELECT computed '$computed'"
+out=$(printf '%s\n' "SELECT stddev(name) FROM raw;" | "$SLUICE" --db e.db 2>&1 || true)
+echo "$out" | grep -q 'stddev() expects a number, got TEXT' || { echo "$out"; fail "an aggregate's type error"; }
+
 # Sluice's functions are on Sluice's connection only.
 out=$(sqlite3 e.db "SELECT split_part('a b', ' ', 2);" 2>&1) && fail "sqlite3 has split_part: $out"
 echo "$out" | grep -q 'no such function: split_part' || fail "sqlite3 said: $out"
