@@ -33,13 +33,16 @@ static bool declared_earlier(const struct script_stmt *stmts, uint32_t upto, con
 /* A SELECT that reads no stream is SQLite's: over a table or view, over
  * SQLite's own tables (sqlite_master, pragma_table_info(...)), over nothing
  * (which `sluice check` without a database judges too). */
-static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, uint32_t i)
+static bool is_sqlite_select(struct sluice *s, const char *text, const struct script_stmt *stmts,
+                             uint32_t i)
 {
     const struct sl_stmt_outline *o = stmts[i].outline;
     if (!o->is_select)
         return false;
+    /* Without a database, WITH (whose FROM the outline may not name) is
+     * left to Sluice's parser, which says what it supports over streams. */
     if (o->from[0] == '\0')
-        return true;
+        return s->db || strncasecmp(text + o->start, "WITH", 4) != 0;
     if (!s->db)
         return false;
     if (db_name_is_sqlites(o->from))
@@ -145,7 +148,7 @@ static sl_status exec_text(struct sluice *s, const char *file, uint32_t first_li
     pthread_mutex_lock(&s->lock);
     for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
         stmts[i].outline = &outline[i];
-        stmts[i].to_sqlite = is_sqlite_select(s, stmts, i);
+        stmts[i].to_sqlite = is_sqlite_select(s, sql, stmts, i);
         if (stmts[i].to_sqlite)
             continue;
         sl_status ps = parse_sql_range(sql, outline[i].start, outline[i].end, &diags, &stmts[i].parsed);
