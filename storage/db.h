@@ -99,16 +99,20 @@ sl_status db_create_function(struct sl_db *db, const char *name, int nargs, bool
  * An aggregate added the same way: for each row of a group SQLite calls step
  * with the row's arguments and the group's *state (NULL at its first row;
  * step sets it), then final once (also when the statement stops early, and
- * with *state NULL for a group of no rows), which sets *result and frees
- * the state. Strings go in arena, reset after each call.
+ * with *state NULL for a group of no rows: final may set it), which sets
+ * *result (it may point into the state); once the result is copied,
+ * free_state(ctx, *state) when *state is not NULL. Strings go in arena,
+ * reset after each call.
  */
 typedef sl_status (*db_agg_step_fn)(void *ctx, void **state, int argc,
                                     const struct sl_value *argv, struct sl_arena *arena,
                                     struct sl_error *err);
 typedef sl_status (*db_agg_final_fn)(void *ctx, void **state, struct sl_arena *arena,
                                      struct sl_value *result, struct sl_error *err);
+typedef void (*db_agg_free_fn)(void *ctx, void *state);
 sl_status db_create_aggregate(struct sl_db *db, const char *name, int nargs, db_agg_step_fn step,
-                              db_agg_final_fn final, void *ctx, struct sl_error *err);
+                              db_agg_final_fn final, db_agg_free_fn free_state, void *ctx,
+                              struct sl_error *err);
 /* Whether SQLite has a function of that name built in (pragma_function_list). */
 bool db_has_function(struct sl_db *db, const char *name);
 

@@ -25,6 +25,7 @@ struct db_function {
     db_scalar_fn fn;
     db_agg_step_fn agg_step;
     db_agg_final_fn agg_final;
+    db_agg_free_fn agg_free;
     void *ctx;
     struct sl_arena *arena; /* argument and result strings; reset after each call */
 };
@@ -130,7 +131,7 @@ static void step_aggregate(sqlite3_context *c, int argc, sqlite3_value **argv)
     arena_reset(f->arena);
 }
 
-/* Called once per group, also when the statement stops early: it frees the state. */
+/* Called once per group, also when the statement stops early; the state is freed after. */
 static void final_aggregate(sqlite3_context *c)
 {
     struct db_function *f = sqlite3_user_data(c);
@@ -139,13 +140,18 @@ static void final_aggregate(sqlite3_context *c)
     struct sl_value result = sl_null();
     struct sl_error err;
     sl_error_clear(&err);
-    sl_status st = f->agg_final(f->ctx, state ? state : &none, f->arena, &result, &err);
+    if (!state)
+        state = &none;
+    sl_status st = f->agg_final(f->ctx, state, f->arena, &result, &err);
     if (st == SL_NOMEM)
         sqlite3_result_error_nomem(c);
     else if (st != SL_OK)
         sqlite3_result_error(c, err.msg[0] ? err.msg : "aggregate failed", -1);
     else
         set_result(c, result);
+    /* After the result is copied: it may point into the state. */
+    if (*state)
+        f->agg_free(f->ctx, *state);
     arena_reset(f->arena);
 }
 
@@ -232,7 +238,8 @@ sl_status db_create_function(struct sl_db *db, const char *name, int nargs, bool
 }
 
 sl_status db_create_aggregate(struct sl_db *db, const char *name, int nargs, db_agg_step_fn step,
-                              db_agg_final_fn final, void *ctx, struct sl_error *err)
+                              db_agg_final_fn final, db_agg_free_fn free_state, void *ctx,
+                              struct sl_error *err)
 {
     if (open_query_conn(db, err) != SL_OK)
         return SL_ERROR;
@@ -241,6 +248,7 @@ sl_status db_create_aggregate(struct sl_db *db, const char *name, int nargs, db_
         return sl_error_set(err, SL_NOMEM, "out of memory");
     f->agg_step = step;
     f->agg_final = final;
+    f->agg_free = free_state;
     return add_function(db, name, nargs, SQLITE_UTF8, f, err);
 }
 

@@ -83,10 +83,17 @@ static sl_status final_group(void *ctx, void **slot, struct sl_arena *arena,
     if (!*slot && start_group(fn, 0, slot, err) != SL_OK)
         return SL_NOMEM;
     struct group_state *g = *slot;
-    sl_status st = fn->final(g->state, SL_ANY, arena, result);
+    if (fn->final(g->state, SL_ANY, arena, result) != SL_OK)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    return SL_OK;
+}
+
+/* After the result is copied out: earliest's text lives in the state. */
+static void free_group(void *ctx, void *state)
+{
+    (void)ctx;
+    struct group_state *g = state;
     arena_destroy(g->keep);
-    *slot = NULL;
-    return st == SL_OK ? SL_OK : sl_error_set(err, SL_NOMEM, "out of memory");
 }
 
 sl_status sqlite_aggregates_add(struct sl_db *db, struct sl_error *err)
@@ -99,7 +106,7 @@ sl_status sqlite_aggregates_add(struct sl_db *db, struct sl_error *err)
             continue;
         /* The registry is static: its entries outlive the connection. */
         st = db_create_aggregate(db, name, 1 + fn->has_param, step_group, final_group,
-                                 (void *)fn, err);
+                                 free_group, (void *)fn, err);
     }
     return st;
 }
