@@ -86,6 +86,16 @@ static void set_result(sqlite3_context *c, struct sl_value v)
     }
 }
 
+/* False after making st SQLite's error for the call (err's message). */
+static bool succeeded(sqlite3_context *c, sl_status st, const struct sl_error *err)
+{
+    if (st == SL_NOMEM)
+        sqlite3_result_error_nomem(c);
+    else if (st != SL_OK)
+        sqlite3_result_error(c, err->msg[0] ? err->msg : "function failed", -1);
+    return st == SL_OK;
+}
+
 static void call_function(sqlite3_context *c, int argc, sqlite3_value **argv)
 {
     struct db_function *f = sqlite3_user_data(c);
@@ -99,12 +109,7 @@ static void call_function(sqlite3_context *c, int argc, sqlite3_value **argv)
     struct sl_value result = sl_null();
     struct sl_error err;
     sl_error_clear(&err);
-    sl_status st = f->fn(f->ctx, argc, args, f->arena, &result, &err);
-    if (st == SL_NOMEM)
-        sqlite3_result_error_nomem(c);
-    else if (st != SL_OK)
-        sqlite3_result_error(c, err.msg[0] ? err.msg : "function failed", -1);
-    else
+    if (succeeded(c, f->fn(f->ctx, argc, args, f->arena, &result, &err), &err))
         set_result(c, result);
     arena_reset(f->arena);
 }
@@ -123,11 +128,7 @@ static void step_aggregate(sqlite3_context *c, int argc, sqlite3_value **argv)
         args[i] = value_of(argv[i]);
     struct sl_error err;
     sl_error_clear(&err);
-    sl_status st = f->agg_step(f->ctx, state, argc, args, f->arena, &err);
-    if (st == SL_NOMEM)
-        sqlite3_result_error_nomem(c);
-    else if (st != SL_OK)
-        sqlite3_result_error(c, err.msg[0] ? err.msg : "aggregate failed", -1);
+    succeeded(c, f->agg_step(f->ctx, state, argc, args, f->arena, &err), &err);
     arena_reset(f->arena);
 }
 
@@ -142,12 +143,7 @@ static void final_aggregate(sqlite3_context *c)
     sl_error_clear(&err);
     if (!state)
         state = &none;
-    sl_status st = f->agg_final(f->ctx, state, f->arena, &result, &err);
-    if (st == SL_NOMEM)
-        sqlite3_result_error_nomem(c);
-    else if (st != SL_OK)
-        sqlite3_result_error(c, err.msg[0] ? err.msg : "aggregate failed", -1);
-    else
+    if (succeeded(c, f->agg_final(f->ctx, state, f->arena, &result, &err), &err))
         set_result(c, result);
     /* After the result is copied: it may point into the state. */
     if (*state)
