@@ -58,6 +58,11 @@ static const struct keyword keywords[] = {
     {"SINK", TK_SINK},         {"INTO", TK_INTO},
     {"TABLE", TK_TABLE},       {"INDEX", TK_INDEX},
     {"KEY", TK_KEY},
+    /* catalog (issue 15) */
+    {"CASCADE", TK_CASCADE},   {"EXTENDED", TK_EXTENDED},
+    /* PAUSE QUERY, RESUME QUERY, PRINT stream (the query lifecycle) */
+    {"PAUSE", TK_PAUSE},       {"RESUME", TK_RESUME},
+    {"PRINT", TK_PRINT},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

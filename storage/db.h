@@ -78,6 +78,16 @@ typedef void (*db_catalog_fn)(void *ctx, const char *name, const char *sql);
 sl_status db_catalog_list(struct sl_db *db, enum db_catalog_kind kind, db_catalog_fn fn,
                           void *ctx, struct sl_error *err);
 
+/*
+ * PAUSE QUERY / RESUME QUERY: a saved query's paused flag (_sluice_queries.paused),
+ * kept when the query is saved again and cleared when it is deleted. *found is
+ * false when no query of that name is saved; a name not saved is not paused.
+ */
+sl_status db_query_set_paused(struct sl_db *db, const char *name, bool paused, bool *found,
+                              struct sl_error *err);
+sl_status db_query_paused(struct sl_db *db, const char *name, bool *paused,
+                          struct sl_error *err);
+
 struct db_progress {
     const char *query;
     int64_t batch_id;

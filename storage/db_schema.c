@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /* Every system table with its columns at DB_SCHEMA_VERSION. */
 static const struct {
@@ -23,7 +23,8 @@ static const struct {
     {"_sluice_streams",
      "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL", false},
     {"_sluice_queries",
-     "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL", false},
+     "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL,"
+     " paused INTEGER NOT NULL DEFAULT 0", false},
     {"_sluice_progress",
      "query TEXT NOT NULL, batch_id INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER,"
      " started TEXT, duration_ms REAL, late_rows INTEGER, watermark TEXT, state_groups INTEGER,"
@@ -185,6 +186,16 @@ static sl_status add_sinks(struct sl_db *db, const char *what, struct sl_error *
     return create_tables(db, what, err);
 }
 
+/* Version 4 -> 5: PAUSE QUERY keeps a query stopped, across restarts, until RESUME QUERY. */
+static sl_status add_query_paused(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    static const struct added_column columns_added[] = {
+        {"_sluice_queries", "paused INTEGER NOT NULL DEFAULT 0"},
+    };
+    return add_columns(db, columns_added, sizeof columns_added / sizeof *columns_added, what,
+                       err);
+}
+
 /* migrations[v] brings a database at version v to v + 1. */
 static sl_status (*const migrations[])(struct sl_db *db, const char *what,
                                        struct sl_error *err) = {
@@ -192,6 +203,7 @@ static sl_status (*const migrations[])(struct sl_db *db, const char *what,
     add_record_positions,
     add_stream_logs,
     add_sinks,
+    add_query_paused,
 };
 _Static_assert(sizeof migrations / sizeof *migrations == DB_SCHEMA_VERSION,
                "one migration per schema version");

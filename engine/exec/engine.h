@@ -54,6 +54,10 @@ struct sluice {
     bool closing;
     volatile sig_atomic_t stop_requested;
     struct sl_buf failures; /* "query x failed: ..." lines not yet reported */
+
+    /* Saved queries that could not start here, with why (exec_start_failures.c). */
+    struct start_failure *start_failures;
+    uint32_t nstart_failures;
 };
 
 /*
@@ -89,6 +93,12 @@ void engine_attach_sinks(struct sluice *s, struct sl_query *q);
 /* Waits until every sink delivered what its outbox holds, or a stop is asked for. */
 void engine_wait_sinks(struct sluice *s);
 void engine_stop_sinks(struct sluice *s);
+
+/* Saved queries that failed to start (exec_start_failures.c): the error, or NULL;
+ * forgetting one (it started, or was dropped); freeing them all. */
+const char *engine_start_failure(const struct sluice *s, const char *name);
+void engine_start_forget(struct sluice *s, const char *name);
+void engine_start_failures_free(struct sluice *s);
 
 /* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);

@@ -127,6 +127,7 @@ void sluice_close(struct sluice *s)
     db_close(s->db);
     arena_destroy(s->env.work);
     buf_free(&s->failures);
+    engine_start_failures_free(s);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
     sl_free(s);
