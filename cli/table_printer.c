@@ -4,6 +4,7 @@
  */
 #include "cli/table_printer.h"
 #include "cli/table_format.h"
+#include "cli/text_width.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,11 @@ static void clear_rows(struct table_printer *p)
     p->nrows = 0;
 }
 
+void table_printer_clear(struct table_printer *p)
+{
+    clear_rows(p);
+}
+
 void table_printer_destroy(struct table_printer *p)
 {
     if (!p)
@@ -88,6 +94,16 @@ void table_printer_set_headers(struct table_printer *p, bool on)
 void table_printer_set_output(struct table_printer *p, FILE *out)
 {
     p->out = out;
+}
+
+void table_printer_set_batch_rows(struct table_printer *p, unsigned batch_rows)
+{
+    p->batch_rows = batch_rows;
+}
+
+unsigned table_printer_batch_rows(const struct table_printer *p)
+{
+    return p->batch_rows;
 }
 
 enum table_mode table_printer_mode(const struct table_printer *p)
@@ -155,12 +171,29 @@ static void format(const struct table_data *t, enum table_mode mode)
     }
 }
 
-void table_printer_flush(struct table_printer *p, const char *title)
+/* The title between two rules as wide as it (43 columns at least, as Spark's console sink). */
+static void print_rule_line(FILE *out, size_t width)
+{
+    while (width--)
+        fputc('-', out);
+    fputc('\n', out);
+}
+
+static void print_title(FILE *out, const char *title)
+{
+    size_t width = text_width(title, strlen(title));
+    if (width < 43)
+        width = 43;
+    print_rule_line(out, width);
+    fprintf(out, "%s\n", title);
+    print_rule_line(out, width);
+}
+
+void table_printer_print(struct table_printer *p, const char *title)
 {
     /* A title is for people: the data formats stay parseable without it. */
     if (title && (is_grid(p->mode) || p->mode == TABLE_MODE_LINE))
-        fprintf(p->out, "-------------------------------------------\n%s\n"
-                        "-------------------------------------------\n", title);
+        print_title(p->out, title);
     if (p->nrows > 0 && p->ncols > 0) {
         size_t total = p->nrows - 1;
         bool cut = title && p->batch_rows && total > p->batch_rows && is_grid(p->mode);
@@ -179,5 +212,10 @@ void table_printer_flush(struct table_printer *p, const char *title)
             fprintf(p->out, "(%zu row%s)\n", total, total == 1 ? "" : "s");
     }
     fflush(p->out);
+}
+
+void table_printer_flush(struct table_printer *p, const char *title)
+{
+    table_printer_print(p, title);
     clear_rows(p);
 }

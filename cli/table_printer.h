@@ -37,13 +37,20 @@ void table_printer_set_mode(struct table_printer *p, enum table_mode mode);
 void table_printer_set_headers(struct table_printer *p, bool on);
 /* Where the next tables go (.output, .once); the printer never closes it. */
 void table_printer_set_output(struct table_printer *p, FILE *out);
+/* How many rows of a titled table are shown (table_printer_create's batch_rows). */
+void table_printer_set_batch_rows(struct table_printer *p, unsigned batch_rows);
+unsigned table_printer_batch_rows(const struct table_printer *p);
 enum table_mode table_printer_mode(const struct table_printer *p);
 bool table_printer_headers(const struct table_printer *p);
 FILE *table_printer_output(const struct table_printer *p);
 
 /* values[i] NULL is SQL NULL. A header row starts a new table. */
 void table_printer_row(struct table_printer *p, bool is_header, int ncols, const char *const *values);
+/* Prints what was collected (under "title" if not NULL), keeping it. */
+void table_printer_print(struct table_printer *p, const char *title);
 /* Prints what was collected (under "title" if not NULL) and empties the printer. */
 void table_printer_flush(struct table_printer *p, const char *title);
+/* Empties the printer without printing. */
+void table_printer_clear(struct table_printer *p);
 
 #endif

@@ -136,6 +136,7 @@ void db_close(struct sl_db *db)
         return;
     db_wal_stop(db);
     db_stmt_finalize_all(db);
+    sqlite3_close_v2(db->query_conn);
     sqlite3_close_v2(db->conn);
     sl_free(db->path);
     sl_free(db);

@@ -76,6 +76,10 @@ struct sl_db {
     int busy_timeout_ms; /* 0: DB_BUSY_TIMEOUT_MS */
     const struct sl_log *log;
     struct db_wal *wal; /* checkpoints on a helper thread (db_wal.c); NULL: SQLite's own */
+    /* The connection the user's SELECTs run on, with the engine's functions
+     * (db_functions.c): they replace some of SQLite's built-ins, which the
+     * engine's own statements on conn must keep. NULL: none added, conn serves. */
+    sqlite3 *query_conn;
 };
 
 /* Sets *out to the cached statement, prepared on first use. */
@@ -116,7 +120,12 @@ sl_status db_exec(struct sl_db *db, const char *sql, const char *what, struct sl
 sl_status db_step_done(struct sl_db *db, sqlite3_stmt *stmt, const char *what,
                        struct sl_error *err);
 
-/* Appends name as a double-quoted SQL identifier ("" inside it doubled). */
-void db_quote_ident(struct sl_buf *b, const char *name);
+
+/* The connection for the user's statements: query_conn, else conn. */
+sqlite3 *db_query_conn(struct sl_db *db);
+
+/* A value as JSON text, as a result table stores an ARRAY (value_bind.c): booleans
+ * as 1/0, timestamps as ISO-8601 strings. */
+void db_value_json(struct sl_buf *b, struct sl_value v);
 
 #endif
