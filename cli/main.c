@@ -62,7 +62,7 @@ static const char RUN_HELP[] =
     "SIGTERM stops gracefully: the current batches are committed.\n"
     "\n"
     "  --db FILE      the database (default ./sluice.db)\n"
-    "  -c SQL         statements to run before the files' (repeatable)\n"
+    "  -c SQL         statements to run, in order with the files (repeatable)\n"
     "  --progress     a line per batch per query on stderr (rows in/out, duration,\n"
     "                 watermark) and a summary per query at the end\n"
     "\n"
