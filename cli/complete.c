@@ -157,8 +157,9 @@ static void build_matches(const char *text, int start)
         const struct name_entry *e = &names.items[i];
         if (!starts_with(e->name, text, n))
             continue;
+        /* Sluice's own tables only once the word starts with their '_'. */
         if (is_relation(e->kind) && (e->kind != SLUICE_NAME_TABLE || !names_is_system(e->name) ||
-                                     n > 0))
+                                     text[0] == '_'))
             add_match("", 0, e->name, false);
         else if (!relations_only && e->kind == SLUICE_NAME_KEYWORD)
             add_match("", 0, e->name, lower);

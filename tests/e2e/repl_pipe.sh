@@ -81,6 +81,20 @@ grep -A3 '| name | type |' out.txt | grep -q '^(0 rows)$' || { cat out.txt; fail
 [ "$(tail -n 1 out.txt)" = in_first ] || { cat out.txt; fail ".open first.db: .tables"; }
 grep -q '^query in_first re' out.txt || { cat out.txt; fail ".open resumes the database's queries"; }
 
+# A table a dropped query left is the user's: \d and .schema show it, .tables too.
+cat >kept.sql <<'SQL'
+CREATE STREAM k (x INT) FROM FILE 'open.csv' FORMAT CSV;
+CREATE QUERY kept AS SELECT x, COUNT(*) AS n FROM k GROUP BY x;
+DROP QUERY kept;
+\d
+.schema
+.tables
+SQL
+"$SLUICE" --db kept.db <kept.sql >out.txt 2>&1
+grep -q '^| kept *| table *|$' out.txt || { cat out.txt; fail "\\d: a table left by a dropped query"; }
+grep -q '^CREATE TABLE "kept"' out.txt || { cat out.txt; fail ".schema: a table left by a dropped query"; }
+[ "$(tail -n 1 out.txt)" = kept ] || { cat out.txt; fail ".tables: a table left by a dropped query"; }
+
 # .timer prints sqlite3's line; .help lists every command.
 printf '.timer on\nSELECT 1;\n.help\n' | "$SLUICE" --db c.db >out.txt 2>&1
 grep -q '^Run Time: real [0-9.]* user [0-9.]* sys [0-9.]*$' out.txt || { cat out.txt; fail ".timer"; }

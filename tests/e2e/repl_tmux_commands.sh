@@ -25,6 +25,10 @@ tmux_type '.tables'; tmux_keys Enter
 tmux_wait_prompt
 tmux_type '\dt'; tmux_keys Enter
 tmux_wait_prompt
+tmux_expect repl_commands_tables
+
+tmux_keys C-l
+tmux_wait_prompt
 tmux_type '.schema'; tmux_keys Enter
 tmux_wait_prompt
 tmux_type '\d'; tmux_keys Enter
