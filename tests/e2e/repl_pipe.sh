@@ -35,6 +35,11 @@ grep -q '^<stdin>:[345]:' log.txt || { cat log.txt; fail "the SQLite error is no
 grep -q '^<stdin>:8:8: error: unknown stream "no_stream"' log.txt || { cat log.txt; fail "the second statement's error is not on line 8"; }
 if grep -q $'\033' log.txt; then fail "colours in a pipe"; fi
 
+# A line that ends one statement and begins another waits for the second's end.
+printf 'SELECT 1 AS a; SELECT\n2 AS b;\n' | "$SLUICE" --db a.db >out.txt 2>&1
+grep -q '| b |' out.txt || { cat out.txt; fail "a statement begun after another on its line"; }
+if grep -q error out.txt; then cat out.txt; fail "a statement begun after another on its line ran half"; fi
+
 # exit ends the input; \d and its like leave no statement pending.
 printf 'SELECT 1 AS one;\n\\d\nSELECT 2 AS two;\nexit\nSELECT 3 AS three;\n' | "$SLUICE" --db b.db >out.txt 2>&1
 grep -q '| two |' out.txt || { cat out.txt; fail "\\d left a statement pending"; }
