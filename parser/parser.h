@@ -50,8 +50,9 @@ sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **ou
                         uint32_t *count);
 
 /*
- * True when src holds at least one complete statement: a ';' outside any
- * string, quoted identifier or comment (the REPL uses it to know when to run).
+ * True when src ends with a complete statement: its last token (strings,
+ * quoted identifiers and comments being no ';') is a ';' (the REPL uses it
+ * to know when to run).
  */
 bool parse_is_complete(const char *src, size_t len);
 

@@ -733,6 +733,8 @@ static void test_is_complete(void **state)
     assert_false(complete("SELECT /* ; */ a"));
     assert_false(complete("SELECT /* ; "));
     assert_true(complete("SELECT # ;"));
+    assert_false(complete("SELECT 1; SELECT"));
+    assert_true(complete("SELECT 1; SELECT\n2; -- done\n"));
 }
 
 /* ---- robustness ---------------------------------------------------------------- */
