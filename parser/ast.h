@@ -214,10 +214,13 @@ struct ast_create_sink {
     bool if_not_exists;
 };
 
-/* DROP STREAM|QUERY [IF EXISTS] name, DESCRIBE name, SHOW what, PAUSE|RESUME QUERY name. */
+/* DROP STREAM|QUERY [IF EXISTS] name [CASCADE], DESCRIBE [EXTENDED] name, SHOW what,
+ * PAUSE|RESUME QUERY name. */
 struct ast_named {
     struct ast_name name;
     bool if_exists;
+    bool cascade;  /* DROP STREAM ... CASCADE: what reads the stream goes too */
+    bool extended; /* DESCRIBE EXTENDED */
 };
 
 /* EXPLAIN select, or EXPLAIN name (a running query): exactly one is set. */

@@ -182,6 +182,25 @@ cmd(A) ::= DROP(K) QUERY ifexists(E) nm(N). {
     }
 }
 
+/* ---- catalog (issue 15): DROP STREAM ... CASCADE drops what reads the stream too;
+ * DESCRIBE EXTENDED name adds a running query's plan and counters. ---- */
+%fallback ID CASCADE EXTENDED.
+cmd(A) ::= DROP(K) STREAM ifexists(E) nm(N) CASCADE. {
+    A = ast_stmt_new(&ctx->b, AST_DROP_STREAM, K.pos);
+    if (A) {
+        A->u.named.name = N;
+        A->u.named.if_exists = E;
+        A->u.named.cascade = true;
+    }
+}
+cmd(A) ::= DESCRIBE(K) EXTENDED nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_DESCRIBE, K.pos);
+    if (A) {
+        A->u.named.name = N;
+        A->u.named.extended = true;
+    }
+}
+
 %type ifexists {bool}
 ifexists(A) ::= . { A = false; }
 ifexists(A) ::= IF EXISTS. { A = true; }
@@ -193,7 +212,7 @@ orreplace(A) ::= . { A = false; }
 orreplace(A) ::= OR REPLACE. { A = true; }
 
 /* SHOW STREAMS, SHOW QUERIES: the word after SHOW is checked by the engine,
- * so that SHOW TABLES gets an "unknown" error with a hint, not a syntax error. */
+ * so that SHOW TABLE gets an "unknown" error with a hint, not a syntax error. */
 cmd(A) ::= SHOW(K) nm(N). {
     A = ast_stmt_new(&ctx->b, AST_SHOW, K.pos);
     if (A)

@@ -255,24 +255,41 @@ static sl_status refuse_newer(int version, const char *what, struct sl_error *er
                         what, version, DB_SCHEMA_VERSION);
 }
 
+/* The schema's version, refused if a newer sluice wrote it. */
+static sl_status read_known_version(struct sl_db *db, int *version, const char *what,
+                                    struct sl_error *err)
+{
+    sl_status st = read_version(db, version, what, err);
+    return st == SL_OK && *version > DB_SCHEMA_VERSION ? refuse_newer(*version, what, err) : st;
+}
+
+sl_status db_schema_check(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    int version = 0;
+    sl_status st = read_known_version(db, &version, what, err);
+    if (st != SL_OK || version == DB_SCHEMA_VERSION)
+        return st;
+    return sl_error_set(err, SL_ERROR,
+                        version == 0 && !has_system_tables(db)
+                            ? "%s: it is not a Sluice database (no system tables), and read-only "
+                              "it cannot become one"
+                            : "%s: its schema is older than this sluice's and read-only it cannot "
+                              "be migrated: open it once without --readonly",
+                        what);
+}
+
 sl_status db_schema_migrate(struct sl_db *db, const char *what, struct sl_error *err)
 {
     int version = 0;
-    sl_status st = read_version(db, &version, what, err);
+    sl_status st = read_known_version(db, &version, what, err);
     if (st != SL_OK || version == DB_SCHEMA_VERSION)
         return st;
-    if (version > DB_SCHEMA_VERSION)
-        return refuse_newer(version, what, err);
     /* Another process may be migrating the same file: the version is read
      * again under the write lock. */
     if ((st = db_begin(db, err)) != SL_OK)
         return st;
-    if ((st = read_version(db, &version, what, err)) == SL_OK) {
-        if (version > DB_SCHEMA_VERSION)
-            st = refuse_newer(version, what, err);
-        else if (version < DB_SCHEMA_VERSION)
-            st = migrate_from(db, version, what, err);
-    }
+    if ((st = read_known_version(db, &version, what, err)) == SL_OK && version < DB_SCHEMA_VERSION)
+        st = migrate_from(db, version, what, err);
     if (st == SL_OK)
         st = db_commit(db, err);
     if (st != SL_OK)

@@ -78,7 +78,8 @@ sl_status exec_create_stream_as(struct exec_ctx *x, const struct ast_stmt *stmt)
     struct sl_plan *plan = NULL;
     struct sl_stream_def *def = NULL;
     sl_status st = bind_stream_as(stmt, &s->catalog, plan_arena, x->diags, &plan, &def);
-    if (exec_apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK)
+    if (exec_apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK ||
+        exec_check_table_name(x, &cq->name) != SL_OK)
         st = SL_ERROR;
     if (st == SL_OK)
         st = exec_check_source(x, cq->select, plan);
