@@ -43,7 +43,9 @@ struct sl_stmt_outline {
     struct sl_pos pos; /* its line and column */
     uint32_t end;    /* byte offset just past the last token before ';' */
     bool is_select;  /* starts with SELECT, WITH or VALUES */
-    char from[128];  /* that FROM name, unquoted; "" if none or WITH/VALUES */
+    /* that FROM name, unquoted; for WITH, the first FROM name (at any depth) that is not
+     * one of its own names; "" if none, or VALUES */
+    char from[128];
 };
 /* *out is an array of *count outlines, freed with sl_free. */
 sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **out,
