@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include "cli/live_view.h"
 #include "cli/table_printer.h"
 #include "engine/sluice.h"
 

@@ -3,7 +3,6 @@
  * lines and errors to stderr.
  */
 #include "cli/cli.h"
-#include "cli/live_view.h"
 
 #include <stdio.h>
 

@@ -8,7 +8,6 @@
  * Lines typed at a terminal are kept in ~/.sluice_history.
  */
 #include "cli/cli.h"
-#include "cli/live_view.h"
 
 #include <editline/readline.h>
 #include <stdio.h>
@@ -40,6 +39,12 @@ static void sleep_ms(long ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
+}
+
+/* A live SELECT prints until Ctrl-C or until its input ends (cli/live_view.c). */
+static void wait_live(struct sluice *s)
+{
+    live_view_wait(s);
 }
 
 static char *next_line(bool tty, const char *prompt)
@@ -175,7 +180,7 @@ int repl_main(const struct repl_options *ro)
         free(pending);
         pending = NULL;
         if (sluice_has_live(s))
-            live_view_wait(s);
+            wait_live(s);
     }
     if (pending && !is_blank(pending))
         fprintf(stderr, "sluice: incomplete statement at end of input (missing ';')\n");
