@@ -36,6 +36,7 @@ typedef enum {
 enum sluice_log_level { SLUICE_LOG_DEBUG, SLUICE_LOG_INFO, SLUICE_LOG_WARN, SLUICE_LOG_ERROR };
 
 struct sluice;
+struct sluice_batch_progress;
 
 struct sluice_options {
     const char *db_path;        /* default "sluice.db" */
@@ -46,6 +47,27 @@ struct sluice_options {
     void (*log)(void *ctx, enum sluice_log_level level, const char *msg);
     void *log_ctx;
     enum sluice_log_level log_level;
+    /* Opens an existing database read-only: statements that would write
+     * (CREATE, DROP, a SELECT over a stream, ...) are refused, and
+     * sluice_resume starts nothing. */
+    bool readonly;
+    /* Called after each committed batch of a saved query (not a live
+     * SELECT), on the thread driving batches, with the engine's lock held:
+     * it must not call sluice_* functions. NULL: no calls. */
+    void (*progress)(void *ctx, const struct sluice_batch_progress *p);
+    void *progress_ctx;
+};
+
+/* One committed batch of a query, as _sluice_progress records it. */
+struct sluice_batch_progress {
+    const char *query;
+    int64_t batch_id;
+    int64_t rows_in, rows_out;
+    int64_t duration_us;
+    bool has_watermark; /* event-time windows: watermark_us is the stream's watermark */
+    int64_t watermark_us;
+    int64_t late_rows, dead_letters;
+    int64_t state_groups;
 };
 
 /* What statements produce, delivered as they run. All callbacks may be NULL. */
@@ -116,11 +138,50 @@ SLUICE_API sluice_status sluice_nexmark_write(FILE *out, const char *kind, const
                                               char **errors);
 
 /*
+ * Checks the syntax of sql's statements only, with no engine and no
+ * database: `sluice run` refuses a script with a syntax error before it
+ * creates the database file. Errors are rendered as sluice_exec's.
+ */
+SLUICE_API sluice_status sluice_parse(const char *file, const char *sql, char **errors);
+
+/*
  * Stops printing the live SELECTs at once (async-signal-safe, for a Ctrl-C
  * handler): no batch of theirs starts printing after it returns. Call
  * sluice_cancel_live next, which drops them: until then the batch loop waits.
  */
 SLUICE_API void sluice_interrupt_live(struct sluice *s);
+
+/*
+ * sluice_exec of a text taken from further down an input (a shell reading a
+ * pipe statement by statement): messages number its first line first_line,
+ * so they give the line in the whole input.
+ */
+SLUICE_API sluice_status sluice_exec_at(struct sluice *s, const char *file, uint32_t first_line,
+                                        const char *sql, const struct sluice_output *out,
+                                        char **errors);
+
+/* The kinds of names sluice_names lists. */
+enum sluice_name_kind {
+    SLUICE_NAME_KEYWORD,
+    SLUICE_NAME_FUNCTION, /* scalar and aggregate */
+    SLUICE_NAME_STREAM,
+    SLUICE_NAME_QUERY, /* saved, running or not */
+    SLUICE_NAME_SINK,
+    SLUICE_NAME_TABLE, /* the database's tables and views, result tables included */
+    SLUICE_NAME_COLUMN,
+};
+typedef void (*sluice_name_fn)(void *ctx, enum sluice_name_kind kind, const char *name,
+                               const char *detail);
+/*
+ * Calls fn for every name a statement can use (a shell's completion, its
+ * .tables and .schema): keywords, functions, streams, saved queries, sinks,
+ * the database's tables (not SQLite's own), and the columns of each stream
+ * and table, listed right after it. detail is the statement that made a
+ * stream, query or sink, a table's CREATE TABLE, or a column's stream or
+ * table; NULL for keywords and functions. fn must not call into the engine.
+ */
+SLUICE_API sluice_status sluice_names(struct sluice *s, sluice_name_fn fn, void *ctx,
+                                      char **errors);
 
 /* Frees a message string the engine handed out through `errors`. */
 SLUICE_API void sluice_free(char *text);

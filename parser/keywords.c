@@ -58,6 +58,11 @@ static const struct keyword keywords[] = {
     {"SINK", TK_SINK},         {"INTO", TK_INTO},
     {"TABLE", TK_TABLE},       {"INDEX", TK_INDEX},
     {"KEY", TK_KEY},
+    /* catalog (issue 15) */
+    {"CASCADE", TK_CASCADE},   {"EXTENDED", TK_EXTENDED},
+    /* PAUSE QUERY, RESUME QUERY, PRINT stream (the query lifecycle) */
+    {"PAUSE", TK_PAUSE},       {"RESUME", TK_RESUME},
+    {"PRINT", TK_PRINT},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])
@@ -74,6 +79,11 @@ static bool same_word(const char *kw, const char *text, size_t len)
         if (kw[i] == '\0' || kw[i] != upper((unsigned char)text[i]))
             return false;
     return kw[i] == '\0';
+}
+
+const char *lex_keyword_name(size_t i)
+{
+    return i < NKEYWORDS ? keywords[i].name : NULL;
 }
 
 int lex_keyword(const char *text, size_t len)

@@ -30,6 +30,7 @@ struct sl_live {
 struct sluice {
     struct sluice_options opts;
     struct sl_db *db; /* NULL in check-only mode */
+    struct fn_call *sqlite_fns; /* the functions added to db's query connection (sqlite_bridge.h) */
     struct sl_catalog catalog;
     struct sl_query_env env;
     /* This engine's own processing time and log sink: another engine in the
@@ -57,6 +58,10 @@ struct sluice {
     bool closing;
     volatile sig_atomic_t stop_requested;
     struct sl_buf failures; /* "query x failed: ..." lines not yet reported */
+
+    /* Saved queries that could not start here, with why (exec_start_failures.c). */
+    struct start_failure *start_failures;
+    uint32_t nstart_failures;
 };
 
 /*
@@ -66,7 +71,12 @@ struct sluice {
 sl_status engine_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err);
 sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
                       const struct sluice_output *out, struct sl_buf *errors);
+/* engine_exec of a text whose first line is line first_line of file. */
+sl_status engine_exec_at(struct sluice *s, const char *file, uint32_t first_line, const char *sql,
+                         const struct sluice_output *out, struct sl_buf *errors);
 sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors);
+/* Syntax only, no engine (exec_parse.c). */
+sl_status engine_parse(const char *file, const char *sql, struct sl_buf *errors);
 sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struct sl_buf *errors,
                         uint32_t *saved);
 sl_status engine_run(struct sluice *s, struct sl_buf *errors);
@@ -91,7 +101,15 @@ void engine_attach_sinks(struct sluice *s, struct sl_query *q);
 void engine_wait_sinks(struct sluice *s);
 void engine_stop_sinks(struct sluice *s);
 
+/* Saved queries that failed to start (exec_start_failures.c): the error, or NULL;
+ * forgetting one (it started, or was dropped); freeing them all. */
+const char *engine_start_failure(const struct sluice *s, const char *name);
+void engine_start_forget(struct sluice *s, const char *name);
+void engine_start_failures_free(struct sluice *s);
+
 /* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);
+/* Hands q's last committed batch, if not yet reported, to the progress callback (exec_progress.c). */
+void engine_report_progress(struct sluice *s, struct sl_query *q);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * exec.c — executing one statement: CREATE/DROP STREAM and QUERY, and a
+ * exec.c — executing one statement: CREATE STREAM and QUERY, and a
  * SELECT over a stream (a live query printed after each batch); the other
- * statements are dispatched to exec_show.c, exec_explain.c and exec_set.c.
+ * statements are dispatched to exec_show.c, exec_explain.c, exec_set.c and
+ * exec_drop.c.
  * A script is parsed and run in exec_script.c; the engine is opened and
  * closed in exec_engine.c.
  */
@@ -147,8 +148,9 @@ sl_status exec_start_query(struct exec_ctx *x, const struct ast_select *sel, con
     }
     if (query_create(name, sql, live != NULL, plan_arena, plan, trigger_us, restart,
                      &x->s->env, &q, &err) != SL_OK) {
+        bool saved = restart && !live; /* a live SELECT is not saved */
         sl_free(live);
-        return start_error(x, sel, &err, restart);
+        return start_error(x, sel, &err, saved);
     }
     if (engine_add_query(x->s, q, live) != SL_OK) {
         query_destroy(q);
@@ -333,6 +335,25 @@ static sl_status check_change(struct exec_ctx *x, const struct ast_stmt *stmt,
     return st;
 }
 
+sl_status exec_check_table_name(struct exec_ctx *x, const struct ast_name *name)
+{
+    bool sluices = strncasecmp(name->text, "_sluice_", 8) == 0;
+    if (!sluices && !db_name_is_sqlites(name->text))
+        return SL_OK;
+    bool system = false;
+    for (size_t i = 0; db_system_table(i); i++)
+        system = system || strcasecmp(db_system_table(i), name->text) == 0;
+    diags_add(x->diags, name->pos, name->span,
+              "a query writes the table of its name, and names that begin with _sluice_ or "
+              "sqlite_ are kept for the tables Sluice and SQLite keep themselves: choose "
+              "another name",
+              system    ? "\"%s\" is one of Sluice's system tables"
+              : sluices ? "\"%s\" is a name kept for Sluice's system tables"
+                        : "\"%s\" is a name kept for SQLite's own tables",
+              name->text);
+    return SL_ERROR;
+}
+
 /* The plan's arena is destroyed at `done` unless start_query took it. */
 static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
@@ -345,6 +366,10 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     sl_status st = bind_select(cq->select, &s->catalog, plan_arena, x->diags, &plan);
     if (exec_apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK)
         st = SL_ERROR;
+    if (exec_check_table_name(x, &cq->name) != SL_OK)
+        st = SL_ERROR;
+    if (st == SL_OK)
+        st = exec_check_source(x, cq->select, plan);
     const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
                                                              : &cq->select->limit_kw;
     if (order->text) {
@@ -394,9 +419,13 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     }
     bool restart = saved != NULL;
     bool changed = restart && strcmp(saved, stmt->text) != 0;
-    st = changed ? check_change(x, stmt, plan, saved) : SL_OK;
+    bool paused = false;
+    if (restart)
+        st = exec_paused_start(x, &cq->name, changed, &paused);
+    if (st == SL_OK && changed && !paused)
+        st = check_change(x, stmt, plan, saved);
     sl_free(saved);
-    if (st != SL_OK)
+    if (st != SL_OK || paused)
         goto done;
     if (!restart && db_table_exists(s->db, name)) {
         diags_add(x->diags, cq->name.pos, cq->name.span,
@@ -431,80 +460,6 @@ done:
     return st;
 }
 
-static sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt)
-{
-    struct sluice *s = x->s;
-    const struct ast_name *name = &stmt->u.named.name;
-    bool if_exists = stmt->u.named.if_exists;
-    struct sl_error err;
-    if (stmt->kind == AST_DROP_STREAM) {
-        for (uint32_t i = 0; i < s->nqueries; i++) {
-            if (strcasecmp(s->queries[i]->plan->stream->name, name->text) == 0) {
-                diags_add(x->diags, name->pos, name->span, "DROP QUERY it first",
-                          "stream \"%s\" is read by query %s", name->text, s->queries[i]->name);
-                return SL_ERROR;
-            }
-        }
-        if (!catalog_find_stream(&s->catalog, name->text)) {
-            if (if_exists)
-                return SL_OK;
-            diags_add(x->diags, name->pos, name->span, NULL, "unknown stream \"%s\"", name->text);
-            return SL_ERROR;
-        }
-        if (x->check_only)
-            return SL_OK;
-        /* A CREATE STREAM AS stream's query, of its name, goes with it. */
-        bool derived = catalog_find_stream(&s->catalog, name->text)->derived;
-        int producer = derived ? engine_find_query(s, name->text) : -1;
-        if (producer >= 0)
-            engine_remove_query(s, (uint32_t)producer);
-        if (s->db && derived && exec_forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
-            return runtime_error(x, stmt, &err);
-        if (s->db && (db_catalog_delete(s->db, DB_CATALOG_STREAM, name->text, &err) != SL_OK ||
-                      db_log_delete(s->db, name->text, &err) != SL_OK))
-            return runtime_error(x, stmt, &err);
-        catalog_drop_stream(&s->catalog, name->text);
-        notice(x, "stream %s dropped", name->text);
-        return SL_OK;
-    }
-    int index = engine_find_query(s, name->text);
-    char *saved;
-    if (exec_saved_sql(s, DB_CATALOG_QUERY, name->text, &saved, &err) != SL_OK)
-        return runtime_error(x, stmt, &err);
-    bool known = index >= 0 || saved;
-    sl_free(saved);
-    if (!known) {
-        if (if_exists)
-            return SL_OK;
-        diags_add(x->diags, name->pos, name->span, NULL, "unknown query \"%s\"", name->text);
-        return SL_ERROR;
-    }
-    const char *sink = exec_sink_reading(s, name->text, NULL);
-    if (sink) {
-        char hint[300];
-        snprintf(hint, sizeof hint, "DROP SINK %s first", sink);
-        diags_add(x->diags, name->pos, name->span, hint, "sink %s sends query %s's rows", sink,
-                  name->text);
-        return SL_ERROR;
-    }
-    const struct sl_stream_def *stream = catalog_find_stream(&s->catalog, name->text);
-    if (stream && stream->derived) {
-        char hint[300];
-        snprintf(hint, sizeof hint, "DROP STREAM %s drops the stream and its query", name->text);
-        diags_add(x->diags, name->pos, name->span, hint, "query %s writes stream %s",
-                  name->text, name->text);
-        return SL_ERROR;
-    }
-    if (x->check_only)
-        return SL_OK;
-    if (index >= 0)
-        engine_remove_query(s, (uint32_t)index);
-    if (exec_forget_query(s->db, name->text, false, NULL, &err) != SL_OK)
-        return runtime_error(x, stmt, &err);
-    notice(x, "query %s dropped; its table %s is kept", name->text, name->text);
-    return SL_OK;
-}
-
 static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     struct sluice *s = x->s;
@@ -516,6 +471,8 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
     sl_status st = bind_select(sel, &s->catalog, plan_arena, x->diags, &plan);
     if (st == SL_OK)
         st = check_window_time(x, sel, plan, false);
+    if (st == SL_OK)
+        st = exec_check_source(x, sel, plan);
     if (st != SL_OK || x->check_only || !s->db) {
         arena_destroy(plan_arena);
         return st;
@@ -535,9 +492,13 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
 
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
+    if (exec_refused_readonly(x, stmt))
+        return SL_ERROR;
+    uint32_t errors_before = x->diags->count;
     switch (stmt->kind) {
     case AST_CREATE_STREAM: return exec_create_stream(x, stmt);
-    case AST_CREATE_QUERY: return exec_create_query(x, stmt);
+    case AST_CREATE_QUERY:
+        return exec_note_start(x, stmt, errors_before, exec_create_query(x, stmt));
     case AST_DROP_STREAM:
     case AST_DROP_QUERY: return exec_drop(x, stmt);
     case AST_SELECT: return exec_select(x, stmt);
@@ -548,7 +509,11 @@ sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_CREATE_SINK: return exec_create_sink(x, stmt);
     case AST_DROP_SINK: return exec_drop_sink(x, stmt);
     case AST_DESCRIBE_SINK: return exec_describe_sink(x, stmt);
-    case AST_CREATE_STREAM_AS: return exec_create_stream_as(x, stmt);
+    case AST_CREATE_STREAM_AS:
+        return exec_note_start(x, stmt, errors_before, exec_create_stream_as(x, stmt));
+    case AST_PAUSE_QUERY: return exec_pause_query(x, stmt);
+    case AST_RESUME_QUERY: return exec_resume_query(x, stmt);
+    case AST_PRINT: return exec_print(x, stmt);
     }
     return SL_ERROR;
 }

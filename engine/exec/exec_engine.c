@@ -3,6 +3,7 @@
  * there declared again) and closing it; cancelling the shell's live SELECTs.
  */
 #include "engine/exec/engine.h"
+#include "engine/exec/sqlite_bridge.h"
 
 #include "common/alloc.h"
 #include "common/diag.h"
@@ -73,7 +74,9 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
     if (opts->db_path) {
-        if (db_open(opts->db_path, &s->log, &s->db, err) != SL_OK ||
+        if ((opts->readonly ? db_open_readonly(opts->db_path, &s->log, &s->db, err)
+                            : db_open(opts->db_path, &s->log, &s->db, err)) != SL_OK ||
+            sqlite_functions_add(s->db, &s->clock, &s->sqlite_fns, err) != SL_OK ||
             ingests_create(opts->db_path, &s->log, &s->env.ingests, err) != SL_OK ||
             db_catalog_list(s->db, DB_CATALOG_STREAM, load_stream, s, err) != SL_OK) {
             sluice_close(s);
@@ -133,8 +136,10 @@ void sluice_close(struct sluice *s)
     sl_free(s->live);
     catalog_free(&s->catalog);
     db_close(s->db);
+    sl_free(s->sqlite_fns);
     arena_destroy(s->env.work);
     buf_free(&s->failures);
+    engine_start_failures_free(s);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
     sl_free(s);

@@ -54,6 +54,7 @@ static void run_round(struct sluice *s)
             record_failure(s, q, &err);
         if (done && s->live[i])
             engine_print_live(s, q, s->live[i]);
+        engine_report_progress(s, q);
         /* Let a waiting REPL statement in between steps. */
         pthread_mutex_unlock(&s->lock);
         pthread_mutex_lock(&s->lock);
@@ -71,6 +72,7 @@ static void finish_all(struct sluice *s)
         if (q->status == SL_QUERY_RUNNING && q->in_batch &&
             query_finish_batch(q, &s->env, &err) != SL_OK)
             record_failure(s, q, &err);
+        engine_report_progress(s, q);
     }
     pthread_mutex_unlock(&s->lock);
 }

@@ -24,8 +24,10 @@ sl_status engine_add_query(struct sluice *s, struct sl_query *q, struct sl_live 
         s->live = ls;
         s->qcap = cap;
     }
-    if (!live)
+    if (!live) {
         engine_attach_sinks(s, q);
+        engine_start_forget(s, q->name);
+    }
     s->queries[s->nqueries] = q;
     s->live[s->nqueries] = live;
     s->nqueries++;

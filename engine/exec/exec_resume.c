@@ -44,7 +44,8 @@ sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struc
                         uint32_t *saved)
 {
     *saved = 0;
-    if (!s->db)
+    /* Read-only, a query could not write its results. */
+    if (!s->db || s->opts.readonly)
         return SL_OK;
     struct saved_queries sq = {0};
     struct sl_error err;
@@ -55,6 +56,7 @@ sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struc
         buf_printf(errors, "%s\n", err.msg);
     else if (sq.failed)
         st = SL_NOMEM;
+    bool failed = false;
     for (uint32_t i = 0; st == SL_OK && i < sq.n; i++) {
         pthread_mutex_lock(&s->lock);
         bool running = engine_find_query(s, sq.names[i]) >= 0;
@@ -64,8 +66,10 @@ sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struc
         snprintf(file, sizeof file, "<saved query %s>", sq.names[i]);
         /* One query that cannot resume does not keep the others from it. */
         if (!running && engine_exec(s, file, sq.sqls[i], out, errors) != SL_OK)
-            st = SL_ERROR;
+            failed = true;
     }
+    if (st == SL_OK && failed)
+        st = SL_ERROR;
     for (uint32_t i = 0; i < sq.n; i++) {
         sl_free(sq.names[i]);
         sl_free(sq.sqls[i]);

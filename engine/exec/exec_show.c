@@ -1,11 +1,13 @@
 /*
- * exec_show.c — SHOW STREAMS, SHOW QUERIES, SHOW CONNECTORS and DESCRIBE name, answered as
+ * exec_show.c — SHOW STREAMS, SHOW QUERIES, SHOW CONNECTORS and DESCRIBE name (SHOW
+ * TABLES and DESCRIBE of a table are exec_tables.c's), answered as
  * tables through the sluice_output row/table_end callbacks, the way a
  * SELECT handed to SQLite is answered. Live SELECTs (REPL scratch queries)
  * are not catalogued, so they are not shown.
  */
 #include "engine/exec/exec.h"
 
+#include "common/alloc.h"
 #include "common/time.h"
 #include "engine/runtime/ingest.h"
 #include "storage/stream_log.h"
@@ -144,46 +146,85 @@ static void show_streams(const struct exec_ctx *x)
     exec_answer_end(x);
 }
 
-static const char *status_text(enum sl_query_status st)
+/*
+ * SHOW QUERIES' status: RUNNING, FINISHED (its bounded input ended, as in
+ * `sluice run`) and FAILED (with the error) for a query this engine has;
+ * for a saved one it does not run, PAUSED (PAUSE QUERY), FAILED (it could not
+ * start here: the error) or STOPPED (saved, not started: `--no-resume`, or a
+ * `sluice run` over other queries).
+ */
+static const char *status_text(const struct sl_query *q)
 {
-    switch (st) {
-    case SL_QUERY_RUNNING: return "running";
-    case SL_QUERY_FINISHED: return "finished";
-    case SL_QUERY_FAILED: return "failed";
+    switch (q->status) {
+    case SL_QUERY_RUNNING: return "RUNNING";
+    case SL_QUERY_FINISHED: return "FINISHED";
+    case SL_QUERY_FAILED: return "FAILED";
     }
     return "?";
 }
 
+#define QUERY_COLUMNS 8
+
+/* One SHOW QUERIES row: q is the engine's query of that name, or NULL when it only is saved. */
+static void query_row(const struct exec_ctx *x, const char *name, const char *sql,
+                      const struct sl_query *q)
+{
+    const struct sluice *s = x->s;
+    char batch[24], lag[24], dead[24], committed[32];
+    int64_t dead_letters = 0, last_batch = q ? q->batch_id : db_progress_last_batch(s->db, name);
+    struct sl_error err;
+    if (db_progress_summary(s->db, name, &dead_letters, committed, &err) != SL_OK)
+        committed[0] = '\0';
+    snprintf(batch, sizeof batch, "%lld", (long long)last_batch);
+    snprintf(dead, sizeof dead, "%lld", (long long)dead_letters);
+    uint64_t lag_bytes = 0;
+    bool has_lag = q && query_lag_bytes(q, &lag_bytes);
+    snprintf(lag, sizeof lag, "%llu", (unsigned long long)lag_bytes);
+    const char *failure = q ? NULL : engine_start_failure(s, name);
+    const char *status = q ? status_text(q) : failure ? "FAILED" : "STOPPED";
+    const char *error = q && q->status == SL_QUERY_FAILED ? q->error : failure;
+    /* batch_id counts committed batches: 0 means none yet, shown as NULL. */
+    const char *row[QUERY_COLUMNS] = {name,
+                                      status,
+                                      error,
+                                      last_batch ? batch : NULL,
+                                      committed[0] ? committed : NULL,
+                                      has_lag ? lag : NULL,
+                                      dead,
+                                      sql};
+    exec_answer_row(x, false, QUERY_COLUMNS, row);
+}
+
+struct saved_rows {
+    const struct exec_ctx *x;
+};
+
+static void saved_query_row(void *ctx, const char *name, const char *sql)
+{
+    const struct exec_ctx *x = ((struct saved_rows *)ctx)->x;
+    const struct sl_query *q = exec_find_named_query(x->s, name);
+    query_row(x, name, q && q->sql ? q->sql : sql, q);
+}
+
+/* Every saved query, in the order they were created, running or not; then any the engine
+ * runs without having saved it. Live SELECTs are the shell's, not the catalog's. */
 static void show_queries(const struct exec_ctx *x)
 {
-    static const char *const header[] = {"name",     "status",    "error",        "last_batch",
-                                         "last_commit", "lag_bytes", "dead_letters", "sql"};
-    exec_answer_row(x, true, 8, header);
+    static const char *const header[QUERY_COLUMNS] = {
+        "name", "status", "error", "last_batch", "last_commit", "lag_bytes", "dead_letters", "sql"};
+    exec_answer_row(x, true, QUERY_COLUMNS, header);
     const struct sluice *s = x->s;
+    struct saved_rows rows = {x};
+    struct sl_error err;
+    if (s->db)
+        db_catalog_list(s->db, DB_CATALOG_QUERY, saved_query_row, &rows, &err);
     for (uint32_t i = 0; i < s->nqueries; i++) {
         const struct sl_query *q = s->queries[i];
-        if (s->live[i])
-            continue;
-        char batch[24], lag[24], dead[24], committed[32];
-        snprintf(batch, sizeof batch, "%lld", (long long)q->batch_id);
-        uint64_t lag_bytes;
-        bool has_lag = query_lag_bytes(q, &lag_bytes);
-        snprintf(lag, sizeof lag, "%llu", (unsigned long long)lag_bytes * has_lag);
-        int64_t dead_letters = 0;
-        struct sl_error err;
-        if (db_progress_summary(s->db, q->name, &dead_letters, committed, &err) != SL_OK)
-            committed[0] = '\0';
-        snprintf(dead, sizeof dead, "%lld", (long long)dead_letters);
-        /* batch_id counts committed batches: 0 means none yet, shown as NULL. */
-        const char *row[] = {q->name,
-                             status_text(q->status),
-                             q->status == SL_QUERY_FAILED ? q->error : NULL,
-                             q->batch_id ? batch : NULL,
-                             committed[0] ? committed : NULL,
-                             has_lag ? lag : NULL,
-                             dead,
-                             q->sql};
-        exec_answer_row(x, false, 8, row);
+        char *saved = NULL;
+        if (!s->live[i] && exec_saved_sql((struct sluice *)s, DB_CATALOG_QUERY, q->name, &saved,
+                                          &err) == SL_OK && !saved)
+            query_row(x, q->name, q->sql, q);
+        sl_free(saved);
     }
     exec_answer_end(x);
 }
@@ -218,7 +259,8 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
         const char *what;
         void (*answer)(const struct exec_ctx *x);
     } shows[] = {{"STREAMS", show_streams}, {"QUERIES", show_queries},
-                 {"CONNECTORS", show_connectors}, {"SINKS", exec_show_sinks}};
+                 {"CONNECTORS", show_connectors}, {"SINKS", exec_show_sinks},
+                 {"TABLES", exec_show_tables}};
     const struct ast_name *what = &stmt->u.named.name;
     for (size_t i = 0; i < sizeof shows / sizeof shows[0]; i++) {
         if (strcasecmp(what->text, shows[i].what) != 0)
@@ -227,7 +269,8 @@ sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt)
             shows[i].answer(x);
         return SL_OK;
     }
-    diags_add(x->diags, what->pos, what->span, "SHOW STREAMS, SHOW QUERIES, SHOW SINKS or SHOW CONNECTORS",
+    diags_add(x->diags, what->pos, what->span,
+              "SHOW STREAMS, SHOW QUERIES, SHOW SINKS, SHOW TABLES or SHOW CONNECTORS",
               "unknown SHOW \"%s\"", what->text);
     return SL_ERROR;
 }
@@ -266,17 +309,27 @@ static void describe_stream(const struct exec_ctx *x, const struct sl_stream_def
     }
     buf_free(&note);
     exec_answer_end(x);
-    static const char *const where[] = {"source", "format"};
-    exec_answer_row(x, true, 2, where);
-    struct sl_buf source, format;
+    static const char *const where[] = {"source", "format", "watermark"};
+    exec_answer_row(x, true, 3, where);
+    struct sl_buf source, format, watermark;
     buf_init(&source);
     buf_init(&format);
+    buf_init(&watermark);
     exec_source_text(def, &source);
     exec_format_text(def, &format);
-    const char *row[] = {buf_str(&source), buf_str(&format)};
-    exec_answer_row(x, false, 2, row);
+    if (def->time_column >= 0) {
+        char delay[48];
+        const char *ts = def->cols[def->time_column].name;
+        sl_duration_format(def->watermark_delay_us, delay);
+        buf_printf(&watermark, "WATERMARK FOR %s AS %s - INTERVAL '%s'", ts, ts, delay);
+    } else {
+        buf_puts(&watermark, "none (processing time)");
+    }
+    const char *row[] = {buf_str(&source), buf_str(&format), buf_str(&watermark)};
+    exec_answer_row(x, false, 3, row);
     buf_free(&source);
     buf_free(&format);
+    buf_free(&watermark);
     exec_answer_end(x);
 }
 
@@ -302,8 +355,12 @@ sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt)
     if (x->check_only)
         return SL_OK;
     if (!def && !q) {
-        diags_add(x->diags, name->pos, name->span, "SHOW STREAMS and SHOW QUERIES list them",
-                  "unknown stream or query \"%s\"", name->text);
+        bool table;
+        if (exec_describe_table(x, name, &table) != SL_OK || table)
+            return table ? SL_OK : SL_ERROR;
+        diags_add(x->diags, name->pos, name->span,
+                  "SHOW STREAMS, SHOW QUERIES and SHOW TABLES list them",
+                  "unknown stream, query or table \"%s\"", name->text);
         return SL_ERROR;
     }
     if (def)

@@ -609,6 +609,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         if (st == SL_OK && q->writer)
             st = stream_writer_write(q->writer, env->db, err);
         uint64_t rows_out = op_sink_take_written(q->sink);
+        bool recorded = false;
         q->last_batch = (struct sl_batch_summary){
             .rows_in = q->rows_in,
             .rows_out = rows_out,
@@ -640,6 +641,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
                 .gap = (int64_t)q->batch_gap,
             };
             st = db_progress_record(env->db, &p, err);
+            q->last_progress = p;
+            recorded = st == SL_OK;
             if (st == SL_OK && checkpoint)
                 st = record_checkpoint(q, err);
             if (st == SL_OK && checkpoint && reads_log(q))
@@ -653,6 +656,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         q->commit_us_pending = st == SL_OK && !q->live && (q->had_input || rows_out);
         if (st == SL_OK) {
             q->batch_id++;
+            q->progress_unreported = recorded;
             query_sinks_committed(&q->sinks);
             if (q->writer)
                 stream_writer_committed(q->writer, time->ended);

@@ -93,6 +93,10 @@ struct sl_query {
     /* The last COMMIT's duration, recorded in its progress row by the next batch. */
     int64_t last_commit_us;
     bool commit_us_pending;
+    /* The progress row of the last committed batch that recorded one, until
+     * the engine hands it to the embedder's progress callback (sluice run --progress). */
+    struct db_progress last_progress;
+    bool progress_unreported;
     /* Dead letters of the batch, written with its commit (records and reasons in dl_arena). */
     struct sl_query_dead_letter *dl;
     uint32_t ndl, cap_dl;

@@ -5,7 +5,7 @@
 CREATE STREAM lines (line TEXT) FROM FILE 'data/words.txt' FORMAT TEXT;
 CREATE QUERY q AS SELECT line FROM lines;
 CREATE QUERY q AS SELECT line FROM lines WHERE line <> '';
-SHOW TABLES;
+SHOW TABLE;
 EXPLAIN SELECT nope FROM lines;
 SELECT line, COUNT(*) FROM lines GROUP BY 3;
 SELECT line, COUNT(*) FROM lines GROUP BY 2;

@@ -21,3 +21,8 @@ DESCRIBE word_counts;
 describe positive;
 DESCRIBE net;
 DESCRIBE pay;
+-- A stream with event time: its WATERMARK (issue 15: DESCRIBE omitted it).
+CREATE STREAM bids (auction BIGINT, price BIGINT, ts TIMESTAMP,
+                    WATERMARK FOR ts AS ts - INTERVAL '2' SECOND)
+  FROM FILE 'data/bids.csv' FORMAT CSV (header = true);
+DESCRIBE bids;

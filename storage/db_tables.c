@@ -1,0 +1,69 @@
+/*
+ * db_tables.c — the database's tables and their columns from SQLite's own
+ * schema (db_tables.h). Statements are prepared per call: SHOW and DESCRIBE
+ * are typed by a person, not run per batch.
+ */
+#include "storage/db_internal.h"
+#include "storage/db_tables.h"
+
+#include <stdio.h>
+
+sl_status db_tables_list(struct sl_db *db, db_table_fn fn, void *ctx, struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db->conn,
+                           "SELECT name, type = 'view' FROM sqlite_master WHERE type IN "
+                           "('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                           "ORDER BY name COLLATE NOCASE",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return db_fail(db, err, "listing the tables");
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(stmt, 0), sqlite3_column_int(stmt, 1) != 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE ? SL_OK : db_fail(db, err, "listing the tables");
+}
+
+sl_status db_table_columns(struct sl_db *db, const char *table, db_column_fn fn, void *ctx,
+                           bool *found, struct sl_error *err)
+{
+    *found = false;
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db->conn,
+                           "SELECT name, type, \"notnull\", dflt_value, pk "
+                           "FROM pragma_table_info(?1) ORDER BY cid",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return db_fail(db, err, "reading a table's columns");
+    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        *found = true;
+        struct db_column c = {
+            .name = (const char *)sqlite3_column_text(stmt, 0),
+            .type = (const char *)sqlite3_column_text(stmt, 1),
+            .not_null = sqlite3_column_int(stmt, 2) != 0,
+            .default_value = (const char *)sqlite3_column_text(stmt, 3),
+            .key = sqlite3_column_int(stmt, 4),
+        };
+        fn(ctx, &c);
+    }
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE ? SL_OK : db_fail(db, err, "reading a table's columns");
+}
+
+sl_status db_table_count(struct sl_db *db, const char *table, int64_t *rows,
+                         struct sl_error *err)
+{
+    char *sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\"", table);
+    if (!sql)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(db->conn, sql, -1, &stmt, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK)
+        return db_fail(db, err, "counting a table's rows");
+    rc = sqlite3_step(stmt);
+    *rows = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? SL_OK : db_fail(db, err, "counting a table's rows");
+}
