@@ -29,9 +29,13 @@ tmux_wait '^batch ([3-9]|[1-9][0-9]+) \| [0-9]+ rows/s'
 headers=$(tmux_screen | grep -c '^batch ' || true)
 [ "$headers" = 1 ] || { tmux_screen; fail "the table was not redrawn in place: $headers header lines"; }
 tmux_type "typed while live"
+before=$(tmux_screen | sed -nE 's/^batch ([0-9]+) .*/\1/p')
 tmux_keys C-c
 tmux_wait_prompt
 stopped=$(tmux_screen)
+# The batch on screen is the one shown at Ctrl-C, or one that was being drawn then.
+after=$(sed -nE 's/^batch ([0-9]+) .*/\1/p' <<<"$stopped")
+[ "$after" -le $((before + 1)) ] || { echo "$stopped"; fail "batch $after printed after Ctrl-C at batch $before"; }
 # Ten trigger intervals: a batch printed after Ctrl-C would change the screen.
 sleep 2
 [ "$(tmux_screen)" = "$stopped" ] || { tmux_screen; fail "the screen changed after Ctrl-C"; }
