@@ -62,23 +62,28 @@ static size_t text_screen_lines(const char *text, size_t cols)
     return lines;
 }
 
-/* Writes text, at most max_lines screen lines of it; returns the screen lines written. */
+/* Writes text, at most max_lines screen lines of it: what does not fit is
+ * cut, saying so on the last line; returns the screen lines written. */
 static size_t write_fitted(FILE *out, const char *text, size_t max_lines, size_t cols)
 {
+    size_t all = text_screen_lines(text, cols);
+    if (all <= max_lines) {
+        fputs(text, out);
+        return all;
+    }
     size_t lines = 0;
-    for (const char *line = text; *line && lines < max_lines;) {
+    for (const char *line = text;;) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
         size_t takes = screen_lines(line, end ? len - 1 : len, cols);
-        if (lines + takes > max_lines) {
-            fputs("(cut to the terminal's height)\n", out);
-            return lines + 1;
-        }
+        if (lines + takes + 1 > max_lines)
+            break;
         fwrite(line, 1, len, out);
         lines += takes;
         line += len;
     }
-    return lines;
+    fputs("(cut to the terminal's height)\n", out);
+    return lines + 1;
 }
 
 /* The batch as text, at most shown rows of it (NULL when out of memory). */
