@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/text_width.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@
 
 static struct sluice *interrupting;     /* the engine the handler interrupts */
 static volatile sig_atomic_t stopped;   /* Ctrl-C: print nothing more */
-static size_t lines_drawn;              /* screen lines the last batch took */
+/* Screen lines the last batch took; 0 once something was printed below it. */
+static _Atomic size_t lines_drawn;
 
 static void on_interrupt(int sig)
 {
@@ -123,13 +125,19 @@ static void redraw(struct table_printer *p, FILE *terminal, const char *title)
     }
     table_printer_clear(p);
     if (text && !stopped) {
-        if (lines_drawn)
-            fprintf(terminal, "\033[%zuA\r\033[J", lines_drawn);
+        size_t drawn = atomic_load(&lines_drawn);
+        if (drawn)
+            fprintf(terminal, "\033[%zuA\r\033[J", drawn);
         /* Multi-line values may still not fit: what does not is cut. */
         lines_drawn = write_fitted(terminal, text, room, cols);
         fflush(terminal);
     }
     free(text);
+}
+
+void live_view_forget_drawn(void)
+{
+    atomic_store(&lines_drawn, 0);
 }
 
 void live_view_print_batch(struct table_printer *p, const char *title)
