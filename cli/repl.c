@@ -211,6 +211,11 @@ void repl_run_file(struct repl *r, FILE *f, const char *name)
             r->quit = true;
             break;
         }
+        if (pending && tty && is_exit_word(line)) {
+            /* psql's answer: inside a statement the word is part of it. */
+            fprintf(stderr, "(a statement is being typed: end it with ';', or Ctrl-C drops it; "
+                            "then exit leaves)\n");
+        }
         if (!pending && is_blank(line)) {
             free(line);
             continue;

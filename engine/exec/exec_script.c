@@ -31,6 +31,11 @@ static bool declared_earlier(const struct script_stmt *stmts, uint32_t upto, con
     return false;
 }
 
+bool exec_outline_is_sqlites(const struct sl_stmt_outline *o)
+{
+    return o->is_select && (o->from[0] == '\0' || db_name_is_sqlites(o->from));
+}
+
 /* True when a name token of statement i names a stream (known, or declared
  * earlier in the script): a WITH, VALUES or FROM-less SELECT whose subqueries
  * read a stream is Sluice's to run or to refuse, not SQLite's to call an
@@ -67,12 +72,10 @@ static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, 
     const struct sl_stmt_outline *o = stmts[i].outline;
     if (!o->is_select)
         return false;
-    if (o->from[0] == '\0')
-        return !names_a_stream(s, stmts, i, sql);
+    if (exec_outline_is_sqlites(o))
+        return o->from[0] != '\0' || !names_a_stream(s, stmts, i, sql);
     if (!s->db)
         return false;
-    if (db_name_is_sqlites(o->from))
-        return true;
     if (catalog_find_stream(&s->catalog, o->from) || declared_earlier(stmts, i, o->from))
         return false;
     return db_table_exists(s->db, o->from);
