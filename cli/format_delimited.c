@@ -38,32 +38,15 @@ static void put_tsv_field(FILE *out, const char *value)
     }
 }
 
-static void put_record(FILE *out, int ncols, const char *const *values, char separator,
-                       void (*put_field)(FILE *, const char *))
+void table_delimited_record(FILE *out, enum table_mode mode, int ncols, const char *const *values)
 {
     for (int c = 0; c < ncols; c++) {
         if (c > 0)
-            fputc(separator, out);
-        put_field(out, values[c]);
+            fputc(mode == TABLE_MODE_CSV ? ',' : '\t', out);
+        if (mode == TABLE_MODE_CSV)
+            put_csv_field(out, values[c]);
+        else
+            put_tsv_field(out, values[c]);
     }
     fputc('\n', out);
-}
-
-static void format_delimited(const struct table_data *t, char separator,
-                             void (*put_field)(FILE *, const char *))
-{
-    if (t->headers)
-        put_record(t->out, t->ncols, t->names, separator, put_field);
-    for (size_t r = 0; r < t->nrows; r++)
-        put_record(t->out, t->ncols, (const char *const *)t->rows[r], separator, put_field);
-}
-
-void table_format_csv(const struct table_data *t)
-{
-    format_delimited(t, ',', put_csv_field);
-}
-
-void table_format_tsv(const struct table_data *t)
-{
-    format_delimited(t, '\t', put_tsv_field);
 }

@@ -70,22 +70,21 @@ static void put_json_value(FILE *out, const char *value)
         put_json_string(out, value);
 }
 
-void table_format_json(const struct table_data *t)
+void table_json_row(FILE *out, int ncols, const char *const *names, size_t index,
+                    const char *const *values)
 {
-    if (t->nrows == 0) {
-        fputs("[]\n", t->out);
-        return;
+    fputs(index == 0 ? "[{" : ",\n{", out);
+    for (int c = 0; c < ncols; c++) {
+        if (c > 0)
+            fputc(',', out);
+        put_json_string(out, names[c]);
+        fputc(':', out);
+        put_json_value(out, values[c]);
     }
-    for (size_t r = 0; r < t->nrows; r++) {
-        fputs(r == 0 ? "[{" : ",\n{", t->out);
-        for (int c = 0; c < t->ncols; c++) {
-            if (c > 0)
-                fputc(',', t->out);
-            put_json_string(t->out, t->names[c]);
-            fputc(':', t->out);
-            put_json_value(t->out, t->rows[r][c]);
-        }
-        fputc('}', t->out);
-    }
-    fputs("]\n", t->out);
+    fputc('}', out);
+}
+
+void table_json_end(FILE *out, size_t nrows)
+{
+    fputs(nrows == 0 ? "[]\n" : "]\n", out);
 }

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/text_width.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@
 
 static struct sluice *interrupting;     /* the engine the handler interrupts */
 static volatile sig_atomic_t stopped;   /* Ctrl-C: print nothing more */
-static size_t lines_drawn;              /* screen lines the last batch took */
+/* Screen lines the last batch took; 0 once something was printed below it. */
+static _Atomic size_t lines_drawn;
 
 static void on_interrupt(int sig)
 {
@@ -62,23 +64,28 @@ static size_t text_screen_lines(const char *text, size_t cols)
     return lines;
 }
 
-/* Writes text, at most max_lines screen lines of it; returns the screen lines written. */
+/* Writes text, at most max_lines screen lines of it: what does not fit is
+ * cut, saying so on the last line; returns the screen lines written. */
 static size_t write_fitted(FILE *out, const char *text, size_t max_lines, size_t cols)
 {
+    size_t all = text_screen_lines(text, cols);
+    if (all <= max_lines) {
+        fputs(text, out);
+        return all;
+    }
     size_t lines = 0;
-    for (const char *line = text; *line && lines < max_lines;) {
+    for (const char *line = text;;) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
         size_t takes = screen_lines(line, end ? len - 1 : len, cols);
-        if (lines + takes > max_lines) {
-            fputs("(cut to the terminal's height)\n", out);
-            return lines + 1;
-        }
+        if (lines + takes + 1 > max_lines)
+            break;
         fwrite(line, 1, len, out);
         lines += takes;
         line += len;
     }
-    return lines;
+    fputs("(cut to the terminal's height)\n", out);
+    return lines + 1;
 }
 
 /* The batch as text, at most shown rows of it (NULL when out of memory). */
@@ -118,13 +125,19 @@ static void redraw(struct table_printer *p, FILE *terminal, const char *title)
     }
     table_printer_clear(p);
     if (text && !stopped) {
-        if (lines_drawn)
-            fprintf(terminal, "\033[%zuA\r\033[J", lines_drawn);
+        size_t drawn = atomic_load(&lines_drawn);
+        if (drawn)
+            fprintf(terminal, "\033[%zuA\r\033[J", drawn);
         /* Multi-line values may still not fit: what does not is cut. */
         lines_drawn = write_fitted(terminal, text, room, cols);
         fflush(terminal);
     }
     free(text);
+}
+
+void live_view_forget_drawn(void)
+{
+    atomic_store(&lines_drawn, 0);
 }
 
 void live_view_print_batch(struct table_printer *p, const char *title)

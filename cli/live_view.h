@@ -15,6 +15,10 @@
  * engine's batch thread through the output's table_end. */
 void live_view_print_batch(struct table_printer *p, const char *title);
 
+/* Something was printed below the live table (a log line): the next batch is
+ * drawn below it instead of over it, which would leave part of the old table. */
+void live_view_forget_drawn(void);
+
 /* Waits while the live SELECTs sluice_exec started run: until Ctrl-C (or
  * SIGTERM) or until their input ends; then drops them. */
 void live_view_wait(struct sluice *s);

@@ -8,6 +8,7 @@
  */
 #include "cli/run.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,8 @@ static int print_help(const char *command)
 
 int main(int argc, char **argv)
 {
+    /* libedit reads typed UTF-8 (Zürich, 日本) only in the terminal's character set. */
+    setlocale(LC_CTYPE, "");
     if (argc > 1 && strcmp(argv[1], "nexmark") == 0)
         return nexmark_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "--version") == 0) {

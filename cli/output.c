@@ -71,6 +71,7 @@ static void log_to_stderr(void *ctx, enum sluice_log_level level, const char *ms
     bool bad = level >= SLUICE_LOG_WARN;
     fprintf(stderr, "%ssluice: %s:%s %s\n", bad ? colour_on(stderr, COLOUR_ERROR) : "",
             names[level], bad ? colour_off(stderr) : "", msg);
+    live_view_forget_drawn();
     if (redraw)
         rl_forced_update_display();
     pthread_mutex_unlock(&stderr_lock);

@@ -1,6 +1,9 @@
 /*
  * table_printer.c — collects a table's rows, then prints them in the
- * printer's mode through one of the formatters of table_format.h.
+ * printer's mode through one of the formatters of table_format.h. The data
+ * modes (csv, tsv, json) going to a file or a pipe print each row as it
+ * comes instead, so a large answer is not held in memory; at a terminal they
+ * are collected too, for a live view to redraw.
  */
 #include "cli/table_printer.h"
 #include "cli/table_format.h"
@@ -8,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct table_printer {
     FILE *out;
@@ -15,7 +19,11 @@ struct table_printer {
     enum table_mode mode;
     bool headers;
     int ncols;
-    size_t nrows; /* including the header row */
+    /* The table is streamed: its rows are printed as they come, in stream_mode. */
+    bool streaming;
+    enum table_mode stream_mode;
+    size_t streamed; /* rows printed so far */
+    size_t nrows; /* collected, including the header row */
     size_t cap;
     char ***rows; /* rows[0] is the header; NULL value = SQL NULL */
 };
@@ -67,8 +75,33 @@ static void clear_rows(struct table_printer *p)
     p->nrows = 0;
 }
 
+static bool is_data_mode(enum table_mode mode)
+{
+    return mode == TABLE_MODE_CSV || mode == TABLE_MODE_TSV || mode == TABLE_MODE_JSON;
+}
+
+/* One row (index: from 0) in a data mode. */
+static void print_data_row(FILE *out, enum table_mode mode, int ncols, const char *const *names,
+                           size_t index, const char *const *values)
+{
+    if (mode == TABLE_MODE_JSON)
+        table_json_row(out, ncols, names, index, values);
+    else
+        table_delimited_record(out, mode, ncols, values);
+}
+
+static void end_stream(struct table_printer *p)
+{
+    if (p->stream_mode == TABLE_MODE_JSON)
+        table_json_end(p->out, p->streamed);
+    fflush(p->out);
+    p->streaming = false;
+}
+
 void table_printer_clear(struct table_printer *p)
 {
+    if (p->streaming)
+        end_stream(p);
     clear_rows(p);
 }
 
@@ -76,7 +109,7 @@ void table_printer_destroy(struct table_printer *p)
 {
     if (!p)
         return;
-    clear_rows(p);
+    table_printer_clear(p);
     free(p->rows);
     free(p);
 }
@@ -121,13 +154,29 @@ FILE *table_printer_output(const struct table_printer *p)
     return p->out;
 }
 
+static void start_table(struct table_printer *p, int ncols, const char *const *names)
+{
+    if (p->streaming)
+        end_stream(p);
+    clear_rows(p);
+    p->ncols = ncols;
+    p->streaming = is_data_mode(p->mode) && !isatty(fileno(p->out));
+    p->stream_mode = p->mode;
+    p->streamed = 0;
+    if (p->streaming && p->headers && p->mode != TABLE_MODE_JSON)
+        table_delimited_record(p->out, p->mode, ncols, names);
+}
+
 void table_printer_row(struct table_printer *p, bool is_header, int ncols, const char *const *values)
 {
-    if (is_header) {
-        clear_rows(p);
-        p->ncols = ncols;
-    } else if (p->nrows == 0 || ncols != p->ncols) {
+    if (is_header)
+        start_table(p, ncols, values);
+    else if (p->nrows == 0 || ncols != p->ncols)
         return; /* a row needs its header first */
+    if (!is_header && p->streaming) {
+        print_data_row(p->out, p->stream_mode, ncols, (const char *const *)p->rows[0],
+                       p->streamed++, values);
+        return;
     }
     if (p->nrows == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 64;
@@ -150,28 +199,27 @@ static bool is_grid(enum table_mode mode)
     return mode == TABLE_MODE_TABLE || mode == TABLE_MODE_BOX || mode == TABLE_MODE_MARKDOWN;
 }
 
-static void format(const struct table_data *t, enum table_mode mode)
+/* A collected table in a data mode: the same text as streamed. */
+static void format_data(const struct table_data *t, enum table_mode mode)
 {
-    switch (mode) {
-    case TABLE_MODE_CSV:
-        table_format_csv(t);
-        break;
-    case TABLE_MODE_TSV:
-        table_format_tsv(t);
-        break;
-    case TABLE_MODE_JSON:
-        table_format_json(t);
-        break;
-    case TABLE_MODE_LINE:
-        table_format_line(t);
-        break;
-    default:
-        table_format_grid(t, mode);
-        break;
-    }
+    if (t->headers && mode != TABLE_MODE_JSON)
+        table_delimited_record(t->out, mode, t->ncols, t->names);
+    for (size_t r = 0; r < t->nrows; r++)
+        print_data_row(t->out, mode, t->ncols, t->names, r, (const char *const *)t->rows[r]);
+    if (mode == TABLE_MODE_JSON)
+        table_json_end(t->out, t->nrows);
 }
 
-/* The title between two rules as wide as it (43 columns at least, as Spark's console sink). */
+static void format(const struct table_data *t, enum table_mode mode)
+{
+    if (is_data_mode(mode))
+        format_data(t, mode);
+    else if (mode == TABLE_MODE_LINE)
+        table_format_line(t);
+    else
+        table_format_grid(t, mode);
+}
+
 static void print_rule_line(FILE *out, size_t width)
 {
     while (width--)
@@ -191,6 +239,10 @@ static void print_title(FILE *out, const char *title)
 
 void table_printer_print(struct table_printer *p, const char *title)
 {
+    if (p->streaming) {
+        fflush(p->out); /* its rows are printed already */
+        return;
+    }
     /* A title is for people: the data formats stay parseable without it. */
     if (title && (is_grid(p->mode) || p->mode == TABLE_MODE_LINE))
         print_title(p->out, title);
@@ -216,6 +268,9 @@ void table_printer_print(struct table_printer *p, const char *title)
 
 void table_printer_flush(struct table_printer *p, const char *title)
 {
-    table_printer_print(p, title);
+    if (p->streaming)
+        end_stream(p);
+    else
+        table_printer_print(p, title);
     clear_rows(p);
 }

@@ -44,13 +44,14 @@ enum table_mode table_printer_mode(const struct table_printer *p);
 bool table_printer_headers(const struct table_printer *p);
 FILE *table_printer_output(const struct table_printer *p);
 
-/* values[i] NULL is SQL NULL. A header row starts a new table. */
+/* values[i] NULL is SQL NULL. A header row starts a new table. In csv, tsv
+ * and json to an output that is not a terminal, rows are printed as they come. */
 void table_printer_row(struct table_printer *p, bool is_header, int ncols, const char *const *values);
 /* Prints what was collected (under "title" if not NULL), keeping it. */
 void table_printer_print(struct table_printer *p, const char *title);
 /* Prints what was collected (under "title" if not NULL) and empties the printer. */
 void table_printer_flush(struct table_printer *p, const char *title);
-/* Empties the printer without printing. */
+/* Empties the printer without printing (a streamed table is ended: json's array closed). */
 void table_printer_clear(struct table_printer *p);
 
 #endif

@@ -29,9 +29,13 @@ tmux_wait '^batch ([3-9]|[1-9][0-9]+) \| [0-9]+ rows/s'
 headers=$(tmux_screen | grep -c '^batch ' || true)
 [ "$headers" = 1 ] || { tmux_screen; fail "the table was not redrawn in place: $headers header lines"; }
 tmux_type "typed while live"
+before=$(tmux_screen | sed -nE 's/^batch ([0-9]+) .*/\1/p')
 tmux_keys C-c
 tmux_wait_prompt
 stopped=$(tmux_screen)
+# The batch on screen is the one shown at Ctrl-C, or one that was being drawn then.
+after=$(sed -nE 's/^batch ([0-9]+) .*/\1/p' <<<"$stopped")
+[ "$after" -le $((before + 1)) ] || { echo "$stopped"; fail "batch $after printed after Ctrl-C at batch $before"; }
 # Ten trigger intervals: a batch printed after Ctrl-C would change the screen.
 sleep 2
 [ "$(tmux_screen)" = "$stopped" ] || { tmux_screen; fail "the screen changed after Ctrl-C"; }
@@ -49,4 +53,19 @@ else
   diff -u "$SCREENS_DIR/repl_live_view.txt" <(printf '%s\n' "$masked") ||
     fail "the screen differs from tests/e2e/screens/repl_live_view.txt"
 fi
+
+# A table taller than the terminal (40 rows, 20 lines) is cut to fit, so it
+# can still be redrawn in place: one header line, at the top of the screen.
+tmux_keys C-l
+tmux_wait_prompt
+tmux_ resize-window -t t -y 20
+tmux_type "SELECT n % 40 AS k, COUNT(*) > 0 AS seen FROM g GROUP BY 1 ORDER BY 1;"
+tmux_keys Enter
+tmux_wait '^only showing the first [0-9]+ of 40 rows$'
+first=$(tmux_screen | sed -nE 's/^batch ([0-9]+) .*/\1/p')
+tmux_wait "^batch $((first + 2)) "
+[ "$(tmux_screen | grep -c '^batch ' || true)" = 1 ] || { tmux_screen; fail "a tall table was not redrawn in place"; }
+tmux_screen | head -n 3 | grep -q '^batch ' || { tmux_screen; fail "the tall table's header scrolled off"; }
+tmux_keys C-c
+tmux_wait_prompt
 echo "1 passed, 0 failed"

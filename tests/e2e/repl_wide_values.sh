@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The shell's tables at a real terminal (tmux): CJK text and emoji take two
 # columns each and still line up, a value with newlines spans lines within
-# its row, a NULL is shown empty (as sqlite3 shows it); the screen is compared
-# with tests/e2e/screens/repl_wide_values.txt.
+# its row, a NULL is shown empty (as sqlite3 shows it), and non-ASCII text
+# typed at the prompt reaches the statement whole; the screen is compared with
+# tests/e2e/screens/repl_wide_values.txt.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/tmux.bash"
 cd "$WORK"
@@ -27,6 +28,10 @@ tmux_wait_prompt
 tmux_type "SELECT word, note, chars, NULL AS missing FROM words ORDER BY chars DESC, word;"
 tmux_keys Enter
 tmux_wait '^\(3 rows\)$'
+tmux_wait_prompt
+tmux_type "SELECT 'Zürich 日本' AS typed, length('日本') AS chars;"
+tmux_keys Enter
+tmux_wait '^\(1 row\)$'
 tmux_wait_prompt
 tmux_expect repl_wide_values
 echo "1 passed, 0 failed"

@@ -6,8 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "cli/table_printer.h"
 #include "cli/text_width.h"
@@ -16,25 +19,43 @@ static const char *const NAMES[] = {"id", "name", "note"};
 static const char *const ROW1[] = {"1", "日本", NULL};
 static const char *const ROW2[] = {"22", "a,\"b\"", "x\ny"};
 
+/* A printer in mode writing into memory. */
+struct capture {
+    char *text;
+    size_t len;
+    FILE *out;
+    struct table_printer *p;
+};
+
+static void capture_open(struct capture *c, enum table_mode mode)
+{
+    c->text = NULL;
+    c->out = open_memstream(&c->text, &c->len);
+    assert_non_null(c->out);
+    c->p = table_printer_create(c->out, 20);
+    assert_non_null(c->p);
+    table_printer_set_mode(c->p, mode);
+}
+
+/* What was printed (free it). */
+static char *capture_close(struct capture *c)
+{
+    table_printer_destroy(c->p);
+    fclose(c->out);
+    return c->text;
+}
+
 /* Prints the two rows under title in mode; returns what was printed (free it). */
 static char *print_table(enum table_mode mode, bool headers, const char *title)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
-    struct table_printer *p = table_printer_create(stdout, 20);
-    assert_non_null(p);
-    table_printer_set_output(p, out);
-    table_printer_set_mode(p, mode);
-    table_printer_set_headers(p, headers);
-    table_printer_row(p, true, 3, NAMES);
-    table_printer_row(p, false, 3, ROW1);
-    table_printer_row(p, false, 3, ROW2);
-    table_printer_flush(p, title);
-    table_printer_destroy(p);
-    fclose(out);
-    return text;
+    struct capture c;
+    capture_open(&c, mode);
+    table_printer_set_headers(c.p, headers);
+    table_printer_row(c.p, true, 3, NAMES);
+    table_printer_row(c.p, false, 3, ROW1);
+    table_printer_row(c.p, false, 3, ROW2);
+    table_printer_flush(c.p, title);
+    return capture_close(&c);
 }
 
 static void expect_printed(enum table_mode mode, bool headers, const char *expected)
@@ -167,15 +188,11 @@ static void test_titles(void **state)
 static void test_empty_json_is_an_array(void **state)
 {
     (void)state;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    struct table_printer *p = table_printer_create(out, 0);
-    table_printer_set_mode(p, TABLE_MODE_JSON);
-    table_printer_row(p, true, 3, NAMES);
-    table_printer_flush(p, NULL);
-    table_printer_destroy(p);
-    fclose(out);
+    struct capture c;
+    capture_open(&c, TABLE_MODE_JSON);
+    table_printer_row(c.p, true, 3, NAMES);
+    table_printer_flush(c.p, NULL);
+    char *text = capture_close(&c);
     assert_string_equal(text, "[]\n");
     free(text);
 }
@@ -186,21 +203,65 @@ static void test_json_numbers(void **state)
     (void)state;
     static const char *const name[] = {"v"};
     static const char *const values[] = {"-1.5e3", "007", "1.", "NaN", "0", "1e"};
-    static const char *const expected = "[{\"v\":-1.5e3},\n{\"v\":\"007\"},\n{\"v\":\"1.\"},\n"
-                                        "{\"v\":\"NaN\"},\n{\"v\":0},\n{\"v\":\"1e\"}]\n";
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    struct table_printer *p = table_printer_create(out, 0);
-    table_printer_set_mode(p, TABLE_MODE_JSON);
-    table_printer_row(p, true, 1, name);
+    struct capture c;
+    capture_open(&c, TABLE_MODE_JSON);
+    table_printer_row(c.p, true, 1, name);
     for (int i = 0; i < 6; i++)
-        table_printer_row(p, false, 1, &values[i]);
-    table_printer_flush(p, NULL);
-    table_printer_destroy(p);
-    fclose(out);
-    assert_string_equal(text, expected);
+        table_printer_row(c.p, false, 1, &values[i]);
+    table_printer_flush(c.p, NULL);
+    char *text = capture_close(&c);
+    assert_string_equal(text, "[{\"v\":-1.5e3},\n{\"v\":\"007\"},\n{\"v\":\"1.\"},\n"
+                              "{\"v\":\"NaN\"},\n{\"v\":0},\n{\"v\":\"1e\"}]\n");
     free(text);
+}
+
+/* To a file or pipe, csv and json rows are out before the table ends. */
+static void test_data_modes_stream(void **state)
+{
+    (void)state;
+    struct capture c;
+    capture_open(&c, TABLE_MODE_JSON);
+    table_printer_row(c.p, true, 3, NAMES);
+    table_printer_row(c.p, false, 3, ROW1);
+    fflush(c.out);
+    assert_string_equal(c.text, "[{\"id\":1,\"name\":\"日本\",\"note\":null}");
+    table_printer_flush(c.p, NULL);
+    char *text = capture_close(&c);
+    assert_string_equal(text, "[{\"id\":1,\"name\":\"日本\",\"note\":null}]\n");
+    free(text);
+}
+
+/* At a terminal the data modes are collected (a live view redraws them), with the same text. */
+static void test_data_modes_at_a_terminal(void **state)
+{
+    (void)state;
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    assert_true(master >= 0);
+    assert_int_equal(grantpt(master), 0);
+    assert_int_equal(unlockpt(master), 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    assert_true(slave >= 0);
+    struct termios raw;
+    assert_int_equal(tcgetattr(slave, &raw), 0);
+    raw.c_oflag &= ~(tcflag_t)OPOST; /* no \r added before \n */
+    assert_int_equal(tcsetattr(slave, TCSANOW, &raw), 0);
+    FILE *terminal = fdopen(slave, "w");
+    struct table_printer *p = table_printer_create(terminal, 0);
+    table_printer_set_mode(p, TABLE_MODE_CSV);
+    table_printer_row(p, true, 3, NAMES);
+    table_printer_row(p, false, 3, ROW1);
+    table_printer_row(p, false, 3, ROW2);
+    char buf[256];
+    assert_int_equal(fcntl(master, F_SETFL, O_NONBLOCK), 0);
+    assert_true(read(master, buf, sizeof buf) < 0); /* nothing yet */
+    table_printer_flush(p, NULL);
+    ssize_t n = read(master, buf, sizeof buf - 1);
+    assert_true(n > 0);
+    buf[n] = '\0';
+    assert_string_equal(buf, "id,name,note\n1,日本,\n22,\"a,\"\"b\"\"\",\"x\ny\"\n");
+    table_printer_destroy(p);
+    fclose(terminal);
+    close(master);
 }
 
 static void test_display_width(void **state)
@@ -229,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_tsv),           cmocka_unit_test(test_json),
         cmocka_unit_test(test_line),          cmocka_unit_test(test_titles),
         cmocka_unit_test(test_empty_json_is_an_array), cmocka_unit_test(test_json_numbers),
+        cmocka_unit_test(test_data_modes_stream), cmocka_unit_test(test_data_modes_at_a_terminal),
         cmocka_unit_test(test_display_width),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
