@@ -271,12 +271,14 @@ static void cmd_schema(struct repl *r, int argc, char **argv)
     names_free(&names);
 }
 
-/* As in sqlite3, csv and tsv print no header row until .headers on asks for one. */
-static void set_mode(struct repl *r, enum table_mode mode)
+/* As in sqlite3, csv, tsv and list print no header row until .headers on asks for one. */
+void repl_set_mode(struct repl *r, enum table_mode mode)
 {
     table_printer_set_mode(r->out.tables, mode);
     if (!r->headers_set)
-        table_printer_set_headers(r->out.tables, mode != TABLE_MODE_CSV && mode != TABLE_MODE_TSV);
+        table_printer_set_headers(r->out.tables, mode != TABLE_MODE_CSV &&
+                                                     mode != TABLE_MODE_TSV &&
+                                                     mode != TABLE_MODE_LIST);
 }
 
 static void cmd_mode(struct repl *r, int argc, char **argv)
@@ -288,12 +290,12 @@ static void cmd_mode(struct repl *r, int argc, char **argv)
     }
     if (!table_mode_parse(argv[1], &mode)) {
         fflush(stdout);
-        fprintf(stderr, "unknown mode %s; the modes are table, box, csv, tsv, json, line and "
-                        "markdown\n",
+        fprintf(stderr, "unknown mode %s; the modes are table, box, csv, tsv, list, json, line "
+                        "and markdown\n",
                 argv[1]);
         return;
     }
-    set_mode(r, mode);
+    repl_set_mode(r, mode);
 }
 
 /* \x: psql's expanded display, one "column = value" line per value (line
@@ -308,7 +310,7 @@ static void cmd_expanded(struct repl *r, int argc, char **argv)
     }
     if (on && now != TABLE_MODE_LINE)
         r->mode_before_expanded = now;
-    set_mode(r, on ? TABLE_MODE_LINE : r->mode_before_expanded);
+    repl_set_mode(r, on ? TABLE_MODE_LINE : r->mode_before_expanded);
     printf("Expanded display is %s.\n", on ? "on" : "off");
 }
 

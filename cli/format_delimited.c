@@ -1,9 +1,9 @@
 /*
- * format_delimited.c — csv and tsv. csv quotes a field holding a comma, a
+ * format_delimited.c — csv, tsv and list. csv quotes a field holding a comma, a
  * double quote or a line break (RFC 4180), as psql --csv does; tsv writes
  * tab, newline, carriage return and backslash as \t \n \r \\ (PostgreSQL's
- * COPY text format), so a row stays one line. NULL is an empty field, as in
- * sqlite3.
+ * COPY text format), so a row stays one line; list (sqlite3's default mode)
+ * writes values as they are between '|'. NULL is an empty field, as in sqlite3.
  */
 #include "cli/table_format.h"
 
@@ -42,11 +42,13 @@ void table_delimited_record(FILE *out, enum table_mode mode, int ncols, const ch
 {
     for (int c = 0; c < ncols; c++) {
         if (c > 0)
-            fputc(mode == TABLE_MODE_CSV ? ',' : '\t', out);
+            fputc(mode == TABLE_MODE_CSV ? ',' : mode == TABLE_MODE_LIST ? '|' : '\t', out);
         if (mode == TABLE_MODE_CSV)
             put_csv_field(out, values[c]);
-        else
+        else if (mode == TABLE_MODE_TSV)
             put_tsv_field(out, values[c]);
+        else if (values[c])
+            fputs(values[c], out);
     }
     fputc('\n', out);
 }

@@ -288,6 +288,12 @@ int repl_main(const struct repl_options *ro)
     if (!r.db_path)
         return 1;
     cli_output_init(&r.out);
+    /* Read from a pipe, a file or -c, tables print as sqlite3 prints them: in
+     * list mode, for the programs that read them. */
+    if (!r.tty) {
+        repl_set_mode(&r, TABLE_MODE_LIST);
+        r.mode_before_expanded = TABLE_MODE_LIST;
+    }
     struct sigaction sa = {.sa_handler = on_interrupt};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);

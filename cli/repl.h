@@ -40,6 +40,9 @@ void repl_exec(struct repl *r, const char *name, unsigned first_line, const char
 /* Opens r->db_path, starts the engine and resumes the saved queries, saying
  * which; false (having said why) when the database cannot open. */
 bool repl_open(struct repl *r);
+/* .mode: tables printed in mode from now on (headers off for csv, tsv and
+ * list unless .headers was given), dot_commands.c. */
+void repl_set_mode(struct repl *r, enum table_mode mode);
 /* Where tables go now: the .once file, the .output file or stdout. */
 FILE *repl_output(const struct repl *r);
 

@@ -23,8 +23,8 @@ struct table_data {
  * within its row; NULL is shown empty, as sqlite3 shows it. */
 void table_format_grid(const struct table_data *t, enum table_mode mode);
 /* The data modes print a row as it comes (table_printer.c streams them).
- * csv (RFC 4180 quoting) or tsv (backslash escapes): one record, the header
- * or a row; NULL is an empty field. */
+ * csv (RFC 4180 quoting), tsv (backslash escapes) or list (as they are,
+ * between '|'): one record, the header or a row; NULL is an empty field. */
 void table_delimited_record(FILE *out, enum table_mode mode, int ncols, const char *const *values);
 /* json, as sqlite3's .mode json: row index (from 0) of an array of objects
  * keyed by the column names, then the array's end; NULL is null. */

@@ -31,7 +31,7 @@ struct table_printer {
 static const char *const MODE_NAMES[] = {
     [TABLE_MODE_TABLE] = "table", [TABLE_MODE_BOX] = "box",   [TABLE_MODE_CSV] = "csv",
     [TABLE_MODE_TSV] = "tsv",     [TABLE_MODE_JSON] = "json", [TABLE_MODE_LINE] = "line",
-    [TABLE_MODE_MARKDOWN] = "markdown",
+    [TABLE_MODE_MARKDOWN] = "markdown", [TABLE_MODE_LIST] = "list",
 };
 
 bool table_mode_parse(const char *name, enum table_mode *mode)
@@ -77,7 +77,8 @@ static void clear_rows(struct table_printer *p)
 
 static bool is_data_mode(enum table_mode mode)
 {
-    return mode == TABLE_MODE_CSV || mode == TABLE_MODE_TSV || mode == TABLE_MODE_JSON;
+    return mode == TABLE_MODE_CSV || mode == TABLE_MODE_TSV || mode == TABLE_MODE_LIST ||
+           mode == TABLE_MODE_JSON;
 }
 
 /* One row (index: from 0) in a data mode. */

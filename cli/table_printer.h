@@ -1,7 +1,7 @@
 /*
  * table_printer.h — prints result tables in the shell's output mode (.mode):
- * aligned text tables (table, box, markdown), csv, tsv, json or line, the
- * modes of the sqlite3 shell. Rows are collected, then printed on flush so
+ * aligned text tables (table, box, markdown), csv, tsv, list, json or line,
+ * the modes of the sqlite3 shell. Rows are collected, then printed on flush so
  * the columns can be fitted to the widest value.
  */
 #ifndef SL_TABLE_PRINTER_H
@@ -19,11 +19,12 @@ enum table_mode {
     TABLE_MODE_TSV,
     TABLE_MODE_JSON,
     TABLE_MODE_LINE,
-    TABLE_MODE_MARKDOWN
+    TABLE_MODE_MARKDOWN,
+    TABLE_MODE_LIST /* sqlite3's default: values between '|', the shell's mode in a pipe */
 };
 
 /* A mode by its .mode name ("table", "box", "csv", "tsv", "json", "line",
- * "markdown"; "tabs" as in sqlite3 is tsv); false for an unknown name. */
+ * "markdown", "list"; "tabs" as in sqlite3 is tsv); false for an unknown name. */
 bool table_mode_parse(const char *name, enum table_mode *mode);
 /* The .mode name of mode. */
 const char *table_mode_name(enum table_mode mode);
