@@ -1,6 +1,7 @@
 # The face a newcomer sees. Every target first installs what is missing.
 #   make         build build/sluice (Release)
 #   make test    build, run every test, then the whole suite again under ASan+UBSan
+#   make install the binary and its man page under PREFIX (default /usr/local; DESTDIR honoured)
 #   make demo    word count over a local socket, results read back with sqlite3
 #   make bench   benchmarks, a few minutes (word count, tumbling window, checkpoint cost, Kafka in,
 #                decoders, the Nexmark suite with DuckDB and sqlite3 baselines); figures go to bench/RESULTS.md
@@ -10,10 +11,11 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 300
+PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 CTEST_FLAGS = --output-on-failure -j$(JOBS)
 
-.PHONY: all deps build test test-release test-asan demo bench bench-full fuzz clean
+.PHONY: all deps build install test test-release test-asan demo bench bench-full fuzz clean
 
 all: build
 
@@ -23,6 +25,9 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
+
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 test: test-release test-asan
 

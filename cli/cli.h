@@ -28,7 +28,24 @@ void cli_print_errors(char *errors);
 /* `sluice nexmark ...` (argv[0] is "nexmark"); returns the process exit code. */
 int nexmark_main(int argc, char **argv);
 
-/* The interactive shell; returns the process exit code. */
-int repl_main(const char *db_path);
+/* One -c "SQL" or FILE.sql of the command line; exactly one of sql and path is set. */
+struct repl_input {
+    const char *sql;
+    const char *path; /* "-" is stdin */
+};
+
+/* `sluice [--db F] [-c "SQL"] [--no-resume] [--readonly] [FILE.sql ...]`. */
+struct repl_options {
+    const char *db_path; /* never NULL: "sluice.db" unless --db */
+    /* -c and FILE.sql in command-line order: with any, they run, the queries
+     * they started are waited for (as `sluice run`), and the shell exits. */
+    const struct repl_input *inputs;
+    int ninputs;
+    bool no_resume; /* the database's saved queries are not started */
+    bool readonly;  /* the database is opened read-only; writes are refused */
+};
+
+/* The shell: the inputs if any, else interactive; returns the process exit code. */
+int repl_main(const struct repl_options *opts);
 
 #endif

@@ -1,11 +1,13 @@
 /*
- * main.c — the sluice command line: `run` executes query files until their
- * sources end, `check` parses and binds only, no command starts the REPL.
- * Exit codes: 0 success, 1 a statement or query failed, 2 usage.
+ * main.c — the sluice command line: its options, usage and help. No
+ * command starts the shell (repl.c; with -c or FILE.sql the statements run
+ * as `sluice run` runs them, then it exits); `run` executes query files until
+ * their sources end and `check` parses and binds only (run.c); `nexmark`
+ * writes Nexmark events (nexmark.c).
+ * Exit codes: 0 success, 1 a statement, query or file failed, 2 usage.
  */
-#include "cli/cli.h"
+#include "cli/run.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,195 +18,186 @@
 #endif
 
 static const char USAGE[] =
-    "usage: sluice [--db FILE]                  interactive shell (default database ./sluice.db)\n"
-    "       sluice run [--db FILE] FILE.sql...  run the statements until every source has ended\n"
-    "       sluice run [--db FILE]              resume the queries saved in the database\n"
-    "       sluice check FILE.sql...            parse and bind only\n"
-    "       sluice nexmark --events N [--kind bid|auction|person] [--format csv|json]\n"
-    "                      [--rate R] [--seed S]  Nexmark events to stdout (a NEXMARK stream's)\n"
-    "       sluice --help | --version\n";
+    "usage: sluice [--db FILE] [--no-resume] [--readonly]      the interactive shell\n"
+    "       sluice [--db FILE] [--readonly] [-c SQL]... [FILE.sql]...\n"
+    "                                          run the SQL and files, then exit\n"
+    "       sluice run [--db FILE] [--progress] [-c SQL]... [FILE.sql]...\n"
+    "                                          run until every source has ended\n"
+    "       sluice check [--db FILE] [-c SQL]... FILE.sql...   parse and bind only\n"
+    "       sluice nexmark --events N [...]    Nexmark events to stdout\n"
+    "       sluice COMMAND --help | --help | --version\n";
 
-/* A SIGTERM or SIGINT can come before the engine exists: a supervisor (or a
- * script) that stops `sluice run` right after starting it, while the
- * database is still being opened. It used to be dropped then (no engine to
- * tell), and the run went on for ever; stop_signalled keeps it for
- * cmd_run to pass on once the engine is there. volatile: the handler's
- * stores and cmd_run's are not reordered around each other. */
-static struct sluice *volatile running_engine;
-static volatile sig_atomic_t stop_signalled;
+static const char SHELL_HELP[] =
+    "usage: sluice [--db FILE] [--no-resume] [--readonly] [-c SQL]... [FILE.sql]...\n"
+    "\n"
+    "Without -c or FILE.sql, the interactive shell: statements end with ';', .help\n"
+    "lists the dot-commands. With them, each -c's SQL and each file (\"-\" is stdin)\n"
+    "runs in the order given, the queries they started run until their sources\n"
+    "end (as `sluice run`), and sluice exits.\n"
+    "\n"
+    "  --db FILE      the database (default ./sluice.db; created if missing)\n"
+    "  -c, --command SQL\n"
+    "                 statements to run, then exit (repeatable)\n"
+    "  --no-resume    do not start the queries saved in the database\n"
+    "  --readonly     open the database read-only: statements that would write\n"
+    "                 (CREATE, DROP, a SELECT over a stream) are refused\n"
+    "  -h, --help     this help; `sluice COMMAND --help` for a command's\n"
+    "  --version      the version\n"
+    "\n"
+    "Commands: run, check, nexmark. Exit status: 0 success, 1 a statement, query\n"
+    "or file failed, 2 a usage error.\n";
 
-static void on_stop_signal(int sig)
+static const char RUN_HELP[] =
+    "usage: sluice run [--db FILE] [--progress] [-c SQL]... [FILE.sql...]\n"
+    "\n"
+    "Runs the statements of each file (\"-\" is stdin) in order, then drives the\n"
+    "queries they started until every source has ended. Without a file, resumes\n"
+    "the queries saved in the database, each from its checkpoint. SIGINT or\n"
+    "SIGTERM stops gracefully: the current batches are committed.\n"
+    "\n"
+    "  --db FILE      the database (default ./sluice.db)\n"
+    "  -c SQL         statements to run before the files' (repeatable)\n"
+    "  --progress     a line per batch per query on stderr (rows in/out, duration,\n"
+    "                 watermark) and a summary per query at the end\n"
+    "\n"
+    "Exit status: 0 every statement and query succeeded (or a stop signal),\n"
+    "1 one failed, 2 a usage error.\n";
+
+static const char CHECK_HELP[] =
+    "usage: sluice check [--db FILE] [-c SQL]... FILE.sql...\n"
+    "\n"
+    "Parses and binds each file's statements without running them: syntax,\n"
+    "unknown streams and columns, types. Nothing is written.\n"
+    "\n"
+    "  --db FILE      also know the streams saved in this database (it must exist)\n"
+    "\n"
+    "Exit status: 0 all is well, 1 an error (printed with file:line:column),\n"
+    "2 a usage error.\n";
+
+/* What the command line asked for, before anything is opened. */
+struct cli_args {
+    const char *command; /* NULL (the shell), "run" or "check" */
+    struct repl_options shell;
+    struct repl_input *inputs; /* -c and FILE.sql in order */
+    bool db_given;
+    bool progress;
+    bool help;
+};
+
+static bool is_subcommand(const char *a)
 {
-    (void)sig;
-    stop_signalled = 1;
-    struct sluice *s = running_engine;
-    if (s)
-        sluice_stop(s);
+    return strcmp(a, "run") == 0 || strcmp(a, "check") == 0;
 }
 
-/* Reads a whole file ("-" is stdin) into a NUL-terminated string. */
-static char *read_file(const char *path)
+/* A mistyped command (`sluice frobnicate`) is a usage error, not a missing script. */
+static bool looks_like_script(const char *a)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "sluice: cannot open %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, len = 0;
-    char *text = malloc(cap);
-    size_t n;
-    while (text && (n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len - 1 == 0) {
-            char *grown = realloc(text, cap * 2);
-            if (!grown) {
-                free(text);
-                text = NULL;
-                break;
-            }
-            text = grown;
-            cap *= 2;
+    size_t n = strlen(a);
+    return strcmp(a, "-") == 0 || (n > 4 && strcmp(a + n - 4, ".sql") == 0) ||
+           strchr(a, '/') != NULL || access(a, F_OK) == 0;
+}
+
+static bool usage_error(const char *fmt, const char *what)
+{
+    fputs("sluice: ", stderr);
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, "\n%s", USAGE);
+    return false;
+}
+
+/* Fills args from argv; false (usage already printed) on a mistake. */
+static bool parse_args(int argc, char **argv, struct cli_args *args)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+        bool valued = !strcmp(a, "--db") || !strcmp(a, "-c") || !strcmp(a, "--command");
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            args->help = true;
+        } else if (valued && !next) {
+            return usage_error("%s needs a value", a);
+        } else if (strcmp(a, "--db") == 0) {
+            args->shell.db_path = argv[++i];
+            args->db_given = true;
+        } else if (strncmp(a, "--db=", 5) == 0) {
+            args->shell.db_path = a + 5;
+            args->db_given = true;
+        } else if (valued) {
+            args->inputs[args->shell.ninputs++] = (struct repl_input){.sql = argv[++i]};
+        } else if (strcmp(a, "--no-resume") == 0) {
+            args->shell.no_resume = true;
+        } else if (strcmp(a, "--readonly") == 0) {
+            args->shell.readonly = true;
+        } else if (strcmp(a, "--progress") == 0) {
+            args->progress = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("%s is not an option", a);
+        } else if (!args->command && !args->shell.ninputs && is_subcommand(a)) {
+            args->command = a;
+        } else if (args->command || looks_like_script(a)) {
+            args->inputs[args->shell.ninputs++] = (struct repl_input){.path = a};
+        } else {
+            return usage_error("%s is neither a command (run, check, nexmark) nor a file", a);
         }
     }
-    if (f != stdin)
-        fclose(f);
-    if (text)
-        text[len] = '\0';
-    return text;
+    args->shell.inputs = args->inputs;
+    return true;
 }
 
-/* Runs (or only checks) each file's statements in order; 0 or 1. */
-static int exec_files(struct sluice *s, char **files, int nfiles, bool check_only,
-                      struct cli_output *out)
+/* Options that mean nothing to the command asked for are refused, not ignored. */
+static bool options_fit(const struct cli_args *args)
 {
-    for (int i = 0; i < nfiles; i++) {
-        char *text = read_file(files[i]);
-        if (!text)
-            return 1;
-        char *errors;
-        sluice_status st = check_only ? sluice_check(s, files[i], text, &errors)
-                                      : sluice_exec(s, files[i], text, &out->out, &errors);
-        cli_print_errors(errors);
-        free(text);
-        if (st != SLUICE_OK)
-            return 1;
-    }
+    if (args->progress && (!args->command || strcmp(args->command, "run") != 0))
+        return usage_error("%s is an option of sluice run", "--progress");
+    if (args->command && args->shell.no_resume)
+        return usage_error("%s is an option of the shell", "--no-resume");
+    if (args->command && args->shell.readonly)
+        return usage_error("%s is an option of the shell", "--readonly");
+    if (!args->command && args->shell.no_resume && args->shell.ninputs)
+        return usage_error("%s: -c and FILE.sql never resume saved queries", "--no-resume");
+    if (args->command && strcmp(args->command, "check") == 0 && !args->shell.ninputs)
+        return usage_error("%s: which files? give at least one FILE.sql", "check");
+    return true;
+}
+
+static int print_help(const char *command)
+{
+    fputs(!command ? SHELL_HELP : strcmp(command, "run") == 0 ? RUN_HELP : CHECK_HELP, stdout);
     return 0;
-}
-
-/* sluice run without a script: the database's saved queries, each from its checkpoint; 0 or 1. */
-static int resume_saved(struct sluice *s, const char *db_path, struct cli_output *out)
-{
-    char *errors;
-    uint32_t saved;
-    sluice_status st = sluice_resume(s, &out->out, &saved, &errors);
-    cli_print_errors(errors);
-    if (st == SLUICE_OK && saved == 0) {
-        fprintf(stderr, "sluice: database '%s' holds no queries\nhint: sluice run --db %s FILE.sql "
-                        "runs a script's statements\n", db_path, db_path);
-        return 1;
-    }
-    return st == SLUICE_OK ? 0 : 1;
-}
-
-static int cmd_run(const char *db_path, char **files, int nfiles)
-{
-    /* Without a script, the database must exist: an empty one would be made. */
-    if (!nfiles && access(db_path, F_OK) != 0) {
-        fprintf(stderr, "sluice: database '%s' does not exist\n", db_path);
-        return 1;
-    }
-    struct sluice_options opts = cli_options(db_path);
-    struct sluice *s;
-    if (cli_open(&opts, &s) != SLUICE_OK)
-        return 1;
-    struct cli_output out;
-    cli_output_init(&out);
-    running_engine = s;
-    /* Set before running_engine: the handler did not see the engine. */
-    if (stop_signalled)
-        sluice_stop(s);
-    int rc = nfiles ? exec_files(s, files, nfiles, false, &out) : resume_saved(s, db_path, &out);
-    /* A saved query that cannot resume does not keep the others from running. */
-    if (rc == 0 || (!nfiles && sluice_running_queries(s) > 0)) {
-        char *errors;
-        if (sluice_run(s, &errors) != SLUICE_OK)
-            rc = 1;
-        cli_print_errors(errors);
-    }
-    running_engine = NULL;
-    sluice_close(s);
-    cli_output_fini(&out);
-    return rc;
-}
-
-static int cmd_check(char **files, int nfiles)
-{
-    struct sluice_options opts = cli_options(NULL);
-    struct sluice *s;
-    if (cli_open(&opts, &s) != SLUICE_OK)
-        return 1;
-    int rc = exec_files(s, files, nfiles, true, NULL);
-    sluice_close(s);
-    return rc;
 }
 
 int main(int argc, char **argv)
 {
-    const char *db_path = "sluice.db";
-    const char *command = NULL;
-    char **files = calloc((size_t)argc + 1, sizeof *files);
-    int nfiles = 0;
-    if (!files)
-        return 1;
-    if (argc > 1 && strcmp(argv[1], "nexmark") == 0) {
-        free(files);
+    if (argc > 1 && strcmp(argv[1], "nexmark") == 0)
         return nexmark_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+        printf("sluice %s\n", SLUICE_VERSION);
+        return 0;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(USAGE, stdout);
-            free(files);
-            return 0;
-        } else if (strcmp(a, "--version") == 0) {
-            printf("sluice %s\n", SLUICE_VERSION);
-            free(files);
-            return 0;
-        } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
-            db_path = argv[++i];
-        } else if (strncmp(a, "--db=", 5) == 0) {
-            db_path = a + 5;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "sluice: unknown option %s\n%s", a, USAGE);
-            free(files);
-            return 2;
-        } else if (!command) {
-            command = a;
-        } else {
-            files[nfiles++] = argv[i];
-        }
-    }
-    struct sigaction sa = {.sa_handler = on_stop_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    struct cli_args args = {
+        .shell = {.db_path = "sluice.db"},
+        .inputs = calloc((size_t)argc + 1, sizeof *args.inputs),
+    };
+    if (!args.inputs)
+        return 1;
     int rc;
-    if (!command) {
-        rc = repl_main(db_path);
-    } else if (strcmp(command, "run") == 0) {
-        sigaction(SIGINT, &sa, NULL);
-        rc = cmd_run(db_path, files, nfiles);
-    } else if (strcmp(command, "check") == 0 && nfiles > 0) {
-        rc = cmd_check(files, nfiles);
-    } else {
-        fprintf(stderr, "sluice: %s\n%s",
-                strcmp(command, "run") == 0 || strcmp(command, "check") == 0
-                    ? "which files? give at least one FILE.sql"
-                    : "unknown command",
-                USAGE);
+    if (!parse_args(argc, argv, &args)) {
         rc = 2;
+    } else if (args.help) {
+        rc = print_help(args.command);
+    } else if (!options_fit(&args)) {
+        rc = 2;
+    } else {
+        signal(SIGPIPE, SIG_IGN);
+        bool runs = args.command || args.shell.ninputs;
+        /* The shell catches SIGINT itself: Ctrl-C stops a live SELECT, not the shell. */
+        run_catch_signals(runs);
+        if (!args.command && !args.shell.ninputs)
+            rc = repl_main(&args.shell);
+        else if (!args.command || strcmp(args.command, "run") == 0)
+            rc = cmd_run(&args.shell, args.progress);
+        else
+            rc = cmd_check(&args.shell, args.db_given);
     }
-    free(files);
+    free(args.inputs);
     return rc;
 }

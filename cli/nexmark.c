@@ -14,6 +14,19 @@ static const char NEXMARK_USAGE[] =
     "usage: sluice nexmark --events N [--kind bid|auction|person] [--format csv|json]\n"
     "                      [--rate R] [--seed S]\n";
 
+static const char NEXMARK_HELP[] =
+    "\n"
+    "Writes the events a NEXMARK stream with the same options reads to stdout.\n"
+    "\n"
+    "  --events N     how many events (0: the connector's maximum)\n"
+    "  --kind K       bid (default), auction or person\n"
+    "  --format F     csv (the connector's fixed-width records, default) or json\n"
+    "                 (an object a line)\n"
+    "  --rate R       events per second of event time (default 10000)\n"
+    "  --seed S       the generator's seed (default 1)\n"
+    "\n"
+    "Exit status: 0 written, 1 a write failed, 2 a usage error.\n";
+
 /* A whole number in [min, max], or false. */
 static bool parse_num(const char *text, int64_t min, int64_t max, int64_t *out)
 {
@@ -32,6 +45,10 @@ int nexmark_main(int argc, char **argv)
     int64_t events = -1, rate = 10000, seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            printf("%s%s", NEXMARK_USAGE, NEXMARK_HELP);
+            return 0;
+        }
         bool ok = v != NULL;
         if (ok && strcmp(a, "--kind") == 0)
             kind = v;

@@ -3,6 +3,7 @@
  * lines and errors to stderr.
  */
 #include "cli/cli.h"
+#include "cli/live_view.h"
 
 #include <stdio.h>
 
@@ -17,7 +18,11 @@ static void on_row(void *ctx, bool is_header, int ncols, const char *const *valu
 static void on_table_end(void *ctx, const char *title)
 {
     struct cli_output *o = ctx;
-    table_printer_flush(o->tables, title);
+    /* A title marks a live SELECT's batch. */
+    if (title)
+        live_view_print_batch(o->tables, title);
+    else
+        table_printer_flush(o->tables, title);
 }
 
 static void on_notice(void *ctx, const char *text)

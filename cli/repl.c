@@ -8,6 +8,7 @@
  * Lines typed at a terminal are kept in ~/.sluice_history.
  */
 #include "cli/cli.h"
+#include "cli/live_view.h"
 
 #include <editline/readline.h>
 #include <stdio.h>
@@ -39,16 +40,6 @@ static void sleep_ms(long ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
-}
-
-/* A live SELECT prints until Ctrl-C or until its input ends. */
-static void wait_live(struct sluice *s)
-{
-    cli_interrupted = 0;
-    while (!cli_interrupted && sluice_has_live(s))
-        sleep_ms(50);
-    sluice_cancel_live(s);
-    cli_interrupted = 0;
 }
 
 static char *next_line(bool tty, const char *prompt)
@@ -112,11 +103,12 @@ static void resume_saved(struct sluice *s, struct cli_output *out)
     cli_print_errors(errors);
 }
 
-int repl_main(const char *db_path)
+int repl_main(const struct repl_options *ro)
 {
     bool tty = isatty(STDIN_FILENO);
-    struct sluice_options opts = cli_options(db_path);
+    struct sluice_options opts = cli_options(ro->db_path);
     opts.stdin_is_input = true;
+    opts.readonly = ro->readonly;
     struct sluice *s;
     if (cli_open(&opts, &s) != SLUICE_OK)
         return 1;
@@ -139,7 +131,8 @@ int repl_main(const char *db_path)
     if (tty)
         printf("sluice %s — continuous SQL. Statements end with ';'. Type .help for help.\n",
                SLUICE_VERSION);
-    resume_saved(s, &out);
+    if (!ro->no_resume)
+        resume_saved(s, &out);
     int rc = 0;
     char *pending = NULL;
     for (;;) {
@@ -183,7 +176,7 @@ int repl_main(const char *db_path)
         free(pending);
         pending = NULL;
         if (sluice_has_live(s))
-            wait_live(s);
+            live_view_wait(s);
     }
     if (pending && !is_blank(pending))
         fprintf(stderr, "sluice: incomplete statement at end of input (missing ';')\n");

@@ -1,5 +1,10 @@
-/* table_printer.c — collects a table's rows, then prints them with column widths fitted. */
+/*
+ * table_printer.c — collects a table's rows, then prints them in the
+ * printer's mode through one of the formatters of table_format.h.
+ */
 #include "cli/table_printer.h"
+#include "cli/table_format.h"
+#include "cli/text_width.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,11 +12,38 @@
 struct table_printer {
     FILE *out;
     unsigned batch_rows;
+    enum table_mode mode;
+    bool headers;
     int ncols;
     size_t nrows; /* including the header row */
     size_t cap;
-    char ***rows; /* NULL value = SQL NULL */
+    char ***rows; /* rows[0] is the header; NULL value = SQL NULL */
 };
+
+static const char *const MODE_NAMES[] = {
+    [TABLE_MODE_TABLE] = "table", [TABLE_MODE_BOX] = "box",   [TABLE_MODE_CSV] = "csv",
+    [TABLE_MODE_TSV] = "tsv",     [TABLE_MODE_JSON] = "json", [TABLE_MODE_LINE] = "line",
+    [TABLE_MODE_MARKDOWN] = "markdown",
+};
+
+bool table_mode_parse(const char *name, enum table_mode *mode)
+{
+    if (strcmp(name, "tabs") == 0) {
+        *mode = TABLE_MODE_TSV;
+        return true;
+    }
+    for (size_t m = 0; m < sizeof MODE_NAMES / sizeof MODE_NAMES[0]; m++)
+        if (strcmp(name, MODE_NAMES[m]) == 0) {
+            *mode = (enum table_mode)m;
+            return true;
+        }
+    return false;
+}
+
+const char *table_mode_name(enum table_mode mode)
+{
+    return MODE_NAMES[mode];
+}
 
 struct table_printer *table_printer_create(FILE *out, unsigned batch_rows)
 {
@@ -19,6 +51,8 @@ struct table_printer *table_printer_create(FILE *out, unsigned batch_rows)
     if (p) {
         p->out = out;
         p->batch_rows = batch_rows;
+        p->mode = TABLE_MODE_TABLE;
+        p->headers = true;
     }
     return p;
 }
@@ -33,6 +67,11 @@ static void clear_rows(struct table_printer *p)
     p->nrows = 0;
 }
 
+void table_printer_clear(struct table_printer *p)
+{
+    clear_rows(p);
+}
+
 void table_printer_destroy(struct table_printer *p)
 {
     if (!p)
@@ -42,11 +81,53 @@ void table_printer_destroy(struct table_printer *p)
     free(p);
 }
 
+void table_printer_set_mode(struct table_printer *p, enum table_mode mode)
+{
+    p->mode = mode;
+}
+
+void table_printer_set_headers(struct table_printer *p, bool on)
+{
+    p->headers = on;
+}
+
+void table_printer_set_output(struct table_printer *p, FILE *out)
+{
+    p->out = out;
+}
+
+void table_printer_set_batch_rows(struct table_printer *p, unsigned batch_rows)
+{
+    p->batch_rows = batch_rows;
+}
+
+unsigned table_printer_batch_rows(const struct table_printer *p)
+{
+    return p->batch_rows;
+}
+
+enum table_mode table_printer_mode(const struct table_printer *p)
+{
+    return p->mode;
+}
+
+bool table_printer_headers(const struct table_printer *p)
+{
+    return p->headers;
+}
+
+FILE *table_printer_output(const struct table_printer *p)
+{
+    return p->out;
+}
+
 void table_printer_row(struct table_printer *p, bool is_header, int ncols, const char *const *values)
 {
     if (is_header) {
         clear_rows(p);
         p->ncols = ncols;
+    } else if (p->nrows == 0 || ncols != p->ncols) {
+        return; /* a row needs its header first */
     }
     if (p->nrows == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 64;
@@ -60,65 +141,81 @@ void table_printer_row(struct table_printer *p, bool is_header, int ncols, const
     if (!row)
         return;
     for (int c = 0; c < ncols; c++)
-        row[c] = strdup(values[c] ? values[c] : "NULL");
+        row[c] = values[c] ? strdup(values[c]) : NULL;
     p->rows[p->nrows++] = row;
 }
 
-/* Display width: UTF-8 continuation bytes take no column. */
-static size_t display_width(const char *s)
+static bool is_grid(enum table_mode mode)
 {
-    size_t w = 0;
-    for (; s && *s; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
+    return mode == TABLE_MODE_TABLE || mode == TABLE_MODE_BOX || mode == TABLE_MODE_MARKDOWN;
 }
 
-static void rule(FILE *out, const size_t *widths, int ncols)
+static void format(const struct table_data *t, enum table_mode mode)
 {
-    for (int c = 0; c < ncols; c++) {
-        fputc('+', out);
-        for (size_t k = 0; k < widths[c] + 2; k++)
-            fputc('-', out);
+    switch (mode) {
+    case TABLE_MODE_CSV:
+        table_format_csv(t);
+        break;
+    case TABLE_MODE_TSV:
+        table_format_tsv(t);
+        break;
+    case TABLE_MODE_JSON:
+        table_format_json(t);
+        break;
+    case TABLE_MODE_LINE:
+        table_format_line(t);
+        break;
+    default:
+        table_format_grid(t, mode);
+        break;
     }
-    fputs("+\n", out);
+}
+
+/* The title between two rules as wide as it (43 columns at least, as Spark's console sink). */
+static void print_rule_line(FILE *out, size_t width)
+{
+    while (width--)
+        fputc('-', out);
+    fputc('\n', out);
+}
+
+static void print_title(FILE *out, const char *title)
+{
+    size_t width = text_width(title, strlen(title));
+    if (width < 43)
+        width = 43;
+    print_rule_line(out, width);
+    fprintf(out, "%s\n", title);
+    print_rule_line(out, width);
+}
+
+void table_printer_print(struct table_printer *p, const char *title)
+{
+    /* A title is for people: the data formats stay parseable without it. */
+    if (title && (is_grid(p->mode) || p->mode == TABLE_MODE_LINE))
+        print_title(p->out, title);
+    if (p->nrows > 0 && p->ncols > 0) {
+        size_t total = p->nrows - 1;
+        bool cut = title && p->batch_rows && total > p->batch_rows && is_grid(p->mode);
+        struct table_data t = {
+            .out = p->out,
+            .ncols = p->ncols,
+            .names = (const char *const *)p->rows[0],
+            .nrows = cut ? p->batch_rows : total,
+            .rows = (char *const *const *)p->rows + 1,
+            .headers = p->headers,
+        };
+        format(&t, p->mode);
+        if (cut)
+            fprintf(p->out, "only showing the first %zu of %zu rows\n", t.nrows, total);
+        else if (p->mode == TABLE_MODE_TABLE || p->mode == TABLE_MODE_BOX)
+            fprintf(p->out, "(%zu row%s)\n", total, total == 1 ? "" : "s");
+    }
+    fflush(p->out);
 }
 
 void table_printer_flush(struct table_printer *p, const char *title)
 {
-    if (title)
-        fprintf(p->out, "-------------------------------------------\n%s\n"
-                        "-------------------------------------------\n", title);
-    if (p->nrows == 0 || p->ncols == 0) {
-        clear_rows(p);
-        fflush(p->out);
-        return;
-    }
-    size_t total = p->nrows - 1;
-    size_t shown = title && p->batch_rows && total > p->batch_rows ? p->batch_rows : total;
-    size_t *widths = calloc((size_t)p->ncols, sizeof *widths);
-    if (!widths)
-        return;
-    for (size_t r = 0; r <= shown; r++)
-        for (int c = 0; c < p->ncols; c++) {
-            size_t w = display_width(p->rows[r][c]);
-            if (w > widths[c])
-                widths[c] = w;
-        }
-    rule(p->out, widths, p->ncols);
-    for (size_t r = 0; r <= shown; r++) {
-        for (int c = 0; c < p->ncols; c++)
-            fprintf(p->out, "| %s%*s ", p->rows[r][c] ? p->rows[r][c] : "",
-                    (int)(widths[c] - display_width(p->rows[r][c])), "");
-        fputs("|\n", p->out);
-        if (r == 0)
-            rule(p->out, widths, p->ncols);
-    }
-    rule(p->out, widths, p->ncols);
-    if (shown < total)
-        fprintf(p->out, "only showing the first %zu of %zu rows\n", shown, total);
-    else
-        fprintf(p->out, "(%zu row%s)\n", total, total == 1 ? "" : "s");
-    fflush(p->out);
-    free(widths);
+    table_printer_print(p, title);
     clear_rows(p);
 }

@@ -109,6 +109,9 @@ struct sl_connector {
     size_t nmetadata;
     sl_status (*open)(const struct sl_source_spec *spec, struct sl_source **out,
                       struct sl_error *err);
+    /* Opening it only looks at local files (FILE): `sluice check` opens and closes it
+     * to report what `run` would (a missing file). */
+    bool check_opens;
 };
 
 /* Case-insensitive lookup by name, of those that listen or of the others; NULL if there is none. */

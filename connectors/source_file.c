@@ -290,7 +290,7 @@ static sl_status source_file_open(const struct sl_source_spec *spec, struct sl_s
     f->rotate_wait_us = source_option_num(spec, OPT_ROTATE_WAIT);
     sl_status st = file_scan(f, false, err);
     if (st == SL_OK && !f->nfiles && !f->follow)
-        st = sl_error_set(err, SL_ERROR, "no file matches '%s'", spec->address);
+        st = file_error(err, spec->address, 0, "no file matches '%s'", spec->address);
     if (st != SL_OK) {
         source_file_close(&f->base);
         return st;
@@ -313,4 +313,5 @@ const struct sl_connector connector_file = {
     .options = file_options,
     .noptions = sizeof file_options / sizeof *file_options,
     .open = source_file_open,
+    .check_opens = true,
 };

@@ -26,6 +26,11 @@
 
 #include "connectors/source_impl.h"
 
+/* Fills err with "<what> (relative to <cwd>): <errnum's text>" (the parenthesis only for
+ * a relative path; errnum 0: no text) and returns SL_ERROR (source_file_path.c). */
+sl_status file_error(struct sl_error *err, const char *path, int errnum, const char *fmt, ...)
+    SL_PRINTF(4, 5);
+
 /* How much of a file's start its identity hashes (and the entry keeps). */
 #define FILE_HEAD_BYTES 4096
 /* Runs kept to place a checkpoint that falls before the last bytes handed out. */

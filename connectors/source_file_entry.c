@@ -35,7 +35,7 @@ struct file_entry *file_entry_open(const char *path, const struct stat *st, stru
     }
     e->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (e->fd < 0) {
-        sl_error_set(err, SL_ERROR, "cannot open file '%s': %s", path, strerror(errno));
+        file_error(err, path, errno, "cannot open file '%s'", path);
         file_entry_free(e);
         return NULL;
     }

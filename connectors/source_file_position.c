@@ -316,8 +316,7 @@ sl_status file_seek(struct sl_source *s, uint64_t offset, const char *identity,
         struct file_entry *e = locate(f, r, taken, &opened[norder], err);
         if (!e) {
             if (!f->follow && !r->finished)
-                st = sl_error_set(err, SL_ERROR, "cannot open file '%s': %s", r->path,
-                                  strerror(ENOENT));
+                st = file_error(err, r->path, ENOENT, "cannot open file '%s'", r->path);
             else
                 report_gone(f, r);
             continue;

@@ -148,7 +148,7 @@ static sl_status scan_one(struct source_file *f, const char *path, bool announce
     if (stat(path, &st) != 0) {
         if (f->follow || has_wildcards(f->pattern))
             return SL_OK; /* gone since it matched */
-        return sl_error_set(err, SL_ERROR, "cannot open file '%s': %s", path, strerror(errno));
+        return file_error(err, path, errno, "cannot open file '%s'", path);
     }
     if (!S_ISREG(st.st_mode))
         return SL_OK;

@@ -36,6 +36,7 @@ typedef enum {
 enum sluice_log_level { SLUICE_LOG_DEBUG, SLUICE_LOG_INFO, SLUICE_LOG_WARN, SLUICE_LOG_ERROR };
 
 struct sluice;
+struct sluice_batch_progress;
 
 struct sluice_options {
     const char *db_path;        /* default "sluice.db" */
@@ -46,6 +47,27 @@ struct sluice_options {
     void (*log)(void *ctx, enum sluice_log_level level, const char *msg);
     void *log_ctx;
     enum sluice_log_level log_level;
+    /* Opens an existing database read-only: statements that would write
+     * (CREATE, DROP, a SELECT over a stream, ...) are refused, and
+     * sluice_resume starts nothing. */
+    bool readonly;
+    /* Called after each committed batch of a saved query (not a live
+     * SELECT), on the thread driving batches, with the engine's lock held:
+     * it must not call sluice_* functions. NULL: no calls. */
+    void (*progress)(void *ctx, const struct sluice_batch_progress *p);
+    void *progress_ctx;
+};
+
+/* One committed batch of a query, as _sluice_progress records it. */
+struct sluice_batch_progress {
+    const char *query;
+    int64_t batch_id;
+    int64_t rows_in, rows_out;
+    int64_t duration_us;
+    bool has_watermark; /* event-time windows: watermark_us is the stream's watermark */
+    int64_t watermark_us;
+    int64_t late_rows, dead_letters;
+    int64_t state_groups;
 };
 
 /* What statements produce, delivered as they run. All callbacks may be NULL. */
@@ -114,6 +136,20 @@ SLUICE_API uint32_t sluice_running_queries(struct sluice *s);
 SLUICE_API sluice_status sluice_nexmark_write(FILE *out, const char *kind, const char *format,
                                               int64_t events, int64_t rate, uint64_t seed,
                                               char **errors);
+
+/*
+ * Checks the syntax of sql's statements only, with no engine and no
+ * database: `sluice run` refuses a script with a syntax error before it
+ * creates the database file. Errors are rendered as sluice_exec's.
+ */
+SLUICE_API sluice_status sluice_parse(const char *file, const char *sql, char **errors);
+
+/*
+ * Stops printing the live SELECTs at once (async-signal-safe, for a Ctrl-C
+ * handler): no batch of theirs starts printing after it returns. Call
+ * sluice_cancel_live next, which drops them: until then the batch loop waits.
+ */
+SLUICE_API void sluice_interrupt_live(struct sluice *s);
 
 /* Frees a message string the engine handed out through `errors`. */
 SLUICE_API void sluice_free(char *text);

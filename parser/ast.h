@@ -214,7 +214,8 @@ struct ast_create_sink {
     bool if_not_exists;
 };
 
-/* DROP STREAM|QUERY [IF EXISTS] name [CASCADE], DESCRIBE [EXTENDED] name, SHOW what. */
+/* DROP STREAM|QUERY [IF EXISTS] name [CASCADE], DESCRIBE [EXTENDED] name, SHOW what,
+ * PAUSE|RESUME QUERY name. */
 struct ast_named {
     struct ast_name name;
     bool if_exists;
@@ -234,6 +235,13 @@ struct ast_set {
     struct ast_expr *value;
 };
 
+/* PRINT stream [LIMIT n]: the stream's rows as they arrive (ksqlDB's PRINT). */
+struct ast_print {
+    struct ast_name stream;
+    int64_t limit;         /* rows to print before it stops; 0: until stopped or the input ends */
+    struct sl_pos limit_pos;
+};
+
 enum ast_stmt_kind {
     AST_CREATE_STREAM,
     AST_CREATE_QUERY,
@@ -248,6 +256,9 @@ enum ast_stmt_kind {
     AST_CREATE_SINK,
     AST_DROP_SINK,
     AST_DESCRIBE_SINK,
+    AST_PAUSE_QUERY,  /* u.named */
+    AST_RESUME_QUERY, /* u.named */
+    AST_PRINT,        /* u.print */
 };
 
 struct ast_stmt {
@@ -262,6 +273,7 @@ struct ast_stmt {
         struct ast_select *select; /* AST_SELECT */
         struct ast_explain explain; /* AST_EXPLAIN */
         struct ast_set set;         /* AST_SET */
+        struct ast_print print;     /* AST_PRINT */
     } u;
 };
 

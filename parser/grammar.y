@@ -39,7 +39,8 @@
              TIMESTAMP INTERVAL MINUTE MINUTES HOUR HOURS DAY DAYS
              ASC DESC SET
              WATERMARK FOR TUMBLING HOPPING SESSION SIZE ADVANCE GAP GRACE PERIOD
-             CHANGES FINAL FILTER SINK INTO TABLE INDEX KEY.
+             CHANGES FINAL FILTER SINK INTO TABLE INDEX KEY
+             PAUSE RESUME PRINT.
 
 /* SQLite's precedence, lowest first. */
 %left OR.
@@ -246,6 +247,34 @@ cmd(A) ::= SET(K) setname(N) EQ optval(V). {
 setname(A) ::= nm(A).
 setname(A) ::= TRIGGER(X). { A = ast_name_ident(&ctx->b, &X); }
 
+/* ---- query lifecycle: PAUSE QUERY q, RESUME QUERY q, PRINT stream [LIMIT n] ---- */
+cmd(A) ::= PAUSE(K) QUERY nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_PAUSE_QUERY, K.pos);
+    if (A)
+        A->u.named.name = N;
+}
+cmd(A) ::= RESUME(K) QUERY nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_RESUME_QUERY, K.pos);
+    if (A)
+        A->u.named.name = N;
+}
+cmd(A) ::= PRINT(K) nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_PRINT, K.pos);
+    if (A)
+        A->u.print.stream = N;
+}
+cmd(A) ::= PRINT(K) nm(N) LIMIT INTEGER(X). {
+    int64_t n;
+    A = ast_stmt_new(&ctx->b, AST_PRINT, K.pos);
+    if (!ast_parse_int(&X, &n) || n <= 0)
+        parse_ctx_error_at(ctx, X.pos, X.span, "PRINT's LIMIT must be a positive whole number");
+    else if (A) {
+        A->u.print.stream = N;
+        A->u.print.limit = n;
+        A->u.print.limit_pos = X.pos;
+    }
+}
+
 cmd(A) ::= select(S). {
     A = ast_stmt_new(&ctx->b, AST_SELECT, S ? S->pos : ctx->cur.pos);
     if (A)
@@ -320,6 +349,13 @@ srcword(A) ::= INDEX(A).
 %type format {struct ast_format}
 format(A) ::= . {
     A.name = ast_name_none();
+    A.options = (struct ast_vec){0};
+}
+/* FORMAT with no name: an empty name at the keyword, so the binder, which knows the
+ * formats, says what is missing and lists them. */
+format(A) ::= FORMAT(K). {
+    A.name = ast_name_ident(&ctx->b, &K);
+    A.name.text = "";
     A.options = (struct ast_vec){0};
 }
 format(A) ::= FORMAT nm(F) fmtopts(O). {

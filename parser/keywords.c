@@ -60,6 +60,9 @@ static const struct keyword keywords[] = {
     {"KEY", TK_KEY},
     /* catalog (issue 15) */
     {"CASCADE", TK_CASCADE},   {"EXTENDED", TK_EXTENDED},
+    /* PAUSE QUERY, RESUME QUERY, PRINT stream (the query lifecycle) */
+    {"PAUSE", TK_PAUSE},       {"RESUME", TK_RESUME},
+    {"PRINT", TK_PRINT},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

@@ -66,6 +66,15 @@ void parse_ctx_syntax_error(struct parse_ctx *c, const struct sl_token *tok)
     }
     const char *ellipsis;
     int n = quoted_len(tok, &ellipsis);
+    struct parse_hint known;
+    if (parse_hint_unsupported(c, tok, &known)) {
+        if (known.msg)
+            diags_add(c->diags, known.at->pos, known.at->span, known.hint, "%s", known.msg);
+        else
+            diags_add(c->diags, tok->pos, tok->span, known.hint, "syntax error near \"%.*s%s\"",
+                      n, tok->text, ellipsis);
+        return;
+    }
     char hint[96];
     const char *kw = typo_of(tok);
     if (kw) {

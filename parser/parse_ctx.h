@@ -37,6 +37,16 @@ void parse_ctx_lex_error(struct parse_ctx *c, const struct sl_token *tok);
 /* Gives the finished statement its source text and appends it. */
 void parse_ctx_add_stmt(struct parse_ctx *c, struct ast_stmt *s);
 
+/* What a syntax error at tok most likely means (parse_hints.c): the token to put the caret
+ * under, a message replacing "syntax error near ..." (NULL: keep it) and a hint. */
+struct parse_hint {
+    const struct sl_token *at;
+    const char *msg;
+    const char *hint;
+};
+bool parse_hint_unsupported(const struct parse_ctx *c, const struct sl_token *tok,
+                            struct parse_hint *h);
+
 /* lemon's entry points for %name sl_parser_ (grammar.c defines them). */
 void *sl_parser_Alloc(void *(*alloc)(size_t), struct parse_ctx *ctx);
 void sl_parser_Free(void *p, void (*release)(void *));

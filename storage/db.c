@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/log.h"
@@ -46,8 +47,9 @@ static void db_configure_sqlite(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out,
-                  struct sl_error *err)
+/* readonly: no WAL switch, no checkpoint thread, no migration; SQLite refuses every write. */
+static sl_status db_open_mode(const char *path, const struct sl_log *log, bool readonly,
+                              struct sl_db **out, struct sl_error *err)
 {
     *out = NULL;
     static pthread_once_t configured = PTHREAD_ONCE_INIT;
@@ -65,7 +67,15 @@ sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out
     snprintf(what, sizeof what, "cannot open database '%s'", path);
 
     sl_status st;
-    int rc = sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (readonly && access(path, F_OK) != 0) {
+        st = sl_error_set(err, SL_ERROR, "%s: it does not exist, and read-only it is not created",
+                          what);
+        goto fail;
+    }
+    int rc = sqlite3_open_v2(path, &db->conn,
+                             readonly ? SQLITE_OPEN_READONLY
+                                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                             NULL);
     if (rc != SQLITE_OK) {
         st = db->conn ? db_fail(db, err, what)
                       : sl_error_set(err, SL_NOMEM, "%s: out of memory", what);
@@ -77,6 +87,12 @@ sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out
      * `sqlite3 DB ...`) would fail with "database is locked". The WAL is
      * left for the next connection to checkpoint instead. */
     sqlite3_db_config(db->conn, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+    if (readonly) {
+        if ((st = db_schema_check(db, what, err)) != SL_OK)
+            goto fail;
+        *out = db;
+        return SL_OK;
+    }
     if ((st = db_set_wal(db, what, err)) != SL_OK ||
         (st = db_exec(db, "PRAGMA synchronous=NORMAL", what, err)) != SL_OK ||
         /* Upserting a batch's changed groups walks the result tables' keys:
@@ -96,6 +112,18 @@ fail:
     return st;
 }
 
+sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out,
+                  struct sl_error *err)
+{
+    return db_open_mode(path, log, false, out, err);
+}
+
+sl_status db_open_readonly(const char *path, const struct sl_log *log, struct sl_db **out,
+                           struct sl_error *err)
+{
+    return db_open_mode(path, log, true, out, err);
+}
+
 sl_status db_set_synchronous(struct sl_db *db, bool full, struct sl_error *err)
 {
     return db_exec(db, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
@@ -108,6 +136,7 @@ void db_close(struct sl_db *db)
         return;
     db_wal_stop(db);
     db_stmt_finalize_all(db);
+    sqlite3_close_v2(db->query_conn);
     sqlite3_close_v2(db->conn);
     sl_free(db->path);
     sl_free(db);

@@ -20,10 +20,14 @@
 
 struct sl_db;
 struct sl_log;
+struct sl_arena;
 
 /* log (may be NULL) takes the database's warnings; it must outlive the database. */
 sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out,
                   struct sl_error *err);
+/* An existing database, read-only (sluice --readonly): every write fails in SQLite. */
+sl_status db_open_readonly(const char *path, const struct sl_log *log, struct sl_db **out,
+                           struct sl_error *err);
 void db_close(struct sl_db *db);
 /* The file it was opened on: another connection (a stream's ingest thread) opens it too. */
 const char *db_path(const struct sl_db *db);
@@ -56,13 +60,52 @@ bool db_table_exists(struct sl_db *db, const char *name);
 bool db_name_is_sqlites(const char *name);
 
 /*
- * Runs a read-only SQL statement the user typed (REPL "SELECT ... FROM
- * a_table"): calls row_fn once with the column names (is_header = true),
- * then once per row with each value as text (NULL for SQL NULL).
+ * Runs a read-only SQL statement on the engine's connection (a live
+ * SELECT's table, read back): calls row_fn once with the column names
+ * (is_header = true), then once per row with each value as text (NULL for
+ * SQL NULL, a BLOB as its X'..' literal).
  */
 typedef void (*db_row_fn)(void *ctx, bool is_header, int ncols, const char *const *values);
 sl_status db_query_text(struct sl_db *db, const char *sql, db_row_fn row_fn, void *ctx,
                         struct sl_error *err);
+/* The same for a statement the user typed (REPL "SELECT ... FROM a_table"),
+ * on the connection with the engine's functions (db_create_function). When
+ * SQLite refuses the text, *error_offset is the byte of sql its message is
+ * about (sqlite3_error_offset), else -1. */
+sl_status db_query_user(struct sl_db *db, const char *sql, db_row_fn row_fn, void *ctx,
+                        int *error_offset, struct sl_error *err);
+/* What db_query_user would say of sql without running it (sluice check). */
+sl_status db_query_check(struct sl_db *db, const char *sql, int *error_offset,
+                         struct sl_error *err);
+/* Calls fn with each column of table (or view) name and its declared type
+ * ("" when none), in order; nothing when there is no such table. */
+typedef void (*db_column_fn)(void *ctx, const char *column, const char *declared_type);
+sl_status db_table_columns(struct sl_db *db, const char *name, db_column_fn fn, void *ctx,
+                           struct sl_error *err);
+
+/*
+ * A scalar function added to the database's connection, so a statement
+ * SQLite runs can call it (the engine adds its own functions this way).
+ * SQLite calls fn with each row's arguments as Sluice values (INTEGER, REAL,
+ * TEXT, NULL; a BLOB's bytes as TEXT); fn sets *result (strings allocated in
+ * arena, which is reset after each call), or returns SL_ERROR with err's
+ * message, which fails the statement. The result is written as a result
+ * table stores it: TIMESTAMP as ISO-8601 text, BOOLEAN as 0/1, ARRAY as JSON.
+ * nargs -1: any number. The functions serve db_query_user's connection
+ * (a second one to the file), where a name SQLite has built in is replaced;
+ * the engine's own statements keep SQLite's. ctx must outlive the database.
+ */
+typedef sl_status (*db_scalar_fn)(void *ctx, int argc, const struct sl_value *argv,
+                                  struct sl_arena *arena, struct sl_value *result,
+                                  struct sl_error *err);
+sl_status db_create_function(struct sl_db *db, const char *name, int nargs, bool deterministic,
+                             db_scalar_fn fn, void *ctx, struct sl_error *err);
+/* Whether SQLite has a function of that name built in (pragma_function_list). */
+bool db_has_function(struct sl_db *db, const char *name);
+
+/* Appends name as a double-quoted SQL identifier ("" inside it doubled). */
+struct sl_buf;
+void db_quote_ident(struct sl_buf *b, const char *name);
 
 /* The catalog: statements that define streams, queries and sinks, kept as SQL text. */
 enum db_catalog_kind { DB_CATALOG_STREAM, DB_CATALOG_QUERY, DB_CATALOG_SINK };
@@ -74,6 +117,16 @@ sl_status db_catalog_delete(struct sl_db *db, enum db_catalog_kind kind, const c
 typedef void (*db_catalog_fn)(void *ctx, const char *name, const char *sql);
 sl_status db_catalog_list(struct sl_db *db, enum db_catalog_kind kind, db_catalog_fn fn,
                           void *ctx, struct sl_error *err);
+
+/*
+ * PAUSE QUERY / RESUME QUERY: a saved query's paused flag (_sluice_queries.paused),
+ * kept when the query is saved again and cleared when it is deleted. *found is
+ * false when no query of that name is saved; a name not saved is not paused.
+ */
+sl_status db_query_set_paused(struct sl_db *db, const char *name, bool paused, bool *found,
+                              struct sl_error *err);
+sl_status db_query_paused(struct sl_db *db, const char *name, bool *paused,
+                          struct sl_error *err);
 
 struct db_progress {
     const char *query;

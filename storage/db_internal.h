@@ -76,6 +76,10 @@ struct sl_db {
     int busy_timeout_ms; /* 0: DB_BUSY_TIMEOUT_MS */
     const struct sl_log *log;
     struct db_wal *wal; /* checkpoints on a helper thread (db_wal.c); NULL: SQLite's own */
+    /* The connection the user's SELECTs run on, with the engine's functions
+     * (db_functions.c): they replace some of SQLite's built-ins, which the
+     * engine's own statements on conn must keep. NULL: none added, conn serves. */
+    sqlite3 *query_conn;
 };
 
 /* Sets *out to the cached statement, prepared on first use. */
@@ -105,6 +109,8 @@ uint64_t db_wal_rounds(struct sl_db *db);
 /* Creates the system tables in a fresh database, migrates an older one to
  * the current schema version, refuses a newer one (db_schema.c). */
 sl_status db_schema_migrate(struct sl_db *db, const char *what, struct sl_error *err);
+/* A read-only open: refuses a schema that is not exactly this sluice's (it cannot be migrated). */
+sl_status db_schema_check(struct sl_db *db, const char *what, struct sl_error *err);
 
 /* Fills err with "<what>: <SQLite's message>" and returns SL_ERROR (SL_NOMEM for SQLITE_NOMEM). */
 sl_status db_fail(struct sl_db *db, struct sl_error *err, const char *what);
@@ -114,7 +120,12 @@ sl_status db_exec(struct sl_db *db, const char *sql, const char *what, struct sl
 sl_status db_step_done(struct sl_db *db, sqlite3_stmt *stmt, const char *what,
                        struct sl_error *err);
 
-/* Appends name as a double-quoted SQL identifier ("" inside it doubled). */
-void db_quote_ident(struct sl_buf *b, const char *name);
+
+/* The connection for the user's statements: query_conn, else conn. */
+sqlite3 *db_query_conn(struct sl_db *db);
+
+/* A value as JSON text, as a result table stores an ARRAY (value_bind.c): booleans
+ * as 1/0, timestamps as ISO-8601 strings. */
+void db_value_json(struct sl_buf *b, struct sl_value v);
 
 #endif

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /* Every system table with its columns at DB_SCHEMA_VERSION. */
 static const struct {
@@ -23,7 +23,8 @@ static const struct {
     {"_sluice_streams",
      "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL", false},
     {"_sluice_queries",
-     "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL", false},
+     "name TEXT PRIMARY KEY COLLATE NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL,"
+     " paused INTEGER NOT NULL DEFAULT 0", false},
     {"_sluice_progress",
      "query TEXT NOT NULL, batch_id INTEGER NOT NULL, rows_in INTEGER, rows_out INTEGER,"
      " started TEXT, duration_ms REAL, late_rows INTEGER, watermark TEXT, state_groups INTEGER,"
@@ -185,6 +186,16 @@ static sl_status add_sinks(struct sl_db *db, const char *what, struct sl_error *
     return create_tables(db, what, err);
 }
 
+/* Version 4 -> 5: PAUSE QUERY keeps a query stopped, across restarts, until RESUME QUERY. */
+static sl_status add_query_paused(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    static const struct added_column columns_added[] = {
+        {"_sluice_queries", "paused INTEGER NOT NULL DEFAULT 0"},
+    };
+    return add_columns(db, columns_added, sizeof columns_added / sizeof *columns_added, what,
+                       err);
+}
+
 /* migrations[v] brings a database at version v to v + 1. */
 static sl_status (*const migrations[])(struct sl_db *db, const char *what,
                                        struct sl_error *err) = {
@@ -192,6 +203,7 @@ static sl_status (*const migrations[])(struct sl_db *db, const char *what,
     add_record_positions,
     add_stream_logs,
     add_sinks,
+    add_query_paused,
 };
 _Static_assert(sizeof migrations / sizeof *migrations == DB_SCHEMA_VERSION,
                "one migration per schema version");
@@ -243,24 +255,41 @@ static sl_status refuse_newer(int version, const char *what, struct sl_error *er
                         what, version, DB_SCHEMA_VERSION);
 }
 
+/* The schema's version, refused if a newer sluice wrote it. */
+static sl_status read_known_version(struct sl_db *db, int *version, const char *what,
+                                    struct sl_error *err)
+{
+    sl_status st = read_version(db, version, what, err);
+    return st == SL_OK && *version > DB_SCHEMA_VERSION ? refuse_newer(*version, what, err) : st;
+}
+
+sl_status db_schema_check(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    int version = 0;
+    sl_status st = read_known_version(db, &version, what, err);
+    if (st != SL_OK || version == DB_SCHEMA_VERSION)
+        return st;
+    return sl_error_set(err, SL_ERROR,
+                        version == 0 && !has_system_tables(db)
+                            ? "%s: it is not a Sluice database (no system tables), and read-only "
+                              "it cannot become one"
+                            : "%s: its schema is older than this sluice's and read-only it cannot "
+                              "be migrated: open it once without --readonly",
+                        what);
+}
+
 sl_status db_schema_migrate(struct sl_db *db, const char *what, struct sl_error *err)
 {
     int version = 0;
-    sl_status st = read_version(db, &version, what, err);
+    sl_status st = read_known_version(db, &version, what, err);
     if (st != SL_OK || version == DB_SCHEMA_VERSION)
         return st;
-    if (version > DB_SCHEMA_VERSION)
-        return refuse_newer(version, what, err);
     /* Another process may be migrating the same file: the version is read
      * again under the write lock. */
     if ((st = db_begin(db, err)) != SL_OK)
         return st;
-    if ((st = read_version(db, &version, what, err)) == SL_OK) {
-        if (version > DB_SCHEMA_VERSION)
-            st = refuse_newer(version, what, err);
-        else if (version < DB_SCHEMA_VERSION)
-            st = migrate_from(db, version, what, err);
-    }
+    if ((st = read_known_version(db, &version, what, err)) == SL_OK && version < DB_SCHEMA_VERSION)
+        st = migrate_from(db, version, what, err);
     if (st == SL_OK)
         st = db_commit(db, err);
     if (st != SL_OK)

@@ -23,7 +23,9 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_STREAM_DELETE] = "DELETE FROM _sluice_streams WHERE name = ?1",
     [DB_STMT_STREAM_LIST] = "SELECT name, sql FROM _sluice_streams ORDER BY rowid",
     [DB_STMT_QUERY_PUT] =
-        "INSERT OR REPLACE INTO _sluice_queries(name, sql, created) VALUES (?1, ?2, ?3)",
+        /* an upsert, not a REPLACE: a query saved again (a restart) stays paused */
+        "INSERT INTO _sluice_queries(name, sql, created) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT(name) DO UPDATE SET sql = excluded.sql, created = excluded.created",
     [DB_STMT_QUERY_DELETE] = "DELETE FROM _sluice_queries WHERE name = ?1",
     [DB_STMT_QUERY_LIST] = "SELECT name, sql FROM _sluice_queries ORDER BY rowid",
     [DB_STMT_PROGRESS_PUT] =

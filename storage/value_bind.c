@@ -54,7 +54,7 @@ static void json_real(struct sl_buf *b, double r)
         buf_puts(b, ".0");
 }
 
-static void json_value(struct sl_buf *b, struct sl_value v)
+void db_value_json(struct sl_buf *b, struct sl_value v)
 {
     char ts[32];
     switch (v.type) {
@@ -73,7 +73,7 @@ static void json_value(struct sl_buf *b, struct sl_value v)
         for (uint32_t i = 0; v.u.a && i < v.u.a->count; i++) {
             if (i)
                 buf_putc(b, ',');
-            json_value(b, v.u.a->items[i]);
+            db_value_json(b, v.u.a->items[i]);
         }
         buf_putc(b, ']');
         break;
@@ -99,7 +99,7 @@ static int rt_bind_value(sqlite3_stmt *stmt, int idx, struct sl_value v, struct 
         return sqlite3_bind_text(stmt, idx, ts, -1, SQLITE_TRANSIENT);
     case SL_ARRAY:
         buf_clear(scratch);
-        json_value(scratch, v);
+        db_value_json(scratch, v);
         if (scratch->failed)
             return SQLITE_NOMEM;
         /* Transient: the next array column of the row reuses the scratch buffer. */

@@ -24,11 +24,13 @@
 struct sl_live {
     struct sluice_output out;
     int64_t last_rowid; /* append-only live queries print only new rows */
+    uint64_t late_rows, dead_letters; /* since it started, for its header line */
 };
 
 struct sluice {
     struct sluice_options opts;
     struct sl_db *db; /* NULL in check-only mode */
+    struct fn_call *sqlite_fns; /* the functions added to db's query connection (sqlite_bridge.h) */
     struct sl_catalog catalog;
     struct sl_query_env env;
     /* This engine's own processing time and log sink: another engine in the
@@ -41,6 +43,8 @@ struct sluice {
     struct sl_query **queries;
     struct sl_live **live; /* parallel to queries; NULL for a named query */
     uint32_t live_seq;
+    /* sluice_interrupt_live: live SELECTs print no further batch (set from a signal handler). */
+    volatile sig_atomic_t live_interrupted;
 
     /* The sinks running (exec_sink.c); each delivers on its own thread. */
     struct sl_sink_runner **sinks;
@@ -68,6 +72,8 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
 sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
                       const struct sluice_output *out, struct sl_buf *errors);
 sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors);
+/* Syntax only, no engine (exec_parse.c). */
+sl_status engine_parse(const char *file, const char *sql, struct sl_buf *errors);
 sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struct sl_buf *errors,
                         uint32_t *saved);
 sl_status engine_run(struct sluice *s, struct sl_buf *errors);
@@ -100,5 +106,7 @@ void engine_start_failures_free(struct sluice *s);
 
 /* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);
+/* Hands q's last committed batch, if not yet reported, to the progress callback (exec_progress.c). */
+void engine_report_progress(struct sluice *s, struct sl_query *q);
 
 #endif

@@ -148,8 +148,9 @@ sl_status exec_start_query(struct exec_ctx *x, const struct ast_select *sel, con
     }
     if (query_create(name, sql, live != NULL, plan_arena, plan, trigger_us, restart,
                      &x->s->env, &q, &err) != SL_OK) {
+        bool saved = restart && !live; /* a live SELECT is not saved */
         sl_free(live);
-        return start_error(x, sel, &err, restart);
+        return start_error(x, sel, &err, saved);
     }
     if (engine_add_query(x->s, q, live) != SL_OK) {
         query_destroy(q);
@@ -367,6 +368,8 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         st = SL_ERROR;
     if (exec_check_table_name(x, &cq->name) != SL_OK)
         st = SL_ERROR;
+    if (st == SL_OK)
+        st = exec_check_source(x, cq->select, plan);
     const struct ast_name *order = cq->select->order_kw.text ? &cq->select->order_kw
                                                              : &cq->select->limit_kw;
     if (order->text) {
@@ -416,9 +419,13 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
     }
     bool restart = saved != NULL;
     bool changed = restart && strcmp(saved, stmt->text) != 0;
-    st = changed ? check_change(x, stmt, plan, saved) : SL_OK;
+    bool paused = false;
+    if (restart)
+        st = exec_paused_start(x, &cq->name, changed, &paused);
+    if (st == SL_OK && changed && !paused)
+        st = check_change(x, stmt, plan, saved);
     sl_free(saved);
-    if (st != SL_OK)
+    if (st != SL_OK || paused)
         goto done;
     if (!restart && db_table_exists(s->db, name)) {
         diags_add(x->diags, cq->name.pos, cq->name.span,
@@ -464,6 +471,8 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
     sl_status st = bind_select(sel, &s->catalog, plan_arena, x->diags, &plan);
     if (st == SL_OK)
         st = check_window_time(x, sel, plan, false);
+    if (st == SL_OK)
+        st = exec_check_source(x, sel, plan);
     if (st != SL_OK || x->check_only || !s->db) {
         arena_destroy(plan_arena);
         return st;
@@ -483,6 +492,8 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
 
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
+    if (exec_refused_readonly(x, stmt))
+        return SL_ERROR;
     uint32_t errors_before = x->diags->count;
     switch (stmt->kind) {
     case AST_CREATE_STREAM: return exec_create_stream(x, stmt);
@@ -500,6 +511,9 @@ sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_DESCRIBE_SINK: return exec_describe_sink(x, stmt);
     case AST_CREATE_STREAM_AS:
         return exec_note_start(x, stmt, errors_before, exec_create_stream_as(x, stmt));
+    case AST_PAUSE_QUERY: return exec_pause_query(x, stmt);
+    case AST_RESUME_QUERY: return exec_resume_query(x, stmt);
+    case AST_PRINT: return exec_print(x, stmt);
     }
     return SL_ERROR;
 }

@@ -32,6 +32,8 @@ const struct sl_query *exec_find_named_query(const struct sluice *s, const char 
 
 /* Executes one parsed statement (exec_script.c runs a script's statements through it). */
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* True (and the error added) when the database is read-only and stmt would write. */
+bool exec_refused_readonly(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_show(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt);
 /* After a CREATE QUERY or CREATE STREAM AS returned st: when it was a saved query's own
@@ -88,5 +90,23 @@ void exec_show_sinks(const struct exec_ctx *x);
 /* A running sink that reads query, by name (plan not NULL: only one whose columns
  * plan's rows would not fit); NULL when there is none. */
 const char *exec_sink_reading(struct sluice *s, const char *query, const struct sl_plan *plan);
+
+/* PAUSE QUERY, RESUME QUERY (exec_lifecycle.c) and PRINT stream (exec_print.c). */
+sl_status exec_pause_query(struct exec_ctx *x, const struct ast_stmt *stmt);
+sl_status exec_resume_query(struct exec_ctx *x, const struct ast_stmt *stmt);
+sl_status exec_print(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* In `sluice check` only: opens and closes the query's source if that is harmless (FILE),
+ * reporting at its FROM what `run` would report when it cannot open (exec_check_source.c). */
+sl_status exec_check_source(struct exec_ctx *x, const struct ast_select *sel,
+                            const struct sl_plan *plan);
+/* Whether the saved query of that name is paused (false without a database or such a query):
+ * SHOW QUERIES says PAUSED for it. */
+sl_status exec_query_paused(struct sluice *s, const char *name, bool *paused,
+                            struct sl_error *err);
+/* Before a saved query starts again (CREATE QUERY of a saved name, resuming at open): a
+ * paused one does not start (*skip, with a notice), and its definition cannot change
+ * (changed: an error). */
+sl_status exec_paused_start(struct exec_ctx *x, const struct ast_name *name, bool changed,
+                            bool *skip);
 
 #endif

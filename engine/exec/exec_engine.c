@@ -3,6 +3,7 @@
  * there declared again) and closing it; cancelling the shell's live SELECTs.
  */
 #include "engine/exec/engine.h"
+#include "engine/exec/sqlite_bridge.h"
 
 #include "common/alloc.h"
 #include "common/diag.h"
@@ -73,7 +74,9 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
     if (opts->db_path) {
-        if (db_open(opts->db_path, &s->log, &s->db, err) != SL_OK ||
+        if ((opts->readonly ? db_open_readonly(opts->db_path, &s->log, &s->db, err)
+                            : db_open(opts->db_path, &s->log, &s->db, err)) != SL_OK ||
+            sqlite_functions_add(s->db, &s->clock, &s->sqlite_fns, err) != SL_OK ||
             ingests_create(opts->db_path, &s->log, &s->env.ingests, err) != SL_OK ||
             db_catalog_list(s->db, DB_CATALOG_STREAM, load_stream, s, err) != SL_OK) {
             sluice_close(s);
@@ -85,12 +88,21 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
     return SL_OK;
 }
 
+void sluice_interrupt_live(struct sluice *s)
+{
+    s->live_interrupted = 1;
+}
+
 void sluice_cancel_live(struct sluice *s)
 {
+    /* The batch loop may hold the lock for a step: nothing prints meanwhile. */
+    s->live_interrupted = 1;
     pthread_mutex_lock(&s->lock);
     for (uint32_t i = s->nqueries; i-- > 0;)
         if (s->live[i])
             engine_remove_query(s, i);
+    s->live_interrupted = 0;
+    pthread_cond_broadcast(&s->wake);
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -124,6 +136,7 @@ void sluice_close(struct sluice *s)
     sl_free(s->live);
     catalog_free(&s->catalog);
     db_close(s->db);
+    sl_free(s->sqlite_fns);
     arena_destroy(s->env.work);
     buf_free(&s->failures);
     engine_start_failures_free(s);

@@ -41,7 +41,8 @@ static void run_round(struct sluice *s)
 {
     pthread_mutex_lock(&s->lock);
     uint32_t running = count_running(s);
-    for (uint32_t i = 0; i < s->nqueries && !s->stop_requested; i++) {
+    /* After a Ctrl-C on a live SELECT the round ends, so the shell gets the lock at once. */
+    for (uint32_t i = 0; i < s->nqueries && !s->stop_requested && !s->live_interrupted; i++) {
         struct sl_query *q = s->queries[i];
         if (q->status != SL_QUERY_RUNNING)
             continue;
@@ -53,6 +54,7 @@ static void run_round(struct sluice *s)
             record_failure(s, q, &err);
         if (done && s->live[i])
             engine_print_live(s, q, s->live[i]);
+        engine_report_progress(s, q);
         /* Let a waiting REPL statement in between steps. */
         pthread_mutex_unlock(&s->lock);
         pthread_mutex_lock(&s->lock);
@@ -70,6 +72,7 @@ static void finish_all(struct sluice *s)
         if (q->status == SL_QUERY_RUNNING && q->in_batch &&
             query_finish_batch(q, &s->env, &err) != SL_OK)
             record_failure(s, q, &err);
+        engine_report_progress(s, q);
     }
     pthread_mutex_unlock(&s->lock);
 }
@@ -95,7 +98,8 @@ static void *background_loop(void *arg)
     struct sluice *s = arg;
     for (;;) {
         pthread_mutex_lock(&s->lock);
-        while (!s->closing && count_running(s) == 0)
+        /* sluice_cancel_live wakes it once the interrupted live SELECTs are gone. */
+        while (!s->closing && (count_running(s) == 0 || s->live_interrupted))
             pthread_cond_wait(&s->wake, &s->lock);
         bool closing = s->closing;
         pthread_mutex_unlock(&s->lock);

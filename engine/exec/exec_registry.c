@@ -39,8 +39,9 @@ void engine_remove_query(struct sluice *s, uint32_t index)
 {
     struct sl_query *q = s->queries[index];
     struct sl_error err;
-    /* A failed query's memory is past its last commit: it never flushes again. */
-    if (q->status == SL_QUERY_RUNNING && q->in_batch &&
+    /* A failed query's memory is past its last commit: it never flushes again.
+     * A live SELECT's batch would only go to the table dropped below. */
+    if (q->status == SL_QUERY_RUNNING && q->in_batch && !s->live[index] &&
         query_finish_batch(q, &s->env, &err) != SL_OK)
         sl_log(&s->log, SL_LOG_ERROR, "query %s: %s", q->name, err.msg);
     if (s->live[index] && s->db) {

@@ -44,7 +44,8 @@ sl_status engine_resume(struct sluice *s, const struct sluice_output *out, struc
                         uint32_t *saved)
 {
     *saved = 0;
-    if (!s->db)
+    /* Read-only, a query could not write its results. */
+    if (!s->db || s->opts.readonly)
         return SL_OK;
     struct saved_queries sq = {0};
     struct sl_error err;

@@ -6,6 +6,7 @@
 #include "engine/exec/exec.h"
 
 #include "common/alloc.h"
+#include "engine/exec/sqlite_bridge.h"
 #include "parser/parser.h"
 
 #include <string.h>
@@ -30,37 +31,96 @@ static bool declared_earlier(const struct script_stmt *stmts, uint32_t upto, con
 }
 
 /* A SELECT that reads no stream is SQLite's: over a table or view, over
- * SQLite's own tables (sqlite_master, pragma_table_info(...)), over nothing. */
+ * SQLite's own tables (sqlite_master, pragma_table_info(...)), over nothing
+ * (which `sluice check` without a database judges too). */
 static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, uint32_t i)
 {
     const struct sl_stmt_outline *o = stmts[i].outline;
-    if (!o->is_select || !s->db)
+    if (!o->is_select)
         return false;
-    if (o->from[0] == '\0' || db_name_is_sqlites(o->from))
+    if (o->from[0] == '\0')
+        return true;
+    if (!s->db)
+        return false;
+    if (db_name_is_sqlites(o->from))
         return true;
     if (catalog_find_stream(&s->catalog, o->from) || declared_earlier(stmts, i, o->from))
         return false;
     return db_table_exists(s->db, o->from);
 }
 
-static sl_status run_sqlite_select(struct exec_ctx *x, const char *sql,
+/* Line and column (in code points, as the lexer counts) of byte offset in sql. */
+static struct sl_pos pos_at(const char *sql, uint32_t offset)
+{
+    struct sl_pos pos = {.line = 1, .col = 1, .offset = offset};
+    for (uint32_t i = 0; i < offset && sql[i]; i++) {
+        if (sql[i] == '\n') {
+            pos.line++;
+            pos.col = 1;
+        } else if (((unsigned char)sql[i] & 0xC0) != 0x80) {
+            pos.col++;
+        }
+    }
+    return pos;
+}
+
+/* An in-memory database for `sluice check` without one, so SQLite judges a
+ * SELECT over nothing as it would in `run` (opened at the first such SELECT). */
+struct scratch_db {
+    struct sl_db *db;
+    struct fn_call *fns;
+    bool tried;
+};
+
+/* The database SQLite's SELECTs run on: the engine's, else the scratch one
+ * (NULL when it cannot open: then only the rewrite judges them). */
+static struct sl_db *sqlite_db(struct sluice *s, struct scratch_db *scratch)
+{
+    if (s->db || scratch->tried)
+        return s->db ? s->db : scratch->db;
+    scratch->tried = true;
+    struct sl_error err;
+    if (db_open(":memory:", &s->log, &scratch->db, &err) == SL_OK &&
+        sqlite_functions_add(scratch->db, &s->clock, &scratch->fns, &err) != SL_OK) {
+        db_close(scratch->db);
+        scratch->db = NULL;
+    }
+    return scratch->db;
+}
+
+/*
+ * Runs (or with check_only, prepares) a SELECT over tables with SQLite, in
+ * SQLite's terms (sqlite_rewrite.c); SQLite's error gets the caret at the
+ * place in the script it is about.
+ */
+static sl_status run_sqlite_select(struct exec_ctx *x, struct sl_db *db, const char *sql,
                                    const struct sl_stmt_outline *o)
 {
-    char *text = sl_strndup(sql + o->start, o->end - o->start);
-    if (!text)
-        return SL_NOMEM;
+    struct sqlite_rewrite rw;
+    sl_status st = sqlite_rewrite_select(db, sql, o->start, o->end, x->diags, &rw);
+    if (st != SL_OK || !db) {
+        sqlite_rewrite_free(&rw);
+        return st;
+    }
     struct sl_error err;
     sl_error_clear(&err);
-    sl_status st = db_query_text(x->s->db, text, x->out ? x->out->row : NULL,
-                                 x->out ? x->out->ctx : NULL, &err);
-    sl_free(text);
-    if (st != SL_OK) {
-        diags_add(x->diags, o->pos, 1, NULL, "%s", err.msg);
-        return SL_ERROR;
-    }
-    if (x->out && x->out->table_end)
+    int error_offset = -1;
+    const char *text = buf_str(&rw.text);
+    if (x->check_only)
+        st = db_query_check(db, text, &error_offset, &err);
+    else
+        st = db_query_user(db, text, x->out ? x->out->row : NULL,
+                           x->out ? x->out->ctx : NULL, &error_offset, &err);
+    if (st == SL_OK && !x->check_only && x->out && x->out->table_end)
         x->out->table_end(x->out->ctx, NULL);
-    return SL_OK;
+    if (st == SL_ERROR) {
+        struct sl_pos pos = error_offset >= 0
+                                ? pos_at(sql, sqlite_rewrite_source(&rw, (uint32_t)error_offset))
+                                : o->pos;
+        diags_add(x->diags, pos, 1, NULL, "%s", err.msg);
+    }
+    sqlite_rewrite_free(&rw);
+    return st;
 }
 
 /*
@@ -91,12 +151,11 @@ static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
             st = ps;
     }
     struct exec_ctx x = {.s = s, .out = out, .diags = &diags, .check_only = check_only || st != SL_OK};
+    struct scratch_db scratch = {0};
     for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
         sl_status one = SL_OK;
-        if (stmts[i].to_sqlite) {
-            if (!x.check_only)
-                one = run_sqlite_select(&x, sql, &outline[i]);
-        }
+        if (stmts[i].to_sqlite)
+            one = run_sqlite_select(&x, sqlite_db(s, &scratch), sql, &outline[i]);
         for (uint32_t k = 0; one == SL_OK && k < stmts[i].parsed.count; k++)
             one = exec_stmt(&x, stmts[i].parsed.stmts[k]);
         if (one != SL_OK) {
@@ -105,6 +164,8 @@ static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
         }
     }
     pthread_mutex_unlock(&s->lock);
+    db_close(scratch.db);
+    sl_free(scratch.fns);
     if (diags.count && errors)
         diags_render(&diags, errors);
     if (st == SL_NOMEM && errors)

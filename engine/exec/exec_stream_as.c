@@ -81,6 +81,8 @@ sl_status exec_create_stream_as(struct exec_ctx *x, const struct ast_stmt *stmt)
     if (exec_apply_query_options(x, cq, st == SL_OK ? plan : NULL) != SL_OK ||
         exec_check_table_name(x, &cq->name) != SL_OK)
         st = SL_ERROR;
+    if (st == SL_OK)
+        st = exec_check_source(x, cq->select, plan);
     const char *name = cq->name.text;
     struct sl_error err;
     if (st != SL_OK) {
@@ -111,6 +113,11 @@ sl_status exec_create_stream_as(struct exec_ctx *x, const struct ast_stmt *stmt)
     }
     bool restart = saved != NULL;
     sl_free(saved);
+    bool paused = false;
+    if (restart && (st = exec_paused_start(x, &cq->name, false, &paused)) != SL_OK)
+        goto done;
+    if (paused)
+        goto done;
     if (!restart && db_catalog_put(s->db, DB_CATALOG_QUERY, name, stmt->text, &err) != SL_OK) {
         diags_add(x->diags, stmt->pos, 1, NULL, "%s", err.msg);
         st = SL_ERROR;

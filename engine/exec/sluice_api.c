@@ -70,6 +70,13 @@ sluice_status sluice_check(struct sluice *s, const char *file, const char *sql, 
     return hand_over(engine_check(s, file, sql, &messages), &messages, errors);
 }
 
+sluice_status sluice_parse(const char *file, const char *sql, char **errors)
+{
+    struct sl_buf messages;
+    buf_init(&messages);
+    return hand_over(engine_parse(file, sql, &messages), &messages, errors);
+}
+
 sluice_status sluice_run(struct sluice *s, char **errors)
 {
     struct sl_buf messages;

@@ -31,6 +31,11 @@ const struct sl_scalar_fn *function_lookup(const char *name)
     return NULL;
 }
 
+const struct sl_scalar_fn *function_at(size_t i)
+{
+    return i < REGISTRY_SIZE ? registry[i] : NULL;
+}
+
 static const struct sl_scalar_fn *const operators[] = {&fn_json_arrow};
 
 const struct sl_scalar_fn *function_operator(const char *symbol)

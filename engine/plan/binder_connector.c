@@ -143,9 +143,15 @@ const struct sl_format *bind_format_find(const struct ast_name *name, struct sl_
     size_t n = 0;
     for (size_t i = 0; i < format_count() && n < SL_CONNECTOR_MAX_OPTIONS; i++)
         names[n++] = format_at(i)->name;
-    const char *best = name_nearest(name->text, names, n);
     char hint[300], list[200];
     name_list(names, n, list, sizeof list);
+    /* FORMAT with nothing after it: the parser leaves an empty name at the keyword. */
+    if (name->text[0] == '\0') {
+        snprintf(hint, sizeof hint, "write FORMAT and a format's name: %s", list);
+        diags_add(d, name->pos, name->span, hint, "FORMAT needs the name of a format");
+        return NULL;
+    }
+    const char *best = name_nearest(name->text, names, n);
     if (best)
         snprintf(hint, sizeof hint, "did you mean %s?", best);
     else

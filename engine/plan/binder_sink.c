@@ -123,7 +123,9 @@ static void bind_format(const struct ast_create_sink *cs, struct sl_sink_def *de
         }
     char hint[128];
     snprintf(hint, sizeof hint, "%s %s sink writes %s", article(c->name), c->name, c->formats ? names : "no FORMAT");
-    if (!sink_format_from_name(cs->format.text, &f) || !(c->formats & 1u << f))
+    if (cs->format.text[0] == '\0') /* FORMAT with no name after it */
+        diags_add(d, cs->format.pos, cs->format.span, hint, "FORMAT needs the name of a format");
+    else if (!sink_format_from_name(cs->format.text, &f) || !(c->formats & 1u << f))
         diags_add(d, cs->format.pos, cs->format.span, hint, "%s %s sink cannot write FORMAT %s", article(c->name),
                   c->name, cs->format.text);
     else

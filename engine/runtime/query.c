@@ -609,20 +609,30 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         if (st == SL_OK && q->writer)
             st = stream_writer_write(q->writer, env->db, err);
         uint64_t rows_out = op_sink_take_written(q->sink);
+        bool recorded = false;
+        q->last_batch = (struct sl_batch_summary){
+            .rows_in = q->rows_in,
+            .rows_out = rows_out,
+            .duration_us = clock_now_us(q->clock) - q->batch_started_us,
+            .has_watermark = q->plan->window.kind && q->plan->time_expr &&
+                             time->watermark != INT64_MIN,
+            .watermark_us = time->watermark,
+            .late_rows = time->late_rows,
+            .dead_letters = q->dead_letters,
+        };
         if (st == SL_OK && !q->live && (q->had_input || rows_out || q->batch_gap)) {
             uint64_t groups, bytes;
             op_state_stats(q->pipeline.head, &groups, &bytes);
             struct db_progress p = {
                 .query = q->name,
                 .batch_id = q->batch_id + 1,
-                .rows_in = (int64_t)q->rows_in,
+                .rows_in = (int64_t)q->last_batch.rows_in,
                 .rows_out = (int64_t)rows_out,
                 .started_us = q->batch_started_us,
-                .duration_us = clock_now_us(q->clock) - q->batch_started_us,
-                .late_rows = (int64_t)time->late_rows,
-                .has_watermark = q->plan->window.kind && q->plan->time_expr &&
-                                 time->watermark != INT64_MIN,
-                .watermark_us = time->watermark,
+                .duration_us = q->last_batch.duration_us,
+                .late_rows = (int64_t)q->last_batch.late_rows,
+                .has_watermark = q->last_batch.has_watermark,
+                .watermark_us = q->last_batch.watermark_us,
                 .state_groups = (int64_t)groups,
                 .state_bytes = (int64_t)bytes,
                 .offset = (int64_t)checkpoint_offset(q),
@@ -631,6 +641,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
                 .gap = (int64_t)q->batch_gap,
             };
             st = db_progress_record(env->db, &p, err);
+            q->last_progress = p;
+            recorded = st == SL_OK;
             if (st == SL_OK && checkpoint)
                 st = record_checkpoint(q, err);
             if (st == SL_OK && checkpoint && reads_log(q))
@@ -644,6 +656,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         q->commit_us_pending = st == SL_OK && !q->live && (q->had_input || rows_out);
         if (st == SL_OK) {
             q->batch_id++;
+            q->progress_unreported = recorded;
             query_sinks_committed(&q->sinks);
             if (q->writer)
                 stream_writer_committed(q->writer, time->ended);

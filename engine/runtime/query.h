@@ -23,6 +23,15 @@
 
 enum sl_query_status { SL_QUERY_RUNNING, SL_QUERY_FINISHED, SL_QUERY_FAILED };
 
+/* What a committed batch did (a live SELECT's header line shows it). */
+struct sl_batch_summary {
+    uint64_t rows_in, rows_out;
+    int64_t duration_us;
+    bool has_watermark;
+    int64_t watermark_us;
+    uint64_t late_rows, dead_letters;
+};
+
 struct sl_query {
     char *name;
     char *table_name;
@@ -84,6 +93,10 @@ struct sl_query {
     /* The last COMMIT's duration, recorded in its progress row by the next batch. */
     int64_t last_commit_us;
     bool commit_us_pending;
+    /* The progress row of the last committed batch that recorded one, until
+     * the engine hands it to the embedder's progress callback (sluice run --progress). */
+    struct db_progress last_progress;
+    bool progress_unreported;
     /* Dead letters of the batch, written with its commit (records and reasons in dl_arena). */
     struct sl_query_dead_letter *dl;
     uint32_t ndl, cap_dl;
@@ -94,6 +107,7 @@ struct sl_query {
     bool log_full; /* the writer's log was full at the last step: the query waits */
     /* The sinks its rows go to (CREATE SINK ... FROM it): the engine attaches them. */
     struct query_sinks sinks;
+    struct sl_batch_summary last_batch; /* set when a batch commits */
 };
 
 struct sl_query_dead_letter {

@@ -4,7 +4,7 @@
 -- an unknown date_trunc unit. The same values computed per row stay NULL
 -- (fn_regexp.sql, fn_timestamp.sql); NULL itself is no error.
 CREATE STREAM ev (id INTEGER, t TEXT, unit TEXT, ts TIMESTAMP)
-  FROM FILE 'x.csv' FORMAT CSV (header = true);
+  FROM FILE 'data/nulls.csv' FORMAT CSV (header = true);
 CREATE QUERY ok AS
   SELECT regexp_like(t, t), regexp_extract(t, '(\d+)-(\d+)', 2), regexp_like(t, NULL),
          date_trunc(unit, ts), date_trunc('Week', ts), date_trunc(NULL, ts)

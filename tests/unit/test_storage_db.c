@@ -318,18 +318,18 @@ static void test_query_text_errors(void **state)
     struct tmp_db *t = *state;
     struct rows_text r;
     assert_string_equal(rows_of(t->db, "SELECT * FROM nope", &r),
-                        "ERROR: query failed: no such table: nope");
+                        "ERROR: no such table: nope");
     assert_string_equal(rows_of(t->db, "SELEC 1", &r),
-                        "ERROR: query failed: near \"SELEC\": syntax error");
+                        "ERROR: near \"SELEC\": syntax error");
     const char *readonly_msg =
-        "ERROR: query failed: only read-only statements that return rows (SELECT) can run on "
+        "ERROR: only read-only statements that return rows (SELECT) can run on "
         "the database; result tables are written by their queries";
     assert_string_equal(rows_of(t->db, "DELETE FROM _sluice_queries", &r), readonly_msg);
     assert_string_equal(rows_of(t->db, "CREATE TABLE t(x)", &r), readonly_msg);
     assert_string_equal(rows_of(t->db, "BEGIN", &r), readonly_msg);
     assert_string_equal(rows_of(t->db, "SELECT 1; DELETE FROM _sluice_queries", &r),
-                        "ERROR: query failed: only one statement can run at a time");
-    assert_string_equal(rows_of(t->db, "  ", &r), "ERROR: query failed: empty statement");
+                        "ERROR: only one statement can run at a time");
+    assert_string_equal(rows_of(t->db, "  ", &r), "ERROR: empty statement");
     assert_false(db_table_exists(t->db, "t"));
 }
 

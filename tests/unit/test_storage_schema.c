@@ -75,7 +75,7 @@ static void test_fresh_database_is_current(void **state)
     struct tmp_db *t = *state;
     struct rows_text r;
     assert_string_equal(rows_of(t->db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n4\n");
+                        "user_version\n5\n");
     assert_all_system_tables(t->db);
 }
 
@@ -86,7 +86,7 @@ static void test_unversioned_database_is_migrated(void **state)
     assert_non_null(db);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n4\n");
+                        "user_version\n5\n");
     assert_all_system_tables(db);
 
     struct sl_error err = {0};
@@ -150,7 +150,7 @@ static void test_version_1_gets_record_positions(void **state)
     assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n4\n");
+                        "user_version\n5\n");
     assert_string_equal(rows_of(db, "SELECT batch_id, position FROM _sluice_checkpoints", &r),
                         "batch_id|position\n4|NULL\n");
     assert_string_equal(rows_of(db, "SELECT count(*) FROM _sluice_progress WHERE gap IS NULL", &r),
@@ -191,7 +191,7 @@ static void test_version_2_gets_stream_logs(void **state)
     assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n4\n");
+                        "user_version\n5\n");
     assert_all_system_tables(db);
     assert_false(db_table_exists(db, "_sluice_journal"));
     db_close(db);
@@ -220,8 +220,51 @@ static void test_version_3_gets_sinks(void **state)
     assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n4\n");
+                        "user_version\n5\n");
     assert_all_system_tables(db);
+    db_close(db);
+    remove_db(path);
+}
+
+/* Version 4 -> 5: a saved query's paused flag; the queries saved before are not paused, and
+ * saving a query again keeps its flag. */
+static void test_version_4_gets_query_paused(void **state)
+{
+    struct tmp_db *t = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/v4.db", t->dir);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "CREATE TABLE _sluice_queries(name TEXT PRIMARY KEY COLLATE "
+                                  "NOCASE, sql TEXT NOT NULL, created TEXT NOT NULL);"
+                                  "INSERT INTO _sluice_queries VALUES ('q', 'CREATE QUERY q AS "
+                                  "SELECT a FROM s', '2026-01-01');"
+                                  "PRAGMA user_version = 4",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+
+    struct sl_db *db = NULL;
+    struct sl_error err = {0};
+    assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
+    struct rows_text r;
+    assert_string_equal(rows_of(db, "SELECT name, paused FROM _sluice_queries", &r),
+                        "name|paused\nq|0\n");
+    bool paused = true, found = false;
+    assert_int_equal(db_query_paused(db, "Q", &paused, &err), SL_OK);
+    assert_false(paused);
+    assert_int_equal(db_query_set_paused(db, "q", true, &found, &err), SL_OK);
+    assert_true(found);
+    assert_int_equal(db_catalog_put(db, DB_CATALOG_QUERY, "q", "CREATE QUERY q AS SELECT b FROM s",
+                                    &err),
+                     SL_OK);
+    assert_int_equal(db_query_paused(db, "q", &paused, &err), SL_OK);
+    assert_true(paused);
+    assert_int_equal(db_query_set_paused(db, "nope", true, &found, &err), SL_OK);
+    assert_false(found);
+    assert_int_equal(db_query_paused(db, "nope", &paused, &err), SL_OK);
+    assert_false(paused);
     db_close(db);
     remove_db(path);
 }
@@ -244,7 +287,7 @@ static void test_newer_version_is_refused(void **state)
     assert_null(db);
     char want[512];
     snprintf(want, sizeof want,
-             "cannot open database '%s': its schema version is 7, and this sluice knows up to 4:"
+             "cannot open database '%s': its schema version is 7, and this sluice knows up to 5:"
              " open it with the sluice that wrote it, or a newer one",
              path);
     assert_string_equal(err.msg, want);
@@ -260,6 +303,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_version_3_gets_sinks, tmp_db_setup,
                                         tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_version_2_gets_stream_logs, tmp_db_setup,
+                                        tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_version_4_gets_query_paused, tmp_db_setup,
                                         tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_newer_version_is_refused, tmp_db_setup, tmp_db_teardown),
     };

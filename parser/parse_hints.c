@@ -1,0 +1,87 @@
+/*
+ * parse_hints.c — what a syntax error most likely means, from the word at the
+ * error and the one before it: SQL that Sluice does not support yet (UNION,
+ * window functions, joins, WITH, ...) is named as unsupported with what to do
+ * instead, and a shell command typed as SQL (exit;) says how to leave.
+ * Called by parse_ctx_syntax_error before its generic message.
+ */
+#include "parser/parse_ctx.h"
+
+#include <string.h>
+#include <strings.h>
+
+static bool word_is(const struct sl_token *t, const char *word)
+{
+    return t->type != 0 && t->len == strlen(word) && strncasecmp(t->text, word, t->len) == 0;
+}
+
+static bool word_in(const struct sl_token *t, const char *const *words)
+{
+    for (; *words; words++)
+        if (word_is(t, *words))
+            return true;
+    return false;
+}
+
+static bool set(struct parse_hint *h, const struct sl_token *at, const char *msg,
+                const char *hint)
+{
+    *h = (struct parse_hint){.at = at, .msg = msg, .hint = hint};
+    return true;
+}
+
+/* The first word of a statement: the shell's commands and SQL that changes tables. */
+static bool statement_start(const struct sl_token *tok, struct parse_hint *h)
+{
+    static const char *const leave[] = {"exit", "quit", "bye", "q", NULL};
+    static const char *const writes[] = {"INSERT", "UPDATE", "DELETE", "ALTER", NULL};
+    if (word_in(tok, leave))
+        return set(h, tok, NULL,
+                   "to leave the shell type exit or .quit on a line of its own (Ctrl-D works "
+                   "too)");
+    if (tok->type == TK_WITH)
+        return set(h, tok, "WITH (a common table expression) is not supported over streams",
+                   "write it as a derived table: SELECT ... FROM (SELECT ... FROM stream) AS t; "
+                   "over tables SQLite runs WITH as it is");
+    if (word_in(tok, writes))
+        return set(h, tok, "Sluice does not change tables with SQL: INSERT, UPDATE, DELETE and "
+                           "ALTER are not supported",
+                   "a stream's rows come from its source (CREATE STREAM ... FROM); change a "
+                   "table with sqlite3");
+    return false;
+}
+
+bool parse_hint_unsupported(const struct parse_ctx *c, const struct sl_token *tok,
+                            struct parse_hint *h)
+{
+    static const char *const set_ops[] = {"UNION", "INTERSECT", "EXCEPT", "MINUS", NULL};
+    static const char *const join_kinds[] = {"LEFT", "RIGHT", "INNER", "FULL", "OUTER",
+                                             "NATURAL", NULL};
+    const struct sl_token *prev = &c->prev;
+    if ((prev->type == 0 || prev->type == TK_SEMI) && statement_start(tok, h))
+        return true;
+    /* "FROM s UNION SELECT": UNION parses as the alias of s, so the error is one word later. */
+    const struct sl_token *at = word_in(tok, set_ops) ? tok : word_in(prev, set_ops) ? prev : NULL;
+    if (at)
+        return set(h, at, "UNION, INTERSECT and EXCEPT are not supported over streams",
+                   "create a query per stream and combine their tables in a one-shot SELECT, "
+                   "which SQLite runs: SELECT ... FROM q1 UNION ALL SELECT ... FROM q2");
+    at = word_is(tok, "OVER") ? tok : word_is(prev, "OVER") ? prev : NULL;
+    if (at)
+        return set(h, at, "window functions (OVER (...)) are not supported",
+                   "aggregate over time with GROUP BY ... WINDOW TUMBLING (SIZE ...), HOPPING "
+                   "or SESSION; over a query's table SQLite runs OVER as it is");
+    if (tok->type == TK_JOIN || (prev->type == TK_JOIN && tok->type != TK_UNNEST) ||
+        (word_in(prev, join_kinds) && tok->type == TK_JOIN))
+        return set(h, tok->type == TK_JOIN ? tok : prev,
+                   "joins are not supported yet: a query reads one stream",
+                   "CROSS JOIN UNNEST(array) AS x is supported; join queries' tables in a "
+                   "one-shot SELECT, which SQLite runs");
+    if (tok->type == TK_DISTINCT && prev->type == TK_SELECT)
+        return set(h, tok, "SELECT DISTINCT is not supported",
+                   "GROUP BY the selected columns gives each distinct row once");
+    if ((tok->type == TK_SELECT && prev->type == TK_LP) || tok->type == TK_EXISTS)
+        return set(h, tok, "a subquery in an expression is not supported",
+                   "a derived table is: FROM (SELECT ...) AS t");
+    return false;
+}
