@@ -47,8 +47,9 @@ sl_status exec_check_table_name(struct exec_ctx *x, const struct ast_name *name)
 /*
  * SHOW QUERIES' status of the query name: RUNNING, FINISHED (its bounded input
  * ended, as in `sluice run`) and FAILED (*error says why) for q, the engine's
- * query of that name; for a saved one it does not run (q NULL), FAILED (it
- * could not start here: *error) or STOPPED (saved, not started) (exec_show.c).
+ * query of that name; for a saved one it does not run (q NULL), PAUSED (PAUSE
+ * QUERY), FAILED (it could not start here: *error) or STOPPED (saved, not
+ * started) (exec_show.c).
  */
 const char *exec_query_status(const struct sluice *s, const char *name, const struct sl_query *q,
                               const char **error);

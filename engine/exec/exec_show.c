@@ -150,6 +150,10 @@ const char *exec_query_status(const struct sluice *s, const char *name, const st
                               const char **error)
 {
     *error = NULL;
+    bool paused = false;
+    struct sl_error err;
+    if (!q && exec_query_paused((struct sluice *)s, name, &paused, &err) == SL_OK && paused)
+        return "PAUSED";
     if (!q) {
         *error = engine_start_failure(s, name);
         return *error ? "FAILED" : "STOPPED";

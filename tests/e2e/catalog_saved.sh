@@ -2,7 +2,7 @@
 # Saved queries that do not run in this process (issue 15): DROP STREAM refuses
 # a stream a saved query reads, naming it, and DROP STREAM ... CASCADE drops the
 # query too; SHOW QUERIES lists every saved query with its status (STOPPED when
-# it does not run here, FAILED with the error when it could not start); a saved
+# it does not run here, FAILED with the error when it could not start, PAUSED); a saved
 # query that cannot start does not keep the others from resuming.
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
@@ -19,7 +19,7 @@ SQL
 # A run of another script: the saved queries are listed, not running.
 echo 'SHOW QUERIES;' >show.sql
 "$SLUICE" run --db db show.sql >out.txt 2>err.txt || { cat err.txt; fail "SHOW QUERIES"; }
-grep -Eq '^\| wc +\| STOPPED +\| NULL +\| 1 +\| 20[0-9-]+ [0-9:.]+ +\| NULL +\| 0 +\| CREATE QUERY wc AS' out.txt ||
+grep -Eq '^\| wc +\| STOPPED +\| +\| 1 +\| 20[0-9-]+ [0-9:.]+ +\| +\| 0 +\| CREATE QUERY wc AS' out.txt ||
   { cat out.txt; fail "SHOW QUERIES: wc not STOPPED"; }
 grep -Eq '^\| copy +\| STOPPED ' out.txt || { cat out.txt; fail "SHOW QUERIES: copy not listed"; }
 
@@ -49,6 +49,12 @@ grep -q '<saved query wc>:1:.*error: unknown stream "lines"' err.txt || { cat er
 grep -Eq '^\| wc +\| FAILED +\| unknown stream "lines" +\| 2 ' out.txt ||
   { cat out.txt; fail "SHOW QUERIES: wc not FAILED with its error"; }
 grep -Eq '^\| copy +\| (RUNNING|FINISHED) ' out.txt || { cat out.txt err.txt; fail "copy did not resume after wc failed"; }
+
+# A paused query is PAUSED, in this run and the next.
+echo 'PAUSE QUERY copy;' >pause.sql
+"$SLUICE" run --db db pause.sql 2>err.txt || { cat err.txt; fail "PAUSE QUERY"; }
+"$SLUICE" run --db db show.sql >out.txt 2>err.txt || { cat err.txt; fail "SHOW QUERIES"; }
+grep -Eq '^\| copy +\| PAUSED +\| +\| ' out.txt || { cat out.txt; fail "SHOW QUERIES: copy not PAUSED"; }
 
 # DROP STREAM ... CASCADE drops the saved query too, and says so; later runs start clean.
 cat >cascade.sql <<'SQL'
