@@ -40,7 +40,7 @@ grep -Eq '^\| sink result table +\| 7 +\| +\|' out.txt || { cat out.txt; fail "t
 echo 'DESCRIBE EXTENDED top;' >d.sql
 "$SLUICE" run --db db d.sql >out.txt 2>err.txt || { cat err.txt; fail "DESCRIBE EXTENDED of a saved query"; }
 grep -Eq '^\| status +\| STOPPED +\|$' out.txt || { cat out.txt; fail "not STOPPED"; }
-grep -Eq '^\| top +\| result +\| written by query top \(saved, not running\) +\| 7 +\|$' out.txt ||
+grep -Eq '^\| top +\| result +\| written by query top \(STOPPED\) +\| 7 +\|$' out.txt ||
   { cat out.txt; fail "no table description"; }
 grep -q 'operator' out.txt && { cat out.txt; fail "operators of a query not running"; }
 exit 0

@@ -55,6 +55,9 @@ echo 'PAUSE QUERY copy;' >pause.sql
 "$SLUICE" run --db db pause.sql 2>err.txt || { cat err.txt; fail "PAUSE QUERY"; }
 "$SLUICE" run --db db show.sql >out.txt 2>err.txt || { cat err.txt; fail "SHOW QUERIES"; }
 grep -Eq '^\| copy +\| PAUSED +\| +\| ' out.txt || { cat out.txt; fail "SHOW QUERIES: copy not PAUSED"; }
+echo 'DROP STREAM other;' >drop_other.sql
+if "$SLUICE" run --db db drop_other.sql 2>err.txt; then fail "DROP STREAM under a paused query succeeded"; fi
+grep -q 'error: stream "other" is read by query copy (paused)$' err.txt || { cat err.txt; fail "DROP STREAM's refusal of a paused query's stream"; }
 
 # DROP STREAM ... CASCADE drops the saved query too, and says so; later runs start clean.
 cat >cascade.sql <<'SQL'
