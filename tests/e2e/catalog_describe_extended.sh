@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # DESCRIBE EXTENDED query (issue 15): its columns, how it is doing (status, last
 # error, batches, rows/s, lag, state, dead letters) and, while it runs here, its
-# plan with each operator's rows in and out, time and state; of a saved query
+# plan with each operator's rows in and out, time and state (an exchange's
+# partitions summed); of a saved query
 # that does not run here, what its progress rows say.
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
@@ -12,10 +13,17 @@ seq 1 3000 | awk '{printf "%d,%d,%d\n", $1 % 7, $1, $1 * 3}' >bids.csv
   cat <<'SQL'
 CREATE STREAM bids (auction BIGINT, bidder BIGINT, price BIGINT) FROM FILE 'bids.csv' FORMAT CSV;
 CREATE QUERY top AS SELECT auction, MAX(price) AS top FROM bids WHERE price > 30 GROUP BY auction;
+CREATE QUERY parts AS SELECT auction, COUNT(*) AS n FROM bids GROUP BY auction WITH (partitions = 3);
 SQL
-  for _ in $(seq 600); do [ "$(committed db)" -ge 1 ] && break; sleep 0.1; done
+  for _ in $(seq 600); do [ "$(committed db)" -ge 2 ] && break; sleep 0.1; done
+  echo 'DESCRIBE EXTENDED parts;'
   echo 'DESCRIBE EXTENDED top;'
 } | "$SLUICE" --db db >out.txt 2>err.txt || { cat err.txt; fail "the shell failed"; }
+
+# Three partitions: their aggregates' counters and state summed, as one operator.
+grep -Eq '^\| hash aggregate by auction: count\(\*\) AS COUNT\(\*\) +\| 3000 +\| 7 +\| [0-9.]+ +\| 7 +\| [0-9]+ +\|$' out.txt ||
+  { cat out.txt; fail "the partitioned aggregate's counters"; }
+sed -i '1,/^| sink result table/d' out.txt
 
 grep -Eq '^\| auction +\| INTEGER +\| yes +\|$' out.txt || { cat out.txt; fail "no columns"; }
 grep -Eq '^\| status +\| (RUNNING|FINISHED) +\|$' out.txt || { cat out.txt; fail "no status"; }
