@@ -1,13 +1,24 @@
 /*
  * output.c — where the CLI's engine speaks: tables to stdout; notices, log
- * lines and errors to stderr.
+ * lines and errors to stderr. stdout is flushed before anything goes to
+ * stderr, so that `sluice <x.sql >log 2>&1` keeps statement order. A log
+ * line that arrives (from the engine's thread) while the shell waits at its
+ * prompt erases the prompt, prints, and redraws the prompt and the text typed.
  */
 #include "cli/cli.h"
+#include "cli/colour.h"
 #include "cli/live_view.h"
 
+#include <editline/readline.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 volatile sig_atomic_t cli_interrupted;
+volatile sig_atomic_t cli_at_prompt;
+
+/* Log lines come from the engine's threads, notices and errors from the shell's. */
+static pthread_mutex_t stderr_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void on_row(void *ctx, bool is_header, int ncols, const char *const *values)
 {
@@ -28,7 +39,10 @@ static void on_table_end(void *ctx, const char *title)
 static void on_notice(void *ctx, const char *text)
 {
     (void)ctx;
+    pthread_mutex_lock(&stderr_lock);
+    fflush(stdout);
     fprintf(stderr, "%s\n", text);
+    pthread_mutex_unlock(&stderr_lock);
 }
 
 void cli_output_init(struct cli_output *o)
@@ -49,7 +63,17 @@ static void log_to_stderr(void *ctx, enum sluice_log_level level, const char *ms
 {
     (void)ctx;
     static const char *const names[] = {"debug", "info", "warning", "error"};
-    fprintf(stderr, "sluice: %s: %s\n", names[level], msg);
+    pthread_mutex_lock(&stderr_lock);
+    fflush(stdout);
+    bool redraw = cli_at_prompt;
+    if (redraw)
+        fputs("\r\033[K", stderr);
+    bool bad = level >= SLUICE_LOG_WARN;
+    fprintf(stderr, "%ssluice: %s:%s %s\n", bad ? colour_on(stderr, COLOUR_ERROR) : "",
+            names[level], bad ? colour_off(stderr) : "", msg);
+    if (redraw)
+        rl_forced_update_display();
+    pthread_mutex_unlock(&stderr_lock);
 }
 
 struct sluice_options cli_options(const char *db_path)
@@ -68,9 +92,40 @@ sluice_status cli_open(const struct sluice_options *opts, struct sluice **s)
     return st;
 }
 
+/* The colour of one line of a rendered error: its "file:line:col: error:"
+ * line, its caret line ("   | ^~~"), its hint; none for the quoted source. */
+static const char *line_colour(const char *line, size_t len)
+{
+    if (len >= 6 && strncmp(line, "hint: ", 6) == 0)
+        return colour_on(stderr, COLOUR_HINT);
+    const char *bar = memchr(line, '|', len);
+    if (bar) {
+        size_t k = (size_t)(bar - line) + 1;
+        while (k < len && strchr(" \t^~", line[k]))
+            k++;
+        bool caret = k == len && memchr(bar, '^', len - (size_t)(bar - line));
+        return caret ? colour_on(stderr, COLOUR_CARET) : "";
+    }
+    return colour_on(stderr, COLOUR_ERROR);
+}
+
 void cli_print_errors(char *errors)
 {
-    if (errors)
+    if (!errors)
+        return;
+    pthread_mutex_lock(&stderr_lock);
+    fflush(stdout);
+    if (!colour_enabled(stderr)) {
         fputs(errors, stderr);
+    } else {
+        for (const char *line = errors; *line;) {
+            const char *nl = strchr(line, '\n');
+            size_t len = nl ? (size_t)(nl - line) : strlen(line);
+            const char *on = line_colour(line, len);
+            fprintf(stderr, "%s%.*s%s\n", on, (int)len, line, *on ? colour_off(stderr) : "");
+            line += len + (nl ? 1 : 0);
+        }
+    }
+    pthread_mutex_unlock(&stderr_lock);
     sluice_free(errors);
 }

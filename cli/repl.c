@@ -1,31 +1,29 @@
 /*
- * repl.c — the interactive shell. Statements end with ';' and may span
- * lines. CREATE QUERY runs in the background while the prompt stays usable;
- * a SELECT over a stream prints its table after each batch until Ctrl-C;
- * a SELECT over a table is answered once by SQLite. When stdin is not a
+ * repl.c — the interactive shell's input loop. Statements end with ';' and
+ * may span lines; a line starting with '.' (outside a statement) or '\' is a
+ * command (dot_commands.c), and `exit` or `quit` alone on a line leaves.
+ * CREATE QUERY runs in the background while the prompt stays usable; a
+ * SELECT over a stream prints its table after each batch until Ctrl-C; a
+ * SELECT over a table is answered once by SQLite. When stdin is not a
  * terminal there is no prompt (like sqlite3), and at end of input the shell
  * waits for the queries it started to finish, as `sluice run -` would.
- * Lines typed at a terminal are kept in ~/.sluice_history.
+ * Statements typed at a terminal are kept whole, however many lines they
+ * span, in ~/.sluice_history.
  */
-#include "cli/cli.h"
+#include "cli/repl.h"
+
+#include "cli/colour.h"
 #include "cli/live_view.h"
 
+#include <ctype.h>
 #include <editline/readline.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char HELP[] =
-    "Statements end with ';'. Examples:\n"
-    "  CREATE STREAM lines (line TEXT) FROM SOCKET 'localhost:9999' FORMAT TEXT;\n"
-    "  CREATE QUERY word_counts AS SELECT word, COUNT(*) AS n\n"
-    "    FROM lines, UNNEST(split(line, ' ')) AS word WHERE word <> '' GROUP BY word;\n"
-    "  SELECT * FROM word_counts;   -- a table: answered once by SQLite\n"
-    "  SELECT ... FROM lines ...;   -- a stream: printed every batch until Ctrl-C\n"
-    "  DROP QUERY word_counts;\n"
-    "Commands: .help  .quit\n";
 
 static volatile sig_atomic_t terminated;
 
@@ -42,13 +40,30 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static char *next_line(bool tty, const char *prompt)
+/* The prompt, coloured on a terminal; \001..\002 tell libedit the escapes take no room. */
+static const char *prompt_text(bool continuation)
 {
-    if (tty)
-        return readline(prompt);
+    static char text[64];
+    const char *word = continuation ? "   ...>" : "sluice>";
+    if (!colour_enabled(stdout))
+        snprintf(text, sizeof text, "%s ", word);
+    else
+        snprintf(text, sizeof text, "\001%s\002%s\001%s\002 ", colour_on(stdout, COLOUR_PROMPT),
+                 word, colour_off(stdout));
+    return text;
+}
+
+static char *next_line(FILE *f, bool tty, bool continuation)
+{
+    if (tty) {
+        cli_at_prompt = 1;
+        char *line = readline(prompt_text(continuation));
+        cli_at_prompt = 0;
+        return line;
+    }
     char *line = NULL;
     size_t cap = 0;
-    ssize_t n = getline(&line, &cap, stdin);
+    ssize_t n = getline(&line, &cap, f);
     if (n < 0) {
         free(line);
         return NULL;
@@ -74,9 +89,20 @@ static char *history_path(void)
 static bool is_blank(const char *s)
 {
     for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\r')
+        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
             return false;
     return true;
+}
+
+/* `exit` or `quit` alone on a line, with or without ';', as psql and the ksqlDB CLI take them. */
+static bool is_exit_word(const char *line)
+{
+    while (isspace((unsigned char)*line))
+        line++;
+    size_t n = strlen(line);
+    while (n > 0 && (isspace((unsigned char)line[n - 1]) || line[n - 1] == ';'))
+        n--;
+    return n == 4 && (strncasecmp(line, "exit", 4) == 0 || strncasecmp(line, "quit", 4) == 0);
 }
 
 /* Appends line to the pending statement text. */
@@ -94,51 +120,69 @@ static char *append_line(char *pending, const char *line)
     return text;
 }
 
-/* The database's saved queries go on in the background, each from its checkpoint. */
-static void resume_saved(struct sluice *s, struct cli_output *out)
+/* A statement goes into the history whole, its lines kept, so Up brings all of it back. */
+static void remember(const char *statement)
 {
-    char *errors;
-    uint32_t saved;
-    sluice_resume(s, &out->out, &saved, &errors);
-    cli_print_errors(errors);
+    size_t n = strlen(statement);
+    while (n > 0 && statement[n - 1] == '\n')
+        n--;
+    char *entry = strndup(statement, n);
+    if (entry)
+        add_history(entry);
+    free(entry);
 }
 
-int repl_main(const struct repl_options *ro)
+FILE *repl_output(const struct repl *r)
 {
-    bool tty = isatty(STDIN_FILENO);
-    struct sluice_options opts = cli_options(ro->db_path);
-    opts.stdin_is_input = true;
-    opts.readonly = ro->readonly;
-    struct sluice *s;
-    if (cli_open(&opts, &s) != SLUICE_OK)
-        return 1;
+    return r->once ? r->once : r->output ? r->output : stdout;
+}
+
+static double seconds_of(struct timeval tv)
+{
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+void repl_exec(struct repl *r, const char *name, unsigned first_line, const char *sql)
+{
+    struct timespec t0, t1;
+    struct rusage u0, u1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    getrusage(RUSAGE_SELF, &u0);
     char *errors;
-    if (sluice_start(s, &errors) != SLUICE_OK) {
-        fprintf(stderr, "sluice: %s", errors ? errors : "cannot start\n");
-        sluice_free(errors);
-        sluice_close(s);
-        return 1;
+    if (sluice_exec_at(r->s, name, first_line, sql, &r->out.out, &errors) != SLUICE_OK)
+        r->rc = 1;
+    cli_print_errors(errors);
+    if (sluice_has_live(r->s))
+        live_view_wait(r->s);
+    FILE *out = repl_output(r);
+    if (r->timer) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        getrusage(RUSAGE_SELF, &u1);
+        /* sqlite3's .timer line: wall time, then the CPU time the process spent. */
+        fprintf(out, "Run Time: real %.3f user %.6f sys %.6f\n",
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                seconds_of(u1.ru_utime) - seconds_of(u0.ru_utime),
+                seconds_of(u1.ru_stime) - seconds_of(u0.ru_stime));
     }
-    struct sigaction sa = {.sa_handler = on_interrupt};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    struct cli_output out;
-    cli_output_init(&out);
-    char *history = tty ? history_path() : NULL;
-    if (history)
-        read_history(history);
-    if (tty)
-        printf("sluice %s — continuous SQL. Statements end with ';'. Type .help for help.\n",
-               SLUICE_VERSION);
-    if (!ro->no_resume)
-        resume_saved(s, &out);
-    int rc = 0;
+    fflush(out);
+    if (r->once) {
+        fclose(r->once);
+        r->once = NULL;
+        table_printer_set_output(r->out.tables, repl_output(r));
+    }
+}
+
+void repl_run_file(struct repl *r, FILE *f, const char *name)
+{
+    bool tty = r->tty && f == stdin;
     char *pending = NULL;
-    for (;;) {
-        char *line = next_line(tty, pending ? "   ...> " : "sluice> ");
+    unsigned line_no = 0, first_line = 0;
+    while (!r->quit) {
+        r->pending = pending;
+        char *line = next_line(f, tty, pending != NULL);
         if (terminated) {
             free(line);
+            r->quit = true;
             break;
         }
         if (!line && tty && cli_interrupted) {
@@ -151,44 +195,124 @@ int repl_main(const struct repl_options *ro)
         }
         if (!line)
             break;
-        if (!pending && line[0] == '.') {
-            bool quit = strncmp(line, ".quit", 5) == 0 || strncmp(line, ".exit", 5) == 0;
-            if (!quit)
-                fputs(strncmp(line, ".help", 5) == 0 ? HELP : "unknown command; try .help\n", stdout);
+        line_no++;
+        if (dot_is_command(line, pending != NULL)) {
+            if (tty)
+                add_history(line);
+            /* psql: a command typed inside a statement leaves the statement pending. */
+            dot_command(r, line);
             free(line);
-            if (quit)
-                break;
             continue;
+        }
+        if (!pending && is_exit_word(line)) {
+            if (tty)
+                add_history(line);
+            free(line);
+            r->quit = true;
+            break;
         }
         if (!pending && is_blank(line)) {
             free(line);
             continue;
         }
-        if (tty)
-            add_history(line);
+        if (!pending)
+            first_line = line_no;
         pending = append_line(pending, line);
         free(line);
         if (!pending || !sluice_statement_complete(pending))
             continue;
-        if (sluice_exec(s, "<stdin>", pending, &out.out, &errors) != SLUICE_OK)
-            rc = 1;
-        cli_print_errors(errors);
+        if (tty)
+            remember(pending);
+        repl_exec(r, name, first_line, pending);
         free(pending);
         pending = NULL;
-        if (sluice_has_live(s))
-            live_view_wait(s);
     }
-    if (pending && !is_blank(pending))
-        fprintf(stderr, "sluice: incomplete statement at end of input (missing ';')\n");
+    r->pending = NULL;
+    if (pending && !is_blank(pending)) {
+        fflush(stdout);
+        fprintf(stderr, "sluice: incomplete statement at end of %s (missing ';')\n",
+                f == stdin ? "input" : name);
+    }
     free(pending);
-    if (!tty)
-        while (sluice_running_queries(s) > 0 && !cli_interrupted)
+}
+
+/* The database's saved queries go on in the background, each from its checkpoint. */
+static void resume_saved(struct repl *r)
+{
+    if (r->no_resume) {
+        if (r->tty)
+            printf("saved queries not resumed (--no-resume); .queries lists them\n");
+        return;
+    }
+    char *errors;
+    uint32_t saved = 0;
+    if (sluice_resume(r->s, &r->out.out, &saved, &errors) != SLUICE_OK)
+        r->rc = 1;
+    cli_print_errors(errors);
+    if (saved > 0 && r->tty)
+        printf("resumed %u saved quer%s from %s (.queries lists them)\n", saved,
+               saved == 1 ? "y" : "ies", r->db_path);
+}
+
+bool repl_open(struct repl *r)
+{
+    r->opts.db_path = r->db_path;
+    if (cli_open(&r->opts, &r->s) != SLUICE_OK)
+        return false;
+    char *errors;
+    if (sluice_start(r->s, &errors) != SLUICE_OK) {
+        fprintf(stderr, "sluice: %s", errors ? errors : "cannot start\n");
+        sluice_free(errors);
+        sluice_close(r->s);
+        r->s = NULL;
+        return false;
+    }
+    resume_saved(r);
+    return true;
+}
+
+int repl_main(const struct repl_options *ro)
+{
+    struct repl r = {.tty = isatty(STDIN_FILENO), .opts = cli_options(ro->db_path),
+                     .no_resume = ro->no_resume};
+    r.opts.stdin_is_input = true;
+    r.opts.readonly = ro->readonly;
+    r.db_path = strdup(ro->db_path);
+    if (!r.db_path)
+        return 1;
+    cli_output_init(&r.out);
+    struct sigaction sa = {.sa_handler = on_interrupt};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    char *history = r.tty ? history_path() : NULL;
+    if (r.tty) {
+        if (history)
+            read_history(history);
+        complete_install(&r);
+        printf("sluice %s — continuous SQL. Statements end with ';'. Type .help for help.\n",
+               SLUICE_VERSION);
+    }
+    if (!repl_open(&r)) {
+        cli_output_fini(&r.out);
+        free(r.db_path);
+        free(history);
+        return 1;
+    }
+    repl_run_file(&r, stdin, "<stdin>");
+    if (!r.tty)
+        while (sluice_running_queries(r.s) > 0 && !cli_interrupted)
             sleep_ms(50);
     if (history) {
         write_history(history);
         free(history);
     }
-    sluice_close(s);
-    cli_output_fini(&out);
-    return rc;
+    sluice_close(r.s);
+    if (r.once)
+        fclose(r.once);
+    if (r.output)
+        fclose(r.output);
+    cli_output_fini(&r.out);
+    free(r.db_path);
+    return r.rc;
 }

@@ -13,6 +13,7 @@ void diags_init(struct sl_diags *d, const char *file, const char *src, size_t sr
     d->file = file;
     d->src = src;
     d->src_len = src_len;
+    d->first_line = 1;
 }
 
 void diags_free(struct sl_diags *d)
@@ -71,7 +72,8 @@ void diags_render(const struct sl_diags *d, struct sl_buf *out)
 {
     for (uint32_t i = 0; i < d->count; i++) {
         const struct sl_diag *g = &d->items[i];
-        buf_printf(out, "%s:%u:%u: error: %s\n", d->file ? d->file : "<input>", g->pos.line,
+        uint32_t line_no = g->pos.line + d->first_line - 1;
+        buf_printf(out, "%s:%u:%u: error: %s\n", d->file ? d->file : "<input>", line_no,
                    g->pos.col, g->msg ? g->msg : "out of memory");
         const char *line;
         size_t len;
@@ -79,7 +81,7 @@ void diags_render(const struct sl_diags *d, struct sl_buf *out)
         if (!d->src)
             continue;
         char gutter[16];
-        int gw = snprintf(gutter, sizeof gutter, "%5u", g->pos.line);
+        int gw = snprintf(gutter, sizeof gutter, "%5u", line_no);
         buf_printf(out, "%s | ", gutter);
         buf_append(out, line, len);
         buf_putc(out, '\n');

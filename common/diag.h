@@ -28,6 +28,9 @@ struct sl_diags {
     const char *file; /* name shown in messages (not owned) */
     const char *src;  /* the whole source text (not owned) */
     size_t src_len;
+    /* The number messages give src's first line: 1, or more when src is a
+     * statement taken from further down an input (the shell's piped stdin). */
+    uint32_t first_line;
     struct sl_diag *items;
     uint32_t count;
     uint32_t cap;

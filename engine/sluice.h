@@ -151,6 +151,38 @@ SLUICE_API sluice_status sluice_parse(const char *file, const char *sql, char **
  */
 SLUICE_API void sluice_interrupt_live(struct sluice *s);
 
+/*
+ * sluice_exec of a text taken from further down an input (a shell reading a
+ * pipe statement by statement): messages number its first line first_line,
+ * so they give the line in the whole input.
+ */
+SLUICE_API sluice_status sluice_exec_at(struct sluice *s, const char *file, uint32_t first_line,
+                                        const char *sql, const struct sluice_output *out,
+                                        char **errors);
+
+/* The kinds of names sluice_names lists. */
+enum sluice_name_kind {
+    SLUICE_NAME_KEYWORD,
+    SLUICE_NAME_FUNCTION, /* scalar and aggregate */
+    SLUICE_NAME_STREAM,
+    SLUICE_NAME_QUERY, /* saved, running or not */
+    SLUICE_NAME_SINK,
+    SLUICE_NAME_TABLE, /* the database's tables and views, result tables included */
+    SLUICE_NAME_COLUMN,
+};
+typedef void (*sluice_name_fn)(void *ctx, enum sluice_name_kind kind, const char *name,
+                               const char *detail);
+/*
+ * Calls fn for every name a statement can use (a shell's completion, its
+ * .tables and .schema): keywords, functions, streams, saved queries, sinks,
+ * the database's tables (not SQLite's own), and the columns of each stream
+ * and table, listed right after it. detail is the statement that made a
+ * stream, query or sink, a table's CREATE TABLE, or a column's stream or
+ * table; NULL for keywords and functions. fn must not call into the engine.
+ */
+SLUICE_API sluice_status sluice_names(struct sluice *s, sluice_name_fn fn, void *ctx,
+                                      char **errors);
+
 /* Frees a message string the engine handed out through `errors`. */
 SLUICE_API void sluice_free(char *text);
 

@@ -81,6 +81,11 @@ static bool same_word(const char *kw, const char *text, size_t len)
     return kw[i] == '\0';
 }
 
+const char *lex_keyword_name(size_t i)
+{
+    return i < NKEYWORDS ? keywords[i].name : NULL;
+}
+
 int lex_keyword(const char *text, size_t len)
 {
     for (size_t i = 0; i < NKEYWORDS; i++)

@@ -50,6 +50,9 @@ int lex_next(struct sl_lexer *lx, struct sl_token *tok);
 /* The keyword token type for text (any case), or TK_ID when it is none. */
 int lex_keyword(const char *text, size_t len);
 
+/* The i-th keyword (upper case), or NULL past the last: for the shell's completion. */
+const char *lex_keyword_name(size_t i);
+
 /* The keyword within edit distance 1 or 2 of text (for "did you mean"), or NULL. */
 const char *lex_keyword_near(const char *text, size_t len);
 

@@ -77,11 +77,6 @@ sl_status db_query_user(struct sl_db *db, const char *sql, db_row_fn row_fn, voi
 /* What db_query_user would say of sql without running it (sluice check). */
 sl_status db_query_check(struct sl_db *db, const char *sql, int *error_offset,
                          struct sl_error *err);
-/* Calls fn with each column of table (or view) name and its declared type
- * ("" when none), in order; nothing when there is no such table. */
-typedef void (*db_column_fn)(void *ctx, const char *column, const char *declared_type);
-sl_status db_table_columns(struct sl_db *db, const char *name, db_column_fn fn, void *ctx,
-                           struct sl_error *err);
 
 /*
  * A scalar function added to the database's connection, so a statement

@@ -154,22 +154,3 @@ sl_status db_query_check(struct sl_db *db, const char *sql, int *error_offset,
     sqlite3_finalize(stmt);
     return st;
 }
-
-sl_status db_table_columns(struct sl_db *db, const char *name, db_column_fn fn, void *ctx,
-                           struct sl_error *err)
-{
-    sqlite3_stmt *stmt;
-    sqlite3 *conn = db_query_conn(db);
-    if (sqlite3_prepare_v2(conn, "SELECT name, type FROM pragma_table_info(?1)", -1, &stmt,
-                           NULL) != SQLITE_OK)
-        return query_fail(conn, err);
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const char *type = (const char *)sqlite3_column_text(stmt, 1);
-        fn(ctx, (const char *)sqlite3_column_text(stmt, 0), type ? type : "");
-    }
-    sl_status st = rc == SQLITE_DONE ? SL_OK : query_fail(conn, err);
-    sqlite3_finalize(stmt);
-    return st;
-}

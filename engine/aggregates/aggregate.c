@@ -25,6 +25,11 @@ const struct sl_agg_fn *aggregate_lookup(const char *name)
     return NULL;
 }
 
+const char *aggregate_name(size_t i)
+{
+    return i < sizeof registry / sizeof registry[0] ? registry[i]->name : NULL;
+}
+
 const struct sl_agg_fn *aggregate_lookup_distinct(const struct sl_agg_fn *fn)
 {
     /* The same value counted once changes nothing for an extreme. */

@@ -61,6 +61,8 @@ struct sl_agg_fn {
 };
 
 const struct sl_agg_fn *aggregate_lookup(const char *name);
+/* The i-th aggregate's name, or NULL past the last: for the shell's completion. */
+const char *aggregate_name(size_t i);
 /* The DISTINCT form of fn, or NULL when fn has none (min and max are their own). */
 const struct sl_agg_fn *aggregate_lookup_distinct(const struct sl_agg_fn *fn);
 

@@ -71,6 +71,9 @@ struct sluice {
 sl_status engine_open(const struct sluice_options *opts, struct sluice **out, struct sl_error *err);
 sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
                       const struct sluice_output *out, struct sl_buf *errors);
+/* engine_exec of a text whose first line is line first_line of file. */
+sl_status engine_exec_at(struct sluice *s, const char *file, uint32_t first_line, const char *sql,
+                         const struct sluice_output *out, struct sl_buf *errors);
 sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors);
 /* Syntax only, no engine (exec_parse.c). */
 sl_status engine_parse(const char *file, const char *sql, struct sl_buf *errors);

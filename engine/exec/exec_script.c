@@ -128,12 +128,14 @@ static sl_status run_sqlite_select(struct exec_ctx *x, struct sl_db *db, const c
  * then executes them in order. After a failed statement the rest are still
  * bound, to report their errors too, but not run.
  */
-static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
-                           const struct sluice_output *out, struct sl_buf *errors, bool check_only)
+static sl_status exec_text(struct sluice *s, const char *file, uint32_t first_line,
+                           const char *sql, const struct sluice_output *out,
+                           struct sl_buf *errors, bool check_only)
 {
     struct sl_diags diags;
     size_t len = strlen(sql);
     diags_init(&diags, file, sql, len);
+    diags.first_line = first_line;
     struct sl_stmt_outline *outline = NULL;
     uint32_t n = 0;
     struct script_stmt *stmts = NULL;
@@ -181,7 +183,13 @@ static sl_status exec_text(struct sluice *s, const char *file, const char *sql,
 sl_status engine_exec(struct sluice *s, const char *file, const char *sql,
                       const struct sluice_output *out, struct sl_buf *errors)
 {
-    return exec_text(s, file, sql, out, errors, false);
+    return exec_text(s, file, 1, sql, out, errors, false);
+}
+
+sl_status engine_exec_at(struct sluice *s, const char *file, uint32_t first_line, const char *sql,
+                         const struct sluice_output *out, struct sl_buf *errors)
+{
+    return exec_text(s, file, first_line ? first_line : 1, sql, out, errors, false);
 }
 
 bool sluice_statement_complete(const char *text)
@@ -191,5 +199,5 @@ bool sluice_statement_complete(const char *text)
 
 sl_status engine_check(struct sluice *s, const char *file, const char *sql, struct sl_buf *errors)
 {
-    return exec_text(s, file, sql, NULL, errors, true);
+    return exec_text(s, file, 1, sql, NULL, errors, true);
 }

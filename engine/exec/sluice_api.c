@@ -55,6 +55,15 @@ sluice_status sluice_exec(struct sluice *s, const char *file, const char *sql,
     return hand_over(engine_exec(s, file, sql, out, &messages), &messages, errors);
 }
 
+sluice_status sluice_exec_at(struct sluice *s, const char *file, uint32_t first_line,
+                             const char *sql, const struct sluice_output *out, char **errors)
+{
+    struct sl_buf messages;
+    buf_init(&messages);
+    return hand_over(engine_exec_at(s, file, first_line, sql, out, &messages), &messages,
+                     errors);
+}
+
 sluice_status sluice_resume(struct sluice *s, const struct sluice_output *out, uint32_t *saved,
                             char **errors)
 {

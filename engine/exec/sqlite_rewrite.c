@@ -24,6 +24,7 @@
 #include "parser/lexer.h"
 #include "parser/parser.h"
 #include "storage/db.h"
+#include "storage/db_tables.h"
 
 /* The FROM a SELECT without one is parsed with (a name no table has). */
 #define NO_TABLE "sluice: no table"
@@ -64,12 +65,12 @@ static bool scope_add(struct scope *s, const char *name, enum sl_type type)
     return s->names[s->n - 1] != NULL;
 }
 
-static void add_table_column(void *ctx, const char *column, const char *declared)
+static void add_table_column(void *ctx, const struct db_column *column)
 {
     enum sl_type t;
-    if (!sl_type_from_name(declared, strlen(declared), &t))
+    if (!sl_type_from_name(column->type, strlen(column->type), &t))
         t = SL_ANY;
-    scope_add(ctx, column, t);
+    scope_add(ctx, column->name, t);
 }
 
 static enum sl_type type_of(const struct scope *s, const struct ast_expr *e);
@@ -230,8 +231,9 @@ static sl_status scope_of(struct rewriter *w, const struct ast_select *sel, stru
         return SL_OK;
     }
     struct sl_error err;
+    bool found;
     if (w->db && sel->from.text)
-        db_table_columns(w->db, sel->from.text, add_table_column, out, &err);
+        db_table_columns(w->db, sel->from.text, add_table_column, out, &found, &err);
     return SL_OK;
 }
 

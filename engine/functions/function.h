@@ -39,7 +39,8 @@ const struct sl_scalar_fn *function_operator(const char *symbol);
 bool function_check_const(const struct sl_scalar_fn *fn, int arg, struct sl_str text, char *why,
                           size_t why_len, char *hint, size_t hint_len);
 /* The i-th function of the registry (0-based), NULL past the last: for
- * adding them all to SQLite's connection (engine/exec/sqlite_functions.c). */
+ * adding them all to SQLite's connection (engine/exec/sqlite_functions.c) and
+ * the shell's completion (engine/exec/exec_names.c). */
 const struct sl_scalar_fn *function_at(size_t i);
 /* Nearest registered name (for "did you mean"), or NULL. */
 const char *function_suggest(const char *name);

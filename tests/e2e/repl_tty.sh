@@ -24,7 +24,7 @@ start_feeder slow.txt --chunk 400 --pause-ms 50
   printf "SELECT count(*) AS live FROM sqlite_master WHERE name LIKE '_sluice_live%%';\n"
   sleep 0.3
   printf ".quit\n"
-} | HOME="$WORK" script -q -c "$SLUICE --db repl.db" /dev/null >out.txt 2>&1 || true
+} | HOME="$WORK" NO_COLOR=1 script -q -c "$SLUICE --db repl.db" /dev/null >out.txt 2>&1 || true
 tr -d '\r' <out.txt >screen.txt
 
 grep -q '^sluice> ' screen.txt || { cat screen.txt; fail "no prompt at a terminal"; }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The shell reading a pipe: no prompt, output in statement order with
+# stderr and stdout in one file, dot-commands between statements, errors
+# numbered by the line of the whole input, `exit` ending the input, .read,
+# .output and .once, no colours, and exit code 1 after a failed statement.
+source "$(dirname "$0")/lib.bash"
+cd "$WORK"
+
+# The issue's acceptance: the table for 1, then csv's bare 2, nothing else.
+printf 'SELECT 1;\n.mode csv\nSELECT 2;\n' | "$SLUICE" --db a.db >out.txt 2>err.txt
+printf '+---+\n| 1 |\n+---+\n| 1 |\n+---+\n(1 row)\n2\n' >want.txt
+diff -u want.txt out.txt || fail "pipe mode: the table for 1 then 2"
+[ ! -s err.txt ] || { cat err.txt; fail "pipe mode printed on stderr"; }
+
+# Errors in statement order, with the line in the whole input.
+cat >x.sql <<'SQL'
+SELECT 'first' AS a;
+
+SELECT
+  'second' AS a,
+  FROM nowhere;
+SELECT 'third' AS a;
+CREATE QUERY q AS SELECT x
+  FROM no_stream;
+SQL
+rc=0
+"$SLUICE" --db a.db <x.sql >log.txt 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "exit code $rc after failed statements, not 1"
+first=$(grep -n 'first' log.txt | head -1 | cut -d: -f1)
+err=$(grep -n '^<stdin>:' log.txt | head -1 | cut -d: -f1)
+third=$(grep -n 'third' log.txt | head -1 | cut -d: -f1)
+[ -n "$first" ] && [ -n "$err" ] && [ -n "$third" ] || { cat log.txt; fail "missing output"; }
+[ "$first" -lt "$err" ] && [ "$err" -lt "$third" ] || { cat log.txt; fail "output out of statement order"; }
+grep -q '^<stdin>:[345]:' log.txt || { cat log.txt; fail "the SQLite error is not numbered by the input's line"; }
+grep -q '^<stdin>:8:8: error: unknown stream "no_stream"' log.txt || { cat log.txt; fail "the second statement's error is not on line 8"; }
+if grep -q $'\033' log.txt; then fail "colours in a pipe"; fi
+
+# exit ends the input; \d and its like leave no statement pending.
+printf 'SELECT 1 AS one;\n\\d\nSELECT 2 AS two;\nexit\nSELECT 3 AS three;\n' | "$SLUICE" --db b.db >out.txt 2>&1
+grep -q '| two |' out.txt || { cat out.txt; fail "\\d left a statement pending"; }
+if grep -q 'three' out.txt; then cat out.txt; fail "a statement after exit ran"; fi
+printf 'SELECT 1 AS one;\nquit;\nSELECT 3 AS three;\n' | "$SLUICE" --db b.db >out.txt 2>&1
+if grep -q 'three' out.txt; then cat out.txt; fail "a statement after quit; ran"; fi
+
+# .read (errors numbered in the file read), .output and .once.
+printf 'SELECT 10 AS ten;\n\nSELECT nope FROM sqlite_master;\n' >inc.sql
+cat >main.sql <<'SQL'
+.read inc.sql
+.output all.txt
+.mode csv
+SELECT 'to all' AS a;
+.once once.txt
+SELECT 'to once' AS a;
+SELECT 'to all again' AS a;
+.output
+SELECT 'to stdout' AS a;
+.read missing.sql
+SQL
+rc=0
+"$SLUICE" --db c.db <main.sql >out.txt 2>err.txt || rc=$?
+[ "$rc" = 1 ] || fail ".read of a failing file: exit code $rc"
+grep -q '| 10  |' out.txt || { cat out.txt err.txt; fail ".read ran nothing"; }
+grep -q '^inc.sql:3:' err.txt || { cat err.txt; fail ".read's error is not numbered in its file"; }
+printf 'to all\nto all again\n' | diff -u - all.txt || fail ".output"
+printf 'to once\n' | diff -u - once.txt || fail ".once"
+grep -q '^to stdout$' out.txt || { cat out.txt; fail ".output alone goes back to stdout"; }
+grep -q 'cannot read missing.sql' err.txt || { cat err.txt; fail ".read of a missing file"; }
+
+# .open: another database (its own names), then back to the first, its query resumed.
+cat >open.sql <<'SQL'
+CREATE STREAM s (x INT) FROM FILE 'open.csv' FORMAT CSV;
+CREATE QUERY in_first AS SELECT x, COUNT(*) AS n FROM s GROUP BY x;
+.open second.db
+\d
+.open first.db
+.tables
+SQL
+printf '1\n' >open.csv
+"$SLUICE" --db first.db <open.sql >out.txt 2>&1
+grep -A3 '| name | type |' out.txt | grep -q '^(0 rows)$' || { cat out.txt; fail ".open second.db still lists the first's names"; }
+[ "$(tail -n 1 out.txt)" = in_first ] || { cat out.txt; fail ".open first.db: .tables"; }
+grep -q '^query in_first re' out.txt || { cat out.txt; fail ".open resumes the database's queries"; }
+
+# .timer prints sqlite3's line; .help lists every command.
+printf '.timer on\nSELECT 1;\n.help\n' | "$SLUICE" --db c.db >out.txt 2>&1
+grep -q '^Run Time: real [0-9.]* user [0-9.]* sys [0-9.]*$' out.txt || { cat out.txt; fail ".timer"; }
+for c in .help .tables '\\dt' '\\d' .schema .streams .queries .sinks .mode '\\x' .headers .timer '\\timing' \
+         .read '\\i' .output .once .open .quit .exit '\\q'; do
+  grep -q -- "$c" out.txt || fail ".help does not list $c"
+done
+echo "1 passed, 0 failed"
