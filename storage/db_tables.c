@@ -24,7 +24,7 @@ sl_status db_tables_list(struct sl_db *db, db_table_fn fn, void *ctx, struct sl_
     return rc == SQLITE_DONE ? SL_OK : db_fail(db, err, "listing the tables");
 }
 
-sl_status db_table_column_info(struct sl_db *db, const char *table, db_column_info_fn fn, void *ctx,
+sl_status db_table_columns(struct sl_db *db, const char *table, db_column_fn fn, void *ctx,
                            bool *found, struct sl_error *err)
 {
     *found = false;
@@ -38,7 +38,7 @@ sl_status db_table_column_info(struct sl_db *db, const char *table, db_column_in
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         *found = true;
-        struct db_column_info c = {
+        struct db_column c = {
             .name = (const char *)sqlite3_column_text(stmt, 0),
             .type = (const char *)sqlite3_column_text(stmt, 1),
             .not_null = sqlite3_column_int(stmt, 2) != 0,

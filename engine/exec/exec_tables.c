@@ -118,7 +118,7 @@ void exec_show_tables(const struct exec_ctx *x)
     exec_answer_end(x);
 }
 
-static void column_row(void *ctx, const struct db_column_info *c)
+static void column_row(void *ctx, const struct db_column *c)
 {
     const struct exec_ctx *x = ctx;
     char key[16];
@@ -151,7 +151,7 @@ sl_status exec_describe_table(struct exec_ctx *x, const struct ast_name *name, b
     static const char *const header[] = {"column", "type", "key", "nullable", "default"};
     exec_answer_row(x, true, 5, header);
     bool columns;
-    sl_status st = db_table_column_info(s->db, name->text, column_row, x, &columns, &err);
+    sl_status st = db_table_columns(s->db, name->text, column_row, x, &columns, &err);
     exec_answer_end(x);
     int64_t rows = 0;
     if (st == SL_OK)
