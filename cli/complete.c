@@ -149,6 +149,16 @@ static void build_matches(const char *text, int start)
     word_before(rl_line_buffer, (size_t)start, before, sizeof before);
     if (!before[0] && start == 0 && shell->pending)
         word_before(shell->pending, strlen(shell->pending), before, sizeof before);
+    if (strcmp(before, "SHOW") == 0) {
+        /* What SHOW lists are words of its own, not keywords. */
+        static const char *const lists[] = {"STREAMS", "QUERIES", "SINKS", "TABLES", "CONNECTORS"};
+        bool lower = n > 0 && islower((unsigned char)text[0]);
+        for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+            if (starts_with(lists[i], text, n))
+                add_match("", 0, lists[i], lower);
+        names_free(&names);
+        return;
+    }
     bool relations_only = wants_relation(before);
     if (!relations_only)
         add_columns_in_scope(&names, text, n);
@@ -157,8 +167,9 @@ static void build_matches(const char *text, int start)
         const struct name_entry *e = &names.items[i];
         if (!starts_with(e->name, text, n))
             continue;
+        /* Sluice's own tables only once the word starts with their '_'. */
         if (is_relation(e->kind) && (e->kind != SLUICE_NAME_TABLE || !names_is_system(e->name) ||
-                                     n > 0))
+                                     text[0] == '_'))
             add_match("", 0, e->name, false);
         else if (!relations_only && e->kind == SLUICE_NAME_KEYWORD)
             add_match("", 0, e->name, lower);

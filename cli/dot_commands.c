@@ -122,40 +122,36 @@ static bool like(const char *pattern, const char *text)
     return !*text;
 }
 
-/* What a table is for the user: a query's result, one of Sluice's, or theirs. */
-static const char *table_kind(const struct name_list *names, const struct name_entry *t)
+/* A table the user made (not a query's result or late rows, not Sluice's own). */
+static bool is_users_table(const struct name_entry *t)
 {
-    if (names_find(names, SLUICE_NAME_QUERY, t->name))
-        return "query result";
-    if (names_is_system(t->name))
-        return "system table";
-    return t->detail && strncasecmp(t->detail, "CREATE VIEW", 11) == 0 ? "view" : "table";
+    return strcmp(t->detail, "table") == 0 || strcmp(t->detail, "view") == 0;
 }
 
-/* The tables .tables and \dt list: without a pattern the user's and the
- * queries' (Sluice's own are shown when a pattern asks for them). */
-static bool table_listed(const struct name_entry *e, const char *pattern)
+/* The tables .tables lists: with a pattern every one it matches, Sluice's
+ * own included; without, all but Sluice's own and live SELECTs' scratch ones. */
+static bool table_listed(const struct name_entry *t, const char *pattern)
 {
-    if (e->kind != SLUICE_NAME_TABLE)
-        return false;
-    return pattern ? like(pattern, e->name) : !names_is_system(e->name);
+    if (pattern)
+        return like(pattern, t->name);
+    return strcmp(t->detail, "system") != 0 && strcmp(t->detail, "live") != 0;
 }
 
 /* .tables: names in columns, filled down then across, as sqlite3 prints them. */
 static void cmd_tables(struct repl *r, int argc, char **argv)
 {
-    struct name_list names;
-    if (!names_load(r->s, &names))
+    struct name_list tables;
+    if (!names_load_tables(r->s, &tables))
         return;
     const char *pattern = argc > 1 ? argv[1] : NULL;
     size_t n = 0, width = 0;
-    const char **listed = malloc((names.n + 1) * sizeof *listed);
-    for (size_t i = 0; listed && i < names.n; i++) {
-        if (!table_listed(&names.items[i], pattern))
+    const char **listed = malloc((tables.n + 1) * sizeof *listed);
+    for (size_t i = 0; listed && i < tables.n; i++) {
+        if (!table_listed(&tables.items[i], pattern))
             continue;
-        listed[n++] = names.items[i].name;
-        if (strlen(names.items[i].name) > width)
-            width = strlen(names.items[i].name);
+        listed[n++] = tables.items[i].name;
+        if (strlen(tables.items[i].name) > width)
+            width = strlen(tables.items[i].name);
     }
     FILE *out = repl_output(r);
     size_t ncols = n ? 80 / (width + 2) : 1;
@@ -174,42 +170,29 @@ static void cmd_tables(struct repl *r, int argc, char **argv)
     }
     fflush(out);
     free(listed);
-    names_free(&names);
+    names_free(&tables);
 }
 
-/* Prints rows of (name, type) as a table, the way \d and \dt answer. */
+/* \dt: SHOW TABLES, every table with its kind and what it holds. */
+static void cmd_dt(struct repl *r, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    run_sql(r, "SHOW TABLES;");
+}
+
 static void answer_row(struct repl *r, bool header, const char *name, const char *type)
 {
     const char *row[2] = {name, type};
     r->out.out.row(r->out.out.ctx, header, 2, row);
 }
 
-static void answer_end(struct repl *r)
-{
-    r->out.out.table_end(r->out.out.ctx, NULL);
-    fflush(repl_output(r));
-}
-
-/* \dt [PATTERN]: the tables, with what each is. */
-static void cmd_dt(struct repl *r, int argc, char **argv)
-{
-    struct name_list names;
-    if (!names_load(r->s, &names))
-        return;
-    answer_row(r, true, "name", "type");
-    for (size_t i = 0; i < names.n; i++)
-        if (table_listed(&names.items[i], argc > 1 ? argv[1] : NULL))
-            answer_row(r, false, names.items[i].name, table_kind(&names, &names.items[i]));
-    answer_end(r);
-    names_free(&names);
-}
-
-/* \d: every stream, query (its table is its result), sink and table with its
- * kind; \d NAME describes one, as DESCRIBE. */
+/* \d: every stream, query, sink and table of the user's with its type (a
+ * query's tables are the query's); \d NAME describes one, as DESCRIBE. */
 static void cmd_describe(struct repl *r, int argc, char **argv)
 {
     if (argc > 1) {
-        size_t n = strlen(argv[1]) + sizeof "DESCRIBE \"\";";
+        size_t n = strlen(argv[1]) + sizeof "DESCRIBE ;";
         char *sql = malloc(n);
         if (!sql)
             return;
@@ -218,22 +201,28 @@ static void cmd_describe(struct repl *r, int argc, char **argv)
         free(sql);
         return;
     }
-    struct name_list names;
+    struct name_list names, tables;
     if (!names_load(r->s, &names))
         return;
+    if (!names_load_tables(r->s, &tables)) {
+        names_free(&names);
+        return;
+    }
+    static const char *const kinds[] = {[SLUICE_NAME_STREAM] = "stream",
+                                        [SLUICE_NAME_QUERY] = "query",
+                                        [SLUICE_NAME_SINK] = "sink"};
     answer_row(r, true, "name", "type");
     for (size_t i = 0; i < names.n; i++) {
         const struct name_entry *e = &names.items[i];
-        bool own_table = table_listed(e, NULL) && !names_find(&names, SLUICE_NAME_QUERY, e->name);
-        const char *kind = e->kind == SLUICE_NAME_STREAM  ? "stream"
-                           : e->kind == SLUICE_NAME_QUERY ? "query"
-                           : e->kind == SLUICE_NAME_SINK  ? "sink"
-                           : own_table                    ? table_kind(&names, e)
-                                                          : NULL;
-        if (kind)
-            answer_row(r, false, e->name, kind);
+        if (e->kind < sizeof kinds / sizeof kinds[0] && kinds[e->kind])
+            answer_row(r, false, e->name, kinds[e->kind]);
     }
-    answer_end(r);
+    for (size_t i = 0; i < tables.n; i++)
+        if (is_users_table(&tables.items[i]))
+            answer_row(r, false, tables.items[i].name, tables.items[i].detail);
+    r->out.out.table_end(r->out.out.ctx, NULL);
+    fflush(repl_output(r));
+    names_free(&tables);
     names_free(&names);
 }
 
@@ -250,9 +239,13 @@ static void print_definition(FILE *out, const char *sql)
  * the user's tables (a query's result table is its CREATE QUERY's). */
 static void cmd_schema(struct repl *r, int argc, char **argv)
 {
-    struct name_list names;
+    struct name_list names, tables;
     if (!names_load(r->s, &names))
         return;
+    if (!names_load_tables(r->s, &tables)) {
+        names_free(&names);
+        return;
+    }
     const char *only = argc > 1 ? argv[1] : NULL;
     FILE *out = repl_output(r);
     bool found = false;
@@ -260,10 +253,10 @@ static void cmd_schema(struct repl *r, int argc, char **argv)
         const struct name_entry *e = &names.items[i];
         if (!e->detail || e->kind == SLUICE_NAME_COLUMN)
             continue;
+        const struct name_entry *shown =
+            e->kind == SLUICE_NAME_TABLE ? names_find(&tables, SLUICE_NAME_TABLE, e->name) : NULL;
         if (only ? strcasecmp(e->name, only) != 0
-                 : e->kind == SLUICE_NAME_TABLE && !table_listed(e, NULL))
-            continue;
-        if (!only && e->kind == SLUICE_NAME_TABLE && names_find(&names, SLUICE_NAME_QUERY, e->name))
+                 : e->kind == SLUICE_NAME_TABLE && !(shown && is_users_table(shown)))
             continue;
         print_definition(out, e->detail);
         found = true;
@@ -274,6 +267,7 @@ static void cmd_schema(struct repl *r, int argc, char **argv)
         fprintf(stderr, "no stream, query, sink or table named %s; .tables and .streams list them\n",
                 only);
     }
+    names_free(&tables);
     names_free(&names);
 }
 
@@ -430,8 +424,8 @@ static const struct dot_command commands[] = {
     {".tables", NULL, "[PATTERN]", "the tables (queries' results, your own); PATTERN as in LIKE, "
                                    "'_sluice%' for Sluice's own",
      cmd_tables},
-    {"\\dt", NULL, "[PATTERN]", "the tables, with what each is", cmd_dt},
-    {"\\d", NULL, "[NAME]", "every stream, query, sink and table; with NAME, DESCRIBE NAME",
+    {"\\dt", NULL, "", "SHOW TABLES: every table, with its kind and what it holds", cmd_dt},
+    {"\\d", NULL, "[NAME]", "every stream, query, sink and table of yours; with NAME, DESCRIBE NAME",
      cmd_describe},
     {".schema", NULL, "[NAME]", "the statements that made the streams, queries, sinks and tables",
      cmd_schema},

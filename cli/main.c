@@ -1,7 +1,7 @@
 /*
  * main.c — the sluice command line: its options, usage and help. No
- * command starts the shell (repl.c; with -c or FILE.sql the statements run
- * as `sluice run` runs them, then it exits); `run` executes query files until
+ * command starts the shell (repl.c; with -c or FILE.sql it reads them as
+ * piped input, waits for the queries they started, and exits); `run` executes query files until
  * their sources end and `check` parses and binds only (run.c); `nexmark`
  * writes Nexmark events (nexmark.c).
  * Exit codes: 0 success, 1 a statement, query or file failed, 2 usage.
@@ -31,21 +31,27 @@ static const char SHELL_HELP[] =
     "usage: sluice [--db FILE] [--no-resume] [--readonly] [-c SQL]... [FILE.sql]...\n"
     "\n"
     "Without -c or FILE.sql, the interactive shell: statements end with ';', .help\n"
-    "lists the dot-commands. With them, each -c's SQL and each file (\"-\" is stdin)\n"
-    "runs in the order given, the queries they started run until their sources\n"
-    "end (as `sluice run`), and sluice exits.\n"
+    "lists the dot-commands. With them, each -c and each file (\"-\" is stdin) is\n"
+    "read as piped input (statements and dot-commands) in the order given, until\n"
+    "one fails; the queries they started run until their sources end, and sluice\n"
+    "exits. Saved queries are not resumed then.\n"
     "\n"
     "  --db FILE      the database (default ./sluice.db; created if missing)\n"
     "  -c, --command SQL\n"
-    "                 statements to run, then exit (repeatable)\n"
+    "                 statements or a dot-command to run, then exit (repeatable;\n"
+    "                 the last ';' may be left out)\n"
     "  --no-resume    do not start the queries saved in the database\n"
     "  --readonly     open the database read-only: statements that would write\n"
     "                 (CREATE, DROP, a SELECT over a stream) are refused\n"
     "  -h, --help     this help; `sluice COMMAND --help` for a command's\n"
     "  --version      the version\n"
     "\n"
-    "Commands: run, check, nexmark. Exit status: 0 success, 1 a statement, query\n"
-    "or file failed, 2 a usage error.\n";
+    "Commands (each with --help):\n"
+    "  sluice run      run query files until every source has ended\n"
+    "  sluice check    parse and bind only\n"
+    "  sluice nexmark  Nexmark events to stdout\n"
+    "\n"
+    "Exit status: 0 success, 1 a statement, query or file failed, 2 a usage error.\n";
 
 static const char RUN_HELP[] =
     "usage: sluice run [--db FILE] [--progress] [-c SQL]... [FILE.sql...]\n"
@@ -56,7 +62,7 @@ static const char RUN_HELP[] =
     "SIGTERM stops gracefully: the current batches are committed.\n"
     "\n"
     "  --db FILE      the database (default ./sluice.db)\n"
-    "  -c SQL         statements to run before the files' (repeatable)\n"
+    "  -c SQL         statements to run, in order with the files (repeatable)\n"
     "  --progress     a line per batch per query on stderr (rows in/out, duration,\n"
     "                 watermark) and a summary per query at the end\n"
     "\n"
@@ -188,12 +194,14 @@ int main(int argc, char **argv)
         rc = 2;
     } else {
         signal(SIGPIPE, SIG_IGN);
-        bool runs = args.command || args.shell.ninputs;
         /* The shell catches SIGINT itself: Ctrl-C stops a live SELECT, not the shell. */
-        run_catch_signals(runs);
-        if (!args.command && !args.shell.ninputs)
-            rc = repl_main(&args.shell);
-        else if (!args.command || strcmp(args.command, "run") == 0)
+        run_catch_signals(args.command != NULL);
+        if (!args.command)
+            rc = args.shell.ninputs && access(args.shell.db_path, F_OK) != 0 &&
+                         !run_shell_inputs_parse(&args.shell)
+                     ? 1
+                     : repl_main(&args.shell);
+        else if (strcmp(args.command, "run") == 0)
             rc = cmd_run(&args.shell, args.progress);
         else
             rc = cmd_check(&args.shell, args.db_given);

@@ -19,9 +19,14 @@ struct name_list {
     size_t n, cap;
 };
 
+void names_add(struct name_list *list, enum sluice_name_kind kind, const char *name,
+               const char *detail);
 /* Fills list from the engine; false (having printed why) on failure. */
 bool names_load(struct sluice *s, struct name_list *list);
 void names_free(struct name_list *list);
+/* Fills list with the database's tables as SHOW TABLES gives them, each
+ * entry's detail its kind there (result, late, table, view, system, live). */
+bool names_load_tables(struct sluice *s, struct name_list *list);
 /* The entry of that kind and name (any case), or NULL. */
 const struct name_entry *names_find(const struct name_list *list, enum sluice_name_kind kind,
                                     const char *name);

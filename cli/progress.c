@@ -63,10 +63,11 @@ static void on_batch(void *ctx, const struct sluice_batch_progress *b)
     struct run_progress *p = ctx;
     char wm[64];
     watermark_clause(b->has_watermark, b->watermark_us, wm, sizeof wm);
+    double secs = (double)b->duration_us / 1e6;
     fprintf(p->out, "progress: %s batch %" PRId64 ": %" PRId64 " rows in, %" PRId64
-                    " out, %.1f ms%s, %" PRId64 " groups",
-            b->query, b->batch_id, b->rows_in, b->rows_out, (double)b->duration_us / 1000.0, wm,
-            b->state_groups);
+                    " out, %.1f ms (%.0f rows/s)%s, %" PRId64 " groups",
+            b->query, b->batch_id, b->rows_in, b->rows_out, secs * 1000.0,
+            secs > 0 ? (double)b->rows_in / secs : 0.0, wm, b->state_groups);
     if (b->late_rows)
         fprintf(p->out, ", %" PRId64 " late", b->late_rows);
     if (b->dead_letters)

@@ -211,6 +211,11 @@ void repl_run_file(struct repl *r, FILE *f, const char *name)
             r->quit = true;
             break;
         }
+        if (pending && tty && is_exit_word(line)) {
+            /* psql's answer: inside a statement the word is part of it. */
+            fprintf(stderr, "(a statement is being typed: end it with ';', or Ctrl-C drops it; "
+                            "then exit leaves)\n");
+        }
         if (!pending && is_blank(line)) {
             free(line);
             continue;
@@ -273,8 +278,10 @@ bool repl_open(struct repl *r)
 
 int repl_main(const struct repl_options *ro)
 {
-    struct repl r = {.tty = isatty(STDIN_FILENO), .opts = cli_options(ro->db_path),
-                     .no_resume = ro->no_resume};
+    /* With -c or FILE.sql there is no prompt, and saved queries are not
+     * resumed: they would keep sluice from exiting. */
+    struct repl r = {.tty = isatty(STDIN_FILENO) && !ro->ninputs, .opts = cli_options(ro->db_path),
+                     .no_resume = ro->no_resume || ro->ninputs};
     r.opts.stdin_is_input = true;
     r.opts.readonly = ro->readonly;
     r.db_path = strdup(ro->db_path);
@@ -299,7 +306,10 @@ int repl_main(const struct repl_options *ro)
         free(history);
         return 1;
     }
-    repl_run_file(&r, stdin, "<stdin>");
+    if (ro->ninputs)
+        repl_run_inputs(&r, ro->inputs, ro->ninputs);
+    else
+        repl_run_file(&r, stdin, "<stdin>");
     if (!r.tty)
         while (sluice_running_queries(r.s) > 0 && !cli_interrupted)
             sleep_ms(50);

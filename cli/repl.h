@@ -32,6 +32,8 @@ struct repl {
 /* Reads lines from f (name and line numbers in messages) until its end or a
  * quit: statements, dot-commands, exit. */
 void repl_run_file(struct repl *r, FILE *f, const char *name);
+/* The command line's -c texts and FILE.sql in order, as piped input; stops after one failed (repl_inputs.c). */
+void repl_run_inputs(struct repl *r, const struct repl_input *inputs, int n);
 /* Runs complete statements (first_line: where they start in name) and says
  * what failed; waits on a live SELECT until Ctrl-C; .timer's line after. */
 void repl_exec(struct repl *r, const char *name, unsigned first_line, const char *sql);

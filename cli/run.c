@@ -1,7 +1,7 @@
 /*
- * run.c — scripts run to their end, with no prompt: `sluice run`, `sluice
- * check`, and the shell's -c "SQL" and FILE.sql, which run the same way
- * (like psql -c/-f or sqlite3 DB "SQL") and then exit.
+ * run.c — scripts run to their end, with no prompt: `sluice run` and
+ * `sluice check`; and the syntax check of the shell's -c and FILE.sql before
+ * the shell creates a missing database.
  */
 #include "cli/run.h"
 
@@ -126,6 +126,37 @@ static bool inputs_parse(const struct repl_options *o, char **texts)
         if (sluice_parse(input_name(&o->inputs[i]), texts[i], &errors) != SLUICE_OK)
             ok = false;
         cli_print_errors(errors);
+    }
+    return ok;
+}
+
+/* Whether a line of text starts with '.' or '\\': a shell command, not SQL. */
+static bool has_command_line(const char *text)
+{
+    for (const char *line = text; line; line = strchr(line, '\n')) {
+        line += *line == '\n';
+        line += strspn(line, " \t");
+        if (*line == '.' || *line == '\\')
+            return true;
+    }
+    return false;
+}
+
+bool run_shell_inputs_parse(const struct repl_options *o)
+{
+    bool ok = true;
+    for (int i = 0; i < o->ninputs; i++) {
+        const struct repl_input *in = &o->inputs[i];
+        /* stdin cannot be read twice; an unreadable file is the shell's to report. */
+        if (in->path && (strcmp(in->path, "-") == 0 || access(in->path, R_OK) != 0))
+            continue;
+        char *text = in->sql ? strdup(in->sql) : read_file(in->path);
+        char *errors = NULL;
+        if (text && !has_command_line(text) &&
+            sluice_parse(input_name(in), text, &errors) != SLUICE_OK)
+            ok = false;
+        cli_print_errors(errors);
+        free(text);
     }
     return ok;
 }

@@ -1,4 +1,4 @@
-/* run.h — scripts run to their end: `sluice run`, `sluice check`, and the shell's -c and FILE.sql. */
+/* run.h — scripts run to their end: `sluice run`, `sluice check`; the shell's -c and FILE.sql checked first. */
 #ifndef SL_CLI_RUN_H
 #define SL_CLI_RUN_H
 
@@ -14,6 +14,11 @@ void run_catch_signals(bool sigint);
  * a summary at the end. Returns the exit code: 0, or 1 if anything failed.
  */
 int cmd_run(const struct repl_options *o, bool progress);
+
+/* The shell's -c and FILE.sql before it creates a missing database: false
+ * (errors printed) on a syntax error. Inputs holding dot-commands, and stdin,
+ * are left to the shell. */
+bool run_shell_inputs_parse(const struct repl_options *o);
 
 /* Parses and binds o's inputs only; with_db: over o->db_path's saved streams. 0 or 1. */
 int cmd_check(const struct repl_options *o, bool with_db);

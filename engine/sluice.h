@@ -120,7 +120,8 @@ SLUICE_API void sluice_stop(struct sluice *s);
 SLUICE_API void sluice_cancel_live(struct sluice *s);
 /* True while at least one live SELECT is running. */
 SLUICE_API bool sluice_has_live(struct sluice *s);
-/* True when text holds a complete statement (a ';' outside strings and comments). */
+/* True when text ends with a complete statement (its last ';' outside strings
+ * and comments is its last token), as sqlite3_complete. */
 SLUICE_API bool sluice_statement_complete(const char *text);
 
 /* Number of queries still running. */

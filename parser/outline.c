@@ -1,6 +1,7 @@
 /* outline.c — splits a script into statements and finds a SELECT's FROM name, from tokens alone. */
 #include "parser/parser.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -26,6 +27,50 @@ static void copy_name(const struct sl_token *t, char *out, size_t cap)
     out[n] = '\0';
 }
 
+/* WITH's names (WITH a AS (...), b AS (...)): a FROM that names one reads no stream. */
+struct cte_names {
+    char names[8][128];
+    int count;
+    bool expect; /* the next name token is one (after WITH, RECURSIVE or a top-level comma) */
+};
+
+static bool is_cte(const struct cte_names *c, const char *name)
+{
+    for (int i = 0; i < c->count; i++)
+        if (strcasecmp(c->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * A WITH statement's stream, if any: the first FROM name, at any depth, that is
+ * not one of its own names, so that WITH over a stream is parsed by Sluice (to
+ * say it is not supported) and WITH over tables is handed to SQLite.
+ */
+static void scan_with(struct cte_names *c, const struct sl_token *t, int depth,
+                      bool *after_from, char *from, size_t cap)
+{
+    char name[128];
+    if (*after_from) {
+        *after_from = false;
+        if (t->type == TK_ID || t->type == TK_STRING) {
+            copy_name(t, name, sizeof name);
+            if (!is_cte(c, name) && from[0] == '\0')
+                snprintf(from, cap, "%s", name);
+        }
+    } else if (t->type == TK_FROM) {
+        *after_from = true;
+    } else if (depth == 0 && c->expect && t->type == TK_ID && !token_is(t, "RECURSIVE")) {
+        c->expect = false;
+        if (c->count < 8)
+            copy_name(t, c->names[c->count++], sizeof c->names[0]);
+    } else if (depth == 0 && t->type == TK_COMMA) {
+        c->expect = true;
+    } else if (depth == 0 && t->type == TK_SELECT) {
+        c->expect = false;
+    }
+}
+
 sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **out,
                         uint32_t *count)
 {
@@ -37,7 +82,8 @@ sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **ou
         return SL_NOMEM;
     struct sl_stmt_outline *cur = NULL;
     int depth = 0, from_depth = 0;
-    bool after_from = false, scan_from = false;
+    bool after_from = false, scan_from = false, with = false;
+    struct cte_names ctes;
     lex_init(&lx, src, len);
     while (lex_next(&lx, &t) != 0) {
         if (t.type == TK_SEMI) {
@@ -59,12 +105,19 @@ sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **ou
             cur->start = (uint32_t)(t.text - src);
             cur->pos = t.pos;
             cur->is_select = t.type == TK_SELECT || token_is(&t, "WITH") || token_is(&t, "VALUES");
-            /* WITH and VALUES are SQLite's alone: no FROM name is looked for. */
+            /* VALUES is SQLite's alone: no FROM name is looked for. */
             scan_from = t.type == TK_SELECT;
+            with = t.type == TK_WITH;
+            ctes = (struct cte_names){.expect = true};
             depth = from_depth = 0;
             after_from = false;
         }
         cur->end = (uint32_t)(t.text - src) + t.len;
+        if (with) {
+            depth += (t.type == TK_LP) - (t.type == TK_RP);
+            scan_with(&ctes, &t, depth, &after_from, cur->from, sizeof cur->from);
+            continue;
+        }
         if (!scan_from)
             continue;
         if (t.type == TK_LP) {

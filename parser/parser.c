@@ -136,9 +136,10 @@ bool parse_is_complete(const char *src, size_t len)
     struct sl_lexer lx;
     struct sl_token t;
     int type;
+    int last = 0;
     lex_init(&lx, src, len);
     while ((type = lex_next(&lx, &t)) != 0)
-        if (type == TK_SEMI)
-            return true;
-    return false;
+        last = type;
+    /* As sqlite3_complete: "SELECT 1; SELECT" waits for the second statement's end. */
+    return last == TK_SEMI;
 }

@@ -43,15 +43,18 @@ struct sl_stmt_outline {
     struct sl_pos pos; /* its line and column */
     uint32_t end;    /* byte offset just past the last token before ';' */
     bool is_select;  /* starts with SELECT, WITH or VALUES */
-    char from[128];  /* that FROM name, unquoted; "" if none or WITH/VALUES */
+    /* that FROM name, unquoted; for WITH, the first FROM name (at any depth) that is not
+     * one of its own names; "" if none, or VALUES */
+    char from[128];
 };
 /* *out is an array of *count outlines, freed with sl_free. */
 sl_status parse_outline(const char *src, size_t len, struct sl_stmt_outline **out,
                         uint32_t *count);
 
 /*
- * True when src holds at least one complete statement: a ';' outside any
- * string, quoted identifier or comment (the REPL uses it to know when to run).
+ * True when src ends with a complete statement: its last token (strings,
+ * quoted identifiers and comments being no ';') is a ';' (the REPL uses it
+ * to know when to run).
  */
 bool parse_is_complete(const char *src, size_t len);
 

@@ -10,6 +10,7 @@
 #include "common/diag.h"
 #include "engine/exec/engine.h"
 #include "parser/ast.h"
+#include "parser/parser.h"
 
 struct exec_ctx {
     struct sluice *s;
@@ -80,6 +81,9 @@ sl_status exec_forget_query(struct sl_db *db, const char *name, bool drop_table,
  * caller frees it); no database: none (exec.c). */
 sl_status exec_saved_sql(struct sluice *s, enum db_catalog_kind kind, const char *name,
                          char **sql, struct sl_error *err);
+/* A SELECT SQLite answers whatever the catalog holds: over nothing (unless a
+ * subquery names a stream) or over SQLite's own tables (exec_script.c). */
+bool exec_outline_is_sqlites(const struct sl_stmt_outline *o);
 /* CREATE STREAM name AS SELECT (exec_stream_as.c). */
 sl_status exec_create_stream_as(struct exec_ctx *x, const struct ast_stmt *stmt);
 

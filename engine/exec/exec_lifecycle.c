@@ -11,20 +11,16 @@
 #include "common/alloc.h"
 #include "parser/parser.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static void notice(const struct exec_ctx *x, const char *fmt, ...) SL_PRINTF(2, 3);
-static void notice(const struct exec_ctx *x, const char *fmt, ...)
+/* "query <name> <what>" as a notice. */
+static void notice_query(const struct exec_ctx *x, const char *name, const char *what)
 {
     if (!x->out || !x->out->notice)
         return;
     char text[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
+    snprintf(text, sizeof text, "query %s %s", name, what);
     x->out->notice(x->out->ctx, text);
 }
 
@@ -57,8 +53,10 @@ sl_status exec_paused_start(struct exec_ctx *x, const struct ast_name *name, boo
         return SL_ERROR;
     }
     *skip = true;
-    notice(x, "query %s is paused: RESUME QUERY %s goes on from its last batch", name->text,
-           name->text);
+    char what[300];
+    snprintf(what, sizeof what, "is paused: RESUME QUERY %s goes on from its last batch",
+             name->text);
+    notice_query(x, name->text, what);
     return SL_OK;
 }
 
@@ -112,7 +110,7 @@ sl_status exec_pause_query(struct exec_ctx *x, const struct ast_stmt *stmt)
         return st;
     }
     if (paused) {
-        notice(x, "query %s is already paused", name);
+        notice_query(x, name, "is already paused");
         return SL_OK;
     }
     /* Removing it commits the batch it is in: what it read is kept, nothing more is read. */
@@ -121,8 +119,10 @@ sl_status exec_pause_query(struct exec_ctx *x, const struct ast_stmt *stmt)
         engine_remove_query(s, (uint32_t)index);
     if ((st = set_paused(x, stmt, true)) != SL_OK)
         return st;
-    notice(x, "query %s paused after batch %lld: it reads nothing until RESUME QUERY %s",
-           name, (long long)db_progress_last_batch(s->db, name), name);
+    char what[300];
+    snprintf(what, sizeof what, "paused after batch %lld: it reads nothing until RESUME QUERY %s",
+             (long long)db_progress_last_batch(s->db, name), name);
+    notice_query(x, name, what);
     return SL_OK;
 }
 
@@ -170,7 +170,7 @@ sl_status exec_resume_query(struct exec_ctx *x, const struct ast_stmt *stmt)
     int index = find_named(s, name);
     if (index >= 0 && s->queries[index]->status == SL_QUERY_RUNNING) {
         sl_free(sql);
-        notice(x, "query %s is already running", name);
+        notice_query(x, name, "is already running");
         return SL_OK;
     }
     /* A failed or finished one starts again from its checkpoint, as a restart would. */

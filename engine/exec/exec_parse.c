@@ -3,7 +3,7 @@
  * or a database, so `sluice run` can refuse a script with a syntax error
  * before it creates the database file. The statements a fresh database hands
  * to SQLite whole (a SELECT over nothing or over SQLite's own tables) are left
- * to SQLite, as exec_script.c does.
+ * to SQLite (exec_outline_is_sqlites, exec_script.c's rule).
  */
 #include "engine/exec/exec.h"
 
@@ -22,7 +22,7 @@ sl_status engine_parse(const char *file, const char *sql, struct sl_buf *errors)
     sl_status st = parse_outline(sql, len, &outline, &n);
     for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
         const struct sl_stmt_outline *o = &outline[i];
-        if (o->is_select && (o->from[0] == '\0' || db_name_is_sqlites(o->from)))
+        if (exec_outline_is_sqlites(o))
             continue;
         struct sl_parse_result parsed = {0};
         if (parse_sql_range(sql, o->start, o->end, &diags, &parsed) != SL_OK)

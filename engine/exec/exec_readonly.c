@@ -27,8 +27,9 @@ static const char *writer_name(enum ast_stmt_kind kind)
     case AST_DROP_SINK: return "DROP SINK";
     case AST_PAUSE_QUERY: return "PAUSE QUERY";
     case AST_RESUME_QUERY: return "RESUME QUERY";
-    /* A live SELECT keeps its rows in a table of the database. */
+    /* A live SELECT, and PRINT (one), keep their rows in a table of the database. */
     case AST_SELECT: return "a SELECT over a stream";
+    case AST_PRINT: return "PRINT";
     default: return "this statement";
     }
 }

@@ -7,6 +7,7 @@
 
 #include "common/alloc.h"
 #include "engine/exec/sqlite_bridge.h"
+#include "parser/lexer.h"
 #include "parser/parser.h"
 
 #include <string.h>
@@ -30,20 +31,51 @@ static bool declared_earlier(const struct script_stmt *stmts, uint32_t upto, con
     return false;
 }
 
+bool exec_outline_is_sqlites(const struct sl_stmt_outline *o)
+{
+    return o->is_select && (o->from[0] == '\0' || db_name_is_sqlites(o->from));
+}
+
+/* True when a name token of statement i names a stream (known, or declared
+ * earlier in the script): a WITH, VALUES or FROM-less SELECT whose subqueries
+ * read a stream is Sluice's to run or to refuse, not SQLite's to call an
+ * unknown table. */
+static bool names_a_stream(struct sluice *s, const struct script_stmt *stmts, uint32_t i,
+                           const char *sql)
+{
+    const struct sl_stmt_outline *o = stmts[i].outline;
+    struct sl_lexer lx;
+    struct sl_token t;
+    lex_init_at(&lx, sql, o->end, o->start);
+    while (lex_next(&lx, &t) != 0) {
+        if (t.type != TK_ID)
+            continue;
+        char name[128];
+        bool quoted = t.len >= 2 && t.text[0] == '"';
+        size_t n = quoted ? t.len - 2 : t.len;
+        if (n >= sizeof name)
+            continue;
+        memcpy(name, t.text + (quoted ? 1 : 0), n);
+        name[n] = '\0';
+        if (catalog_find_stream(&s->catalog, name) || declared_earlier(stmts, i, name))
+            return true;
+    }
+    return false;
+}
+
 /* A SELECT that reads no stream is SQLite's: over a table or view, over
  * SQLite's own tables (sqlite_master, pragma_table_info(...)), over nothing
  * (which `sluice check` without a database judges too). */
-static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, uint32_t i)
+static bool is_sqlite_select(struct sluice *s, const struct script_stmt *stmts, uint32_t i,
+                             const char *sql)
 {
     const struct sl_stmt_outline *o = stmts[i].outline;
     if (!o->is_select)
         return false;
-    if (o->from[0] == '\0')
-        return true;
+    if (exec_outline_is_sqlites(o))
+        return o->from[0] != '\0' || !names_a_stream(s, stmts, i, sql);
     if (!s->db)
         return false;
-    if (db_name_is_sqlites(o->from))
-        return true;
     if (catalog_find_stream(&s->catalog, o->from) || declared_earlier(stmts, i, o->from))
         return false;
     return db_table_exists(s->db, o->from);
@@ -145,7 +177,7 @@ static sl_status exec_text(struct sluice *s, const char *file, uint32_t first_li
     pthread_mutex_lock(&s->lock);
     for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
         stmts[i].outline = &outline[i];
-        stmts[i].to_sqlite = is_sqlite_select(s, stmts, i);
+        stmts[i].to_sqlite = is_sqlite_select(s, stmts, i, sql);
         if (stmts[i].to_sqlite)
             continue;
         sl_status ps = parse_sql_range(sql, outline[i].start, outline[i].end, &diags, &stmts[i].parsed);

@@ -21,12 +21,12 @@ CREATE QUERY per_minute AS SELECT window_start, user, sum(amount) AS total
 SQL
 "$SLUICE" run --progress --db p.db p.sql >out.txt 2>err.txt || { cat err.txt; fail "run --progress"; }
 grep -q 'progress\|summary' out.txt && fail "progress lines on stdout"
-batches=$(grep -c '^progress: wc batch [0-9]*: [0-9]* rows in, [0-9]* out, [0-9.]* ms' err.txt || true)
+batches=$(grep -c '^progress: wc batch [0-9]*: [0-9]* rows in, [0-9]* out, [0-9.]* ms ([0-9]* rows/s)' err.txt || true)
 [ "$batches" -ge 2 ] || { cat err.txt; fail "expected several wc batches, got $batches"; }
 # Batch numbers go up by one.
 grep -o '^progress: wc batch [0-9]*' err.txt | awk '{print $4}' | awk 'NR>1 && $1!=prev+1 {exit 1} {prev=$1}' ||
   fail "wc's batch numbers do not follow each other"
-grep -q '^progress: per_minute batch 1: 3 rows in, [0-9]* out, [0-9.]* ms, watermark 2026-01-01T00:01:08.000Z' err.txt ||
+grep -q '^progress: per_minute batch 1: 3 rows in, [0-9]* out, [0-9.]* ms ([0-9]* rows/s), watermark 2026-01-01T00:01:08.000Z' err.txt ||
   { cat err.txt; fail "per_minute's batch line with its watermark"; }
 lines=$(wc -l <slow.txt)
 grep -q "^summary: wc: $batches batches, $lines rows in, " err.txt || { cat err.txt; fail "wc's summary"; }

@@ -45,6 +45,18 @@ grep -q '^-c:1:8: error' err.txt || fail "-c error position: $(cat err.txt)"
 # A file from stdin.
 echo 'SELECT 5 AS five;' | "$SLUICE" --db a.db - | grep -q five || fail "FILE.sql '-' reads stdin"
 
+# -c and files are read as the shell reads piped input: dot-commands work, a
+# -c's last ';' may be left out, and the first input that fails ends the run.
+out=$("$SLUICE" --db a.db -c '.tables' -c '.mode csv' -c 'SELECT word, n FROM wc ORDER BY word' 2>err.txt) ||
+  fail "dot-commands in -c: $(cat err.txt)"
+[ "$out" = "$(printf 'wc\na,1\nb,2\nc,1')" ] || fail "dot-commands in -c printed: $out"
+printf '.mode json\nSELECT n FROM wc WHERE word = %s;\n' "'a'" >mode.sql
+[ "$("$SLUICE" --db a.db mode.sql)" = '[{"n":1}]' ] || fail "a dot-command in FILE.sql: $("$SLUICE" --db a.db mode.sql)"
+expect_rc 1 "a failing -c before another" "$SLUICE" --db a.db -c 'SELECT nope FROM wc;' -c 'SELECT 42 AS after;' >out.txt 2>/dev/null
+grep -q after out.txt && fail "the -c after a failed one ran"
+expect_rc 1 "a missing FILE.sql" "$SLUICE" --db a.db missing.sql 2>err.txt
+grep -q 'cannot open missing.sql' err.txt || fail "a missing FILE.sql is not named: $(cat err.txt)"
+
 # --no-resume: the shell starts none of the saved queries.
 printf 'x y\n' >in2.txt
 cat >saved.sql <<'SQL'

@@ -35,6 +35,11 @@ grep -q '^<stdin>:[345]:' log.txt || { cat log.txt; fail "the SQLite error is no
 grep -q '^<stdin>:8:8: error: unknown stream "no_stream"' log.txt || { cat log.txt; fail "the second statement's error is not on line 8"; }
 if grep -q $'\033' log.txt; then fail "colours in a pipe"; fi
 
+# A line that ends one statement and begins another waits for the second's end.
+printf 'SELECT 1 AS a; SELECT\n2 AS b;\n' | "$SLUICE" --db a.db >out.txt 2>&1
+grep -q '| b |' out.txt || { cat out.txt; fail "a statement begun after another on its line"; }
+if grep -q error out.txt; then cat out.txt; fail "a statement begun after another on its line ran half"; fi
+
 # exit ends the input; \d and its like leave no statement pending.
 printf 'SELECT 1 AS one;\n\\d\nSELECT 2 AS two;\nexit\nSELECT 3 AS three;\n' | "$SLUICE" --db b.db >out.txt 2>&1
 grep -q '| two |' out.txt || { cat out.txt; fail "\\d left a statement pending"; }
@@ -80,6 +85,20 @@ printf '1\n' >open.csv
 grep -A3 '| name | type |' out.txt | grep -q '^(0 rows)$' || { cat out.txt; fail ".open second.db still lists the first's names"; }
 [ "$(tail -n 1 out.txt)" = in_first ] || { cat out.txt; fail ".open first.db: .tables"; }
 grep -q '^query in_first re' out.txt || { cat out.txt; fail ".open resumes the database's queries"; }
+
+# A table a dropped query left is the user's: \d and .schema show it, .tables too.
+cat >kept.sql <<'SQL'
+CREATE STREAM k (x INT) FROM FILE 'open.csv' FORMAT CSV;
+CREATE QUERY kept AS SELECT x, COUNT(*) AS n FROM k GROUP BY x;
+DROP QUERY kept;
+\d
+.schema
+.tables
+SQL
+"$SLUICE" --db kept.db <kept.sql >out.txt 2>&1
+grep -q '^| kept *| table *|$' out.txt || { cat out.txt; fail "\\d: a table left by a dropped query"; }
+grep -q '^CREATE TABLE "kept"' out.txt || { cat out.txt; fail ".schema: a table left by a dropped query"; }
+[ "$(tail -n 1 out.txt)" = kept ] || { cat out.txt; fail ".tables: a table left by a dropped query"; }
 
 # .timer prints sqlite3's line; .help lists every command.
 printf '.timer on\nSELECT 1;\n.help\n' | "$SLUICE" --db c.db >out.txt 2>&1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The shell's commands at a terminal, compared with golden screens: .read,
 # .tables, \dt, .schema, \d (back at the main prompt after it, not the
-# continuation one), .mode csv and .mode json, and exit.
+# continuation one; inside a statement, the statement kept), .mode csv and
+# .mode json, exit (inside a statement, a hint), and what a session resumed.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/tmux.bash"
 cd "$WORK"
@@ -25,6 +26,10 @@ tmux_type '.tables'; tmux_keys Enter
 tmux_wait_prompt
 tmux_type '\dt'; tmux_keys Enter
 tmux_wait_prompt
+tmux_expect repl_commands_tables
+
+tmux_keys C-l
+tmux_wait_prompt
 tmux_type '.schema'; tmux_keys Enter
 tmux_wait_prompt
 tmux_type '\d'; tmux_keys Enter
@@ -45,6 +50,19 @@ tmux_wait_prompt
 tmux_type '.mode'; tmux_keys Enter
 tmux_wait_prompt
 tmux_expect repl_commands_modes
+
+# Inside a statement, \d runs and the statement stays pending (psql), and
+# `exit` is part of the statement, with a hint.
+tmux_keys C-l
+tmux_wait_prompt
+tmux_type 'SELECT 1 AS x,'; tmux_keys Enter
+tmux_type '\d'; tmux_keys Enter
+tmux_wait '"type":"query"'
+tmux_type 'exit'; tmux_keys Enter
+tmux_wait '^\(a statement is being typed'
+[ "$(tmux_screen | tail -n 1)" = '   ...>' ] || { tmux_screen; fail "not in the continuation prompt"; }
+tmux_keys C-c
+tmux_wait_prompt
 tmux_type 'exit'; tmux_keys Enter
 tmux_wait_exit
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tab at a terminal completes: a column of the stream the statement reads
 # (named on this line or an earlier one of the statement), a qualified
-# column, a stream after FROM, a keyword in the case it was begun in, and a
-# dot-command at the start of a line.
+# column, a stream after FROM, a keyword in the case it was begun in, what
+# SHOW lists, and a dot-command at the start of a line.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/tmux.bash"
 cd "$WORK"
@@ -24,6 +24,10 @@ tmux_type "<> 'x' AND bids.pri"; tmux_keys Tab
 tmux_type '> 0;'
 tmux_wait 'bids.price > 0;$'
 # Not run (a live SELECT): Ctrl-C drops it.
+tmux_keys C-c
+tmux_wait_prompt
+tmux_type 'SHOW STR'; tmux_keys Tab
+tmux_wait '^sluice> SHOW STREAMS$'
 tmux_keys C-c
 tmux_wait_prompt
 tmux_type '.sch'; tmux_keys Tab

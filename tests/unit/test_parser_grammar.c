@@ -361,6 +361,28 @@ static void test_outline_from(void **state)
     sl_free(o);
 }
 
+/* WITH names the first FROM that is not one of its own names (a stream it would read, or a
+ * table for SQLite); "" when it reads only its own names or nothing. */
+static void test_outline_with(void **state)
+{
+    (void)state;
+    const char *sql = "WITH big AS (SELECT * FROM bids WHERE p > 1) SELECT * FROM big;\n"
+                      "WITH a AS (SELECT 1), b AS (SELECT * FROM a) SELECT * FROM b, \"T 2\";\n"
+                      "WITH RECURSIVE c(x) AS (VALUES(1) UNION ALL SELECT x + 1 FROM c) "
+                      "SELECT x FROM c;\n"
+                      "VALUES (1)";
+    struct sl_stmt_outline *o;
+    uint32_t n;
+    assert_int_equal(parse_outline(sql, strlen(sql), &o, &n), SL_OK);
+    assert_int_equal(n, 4);
+    assert_true(o[0].is_select);
+    assert_string_equal(o[0].from, "bids");
+    assert_string_equal(o[1].from, "");
+    assert_string_equal(o[2].from, "");
+    assert_string_equal(o[3].from, "");
+    sl_free(o);
+}
+
 /* ---- expressions ---------------------------------------------------------- */
 
 static void check_expr(const char *expr, const char *want)
@@ -733,6 +755,8 @@ static void test_is_complete(void **state)
     assert_false(complete("SELECT /* ; */ a"));
     assert_false(complete("SELECT /* ; "));
     assert_true(complete("SELECT # ;"));
+    assert_false(complete("SELECT 1; SELECT"));
+    assert_true(complete("SELECT 1; SELECT\n2; -- done\n"));
 }
 
 /* ---- robustness ---------------------------------------------------------------- */
@@ -885,6 +909,7 @@ int main(void)
         cmocka_unit_test(test_nested_too_deeply),
         cmocka_unit_test(test_derived_tables),
         cmocka_unit_test(test_outline_from),
+        cmocka_unit_test(test_outline_with),
         cmocka_unit_test(test_is_complete),
         cmocka_unit_test(test_every_prefix),
         cmocka_unit_test(test_random_bytes),
