@@ -200,6 +200,12 @@ cmd(A) ::= DESCRIBE(K) EXTENDED nm(N). {
         A->u.named.extended = true;
     }
 }
+/* DESCRIBE extended: of something named "extended". */
+cmd(A) ::= DESCRIBE(K) EXTENDED(X). {
+    A = ast_stmt_new(&ctx->b, AST_DESCRIBE, K.pos);
+    if (A)
+        A->u.named.name = ast_name_ident(&ctx->b, &X);
+}
 
 %type ifexists {bool}
 ifexists(A) ::= . { A = false; }

@@ -45,6 +45,19 @@ sl_status exec_note_start(struct exec_ctx *x, const struct ast_stmt *stmt,
 /* A query's (and its table's) name that is not Sluice's or SQLite's own
  * (_sluice_progress, sqlite_master, ...): an error with a hint otherwise (exec.c). */
 sl_status exec_check_table_name(struct exec_ctx *x, const struct ast_name *name);
+/*
+ * SHOW QUERIES' status of the query name: RUNNING, FINISHED (its bounded input
+ * ended, as in `sluice run`) and FAILED (*error says why) for q, the engine's
+ * query of that name; for a saved one it does not run (q NULL), PAUSED (PAUSE
+ * QUERY), FAILED (it could not start here: *error) or STOPPED (saved, not
+ * started) (exec_show.c).
+ */
+const char *exec_query_status(const struct sluice *s, const char *name, const struct sl_query *q,
+                              const char **error);
+/* DESCRIBE EXTENDED of a query, running or saved (exec_describe_extended.c). */
+sl_status exec_describe_extended(struct exec_ctx *x, const struct ast_name *name);
+/* DESCRIBE of a running query: its columns, their types and keys (exec_show.c). */
+void exec_describe_columns(const struct exec_ctx *x, const struct sl_plan *p);
 /* SHOW TABLES; DESCRIBE of a table (*found false: there is none of that name) (exec_tables.c). */
 void exec_show_tables(const struct exec_ctx *x);
 sl_status exec_describe_table(struct exec_ctx *x, const struct ast_name *name, bool *found);

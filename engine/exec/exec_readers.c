@@ -5,6 +5,8 @@
  */
 #include "engine/exec/exec_readers.h"
 
+#include "engine/exec/exec.h"
+
 #include "common/alloc.h"
 #include "engine/runtime/sink_runner.h"
 #include "parser/parser.h"
@@ -38,7 +40,8 @@ static void add(struct collecting *c, enum reader_kind kind, const char *name, c
         r->cap = cap;
     }
     struct reader *it = &r->items[r->n];
-    *it = (struct reader){kind, sl_strdup(name), sl_strdup(reads), running, false};
+    *it = (struct reader){.kind = kind, .name = sl_strdup(name), .reads = sl_strdup(reads),
+                          .running = running};
     if (!it->name || !it->reads) {
         sl_free(it->name);
         sl_free(it->reads);
@@ -57,13 +60,18 @@ static void add_saved(void *ctx, const char *name, const char *sql)
     struct sl_parse_result parsed = {0};
     if (parse_sql(sql, strlen(sql), &diags, &parsed) == SL_OK && parsed.count == 1) {
         const struct ast_stmt *st = parsed.stmts[0];
-        bool running = engine_find_query(c->s, name) >= 0;
+        bool running = engine_find_query(c->s, name) >= 0, paused = false;
+        struct sl_error err;
+        if (!running && exec_query_paused(c->s, name, &paused, &err) != SL_OK)
+            paused = false;
         if (st->kind == AST_CREATE_QUERY || st->kind == AST_CREATE_STREAM_AS) {
             const struct ast_select *sel = st->u.create_query.select;
             while (sel->from_select)
                 sel = sel->from_select;
             add(c, st->kind == AST_CREATE_QUERY ? READER_QUERY : READER_STREAM, name,
                 sel->from.text, running);
+            if (paused && c->r->n && strcasecmp(c->r->items[c->r->n - 1].name, name) == 0)
+                c->r->items[c->r->n - 1].paused = true;
         } else if (st->kind == AST_CREATE_SINK) {
             add(c, READER_SINK, name, st->u.create_sink.from.text, false);
         }
@@ -131,7 +139,10 @@ uint32_t readers_list(const struct readers *r, const char *name, int only_kind,
         buf_puts(out, shown == 1 ? "" : shown == total ? " and " : ", ");
         switch (it->kind) {
         case READER_QUERY:
-            buf_printf(out, "query %s%s", it->name, it->running ? "" : " (saved, not running)");
+            buf_printf(out, "query %s%s", it->name,
+                       it->running  ? ""
+                       : it->paused ? " (paused)"
+                                    : " (saved, not running)");
             break;
         case READER_STREAM:
             buf_printf(out, "stream %s (CREATE STREAM AS)", it->name);

@@ -21,6 +21,7 @@ struct reader {
     char *name;
     char *reads; /* the stream, query or CREATE STREAM AS stream it reads */
     bool running;
+    bool paused;  /* a saved query PAUSE QUERY stopped */
     bool visited; /* DROP ... CASCADE's mark */
 };
 

@@ -146,19 +146,22 @@ static void show_streams(const struct exec_ctx *x)
     exec_answer_end(x);
 }
 
-/*
- * SHOW QUERIES' status: RUNNING, FINISHED (its bounded input ended, as in
- * `sluice run`) and FAILED (with the error) for a query this engine has;
- * for a saved one it does not run, PAUSED (PAUSE QUERY), FAILED (it could not
- * start here: the error) or STOPPED (saved, not started: `--no-resume`, or a
- * `sluice run` over other queries).
- */
-static const char *status_text(const struct sl_query *q)
+const char *exec_query_status(const struct sluice *s, const char *name, const struct sl_query *q,
+                              const char **error)
 {
+    *error = NULL;
+    bool paused = false;
+    struct sl_error err;
+    if (!q && exec_query_paused((struct sluice *)s, name, &paused, &err) == SL_OK && paused)
+        return "PAUSED";
+    if (!q) {
+        *error = engine_start_failure(s, name);
+        return *error ? "FAILED" : "STOPPED";
+    }
     switch (q->status) {
     case SL_QUERY_RUNNING: return "RUNNING";
     case SL_QUERY_FINISHED: return "FINISHED";
-    case SL_QUERY_FAILED: return "FAILED";
+    case SL_QUERY_FAILED: *error = q->error; return "FAILED";
     }
     return "?";
 }
@@ -180,9 +183,8 @@ static void query_row(const struct exec_ctx *x, const char *name, const char *sq
     uint64_t lag_bytes = 0;
     bool has_lag = q && query_lag_bytes(q, &lag_bytes);
     snprintf(lag, sizeof lag, "%llu", (unsigned long long)lag_bytes);
-    const char *failure = q ? NULL : engine_start_failure(s, name);
-    const char *status = q ? status_text(q) : failure ? "FAILED" : "STOPPED";
-    const char *error = q && q->status == SL_QUERY_FAILED ? q->error : failure;
+    const char *error;
+    const char *status = exec_query_status(s, name, q, &error);
     /* batch_id counts committed batches: 0 means none yet, shown as NULL. */
     const char *row[QUERY_COLUMNS] = {name,
                                       status,
@@ -333,7 +335,7 @@ static void describe_stream(const struct exec_ctx *x, const struct sl_stream_def
     exec_answer_end(x);
 }
 
-static void describe_query(const struct exec_ctx *x, const struct sl_plan *p)
+void exec_describe_columns(const struct exec_ctx *x, const struct sl_plan *p)
 {
     static const char *const header[] = {"column", "type", "key"};
     exec_answer_row(x, true, 3, header);
@@ -354,10 +356,23 @@ sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt)
      * name cannot be verified there. */
     if (x->check_only)
         return SL_OK;
+    char *saved = NULL;
+    struct sl_error err;
+    if (stmt->u.named.extended && exec_find_named_query(x->s, name->text) == NULL &&
+        exec_saved_sql(x->s, DB_CATALOG_QUERY, name->text, &saved, &err) != SL_OK) {
+        diags_add(x->diags, name->pos, name->span, NULL, "%s", err.msg);
+        return SL_ERROR;
+    }
+    bool is_query = saved || exec_find_named_query(x->s, name->text);
+    sl_free(saved);
+    /* EXTENDED is about a query (a CREATE STREAM AS stream's too); of anything else, the plain one. */
+    if (stmt->u.named.extended && is_query)
+        return exec_describe_extended(x, name);
     if (!def && !q) {
         bool table;
-        if (exec_describe_table(x, name, &table) != SL_OK || table)
-            return table ? SL_OK : SL_ERROR;
+        sl_status st = exec_describe_table(x, name, &table);
+        if (st != SL_OK || table)
+            return st;
         diags_add(x->diags, name->pos, name->span,
                   "SHOW STREAMS, SHOW QUERIES and SHOW TABLES list them",
                   "unknown stream, query or table \"%s\"", name->text);
@@ -366,6 +381,6 @@ sl_status exec_describe(struct exec_ctx *x, const struct ast_stmt *stmt)
     if (def)
         describe_stream(x, def);
     else
-        describe_query(x, q->plan);
+        exec_describe_columns(x, q->plan);
     return SL_OK;
 }

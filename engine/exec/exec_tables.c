@@ -46,18 +46,18 @@ static bool is_system_table(const char *name)
     return false;
 }
 
-/* The query of that name, saved or running: its status word, or NULL. */
+/* The query of that name, saved or running: its SHOW QUERIES status, or NULL. */
 static const char *query_state(struct sluice *s, const char *name)
 {
     const struct sl_query *q = exec_find_named_query(s, name);
-    if (q)
-        return "running";
     char *saved = NULL;
     struct sl_error err;
-    exec_saved_sql(s, DB_CATALOG_QUERY, name, &saved, &err);
-    bool known = saved != NULL;
+    if (!q)
+        exec_saved_sql(s, DB_CATALOG_QUERY, name, &saved, &err);
+    bool known = q || saved;
     sl_free(saved);
-    return known ? "saved, not running" : NULL;
+    const char *error;
+    return known ? exec_query_status(s, name, q, &error) : NULL;
 }
 
 static void classify(struct sluice *s, const char *name, bool is_view, struct table_kind *k)

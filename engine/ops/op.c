@@ -5,23 +5,143 @@
 #include "common/alloc.h"
 #include "common/assert.h"
 
+#include <time.h>
+
+/*
+ * The counters' bookkeeping, per thread (an exchange's partitions run on
+ * their own): the operator whose push or flush is running, which the rows
+ * it pushes downstream are counted against, and the time its downstream
+ * calls took, which is not its own.
+ */
+static _Thread_local struct sl_op *running_op;
+static _Thread_local int64_t downstream_ns;
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct op_timing {
+    struct sl_op *outer;
+    int64_t outer_downstream_ns, started_ns;
+};
+
+static struct op_timing op_enter(struct sl_op *op)
+{
+    struct op_timing t = {running_op, downstream_ns, now_ns()};
+    running_op = op;
+    downstream_ns = 0;
+    return t;
+}
+
+static void op_leave(struct sl_op *op, const struct op_timing *t)
+{
+    int64_t took = now_ns() - t->started_ns;
+    op->counters.self_ns += took - downstream_ns;
+    running_op = t->outer;
+    downstream_ns = t->outer_downstream_ns + took;
+}
+
 sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err)
 {
     if (!op || chunk_active(chunk) == 0)
         return SL_OK;
     SL_ASSERT(chunk_selection_valid(chunk));
     chunk->clock = op->clock;
-    return op->vt->push(op, chunk, err);
+    uint32_t rows = chunk_active(chunk);
+    op->counters.rows_in += rows;
+    if (running_op)
+        running_op->counters.rows_out += rows;
+    struct op_timing t = op_enter(op);
+    sl_status st = op->vt->push(op, chunk, err);
+    op_leave(op, &t);
+    return st;
 }
 
 sl_status op_flush(struct sl_op *op, struct sl_error *err)
 {
     for (; op; op = op->next) {
+        struct op_timing t = op_enter(op);
         sl_status st = op->vt->flush(op, err);
+        op_leave(op, &t);
         if (st != SL_OK)
             return st;
     }
     return SL_OK;
+}
+
+/* Adds op's counters and state size to the sums. */
+static void profile_add(const struct sl_op *op, struct sl_op_counters *sum, uint64_t *groups,
+                        uint64_t *bytes)
+{
+    sum->rows_in += op->counters.rows_in;
+    sum->rows_out += op->counters.rows_out;
+    sum->self_ns += op->counters.self_ns;
+    uint64_t g = 0, b = 0;
+    if (op->vt->stats)
+        op->vt->stats(op, &g, &b);
+    *groups += g;
+    *bytes += b;
+}
+
+static const struct sl_op *nth_op(const struct sl_op *op, uint32_t n)
+{
+    for (; op && n; n--)
+        op = op->next;
+    return op;
+}
+
+/* An exchange's fronts (one a thread) and its backs (one a partition) are copies of one
+ * chain each: the n-th operators of all the copies, as one. */
+static void profile_copies(const struct sl_op *exchange,
+                           struct sl_op *(*copy)(const struct sl_op *op, uint32_t i),
+                           op_profile_fn fn, void *ctx)
+{
+    for (uint32_t depth = 0;; depth++) {
+        const struct sl_op *first = nth_op(copy(exchange, 0), depth);
+        if (!first)
+            return;
+        struct sl_op_counters sum = {0};
+        uint64_t groups = 0, bytes = 0;
+        for (uint32_t i = 0; copy(exchange, i); i++) {
+            const struct sl_op *op = nth_op(copy(exchange, i), depth);
+            if (op)
+                profile_add(op, &sum, &groups, &bytes);
+        }
+        if (first->vt->explain)
+            fn(ctx, first, &sum, groups, bytes);
+    }
+}
+
+void op_profile_chain(const struct sl_op *op, op_profile_fn fn, void *ctx)
+{
+    for (; op; op = op->next) {
+        if (op->vt->inner_front && op->vt->inner_front(op, 0))
+            profile_copies(op, op->vt->inner_front, fn, ctx);
+        if (op->vt->explain) {
+            struct sl_op_counters sum = {0};
+            uint64_t groups = 0, bytes = 0;
+            profile_add(op, &sum, &groups, &bytes);
+            /* An exchange is shown after its fronts: its rows are what they routed
+             * (the ends of the fronts took them) and what its partitions took. */
+            if (op->vt->inner_front && op->vt->inner) {
+                sum.rows_in = sum.rows_out = 0;
+                for (uint32_t i = 0; op->vt->inner_front(op, i); i++) {
+                    const struct sl_op *end = op->vt->inner_front(op, i);
+                    while (end->next)
+                        end = end->next;
+                    sum.rows_in += end->counters.rows_in;
+                }
+                for (uint32_t i = 0; op->vt->inner(op, i); i++)
+                    sum.rows_out += op->vt->inner(op, i)->counters.rows_in;
+            }
+            fn(ctx, op, &sum, groups, bytes);
+        }
+        if (op->vt->inner && op->vt->inner(op, 0))
+            profile_copies(op, op->vt->inner, fn, ctx);
+    }
 }
 
 void op_state_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes)
@@ -117,7 +237,7 @@ void op_explain_chain(const struct sl_op *op, struct sl_buf *out)
 {
     for (; op; op = op->next) {
         if (op->vt->inner_front)
-            op_explain_chain(op->vt->inner_front(op), out);
+            op_explain_chain(op->vt->inner_front(op, 0), out);
         /* The ends of an exchange's chains (routing, gathering) are its own line. */
         if (op->vt->explain)
             explain_op(op, out);
@@ -131,6 +251,7 @@ sl_status op_init(struct sl_op *op, const struct sl_op_vtable *vt, struct sl_are
 {
     op->vt = vt;
     op->next = NULL;
+    op->counters = (struct sl_op_counters){0};
     op->batch = batch;
     op->nout = nout;
     op->out_types = sl_calloc(nout ? nout : 1, sizeof *op->out_types);

@@ -52,12 +52,21 @@ struct sl_op_vtable {
     sl_status (*advance)(struct sl_op *op, struct sl_error *err);
     /* An operator running chains of its own (the exchange, op_exchange.h):
      * its i-th chain holding state (a partition's), NULL past the last, and
-     * the chain EXPLAIN shows before it. The walks below go through them:
+     * its i-th chain before it (a thread's front, NULL past the last), which
+     * EXPLAIN shows the first of. The walks below go through them:
      * state, restore and stats through every partition, in order; EXPLAIN
      * (and so the state's fingerprint) through the first only, since the
      * others are copies. NULL for every other operator. */
     struct sl_op *(*inner)(const struct sl_op *op, uint32_t i);
-    struct sl_op *(*inner_front)(const struct sl_op *op);
+    struct sl_op *(*inner_front)(const struct sl_op *op, uint32_t i);
+};
+
+/* What an operator did since its query started, for DESCRIBE EXTENDED (op_push and
+ * op_flush keep them): rows pushed into it and by it downstream, and the time spent
+ * in its own push and flush (what it called downstream not counted). */
+struct sl_op_counters {
+    uint64_t rows_in, rows_out;
+    int64_t self_ns;
 };
 
 struct sl_op {
@@ -72,6 +81,7 @@ struct sl_op {
      * and the keys it dropped; NULL (nobody keeps its state): nothing. Set
      * by the runtime, not owned. */
     struct sl_state_delta *delta;
+    struct sl_op_counters counters;
 };
 
 /* Push a chunk into op (a chunk with no active rows is skipped). The chunk
@@ -90,6 +100,11 @@ struct sl_op *op_stateful(struct sl_op *op, uint32_t index);
  * index with no such operator is an error. */
 sl_status op_restore(struct sl_op *op, int64_t index, const unsigned char *key, size_t key_len,
                      const unsigned char *state, size_t state_len, struct sl_error *err);
+/* DESCRIBE EXTENDED: fn for each operator EXPLAIN shows, in its order, with its
+ * counters and state size (an exchange's partitions summed, operator by operator). */
+typedef void (*op_profile_fn)(void *ctx, const struct sl_op *op, const struct sl_op_counters *c,
+                              uint64_t groups, uint64_t bytes);
+void op_profile_chain(const struct sl_op *op, op_profile_fn fn, void *ctx);
 /* Destroy op and everything downstream of it. */
 void op_destroy_chain(struct sl_op *op);
 /* EXPLAIN text of the whole chain from op: one operator a line, with its output columns. */

@@ -317,9 +317,10 @@ static struct sl_op *exchange_inner(const struct sl_op *op, uint32_t i)
     return i < ex->parts ? ex->lanes[i].back : NULL;
 }
 
-static struct sl_op *exchange_inner_front(const struct sl_op *op)
+static struct sl_op *exchange_inner_front(const struct sl_op *op, uint32_t i)
 {
-    return ((const struct exchange_op *)op)->lanes[0].front;
+    const struct exchange_op *ex = (const struct exchange_op *)op;
+    return i < ex->nthreads ? ex->lanes[i].front : NULL;
 }
 
 static const struct sl_op_vtable exchange_vtable = {

@@ -2,7 +2,7 @@
 # Saved queries that do not run in this process (issue 15): DROP STREAM refuses
 # a stream a saved query reads, naming it, and DROP STREAM ... CASCADE drops the
 # query too; SHOW QUERIES lists every saved query with its status (STOPPED when
-# it does not run here, FAILED with the error when it could not start); a saved
+# it does not run here, FAILED with the error when it could not start, PAUSED); a saved
 # query that cannot start does not keep the others from resuming.
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
@@ -49,6 +49,15 @@ grep -q '<saved query wc>:1:.*error: unknown stream "lines"' err.txt || { cat er
 grep -Eq '^\| wc +\| FAILED +\| unknown stream "lines" +\| 2 ' out.txt ||
   { cat out.txt; fail "SHOW QUERIES: wc not FAILED with its error"; }
 grep -Eq '^\| copy +\| (RUNNING|FINISHED) ' out.txt || { cat out.txt err.txt; fail "copy did not resume after wc failed"; }
+
+# A paused query is PAUSED, in this run and the next.
+echo 'PAUSE QUERY copy;' >pause.sql
+"$SLUICE" run --db db pause.sql 2>err.txt || { cat err.txt; fail "PAUSE QUERY"; }
+"$SLUICE" run --db db show.sql >out.txt 2>err.txt || { cat err.txt; fail "SHOW QUERIES"; }
+grep -Eq '^\| copy +\| PAUSED +\| +\| ' out.txt || { cat out.txt; fail "SHOW QUERIES: copy not PAUSED"; }
+echo 'DROP STREAM other;' >drop_other.sql
+if "$SLUICE" run --db db drop_other.sql 2>err.txt; then fail "DROP STREAM under a paused query succeeded"; fi
+grep -q 'error: stream "other" is read by query copy (paused)$' err.txt || { cat err.txt; fail "DROP STREAM's refusal of a paused query's stream"; }
 
 # DROP STREAM ... CASCADE drops the saved query too, and says so; later runs start clean.
 cat >cascade.sql <<'SQL'
