@@ -45,6 +45,7 @@ struct repl_options {
     int ninputs;
     bool no_resume; /* the database's saved queries are not started */
     bool readonly;  /* the database is opened read-only; writes are refused */
+    const char *mode; /* --mode: the .mode to start in; NULL: table at a terminal, else list */
 };
 
 /* The shell: the inputs if any, else interactive; returns the process exit code. */

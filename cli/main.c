@@ -19,8 +19,8 @@
 #endif
 
 static const char USAGE[] =
-    "usage: sluice [--db FILE] [--no-resume] [--readonly]      the interactive shell\n"
-    "       sluice [--db FILE] [--readonly] [-c SQL]... [FILE.sql]...\n"
+    "usage: sluice [--db FILE] [--no-resume] [--readonly] [--mode M]  the interactive shell\n"
+    "       sluice [--db FILE] [--readonly] [--mode M] [-c SQL]... [FILE.sql]...\n"
     "                                          run the SQL and files, then exit\n"
     "       sluice run [--db FILE] [--progress] [-c SQL]... [FILE.sql]...\n"
     "                                          run until every source has ended\n"
@@ -29,7 +29,8 @@ static const char USAGE[] =
     "       sluice COMMAND --help | --help | --version\n";
 
 static const char SHELL_HELP[] =
-    "usage: sluice [--db FILE] [--no-resume] [--readonly] [-c SQL]... [FILE.sql]...\n"
+    "usage: sluice [--db FILE] [--no-resume] [--readonly] [--mode MODE] [-c SQL]...\n"
+    "              [FILE.sql]...\n"
     "\n"
     "Without -c or FILE.sql, the interactive shell: statements end with ';', .help\n"
     "lists the dot-commands. With them, each -c and each file (\"-\" is stdin) is\n"
@@ -44,6 +45,8 @@ static const char SHELL_HELP[] =
     "  --no-resume    do not start the queries saved in the database\n"
     "  --readonly     open the database read-only: statements that would write\n"
     "                 (CREATE, DROP, a SELECT over a stream) are refused\n"
+    "  --mode MODE    how tables print, as .mode: table, box, csv, tsv, list, json,\n"
+    "                 line or markdown (default: table at a terminal, list otherwise)\n"
     "  -h, --help     this help; `sluice COMMAND --help` for a command's\n"
     "  --version      the version\n"
     "\n"
@@ -117,7 +120,8 @@ static bool parse_args(int argc, char **argv, struct cli_args *args)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        bool valued = !strcmp(a, "--db") || !strcmp(a, "-c") || !strcmp(a, "--command");
+        bool valued = !strcmp(a, "--db") || !strcmp(a, "-c") || !strcmp(a, "--command") ||
+                      !strcmp(a, "--mode");
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             args->help = true;
         } else if (valued && !next) {
@@ -128,6 +132,12 @@ static bool parse_args(int argc, char **argv, struct cli_args *args)
         } else if (strncmp(a, "--db=", 5) == 0) {
             args->shell.db_path = a + 5;
             args->db_given = true;
+        } else if (strcmp(a, "--mode") == 0) {
+            enum table_mode mode;
+            if (!table_mode_parse(next, &mode))
+                return usage_error("--mode %s: the modes are table, box, csv, tsv, list, json, "
+                                   "line and markdown", next);
+            args->shell.mode = argv[++i];
         } else if (valued) {
             args->inputs[args->shell.ninputs++] = (struct repl_input){.sql = argv[++i]};
         } else if (strcmp(a, "--no-resume") == 0) {
@@ -159,6 +169,8 @@ static bool options_fit(const struct cli_args *args)
         return usage_error("%s is an option of the shell", "--no-resume");
     if (args->command && args->shell.readonly)
         return usage_error("%s is an option of the shell", "--readonly");
+    if (args->command && args->shell.mode)
+        return usage_error("%s is an option of the shell", "--mode");
     if (!args->command && args->shell.no_resume && args->shell.ninputs)
         return usage_error("%s: -c and FILE.sql never resume saved queries", "--no-resume");
     if (args->command && strcmp(args->command, "check") == 0 && !args->shell.ninputs)

@@ -290,10 +290,11 @@ int repl_main(const struct repl_options *ro)
     cli_output_init(&r.out);
     /* Read from a pipe, a file or -c, tables print as sqlite3 prints them: in
      * list mode, for the programs that read them. */
-    if (!r.tty) {
-        repl_set_mode(&r, TABLE_MODE_LIST);
-        r.mode_before_expanded = TABLE_MODE_LIST;
-    }
+    enum table_mode mode = r.tty ? TABLE_MODE_TABLE : TABLE_MODE_LIST;
+    if (ro->mode)
+        table_mode_parse(ro->mode, &mode);
+    repl_set_mode(&r, mode);
+    r.mode_before_expanded = mode;
     struct sigaction sa = {.sa_handler = on_interrupt};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);

@@ -18,7 +18,7 @@ SQL
   for _ in $(seq 600); do [ "$(committed db)" -ge 2 ] && break; sleep 0.1; done
   echo 'DESCRIBE EXTENDED parts;'
   echo 'DESCRIBE EXTENDED top;'
-} | "$SLUICE" --db db >out.txt 2>err.txt || { cat err.txt; fail "the shell failed"; }
+} | "$SLUICE" --mode table --db db >out.txt 2>err.txt || { cat err.txt; fail "the shell failed"; }
 
 # Three partitions: their aggregates' counters and state summed, as one operator.
 grep -Eq '^\| hash aggregate by auction: count\(\*\) AS COUNT\(\*\) +\| 3000 +\| 7 +\| [0-9.]+ +\| 7 +\| [0-9]+ +\|$' out.txt ||

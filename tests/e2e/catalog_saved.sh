@@ -44,7 +44,7 @@ printf 'c\n' >>in.txt
 # its error, and the one after it still resumes.
 sqlite3 db "DELETE FROM _sluice_streams WHERE name = 'lines'"
 printf 'd\n' >>in.txt
-printf 'SHOW QUERIES;\n' | "$SLUICE" --db db >out.txt 2>err.txt || true
+printf 'SHOW QUERIES;\n' | "$SLUICE" --mode table --db db >out.txt 2>err.txt || true
 grep -q '<saved query wc>:1:.*error: unknown stream "lines"' err.txt || { cat err.txt; fail "no resume error"; }
 grep -Eq '^\| wc +\| FAILED +\| unknown stream "lines" +\| 2 ' out.txt ||
   { cat out.txt; fail "SHOW QUERIES: wc not FAILED with its error"; }

@@ -52,17 +52,17 @@ wait $pid || fail "SIGINT must stop gracefully with exit 0"
 [ "$(sqlite3 slow.db 'select count(*) from _sluice_progress')" -ge 1 ] || fail "no batch committed before SIGINT"
 
 # The REPL, stdin not a terminal: no prompt; tables answered by SQLite.
-out=$(printf 'SELECT word, n\n  FROM wc ORDER BY word;\n' | "$SLUICE" --db sluice.db)
+out=$(printf 'SELECT word, n\n  FROM wc ORDER BY word;\n' | "$SLUICE" --mode table --db sluice.db)
 echo "$out" | grep -q '| a    | 1 |' || { echo "$out"; fail "REPL table answer"; }
 echo "$out" | grep -q 'sluice>' && fail "no prompt when stdin is not a terminal"
 # A live SELECT over a stream prints its table after each batch.
 out=$(printf "CREATE STREAM l2 (line TEXT) FROM FILE 'in.txt' FORMAT TEXT;\nSELECT line FROM l2;\n" |
-  "$SLUICE" --db repl.db 2>/dev/null)
+  "$SLUICE" --mode table --db repl.db 2>/dev/null)
 echo "$out" | grep -q '| b c  |' || { echo "$out"; fail "REPL live select"; }
 # Statements run one at a time in the REPL: a query outlives the parse of
 # its statement, so DESCRIBE and EXPLAIN later must not read freed names.
 out=$(printf "CREATE STREAM l3 (line TEXT) FROM FILE 'in.txt' FORMAT TEXT;\nCREATE QUERY q3 AS SELECT upper(line) AS shout FROM l3, UNNEST(split(line, ' ')) AS w;\nDESCRIBE q3;\nEXPLAIN q3;\n" |
-  "$SLUICE" --db repl3.db 2>&1)
+  "$SLUICE" --mode table --db repl3.db 2>&1)
 echo "$out" | grep -q '| shout  | TEXT | no  |' || { echo "$out"; fail "DESCRIBE of a running query"; }
 echo "$out" | grep -q 'unnest split(line' || { echo "$out"; fail "EXPLAIN of a running query"; }
 echo "1 passed, 0 failed"

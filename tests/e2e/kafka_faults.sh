@@ -37,7 +37,7 @@ echo "ok: a malformed message is a dead letter with its partition and offset"
 payments 1000 41 >late.csv
 kafka hide late
 mkfifo late.in
-"$SLUICE" --db late.db <late.in >late.out 2>late.err &
+"$SLUICE" --mode table --db late.db <late.in >late.out 2>late.err &
 pid=$!
 BG_PIDS+=($pid)
 exec 3>late.in

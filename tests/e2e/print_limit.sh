@@ -8,7 +8,7 @@ cd "$WORK"
 printf 'a\nb\nc\n' >in.txt
 stream="CREATE STREAM s (w TEXT) FROM FILE 'in.txt' FORMAT TEXT WITH (follow = true);"
 printf '%s\nPRINT s LIMIT 2;\nSELECT 42 AS answer;\n' "$stream" |
-  timeout 60 "$SLUICE" --db t.db >out.txt 2>err.txt || { cat err.txt; fail "the shell did not end"; }
+  timeout 60 "$SLUICE" --mode table --db t.db >out.txt 2>err.txt || { cat err.txt; fail "the shell did not end"; }
 grep -q '^| a *|$' out.txt && grep -q '^| b *|$' out.txt || { cat out.txt; fail "PRINT's rows"; }
 ! grep -q '^| c *|$' out.txt || { cat out.txt; fail "PRINT printed past its LIMIT"; }
 grep -q '42' out.txt || { cat out.txt err.txt; fail "the statement after PRINT did not run"; }

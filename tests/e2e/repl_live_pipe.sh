@@ -9,7 +9,7 @@ printf '%s\n' "SET trigger = '100 milliseconds';" \
   "CREATE STREAM g (n BIGINT, ts TIMESTAMP) FROM GENERATOR WITH (rows = 30, rate = 20);" \
   "SELECT n % 2 AS parity, COUNT(*) AS c FROM g GROUP BY 1 ORDER BY 1;" \
   "SELECT 'done' AS after;" |
-  timeout 50 "$SLUICE" --db pipe.db >out.txt 2>err.txt || { cat out.txt err.txt; fail "sluice failed"; }
+  timeout 50 "$SLUICE" --mode table --db pipe.db >out.txt 2>err.txt || { cat out.txt err.txt; fail "sluice failed"; }
 
 grep -q $'\033' out.txt && fail "terminal escapes in piped output"
 headers=$(grep -cE '^batch [0-9]+ \| [0-9]+ rows/s \| watermark none \| late rows 0 \| dead letters 0$' out.txt || true)
@@ -24,7 +24,7 @@ tail -n 14 out.txt | grep -q '^| 1      | 15 |$' || { cat out.txt; fail "the las
 printf '%s\n' ".mode csv" ".headers on" "SET trigger = '100 milliseconds';" \
   "CREATE STREAM g (n BIGINT, ts TIMESTAMP) FROM GENERATOR WITH (rows = 30, rate = 20);" \
   "SELECT n % 2 AS parity, COUNT(*) AS c FROM g GROUP BY 1 ORDER BY 1;" |
-  timeout 50 "$SLUICE" --db csv.db >csv.txt 2>err.txt || { cat csv.txt err.txt; fail "sluice failed (csv)"; }
+  timeout 50 "$SLUICE" --mode table --db csv.db >csv.txt 2>err.txt || { cat csv.txt err.txt; fail "sluice failed (csv)"; }
 grep -vqE '^(parity,c|[01],[0-9]+)$' csv.txt && { cat csv.txt; fail "csv batches hold other lines"; }
 [ "$(grep -c '^parity,c$' csv.txt)" -ge 2 ] || { cat csv.txt; fail "each csv batch starts with its column names"; }
 [ "$(tail -n 2 csv.txt | paste -sd' ')" = "0,15 1,15" ] || { cat csv.txt; fail "the last csv batch"; }

@@ -12,21 +12,21 @@ stream="CREATE STREAM nums (n INTEGER, name TEXT) FROM FILE 'nums.csv' FORMAT CS
 rows() { grep '^| ' | sed -n '2,$p' | sed 's/^| //; s/ *| */|/g; s/|$//'; }
 
 out=$(printf '%s\nSELECT n, name FROM nums ORDER BY n DESC LIMIT 3;\n' "$stream" |
-  "$SLUICE" --db a.db 2>/dev/null)
+  "$SLUICE" --mode table --db a.db 2>/dev/null)
 [ "$(echo "$out" | rows)" = "$(printf '9|i\n7|g\n5|e')" ] || { echo "$out"; fail "ORDER BY n DESC LIMIT 3"; }
 echo "$out" | grep -q '(3 rows)' || { echo "$out"; fail "exactly 3 rows"; }
 
 # Ties keep arrival order; an ordinal names the second column.
 out=$(printf '%s\nSELECT name, n FROM nums ORDER BY 2 LIMIT 4;\n' "$stream" |
-  "$SLUICE" --db b.db 2>/dev/null)
+  "$SLUICE" --mode table --db b.db 2>/dev/null)
 [ "$(echo "$out" | rows)" = "$(printf 'a|1\nb|2\nc|3\ncc|3')" ] || { echo "$out"; fail "ORDER BY 2 LIMIT 4"; }
 
 # An aggregation: a selected expression written again, several keys.
 out=$(printf '%s\nSELECT n %% 2 AS odd, count(*), max(name) FROM nums GROUP BY 1 ORDER BY count(*) DESC, odd;\n' \
-  "$stream" | "$SLUICE" --db c.db 2>/dev/null)
+  "$stream" | "$SLUICE" --mode table --db c.db 2>/dev/null)
 [ "$(echo "$out" | rows)" = "$(printf '1|6|i\n0|1|b')" ] || { echo "$out"; fail "aggregation ORDER BY count(*) DESC"; }
 
 # LIMIT 0 prints the header and no row.
-out=$(printf '%s\nSELECT n FROM nums LIMIT 0;\n' "$stream" | "$SLUICE" --db d.db 2>/dev/null)
+out=$(printf '%s\nSELECT n FROM nums LIMIT 0;\n' "$stream" | "$SLUICE" --mode table --db d.db 2>/dev/null)
 echo "$out" | grep -q '(0 rows)' || { echo "$out"; fail "LIMIT 0"; }
 echo "1 passed, 0 failed"

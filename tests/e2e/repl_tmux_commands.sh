@@ -19,6 +19,14 @@ tmux_wait '^query top_bids started'
 tmux_wait_prompt
 for _ in $(seq 400); do [ "$(committed s.db)" -gt 0 ] && break; sleep 0.05; done
 [ "$(committed s.db)" -gt 0 ] || fail "top_bids committed no batch"
+# Its file read to the end, the query finishes: the screens show it FINISHED.
+for _ in $(seq 100); do
+  tmux_type 'SHOW QUERIES;'; tmux_keys Enter
+  tmux_wait_prompt
+  tmux_screen | grep -q '| top_bids | FINISHED' && break
+  sleep 0.1
+done
+tmux_screen | grep -q '| top_bids | FINISHED' || fail "top_bids did not finish"
 
 tmux_keys C-l
 tmux_wait_prompt

@@ -28,7 +28,7 @@ grep -q "query firsts resumed at byte 6 of its input" err.txt || { cat err.txt; 
 # The REPL resumes them in the background; the same CREATE QUERY typed again is no error.
 printf 'd\n' >>in.txt
 printf "CREATE QUERY wc AS SELECT word, count(*) AS n FROM lines, UNNEST(split(line, ' ')) AS word GROUP BY word;\nSHOW QUERIES;\n" |
-  "$SLUICE" --db db >out.txt 2>err.txt || { cat err.txt; fail "the REPL failed"; }
+  "$SLUICE" --mode table --db db >out.txt 2>err.txt || { cat err.txt; fail "the REPL failed"; }
 # SHOW QUERIES: the batch it resumed after (or the one it committed since),
 # when that committed, the 2 bytes it had still to read (or none), no dead letters.
 grep -Eq '^\| wc +\| (RUNNING|FINISHED) +\|  +\| [23] +\| 20[0-9-]+ [0-9:.]+ +\| [02] +\| 0 ' out.txt ||

@@ -25,7 +25,7 @@ rows() { grep '^| ' | sed -n '2,$p' | sed 's/^| //; s/ *| */|/g; s/|$//'; }
 # A SELECT Sluice's grammar does not cover (a join) reaches SQLite as written:
 # a TIMESTAMP literal there is SQLite's syntax error, with a hint.
 out=$(printf '%s\n' "SELECT a.id FROM stamped AS a JOIN stamped AS b ON a.id = b.id
-  WHERE a.ts > TIMESTAMP '2026-01-01';" | "$SLUICE" --db e.db 2>&1 || true)
+  WHERE a.ts > TIMESTAMP '2026-01-01';" | "$SLUICE" --mode table --db e.db 2>&1 || true)
 echo "$out" | grep -q '<stdin>:2:26: error: near' || { echo "$out"; fail "SQLite's error"; }
 echo "$out" | grep -q "hint: .*to_timestamp" || { echo "$out"; fail "the hint"; }
 
@@ -33,7 +33,7 @@ out=$(printf '%s\n' "SELECT id, later IS ts + INTERVAL '1' HOUR AS same_later,
   since IS ts - TIMESTAMP '2026-01-01 00:00:00' AS same_since,
   first_key IS split_part(doc, '\"', 2) AS same_key,
   ts + INTERVAL '1' HOUR AS again FROM stamped ORDER BY id;" |
-  "$SLUICE" --db e.db 2>/dev/null)
+  "$SLUICE" --mode table --db e.db 2>/dev/null)
 expected=$(printf '1|1|1|1|2026-01-01 13:00:00.000000\n2|1|1|1|2026-01-01 13:00:05.250000
 3|1|1|1|2026-01-01 00:59:59.999999\n4|1|1|1|\n5|1|1|1|2026-03-01 01:00:00.000000')
 [ "$(echo "$out" | rows)" = "$expected" ] || { echo "$out"; fail "timestamp arithmetic over the result table"; }
@@ -48,11 +48,11 @@ printf '%s\n' "CREATE STREAM nums (n INTEGER, name TEXT) FROM FILE 'nums.csv' FO
 CREATE QUERY raw AS SELECT n, name FROM nums;
 CREATE QUERY agg AS SELECT $aggs FROM nums;" >aggs.sql
 "$SLUICE" run --db e.db aggs.sql 2>/dev/null || fail "aggregates run"
-queried=$(printf '%s\n' "SELECT * FROM agg;" | "$SLUICE" --db e.db 2>/dev/null | rows)
-computed=$(printf '%s\n' "SELECT $aggs FROM raw;" | "$SLUICE" --db e.db 2>/dev/null | rows)
+queried=$(printf '%s\n' "SELECT * FROM agg;" | "$SLUICE" --mode table --db e.db 2>/dev/null | rows)
+computed=$(printf '%s\n' "SELECT $aggs FROM raw;" | "$SLUICE" --mode table --db e.db 2>/dev/null | rows)
 [ -n "$queried" ] && [ "$queried" = "$computed" ] ||
   fail "aggregates: the query wrote '$queried', the SELECT computed '$computed'"
-out=$(printf '%s\n' "SELECT stddev(name) FROM raw;" | "$SLUICE" --db e.db 2>&1 || true)
+out=$(printf '%s\n' "SELECT stddev(name) FROM raw;" | "$SLUICE" --mode table --db e.db 2>&1 || true)
 echo "$out" | grep -q 'stddev() expects a number, got TEXT' || { echo "$out"; fail "an aggregate's type error"; }
 
 # Sluice's functions are on Sluice's connection only.
