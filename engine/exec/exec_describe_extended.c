@@ -80,7 +80,10 @@ static void describe_progress(const struct exec_ctx *x, const char *name,
         char trigger[48];
         sl_duration_format(q->trigger_us, trigger);
         field(x, "trigger", trigger);
-        field_int(x, "partitions", q->plan->partitions > 1 ? q->plan->partitions : 1);
+        /* The partitions it runs with: WITH (partitions = n), or the default
+         * (the cores, or its checkpoint's count) the planner was given. */
+        field_int(x, "partitions",
+                  q->pipeline.exchange ? op_exchange_parts(q->pipeline.exchange) : 1);
         const char *state = q->source ? source_state(q->source) : NULL;
         field(x, "source", state ? state : q->source ? source_describe(q->source) : NULL);
     }
