@@ -9,7 +9,6 @@
 
 extern volatile sig_atomic_t cli_interrupted;
 /* Set while the shell waits at its prompt: a log line then redraws the prompt after it. */
-extern volatile sig_atomic_t cli_at_prompt;
 
 /* Output that prints tables to stdout and notices to stderr. */
 struct cli_output {

@@ -3,19 +3,18 @@
  * lines and errors to stderr. stdout is flushed before anything goes to
  * stderr, so that `sluice <x.sql >log 2>&1` keeps statement order. A log
  * line that arrives (from the engine's thread) while the shell waits at its
- * prompt erases the prompt, prints, and redraws the prompt and the text typed.
+ * prompt is printed by the shell's thread above the prompt (prompt.c).
  */
 #include "cli/cli.h"
 #include "cli/colour.h"
 #include "cli/live_view.h"
+#include "cli/prompt.h"
 
-#include <editline/readline.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 volatile sig_atomic_t cli_interrupted;
-volatile sig_atomic_t cli_at_prompt;
 
 /* Log lines come from the engine's threads, notices and errors from the shell's. */
 static pthread_mutex_t stderr_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -63,17 +62,17 @@ static void log_to_stderr(void *ctx, enum sluice_log_level level, const char *ms
 {
     (void)ctx;
     static const char *const names[] = {"debug", "info", "warning", "error"};
+    bool bad = level >= SLUICE_LOG_WARN;
+    char line[1024];
+    snprintf(line, sizeof line, "%ssluice: %s:%s %s\n", bad ? colour_on(stderr, COLOUR_ERROR) : "",
+             names[level], bad ? colour_off(stderr) : "", msg);
+    /* At the prompt, the shell's own thread prints it (prompt.h). */
+    if (prompt_defer(line))
+        return;
     pthread_mutex_lock(&stderr_lock);
     fflush(stdout);
-    bool redraw = cli_at_prompt;
-    if (redraw)
-        fputs("\r\033[K", stderr);
-    bool bad = level >= SLUICE_LOG_WARN;
-    fprintf(stderr, "%ssluice: %s:%s %s\n", bad ? colour_on(stderr, COLOUR_ERROR) : "",
-            names[level], bad ? colour_off(stderr) : "", msg);
+    fputs(line, stderr);
     live_view_forget_drawn();
-    if (redraw)
-        rl_forced_update_display();
     pthread_mutex_unlock(&stderr_lock);
 }
 

@@ -14,6 +14,7 @@
 
 #include "cli/colour.h"
 #include "cli/live_view.h"
+#include "cli/prompt.h"
 
 #include <ctype.h>
 #include <editline/readline.h>
@@ -55,12 +56,8 @@ static const char *prompt_text(bool continuation)
 
 static char *next_line(FILE *f, bool tty, bool continuation)
 {
-    if (tty) {
-        cli_at_prompt = 1;
-        char *line = readline(prompt_text(continuation));
-        cli_at_prompt = 0;
-        return line;
-    }
+    if (tty)
+        return prompt_readline(prompt_text(continuation));
     char *line = NULL;
     size_t cap = 0;
     ssize_t n = getline(&line, &cap, f);
