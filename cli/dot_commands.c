@@ -192,11 +192,17 @@ static void answer_row(struct repl *r, bool header, const char *name, const char
 static void cmd_describe(struct repl *r, int argc, char **argv)
 {
     if (argc > 1) {
-        size_t n = strlen(argv[1]) + sizeof "DESCRIBE ;";
-        char *sql = malloc(n);
+        /* The name as a quoted identifier ("" for "): it is one name, never more SQL. */
+        char *sql = malloc(2 * strlen(argv[1]) + sizeof "DESCRIBE \"\";");
         if (!sql)
             return;
-        snprintf(sql, n, "DESCRIBE %s;", argv[1]);
+        char *end = stpcpy(sql, "DESCRIBE \"");
+        for (const char *c = argv[1]; *c; c++) {
+            if (*c == '"')
+                *end++ = '"';
+            *end++ = *c;
+        }
+        strcpy(end, "\";");
         run_sql(r, sql);
         free(sql);
         return;
@@ -308,9 +314,13 @@ static void cmd_expanded(struct repl *r, int argc, char **argv)
         say_usage(find_command(argv[0]));
         return;
     }
-    if (on && now != TABLE_MODE_LINE)
+    /* Only a mode it left is gone back to: \x off outside line mode changes nothing. */
+    if (on && now != TABLE_MODE_LINE) {
         r->mode_before_expanded = now;
-    repl_set_mode(r, on ? TABLE_MODE_LINE : r->mode_before_expanded);
+        repl_set_mode(r, TABLE_MODE_LINE);
+    } else if (!on && now == TABLE_MODE_LINE) {
+        repl_set_mode(r, r->mode_before_expanded);
+    }
     printf("Expanded display is %s.\n", on ? "on" : "off");
 }
 
@@ -406,6 +416,7 @@ static void cmd_open(struct repl *r, int argc, char **argv)
     if (!path)
         return;
     sluice_close(r->s);
+    r->s = NULL;
     char *previous = r->db_path;
     r->db_path = path;
     if (repl_open(r)) {
@@ -418,6 +429,7 @@ static void cmd_open(struct repl *r, int argc, char **argv)
     if (!repl_open(r)) {
         fprintf(stderr, "sluice: cannot reopen %s either; leaving\n", previous);
         r->quit = true;
+        r->rc = 1;
     }
 }
 

@@ -146,6 +146,8 @@ void repl_exec(struct repl *r, const char *name, unsigned first_line, const char
     clock_gettime(CLOCK_MONOTONIC, &t0);
     getrusage(RUSAGE_SELF, &u0);
     char *errors;
+    /* A Ctrl-C before this statement (during one SQLite answered) is spent. */
+    cli_interrupted = 0;
     if (sluice_exec_at(r->s, name, first_line, sql, &r->out.out, &errors) != SLUICE_OK)
         r->rc = 1;
     cli_print_errors(errors);
@@ -259,8 +261,10 @@ static void resume_saved(struct repl *r)
 bool repl_open(struct repl *r)
 {
     r->opts.db_path = r->db_path;
-    if (cli_open(&r->opts, &r->s) != SLUICE_OK)
+    if (cli_open(&r->opts, &r->s) != SLUICE_OK) {
+        r->s = NULL;
         return false;
+    }
     char *errors;
     if (sluice_start(r->s, &errors) != SLUICE_OK) {
         fprintf(stderr, "sluice: %s", errors ? errors : "cannot start\n");
@@ -315,7 +319,7 @@ int repl_main(const struct repl_options *ro)
     else
         repl_run_file(&r, stdin, "<stdin>");
     if (!r.tty)
-        while (sluice_running_queries(r.s) > 0 && !cli_interrupted)
+        while (r.s && sluice_running_queries(r.s) > 0 && !cli_interrupted)
             sleep_ms(50);
     if (history) {
         write_history(history);

@@ -117,4 +117,21 @@ for c in .help .tables '\\dt' '\\d' .schema .streams .queries .sinks .mode '\\x'
          .read '\\i' .output .once .open .quit .exit '\\q'; do
   grep -q -- "$c" out.txt || fail ".help does not list $c"
 done
+# \d NAME takes one name, quoted: never more SQL; \x off out of line mode
+# keeps the mode; .open failing twice leaves without touching the closed engine.
+printf "CREATE STREAM s (line TEXT) FROM FILE 'in.txt' FORMAT TEXT;\n" >ds.sql
+: >in.txt
+printf '.read ds.sql\n\\d "s; DROP STREAM s"\nSHOW STREAMS;\n' | "$SLUICE" --db d.db >out.txt 2>&1 || true
+grep -q 'dropped' out.txt && { cat out.txt; fail "\\d ran the SQL in its argument"; }
+grep -q '^s|' out.txt || { cat out.txt; fail "\\d: stream s gone"; }
+printf '.mode csv\n\\x off\n.mode\n' | "$SLUICE" --db d.db >out.txt 2>&1
+grep -q 'current output mode: csv' out.txt || { cat out.txt; fail "\\x off left csv mode"; }
+"$SLUICE" --db d.db -c 'SELECT 1;' >/dev/null 2>&1
+rc=0
+# The database goes while the shell runs, so reopening it fails too.
+{ sleep 1; rm -f d.db*; printf '.open /nonexistent/dir/x.db\n'; } |
+  "$SLUICE" --db d.db --readonly >out.txt 2>&1 || rc=$?
+[ "$rc" -lt 128 ] || { cat out.txt; fail ".open failing twice crashed (rc $rc)"; }
+[ "$rc" = 1 ] || { cat out.txt; fail ".open failing twice: exit code $rc, not 1"; }
+
 echo "1 passed, 0 failed"
