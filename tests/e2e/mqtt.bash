@@ -5,9 +5,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
 command -v mosquitto >/dev/null || fail "the mosquitto broker is not installed (scripts/install-deps)"
 
-# A port nobody listens on.
+# A port nobody listens on, below the kernel's ephemeral range (32768 up),
+# where another test's outgoing connection could take it before the broker
+# (re)starts on it.
 for _ in $(seq 50); do
-  MQTT_PORT=$((20000 + RANDOM % 20000))
+  MQTT_PORT=$((20000 + RANDOM % 12000))
   (exec 3<>"/dev/tcp/127.0.0.1/$MQTT_PORT") 2>/dev/null || break
 done
 mkdir -p "$WORK/broker"

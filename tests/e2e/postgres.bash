@@ -23,7 +23,7 @@ pg_cleanup() {
 trap 'pg_cleanup; cleanup' EXIT
 
 for _ in $(seq 50); do
-  PG_PORT=$((20000 + RANDOM % 20000))
+  PG_PORT=$((20000 + RANDOM % 12000))
   (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null || break
 done
 "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U sluice -A trust -E UTF8 --locale=C --no-sync \

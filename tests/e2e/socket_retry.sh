@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.bash"
 
 # A port nobody listens on (yet).
 for _ in $(seq 50); do
-  port=$((20000 + RANDOM % 20000))
+  port=$((20000 + RANDOM % 12000))
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
 done
 printf 'a b a\nc a\n' >"$WORK/in.txt"
