@@ -187,6 +187,18 @@ static void answer_row(struct repl *r, bool header, const char *name, const char
     r->out.out.row(r->out.out.ctx, header, 2, row);
 }
 
+/* The catalog's names and the database's tables (names.h); false when either cannot be read. */
+static bool load_catalog(struct repl *r, struct name_list *names, struct name_list *tables)
+{
+    if (!names_load(r->s, names))
+        return false;
+    if (!names_load_tables(r->s, tables)) {
+        names_free(names);
+        return false;
+    }
+    return true;
+}
+
 /* \d: every stream, query, sink and table of the user's with its type (a
  * query's tables are the query's); \d NAME describes one, as DESCRIBE. */
 static void cmd_describe(struct repl *r, int argc, char **argv)
@@ -208,12 +220,8 @@ static void cmd_describe(struct repl *r, int argc, char **argv)
         return;
     }
     struct name_list names, tables;
-    if (!names_load(r->s, &names))
+    if (!load_catalog(r, &names, &tables))
         return;
-    if (!names_load_tables(r->s, &tables)) {
-        names_free(&names);
-        return;
-    }
     static const char *const kinds[] = {[SLUICE_NAME_STREAM] = "stream",
                                         [SLUICE_NAME_QUERY] = "query",
                                         [SLUICE_NAME_SINK] = "sink"};
@@ -246,12 +254,8 @@ static void print_definition(FILE *out, const char *sql)
 static void cmd_schema(struct repl *r, int argc, char **argv)
 {
     struct name_list names, tables;
-    if (!names_load(r->s, &names))
+    if (!load_catalog(r, &names, &tables))
         return;
-    if (!names_load_tables(r->s, &tables)) {
-        names_free(&names);
-        return;
-    }
     const char *only = argc > 1 ? argv[1] : NULL;
     FILE *out = repl_output(r);
     bool found = false;

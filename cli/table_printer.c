@@ -145,11 +145,6 @@ enum table_mode table_printer_mode(const struct table_printer *p)
     return p->mode;
 }
 
-bool table_printer_headers(const struct table_printer *p)
-{
-    return p->headers;
-}
-
 FILE *table_printer_output(const struct table_printer *p)
 {
     return p->out;

@@ -42,7 +42,6 @@ void table_printer_set_output(struct table_printer *p, FILE *out);
 void table_printer_set_batch_rows(struct table_printer *p, unsigned batch_rows);
 unsigned table_printer_batch_rows(const struct table_printer *p);
 enum table_mode table_printer_mode(const struct table_printer *p);
-bool table_printer_headers(const struct table_printer *p);
 FILE *table_printer_output(const struct table_printer *p);
 
 /* values[i] NULL is SQL NULL. A header row starts a new table. In csv, tsv
