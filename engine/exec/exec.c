@@ -460,13 +460,15 @@ done:
     return st;
 }
 
-static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
+sl_status exec_start_live(struct exec_ctx *x, const struct ast_select *sel, struct sl_live *live,
+                          struct sl_query **query)
 {
     struct sluice *s = x->s;
-    const struct ast_select *sel = stmt->u.select;
     struct sl_arena *plan_arena = arena_create(0);
-    if (!plan_arena)
+    if (!plan_arena) {
+        sl_free(live);
         return SL_NOMEM;
+    }
     struct sl_plan *plan;
     sl_status st = bind_select(sel, &s->catalog, plan_arena, x->diags, &plan);
     if (st == SL_OK)
@@ -475,19 +477,27 @@ static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
         st = exec_check_source(x, sel, plan);
     if (st != SL_OK || x->check_only || !s->db) {
         arena_destroy(plan_arena);
+        sl_free(live);
         return st;
     }
-    struct sl_live *live = sl_calloc(1, sizeof *live);
-    if (!live) {
-        arena_destroy(plan_arena);
-        return SL_NOMEM;
-    }
-    if (x->out)
-        live->out = *x->out;
     char name[64];
     db_live_table_name(name, sizeof name, ++s->live_seq, sl_clock_now_us() % 1000000000);
-    return exec_start_query(x, sel, name, NULL, plan_arena, plan, s->opts.default_trigger_us,
-                            true, live);
+    st = exec_start_query(x, sel, name, NULL, plan_arena, plan, s->opts.default_trigger_us, true,
+                          live);
+    int index = st == SL_OK && query ? engine_find_query(s, name) : -1;
+    if (index >= 0)
+        *query = s->queries[index];
+    return st;
+}
+
+static sl_status exec_select(struct exec_ctx *x, const struct ast_stmt *stmt)
+{
+    struct sl_live *live = sl_calloc(1, sizeof *live);
+    if (!live)
+        return SL_NOMEM;
+    if (x->out)
+        live->out = *x->out;
+    return exec_start_live(x, stmt->u.select, live, NULL);
 }
 
 sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)

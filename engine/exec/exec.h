@@ -65,6 +65,13 @@ sl_status exec_describe_table(struct exec_ctx *x, const struct ast_name *name, b
 sl_status exec_drop(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_explain(struct exec_ctx *x, const struct ast_stmt *stmt);
 sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt);
+/* Binds sel and starts it as a live query whose batches go through live's
+ * output (a SELECT over a stream, PRINT). live is the caller's allocation,
+ * owned from here: freed when the query does not start, or when the
+ * statement is only checked. *query (if query is not NULL) is the query
+ * started (exec.c). */
+sl_status exec_start_live(struct exec_ctx *x, const struct ast_select *sel, struct sl_live *live,
+                          struct sl_query **query);
 /* Starts a bound query; name is the query's (and its table's) name (exec.c). */
 sl_status exec_start_query(struct exec_ctx *x, const struct ast_select *sel, const char *name,
                            const char *sql, struct sl_arena *plan_arena, struct sl_plan *plan,

@@ -8,9 +8,6 @@
 #include "engine/exec/exec.h"
 
 #include "common/alloc.h"
-#include "common/time.h"
-#include "engine/plan/binder.h"
-#include "storage/db_live.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -67,7 +64,6 @@ static sl_status check_stream(struct exec_ctx *x, const struct ast_name *name)
 
 sl_status exec_print(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
-    struct sluice *s = x->s;
     const struct ast_print *pr = &stmt->u.print;
     if (check_stream(x, &pr->stream) != SL_OK)
         return SL_ERROR;
@@ -75,32 +71,12 @@ sl_status exec_print(struct exec_ctx *x, const struct ast_stmt *stmt)
     struct ast_expr star = {.kind = AST_STAR, .pos = stmt->pos, .span = 5};
     struct ast_select_item item = {.expr = &star};
     struct ast_select sel = {.pos = stmt->pos, .nitems = 1, .items = &item, .from = pr->stream};
-    struct sl_arena *plan_arena = arena_create(0);
-    if (!plan_arena)
-        return SL_NOMEM;
-    struct sl_plan *plan;
-    sl_status st = bind_select(&sel, &s->catalog, plan_arena, x->diags, &plan);
-    if (st == SL_OK)
-        st = exec_check_source(x, &sel, plan);
-    if (st != SL_OK || x->check_only || !s->db) {
-        arena_destroy(plan_arena);
-        return st;
-    }
     struct print_live *p = sl_calloc(1, sizeof *p);
-    if (!p) {
-        arena_destroy(plan_arena);
+    if (!p)
         return SL_NOMEM;
-    }
     if (x->out)
         p->to = *x->out;
     p->left = pr->limit > 0 ? pr->limit : -1;
     p->live.out = (struct sluice_output){.row = print_row, .table_end = print_end, .ctx = p};
-    char name[64];
-    db_live_table_name(name, sizeof name, ++s->live_seq, sl_clock_now_us() % 1000000000);
-    st = exec_start_query(x, &sel, name, NULL, plan_arena, plan, s->opts.default_trigger_us,
-                          true, &p->live);
-    int index = st == SL_OK ? engine_find_query(s, name) : -1;
-    if (index >= 0)
-        p->query = s->queries[index];
-    return st;
+    return exec_start_live(x, &sel, &p->live, &p->query);
 }
