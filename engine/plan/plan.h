@@ -42,6 +42,48 @@ struct sl_plan_order {
     bool desc;
 };
 
+/* FROM left [INNER | LEFT] JOIN right ON ... (issue 16). The scan's columns
+ * are the left's, then each join's right columns in FROM order: a joined row
+ * is one scan row, so WHERE, GROUP BY and the outputs bind over it as over
+ * one stream's. A LEFT join's right columns are NULL on a row with no match. */
+enum sl_join_kind {
+    SL_JOIN_LOOKUP,   /* right is a SQLite table, read as of each batch's start */
+    SL_JOIN_INTERVAL, /* right is a stream: right.time BETWEEN left.time + lower AND + upper */
+    SL_JOIN_WINDOW,   /* right is a stream: both rows in the same TUMBLING/HOPPING window */
+};
+enum sl_join_type { SL_JOIN_INNER, SL_JOIN_LEFT };
+
+struct sl_plan_join {
+    enum sl_join_kind kind;
+    enum sl_join_type type;
+    /* LOOKUP: the table as SQLite names it: schema ("main", or an ATTACH's
+     * name) and table, in the plan arena. */
+    const char *right_schema;
+    const char *right_table;
+    /* INTERVAL, WINDOW: the right stream (at the bottom of right_input if
+     * that is a derived table); right_input NULL for a plain stream. */
+    const struct sl_stream_def *right_stream;
+    const struct sl_plan *right_input;
+    uint32_t first_col; /* the right's first column in the scan */
+    uint32_t ncols;     /* the right's columns: scan[first_col .. first_col + ncols) */
+    /* The ON clause's equalities left_keys[i] = right_keys[i]: left keys
+     * over the scan columns before first_col, right keys over the right's
+     * own columns (0-based). For LOOKUP each right key is a plain column
+     * (right_key_cols[i], the table's column index), so an index can serve. */
+    uint32_t nkeys;
+    struct sl_expr **left_keys;
+    struct sl_expr **right_keys;
+    uint32_t *right_key_cols;
+    /* The rest of ON, over the scan columns up to first_col + ncols; NULL if none. */
+    struct sl_expr *residual;
+    /* INTERVAL: the two event-time columns (over the scan) and the bounds, in
+     * microseconds, of right.time - left.time (inclusive). */
+    struct sl_expr *left_time, *right_time;
+    int64_t lower_us, upper_us;
+    /* WINDOW: the window both sides are assigned to. */
+    struct sl_window_spec window;
+};
+
 struct sl_plan {
     const struct sl_stream_def *stream; /* read at the bottom, through any derived tables */
     /* CREATE STREAM name AS this SELECT: the stream whose log its rows go to,
@@ -50,8 +92,12 @@ struct sl_plan {
     /* FROM (SELECT ...): the derived table's plan, whose operators run first
      * and whose outputs are this plan's FROM columns; NULL for a stream. */
     const struct sl_plan *input;
+    /* FROM ... JOIN ...: the joins in FROM order (at most one of two streams,
+     * INTERVAL or WINDOW, and any number of LOOKUPs); njoins 0: none. */
+    uint32_t njoins;
+    struct sl_plan_join *joins;
 
-    uint32_t nfrom; /* the FROM's columns */
+    uint32_t nfrom; /* the FROM's columns (with joins: the left's, then each right's) */
     uint32_t nscan; /* nfrom (+1 with UNNEST) */
     enum sl_type *scan_types;
     const char **scan_names;
