@@ -1080,6 +1080,24 @@ static void bind_window(struct binder *b)
             diags_add(b->diags, w->keyword.pos, w->keyword.span,
                       "make ADVANCE BY at most SIZE: rows between windows would belong to none",
                       "a hopping window advances by more than its size");
+        else if (w->size_us / w->advance_us > SL_MAX_WINDOWS_PER_ROW) {
+            /* Each row is counted in every window it falls in, and each window is
+             * written when it changes or closes: two rows would fill memory and disk. */
+            char size[48], advance[48], least[48];
+            sl_duration_format(w->size_us, size);
+            sl_duration_format(w->advance_us, advance);
+            sl_duration_format((w->size_us + SL_MAX_WINDOWS_PER_ROW - 1) / SL_MAX_WINDOWS_PER_ROW,
+                               least);
+            char hint[256];
+            snprintf(hint, sizeof hint,
+                     "advance by at least %s (SIZE / %d), or aggregate a smaller window's table",
+                     least, SL_MAX_WINDOWS_PER_ROW);
+            diags_add(b->diags, w->keyword.pos, w->keyword.span, hint,
+                      "a hopping window of %s advancing by %s puts each row in %lld windows, "
+                      "more than the %d allowed",
+                      size, advance, (long long)(w->size_us / w->advance_us),
+                      SL_MAX_WINDOWS_PER_ROW);
+        }
         break;
     case AST_WINDOW_SESSION:
         p->window.kind = SL_WINDOW_SESSION;
