@@ -26,6 +26,9 @@ struct sl_plan_agg {
     const char *text; /* as written, e.g. "count(*)", for EXPLAIN */
 };
 
+/* The most columns a SELECT may have: SQLite's own limit (SQLITE_MAX_COLUMN) on a table. */
+#define SL_MAX_COLUMNS 2000
+
 /* The most windows a hopping window may put a row in (SIZE / ADVANCE BY):
  * a day advancing by ten seconds is 8,640. Past it, a few rows would make
  * millions of window rows. */
