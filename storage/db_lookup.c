@@ -15,6 +15,8 @@
 
 /* Milliseconds a read waits for a lock (only WAL recovery takes one). */
 #define LOOKUP_BUSY_MS 5000
+/* How much of the file a lookup maps (PRAGMA mmap_size): 256 MiB. */
+#define LOOKUP_MMAP_BYTES "268435456"
 
 struct db_lookup {
     sqlite3 *conn;
@@ -110,6 +112,10 @@ sl_status db_lookup_open(const char *file, const char *table, uint32_t ncols,
         goto done;
     }
     sqlite3_busy_timeout(l->conn, LOOKUP_BUSY_MS);
+    /* The engine commits every batch, which empties a WAL reader's page cache:
+     * mapped, the table's pages are read again without a system call each. */
+    sqlite3_exec(l->conn, "PRAGMA mmap_size = " LOOKUP_MMAP_BYTES "; PRAGMA cache_size = -16384",
+                 NULL, NULL, NULL);
     if (sqlite3_prepare_v2(l->conn, buf_str(&sql), -1, &l->find, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(l->conn, "BEGIN", -1, &l->begin, NULL) != SQLITE_OK ||
         /* A read in the transaction takes the snapshot (BEGIN alone defers it). */
