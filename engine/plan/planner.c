@@ -410,10 +410,15 @@ static sl_status build_scan(const struct sl_plan *plan, struct sl_arena *work,
                             struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
 {
     sl_status st = SL_OK;
-    if (plan->input)
+    /* A join of two streams (the first join, if any) builds its sides itself,
+     * the left's derived table among them; the lookups come after it. */
+    bool stream_join = plan->njoins && plan->joins[0].kind != SL_JOIN_LOOKUP;
+    if (plan->input && !stream_join)
         st = build_front(plan->input, NULL, work, out, tail, err);
     for (uint32_t i = 0; i < plan->njoins && st == SL_OK; i++) {
         struct sl_op *op;
+        if (plan->joins[i].kind != SL_JOIN_LOOKUP)
+            continue;
         if ((st = lookup_op(plan, &plan->joins[i], work, &op, err)) == SL_OK)
             link_op(out, tail, op);
     }
