@@ -241,6 +241,17 @@ static bool stream_kind(const struct ast_select *select, const struct ast_join *
     const struct bound_item *l = &f->items[0];
     if (j->left_time < 0 || j->right_time < 0) {
         const struct bound_item *no = j->left_time < 0 ? l : r;
+        if (no->input && no->stream->time_column >= 0) {
+            char hint[300];
+            snprintf(hint, sizeof hint,
+                     "select %s's event-time column, %s, in the derived table, as it is (the "
+                     "join bounds it)",
+                     no->stream->name, no->stream->cols[no->stream->time_column].name);
+            diags_add(diags, no->pos, no->span, hint,
+                      "%s does not select its stream's event time: two streams join on event "
+                      "time", no->label);
+            return false;
+        }
         diags_add(diags, no->pos, no->span,
                   "declare its event time: CREATE STREAM ... (..., ts TIMESTAMP, WATERMARK FOR "
                   "ts AS ts - INTERVAL '5' SECOND); a join of two streams keeps rows until the "

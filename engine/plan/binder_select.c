@@ -1354,8 +1354,12 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
         p->watermark_delay_us = p->stream->watermark_delay_us;
     }
     bind_window(&b);
+    uint32_t before_joins = diags->count;
     if (select->njoins && (st = bind_joins(&b)) != SL_OK)
         return st;
+    /* A join that did not bind would make the rest report what follows from it. */
+    if (diags->count > before_joins)
+        return SL_ERROR;
     if (select->njoins && p->njoins && !window_join_columns(&b, &from))
         return SL_NOMEM;
     /* The window would need the stream's event time carried through the derived table. */

@@ -15,3 +15,7 @@ SELECT s.window_start FROM orders o JOIN ships s ON o.id = s.order_id WINDOW TUM
 SELECT window_start FROM orders o JOIN ships s ON o.id = s.order_id AND s.ts BETWEEN o.ts AND o.ts + INTERVAL '1' MINUTE;
 -- Without --db, sluice check sees no tables.
 SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer;
+-- A derived side must pass its stream's event time through.
+SELECT * FROM orders o JOIN (SELECT order_id, carrier FROM ships) s ON o.id = s.order_id WINDOW TUMBLING (SIZE 1 HOUR);
+SELECT x.id, s.carrier FROM (SELECT id, ts FROM orders WHERE qty > 1) x JOIN (SELECT order_id, carrier, ts FROM ships) s
+  ON x.id = s.order_id AND s.ts BETWEEN x.ts AND x.ts + INTERVAL '1' HOUR;
