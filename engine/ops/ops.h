@@ -191,6 +191,7 @@ struct sl_lookup_join_def {
     uint32_t nkeys; /* left_keys[k] (over the input) = the table's column key_names[k] */
     struct sl_expr *const *left_keys;
     const char *const *key_names;
+    const char *const *key_casts; /* the affinity each key is looked up with (db_lookup.h) */
     const struct sl_expr *residual; /* the rest of ON, over the output; NULL if none */
     bool left;                      /* LEFT JOIN: unmatched rows with NULLs */
 };

@@ -317,7 +317,9 @@ sl_status bind_join_on(const struct ast_select *select, const struct bound_from 
     pj->left_keys = arena_alloc(arena, j.nconj * sizeof *pj->left_keys);
     pj->right_keys = arena_alloc(arena, j.nconj * sizeof *pj->right_keys);
     pj->right_key_cols = arena_alloc(arena, j.nconj * sizeof *pj->right_key_cols);
-    if (!j.conj || !j.used || !j.is_time || !pj->left_keys || !pj->right_keys || !pj->right_key_cols)
+    pj->right_key_affs = arena_alloc(arena, j.nconj * sizeof *pj->right_key_affs);
+    if (!j.conj || !j.used || !j.is_time || !pj->left_keys || !pj->right_keys ||
+        !pj->right_key_cols || !pj->right_key_affs)
         return SL_NOMEM;
     uint32_t n = 0;
     collect_conjuncts(on, j.conj, &n);
@@ -354,6 +356,7 @@ sl_status bind_join_on(const struct ast_select *select, const struct bound_from 
             pj->left_keys[pj->nkeys] = (struct sl_expr *)lk;
             if (!(pj->right_keys[pj->nkeys] = rebase(rk, right->first, arena)))
                 return SL_NOMEM;
+            pj->right_key_affs[pj->nkeys] = rk->affinity;
             pj->right_key_cols[pj->nkeys++] = rk->kind == EXPR_COLUMN ? rk->column - right->first
                                                                        : UINT32_MAX;
             j.used[c] = true;

@@ -84,6 +84,9 @@ struct sl_plan_join {
     struct sl_expr **left_keys;
     struct sl_expr **right_keys;
     uint32_t *right_key_cols;
+    /* LOOKUP: each key column's affinity (from its declared type), which
+     * decides how SQLite's = converts the two sides (op_lookup_join.c). */
+    enum sl_affinity *right_key_affs;
     /* The rest of ON, over the scan columns up to first_col + ncols; NULL if none. */
     struct sl_expr *residual;
     /* INTERVAL, WINDOW: the two event-time columns (over the scan). INTERVAL:

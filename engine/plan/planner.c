@@ -370,16 +370,35 @@ static sl_status build_exchange(const struct sl_plan *plan, uint32_t threads,
 
 /* ---- joins (issue 16) ---- */
 
+/* The affinity a lookup's key is bound with, so that SQLite's = converts as in
+ * its own join of the two columns: the left's NUMERIC applies to a TEXT or
+ * untyped column, the left's TEXT to an untyped one; else the column's own
+ * applies to the bound value, as the join would (NULL). */
+static const char *lookup_cast(enum sl_affinity left, enum sl_affinity column)
+{
+    if (left == SL_AFF_NUMERIC && (column == SL_AFF_TEXT || column == SL_AFF_NONE))
+        return "NUMERIC";
+    if ((left == SL_AFF_TEXT || left == SL_AFF_TIMESTAMP) && column == SL_AFF_NONE)
+        return "TEXT";
+    return NULL;
+}
+
 /* The lookup join j of plan: input scan[0, first_col), output up to its right's end. */
 static sl_status lookup_op(const struct sl_plan *plan, const struct sl_plan_join *j,
                            struct sl_arena *work, struct sl_op **op, struct sl_error *err)
 {
     const char **key_names = sl_calloc(j->nkeys ? j->nkeys : 1, sizeof *key_names);
+    const char **casts = sl_calloc(j->nkeys ? j->nkeys : 1, sizeof *casts);
     char label[512];
-    if (!key_names)
+    if (!key_names || !casts) {
+        sl_free(key_names);
+        sl_free(casts);
         return sl_error_set(err, SL_NOMEM, "out of memory planning a lookup join");
-    for (uint32_t k = 0; k < j->nkeys; k++)
+    }
+    for (uint32_t k = 0; k < j->nkeys; k++) {
         key_names[k] = plan->scan_names[j->first_col + j->right_key_cols[k]];
+        casts[k] = lookup_cast(j->left_keys[k]->affinity, j->right_key_affs[k]);
+    }
     snprintf(label, sizeof label, "%s.%s", j->right_schema, j->right_table);
     struct sl_lookup_join_def def = {
         .file = j->right_file,
@@ -395,11 +414,13 @@ static sl_status lookup_op(const struct sl_plan *plan, const struct sl_plan_join
         .nkeys = j->nkeys,
         .left_keys = j->left_keys,
         .key_names = key_names,
+        .key_casts = casts,
         .residual = j->residual,
         .left = j->type == SL_JOIN_LEFT,
     };
     sl_status st = op_lookup_join_create(work, &def, op, err);
     sl_free(key_names);
+    sl_free(casts);
     return st;
 }
 
