@@ -321,9 +321,8 @@ sl_status bind_join_on(const struct ast_select *select, const struct bound_from 
     if (!j.conj || !j.used || !j.is_time || !pj->left_keys || !pj->right_keys ||
         !pj->right_key_cols || !pj->right_key_affs)
         return SL_NOMEM;
-    uint32_t n = 0;
-    collect_conjuncts(on, j.conj, &n);
-    (void)n;
+    j.nconj = 0;
+    collect_conjuncts(on, j.conj, &j.nconj);
     bool lookup = right->table != NULL;
     if (lookup) {
         pj->kind = SL_JOIN_LOOKUP;
