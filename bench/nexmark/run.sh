@@ -33,7 +33,7 @@
 source "$(dirname "$0")/../lib.bash"
 here=$root/bench/nexmark
 queries_dir=${NEXMARK_DIR:-$here}
-queries=${NEXMARK_QUERIES:-q0 q1 q2 q5 q7 q11 q12 q14 q15 q16 q17 q21 q22}
+queries=${NEXMARK_QUERIES:-q0 q1 q2 q3 q4 q5 q7 q8 q9 q11 q12 q13 q14 q15 q16 q17 q18 q19 q20 q21 q22}
 gen_events=${NEXMARK_EVENTS:-2000000}
 file_events=${NEXMARK_FILE_EVENTS:-500000}
 headline_events=${NEXMARK_HEADLINE_EVENTS:-5434783}
@@ -99,6 +99,11 @@ script() {
   } >"$work/run.sql"
 }
 
+# setup DB QUERY: the tables QUERY reads (qN.setup.sql, q13's side input), made in DB.
+setup() {
+  [ ! -f "$queries_dir/$2.setup.sql" ] || sqlite3 "$1" <"$queries_dir/$2.setup.sql"
+}
+
 # run_sluice INPUT DIR QUERY RUNS [PARTITIONS] -> "wall user sys rss_kb
 # db_bytes rows_in rows_out", the best of RUNS by wall time; "failed" when
 # sluice fails (its error goes to $work/QUERY.err).
@@ -107,6 +112,7 @@ run_sluice() {
   script "$input" "$dir" "$q" "${5:-}"
   for ((i = 0; i < n; i++)); do
     rm -f "$work"/sluice.db*
+    setup "$work/sluice.db" "$q"
     if ! timed "$work/t" "$sluice" run --db "$work/sluice.db" "$work/run.sql" \
          >/dev/null 2>"$work/$q.err"; then
       echo failed
@@ -154,6 +160,7 @@ sqlite_load() {
 # without one, "> Ns" past the timeout.
 sqlite_query() {
   [ -f "$queries_dir/$1.oracle.sql" ] || { echo none; return; }
+  setup "$work/sqlite.db" "$1"
   if timeout "$sqlite_timeout" /usr/bin/time -f '%e' -o "$work/t" \
        sqlite3 "$work/sqlite.db" <"$queries_dir/$1.oracle.sql" >/dev/null 2>&1; then
     tail -1 "$work/t"
