@@ -3,7 +3,7 @@
 # runs over 10 000 events from streams/generator.sql, the same events are
 # written by `sluice nexmark --format csv` and loaded into sqlite3, and each
 # query's table must equal its oracle's rows (qN.oracle.sql) exactly. Every
-# query runs over streams/csv.sql too and q1, q7 and q17 over streams/json.sql:
+# query runs over streams/csv.sql too and q1, q7, q17 and q20 over streams/json.sql:
 # the three inputs must agree; over the CSV file every query also runs in batches of 64 KiB
 # (23 batches), so windows close, sessions merge and groups are upserted
 # across batches. The windowed queries run again over the generator with its
