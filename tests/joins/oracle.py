@@ -92,6 +92,20 @@ CASES = {
         " WINDOW TUMBLING (SIZE 5 SECONDS)",
         "SELECT ts_text(l.t - l.t %% %d), ts_text(l.t - l.t %% %d + %d), l.k, l.v, r.w"
         " FROM l LEFT JOIN r ON %s" % (WIN_US, WIN_US, WIN_US, WINDOW_SQLITE)),
+    "window_hop_left": Case(
+        "window joins (HOPPING)",
+        "SELECT window_start, window_end, l.k, l.v, r.w FROM l LEFT JOIN r ON l.k = r.k"
+        " WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 5 SECONDS)",
+        "WITH lw AS (SELECT l.*, l.t - l.t %% %d - j * %d AS ws FROM l, (SELECT 0 AS j UNION ALL"
+        " SELECT 1)) SELECT ts_text(ws), ts_text(ws + %d), lw.k, lw.v, r.w FROM lw LEFT JOIN r"
+        " ON lw.k = r.k AND r.t >= lw.ws AND r.t < lw.ws + %d"
+        % (WIN_US, WIN_US, 2 * WIN_US, 2 * WIN_US)),
+    "interval_derived": Case(
+        "interval joins with a derived table's side",
+        "SELECT l.k, l.v, r.w, r.ts AS rts FROM l JOIN (SELECT k, w, ts FROM r WHERE w % 2 = 0) AS r"
+        " ON " + INTERVAL_ON,
+        "SELECT l.k, l.v, r.w, r.ts FROM l JOIN (SELECT * FROM r WHERE w % 2 = 0) AS r ON "
+        + INTERVAL_SQLITE),
     "lookup_inner": Case(
         "lookup joins",
         "SELECT l.k, l.v, d.name, d.f FROM l JOIN dim d ON l.k = d.k",
