@@ -49,9 +49,9 @@ INTERVAL_ON = ("l.k = r.k AND l.ts BETWEEN r.ts - INTERVAL '1' SECOND"
 INTERVAL_SQLITE = "l.k = r.k AND l.t BETWEEN r.t - 1000000 AND r.t + 2000000"
 WIN_US = 5 * US
 WINDOW_SQLITE = "l.k = r.k AND l.t / %d = r.t / %d" % (WIN_US, WIN_US)
-TOPN_WINDOW = ("SELECT window_start, window_end, k, n, RANK() OVER (PARTITION BY window_start,"
-               " window_end ORDER BY n DESC) AS rk FROM (SELECT window_start, window_end, k,"
-               " COUNT(*) AS n FROM l GROUP BY k WINDOW TUMBLING (SIZE 10 SECONDS) EMIT %s)")
+TOPN_WINDOW = ("SELECT window_start, window_end, k, COUNT(*) AS n, RANK() OVER (PARTITION BY"
+               " window_start, window_end ORDER BY COUNT(*) DESC) AS rk FROM l GROUP BY k"
+               " WINDOW TUMBLING (SIZE 10 SECONDS) EMIT %s")
 TOPN_WINDOW_SQLITE = ("SELECT window_start, window_end, k, n, RANK() OVER (PARTITION BY"
                       " window_start, window_end ORDER BY n DESC) AS rk FROM"
                       " (SELECT ts_text(ws) AS window_start, ts_text(ws + 10000000) AS window_end,"
@@ -306,7 +306,8 @@ def supported(sluice, work, names):
             raise SystemExit("sluice failed (exit %d) on the queries over no rows:\n%s"
                              % (rc, err[-2000:]))
         name = ok.pop(line - 3)
-        refused[name] = next(s for s in err.splitlines() if s.strip()).replace(sql + ":", "line ")
+        refused[name] = next((s for s in err.splitlines() if ": error:" in s),
+                             "exit %d" % rc).replace(sql + ":", "line ")
     return ok, refused
 
 
