@@ -19,6 +19,6 @@ SELECT strftime('%Y-%m-%d %H:%M:%S', ws / 1000000, 'unixepoch') || printf('.%06d
        strftime('%Y-%m-%d %H:%M:%S', ws / 1000000 + 10, 'unixepoch') || printf('.%06d', ws % 1000000)
          AS window_end,
        auction, num
-FROM counts
-WHERE num = (SELECT MAX(num) FROM counts c WHERE c.ws = counts.ws)
+FROM (SELECT *, RANK() OVER (PARTITION BY ws ORDER BY num DESC) AS rk FROM counts)
+WHERE rk = 1
 ORDER BY window_start, auction;
