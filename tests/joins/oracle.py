@@ -17,8 +17,10 @@ per batch (a prefix of the rows); over sockets in random batch sizes. Each
 cut's tables must equal SQLite's. During the socket cuts the harness edits
 `dim` between batches: it waits until every lookup query has committed the
 `l` rows sent so far (their `_sluice_progress.rows_in`), changes the table,
-then sends on, so each row is joined with the table as it was when its batch
-began; SQLite joins each row with the version of `dim` it was sent under.
+then sends on. A batch sees the table as it was when the batch began, which
+is before its rows come, so SQLite joins each row with the version of `dim`
+committed before its batch's `_sluice_progress.started` (the batches'
+rows_in, in order, say which rows each read).
 
 A case whose feature Sluice does not have yet is skipped with the reason
 Sluice gives (its query refused over empty input); --strict fails instead.
@@ -27,6 +29,7 @@ Usage: oracle.py SLUICE [--seed N] [--rows N] [--cases a,b,...] [--quick]
                         [--strict] [--keep DIR]
 """
 import argparse
+import datetime
 import os
 import random
 import re
@@ -42,6 +45,7 @@ import time
 US = 1_000_000
 BASE = 1_767_225_600 * US  # 2026-01-01 00:00:00 UTC
 DELAY_S = 3
+TRIGGER_S = 0.02
 DISORDER_US = 2_500_000  # below the delay: no row is late for its own stream
 L_KEYS = list(range(12))  # 10 and 11 never appear in r
 R_KEYS = list(range(10)) + [20, 21]  # 20 and 21 never appear in l
@@ -228,8 +232,8 @@ def streams_sql(l_source, r_source):
 
 
 def queries_sql(names):
-    return "".join("CREATE QUERY %s AS %s TRIGGER EVERY 20 MILLISECONDS;\n"
-                   % (name, CASES[name].sluice) for name in names)
+    return "".join("CREATE QUERY %s AS %s TRIGGER EVERY %d MILLISECONDS;\n"
+                   % (name, CASES[name].sluice, TRIGGER_S * 1000) for name in names)
 
 
 def write_dim(db_path, version):
@@ -242,21 +246,28 @@ def write_dim(db_path, version):
     db.close()
 
 
-def expected(names, left, right, versions, left_ver):
-    """Each case's rows from SQLite: l's rows with the dim version each was
-    joined under (left_ver[i] indexes versions)."""
+def expected(names, left, right, versions, left_vers):
+    """Each case's rows from SQLite: l's rows with, for a lookup query, the
+    dim version each was joined under (left_vers[name][i] indexes versions;
+    version 0 for a query not in left_vers)."""
     db = sqlite3.connect(":memory:")
     db.create_function("ts_text", 1, ts_text, deterministic=True)
     db.execute("CREATE TABLE l (k INTEGER, v INTEGER, g INTEGER, t INTEGER, ts TEXT, ver INTEGER)")
     db.execute("CREATE TABLE r (k INTEGER, w INTEGER, t INTEGER, ts TEXT)")
     db.execute("CREATE TABLE dim_hist (ver INTEGER, k INTEGER, name TEXT, f INTEGER)")
-    db.executemany("INSERT INTO l VALUES (?, ?, ?, ?, ?, ?)",
-                   [(k, v, g, t, ts_text(t), ver) for (k, v, g, t), ver in zip(left, left_ver)])
+    db.executemany("INSERT INTO l VALUES (?, ?, ?, ?, ?, 0)",
+                   [(k, v, g, t, ts_text(t)) for k, v, g, t in left])
     db.executemany("INSERT INTO r VALUES (?, ?, ?, ?)", [(k, w, t, ts_text(t)) for k, w, t in right])
     db.executemany("INSERT INTO dim_hist VALUES (?, ?, ?, ?)",
                    [(ver, k, name, f) for ver, dim in enumerate(versions)
                     for k, (name, f) in dim.items()])
-    return {name: sorted(db.execute(CASES[name].sqlite).fetchall(), key=repr) for name in names}
+    out = {}
+    for name in names:
+        vers = left_vers.get(name, [0] * len(left))
+        db.executemany("UPDATE l SET ver = ? WHERE rowid = ?",
+                       [(ver, i + 1) for i, ver in enumerate(vers)])
+        out[name] = sorted(db.execute(CASES[name].sqlite).fetchall(), key=repr)
+    return out
 
 
 def read_tables(db_path, names):
@@ -320,7 +331,7 @@ def run_file(sluice, work, names, left, right, versions):
     rc, err = run_sluice(sluice, sql, db)
     if rc != 0:
         raise SystemExit("sluice failed on the file cut (exit %d):\n%s" % (rc, err[-2000:]))
-    return read_tables(db, names), [0] * len(left)
+    return read_tables(db, names), {}
 
 
 class Feeder:
@@ -381,12 +392,36 @@ def committed_rows(db_path, names):
     return {name: got.get(name) or 0 for name in names}
 
 
+def batch_versions(db_path, name, edits, nrows):
+    """The dim version each l row of lookup query `name` was joined under:
+    its batch's (the batches' rows_in, in order, cut l's rows), which is the
+    version committed before the batch began (`started`). edits: (begun,
+    committed) wall times of each edit, in µs; a batch that began between
+    the two cannot be told and fails the test (the harness waits a few
+    trigger intervals after each edit, so none should)."""
+    db = sqlite3.connect(db_path)
+    batches = db.execute("SELECT rows_in, started FROM _sluice_progress WHERE query = ?"
+                         " AND rows_in > 0 ORDER BY batch_id", (name,)).fetchall()
+    db.close()
+    out = []
+    for rows_in, started in batches:
+        t = datetime.datetime.strptime(started, "%Y-%m-%d %H:%M:%S.%f").replace(
+            tzinfo=datetime.timezone.utc).timestamp() * US
+        if any(begun <= t <= committed for begun, committed in edits):
+            raise SystemExit("%s: a batch began (%s) while dim was being edited" % (name, started))
+        out += [sum(1 for _, committed in edits if committed < t)] * rows_in
+    if len(out) != nrows:
+        raise SystemExit("%s: its batches read %d rows of l, not %d" % (name, len(out), nrows))
+    return out
+
+
 def run_socket(sluice, work, tag, names, left, right, cuts, versions, pause, edit_every):
     """Feeds l and r over sockets, cuts[i] rows of each at a time with a
     pause between (a pause longer than the trigger ends a batch). Every
     edit_every pieces, once the lookup queries have committed every l row
-    sent, dim moves to its next version. Returns the tables and each l
-    row's dim version."""
+    sent, dim moves to its next version, and the next piece waits until the
+    batch open during the edit has ended. Returns the tables and, for each
+    lookup query, each l row's dim version."""
     def pieces(rows):
         out, at = [], 0
         for n in cuts:
@@ -404,23 +439,27 @@ def run_socket(sluice, work, tag, names, left, right, cuts, versions, pause, edi
         f.write(queries_sql(names))
     proc = subprocess.Popen([sluice, "run", "--db", db, sql], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
-    left_ver, version, sent = [], 0, 0
+    edits, sent = [], 0
     try:
         for i, n in enumerate(cuts):
             for feeder in feeders:
                 feeder.release(i + 1)
-            left_ver += [version] * min(n, len(left) - sent)
             sent = min(len(left), sent + n)
             time.sleep(pause)
-            if lookups and (i + 1) % edit_every == 0 and version + 1 < len(versions) and i + 1 < len(cuts):
+            if lookups and (i + 1) % edit_every == 0 and len(edits) + 1 < len(versions) \
+                    and i + 1 < len(cuts):
                 deadline = time.time() + 120
                 while min(committed_rows(db, lookups).values() or [0]) < sent:
                     if proc.poll() is not None or time.time() > deadline:
                         raise SystemExit("%s: the lookup queries did not commit the %d rows sent"
                                          " (sluice exit %s)" % (tag, sent, proc.poll()))
                     time.sleep(0.01)
-                version += 1
-                write_dim(db, versions[version])
+                begun = time.time() * US
+                write_dim(db, versions[len(edits) + 1])
+                edits.append((begun, time.time() * US))
+                # A batch begins (and takes its snapshot of dim) before its rows
+                # come: let the one open during the edit end, 5 triggers.
+                time.sleep(5 * TRIGGER_S)
         _, err = proc.communicate(timeout=300)
     finally:
         for feeder in feeders:
@@ -431,7 +470,11 @@ def run_socket(sluice, work, tag, names, left, right, cuts, versions, pause, edi
     if proc.returncode != 0:
         raise SystemExit("sluice failed on %s (exit %d):\n%s"
                          % (tag, proc.returncode, err.decode(errors="replace")[-2000:]))
-    return read_tables(db, names), left_ver
+    left_vers = {name: batch_versions(db, name, edits, len(left)) for name in lookups}
+    for name, vers in left_vers.items():
+        if edits and len(set(vers)) < 2:
+            raise SystemExit("%s: %s saw one version of dim over %d edits" % (tag, name, len(edits)))
+    return read_tables(db, names), left_vers
 
 
 def compare(got, want, what):
