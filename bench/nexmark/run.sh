@@ -279,7 +279,9 @@ suite_table json "$file_dir"
 
 # The sections after the suite's tables, unless NEXMARK_SUITE_ONLY is set (a
 # focused run: NEXMARK_QUERIES="q5 q7" NEXMARK_SUITE_ONLY=1 bench/nexmark/run.sh).
+wc_line='Word count against the coreutils pipeline (target: >= 5x): the "Word count" section of this run (bench/run.sh).'
 if [ -n "${NEXMARK_SUITE_ONLY:-}" ]; then
+  wc_line=
   : >"$work/headline.md"
   : >"$work/partitions.md"
   q0_line="NEXMARK_SUITE_ONLY: the suite's tables only (no headline, partitions, insert loop, word count or latency)."
@@ -389,7 +391,8 @@ report=$(cat <<MD
 
 ## Nexmark, $started_at ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), commit $commit)
 
-Command: \`$( [ -n "${NEXMARK_FULL:-}" ] && echo "make bench-full" || echo "make bench")\` (bench/nexmark/run.sh $build), with
+Command: \`$(if [ -n "${NEXMARK_SUITE_ONLY:-}" ]; then echo "NEXMARK_QUERIES=\"$queries\" NEXMARK_SUITE_ONLY=1 bench/nexmark/run.sh $build"
+  elif [ -n "${NEXMARK_FULL:-}" ]; then echo "make bench-full"; else echo "make bench"; fi)\` (bench/nexmark/run.sh $build), with
 \`NEXMARK_EVENTS=$gen_events NEXMARK_FILE_EVENTS=$file_events NEXMARK_HEADLINE_EVENTS=$headline_events
 NEXMARK_RUNS=$runs NEXMARK_HEADLINE_RUNS=$headline_runs NEXMARK_RATE=$rate NEXMARK_SEED=$seed${NEXMARK_DIR:+ NEXMARK_DIR=$NEXMARK_DIR}\`.
 Inputs: \`sluice nexmark --events N --kind bid|auction|person --format csv|json --rate $rate --seed $seed\`
@@ -403,7 +406,7 @@ runs bench/nexmark/duckdb/qN.sql into a database file; sqlite3 $(sqlite3 --versi
 $(cat "$work/generator.md" "$work/csv.md" "$work/json.md" "$work/headline.md" "$work/partitions.md")
 
 $q0_line
-Word count against the coreutils pipeline (target: >= 5x): the "Word count" section of this run (bench/run.sh).
+$wc_line
 $wordcount_md
 $latency_md
 MD
