@@ -63,6 +63,8 @@ static const struct keyword keywords[] = {
     /* PAUSE QUERY, RESUME QUERY, PRINT stream (the query lifecycle) */
     {"PAUSE", TK_PAUSE},       {"RESUME", TK_RESUME},
     {"PRINT", TK_PRINT},
+    /* Top-N (issue 16): ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) */
+    {"OVER", TK_OVER},         {"PARTITION", TK_PARTITION},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

@@ -184,7 +184,7 @@ static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bo
                            struct sl_error *err)
 {
     sl_status st = SL_OK;
-    if (!c->plan[0] && q->plan->aggregate)
+    if (!c->plan[0] && plan_changelog(q->plan))
         return st;
     if (c->plan[0] && strcmp(c->plan, q->fingerprint) != 0 &&
         strncmp(c->plan, q->fingerprint, FINGERPRINT_HASH_CHARS) == 0)
@@ -203,7 +203,7 @@ static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bo
                             q->name, c->plan, q->fingerprint);
     /* The state first: the source is not moved for a query that starts over. */
     uint64_t rows = 0;
-    if (q->plan->aggregate && (st = query_state_restore(q, &rows, err)) != SL_OK)
+    if (plan_changelog(q->plan) && (st = query_state_restore(q, &rows, err)) != SL_OK)
         return st;
     if (q->plan->window.kind && !rows)
         return SL_OK;
@@ -328,7 +328,7 @@ static uint32_t query_threads(const struct sl_query *q, bool restart)
         return plan->partitions;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     uint32_t threads = cores < 1 ? 1 : cores > 64 ? 64 : (uint32_t)cores;
-    if (!restart || q->live || plan->no_checkpoint || !plan->aggregate ||
+    if (!restart || q->live || plan->no_checkpoint || !plan_changelog(plan) ||
         !planner_partitions_groups(plan))
         return threads;
     struct db_checkpoint c;
