@@ -92,7 +92,14 @@ struct ast_expr {
     /* Top-N (issue 16): ROW_NUMBER() | RANK() | DENSE_RANK() OVER (...) is an
      * AST_CALL with no arguments and this set; NULL for every other call. */
     struct ast_over *over;
+    /* The longest path from here down to a leaf (1 for a leaf), at most
+     * AST_MAX_EXPR_DEPTH: every pass over an expression recurses. */
+    uint32_t depth;
 };
+
+/* The deepest expression a statement may hold, as SQLite's SQLITE_MAX_EXPR_DEPTH:
+ * a chain "a + a + ... + a" of 1,000 operators is that deep. */
+#define AST_MAX_EXPR_DEPTH 1000
 
 struct ast_expr_list {
     uint32_t count;
