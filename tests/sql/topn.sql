@@ -4,7 +4,8 @@
 -- aggregations. Each result table is checked against SQLite's window
 -- functions over the same rows (the oracle): ROW_NUMBER's ties go by arrival
 -- (seq), the later first when the last ORDER BY key is DESC; between groups
--- by the group keys.
+-- by the group keys. Most queries read in small batches (max_batch_bytes), so
+-- rows enter, move and leave the top N across batches.
 CREATE STREAM bids (seq BIGINT, auction BIGINT, bidder BIGINT, price BIGINT, ts TIMESTAMP,
                     WATERMARK FOR ts AS ts - INTERVAL '3' SECOND)
   FROM FILE 'data/topn_bids.csv' FORMAT CSV (header = true);
@@ -12,12 +13,14 @@ CREATE STREAM bids (seq BIGINT, auction BIGINT, bidder BIGINT, price BIGINT, ts 
 -- The three highest bids of each auction (Nexmark q19), keyed by (auction, rn).
 CREATE QUERY top3 AS
   SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC) AS rn
-                 FROM bids) WHERE rn <= 3;
+                 FROM bids) WHERE rn <= 3
+  WITH (max_batch_bytes = 1024);
 
 -- RANK and DENSE_RANK keep ties; a stream's tied rows are keyed by all their columns.
 CREATE QUERY ranked AS
   SELECT seq, auction, price, rk FROM (SELECT seq, auction, price,
-      RANK() OVER (PARTITION BY auction ORDER BY price DESC) AS rk FROM bids) WHERE rk < 3;
+      RANK() OVER (PARTITION BY auction ORDER BY price DESC) AS rk FROM bids) WHERE rk < 3
+  WITH (max_batch_bytes = 2500);
 CREATE QUERY dense AS
   SELECT seq, auction, price, dr FROM (SELECT seq, auction, price,
       DENSE_RANK() OVER (PARTITION BY auction ORDER BY price DESC) AS dr FROM bids) WHERE 2 >= dr;
@@ -25,31 +28,37 @@ CREATE QUERY dense AS
 -- Deduplication: each bidder's first bid by event time, and its latest (Nexmark q18).
 CREATE QUERY first_bid AS
   SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY bidder ORDER BY ts) AS rn FROM bids)
-  WHERE rn = 1;
+  WHERE rn = 1
+  WITH (max_batch_bytes = 1024);
 CREATE QUERY latest_bid AS
   SELECT bidder, seq, price FROM (SELECT bidder, seq, price,
-      ROW_NUMBER() OVER (PARTITION BY bidder ORDER BY ts DESC) AS rn FROM bids) WHERE rn = 1;
+      ROW_NUMBER() OVER (PARTITION BY bidder ORDER BY ts DESC) AS rn FROM bids) WHERE rn = 1
+  WITH (max_batch_bytes = 2500);
 
 -- Another condition on another column, ANDed: a row that stops passing it is deleted.
 CREATE QUERY top3_big AS
   SELECT auction, seq, price, rn FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC, seq) AS rn
-                 FROM bids) WHERE price >= 40 AND rn <= 3;
+                 FROM bids) WHERE price >= 40 AND rn <= 3
+  WITH (max_batch_bytes = 1024);
 
 -- Hot items (Nexmark q5): per window the two auctions with the most bids, as
 -- the counts change (EMIT CHANGES) and once per window (EMIT FINAL).
 CREATE QUERY hot AS
   SELECT * FROM (SELECT window_start, window_end, auction, count(*) AS n,
       ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY count(*) DESC) AS rn
-      FROM bids GROUP BY auction WINDOW TUMBLING (SIZE 10 SECONDS)) WHERE rn <= 2;
+      FROM bids GROUP BY auction WINDOW TUMBLING (SIZE 10 SECONDS)) WHERE rn <= 2
+  WITH (max_batch_bytes = 1024);
 CREATE QUERY hot_final AS
   SELECT * FROM (SELECT window_start, window_end, auction, count(*) AS n,
       RANK() OVER (PARTITION BY window_start, window_end ORDER BY count(*) DESC) AS rk
-      FROM bids GROUP BY auction WINDOW TUMBLING (SIZE 10 SECONDS) EMIT FINAL) WHERE rk <= 1;
+      FROM bids GROUP BY auction WINDOW TUMBLING (SIZE 10 SECONDS) EMIT FINAL) WHERE rk <= 1
+  WITH (max_batch_bytes = 2500);
 
 -- A GROUP BY without a window: a group's new total replaces its old one in the ranking.
 CREATE QUERY top_bidders AS
   SELECT bidder, total, rn FROM (SELECT bidder, sum(price) AS total,
-      ROW_NUMBER() OVER (ORDER BY sum(price) DESC) AS rn FROM bids GROUP BY bidder) WHERE rn <= 3;
+      ROW_NUMBER() OVER (ORDER BY sum(price) DESC) AS rn FROM bids GROUP BY bidder) WHERE rn <= 3
+  WITH (max_batch_bytes = 1024);
 
 -- load: oracle(seq INTEGER, auction INTEGER, bidder INTEGER, price INTEGER, ts TEXT) data/topn_bids.csv
 -- expect: SELECT auction, rn, seq, price FROM top3 ORDER BY auction, rn
