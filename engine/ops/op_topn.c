@@ -771,7 +771,10 @@ static sl_status topn_flush(struct sl_op *op, struct sl_error *err)
         for (uint32_t i = 0; i < p->ngone; i++)
             row_free(t, p->gone[i]);
         p->ngone = 0;
-        if (t->def.final || !p->nrows) {
+        /* A partition its window closed goes now: recorded and dropped in one
+         * delta, its row would be written again after the drop (the writer
+         * drops ranges first). */
+        if (t->def.final || !p->nrows || (t->def.window_part >= 0 && part_closed(t, p))) {
             ok = part_drop(t, p);
         } else if (op->delta) {
             ok = record_part(t, p);

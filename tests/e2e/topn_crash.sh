@@ -67,8 +67,12 @@ for q in top3 hot; do
   [ "$(sqlite3 db "SELECT sum(rows_in) FROM _sluice_progress WHERE query = '$q'")" = 60000 ] ||
     fail "the committed batches of $q did not read each row once"
 done
-# Every window closed at the end: the windowed top-Ns keep no partition.
-[ "$(sqlite3 db "SELECT count(*) FROM _sluice_state WHERE query IN ('hot', 'hot_final') AND length(key) > 0 AND hex(substr(key, 1, 1)) = '01'")" = 0 ] ||
-  fail "closed windows left top-N partitions in the state"
+# Every window closed at the end: the windowed top-Ns keep no partition (a
+# partition changed in the batch that closed its window was once written
+# again after its drop).
+for d in once.db db; do
+  [ "$(sqlite3 $d "SELECT count(*) FROM _sluice_state WHERE query IN ('hot', 'hot_final') AND hex(substr(key, 1, 1)) = '01'")" = 0 ] ||
+    fail "closed windows left top-N partitions in the state of $d"
+done
 echo "ok: $kills kills, the tables equal an uninterrupted run's"
 echo "1 passed, 0 failed"
