@@ -60,6 +60,14 @@ CREATE QUERY top_bidders AS
       ROW_NUMBER() OVER (ORDER BY sum(price) DESC) AS rn FROM bids GROUP BY bidder) WHERE rn <= 3
   WITH (max_batch_bytes = 1024);
 
+-- Groups whose value goes down as well as up (a signed sum) move in and out of
+-- the top, and HAVING in the derived table deletes a group that passes 30 bids.
+CREATE QUERY swings AS
+  SELECT * FROM (SELECT auction, bidder, sum(CASE WHEN seq % 3 = 0 THEN -price ELSE price END) AS net,
+      DENSE_RANK() OVER (PARTITION BY auction ORDER BY sum(CASE WHEN seq % 3 = 0 THEN -price ELSE price END) DESC) AS dr
+      FROM bids GROUP BY auction, bidder HAVING count(*) <= 8) WHERE dr <= 2
+  WITH (max_batch_bytes = 1024);
+
 -- load: oracle(seq INTEGER, auction INTEGER, bidder INTEGER, price INTEGER, ts TEXT) data/topn_bids.csv
 -- expect: SELECT auction, rn, seq, price FROM top3 ORDER BY auction, rn
 -- expect: SELECT count(*) FROM (SELECT auction, rn, seq, price FROM top3 EXCEPT SELECT auction, rn, seq, price FROM (SELECT *, row_number() OVER (PARTITION BY auction ORDER BY price DESC, seq DESC) AS rn FROM oracle) WHERE rn <= 3)
@@ -78,3 +86,5 @@ CREATE QUERY top_bidders AS
 -- expect: SELECT * FROM top_bidders ORDER BY rn
 -- expect: SELECT count(*) FROM (SELECT * FROM top_bidders EXCEPT SELECT * FROM (SELECT bidder, total, row_number() OVER (ORDER BY total DESC, bidder) AS rn FROM (SELECT bidder, sum(price) AS total FROM oracle GROUP BY bidder)) WHERE rn <= 3)
 -- expect: SELECT name, pk FROM pragma_table_info('ranked') WHERE pk > 0 UNION ALL SELECT name, pk FROM pragma_table_info('hot') WHERE pk > 0 UNION ALL SELECT name, pk FROM pragma_table_info('latest_bid') WHERE pk > 0
+-- expect: SELECT * FROM swings ORDER BY auction, dr, bidder
+-- expect: SELECT count(*), (SELECT count(*) FROM (SELECT * FROM swings EXCEPT SELECT * FROM (SELECT auction, bidder, net, dense_rank() OVER (PARTITION BY auction ORDER BY net DESC) AS dr FROM (SELECT auction, bidder, sum(CASE WHEN seq % 3 = 0 THEN -price ELSE price END) AS net FROM oracle GROUP BY auction, bidder HAVING count(*) <= 8)) WHERE dr <= 2)) FROM (SELECT * FROM (SELECT auction, bidder, net, dense_rank() OVER (PARTITION BY auction ORDER BY net DESC) AS dr FROM (SELECT auction, bidder, sum(CASE WHEN seq % 3 = 0 THEN -price ELSE price END) AS net FROM oracle GROUP BY auction, bidder HAVING count(*) <= 8)) WHERE dr <= 2 EXCEPT SELECT * FROM swings)
