@@ -191,7 +191,7 @@ static int rank_cmp(const struct topn_op *t, const struct topn_row *a, const str
     int c = order_cmp(t, a, b);
     if (c)
         return c;
-    if (t->def.changelog) {
+    if (t->def.nidentity) {
         for (uint32_t i = 0; i < t->def.nidentity; i++) {
             uint32_t col = t->identity_cols[i];
             if ((c = sqlval_compare(a->vals[col], b->vals[col])) != 0)

@@ -193,7 +193,9 @@ struct sl_topn_def {
     const bool *desc;
     int64_t limit;       /* ranks kept: 1..limit */
     /* The input is a changelog (row kinds) of rows identified by the input
-     * columns identity_cols (an aggregation's group keys); else appended rows. */
+     * columns identity_cols (an aggregation's group keys); else appended
+     * rows. Rows with identity columns (nidentity > 0: an aggregation's, also
+     * appended under EMIT FINAL) break ties by them; others by arrival. */
     bool changelog;
     uint32_t nidentity;
     const uint32_t *identity_cols;
@@ -214,8 +216,8 @@ struct sl_topn_def {
  * as a changelog: [input columns 0..nout) with the rank at rank_col. Over
  * appended rows a partition holds at most its top (and ties); over a
  * changelog every row (a group can rise again). ROW_NUMBER's ties go by
- * arrival (earlier first, or later first when the last ORDER BY key is
- * DESC) over appended rows, by the identity columns over a changelog.
+ * the identity columns when there are some, else by arrival (earlier first,
+ * or later first when the last ORDER BY key is DESC).
  */
 sl_status op_topn_create(struct sl_arena *batch, const struct sl_topn_def *def,
                          struct sl_time_state *time, uint32_t nin, const enum sl_type *in_types,

@@ -133,7 +133,9 @@ sl_status bind_rank_finish(struct sl_plan *p, const struct sl_expr *placeholder,
     for (uint32_t i = 0; i < p->nout; i++)
         if (p->outputs[i] == placeholder)
             r->rank_col = i;
-    r->changelog = p->aggregate;
+    /* An EMIT FINAL aggregation writes each group once: appended rows, of
+     * which a partition keeps its top only; under EMIT CHANGES groups change. */
+    r->changelog = p->aggregate && !p->emit_final;
     if (p->aggregate) {
         r->identity_cols = arena_calloc(arena, (p->nout ? p->nout : 1) * sizeof *r->identity_cols);
         if (!r->identity_cols)
@@ -244,7 +246,7 @@ static bool choose_key(const struct ast_select *sel, struct sl_plan *outer, stru
                        struct sl_arena *arena, struct sl_diags *diags)
 {
     const struct sl_plan *in = outer->input;
-    if (r->changelog && key_by(outer, r->identity_cols, r->nidentity)) {
+    if (r->nidentity && key_by(outer, r->identity_cols, r->nidentity)) {
         r->key = SL_TOPN_KEY_IDENTITY;
         return true;
     }

@@ -109,11 +109,13 @@ struct sl_plan_rank {
     /* Set by the outer SELECT: ranks above limit are not kept (1 <= limit). */
     int64_t limit;
     enum sl_topn_key key; /* how the result table is keyed (ops.h) */
-    /* IDENTITY: the outputs that are the group keys (unique per input row). */
+    /* Over an aggregation: the outputs that are its group keys (unique per
+     * input row): ROW_NUMBER's tie-break, and the IDENTITY key. */
     uint32_t nidentity;
     uint32_t *identity_cols;
-    /* The input is an aggregation's changelog (a group's new value replaces
-     * its old one), not appended rows. */
+    /* The input is an aggregation's changelog under EMIT CHANGES (a group's
+     * new value replaces its old one), not appended rows (a stream's, or an
+     * EMIT FINAL aggregation's). */
     bool changelog;
     /* Over an EMIT FINAL window aggregation partitioned by its window: each
      * window's top N is emitted once, when its rows come, then forgotten. */
