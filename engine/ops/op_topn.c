@@ -24,10 +24,13 @@
  * once, at the flush of the batch its window's rows came in (the window
  * aggregation emits all of a window's rows in one step), and dropped.
  *
- * Checkpoint: one state row per partition (key 0x01 + its PARTITION BY
- * values, state its rows with their arrival numbers and emitted ranks),
- * written when it changed and dropped when it goes; the arrival counter in
- * a row under the empty key.
+ * Checkpoint: one state row per kept row, keyed by 0x01, its partition's
+ * values and its tie-break (group keys or arrival number), holding its
+ * values: written when the row is new at a flush, dropped when it goes (a
+ * partition's rows as one range). The ranks the table holds are not
+ * written: after a flush they are the partition's top, so a restored
+ * partition computes them again when first used (part_settle). The arrival
+ * counter is a row under the empty key.
  */
 #include "common/alloc.h"
 #include "engine/aggregates/agg_codec.h"
@@ -50,6 +53,7 @@ struct topn_row {
     uint32_t index;        /* in part->rows */
     uint32_t emitted_rank; /* the rank it has in the result table; 0: none */
     bool changed;          /* its values changed since they were emitted */
+    bool stored;           /* has a state row */
     struct sl_value vals[];
 };
 
@@ -65,7 +69,10 @@ struct topn_part {
     uint32_t emitted_count; /* POSITION: the ranks 1..emitted_count are in the table */
     bool dirty;             /* changed since the last flush: listed in `dirty` */
     bool sorted;
-    bool stored;            /* has a state row */
+    /* Its rows' emitted ranks are known; false after a restore until it is
+     * sorted (part_settle): a checkpoint holds its rows, not their ranks. */
+    bool settled;
+    bool had_state;         /* a row of it has (or had) a state row */
 };
 
 /* A chained hash table of pointers whose first field is the chain link. */
@@ -88,12 +95,18 @@ struct topn_op {
     int64_t next_seq;
     bool seq_changed;
     uint64_t nrows, bytes; /* kept, for stats */
-    struct sl_buf dropped; /* state keys of partitions gone since the last flush */
+    /* State ranges to drop at the flush, each [u32 length][u8 0: a row's key,
+     * 1: a partition's prefix][the key]. */
+    struct sl_buf dropped;
     uint32_t *ranks;       /* flush scratch */
     uint32_t cap_ranks;
     struct sl_chunk *out;  /* the chunk being filled by a flush */
     struct topn_row *probe; /* an input row's values, read before it is kept */
 };
+
+/* A restored partition made usable: sorted, and its rows' emitted ranks
+ * known again (the table holds its top, as the flush that wrote it left it). */
+static bool part_settle(struct topn_op *t, struct topn_part *p);
 
 /* ---- hash tables ------------------------------------------------------------ */
 
@@ -244,6 +257,7 @@ static struct topn_part *part_new(struct topn_op *t, uint64_t h, const struct sl
     copy_values(p->keys, keys, n, (char *)p + size);
     p->hash = h;
     p->sorted = true;
+    p->settled = true;
     uint32_t b = (uint32_t)(h & (t->parts.nbuckets - 1));
     p->next = t->parts.buckets[b];
     t->parts.buckets[b] = p;
@@ -265,6 +279,51 @@ static bool grow_ptrs(struct topn_row ***v, uint32_t *cap, uint32_t need)
     *v = g;
     *cap = n;
     return true;
+}
+
+/* ---- state keys ------------------------------------------------------------ */
+
+/* The state key prefix of partition p's rows: 0x01, then its PARTITION BY
+ * values (each self-delimiting, so no partition's prefix starts another's). */
+static void part_state_key(const struct topn_op *t, const struct topn_part *p, struct sl_buf *b)
+{
+    codec_put_u8(b, 1);
+    for (uint32_t i = 0; i < t->def.npartition; i++)
+        codec_put_value(b, p->keys[i]);
+}
+
+/* Row r's state key: its partition's prefix, then its tie-break: the
+ * identity values, or the arrival number (big-endian: BLOB order is arrival
+ * order). A row's key never changes: a group's new value is a new row under it. */
+static void row_state_key(const struct topn_op *t, const struct topn_row *r, struct sl_buf *b)
+{
+    part_state_key(t, r->part, b);
+    if (t->def.nidentity) {
+        for (uint32_t i = 0; i < t->def.nidentity; i++)
+            codec_put_value(b, r->vals[t->identity_cols[i]]);
+        return;
+    }
+    for (int shift = 56; shift >= 0; shift -= 8)
+        codec_put_u8(b, (uint8_t)((uint64_t)r->seq >> shift));
+}
+
+/* Notes, for the flush to record, that row r's state row (r) or every state
+ * row of partition p (r NULL) is to be dropped. False when out of memory. */
+static bool note_drop(struct topn_op *t, const struct topn_row *r, const struct topn_part *p)
+{
+    if (!t->base.delta)
+        return true;
+    size_t at = t->dropped.len;
+    codec_put_u32(&t->dropped, 0);
+    codec_put_u8(&t->dropped, r ? 0 : 1);
+    if (r)
+        row_state_key(t, r, &t->dropped);
+    else
+        part_state_key(t, p, &t->dropped);
+    uint32_t len = (uint32_t)(t->dropped.len - at - 5);
+    if (!t->dropped.failed)
+        memcpy(t->dropped.data + at, &len, 4);
+    return !t->dropped.failed;
 }
 
 static void id_unlink(struct topn_op *t, struct topn_row *r)
@@ -293,6 +352,9 @@ static bool part_remove(struct topn_op *t, struct topn_part *p, uint32_t i)
     if (t->def.changelog)
         id_unlink(t, r);
     mark_dirty(t, p);
+    if (r->stored && !note_drop(t, r, NULL))
+        return false;
+    r->stored = false;
     if (!r->emitted_rank) {
         row_free(t, r);
         return true;
@@ -410,6 +472,8 @@ static sl_status push_appended(struct topn_op *t, struct sl_chunk *c, const uint
         int64_t seq = t->next_seq++;
         probe->seq = seq;
         struct topn_part *p = part_find(t, ph[k], vals + t->def.nout);
+        if (p && !part_settle(t, p))
+            return sl_error_set(err, SL_NOMEM, "out of memory in top-N");
         /* A row that would rank past N stays out, before anything is allocated;
          * one tied with the last keeps its rank under RANK and DENSE_RANK. */
         if (p && p->nrows && part_full(t, p) &&
@@ -468,6 +532,8 @@ static sl_status push_change(struct topn_op *t, enum sl_row_kind kind, uint64_t 
 {
     struct topn_row *old = id_find(t, ih, vals);
     struct topn_part *p = kind == SL_ROW_DELETE ? NULL : part_find(t, ph, vals + t->def.nout);
+    if ((old && !part_settle(t, old->part)) || (p && !part_settle(t, p)))
+        return sl_error_set(err, SL_NOMEM, "out of memory in top-N");
     uint32_t emitted = 0;
     if (old && old->part == p) {
         /* The same partition: the new row takes the old one's place in the table. */
@@ -565,6 +631,45 @@ static uint32_t part_ranks(struct topn_op *t, const struct topn_part *p)
     return top;
 }
 
+static void part_sort(struct topn_op *t, struct topn_part *p)
+{
+    if (p->sorted)
+        return;
+    sorting = t;
+    qsort(p->rows, p->nrows, sizeof *p->rows, rank_qsort_cmp);
+    for (uint32_t i = 0; i < p->nrows; i++)
+        p->rows[i]->index = i;
+    p->sorted = true;
+}
+
+/* Room in t->ranks for n rows' ranks. */
+static bool ranks_fit(struct topn_op *t, uint32_t n)
+{
+    if (n <= t->cap_ranks)
+        return true;
+    uint32_t *r = sl_realloc(t->ranks, n * sizeof *r);
+    if (!r)
+        return false;
+    t->ranks = r;
+    t->cap_ranks = n;
+    return true;
+}
+
+static bool part_settle(struct topn_op *t, struct topn_part *p)
+{
+    if (p->settled)
+        return true;
+    part_sort(t, p);
+    if (!ranks_fit(t, p->nrows))
+        return false;
+    uint32_t top = part_ranks(t, p);
+    for (uint32_t i = 0; i < p->nrows; i++)
+        p->rows[i]->emitted_rank = i < top ? t->ranks[i] : 0;
+    p->emitted_count = top;
+    p->settled = true;
+    return true;
+}
+
 /* The row of partition p (kept or gone) the table holds at rank `rank`, for a POSITION delete. */
 static const struct topn_row *emitted_at(const struct topn_part *p, uint32_t rank)
 {
@@ -625,33 +730,19 @@ static sl_status emit_upserts(struct topn_op *t, struct topn_part *p, uint32_t t
     return st;
 }
 
-/* The state row key of partition p: 0x01, then its PARTITION BY values. */
-static void part_state_key(const struct topn_op *t, const struct topn_part *p, struct sl_buf *b)
-{
-    codec_put_u8(b, 1);
-    for (uint32_t i = 0; i < t->def.npartition; i++)
-        codec_put_value(b, p->keys[i]);
-}
-
-static bool record_part(struct topn_op *t, const struct topn_part *p)
+/* Records row r's state row: its key, and its values. */
+static bool record_row(struct topn_op *t, const struct topn_row *r)
 {
     struct sl_state_delta *d = t->base.delta;
     state_delta_begin(d);
-    part_state_key(t, p, &d->bytes);
+    row_state_key(t, r, &d->bytes);
     state_delta_key_done(d);
-    codec_put_u32(&d->bytes, p->nrows);
-    codec_put_u32(&d->bytes, p->emitted_count);
-    for (uint32_t i = 0; i < p->nrows; i++) {
-        const struct topn_row *r = p->rows[i];
-        codec_put_i64(&d->bytes, r->seq);
-        codec_put_u32(&d->bytes, r->emitted_rank);
-        for (uint32_t col = 0; col < t->nin; col++)
-            codec_put_value(&d->bytes, r->vals[col]);
-    }
+    for (uint32_t col = 0; col < t->nin; col++)
+        codec_put_value(&d->bytes, r->vals[col]);
     return state_delta_end(d, 0);
 }
 
-/* Takes p out of the partition table and frees it; its state row, if any, is dropped. */
+/* Takes p out of the partition table and frees it; its state rows, if any, are dropped. */
 static bool part_drop(struct topn_op *t, struct topn_part *p)
 {
     struct topn_part **link = (struct topn_part **)&t->parts.buckets[p->hash & (t->parts.nbuckets - 1)];
@@ -659,16 +750,7 @@ static bool part_drop(struct topn_op *t, struct topn_part *p)
         link = &(*link)->next;
     *link = p->next;
     t->parts.count--;
-    bool ok = true;
-    if (p->stored && t->base.delta) {
-        size_t at = t->dropped.len;
-        codec_put_u32(&t->dropped, 0);
-        part_state_key(t, p, &t->dropped);
-        uint32_t len = (uint32_t)(t->dropped.len - at - 4);
-        if (!t->dropped.failed)
-            memcpy(t->dropped.data + at, &len, 4);
-        ok = !t->dropped.failed;
-    }
+    bool ok = !p->had_state || note_drop(t, NULL, p);
     part_free(t, p);
     return ok;
 }
@@ -698,25 +780,28 @@ static bool drop_closed(struct topn_op *t)
     return true;
 }
 
-/* The delta: the changed partitions, the dropped ones, the arrival counter. */
+/* The delta's drops and the arrival counter (the rows are recorded by the flush). */
 static bool record_state(struct topn_op *t)
 {
     struct sl_state_delta *d = t->base.delta;
     for (size_t at = 0; at < t->dropped.len;) {
         uint32_t len;
         memcpy(&len, t->dropped.data + at, 4);
-        const char *key = t->dropped.data + at + 4;
-        /* [key, key + 0x00): the key alone, in BLOB order. */
+        bool prefix = t->dropped.data[at + 4];
+        const char *key = t->dropped.data + at + 5;
+        /* A row's key alone is [key, key 0x00); a partition's rows are
+         * [prefix, prefix 0xFF): what follows the prefix starts with a codec
+         * tag or an arrival number's high byte, both below 0xFF. */
         char *hi = sl_malloc(len + 1u);
         if (!hi)
             return false;
         memcpy(hi, key, len);
-        hi[len] = 0;
+        hi[len] = prefix ? (char)0xFF : 0;
         bool ok = state_delta_drop(d, key, len, hi, len + 1u);
         sl_free(hi);
         if (!ok)
             return false;
-        at += 4 + len;
+        at += 5 + len;
     }
     buf_clear(&t->dropped);
     if (t->seq_changed) {
@@ -737,22 +822,11 @@ static sl_status topn_flush(struct sl_op *op, struct sl_error *err)
     t->out = NULL;
     uint32_t most = 0;
     for (struct topn_part *p = t->dirty; p; p = p->dirty_next) {
-        if (!p->sorted) {
-            sorting = t;
-            qsort(p->rows, p->nrows, sizeof *p->rows, rank_qsort_cmp);
-            for (uint32_t i = 0; i < p->nrows; i++)
-                p->rows[i]->index = i;
-            p->sorted = true;
-        }
+        part_sort(t, p);
         most = p->nrows > most ? p->nrows : most;
     }
-    if (most > t->cap_ranks) {
-        uint32_t *r = sl_realloc(t->ranks, most * sizeof *r);
-        if (!r)
-            return sl_error_set(err, SL_NOMEM, "out of memory emitting top-N rows");
-        t->ranks = r;
-        t->cap_ranks = most;
-    }
+    if (!ranks_fit(t, most))
+        return sl_error_set(err, SL_NOMEM, "out of memory emitting top-N rows");
     for (struct topn_part *p = t->dirty; p && st == SL_OK; p = p->dirty_next)
         st = emit_deletes(t, p, part_ranks(t, p), err);
     for (struct topn_part *p = t->dirty; p && st == SL_OK; p = p->dirty_next)
@@ -777,8 +851,11 @@ static sl_status topn_flush(struct sl_op *op, struct sl_error *err)
         if (t->def.final || !p->nrows || (t->def.window_part >= 0 && part_closed(t, p))) {
             ok = part_drop(t, p);
         } else if (op->delta) {
-            ok = record_part(t, p);
-            p->stored = true;
+            for (uint32_t i = 0; i < p->nrows && ok; i++) {
+                struct topn_row *r = p->rows[i];
+                if (!r->stored && (ok = record_row(t, r)))
+                    r->stored = p->had_state = true;
+            }
         }
     }
     t->dirty = NULL;
@@ -803,6 +880,9 @@ static uint64_t hash_values(const struct sl_value *v, const uint32_t *cols, uint
     return h;
 }
 
+/* One state row a flush recorded: the arrival counter (empty key), or a
+ * row (its key: its partition's values and its tie-break; its state: its
+ * values), added to its partition, which is settled when first used. */
 static sl_status topn_restore(struct sl_op *op, const unsigned char *key, size_t key_len,
                               const unsigned char *state, size_t state_len, struct sl_error *err)
 {
@@ -817,53 +897,51 @@ static sl_status topn_restore(struct sl_op *op, const unsigned char *key, size_t
     }
     struct sl_value *vals = t->probe->vals, *keys = vals + t->def.nout;
     codec_reader_init(&r, key, key_len);
-    if (codec_get_u8(&r) != 1)
-        return sl_error_set(err, SL_ERROR, "a top-N partition's key does not decode");
+    bool ok = codec_get_u8(&r) == 1;
     for (uint32_t i = 0; i < t->def.npartition; i++)
         keys[i] = codec_get_value(&r, t->in_types[t->def.nout + i]);
-    if (!codec_done(&r))
-        return sl_error_set(err, SL_ERROR, "a top-N partition's key does not decode");
-    uint64_t h = hash_values(keys, NULL, t->def.npartition);
-    if (part_find(t, h, keys))
-        return sl_error_set(err, SL_ERROR, "a top-N partition is there twice");
-    struct topn_part *p = part_new(t, h, keys);
-    if (!p)
-        return sl_error_set(err, SL_NOMEM, "out of memory restoring top-N state");
-    p->stored = true;
-    codec_reader_init(&r, state, state_len);
-    uint32_t n = codec_get_u32(&r);
-    p->emitted_count = codec_get_u32(&r);
-    if (n > codec_left(&r) || !grow_ptrs(&p->rows, &p->cap, n ? n : 1))
-        return sl_error_set(err, r.ok ? SL_NOMEM : SL_ERROR, "a top-N partition does not decode");
-    for (uint32_t i = 0; i < n && r.ok; i++) {
-        int64_t seq = codec_get_i64(&r);
-        uint32_t emitted = codec_get_u32(&r);
-        for (uint32_t col = 0; col < t->nin; col++)
-            vals[col] = codec_get_value(&r, t->in_types[col]);
-        if (!r.ok)
-            break;
-        struct topn_row *row = row_new(t, vals);
-        if (!row || (t->def.changelog && t->ids.count >= t->ids.nbuckets &&
-                     !table_grow(&t->ids, ROW_LINK_OFF))) {
-            if (row)
-                row_free(t, row);
-            return sl_error_set(err, SL_NOMEM, "out of memory restoring top-N state");
-        }
-        row->seq = seq;
-        row->emitted_rank = emitted;
-        row->part = p;
-        row->index = p->nrows;
-        p->rows[p->nrows++] = row;
-        if (t->def.changelog) {
-            row->id_hash = hash_values(row->vals, t->identity_cols, t->def.nidentity);
-            uint32_t b = (uint32_t)(row->id_hash & (t->ids.nbuckets - 1));
-            row->id_next = t->ids.buckets[b];
-            t->ids.buckets[b] = row;
-            t->ids.count++;
-        }
+    int64_t seq = 0;
+    if (t->def.nidentity) {
+        for (uint32_t i = 0; i < t->def.nidentity; i++)
+            (void)codec_get_value(&r, t->in_types[t->identity_cols[i]]);
+    } else {
+        const unsigned char *be = codec_get_bytes(&r, 8);
+        for (int i = 0; be && i < 8; i++)
+            seq = (int64_t)((uint64_t)seq << 8 | be[i]);
     }
+    if (!ok || !codec_done(&r) || seq < 0)
+        return sl_error_set(err, SL_ERROR, "a top-N row's key does not decode");
+    uint64_t h = hash_values(keys, NULL, t->def.npartition);
+    struct topn_part *p = part_find(t, h, keys);
+    if (!p && !(p = part_new(t, h, keys)))
+        return sl_error_set(err, SL_NOMEM, "out of memory restoring top-N state");
+    /* The partition values again, from the row's own columns. */
+    codec_reader_init(&r, state, state_len);
+    for (uint32_t col = 0; col < t->nin; col++)
+        vals[col] = codec_get_value(&r, t->in_types[col]);
     if (!codec_done(&r))
-        return sl_error_set(err, SL_ERROR, "a top-N partition's rows do not decode");
+        return sl_error_set(err, SL_ERROR, "a top-N row's values do not decode");
+    if (t->def.changelog && t->ids.count >= t->ids.nbuckets && !table_grow(&t->ids, ROW_LINK_OFF))
+        return sl_error_set(err, SL_NOMEM, "out of memory restoring top-N state");
+    uint64_t ih = t->def.changelog ? hash_values(vals, t->identity_cols, t->def.nidentity) : 0;
+    if (t->def.changelog && id_find(t, ih, vals))
+        return sl_error_set(err, SL_ERROR, "a top-N row is there twice");
+    struct topn_row *row = row_for(t, p, vals);
+    if (!row)
+        return sl_error_set(err, SL_NOMEM, "out of memory restoring top-N state");
+    row->seq = seq;
+    row->stored = true;
+    row->index = p->nrows;
+    p->rows[p->nrows++] = row;
+    p->sorted = p->settled = false;
+    p->had_state = true;
+    if (t->def.changelog) {
+        row->id_hash = ih;
+        uint32_t b = (uint32_t)(ih & (t->ids.nbuckets - 1));
+        row->id_next = t->ids.buckets[b];
+        t->ids.buckets[b] = row;
+        t->ids.count++;
+    }
     return SL_OK;
 }
 
