@@ -5,6 +5,8 @@
  */
 #include "storage/db_internal.h"
 
+#include <string.h>
+
 /* DB_STATE_LOG_ROWS (32) rows of the state log: ?1 the query, then each
  * row's seq, op, key, state, checksum (a bare ? numbers one past the largest so far). */
 #define STATE_LOG_ROW "(?1, ?, ?, ?, ?, ?)"
@@ -40,9 +42,12 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
         "UPDATE _sluice_progress SET commit_ms = ?3 WHERE query = ?1 AND batch_id = ?2",
     [DB_STMT_PROGRESS_LAST] =
         "SELECT coalesce(max(batch_id), 0) FROM _sluice_progress WHERE query = ?1",
+    /* A record's letter once per stream, source and offset, whichever query
+     * decoded it first (?8: a sink's rows, which share their batch's offset). */
     [DB_STMT_DEAD_LETTER_PUT] =
         ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at, query)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+         " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ?8 OR NOT EXISTS (SELECT 1 FROM"
+         " _sluice_dead_letters WHERE stream IS ?1 AND source IS ?2 AND \"offset\" = ?3)"),
     [DB_STMT_CHECKPOINT_PUT] =
         ("INSERT OR REPLACE INTO _sluice_checkpoints(query, batch_id, source, \"offset\","
          " identity, committed, plan, position, checksum)"
@@ -177,8 +182,22 @@ void db_stmt_finalize_all(struct sl_db *db)
 
 sl_status db_fail(struct sl_db *db, struct sl_error *err, const char *what)
 {
-    if (sqlite3_errcode(db->conn) == SQLITE_NOMEM)
+    int code = sqlite3_errcode(db->conn) & 0xff;
+    if (code == SQLITE_NOMEM)
         return sl_error_set(err, SL_NOMEM, "%s: out of memory", what);
+    /* "disk I/O error" alone does not say what to fix: the system's reason does
+     * (No space left on device, File too large, Permission denied). */
+    int sys = sqlite3_system_errno(db->conn);
+    if (sys && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN ||
+                code == SQLITE_READONLY))
+        return sl_error_set(err, SL_ERROR, "%s: %s (%s)", what, sqlite3_errmsg(db->conn),
+                            strerror(sys));
+    /* A failed write often comes without its errno (SQLite reads it too late). */
+    if (sqlite3_extended_errcode(db->conn) == SQLITE_IOERR_WRITE)
+        return sl_error_set(err, SL_ERROR,
+                            "%s: %s writing the database (is the disk full, or the file past "
+                            "its size limit?)",
+                            what, sqlite3_errmsg(db->conn));
     return sl_error_set(err, SL_ERROR, "%s: %s", what, sqlite3_errmsg(db->conn));
 }
 

@@ -22,7 +22,7 @@
 
 #define KNOWN_OPTIONS                                                                              \
     "the session options are trigger (e.g. SET trigger = '500 milliseconds'), clock "             \
-    "('system', 'manual' or a TIMESTAMP), synchronous ('normal' or 'full') and "                  \
+    "('system', 'manual' or a TIMESTAMP), synchronous ('normal' or 'full'), "                     \
     "sink_drain_timeout (e.g. SET sink_drain_timeout = '30 seconds') and memory_limit (e.g. "     \
     "SET memory_limit = '2 GB')"
 
