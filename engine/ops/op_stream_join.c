@@ -97,6 +97,7 @@ struct jpair {
 struct join_op {
     struct sl_op base;
     struct sl_op port; /* the right chain's end */
+    struct sl_op *right_head; /* the right chain's first operator, for EXPLAIN; not owned */
     struct sl_stream_join_def def;
     struct jside side[2];
     struct sl_time_state *out_time;
@@ -932,6 +933,12 @@ static void join_destroy(struct sl_op *op)
     sl_free(j);
 }
 
+/* EXPLAIN and DESCRIBE EXTENDED show the right chain just before the join. */
+static struct sl_op *join_inner_front(const struct sl_op *op, uint32_t i)
+{
+    return i == 0 ? ((const struct join_op *)op)->right_head : NULL;
+}
+
 static sl_status port_flush(struct sl_op *op, struct sl_error *err)
 {
     (void)op, (void)err;
@@ -952,6 +959,7 @@ static const struct sl_op_vtable join_vtable = {
     .destroy = join_destroy,
     .stats = join_stats,
     .restore = join_restore,
+    .inner_front = join_inner_front,
 };
 
 static const struct sl_op_vtable port_vtable = {
@@ -1041,6 +1049,11 @@ sl_status op_stream_join_create(struct sl_arena *batch, const struct sl_stream_j
     *join = &j->base;
     *right_port = &j->port;
     return SL_OK;
+}
+
+void op_stream_join_set_right_head(struct sl_op *join, struct sl_op *head)
+{
+    ((struct join_op *)join)->right_head = head;
 }
 
 struct sl_time_state *op_stream_join_time(struct sl_op *join, bool right)

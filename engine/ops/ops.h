@@ -207,6 +207,8 @@ struct sl_stream_join_def {
 sl_status op_stream_join_create(struct sl_arena *batch, const struct sl_stream_join_def *def,
                                 struct sl_time_state *out_time, struct sl_op **join,
                                 struct sl_op **right_port, struct sl_error *err);
+/* The right chain's first operator, which EXPLAIN shows before the join. */
+void op_stream_join_set_right_head(struct sl_op *join, struct sl_op *head);
 /* The time state of the join's left (right false) or right side. */
 struct sl_time_state *op_stream_join_time(struct sl_op *join, bool right);
 

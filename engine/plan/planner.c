@@ -202,12 +202,12 @@ static int partition_column(const struct sl_stream_def *stream)
     return -1;
 }
 
-/* The watermark, first in the chain: it reads the stream's event-time column
- * before any operator can drop a row. */
-static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
-                              struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
+/* The watermark of stream, first in its chain: it reads the stream's
+ * event-time column before any operator can drop a row. */
+static sl_status watermark_op(const struct sl_stream_def *stream, struct sl_time_state *time,
+                              struct sl_arena *work, struct sl_pipeline *out,
+                              struct sl_op **tail, struct sl_error *err)
 {
-    const struct sl_stream_def *stream = plan->stream;
     enum sl_type *types = sl_calloc(stream->ncols + 1, sizeof *types);
     const char **names = sl_calloc(stream->ncols + 1, sizeof *names);
     struct sl_op *op;
@@ -218,14 +218,126 @@ static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
             names[i] = stream->cols[i].name;
         }
         st = op_watermark_create(work, (uint32_t)stream->time_column, partition_column(stream),
-                                 plan->watermark_delay_us, out->time, stream->ncols, types,
-                                 names, &op, err);
+                                 stream->watermark_delay_us, time, stream->ncols, types, names,
+                                 &op, err);
     }
     sl_free(types);
     sl_free(names);
     if (st == SL_OK)
         link_op(out, tail, op);
     return st;
+}
+
+static sl_status build_front(const struct sl_plan *plan, const struct agg_layout *l,
+                             struct sl_arena *work, struct sl_pipeline *out, struct sl_op **tail,
+                             struct sl_error *err);
+
+const struct sl_plan_join *planner_stream_join(const struct sl_plan *plan)
+{
+    return plan->njoins && plan->joins[0].kind != SL_JOIN_LOOKUP ? &plan->joins[0] : NULL;
+}
+
+/* The column a join side's event time is, over that side's own columns
+ * (first: its first column in the scan), or -1 when it is not a column. */
+static int side_time_column(const struct sl_expr *time, uint32_t first, uint32_t ncols)
+{
+    if (!time || time->kind != EXPR_COLUMN || time->column < first ||
+        time->column >= first + ncols)
+        return -1;
+    return (int)(time->column - first);
+}
+
+/* Builds one side of a stream join into its own chain: the stream's
+ * watermark into time, then its derived table's operators (input, NULL
+ * for a plain stream). */
+static sl_status build_side(const struct sl_stream_def *stream, const struct sl_plan *input,
+                            struct sl_time_state *time, struct sl_arena *work,
+                            struct sl_pipeline *side, struct sl_op **tail, struct sl_error *err)
+{
+    if (stream->time_column < 0)
+        return sl_error_set(err, SL_ERROR,
+                            "stream %s has no event time: a join of two streams pairs rows by "
+                            "their event times; declare one with WATERMARK FOR <column> AS "
+                            "<column> - INTERVAL '...' SECOND in CREATE STREAM %s",
+                            stream->name, stream->name);
+    sl_status st = watermark_op(stream, time, work, side, tail, err);
+    if (st == SL_OK && input)
+        st = build_front(input, NULL, work, side, tail, err);
+    return st;
+}
+
+/*
+ * A join of two streams: the left chain (plan->stream, through plan->input)
+ * into the join, the right chain (j->right_stream, through j->right_input)
+ * into its port; what follows the join is built by the caller over the
+ * joined rows, as over one stream's.
+ */
+static sl_status build_stream_join(const struct sl_plan *plan, struct sl_arena *work,
+                                   struct sl_pipeline *out, struct sl_op **tail,
+                                   struct sl_error *err)
+{
+    const struct sl_plan_join *j = planner_stream_join(plan);
+    uint32_t nleft = j->first_col;
+    int lt = side_time_column(j->left_time, 0, nleft);
+    int rt = side_time_column(j->right_time, j->first_col, j->ncols);
+    if (lt < 0 || rt < 0)
+        return sl_error_set(err, SL_ERROR,
+                            "a join of two streams needs each side's event-time column in its "
+                            "time bound (b.ts BETWEEN a.ts AND a.ts + INTERVAL '1' HOUR)");
+    for (uint32_t i = 1; i < plan->njoins; i++)
+        if (plan->joins[i].kind != SL_JOIN_LOOKUP)
+            return sl_error_set(err, SL_ERROR,
+                            "a SELECT joins two streams at most once: join the first two in a "
+                            "CREATE STREAM ... AS SELECT and join that stream with the third");
+    bool window = j->kind == SL_JOIN_WINDOW;
+    if (window && j->window.size_us / j->window.advance_us > 64)
+        return sl_error_set(err, SL_ERROR,
+                            "a window join's HOPPING window is in at most 64 windows at once "
+                            "(SIZE / ADVANCE BY): make the advance larger");
+    struct sl_stream_join_def def = {
+        .kind = window ? SL_STREAM_JOIN_WINDOW : SL_STREAM_JOIN_INTERVAL,
+        .left_outer = j->type == SL_JOIN_LEFT,
+        .nleft = nleft,
+        .nright = j->ncols,
+        .left_types = plan->scan_types,
+        .right_types = plan->scan_types + j->first_col,
+        .left_names = plan->scan_names,
+        .right_names = plan->scan_names + j->first_col,
+        .nkeys = j->nkeys,
+        .left_keys = (const struct sl_expr *const *)j->left_keys,
+        .right_keys = (const struct sl_expr *const *)j->right_keys,
+        .left_time_col = (uint32_t)lt,
+        .right_time_col = (uint32_t)rt,
+        .lower_us = j->lower_us,
+        .upper_us = j->upper_us,
+        .size_us = j->window.size_us,
+        .advance_us = j->window.advance_us ? j->window.advance_us : j->window.size_us,
+        /* The binder puts a window join's window_start and window_end after the right's columns. */
+        .window_columns = window && plan->nfrom >= j->first_col + j->ncols + 2,
+        .residual = j->residual,
+    };
+    struct sl_op *join, *port;
+    sl_status st = op_stream_join_create(work, &def, out->time, &join, &port, err);
+    if (st != SL_OK)
+        return st;
+    struct sl_pipeline right = {0};
+    struct sl_op *right_tail = NULL;
+    st = build_side(j->right_stream, j->right_input, op_stream_join_time(join, true), work,
+                    &right, &right_tail, err);
+    if (st == SL_OK)
+        st = build_side(plan->stream, plan->input, op_stream_join_time(join, false), work, out,
+                        tail, err);
+    if (st != SL_OK) {
+        op_destroy_chain(right.head);
+        op_destroy_chain(join);
+        return st;
+    }
+    right_tail->next = port;
+    op_stream_join_set_right_head(join, right.head);
+    out->right_head = right.head;
+    out->join = join;
+    link_op(out, tail, join);
+    return SL_OK;
 }
 
 /* Appends to the chain plan's operators before its aggregate, l's (all of
@@ -238,7 +350,9 @@ static sl_status build_front(const struct sl_plan *plan, const struct agg_layout
 {
     struct sl_op *op;
     sl_status st;
-    if (plan->input && (st = build_front(plan->input, NULL, work, out, tail, err)) != SL_OK)
+    /* A join's sides, derived tables among them, run before the join (build_stream_join). */
+    if (plan->input && !planner_stream_join(plan) &&
+        (st = build_front(plan->input, NULL, work, out, tail, err)) != SL_OK)
         return st;
     if (plan->unnest) {
         bool *carry = unnest_carry(plan);
@@ -376,34 +490,44 @@ sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_
         return sl_error_set(err, SL_NOMEM, "out of memory planning a query");
     out->time->watermark = INT64_MIN;
     sl_status st = SL_OK;
-    if (plan->window.kind && plan->time_expr)
-        st = watermark_op(plan, work, out, &tail, err);
+    /* The join may be in a derived table: it runs first, then the levels above it. */
+    const struct sl_plan *joined = plan;
+    while (joined && !planner_stream_join(joined))
+        joined = joined->input;
+    if (joined)
+        st = build_stream_join(joined, work, out, &tail, err);
+    else if (plan->window.kind && plan->time_expr)
+        st = watermark_op(plan->stream, out->time, work, out, &tail, err);
     if (st == SL_OK)
         st = plan->aggregate ? build_exchange(plan, threads, work, out, clock, &tail, err)
                              : build_front(plan, NULL, work, out, &tail, err);
     if (st == SL_OK) {
         tail->next = sink;
         set_clock(out->head, clock);
+        set_clock(out->right_head, clock);
         if (late_sink)
             late_sink->clock = clock;
         return SL_OK;
     }
     if (tail)
         tail->next = NULL;
+    op_destroy_chain(out->right_head);
     op_destroy_chain(out->head);
     sl_free(out->time);
-    out->head = out->agg = out->exchange = NULL;
+    out->head = out->agg = out->exchange = out->join = out->right_head = NULL;
     out->time = NULL;
     return st == SL_NOMEM ? sl_error_set(err, SL_NOMEM, "out of memory planning a query") : st;
 }
 
 void planner_destroy(struct sl_pipeline *p)
 {
+    /* The right chain first: it ends in the join's port, which the join frees. */
+    op_destroy_chain(p->right_head);
     op_destroy_chain(p->head);
     if (p->time)
         sl_free(p->time->parts);
     sl_free(p->time);
-    p->head = p->agg = p->exchange = NULL;
+    p->head = p->agg = p->exchange = p->join = p->right_head = NULL;
     p->time = NULL;
 }
 
