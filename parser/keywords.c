@@ -63,6 +63,11 @@ static const struct keyword keywords[] = {
     /* PAUSE QUERY, RESUME QUERY, PRINT stream (the query lifecycle) */
     {"PAUSE", TK_PAUSE},       {"RESUME", TK_RESUME},
     {"PRINT", TK_PRINT},
+    /* joins (issue 16) */
+    {"ON", TK_ON},             {"LEFT", TK_LEFT},
+    {"RIGHT", TK_RIGHT},       {"INNER", TK_INNER},
+    {"OUTER", TK_OUTER},       {"FULL", TK_FULL},
+    {"NATURAL", TK_NATURAL},   {"USING", TK_USING},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

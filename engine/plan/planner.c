@@ -478,11 +478,39 @@ static sl_status build_exchange(const struct sl_plan *plan, uint32_t threads,
     return SL_OK;
 }
 
+/* ---- joins (issue 16) ---- */
+
+/* A join the planner cannot build yet, in plan or the derived tables below it; NULL if none. */
+static const struct sl_plan_join *unbuilt_join(const struct sl_plan *plan)
+{
+    for (; plan; plan = plan->input)
+        for (uint32_t i = 0; i < plan->njoins; i++)
+            if (plan->joins[i].kind != SL_JOIN_LOOKUP || plan->joins[i].right_input)
+                return &plan->joins[i];
+    return NULL;
+}
+
 sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_arena *work,
                         struct sl_op *sink, struct sl_op *late_sink,
                         const struct sl_clock *clock, struct sl_pipeline *out,
                         struct sl_error *err)
 {
+    const struct sl_plan_join *j = unbuilt_join(plan);
+    if (j && j->kind == SL_JOIN_INTERVAL)
+        return sl_error_set(err, SL_ERROR,
+                            "joins of two streams are not built yet (this one: an interval join "
+                            "on %u key%s, right time - left time in [%lld, %lld] us%s)",
+                            j->nkeys, j->nkeys == 1 ? "" : "s", (long long)j->lower_us,
+                            (long long)j->upper_us, j->residual ? ", with a residual" : "");
+    if (j)
+        return sl_error_set(err, SL_ERROR,
+                            "joins of two streams are not built yet (this one: a window join on "
+                            "%u key%s%s)",
+                            j->nkeys, j->nkeys == 1 ? "" : "s",
+                            j->residual ? ", with a residual" : "");
+    for (const struct sl_plan *p = plan; p; p = p->input)
+        if (p->njoins)
+            return sl_error_set(err, SL_ERROR, "lookup joins are not built yet");
     struct sl_op *tail = NULL;
     *out = (struct sl_pipeline){.late_sink = late_sink};
     out->time = sl_calloc(1, sizeof *out->time);
