@@ -158,6 +158,21 @@ static void advance_out(struct join_op *j)
 
 /* ---- a side's table ---- */
 
+/* Makes room for one more of n elements of elem bytes in *items (capacity
+ * *cap, doubled when full; amortised, never per row). False when out of memory. */
+static bool room_for_one(void **items, uint32_t n, uint32_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    uint32_t grown = *cap ? *cap * 2 : 256;
+    void *p = sl_realloc(*items, grown * elem);
+    if (!p)
+        return false;
+    *items = p;
+    *cap = grown;
+    return true;
+}
+
 static bool heap_less(const struct jside *s, uint32_t a, uint32_t b)
 {
     const struct jentry *x = &s->e[a], *y = &s->e[b];
@@ -166,14 +181,8 @@ static bool heap_less(const struct jside *s, uint32_t a, uint32_t b)
 
 static bool heap_push(struct jside *s, uint32_t id)
 {
-    if (s->nheap == s->cap_heap) {
-        uint32_t cap = s->cap_heap ? s->cap_heap * 2 : 256;
-        uint32_t *h = sl_realloc(s->heap, cap * sizeof *h);
-        if (!h)
-            return false;
-        s->heap = h;
-        s->cap_heap = cap;
-    }
+    if (!room_for_one((void **)&s->heap, s->nheap, &s->cap_heap, sizeof *s->heap))
+        return false;
     uint32_t i = s->nheap++;
     while (i > 0) {
         uint32_t parent = (i - 1) / 2;
@@ -255,15 +264,7 @@ static uint32_t entry_alloc(struct jside *s)
         s->free = s->e[id].next;
         return id;
     }
-    if (s->n == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 1024;
-        struct jentry *e = sl_realloc(s->e, cap * sizeof *e);
-        if (!e)
-            return NIL;
-        s->e = e;
-        s->cap = cap;
-    }
-    return s->n++;
+    return room_for_one((void **)&s->e, s->n, &s->cap, sizeof *s->e) ? s->n++ : NIL;
 }
 
 static bool mark_dirty(struct jside *s, uint32_t id)
@@ -271,14 +272,8 @@ static bool mark_dirty(struct jside *s, uint32_t id)
     struct jentry *e = &s->e[id];
     if (e->dirty)
         return true;
-    if (s->ndirty == s->cap_dirty) {
-        uint32_t cap = s->cap_dirty ? s->cap_dirty * 2 : 256;
-        struct dirty_ref *d = sl_realloc(s->dirty, cap * sizeof *d);
-        if (!d)
-            return false;
-        s->dirty = d;
-        s->cap_dirty = cap;
-    }
+    if (!room_for_one((void **)&s->dirty, s->ndirty, &s->cap_dirty, sizeof *s->dirty))
+        return false;
     s->dirty[s->ndirty++] = (struct dirty_ref){id, e->seq};
     e->dirty = true;
     return true;
@@ -886,11 +881,13 @@ static void join_explain(const struct sl_op *op, struct sl_buf *out)
     render_keys(j, out);
     const char *lt = op->out_names[j->side[SIDE_LEFT].time_col];
     const char *rt = op->out_names[j->side[SIDE_RIGHT].first_out + j->side[SIDE_RIGHT].time_col];
-    if (j->def.kind == SL_STREAM_JOIN_INTERVAL)
-        buf_printf(out, " AND %s - %s BETWEEN %lld AND %lld us", rt, lt,
-                   (long long)j->def.lower_us, (long long)j->def.upper_us);
-    else
-        buf_printf(out, " AND window(%s) = window(%s)", lt, rt);
+    if (j->def.kind == SL_STREAM_JOIN_INTERVAL) {
+        sl_duration_format(j->def.lower_us, a);
+        sl_duration_format(j->def.upper_us, b);
+        buf_printf(out, " AND right.%s - left.%s BETWEEN %s AND %s", rt, lt, a, b);
+    } else {
+        buf_printf(out, " AND left.%s, right.%s in one window", lt, rt);
+    }
     if (j->def.residual) {
         buf_puts(out, " AND ");
         expr_render(j->def.residual, (const char *const *)op->out_names, out);

@@ -290,10 +290,15 @@ static sl_status build_stream_join(const struct sl_plan *plan, struct sl_arena *
                             "a SELECT joins two streams at most once: join the first two in a "
                             "CREATE STREAM ... AS SELECT and join that stream with the third");
     bool window = j->kind == SL_JOIN_WINDOW;
-    if (window && j->window.size_us / j->window.advance_us > 64)
+    /* The aggregate after the join assigns a joined row to the windows of its
+     * time: the pair's own window for TUMBLING, but for HOPPING also windows
+     * only one of its rows is in. */
+    if (window && j->window.kind != SL_WINDOW_TUMBLING)
         return sl_error_set(err, SL_ERROR,
-                            "a window join's HOPPING window is in at most 64 windows at once "
-                            "(SIZE / ADVANCE BY): make the advance larger");
+                            "a window join takes a TUMBLING window: over a HOPPING one the "
+                            "aggregate would count a pair in windows only one of its rows is in; "
+                            "use an interval join (ON ... AND l.ts BETWEEN r.ts - INTERVAL ... AND "
+                            "r.ts + INTERVAL ...) and the HOPPING window after it");
     struct sl_stream_join_def def = {
         .kind = window ? SL_STREAM_JOIN_WINDOW : SL_STREAM_JOIN_INTERVAL,
         .left_outer = j->type == SL_JOIN_LEFT,
@@ -480,37 +485,15 @@ static sl_status build_exchange(const struct sl_plan *plan, uint32_t threads,
 
 /* ---- joins (issue 16) ---- */
 
-/* A join the planner cannot build yet, in plan or the derived tables below it; NULL if none. */
-static const struct sl_plan_join *unbuilt_join(const struct sl_plan *plan)
-{
-    for (; plan; plan = plan->input)
-        for (uint32_t i = 0; i < plan->njoins; i++)
-            if (plan->joins[i].kind != SL_JOIN_LOOKUP || plan->joins[i].right_input)
-                return &plan->joins[i];
-    return NULL;
-}
-
 sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_arena *work,
                         struct sl_op *sink, struct sl_op *late_sink,
                         const struct sl_clock *clock, struct sl_pipeline *out,
                         struct sl_error *err)
 {
-    const struct sl_plan_join *j = unbuilt_join(plan);
-    if (j && j->kind == SL_JOIN_INTERVAL)
-        return sl_error_set(err, SL_ERROR,
-                            "joins of two streams are not built yet (this one: an interval join "
-                            "on %u key%s, right time - left time in [%lld, %lld] us%s)",
-                            j->nkeys, j->nkeys == 1 ? "" : "s", (long long)j->lower_us,
-                            (long long)j->upper_us, j->residual ? ", with a residual" : "");
-    if (j)
-        return sl_error_set(err, SL_ERROR,
-                            "joins of two streams are not built yet (this one: a window join on "
-                            "%u key%s%s)",
-                            j->nkeys, j->nkeys == 1 ? "" : "s",
-                            j->residual ? ", with a residual" : "");
     for (const struct sl_plan *p = plan; p; p = p->input)
-        if (p->njoins)
-            return sl_error_set(err, SL_ERROR, "lookup joins are not built yet");
+        for (uint32_t i = 0; i < p->njoins; i++)
+            if (p->joins[i].kind == SL_JOIN_LOOKUP)
+                return sl_error_set(err, SL_ERROR, "lookup joins are not built yet");
     struct sl_op *tail = NULL;
     *out = (struct sl_pipeline){.late_sink = late_sink};
     out->time = sl_calloc(1, sizeof *out->time);
