@@ -71,6 +71,7 @@ struct dirty_ref {
 
 struct jside {
     uint32_t ncols, first_out; /* its columns: output columns first_out.. */
+    bool *needed; /* needed[c]: column c is read after the join, so kept */
     uint32_t time_col;
     const struct sl_expr *const *keys;
     struct sl_time_state *time; /* its stream's watermark (owned) */
@@ -573,7 +574,7 @@ static uint32_t encode_row(struct join_op *j, struct jside *s, const struct sl_c
         codec_put_value(&s->bytes, j->probe[k]);
     uint32_t key_len = (uint32_t)(s->bytes.len - start);
     for (uint32_t c = 0; c < s->ncols; c++)
-        codec_put_value(&s->bytes, vector_get(&chunk->cols[c], i));
+        codec_put_value(&s->bytes, s->needed[c] ? vector_get(&chunk->cols[c], i) : sl_null());
     return key_len;
 }
 
@@ -892,6 +893,18 @@ static void join_explain(const struct sl_op *op, struct sl_buf *out)
         buf_puts(out, " AND ");
         expr_render(j->def.residual, (const char *const *)op->out_names, out);
     }
+    /* What the state rows hold, so a plan that reads other columns has another fingerprint. */
+    for (int w = SIDE_LEFT; w <= SIDE_RIGHT; w++) {
+        const struct jside *s = &j->side[w];
+        buf_puts(out, w == SIDE_LEFT ? ", keeping left (" : " right (");
+        bool first = true;
+        for (uint32_t c = 0; c < s->ncols; c++)
+            if (s->needed[c]) {
+                buf_printf(out, "%s%s", first ? "" : ", ", op->out_names[s->first_out + c]);
+                first = false;
+            }
+        buf_putc(out, ')');
+    }
 }
 
 static void join_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes)
@@ -913,6 +926,7 @@ static void side_free(struct jside *s)
     sl_free(s->heap);
     sl_free(s->dirty);
     sl_free(s->time);
+    sl_free(s->needed);
     buf_free(&s->bytes);
 }
 
@@ -967,7 +981,7 @@ static const struct sl_op_vtable port_vtable = {
 };
 
 static bool side_init(struct jside *s, uint32_t ncols, uint32_t first_out, uint32_t time_col,
-                      const struct sl_expr *const *keys)
+                      const struct sl_expr *const *keys, const bool *needed)
 {
     *s = (struct jside){.ncols = ncols,
                         .first_out = first_out,
@@ -977,8 +991,11 @@ static bool side_init(struct jside *s, uint32_t ncols, uint32_t first_out, uint3
                         .dropped_below = INT64_MIN};
     buf_init(&s->bytes);
     s->time = sl_calloc(1, sizeof *s->time);
-    if (!s->time)
+    s->needed = sl_calloc(ncols ? ncols : 1, sizeof *s->needed);
+    if (!s->time || !s->needed)
         return false;
+    for (uint32_t c = 0; c < ncols; c++)
+        s->needed[c] = !needed || needed[c];
     s->time->watermark = INT64_MIN;
     return true;
 }
@@ -991,6 +1008,7 @@ sl_status op_stream_join_create(struct sl_arena *batch, const struct sl_stream_j
     if (!j)
         return sl_error_set(err, SL_NOMEM, "out of memory creating a join");
     j->def = *def;
+    j->def.left_needed = j->def.right_needed = NULL; /* copied into the sides */
     j->out_time = out_time;
     j->nkeys = def->nkeys;
     uint32_t nout = def->nleft + def->nright + (def->window_columns ? 2 : 0);
@@ -1001,9 +1019,10 @@ sl_status op_stream_join_create(struct sl_arena *batch, const struct sl_stream_j
     j->scratch = arena_create(0);
     j->keys_arena = arena_create(0);
     bool ok = types && names && j->key_types && j->probe && j->scratch && j->keys_arena &&
-              side_init(&j->side[SIDE_LEFT], def->nleft, 0, def->left_time_col, def->left_keys) &&
+              side_init(&j->side[SIDE_LEFT], def->nleft, 0, def->left_time_col, def->left_keys,
+                        def->left_needed) &&
               side_init(&j->side[SIDE_RIGHT], def->nright, def->nleft, def->right_time_col,
-                        def->right_keys);
+                        def->right_keys, def->right_needed);
     if (ok) {
         for (uint32_t c = 0; c < def->nleft; c++) {
             types[c] = def->left_types[c];

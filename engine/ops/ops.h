@@ -192,6 +192,9 @@ struct sl_stream_join_def {
     bool window_columns;         /* WINDOW: window_start, window_end follow the right's columns */
     /* The rest of ON over the joined row [left..., right...]; NULL if none. */
     const struct sl_expr *residual;
+    /* Which of each side's columns are read after the join (copied by the
+     * create); the others are neither kept nor emitted (NULL). NULL: all. */
+    const bool *left_needed, *right_needed;
 };
 
 /*

@@ -163,12 +163,11 @@ static void mark_columns(const struct sl_expr *e, bool *used, uint32_t n)
         mark_columns(e->args[a], used, n);
 }
 
-/* The stream columns the operators after the unnest read (WHERE, group keys,
- * aggregate arguments, or the outputs without aggregation): the unnest
- * copies only those, once per element. */
-static bool *unnest_carry(const struct sl_plan *plan)
+/* The scan columns below n that the operators after the FROM read (WHERE,
+ * group keys, aggregate arguments, or the outputs without aggregation);
+ * NULL when out of memory. */
+static bool *columns_read(const struct sl_plan *plan, uint32_t n)
 {
-    uint32_t n = plan->nscan - 1;
     bool *used = sl_calloc(n ? n : 1, sizeof *used);
     if (!used)
         return NULL;
@@ -190,6 +189,13 @@ static bool *unnest_carry(const struct sl_plan *plan)
             mark_columns(plan->outputs[i], used, n);
     }
     return used;
+}
+
+/* The stream columns the operators after the unnest read: the unnest copies
+ * only those, once per element. */
+static bool *unnest_carry(const struct sl_plan *plan)
+{
+    return columns_read(plan, plan->nscan - 1);
 }
 
 /* The stream's metadata column holding each record's partition, or -1. */
@@ -321,8 +327,27 @@ static sl_status build_stream_join(const struct sl_plan *plan, struct sl_arena *
         .window_columns = window && plan->nfrom >= j->first_col + j->ncols + 2,
         .residual = j->residual,
     };
+    /* The join keeps and emits only the columns read after it: the rest of a
+     * wide row (Nexmark's extra) costs neither state nor copies. */
+    bool *needed = columns_read(plan, plan->nfrom);
+    if (!needed)
+        return SL_NOMEM;
+    if (j->residual)
+        mark_columns(j->residual, needed, plan->nfrom);
+    if (plan->unnest)
+        mark_columns(plan->unnest, needed, plan->nfrom);
+    for (uint32_t i = 1; i < plan->njoins; i++) {
+        const struct sl_plan_join *later = &plan->joins[i];
+        for (uint32_t k = 0; k < later->nkeys; k++)
+            mark_columns(later->left_keys[k], needed, plan->nfrom);
+        if (later->residual)
+            mark_columns(later->residual, needed, plan->nfrom);
+    }
+    def.left_needed = needed;
+    def.right_needed = needed + j->first_col;
     struct sl_op *join, *port;
     sl_status st = op_stream_join_create(work, &def, out->time, &join, &port, err);
+    sl_free(needed);
     if (st != SL_OK)
         return st;
     struct sl_pipeline right = {0};
