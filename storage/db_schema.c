@@ -77,7 +77,11 @@ static sl_status create_tables(struct sl_db *db, const char *what, struct sl_err
         if (st != SL_OK)
             return st;
     }
-    return SL_OK;
+    /* A dead letter is looked up by where it came from before it is kept. */
+    return db_exec(db,
+                   "CREATE INDEX IF NOT EXISTS _sluice_dead_letters_origin"
+                   " ON _sluice_dead_letters(stream, source, \"offset\")",
+                   what, err);
 }
 
 static bool has_column(struct sl_db *db, const char *table, const char *column, size_t len,
@@ -198,7 +202,9 @@ static sl_status add_query_paused(struct sl_db *db, const char *what, struct sl_
 }
 
 /* Version 5 -> 6: state rows and checkpoints carry a checksum, checked when
- * a query resumes (storage/row_checksum.c); older rows have none (NULL). */
+ * a query resumes (storage/row_checksum.c); older rows have none (NULL).
+ * Dead letters get an index on where they came from (create_tables), as a
+ * record's is kept once however many queries decode it. */
 static sl_status add_checksums(struct sl_db *db, const char *what, struct sl_error *err)
 {
     static const struct added_column columns_added[] = {

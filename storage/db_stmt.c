@@ -40,9 +40,12 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
         "UPDATE _sluice_progress SET commit_ms = ?3 WHERE query = ?1 AND batch_id = ?2",
     [DB_STMT_PROGRESS_LAST] =
         "SELECT coalesce(max(batch_id), 0) FROM _sluice_progress WHERE query = ?1",
+    /* A record's letter once per stream, source and offset, whichever query
+     * decoded it first (?8: a sink's rows, which share their batch's offset). */
     [DB_STMT_DEAD_LETTER_PUT] =
         ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at, query)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+         " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ?8 OR NOT EXISTS (SELECT 1 FROM"
+         " _sluice_dead_letters WHERE stream IS ?1 AND source IS ?2 AND \"offset\" = ?3)"),
     [DB_STMT_CHECKPOINT_PUT] =
         ("INSERT OR REPLACE INTO _sluice_checkpoints(query, batch_id, source, \"offset\","
          " identity, committed, plan, position, checksum)"
