@@ -40,6 +40,7 @@
 #include "common/time.h"
 #include "engine/aggregates/agg_codec.h"
 #include "engine/expr/expr_kernels.h"
+#include "engine/ops/join_side.h"
 #include "engine/ops/ops.h"
 #include "engine/ops/state_delta.h"
 #include "engine/values/rowsel.h"
@@ -48,46 +49,7 @@
 #include <string.h>
 
 enum { SIDE_LEFT, SIDE_RIGHT };
-#define NIL UINT32_MAX
-/* Bytes of dead row values a side keeps before it compacts them. */
-#define COMPACT_MIN_BYTES ((size_t)1 << 20)
-
-/* A kept row. */
-struct jentry {
-    uint64_t hash;
-    int64_t time;   /* interval: its event time; window: its window's start */
-    int64_t expiry; /* dropped once the other side's watermark passes it */
-    uint64_t seq;   /* its number on its side: its state row's key */
-    uint64_t off;   /* its key values, then its column values, in the side's bytes */
-    uint32_t key_len, len;
-    uint32_t next, prev; /* hash chain (next: the free list's, when free) */
-    bool live, chained, matched, dirty;
-};
-
-struct dirty_ref {
-    uint32_t id;
-    uint64_t seq;
-};
-
-struct jside {
-    uint32_t ncols, first_out; /* its columns: output columns first_out.. */
-    bool *needed; /* needed[c]: column c is read after the join, so kept */
-    uint32_t time_col;
-    const struct sl_expr *const *keys;
-    struct sl_time_state *time; /* its stream's watermark (owned) */
-    struct jentry *e;
-    uint32_t n, cap, free;
-    uint32_t *buckets, mask, live;
-    uint32_t *heap, nheap, cap_heap; /* entry ids by (expiry, seq) */
-    struct sl_buf bytes;
-    size_t dead;
-    uint64_t next_seq;
-    /* Rows expiring below this left memory since the last flush: its state
-     * rows are dropped as a range; INT64_MIN: none. */
-    int64_t dropped_below;
-    struct dirty_ref *dirty;
-    uint32_t ndirty, cap_dirty;
-};
+#define NIL JOIN_NIL
 
 /* A joined row to emit: entries of both sides (right NIL: padded with NULLs) and its window. */
 struct jpair {
@@ -100,7 +62,7 @@ struct join_op {
     struct sl_op port; /* the right chain's end */
     struct sl_op *right_head; /* the right chain's first operator, for EXPLAIN; not owned */
     struct sl_stream_join_def def;
-    struct jside side[2];
+    struct join_side side[2];
     struct sl_time_state *out_time;
     uint32_t nkeys;
     enum sl_type *key_types;
@@ -129,7 +91,7 @@ static int64_t mark_sub(int64_t a, int64_t b)
     return a - b;
 }
 
-static int64_t side_mark(const struct jside *s)
+static int64_t side_mark(const struct join_side *s)
 {
     return s->time->ended ? INT64_MAX : s->time->watermark;
 }
@@ -157,205 +119,25 @@ static void advance_out(struct join_op *j)
         j->out_time->watermark = m;
 }
 
-/* ---- a side's table ---- */
 
-/* Makes room for one more of n elements of elem bytes in *items (capacity
- * *cap, doubled when full; amortised, never per row). False when out of memory. */
-static bool room_for_one(void **items, uint32_t n, uint32_t *cap, size_t elem)
-{
-    if (n < *cap)
-        return true;
-    uint32_t grown = *cap ? *cap * 2 : 256;
-    void *p = sl_realloc(*items, grown * elem);
-    if (!p)
-        return false;
-    *items = p;
-    *cap = grown;
-    return true;
-}
 
-static bool heap_less(const struct jside *s, uint32_t a, uint32_t b)
-{
-    const struct jentry *x = &s->e[a], *y = &s->e[b];
-    return x->expiry < y->expiry || (x->expiry == y->expiry && x->seq < y->seq);
-}
 
-static bool heap_push(struct jside *s, uint32_t id)
-{
-    if (!room_for_one((void **)&s->heap, s->nheap, &s->cap_heap, sizeof *s->heap))
-        return false;
-    uint32_t i = s->nheap++;
-    while (i > 0) {
-        uint32_t parent = (i - 1) / 2;
-        if (!heap_less(s, id, s->heap[parent]))
-            break;
-        s->heap[i] = s->heap[parent];
-        i = parent;
-    }
-    s->heap[i] = id;
-    return true;
-}
 
-static uint32_t heap_pop(struct jside *s)
-{
-    uint32_t top = s->heap[0], last = s->heap[--s->nheap], i = 0;
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= s->nheap)
-            break;
-        if (c + 1 < s->nheap && heap_less(s, s->heap[c + 1], s->heap[c]))
-            c++;
-        if (!heap_less(s, s->heap[c], last))
-            break;
-        s->heap[i] = s->heap[c];
-        i = c;
-    }
-    if (s->nheap)
-        s->heap[i] = last;
-    return top;
-}
 
-static void chain_link(struct jside *s, uint32_t id)
-{
-    struct jentry *e = &s->e[id];
-    uint32_t *head = &s->buckets[e->hash & s->mask];
-    e->prev = NIL;
-    e->next = *head;
-    if (*head != NIL)
-        s->e[*head].prev = id;
-    *head = id;
-    e->chained = true;
-}
 
-static void chain_unlink(struct jside *s, uint32_t id)
-{
-    struct jentry *e = &s->e[id];
-    if (e->prev != NIL)
-        s->e[e->prev].next = e->next;
-    else
-        s->buckets[e->hash & s->mask] = e->next;
-    if (e->next != NIL)
-        s->e[e->next].prev = e->prev;
-    e->chained = false;
-}
 
-/* Doubles the buckets once the table holds as many rows as buckets. */
-static bool grow_buckets(struct jside *s)
-{
-    uint32_t n = s->mask ? (s->mask + 1) * 2 : 1024;
-    uint32_t *b = sl_malloc(n * sizeof *b);
-    if (!b)
-        return false;
-    for (uint32_t i = 0; i < n; i++)
-        b[i] = NIL;
-    sl_free(s->buckets);
-    s->buckets = b;
-    s->mask = n - 1;
-    for (uint32_t id = 0; id < s->n; id++)
-        if (s->e[id].live && s->e[id].chained)
-            chain_link(s, id);
-    return true;
-}
 
-/* A free entry, or NIL when out of memory. */
-static uint32_t entry_alloc(struct jside *s)
-{
-    if (s->free != NIL) {
-        uint32_t id = s->free;
-        s->free = s->e[id].next;
-        return id;
-    }
-    return room_for_one((void **)&s->e, s->n, &s->cap, sizeof *s->e) ? s->n++ : NIL;
-}
 
-static bool mark_dirty(struct jside *s, uint32_t id)
-{
-    struct jentry *e = &s->e[id];
-    if (e->dirty)
-        return true;
-    if (!room_for_one((void **)&s->dirty, s->ndirty, &s->cap_dirty, sizeof *s->dirty))
-        return false;
-    s->dirty[s->ndirty++] = (struct dirty_ref){id, e->seq};
-    e->dirty = true;
-    return true;
-}
 
-/* Moves the live rows' bytes to the front once most of the bytes are dead. */
-static void compact(struct jside *s)
-{
-    if (s->dead < COMPACT_MIN_BYTES || s->dead < s->bytes.len / 2)
-        return;
-    struct sl_buf b;
-    buf_init(&b);
-    for (uint32_t id = 0; id < s->n; id++) {
-        struct jentry *e = &s->e[id];
-        if (!e->live)
-            continue;
-        size_t off = b.len;
-        buf_append(&b, s->bytes.data + e->off, e->len);
-        e->off = off;
-    }
-    if (b.failed) { /* out of memory: the old bytes stay, offsets rewritten below */
-        buf_free(&b);
-        return;
-    }
-    buf_free(&s->bytes);
-    s->bytes = b;
-    s->dead = 0;
-}
 
-/* Keeps a row whose encoded key and values are the last `len` bytes of s->bytes. */
-static uint32_t keep_row(struct jside *s, uint64_t hash, bool chained, int64_t time,
-                         int64_t expiry, size_t off, uint32_t key_len, bool matched)
-{
-    if (s->live >= s->mask && !grow_buckets(s))
-        return NIL;
-    uint32_t id = entry_alloc(s);
-    if (id == NIL)
-        return NIL;
-    struct jentry *e = &s->e[id];
-    *e = (struct jentry){.hash = hash,
-                         .time = time,
-                         .expiry = expiry,
-                         .seq = s->next_seq++,
-                         .off = off,
-                         .key_len = key_len,
-                         .len = (uint32_t)(s->bytes.len - off),
-                         .live = true,
-                         .matched = matched};
-    if (chained)
-        chain_link(s, id);
-    if (!heap_push(s, id)) {
-        if (chained)
-            chain_unlink(s, id);
-        e->live = false;
-        e->next = s->free;
-        s->free = id;
-        return NIL;
-    }
-    s->live++;
-    return id;
-}
-
-static void free_entry(struct jside *s, uint32_t id)
-{
-    struct jentry *e = &s->e[id];
-    if (e->chained)
-        chain_unlink(s, id);
-    e->live = false;
-    e->next = s->free;
-    s->free = id;
-    s->dead += e->len;
-    s->live--;
-}
 
 /* ---- emitting joined rows ---- */
 
 /* Writes the values of entry id of s (its columns after its keys) into row `row` of out. */
-static sl_status decode_into(struct join_op *j, const struct jside *s, uint32_t id,
+static sl_status decode_into(struct join_op *j, const struct join_side *s, uint32_t id,
                              struct sl_chunk *out, uint32_t row, struct sl_error *err)
 {
-    const struct jentry *e = &s->e[id];
+    const struct join_entry *e = &s->e[id];
     struct codec_reader r;
     codec_reader_init(&r, (const unsigned char *)s->bytes.data + e->off + e->key_len,
                       e->len - e->key_len);
@@ -375,7 +157,7 @@ static sl_status decode_into(struct join_op *j, const struct jside *s, uint32_t 
     return SL_OK;
 }
 
-static void set_nulls(const struct jside *s, struct sl_chunk *out, uint32_t row)
+static void set_nulls(const struct join_side *s, struct sl_chunk *out, uint32_t row)
 {
     for (uint32_t c = 0; c < s->ncols; c++)
         out->cols[s->first_out + c].nulls[row] = 1;
@@ -423,7 +205,7 @@ static sl_status emit_pairs(struct join_op *j, struct sl_error *err)
     int64_t *marks = arena_alloc(op->batch, j->npairs * sizeof *marks);
     if (!marks)
         return sl_error_set(err, SL_NOMEM, "out of memory in a join");
-    struct jside *l = &j->side[SIDE_LEFT], *r = &j->side[SIDE_RIGHT];
+    struct join_side *l = &j->side[SIDE_LEFT], *r = &j->side[SIDE_RIGHT];
     uint32_t wcol = l->ncols + r->ncols;
     sl_status st = SL_OK;
     for (uint32_t k = 0; k < j->npairs && st == SL_OK; k++) {
@@ -448,10 +230,10 @@ static sl_status emit_pairs(struct join_op *j, struct sl_error *err)
         st = apply_residual(j, out, err);
     for (uint32_t k = 0; k < chunk_active(out) && st == SL_OK; k++) {
         const struct jpair *p = &j->pairs[chunk_row(out, k)];
-        struct jentry *e = &l->e[p->left];
+        struct join_entry *e = &l->e[p->left];
         if (p->right != NIL && !e->matched && j->def.left_outer) {
             e->matched = true;
-            if (e->live && !mark_dirty(l, p->left))
+            if (e->live && !join_side_mark_dirty(l, p->left))
                 st = sl_error_set(err, SL_NOMEM, "out of memory in a join");
         }
     }
@@ -470,14 +252,14 @@ static sl_status add_pair(struct join_op *j, uint32_t left, uint32_t right, int6
  * watermark); a LEFT join's unmatched left rows are emitted padded. */
 static sl_status evict(struct join_op *j, int which, int64_t mark, struct sl_error *err)
 {
-    struct jside *s = &j->side[which];
+    struct join_side *s = &j->side[which];
     bool pad = which == SIDE_LEFT && j->def.left_outer;
     sl_status st = SL_OK;
     while (s->nheap && s->e[s->heap[0]].expiry < mark && st == SL_OK) {
-        uint32_t id = heap_pop(s);
-        const struct jentry *e = &s->e[id];
-        /* A padded row's entry is freed before it is emitted: its bytes stay until compact(). */
-        free_entry(s, id);
+        uint32_t id = join_side_pop(s);
+        const struct join_entry *e = &s->e[id];
+        /* A padded row's entry is freed before it is emitted: its bytes stay until compacted. */
+        join_side_release(s, id);
         if (pad && !e->matched)
             st = add_pair(j, id, NIL, e->time, err);
     }
@@ -486,7 +268,7 @@ static sl_status evict(struct join_op *j, int which, int64_t mark, struct sl_err
     if (mark > s->dropped_below)
         s->dropped_below = mark;
     if (st == SL_OK)
-        compact(s);
+        join_side_compact(s);
     return st;
 }
 
@@ -505,7 +287,8 @@ static uint64_t keys_hash(const struct sl_value *keys, uint32_t n, bool *has_nul
 }
 
 /* Whether entry e's key values equal probe's (SQL =: NULL never does). */
-static bool keys_equal(const struct join_op *j, const struct jside *s, const struct jentry *e)
+static bool keys_equal(const struct join_op *j, const struct join_side *s,
+                       const struct join_entry *e)
 {
     struct codec_reader r;
     codec_reader_init(&r, (const unsigned char *)s->bytes.data + e->off, e->key_len);
@@ -518,7 +301,8 @@ static bool keys_equal(const struct join_op *j, const struct jside *s, const str
 }
 
 /* Whether a row of side `which` at `time` pairs in time with entry e of the other side. */
-static bool times_match(const struct join_op *j, int which, int64_t time, const struct jentry *e)
+static bool times_match(const struct join_op *j, int which, int64_t time,
+                        const struct join_entry *e)
 {
     if (j->def.kind == SL_STREAM_JOIN_WINDOW)
         return e->time == time;
@@ -530,12 +314,10 @@ static bool times_match(const struct join_op *j, int which, int64_t time, const 
 static sl_status probe(struct join_op *j, int which, uint32_t id, uint64_t hash, int64_t time,
                        struct sl_error *err)
 {
-    const struct jside *o = &j->side[!which];
-    if (!o->mask)
-        return SL_OK;
+    const struct join_side *o = &j->side[!which];
     sl_status st = SL_OK;
-    for (uint32_t c = o->buckets[hash & o->mask]; c != NIL && st == SL_OK; c = o->e[c].next) {
-        const struct jentry *e = &o->e[c];
+    for (uint32_t c = join_side_first(o, hash); c != NIL && st == SL_OK; c = o->e[c].next) {
+        const struct join_entry *e = &o->e[c];
         if (e->hash != hash || !times_match(j, which, time, e) || !keys_equal(j, o, e))
             continue;
         st = which == SIDE_LEFT ? add_pair(j, id, c, time, err) : add_pair(j, c, id, time, err);
@@ -566,7 +348,7 @@ static int64_t expiry_of(const struct join_op *j, int which, int64_t t)
 }
 
 /* Encodes row i's keys and values at the end of s->bytes; returns the key bytes' length. */
-static uint32_t encode_row(struct join_op *j, struct jside *s, const struct sl_chunk *chunk,
+static uint32_t encode_row(struct join_op *j, struct join_side *s, const struct sl_chunk *chunk,
                            uint32_t i)
 {
     size_t start = s->bytes.len;
@@ -582,7 +364,7 @@ static uint32_t encode_row(struct join_op *j, struct jside *s, const struct sl_c
 static sl_status take_row(struct join_op *j, int which, const struct sl_chunk *chunk, uint32_t i,
                           int64_t own_mark, struct sl_error *err)
 {
-    struct jside *s = &j->side[which];
+    struct join_side *s = &j->side[which];
     const struct sl_vector *tv = &chunk->cols[s->time_col];
     bool pad = which == SIDE_LEFT && j->def.left_outer;
     bool has_null;
@@ -594,15 +376,15 @@ static sl_status take_row(struct join_op *j, int which, const struct sl_chunk *c
             return SL_OK;
         size_t off = s->bytes.len;
         uint32_t key_len = encode_row(j, s, chunk, i);
-        uint32_t id = s->bytes.failed ? NIL : entry_alloc(s);
+        uint32_t id = s->bytes.failed ? NIL : join_side_alloc(s);
         if (id == NIL)
             return sl_error_set(err, SL_NOMEM, "out of memory in a join");
-        s->e[id] = (struct jentry){.off = off,
-                                   .key_len = key_len,
-                                   .len = (uint32_t)(s->bytes.len - off),
-                                   .live = true};
+        s->e[id] = (struct join_entry){.off = off,
+                                       .key_len = key_len,
+                                       .len = (uint32_t)(s->bytes.len - off),
+                                       .live = true};
         s->live++;
-        free_entry(s, id);
+        join_side_release(s, id);
         /* Emitted before the next row can take the freed entry. */
         sl_status st = add_pair(j, id, NIL, INT64_MIN, err);
         return st == SL_OK ? emit_pairs(j, err) : st;
@@ -635,9 +417,9 @@ static sl_status take_row(struct join_op *j, int which, const struct sl_chunk *c
             if (s->bytes.failed)
                 return sl_error_set(err, SL_NOMEM, "out of memory in a join");
         }
-        uint32_t id = keep_row(s, hash, true, starts[w], expiry_of(j, which, starts[w]), off,
-                               key_len, false);
-        if (id == NIL || !mark_dirty(s, id))
+        int64_t expiry = expiry_of(j, which, starts[w]);
+        uint32_t id = join_side_keep(s, hash, true, starts[w], expiry, off, key_len, false);
+        if (id == NIL || !join_side_mark_dirty(s, id))
             return sl_error_set(err, SL_NOMEM, "out of memory in a join");
         st = probe(j, which, id, hash, starts[w], err);
     }
@@ -647,7 +429,7 @@ static sl_status take_row(struct join_op *j, int which, const struct sl_chunk *c
 static sl_status push_side(struct join_op *j, int which, struct sl_chunk *chunk,
                            struct sl_error *err)
 {
-    struct jside *s = &j->side[which];
+    struct join_side *s = &j->side[which];
     j->stamp = j->out_time->watermark;
     arena_reset(j->keys_arena);
     struct sl_vector *keys = arena_alloc(j->keys_arena, (j->nkeys ? j->nkeys : 1) * sizeof *keys);
@@ -719,14 +501,14 @@ static uint64_t sortable(int64_t t)
 
 #define ROW_KEY_LEN 17
 
-static void row_key(unsigned char *key, int which, const struct jentry *e)
+static void row_key(unsigned char *key, int which, const struct join_entry *e)
 {
     key[0] = (unsigned char)which;
     put_be64(key + 1, sortable(e->expiry));
     put_be64(key + 9, e->seq);
 }
 
-static bool record_side(struct jside *s, int which, struct sl_state_delta *d)
+static bool record_side(struct join_side *s, int which, struct sl_state_delta *d)
 {
     bool ok = true;
     if (s->dropped_below != INT64_MIN) {
@@ -735,7 +517,7 @@ static bool record_side(struct jside *s, int which, struct sl_state_delta *d)
         ok = state_delta_drop(d, lo, sizeof lo, hi, sizeof hi);
     }
     for (uint32_t k = 0; ok && k < s->ndirty; k++) {
-        struct jentry *e = &s->e[s->dirty[k].id];
+        struct join_entry *e = &s->e[s->dirty[k].id];
         if (!e->live || e->seq != s->dirty[k].seq)
             continue;
         unsigned char key[ROW_KEY_LEN];
@@ -752,16 +534,6 @@ static bool record_side(struct jside *s, int which, struct sl_state_delta *d)
     return ok;
 }
 
-static void clear_side_delta(struct jside *s)
-{
-    for (uint32_t k = 0; k < s->ndirty; k++) {
-        struct jentry *e = &s->e[s->dirty[k].id];
-        if (e->seq == s->dirty[k].seq)
-            e->dirty = false;
-    }
-    s->ndirty = 0;
-    s->dropped_below = INT64_MIN;
-}
 
 static bool record_state(struct join_op *j, struct sl_state_delta *d)
 {
@@ -789,8 +561,8 @@ static sl_status join_flush(struct sl_op *op, struct sl_error *err)
     advance_out(j);
     if (st == SL_OK && op->delta && !record_state(j, op->delta))
         st = sl_error_set(err, SL_NOMEM, "out of memory recording a join's state");
-    clear_side_delta(&j->side[SIDE_LEFT]);
-    clear_side_delta(&j->side[SIDE_RIGHT]);
+    join_side_clear_delta(&j->side[SIDE_LEFT]);
+    join_side_clear_delta(&j->side[SIDE_RIGHT]);
     return st;
 }
 
@@ -822,7 +594,7 @@ static sl_status join_restore(struct sl_op *op, const unsigned char *key, size_t
     if (key_len != ROW_KEY_LEN || key[0] > SIDE_RIGHT)
         return sl_error_set(err, SL_ERROR, "a join's kept row has no side, expiry and number");
     int which = key[0];
-    struct jside *s = &j->side[which];
+    struct join_side *s = &j->side[which];
     struct codec_reader r;
     codec_reader_init(&r, state, state_len);
     int64_t time = codec_get_i64(&r);
@@ -848,7 +620,7 @@ static sl_status join_restore(struct sl_op *op, const unsigned char *key, size_t
     uint64_t next = s->next_seq;
     s->next_seq = get_be64(key + 9);
     int64_t expiry = (int64_t)(get_be64(key + 1) ^ (UINT64_C(1) << 63));
-    uint32_t id = keep_row(s, hash, !has_null, time, expiry, off, klen, matched);
+    uint32_t id = join_side_keep(s, hash, !has_null, time, expiry, off, klen, matched);
     s->next_seq = next;
     return id == NIL ? sl_error_set(err, SL_NOMEM, "out of memory restoring a join") : SL_OK;
 }
@@ -895,7 +667,7 @@ static void join_explain(const struct sl_op *op, struct sl_buf *out)
     }
     /* What the state rows hold, so a plan that reads other columns has another fingerprint. */
     for (int w = SIDE_LEFT; w <= SIDE_RIGHT; w++) {
-        const struct jside *s = &j->side[w];
+        const struct join_side *s = &j->side[w];
         buf_puts(out, w == SIDE_LEFT ? ", keeping left (" : " right (");
         bool first = true;
         for (uint32_t c = 0; c < s->ncols; c++)
@@ -912,29 +684,19 @@ static void join_stats(const struct sl_op *op, uint64_t *groups, uint64_t *bytes
     const struct join_op *j = (const struct join_op *)op;
     *groups = *bytes = 0;
     for (int w = SIDE_LEFT; w <= SIDE_RIGHT; w++) {
-        const struct jside *s = &j->side[w];
+        const struct join_side *s = &j->side[w];
         *groups += s->live;
         *bytes += s->bytes.cap + (uint64_t)s->cap * sizeof *s->e +
                   ((uint64_t)s->mask + 1) * sizeof *s->buckets + s->cap_heap * sizeof *s->heap;
     }
 }
 
-static void side_free(struct jside *s)
-{
-    sl_free(s->e);
-    sl_free(s->buckets);
-    sl_free(s->heap);
-    sl_free(s->dirty);
-    sl_free(s->time);
-    sl_free(s->needed);
-    buf_free(&s->bytes);
-}
 
 static void join_destroy(struct sl_op *op)
 {
     struct join_op *j = (struct join_op *)op;
-    side_free(&j->side[SIDE_LEFT]);
-    side_free(&j->side[SIDE_RIGHT]);
+    join_side_free(&j->side[SIDE_LEFT]);
+    join_side_free(&j->side[SIDE_RIGHT]);
     arena_destroy(j->scratch);
     arena_destroy(j->keys_arena);
     sl_free(j->key_types);
@@ -980,25 +742,6 @@ static const struct sl_op_vtable port_vtable = {
     .destroy = port_destroy,
 };
 
-static bool side_init(struct jside *s, uint32_t ncols, uint32_t first_out, uint32_t time_col,
-                      const struct sl_expr *const *keys, const bool *needed)
-{
-    *s = (struct jside){.ncols = ncols,
-                        .first_out = first_out,
-                        .time_col = time_col,
-                        .keys = keys,
-                        .free = NIL,
-                        .dropped_below = INT64_MIN};
-    buf_init(&s->bytes);
-    s->time = sl_calloc(1, sizeof *s->time);
-    s->needed = sl_calloc(ncols ? ncols : 1, sizeof *s->needed);
-    if (!s->time || !s->needed)
-        return false;
-    for (uint32_t c = 0; c < ncols; c++)
-        s->needed[c] = !needed || needed[c];
-    s->time->watermark = INT64_MIN;
-    return true;
-}
 
 sl_status op_stream_join_create(struct sl_arena *batch, const struct sl_stream_join_def *def,
                                 struct sl_time_state *out_time, struct sl_op **join,
@@ -1019,10 +762,10 @@ sl_status op_stream_join_create(struct sl_arena *batch, const struct sl_stream_j
     j->scratch = arena_create(0);
     j->keys_arena = arena_create(0);
     bool ok = types && names && j->key_types && j->probe && j->scratch && j->keys_arena &&
-              side_init(&j->side[SIDE_LEFT], def->nleft, 0, def->left_time_col, def->left_keys,
-                        def->left_needed) &&
-              side_init(&j->side[SIDE_RIGHT], def->nright, def->nleft, def->right_time_col,
-                        def->right_keys, def->right_needed);
+              join_side_init(&j->side[SIDE_LEFT], def->nleft, 0, def->left_time_col,
+                             def->left_keys, def->left_needed) &&
+              join_side_init(&j->side[SIDE_RIGHT], def->nright, def->nleft, def->right_time_col,
+                             def->right_keys, def->right_needed);
     if (ok) {
         for (uint32_t c = 0; c < def->nleft; c++) {
             types[c] = def->left_types[c];
@@ -1052,8 +795,8 @@ sl_status op_stream_join_create(struct sl_arena *batch, const struct sl_stream_j
         if (j->base.vt)
             join_destroy(&j->base);
         else {
-            side_free(&j->side[SIDE_LEFT]);
-            side_free(&j->side[SIDE_RIGHT]);
+            join_side_free(&j->side[SIDE_LEFT]);
+            join_side_free(&j->side[SIDE_RIGHT]);
             arena_destroy(j->scratch);
             arena_destroy(j->keys_arena);
             sl_free(j->key_types);

@@ -661,7 +661,8 @@ static sl_status input_committed_unchecked(struct sl_query *q, struct sl_error *
 }
 
 /* Runs fn for the query's input, then for a join's right input swapped in (query_side.h). */
-static sl_status each_input(struct sl_query *q, sl_status (*fn)(struct sl_query *, struct sl_error *),
+static sl_status each_input(struct sl_query *q,
+                            sl_status (*fn)(struct sl_query *, struct sl_error *),
                             struct sl_error *err)
 {
     sl_status st = fn(q, err);
