@@ -115,7 +115,8 @@ static int64_t out_mark(const struct join_op *j)
 static void advance_out(struct join_op *j)
 {
     int64_t m = out_mark(j);
-    if (m > j->out_time->watermark)
+    /* Both sides ended: the downstream time's `ended` says so; its watermark stays a time. */
+    if (m > j->out_time->watermark && m != INT64_MAX)
         j->out_time->watermark = m;
 }
 

@@ -727,7 +727,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             .rows_in = q->rows_in,
             .rows_out = rows_out,
             .duration_us = clock_now_us(q->clock) - q->batch_started_us,
-            .has_watermark = q->plan->window.kind && q->plan->time_expr &&
+            .has_watermark = ((q->plan->window.kind && q->plan->time_expr) || q->pipeline.join) &&
                              time->watermark != INT64_MIN,
             .watermark_us = time->watermark,
             .late_rows = time->late_rows,
