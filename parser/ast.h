@@ -266,6 +266,13 @@ struct ast_print {
     struct sl_pos limit_pos;
 };
 
+/* ATTACH [DATABASE] 'file' AS schema, DETACH [DATABASE] schema: another database
+ * file's tables for lookup joins, as schema.table (issue 16). */
+struct ast_attach {
+    struct ast_name file;
+    struct ast_name schema;
+};
+
 enum ast_stmt_kind {
     AST_CREATE_STREAM,
     AST_CREATE_QUERY,
@@ -283,6 +290,8 @@ enum ast_stmt_kind {
     AST_PAUSE_QUERY,  /* u.named */
     AST_RESUME_QUERY, /* u.named */
     AST_PRINT,        /* u.print */
+    AST_ATTACH,       /* u.attach (issue 16: the tables a lookup join reads) */
+    AST_DETACH,       /* u.attach, file's text NULL */
 };
 
 struct ast_stmt {
@@ -298,6 +307,7 @@ struct ast_stmt {
         struct ast_explain explain; /* AST_EXPLAIN */
         struct ast_set set;         /* AST_SET */
         struct ast_print print;     /* AST_PRINT */
+        struct ast_attach attach;   /* AST_ATTACH, AST_DETACH */
     } u;
 };
 

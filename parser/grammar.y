@@ -287,6 +287,24 @@ cmd(A) ::= select(S). {
         A->u.select = S;
 }
 
+/* ---- ATTACH [DATABASE] 'file' AS name, DETACH [DATABASE] name (issue 16): another
+ * database file whose tables lookup joins read as name.table. ---- */
+%fallback ID ATTACH DETACH DATABASE.
+cmd(A) ::= ATTACH(K) database_opt STRING(F) AS nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_ATTACH, K.pos);
+    if (A) {
+        A->u.attach.file = ast_name_string(&ctx->b, &F);
+        A->u.attach.schema = N;
+    }
+}
+cmd(A) ::= DETACH(K) database_opt nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_DETACH, K.pos);
+    if (A)
+        A->u.attach.schema = N;
+}
+database_opt ::= .
+database_opt ::= DATABASE.
+
 /* ---- CREATE STREAM pieces ------------------------------------------------ */
 
 %type nm {struct ast_name}

@@ -68,6 +68,8 @@ static const struct keyword keywords[] = {
     {"RIGHT", TK_RIGHT},       {"INNER", TK_INNER},
     {"OUTER", TK_OUTER},       {"FULL", TK_FULL},
     {"NATURAL", TK_NATURAL},   {"USING", TK_USING},
+    {"ATTACH", TK_ATTACH},     {"DETACH", TK_DETACH},
+    {"DATABASE", TK_DATABASE},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

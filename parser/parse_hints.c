@@ -70,6 +70,19 @@ bool parse_hint_unsupported(const struct parse_ctx *c, const struct sl_token *to
         return set(h, at, "window functions (OVER (...)) are not supported",
                    "aggregate over time with GROUP BY ... WINDOW TUMBLING (SIZE ...), HOPPING "
                    "or SESSION; over a query's table SQLite runs OVER as it is");
+    /* The join words are reserved: "SELECT left FROM s" means a column. */
+    static const int name_before[] = {TK_SELECT, TK_COMMA, TK_DOT, TK_BY, TK_WHERE, TK_LP, 0};
+    static const int join_words[] = {TK_LEFT, TK_RIGHT, TK_FULL, TK_INNER, TK_NATURAL,
+                                     TK_USING, TK_ON, 0};
+    bool after_name_place = false, join_word = false;
+    for (const int *t = name_before; *t; t++)
+        after_name_place = after_name_place || prev->type == *t;
+    for (const int *t = join_words; *t; t++)
+        join_word = join_word || tok->type == *t;
+    if (join_word && after_name_place)
+        return set(h, tok, NULL,
+                   "LEFT, RIGHT, FULL, INNER, NATURAL, USING and ON are reserved for joins: "
+                   "write the name in double quotes (\"left\")");
     if (tok->type == TK_DISTINCT && prev->type == TK_SELECT)
         return set(h, tok, "SELECT DISTINCT is not supported",
                    "GROUP BY the selected columns gives each distinct row once");

@@ -130,3 +130,38 @@ sl_status db_table_locate(struct sl_db *db, const char *schema, const char *tabl
     sqlite3_finalize(stmt);
     return st;
 }
+
+/* Runs sql with ?1 (and ?2) bound on one connection. */
+static sl_status run_on(struct sl_db *db, sqlite3 *conn, const char *sql, const char *a,
+                        const char *b, const char *what, struct sl_error *err)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return sl_error_set(err, SL_ERROR, "%s: %s", what, sqlite3_errmsg(conn));
+    sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
+    if (b)
+        sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    (void)db;
+    return rc == SQLITE_DONE ? SL_OK
+                             : sl_error_set(err, SL_ERROR, "%s: %s", what, sqlite3_errmsg(conn));
+}
+
+sl_status db_attach(struct sl_db *db, const char *file, const char *schema, struct sl_error *err)
+{
+    sl_status st = run_on(db, db->conn, "ATTACH ?1 AS ?2", file, schema, "cannot attach", err);
+    if (st == SL_OK && db->query_conn && db->query_conn != db->conn &&
+        (st = run_on(db, db->query_conn, "ATTACH ?1 AS ?2", file, schema, "cannot attach",
+                     err)) != SL_OK)
+        run_on(db, db->conn, "DETACH ?1", schema, NULL, "cannot detach", err);
+    return st;
+}
+
+sl_status db_detach(struct sl_db *db, const char *schema, struct sl_error *err)
+{
+    sl_status st = run_on(db, db->conn, "DETACH ?1", schema, NULL, "cannot detach", err);
+    if (st == SL_OK && db->query_conn && db->query_conn != db->conn)
+        st = run_on(db, db->query_conn, "DETACH ?1", schema, NULL, "cannot detach", err);
+    return st;
+}

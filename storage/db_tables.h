@@ -38,6 +38,11 @@ sl_status db_table_locate(struct sl_db *db, const char *schema, const char *tabl
 sl_status db_table_columns_in(struct sl_db *db, const char *schema, const char *table,
                               db_column_fn fn, void *ctx, bool *found, struct sl_error *err);
 
+/* ATTACH file AS schema on the engine's connections (its own and the one the
+ * user's SELECTs run on), so both see schema.table; DETACH schema. */
+sl_status db_attach(struct sl_db *db, const char *file, const char *schema, struct sl_error *err);
+sl_status db_detach(struct sl_db *db, const char *schema, struct sl_error *err);
+
 /* The rows a table holds (SELECT count(*)), into *rows. */
 sl_status db_table_count(struct sl_db *db, const char *table, int64_t *rows,
                          struct sl_error *err);

@@ -64,6 +64,9 @@ sl_status exec_describe_join_table(void *ctx, const char *schema, const char *ta
                                    struct sl_arena *arena, struct sl_table_def *out, bool *found,
                                    struct sl_error *err);
 
+/* ATTACH / DETACH (exec_attach.c). */
+sl_status exec_attach(struct exec_ctx *x, const struct ast_stmt *stmt);
+
 /* SHOW TABLES; DESCRIBE of a table (*found false: there is none of that name) (exec_tables.c). */
 void exec_show_tables(const struct exec_ctx *x);
 sl_status exec_describe_table(struct exec_ctx *x, const struct ast_name *name, bool *found);

@@ -148,7 +148,8 @@ static bool ambiguous_between_items(struct binder *b, const struct ast_expr *a, 
 {
     const struct bound_from *f = b->from;
     uint32_t item = bind_from_item_of(f, first);
-    for (uint32_t i = f->items[item].first + f->items[item].ncols; i < hi; i++) {
+    uint32_t from_col = f->items[item].first + f->items[item].ncols;
+    for (uint32_t i = from_col > first ? from_col : first + 1; i < hi; i++) {
         if (strcasecmp(b->plan->scan_names[i], a->name.text) != 0)
             continue;
         const struct bound_item *l = &f->items[item], *r = &f->items[bind_from_item_of(f, i)];
@@ -1127,8 +1128,9 @@ static bool bind_select_list(struct binder *b)
                 struct ast_expr col = {.kind = AST_COLUMN, .pos = it->expr->pos, .span = 1};
                 col.name.text = p->scan_names[c];
                 /* Qualified, so a name two items share binds to this one's. */
-                if (c < p->nfrom && b->from->nitems > 1)
-                    col.qualifier.text = b->from->items[bind_from_item_of(b->from, c)].alias;
+                const struct bound_item *owner = &b->from->items[bind_from_item_of(b->from, c)];
+                if (c < owner->first + owner->ncols && b->from->nitems > 1)
+                    col.qualifier.text = owner->alias;
                 struct sl_expr *e = bind_expr(b, &col, mode);
                 if (e && !add_output(b, e, p->scan_names[c], &cap))
                     return false;
@@ -1254,6 +1256,73 @@ static sl_status bind_joins(struct binder *b)
     return st;
 }
 
+/* Adds 2 to every column reference at or past `at` (columns inserted there). */
+static void shift_columns(struct sl_expr *e, uint32_t at)
+{
+    if (e->kind == EXPR_COLUMN && e->column >= at)
+        e->column += 2;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        shift_columns(e->args[i], at);
+}
+
+/*
+ * A window join that the SELECT does not aggregate emits each pair with its
+ * window: window_start and window_end become scan columns after the right
+ * stream's (the join fills them), and the WINDOW clause is the join's, not an
+ * aggregation's. What was bound past them moves two columns on.
+ */
+static bool window_join_columns(struct binder *b, struct bound_from *from)
+{
+    const struct ast_select *s = b->select;
+    struct sl_plan *p = b->plan;
+    const struct sl_plan_join *j = &p->joins[0];
+    if (j->kind != SL_JOIN_WINDOW || s->group_by || s->having)
+        return true;
+    for (uint32_t i = 0; i < s->nitems; i++)
+        if (contains_aggregate(s->items[i].expr))
+            return true;
+    uint32_t at = j->first_col + j->ncols, n = p->nscan + 2;
+    const char **names = arena_alloc(b->arena, n * sizeof *names);
+    enum sl_type *types = arena_alloc(b->arena, n * sizeof *types);
+    enum sl_affinity *affs = arena_alloc(b->arena, (from->ncols + 2) * sizeof *affs);
+    if (!names || !types || !affs)
+        return false;
+    memcpy(names, p->scan_names, at * sizeof *names);
+    memcpy(types, p->scan_types, at * sizeof *types);
+    memcpy(affs, from->affs, at * sizeof *affs);
+    names[at] = "window_start";
+    names[at + 1] = "window_end";
+    types[at] = types[at + 1] = SL_TIMESTAMP;
+    affs[at] = affs[at + 1] = SL_AFF_TIMESTAMP;
+    memcpy(names + at + 2, p->scan_names + at, (p->nscan - at) * sizeof *names);
+    memcpy(types + at + 2, p->scan_types + at, (p->nscan - at) * sizeof *types);
+    memcpy(affs + at + 2, from->affs + at, (from->ncols - at) * sizeof *affs);
+    p->scan_names = names;
+    p->scan_types = types;
+    p->nscan += 2;
+    p->nfrom += 2;
+    from->names = names;
+    from->types = types;
+    from->affs = affs;
+    from->ncols += 2;
+    /* The window's columns count as the right stream's, so r.window_start would
+     * not name them: they are unqualified, as an aggregation's are. */
+    for (uint32_t i = 2; i < from->nitems; i++)
+        from->items[i].first += 2;
+    for (uint32_t i = 1; i < p->njoins; i++) {
+        struct sl_plan_join *later = &p->joins[i];
+        later->first_col += 2;
+        for (uint32_t k = 0; k < later->nkeys; k++)
+            shift_columns(later->left_keys[k], at);
+        if (later->residual)
+            shift_columns(later->residual, at);
+    }
+    if (p->unnest)
+        shift_columns(p->unnest, at);
+    p->window.kind = SL_WINDOW_NONE;
+    return true;
+}
+
 sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
                       struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out)
 {
@@ -1287,6 +1356,8 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
     bind_window(&b);
     if (select->njoins && (st = bind_joins(&b)) != SL_OK)
         return st;
+    if (select->njoins && p->njoins && !window_join_columns(&b, &from))
+        return SL_NOMEM;
     /* The window would need the stream's event time carried through the derived table. */
     if (p->input && select->window.kind)
         diags_add(diags, select->window.keyword.pos, select->window.keyword.span,

@@ -45,3 +45,4 @@ SELECT * FROM orders o JOIN customers c;
 SELECT * FROM orders o JOIN customers c USING (id);
 SELECT * FROM orders, UNNEST(split('a b', ' ')) AS w JOIN customers c ON c.id = orders.customer;
 
+SELECT left, o.right FROM orders o;
