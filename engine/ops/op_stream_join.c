@@ -361,6 +361,27 @@ static uint32_t encode_row(struct join_op *j, struct join_side *s, const struct 
     return key_len;
 }
 
+/* A LEFT join's left row i that can match nothing (no time, a NULL key) goes
+ * out padded now, in window ws (INT64_MIN: none). */
+static sl_status pad_now(struct join_op *j, struct join_side *s, const struct sl_chunk *chunk,
+                         uint32_t i, int64_t ws, struct sl_error *err)
+{
+    size_t off = s->bytes.len;
+    uint32_t key_len = encode_row(j, s, chunk, i);
+    uint32_t id = s->bytes.failed ? NIL : join_side_alloc(s);
+    if (id == NIL)
+        return sl_error_set(err, SL_NOMEM, "out of memory in a join");
+    s->e[id] = (struct join_entry){.off = off,
+                                   .key_len = key_len,
+                                   .len = (uint32_t)(s->bytes.len - off),
+                                   .live = true};
+    s->live++;
+    join_side_release(s, id);
+    /* Emitted before the next row can take the freed entry. */
+    sl_status st = add_pair(j, id, NIL, ws, err);
+    return st == SL_OK ? emit_pairs(j, err) : st;
+}
+
 /* Keeps row i (once per window for a window join) and probes with it. */
 static sl_status take_row(struct join_op *j, int which, const struct sl_chunk *chunk, uint32_t i,
                           int64_t own_mark, struct sl_error *err)
@@ -368,47 +389,34 @@ static sl_status take_row(struct join_op *j, int which, const struct sl_chunk *c
     struct join_side *s = &j->side[which];
     const struct sl_vector *tv = &chunk->cols[s->time_col];
     bool pad = which == SIDE_LEFT && j->def.left_outer;
-    bool has_null;
-    uint64_t hash = keys_hash(j->probe, j->nkeys, &has_null);
-    bool no_time = tv->nulls[i];
-    if (no_time || has_null) {
-        /* It can match nothing: a LEFT join's left row goes out padded now. */
-        if (!pad)
-            return SL_OK;
-        size_t off = s->bytes.len;
-        uint32_t key_len = encode_row(j, s, chunk, i);
-        uint32_t id = s->bytes.failed ? NIL : join_side_alloc(s);
-        if (id == NIL)
-            return sl_error_set(err, SL_NOMEM, "out of memory in a join");
-        s->e[id] = (struct join_entry){.off = off,
-                                       .key_len = key_len,
-                                       .len = (uint32_t)(s->bytes.len - off),
-                                       .live = true};
-        s->live++;
-        join_side_release(s, id);
-        /* Emitted before the next row can take the freed entry. */
-        sl_status st = add_pair(j, id, NIL, INT64_MIN, err);
-        return st == SL_OK ? emit_pairs(j, err) : st;
-    }
+    if (tv->nulls[i])
+        return pad ? pad_now(j, s, chunk, i, INT64_MIN, err) : SL_OK;
     int64_t t = tv->data.i[i];
     int64_t starts[64];
     uint32_t nwin = 1;
-    if (j->def.kind == SL_STREAM_JOIN_WINDOW) {
+    if (j->def.kind == SL_STREAM_JOIN_WINDOW)
         nwin = open_windows(j, t, own_mark, starts, 64);
-    } else if (t < own_mark) {
+    else if (t < own_mark)
         nwin = 0;
-    } else {
+    else
         starts[0] = t;
-    }
     if (!nwin) {
         j->out_time->late_rows++;
         return SL_OK;
+    }
+    bool has_null;
+    uint64_t hash = keys_hash(j->probe, j->nkeys, &has_null);
+    sl_status st = SL_OK;
+    if (has_null) { /* a NULL key matches nothing: padded in each of its windows */
+        bool window = j->def.kind == SL_STREAM_JOIN_WINDOW;
+        for (uint32_t w = 0; pad && w < nwin && st == SL_OK; w++)
+            st = pad_now(j, s, chunk, i, window ? starts[w] : INT64_MIN, err);
+        return st;
     }
     size_t off = s->bytes.len;
     uint32_t key_len = encode_row(j, s, chunk, i);
     if (s->bytes.failed)
         return sl_error_set(err, SL_NOMEM, "out of memory in a join");
-    sl_status st = SL_OK;
     for (uint32_t w = 0; w < nwin && st == SL_OK; w++) {
         /* A hopping row's windows share its bytes; each entry owns them for the dead count. */
         size_t end = s->bytes.len;

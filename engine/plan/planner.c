@@ -298,13 +298,17 @@ static sl_status build_stream_join(const struct sl_plan *plan, struct sl_arena *
     bool window = j->kind == SL_JOIN_WINDOW;
     /* The aggregate after the join assigns a joined row to the windows of its
      * time: the pair's own window for TUMBLING, but for HOPPING also windows
-     * only one of its rows is in. */
-    if (window && j->window.kind != SL_WINDOW_TUMBLING)
+     * only one of its rows is in. Unaggregated, each pair carries its window. */
+    if (window && j->window.kind != SL_WINDOW_TUMBLING && plan->aggregate)
         return sl_error_set(err, SL_ERROR,
-                            "a window join takes a TUMBLING window: over a HOPPING one the "
-                            "aggregate would count a pair in windows only one of its rows is in; "
-                            "use an interval join (ON ... AND l.ts BETWEEN r.ts - INTERVAL ... AND "
-                            "r.ts + INTERVAL ...) and the HOPPING window after it");
+                            "an aggregated window join takes a TUMBLING window: over a HOPPING "
+                            "one the aggregate would count a pair in windows only one of its rows "
+                            "is in; use an interval join (ON ... AND l.ts BETWEEN r.ts - INTERVAL "
+                            "... AND r.ts + INTERVAL ...) and the HOPPING window after it");
+    if (window && j->window.size_us / j->window.advance_us > 64)
+        return sl_error_set(err, SL_ERROR,
+                            "a window join's HOPPING window puts a row in at most 64 windows "
+                            "(SIZE / ADVANCE BY): make the advance larger");
     struct sl_stream_join_def def = {
         .kind = window ? SL_STREAM_JOIN_WINDOW : SL_STREAM_JOIN_INTERVAL,
         .left_outer = j->type == SL_JOIN_LEFT,
