@@ -413,19 +413,12 @@ static sl_status take_row(struct join_op *j, int which, const struct sl_chunk *c
             st = pad_now(j, s, chunk, i, window ? starts[w] : INT64_MIN, err);
         return st;
     }
-    size_t off = s->bytes.len;
-    uint32_t key_len = encode_row(j, s, chunk, i);
-    if (s->bytes.failed)
-        return sl_error_set(err, SL_NOMEM, "out of memory in a join");
     for (uint32_t w = 0; w < nwin && st == SL_OK; w++) {
-        /* A hopping row's windows share its bytes; each entry owns them for the dead count. */
-        size_t end = s->bytes.len;
-        if (w > 0) {
-            buf_append(&s->bytes, s->bytes.data + off, end - off);
-            off = end;
-            if (s->bytes.failed)
-                return sl_error_set(err, SL_NOMEM, "out of memory in a join");
-        }
+        /* Each of a hopping row's windows keeps a copy: each leaves on its own. */
+        size_t off = s->bytes.len;
+        uint32_t key_len = encode_row(j, s, chunk, i);
+        if (s->bytes.failed)
+            return sl_error_set(err, SL_NOMEM, "out of memory in a join");
         int64_t expiry = expiry_of(j, which, starts[w]);
         uint32_t id = join_side_keep(s, hash, true, starts[w], expiry, off, key_len, false);
         if (id == NIL || !join_side_mark_dirty(s, id))
