@@ -29,6 +29,18 @@ sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out
 sl_status db_open_readonly(const char *path, const struct sl_log *log, struct sl_db **out,
                            struct sl_error *err);
 void db_close(struct sl_db *db);
+
+/*
+ * The claim of a process that runs queries on the database (db_owner.c): at
+ * most one process holds it; a second is refused with a message naming the
+ * first (pid, host, since when). A claim its holder left by dying is taken
+ * over, with a warning. Readers need none. ":memory:" is never claimed.
+ * *out stays NULL then; db_owner_release lets go (NULL: nothing).
+ */
+struct db_owner;
+sl_status db_owner_claim(const char *db_path, const struct sl_log *log, struct db_owner **out,
+                         struct sl_error *err);
+void db_owner_release(struct db_owner *o);
 /* The file it was opened on: another connection (a stream's ingest thread) opens it too. */
 const char *db_path(const struct sl_db *db);
 /* PRAGMA synchronous: NORMAL (the default; in WAL mode a commit survives a

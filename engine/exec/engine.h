@@ -30,6 +30,7 @@ struct sl_live {
 struct sluice {
     struct sluice_options opts;
     struct sl_db *db; /* NULL in check-only mode */
+    struct db_owner *owner; /* the database's claim (NULL: read-only, or none) */
     struct fn_call *sqlite_fns; /* the functions added to db's query connection (sqlite_bridge.h) */
     struct sl_catalog catalog;
     struct sl_query_env env;

@@ -74,7 +74,9 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
     if (opts->db_path) {
-        if ((opts->readonly ? db_open_readonly(opts->db_path, &s->log, &s->db, err)
+        /* Claimed before anything is written: a second owner changes nothing. */
+        if ((!opts->readonly && db_owner_claim(opts->db_path, &s->log, &s->owner, err) != SL_OK) ||
+            (opts->readonly ? db_open_readonly(opts->db_path, &s->log, &s->db, err)
                             : db_open(opts->db_path, &s->log, &s->db, err)) != SL_OK ||
             sqlite_functions_add(s->db, &s->clock, &s->sqlite_fns, err) != SL_OK ||
             ingests_create(opts->db_path, &s->log, &s->env.ingests, err) != SL_OK ||
@@ -136,6 +138,7 @@ void sluice_close(struct sluice *s)
     sl_free(s->live);
     catalog_free(&s->catalog);
     db_close(s->db);
+    db_owner_release(s->owner);
     sl_free(s->sqlite_fns);
     arena_destroy(s->env.work);
     buf_free(&s->failures);
