@@ -67,8 +67,9 @@ sl_status source_identity(const struct sl_source *s, uint64_t offset, struct sl_
  * checkpoint recorded with its identity. A file shorter than offset
  * ("truncated") or whose first bytes differ ("replaced") is an error that
  * says so and leaves the source where it was; growing (appended lines) is
- * the normal case. A file rewritten with the same first bytes (a new inode)
- * is accepted.
+ * the normal case. Without follow, another file at the path (a new inode)
+ * is refused even when it begins with the same bytes, and so is an offset
+ * that is not where a line starts (a corrupt checkpoint).
  */
 sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity,
                       struct sl_error *err);
