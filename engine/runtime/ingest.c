@@ -184,6 +184,41 @@ static void add_bytes(struct sl_ingest *in, const char *data, size_t n, bool at_
     in->partial.len -= cut;
 }
 
+/*
+ * A record a broken connection cut (source_take_dropped): committed first
+ * what came before it, then kept as the stream's dead letter, once (no
+ * query's: no query read it), at the log position it would have taken.
+ */
+static sl_status keep_dropped(struct sl_ingest *in, struct sl_error *err)
+{
+    struct sl_buf dropped;
+    buf_init(&dropped);
+    sl_status st = SL_OK;
+    size_t n = source_take_dropped(in->src, &dropped);
+    if (n && (st = commit_pending(in, err)) == SL_OK) {
+        char reason[160];
+        snprintf(reason, sizeof reason,
+                 "the connection broke %zu bytes into this record, before its end: dropped, not "
+                 "joined to the next connection's bytes",
+                 n);
+        struct db_dead_letter dl = {.stream = in->def->name, .source = source_describe(in->src),
+                                    .offset = in->progress.next, .record = dropped.data,
+                                    .len = dropped.len, .reason = reason};
+        if (dropped.failed)
+            st = sl_error_set(err, SL_NOMEM, "out of memory");
+        while (st == SL_OK && (st = db_begin(in->db, err)) == SL_AGAIN && !stop_requested(in))
+            warn_locked(in);
+        if (st == SL_OK && (st = db_dead_letter_record(in->db, &dl, err)) == SL_OK)
+            while ((st = db_commit(in->db, err)) == SL_AGAIN && !stop_requested(in))
+                warn_locked(in);
+        if (st != SL_OK)
+            db_rollback(in->db);
+    }
+    buf_free(&dropped);
+    return st == SL_AGAIN ? sl_error_set(err, SL_ERROR, "stopped while the database was locked")
+                          : st;
+}
+
 /* Reads what the source has, waiting at most timeout_ms. */
 static sl_status read_source(struct sl_ingest *in, char *buf, struct sl_record *recs,
                              int timeout_ms, struct sl_error *err)
@@ -293,6 +328,8 @@ static void *ingest_thread(void *arg)
             }
             break;
         }
+        if ((st = keep_dropped(in, &err)) != SL_OK)
+            break;
         ended = rs == SL_EOF;
         bool due = in->pending &&
                    (ended || in->pending >= GROUP_COMMIT_RECORDS ||
