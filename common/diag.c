@@ -68,6 +68,28 @@ static void line_at(const struct sl_diags *d, uint32_t offset, const char **star
     *len = e - b;
 }
 
+/* A line longer than this many bytes is shown as the part of it around the
+ * caret, cut at "...": a generated statement on one line can be megabytes. */
+#define SHOWN_MAX 160
+#define SHOWN_BEFORE 60
+
+/* The part of line [0, len) shown for a caret at byte `at`: [*from, *to). */
+static void shown_part(const char *line, size_t len, size_t at, size_t *from, size_t *to)
+{
+    *from = 0;
+    *to = len;
+    if (len <= SHOWN_MAX)
+        return;
+    size_t f = at > SHOWN_BEFORE ? at - SHOWN_BEFORE : 0;
+    while (f > 0 && ((unsigned char)line[f] & 0xC0) == 0x80)
+        f--; /* never cut a UTF-8 character in half */
+    size_t t = f + SHOWN_MAX < len ? f + SHOWN_MAX : len;
+    while (t < len && ((unsigned char)line[t] & 0xC0) == 0x80)
+        t++;
+    *from = f;
+    *to = t;
+}
+
 void diags_render(const struct sl_diags *d, struct sl_buf *out)
 {
     for (uint32_t i = 0; i < d->count; i++) {
@@ -80,24 +102,31 @@ void diags_render(const struct sl_diags *d, struct sl_buf *out)
         line_at(d, g->pos.offset, &line, &len);
         if (!d->src)
             continue;
+        size_t at = g->pos.offset - (size_t)(line - d->src), from, to;
+        if (at > len)
+            at = len;
+        shown_part(line, len, at, &from, &to);
+        const char *head = from > 0 ? "..." : "";
         char gutter[16];
         int gw = snprintf(gutter, sizeof gutter, "%5u", line_no);
-        buf_printf(out, "%s | ", gutter);
-        buf_append(out, line, len);
-        buf_putc(out, '\n');
-        buf_printf(out, "%*s | ", gw, "");
+        buf_printf(out, "%s | %s", gutter, head);
+        buf_append(out, line + from, to - from);
+        buf_puts(out, to < len ? "...\n" : "\n");
+        buf_printf(out, "%*s | %*s", gw, "", (int)strlen(head), "");
         /* Walk the line by characters so the caret lines up under UTF-8 text;
          * tabs are kept so terminals indent both lines alike. */
-        uint32_t col = 1;
-        for (size_t k = 0; k < len && col < g->pos.col; k++) {
+        uint32_t shown_after = 0;
+        for (size_t k = from; k < to; k++) {
             unsigned char c = (unsigned char)line[k];
             if ((c & 0xC0) == 0x80)
                 continue;
-            buf_putc(out, c == '\t' ? '\t' : ' ');
-            col++;
+            if (k < at)
+                buf_putc(out, c == '\t' ? '\t' : ' ');
+            else
+                shown_after++;
         }
         buf_putc(out, '^');
-        for (uint32_t k = 1; k < g->span; k++)
+        for (uint32_t k = 1; k < g->span && (to == len || k < shown_after); k++)
             buf_putc(out, '~');
         buf_putc(out, '\n');
         if (g->hint)

@@ -174,7 +174,7 @@ void connector_option_sql(const struct sl_option_def *def, const struct sl_optio
         if (key_is_secret(def->name, strlen(def->name)))
             buf_puts(out, "***"); /* an option that is a credential itself (MQTT's password) */
         else
-            text_redacted_sql(v->text ? v->text : "", out);
+            text_redacted_sql(v->written ? v->written : v->text ? v->text : "", out);
         buf_putc(out, '\'');
         break;
     }

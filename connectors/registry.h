@@ -47,6 +47,9 @@ struct sl_option_value {
     bool set;
     int64_t num;
     char *text; /* TEXT options: owned by the spec that holds it */
+    /* A TEXT option holding ${NAME} references: as written (owned), which
+     * SHOW and DESCRIBE print; text is its value. NULL: as text. */
+    char *written;
 };
 
 #define SL_CONNECTOR_MAX_OPTIONS 12

@@ -21,6 +21,9 @@
 struct sl_source_spec {
     const struct sl_connector *connector; /* from connectors/registry.h */
     const char *address; /* FILE: path; SOCKET: "host:port"; NULL when the connector takes none */
+    /* The address as written when it holds ${NAME} references (SHOW prints
+     * it); NULL: as address. */
+    const char *address_written;
     /* By index in connector->options; an unset one is the option's default. */
     struct sl_option_value options[SL_CONNECTOR_MAX_OPTIONS];
 };

@@ -73,6 +73,7 @@ static struct ast_expr *expr_at(struct ast_builder *b, enum ast_expr_kind kind, 
         e->kind = kind;
         e->pos = pos;
         e->span = span;
+        e->depth = 1;
     }
     return e;
 }
@@ -199,6 +200,31 @@ struct ast_expr *ast_expr_star(struct ast_builder *b, const struct ast_name *qua
     return e;
 }
 
+static uint32_t depth_of(const struct ast_expr *e)
+{
+    return e ? e->depth : 0;
+}
+
+/* Sets e's depth from its operands' (built before it, so this is constant
+ * time but for a list's scan), noting the first one past the limit. */
+static struct ast_expr *take_depth(struct ast_builder *b, struct ast_expr *e)
+{
+    if (!e)
+        return NULL;
+    uint32_t d = depth_of(e->left);
+    if (depth_of(e->right) > d)
+        d = depth_of(e->right);
+    if (depth_of(e->third) > d)
+        d = depth_of(e->third);
+    for (uint32_t i = 0; e->args && i < e->args->count; i++)
+        if (depth_of(e->args->items[i]) > d)
+            d = depth_of(e->args->items[i]);
+    e->depth = d + 1;
+    if (e->depth > AST_MAX_EXPR_DEPTH && !b->too_deep)
+        b->too_deep = e;
+    return e;
+}
+
 struct ast_expr *ast_expr_unary(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
                                 struct ast_expr *operand)
 {
@@ -210,7 +236,7 @@ struct ast_expr *ast_expr_unary(struct ast_builder *b, enum ast_op op, const str
         e->op = op;
         e->left = operand;
     }
-    return e;
+    return take_depth(b, e);
 }
 
 struct ast_expr *ast_expr_binary(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
@@ -222,7 +248,7 @@ struct ast_expr *ast_expr_binary(struct ast_builder *b, enum ast_op op, const st
         e->left = left;
         e->right = right;
     }
-    return e;
+    return take_depth(b, e);
 }
 
 struct ast_expr *ast_expr_call(struct ast_builder *b, const struct ast_name *fn,
@@ -235,7 +261,7 @@ struct ast_expr *ast_expr_call(struct ast_builder *b, const struct ast_name *fn,
         e->star_arg = star_arg;
         e->distinct = distinct;
     }
-    return e;
+    return take_depth(b, e);
 }
 
 struct ast_expr *ast_expr_call_filter(struct ast_expr *call, struct ast_expr *cond)
@@ -243,6 +269,8 @@ struct ast_expr *ast_expr_call_filter(struct ast_expr *call, struct ast_expr *co
     if (!call || !cond)
         return NULL;
     call->third = cond;
+    if (cond->depth >= call->depth)
+        call->depth = cond->depth + 1;
     return call;
 }
 
@@ -255,7 +283,7 @@ struct ast_expr *ast_expr_in(struct ast_builder *b, const struct sl_token *t, st
         e->negated = negated;
         e->args = list;
     }
-    return e;
+    return take_depth(b, e);
 }
 
 struct ast_expr *ast_expr_between(struct ast_builder *b, const struct sl_token *t,
@@ -269,7 +297,7 @@ struct ast_expr *ast_expr_between(struct ast_builder *b, const struct sl_token *
         e->right = lo;
         e->third = hi;
     }
-    return e;
+    return take_depth(b, e);
 }
 
 struct ast_expr *ast_expr_like(struct ast_builder *b, enum ast_op op, const struct sl_token *t,
@@ -284,7 +312,7 @@ struct ast_expr *ast_expr_like(struct ast_builder *b, enum ast_op op, const stru
         e->right = pattern;
         e->third = escape;
     }
-    return e;
+    return take_depth(b, e);
 }
 
 struct ast_expr *ast_expr_case(struct ast_builder *b, const struct sl_token *t,
@@ -297,7 +325,7 @@ struct ast_expr *ast_expr_case(struct ast_builder *b, const struct sl_token *t,
         e->args = whens;
         e->right = otherwise;
     }
-    return e;
+    return take_depth(b, e);
 }
 
 struct ast_expr *ast_expr_cast(struct ast_builder *b, const struct sl_token *t, struct ast_expr *x,
@@ -308,7 +336,7 @@ struct ast_expr *ast_expr_cast(struct ast_builder *b, const struct sl_token *t, 
         e->left = x;
         e->name = *type;
     }
-    return e;
+    return take_depth(b, e);
 }
 
 /* Grows an arena array to hold one more element (the old block stays in the arena). */

@@ -88,7 +88,14 @@ struct ast_expr {
     /* AST_REAL from the INTEGER literal 9223372036854775808: too big for an
      * INTEGER, but negated it is INT64_MIN, which SQLite folds it into. */
     bool int_min_magnitude;
+    /* The longest path from here down to a leaf (1 for a leaf), at most
+     * AST_MAX_EXPR_DEPTH: every pass over an expression recurses. */
+    uint32_t depth;
 };
+
+/* The deepest expression a statement may hold, as SQLite's SQLITE_MAX_EXPR_DEPTH:
+ * a chain "a + a + ... + a" of 1,000 operators is that deep. */
+#define AST_MAX_EXPR_DEPTH 1000
 
 struct ast_expr_list {
     uint32_t count;

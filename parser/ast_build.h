@@ -16,6 +16,9 @@
 struct ast_builder {
     struct sl_arena *arena;
     bool nomem;
+    /* The first expression of the statement deeper than AST_MAX_EXPR_DEPTH
+     * (the statement is refused when it ends); NULL if none. */
+    const struct ast_expr *too_deep;
 };
 
 /* A growable arena array (select items, column definitions, options). */

@@ -97,6 +97,18 @@ void parse_ctx_overflow(struct parse_ctx *c)
 
 void parse_ctx_add_stmt(struct parse_ctx *c, struct ast_stmt *s)
 {
+    const struct ast_expr *deep = c->b.too_deep;
+    c->b.too_deep = NULL;
+    if (deep) {
+        /* Refused here, whole, before any pass recurses down it. */
+        diags_add(c->diags, deep->pos, deep->span,
+                  "a long OR of equalities is x IN (a, b, ...); a long sum or chain can be "
+                  "split over columns of a derived table",
+                  "expression tree is too large (maximum depth %d, as in SQLite)",
+                  AST_MAX_EXPR_DEPTH);
+        c->nerrors++;
+        return;
+    }
     if (!s)
         return;
     uint32_t start = s->pos.offset;

@@ -33,6 +33,7 @@ sl_status db_checkpoint_put(struct sl_db *db, const char *query, const struct db
         sqlite3_bind_text(stmt, 8, c->position, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(stmt, 8);
+    sqlite3_bind_int64(stmt, 9, db_checkpoint_checksum(c));
     return db_step_done(db, stmt, "cannot record a checkpoint", err);
 }
 
@@ -65,6 +66,9 @@ sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_check
         bool valid = offset >= 0 && out->batch_id >= 0 &&
                      sqlite3_column_type(stmt, 2) == SQLITE_INTEGER &&
                      sqlite3_column_type(stmt, 0) == SQLITE_INTEGER;
+        /* NULL: written before checkpoints had a checksum (schema version 5). */
+        bool intact = sqlite3_column_type(stmt, 6) == SQLITE_NULL ||
+                      sqlite3_column_int64(stmt, 6) == db_checkpoint_checksum(out);
         sqlite3_reset(stmt);
         sqlite3_clear_bindings(stmt);
         if (!copied)
@@ -73,6 +77,12 @@ sl_status db_checkpoint_get(struct sl_db *db, const char *query, struct db_check
             return sl_error_set(err, SL_ERROR,
                                 "the checkpoint of query %s is not valid (batch %lld, offset %lld)",
                                 query, (long long)out->batch_id, (long long)offset);
+        if (!intact)
+            return sl_error_set(err, SL_ERROR,
+                                "the checkpoint of query %s is corrupted: it does not match its "
+                                "checksum (the database was changed outside Sluice, or the disk "
+                                "is failing)",
+                                query);
         return SL_OK;
     }
     sqlite3_reset(stmt);

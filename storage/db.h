@@ -215,6 +215,10 @@ struct db_dead_letter {
     const char *record;                   /* its bytes (NULL: none kept) */
     size_t len;
     const char *reason;
+    /* Each one kept (a sink's refused rows, which share their batch's offset;
+     * a stream that does not replay); false: a record's letter is kept once
+     * per stream, source and offset, however many queries decode it. */
+    bool each_row;
 };
 sl_status db_dead_letter_record(struct sl_db *db, const struct db_dead_letter *dl,
                                 struct sl_error *err);

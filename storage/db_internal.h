@@ -121,6 +121,11 @@ sl_status db_step_done(struct sl_db *db, sqlite3_stmt *stmt, const char *what,
                        struct sl_error *err);
 
 
+/* The checksums kept beside state rows and checkpoints (row_checksum.c). */
+int64_t db_state_checksum(uint32_t op, const void *key, size_t key_len, const void *state,
+                          size_t state_len);
+int64_t db_checkpoint_checksum(const struct db_checkpoint *c);
+
 /* The connection for the user's statements: query_conn, else conn. */
 sqlite3 *db_query_conn(struct sl_db *db);
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 /* Every system table with its columns at DB_SCHEMA_VERSION. */
 static const struct {
@@ -32,13 +32,14 @@ static const struct {
      " commit_ms REAL, gap INTEGER, PRIMARY KEY(query, batch_id)", false},
     {"_sluice_checkpoints",
      "query TEXT PRIMARY KEY COLLATE NOCASE, batch_id INTEGER NOT NULL, source TEXT,"
-     " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT, plan TEXT, position TEXT", false},
+     " \"offset\" INTEGER NOT NULL, identity TEXT, committed TEXT, plan TEXT, position TEXT,"
+     " checksum INTEGER", false},
     {"_sluice_state",
      "query TEXT NOT NULL COLLATE NOCASE, op INTEGER NOT NULL, key BLOB NOT NULL, state BLOB,"
-     " PRIMARY KEY(query, op, key)", true},
+     " checksum INTEGER, PRIMARY KEY(query, op, key)", true},
     {"_sluice_state_log",
      "query TEXT NOT NULL COLLATE NOCASE, seq INTEGER NOT NULL, op INTEGER NOT NULL,"
-     " key BLOB NOT NULL, state BLOB NOT NULL, PRIMARY KEY(query, seq)", true},
+     " key BLOB NOT NULL, state BLOB NOT NULL, checksum INTEGER, PRIMARY KEY(query, seq)", true},
     {"_sluice_log",
      "stream TEXT NOT NULL COLLATE NOCASE, first INTEGER NOT NULL, records INTEGER NOT NULL,"
      " data BLOB NOT NULL, PRIMARY KEY(stream, first)", false},
@@ -76,7 +77,11 @@ static sl_status create_tables(struct sl_db *db, const char *what, struct sl_err
         if (st != SL_OK)
             return st;
     }
-    return SL_OK;
+    /* A dead letter is looked up by where it came from before it is kept. */
+    return db_exec(db,
+                   "CREATE INDEX IF NOT EXISTS _sluice_dead_letters_origin"
+                   " ON _sluice_dead_letters(stream, source, \"offset\")",
+                   what, err);
 }
 
 static bool has_column(struct sl_db *db, const char *table, const char *column, size_t len,
@@ -196,6 +201,23 @@ static sl_status add_query_paused(struct sl_db *db, const char *what, struct sl_
                        err);
 }
 
+/* Version 5 -> 6: state rows and checkpoints carry a checksum, checked when
+ * a query resumes (storage/row_checksum.c); older rows have none (NULL).
+ * Dead letters get an index on where they came from (create_tables), as a
+ * record's is kept once however many queries decode it. */
+static sl_status add_checksums(struct sl_db *db, const char *what, struct sl_error *err)
+{
+    static const struct added_column columns_added[] = {
+        {"_sluice_checkpoints", "checksum INTEGER"},
+        {"_sluice_state", "checksum INTEGER"},
+        {"_sluice_state_log", "checksum INTEGER"},
+    };
+    sl_status st = create_tables(db, what, err);
+    return st == SL_OK ? add_columns(db, columns_added,
+                                     sizeof columns_added / sizeof *columns_added, what, err)
+                       : st;
+}
+
 /* migrations[v] brings a database at version v to v + 1. */
 static sl_status (*const migrations[])(struct sl_db *db, const char *what,
                                        struct sl_error *err) = {
@@ -204,6 +226,7 @@ static sl_status (*const migrations[])(struct sl_db *db, const char *what,
     add_stream_logs,
     add_sinks,
     add_query_paused,
+    add_checksums,
 };
 _Static_assert(sizeof migrations / sizeof *migrations == DB_SCHEMA_VERSION,
                "one migration per schema version");

@@ -6,8 +6,8 @@
 #include "storage/db_internal.h"
 
 /* DB_STATE_LOG_ROWS (32) rows of the state log: ?1 the query, then each
- * row's seq, op, key, state (a bare ? numbers one past the largest so far). */
-#define STATE_LOG_ROW "(?1, ?, ?, ?, ?)"
+ * row's seq, op, key, state, checksum (a bare ? numbers one past the largest so far). */
+#define STATE_LOG_ROW "(?1, ?, ?, ?, ?, ?)"
 #define STATE_LOG_ROWS_4 STATE_LOG_ROW ", " STATE_LOG_ROW ", " STATE_LOG_ROW ", " STATE_LOG_ROW
 #define STATE_LOG_ROWS_16 \
     STATE_LOG_ROWS_4 ", " STATE_LOG_ROWS_4 ", " STATE_LOG_ROWS_4 ", " STATE_LOG_ROWS_4
@@ -40,32 +40,39 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
         "UPDATE _sluice_progress SET commit_ms = ?3 WHERE query = ?1 AND batch_id = ?2",
     [DB_STMT_PROGRESS_LAST] =
         "SELECT coalesce(max(batch_id), 0) FROM _sluice_progress WHERE query = ?1",
+    /* A record's letter once per stream, source and offset, whichever query
+     * decoded it first (?8: a sink's rows, which share their batch's offset). */
     [DB_STMT_DEAD_LETTER_PUT] =
         ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at, query)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+         " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ?8 OR NOT EXISTS (SELECT 1 FROM"
+         " _sluice_dead_letters WHERE stream IS ?1 AND source IS ?2 AND \"offset\" = ?3)"),
     [DB_STMT_CHECKPOINT_PUT] =
         ("INSERT OR REPLACE INTO _sluice_checkpoints(query, batch_id, source, \"offset\","
-         " identity, committed, plan, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+         " identity, committed, plan, position, checksum)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
     [DB_STMT_CHECKPOINT_GET] =
-        ("SELECT batch_id, source, \"offset\", identity, plan, position FROM _sluice_checkpoints"
-         " WHERE query = ?1"),
+        ("SELECT batch_id, source, \"offset\", identity, plan, position, checksum"
+         " FROM _sluice_checkpoints WHERE query = ?1"),
     [DB_STMT_CHECKPOINT_DELETE] = "DELETE FROM _sluice_checkpoints WHERE query = ?1",
     [DB_STMT_STATE_PUT] =
-        ("INSERT INTO _sluice_state(query, op, key, state) VALUES (?1, ?2, ?3, ?4)"
-         " ON CONFLICT(query, op, key) DO UPDATE SET state = excluded.state"),
+        ("INSERT INTO _sluice_state(query, op, key, state, checksum) VALUES (?1, ?2, ?3, ?4, ?5)"
+         " ON CONFLICT(query, op, key) DO UPDATE SET state = excluded.state,"
+         " checksum = excluded.checksum"),
     [DB_STMT_STATE_DELETE] = "DELETE FROM _sluice_state WHERE query = ?1",
     [DB_STMT_STATE_DELETE_RANGE] = "DELETE FROM _sluice_state WHERE query = ?1 AND op = ?2"
                                    " AND key >= ?3 AND key < ?4",
     /* The log's newest row of each key (SQLite takes a bare column from the
      * row that max() picked), beside the keyed table's rows. */
     [DB_STMT_STATE_LIST] =
-        ("SELECT op, key, state, '_sluice_state' FROM _sluice_state WHERE query = ?1 UNION ALL"
-         " SELECT op, key, state, '_sluice_state_log' FROM (SELECT op, key, state, max(seq)"
-         " FROM _sluice_state_log WHERE query = ?1 GROUP BY op, key) ORDER BY 1, 2"),
+        ("SELECT op, key, state, '_sluice_state', checksum FROM _sluice_state WHERE query = ?1"
+         " UNION ALL SELECT op, key, state, '_sluice_state_log', checksum FROM"
+         " (SELECT op, key, state, checksum, max(seq) FROM _sluice_state_log WHERE query = ?1"
+         " GROUP BY op, key) ORDER BY 1, 2"),
     [DB_STMT_STATE_LOG_APPEND] =
-        "INSERT INTO _sluice_state_log(query, seq, op, key, state) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [DB_STMT_STATE_LOG_APPEND_MANY] = "INSERT INTO _sluice_state_log(query, seq, op, key, state)"
-                                      " VALUES " STATE_LOG_ROWS_16 ", " STATE_LOG_ROWS_16,
+        ("INSERT INTO _sluice_state_log(query, seq, op, key, state, checksum)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+    [DB_STMT_STATE_LOG_APPEND_MANY] = "INSERT INTO _sluice_state_log(query, seq, op, key, state,"
+                                      " checksum) VALUES " STATE_LOG_ROWS_16 ", " STATE_LOG_ROWS_16,
     [DB_STMT_STATE_LOG_TRUNCATE] =
         "DELETE FROM _sluice_state_log WHERE query = ?1 AND seq < ?2 AND op = ?3",
     [DB_STMT_STATE_LOG_DELETE] = "DELETE FROM _sluice_state_log WHERE query = ?1",

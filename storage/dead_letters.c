@@ -26,5 +26,6 @@ sl_status db_dead_letter_record(struct sl_db *db, const struct db_dead_letter *d
     sqlite3_bind_text(stmt, 5, dl->reason, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 6, at, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 7, dl->query, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 8, dl->each_row);
     return db_step_done(db, stmt, "cannot record a dead letter", err);
 }

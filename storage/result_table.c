@@ -74,8 +74,10 @@ static void rt_sql_insert(struct sl_buf *b, const struct sl_result_table *t,
     buf_puts(b, ") VALUES ");
     for (uint32_t r = 0; r < rows; r++) {
         buf_puts(b, r ? ", (" : "(");
+        /* Bare ?s number themselves 1, 2, ... in order, as the rows bind them;
+         * ?NNN would cost SQLite's prepare a scan of the names per parameter. */
         for (uint32_t i = 0; i < t->ncols; i++)
-            buf_printf(b, "%s?%u", i ? ", " : "", r * t->ncols + i + 1);
+            buf_puts(b, i ? ", ?" : "?");
         buf_putc(b, ')');
     }
     if (!t->nkeys || rows < 2)

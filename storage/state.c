@@ -21,6 +21,7 @@ sl_status db_state_put(struct sl_db *db, const char *query, uint32_t op, const v
     sqlite3_bind_int64(stmt, 2, op);
     bind_bytes(stmt, 3, key, key_len);
     bind_bytes(stmt, 4, state, state_len);
+    sqlite3_bind_int64(stmt, 5, db_state_checksum(op, key, key_len, state, state_len));
     return db_step_done(db, stmt, "cannot write operator state", err);
 }
 
@@ -52,15 +53,17 @@ sl_status db_state_delete(struct sl_db *db, const char *query, struct sl_error *
     return SL_OK;
 }
 
-/* Binds row as the k-th of stmt's rows (?1 is the query; four parameters a row after it). */
+/* Binds row as the k-th of stmt's rows (?1 is the query; five parameters a row after it). */
 static void bind_log_row(sqlite3_stmt *stmt, int k, uint64_t seq, uint32_t op,
                          const struct db_state_row *row)
 {
-    int first = 2 + 4 * k;
+    int first = 2 + 5 * k;
     sqlite3_bind_int64(stmt, first, (int64_t)seq);
     sqlite3_bind_int64(stmt, first + 1, op);
     bind_bytes(stmt, first + 2, row->key, row->key_len);
     bind_bytes(stmt, first + 3, row->state, row->state_len);
+    sqlite3_bind_int64(stmt, first + 4,
+                       db_state_checksum(op, row->key, row->key_len, row->state, row->state_len));
 }
 
 /* Appends whole groups of DB_STATE_LOG_ROWS with one statement step each
@@ -108,6 +111,24 @@ sl_status db_state_log_bounds(struct sl_db *db, const char *query, uint64_t *row
     return st;
 }
 
+/* A row whose checksum (column 4; NULL: written before checksums) does not
+ * match its bytes: refused, since it would decode into wrong values as often
+ * as into an error. */
+static sl_status check_row(sqlite3_stmt *stmt, const char *query, int64_t op,
+                           const unsigned char *key, size_t key_len, const unsigned char *state,
+                           size_t state_len, struct sl_error *err)
+{
+    if (sqlite3_column_type(stmt, 4) == SQLITE_NULL ||
+        sqlite3_column_int64(stmt, 4) ==
+            db_state_checksum((uint32_t)op, key, key_len, state, state_len))
+        return SL_OK;
+    return sl_error_set(err, SL_ERROR,
+                        "the saved state of query %s is corrupted: a row of operator %lld in %s "
+                        "does not match its checksum (the database was changed outside Sluice, "
+                        "or the disk is failing)",
+                        query, (long long)op, (const char *)sqlite3_column_text(stmt, 3));
+}
+
 sl_status db_state_each(struct sl_db *db, const char *query, db_state_fn fn, void *ctx,
                         struct sl_error *err)
 {
@@ -122,8 +143,11 @@ sl_status db_state_each(struct sl_db *db, const char *query, db_state_fn fn, voi
         size_t key_len = (size_t)sqlite3_column_bytes(stmt, 1);
         const unsigned char *state = sqlite3_column_blob(stmt, 2);
         size_t state_len = (size_t)sqlite3_column_bytes(stmt, 2);
-        st = fn(ctx, (const char *)sqlite3_column_text(stmt, 3), sqlite3_column_int64(stmt, 0),
-                key, key_len, state, state_len, err);
+        int64_t op = sqlite3_column_int64(stmt, 0);
+        st = check_row(stmt, query, op, key, key_len, state, state_len, err);
+        if (st == SL_OK)
+            st = fn(ctx, (const char *)sqlite3_column_text(stmt, 3), op, key, key_len, state,
+                    state_len, err);
     }
     if (st == SL_OK && rc != SQLITE_DONE)
         st = db_fail(db, err, "cannot read operator state");

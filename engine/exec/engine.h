@@ -51,6 +51,7 @@ struct sluice {
     struct sl_sink_runner **sinks;
     uint32_t nsinks, sinks_cap;
     int64_t sink_drain_timeout_us; /* SET sink_drain_timeout: how long a stop waits for delivery */
+    int64_t memory_limit; /* SET memory_limit: bytes of operator state, all queries (exec_memory.c) */
 
     pthread_mutex_t lock;
     pthread_cond_t wake; /* signalled when a query starts or the engine closes */
@@ -107,6 +108,15 @@ void engine_stop_sinks(struct sluice *s);
 const char *engine_start_failure(const struct sluice *s, const char *name);
 void engine_start_forget(struct sluice *s, const char *name);
 void engine_start_failures_free(struct sluice *s);
+/* A running query that failed and was removed keeps its error here too, for SHOW QUERIES. */
+void engine_note_failure(struct sluice *s, const char *name, const char *error);
+
+/* The memory budget (exec_memory.c): the default limit (half of physical
+ * memory); bytes as "1.5 GB"; and, past the limit, the query holding the
+ * most state failed and removed: its index, or -1 when all is within it. */
+int64_t engine_default_memory_limit(void);
+void engine_memory_text(int64_t bytes, char out[32]);
+int engine_enforce_memory(struct sluice *s);
 
 /* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);

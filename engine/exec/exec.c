@@ -354,6 +354,35 @@ sl_status exec_check_table_name(struct exec_ctx *x, const struct ast_name *name)
     return SL_ERROR;
 }
 
+/* WITH (late = 'table') writes <name>_late: a new query must not take over
+ * a table (another query's results), query or stream of that name. Checked
+ * before anything is created, so a refusal leaves no table behind. */
+static bool late_table_taken(struct exec_ctx *x, const struct ast_create_query *cq,
+                             const char *name)
+{
+    char late[300];
+    snprintf(late, sizeof late, "%s_late", name);
+    struct sluice *s = x->s;
+    const char *what = engine_find_query(s, late) >= 0         ? "query"
+                       : catalog_find_stream(&s->catalog, late) ? "stream"
+                       : db_table_exists(s->db, late)           ? "table"
+                                                                : NULL;
+    if (!what)
+        return false;
+    const struct ast_name *at = &cq->name;
+    for (uint32_t i = 0; i < cq->noptions; i++)
+        if (strcasecmp(cq->options[i].key.text, "late") == 0)
+            at = &cq->options[i].key;
+    char hint[400];
+    snprintf(hint, sizeof hint, "choose another name for the query, or %s \"%s\" first",
+             what[0] == 'q' ? "DROP QUERY" : what[0] == 's' ? "DROP STREAM" : "DROP TABLE", late);
+    diags_add(x->diags, at->pos, at->span, hint,
+              "query \"%s\" would write its late rows to the table \"%s\", and a %s named \"%s\" "
+              "already exists",
+              name, late, what, late);
+    return true;
+}
+
 /* The plan's arena is destroyed at `done` unless start_query took it. */
 static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
@@ -431,6 +460,10 @@ static sl_status exec_create_query(struct exec_ctx *x, const struct ast_stmt *st
         diags_add(x->diags, cq->name.pos, cq->name.span,
                   "a query writes to the table of its name: choose another name, or drop the table (sqlite3: DROP TABLE)",
                   "a table named \"%s\" already exists", name);
+        st = SL_ERROR;
+        goto done;
+    }
+    if (!restart && plan->late_table && late_table_taken(x, cq, name)) {
         st = SL_ERROR;
         goto done;
     }

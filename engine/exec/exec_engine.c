@@ -59,6 +59,7 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
     if (s->opts.default_trigger_us <= 0)
         s->opts.default_trigger_us = SL_US_PER_SEC;
     s->sink_drain_timeout_us = SL_DEFAULT_SINK_DRAIN_US;
+    s->memory_limit = engine_default_memory_limit();
     clock_init(&s->clock);
     s->log = (struct sl_log){opts->log ? engine_log_to_embedder : NULL, s,
                              (enum sl_log_level)opts->log_level};

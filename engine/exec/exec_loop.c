@@ -55,6 +55,9 @@ static void run_round(struct sluice *s)
         if (done && s->live[i])
             engine_print_live(s, q, s->live[i]);
         engine_report_progress(s, q);
+        int removed = engine_enforce_memory(s);
+        if (removed >= 0 && (uint32_t)removed <= i)
+            i--; /* the next query moved into the removed one's place */
         /* Let a waiting REPL statement in between steps. */
         pthread_mutex_unlock(&s->lock);
         pthread_mutex_lock(&s->lock);

@@ -6,7 +6,8 @@
  * stopped ('manual', or a timestamp) for tests to move by hand.
  * `synchronous` is the database's PRAGMA synchronous: 'normal' or 'full'.
  * `sink_drain_timeout` is how long a graceful stop waits for the sinks to
- * deliver what their outboxes hold.
+ * deliver what their outboxes hold. `memory_limit` is the bytes of operator
+ * state all queries may hold together (exec_memory.c).
  */
 #include "engine/exec/exec.h"
 
@@ -15,13 +16,15 @@
 #include "engine/functions/clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define KNOWN_OPTIONS                                                                              \
     "the session options are trigger (e.g. SET trigger = '500 milliseconds'), clock "             \
-    "('system', 'manual' or a TIMESTAMP), synchronous ('normal' or 'full') and "                  \
-    "sink_drain_timeout (e.g. SET sink_drain_timeout = '30 seconds')"
+    "('system', 'manual' or a TIMESTAMP), synchronous ('normal' or 'full'), "                     \
+    "sink_drain_timeout (e.g. SET sink_drain_timeout = '30 seconds') and memory_limit (e.g. "     \
+    "SET memory_limit = '2 GB')"
 
 /* '500 milliseconds', INTERVAL '500' MILLISECONDS or INTERVAL '500 milliseconds' into *us. */
 static sl_status bind_setting_duration(struct exec_ctx *x, const char *name,
@@ -123,6 +126,61 @@ static sl_status set_sink_drain_timeout(struct exec_ctx *x, const struct ast_exp
     return SL_OK;
 }
 
+/* '2 GB', '512 MB', '64KB' (units of 1024, KiB too) or a number of bytes into *bytes. */
+static bool parse_size(const struct ast_expr *v, int64_t *bytes)
+{
+    if (v->kind == AST_INT) {
+        *bytes = v->ival;
+        return v->ival > 0;
+    }
+    if (v->kind != AST_STRING)
+        return false;
+    static const struct {
+        const char *name;
+        int shift;
+    } units[] = {{"", 0},   {"b", 0},   {"bytes", 0}, {"kb", 10}, {"kib", 10}, {"mb", 20},
+                 {"mib", 20}, {"gb", 30}, {"gib", 30},   {"tb", 40}, {"tib", 40}};
+    char *end;
+    double n = strtod(v->str, &end);
+    while (*end == ' ')
+        end++;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        if (strcasecmp(end, units[i].name) != 0)
+            continue;
+        double b = n * (double)(INT64_C(1) << units[i].shift);
+        if (!(b >= 1 && b < 9.2e18))
+            return false;
+        *bytes = (int64_t)b;
+        return true;
+    }
+    return false;
+}
+
+static sl_status set_memory_limit(struct exec_ctx *x, const struct ast_expr *v)
+{
+    int64_t bytes;
+    if (!parse_size(v, &bytes)) {
+        char def[32], hint[160];
+        engine_memory_text(engine_default_memory_limit(), def);
+        snprintf(hint, sizeof hint,
+                 "e.g. SET memory_limit = '2 GB' (units B, KB, MB, GB, TB); the default is half "
+                 "of physical memory, here %s", def);
+        diags_add(x->diags, v->pos, v->span, hint, "memory_limit expects a size such as '2 GB'");
+        return SL_ERROR;
+    }
+    if (x->check_only)
+        return SL_OK;
+    x->s->memory_limit = bytes;
+    if (x->out && x->out->notice) {
+        char text[32], line[128];
+        engine_memory_text(bytes, text);
+        snprintf(line, sizeof line,
+                 "memory_limit set to %s: past it, the query holding the most state fails", text);
+        x->out->notice(x->out->ctx, line);
+    }
+    return SL_OK;
+}
+
 sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt)
 {
     const struct ast_set *set = &stmt->u.set;
@@ -134,6 +192,8 @@ sl_status exec_set(struct exec_ctx *x, const struct ast_stmt *stmt)
         return set_synchronous(x, set->value);
     if (strcasecmp(set->name.text, "sink_drain_timeout") == 0)
         return set_sink_drain_timeout(x, set->value);
+    if (strcasecmp(set->name.text, "memory_limit") == 0)
+        return set_memory_limit(x, set->value);
     diags_add(x->diags, set->name.pos, set->name.span, KNOWN_OPTIONS, "unknown session option \"%s\"",
               set->name.text);
     return SL_ERROR;

@@ -41,7 +41,9 @@ void exec_source_text(const struct sl_stream_def *def, struct sl_buf *out)
         buf_puts(out, " LISTEN");
     if (def->source.address) {
         buf_puts(out, " '");
-        connector_address_redacted(def->source.address, out);
+        connector_address_redacted(def->source.address_written ? def->source.address_written
+                                                                : def->source.address,
+                                   out);
         buf_putc(out, '\'');
     }
     const char *sep = " WITH (";

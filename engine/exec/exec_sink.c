@@ -351,7 +351,8 @@ static void target_text(const struct sl_sink_def *def, struct sl_buf *out)
     buf_puts(out, c->name);
     if (def->address) {
         buf_puts(out, " '");
-        connector_address_redacted(def->address, out);
+        connector_address_redacted(def->address_written ? def->address_written : def->address,
+                                   out);
         buf_putc(out, '\'');
     }
     if (def->target)

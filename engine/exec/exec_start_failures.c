@@ -66,6 +66,11 @@ static void remember(struct sluice *s, const char *name, const char *error)
     s->start_failures[s->nstart_failures++] = f;
 }
 
+void engine_note_failure(struct sluice *s, const char *name, const char *error)
+{
+    remember(s, name, error);
+}
+
 sl_status exec_note_start(struct exec_ctx *x, const struct ast_stmt *stmt,
                           uint32_t errors_before, sl_status st)
 {

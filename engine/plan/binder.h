@@ -83,6 +83,18 @@ const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
 
 /* One option's value by the type the registry declares (binder_connector.c) into val;
  * a value of the wrong type or out of range is an error at the value. */
+/* text with its ${NAME} references replaced by the environment's values
+ * (binder_env.c): *out the new text (sl_free it), or NULL when text holds
+ * none. False, with the error in d at pos, for an unset variable or a
+ * malformed reference. */
+bool bind_env_expand(const char *text, struct sl_pos pos, uint32_t span, struct sl_diags *d,
+                     char **out);
+
+/* A connector's TEXT option with ${NAME} references: val->text becomes their
+ * value and val->written keeps the text as written (for SHOW). */
+void bind_option_env(const struct ast_option *o, struct sl_option_value *val,
+                     struct sl_diags *d);
+
 void bind_option_value(const struct sl_option_def *def, const struct ast_option *o,
                        struct sl_option_value *val, struct sl_diags *d);
 /* An option that owner ("a SOCKET stream", "FORMAT CSV") does not take: the error, with the

@@ -233,6 +233,8 @@ static void bind_checked_option(const struct sl_connector *c, size_t k, const st
     struct sl_option_def as_written = c->options[k]; /* an old name's errors say the old name */
     as_written.name = o->key.text;
     bind_option_value(&as_written, o, val, d);
+    if (d->count == errors)
+        bind_option_env(o, val, d);
     const char *hint = NULL, *bad = NULL;
     if (d->count == errors && c->check_option && (bad = c->check_option(k, val, &hint)))
         diags_add(d, o->value->pos, o->value->span, hint, "%s", bad);
@@ -306,6 +308,13 @@ const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
     }
     def->source.connector = c;
     const char *hint = NULL, *bad = NULL;
+    char *value = NULL;
+    if (address.text && !bind_env_expand(address.text, address.pos, address.span, d, &value))
+        return c;
+    if (value) {
+        def->source.address_written = sl_strdup(address.text);
+        address.text = value;
+    }
     if (address.text && !c->address_doc)
         diags_add(d, address.pos, address.span, NULL, "a %s stream takes no address",
                   c->name);
@@ -315,7 +324,9 @@ const struct sl_connector *bind_connector(const struct ast_create_stream *cs,
                   c->listens ? " LISTEN" : "", c->address_doc);
     else if (address.text && c->check_address && (bad = c->check_address(address.text, &hint)))
         diags_add(d, address.pos, address.span, hint, "%s", bad);
-    if (address.text && !(def->source.address = sl_strdup(address.text)))
+    if (value)
+        def->source.address = value;
+    else if (address.text && !(def->source.address = sl_strdup(address.text)))
         diags_add(d, address.pos, address.span, NULL, "out of memory");
     bool log_set = false;
     def->max_log_bytes = SL_DEFAULT_MAX_LOG_BYTES;

@@ -6,6 +6,7 @@
  */
 #include "engine/plan/binder.h"
 
+#include "common/alloc.h"
 #include "common/buf.h"
 #include "common/time.h"
 #include "engine/functions/function.h"
@@ -13,6 +14,7 @@
 #include "parser/ast_equal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -907,20 +909,38 @@ static const char *item_name(struct binder *b, const struct ast_select_item *it)
  * parse, which is freed while the query lives on. NULL when out of memory. */
 static const char *unique_name(struct binder *b, const char *name, uint32_t upto)
 {
+    /* One pass over the names so far finds whether name is taken and which
+     * suffixes name:N are, so a name repeated n times costs n passes, not n². */
+    size_t len = strlen(name);
+    bool clash = false;
+    bool *taken = sl_calloc(upto + 2, sizeof *taken);
+    if (!taken)
+        return NULL;
+    for (uint32_t i = 0; i < upto; i++) {
+        const char *other = b->plan->out_names[i];
+        if (strncasecmp(other, name, len) != 0)
+            continue;
+        if (!other[len])
+            clash = true;
+        else if (other[len] == ':' && other[len + 1] >= '1' && other[len + 1] <= '9') {
+            char *end;
+            unsigned long n = strtoul(other + len + 1, &end, 10);
+            if (!*end && n <= upto)
+                taken[n] = true;
+        }
+    }
+    uint32_t suffix = 1;
+    while (clash && taken[suffix])
+        suffix++;
+    sl_free(taken);
     /* Built whole (no fixed buffer): a long rendered name cut short would
      * lose its suffix and clash forever. */
     struct sl_buf candidate;
     buf_init(&candidate);
-    buf_puts(&candidate, name);
-    for (int suffix = 1; !candidate.failed; suffix++) {
-        bool clash = false;
-        for (uint32_t i = 0; i < upto && !clash; i++)
-            clash = strcasecmp(b->plan->out_names[i], buf_str(&candidate)) == 0;
-        if (!clash)
-            break;
-        buf_clear(&candidate);
-        buf_printf(&candidate, "%s:%d", name, suffix);
-    }
+    if (clash)
+        buf_printf(&candidate, "%s:%u", name, suffix);
+    else
+        buf_puts(&candidate, name);
     const char *copy = candidate.failed ? NULL
                                         : arena_strndup(b->arena, buf_str(&candidate), candidate.len);
     buf_free(&candidate);
@@ -1012,6 +1032,16 @@ static bool bind_select_list(struct binder *b)
     enum bind_mode mode = p->aggregate ? BIND_OUTPUT : BIND_PLAIN;
     uint32_t cap = 0, errors_before = b->diags->count;
     b->clause = "the select list";
+    if (b->select->nitems > SL_MAX_COLUMNS) {
+        /* Checked first: each item's name is compared with those before it. */
+        const struct ast_expr *first = b->select->items[SL_MAX_COLUMNS].expr;
+        diags_add(b->diags, first->pos, first->span,
+                  "a result table is a SQLite table, whose columns SQLite limits: select fewer "
+                  "columns, or pack some into one (json_array, ||)",
+                  "a SELECT may have at most %d columns; this one has %u", SL_MAX_COLUMNS,
+                  b->select->nitems);
+        return true;
+    }
     for (uint32_t i = 0; i < b->select->nitems; i++) {
         const struct ast_select_item *it = &b->select->items[i];
         if (it->expr->kind == AST_STAR) {
@@ -1080,6 +1110,24 @@ static void bind_window(struct binder *b)
             diags_add(b->diags, w->keyword.pos, w->keyword.span,
                       "make ADVANCE BY at most SIZE: rows between windows would belong to none",
                       "a hopping window advances by more than its size");
+        else if (w->size_us / w->advance_us > SL_MAX_WINDOWS_PER_ROW) {
+            /* Each row is counted in every window it falls in, and each window is
+             * written when it changes or closes: two rows would fill memory and disk. */
+            char size[48], advance[48], least[48];
+            sl_duration_format(w->size_us, size);
+            sl_duration_format(w->advance_us, advance);
+            sl_duration_format((w->size_us + SL_MAX_WINDOWS_PER_ROW - 1) / SL_MAX_WINDOWS_PER_ROW,
+                               least);
+            char hint[256];
+            snprintf(hint, sizeof hint,
+                     "advance by at least %s (SIZE / %d), or aggregate a smaller window's table",
+                     least, SL_MAX_WINDOWS_PER_ROW);
+            diags_add(b->diags, w->keyword.pos, w->keyword.span, hint,
+                      "a hopping window of %s advancing by %s puts each row in %lld windows, "
+                      "more than the %d allowed",
+                      size, advance, (long long)(w->size_us / w->advance_us),
+                      SL_MAX_WINDOWS_PER_ROW);
+        }
         break;
     case AST_WINDOW_SESSION:
         p->window.kind = SL_WINDOW_SESSION;

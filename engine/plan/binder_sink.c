@@ -21,12 +21,15 @@ void sink_def_free(struct sl_sink_def *def)
     sl_free(def->from);
     sl_free(def->sql);
     sl_free(def->address);
+    sl_free(def->address_written);
     sl_free(def->target);
     for (uint32_t i = 0; i < def->nkey; i++)
         sl_free(def->key[i]);
     sl_free(def->key);
-    for (size_t i = 0; i < SL_CONNECTOR_MAX_OPTIONS; i++)
+    for (size_t i = 0; i < SL_CONNECTOR_MAX_OPTIONS; i++) {
         sl_free(def->options[i].text);
+        sl_free(def->options[i].written);
+    }
     sl_free(def);
 }
 
@@ -64,8 +67,16 @@ static void bind_address(const struct ast_create_sink *cs, struct sl_sink_def *d
                          struct sl_diags *d)
 {
     const struct sl_sink_connector *c = def->connector;
-    const struct ast_name *a = &cs->address;
+    struct ast_name expanded = cs->address;
+    const struct ast_name *a = &expanded;
     const char *hint = NULL, *bad = NULL;
+    char *value = NULL;
+    if (a->text && !bind_env_expand(a->text, a->pos, a->span, d, &value))
+        return;
+    if (value) {
+        def->address_written = sl_strdup(a->text);
+        expanded.text = value;
+    }
     if (a->text && !c->address_doc)
         diags_add(d, a->pos, a->span, NULL, "%s %s sink takes no address", article(c->name),
                   c->name);
@@ -74,7 +85,9 @@ static void bind_address(const struct ast_create_sink *cs, struct sl_sink_def *d
                   "%s %s sink needs an address: INTO %s %s", article(c->name), c->name, c->name, c->address_doc);
     else if (a->text && c->check_address && (bad = c->check_address(a->text, &hint)))
         diags_add(d, a->pos, a->span, hint, "%s", bad);
-    if (a->text && !(def->address = sl_strdup(a->text)))
+    if (value)
+        def->address = value;
+    else if (a->text && !(def->address = sl_strdup(a->text)))
         diags_add(d, a->pos, a->span, NULL, "out of memory");
 }
 
@@ -187,6 +200,8 @@ static void bind_options(const struct ast_create_sink *cs, struct sl_sink_def *d
         }
         uint32_t errors = d->count;
         bind_option_value(k >= 0 ? &c->options[k] : &sink_delivery_options[e], o, val, d);
+        if (d->count == errors)
+            bind_option_env(o, val, d);
         const char *hint = NULL, *bad = NULL;
         if (k >= 0 && d->count == errors && c->check_option &&
             (bad = c->check_option((size_t)k, val, &hint)))

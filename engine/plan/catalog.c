@@ -22,8 +22,11 @@ void stream_def_free(struct sl_stream_def *def)
     sl_free(def->name);
     sl_free(def->sql);
     sl_free((char *)def->source.address);
-    for (size_t i = 0; i < SL_CONNECTOR_MAX_OPTIONS; i++)
+    sl_free((char *)def->source.address_written);
+    for (size_t i = 0; i < SL_CONNECTOR_MAX_OPTIONS; i++) {
         sl_free(def->source.options[i].text);
+        sl_free(def->source.options[i].written);
+    }
     format_spec_clear(&def->format);
     sl_free(def);
 }

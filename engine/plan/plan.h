@@ -26,6 +26,14 @@ struct sl_plan_agg {
     const char *text; /* as written, e.g. "count(*)", for EXPLAIN */
 };
 
+/* The most columns a SELECT may have: SQLite's own limit (SQLITE_MAX_COLUMN) on a table. */
+#define SL_MAX_COLUMNS 2000
+
+/* The most windows a hopping window may put a row in (SIZE / ADVANCE BY):
+ * a day advancing by ten seconds is 8,640. Past it, a few rows would make
+ * millions of window rows. */
+#define SL_MAX_WINDOWS_PER_ROW 10000
+
 /* A window clause; durations in microseconds. Tumbling is hopping with advance = size. */
 struct sl_window_spec {
     enum sl_window_kind kind;

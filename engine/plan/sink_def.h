@@ -16,6 +16,7 @@ struct sl_sink_def {
     char *sql;
     const struct sl_sink_connector *connector;
     char *address; /* NULL when the connector takes none */
+    char *address_written; /* with ${NAME} references, as written (SHOW prints it); NULL: as address */
     char *target;  /* TABLE / INDEX / TOPIC 'x'; NULL when absent */
     enum sl_sink_format format;
     uint32_t nkey; /* KEY (col, ...): names, matched against the rows' columns at start */

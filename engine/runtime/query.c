@@ -71,6 +71,11 @@ static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
         return sl_error_set(err, SL_NOMEM, "out of memory keeping a dead letter");
     sl_status st = SL_OK;
     char where[512];
+    /* Queries over a replayable source (FILE, KAFKA) see a record at the same
+     * offset: its letter is kept once. A log's offset is the group commit's,
+     * shared by the records in it, and a source read without a log gives each
+     * query records of its own: each query keeps its letters. */
+    bool own_records = q->plan->stream->log || !source_replayable(q->source);
     for (uint32_t i = 0; i < q->ndl && st == SL_OK; i++) {
         /* A record source's letters say their partition: "kafka:payments/2". */
         if (q->dl[i].partition >= 0)
@@ -84,7 +89,8 @@ static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
                                     .offset = q->dl[i].offset,
                                     .record = q->dl[i].record,
                                     .len = q->dl[i].len,
-                                    .reason = q->dl[i].reason};
+                                    .reason = q->dl[i].reason,
+                                    .each_row = own_records};
         st = db_dead_letter_record(q->db, &dl, err);
     }
     return st;

@@ -201,7 +201,8 @@ static sl_status write_rejects(struct sl_sink_runner *r, const struct sl_sink_ba
                                     .offset = (uint64_t)b->batch_id,
                                     .record = json.data ? json.data : "",
                                     .len = json.len,
-                                    .reason = reason};
+                                    .reason = reason,
+                                    .each_row = true};
         st = db_dead_letter_record(r->db, &dl, err);
     }
     buf_free(&json);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The saved state of a GROUP BY over a file: a restart resumes with it and
 # keeps the table (a file that grew is read on); a state row that does not
-# decode, a group saved twice, or a checkpoint another plan wrote is refused
-# with a message naming the query (golden text below); CREATE OR REPLACE and
+# decode, a group saved twice, a state row or checkpoint that does not match
+# its checksum (a bit flipped on disk), or a checkpoint another plan wrote is
+# refused with a message naming the query (golden text below); CREATE OR REPLACE and
 # DROP QUERY delete the state. A tumbling window resumes with its state
 # (a bad row refused the same way), and so does a session window, with keys
 # its table dropped deleted from the state.
@@ -36,14 +37,35 @@ grep -q "query agg resumed at byte $size of its input, with 7 groups" out.txt ||
 # The operator's number is its partition's (the group's hash picks it): N.
 refused() {
   if "$SLUICE" run --db db q.sql >/dev/null 2>got.txt; then fail "$1 was not refused"; fi
-  sed -i 's/row op = [0-9]*,/row op = N,/' got.txt
+  sed -i -e 's/row op = [0-9]*,/row op = N,/' -e 's/of operator [0-9]* in/of operator N in/' got.txt
   diff - got.txt || fail "$1: not the expected message"
 }
 cp db good.db
 cp db-wal good.db-wal 2>/dev/null || true
 restore_db() { cp good.db db; rm -f db-wal db-shm; cp good.db-wal db-wal 2>/dev/null || true; }
 
-sqlite3 db "UPDATE _sluice_state_log SET state = X'01020000' WHERE key = X'020300000000000000'"
+# One byte changed in a state row, one bit in the checkpoint's offset: the checksums refuse both.
+sqlite3 db "UPDATE _sluice_state_log SET state = CAST(substr(state, 1, length(state) - 1) || X'01' AS BLOB)
+            WHERE key = X'020300000000000000'"
+refused "a state row with one byte changed" <<'OUT'
+q.sql:2:74: error: the saved state of query agg is corrupted: a row of operator N in _sluice_state_log does not match its checksum (the database was changed outside Sluice, or the disk is failing)
+    2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
+      |                                                                          ^~
+hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
+OUT
+restore_db
+sqlite3 db "UPDATE _sluice_checkpoints SET \"offset\" = (\"offset\" | 64) - (\"offset\" & 64) WHERE query = 'agg'"
+refused "a checkpoint with a flipped bit" <<'OUT'
+q.sql:2:74: error: the checkpoint of query agg is corrupted: it does not match its checksum (the database was changed outside Sluice, or the disk is failing)
+    2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
+      |                                                                          ^~
+hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now
+OUT
+restore_db
+
+# Rows written before checksums (schema version 5: NULL) are read, and their
+# bytes still checked as they decode.
+sqlite3 db "UPDATE _sluice_state_log SET state = X'01020000', checksum = NULL WHERE key = X'020300000000000000'"
 refused "a state that does not decode" <<'OUT'
 q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state_log row op = N, key = X'020300000000000000'): a group's aggregate states do not decode
     2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
@@ -52,7 +74,7 @@ hint: the query is saved in this database and continues from its last batch; CRE
 OUT
 restore_db
 
-sqlite3 db "UPDATE _sluice_state_log SET key = X'0203' WHERE key = X'020300000000000000'"
+sqlite3 db "UPDATE _sluice_state_log SET key = X'0203', checksum = NULL WHERE key = X'020300000000000000'"
 refused "a key that does not decode" <<'OUT'
 q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state_log row op = N, key = X'0203'): a group's key does not decode
     2 | CREATE QUERY agg AS SELECT n / 300 AS k, COUNT(*) AS c, SUM(n) AS s FROM ev GROUP BY 1;
@@ -62,7 +84,7 @@ OUT
 restore_db
 
 # The key (n / 300 may be an INT or a REAL) REAL 3.0 (tag 3) is the group of the INT 3.
-sqlite3 db "INSERT INTO _sluice_state_log SELECT query, seq + 1000000, op, X'030000000000000840', state
+sqlite3 db "INSERT INTO _sluice_state_log SELECT query, seq + 1000000, op, X'030000000000000840', state, NULL
             FROM _sluice_state_log WHERE key = X'020300000000000000'"
 refused "a group saved twice" <<'OUT'
 q.sql:2:74: error: the saved state of query agg is not valid (_sluice_state_log row op = N, key = X'030000000000000840'): a group is there twice
@@ -116,7 +138,7 @@ grep -q "query win resumed at byte $size of its input" out.txt || { cat out.txt;
 wins() { sqlite3 "$1" "SELECT window_start, k, c FROM win ORDER BY 1, 2"; }
 [ "$(wins db)" = "$(wins once.db)" ] || fail "the resumed window's table"
 
-sqlite3 db "UPDATE _sluice_state SET state = X'01' WHERE query = 'win' AND key = X''"
+sqlite3 db "UPDATE _sluice_state SET state = X'01', checksum = NULL WHERE query = 'win' AND key = X''"
 if "$SLUICE" run --db db win.sql >/dev/null 2>got.txt; then fail "a bad window state was read"; fi
 grep -q "error: the saved state of query win is not valid (_sluice_state row op = [0-9]*, key = X''): the window's closed end and watermark do not decode" got.txt ||
   { cat got.txt; fail "no message for a bad window state"; }
@@ -159,7 +181,7 @@ manys() { sqlite3 "$1" "SELECT window_start, window_end, k, c FROM many ORDER BY
 [ "$(manys db)" = "$(manys once.db)" ] || fail "the resumed many-key session's table"
 [ "$(sqlite3 db "SELECT sum(c) FROM many")" = 8901 ] || fail "the many-key session counted a row twice"
 
-sqlite3 db "UPDATE _sluice_state SET state = X'01' WHERE query = 'ses' AND key <> X''"
+sqlite3 db "UPDATE _sluice_state SET state = X'01', checksum = NULL WHERE query = 'ses' AND key <> X''"
 if "$SLUICE" run --db db ses.sql >/dev/null 2>got.txt; then fail "a bad session state was read"; fi
 grep -q "error: the saved state of query ses is not valid (_sluice_state row op = [0-9]*, key = X'4B.*'): a session key's state does not decode" got.txt ||
   { cat got.txt; fail "no message for a bad session state"; }

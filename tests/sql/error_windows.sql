@@ -43,3 +43,6 @@ CREATE QUERY e12 AS SELECT auction FROM bids WITH (max_batch_bytes = 10);
 CREATE QUERY e14 AS SELECT auction FROM bids WITH (checkpoint = 'no');
 CREATE QUERY e13 AS SELECT COUNT(*) FROM bids WINDOW SESSION (GAP 106751990 DAYS);
 CREATE STREAM w4 (ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '40000' DAY) FROM STDIN FORMAT CSV;
+-- A hopping window that would put each row in more than 10,000 windows.
+CREATE QUERY too_many AS SELECT auction, COUNT(*) AS n FROM bids GROUP BY auction
+  WINDOW HOPPING (SIZE 1 DAY, ADVANCE BY 1 MILLISECOND);

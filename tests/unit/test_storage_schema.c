@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "common/alloc.h"
+#include "storage/state.h"
 #include "test_storage_util.h"
 
 /* The tables the last sluice without a schema version made (before
@@ -75,7 +76,7 @@ static void test_fresh_database_is_current(void **state)
     struct tmp_db *t = *state;
     struct rows_text r;
     assert_string_equal(rows_of(t->db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n5\n");
+                        "user_version\n6\n");
     assert_all_system_tables(t->db);
 }
 
@@ -86,7 +87,7 @@ static void test_unversioned_database_is_migrated(void **state)
     assert_non_null(db);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n5\n");
+                        "user_version\n6\n");
     assert_all_system_tables(db);
 
     struct sl_error err = {0};
@@ -150,7 +151,7 @@ static void test_version_1_gets_record_positions(void **state)
     assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n5\n");
+                        "user_version\n6\n");
     assert_string_equal(rows_of(db, "SELECT batch_id, position FROM _sluice_checkpoints", &r),
                         "batch_id|position\n4|NULL\n");
     assert_string_equal(rows_of(db, "SELECT count(*) FROM _sluice_progress WHERE gap IS NULL", &r),
@@ -191,7 +192,7 @@ static void test_version_2_gets_stream_logs(void **state)
     assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n5\n");
+                        "user_version\n6\n");
     assert_all_system_tables(db);
     assert_false(db_table_exists(db, "_sluice_journal"));
     db_close(db);
@@ -220,7 +221,7 @@ static void test_version_3_gets_sinks(void **state)
     assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
     struct rows_text r;
     assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
-                        "user_version\n5\n");
+                        "user_version\n6\n");
     assert_all_system_tables(db);
     db_close(db);
     remove_db(path);
@@ -269,6 +270,50 @@ static void test_version_4_gets_query_paused(void **state)
     remove_db(path);
 }
 
+/* Version 5 -> 6: state rows and checkpoints get a checksum; the rows saved before
+ * have none (NULL) and are read as they are, the rows written after have one. */
+static void test_version_5_gets_checksums(void **state)
+{
+    struct tmp_db *t = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/v5.db", t->dir);
+    struct sl_db *db = NULL;
+    struct sl_error err = {0};
+    assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
+    db_close(db);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "ALTER TABLE _sluice_checkpoints DROP COLUMN checksum;"
+                                  "ALTER TABLE _sluice_state DROP COLUMN checksum;"
+                                  "ALTER TABLE _sluice_state_log DROP COLUMN checksum;"
+                                  "INSERT INTO _sluice_checkpoints(query, batch_id, \"offset\")"
+                                  " VALUES ('q', 4, 9);"
+                                  "PRAGMA user_version = 5",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+
+    assert_int_equal(db_open(path, NULL, &db, &err), SL_OK);
+    struct rows_text r;
+    assert_string_equal(rows_of(db, "SELECT * FROM pragma_user_version", &r),
+                        "user_version\n6\n");
+    struct db_checkpoint cp;
+    bool found = false;
+    assert_int_equal(db_checkpoint_get(db, "q", &cp, &found, &err), SL_OK);
+    assert_true(found);
+    assert_int_equal(cp.offset, 9);
+    cp.offset = 10;
+    assert_int_equal(db_checkpoint_put(db, "q", &cp, &err), SL_OK);
+    assert_string_equal(rows_of(db, "SELECT checksum IS NOT NULL FROM _sluice_checkpoints", &r),
+                        "checksum IS NOT NULL\n1\n");
+    assert_int_equal(db_state_put(db, "q", 0, "k", 1, "s", 1, &err), SL_OK);
+    assert_string_equal(rows_of(db, "SELECT checksum IS NOT NULL FROM _sluice_state", &r),
+                        "checksum IS NOT NULL\n1\n");
+    db_close(db);
+    remove_db(path);
+}
+
 static void test_newer_version_is_refused(void **state)
 {
     struct tmp_db *t = *state;
@@ -287,7 +332,7 @@ static void test_newer_version_is_refused(void **state)
     assert_null(db);
     char want[512];
     snprintf(want, sizeof want,
-             "cannot open database '%s': its schema version is 7, and this sluice knows up to 5:"
+             "cannot open database '%s': its schema version is 7, and this sluice knows up to 6:"
              " open it with the sluice that wrote it, or a newer one",
              path);
     assert_string_equal(err.msg, want);
@@ -305,6 +350,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_version_2_gets_stream_logs, tmp_db_setup,
                                         tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_version_4_gets_query_paused, tmp_db_setup,
+                                        tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_version_5_gets_checksums, tmp_db_setup,
                                         tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_newer_version_is_refused, tmp_db_setup, tmp_db_teardown),
     };
