@@ -159,12 +159,13 @@ size_t source_partitions(const struct sl_source *s, const int32_t **ids);
  * servers' retention before they were read) since the last call; 0 for others. */
 uint64_t source_take_gap(struct sl_source *s);
 
-/* A byte source whose connection broke in the middle of a record (SOCKET)
- * drops the record's bytes received so far, with a warning, rather than join
- * them to the next connection's: appended to out once (for a dead letter),
- * their count returned; 0 when none. Asked after each read: a read that
- * drops returns before the next connection's bytes. */
-size_t source_take_dropped(struct sl_source *s, struct sl_buf *out);
+/* True once after a byte source's connection broke in the middle of a
+ * record (SOCKET): the bytes of it the source held are appended to out (for
+ * a dead letter; the source warned, naming them), and the reader drops what
+ * it has of the record too, rather than join it to the next connection's
+ * bytes. Asked after each read: a read that cuts returns before the next
+ * connection's bytes. */
+bool source_take_dropped(struct sl_source *s, struct sl_buf *out);
 
 /* True once after a record source placed a partition where no checkpoint
  * put it (start = 'latest' resolved to an offset, a gap skipped): the

@@ -43,7 +43,7 @@ struct sl_source_ops {
     void (*pause)(struct sl_source *s, bool paused);
     /* Byte sources that drop a record a broken connection cut (NULL otherwise):
      * see source_take_dropped. */
-    size_t (*take_dropped)(struct sl_source *s, struct sl_buf *out);
+    bool (*take_dropped)(struct sl_source *s, struct sl_buf *out);
     /* Any source may say what it is doing (NULL: nothing to say). */
     const char *(*state)(const struct sl_source *s);
 };

@@ -57,6 +57,7 @@ struct source_socket {
     struct sl_buf held;    /* the partial line after the last newline handed out */
     bool unheld;           /* a line too long to hold is being handed on as it comes */
     struct sl_buf dropped; /* the partial line a break dropped, until taken */
+    bool cut;              /* a break cut a record, until taken */
 };
 
 /* strerror() text with a lowercase first letter, to read well inside a sentence. */
@@ -101,6 +102,8 @@ static void sock_close_fd(struct source_socket *k)
 /* A connection broke: the partial line it left is dropped, never joined to the next one's. */
 static void sock_drop_partial(struct source_socket *k, const char *reason)
 {
+    /* A line too long to hold went on as it came: the reader drops what it has of it. */
+    k->cut = k->unheld || k->held.len;
     k->unheld = false;
     if (!k->held.len)
         return;
@@ -287,7 +290,7 @@ static sl_status source_socket_read(struct sl_source *s, char *buf, size_t cap, 
         case SOCK_CONNECTED: {
             sl_status st = sock_read_connected(k, buf, cap, n, sock_ms_until(deadline, now));
             /* After a break, the caller takes what it dropped before any new bytes come. */
-            if (st != SL_AGAIN || k->state == SOCK_CONNECTED || k->dropped.len ||
+            if (st != SL_AGAIN || k->state == SOCK_CONNECTED || k->cut ||
                 sl_monotonic_us() >= deadline)
                 return st;
             break;
@@ -306,13 +309,14 @@ static void source_socket_close(struct sl_source *s)
     sl_free(k);
 }
 
-static size_t source_socket_take_dropped(struct sl_source *s, struct sl_buf *out)
+static bool source_socket_take_dropped(struct sl_source *s, struct sl_buf *out)
 {
     struct source_socket *k = (struct source_socket *)s;
-    size_t n = k->dropped.len;
-    buf_append(out, k->dropped.data, n);
+    bool cut = k->cut;
+    buf_append(out, k->dropped.data, k->dropped.len);
     buf_clear(&k->dropped);
-    return n;
+    k->cut = false;
+    return cut;
 }
 
 static const struct sl_source_ops source_socket_ops = {
