@@ -86,6 +86,11 @@ sl_status db_query_text(struct sl_db *db, const char *sql, db_row_fn row_fn, voi
  * about (sqlite3_error_offset), else -1. */
 sl_status db_query_user(struct sl_db *db, const char *sql, db_row_fn row_fn, void *ctx,
                         int *error_offset, struct sl_error *err);
+/* A one-shot SELECT must stop when the user asks (Ctrl-C, SIGTERM): SQLite
+ * calls cancelled(ctx) every few thousand steps of db_query_user's
+ * statements, which fail with "interrupted" once it returns nonzero. It is
+ * called on the querying thread, so it may only read flags. */
+void db_set_query_cancel(struct sl_db *db, int (*cancelled)(void *ctx), void *ctx);
 /* What db_query_user would say of sql without running it (sluice check). */
 sl_status db_query_check(struct sl_db *db, const char *sql, int *error_offset,
                          struct sl_error *err);

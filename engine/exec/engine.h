@@ -59,6 +59,8 @@ struct sluice {
     bool thread_started;
     bool closing;
     volatile sig_atomic_t stop_requested;
+    /* sluice_interrupt: the one-shot SELECT SQLite answers stops (cleared as one starts). */
+    volatile sig_atomic_t select_interrupted;
     struct sl_buf failures; /* "query x failed: ..." lines not yet reported */
 
     /* Saved queries that could not start here, with why (exec_start_failures.c). */
@@ -118,6 +120,8 @@ int64_t engine_default_memory_limit(void);
 void engine_memory_text(int64_t bytes, char out[32]);
 int engine_enforce_memory(struct sluice *s);
 
+/* The check SQLite's one-shot SELECTs poll (db_set_query_cancel; ctx: the engine). */
+int engine_select_cancelled(void *ctx);
 /* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);
 /* Hands q's last committed batch, if not yet reported, to the progress callback (exec_progress.c). */

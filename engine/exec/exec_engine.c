@@ -86,9 +86,21 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
             return SL_ERROR;
         }
         s->env.db = s->db;
+        db_set_query_cancel(s->db, engine_select_cancelled, s);
     }
     *out = s;
     return SL_OK;
+}
+
+int engine_select_cancelled(void *ctx)
+{
+    const struct sluice *s = ctx;
+    return s->select_interrupted || s->stop_requested;
+}
+
+void sluice_interrupt(struct sluice *s)
+{
+    s->select_interrupted = 1;
 }
 
 void sluice_interrupt_live(struct sluice *s)
