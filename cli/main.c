@@ -209,6 +209,9 @@ int main(int argc, char **argv)
         rc = 2;
     } else {
         signal(SIGPIPE, SIG_IGN);
+        /* A file past its size limit (ulimit -f) makes write() fail with EFBIG,
+         * which SQLite reports as a full disk, instead of killing the process. */
+        signal(SIGXFSZ, SIG_IGN);
         /* The shell catches SIGINT itself: Ctrl-C stops a live SELECT, not the shell. */
         run_catch_signals(args.command != NULL);
         if (!args.command)

@@ -63,6 +63,13 @@ static const struct keyword keywords[] = {
     /* PAUSE QUERY, RESUME QUERY, PRINT stream (the query lifecycle) */
     {"PAUSE", TK_PAUSE},       {"RESUME", TK_RESUME},
     {"PRINT", TK_PRINT},
+    /* joins (issue 16) */
+    {"ON", TK_ON},             {"LEFT", TK_LEFT},
+    {"RIGHT", TK_RIGHT},       {"INNER", TK_INNER},
+    {"OUTER", TK_OUTER},       {"FULL", TK_FULL},
+    {"NATURAL", TK_NATURAL},   {"USING", TK_USING},
+    {"ATTACH", TK_ATTACH},     {"DETACH", TK_DETACH},
+    {"DATABASE", TK_DATABASE},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

@@ -5,6 +5,7 @@
  */
 #include "storage/db_internal.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,36 @@ static void db_configure_sqlite(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * After a failed open for writing: when the cause is a permission (the
+ * directory, where SQLite creates the database and its -wal and -shm, or the
+ * file), says so in err, which SQLite's "unable to open database file" or
+ * "attempt to write a readonly database" does not.
+ */
+static void diagnose_permissions(const char *path, const char *what, struct sl_error *err)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    bool exists = access(path, F_OK) == 0;
+    if (exists && access(path, W_OK) != 0)
+        sl_error_set(err, SL_ERROR,
+                     "%s: the file is not writable (%s): sluice --readonly reads it", what,
+                     strerror(errno));
+    else if (access(dir, W_OK) != 0 && !exists)
+        sl_error_set(err, SL_ERROR, "%s: cannot create it in %s (%s)", what, dir,
+                     strerror(errno));
+    else if (access(dir, W_OK) != 0)
+        sl_error_set(err, SL_ERROR,
+                     "%s: its directory %s is not writable (%s), and SQLite keeps the "
+                     "database's -wal and -shm files beside it: make the directory writable, or "
+                     "read the database with sluice --readonly",
+                     what, dir, strerror(errno));
+}
+
 /* readonly: no WAL switch, no checkpoint thread, no migration; SQLite refuses every write. */
 static sl_status db_open_mode(const char *path, const struct sl_log *log, bool readonly,
                               struct sl_db **out, struct sl_error *err)
@@ -81,6 +112,12 @@ static sl_status db_open_mode(const char *path, const struct sl_log *log, bool r
                       : sl_error_set(err, SL_NOMEM, "%s: out of memory", what);
         goto fail;
     }
+    /* SQLite opens a file it may not write read-only, silently: the first
+     * write would fail instead, after the statements before it ran. */
+    if (!readonly && sqlite3_db_readonly(db->conn, "main") == 1) {
+        st = sl_error_set(err, SL_ERROR, "%s: attempt to write a readonly database", what);
+        goto fail;
+    }
     sqlite3_busy_timeout(db->conn, DB_BUSY_TIMEOUT_MS);
     /* Closing the last connection would checkpoint under an exclusive lock,
      * and a reader opening the file at that moment (a monitoring loop of
@@ -108,6 +145,8 @@ static sl_status db_open_mode(const char *path, const struct sl_log *log, bool r
     return SL_OK;
 
 fail:
+    if (!readonly && st == SL_ERROR)
+        diagnose_permissions(path, what, err);
     db_close(db);
     return st;
 }

@@ -5,6 +5,8 @@
  */
 #include "storage/db_internal.h"
 
+#include <string.h>
+
 /* DB_STATE_LOG_ROWS (32) rows of the state log: ?1 the query, then each
  * row's seq, op, key, state, checksum (a bare ? numbers one past the largest so far). */
 #define STATE_LOG_ROW "(?1, ?, ?, ?, ?, ?)"
@@ -180,8 +182,22 @@ void db_stmt_finalize_all(struct sl_db *db)
 
 sl_status db_fail(struct sl_db *db, struct sl_error *err, const char *what)
 {
-    if (sqlite3_errcode(db->conn) == SQLITE_NOMEM)
+    int code = sqlite3_errcode(db->conn) & 0xff;
+    if (code == SQLITE_NOMEM)
         return sl_error_set(err, SL_NOMEM, "%s: out of memory", what);
+    /* "disk I/O error" alone does not say what to fix: the system's reason does
+     * (No space left on device, File too large, Permission denied). */
+    int sys = sqlite3_system_errno(db->conn);
+    if (sys && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN ||
+                code == SQLITE_READONLY))
+        return sl_error_set(err, SL_ERROR, "%s: %s (%s)", what, sqlite3_errmsg(db->conn),
+                            strerror(sys));
+    /* A failed write often comes without its errno (SQLite reads it too late). */
+    if (sqlite3_extended_errcode(db->conn) == SQLITE_IOERR_WRITE)
+        return sl_error_set(err, SL_ERROR,
+                            "%s: %s writing the database (is the disk full, or the file past "
+                            "its size limit?)",
+                            what, sqlite3_errmsg(db->conn));
     return sl_error_set(err, SL_ERROR, "%s: %s", what, sqlite3_errmsg(db->conn));
 }
 

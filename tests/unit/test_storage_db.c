@@ -51,7 +51,7 @@ static void test_open_failure_names_file(void **state)
     assert_int_equal(db_open("/nonexistent-dir/x.db", NULL, &db, &err), SL_ERROR);
     assert_null(db);
     assert_string_equal(err.msg, "cannot open database '/nonexistent-dir/x.db': "
-                                 "unable to open database file");
+                                 "cannot create it in /nonexistent-dir (No such file or directory)");
 }
 
 static void test_open_not_a_database(void **state)
