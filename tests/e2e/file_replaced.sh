@@ -45,8 +45,10 @@ grep -q "query q resumed at byte 6890" err.txt || { cat err.txt; fail "the file 
 [ "$(sqlite3 db 'SELECT k, n, t FROM q ORDER BY k')" = "$before" ] || fail "the results moved"
 echo "ok: the file put back resumes"
 
-# A checkpoint whose offset is in the middle of a line (hand-edited, corrupt).
-sqlite3 db "UPDATE _sluice_checkpoints SET identity = replace(identity, ' 6890 4096:', ' 6885 4096:'), \"offset\" = 6885"
+# A checkpoint whose offset is in the middle of a line (hand-edited, corrupt;
+# its checksum NULL as a version before checksums wrote it, so that the
+# file's own check is what refuses it).
+sqlite3 db "UPDATE _sluice_checkpoints SET identity = replace(identity, ' 6890 4096:', ' 6885 4096:'), \"offset\" = 6885, checksum = NULL"
 rc=0
 "$SLUICE" run --db db >/dev/null 2>err.txt || rc=$?
 [ "$rc" = 1 ] || { cat err.txt; fail "a checkpoint in the middle of a line was accepted"; }
@@ -55,7 +57,7 @@ grep -qx "<saved query q>:1:61: error: file:data.csv: the checkpoint puts the qu
 echo "ok: a checkpoint in the middle of a line is refused"
 
 # A checkpoint that hashes no bytes to something else.
-sqlite3 db "UPDATE _sluice_checkpoints SET identity = 'files 1' || char(10) || 'file $old_ino 0 0:00000000000000ff - data.csv' || char(10), \"offset\" = 0"
+sqlite3 db "UPDATE _sluice_checkpoints SET identity = 'files 1' || char(10) || 'file $old_ino 0 0:00000000000000ff - data.csv' || char(10), \"offset\" = 0, checksum = NULL"
 rc=0
 "$SLUICE" run --db db >/dev/null 2>err.txt || rc=$?
 [ "$rc" = 1 ] || { cat err.txt; fail "a corrupt hash of no bytes was accepted"; }
