@@ -24,9 +24,6 @@ JSON_QUERIES="q1 q7 q17 q20"
 PERMUTED_QUERIES="q3 q4 q5 q7 q8 q9 q11 q12 q18 q19 q20"
 # Queries whose check fails because of a known engine bug (the lead decides).
 KNOWN_FAILURES=""
-# Queries written for features still being built (issue 16's joins and top-N):
-# one that Sluice refuses is left out with its error, not failed.
-PENDING="q3 q4 q5 q7 q8 q9 q13 q18 q19 q20"
 # 100 events a second: 100 s of event time, so ten 10-second windows, 46
 # hopping ones and sessions that close while others are open.
 export EVENTS=10000 RATE=100 SEED=7 DIR=$WORK
@@ -86,22 +83,6 @@ setup() {
 }
 # shellcheck disable=SC2086
 setup oracle.db $QUERIES
-
-# without Q LIST: LIST less the word Q.
-without() { local w out=; for w in $2; do [ "$w" = "$1" ] || out+="$w "; done; echo "${out% }"; }
-
-# A pending query that Sluice refuses (over 100 events, alone) is left out.
-for q in $PENDING; do
-  rm -f probe.db*
-  setup probe.db "$q"
-  if ! { EVENTS=100 fill "$NX/streams/generator.sql"; cat "$NX/$q.sql"; } >probe.sql ||
-     ! "$SLUICE" run --db probe.db probe.sql >/dev/null 2>probe.err; then
-    echo "skipped: $q (its feature is not built yet): $(grep -m1 ': error:' probe.err)"
-    QUERIES=$(without "$q" "$QUERIES")
-    JSON_QUERIES=$(without "$q" "$JSON_QUERIES")
-    PERMUTED_QUERIES=$(without "$q" "$PERMUTED_QUERIES")
-  fi
-done
 
 # in_batches FILE: the statements of FILE (q7's are two), each one's batches
 # ending after 64 KiB of input.
