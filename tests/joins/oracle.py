@@ -477,8 +477,10 @@ def run_socket(sluice, work, tag, names, left, right, cuts, versions, pause, edi
                 deadline = time.time() + 120
                 while min(committed_rows(db, lookups).values() or [0]) < sent:
                     if proc.poll() is not None or time.time() > deadline:
+                        err = proc.stderr.read().decode(errors="replace") if proc.poll() else ""
                         raise SystemExit("%s: the lookup queries did not commit the %d rows sent"
-                                         " (sluice exit %s)" % (tag, sent, proc.poll()))
+                                         " (sluice exit %s)\n%s"
+                                         % (tag, sent, proc.poll(), err[-2000:]))
                     time.sleep(0.01)
                 # The batch after that commit begins at once: edit after it has.
                 time.sleep(2 * TRIGGER_S)
