@@ -409,6 +409,25 @@ struct ast_select *ast_select_new(struct ast_builder *b, struct sl_pos pos)
     return s;
 }
 
+struct ast_join_op ast_join_op(struct ast_builder *b, const struct sl_token *first,
+                               enum ast_join_type type, const char *kind)
+{
+    struct ast_join_op op = {.type = type, .keyword = ast_name_ident(b, first)};
+    if (!kind)
+        return op;
+    if (strcmp(kind, "RIGHT") == 0) {
+        op.refused = "RIGHT JOIN is not supported";
+        op.hint = "swap the sides and write LEFT JOIN: FROM b LEFT JOIN a ON ...";
+    } else if (strcmp(kind, "FULL") == 0) {
+        op.refused = "FULL JOIN is not supported";
+        op.hint = "LEFT JOIN keeps every row of the left side: FROM a LEFT JOIN b ON ...";
+    } else {
+        op.refused = "NATURAL JOIN is not supported";
+        op.hint = "name the columns that match: FROM a JOIN b ON a.id = b.id";
+    }
+    return op;
+}
+
 /* ---- rendering ----------------------------------------------------------- */
 
 const char *ast_op_text(enum ast_op op)

@@ -142,6 +142,20 @@ struct ast_window {
 
 enum ast_emit { AST_EMIT_DEFAULT, AST_EMIT_CHANGES, AST_EMIT_FINAL };
 
+/* ---- joins (issue 16): FROM a [INNER] JOIN b ON cond, FROM a LEFT [OUTER] JOIN b ON cond.
+ * RIGHT, FULL, CROSS and NATURAL joins and comma joins are refused by the grammar. ---- */
+enum ast_join_type { AST_JOIN_INNER, AST_JOIN_LEFT };
+
+struct ast_join {
+    enum ast_join_type type;
+    struct ast_name keyword;   /* the join's first word (JOIN, INNER, LEFT): errors about it point here */
+    struct ast_name schema;    /* aux in JOIN aux.t; text NULL if none */
+    struct ast_name name;      /* the table or stream; text NULL for a derived table */
+    struct ast_select *select; /* JOIN (SELECT ...) [AS] b: a derived table; NULL if none */
+    struct ast_name alias;     /* text NULL if none */
+    struct ast_expr *on;
+};
+
 /* The longest window duration or watermark delay: 36500 days, about a century. */
 #define AST_DURATION_MAX_US (INT64_C(36500) * 86400 * 1000000)
 
@@ -150,8 +164,11 @@ struct ast_select {
     uint32_t nitems;
     struct ast_select_item *items;
     struct ast_name from;       /* the stream (or table) name; text NULL for a derived table */
+    struct ast_name from_schema; /* FROM aux.t: aux (the binder refuses it on a stream); text NULL if none */
     struct ast_name from_alias; /* FROM s AS a, FROM (SELECT ...) AS a; text NULL if none */
     struct ast_select *from_select; /* FROM (SELECT ...): a derived table; NULL if none */
+    uint32_t njoins;            /* FROM ... JOIN ... ON ...: the joins in FROM order */
+    struct ast_join *joins;
     struct ast_expr *unnest;    /* , UNNEST(expr) AS alias — NULL if none */
     struct ast_name unnest_alias;
     struct ast_expr *where;     /* NULL if none */
@@ -262,6 +279,13 @@ struct ast_print {
     struct sl_pos limit_pos;
 };
 
+/* ATTACH [DATABASE] 'file' AS schema, DETACH [DATABASE] schema: another database
+ * file's tables for lookup joins, as schema.table (issue 16). */
+struct ast_attach {
+    struct ast_name file;
+    struct ast_name schema;
+};
+
 enum ast_stmt_kind {
     AST_CREATE_STREAM,
     AST_CREATE_QUERY,
@@ -279,6 +303,8 @@ enum ast_stmt_kind {
     AST_PAUSE_QUERY,  /* u.named */
     AST_RESUME_QUERY, /* u.named */
     AST_PRINT,        /* u.print */
+    AST_ATTACH,       /* u.attach (issue 16: the tables a lookup join reads) */
+    AST_DETACH,       /* u.attach, file's text NULL */
 };
 
 struct ast_stmt {
@@ -294,6 +320,7 @@ struct ast_stmt {
         struct ast_explain explain; /* AST_EXPLAIN */
         struct ast_set set;         /* AST_SET */
         struct ast_print print;     /* AST_PRINT */
+        struct ast_attach attach;   /* AST_ATTACH, AST_DETACH */
     } u;
 };
 

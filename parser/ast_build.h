@@ -30,6 +30,7 @@ struct ast_vec {
 
 /* What a FROM clause reads: a stream (name) or a derived table (select), with its alias. */
 struct ast_from {
+    struct ast_name schema; /* aux in aux.t; text NULL if none */
     struct ast_name name;
     struct ast_select *select;
     struct ast_name alias;
@@ -40,6 +41,24 @@ struct ast_unnest {
     struct ast_expr *expr;
     struct ast_name alias;
 };
+
+/* What follows the FROM's first item: its joins (struct ast_join) and UNNEST. */
+struct ast_from_tail {
+    struct ast_vec joins;
+    struct ast_unnest unnest;
+};
+
+/* A join's words: its type, its first word, and for a join Sluice refuses the
+ * message and hint (refused NULL: a join it runs). */
+struct ast_join_op {
+    enum ast_join_type type;
+    struct ast_name keyword;
+    const char *refused;
+    const char *hint;
+};
+/* kind: NULL for INNER / LEFT, else "RIGHT", "FULL" or "NATURAL" (refused). */
+struct ast_join_op ast_join_op(struct ast_builder *b, const struct sl_token *first,
+                               enum ast_join_type type, const char *kind);
 
 /* An operator token with an optional NOT before it: [NOT] IN / BETWEEN / LIKE / GLOB. */
 struct neg_token {

@@ -288,6 +288,24 @@ cmd(A) ::= select(S). {
         A->u.select = S;
 }
 
+/* ---- ATTACH [DATABASE] 'file' AS name, DETACH [DATABASE] name (issue 16): another
+ * database file whose tables lookup joins read as name.table. ---- */
+%fallback ID ATTACH DETACH DATABASE.
+cmd(A) ::= ATTACH(K) database_opt STRING(F) AS nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_ATTACH, K.pos);
+    if (A) {
+        A->u.attach.file = ast_name_string(&ctx->b, &F);
+        A->u.attach.schema = N;
+    }
+}
+cmd(A) ::= DETACH(K) database_opt nm(N). {
+    A = ast_stmt_new(&ctx->b, AST_DETACH, K.pos);
+    if (A)
+        A->u.attach.schema = N;
+}
+database_opt ::= .
+database_opt ::= DATABASE.
+
 /* ---- CREATE STREAM pieces ------------------------------------------------ */
 
 %type nm {struct ast_name}
@@ -464,17 +482,20 @@ interval_unit(A) ::= unit(A).
 /* ---- SELECT -------------------------------------------------------------- */
 
 %type select {struct ast_select *}
-select(A) ::= SELECT(K) selitems(L) FROM from_item(F) unnest_opt(U) where_opt(W)
+select(A) ::= SELECT(K) selitems(L) FROM from_item(F) from_tail(U) where_opt(W)
               wingroup(G) having_opt(H) orderby_opt(O) limit_opt(LIM) emit_opt(EM). {
     A = ast_select_new(&ctx->b, K.pos);
     if (A) {
         A->nitems = L.count;
         A->items = L.items;
         A->from = F.name;
+        A->from_schema = F.schema;
         A->from_alias = F.alias;
         A->from_select = F.select;
-        A->unnest = U.expr;
-        A->unnest_alias = U.alias;
+        A->njoins = U.joins.count;
+        A->joins = U.joins.items;
+        A->unnest = U.unnest.expr;
+        A->unnest_alias = U.unnest.alias;
         A->where = W;
         A->group_by = G.keys;
         A->having = H.expr;
@@ -559,16 +580,102 @@ emit_opt(A) ::= EMIT(K) FINAL. {
 
 %type from_item {struct ast_from}
 from_item(A) ::= nm(N) alias_opt(L). {
+    A.schema = ast_name_none();
     A.name = N;
     A.select = NULL;
     A.alias = L;
 }
 /* A derived table. Its alias is optional, as in Spark, Flink and PostgreSQL 16. */
 from_item(A) ::= LP select(S) RP alias_opt(L). {
+    A.schema = ast_name_none();
     A.name = ast_name_none();
     A.select = S;
     A.alias = L;
 }
+
+/* ---- joins (issue 16): what follows the FROM's first item, in order: joins
+ * `[INNER] JOIN item ON cond` and `LEFT [OUTER] JOIN item ON cond` (item a
+ * name, schema.name or a derived table), then at most one `, UNNEST(expr) AS x`
+ * (or CROSS JOIN UNNEST). The joins Sluice does not run are parsed to be
+ * refused here with what to write instead. LEFT, RIGHT, FULL, INNER, NATURAL
+ * and USING follow an optional alias, so they are reserved (as in PostgreSQL):
+ * a fallback would read them as the alias. ---- */
+%fallback ID OUTER.
+
+from_item(A) ::= nm(S) DOT nm(N) alias_opt(L). {
+    A.schema = S;
+    A.name = N;
+    A.select = NULL;
+    A.alias = L;
+}
+
+%type from_tail {struct ast_from_tail}
+from_tail(A) ::= . { A = (struct ast_from_tail){0}; }
+from_tail(A) ::= from_tail(A) join_op(J) from_item(F) ON expr(E). {
+    struct ast_join j = {.type = J.type, .keyword = J.keyword, .schema = F.schema,
+                         .name = F.name, .select = F.select, .alias = F.alias, .on = E};
+    if (A.unnest.expr)
+        parse_ctx_error_hint(ctx, J.keyword.pos, J.keyword.span,
+                             "a JOIN cannot follow UNNEST",
+                             "write the joins first, then UNNEST: FROM s JOIN t ON ..., "
+                             "UNNEST(...) AS x");
+    else if (J.refused)
+        parse_ctx_error_hint(ctx, J.keyword.pos, J.keyword.span, J.refused, J.hint);
+    else
+        ast_vec_push(&ctx->b, &A.joins, &j, sizeof j);
+}
+from_tail(A) ::= from_tail(A) join_op(J) from_item. {
+    if (J.refused)
+        parse_ctx_error_hint(ctx, J.keyword.pos, J.keyword.span, J.refused, J.hint);
+    else
+        parse_ctx_error_hint(ctx, J.keyword.pos, J.keyword.span, "a JOIN needs an ON condition",
+                             "say which rows match: FROM s JOIN t ON s.id = t.id");
+}
+from_tail(A) ::= from_tail(A) join_op(J) from_item USING(U) LP namelist RP. {
+    (void)J;
+    parse_ctx_error_hint(ctx, U.pos, U.span, "JOIN ... USING is not supported",
+                         "write the condition with ON: FROM s JOIN t ON s.id = t.id");
+}
+from_tail(A) ::= from_tail(A) CROSS(K) JOIN from_item. {
+    parse_ctx_error_hint(ctx, K.pos, K.span, "CROSS JOIN is not supported over streams",
+                         "join on a condition: FROM s JOIN t ON s.id = t.id (CROSS JOIN UNNEST(...) "
+                         "is supported)");
+}
+from_tail(A) ::= from_tail(A) COMMA(K) from_item. {
+    parse_ctx_error_hint(ctx, K.pos, K.span, "a comma join (FROM a, b) is not supported",
+                         "write it with JOIN and a condition: FROM a JOIN b ON a.id = b.id");
+}
+from_tail(A) ::= from_tail(A) COMMA(K) UNNEST LP expr(E) RP alias(N). {
+    if (A.unnest.expr)
+        parse_ctx_error_at(ctx, K.pos, K.span, "a FROM clause takes one UNNEST");
+    A.unnest.expr = E;
+    A.unnest.alias = N;
+}
+/* CROSS JOIN UNNEST(...) is the SQL standard's spelling of ", UNNEST(...)". */
+from_tail(A) ::= from_tail(A) CROSS(K) JOIN UNNEST LP expr(E) RP alias(N). {
+    if (A.unnest.expr)
+        parse_ctx_error_at(ctx, K.pos, K.span, "a FROM clause takes one UNNEST");
+    A.unnest.expr = E;
+    A.unnest.alias = N;
+}
+
+%type join_op {struct ast_join_op}
+join_op(A) ::= JOIN(K). { A = ast_join_op(&ctx->b, &K, AST_JOIN_INNER, NULL); }
+join_op(A) ::= INNER(K) JOIN. { A = ast_join_op(&ctx->b, &K, AST_JOIN_INNER, NULL); }
+join_op(A) ::= LEFT(K) JOIN. { A = ast_join_op(&ctx->b, &K, AST_JOIN_LEFT, NULL); }
+join_op(A) ::= LEFT(K) OUTER JOIN. { A = ast_join_op(&ctx->b, &K, AST_JOIN_LEFT, NULL); }
+join_op(A) ::= RIGHT(K) outer_opt JOIN. { A = ast_join_op(&ctx->b, &K, AST_JOIN_INNER, "RIGHT"); }
+join_op(A) ::= FULL(K) outer_opt JOIN. { A = ast_join_op(&ctx->b, &K, AST_JOIN_INNER, "FULL"); }
+join_op(A) ::= NATURAL(K) natural_kind JOIN. {
+    A = ast_join_op(&ctx->b, &K, AST_JOIN_INNER, "NATURAL");
+}
+outer_opt ::= .
+outer_opt ::= OUTER.
+natural_kind ::= .
+natural_kind ::= INNER.
+natural_kind ::= LEFT outer_opt.
+natural_kind ::= RIGHT outer_opt.
+natural_kind ::= FULL outer_opt.
 
 %type selitems {struct ast_vec}
 selitems(A) ::= selitems(A) COMMA selitem(X). { ast_vec_push(&ctx->b, &A, &X, sizeof X); }
@@ -598,21 +705,6 @@ alias_opt(A) ::= alias(A).
 %type alias {struct ast_name}
 alias(A) ::= AS nm(N). { A = N; }
 alias(A) ::= nm(A).
-
-%type unnest_opt {struct ast_unnest}
-unnest_opt(A) ::= . {
-    A.expr = NULL;
-    A.alias = ast_name_none();
-}
-unnest_opt(A) ::= COMMA UNNEST LP expr(E) RP alias(N). {
-    A.expr = E;
-    A.alias = N;
-}
-/* CROSS JOIN UNNEST(...) is the SQL standard's spelling of ", UNNEST(...)". */
-unnest_opt(A) ::= CROSS JOIN UNNEST LP expr(E) RP alias(N). {
-    A.expr = E;
-    A.alias = N;
-}
 
 %type where_opt {struct ast_expr *}
 where_opt(A) ::= . { A = NULL; }

@@ -65,6 +65,13 @@ static const struct keyword keywords[] = {
     {"PRINT", TK_PRINT},
     /* Top-N (issue 16): ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) */
     {"OVER", TK_OVER},         {"PARTITION", TK_PARTITION},
+    /* joins (issue 16) */
+    {"ON", TK_ON},             {"LEFT", TK_LEFT},
+    {"RIGHT", TK_RIGHT},       {"INNER", TK_INNER},
+    {"OUTER", TK_OUTER},       {"FULL", TK_FULL},
+    {"NATURAL", TK_NATURAL},   {"USING", TK_USING},
+    {"ATTACH", TK_ATTACH},     {"DETACH", TK_DETACH},
+    {"DATABASE", TK_DATABASE},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

@@ -13,7 +13,13 @@
 
 void parse_ctx_error_at(struct parse_ctx *c, struct sl_pos pos, uint32_t span, const char *msg)
 {
-    diags_add(c->diags, pos, span, NULL, "%s", msg);
+    parse_ctx_error_hint(c, pos, span, msg, NULL);
+}
+
+void parse_ctx_error_hint(struct parse_ctx *c, struct sl_pos pos, uint32_t span, const char *msg,
+                          const char *hint)
+{
+    diags_add(c->diags, pos, span, hint, "%s", msg);
     c->nerrors++;
     c->failed = true;
 }

@@ -32,6 +32,9 @@ struct parse_ctx {
 void parse_ctx_syntax_error(struct parse_ctx *c, const struct sl_token *tok);
 void parse_ctx_overflow(struct parse_ctx *c);
 void parse_ctx_error_at(struct parse_ctx *c, struct sl_pos pos, uint32_t span, const char *msg);
+/* The same with a hint: what to write instead. */
+void parse_ctx_error_hint(struct parse_ctx *c, struct sl_pos pos, uint32_t span, const char *msg,
+                          const char *hint);
 /* Records a TK_ILLEGAL token from the lexer. */
 void parse_ctx_lex_error(struct parse_ctx *c, const struct sl_token *tok);
 /* Gives the finished statement its source text and appends it. */

@@ -1,8 +1,9 @@
 /*
  * parse_hints.c — what a syntax error most likely means, from the word at the
  * error and the one before it: SQL that Sluice does not support yet (UNION,
- * window functions, joins, WITH, ...) is named as unsupported with what to do
- * instead, and a shell command typed as SQL (exit;) says how to leave.
+ * window functions, WITH, ...) is named as unsupported with what to do
+ * instead, and a shell command typed as SQL (exit;) says how to leave. The
+ * joins Sluice does not run are refused by the grammar itself (grammar.y).
  * Called by parse_ctx_syntax_error before its generic message.
  */
 #include "parser/parse_ctx.h"
@@ -55,8 +56,6 @@ bool parse_hint_unsupported(const struct parse_ctx *c, const struct sl_token *to
                             struct parse_hint *h)
 {
     static const char *const set_ops[] = {"UNION", "INTERSECT", "EXCEPT", "MINUS", NULL};
-    static const char *const join_kinds[] = {"LEFT", "RIGHT", "INNER", "FULL", "OUTER",
-                                             "NATURAL", NULL};
     const struct sl_token *prev = &c->prev;
     if ((prev->type == 0 || prev->type == TK_SEMI) && statement_start(tok, h))
         return true;
@@ -77,12 +76,19 @@ bool parse_hint_unsupported(const struct parse_ctx *c, const struct sl_token *to
                    "(SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM s) "
                    "WHERE rn <= 3; aggregate over time with GROUP BY ... WINDOW; over a query's "
                    "table SQLite runs any OVER as it is");
-    if (tok->type == TK_JOIN || (prev->type == TK_JOIN && tok->type != TK_UNNEST) ||
-        (word_in(prev, join_kinds) && tok->type == TK_JOIN))
-        return set(h, tok->type == TK_JOIN ? tok : prev,
-                   "joins are not supported yet: a query reads one stream",
-                   "CROSS JOIN UNNEST(array) AS x is supported; join queries' tables in a "
-                   "one-shot SELECT, which SQLite runs");
+    /* The join words are reserved: "SELECT left FROM s" means a column. */
+    static const int name_before[] = {TK_SELECT, TK_COMMA, TK_DOT, TK_BY, TK_WHERE, TK_LP, 0};
+    static const int join_words[] = {TK_LEFT, TK_RIGHT, TK_FULL, TK_INNER, TK_NATURAL,
+                                     TK_USING, TK_ON, 0};
+    bool after_name_place = false, join_word = false;
+    for (const int *t = name_before; *t; t++)
+        after_name_place = after_name_place || prev->type == *t;
+    for (const int *t = join_words; *t; t++)
+        join_word = join_word || tok->type == *t;
+    if (join_word && after_name_place)
+        return set(h, tok, NULL,
+                   "LEFT, RIGHT, FULL, INNER, NATURAL, USING and ON are reserved for joins: "
+                   "write the name in double quotes (\"left\")");
     if (tok->type == TK_DISTINCT && prev->type == TK_SELECT)
         return set(h, tok, "SELECT DISTINCT is not supported",
                    "GROUP BY the selected columns gives each distinct row once");

@@ -557,6 +557,8 @@ sl_status exec_stmt(struct exec_ctx *x, const struct ast_stmt *stmt)
     case AST_PAUSE_QUERY: return exec_pause_query(x, stmt);
     case AST_RESUME_QUERY: return exec_resume_query(x, stmt);
     case AST_PRINT: return exec_print(x, stmt);
+    case AST_ATTACH:
+    case AST_DETACH: return exec_attach(x, stmt);
     }
     return SL_ERROR;
 }

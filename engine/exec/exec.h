@@ -58,6 +58,15 @@ const char *exec_query_status(const struct sluice *s, const char *name, const st
 sl_status exec_describe_extended(struct exec_ctx *x, const struct ast_name *name);
 /* DESCRIBE of a running query: its columns, their types and keys (exec_show.c). */
 void exec_describe_columns(const struct exec_ctx *x, const struct sl_plan *p);
+/* The catalog's describe_table (catalog.h) over the database ctx (a struct sl_db *):
+ * the table for a lookup join (exec_join_tables.c). */
+sl_status exec_describe_join_table(void *ctx, const char *schema, const char *table,
+                                   struct sl_arena *arena, struct sl_table_def *out, bool *found,
+                                   struct sl_error *err);
+
+/* ATTACH / DETACH (exec_attach.c). */
+sl_status exec_attach(struct exec_ctx *x, const struct ast_stmt *stmt);
+
 /* SHOW TABLES; DESCRIBE of a table (*found false: there is none of that name) (exec_tables.c). */
 void exec_show_tables(const struct exec_ctx *x);
 sl_status exec_describe_table(struct exec_ctx *x, const struct ast_name *name, bool *found);

@@ -3,6 +3,7 @@
  * there declared again) and closing it; cancelling the shell's live SELECTs.
  */
 #include "engine/exec/engine.h"
+#include "engine/exec/exec.h"
 #include "engine/exec/sqlite_bridge.h"
 
 #include "common/alloc.h"
@@ -84,6 +85,8 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
             return SL_ERROR;
         }
         s->env.db = s->db;
+        s->catalog.describe_table = exec_describe_join_table;
+        s->catalog.describe_ctx = s->db;
     }
     *out = s;
     return SL_OK;

@@ -17,7 +17,9 @@ static const char *writer_name(enum ast_stmt_kind kind)
     case AST_DESCRIBE:
     case AST_DESCRIBE_SINK:
     case AST_EXPLAIN:
-    case AST_SET: return NULL;
+    case AST_SET:
+    case AST_ATTACH: /* attached read-only, as the database is */
+    case AST_DETACH: return NULL;
     case AST_CREATE_STREAM: return "CREATE STREAM";
     case AST_CREATE_QUERY: return "CREATE QUERY";
     case AST_CREATE_STREAM_AS: return "CREATE STREAM AS";

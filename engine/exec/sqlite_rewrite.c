@@ -190,10 +190,11 @@ static bool select_differs(struct rewriter *w, const struct ast_select *sel)
            expr_differs(&s, sel->having) || expr_differs(&s, sel->limit);
 }
 
-/* Only what SQLite has a form for: no UNNEST, window or EMIT (Sluice's own). */
+/* Only what SQLite has a form for: no UNNEST, window or EMIT (Sluice's own);
+ * a join's SELECT goes to SQLite as written (the renderer has no JOIN). */
 static bool select_renderable(const struct ast_select *sel)
 {
-    return !sel->unnest && !sel->window.keyword.text && !sel->emit_kw.text &&
+    return !sel->unnest && !sel->window.keyword.text && !sel->emit_kw.text && !sel->njoins &&
            (!sel->from_select || select_renderable(sel->from_select));
 }
 

@@ -60,6 +60,16 @@ sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err
     return st;
 }
 
+sl_status op_begin_batch(struct sl_op *op, struct sl_error *err)
+{
+    for (; op; op = op->next) {
+        sl_status st = op->vt->begin ? op->vt->begin(op, err) : SL_OK;
+        if (st != SL_OK)
+            return st;
+    }
+    return SL_OK;
+}
+
 sl_status op_flush(struct sl_op *op, struct sl_error *err)
 {
     for (; op; op = op->next) {

@@ -59,6 +59,10 @@ struct sl_op_vtable {
      * others are copies. NULL for every other operator. */
     struct sl_op *(*inner)(const struct sl_op *op, uint32_t i);
     struct sl_op *(*inner_front)(const struct sl_op *op, uint32_t i);
+    /* A batch begins (op_begin_batch, before its first push): an operator
+     * that reads outside the stream (a lookup join's table) takes the
+     * batch's snapshot. NULL: nothing to do. */
+    sl_status (*begin)(struct sl_op *op, struct sl_error *err);
 };
 
 /* What an operator did since its query started, for DESCRIBE EXTENDED (op_push and
@@ -87,6 +91,8 @@ struct sl_op {
 /* Push a chunk into op (a chunk with no active rows is skipped). The chunk
  * takes op's clock, so the expressions op evaluates read their engine's time. */
 sl_status op_push(struct sl_op *op, struct sl_chunk *chunk, struct sl_error *err);
+/* A batch begins: calls begin on op and each operator downstream of it that has one. */
+sl_status op_begin_batch(struct sl_op *op, struct sl_error *err);
 /* Flush op and everything downstream of it. */
 sl_status op_flush(struct sl_op *op, struct sl_error *err);
 /* State held by op and everything downstream of it: groups and bytes. */

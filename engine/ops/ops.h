@@ -223,4 +223,29 @@ sl_status op_topn_create(struct sl_arena *batch, const struct sl_topn_def *def,
                          struct sl_time_state *time, uint32_t nin, const enum sl_type *in_types,
                          const char *const *in_names, struct sl_op **out, struct sl_error *err);
 
+/* ---- joins (issue 16) ---- */
+
+/* A lookup join (op_lookup_join.c): input [left...], output [left...,
+ * table columns...]. Strings are copied; expressions belong to the plan. */
+struct sl_lookup_join_def {
+    const char *file;  /* the database file holding the table, opened read-only */
+    const char *table; /* as that file spells it */
+    const char *label; /* how EXPLAIN names it: schema.table */
+    const char *alias; /* what qualifies its columns in EXPLAIN's key list */
+    uint32_t nin;
+    const enum sl_type *in_types;
+    const char *const *in_names;
+    uint32_t ncols; /* the table's columns, read as types[] (db_lookup.h) */
+    const enum sl_type *types;
+    const char *const *names;
+    uint32_t nkeys; /* left_keys[k] (over the input) = the table's column key_names[k] */
+    struct sl_expr *const *left_keys;
+    const char *const *key_names;
+    const char *const *key_casts; /* the affinity each key is looked up with (db_lookup.h) */
+    const struct sl_expr *residual; /* the rest of ON, over the output; NULL if none */
+    bool left;                      /* LEFT JOIN: unmatched rows with NULLs */
+};
+sl_status op_lookup_join_create(struct sl_arena *batch, const struct sl_lookup_join_def *def,
+                                struct sl_op **out, struct sl_error *err);
+
 #endif

@@ -27,38 +27,74 @@ sl_status bind_select_derived(const struct ast_select *select, const struct sl_c
                               struct sl_arena *plan_arena, struct sl_diags *diags,
                               struct sl_plan **out);
 
-/* What a SELECT reads (binder_from.c): its columns, as the SELECT's scan sees them.
- * Lives while the SELECT is bound; the aliases point into its parse. */
+/* One item of a FROM (binder_from.c): a stream, a derived table or, on the
+ * right of a join, a SQLite table. Its columns are from->names[first ..
+ * first + ncols). */
+struct bound_item {
+    const struct sl_stream_def *stream; /* a stream, or the one at a derived table's bottom */
+    const struct sl_plan *input;        /* a derived table's plan; NULL otherwise */
+    const struct sl_table_def *table;   /* a SQLite table (a lookup join's right); NULL otherwise */
+    uint32_t first, ncols;
+    int time_col; /* its event-time column among its own columns; -1: none */
+    const char *alias; /* the name that qualifies its columns; NULL for a derived table without one */
+    const char *label; /* how messages name it: the alias, the name, "the derived table" */
+    struct sl_pos pos; /* where the FROM names it */
+    uint32_t span;
+};
+
+/* What a SELECT reads (binder_from.c): its columns, as the SELECT's scan sees
+ * them — every item's, in FROM order. Lives while the SELECT is bound; the
+ * aliases point into its parse. stream, input, alias and label are the first
+ * item's (the left of every join). */
 struct bound_from {
-    const struct sl_stream_def *stream; /* the stream at the bottom */
-    const struct sl_plan *input;        /* a derived table's plan; NULL for a stream */
+    const struct sl_stream_def *stream; /* the stream at the bottom of the first item */
+    const struct sl_plan *input;        /* the first item's plan if it is a derived table */
     uint32_t ncols;
     const char *const *names;
     const enum sl_type *types;
     const enum sl_affinity *affs;
-    const char *alias; /* the name that qualifies columns; NULL for a derived table without one */
-    const char *label; /* how messages name it: the alias, the stream's name, "the derived table" */
+    const char *alias;
+    const char *label;
+    uint32_t nitems; /* 1 + the joins */
+    struct bound_item *items;
 };
 
-/* Binds the FROM of a SELECT: a stream of the catalog, or a derived table
- * FROM (SELECT ...), bound (recursively) into a plan of its own in
- * plan_arena. Errors go to diags. */
+/* Binds the FROM of a SELECT: a stream of the catalog or a derived table
+ * FROM (SELECT ...) (bound, recursively, into a plan of its own in
+ * plan_arena), then each join's right item. Errors go to diags. */
 sl_status bind_from(const struct ast_select *select, const struct sl_catalog *catalog,
                     struct sl_arena *plan_arena, struct sl_diags *diags, struct bound_from *out);
 
-/* False, with the error reported, when a qualifier (q.col, q.*) names
- * something other than what the FROM reads. */
-bool bind_from_qualifier(const struct bound_from *from, const struct ast_name *q,
-                         struct sl_diags *diags);
+/* The item a qualifier (q.col, q.*) names among the first nvisible items, or
+ * -1 after reporting it unknown. */
+int bind_from_qualifier(const struct bound_from *from, uint32_t nvisible,
+                        const struct ast_name *q, struct sl_diags *diags);
+
+/* The item whose columns include FROM column col. */
+uint32_t bind_from_item_of(const struct bound_from *from, uint32_t col);
 
 /* The hint for a column name that is both the FROM's and the UNNEST alias. */
 void bind_from_ambiguity_hint(const struct bound_from *from, const char *column, char *out,
                               size_t cap);
 
 /* For a name the FROM lacks: true, with a hint in out, when it is a column
- * inside the derived table that the derived table does not select. */
+ * inside a derived table that the derived table does not select. */
 bool bind_from_inner_hint(const struct bound_from *from, const char *column, char *out,
                           size_t cap);
+
+/* Joins (binder_join.c): the ON condition of join i, bound over the scan
+ * columns of the items up to its right, is split into the join's keys,
+ * residual and time bound; its kind is decided (plan.h, struct
+ * sl_plan_join). select is the SELECT (its WINDOW makes a window join).
+ * Errors go to diags; fails only when out of memory (SL_NOMEM). */
+sl_status bind_join_on(const struct ast_select *select, const struct bound_from *from,
+                       uint32_t i, struct sl_expr *on, struct sl_plan *plan,
+                       struct sl_arena *arena, struct sl_diags *diags);
+
+/* The type and affinity a SQLite column's declared type gives it, by SQLite's
+ * affinity rules: INTEGER, TEXT and REAL affinities are Sluice's INTEGER, TEXT
+ * and REAL; NUMERIC and BLOB (or none) keep each value's own type (ANY). */
+void bind_table_column_type(const char *decl_type, enum sl_type *type, enum sl_affinity *aff);
 
 /* The first aggregate call in a (NULL: none), as binder_select.c decides it. */
 const struct ast_expr *bind_find_aggregate(const struct ast_expr *a);

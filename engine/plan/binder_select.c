@@ -30,7 +30,10 @@ struct binder {
     struct sl_diags *diags;
     struct sl_plan *plan;
     const char *clause; /* "WHERE", "GROUP BY", ... for messages */
-    const struct bound_from *from; /* a stream or a derived table (binder_from.c) */
+    const struct bound_from *from; /* a stream or a derived table, and joins (binder_from.c) */
+    /* The FROM items whose columns are in scope: all of them, but while an ON
+     * condition is bound only the items up to its join's right. */
+    uint32_t nvisible;
     const struct ast_expr **key_asts;
     uint32_t agg_cap;
     const struct ast_expr **agg_asts;
@@ -111,14 +114,21 @@ static bool set_cmp_aff(struct binder *b, struct sl_expr *e, const enum sl_affin
     return true;
 }
 
-/* A list of the columns in scope, for the "unknown column" hint. */
-static void columns_hint(struct binder *b, char *out, size_t cap)
+/* The end of the FROM columns in scope (binder.nvisible). */
+static uint32_t visible_end(const struct binder *b)
+{
+    return b->nvisible < b->from->nitems ? b->from->items[b->nvisible].first : b->plan->nfrom;
+}
+
+/* A list of the columns scan[lo..hi) for the "unknown column" hint, named after label. */
+static void columns_hint(struct binder *b, const char *label, uint32_t lo, uint32_t hi,
+                         char *out, size_t cap)
 {
     struct sl_buf list;
     buf_init(&list);
-    for (uint32_t i = 0; i < b->plan->nscan; i++)
-        buf_printf(&list, "%s%s", i ? ", " : "", b->plan->scan_names[i]);
-    snprintf(out, cap, "%s has columns: %s", b->from->label, buf_str(&list));
+    for (uint32_t i = lo; i < hi; i++)
+        buf_printf(&list, "%s%s", i > lo ? ", " : "", b->plan->scan_names[i]);
+    snprintf(out, cap, "%s has columns: %s", label, buf_str(&list));
     buf_free(&list);
 }
 
@@ -127,44 +137,48 @@ static bool is_window_column(const char *name)
     return strcasecmp(name, "window_start") == 0 || strcasecmp(name, "window_end") == 0;
 }
 
-static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
+static struct sl_expr *column_at(struct binder *b, uint32_t i, struct sl_pos pos)
 {
     const struct sl_plan *p = b->plan;
-    if (!bind_from_qualifier(b->from, &a->qualifier, b->diags))
-        return NULL;
-    /* The UNNEST alias is not qualified by the FROM's name. */
-    uint32_t limit = a->qualifier.text ? p->nfrom : p->nscan;
-    if (limit > p->nfrom && strcasecmp(p->scan_names[limit - 1], a->name.text) == 0) {
-        for (uint32_t i = 0; i < p->nfrom; i++) {
-            if (strcasecmp(p->scan_names[i], a->name.text) == 0) {
-                char hint[300];
-                bind_from_ambiguity_hint(b->from, p->scan_names[i], hint, sizeof hint);
-                diags_add(b->diags, a->pos, a->span, hint,
-                          "column \"%s\" is ambiguous: a column of %s and the UNNEST alias",
-                          a->name.text, b->from->label);
-                return NULL;
-            }
-        }
-    }
-    for (uint32_t i = 0; i < limit; i++)
-        if (strcasecmp(p->scan_names[i], a->name.text) == 0)
-            /* The UNNEST alias is a computed value: no affinity. */
-            return column_ref(b, i, p->scan_types[i],
-                              i < p->nfrom ? b->from->affs[i] : SL_AFF_NONE, a->pos);
-    if (!a->qualifier.text && is_window_column(a->name.text)) {
-        if (b->plan->window.kind)
-            diags_add(b->diags, a->pos, a->span, "use it in the select list or in HAVING",
-                      "%s is not known in %s: windows are assigned after it", a->name.text,
-                      b->clause);
+    /* The UNNEST alias is a computed value: no affinity. */
+    return column_ref(b, i, p->scan_types[i], i < p->nfrom ? b->from->affs[i] : SL_AFF_NONE,
+                      pos);
+}
+
+/* A name found in two items of the FROM: reported with both. */
+static bool ambiguous_between_items(struct binder *b, const struct ast_expr *a, uint32_t first,
+                                    uint32_t hi)
+{
+    const struct bound_from *f = b->from;
+    uint32_t item = bind_from_item_of(f, first);
+    uint32_t from_col = f->items[item].first + f->items[item].ncols;
+    for (uint32_t i = from_col > first ? from_col : first + 1; i < hi; i++) {
+        if (strcasecmp(b->plan->scan_names[i], a->name.text) != 0)
+            continue;
+        const struct bound_item *l = &f->items[item], *r = &f->items[bind_from_item_of(f, i)];
+        char hint[300];
+        if (l->alias && r->alias)
+            snprintf(hint, sizeof hint, "qualify it: %s.%s or %s.%s", l->alias,
+                     b->plan->scan_names[first], r->alias, b->plan->scan_names[i]);
         else
-            diags_add(b->diags, a->pos, a->span,
-                      "add a window after GROUP BY, e.g. WINDOW TUMBLING (SIZE 1 MINUTE)",
-                      "%s needs a WINDOW clause", a->name.text);
-        return NULL;
+            snprintf(hint, sizeof hint, "name the derived table (AS t) and qualify the column: "
+                     "t.%s", b->plan->scan_names[i]);
+        diags_add(b->diags, a->pos, a->span, hint,
+                  "column \"%s\" is ambiguous: a column of %s and of %s", a->name.text, l->label,
+                  r->label);
+        return true;
     }
+    return false;
+}
+
+/* An unknown name: the nearest one in scan[lo..hi), or the list of them. */
+static void unknown_column(struct binder *b, const struct ast_expr *a, const char *label,
+                           uint32_t lo, uint32_t hi)
+{
+    const struct sl_plan *p = b->plan;
     const char *best = NULL;
     unsigned best_d = 3;
-    for (uint32_t i = 0; i < limit; i++) {
+    for (uint32_t i = lo; i < hi; i++) {
         unsigned d = name_distance(a->name.text, p->scan_names[i]);
         if (d < best_d) {
             best_d = d;
@@ -176,8 +190,63 @@ static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
     if (!inside && best)
         snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
     else if (!inside)
-        columns_hint(b, hint, sizeof hint);
-    diags_add(b->diags, a->pos, a->span, hint, "unknown column \"%s\"", a->name.text);
+        columns_hint(b, label, lo, hi, hint, sizeof hint);
+    if (a->qualifier.text && b->from->nitems > 1)
+        diags_add(b->diags, a->pos, a->span, hint, "unknown column \"%s\" in %s", a->name.text,
+                  label);
+    else
+        diags_add(b->diags, a->pos, a->span, hint, "unknown column \"%s\"", a->name.text);
+}
+
+static struct sl_expr *bind_column(struct binder *b, const struct ast_expr *a)
+{
+    const struct sl_plan *p = b->plan;
+    const struct bound_from *f = b->from;
+    uint32_t hi = visible_end(b);
+    if (a->qualifier.text) {
+        int item = bind_from_qualifier(f, b->nvisible, &a->qualifier, b->diags);
+        if (item < 0)
+            return NULL;
+        const struct bound_item *it = &f->items[item];
+        for (uint32_t i = it->first; i < it->first + it->ncols; i++)
+            if (strcasecmp(p->scan_names[i], a->name.text) == 0)
+                return column_at(b, i, a->pos);
+        unknown_column(b, a, it->label, it->first, it->first + it->ncols);
+        return NULL;
+    }
+    /* The UNNEST alias is not qualified by the FROM's name. */
+    uint32_t limit = hi == p->nfrom ? p->nscan : hi;
+    if (limit > p->nfrom && strcasecmp(p->scan_names[limit - 1], a->name.text) == 0) {
+        for (uint32_t i = 0; i < p->nfrom; i++) {
+            if (strcasecmp(p->scan_names[i], a->name.text) == 0) {
+                char hint[300];
+                bind_from_ambiguity_hint(f, p->scan_names[i], hint, sizeof hint);
+                diags_add(b->diags, a->pos, a->span, hint,
+                          "column \"%s\" is ambiguous: a column of %s and the UNNEST alias",
+                          a->name.text, f->items[bind_from_item_of(f, i)].label);
+                return NULL;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < limit; i++) {
+        if (strcasecmp(p->scan_names[i], a->name.text) != 0)
+            continue;
+        if (i < hi && ambiguous_between_items(b, a, i, hi))
+            return NULL;
+        return column_at(b, i, a->pos);
+    }
+    if (is_window_column(a->name.text)) {
+        if (b->plan->window.kind)
+            diags_add(b->diags, a->pos, a->span, "use it in the select list or in HAVING",
+                      "%s is not known in %s: windows are assigned after it", a->name.text,
+                      b->clause);
+        else
+            diags_add(b->diags, a->pos, a->span,
+                      "add a window after GROUP BY, e.g. WINDOW TUMBLING (SIZE 1 MINUTE)",
+                      "%s needs a WINDOW clause", a->name.text);
+        return NULL;
+    }
+    unknown_column(b, a, f->nitems > 1 ? "the FROM clause" : f->label, 0, limit);
     return NULL;
 }
 
@@ -1075,12 +1144,23 @@ static bool bind_select_list(struct binder *b)
             continue;
         }
         if (it->expr->kind == AST_STAR) {
-            if (!bind_from_qualifier(b->from, &it->expr->qualifier, b->diags))
-                continue;
-            uint32_t n = it->expr->qualifier.text ? p->nfrom : p->nscan;
-            for (uint32_t c = 0; c < n; c++) {
+            /* t.* is t's columns, * every column (the UNNEST element too). */
+            uint32_t lo = 0, hi = p->nscan;
+            if (it->expr->qualifier.text) {
+                int item = bind_from_qualifier(b->from, b->nvisible, &it->expr->qualifier,
+                                               b->diags);
+                if (item < 0)
+                    continue;
+                lo = b->from->items[item].first;
+                hi = lo + b->from->items[item].ncols;
+            }
+            for (uint32_t c = lo; c < hi; c++) {
                 struct ast_expr col = {.kind = AST_COLUMN, .pos = it->expr->pos, .span = 1};
                 col.name.text = p->scan_names[c];
+                /* Qualified, so a name two items share binds to this one's. */
+                const struct bound_item *owner = &b->from->items[bind_from_item_of(b->from, c)];
+                if (c < owner->first + owner->ncols && b->from->nitems > 1)
+                    col.qualifier.text = owner->alias;
                 struct sl_expr *e = bind_expr(b, &col, mode);
                 if (e && !add_output(b, e, p->scan_names[c], &cap))
                     return false;
@@ -1173,6 +1253,106 @@ static void bind_window(struct binder *b)
                   "EMIT FINAL needs a WINDOW");
 }
 
+/* Each join's ON condition, bound over the items up to its right (not the
+ * UNNEST element), then analysed into the join's plan (binder_join.c). */
+static sl_status bind_joins(struct binder *b)
+{
+    const struct ast_select *s = b->select;
+    struct sl_plan *p = b->plan;
+    p->joins = arena_calloc(b->arena, s->njoins * sizeof *p->joins);
+    if (!p->joins)
+        return SL_NOMEM;
+    p->njoins = s->njoins;
+    uint32_t nscan = p->nscan;
+    p->nscan = p->nfrom;
+    b->clause = "ON";
+    sl_status st = SL_OK;
+    for (uint32_t i = 0; i < s->njoins && st == SL_OK; i++) {
+        const struct ast_expr *on = s->joins[i].on;
+        b->nvisible = i + 2;
+        struct sl_expr *e = bind_expr(b, on, BIND_SCAN);
+        if (!e)
+            continue;
+        if (e->type != SL_BOOL && e->type != SL_ANY && e->type != SL_INT &&
+            e->type != SL_NULL) {
+            diags_add(b->diags, on->pos, on->span, NULL,
+                      "ON expects a boolean condition, got %s", sl_type_name(e->type));
+            continue;
+        }
+        st = bind_join_on(s, b->from, i, e, p, b->arena, b->diags);
+    }
+    b->nvisible = b->from->nitems;
+    p->nscan = nscan;
+    return st;
+}
+
+/* Adds 2 to every column reference at or past `at` (columns inserted there). */
+static void shift_columns(struct sl_expr *e, uint32_t at)
+{
+    if (e->kind == EXPR_COLUMN && e->column >= at)
+        e->column += 2;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        shift_columns(e->args[i], at);
+}
+
+/*
+ * A window join that the SELECT does not aggregate emits each pair with its
+ * window: window_start and window_end become scan columns after the right
+ * stream's (the join fills them), and the WINDOW clause is the join's, not an
+ * aggregation's. What was bound past them moves two columns on.
+ */
+static bool window_join_columns(struct binder *b, struct bound_from *from)
+{
+    const struct ast_select *s = b->select;
+    struct sl_plan *p = b->plan;
+    const struct sl_plan_join *j = &p->joins[0];
+    if (j->kind != SL_JOIN_WINDOW || s->group_by || s->having)
+        return true;
+    for (uint32_t i = 0; i < s->nitems; i++)
+        if (contains_aggregate(s->items[i].expr))
+            return true;
+    uint32_t at = j->first_col + j->ncols, n = p->nscan + 2;
+    const char **names = arena_alloc(b->arena, n * sizeof *names);
+    enum sl_type *types = arena_alloc(b->arena, n * sizeof *types);
+    enum sl_affinity *affs = arena_alloc(b->arena, (from->ncols + 2) * sizeof *affs);
+    if (!names || !types || !affs)
+        return false;
+    memcpy(names, p->scan_names, at * sizeof *names);
+    memcpy(types, p->scan_types, at * sizeof *types);
+    memcpy(affs, from->affs, at * sizeof *affs);
+    names[at] = "window_start";
+    names[at + 1] = "window_end";
+    types[at] = types[at + 1] = SL_TIMESTAMP;
+    affs[at] = affs[at + 1] = SL_AFF_TIMESTAMP;
+    memcpy(names + at + 2, p->scan_names + at, (p->nscan - at) * sizeof *names);
+    memcpy(types + at + 2, p->scan_types + at, (p->nscan - at) * sizeof *types);
+    memcpy(affs + at + 2, from->affs + at, (from->ncols - at) * sizeof *affs);
+    p->scan_names = names;
+    p->scan_types = types;
+    p->nscan += 2;
+    p->nfrom += 2;
+    from->names = names;
+    from->types = types;
+    from->affs = affs;
+    from->ncols += 2;
+    /* The window's columns count as the right stream's, so r.window_start would
+     * not name them: they are unqualified, as an aggregation's are. */
+    for (uint32_t i = 2; i < from->nitems; i++)
+        from->items[i].first += 2;
+    for (uint32_t i = 1; i < p->njoins; i++) {
+        struct sl_plan_join *later = &p->joins[i];
+        later->first_col += 2;
+        for (uint32_t k = 0; k < later->nkeys; k++)
+            shift_columns(later->left_keys[k], at);
+        if (later->residual)
+            shift_columns(later->residual, at);
+    }
+    if (p->unnest)
+        shift_columns(p->unnest, at);
+    p->window.kind = SL_WINDOW_NONE;
+    return true;
+}
+
 static sl_status bind_select_at(const struct ast_select *select, const struct sl_catalog *catalog,
                                 struct sl_arena *plan_arena, struct sl_diags *diags, bool derived,
                                 struct sl_plan **out)
@@ -1192,6 +1372,7 @@ static sl_status bind_select_at(const struct ast_select *select, const struct sl
         .plan = p,
         .from = &from,
         .derived = derived,
+        .nvisible = from.nitems,
     };
     p->stream = from.stream;
     p->input = from.input;
@@ -1205,6 +1386,14 @@ static sl_status bind_select_at(const struct ast_select *select, const struct sl
         p->watermark_delay_us = p->stream->watermark_delay_us;
     }
     bind_window(&b);
+    uint32_t before_joins = diags->count;
+    if (select->njoins && (st = bind_joins(&b)) != SL_OK)
+        return st;
+    /* A join that did not bind would make the rest report what follows from it. */
+    if (diags->count > before_joins)
+        return SL_ERROR;
+    if (select->njoins && p->njoins && !window_join_columns(&b, &from))
+        return SL_NOMEM;
     /* The window would need the stream's event time carried through the derived table. */
     if (p->input && select->window.kind)
         diags_add(diags, select->window.keyword.pos, select->window.keyword.span,

@@ -45,10 +45,34 @@ struct sl_stream_def {
  * costs, unless the input must survive a crash). */
 bool stream_logs_by_default(const struct sl_connector *c);
 
+/* A SQLite table as a lookup join (issue 16) reads it: what the binder needs
+ * to know of it. Strings live in the arena given to describe_table. */
+struct sl_table_def {
+    const char *schema; /* as SQLite names it: "main", "temp" or an ATTACH's name */
+    const char *table;  /* as the database spells it */
+    const char *file;   /* the database file holding it; "" for an in-memory or temp one */
+    uint32_t ncols;
+    const char **names;
+    const char **decl_types; /* as declared; "" when none */
+};
+
+/* Looks a table (or view) up in the database: schema NULL searches them in
+ * SQLite's order (temp, main, then the attached ones). *found false when
+ * there is none; an error only when the database fails. */
+struct sl_arena;
+typedef sl_status (*sl_describe_table_fn)(void *ctx, const char *schema, const char *table,
+                                          struct sl_arena *arena, struct sl_table_def *out,
+                                          bool *found, struct sl_error *err);
+
 struct sl_catalog {
     uint32_t nstreams;
     uint32_t cap;
     struct sl_stream_def **streams;
+    /* The database's tables, for lookup joins: set by the engine when it has
+     * a database (engine/exec), NULL in check-only mode (sluice check without
+     * --db), where every table is unknown. */
+    sl_describe_table_fn describe_table;
+    void *describe_ctx;
 };
 
 void catalog_init(struct sl_catalog *c);

@@ -65,9 +65,11 @@ struct sl_plan_join {
     enum sl_join_kind kind;
     enum sl_join_type type;
     /* LOOKUP: the table as SQLite names it: schema ("main", or an ATTACH's
-     * name) and table, in the plan arena. */
+     * name) and table, and the database file holding it, which the lookup
+     * opens read-only on a connection of its own; in the plan arena. */
     const char *right_schema;
     const char *right_table;
+    const char *right_file;
     /* INTERVAL, WINDOW: the right stream (at the bottom of right_input if
      * that is a derived table); right_input NULL for a plain stream. */
     const struct sl_stream_def *right_stream;
@@ -82,10 +84,15 @@ struct sl_plan_join {
     struct sl_expr **left_keys;
     struct sl_expr **right_keys;
     uint32_t *right_key_cols;
+    /* LOOKUP: each key column's affinity (from its declared type), which
+     * decides how SQLite's = converts the two sides (op_lookup_join.c). */
+    enum sl_affinity *right_key_affs;
     /* The rest of ON, over the scan columns up to first_col + ncols; NULL if none. */
     struct sl_expr *residual;
-    /* INTERVAL: the two event-time columns (over the scan) and the bounds, in
-     * microseconds, of right.time - left.time (inclusive). */
+    /* INTERVAL, WINDOW: the two event-time columns (over the scan). INTERVAL:
+     * the bounds, in microseconds, of right.time - left.time (inclusive); the
+     * ON conjuncts that make them are not in the residual (a WINDOW join's
+     * are: a one-sided bound is only a condition there). */
     struct sl_expr *left_time, *right_time;
     int64_t lower_us, upper_us;
     /* WINDOW: the window both sides are assigned to. */

@@ -293,13 +293,17 @@ static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
  * them without one, l NULL): a derived table's first, so that its outputs
  * are the columns this plan's operators read; then [unnest], [filter] and
  * the pre-aggregation projection (the output projection without l). */
+static sl_status build_scan(const struct sl_plan *plan, struct sl_arena *work,
+                            struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err);
+
 static sl_status build_front(const struct sl_plan *plan, const struct agg_layout *l,
                              struct sl_arena *work, struct sl_pipeline *out, struct sl_op **tail,
                              struct sl_error *err)
 {
     struct sl_op *op;
     sl_status st;
-    if (plan->input && (st = build_front(plan->input, NULL, work, out, tail, err)) != SL_OK)
+    /* An aggregation with joins has its scan before the exchange (planner_build). */
+    if ((!l || !plan->njoins) && (st = build_scan(plan, work, out, tail, err)) != SL_OK)
         return st;
     if (plan->unnest) {
         bool *carry = unnest_carry(plan);
@@ -439,6 +443,9 @@ static sl_status build_ranked(const struct sl_plan *plan, uint32_t threads, stru
     sl_status st = SL_OK;
     if (in->window.kind && in->time_expr)
         st = watermark_op(in, work, out, tail, err);
+    /* An aggregation's lookups come before its exchange, as in planner_build. */
+    if (st == SL_OK && in->aggregate && in->njoins)
+        st = build_scan(in, work, out, tail, err);
     if (st == SL_OK)
         st = in->aggregate ? build_exchange(in, threads, work, out, clock, tail, err)
                            : build_front(in, NULL, work, out, tail, err);
@@ -491,11 +498,113 @@ static sl_status build_ranked(const struct sl_plan *plan, uint32_t threads, stru
     return st;
 }
 
+
+/* ---- joins (issue 16) ---- */
+
+/* The affinity a lookup's key is bound with, so that SQLite's = converts as in
+ * its own join of the two columns: the left's NUMERIC applies to a TEXT or
+ * untyped column, the left's TEXT to an untyped one; else the column's own
+ * applies to the bound value, as the join would (NULL). */
+static const char *lookup_cast(enum sl_affinity left, enum sl_affinity column)
+{
+    if (left == SL_AFF_NUMERIC && (column == SL_AFF_TEXT || column == SL_AFF_NONE))
+        return "NUMERIC";
+    if ((left == SL_AFF_TEXT || left == SL_AFF_TIMESTAMP) && column == SL_AFF_NONE)
+        return "TEXT";
+    return NULL;
+}
+
+/* The lookup join j of plan: input scan[0, first_col), output up to its right's end. */
+static sl_status lookup_op(const struct sl_plan *plan, const struct sl_plan_join *j,
+                           struct sl_arena *work, struct sl_op **op, struct sl_error *err)
+{
+    const char **key_names = sl_calloc(j->nkeys ? j->nkeys : 1, sizeof *key_names);
+    const char **casts = sl_calloc(j->nkeys ? j->nkeys : 1, sizeof *casts);
+    char label[512];
+    if (!key_names || !casts) {
+        sl_free(key_names);
+        sl_free(casts);
+        return sl_error_set(err, SL_NOMEM, "out of memory planning a lookup join");
+    }
+    for (uint32_t k = 0; k < j->nkeys; k++) {
+        key_names[k] = plan->scan_names[j->first_col + j->right_key_cols[k]];
+        casts[k] = lookup_cast(j->left_keys[k]->affinity, j->right_key_affs[k]);
+    }
+    snprintf(label, sizeof label, "%s.%s", j->right_schema, j->right_table);
+    struct sl_lookup_join_def def = {
+        .file = j->right_file,
+        .table = j->right_table,
+        .label = label,
+        .alias = j->right_table,
+        .nin = j->first_col,
+        .in_types = plan->scan_types,
+        .in_names = plan->scan_names,
+        .ncols = j->ncols,
+        .types = plan->scan_types + j->first_col,
+        .names = plan->scan_names + j->first_col,
+        .nkeys = j->nkeys,
+        .left_keys = j->left_keys,
+        .key_names = key_names,
+        .key_casts = casts,
+        .residual = j->residual,
+        .left = j->type == SL_JOIN_LEFT,
+    };
+    sl_status st = op_lookup_join_create(work, &def, op, err);
+    sl_free(key_names);
+    sl_free(casts);
+    return st;
+}
+
+/* What plan's scan columns come from: its derived table's operators, then
+ * its lookup joins (each after the left's filter and projection, before the
+ * WHERE on the joined row). */
+static sl_status build_scan(const struct sl_plan *plan, struct sl_arena *work,
+                            struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
+{
+    sl_status st = SL_OK;
+    /* A join of two streams (the first join, if any) builds its sides itself,
+     * the left's derived table among them; the lookups come after it. */
+    bool stream_join = plan->njoins && plan->joins[0].kind != SL_JOIN_LOOKUP;
+    if (plan->input && !stream_join)
+        st = build_front(plan->input, NULL, work, out, tail, err);
+    for (uint32_t i = 0; i < plan->njoins && st == SL_OK; i++) {
+        struct sl_op *op;
+        if (plan->joins[i].kind != SL_JOIN_LOOKUP)
+            continue;
+        if ((st = lookup_op(plan, &plan->joins[i], work, &op, err)) == SL_OK)
+            link_op(out, tail, op);
+    }
+    return st;
+}
+
+/* A join the planner cannot build yet, in plan or the derived tables below it; NULL if none. */
+static const struct sl_plan_join *unbuilt_join(const struct sl_plan *plan)
+{
+    for (; plan; plan = plan->input)
+        for (uint32_t i = 0; i < plan->njoins; i++)
+            if (plan->joins[i].kind != SL_JOIN_LOOKUP || plan->joins[i].right_input)
+                return &plan->joins[i];
+    return NULL;
+}
+
 sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_arena *work,
                         struct sl_op *sink, struct sl_op *late_sink,
                         const struct sl_clock *clock, struct sl_pipeline *out,
                         struct sl_error *err)
 {
+    const struct sl_plan_join *j = unbuilt_join(plan);
+    if (j && j->kind == SL_JOIN_INTERVAL)
+        return sl_error_set(err, SL_ERROR,
+                            "joins of two streams are not built yet (this one: an interval join "
+                            "on %u key%s, right time - left time in [%lld, %lld] us%s)",
+                            j->nkeys, j->nkeys == 1 ? "" : "s", (long long)j->lower_us,
+                            (long long)j->upper_us, j->residual ? ", with a residual" : "");
+    if (j)
+        return sl_error_set(err, SL_ERROR,
+                            "joins of two streams are not built yet (this one: a window join on "
+                            "%u key%s%s)",
+                            j->nkeys, j->nkeys == 1 ? "" : "s",
+                            j->residual ? ", with a residual" : "");
     struct sl_op *tail = NULL;
     *out = (struct sl_pipeline){.late_sink = late_sink};
     out->time = sl_calloc(1, sizeof *out->time);
@@ -505,6 +614,10 @@ sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_
     sl_status st = SL_OK;
     if (plan->window.kind && plan->time_expr)
         st = watermark_op(plan, work, out, &tail, err);
+    /* Lookups run on the query's thread, before an aggregation's exchange:
+     * each holds one connection, which its threads could not share. */
+    if (st == SL_OK && plan->aggregate && plan->njoins)
+        st = build_scan(plan, work, out, &tail, err);
     if (st == SL_OK && plan->input && plan->input->rank)
         st = build_ranked(plan, threads, work, out, clock, &tail, err);
     else if (st == SL_OK)

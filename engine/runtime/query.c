@@ -798,8 +798,15 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
         return SL_OK;
     if (q->commit_waiting)
         return end_batch(q, env, batch_done, err);
-    if (!q->in_batch)
+    if (!q->in_batch) {
         begin_batch(q);
+        /* A lookup join's snapshot of its table is taken as the batch begins. */
+        sl_status bs = op_begin_batch(q->pipeline.head, err);
+        if (bs != SL_OK) {
+            q->in_batch = false;
+            return bs;
+        }
+    }
     if (wait_for_outputs(q, timeout_ms))
         return q->had_input && clock_deadline_us(q->clock) >= q->batch_deadline_us
                    ? end_batch(q, env, batch_done, err)

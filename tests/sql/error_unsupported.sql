@@ -8,8 +8,8 @@ SELECT auction FROM bids UNION SELECT auction FROM asks;
 SELECT auction FROM bids AS b
   INTERSECT SELECT auction FROM asks;
 SELECT auction, row_number() OVER (PARTITION BY auction ORDER BY price) FROM bids;
-SELECT * FROM bids JOIN asks ON bids.auction = asks.auction;
-SELECT * FROM bids LEFT JOIN asks ON bids.auction = asks.auction;
+SELECT * FROM bids RIGHT JOIN asks ON bids.auction = asks.auction;
+SELECT * FROM bids, asks WHERE bids.auction = asks.auction;
 WITH big AS (SELECT * FROM bids WHERE price > 10) SELECT * FROM big;
 SELECT DISTINCT auction FROM bids;
 SELECT auction FROM bids WHERE auction IN (SELECT auction FROM asks);
