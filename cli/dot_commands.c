@@ -419,8 +419,7 @@ static void cmd_open(struct repl *r, int argc, char **argv)
     char *path = strdup(argv[1]);
     if (!path)
         return;
-    sluice_close(r->s);
-    r->s = NULL;
+    repl_close_engine(r);
     char *previous = r->db_path;
     r->db_path = path;
     if (repl_open(r)) {

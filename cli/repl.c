@@ -27,12 +27,24 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t terminated;
+/* The engine whose one-shot SELECT a Ctrl-C stops (NULL while none is open). */
+static struct sluice *volatile interrupt_target;
 
 static void on_interrupt(int sig)
 {
     cli_interrupted = 1;
     if (sig == SIGTERM)
         terminated = 1;
+    struct sluice *s = interrupt_target;
+    if (s)
+        sluice_interrupt(s);
+}
+
+void repl_close_engine(struct repl *r)
+{
+    interrupt_target = NULL;
+    sluice_close(r->s);
+    r->s = NULL;
 }
 
 static void sleep_ms(long ms)
@@ -273,6 +285,7 @@ bool repl_open(struct repl *r)
         r->s = NULL;
         return false;
     }
+    interrupt_target = r->s;
     resume_saved(r);
     return true;
 }
@@ -325,7 +338,7 @@ int repl_main(const struct repl_options *ro)
         write_history(history);
         free(history);
     }
-    sluice_close(r.s);
+    repl_close_engine(&r);
     if (r.once)
         fclose(r.once);
     if (r.output)

@@ -40,6 +40,8 @@ void repl_exec(struct repl *r, const char *name, unsigned first_line, const char
 /* Opens r->db_path, starts the engine and resumes the saved queries, saying
  * which; false (having said why) when the database cannot open. */
 bool repl_open(struct repl *r);
+/* Closes the engine (NULL afterwards); the SIGINT handler no longer reaches it. */
+void repl_close_engine(struct repl *r);
 /* .mode: tables printed in mode from now on (headers off for csv, tsv and
  * list unless .headers was given), dot_commands.c. */
 void repl_set_mode(struct repl *r, enum table_mode mode);

@@ -112,14 +112,19 @@ bool sl_parse_int(const char *s, size_t len, int64_t *out)
     return true;
 }
 
+/*
+ * SQLite's numeric literals: decimal digits, a point, an exponent. strtod
+ * also reads "inf", "nan" and hex floats, which SQLite does not take for a
+ * number (CAST('inf' AS REAL) is 0.0): refused. A literal past the range of
+ * a double is +-Inf, as SQLite reads 1e999.
+ */
 bool sl_parse_real(const char *s, size_t len, double *out)
 {
     char buf[64], *end;
-    if (!trimmed(s, len, buf, sizeof buf))
+    if (!trimmed(s, len, buf, sizeof buf) || buf[strspn(buf, "0123456789+-.eE")] != '\0')
         return false;
-    errno = 0;
     double v = strtod(buf, &end);
-    if (*end || isnan(v) || (errno == ERANGE && isinf(v)))
+    if (*end || end == buf)
         return false;
     *out = v;
     return true;

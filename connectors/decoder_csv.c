@@ -25,8 +25,9 @@
 #include "connectors/decoder_lines.h"
 #include "connectors/registry.h"
 
-/* libcsv's state between records (its ROW_NOT_BEGUN, not exported by csv.h). */
+/* libcsv's states (not exported by csv.h): between records, and inside a field. */
 #define CSV_STATE_ROW_NOT_BEGUN 0
+#define CSV_STATE_FIELD_BEGUN 2
 
 static bool csv_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -171,6 +172,14 @@ void csv_record(struct decoder_csv *c, const struct csv_span *fields, uint32_t n
     char reason[256];
     const char *rec;
     size_t rec_len;
+    if (c->unterminated) {
+        /* Its field count says nothing: the rest of the input went into one field. */
+        snprintf(reason, sizeof reason,
+                 "unterminated quote: the input ended inside a quoted field (field %u)", nfields);
+        if (csv_raw(c, &rec, &rec_len))
+            csv_dead_letter(c, rec, rec_len, reason);
+        return;
+    }
     if (nfields != c->ncols) {
         snprintf(reason, sizeof reason, "expected %u field%s, got %u", c->ncols,
                  c->ncols == 1 ? "" : "s", nfields);
@@ -379,7 +388,10 @@ static sl_status csv_finish(struct sl_decoder *d, struct sl_chunk *out, struct s
         return SL_OK;
     if (out->count >= SL_CHUNK_CAP)
         return sl_error_set(err, SL_ERROR, "no room in the chunk for the last CSV record");
-    if (csv_fini(&c->parser, csv_on_field, csv_on_record, c) != 0 && c->status == SL_OK)
+    c->unterminated = c->parser.pstate == CSV_STATE_FIELD_BEGUN && c->parser.quoted;
+    int failed = csv_fini(&c->parser, csv_on_field, csv_on_record, c);
+    c->unterminated = false;
+    if (failed && c->status == SL_OK)
         return csv_parser_failed(c, err);
     c->rec_start = c->fed;
     c->raw_len = 0;

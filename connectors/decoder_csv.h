@@ -57,6 +57,7 @@ struct decoder_csv {
     size_t raw_len, raw_cap;
     /* A record longer than max_record, read to its end without being parsed. */
     bool skipping;
+    bool unterminated; /* the input ended inside a quoted field (csv_finish) */
     struct csv_scan skip;
     uint64_t fed;       /* bytes taken so far */
     uint64_t rec_start; /* offset where the current record starts */

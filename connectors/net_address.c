@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -32,6 +33,10 @@ sl_status net_split_address(const char *address, char *host, size_t host_cap, ch
     size_t hlen = (size_t)(h_end - h), plen = strlen(p);
     if (plen == 0 || strspn(p, "0123456789") != plen)
         return sl_error_set(err, SL_ERROR, "socket address '%s' has no valid port", address);
+    if (plen > 5 || atoi(p) > 65535)
+        return sl_error_set(err, SL_ERROR,
+                            "socket address '%s': port %s is out of range (1 to 65535)", address,
+                            p);
     if (hlen == 0 || hlen >= host_cap || plen >= port_cap)
         return sl_error_set(err, SL_ERROR, "socket address '%s' is not valid", address);
     memcpy(host, h, hlen);
@@ -78,12 +83,20 @@ sl_status net_listen(const char *what, const char *address, int sock_flags, int 
     return SL_OK;
 }
 
-/* "host:port": both parts present. */
+/* "host:port": both parts present, and a port that can be (checked when the
+ * statement is bound: 99999 used to be tried, and reported as refused). */
 const char *net_check_address(const char *address, const char **hint)
 {
     const char *colon = strrchr(address, ':');
-    if (colon && colon != address && colon[1] != '\0')
-        return NULL;
-    *hint = "write it as 'localhost:9999'";
-    return "a socket address needs a host and a port";
+    if (!colon || colon == address || colon[1] == '\0') {
+        *hint = "write it as 'localhost:9999'";
+        return "a socket address needs a host and a port";
+    }
+    const char *port = colon + 1;
+    size_t digits = strspn(port, "0123456789");
+    if (port[digits] == '\0' && (digits > 5 || atoi(port) > 65535)) {
+        *hint = "a TCP port is a number from 1 to 65535";
+        return "the port is out of range";
+    }
+    return NULL;
 }

@@ -207,6 +207,11 @@ uint64_t source_take_gap(struct sl_source *s)
     return s->ops->take_gap ? s->ops->take_gap(s) : 0;
 }
 
+bool source_take_dropped(struct sl_source *s, struct sl_buf *out)
+{
+    return s->ops->take_dropped && s->ops->take_dropped(s, out);
+}
+
 bool source_take_repositioned(struct sl_source *s)
 {
     return s->ops->take_repositioned && s->ops->take_repositioned(s);

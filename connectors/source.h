@@ -70,8 +70,9 @@ sl_status source_identity(const struct sl_source *s, uint64_t offset, struct sl_
  * checkpoint recorded with its identity. A file shorter than offset
  * ("truncated") or whose first bytes differ ("replaced") is an error that
  * says so and leaves the source where it was; growing (appended lines) is
- * the normal case. A file rewritten with the same first bytes (a new inode)
- * is accepted.
+ * the normal case. Without follow, another file at the path (a new inode)
+ * is refused even when it begins with the same bytes, and so is an offset
+ * that is not where a line starts (a corrupt checkpoint).
  */
 sl_status source_seek(struct sl_source *s, uint64_t offset, const char *identity,
                       struct sl_error *err);
@@ -157,6 +158,14 @@ size_t source_partitions(const struct sl_source *s, const int32_t **ids);
 /* Records a record source found missing (offsets that fell out of the
  * servers' retention before they were read) since the last call; 0 for others. */
 uint64_t source_take_gap(struct sl_source *s);
+
+/* True once after a byte source's connection broke in the middle of a
+ * record (SOCKET): the bytes of it the source held are appended to out (for
+ * a dead letter; the source warned, naming them), and the reader drops what
+ * it has of the record too, rather than join it to the next connection's
+ * bytes. Asked after each read: a read that cuts returns before the next
+ * connection's bytes. */
+bool source_take_dropped(struct sl_source *s, struct sl_buf *out);
 
 /* True once after a record source placed a partition where no checkpoint
  * put it (start = 'latest' resolved to an offset, a gap skipped): the

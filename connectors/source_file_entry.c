@@ -33,7 +33,9 @@ struct file_entry *file_entry_open(const char *path, const struct stat *st, stru
         sl_error_set(err, SL_NOMEM, "out of memory");
         return NULL;
     }
-    e->fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Non-blocking: a FIFO put at a regular file's name since it was looked at
+     * must not hold the process in open() waiting for a writer. */
+    e->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (e->fd < 0) {
         file_error(err, path, errno, "cannot open file '%s'", path);
         file_entry_free(e);
@@ -47,6 +49,11 @@ struct file_entry *file_entry_open(const char *path, const struct stat *st, stru
             return NULL;
         }
         st = &own;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        sl_error_set(err, SL_ERROR, "'%s' is not a regular file", path);
+        file_entry_free(e);
+        return NULL;
     }
     e->dev = st->st_dev;
     e->ino = st->st_ino;

@@ -13,9 +13,9 @@
  * characters as %XX. The head hash covers the file's first
  * min(bytes read, 4096) bytes, so a resume tells the same file (grown) from
  * one truncated or replaced. A resume finds each file by inode among the
- * files of its directory (a rotated file under its new name), and, without
- * follow, at its old path whatever its inode (a file rewritten with the
- * same first bytes). The identity of earlier versions, one file's
+ * files of its directory (a rotated file under its new name); without
+ * follow, a file at its old path with another inode is refused, even with
+ * the same first bytes (a replaced file). The identity of earlier versions, one file's
  * "inode=N head=L:H", is still read.
  */
 #include "connectors/source_file.h"
@@ -175,7 +175,8 @@ static bool same_head(struct file_entry *e, const struct file_record *r)
  * taken by an earlier record) with its inode, at its path or beginning as it
  * did; or a file of its directory with its inode that begins as it did
  * (rotated while Sluice was down); or (without follow) whatever file is at
- * its path. An inode alone proves nothing: a deleted file's is reused.
+ * its path, which file_seek refuses when its inode is another. An inode
+ * alone proves nothing: a deleted file's is reused.
  * NULL: gone. */
 static struct file_entry *locate(struct source_file *f, const struct file_record *r,
                                  const bool *taken, bool *opened, struct sl_error *err)
@@ -232,6 +233,11 @@ static sl_status place(struct source_file *f, struct file_entry *e, const struct
                             "file:%s was truncated: it has %" PRIu64 " bytes, and %" PRIu64
                             " had been read",
                             e->path, size, r->read);
+    if (r->head == 0)
+        return sl_error_set(err, SL_ERROR,
+                            "file:%s: the checkpoint's hash of no bytes is wrong: the "
+                            "checkpoint is corrupt",
+                            e->path);
     if (!f->follow)
         return sl_error_set(err, SL_ERROR,
                             "file:%s was replaced: its first %zu bytes are not the ones read "
@@ -243,6 +249,33 @@ static sl_status place(struct source_file *f, struct file_entry *e, const struct
            "them before that is lost",
            f->base.description, e->path, what, r->read);
     return file_entry_rewind(e, err);
+}
+
+/* Without follow, a file at the checkpoint's path that is another file (a new
+ * inode) is refused even when it begins with the same bytes: `cp v2 data.new
+ * && mv data.new data.csv` keeps the head, and resuming at the old offset
+ * would mix two files' rows. (With follow a new inode at the path is a
+ * rotation: the new file is read from its start.) */
+static sl_status refuse_replaced(const struct file_entry *e, const struct file_record *r,
+                                 struct sl_error *err)
+{
+    return sl_error_set(err, SL_ERROR,
+                        "file:%s was replaced: it is another file (inode %" PRIu64
+                        ", the one read was inode %" PRIu64 "), so where the query stopped in "
+                        "it is unknown (%" PRIu64 " bytes of the old one had been read)\nhint: "
+                        "put the file that was read back in its place to resume",
+                        e->path, (uint64_t)e->ino, r->ino, r->read);
+}
+
+/* A checkpoint is always where a record starts: after a newline. */
+static sl_status refuse_mid_line(const struct file_entry *e, const struct file_record *r,
+                                 struct sl_error *err)
+{
+    return sl_error_set(err, SL_ERROR,
+                        "file:%s: the checkpoint puts the query at byte %" PRIu64
+                        ", in the middle of a line (the byte before it is not a newline): "
+                        "the checkpoint is corrupt or the file was rewritten",
+                        e->path, r->read);
 }
 
 /* Finished in the checkpoint: kept (closed) so the glob does not read it
@@ -332,6 +365,12 @@ sl_status file_seek(struct sl_source *s, uint64_t offset, const char *identity,
         take(f, e, taken);
         if (!r->finished)
             st = place(f, e, r, err);
+        /* Long enough, and beginning as the one read: only its inode tells it apart. */
+        if (st == SL_OK && !f->follow && !r->finished && (uint64_t)e->ino != r->ino)
+            st = refuse_replaced(e, r, err);
+        else if (st == SL_OK && !r->finished && r->read > 0 && e->pos == r->read &&
+                 e->mid_line && !r->newline)
+            st = refuse_mid_line(e, r, err);
     }
     if (st == SL_OK)
         reorder(f, order, norder, taken, cap);

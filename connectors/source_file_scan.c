@@ -181,6 +181,31 @@ static sl_status scan_one(struct source_file *f, const char *path, bool announce
     return SL_OK;
 }
 
+/*
+ * FILE reads what it can read again from a checkpoint's offset: a pipe, a
+ * device or a socket cannot be, and opening a FIFO would wait for a writer
+ * (it used to, blocking every query and the stop signal). Refused, with the
+ * sources that read such bytes.
+ */
+static sl_status refuse_not_regular(const char *path, const struct stat *st,
+                                    struct sl_error *err)
+{
+    const char *what = S_ISFIFO(st->st_mode)  ? "a FIFO (named pipe)"
+                       : S_ISCHR(st->st_mode) ? "a character device"
+                       : S_ISBLK(st->st_mode) ? "a block device"
+                       : S_ISSOCK(st->st_mode) ? "a socket"
+                       : S_ISDIR(st->st_mode) ? "a directory"
+                                               : "not a regular file";
+    return sl_error_set(err, SL_ERROR,
+                        "'%s' is %s: a FILE stream reads regular files, which it can read "
+                        "again from a checkpoint\nhint: %s",
+                        path, what,
+                        S_ISDIR(st->st_mode)
+                            ? "a glob reads the files in it: FROM FILE 'dir/*'"
+                            : "send its bytes to `sluice run q.sql < PATH` and declare the "
+                              "stream FROM STDIN");
+}
+
 sl_status file_scan(struct source_file *f, bool announce, struct sl_error *err)
 {
     if (!has_wildcards(f->pattern)) {
@@ -189,7 +214,7 @@ sl_status file_scan(struct source_file *f, bool announce, struct sl_error *err)
         if (r != 0 && errno == ENOENT && f->follow)
             return SL_OK; /* not there yet */
         if (r == 0 && !S_ISREG(st.st_mode))
-            return sl_error_set(err, SL_ERROR, "'%s' is not a regular file", f->pattern);
+            return refuse_not_regular(f->pattern, &st, err);
         return scan_one(f, f->pattern, announce, err);
     }
     glob_t g;

@@ -41,6 +41,9 @@ struct sl_source_ops {
     void (*committed)(struct sl_source *s);
     /* Push sources only (NULL otherwise): see source_pause. */
     void (*pause)(struct sl_source *s, bool paused);
+    /* Byte sources that drop a record a broken connection cut (NULL otherwise):
+     * see source_take_dropped. */
+    bool (*take_dropped)(struct sl_source *s, struct sl_buf *out);
     /* Any source may say what it is doing (NULL: nothing to say). */
     const char *(*state)(const struct sl_source *s);
 };

@@ -3,6 +3,13 @@
  * lazily with a non-blocking connect, so no call waits longer than its
  * timeout; refused or broken connections are retried with exponential
  * backoff (logged through sl_log); a clean close by the peer ends the stream.
+ *
+ * Records are lines, and a connection may break in the middle of one: the
+ * bytes after the last newline are held back until their newline comes, so
+ * that a break can drop them (a warning names them, and the stream's log
+ * keeps them as a dead letter: source_take_dropped) instead of joining them
+ * to the next connection's first bytes. A line longer than SOCK_HOLD_MAX
+ * is handed on as it comes, unheld.
  */
 #include "connectors/source_impl.h"
 #include "connectors/net_address.h"
@@ -22,6 +29,8 @@
 #include "connectors/retry.h"
 
 #define SOCK_MAX_ADDRS 8
+/* The longest partial line held back (the default max_record_bytes). */
+#define SOCK_HOLD_MAX ((size_t)1 << 20)
 
 enum sock_state {
     SOCK_IDLE,       /* ready to try the next address */
@@ -45,6 +54,10 @@ struct source_socket {
     struct sl_retry retry;
     int64_t next_attempt_us;
     char fail_msg[256];
+    struct sl_buf held;    /* the partial line after the last newline handed out */
+    bool unheld;           /* a line too long to hold is being handed on as it comes */
+    struct sl_buf dropped; /* the partial line a break dropped, until taken */
+    bool cut;              /* a break cut a record, until taken */
 };
 
 /* strerror() text with a lowercase first letter, to read well inside a sentence. */
@@ -86,9 +99,41 @@ static void sock_close_fd(struct source_socket *k)
     k->fd = -1;
 }
 
+/* A connection broke: the partial line it left is dropped, never joined to the next one's. */
+static void sock_drop_partial(struct source_socket *k, const char *reason)
+{
+    /* A line too long to hold went on as it came: the reader drops what it has of it. */
+    k->cut = k->unheld || k->held.len;
+    k->unheld = false;
+    if (!k->held.len)
+        return;
+    /* Its start, printable, for the warning. */
+    char shown[100];
+    size_t n = 0, i = 0;
+    for (; i < k->held.len && n < 64; i++) {
+        unsigned char c = (unsigned char)k->held.data[i];
+        n += (size_t)snprintf(shown + n, sizeof shown - n,
+                              c >= ' ' && c < 127 && c != '"' && c != '\\' ? "%c" : "\\x%02x", c);
+    }
+    sl_log(k->base.log, SL_LOG_WARN,
+           "socket %s: the connection %s in the middle of a record: its %zu bytes received "
+           "(\"%s%s\") are dropped, not joined to the next connection's",
+           k->address, reason, k->held.len, shown, i < k->held.len ? "..." : "");
+    buf_clear(&k->dropped);
+    buf_append(&k->dropped, k->held.data, k->held.len);
+    buf_clear(&k->held);
+}
+
 /* A failed connect or a broken connection: try the next address, else back off (or give up). */
 static void sock_fail(struct source_socket *k, int errnum)
 {
+    if (k->state == SOCK_CONNECTED) {
+        char reason[128];
+        sock_reason(errnum, reason, sizeof reason);
+        char broke[160];
+        snprintf(broke, sizeof broke, "broke (%s)", reason);
+        sock_drop_partial(k, broke);
+    }
     sock_close_fd(k);
     if (k->addr_idx + 1 < k->naddrs) {
         k->addr_idx++;
@@ -146,28 +191,65 @@ static int sock_ms_until(int64_t deadline_us, int64_t now_us)
     return (int)((deadline_us - now_us + SL_US_PER_MS - 1) / SL_US_PER_MS);
 }
 
+/*
+ * Hands out buf[0..total) (the held bytes, then those just read) up to its
+ * last newline and holds the rest; a line past SOCK_HOLD_MAX, or one that
+ * no longer fits the caller's buffer, goes on as it is. SL_AGAIN: all held.
+ */
+static sl_status sock_hand_out(struct source_socket *k, char *buf, size_t total, size_t cap,
+                               size_t *n)
+{
+    size_t cut = total;
+    while (cut > 0 && buf[cut - 1] != '\n')
+        cut--;
+    if (cut == 0 && (k->unheld || total >= SOCK_HOLD_MAX || total == cap)) {
+        /* Too long to hold: on as it comes, until its newline. */
+        k->unheld = true;
+        *n = total;
+        return SL_OK;
+    }
+    k->unheld = false;
+    buf_append(&k->held, buf + cut, total - cut);
+    *n = cut;
+    return cut ? SL_OK : SL_AGAIN;
+}
+
 static sl_status sock_read_connected(struct source_socket *k, char *buf, size_t cap, size_t *n,
                                      int wait_ms)
 {
-    struct pollfd pfd = {.fd = k->fd, .events = POLLIN};
-    int pr = poll(&pfd, 1, wait_ms);
-    if (pr <= 0)
-        return SL_AGAIN;
-    ssize_t r = read(k->fd, buf, cap);
-    if (r > 0) {
-        *n = (size_t)r;
+    if (k->held.len >= cap) {
+        /* Held more than the caller takes at once: on as it is. */
+        memcpy(buf, k->held.data, cap);
+        memmove(k->held.data, k->held.data + cap, k->held.len - cap);
+        k->held.len -= cap;
+        k->unheld = true;
+        *n = cap;
         return SL_OK;
     }
-    if (r == 0) {
-        sl_log(k->base.log, SL_LOG_INFO, "socket %s: closed by peer; end of stream", k->address);
-        sock_close_fd(k);
-        k->state = SOCK_EOF;
-        return SL_EOF;
-    }
-    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+    struct pollfd pfd = {.fd = k->fd, .events = POLLIN};
+    if (poll(&pfd, 1, wait_ms) <= 0)
         return SL_AGAIN;
-    sock_fail(k, errno);
-    return SL_AGAIN;
+    /* What was held goes first, then what comes after it. */
+    size_t have = k->held.len;
+    ssize_t r = read(k->fd, buf + have, cap - have);
+    int errnum = errno;
+    if (r < 0 && (errnum == EINTR || errnum == EAGAIN || errnum == EWOULDBLOCK))
+        return SL_AGAIN;
+    if (r < 0) {
+        sock_fail(k, errnum);
+        return SL_AGAIN;
+    }
+    if (have)
+        memcpy(buf, k->held.data, have);
+    buf_clear(&k->held);
+    if (r > 0)
+        return sock_hand_out(k, buf, have + (size_t)r, cap, n);
+    sl_log(k->base.log, SL_LOG_INFO, "socket %s: closed by peer; end of stream", k->address);
+    sock_close_fd(k);
+    k->state = SOCK_EOF;
+    /* A last line without a newline is still a line. */
+    *n = have;
+    return have ? SL_OK : SL_EOF;
 }
 
 static sl_status source_socket_read(struct sl_source *s, char *buf, size_t cap, size_t *n,
@@ -207,7 +289,9 @@ static sl_status source_socket_read(struct sl_source *s, char *buf, size_t cap, 
         }
         case SOCK_CONNECTED: {
             sl_status st = sock_read_connected(k, buf, cap, n, sock_ms_until(deadline, now));
-            if (st != SL_AGAIN || k->state == SOCK_CONNECTED || sl_monotonic_us() >= deadline)
+            /* After a break, the caller takes what it dropped before any new bytes come. */
+            if (st != SL_AGAIN || k->state == SOCK_CONNECTED || k->cut ||
+                sl_monotonic_us() >= deadline)
                 return st;
             break;
         }
@@ -219,12 +303,27 @@ static void source_socket_close(struct sl_source *s)
 {
     struct source_socket *k = (struct source_socket *)s;
     sock_close_fd(k);
+    buf_free(&k->held);
+    buf_free(&k->dropped);
     sl_free(k->address);
     sl_free(k);
 }
 
-static const struct sl_source_ops source_socket_ops = {.read = source_socket_read,
-                                                       .close = source_socket_close};
+static bool source_socket_take_dropped(struct sl_source *s, struct sl_buf *out)
+{
+    struct source_socket *k = (struct source_socket *)s;
+    bool cut = k->cut;
+    buf_append(out, k->dropped.data, k->dropped.len);
+    buf_clear(&k->dropped);
+    k->cut = false;
+    return cut;
+}
+
+static const struct sl_source_ops source_socket_ops = {
+    .read = source_socket_read,
+    .close = source_socket_close,
+    .take_dropped = source_socket_take_dropped,
+};
 
 /* The options: the retry ones first (retry.h). */
 enum { SOCKET_RETRY };
@@ -238,6 +337,8 @@ static sl_status source_socket_open(const struct sl_source_spec *spec, struct sl
     k->base.ops = &source_socket_ops;
     k->fd = -1;
     k->state = SOCK_IDLE;
+    buf_init(&k->held);
+    buf_init(&k->dropped);
     retry_init(&k->retry, spec, SOCKET_RETRY);
     k->address = sl_strdup(spec->address);
     if (!k->address) {

@@ -63,8 +63,6 @@ static const struct keyword keywords[] = {
     /* PAUSE QUERY, RESUME QUERY, PRINT stream (the query lifecycle) */
     {"PAUSE", TK_PAUSE},       {"RESUME", TK_RESUME},
     {"PRINT", TK_PRINT},
-    /* Top-N (issue 16): ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) */
-    {"OVER", TK_OVER},         {"PARTITION", TK_PARTITION},
     /* joins (issue 16) */
     {"ON", TK_ON},             {"LEFT", TK_LEFT},
     {"RIGHT", TK_RIGHT},       {"INNER", TK_INNER},
@@ -72,6 +70,8 @@ static const struct keyword keywords[] = {
     {"NATURAL", TK_NATURAL},   {"USING", TK_USING},
     {"ATTACH", TK_ATTACH},     {"DETACH", TK_DETACH},
     {"DATABASE", TK_DATABASE},
+    /* Top-N (issue 16): ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) */
+    {"OVER", TK_OVER},         {"PARTITION", TK_PARTITION},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

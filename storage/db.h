@@ -29,6 +29,18 @@ sl_status db_open(const char *path, const struct sl_log *log, struct sl_db **out
 sl_status db_open_readonly(const char *path, const struct sl_log *log, struct sl_db **out,
                            struct sl_error *err);
 void db_close(struct sl_db *db);
+
+/*
+ * The claim of a process that runs queries on the database (db_owner.c): at
+ * most one process holds it; a second is refused with a message naming the
+ * first (pid, host, since when). A claim its holder left by dying is taken
+ * over, with a warning. Readers need none. ":memory:" is never claimed.
+ * *out stays NULL then; db_owner_release lets go (NULL: nothing).
+ */
+struct db_owner;
+sl_status db_owner_claim(const char *db_path, const struct sl_log *log, struct db_owner **out,
+                         struct sl_error *err);
+void db_owner_release(struct db_owner *o);
 /* The file it was opened on: another connection (a stream's ingest thread) opens it too. */
 const char *db_path(const struct sl_db *db);
 /* PRAGMA synchronous: NORMAL (the default; in WAL mode a commit survives a
@@ -74,6 +86,11 @@ sl_status db_query_text(struct sl_db *db, const char *sql, db_row_fn row_fn, voi
  * about (sqlite3_error_offset), else -1. */
 sl_status db_query_user(struct sl_db *db, const char *sql, db_row_fn row_fn, void *ctx,
                         int *error_offset, struct sl_error *err);
+/* A one-shot SELECT must stop when the user asks (Ctrl-C, SIGTERM): SQLite
+ * calls cancelled(ctx) every few thousand steps of db_query_user's
+ * statements, which fail with "interrupted" once it returns nonzero. It is
+ * called on the querying thread, so it may only read flags. */
+void db_set_query_cancel(struct sl_db *db, int (*cancelled)(void *ctx), void *ctx);
 /* What db_query_user would say of sql without running it (sluice check). */
 sl_status db_query_check(struct sl_db *db, const char *sql, int *error_offset,
                          struct sl_error *err);

@@ -146,6 +146,12 @@ sl_status db_query_user(struct sl_db *db, const char *sql, db_row_fn row_fn, voi
     return query_on(db_query_conn(db), sql, row_fn, ctx, error_offset, err);
 }
 
+void db_set_query_cancel(struct sl_db *db, int (*cancelled)(void *ctx), void *ctx)
+{
+    /* Every 10,000 virtual machine steps: microseconds apart, at no measurable cost. */
+    sqlite3_progress_handler(db_query_conn(db), 10000, cancelled, ctx);
+}
+
 sl_status db_query_check(struct sl_db *db, const char *sql, int *error_offset,
                          struct sl_error *err)
 {

@@ -30,6 +30,7 @@ struct sl_live {
 struct sluice {
     struct sluice_options opts;
     struct sl_db *db; /* NULL in check-only mode */
+    struct db_owner *owner; /* the database's claim (NULL: read-only, or none) */
     struct fn_call *sqlite_fns; /* the functions added to db's query connection (sqlite_bridge.h) */
     struct sl_catalog catalog;
     struct sl_query_env env;
@@ -58,6 +59,8 @@ struct sluice {
     bool thread_started;
     bool closing;
     volatile sig_atomic_t stop_requested;
+    /* sluice_interrupt: the one-shot SELECT SQLite answers stops (cleared as one starts). */
+    volatile sig_atomic_t select_interrupted;
     struct sl_buf failures; /* "query x failed: ..." lines not yet reported */
 
     /* Saved queries that could not start here, with why (exec_start_failures.c). */
@@ -117,6 +120,8 @@ int64_t engine_default_memory_limit(void);
 void engine_memory_text(int64_t bytes, char out[32]);
 int engine_enforce_memory(struct sluice *s);
 
+/* The check SQLite's one-shot SELECTs poll (db_set_query_cancel; ctx: the engine). */
+int engine_select_cancelled(void *ctx);
 /* Prints a live SELECT's new rows (or whole table, for an aggregation) after a batch. */
 void engine_print_live(struct sluice *s, struct sl_query *q, struct sl_live *live);
 /* Hands q's last committed batch, if not yet reported, to the progress callback (exec_progress.c). */

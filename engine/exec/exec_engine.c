@@ -76,7 +76,9 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
         return sl_error_set(err, SL_NOMEM, "out of memory");
     }
     if (opts->db_path) {
-        if ((opts->readonly ? db_open_readonly(opts->db_path, &s->log, &s->db, err)
+        /* Claimed before anything is written: a second owner changes nothing. */
+        if ((!opts->readonly && db_owner_claim(opts->db_path, &s->log, &s->owner, err) != SL_OK) ||
+            (opts->readonly ? db_open_readonly(opts->db_path, &s->log, &s->db, err)
                             : db_open(opts->db_path, &s->log, &s->db, err)) != SL_OK ||
             sqlite_functions_add(s->db, &s->clock, &s->sqlite_fns, err) != SL_OK ||
             ingests_create(opts->db_path, &s->log, &s->env.ingests, err) != SL_OK ||
@@ -85,11 +87,23 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
             return SL_ERROR;
         }
         s->env.db = s->db;
+        db_set_query_cancel(s->db, engine_select_cancelled, s);
         s->catalog.describe_table = exec_describe_join_table;
         s->catalog.describe_ctx = s->db;
     }
     *out = s;
     return SL_OK;
+}
+
+int engine_select_cancelled(void *ctx)
+{
+    const struct sluice *s = ctx;
+    return s->select_interrupted || s->stop_requested;
+}
+
+void sluice_interrupt(struct sluice *s)
+{
+    s->select_interrupted = 1;
 }
 
 void sluice_interrupt_live(struct sluice *s)
@@ -140,6 +154,7 @@ void sluice_close(struct sluice *s)
     sl_free(s->live);
     catalog_free(&s->catalog);
     db_close(s->db);
+    db_owner_release(s->owner);
     sl_free(s->sqlite_fns);
     arena_destroy(s->env.work);
     buf_free(&s->failures);

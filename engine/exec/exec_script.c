@@ -10,6 +10,7 @@
 #include "parser/lexer.h"
 #include "parser/parser.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -117,6 +118,8 @@ static struct sl_db *sqlite_db(struct sluice *s, struct scratch_db *scratch)
         db_close(scratch->db);
         scratch->db = NULL;
     }
+    if (scratch->db)
+        db_set_query_cancel(scratch->db, engine_select_cancelled, s);
     return scratch->db;
 }
 
@@ -140,9 +143,16 @@ static sl_status run_sqlite_select(struct exec_ctx *x, struct sl_db *db, const c
     const char *text = buf_str(&rw.text);
     if (x->check_only)
         st = db_query_check(db, text, &error_offset, &err);
-    else
+    else {
+        x->s->select_interrupted = 0;
         st = db_query_user(db, text, x->out ? x->out->row : NULL,
                            x->out ? x->out->ctx : NULL, &error_offset, &err);
+        if (st == SL_ERROR && engine_select_cancelled(x->s)) {
+            error_offset = -1;
+            snprintf(err.msg, sizeof err.msg,
+                     "the SELECT was interrupted (Ctrl-C or a stop signal) before its end");
+        }
+    }
     if (st == SL_OK && !x->check_only && x->out && x->out->table_end)
         x->out->table_end(x->out->ctx, NULL);
     if (st == SL_ERROR) {

@@ -173,6 +173,30 @@ sl_status op_having_create(struct sl_arena *batch, const struct sl_expr *pred, u
                            const enum sl_type *in_types, const char *const *in_names,
                            struct sl_op **out, struct sl_error *err);
 
+/* ---- joins (issue 16) ---- */
+
+/* A lookup join (op_lookup_join.c): input [left...], output [left...,
+ * table columns...]. Strings are copied; expressions belong to the plan. */
+struct sl_lookup_join_def {
+    const char *file;  /* the database file holding the table, opened read-only */
+    const char *table; /* as that file spells it */
+    const char *label; /* how EXPLAIN names it: schema.table */
+    const char *alias; /* what qualifies its columns in EXPLAIN's key list */
+    uint32_t nin;
+    const enum sl_type *in_types;
+    const char *const *in_names;
+    uint32_t ncols; /* the table's columns, read as types[] (db_lookup.h) */
+    const enum sl_type *types;
+    const char *const *names;
+    uint32_t nkeys; /* left_keys[k] (over the input) = the table's column key_names[k] */
+    struct sl_expr *const *left_keys;
+    const char *const *key_names;
+    const char *const *key_casts; /* the affinity each key is looked up with (db_lookup.h) */
+    const struct sl_expr *residual; /* the rest of ON, over the output; NULL if none */
+    bool left;                      /* LEFT JOIN: unmatched rows with NULLs */
+};
+sl_status op_lookup_join_create(struct sl_arena *batch, const struct sl_lookup_join_def *def,
+                                struct sl_op **out, struct sl_error *err);
 /* Top-N (issue 16, op_topn.c): the ranking function, and how the result
  * table is keyed so that each emitted change names one row. POSITION:
  * (the PARTITION BY columns, rn), ROW_NUMBER only: a rank's row is
@@ -223,29 +247,46 @@ sl_status op_topn_create(struct sl_arena *batch, const struct sl_topn_def *def,
                          struct sl_time_state *time, uint32_t nin, const enum sl_type *in_types,
                          const char *const *in_names, struct sl_op **out, struct sl_error *err);
 
-/* ---- joins (issue 16) ---- */
+/* A join of two streams bounded by event time (issue 16), as the planner
+ * gives it; see op_stream_join.c. Keys and the residual belong to the plan. */
+enum sl_stream_join_kind { SL_STREAM_JOIN_INTERVAL, SL_STREAM_JOIN_WINDOW };
 
-/* A lookup join (op_lookup_join.c): input [left...], output [left...,
- * table columns...]. Strings are copied; expressions belong to the plan. */
-struct sl_lookup_join_def {
-    const char *file;  /* the database file holding the table, opened read-only */
-    const char *table; /* as that file spells it */
-    const char *label; /* how EXPLAIN names it: schema.table */
-    const char *alias; /* what qualifies its columns in EXPLAIN's key list */
-    uint32_t nin;
-    const enum sl_type *in_types;
-    const char *const *in_names;
-    uint32_t ncols; /* the table's columns, read as types[] (db_lookup.h) */
-    const enum sl_type *types;
-    const char *const *names;
-    uint32_t nkeys; /* left_keys[k] (over the input) = the table's column key_names[k] */
-    struct sl_expr *const *left_keys;
-    const char *const *key_names;
-    const char *const *key_casts; /* the affinity each key is looked up with (db_lookup.h) */
-    const struct sl_expr *residual; /* the rest of ON, over the output; NULL if none */
-    bool left;                      /* LEFT JOIN: unmatched rows with NULLs */
+struct sl_stream_join_def {
+    enum sl_stream_join_kind kind;
+    bool left_outer; /* LEFT JOIN: a left row that matches nothing goes out padded with NULLs */
+    uint32_t nleft, nright;
+    const enum sl_type *left_types, *right_types;
+    const char *const *left_names, *const *right_names;
+    /* left_keys[i] = right_keys[i], each over its own side's columns. */
+    uint32_t nkeys;
+    const struct sl_expr *const *left_keys, *const *right_keys;
+    uint32_t left_time_col, right_time_col; /* each side's event-time column */
+    int64_t lower_us, upper_us;  /* INTERVAL: right.time - left.time in [lower, upper] */
+    int64_t size_us, advance_us; /* WINDOW: TUMBLING (advance = size) or HOPPING */
+    bool window_columns;         /* WINDOW: window_start, window_end follow the right's columns */
+    /* The rest of ON over the joined row [left..., right...]; NULL if none. */
+    const struct sl_expr *residual;
+    /* Which of each side's columns are read after the join (copied by the
+     * create); the others are neither kept nor emitted (NULL). NULL: all. */
+    const bool *left_needed, *right_needed;
 };
-sl_status op_lookup_join_create(struct sl_arena *batch, const struct sl_lookup_join_def *def,
-                                struct sl_op **out, struct sl_error *err);
+
+/*
+ * The join: output [left columns..., right columns...(, window_start,
+ * window_end)]. *join takes the left rows (push) and is what the left
+ * chain links to; *right_port (owned by the join, destroyed with it) takes
+ * the right rows and ends the right chain. Each side's watermark is a time
+ * state of the join's own (op_stream_join_time), which the side's
+ * watermark operator advances and whose `ended` the runtime sets when the
+ * side's input ends; out_time is the downstream operators', whose watermark
+ * the join moves and whose late_rows it counts its late rows in.
+ */
+sl_status op_stream_join_create(struct sl_arena *batch, const struct sl_stream_join_def *def,
+                                struct sl_time_state *out_time, struct sl_op **join,
+                                struct sl_op **right_port, struct sl_error *err);
+/* The right chain's first operator, which EXPLAIN shows before the join. */
+void op_stream_join_set_right_head(struct sl_op *join, struct sl_op *head);
+/* The time state of the join's left (right false) or right side. */
+struct sl_time_state *op_stream_join_time(struct sl_op *join, bool right);
 
 #endif

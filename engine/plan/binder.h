@@ -21,12 +21,6 @@ sl_status bind_create_stream(const struct ast_stmt *stmt, struct sl_diags *diags
 sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
                       struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out);
 
-/* A SELECT that is a derived table (binder_from.c): it may rank its rows
- * (binder_rank.c), which a top-level SELECT may not. */
-sl_status bind_select_derived(const struct ast_select *select, const struct sl_catalog *catalog,
-                              struct sl_arena *plan_arena, struct sl_diags *diags,
-                              struct sl_plan **out);
-
 /* One item of a FROM (binder_from.c): a stream, a derived table or, on the
  * right of a join, a SQLite table. Its columns are from->names[first ..
  * first + ncols). */
@@ -46,6 +40,14 @@ struct bound_item {
  * them — every item's, in FROM order. Lives while the SELECT is bound; the
  * aliases point into its parse. stream, input, alias and label are the first
  * item's (the left of every join). */
+/* A SELECT that is a derived table (binder_from.c): it may rank its rows
+ * (binder_rank.c), which a top-level SELECT may not. */
+sl_status bind_select_derived(const struct ast_select *select, const struct sl_catalog *catalog,
+                              struct sl_arena *plan_arena, struct sl_diags *diags,
+                              struct sl_plan **out);
+
+/* What a SELECT reads (binder_from.c): its columns, as the SELECT's scan sees them.
+ * Lives while the SELECT is bound; the aliases point into its parse. */
 struct bound_from {
     const struct sl_stream_def *stream; /* the stream at the bottom of the first item */
     const struct sl_plan *input;        /* the first item's plan if it is a derived table */

@@ -1371,8 +1371,8 @@ static sl_status bind_select_at(const struct ast_select *select, const struct sl
         .diags = diags,
         .plan = p,
         .from = &from,
-        .derived = derived,
         .nvisible = from.nitems,
+        .derived = derived,
     };
     p->stream = from.stream;
     p->input = from.input;

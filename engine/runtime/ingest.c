@@ -9,6 +9,7 @@
 #include "common/alloc.h"
 #include "common/buf.h"
 #include "common/time.h"
+#include "connectors/decoder_lines.h"
 #include "engine/runtime/log_frame.h"
 #include "engine/runtime/record_check.h"
 #include "storage/db.h"
@@ -22,8 +23,6 @@
 #define IDLE_READ_MS 50
 /* How often the log's size is looked at for back-pressure. */
 #define LOG_SIZE_CHECK_US (100 * SL_US_PER_MS)
-/* A byte source's line longer than this is handed on as it is (the decoder refuses it). */
-#define MAX_PARTIAL_LINE ((size_t)4 << 20)
 #define READ_BYTES ((size_t)256 << 10)
 #define RECORDS_PER_READ 1024
 /* The rate shown by SHOW STREAMS is over this window. */
@@ -54,6 +53,11 @@ struct sl_ingest {
     uint32_t pending;       /* records in frame */
     int64_t pending_since;  /* monotonic time of the first of them */
     struct sl_buf partial;  /* a byte source's last, unfinished line */
+    /* A byte source's line past max_record_bytes: dropped up to its newline,
+     * its head and size kept for its dead letter. */
+    bool long_active;
+    uint64_t long_bytes;
+    struct sl_buf long_head;
     int64_t size_checked_us;
     bool warned_locked; /* the database's lock was waited for, and said so */
     uint64_t rate_count;
@@ -155,9 +159,76 @@ static void add_record(struct sl_ingest *in, const struct sl_record *r)
     in->pending++;
 }
 
-/* A byte source's bytes: its complete lines become one record; the rest waits for its newline. */
-static void add_bytes(struct sl_ingest *in, const char *data, size_t n, bool at_end)
+/* One dead letter of the stream itself (no query read it), committed after
+ * what came before it, at the log position it would have taken. */
+static sl_status keep_dead_letter(struct sl_ingest *in, const char *record, size_t len,
+                                  const char *reason, struct sl_error *err)
 {
+    sl_status st = commit_pending(in, err);
+    struct db_dead_letter dl = {.stream = in->def->name, .source = source_describe(in->src),
+                                .offset = in->progress.next, .record = record, .len = len,
+                                .reason = reason};
+    while (st == SL_OK && (st = db_begin(in->db, err)) == SL_AGAIN && !stop_requested(in))
+        warn_locked(in);
+    if (st == SL_OK && (st = db_dead_letter_record(in->db, &dl, err)) == SL_OK)
+        while ((st = db_commit(in->db, err)) == SL_AGAIN && !stop_requested(in))
+            warn_locked(in);
+    if (st != SL_OK)
+        db_rollback(in->db);
+    return st == SL_AGAIN ? sl_error_set(err, SL_ERROR, "stopped while the database was locked")
+                          : st;
+}
+
+static size_t max_record(const struct sl_ingest *in)
+{
+    size_t max = in->def->format.max_record_bytes;
+    return max ? max : SL_MAX_RECORD_BYTES;
+}
+
+/* A line grew past max_record_bytes: from now on only its size is counted. */
+static void start_long(struct sl_ingest *in, const char *head, size_t len)
+{
+    in->long_active = true;
+    in->long_bytes = len;
+    buf_clear(&in->long_head);
+    buf_append(&in->long_head, head, len < SL_DEAD_LETTER_BYTES ? len : SL_DEAD_LETTER_BYTES);
+    sl_log(in->all->log, SL_LOG_WARN,
+           "stream %s: a record longer than max_record_bytes (%zu) is arriving from %s: its "
+           "bytes are dropped up to its newline, and it is kept as a dead letter (its first "
+           "%zu bytes and its size)",
+           in->def->name, max_record(in), source_describe(in->src), SL_DEAD_LETTER_BYTES);
+}
+
+static sl_status end_long(struct sl_ingest *in, const char *why, struct sl_error *err)
+{
+    char reason[200];
+    snprintf(reason, sizeof reason, "a record of %llu bytes is longer than max_record_bytes (%zu)%s",
+             (unsigned long long)in->long_bytes, max_record(in), why);
+    in->long_active = false;
+    return keep_dead_letter(in, in->long_head.data, in->long_head.len, reason, err);
+}
+
+/*
+ * A byte source's bytes: its complete lines become one record; the rest
+ * waits for its newline, up to max_record_bytes, past which the line is
+ * dropped as it comes (memory stays bounded) and becomes one dead letter.
+ */
+static sl_status add_bytes(struct sl_ingest *in, const char *data, size_t n, bool at_end,
+                           struct sl_error *err)
+{
+    if (in->long_active) {
+        const char *nl = memchr(data, '\n', n);
+        if (!nl) {
+            in->long_bytes += n;
+            return at_end ? end_long(in, ": the input ended before its newline", err) : SL_OK;
+        }
+        in->long_bytes += (size_t)(nl - data);
+        n -= (size_t)(nl + 1 - data);
+        data = nl + 1;
+        sl_status st = end_long(in, "", err);
+        if (st != SL_OK || (!n && !at_end))
+            return st;
+    }
     if (!in->partial.len && !at_end) {
         /* Nothing waits: frame the lines straight from the read, keep only the tail. */
         size_t cut = n;
@@ -167,21 +238,60 @@ static void add_bytes(struct sl_ingest *in, const char *data, size_t n, bool at_
             struct sl_record r = {.value = data, .len = cut, .timestamp_us = INT64_MIN};
             add_record(in, &r);
         }
-        buf_append(&in->partial, data + cut, n - cut);
-        return;
+        if (n - cut > max_record(in))
+            start_long(in, data + cut, n - cut);
+        else
+            buf_append(&in->partial, data + cut, n - cut);
+        return SL_OK;
     }
     buf_append(&in->partial, data, n);
     size_t cut = in->partial.len;
-    if (!at_end && in->partial.len <= MAX_PARTIAL_LINE) {
+    if (!at_end)
         while (cut > 0 && in->partial.data[cut - 1] != '\n')
             cut--;
+    if (cut > 0) {
+        struct sl_record r = {.value = in->partial.data, .len = cut, .timestamp_us = INT64_MIN};
+        add_record(in, &r);
+        memmove(in->partial.data, in->partial.data + cut, in->partial.len - cut);
+        in->partial.len -= cut;
     }
-    if (cut == 0)
-        return;
-    struct sl_record r = {.value = in->partial.data, .len = cut, .timestamp_us = INT64_MIN};
-    add_record(in, &r);
-    memmove(in->partial.data, in->partial.data + cut, in->partial.len - cut);
-    in->partial.len -= cut;
+    if (in->partial.len > max_record(in)) {
+        start_long(in, in->partial.data, in->partial.len);
+        buf_clear(&in->partial);
+    }
+    return SL_OK;
+}
+
+/*
+ * A record a broken connection cut (source_take_dropped): what the source
+ * held of it and what waited here, dropped and kept as one dead letter.
+ */
+static sl_status keep_dropped(struct sl_ingest *in, struct sl_error *err)
+{
+    struct sl_buf dropped;
+    buf_init(&dropped);
+    if (!source_take_dropped(in->src, &dropped)) {
+        buf_free(&dropped);
+        return SL_OK;
+    }
+    sl_status st;
+    if (in->long_active) {
+        in->long_bytes += dropped.len;
+        st = end_long(in, ": the connection broke before its newline", err);
+    } else {
+        buf_append(&in->partial, dropped.data, dropped.len);
+        char reason[160];
+        snprintf(reason, sizeof reason,
+                 "the connection broke %zu bytes into this record, before its end: dropped, not "
+                 "joined to the next connection's bytes",
+                 in->partial.len);
+        st = in->partial.failed ? sl_error_set(err, SL_NOMEM, "out of memory")
+                                : keep_dead_letter(in, in->partial.data, in->partial.len, reason,
+                                                   err);
+        buf_clear(&in->partial);
+    }
+    buf_free(&dropped);
+    return st;
 }
 
 /* Reads what the source has, waiting at most timeout_ms. */
@@ -196,8 +306,9 @@ static sl_status read_source(struct sl_ingest *in, char *buf, struct sl_record *
             add_record(in, &recs[i]);
     } else {
         st = source_read(in->src, buf, READ_BYTES, &n, timeout_ms, err);
-        if (n || st == SL_EOF)
-            add_bytes(in, buf, n, st == SL_EOF);
+        sl_status added = n || st == SL_EOF ? add_bytes(in, buf, n, st == SL_EOF, err) : SL_OK;
+        if (added != SL_OK)
+            return added;
     }
     return st;
 }
@@ -293,6 +404,8 @@ static void *ingest_thread(void *arg)
             }
             break;
         }
+        if ((st = keep_dropped(in, &err)) != SL_OK)
+            break;
         ended = rs == SL_EOF;
         bool due = in->pending &&
                    (ended || in->pending >= GROUP_COMMIT_RECORDS ||
@@ -325,6 +438,7 @@ static void ingest_free(struct sl_ingest *in)
     db_close(in->db);
     buf_free(&in->frame);
     buf_free(&in->partial);
+    buf_free(&in->long_head);
     pthread_cond_destroy(&in->cv);
     pthread_mutex_destroy(&in->mu);
     sl_free(in);
@@ -345,6 +459,7 @@ static sl_status ingest_start(struct sl_ingests *all, const struct sl_stream_def
     pthread_cond_init(&in->cv, NULL);
     buf_init(&in->frame);
     buf_init(&in->partial);
+    buf_init(&in->long_head);
     struct db_log_bounds b;
     sl_status st;
     if ((st = db_open(all->db_path, all->log, &in->db, err)) != SL_OK ||

@@ -3,6 +3,7 @@
  * trimmed of spaces and tabs (the reference below, the old implementation),
  * on hand-picked edges and on random strings of the characters that matter.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,6 +63,27 @@ static void test_edges(void **state)
     assert_int_equal(v, 123);
 }
 
+/* REAL as SQLite reads a numeric literal: no inf, nan or hex; 1e999 is Inf. */
+static void test_real_like_sqlite(void **state)
+{
+    (void)state;
+    double v;
+    assert_true(sl_parse_real(" 1.5e3 ", 7, &v));
+    assert_true(v == 1500.0);
+    assert_true(sl_parse_real("1e999", 5, &v));
+    assert_true(isinf(v) && v > 0);
+    assert_true(sl_parse_real("-1e999", 6, &v));
+    assert_true(isinf(v) && v < 0);
+    assert_true(sl_parse_real("1e-999", 6, &v));
+    assert_true(v == 0.0);
+    assert_false(sl_parse_real("inf", 3, &v));
+    assert_false(sl_parse_real("-Infinity", 9, &v));
+    assert_false(sl_parse_real("nan", 3, &v));
+    assert_false(sl_parse_real("0x1p3", 5, &v));
+    assert_false(sl_parse_real("1e", 2, &v));
+    assert_false(sl_parse_real(".", 1, &v));
+}
+
 static void test_random_strings(void **state)
 {
     (void)state;
@@ -87,6 +109,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_random_strings),
+        cmocka_unit_test(test_real_like_sqlite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

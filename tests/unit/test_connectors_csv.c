@@ -300,7 +300,8 @@ static void test_csv_chunk_full(void **state)
     assert_int_equal(good, n / 2);
     assert_int_equal(decoder_pending(f.dec), strlen("tail,\"open"));
     assert_int_equal(decoder_finish(f.dec, f.chunk, &err), SL_OK);
-    assert_int_equal(f.chunk->count, 1);
+    /* Its quote is never closed: a dead letter, not a row (PostgreSQL's COPY refuses it too). */
+    assert_int_equal(f.chunk->count, 0);
     sl_free(in);
     fixture_close(&f);
 }

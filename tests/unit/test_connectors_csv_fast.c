@@ -103,7 +103,8 @@ static void test_fast_quotes(void **state)
      * next delimiters and line breaks belong to the field, up to the end of input. */
     expect_both(plain, &three_text_schema, "1,2,3\n\"a\"b,c\nd,e\n",
                 "<1>|<2>|<3>\n"
-                "! 6 11 [\"a\"b,c\nd,e\n] expected 3 fields, got 1\n");
+                "! 6 11 [\"a\"b,c\nd,e\n] unterminated quote: the input ended inside a "
+                "quoted field (field 1)\n");
 }
 
 static void test_fast_null_marker_and_types(void **state)

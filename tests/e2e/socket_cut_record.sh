@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# A record cut off by a broken connection must not join the next
+# connection's bytes. A server sends `acct1,100\nacct2,`, resets the
+# connection, then on the next one sends `999\nacct3,5\n`: the table used to
+# hold `acct2|999`, which was never sent. Now the cut record is dropped with
+# a warning naming it, and (with the stream's log) kept as a dead letter;
+# `999`, the new connection's first line, is its own record (a dead letter:
+# one field). Without the log (`log = false`) the same, with the warning only.
+source "$(dirname "$0")/lib.bash"
+cd "$WORK"
+
+# serve FIRST SECOND: two connections, the first reset (RST) after FIRST.
+serve() {
+  rm -f port
+  python3 - "$1" "$2" <<'PY' &
+import socket, struct, sys, time
+first, second = (a.encode().decode('unicode_escape').encode() for a in sys.argv[1:3])
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen(1)
+open('port.tmp', 'w').write(str(s.getsockname()[1]))
+import os; os.rename('port.tmp', 'port')
+s.settimeout(20)
+c, _ = s.accept()
+c.sendall(first)
+time.sleep(0.3)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+c.close()
+c, _ = s.accept()
+c.sendall(second)
+c.shutdown(socket.SHUT_WR)
+time.sleep(0.2)
+c.close()
+PY
+  BG_PIDS+=($!)
+  for _ in $(seq 200); do [ -s port ] && break; sleep 0.05; done
+  PORT=$(cat port)
+}
+
+serve 'acct1,100\nacct2,' '999\nacct3,5\n'
+cat >q.sql <<SQL
+CREATE STREAM s (acct TEXT, amount BIGINT) FROM SOCKET '127.0.0.1:$PORT' FORMAT CSV;
+CREATE QUERY c AS SELECT acct, amount FROM s;
+SQL
+timeout 30 "$SLUICE" run --db db q.sql >/dev/null 2>err.txt || { cat err.txt; fail "the run failed"; }
+[ "$(sqlite3 db 'SELECT acct || "|" || amount FROM c ORDER BY acct' | tr '\n' ' ')" = "acct1|100 acct3|5 " ] ||
+  { sqlite3 db 'SELECT * FROM c'; fail "the cut record joined the next connection's bytes"; }
+grep -qx "sluice: warning: socket 127.0.0.1:$PORT: the connection broke (connection reset by peer) in the middle of a record: its 6 bytes received (\"acct2,\") are dropped, not joined to the next connection's" err.txt ||
+  { cat err.txt; fail "no warning naming the cut record"; }
+cat >expected.txt <<TXT
+s||socket:127.0.0.1:$PORT|acct2,|the connection broke 6 bytes into this record, before its end: dropped, not joined to the next connection's bytes
+s|c|log:s|999|expected 2 fields, got 1
+TXT
+sqlite3 db 'SELECT stream, query, source, record, error FROM _sluice_dead_letters ORDER BY id' >got.txt
+diff expected.txt got.txt || fail "not the dead letters expected"
+echo "ok: a record cut by a reset is a dead letter, not joined to the next connection's"
+
+serve 'first\npartial' '-NEWCONN\nlast\n'
+cat >t.sql <<SQL
+CREATE STREAM t (line TEXT) FROM SOCKET '127.0.0.1:$PORT' FORMAT TEXT WITH (log = false);
+CREATE QUERY d AS SELECT line FROM t;
+SQL
+timeout 30 "$SLUICE" run --db db2 t.sql >/dev/null 2>err.txt || { cat err.txt; fail "the run without a log failed"; }
+[ "$(sqlite3 db2 'SELECT group_concat(line, " ") FROM d')" = "first -NEWCONN last" ] ||
+  { sqlite3 db2 'SELECT * FROM d'; fail "without a log, the cut record joined the next connection's bytes"; }
+grep -q "its 7 bytes received (\"partial\") are dropped" err.txt || { cat err.txt; fail "no warning without a log"; }
+echo "ok: without a log, the cut record is dropped with a warning"
+echo "2 passed, 0 failed"
