@@ -313,7 +313,8 @@ static bool source_socket_take_dropped(struct sl_source *s, struct sl_buf *out)
 {
     struct source_socket *k = (struct source_socket *)s;
     bool cut = k->cut;
-    buf_append(out, k->dropped.data, k->dropped.len);
+    if (k->dropped.len)
+        buf_append(out, k->dropped.data, k->dropped.len);
     buf_clear(&k->dropped);
     k->cut = false;
     return cut;
