@@ -65,4 +65,39 @@ timeout 30 "$SLUICE" run --db db2 t.sql >/dev/null 2>err.txt || { cat err.txt; f
   { sqlite3 db2 'SELECT * FROM d'; fail "without a log, the cut record joined the next connection's bytes"; }
 grep -q "its 7 bytes received (\"partial\") are dropped" err.txt || { cat err.txt; fail "no warning without a log"; }
 echo "ok: without a log, the cut record is dropped with a warning"
-echo "2 passed, 0 failed"
+# SOCKET LISTEN: a sender whose connection is reset mid-record; another's clean
+# close still hands out its last line without a newline.
+cat >l.sql <<'SQL'
+CREATE STREAM l (line TEXT) FROM SOCKET LISTEN '127.0.0.1:0' FORMAT TEXT;
+CREATE QUERY e AS SELECT line FROM l;
+SQL
+"$SLUICE" run --db db3 l.sql >/dev/null 2>err.txt &
+pid=$!
+BG_PIDS+=("$pid")
+for _ in $(seq 200); do grep -q "listening on" err.txt && break; sleep 0.05; done
+lport=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' err.txt | head -1)
+[ -n "$lport" ] || { cat err.txt; fail "SOCKET LISTEN said no port"; }
+python3 - "$lport" <<'PY'
+import socket, struct, sys, time
+port = int(sys.argv[1])
+a = socket.create_connection(('127.0.0.1', port))
+a.sendall(b'whole\ncut-off')
+time.sleep(0.3)
+a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+a.close()
+b = socket.create_connection(('127.0.0.1', port))
+b.sendall(b'last-without-newline')
+b.close()
+PY
+for _ in $(seq 200); do [ "$(sqlite3 db3 'SELECT count(*) FROM e' 2>/dev/null || echo 0)" -ge 2 ] && break; sleep 0.05; done
+sleep 0.3
+kill -TERM "$pid"
+wait "$pid" || { cat err.txt; fail "the SOCKET LISTEN run did not stop cleanly"; }
+[ "$(sqlite3 db3 'SELECT group_concat(line, " ") FROM (SELECT line FROM e ORDER BY line)')" = "last-without-newline whole" ] ||
+  { sqlite3 db3 'SELECT * FROM e'; fail "SOCKET LISTEN: a reset sender's partial line became a row"; }
+grep -q "'s connection broke in the middle of a record: its 7 bytes received (\"cut-off\") are dropped" err.txt ||
+  { cat err.txt; fail "SOCKET LISTEN: no warning naming the cut record"; }
+[ "$(sqlite3 db3 'SELECT record FROM _sluice_dead_letters WHERE query IS NULL')" = "cut-off" ] ||
+  fail "SOCKET LISTEN: the cut record is not a dead letter"
+echo "ok: SOCKET LISTEN drops a reset sender's partial line as a dead letter"
+echo "3 passed, 0 failed"
