@@ -11,10 +11,12 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$data"
 
 # timed OUT COMMAND...: runs COMMAND (its stdin and stdout as given) and
-# writes "wall_seconds user_seconds sys_seconds peak_rss_kb" to OUT.
+# writes "wall_seconds user_seconds sys_seconds peak_rss_kb" to OUT; returns
+# COMMAND's status (callers test it: a failed run must not pass for a result).
 timed() {
-  local out=$1
+  local out=$1 status=0
   shift
-  /usr/bin/time -f '%e %U %S %M' -o "$out.time" "$@"
+  /usr/bin/time -f '%e %U %S %M' -o "$out.time" "$@" || status=$?
   tail -1 "$out.time" >"$out"
+  return "$status"
 }

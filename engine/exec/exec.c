@@ -12,6 +12,7 @@
 #include "common/time.h"
 #include "engine/plan/binder.h"
 #include "engine/exec/exec_changed.h"
+#include "engine/runtime/query_side.h"
 #include "parser/parser.h"
 #include "storage/db_live.h"
 #include "storage/stream_log.h"
@@ -160,6 +161,15 @@ sl_status exec_start_query(struct exec_ctx *x, const struct ast_select *sel, con
     return SL_OK;
 }
 
+/* A join of two streams' right input: its checkpoint row and log reader (query_side.h). */
+static sl_status forget_right_input(struct sl_db *db, const char *name, struct sl_error *err)
+{
+    char side[512];
+    query_side_name(name, side, sizeof side);
+    sl_status st = db_checkpoint_delete(db, side, err);
+    return st == SL_OK ? db_log_reader_delete(db, side, err) : st;
+}
+
 sl_status exec_forget_query(struct sl_db *db, const char *name, bool drop_table,
                             const char *late_table, struct sl_error *err)
 {
@@ -171,6 +181,7 @@ sl_status exec_forget_query(struct sl_db *db, const char *name, bool drop_table,
         (st = db_checkpoint_delete(db, name, err)) != SL_OK ||
         (st = db_state_delete(db, name, err)) != SL_OK ||
         (st = db_log_reader_delete(db, name, err)) != SL_OK ||
+        (st = forget_right_input(db, name, err)) != SL_OK ||
         (st = db_catalog_delete(db, DB_CATALOG_QUERY, name, err)) != SL_OK ||
         (st = db_commit(db, err)) != SL_OK)
         db_rollback(db);
@@ -270,7 +281,7 @@ sl_status exec_apply_query_options(struct exec_ctx *x, const struct ast_create_q
 static void notice_started(const struct exec_ctx *x, const struct sl_query *q, bool restart)
 {
     char groups[64] = "";
-    if (q->plan->aggregate)
+    if (plan_changelog(q->plan))
         snprintf(groups, sizeof groups, ", with %llu groups",
                  (unsigned long long)q->restored_groups);
     if (q->resumed_lossy)

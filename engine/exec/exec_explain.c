@@ -46,6 +46,15 @@ static void answer_lines(const struct exec_ctx *x, const char *text)
     exec_answer_end(x);
 }
 
+/* The scans: the stream read at the bottom, and a join's right stream (op_stream_join.c). */
+static void explain_scans(const struct sl_plan *plan, struct sl_buf *out)
+{
+    explain_scan(plan->stream, out);
+    for (; plan; plan = plan->input)
+        if (planner_stream_join(plan))
+            explain_scan(planner_stream_join(plan)->right_stream, out);
+}
+
 static sl_status explain_select(struct exec_ctx *x, const struct ast_select *sel)
 {
     struct sl_arena *plan_arena = arena_create(0);
@@ -72,7 +81,7 @@ static sl_status explain_select(struct exec_ctx *x, const struct ast_select *sel
         if (st == SL_OK) {
             struct sl_buf text;
             buf_init(&text);
-            explain_scan(plan->stream, &text);
+            explain_scans(plan, &text);
             op_explain_chain(pipe.head, &text);
             st = text.failed ? SL_NOMEM : SL_OK;
             if (st == SL_OK)
@@ -98,7 +107,7 @@ static sl_status explain_query(struct exec_ctx *x, const struct ast_name *name)
     }
     struct sl_buf text;
     buf_init(&text);
-    explain_scan(q->plan->stream, &text);
+    explain_scans(q->plan, &text);
     op_explain_chain(q->pipeline.head, &text);
     sl_status st = text.failed ? SL_NOMEM : SL_OK;
     if (st == SL_OK)

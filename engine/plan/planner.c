@@ -154,6 +154,63 @@ static sl_status build_aggregate(const struct sl_plan *plan, const struct agg_la
     return SL_OK;
 }
 
+/* Top-N (issue 16): a ranking derived table's projection is its outputs, then
+ * its PARTITION BY and ORDER BY expressions, which the top-N reads after them. */
+struct final_proj {
+    struct sl_expr **exprs;
+    const char **names;
+    uint32_t n;
+};
+
+static sl_status final_proj_make(const struct sl_plan *plan, struct final_proj *f)
+{
+    const struct sl_plan_rank *r = plan->rank;
+    *f = (struct final_proj){plan->outputs, (const char **)plan->out_names, plan->nout};
+    if (!r)
+        return SL_OK;
+    uint32_t n = plan->nout + r->npartition + r->norder;
+    f->exprs = sl_calloc(n, sizeof *f->exprs);
+    f->names = sl_calloc(n, sizeof *f->names);
+    if (!f->exprs || !f->names) {
+        sl_free(f->exprs);
+        sl_free(f->names);
+        f->exprs = NULL;
+        f->names = NULL;
+        return SL_NOMEM;
+    }
+    memcpy(f->exprs, plan->outputs, plan->nout * sizeof *f->exprs);
+    memcpy(f->names, plan->out_names, plan->nout * sizeof *f->names);
+    for (uint32_t i = 0; i < r->npartition; i++) {
+        f->exprs[plan->nout + i] = r->partition[i];
+        f->names[plan->nout + i] = "partition by";
+    }
+    for (uint32_t i = 0; i < r->norder; i++) {
+        f->exprs[plan->nout + r->npartition + i] = r->order[i];
+        f->names[plan->nout + r->npartition + i] = "order by";
+    }
+    f->n = n;
+    return SL_OK;
+}
+
+static void final_proj_free(const struct sl_plan *plan, struct final_proj *f)
+{
+    if (plan->rank) {
+        sl_free(f->exprs);
+        sl_free(f->names);
+    }
+}
+
+static sl_status final_project(const struct sl_plan *plan, struct sl_arena *work,
+                               struct sl_op **op, struct sl_error *err)
+{
+    struct final_proj f;
+    if (final_proj_make(plan, &f) != SL_OK)
+        return sl_error_set(err, SL_NOMEM, "out of memory planning a projection");
+    sl_status st = op_project_create(work, f.exprs, f.n, f.names, op, err);
+    final_proj_free(plan, &f);
+    return st;
+}
+
 /* Marks in used[] the scan columns below n that e reads. */
 static void mark_columns(const struct sl_expr *e, bool *used, uint32_t n)
 {
@@ -163,12 +220,11 @@ static void mark_columns(const struct sl_expr *e, bool *used, uint32_t n)
         mark_columns(e->args[a], used, n);
 }
 
-/* The stream columns the operators after the unnest read (WHERE, group keys,
- * aggregate arguments, or the outputs without aggregation): the unnest
- * copies only those, once per element. */
-static bool *unnest_carry(const struct sl_plan *plan)
+/* The scan columns below n that the operators after the FROM read (WHERE,
+ * group keys, aggregate arguments, or the outputs without aggregation);
+ * NULL when out of memory. */
+static bool *columns_read(const struct sl_plan *plan, uint32_t n)
 {
-    uint32_t n = plan->nscan - 1;
     bool *used = sl_calloc(n ? n : 1, sizeof *used);
     if (!used)
         return NULL;
@@ -188,8 +244,19 @@ static bool *unnest_carry(const struct sl_plan *plan)
     } else {
         for (uint32_t i = 0; i < plan->nout; i++)
             mark_columns(plan->outputs[i], used, n);
+        for (uint32_t i = 0; plan->rank && i < plan->rank->npartition; i++)
+            mark_columns(plan->rank->partition[i], used, n);
+        for (uint32_t i = 0; plan->rank && i < plan->rank->norder; i++)
+            mark_columns(plan->rank->order[i], used, n);
     }
     return used;
+}
+
+/* The stream columns the operators after the unnest read: the unnest copies
+ * only those, once per element. */
+static bool *unnest_carry(const struct sl_plan *plan)
+{
+    return columns_read(plan, plan->nscan - 1);
 }
 
 /* The stream's metadata column holding each record's partition, or -1. */
@@ -202,12 +269,12 @@ static int partition_column(const struct sl_stream_def *stream)
     return -1;
 }
 
-/* The watermark, first in the chain: it reads the stream's event-time column
- * before any operator can drop a row. */
-static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
-                              struct sl_pipeline *out, struct sl_op **tail, struct sl_error *err)
+/* The watermark of stream, first in its chain: it reads the stream's
+ * event-time column before any operator can drop a row. */
+static sl_status watermark_op(const struct sl_stream_def *stream, struct sl_time_state *time,
+                              struct sl_arena *work, struct sl_pipeline *out,
+                              struct sl_op **tail, struct sl_error *err)
 {
-    const struct sl_stream_def *stream = plan->stream;
     enum sl_type *types = sl_calloc(stream->ncols + 1, sizeof *types);
     const char **names = sl_calloc(stream->ncols + 1, sizeof *names);
     struct sl_op *op;
@@ -218,14 +285,154 @@ static sl_status watermark_op(const struct sl_plan *plan, struct sl_arena *work,
             names[i] = stream->cols[i].name;
         }
         st = op_watermark_create(work, (uint32_t)stream->time_column, partition_column(stream),
-                                 plan->watermark_delay_us, out->time, stream->ncols, types,
-                                 names, &op, err);
+                                 stream->watermark_delay_us, time, stream->ncols, types, names,
+                                 &op, err);
     }
     sl_free(types);
     sl_free(names);
     if (st == SL_OK)
         link_op(out, tail, op);
     return st;
+}
+
+static sl_status build_front(const struct sl_plan *plan, const struct agg_layout *l,
+                             struct sl_arena *work, struct sl_pipeline *out, struct sl_op **tail,
+                             struct sl_error *err);
+
+const struct sl_plan_join *planner_stream_join(const struct sl_plan *plan)
+{
+    return plan->njoins && plan->joins[0].kind != SL_JOIN_LOOKUP ? &plan->joins[0] : NULL;
+}
+
+/* The column a join side's event time is, over that side's own columns
+ * (first: its first column in the scan), or -1 when it is not a column. */
+static int side_time_column(const struct sl_expr *time, uint32_t first, uint32_t ncols)
+{
+    if (!time || time->kind != EXPR_COLUMN || time->column < first ||
+        time->column >= first + ncols)
+        return -1;
+    return (int)(time->column - first);
+}
+
+/* Builds one side of a stream join into its own chain: the stream's
+ * watermark into time, then its derived table's operators (input, NULL
+ * for a plain stream). */
+static sl_status build_side(const struct sl_stream_def *stream, const struct sl_plan *input,
+                            struct sl_time_state *time, struct sl_arena *work,
+                            struct sl_pipeline *side, struct sl_op **tail, struct sl_error *err)
+{
+    if (stream->time_column < 0)
+        return sl_error_set(err, SL_ERROR,
+                            "stream %s has no event time: a join of two streams pairs rows by "
+                            "their event times; declare one with WATERMARK FOR <column> AS "
+                            "<column> - INTERVAL '...' SECOND in CREATE STREAM %s",
+                            stream->name, stream->name);
+    sl_status st = watermark_op(stream, time, work, side, tail, err);
+    if (st == SL_OK && input)
+        st = build_front(input, NULL, work, side, tail, err);
+    return st;
+}
+
+/*
+ * A join of two streams: the left chain (plan->stream, through plan->input)
+ * into the join, the right chain (j->right_stream, through j->right_input)
+ * into its port; what follows the join is built by the caller over the
+ * joined rows, as over one stream's.
+ */
+static sl_status build_stream_join(const struct sl_plan *plan, struct sl_arena *work,
+                                   struct sl_pipeline *out, struct sl_op **tail,
+                                   struct sl_error *err)
+{
+    const struct sl_plan_join *j = planner_stream_join(plan);
+    uint32_t nleft = j->first_col;
+    int lt = side_time_column(j->left_time, 0, nleft);
+    int rt = side_time_column(j->right_time, j->first_col, j->ncols);
+    if (lt < 0 || rt < 0)
+        return sl_error_set(err, SL_ERROR,
+                            "a join of two streams needs each side's event-time column in its "
+                            "time bound (b.ts BETWEEN a.ts AND a.ts + INTERVAL '1' HOUR)");
+    for (uint32_t i = 1; i < plan->njoins; i++)
+        if (plan->joins[i].kind != SL_JOIN_LOOKUP)
+            return sl_error_set(err, SL_ERROR,
+                            "a SELECT joins two streams at most once: join the first two in a "
+                            "CREATE STREAM ... AS SELECT and join that stream with the third");
+    bool window = j->kind == SL_JOIN_WINDOW;
+    /* The aggregate after the join assigns a joined row to the windows of its
+     * time: the pair's own window for TUMBLING, but for HOPPING also windows
+     * only one of its rows is in. Unaggregated, each pair carries its window. */
+    if (window && j->window.kind != SL_WINDOW_TUMBLING && plan->aggregate)
+        return sl_error_set(err, SL_ERROR,
+                            "an aggregated window join takes a TUMBLING window: over a HOPPING "
+                            "one the aggregate would count a pair in windows only one of its rows "
+                            "is in; use an interval join (ON ... AND l.ts BETWEEN r.ts - INTERVAL "
+                            "... AND r.ts + INTERVAL ...) and the HOPPING window after it");
+    if (window && j->window.size_us / j->window.advance_us > 64)
+        return sl_error_set(err, SL_ERROR,
+                            "a window join's HOPPING window puts a row in at most 64 windows "
+                            "(SIZE / ADVANCE BY): make the advance larger");
+    struct sl_stream_join_def def = {
+        .kind = window ? SL_STREAM_JOIN_WINDOW : SL_STREAM_JOIN_INTERVAL,
+        .left_outer = j->type == SL_JOIN_LEFT,
+        .nleft = nleft,
+        .nright = j->ncols,
+        .left_types = plan->scan_types,
+        .right_types = plan->scan_types + j->first_col,
+        .left_names = plan->scan_names,
+        .right_names = plan->scan_names + j->first_col,
+        .nkeys = j->nkeys,
+        .left_keys = (const struct sl_expr *const *)j->left_keys,
+        .right_keys = (const struct sl_expr *const *)j->right_keys,
+        .left_time_col = (uint32_t)lt,
+        .right_time_col = (uint32_t)rt,
+        .lower_us = j->lower_us,
+        .upper_us = j->upper_us,
+        .size_us = j->window.size_us,
+        .advance_us = j->window.advance_us ? j->window.advance_us : j->window.size_us,
+        /* The binder puts a window join's window_start and window_end after the right's columns. */
+        .window_columns = window && plan->nfrom >= j->first_col + j->ncols + 2,
+        .residual = j->residual,
+    };
+    /* The join keeps and emits only the columns read after it: the rest of a
+     * wide row (Nexmark's extra) costs neither state nor copies. */
+    bool *needed = columns_read(plan, plan->nfrom);
+    if (!needed)
+        return SL_NOMEM;
+    if (j->residual)
+        mark_columns(j->residual, needed, plan->nfrom);
+    if (plan->unnest)
+        mark_columns(plan->unnest, needed, plan->nfrom);
+    for (uint32_t i = 1; i < plan->njoins; i++) {
+        const struct sl_plan_join *later = &plan->joins[i];
+        for (uint32_t k = 0; k < later->nkeys; k++)
+            mark_columns(later->left_keys[k], needed, plan->nfrom);
+        if (later->residual)
+            mark_columns(later->residual, needed, plan->nfrom);
+    }
+    def.left_needed = needed;
+    def.right_needed = needed + j->first_col;
+    struct sl_op *join, *port;
+    sl_status st = op_stream_join_create(work, &def, out->time, &join, &port, err);
+    sl_free(needed);
+    if (st != SL_OK)
+        return st;
+    struct sl_pipeline right = {0};
+    struct sl_op *right_tail = NULL;
+    st = build_side(j->right_stream, j->right_input, op_stream_join_time(join, true), work,
+                    &right, &right_tail, err);
+    if (st == SL_OK)
+        st = build_side(plan->stream, plan->input, op_stream_join_time(join, false), work, out,
+                        tail, err);
+    if (st != SL_OK) {
+        op_destroy_chain(right.head);
+        op_destroy_chain(join);
+        return st;
+    }
+    right_tail->next = port;
+    op_stream_join_set_right_head(join, right.head);
+    out->right_head = right.head;
+    out->join = join;
+    link_op(out, tail, join);
+    return SL_OK;
 }
 
 /* Appends to the chain plan's operators before its aggregate, l's (all of
@@ -263,7 +470,7 @@ static sl_status build_front(const struct sl_plan *plan, const struct agg_layout
         link_op(out, tail, op);
     }
     st = l ? op_project_create(work, l->exprs, l->nproj, l->names, &op, err)
-           : op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err);
+           : final_project(plan, work, &op, err);
     if (st == SL_OK)
         link_op(out, tail, op);
     return st;
@@ -276,9 +483,7 @@ static sl_status build_back(const struct sl_plan *plan, const struct agg_layout 
 {
     struct sl_op *op;
     sl_status st = build_aggregate(plan, l, work, out, tail, err);
-    if (st == SL_OK &&
-        (st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err)) ==
-            SL_OK)
+    if (st == SL_OK && (st = final_project(plan, work, &op, err)) == SL_OK)
         link_op(out, tail, op);
     return st;
 }
@@ -317,6 +522,9 @@ static sl_status build_lane_chain(chain_builder build, const struct sl_plan *pla
 
 bool planner_partitions_groups(const struct sl_plan *plan)
 {
+    /* A top-N's aggregation is its derived table's. */
+    if (plan->input && plan->input->rank && !plan->into_stream && !plan->late_table)
+        plan = plan->input;
     return plan->aggregate && plan->nkeys > first_key(plan) && !plan->into_stream &&
            !plan->late_table;
 }
@@ -446,14 +654,69 @@ static sl_status build_scan(const struct sl_plan *plan, struct sl_arena *work,
     return st;
 }
 
-/* A join the planner cannot build yet, in plan or the derived tables below it; NULL if none. */
-static const struct sl_plan_join *unbuilt_join(const struct sl_plan *plan)
+/* Top-N (issue 16): the ranking derived table's pipeline (an aggregation's
+ * exchange, or its rows' operators), the top-N, then this plan's [filter]
+ * and projection over its changelog: a filter that turns a row out turns an
+ * UPDATE into a DELETE, which HAVING's operator does. */
+static sl_status build_ranked(const struct sl_plan *plan, uint32_t threads, struct sl_arena *work,
+                              struct sl_pipeline *out, const struct sl_clock *clock,
+                              struct sl_op **tail, struct sl_error *err)
 {
-    for (; plan; plan = plan->input)
-        for (uint32_t i = 0; i < plan->njoins; i++)
-            if (plan->joins[i].kind != SL_JOIN_LOOKUP || plan->joins[i].right_input)
-                return &plan->joins[i];
-    return NULL;
+    const struct sl_plan *in = plan->input;
+    const struct sl_plan_rank *r = in->rank;
+    sl_status st = SL_OK;
+    if (in->window.kind && in->time_expr)
+        st = watermark_op(in->stream, out->time, work, out, tail, err);
+    if (st == SL_OK)
+        st = in->aggregate ? build_exchange(in, threads, work, out, clock, tail, err)
+                           : build_front(in, NULL, work, out, tail, err);
+    if (st != SL_OK)
+        return st;
+    struct sl_topn_def def = {
+        .fn = r->fn,
+        .key = r->key,
+        .nout = in->nout,
+        .rank_col = r->rank_col,
+        .npartition = r->npartition,
+        .norder = r->norder,
+        .desc = r->desc,
+        .limit = r->limit,
+        .changelog = r->changelog,
+        .nidentity = r->nidentity,
+        .identity_cols = r->identity_cols,
+        .final = r->final,
+        .window_part = r->window_part,
+        .end_from_start = r->window_end_from_start,
+        .size_us = r->window_size_us,
+        .grace_us = r->window_grace_us,
+    };
+    /* Its input is the derived table's projection (an exchange's backs end so). */
+    struct final_proj f;
+    enum sl_type *types = NULL;
+    if (final_proj_make(in, &f) != SL_OK || !(types = sl_calloc(f.n, sizeof *types))) {
+        if (!types)
+            final_proj_free(in, &f);
+        return sl_error_set(err, SL_NOMEM, "out of memory planning a top-N");
+    }
+    for (uint32_t i = 0; i < f.n; i++)
+        types[i] = f.exprs[i]->type;
+    struct sl_op *op;
+    st = op_topn_create(work, &def, out->time, f.n, types, f.names, &op, err);
+    sl_free(types);
+    final_proj_free(in, &f);
+    if (st != SL_OK)
+        return st;
+    link_op(out, tail, op);
+    if (plan->where) {
+        if ((st = op_having_create(work, plan->where, op->nout, op->out_types,
+                                   (const char *const *)op->out_names, &op, err)) != SL_OK)
+            return st;
+        link_op(out, tail, op);
+    }
+    if ((st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err)) ==
+        SL_OK)
+        link_op(out, tail, op);
+    return st;
 }
 
 sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_arena *work,
@@ -461,19 +724,6 @@ sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_
                         const struct sl_clock *clock, struct sl_pipeline *out,
                         struct sl_error *err)
 {
-    const struct sl_plan_join *j = unbuilt_join(plan);
-    if (j && j->kind == SL_JOIN_INTERVAL)
-        return sl_error_set(err, SL_ERROR,
-                            "joins of two streams are not built yet (this one: an interval join "
-                            "on %u key%s, right time - left time in [%lld, %lld] us%s)",
-                            j->nkeys, j->nkeys == 1 ? "" : "s", (long long)j->lower_us,
-                            (long long)j->upper_us, j->residual ? ", with a residual" : "");
-    if (j)
-        return sl_error_set(err, SL_ERROR,
-                            "joins of two streams are not built yet (this one: a window join on "
-                            "%u key%s%s)",
-                            j->nkeys, j->nkeys == 1 ? "" : "s",
-                            j->residual ? ", with a residual" : "");
     struct sl_op *tail = NULL;
     *out = (struct sl_pipeline){.late_sink = late_sink};
     out->time = sl_calloc(1, sizeof *out->time);
@@ -481,38 +731,50 @@ sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_
         return sl_error_set(err, SL_NOMEM, "out of memory planning a query");
     out->time->watermark = INT64_MIN;
     sl_status st = SL_OK;
-    if (plan->window.kind && plan->time_expr)
-        st = watermark_op(plan, work, out, &tail, err);
+    /* The join may be in a derived table: it runs first, then the levels above it. */
+    const struct sl_plan *joined = plan;
+    while (joined && !planner_stream_join(joined))
+        joined = joined->input;
+    if (joined)
+        st = build_stream_join(joined, work, out, &tail, err);
+    else if (plan->window.kind && plan->time_expr)
+        st = watermark_op(plan->stream, out->time, work, out, &tail, err);
     /* Lookups run on the query's thread, before an aggregation's exchange:
      * each holds one connection, which its threads could not share. */
     if (st == SL_OK && plan->aggregate && plan->njoins)
         st = build_scan(plan, work, out, &tail, err);
-    if (st == SL_OK)
+    if (st == SL_OK && plan->input && plan->input->rank)
+        st = build_ranked(plan, threads, work, out, clock, &tail, err);
+    else if (st == SL_OK)
         st = plan->aggregate ? build_exchange(plan, threads, work, out, clock, &tail, err)
                              : build_front(plan, NULL, work, out, &tail, err);
     if (st == SL_OK) {
         tail->next = sink;
         set_clock(out->head, clock);
+        set_clock(out->right_head, clock);
         if (late_sink)
             late_sink->clock = clock;
         return SL_OK;
     }
     if (tail)
         tail->next = NULL;
+    op_destroy_chain(out->right_head);
     op_destroy_chain(out->head);
     sl_free(out->time);
-    out->head = out->agg = out->exchange = NULL;
+    out->head = out->agg = out->exchange = out->join = out->right_head = NULL;
     out->time = NULL;
     return st == SL_NOMEM ? sl_error_set(err, SL_NOMEM, "out of memory planning a query") : st;
 }
 
 void planner_destroy(struct sl_pipeline *p)
 {
+    /* The right chain first: it ends in the join's port, which the join frees. */
+    op_destroy_chain(p->right_head);
     op_destroy_chain(p->head);
     if (p->time)
         sl_free(p->time->parts);
     sl_free(p->time);
-    p->head = p->agg = p->exchange = NULL;
+    p->head = p->agg = p->exchange = p->join = p->right_head = NULL;
     p->time = NULL;
 }
 

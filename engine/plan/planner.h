@@ -8,6 +8,10 @@
  * A derived table (FROM (SELECT ...)) is a plan's input: its own
  * [unnest] -> [filter] -> project(outputs) come first, then this plan's
  * operators over those outputs, nested as deep as the derived tables are.
+ * A join of two streams runs single-threaded before the rest: each side's
+ * watermark -> [its derived table's operators] -> the join, whose joined
+ * rows go on as one stream's rows: [filter] -> project, or to the
+ * aggregation's exchange.
  */
 #ifndef SL_PLANNER_H
 #define SL_PLANNER_H
@@ -24,6 +28,12 @@ struct sl_pipeline {
     /* An aggregation's exchange (engine/ops/op_exchange.h), which the query
      * drains after each step's pushes; NULL without aggregation. */
     struct sl_op *exchange;
+    /* A join of two streams (op_stream_join.c): the join, on the left's
+     * chain (head), and where the right stream's decoded chunks are pushed:
+     * [watermark] -> [its derived table's operators] -> the join's port.
+     * NULL without one. */
+    struct sl_op *join;
+    struct sl_op *right_head;
 };
 
 /* Builds the operators (allocating output chunks in work) and links the last
@@ -48,6 +58,9 @@ bool planner_partitions_groups(const struct sl_plan *plan);
  * Returns how many; 0 when out of memory. */
 uint32_t planner_late_columns(const struct sl_plan *plan, struct sl_arena *arena,
                               struct sl_column *cols);
+
+/* The plan's join of two streams (INTERVAL or WINDOW), or NULL. */
+const struct sl_plan_join *planner_stream_join(const struct sl_plan *plan);
 
 /* Destroys the pipeline's operators (up to and including the sink) and its time state. */
 void planner_destroy(struct sl_pipeline *p);

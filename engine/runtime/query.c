@@ -1,6 +1,7 @@
 /* query.c — a running query: building it, reading and pushing input, ending batches. */
 #include "engine/runtime/query.h"
 #include "engine/runtime/query_input.h"
+#include "engine/runtime/query_side.h"
 
 #include "common/alloc.h"
 #include "common/log.h"
@@ -100,6 +101,8 @@ static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
 static void discard_batch(struct sl_query *q)
 {
     q->ndl = 0;
+    if (q->side)
+        q->side->ndl = 0;
     q->dl_lost = false;
     arena_reset(q->dl_arena);
     op_sink_discard(q->sink);
@@ -190,7 +193,7 @@ static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bo
                            struct sl_error *err)
 {
     sl_status st = SL_OK;
-    if (!c->plan[0] && q->plan->aggregate)
+    if (!c->plan[0] && plan_changelog(q->plan))
         return st;
     if (c->plan[0] && strcmp(c->plan, q->fingerprint) != 0 &&
         strncmp(c->plan, q->fingerprint, FINGERPRINT_HASH_CHARS) == 0)
@@ -209,7 +212,8 @@ static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bo
                             q->name, c->plan, q->fingerprint);
     /* The state first: the source is not moved for a query that starts over. */
     uint64_t rows = 0;
-    if (q->plan->aggregate && (st = query_state_restore(q, &rows, err)) != SL_OK)
+    if ((plan_changelog(q->plan) || q->pipeline.join) &&
+        (st = query_state_restore(q, &rows, err)) != SL_OK)
         return st;
     if (q->plan->window.kind && !rows)
         return SL_OK;
@@ -227,6 +231,29 @@ static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bo
     return SL_OK;
 }
 
+/* A join's right input (swapped in: query_side.h) continues at its own
+ * checkpoint row, written with the left's. */
+static sl_status resume_input(struct sl_query *q, struct sl_error *err)
+{
+    struct db_checkpoint c;
+    bool found;
+    sl_status st = db_checkpoint_get(q->db, q->name, &c, &found, err);
+    if (st == SL_OK && !found)
+        st = sl_error_set(err, SL_ERROR, "the checkpoint of query %s has no row for its right "
+                          "input (%s): drop the query to start over", q->name, q->name);
+    if (st == SL_OK)
+        st = seek_input(q, &c, err);
+    if (st == SL_OK && !q->resumed_lossy && !source_has_records(q->source))
+        decoder_resume(q->decoder, c.offset);
+    if (st == SL_OK)
+        q->committed_offset = q->resumed_lossy ? 0 : c.offset;
+    if (found) {
+        sl_free(c.position);
+        sl_free(c.identity);
+    }
+    return st;
+}
+
 static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *err)
 {
     *resumed = false;
@@ -239,6 +266,11 @@ static sl_status try_resume(struct sl_query *q, bool *resumed, struct sl_error *
         st = resume_at(q, &c, resumed, err);
     sl_free(c.position);
     sl_free(c.identity);
+    if (st == SL_OK && *resumed && q->side) {
+        query_side_enter(q, QUERY_RIGHT);
+        st = resume_input(q, err);
+        query_side_leave(q);
+    }
     return st;
 }
 
@@ -254,6 +286,7 @@ static sl_status start_over(struct sl_query *q, struct sl_error *err)
         (q->late_table && (st = result_table_clear(q->late_table, err)) != SL_OK) ||
         (st = db_state_delete(q->db, q->name, err)) != SL_OK ||
         (st = db_checkpoint_delete(q->db, q->name, err)) != SL_OK ||
+        (q->side && (st = db_checkpoint_delete(q->db, q->side->name, err)) != SL_OK) ||
         (st = db_commit(q->db, err)) != SL_OK) {
         db_rollback(q->db);
         return st;
@@ -324,6 +357,32 @@ static bool reads_log(const struct sl_query *q)
     return q->ingest && !q->live && !q->plan->no_checkpoint;
 }
 
+/* The same for a join's right input. */
+static bool reads_log_side(const struct sl_query *q)
+{
+    return q->side->ingest && !q->live && !q->plan->no_checkpoint;
+}
+
+/* A join of two streams: the right stream's source and decoder, opened as
+ * the left's are, with its fields swapped in (query_side.h). */
+static sl_status open_right_input(struct sl_query *q, const struct sl_query_env *env,
+                                  struct sl_error *err)
+{
+    sl_status st = query_side_create(q, err);
+    if (st != SL_OK)
+        return st;
+    query_side_enter(q, QUERY_RIGHT);
+    const struct sl_stream_def *stream = q->plan->stream;
+    struct sl_schema schema = stream_def_format_schema(stream);
+    st = open_input(q, env, err);
+    if (st == SL_OK)
+        st = decoder_create(&stream->format, &schema, on_dead_letter, q, &q->decoder, err);
+    if (st == SL_OK)
+        source_set_log(q->source, q->log);
+    query_side_leave(q);
+    return st;
+}
+
 /* The threads an aggregation runs on: WITH (partitions = n); else, for a
  * saved query whose groups a checkpoint holds in partitions, as many (its
  * state cannot be split otherwise); else the machine's cores. */
@@ -334,7 +393,7 @@ static uint32_t query_threads(const struct sl_query *q, bool restart)
         return plan->partitions;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     uint32_t threads = cores < 1 ? 1 : cores > 64 ? 64 : (uint32_t)cores;
-    if (!restart || q->live || plan->no_checkpoint || !plan->aggregate ||
+    if (!restart || q->live || plan->no_checkpoint || !plan_changelog(plan) ||
         !planner_partitions_groups(plan))
         return threads;
     struct db_checkpoint c;
@@ -415,7 +474,8 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
         (st = planner_build(plan, query_threads(q, restart), env->work, q->sink,
                             q->late_sink, q->clock, &q->pipeline, err)) != SL_OK)
         goto fail;
-    if ((st = query_split_create(q, err)) != SL_OK)
+    if ((q->pipeline.right_head && (st = open_right_input(q, env, err)) != SL_OK) ||
+        (st = query_split_create(q, err)) != SL_OK)
         goto fail;
     source_set_log(q->source, q->log);
     if (!live)
@@ -430,6 +490,10 @@ sl_status query_create(const char *name, const char *sql, bool live, struct sl_a
         (restart && !resumed && (st = start_over(q, err)) != SL_OK) ||
         (reads_log(q) && (st = log_reader_commit(q->source, q->db, plan->stream->name, q->name,
                                                  err)) != SL_OK))
+        goto fail;
+    if (q->side && reads_log_side(q) &&
+        (st = log_reader_commit(q->side->source, q->db, q->side->plan.stream->name, q->side->name,
+                                err)) != SL_OK)
         goto fail;
     *out = q;
     return SL_OK;
@@ -569,6 +633,47 @@ static sl_status commit_batch(struct sl_query *q, const struct sl_query_env *env
     return st;
 }
 
+/* The query's position in the batch's transaction: its checkpoint row and its log reader's. */
+static sl_status record_position(struct sl_query *q, struct sl_error *err)
+{
+    sl_status st = record_checkpoint(q, err);
+    if (st == SL_OK && reads_log(q))
+        st = log_reader_commit(q->source, q->db, q->plan->stream->name, q->name, err);
+    return st;
+}
+
+/* The batch committed: the input's position is the committed one. */
+static sl_status input_committed(struct sl_query *q, struct sl_error *err)
+{
+    (void)err;
+    q->committed_offset = checkpoint_offset(q);
+    source_committed(q->source);
+    return SL_OK;
+}
+
+/* The same without a checkpoint (a live SELECT, WITH (checkpoint = false)):
+ * the source keeps what it would replay. */
+static sl_status input_committed_unchecked(struct sl_query *q, struct sl_error *err)
+{
+    (void)err;
+    q->committed_offset = checkpoint_offset(q);
+    return SL_OK;
+}
+
+/* Runs fn for the query's input, then for a join's right input swapped in (query_side.h). */
+static sl_status each_input(struct sl_query *q,
+                            sl_status (*fn)(struct sl_query *, struct sl_error *),
+                            struct sl_error *err)
+{
+    sl_status st = fn(q, err);
+    if (st == SL_OK && q->side) {
+        query_side_enter(q, QUERY_RIGHT);
+        st = fn(q, err);
+        query_side_leave(q);
+    }
+    return st;
+}
+
 /*
  * Ends the batch (see query_finish_batch). may_wait: when another
  * connection holds the write lock past the busy timeout, nothing has been
@@ -597,6 +702,8 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
         if (st == SL_OK && q->commit_us_pending)
             st = db_progress_set_commit_time(env->db, q->name, q->batch_id, q->last_commit_us,
                                              err);
+        if (st == SL_OK && q->pipeline.right_head)
+            st = op_flush(q->pipeline.right_head, err);
         if (st == SL_OK)
             st = op_flush(q->pipeline.head, err);
         if (st == SL_OK && q->late_sink)
@@ -609,7 +716,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             st = query_state_write(q, err);
         int64_t state_us = sl_monotonic_us() - state_started;
         if (st == SL_OK)
-            st = write_dead_letters(q, err);
+            st = each_input(q, write_dead_letters, err);
         if (st == SL_OK)
             st = query_sinks_write(&q->sinks, env->db, sl_clock_now_us(), err);
         if (st == SL_OK && q->writer)
@@ -620,7 +727,12 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             .rows_in = q->rows_in,
             .rows_out = rows_out,
             .duration_us = clock_now_us(q->clock) - q->batch_started_us,
-            .has_watermark = q->plan->window.kind && q->plan->time_expr &&
+            /* A top-N's window is its derived table's; a join's watermark is its
+             * sides' (issue 16). */
+            .has_watermark = ((q->plan->window.kind && q->plan->time_expr) ||
+                              (q->plan->input && q->plan->input->rank &&
+                               q->plan->input->window.kind && q->plan->input->time_expr) ||
+                              q->pipeline.join) &&
                              time->watermark != INT64_MIN,
             .watermark_us = time->watermark,
             .late_rows = time->late_rows,
@@ -650,9 +762,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             q->last_progress = p;
             recorded = st == SL_OK;
             if (st == SL_OK && checkpoint)
-                st = record_checkpoint(q, err);
-            if (st == SL_OK && checkpoint && reads_log(q))
-                st = log_reader_commit(q->source, env->db, q->plan->stream->name, q->name, err);
+                st = each_input(q, record_position, err);
         }
         time->late_rows = 0;
         int64_t commit_started = sl_monotonic_us();
@@ -666,9 +776,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             query_sinks_committed(&q->sinks);
             if (q->writer)
                 stream_writer_committed(q->writer, time->ended);
-            q->committed_offset = checkpoint_offset(q);
-            if (checkpoint)
-                source_committed(q->source);
+            each_input(q, checkpoint ? input_committed : input_committed_unchecked, err);
         } else {
             st = batch_failed(q, env, began, st, err);
         }
@@ -787,6 +895,79 @@ static bool wait_for_outputs(struct sl_query *q, int timeout_ms)
     return full || log_full;
 }
 
+/*
+ * Reads what the query's input has now (waiting at most timeout_ms) and
+ * pushes it down the pipeline; at its end, the watermark goes to +infinity.
+ * Returns SL_OK or a failure to allocate; *rs is the source's status (an
+ * error described in read_err), *n what it read, *st the status of decoding
+ * and pushing it (described in err).
+ */
+static sl_status read_input(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
+                            size_t *n_out, sl_status *rs_out, struct sl_error *read_err,
+                            sl_status *st_out, struct sl_error *err)
+{
+    enum sl_type *types = arena_alloc(env->work, (q->plan->stream->ncols + 1) * sizeof *types);
+    if (!types)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < q->plan->stream->ncols; i++)
+        types[i] = q->plan->stream->cols[i].type;
+    if (chunk_create(env->work, q->plan->stream->ncols, types, &q->input) != SL_OK)
+        return sl_error_set(err, SL_NOMEM, "out of memory");
+
+    size_t n = 0;
+    sl_status rs, st = SL_OK;
+    uint64_t limit = q->plan->max_batch_bytes;
+    if (source_has_records(q->source)) {
+        rs = query_read_records(q, timeout_ms, limit, &n, read_err, &st, err);
+    } else {
+        struct sl_schema schema = stream_def_format_schema(q->plan->stream);
+        bool rows = source_rows_fit(q->source, &schema, &q->plan->stream->format);
+        /* Input decoded or made on several threads: a buffer's worth for each. */
+        uint32_t lanes = query_split_lanes(q);
+        size_t cap = READ_BUFFER_BYTES * (lanes ? lanes : 1);
+        if (limit && limit - q->batch_bytes < cap)
+            cap = (size_t)(limit - q->batch_bytes);
+        if (rows && lanes && source_rows_numbered(q->source)) {
+            rs = query_split_read_rows(q, cap, &n, read_err, &st, err);
+        } else if (rows) {
+            rs = query_read_rows(q, timeout_ms, cap, &n, read_err, &st, err);
+        } else {
+            char *buf = arena_alloc(env->work, cap);
+            if (!buf)
+                return sl_error_set(err, SL_NOMEM, "out of memory");
+            rs = read_available(q, buf, cap, &n, timeout_ms, read_err);
+            if (n > 0)
+                st = decode_and_push(q, buf, n, err);
+        }
+        q->batch_bytes += n;
+    }
+    if (n > 0 || rs == SL_EOF) {
+        q->had_input = true;
+        if (st == SL_OK && rs == SL_EOF)
+            st = finish_input(q, err);
+        if (st == SL_OK)
+            st = drain_input(q, err);
+        /* A bounded input is over: the watermark goes to +infinity. */
+        if (rs == SL_EOF)
+            q->pipeline.time->ended = true;
+    }
+    *n_out = n;
+    *rs_out = rs;
+    *st_out = st;
+    return SL_OK;
+}
+
+/* read_input for one side of a join, its fields swapped in (query_side.h). */
+static sl_status read_side(struct sl_query *q, const struct sl_query_env *env,
+                           enum query_input_side side, int timeout_ms, size_t *n, sl_status *rs,
+                           struct sl_error *read_err, sl_status *st, struct sl_error *err)
+{
+    query_side_enter(q, side);
+    sl_status failed = read_input(q, env, timeout_ms, n, rs, read_err, st, err);
+    query_side_leave(q);
+    return failed;
+}
+
 sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int timeout_ms,
                      bool *batch_done, struct sl_error *err)
 {
@@ -808,52 +989,24 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
         return q->had_input && clock_deadline_us(q->clock) >= q->batch_deadline_us
                    ? end_batch(q, env, batch_done, err)
                    : SL_OK;
-    enum sl_type *types = arena_alloc(env->work, (q->plan->stream->ncols + 1) * sizeof *types);
-    if (!types)
-        return sl_error_set(err, SL_NOMEM, "out of memory");
-    for (uint32_t i = 0; i < q->plan->stream->ncols; i++)
-        types[i] = q->plan->stream->cols[i].type;
-    if (chunk_create(env->work, q->plan->stream->ncols, types, &q->input) != SL_OK)
-        return sl_error_set(err, SL_NOMEM, "out of memory");
-
     size_t n = 0;
     struct sl_error read_err;
     sl_error_clear(&read_err);
     sl_status rs, st = SL_OK;
-    uint64_t limit = q->plan->max_batch_bytes;
-    if (source_has_records(q->source)) {
-        rs = query_read_records(q, timeout_ms, limit, &n, &read_err, &st, err);
+    if (!q->side) {
+        sl_status failed = read_input(q, env, timeout_ms, &n, &rs, &read_err, &st, err);
+        if (failed != SL_OK)
+            return failed;
     } else {
-        struct sl_schema schema = stream_def_format_schema(q->plan->stream);
-        bool rows = source_rows_fit(q->source, &schema, &q->plan->stream->format);
-        /* Input decoded or made on several threads: a buffer's worth for each. */
-        uint32_t lanes = query_split_lanes(q);
-        size_t cap = READ_BUFFER_BYTES * (lanes ? lanes : 1);
-        if (limit && limit - q->batch_bytes < cap)
-            cap = (size_t)(limit - q->batch_bytes);
-        if (rows && lanes && source_rows_numbered(q->source)) {
-            rs = query_split_read_rows(q, cap, &n, &read_err, &st, err);
-        } else if (rows) {
-            rs = query_read_rows(q, timeout_ms, cap, &n, &read_err, &st, err);
-        } else {
-            char *buf = arena_alloc(env->work, cap);
-            if (!buf)
-                return sl_error_set(err, SL_NOMEM, "out of memory");
-            rs = read_available(q, buf, cap, &n, timeout_ms, &read_err);
-            if (n > 0)
-                st = decode_and_push(q, buf, n, err);
-        }
-        q->batch_bytes += n;
-    }
-    if (n > 0 || rs == SL_EOF) {
-        q->had_input = true;
-        if (st == SL_OK && rs == SL_EOF)
-            st = finish_input(q, err);
-        if (st == SL_OK)
-            st = drain_input(q, err);
-        /* A bounded input is over: the watermark goes to +infinity. */
-        if (rs == SL_EOF)
-            q->pipeline.time->ended = true;
+        /* A join reads the side that is behind; the other only when that one has nothing now. */
+        enum query_input_side side = query_side_pick(q);
+        sl_status failed = read_side(q, env, side, timeout_ms, &n, &rs, &read_err, &st, err);
+        enum query_input_side other = side == QUERY_LEFT ? QUERY_RIGHT : QUERY_LEFT;
+        if (failed == SL_OK && st == SL_OK && n == 0 && rs != SL_EOF && rs != SL_ERROR &&
+            !query_side_ended(q, other))
+            failed = read_side(q, env, other, 0, &n, &rs, &read_err, &st, err);
+        if (failed != SL_OK)
+            return failed;
     }
     if (st != SL_OK) {
         discard_batch(q);
@@ -866,7 +1019,7 @@ sl_status query_step(struct sl_query *q, const struct sl_query_env *env, int tim
     size_t kept = op_sink_pending_bytes(q->sink) +
                   (q->late_sink ? op_sink_pending_bytes(q->late_sink) : 0);
     bool full = kept > BATCH_ROWS_MAX_BYTES ||
-                (limit && q->batch_bytes >= limit);
+                (q->plan->max_batch_bytes && q->batch_bytes >= q->plan->max_batch_bytes);
     if (ended || full || q->pipeline.time->window_closed ||
         clock_deadline_us(q->clock) >= q->batch_deadline_us) {
         if ((st = end_batch(q, env, batch_done, err)) != SL_OK)
@@ -897,6 +1050,7 @@ void query_destroy(struct sl_query *q)
         op_destroy_chain(q->late_sink);
     result_table_close(q->late_table);
     sl_free(q->late_name);
+    query_side_destroy(q);
     decoder_destroy(q->decoder);
     source_close(q->source);
     ingest_release(q->ingests, q->ingest);

@@ -108,6 +108,8 @@ struct sl_query {
     /* The sinks its rows go to (CREATE SINK ... FROM it): the engine attaches them. */
     struct query_sinks sinks;
     struct sl_batch_summary last_batch; /* set when a batch commits */
+    /* A join of two streams: the right stream's input (query_side.h); NULL: one input. */
+    struct query_side *side;
 };
 
 struct sl_query_dead_letter {

@@ -95,7 +95,8 @@ static void keep_dead_letter(void *ctx, const char *record, size_t len, uint64_t
 sl_status query_split_create(struct sl_query *q, struct sl_error *err)
 {
     const struct sl_format_spec *format = &q->plan->stream->format;
-    if (!q->pipeline.exchange || source_has_records(q->source) ||
+    /* A join's inputs go through the join, on this thread, before the exchange. */
+    if (!q->pipeline.exchange || q->pipeline.join || source_has_records(q->source) ||
         (format->kind == SL_FORMAT_CSV && format->csv_libcsv_only))
         return SL_OK;
     struct sl_workers *workers = op_exchange_workers(q->pipeline.exchange);

@@ -9,6 +9,8 @@
 # - A directory that is not writable (no database yet, or one whose -wal
 #   cannot be created), a database file that is not writable: as an
 #   unprivileged user (nobody, through setpriv, when the test runs as root).
+#   A directory that is not writable fails first at the owner's claim file
+#   (db-owner, beside the database).
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 chmod 755 "$WORK"
@@ -60,8 +62,10 @@ chmod 777 rw
 chmod 444 rw/db
 if as_user "$WORK/sluice" run --db "$WORK/rw/db" q.sql >/dev/null 2>>got.txt; then fail "a read-only database was written"; fi
 normalize <got.txt | diff - <(cat <<'OUT'
-sluice: cannot open database 'W/ro/db': cannot create it in W/ro (Permission denied)
-sluice: cannot open database 'W/rw/db': its directory W/rw is not writable (Permission denied), and SQLite keeps the database's -wal and -shm files beside it: make the directory writable, or read the database with sluice --readonly
+sluice: cannot claim database 'W/ro/db': cannot create W/ro/db-owner: Permission denied
+hint: sluice --readonly opens it without writing
+sluice: cannot claim database 'W/rw/db': cannot create W/rw/db-owner: Permission denied
+hint: sluice --readonly opens it without writing
 sluice: cannot open database 'W/rw/db': the file is not writable (Permission denied): sluice --readonly reads it
 OUT
 ) || fail "not the expected messages for permissions"

@@ -3,13 +3,14 @@
 # runs over 10 000 events from streams/generator.sql, the same events are
 # written by `sluice nexmark --format csv` and loaded into sqlite3, and each
 # query's table must equal its oracle's rows (qN.oracle.sql) exactly. Every
-# query runs over streams/csv.sql too and q1, q7 and q17 over streams/json.sql:
+# query runs over streams/csv.sql too and q1, q7, q17 and q20 over streams/json.sql:
 # the three inputs must agree; over the CSV file every query also runs in batches of 64 KiB
 # (23 batches), so windows close, sessions merge and groups are upserted
 # across batches. The windowed queries run again over the generator with its
-# events permuted in groups of 50 (out_of_order = 50, within the watermark's
-# 4 seconds): the same rows must come out. The word count runs over a small
-# text file.
+# rows permuted (out_of_order: 50 bids, 20 auctions, 5 persons, each within
+# the watermark's 4 seconds), and so do the joins and top-N queries: the same
+# rows must come out. A query's tables (qN.setup.sql, q13's side input) are
+# made in each database first. The word count runs over a small text file.
 #
 # Canonical form of a result, for both sides: each value as quote() writes it
 # (so 1, '1' and NULL differ), a REAL as printf('%.6f') (an average may differ
@@ -18,11 +19,14 @@ source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
 NX=$SOURCE_DIR/bench/nexmark
-QUERIES="q0 q1 q2 q5 q7 q11 q12 q14 q15 q16 q17 q21 q22"
-JSON_QUERIES="q1 q7 q17"
-WINDOW_QUERIES="q5 q7 q11 q12"
+QUERIES="q0 q1 q2 q3 q4 q5 q7 q8 q9 q11 q12 q13 q14 q15 q16 q17 q18 q19 q20 q21 q22"
+JSON_QUERIES="q1 q7 q17 q20"
+PERMUTED_QUERIES="q3 q4 q5 q7 q8 q9 q11 q12 q18 q19 q20"
 # Queries whose check fails because of a known engine bug (the lead decides).
 KNOWN_FAILURES=""
+# Queries written for features still being built (issue 16's joins and top-N):
+# one that Sluice refuses is left out with its error, not failed.
+PENDING="q3 q4 q5 q7 q8 q9 q13 q18 q19 q20"
 # 100 events a second: 100 s of event time, so ten 10-second windows, 46
 # hopping ones and sessions that close while others are open.
 export EVENTS=10000 RATE=100 SEED=7 DIR=$WORK
@@ -73,12 +77,39 @@ for kind in bid auction person; do
 done
 fill "$NX/streams/sqlite.sql" | sqlite3 oracle.db || fail "loading the CSV files into sqlite3 failed"
 
-# in_batches FILE: the query of FILE, its batches ending after 64 KiB of input.
+# setup DB QUERY...: the tables the queries read (qN.setup.sql), made in DB.
+setup() {
+  local db=$1 q; shift
+  for q in "$@"; do
+    [ ! -f "$NX/$q.setup.sql" ] || sqlite3 "$db" <"$NX/$q.setup.sql" || fail "$q.setup.sql failed on $db"
+  done
+}
+# shellcheck disable=SC2086
+setup oracle.db $QUERIES
+
+# without Q LIST: LIST less the word Q.
+without() { local w out=; for w in $2; do [ "$w" = "$1" ] || out+="$w "; done; echo "${out% }"; }
+
+# A pending query that Sluice refuses (over 100 events, alone) is left out.
+for q in $PENDING; do
+  rm -f probe.db*
+  setup probe.db "$q"
+  if ! { EVENTS=100 fill "$NX/streams/generator.sql"; cat "$NX/$q.sql"; } >probe.sql ||
+     ! "$SLUICE" run --db probe.db probe.sql >/dev/null 2>probe.err; then
+    echo "skipped: $q (its feature is not built yet): $(grep -m1 ': error:' probe.err)"
+    QUERIES=$(without "$q" "$QUERIES")
+    JSON_QUERIES=$(without "$q" "$JSON_QUERIES")
+    PERMUTED_QUERIES=$(without "$q" "$PERMUTED_QUERIES")
+  fi
+done
+
+# in_batches FILE: the statements of FILE (q7's are two), each one's batches
+# ending after 64 KiB of input.
 in_batches() {
   if grep -q '^[^-].*WITH (' "$1"; then
     sed '/^--/!s/WITH (/WITH (max_batch_bytes = 65536, /' "$1"
   else
-    sed '$ s/;$/ WITH (max_batch_bytes = 65536);/' "$1"
+    sed '/^--/!s/;$/ WITH (max_batch_bytes = 65536);/' "$1"
   fi
 }
 
@@ -86,6 +117,8 @@ in_batches() {
 # the queries into NAME.db; with BATCHED set, each query in batches of 64 KiB.
 run() {
   local name=$1 template=$2; shift 2
+  rm -f "$name".db*
+  setup "$name.db" "$@"
   { fill "$template"
     for q in "$@"; do if [ -n "${BATCHED:-}" ]; then in_batches "$NX/$q.sql"; else cat "$NX/$q.sql"; fi; done
   } >$name.sql
@@ -98,13 +131,23 @@ for q in $QUERIES; do check $q generator.db "$NX/$q.oracle.sql"; done
 # shellcheck disable=SC2086
 BATCHED=1 run csv "$NX/streams/csv.sql" $QUERIES
 for q in $QUERIES; do check $q csv.db "$NX/$q.oracle.sql" "CSV file in batches"; done
-[ "$(sqlite3 csv.db "SELECT min(n) FROM (SELECT count(*) AS n FROM _sluice_progress GROUP BY query)")" -gt 10 ] ||
+# Every query that read the bids (q3 and q8 read the small person and auction
+# files only) did so in more than 10 batches.
+[ "$(sqlite3 csv.db "SELECT min(n) FROM (SELECT count(*) AS n FROM _sluice_progress
+                     GROUP BY query HAVING sum(rows_in) >= 9200)")" -gt 10 ] ||
   fail "the CSV run was not cut into batches"
-sed 's/seed = \${SEED})/seed = ${SEED}, out_of_order = 50)/' "$NX/streams/generator.sql" >out_of_order.sql
-grep -q 'out_of_order = 50' out_of_order.sql || fail "could not add out_of_order to streams/generator.sql"
+# Each stream's rows are permuted in groups of its own rows: 50 bids, 20
+# auctions or 5 persons span less than the watermark's 4 seconds at 100 events
+# a second (a person is 1 event in 50, an auction 3), so no row is late.
+sed -e "/kind = 'bid'/ s/seed = \${SEED})/seed = \${SEED}, out_of_order = 50)/" \
+    -e "/kind = 'auction'/ s/seed = \${SEED})/seed = \${SEED}, out_of_order = 20)/" \
+    -e "/kind = 'person'/ s/seed = \${SEED})/seed = \${SEED}, out_of_order = 5)/" \
+    "$NX/streams/generator.sql" >out_of_order.sql
+[ "$(grep -c 'out_of_order = ' out_of_order.sql)" = 3 ] ||
+  fail "could not add out_of_order to streams/generator.sql's three streams"
 # shellcheck disable=SC2086
-run permuted out_of_order.sql $WINDOW_QUERIES
-for q in $WINDOW_QUERIES; do check $q permuted.db "$NX/$q.oracle.sql" "generator out of order"; done
+run permuted out_of_order.sql $PERMUTED_QUERIES
+for q in $PERMUTED_QUERIES; do check $q permuted.db "$NX/$q.oracle.sql" "generator out of order"; done
 # shellcheck disable=SC2086
 run json "$NX/streams/json.sql" $JSON_QUERIES
 for q in $JSON_QUERIES; do check $q json.db "$NX/$q.oracle.sql" "JSON file"; done

@@ -1,7 +1,7 @@
 -- A join of two streams, bound: the ON condition cut into a key, the time
 -- bound right.ts - left.ts in [1 us, 30 min] (o.ts < s.ts is strict: +1 us)
--- and a residual. Until the stream join is built the planner refuses it with
--- what the binder made of it.
+-- and a residual, as EXPLAIN shows the join (after each side's watermark).
+-- stdout
 CREATE STREAM orders (id INTEGER, customer INTEGER, qty INTEGER, ts TIMESTAMP,
                       WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
   FROM FILE 'data/join_orders.csv' FORMAT CSV (header = true, null = 'NA');
