@@ -274,6 +274,21 @@ struct ast_expr *ast_expr_call_filter(struct ast_expr *call, struct ast_expr *co
     return call;
 }
 
+struct ast_expr *ast_expr_call_over(struct ast_builder *b, struct ast_expr *call,
+                                    const struct sl_token *over, struct ast_expr_list *partition,
+                                    const struct ast_vec *order)
+{
+    struct ast_over *o = call ? new_zeroed(b, sizeof *o) : NULL;
+    if (!o)
+        return NULL;
+    o->keyword = ast_name_ident(b, over);
+    o->partition_by = partition;
+    o->norder = order->count;
+    o->order_by = order->items;
+    call->over = o;
+    return call;
+}
+
 struct ast_expr *ast_expr_in(struct ast_builder *b, const struct sl_token *t, struct ast_expr *x,
                              bool negated, struct ast_expr_list *list)
 {

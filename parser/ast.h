@@ -66,6 +66,7 @@ enum ast_op {
 };
 
 struct ast_expr_list;
+struct ast_over;
 
 struct ast_expr {
     enum ast_expr_kind kind;
@@ -88,6 +89,9 @@ struct ast_expr {
     /* AST_REAL from the INTEGER literal 9223372036854775808: too big for an
      * INTEGER, but negated it is INT64_MIN, which SQLite folds it into. */
     bool int_min_magnitude;
+    /* Top-N (issue 16): ROW_NUMBER() | RANK() | DENSE_RANK() OVER (...) is an
+     * AST_CALL with no arguments and this set; NULL for every other call. */
+    struct ast_over *over;
     /* The longest path from here down to a leaf (1 for a leaf), at most
      * AST_MAX_EXPR_DEPTH: every pass over an expression recurses. */
     uint32_t depth;
@@ -103,16 +107,25 @@ struct ast_expr_list {
     struct ast_expr **items;
 };
 
-struct ast_select_item {
-    struct ast_expr *expr;
-    struct ast_name alias; /* text NULL if no AS */
-};
-
 /* One ORDER BY item: an output column's name, an ordinal or a selected expression. */
 struct ast_order_item {
     struct ast_expr *expr;
     bool desc;
 };
+
+/* Top-N (issue 16): OVER ([PARTITION BY exprs] ORDER BY items) of a ranking call. */
+struct ast_over {
+    struct ast_name keyword;           /* OVER */
+    struct ast_expr_list *partition_by; /* NULL when absent */
+    uint32_t norder;
+    struct ast_order_item *order_by;
+};
+
+struct ast_select_item {
+    struct ast_expr *expr;
+    struct ast_name alias; /* text NULL if no AS */
+};
+
 
 enum ast_window_kind { AST_WINDOW_NONE, AST_WINDOW_TUMBLING, AST_WINDOW_HOPPING, AST_WINDOW_SESSION };
 

@@ -153,6 +153,11 @@ struct ast_expr *ast_expr_call(struct ast_builder *b, const struct ast_name *fn,
                                struct ast_expr_list *args, bool star_arg, bool distinct);
 /* Attaches FILTER (WHERE cond) to call (kept in its `third`); NULL if either is NULL. */
 struct ast_expr *ast_expr_call_filter(struct ast_expr *call, struct ast_expr *cond);
+/* Top-N (issue 16): attaches OVER ([PARTITION BY partition] ORDER BY order) to a
+ * ranking call; NULL if call is NULL or out of memory. */
+struct ast_expr *ast_expr_call_over(struct ast_builder *b, struct ast_expr *call,
+                                    const struct sl_token *over, struct ast_expr_list *partition,
+                                    const struct ast_vec *order);
 
 /* x [NOT] IN (list), x [NOT] BETWEEN lo AND hi, x [NOT] LIKE|GLOB pattern [ESCAPE esc]:
  * t is the operator's token (IN, BETWEEN, LIKE or GLOB). */

@@ -40,7 +40,8 @@
              ASC DESC SET
              WATERMARK FOR TUMBLING HOPPING SESSION SIZE ADVANCE GAP GRACE PERIOD
              CHANGES FINAL FILTER SINK INTO TABLE INDEX KEY
-             PAUSE RESUME PRINT.
+             PAUSE RESUME PRINT
+             OVER PARTITION.
 
 /* SQLite's precedence, lowest first. */
 %left OR.
@@ -788,6 +789,20 @@ expr(A) ::= nm(F) LP exprlist(L) RP FILTER LP WHERE expr(W) RP. {
 expr(A) ::= nm(F) LP DISTINCT exprlist(L) RP FILTER LP WHERE expr(W) RP. {
     A = ast_expr_call_filter(ast_expr_call(&ctx->b, &F, L, false, true), W);
 }
+
+/* Top-N (issue 16): ROW_NUMBER() | RANK() | DENSE_RANK() OVER ([PARTITION BY exprs] ORDER BY
+ * items). Any name parses; the binder takes the three ranking functions, as a select item of a
+ * derived table, and says what to write for the rest. */
+expr(A) ::= nm(F) LP RP OVER(K) LP over_partition(P) over_order(O) RP. {
+    A = ast_expr_call_over(&ctx->b, ast_expr_call(&ctx->b, &F, NULL, false, false), &K, P, &O);
+}
+%type over_partition {struct ast_expr_list *}
+over_partition(A) ::= . { A = NULL; }
+over_partition(A) ::= PARTITION BY exprlist(L). { A = L; }
+/* Optional here so that the binder can say why a ranking needs it. */
+%type over_order {struct ast_vec}
+over_order(A) ::= . { A = (struct ast_vec){0}; }
+over_order(A) ::= ORDER BY orderitems(L). { A = L; }
 
 expr(A) ::= MINUS(O) expr(E). [UMINUS] { A = ast_expr_unary(&ctx->b, AST_OP_NEG, &O, E); }
 expr(A) ::= PLUS(O) expr(E). [UMINUS] { A = ast_expr_unary(&ctx->b, AST_OP_PLUS, &O, E); }

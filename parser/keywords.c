@@ -70,6 +70,8 @@ static const struct keyword keywords[] = {
     {"NATURAL", TK_NATURAL},   {"USING", TK_USING},
     {"ATTACH", TK_ATTACH},     {"DETACH", TK_DETACH},
     {"DATABASE", TK_DATABASE},
+    /* Top-N (issue 16): ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) */
+    {"OVER", TK_OVER},         {"PARTITION", TK_PARTITION},
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])

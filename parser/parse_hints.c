@@ -65,11 +65,17 @@ bool parse_hint_unsupported(const struct parse_ctx *c, const struct sl_token *to
         return set(h, at, "UNION, INTERSECT and EXCEPT are not supported over streams",
                    "create a query per stream and combine their tables in a one-shot SELECT, "
                    "which SQLite runs: SELECT ... FROM q1 UNION ALL SELECT ... FROM q2");
+    /* "sum(x) OVER (": OVER parses as the alias of sum(x), so the error is one word later.
+     * ROW_NUMBER() / RANK() / DENSE_RANK() OVER (...) parse (top-N, binder_rank.c). */
     at = word_is(tok, "OVER") ? tok : word_is(prev, "OVER") ? prev : NULL;
     if (at)
-        return set(h, at, "window functions (OVER (...)) are not supported",
-                   "aggregate over time with GROUP BY ... WINDOW TUMBLING (SIZE ...), HOPPING "
-                   "or SESSION; over a query's table SQLite runs OVER as it is");
+        return set(h, at,
+                   "this window function (OVER (...)) is not supported: only ROW_NUMBER(), "
+                   "RANK() and DENSE_RANK() OVER ([PARTITION BY ...] ORDER BY ...) are",
+                   "rank rows in a derived table and keep the top N outside it: SELECT * FROM "
+                   "(SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM s) "
+                   "WHERE rn <= 3; aggregate over time with GROUP BY ... WINDOW; over a query's "
+                   "table SQLite runs any OVER as it is");
     /* The join words are reserved: "SELECT left FROM s" means a column. */
     static const int name_before[] = {TK_SELECT, TK_COMMA, TK_DOT, TK_BY, TK_WHERE, TK_LP, 0};
     static const int join_words[] = {TK_LEFT, TK_RIGHT, TK_FULL, TK_INNER, TK_NATURAL,

@@ -76,7 +76,8 @@ static void quote(struct sl_buf *b, const char *name)
 
 sl_status db_lookup_open(const char *file, const char *table, uint32_t ncols,
                          const char *const *cols, const enum sl_type *types, uint32_t nkeys,
-                         const char *const *keys, struct db_lookup **out, struct sl_error *err)
+                         const char *const *keys, const char *const *casts,
+                         struct db_lookup **out, struct sl_error *err)
 {
     struct db_lookup *l = sl_calloc(1, sizeof *l);
     if (!l)
@@ -98,7 +99,10 @@ sl_status db_lookup_open(const char *file, const char *table, uint32_t ncols,
     for (uint32_t k = 0; k < nkeys; k++) {
         buf_puts(&sql, k ? " AND " : " WHERE ");
         quote(&sql, keys[k]);
-        buf_printf(&sql, " = ?%u", k + 1);
+        if (casts[k])
+            buf_printf(&sql, " = CAST(?%u AS %s)", k + 1, casts[k]);
+        else
+            buf_printf(&sql, " = ?%u", k + 1);
     }
     sl_status st = SL_OK;
     if (!l->types || !l->row || sql.failed) {

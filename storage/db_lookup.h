@@ -21,10 +21,14 @@ struct db_lookup;
 /* Opens file read-only and prepares the statement over table's columns
  * cols[0..ncols) and key columns keys[0..nkeys) (names as the table spells
  * them). types[i] is what column i is read as: INTEGER, REAL and TEXT as
- * SQLite converts (CAST's rules), ANY as the value is stored. */
+ * SQLite converts (CAST's rules), ANY as the value is stored. casts[k]
+ * ("NUMERIC", "TEXT" or NULL) is the affinity key k's value has, written as
+ * CAST(?k AS ...), so that = converts the column as SQLite's own join with
+ * the left's column would (NULL: none; the column's affinity applies). */
 sl_status db_lookup_open(const char *file, const char *table, uint32_t ncols,
                          const char *const *cols, const enum sl_type *types, uint32_t nkeys,
-                         const char *const *keys, struct db_lookup **out, struct sl_error *err);
+                         const char *const *keys, const char *const *casts,
+                         struct db_lookup **out, struct sl_error *err);
 void db_lookup_close(struct db_lookup *l);
 
 /* What SQLite's EXPLAIN QUERY PLAN says of the statement ("SEARCH t USING

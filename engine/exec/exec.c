@@ -281,7 +281,7 @@ sl_status exec_apply_query_options(struct exec_ctx *x, const struct ast_create_q
 static void notice_started(const struct exec_ctx *x, const struct sl_query *q, bool restart)
 {
     char groups[64] = "";
-    if (q->plan->aggregate)
+    if (plan_changelog(q->plan))
         snprintf(groups, sizeof groups, ", with %llu groups",
                  (unsigned long long)q->restored_groups);
     if (q->resumed_lossy)

@@ -22,7 +22,7 @@ static sl_status read_live(struct sluice *s, struct sl_query *q, struct sl_live 
 {
     const struct sl_plan *plan = q->plan;
     *upto = live->last_rowid;
-    if (!plan->aggregate && db_table_max_rowid(s->db, q->table_name, upto, err) != SL_OK)
+    if (!plan_changelog(plan) && db_table_max_rowid(s->db, q->table_name, upto, err) != SL_OK)
         return SL_ERROR;
     struct db_order_term *order = sl_calloc(plan->norder + 1, sizeof *order);
     if (!order)
@@ -33,8 +33,8 @@ static sl_status read_live(struct sluice *s, struct sl_query *q, struct sl_live 
         .table = q->table_name,
         .order = order,
         .norder = plan->norder,
-        .arrival_order = !plan->aggregate,
-        .rowid_range = !plan->aggregate,
+        .arrival_order = !plan_changelog(plan),
+        .rowid_range = !plan_changelog(plan),
         .after_rowid = live->last_rowid,
         .upto_rowid = *upto,
         .limit = plan->limit,

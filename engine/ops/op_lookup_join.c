@@ -432,7 +432,7 @@ sl_status op_lookup_join_create(struct sl_arena *batch, const struct sl_lookup_j
         return nomem(err);
     }
     st = db_lookup_open(d->file, d->table, d->ncols, d->names, d->types, d->nkeys, d->key_names,
-                        &l->db, err);
+                        d->key_casts, &l->db, err);
     if (st != SL_OK) {
         lookup_destroy(&l->base);
         return st;

@@ -191,11 +191,61 @@ struct sl_lookup_join_def {
     uint32_t nkeys; /* left_keys[k] (over the input) = the table's column key_names[k] */
     struct sl_expr *const *left_keys;
     const char *const *key_names;
+    const char *const *key_casts; /* the affinity each key is looked up with (db_lookup.h) */
     const struct sl_expr *residual; /* the rest of ON, over the output; NULL if none */
     bool left;                      /* LEFT JOIN: unmatched rows with NULLs */
 };
 sl_status op_lookup_join_create(struct sl_arena *batch, const struct sl_lookup_join_def *def,
                                 struct sl_op **out, struct sl_error *err);
+/* Top-N (issue 16, op_topn.c): the ranking function, and how the result
+ * table is keyed so that each emitted change names one row. POSITION:
+ * (the PARTITION BY columns, rn), ROW_NUMBER only: a rank's row is
+ * replaced; IDENTITY: an aggregation's group keys: a group's row is
+ * updated; ROW: every column: a row whose rank moves is deleted and
+ * inserted again (a stream's rows ranked with ties have nothing else to
+ * tell them apart). */
+enum sl_topn_fn { SL_TOPN_ROW_NUMBER, SL_TOPN_RANK, SL_TOPN_DENSE_RANK };
+enum sl_topn_key { SL_TOPN_KEY_POSITION, SL_TOPN_KEY_IDENTITY, SL_TOPN_KEY_ROW };
+
+struct sl_topn_def {
+    enum sl_topn_fn fn;
+    enum sl_topn_key key;
+    uint32_t nout;       /* the output: input columns [0, nout), the rank written at rank_col */
+    uint32_t rank_col;
+    uint32_t npartition; /* input columns [nout, nout + npartition): PARTITION BY */
+    uint32_t norder;     /* then ORDER BY, desc[i] for DESC */
+    const bool *desc;
+    int64_t limit;       /* ranks kept: 1..limit */
+    /* The input is a changelog (row kinds) of rows identified by the input
+     * columns identity_cols (an aggregation's group keys); else appended
+     * rows. Rows with identity columns (nidentity > 0: an aggregation's, also
+     * appended under EMIT FINAL) break ties by them; others by arrival. */
+    bool changelog;
+    uint32_t nidentity;
+    const uint32_t *identity_cols;
+    /* Each partition's top is emitted once, when its rows come, then dropped
+     * (over an EMIT FINAL window aggregation partitioned by the window). */
+    bool final;
+    /* Windowed partitions: partition column window_part holds the window's
+     * end (its start when end_from_start: end = start + size); a partition is
+     * dropped once the watermark reaches end + grace. -1: none. */
+    int window_part;
+    bool end_from_start;
+    int64_t size_us, grace_us;
+};
+
+/*
+ * Keeps, per partition, the rows ranked 1..limit by the ORDER BY columns
+ * (SQLite's order, NULL first) and emits at each flush the changes to them
+ * as a changelog: [input columns 0..nout) with the rank at rank_col. Over
+ * appended rows a partition holds at most its top (and ties); over a
+ * changelog every row (a group can rise again). ROW_NUMBER's ties go by
+ * the identity columns when there are some, else by arrival (earlier first,
+ * or later first when the last ORDER BY key is DESC).
+ */
+sl_status op_topn_create(struct sl_arena *batch, const struct sl_topn_def *def,
+                         struct sl_time_state *time, uint32_t nin, const enum sl_type *in_types,
+                         const char *const *in_names, struct sl_op **out, struct sl_error *err);
 
 /* A join of two streams bounded by event time (issue 16), as the planner
  * gives it; see op_stream_join.c. Keys and the residual belong to the plan. */

@@ -40,6 +40,14 @@ struct bound_item {
  * them — every item's, in FROM order. Lives while the SELECT is bound; the
  * aliases point into its parse. stream, input, alias and label are the first
  * item's (the left of every join). */
+/* A SELECT that is a derived table (binder_from.c): it may rank its rows
+ * (binder_rank.c), which a top-level SELECT may not. */
+sl_status bind_select_derived(const struct ast_select *select, const struct sl_catalog *catalog,
+                              struct sl_arena *plan_arena, struct sl_diags *diags,
+                              struct sl_plan **out);
+
+/* What a SELECT reads (binder_from.c): its columns, as the SELECT's scan sees them.
+ * Lives while the SELECT is bound; the aliases point into its parse. */
 struct bound_from {
     const struct sl_stream_def *stream; /* the stream at the bottom of the first item */
     const struct sl_plan *input;        /* the first item's plan if it is a derived table */
@@ -92,6 +100,27 @@ void bind_table_column_type(const char *decl_type, enum sl_type *type, enum sl_a
 
 /* The first aggregate call in a (NULL: none), as binder_select.c decides it. */
 const struct ast_expr *bind_find_aggregate(const struct ast_expr *a);
+
+/* Top-N (binder_rank.c). Whether a is ROW_NUMBER() / RANK() / ... OVER (...),
+ * and whether a select list holds one. */
+bool bind_rank_is_call(const struct ast_expr *a);
+bool bind_select_ranks(const struct ast_select *sel);
+/* Binds an expression as the select list being bound does (its mode). */
+typedef struct sl_expr *(*bind_item_fn)(void *binder, const struct ast_expr *a);
+/* The ranking select item it of p's select list (derived: p is a derived
+ * table's): p->rank with its PARTITION BY / ORDER BY bound through bind, and
+ * the placeholder output the rank takes; NULL after an error (in diags). */
+struct sl_expr *bind_rank_item(const struct ast_select_item *it, bool derived, struct sl_plan *p,
+                               bind_item_fn bind, void *binder, struct sl_arena *arena,
+                               struct sl_diags *diags);
+/* Once p's outputs are final: where the rank goes, the group keys, the window. */
+sl_status bind_rank_finish(struct sl_plan *p, const struct sl_expr *placeholder,
+                           struct sl_arena *arena);
+/* The outer SELECT over a ranking derived table (outer->input->rank), its
+ * WHERE bound: takes the rank's bound out of the WHERE into rank->limit,
+ * refuses what cannot read a top-N, and keys the result table. */
+sl_status bind_rank_outer(const struct ast_select *sel, struct sl_plan *outer,
+                          struct sl_arena *arena, struct sl_diags *diags);
 
 /* ORDER BY / LIMIT of a SELECT over its bound outputs (binder_order.c, for
  * bind_select); errors go to diags; fails only when out of memory (SL_NOMEM). */

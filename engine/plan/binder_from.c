@@ -17,22 +17,26 @@
 #include <string.h>
 #include <strings.h>
 
-/* An aggregating derived table emits a changelog (updates to groups); the
- * outer SELECT's operators only take appended rows, so it cannot be composed. */
+/* An aggregating derived table emits a changelog (updates to groups); of the
+ * outer SELECT's operators only the top-N takes one, so only a ranking
+ * derived table may aggregate. */
 static const char *const aggregate_hint =
-    "aggregate in the outer SELECT (HAVING filters groups), or make the inner SELECT a "
-    "CREATE QUERY and read its table: an aggregating derived table would need a changelog "
-    "input, which Sluice does not have yet";
+    "aggregate in the outer SELECT (HAVING filters groups), rank the groups for a top-N "
+    "(ROW_NUMBER() OVER (...) AS rn here, WHERE rn <= N outside), or make the inner SELECT a "
+    "CREATE QUERY and read its table";
 
-/* Reports each clause of a derived table that cannot be composed; false if any. */
+/* Reports each clause of a derived table that cannot be composed; false if any.
+ * One that ranks its rows (top-N, binder_rank.c) may aggregate: the top-N
+ * operator takes the aggregation's changelog. */
 static bool derived_composable(const struct ast_select *d, struct sl_diags *diags)
 {
     uint32_t before = diags->count;
-    if (d->group_by && d->group_by->count) {
+    bool ranks = bind_select_ranks(d);
+    if (!ranks && d->group_by && d->group_by->count) {
         const struct ast_expr *k = d->group_by->items[0];
         diags_add(diags, k->pos, k->span, aggregate_hint,
                   "GROUP BY is not allowed in a derived table");
-    } else {
+    } else if (!ranks) {
         for (uint32_t i = 0; i < d->nitems; i++) {
             const struct ast_expr *agg = bind_find_aggregate(d->items[i].expr);
             if (agg) {
@@ -43,10 +47,10 @@ static bool derived_composable(const struct ast_select *d, struct sl_diags *diag
             }
         }
     }
-    if (d->window.kind)
+    if (d->window.kind && !ranks)
         diags_add(diags, d->window.keyword.pos, d->window.keyword.span, aggregate_hint,
                   "WINDOW is not allowed in a derived table");
-    if (d->emit_kw.text)
+    if (d->emit_kw.text && !ranks)
         diags_add(diags, d->emit_kw.pos, d->emit_kw.span, "put EMIT on the outer SELECT",
                   "EMIT is not allowed in a derived table");
     if (d->order_kw.text)
@@ -124,7 +128,7 @@ static sl_status bind_derived(const struct from_ast *a, const struct sl_catalog 
     if (!derived_composable(d, diags))
         return SL_ERROR;
     struct sl_plan *inner;
-    sl_status st = bind_select(d, catalog, arena, diags, &inner);
+    sl_status st = bind_select_derived(d, catalog, arena, diags, &inner);
     if (st != SL_OK)
         return st;
     out->stream = inner->stream;

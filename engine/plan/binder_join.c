@@ -241,6 +241,17 @@ static bool stream_kind(const struct ast_select *select, const struct ast_join *
     const struct bound_item *l = &f->items[0];
     if (j->left_time < 0 || j->right_time < 0) {
         const struct bound_item *no = j->left_time < 0 ? l : r;
+        if (no->input && no->stream->time_column >= 0) {
+            char hint[300];
+            snprintf(hint, sizeof hint,
+                     "select %s's event-time column, %s, in the derived table, as it is (the "
+                     "join bounds it)",
+                     no->stream->name, no->stream->cols[no->stream->time_column].name);
+            diags_add(diags, no->pos, no->span, hint,
+                      "%s does not select its stream's event time: two streams join on event "
+                      "time", no->label);
+            return false;
+        }
         diags_add(diags, no->pos, no->span,
                   "declare its event time: CREATE STREAM ... (..., ts TIMESTAMP, WATERMARK FOR "
                   "ts AS ts - INTERVAL '5' SECOND); a join of two streams keeps rows until the "
@@ -306,11 +317,12 @@ sl_status bind_join_on(const struct ast_select *select, const struct bound_from 
     pj->left_keys = arena_alloc(arena, j.nconj * sizeof *pj->left_keys);
     pj->right_keys = arena_alloc(arena, j.nconj * sizeof *pj->right_keys);
     pj->right_key_cols = arena_alloc(arena, j.nconj * sizeof *pj->right_key_cols);
-    if (!j.conj || !j.used || !j.is_time || !pj->left_keys || !pj->right_keys || !pj->right_key_cols)
+    pj->right_key_affs = arena_alloc(arena, j.nconj * sizeof *pj->right_key_affs);
+    if (!j.conj || !j.used || !j.is_time || !pj->left_keys || !pj->right_keys ||
+        !pj->right_key_cols || !pj->right_key_affs)
         return SL_NOMEM;
-    uint32_t n = 0;
-    collect_conjuncts(on, j.conj, &n);
-    (void)n;
+    j.nconj = 0;
+    collect_conjuncts(on, j.conj, &j.nconj);
     bool lookup = right->table != NULL;
     if (lookup) {
         pj->kind = SL_JOIN_LOOKUP;
@@ -343,6 +355,7 @@ sl_status bind_join_on(const struct ast_select *select, const struct bound_from 
             pj->left_keys[pj->nkeys] = (struct sl_expr *)lk;
             if (!(pj->right_keys[pj->nkeys] = rebase(rk, right->first, arena)))
                 return SL_NOMEM;
+            pj->right_key_affs[pj->nkeys] = rk->affinity;
             pj->right_key_cols[pj->nkeys++] = rk->kind == EXPR_COLUMN ? rk->column - right->first
                                                                        : UINT32_MAX;
             j.used[c] = true;

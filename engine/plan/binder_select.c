@@ -38,6 +38,9 @@ struct binder {
     uint32_t agg_cap;
     const struct ast_expr **agg_asts;
     bool in_having; /* HAVING may name select-list aliases, as in SQLite */
+    bool derived;   /* a derived table's SELECT, which may rank its rows (top-N) */
+    enum bind_mode list_mode; /* the select list's, which a ranking's OVER binds in */
+    const struct sl_expr *rank_placeholder; /* the ranking item's output, if any */
 };
 
 static struct sl_expr *new_expr(struct binder *b, enum sl_expr_kind kind, enum sl_type type,
@@ -405,6 +408,13 @@ static bool check_const_args(struct binder *b, const struct ast_expr *a,
 
 static struct sl_expr *bind_call(struct binder *b, const struct ast_expr *a, enum bind_mode mode)
 {
+    if (bind_rank_is_call(a)) {
+        diags_add(b->diags, a->pos, a->name.span,
+                  "select it as an item of its own, AS rn, and use rn in an outer SELECT",
+                  "%s() OVER (...) is not allowed in %s", a->name.text,
+                  mode == BIND_SCAN ? b->clause : "an expression");
+        return NULL;
+    }
     const struct sl_agg_fn *agg = call_aggregate(a);
     if (agg)
         return bind_aggregate(b, a, agg, mode);
@@ -1095,12 +1105,24 @@ static bool select_window_bounds(struct binder *b, bool *key_selected)
     return true;
 }
 
+/* A ranking's PARTITION BY / ORDER BY expression, bound like the select list (bind_item_fn). */
+static struct sl_expr *bind_over_expr(void *binder, const struct ast_expr *a)
+{
+    struct binder *b = binder;
+    const char *saved = b->clause;
+    b->clause = "OVER (...)";
+    struct sl_expr *e = bind_expr(b, a, b->list_mode);
+    b->clause = saved;
+    return e;
+}
+
 static bool bind_select_list(struct binder *b)
 {
     struct sl_plan *p = b->plan;
     enum bind_mode mode = p->aggregate ? BIND_OUTPUT : BIND_PLAIN;
     uint32_t cap = 0, errors_before = b->diags->count;
     b->clause = "the select list";
+    b->list_mode = mode;
     if (b->select->nitems > SL_MAX_COLUMNS) {
         /* Checked first: each item's name is compared with those before it. */
         const struct ast_expr *first = b->select->items[SL_MAX_COLUMNS].expr;
@@ -1113,6 +1135,14 @@ static bool bind_select_list(struct binder *b)
     }
     for (uint32_t i = 0; i < b->select->nitems; i++) {
         const struct ast_select_item *it = &b->select->items[i];
+        if (bind_rank_is_call(it->expr)) {
+            struct sl_expr *e = bind_rank_item(it, b->derived, p, bind_over_expr, b, b->arena,
+                                               b->diags);
+            b->rank_placeholder = e;
+            if (e && !add_output(b, e, item_name(b, it), &cap))
+                return false;
+            continue;
+        }
         if (it->expr->kind == AST_STAR) {
             /* t.* is t's columns, * every column (the UNNEST element too). */
             uint32_t lo = 0, hi = p->nscan;
@@ -1323,8 +1353,9 @@ static bool window_join_columns(struct binder *b, struct bound_from *from)
     return true;
 }
 
-sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
-                      struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out)
+static sl_status bind_select_at(const struct ast_select *select, const struct sl_catalog *catalog,
+                                struct sl_arena *plan_arena, struct sl_diags *diags, bool derived,
+                                struct sl_plan **out)
 {
     uint32_t errors_before = diags->count;
     struct bound_from from;
@@ -1341,6 +1372,7 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
         .plan = p,
         .from = &from,
         .nvisible = from.nitems,
+        .derived = derived,
     };
     p->stream = from.stream;
     p->input = from.input;
@@ -1354,8 +1386,12 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
         p->watermark_delay_us = p->stream->watermark_delay_us;
     }
     bind_window(&b);
+    uint32_t before_joins = diags->count;
     if (select->njoins && (st = bind_joins(&b)) != SL_OK)
         return st;
+    /* A join that did not bind would make the rest report what follows from it. */
+    if (diags->count > before_joins)
+        return SL_ERROR;
     if (select->njoins && p->njoins && !window_join_columns(&b, &from))
         return SL_NOMEM;
     /* The window would need the stream's event time carried through the derived table. */
@@ -1394,6 +1430,24 @@ sl_status bind_select(const struct ast_select *select, const struct sl_catalog *
     }
     if (diags->count > errors_before)
         return SL_ERROR;
+    if (p->rank && (st = bind_rank_finish(p, b.rank_placeholder, plan_arena)) != SL_OK)
+        return st;
+    if (p->input && p->input->rank &&
+        (st = bind_rank_outer(select, p, plan_arena, diags)) != SL_OK)
+        return st;
     *out = p;
     return SL_OK;
+}
+
+sl_status bind_select(const struct ast_select *select, const struct sl_catalog *catalog,
+                      struct sl_arena *plan_arena, struct sl_diags *diags, struct sl_plan **out)
+{
+    return bind_select_at(select, catalog, plan_arena, diags, false, out);
+}
+
+sl_status bind_select_derived(const struct ast_select *select, const struct sl_catalog *catalog,
+                              struct sl_arena *plan_arena, struct sl_diags *diags,
+                              struct sl_plan **out)
+{
+    return bind_select_at(select, catalog, plan_arena, diags, true, out);
 }

@@ -39,6 +39,13 @@ static bool refuse_shape(const struct ast_create_query *cq, const struct sl_plan
                   "CREATE SINK to send its changes on",
                   "stream \"%s\" would get updates: its SELECT aggregates with EMIT CHANGES",
                   cq->name.text);
+    if (!p->aggregate && plan_changelog(p) && !p->input->rank->final)
+        diags_add(d, cq->name.pos, cq->name.span,
+                  "a stream's rows are only appended: CREATE QUERY for a table of the top N and "
+                  "CREATE SINK to send its changes on (a windowed aggregation's top N with EMIT "
+                  "FINAL is appended once per window)",
+                  "stream \"%s\" would get updates and deletes: its SELECT is a top-N",
+                  cq->name.text);
     const struct ast_name *order = sel->order_kw.text ? &sel->order_kw : &sel->limit_kw;
     if (order->text)
         diags_add(d, order->pos, order->span, "a stream is in arrival order",

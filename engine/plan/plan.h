@@ -84,6 +84,9 @@ struct sl_plan_join {
     struct sl_expr **left_keys;
     struct sl_expr **right_keys;
     uint32_t *right_key_cols;
+    /* LOOKUP: each key column's affinity (from its declared type), which
+     * decides how SQLite's = converts the two sides (op_lookup_join.c). */
+    enum sl_affinity *right_key_affs;
     /* The rest of ON, over the scan columns up to first_col + ncols; NULL if none. */
     struct sl_expr *residual;
     /* INTERVAL, WINDOW: the two event-time columns (over the scan). INTERVAL:
@@ -94,6 +97,42 @@ struct sl_plan_join {
     int64_t lower_us, upper_us;
     /* WINDOW: the window both sides are assigned to. */
     struct sl_window_spec window;
+};
+
+/* Top-N (issue 16): a derived table whose select list ranks its rows,
+ * ROW_NUMBER() | RANK() | DENSE_RANK() OVER ([PARTITION BY ...] ORDER BY ...),
+ * read by an outer SELECT that keeps `rn <= limit` (engine/plan/binder_rank.c,
+ * engine/ops/op_topn.c). It hangs on the derived table's plan; the partition
+ * and order expressions are bound like its outputs (over [keys, aggregates]
+ * when it aggregates), and its projection computes them after the outputs. */
+struct sl_plan_rank {
+    enum sl_topn_fn fn;
+    uint32_t rank_col; /* the output column the rank goes to (a NULL placeholder until then) */
+    uint32_t npartition;
+    struct sl_expr **partition;
+    uint32_t norder;
+    struct sl_expr **order;
+    bool *desc;
+    /* Set by the outer SELECT: ranks above limit are not kept (1 <= limit). */
+    int64_t limit;
+    enum sl_topn_key key; /* how the result table is keyed (ops.h) */
+    /* Over an aggregation: the outputs that are its group keys (unique per
+     * input row): ROW_NUMBER's tie-break, and the IDENTITY key. */
+    uint32_t nidentity;
+    uint32_t *identity_cols;
+    /* The input is an aggregation's changelog under EMIT CHANGES (a group's
+     * new value replaces its old one), not appended rows (a stream's, or an
+     * EMIT FINAL aggregation's). */
+    bool changelog;
+    /* Over an EMIT FINAL window aggregation partitioned by its window: each
+     * window's top N is emitted once, when its rows come, then forgotten. */
+    bool final;
+    /* Windowed input partitioned by the window: partition[window_part] is
+     * window_end (window_end_from_start: window_start, end = start + size),
+     * and a partition is dropped once the watermark passes end + grace; -1: never. */
+    int window_part;
+    bool window_end_from_start;
+    int64_t window_size_us, window_grace_us;
 };
 
 struct sl_plan {
@@ -150,11 +189,21 @@ struct sl_plan {
     enum sl_type *out_types;
     bool *out_is_key; /* the result table's primary key columns */
 
+    /* Top-N (issue 16): this derived table ranks its rows; NULL otherwise. */
+    struct sl_plan_rank *rank;
+
     /* A live SELECT's ORDER BY (output columns) and LIMIT (-1: none), applied
      * when each batch is printed (engine/exec/exec_live.c, storage/db_live.c). */
     uint32_t norder;
     struct sl_plan_order *order;
     int64_t limit;
 };
+
+/* Whether the plan keeps state and writes a changelog to a keyed table: an
+ * aggregation, or a top-N (its derived table ranks, issue 16). */
+static inline bool plan_changelog(const struct sl_plan *p)
+{
+    return p->aggregate || (p->input && p->input->rank);
+}
 
 #endif

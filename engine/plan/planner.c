@@ -154,6 +154,63 @@ static sl_status build_aggregate(const struct sl_plan *plan, const struct agg_la
     return SL_OK;
 }
 
+/* Top-N (issue 16): a ranking derived table's projection is its outputs, then
+ * its PARTITION BY and ORDER BY expressions, which the top-N reads after them. */
+struct final_proj {
+    struct sl_expr **exprs;
+    const char **names;
+    uint32_t n;
+};
+
+static sl_status final_proj_make(const struct sl_plan *plan, struct final_proj *f)
+{
+    const struct sl_plan_rank *r = plan->rank;
+    *f = (struct final_proj){plan->outputs, (const char **)plan->out_names, plan->nout};
+    if (!r)
+        return SL_OK;
+    uint32_t n = plan->nout + r->npartition + r->norder;
+    f->exprs = sl_calloc(n, sizeof *f->exprs);
+    f->names = sl_calloc(n, sizeof *f->names);
+    if (!f->exprs || !f->names) {
+        sl_free(f->exprs);
+        sl_free(f->names);
+        f->exprs = NULL;
+        f->names = NULL;
+        return SL_NOMEM;
+    }
+    memcpy(f->exprs, plan->outputs, plan->nout * sizeof *f->exprs);
+    memcpy(f->names, plan->out_names, plan->nout * sizeof *f->names);
+    for (uint32_t i = 0; i < r->npartition; i++) {
+        f->exprs[plan->nout + i] = r->partition[i];
+        f->names[plan->nout + i] = "partition by";
+    }
+    for (uint32_t i = 0; i < r->norder; i++) {
+        f->exprs[plan->nout + r->npartition + i] = r->order[i];
+        f->names[plan->nout + r->npartition + i] = "order by";
+    }
+    f->n = n;
+    return SL_OK;
+}
+
+static void final_proj_free(const struct sl_plan *plan, struct final_proj *f)
+{
+    if (plan->rank) {
+        sl_free(f->exprs);
+        sl_free(f->names);
+    }
+}
+
+static sl_status final_project(const struct sl_plan *plan, struct sl_arena *work,
+                               struct sl_op **op, struct sl_error *err)
+{
+    struct final_proj f;
+    if (final_proj_make(plan, &f) != SL_OK)
+        return sl_error_set(err, SL_NOMEM, "out of memory planning a projection");
+    sl_status st = op_project_create(work, f.exprs, f.n, f.names, op, err);
+    final_proj_free(plan, &f);
+    return st;
+}
+
 /* Marks in used[] the scan columns below n that e reads. */
 static void mark_columns(const struct sl_expr *e, bool *used, uint32_t n)
 {
@@ -187,6 +244,10 @@ static bool *columns_read(const struct sl_plan *plan, uint32_t n)
     } else {
         for (uint32_t i = 0; i < plan->nout; i++)
             mark_columns(plan->outputs[i], used, n);
+        for (uint32_t i = 0; plan->rank && i < plan->rank->npartition; i++)
+            mark_columns(plan->rank->partition[i], used, n);
+        for (uint32_t i = 0; plan->rank && i < plan->rank->norder; i++)
+            mark_columns(plan->rank->order[i], used, n);
     }
     return used;
 }
@@ -409,7 +470,7 @@ static sl_status build_front(const struct sl_plan *plan, const struct agg_layout
         link_op(out, tail, op);
     }
     st = l ? op_project_create(work, l->exprs, l->nproj, l->names, &op, err)
-           : op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err);
+           : final_project(plan, work, &op, err);
     if (st == SL_OK)
         link_op(out, tail, op);
     return st;
@@ -422,9 +483,7 @@ static sl_status build_back(const struct sl_plan *plan, const struct agg_layout 
 {
     struct sl_op *op;
     sl_status st = build_aggregate(plan, l, work, out, tail, err);
-    if (st == SL_OK &&
-        (st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err)) ==
-            SL_OK)
+    if (st == SL_OK && (st = final_project(plan, work, &op, err)) == SL_OK)
         link_op(out, tail, op);
     return st;
 }
@@ -463,6 +522,9 @@ static sl_status build_lane_chain(chain_builder build, const struct sl_plan *pla
 
 bool planner_partitions_groups(const struct sl_plan *plan)
 {
+    /* A top-N's aggregation is its derived table's. */
+    if (plan->input && plan->input->rank && !plan->into_stream && !plan->late_table)
+        plan = plan->input;
     return plan->aggregate && plan->nkeys > first_key(plan) && !plan->into_stream &&
            !plan->late_table;
 }
@@ -516,16 +578,35 @@ static sl_status build_exchange(const struct sl_plan *plan, uint32_t threads,
 
 /* ---- joins (issue 16) ---- */
 
+/* The affinity a lookup's key is bound with, so that SQLite's = converts as in
+ * its own join of the two columns: the left's NUMERIC applies to a TEXT or
+ * untyped column, the left's TEXT to an untyped one; else the column's own
+ * applies to the bound value, as the join would (NULL). */
+static const char *lookup_cast(enum sl_affinity left, enum sl_affinity column)
+{
+    if (left == SL_AFF_NUMERIC && (column == SL_AFF_TEXT || column == SL_AFF_NONE))
+        return "NUMERIC";
+    if ((left == SL_AFF_TEXT || left == SL_AFF_TIMESTAMP) && column == SL_AFF_NONE)
+        return "TEXT";
+    return NULL;
+}
+
 /* The lookup join j of plan: input scan[0, first_col), output up to its right's end. */
 static sl_status lookup_op(const struct sl_plan *plan, const struct sl_plan_join *j,
                            struct sl_arena *work, struct sl_op **op, struct sl_error *err)
 {
     const char **key_names = sl_calloc(j->nkeys ? j->nkeys : 1, sizeof *key_names);
+    const char **casts = sl_calloc(j->nkeys ? j->nkeys : 1, sizeof *casts);
     char label[512];
-    if (!key_names)
+    if (!key_names || !casts) {
+        sl_free(key_names);
+        sl_free(casts);
         return sl_error_set(err, SL_NOMEM, "out of memory planning a lookup join");
-    for (uint32_t k = 0; k < j->nkeys; k++)
+    }
+    for (uint32_t k = 0; k < j->nkeys; k++) {
         key_names[k] = plan->scan_names[j->first_col + j->right_key_cols[k]];
+        casts[k] = lookup_cast(j->left_keys[k]->affinity, j->right_key_affs[k]);
+    }
     snprintf(label, sizeof label, "%s.%s", j->right_schema, j->right_table);
     struct sl_lookup_join_def def = {
         .file = j->right_file,
@@ -541,11 +622,13 @@ static sl_status lookup_op(const struct sl_plan *plan, const struct sl_plan_join
         .nkeys = j->nkeys,
         .left_keys = j->left_keys,
         .key_names = key_names,
+        .key_casts = casts,
         .residual = j->residual,
         .left = j->type == SL_JOIN_LEFT,
     };
     sl_status st = op_lookup_join_create(work, &def, op, err);
     sl_free(key_names);
+    sl_free(casts);
     return st;
 }
 
@@ -568,6 +651,72 @@ static sl_status build_scan(const struct sl_plan *plan, struct sl_arena *work,
         if ((st = lookup_op(plan, &plan->joins[i], work, &op, err)) == SL_OK)
             link_op(out, tail, op);
     }
+    return st;
+}
+
+/* Top-N (issue 16): the ranking derived table's pipeline (an aggregation's
+ * exchange, or its rows' operators), the top-N, then this plan's [filter]
+ * and projection over its changelog: a filter that turns a row out turns an
+ * UPDATE into a DELETE, which HAVING's operator does. */
+static sl_status build_ranked(const struct sl_plan *plan, uint32_t threads, struct sl_arena *work,
+                              struct sl_pipeline *out, const struct sl_clock *clock,
+                              struct sl_op **tail, struct sl_error *err)
+{
+    const struct sl_plan *in = plan->input;
+    const struct sl_plan_rank *r = in->rank;
+    sl_status st = SL_OK;
+    /* Over a join of two streams, the join's watermark is the window's (planner_build). */
+    if (in->window.kind && in->time_expr && !planner_stream_join(in))
+        st = watermark_op(in->stream, out->time, work, out, tail, err);
+    if (st == SL_OK)
+        st = in->aggregate ? build_exchange(in, threads, work, out, clock, tail, err)
+                           : build_front(in, NULL, work, out, tail, err);
+    if (st != SL_OK)
+        return st;
+    struct sl_topn_def def = {
+        .fn = r->fn,
+        .key = r->key,
+        .nout = in->nout,
+        .rank_col = r->rank_col,
+        .npartition = r->npartition,
+        .norder = r->norder,
+        .desc = r->desc,
+        .limit = r->limit,
+        .changelog = r->changelog,
+        .nidentity = r->nidentity,
+        .identity_cols = r->identity_cols,
+        .final = r->final,
+        .window_part = r->window_part,
+        .end_from_start = r->window_end_from_start,
+        .size_us = r->window_size_us,
+        .grace_us = r->window_grace_us,
+    };
+    /* Its input is the derived table's projection (an exchange's backs end so). */
+    struct final_proj f;
+    enum sl_type *types = NULL;
+    if (final_proj_make(in, &f) != SL_OK || !(types = sl_calloc(f.n, sizeof *types))) {
+        if (!types)
+            final_proj_free(in, &f);
+        return sl_error_set(err, SL_NOMEM, "out of memory planning a top-N");
+    }
+    for (uint32_t i = 0; i < f.n; i++)
+        types[i] = f.exprs[i]->type;
+    struct sl_op *op;
+    st = op_topn_create(work, &def, out->time, f.n, types, f.names, &op, err);
+    sl_free(types);
+    final_proj_free(in, &f);
+    if (st != SL_OK)
+        return st;
+    link_op(out, tail, op);
+    if (plan->where) {
+        if ((st = op_having_create(work, plan->where, op->nout, op->out_types,
+                                   (const char *const *)op->out_names, &op, err)) != SL_OK)
+            return st;
+        link_op(out, tail, op);
+    }
+    if ((st = op_project_create(work, plan->outputs, plan->nout, plan->out_names, &op, err)) ==
+        SL_OK)
+        link_op(out, tail, op);
     return st;
 }
 
@@ -595,7 +744,9 @@ sl_status planner_build(const struct sl_plan *plan, uint32_t threads, struct sl_
      * each holds one connection, which its threads could not share. */
     if (st == SL_OK && plan->aggregate && plan->njoins)
         st = build_scan(plan, work, out, &tail, err);
-    if (st == SL_OK)
+    if (st == SL_OK && plan->input && plan->input->rank)
+        st = build_ranked(plan, threads, work, out, clock, &tail, err);
+    else if (st == SL_OK)
         st = plan->aggregate ? build_exchange(plan, threads, work, out, clock, &tail, err)
                              : build_front(plan, NULL, work, out, &tail, err);
     if (st == SL_OK) {

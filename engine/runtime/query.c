@@ -193,7 +193,7 @@ static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bo
                            struct sl_error *err)
 {
     sl_status st = SL_OK;
-    if (!c->plan[0] && q->plan->aggregate)
+    if (!c->plan[0] && plan_changelog(q->plan))
         return st;
     if (c->plan[0] && strcmp(c->plan, q->fingerprint) != 0 &&
         strncmp(c->plan, q->fingerprint, FINGERPRINT_HASH_CHARS) == 0)
@@ -212,7 +212,7 @@ static sl_status resume_at(struct sl_query *q, const struct db_checkpoint *c, bo
                             q->name, c->plan, q->fingerprint);
     /* The state first: the source is not moved for a query that starts over. */
     uint64_t rows = 0;
-    if ((q->plan->aggregate || q->pipeline.join) &&
+    if ((plan_changelog(q->plan) || q->pipeline.join) &&
         (st = query_state_restore(q, &rows, err)) != SL_OK)
         return st;
     if (q->plan->window.kind && !rows)
@@ -393,7 +393,7 @@ static uint32_t query_threads(const struct sl_query *q, bool restart)
         return plan->partitions;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     uint32_t threads = cores < 1 ? 1 : cores > 64 ? 64 : (uint32_t)cores;
-    if (!restart || q->live || plan->no_checkpoint || !plan->aggregate ||
+    if (!restart || q->live || plan->no_checkpoint || !plan_changelog(plan) ||
         !planner_partitions_groups(plan))
         return threads;
     struct db_checkpoint c;
@@ -727,7 +727,11 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             .rows_in = q->rows_in,
             .rows_out = rows_out,
             .duration_us = clock_now_us(q->clock) - q->batch_started_us,
-            .has_watermark = ((q->plan->window.kind && q->plan->time_expr) || q->pipeline.join) &&
+            /* A top-N's window is its derived table's; a join's watermark is its own. */
+            .has_watermark = ((q->plan->window.kind && q->plan->time_expr) ||
+                              (q->plan->input && q->plan->input->rank &&
+                               q->plan->input->window.kind && q->plan->input->time_expr) ||
+                              q->pipeline.join) &&
                              time->watermark != INT64_MIN,
             .watermark_us = time->watermark,
             .late_rows = time->late_rows,

@@ -402,7 +402,10 @@ static sl_status build_spec(struct sl_sink_runner *r, const struct sl_plan *plan
         if (!def->nkey && plan->out_is_key[i] && spec->nkey < SL_SINK_MAX_KEY)
             spec->key[spec->nkey++] = i;
     }
-    spec->changelog = plan->aggregate && !plan->emit_final;
+    /* A top-N's rows change too (issue 16): a row leaving the top N is a DELETE,
+     * except when each window's top is written once (EMIT FINAL). */
+    spec->changelog = plan->aggregate ? !plan->emit_final
+                                      : plan_changelog(plan) && !plan->input->rank->final;
     for (uint32_t k = 0; k < def->nkey; k++) {
         uint32_t i = 0;
         while (i < plan->nout && strcasecmp(plan->out_names[i], def->key[k]) != 0)
