@@ -727,8 +727,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             .rows_in = q->rows_in,
             .rows_out = rows_out,
             .duration_us = clock_now_us(q->clock) - q->batch_started_us,
-            /* A top-N's window is its derived table's; a join's watermark is its
-             * sides' (issue 16). */
+            /* A top-N's window is its derived table's; a join's watermark is its own. */
             .has_watermark = ((q->plan->window.kind && q->plan->time_expr) ||
                               (q->plan->input && q->plan->input->rank &&
                                q->plan->input->window.kind && q->plan->input->time_expr) ||
