@@ -5,7 +5,7 @@
 # hold `acct2|999`, which was never sent. Now the cut record is dropped with
 # a warning naming it, and (with the stream's log) kept as a dead letter;
 # `999`, the new connection's first line, is its own record (a dead letter:
-# one field). Without the log (`log = false`) the same, with the warning only.
+# one field). Without the log (`log = false`) the same, the query keeping the dead letter.
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
@@ -74,7 +74,9 @@ timeout 30 "$SLUICE" run --db db2 t.sql >/dev/null 2>err.txt || { cat err.txt; f
 [ "$(sqlite3 db2 'SELECT group_concat(line, " ") FROM d')" = "first -NEWCONN last" ] ||
   { sqlite3 db2 'SELECT * FROM d'; fail "without a log, the cut record joined the next connection's bytes"; }
 grep -q "its 7 bytes received (\"partial\") are dropped" err.txt || { cat err.txt; fail "no warning without a log"; }
-echo "ok: without a log, the cut record is dropped with a warning"
+[ "$(sqlite3 db2 'SELECT query, record, error FROM _sluice_dead_letters')" = "d|partial|the connection broke 7 bytes into this record, before its end: dropped, not joined to the next connection's bytes" ] ||
+  { sqlite3 db2 'SELECT * FROM _sluice_dead_letters'; fail "without a log, the cut record is not the query's dead letter"; }
+echo "ok: without a log, the cut record is dropped with a warning and kept as the query's dead letter"
 # SOCKET LISTEN: a sender whose connection is reset mid-record; another's clean
 # close still hands out its last line without a newline.
 cat >l.sql <<'SQL'
