@@ -2,6 +2,7 @@
 #include "connectors/source_impl.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/alloc.h"
@@ -238,4 +239,15 @@ void source_set_record_check(struct sl_source *s, sl_record_check_fn fn, void *c
 {
     s->check = fn;
     s->check_ctx = ctx;
+}
+
+void source_show_bytes(const char *p, size_t len, char *out, size_t cap)
+{
+    size_t n = 0, i = 0;
+    for (; i < len && n + 8 < cap && n < 64; i++) {
+        unsigned char c = (unsigned char)p[i];
+        n += (size_t)snprintf(out + n, cap - n,
+                              c >= ' ' && c < 127 && c != '"' && c != '\\' ? "%c" : "\\x%02x", c);
+    }
+    snprintf(out + n, cap - n, "%s", i < len ? "..." : "");
 }

@@ -58,6 +58,10 @@ struct sl_source {
     void *check_ctx;
 };
 
+/* The first bytes of a record, printable (others as \xNN, then "..." when
+ * cut), for a warning that names it. */
+void source_show_bytes(const char *p, size_t len, char *out, size_t cap);
+
 /* The registry's entries, one per connector file; registry.c lists them. Each
  * entry's open allocates its source; source_open fills the head's offset, and its
  * description unless the open gave one. */

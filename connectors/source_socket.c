@@ -107,18 +107,12 @@ static void sock_drop_partial(struct source_socket *k, const char *reason)
     k->unheld = false;
     if (!k->held.len)
         return;
-    /* Its start, printable, for the warning. */
     char shown[100];
-    size_t n = 0, i = 0;
-    for (; i < k->held.len && n < 64; i++) {
-        unsigned char c = (unsigned char)k->held.data[i];
-        n += (size_t)snprintf(shown + n, sizeof shown - n,
-                              c >= ' ' && c < 127 && c != '"' && c != '\\' ? "%c" : "\\x%02x", c);
-    }
+    source_show_bytes(k->held.data, k->held.len, shown, sizeof shown);
     sl_log(k->base.log, SL_LOG_WARN,
            "socket %s: the connection %s in the middle of a record: its %zu bytes received "
-           "(\"%s%s\") are dropped, not joined to the next connection's",
-           k->address, reason, k->held.len, shown, i < k->held.len ? "..." : "");
+           "(\"%s\") are dropped, not joined to the next connection's",
+           k->address, reason, k->held.len, shown);
     buf_clear(&k->dropped);
     buf_append(&k->dropped, k->held.data, k->held.len);
     buf_clear(&k->held);
@@ -313,7 +307,8 @@ static bool source_socket_take_dropped(struct sl_source *s, struct sl_buf *out)
 {
     struct source_socket *k = (struct source_socket *)s;
     bool cut = k->cut;
-    buf_append(out, k->dropped.data, k->dropped.len);
+    if (k->dropped.len)
+        buf_append(out, k->dropped.data, k->dropped.len);
     buf_clear(&k->dropped);
     k->cut = false;
     return cut;

@@ -40,6 +40,7 @@ struct listen_conn {
     bool closed; /* the peer closed (or reset) it: its partial line goes out, then it goes */
     bool done;   /* all handed out: freed at the next read, when its records are released */
     bool warned_cut;
+    bool reset; /* closed by an error (a reset): its partial line is dropped, not handed out */
     char sender[64]; /* "ip:port", the records' key */
     struct sl_linebuf lines;
 };
@@ -58,6 +59,8 @@ struct source_listen {
     bool announced; /* "listening on ..." logged (the log is set after the open) */
     bool at_limit;
     uint64_t refused, cut;
+    struct sl_buf dropped; /* partial lines of senders whose connection broke, until taken */
+    bool broke;
     char state[128];
     /* Where a connection's bytes are read to: a sender's buffer grows by what it sent, not by a read's room. */
     char scratch[LISTEN_READ_BYTES];
@@ -176,6 +179,7 @@ static void listen_read_conn(struct source_listen *k, struct listen_conn *c)
     close(c->fd);
     c->fd = -1;
     c->closed = true;
+    c->reset = r < 0;
 }
 
 /* Waits up to wait_ms for senders, new ones or lines; paused: for new senders only. */
@@ -233,6 +237,23 @@ static void listen_note_cut(struct source_listen *k, struct listen_conn *c, uint
     c->warned_cut = true;
 }
 
+/* A sender whose connection broke (reset) left a partial line: dropped with a
+ * warning naming it, and kept for the stream's dead letter (take_dropped). */
+static void listen_drop(struct source_listen *k, const struct listen_conn *c, const char *line,
+                        size_t len)
+{
+    char shown[100];
+    source_show_bytes(line, len, shown, sizeof shown);
+    sl_log(k->base.log, SL_LOG_WARN,
+           "%s: sender %s's connection broke in the middle of a record: its %zu bytes received "
+           "(\"%s\") are dropped",
+           k->base.description, c->sender, len, shown);
+    if (k->dropped.len)
+        buf_putc(&k->dropped, '\n');
+    buf_append(&k->dropped, line, len);
+    k->broke = true;
+}
+
 /* Complete lines, up to cap, a sender at a time from k->turn on; a closed sender's partial last. */
 static size_t listen_gather(struct source_listen *k, struct sl_record *out, size_t cap)
 {
@@ -246,7 +267,9 @@ static size_t listen_gather(struct source_listen *k, struct sl_record *out, size
             listen_emit(k, c, line, len, out, &n);
         listen_note_cut(k, c, cut_before);
         if (n < cap && c->closed && !c->done) {
-            if ((len = linebuf_take_partial(&c->lines, &line)) > 0)
+            if ((len = linebuf_take_partial(&c->lines, &line)) > 0 && c->reset)
+                listen_drop(k, c, line, len);
+            else if (len > 0)
                 listen_emit(k, c, line, len, out, &n);
             c->done = true;
         }
@@ -327,12 +350,25 @@ static void listen_close(struct sl_source *s)
         close(k->fd);
     sl_free(k->conns);
     sl_free(k->pfds);
+    buf_free(&k->dropped);
     sl_free(k);
+}
+
+static bool listen_take_dropped(struct sl_source *s, struct sl_buf *out)
+{
+    struct source_listen *k = (struct source_listen *)s;
+    bool broke = k->broke;
+    if (k->dropped.len)
+        buf_append(out, k->dropped.data, k->dropped.len);
+    buf_clear(&k->dropped);
+    k->broke = false;
+    return broke;
 }
 
 static const struct sl_source_ops listen_ops = {
     .close = listen_close,
     .read_records = listen_read_records,
+    .take_dropped = listen_take_dropped,
     .pause = listen_pause,
     .state = listen_state,
 };

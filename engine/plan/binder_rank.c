@@ -298,10 +298,13 @@ sl_status bind_rank_outer(const struct ast_select *sel, struct sl_plan *outer,
         diags_add(diags, sel->where->pos, sel->where->span,
                   "keep at most 100000 ranks per partition; each is held in memory",
                   "%s <= %lld keeps too many rows", rn, (long long)r->limit);
-    const char *shape = outer->aggregate ? "aggregate" : outer->unnest ? "unnest" : NULL;
+    const char *shape = outer->aggregate ? "aggregate"
+                        : outer->unnest  ? "unnest"
+                        : outer->njoins  ? "join"
+                                         : NULL;
     if (shape)
         diags_add(diags, sel->pos, 6,
-                  "filter and project the top N here; aggregate inside the derived table",
+                  "filter and project the top N here; aggregate or join inside the derived table",
                   "a top-N's rows change as ranks move: the outer SELECT cannot %s them", shape);
     if (diags->count > errors)
         return SL_ERROR;

@@ -665,8 +665,12 @@ static sl_status build_ranked(const struct sl_plan *plan, uint32_t threads, stru
     const struct sl_plan *in = plan->input;
     const struct sl_plan_rank *r = in->rank;
     sl_status st = SL_OK;
-    if (in->window.kind && in->time_expr)
+    /* Over a join of two streams, the join's watermark is the window's (planner_build). */
+    if (in->window.kind && in->time_expr && !planner_stream_join(in))
         st = watermark_op(in->stream, out->time, work, out, tail, err);
+    /* An aggregation's lookups come before its exchange, as in planner_build. */
+    if (st == SL_OK && in->aggregate && in->njoins)
+        st = build_scan(in, work, out, tail, err);
     if (st == SL_OK)
         st = in->aggregate ? build_exchange(in, threads, work, out, clock, tail, err)
                            : build_front(in, NULL, work, out, tail, err);

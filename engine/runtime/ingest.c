@@ -279,7 +279,8 @@ static sl_status keep_dropped(struct sl_ingest *in, struct sl_error *err)
         in->long_bytes += dropped.len;
         st = end_long(in, ": the connection broke before its newline", err);
     } else {
-        buf_append(&in->partial, dropped.data, dropped.len);
+        if (dropped.len)
+            buf_append(&in->partial, dropped.data, dropped.len);
         char reason[160];
         snprintf(reason, sizeof reason,
                  "the connection broke %zu bytes into this record, before its end: dropped, not "

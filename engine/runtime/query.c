@@ -727,8 +727,7 @@ static sl_status finish_batch(struct sl_query *q, const struct sl_query_env *env
             .rows_in = q->rows_in,
             .rows_out = rows_out,
             .duration_us = clock_now_us(q->clock) - q->batch_started_us,
-            /* A top-N's window is its derived table's; a join's watermark is its
-             * sides' (issue 16). */
+            /* A top-N's window is its derived table's; a join's watermark is its own. */
             .has_watermark = ((q->plan->window.kind && q->plan->time_expr) ||
                               (q->plan->input && q->plan->input->rank &&
                                q->plan->input->window.kind && q->plan->input->time_expr) ||
@@ -896,6 +895,34 @@ static bool wait_for_outputs(struct sl_query *q, int timeout_ms)
 }
 
 /*
+ * A record a broken connection cut, on a source this query reads itself (a
+ * SOCKET without a log): the source held it back from the decoder, warned,
+ * and hands it over once as a dead letter, never joined to the next
+ * connection's bytes (a logged stream's ingest does the same: ingest.c).
+ */
+static sl_status keep_cut_record(struct sl_query *q)
+{
+    struct sl_buf dropped;
+    buf_init(&dropped);
+    if (!source_take_dropped(q->source, &dropped)) {
+        buf_free(&dropped);
+        return SL_OK;
+    }
+    char reason[200];
+    snprintf(reason, sizeof reason,
+             "the connection broke %zu bytes into this record, before its end: dropped, not "
+             "joined to the next connection's bytes",
+             dropped.len);
+    if (dropped.failed)
+        q->dl_lost = true;
+    else
+        query_dead_letter(q, dropped.len ? dropped.data : "", dropped.len, checkpoint_offset(q),
+                          reason);
+    buf_free(&dropped);
+    return SL_OK;
+}
+
+/*
  * Reads what the query's input has now (waiting at most timeout_ms) and
  * pushes it down the pipeline; at its end, the watermark goes to +infinity.
  * Returns SL_OK or a failure to allocate; *rs is the source's status (an
@@ -917,6 +944,9 @@ static sl_status read_input(struct sl_query *q, const struct sl_query_env *env, 
     size_t n = 0;
     sl_status rs, st = SL_OK;
     uint64_t limit = q->plan->max_batch_bytes;
+    /* Bytes that only lengthen a record still arriving (a long line) end no
+     * record: they alone do not make a batch, which would commit rows_in = 0. */
+    bool pending_only = false;
     if (source_has_records(q->source)) {
         rs = query_read_records(q, timeout_ms, limit, &n, read_err, &st, err);
     } else {
@@ -935,14 +965,18 @@ static sl_status read_input(struct sl_query *q, const struct sl_query_env *env, 
             char *buf = arena_alloc(env->work, cap);
             if (!buf)
                 return sl_error_set(err, SL_NOMEM, "out of memory");
+            uint64_t before = checkpoint_offset(q);
             rs = read_available(q, buf, cap, &n, timeout_ms, read_err);
             if (n > 0)
                 st = decode_and_push(q, buf, n, err);
+            if (st == SL_OK)
+                st = keep_cut_record(q);
+            pending_only = n > 0 && rs != SL_EOF && checkpoint_offset(q) == before && !q->ndl;
         }
         q->batch_bytes += n;
     }
     if (n > 0 || rs == SL_EOF) {
-        q->had_input = true;
+        q->had_input = q->had_input || !pending_only;
         if (st == SL_OK && rs == SL_EOF)
             st = finish_input(q, err);
         if (st == SL_OK)

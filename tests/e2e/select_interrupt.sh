@@ -12,8 +12,10 @@ cat >expected.txt <<TXT
       | ^
 TXT
 
-# stop_within PID SIGNAL: sends it once the SELECT runs; fails unless PID ends within 5 s.
+# stop_within PID SIGNAL DB: sends it once the SELECT runs (the engine has
+# claimed DB, then a moment more); fails unless PID ends within 5 s.
 stop_within() {
+  for _ in $(seq 200); do [ -e "$3-owner" ] && break; sleep 0.05; done
   sleep 0.5
   kill -"$2" "$1"
   for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
@@ -23,7 +25,7 @@ stop_within() {
 "$SLUICE" run --db db -c "$q" >/dev/null 2>err.txt &
 pid=$!
 BG_PIDS+=("$pid")
-stop_within "$pid" TERM
+stop_within "$pid" TERM db
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" = 1 ] || fail "sluice run exited $rc, not 1"
@@ -33,7 +35,7 @@ echo "ok: SIGTERM stops sluice run's endless SELECT"
 "$SLUICE" --db db2 -c "$q" >/dev/null 2>err.txt &
 pid=$!
 BG_PIDS+=("$pid")
-stop_within "$pid" INT
+stop_within "$pid" INT db2
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" = 1 ] || fail "the shell exited $rc, not 1"
