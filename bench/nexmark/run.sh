@@ -36,7 +36,7 @@
 source "$(dirname "$0")/../lib.bash"
 here=$root/bench/nexmark
 queries_dir=${NEXMARK_DIR:-$here}
-queries=${NEXMARK_QUERIES:-q0 q1 q2 q3 q4 q5 q7 q8 q9 q11 q12 q13 q14 q15 q16 q17 q18 q19 q20 q21 q22}
+queries=${NEXMARK_QUERIES:-q0 q1 q2 q3 q4 q5 q7 q7_join q8 q9 q11 q12 q13 q14 q15 q16 q17 q18 q19 q20 q21 q22}
 gen_events=${NEXMARK_EVENTS:-2000000}
 file_events=${NEXMARK_FILE_EVENTS:-500000}
 headline_events=${NEXMARK_HEADLINE_EVENTS:-5434783}

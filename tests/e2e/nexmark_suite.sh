@@ -19,9 +19,9 @@ source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
 NX=$SOURCE_DIR/bench/nexmark
-QUERIES="q0 q1 q2 q3 q4 q5 q7 q8 q9 q11 q12 q13 q14 q15 q16 q17 q18 q19 q20 q21 q22"
-JSON_QUERIES="q1 q7 q17 q20"
-PERMUTED_QUERIES="q3 q4 q5 q7 q8 q9 q11 q12 q18 q19 q20"
+QUERIES="q0 q1 q2 q3 q4 q5 q7 q7_join q8 q9 q11 q12 q13 q14 q15 q16 q17 q18 q19 q20 q21 q22"
+JSON_QUERIES="q1 q7 q7_join q17 q20"
+PERMUTED_QUERIES="q3 q4 q5 q7 q7_join q8 q9 q11 q12 q18 q19 q20"
 # Queries whose check fails because of a known engine bug (the lead decides).
 KNOWN_FAILURES=""
 # 100 events a second: 100 s of event time, so ten 10-second windows, 46
