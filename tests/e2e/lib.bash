@@ -34,7 +34,7 @@ committed() { sqlite3 "$1" 'SELECT count(*) FROM _sluice_progress' 2>/dev/null |
 # kill_and_restart DB SQL: runs `sluice run --db DB SQL` again and again,
 # each time killed with SIGKILL at a random moment (0-150 ms) after its
 # first committed batch — so that every kill has something to resume from,
-# however slow the machine — until 20 kills landed or a run finished (stderr
+# however slow the machine — until KILL_MAX (default 20) kills landed or a run finished (stderr
 # appended to err.txt); then once more to the end, its stdout in out.txt.
 # Sets KILLS. If AFTER_KILL names a command, it runs after each kill.
 kill_and_restart() {
@@ -53,7 +53,7 @@ kill_and_restart() {
       wait "$pid" 2>/dev/null || true
       KILLS=$((KILLS + 1))
       [ -z "${AFTER_KILL:-}" ] || $AFTER_KILL
-      [ "$KILLS" -ge 20 ] && break
+      [ "$KILLS" -ge "${KILL_MAX:-20}" ] && break
     else
       wait "$pid" || { cat err.txt; fail "sluice run failed after $KILLS kills"; }
       break
