@@ -1,6 +1,7 @@
 /*
  * exec_start_failures.c — the saved queries that could not start in this
  * engine (their stream was dropped by hand, their input was replaced, ...),
+ * or that failed and were removed (past the memory budget: exec_memory.c),
  * each with its error, so SHOW QUERIES can say FAILED and why rather than
  * leave the query out. A query that starts, or is dropped, is forgotten here.
  */
