@@ -76,10 +76,12 @@ char *prompt_readline(const char *prompt)
         return readline(prompt);
     line_read = NULL;
     line_done = false;
-    rl_callback_handler_install(prompt, on_line);
+    /* Waiting before the prompt is drawn: a log line in between is queued
+     * and printed above it, not over it. */
     pthread_mutex_lock(&queue_lock);
     waiting = true;
     pthread_mutex_unlock(&queue_lock);
+    rl_callback_handler_install(prompt, on_line);
     while (!line_done) {
         fd_set ready;
         FD_ZERO(&ready);
