@@ -132,5 +132,9 @@ sqlite3 *db_query_conn(struct sl_db *db);
 /* A value as JSON text, as a result table stores an ARRAY (value_bind.c): booleans
  * as 1/0, timestamps as ISO-8601 strings. */
 void db_value_json(struct sl_buf *b, struct sl_value v);
+/* A value bound as parameter idx the way result tables store it (value_bind.c):
+ * text static (it must outlive the statement's step), a timestamp as its
+ * text, an ARRAY as JSON made in scratch. */
+int db_bind_value(sqlite3_stmt *stmt, int idx, struct sl_value v, struct sl_buf *scratch);
 
 #endif

@@ -4,6 +4,7 @@
  * thread only, and its snapshot never waits for the engine's writes (WAL).
  */
 #include "storage/db_lookup.h"
+#include "storage/db_internal.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ struct db_lookup {
     bool in_snapshot;
     char *plan;
     bool searches;
+    struct sl_buf scratch; /* an ARRAY key's JSON text */
 };
 
 static sl_status lookup_fail(struct db_lookup *l, struct sl_error *err, const char *what)
@@ -82,6 +84,7 @@ sl_status db_lookup_open(const char *file, const char *table, uint32_t ncols,
     struct db_lookup *l = sl_calloc(1, sizeof *l);
     if (!l)
         return sl_error_set(err, SL_NOMEM, "out of memory");
+    buf_init(&l->scratch);
     l->ncols = ncols;
     l->nkeys = nkeys;
     l->types = sl_calloc(ncols ? ncols : 1, sizeof *l->types);
@@ -153,6 +156,7 @@ void db_lookup_close(struct db_lookup *l)
     sl_free(l->types);
     sl_free(l->row);
     sl_free(l->plan);
+    buf_free(&l->scratch);
     sl_free(l);
 }
 
@@ -193,23 +197,6 @@ void db_lookup_end(struct db_lookup *l)
     l->in_snapshot = false;
 }
 
-static int bind_key(sqlite3_stmt *stmt, int idx, struct sl_value v)
-{
-    char ts[32];
-    switch (v.type) {
-    case SL_BOOL: return sqlite3_bind_int(stmt, idx, v.u.b ? 1 : 0);
-    case SL_INT: return sqlite3_bind_int64(stmt, idx, v.u.i);
-    case SL_REAL: return sqlite3_bind_double(stmt, idx, v.u.r);
-    case SL_TEXT:
-        return sqlite3_bind_text64(stmt, idx, v.u.s.ptr ? v.u.s.ptr : "", v.u.s.len,
-                                   SQLITE_TRANSIENT, SQLITE_UTF8);
-    case SL_TIMESTAMP:
-        sl_ts_format(v.u.i, ts);
-        return sqlite3_bind_text(stmt, idx, ts, -1, SQLITE_TRANSIENT);
-    default: return sqlite3_bind_null(stmt, idx);
-    }
-}
-
 /* Column i of the current row, read as types[i] says. */
 static struct sl_value read_column(const struct db_lookup *l, uint32_t i)
 {
@@ -246,7 +233,7 @@ sl_status db_lookup_find(struct db_lookup *l, const struct sl_value *keys, db_lo
                          void *ctx, struct sl_error *err)
 {
     for (uint32_t k = 0; k < l->nkeys; k++)
-        if (bind_key(l->find, (int)k + 1, keys[k]) != SQLITE_OK)
+        if (db_bind_value(l->find, (int)k + 1, keys[k], &l->scratch) != SQLITE_OK)
             return lookup_fail(l, err, "looking a key up");
     int rc;
     sl_status st = SL_OK;

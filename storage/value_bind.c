@@ -80,9 +80,7 @@ void db_value_json(struct sl_buf *b, struct sl_value v)
     }
 }
 
-/* A value of an ANY or ARRAY vector, bound as parameter idx the way result
- * tables store it (text static, as rt_bind_cell's). */
-static int rt_bind_value(sqlite3_stmt *stmt, int idx, struct sl_value v, struct sl_buf *scratch)
+int db_bind_value(sqlite3_stmt *stmt, int idx, struct sl_value v, struct sl_buf *scratch)
 {
     char ts[32];
     switch (v.type) {
@@ -154,6 +152,6 @@ int rt_bind_cell(struct sl_result_table *t, sqlite3_stmt *stmt, uint32_t slot, u
         const char *text = rt_ts_text(&t->ts[cell], v->data.i[row], &len);
         return sqlite3_bind_text(stmt, idx, text, len, SQLITE_STATIC);
     }
-    default: return rt_bind_value(stmt, idx, vector_get(v, row), &t->scratch);
+    default: return db_bind_value(stmt, idx, vector_get(v, row), &t->scratch);
     }
 }
