@@ -12,7 +12,6 @@
 
 #include "common/alloc.h"
 #include "common/buf.h"
-#include "common/time.h"
 
 /* Milliseconds a read waits for a lock (only WAL recovery takes one). */
 #define LOOKUP_BUSY_MS 5000
