@@ -11,7 +11,7 @@ seq 1 1000000 | awk '{printf "%d,row %d with some text to make the file larger\n
 cat >q.sql <<'SQL'
 CREATE STREAM ev (n INTEGER, line TEXT) FROM FILE 'ev.csv' FORMAT CSV;
 CREATE QUERY kept AS SELECT n, length(line) AS len FROM ev WHERE n % 3 <> 0
-  TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 16384);
+  TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 4096);
 SQL
 want="666667|666667|333333666667"
 got() { sqlite3 db "SELECT count(*) || '|' || count(DISTINCT n) || '|' || sum(n) FROM kept"; }

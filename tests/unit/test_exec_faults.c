@@ -253,8 +253,11 @@ static void fault_every_write(const struct scenario *sc, enum fault_kind kind)
         faults++;
         n += n < EVERY_WRITE_UP_TO ? 1 : STRIDE;
     }
-    /* The count is deterministic (batches are cut by bytes, never by time). */
-    assert_true(n > writes);
+    /* Batches are cut by bytes, never by time, but the count still varies by
+     * a few writes: _sluice_progress keeps each batch's durations, and a REAL
+     * that happens to be whole is stored in fewer bytes, which moves where
+     * pages split. The loop must have come to the run's end all the same. */
+    assert_true(faults > 0 && n > writes - writes / 50);
     print_message("%s, %s: %ld faulty runs over %ld writes\n", sc->name,
                   kind == FAULT_FULL ? "disk full" : "I/O error", faults, writes);
     fault_vfs_uninstall();
