@@ -7,6 +7,7 @@
 #                decoders, the Nexmark suite with DuckDB and sqlite3 baselines); figures go to bench/RESULTS.md
 #   make bench-full  the same at larger sizes (bench/nexmark/run.sh says which)
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (clang; see tests/fuzz/README.md)
+#   make soak    kill -9, servers stopped and disks filled, for an hour or so (docs/operations.md)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
@@ -15,7 +16,7 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 CTEST_FLAGS = --output-on-failure -j$(JOBS)
 
-.PHONY: all deps build install test test-release test-asan demo bench bench-full fuzz clean
+.PHONY: all deps build install test test-release test-asan demo bench bench-full fuzz soak clean
 
 all: build
 
@@ -65,6 +66,9 @@ fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DSLUICE_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j$(JOBS)
 	@tests/fuzz/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+soak: build
+	@tests/soak/run $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -7,13 +7,15 @@
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
-seq 1 1000000 | awk '{printf "%d,row %d with some text to make the file larger\n", $1, $1}' >ev.csv
+rows=$(soak_scale 1000000)
+seq 1 "$rows" | awk '{printf "%d,row %d with some text to make the file larger\n", $1, $1}' >ev.csv
 cat >q.sql <<'SQL'
 CREATE STREAM ev (n INTEGER, line TEXT) FROM FILE 'ev.csv' FORMAT CSV;
 CREATE QUERY kept AS SELECT n, length(line) AS len FROM ev WHERE n % 3 <> 0
   TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 4096);
 SQL
-want="666667|666667|333333666667"
+thirds=$((rows / 3))
+want="$((rows - thirds))|$((rows - thirds))|$((rows * (rows + 1) / 2 - 3 * thirds * (thirds + 1) / 2))"
 got() { sqlite3 db "SELECT count(*) || '|' || count(DISTINCT n) || '|' || sum(n) FROM kept"; }
 
 kill_and_restart db q.sql
@@ -22,6 +24,7 @@ kills=$KILLS
 batches=$(sqlite3 db "SELECT max(batch_id) FROM _sluice_progress WHERE query = 'kept'")
 [ "$kills" -ge 5 ] || { tail -20 err.txt; fail "only $kills kills landed before the input was read"; }
 echo "ok: $kills kills, $batches batches, every row once"
+soak_report crash_resume "$kills" "$RESTARTS" "$(sqlite3 db 'SELECT count(*) FROM kept')"
 grep -q "resumed at byte" out.txt err.txt || { cat out.txt; fail "the last run did not say it resumed"; }
 
 # The input changed under the checkpoint: refused, with the way out.

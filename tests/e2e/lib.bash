@@ -36,14 +36,16 @@ committed() { sqlite3 "$1" 'SELECT count(*) FROM _sluice_progress' 2>/dev/null |
 # first committed batch — so that every kill has something to resume from,
 # however slow the machine — until KILL_MAX (default 20) kills landed or a run finished (stderr
 # appended to err.txt); then once more to the end, its stdout in out.txt.
-# Sets KILLS. If AFTER_KILL names a command, it runs after each kill.
+# Sets KILLS and RESTARTS (every start of sluice, the last one included). If AFTER_KILL names a command, it runs after each kill.
 kill_and_restart() {
   local db=$1 sql=$2 pid before
   KILLS=0
+  RESTARTS=0
   for _ in $(seq 60); do
     before=$(committed "$db")
     "$SLUICE" run --db "$db" "$sql" >/dev/null 2>>err.txt &
     pid=$!
+    RESTARTS=$((RESTARTS + 1))
     for _ in $(seq 300); do
       [ "$(committed "$db")" -gt "$before" ] || ! kill -0 "$pid" 2>/dev/null && break
       sleep 0.01
@@ -59,5 +61,21 @@ kill_and_restart() {
       break
     fi
   done
+  RESTARTS=$((RESTARTS + 1))
   "$SLUICE" run --db "$db" "$sql" >out.txt 2>>err.txt || { cat err.txt; fail "the last run failed"; }
+}
+
+# Soak mode (tests/soak/run; make soak): the same scripts, longer. SOAK_SCALE
+# (default 1) multiplies a script's input; the runner also sets KILL_MAX.
+# soak_scale N: N times SOAK_SCALE.
+soak_scale() { echo $(($1 * ${SOAK_SCALE:-1})); }
+
+# soak_report SCENARIO KILLS RESTARTS ROWS: a script that passed says what it
+# proved, one tab-separated line in SOAK_REPORT (when the soak runner set it):
+# how many kill -9 (and server stops, disk fills) it survived, how many times
+# sluice was started, and how many rows it compared with the uninterrupted
+# run or the oracle (the script fails on any difference).
+soak_report() {
+  [ -n "${SOAK_REPORT:-}" ] || return 0
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$SOAK_REPORT"
 }
