@@ -7,12 +7,18 @@
 # over a FILE stream, in many batches, cut into small _bulk requests: what
 # the index finally holds equals the SQLite result table (the refused user
 # aside), one document per key; the refused rows are the sink's dead letters.
-# Then the same with `kill -9` during delivery and restarts.
+# Then the same with `kill -9` during delivery and restarts, and (soak only:
+# a third run costs make test too much) with the fake stopped and started
+# again while the sink delivers.
+# Soak (tests/soak/run): SOAK_SCALE times the rows, KILL_MAX kills, 2 *
+# SOAK_SCALE server stops, reported as sink_elasticsearch and
+# sink_elasticsearch_server_restarts (server_restarts.bash's convention).
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/fake_targets.bash"
+source "$(dirname "$0")/server_restarts.bash"
 cd "$WORK"
 
-ROWS=12000
+ROWS=$(soak_scale 12000)
 python3 - $ROWS >in.csv <<'PY'
 import random, sys
 rng = random.Random(13)
@@ -89,4 +95,26 @@ kill_and_restart "$WORK/crash.db" crash.sql
 [ "$(sqlite3 crash.db 'SELECT count(*) FROM _sluice_outbox')" = 0 ] || fail "the outbox is not empty"
 check crash
 echo "ok: after $KILLS kills, $(table crash.db | wc -l) documents equal the result table"
-echo "2 passed, 0 failed"
+soak_report sink_elasticsearch "$KILLS" "$RESTARTS" "$(table crash.db | wc -l)"
+
+# 3. The fake stopped (SIGTERM: it keeps what it acknowledged, as a node does)
+# and started again on its port while the sink delivers.
+passed=2
+if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
+  passed=3
+  es_fake() {
+    rm -f "$WORK/restart.port"
+    start_fake restart fake_es.py --port "${PORT:-0}" --seed 8 --fail-requests 0.2 --fail-items 0.02 \
+      --poison user=poison --state "$WORK/restart.state"
+  }
+  es_stop() { kill -TERM "${BG_PIDS[-1]}"; wait "${BG_PIDS[-1]}" || fail "fake_es.py did not stop cleanly"; }
+  PORT=
+  es_fake
+  write_sql restart
+  restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" es_stop es_fake
+  [ "$STOPS_DONE" -ge 1 ] || fail "the run ended before the fake was stopped"
+  check restart
+  echo "ok: after $STOPS_DONE stops of the fake, $(table restart.db | wc -l) documents equal the result table"
+  soak_report sink_elasticsearch_server_restarts "$STOPS_DONE" 1 "$(table restart.db | wc -l)"
+fi
+echo "$passed passed, 0 failed"

@@ -7,12 +7,18 @@
 # arrives; a body comes twice only under the same Idempotency-Key; deduped
 # by key, the filter's rows equal its result table and the changes, applied
 # in batch order, leave exactly the aggregate's result table; the same after
-# `kill -9` during delivery and restarts.
+# `kill -9` during delivery and restarts, and (soak only: a third run costs
+# make test too much) with the receiver stopped and started again while the
+# sinks deliver.
+# Soak (tests/soak/run): SOAK_SCALE times the rows, KILL_MAX kills, 2 *
+# SOAK_SCALE receiver stops, reported as sink_http and
+# sink_http_server_restarts (server_restarts.bash's convention).
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/fake_targets.bash"
+source "$(dirname "$0")/server_restarts.bash"
 cd "$WORK"
 
-ROWS=60000
+ROWS=$(soak_scale 60000)
 python3 - $ROWS >in.csv <<'PY'
 import random, sys
 rng = random.Random(17)
@@ -84,6 +90,8 @@ if sorted(table.values()) != want:
     sys.exit("/changes: applied in batch order they leave %d rows, the table has %d" % (len(table), len(want)))
 if big_repeats + change_repeats == 0:
     sys.exit("no batch was sent twice: the receiver's faults did not bite")
+with open(sys.argv[1] + ".compared", "w") as f:
+    f.write("%d\n" % (len(rows) + len(table)))
 print("ok: %d rows in %d POSTs and %d groups from %d POSTs; %d repeats under the same key" %
       (len(rows), len(big), len(table), len(changes), big_repeats + change_repeats))
 PY
@@ -103,4 +111,25 @@ kill_and_restart "$WORK/crash.db" crash.sql
 [ "$KILLS" -ge 5 ] || fail "only $KILLS kills landed"
 check crash
 echo "ok: after $KILLS kills"
-echo "2 passed, 0 failed"
+soak_report sink_http "$KILLS" "$RESTARTS" "$(cat crash.jsonl.compared)"
+
+# 3. The receiver stopped (SIGTERM, between two requests) and started again on
+# its port, remembering the keys it logged, while the sinks deliver.
+passed=2
+if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
+  passed=3
+  receiver() {
+    rm -f "$WORK/restart.port"
+    start_fake restart http_receiver.py --port "${PORT:-0}" --seed 5 --fail 0.25 --log "$WORK/restart.jsonl"
+  }
+  receiver_stop() { kill -TERM "${BG_PIDS[-1]}"; wait "${BG_PIDS[-1]}" || fail "http_receiver.py did not stop cleanly"; }
+  PORT=
+  receiver
+  write_sql restart
+  restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" receiver_stop receiver
+  [ "$STOPS_DONE" -ge 1 ] || fail "the run ended before the receiver was stopped"
+  check restart
+  echo "ok: after $STOPS_DONE stops of the receiver"
+  soak_report sink_http_server_restarts "$STOPS_DONE" 1 "$(cat restart.jsonl.compared)"
+fi
+echo "$passed passed, 0 failed"

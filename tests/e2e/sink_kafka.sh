@@ -9,12 +9,18 @@
 # Repeats are allowed only as copies of a whole message of a batch (the same
 # sluice.batch and sluice.row headers, the same key and value). Then the same
 # with the brokers down during a run (the rows wait in the outbox and arrive
-# with the next run), and with `sluice run` killed with SIGKILL again and again.
+# with the next run), with `sluice run` killed with SIGKILL again and again,
+# and (soak only) with every broker taken down and back again and again
+# while it delivers.
+# Soak (tests/soak/run): SOAK_SCALE times the payments, KILL_MAX kills, 2 *
+# SOAK_SCALE broker outages, reported as sink_kafka and
+# sink_kafka_server_restarts (server_restarts.bash's convention).
 source "$(dirname "$0")/kafka.bash"
+source "$(dirname "$0")/server_restarts.bash"
 cd "$WORK"
 
 start_kafka
-payments 20000 5 300 >tx.csv
+payments "$(soak_scale 20000)" 5 300 >tx.csv
 
 # sinks_sql SUFFIX: the queries and their sinks, topics named with SUFFIX;
 # DRAIN (sink_drain_timeout) and TIMEOUT (one delivery's) when set.
@@ -156,5 +162,21 @@ repeats=0
 for t in big per_user per_user_txn few; do
   repeats=$((repeats + $(wc -l <"messages_${t}_kill.tsv") - $(cut -f2,3 "messages_${t}_kill.tsv" | sort -u | wc -l)))
 done
+compared=$(cat messages_*_kill.tsv | wc -l)
+soak_report sink_kafka "$KILLS" "$RESTARTS" "$compared"
+
+# 4. Every broker taken off the network and back again while the sinks
+# deliver: librdkafka retries, nothing is lost, repeats are whole copies.
+if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
+  topics "_flap"
+  sinks_sql "_flap" >q_flap.sql
+  brokers_down() { for b in 1 2 3; do kafka down "$b"; done; }
+  brokers_up() { for b in 1 2 3; do kafka up "$b"; done; }
+  restart_server_under_load db_flap q_flap.sql "$(soak_scale 2)" brokers_down brokers_up
+  [ "$STOPS_DONE" -ge 1 ] || fail "the run ended before the brokers were taken down"
+  expect_rows "_flap" db_flap "after $STOPS_DONE outages of every broker"
+  soak_report sink_kafka_server_restarts "$STOPS_DONE" 1 "$(cat messages_*_flap.tsv | wc -l)"
+  echo "ok: $STOPS_DONE outages of every broker during a run"
+fi
 echo "ok: 4 sinks, one run; brokers down and back; $KILLS kills ($repeats messages repeated)"
 echo "1 passed, 0 failed"
