@@ -18,19 +18,27 @@ source "$(dirname "$0")/fake_targets.bash"
 source "$(dirname "$0")/server_restarts.bash"
 cd "$WORK"
 
-ROWS=$(soak_scale 12000)
-python3 - $ROWS >in.csv <<'PY'
+# rows N FILE: N rows of input (the same first rows for any N).
+rows() {
+  python3 - "$1" >"$2" <<'PY'
 import random, sys
 rng = random.Random(13)
 for i in range(int(sys.argv[1])):
     user = "poison" if i % 997 == 0 else "u%d" % rng.randrange(300)
     print("%s,%d" % (user, rng.randrange(1000)))
 PY
+}
+ROWS=12000
+rows $ROWS in.csv
+# The kills and the server stops read more under the soak, (SOAK_SCALE + 2) / 3
+# times as many rows (4 times at 10: the target, not sluice, sets the pace).
+rows $((ROWS * (${SOAK_SCALE:-1} + 2) / 3)) in_soak.csv
 
-# write_sql NAME: the stream, the query and the sink into NAME.sql.
+# write_sql NAME [FILE]: the stream (over FILE, default in.csv), the query and
+# the sink into NAME.sql.
 write_sql() {
   cat >"$1.sql" <<SQL
-CREATE STREAM ev ("user" TEXT, v BIGINT) FROM FILE 'in.csv' FORMAT CSV;
+CREATE STREAM ev ("user" TEXT, v BIGINT) FROM FILE '${2:-in.csv}' FORMAT CSV;
 CREATE QUERY per_user AS SELECT "user", COUNT(*) AS n, SUM(v) AS total
   FROM ev GROUP BY "user" HAVING SUM(v) % 3 != 0 EMIT CHANGES
   WITH (max_batch_bytes = 4096);
@@ -89,7 +97,7 @@ echo "ok: $(table run.db | wc -l) documents equal the result table after $(stat 
 # restarted until the file is done: a batch the index has but the outbox still
 # holds is sent again, overwriting the same _ids.
 start_fake crash fake_es.py --seed 6 --fail-requests 0.2 --fail-items 0.02 --poison user=poison
-write_sql crash
+write_sql crash in_soak.csv
 kill_and_restart "$WORK/crash.db" crash.sql
 [ "$KILLS" -ge 5 ] || fail "only $KILLS kills landed"
 [ "$(sqlite3 crash.db 'SELECT count(*) FROM _sluice_outbox')" = 0 ] || fail "the outbox is not empty"
@@ -110,7 +118,7 @@ if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   es_stop() { kill -TERM "${BG_PIDS[-1]}"; wait "${BG_PIDS[-1]}" || fail "fake_es.py did not stop cleanly"; }
   PORT=
   es_fake
-  write_sql restart
+  write_sql restart in_soak.csv
   restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" es_stop es_fake
   [ "$STOPS_DONE" -ge 1 ] || fail "the run ended before the fake was stopped"
   check restart

@@ -18,18 +18,26 @@ source "$(dirname "$0")/fake_targets.bash"
 source "$(dirname "$0")/server_restarts.bash"
 cd "$WORK"
 
-ROWS=$(soak_scale 60000)
-python3 - $ROWS >in.csv <<'PY'
+# rows N FILE: N rows of input (the same first rows for any N).
+rows() {
+  python3 - "$1" >"$2" <<'PY'
 import random, sys
 rng = random.Random(17)
 for i in range(int(sys.argv[1])):
     print("%d,u%d,%d" % (i, rng.randrange(200), rng.randrange(1000)))
 PY
+}
+ROWS=60000
+rows $ROWS in.csv
+# The kills and the server stops read more under the soak, (SOAK_SCALE + 2) / 3
+# times as many rows (4 times at 10: the target, not sluice, sets the pace).
+rows $((ROWS * (${SOAK_SCALE:-1} + 2) / 3)) in_soak.csv
 
-# write_sql NAME: the stream, the two queries and their sinks into NAME.sql.
+# write_sql NAME [FILE]: the stream (over FILE, default in.csv), the two
+# queries and their sinks into NAME.sql.
 write_sql() {
   cat >"$1.sql" <<SQL
-CREATE STREAM ev (id BIGINT, "user" TEXT, v BIGINT) FROM FILE 'in.csv' FORMAT CSV;
+CREATE STREAM ev (id BIGINT, "user" TEXT, v BIGINT) FROM FILE '${2:-in.csv}' FORMAT CSV;
 CREATE QUERY big AS SELECT id, "user", v FROM ev WHERE v >= 500 WITH (max_batch_bytes = 4096);
 CREATE QUERY per_user AS SELECT "user", COUNT(*) AS n, SUM(v) AS total
   FROM ev GROUP BY "user" HAVING SUM(v) % 3 != 0 EMIT CHANGES WITH (max_batch_bytes = 4096);
@@ -106,7 +114,7 @@ check run
 # 2. The same, killed with SIGKILL at random moments and restarted: a batch the
 # receiver has but the outbox still holds comes again under its same keys.
 start_fake crash http_receiver.py --seed 4 --fail 0.25 --log "$WORK/crash.jsonl"
-write_sql crash
+write_sql crash in_soak.csv
 kill_and_restart "$WORK/crash.db" crash.sql
 [ "$KILLS" -ge 5 ] || fail "only $KILLS kills landed"
 check crash
@@ -125,7 +133,7 @@ if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   receiver_stop() { kill -TERM "${BG_PIDS[-1]}"; wait "${BG_PIDS[-1]}" || fail "http_receiver.py did not stop cleanly"; }
   PORT=
   receiver
-  write_sql restart
+  write_sql restart in_soak.csv
   restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" receiver_stop receiver
   [ "$STOPS_DONE" -ge 1 ] || fail "the run ended before the receiver was stopped"
   check restart

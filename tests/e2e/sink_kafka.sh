@@ -12,7 +12,8 @@
 # with the next run), with `sluice run` killed with SIGKILL again and again,
 # and (soak only) with every broker taken down and back again and again
 # while it delivers.
-# Soak (tests/soak/run): SOAK_SCALE times the payments, KILL_MAX kills, 2 *
+# Soak (tests/soak/run): SOAK_SCALE times the payments (where kills or
+# outages land), KILL_MAX kills, 2 *
 # SOAK_SCALE broker outages, reported as sink_kafka and
 # sink_kafka_server_restarts (server_restarts.bash's convention).
 source "$(dirname "$0")/kafka.bash"
@@ -20,15 +21,18 @@ source "$(dirname "$0")/server_restarts.bash"
 cd "$WORK"
 
 start_kafka
-payments "$(soak_scale 20000)" 5 300 >tx.csv
+payments 20000 5 300 >tx.csv
+# The soak's phases (3 and 4) read SOAK_SCALE times as many.
+payments "$(soak_scale 20000)" 5 300 >tx_soak.csv
 
 # sinks_sql SUFFIX: the queries and their sinks, topics named with SUFFIX;
-# DRAIN (sink_drain_timeout) and TIMEOUT (one delivery's) when set.
+# DRAIN (sink_drain_timeout) and TIMEOUT (one delivery's) when set; the
+# payments from TX (default tx.csv).
 sinks_sql() {
   local TIMEOUT=${TIMEOUT:-5 seconds}
   cat <<SQL
 ${DRAIN:+SET sink_drain_timeout = '$DRAIN';}
-CREATE STREAM tx (user TEXT, amount BIGINT, ts TIMESTAMP) FROM FILE 'tx.csv' FORMAT CSV;
+CREATE STREAM tx (user TEXT, amount BIGINT, ts TIMESTAMP) FROM FILE '${TX:-tx.csv}' FORMAT CSV;
 CREATE QUERY big AS SELECT user, amount, ts FROM tx WHERE amount >= 900
   WITH (max_batch_bytes = 50000);
 CREATE QUERY per_user AS SELECT user, count(*) AS n, sum(amount) AS total FROM tx GROUP BY user
@@ -151,7 +155,7 @@ expect_rows "_down" db_down "brokers down, then up"
 # 3. SIGKILL during runs, restarted: every row still there, repeats whole copies.
 # The brokers answer 20 ms late, so that a run is still delivering when it is killed.
 topics "_kill"
-sinks_sql "_kill" >q_kill.sql
+TX=tx_soak.csv sinks_sql "_kill" >q_kill.sql
 slow_brokers 20
 kill_and_restart db_kill q_kill.sql
 slow_brokers 0
@@ -169,7 +173,7 @@ soak_report sink_kafka "$KILLS" "$RESTARTS" "$compared"
 # deliver: librdkafka retries, nothing is lost, repeats are whole copies.
 if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   topics "_flap"
-  sinks_sql "_flap" >q_flap.sql
+  TX=tx_soak.csv sinks_sql "_flap" >q_flap.sql
   brokers_down() { for b in 1 2 3; do kafka down "$b"; done; }
   brokers_up() { for b in 1 2 3; do kafka up "$b"; done; }
   restart_server_under_load db_flap q_flap.sql "$(soak_scale 2)" brokers_down brokers_up
