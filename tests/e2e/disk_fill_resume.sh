@@ -94,7 +94,7 @@ fill_and_free() {
 
 # 1. A file size limit (in KiB, what ulimit -f counts) above the database's largest file.
 cat >limit.golden <<'TXT'
-database 'W/db': a WAL checkpoint failed (disk I/O error); the next batches try again
+database 'db': a WAL checkpoint failed (disk I/O error); the next batches try again
 query Q failed: batch N was not committed (cannot commit: disk I/O error writing the database (is the disk full, or the file past its size limit?)); its last committed batch (M) is intact: run the query again to continue from there
 query Q failed: batch N was not committed (cannot commit: disk I/O error writing the database (is the disk full, or the file past its size limit?)); its start (no batch of it was committed) is intact: run the query again to continue from there
 TXT

@@ -111,16 +111,10 @@ soak_report sink_elasticsearch "$KILLS" "$RESTARTS" "$(table crash.db | wc -l)"
 passed=2
 if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   passed=3
-  es_fake() {
-    rm -f "$WORK/restart.port"
-    start_fake restart fake_es.py --port "${PORT:-0}" --seed 8 --fail-requests 0.2 --fail-items 0.02 \
-      --poison user=poison --state "$WORK/restart.state"
-  }
-  es_stop() { kill -TERM "${BG_PIDS[-1]}"; wait "${BG_PIDS[-1]}" || fail "fake_es.py did not stop cleanly"; }
-  PORT=
-  es_fake
+  fake_again fake_es.py --seed 8 --fail-requests 0.2 --fail-items 0.02 --poison user=poison \
+    --state "$WORK/restart.state"
   write_sql restart in_soak.csv
-  restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" es_stop es_fake
+  restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" stop_fake fake_again
   [ "$STOPS_DONE" -ge 1 ] || fail "the run ended before the fake was stopped"
   check restart
   echo "ok: after $STOPS_DONE stops of the fake, $(table restart.db | wc -l) documents equal the result table"

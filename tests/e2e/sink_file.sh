@@ -6,14 +6,17 @@
 # table exactly (every row once; the changelog replayed in file name order),
 # after an uninterrupted `sluice run` and after many `kill -9` during delivery
 # with restarts; no file is left in progress once a run ends.
-# Soak (tests/soak/run): SOAK_SCALE times the rows, KILL_MAX kills.
+# Soak (tests/soak/run): the kills over (SOAK_SCALE + 1) / 2 times the rows,
+# KILL_MAX kills.
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
-# 200,000 rows (times SOAK_SCALE), 10 ms apart: 34 one-minute windows (334 at SOAK_SCALE=10).
-rows=$(soak_scale 200000)
-windows=$((rows / 6000 + 1))
-python3 - "$rows" <<'PY'
+# input ROWS: ROWS rows in ev.csv, 10 ms apart (200,000: 34 one-minute
+# windows); sets rows and windows.
+input() {
+  rows=$1
+  windows=$((rows / 6000 + 1))
+  python3 - "$rows" <<'PY'
 import datetime, sys
 t0 = datetime.datetime(2026, 1, 1)
 with open("ev.csv", "w") as f:
@@ -21,6 +24,8 @@ with open("ev.csv", "w") as f:
         ts = t0 + datetime.timedelta(milliseconds=10 * n)
         f.write('%d,"row %d, ""quoted"" text",%s\n' % (n, n, ts.strftime("%Y-%m-%d %H:%M:%S.%f")))
 PY
+}
+input 200000
 cat >q.sql <<'SQL'
 CREATE STREAM ev (n INTEGER, line TEXT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
   FROM FILE 'ev.csv' FORMAT CSV;
@@ -138,6 +143,7 @@ count_during() {
     during=$((during + 1))
 }
 rm -rf out db*
+[ "${SOAK_SCALE:-1}" = 1 ] || input $((200000 * (SOAK_SCALE + 1) / 2))
 AFTER_KILL=count_during kill_and_restart db q.sql
 check_sinks "$KILLS kills, $during of them with batches waiting to be delivered"
 [ "$during" -ge 5 ] || { tail -20 err.txt; fail "only $during kills landed during delivery"; }

@@ -127,15 +127,9 @@ soak_report sink_http "$KILLS" "$RESTARTS" "$(cat crash.jsonl.compared)"
 passed=2
 if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   passed=3
-  receiver() {
-    rm -f "$WORK/restart.port"
-    start_fake restart http_receiver.py --port "${PORT:-0}" --seed 5 --fail 0.25 --log "$WORK/restart.jsonl"
-  }
-  receiver_stop() { kill -TERM "${BG_PIDS[-1]}"; wait "${BG_PIDS[-1]}" || fail "http_receiver.py did not stop cleanly"; }
-  PORT=
-  receiver
+  fake_again http_receiver.py --seed 5 --fail 0.25 --log "$WORK/restart.jsonl"
   write_sql restart in_soak.csv
-  restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" receiver_stop receiver
+  restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" stop_fake fake_again
   [ "$STOPS_DONE" -ge 1 ] || fail "the run ended before the receiver was stopped"
   check restart
   echo "ok: after $STOPS_DONE stops of the receiver"
