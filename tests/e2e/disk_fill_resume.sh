@@ -36,8 +36,9 @@ tables() {
 "$SLUICE" run --db ref.db q.sql >/dev/null 2>ref.err || { cat ref.err; fail "the uninterrupted run failed"; }
 tables ref.db >want.txt
 # Room for about twice fills_max fills over the whole run: a fill often
-# takes more (a file size limit counts the largest file only, and the WAL
-# and the database take turns), and past fills_max the last run does the rest.
+# takes more (a file size limit counts each file alone, and the WAL grows to
+# it while a checkpoint cannot grow the database: a third of fills_max may
+# be all that lands), and past fills_max the last run does the rest.
 step=$(($(stat -c %s ref.db) / 1024 / (2 * fills_max + 2) + 64))
 
 # messages FILE: what a run said, its progress lines aside, each line once.
@@ -84,7 +85,7 @@ fill_and_free() {
     STARTS=$((STARTS + 1))
     $run >/dev/null 2>>"$name.err" || { tail "$name.err"; fail "$name: the run with room enough failed"; }
   fi
-  [ "$FILLS" -ge $((fills_max / 2)) ] || fail "$name: only $FILLS of $fills_max fills landed before the input ended"
+  [ "$FILLS" -ge $((fills_max / 3)) ] || fail "$name: only $FILLS of $fills_max fills landed before the input ended"
   tables "$db" "$@" >got.txt
   cmp -s want.txt got.txt ||
     { diff want.txt got.txt | head; fail "$name: after $FILLS fills the tables differ from the uninterrupted run"; }
