@@ -11,13 +11,13 @@
 # - a real full disk, where user namespaces allow it (unshare -Urm): the
 #   database on a tmpfs of a set size (ENOSPC, SQLITE_FULL), remounted
 #   larger to free it. Skipped, and said so, where they do not.
-# Soak (tests/soak/run): SOAK_SCALE times the input and the fills (at most
-# KILL_MAX each way); reported as disk_fill_resume (the size limit) and
+# Soak (tests/soak/run): (SOAK_SCALE + 1) / 2 times the input, SOAK_SCALE
+# times the fills (at most KILL_MAX each way); reported as disk_fill_resume (the size limit) and
 # disk_fill_resume_enospc, the fills as kills.
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
-rows=$(soak_scale 60000)
+rows=$((60000 * (${SOAK_SCALE:-1} + 1) / 2))
 fills_max=$(soak_scale 6)
 [ "$fills_max" -le "${KILL_MAX:-$fills_max}" ] || fills_max=$KILL_MAX
 awk -v n="$rows" 'BEGIN { srand(11); for (i = 1; i <= n; i++)

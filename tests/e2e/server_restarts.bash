@@ -3,7 +3,8 @@
 # `sluice run` delivers, comes back, and the sink must catch up by itself.
 #
 # Soak report convention: a script that does this reports it on a line of
-# its own, scenario "<script>_server_restarts", with the server stops in the
+# its own, scenario "<sink script>_server_restarts" (sink_postgres_crash's:
+# sink_postgres_server_restarts, to fit the summary), the server stops in the
 # kills column (each stop is one fault survived), 1 restart (sluice itself
 # ran once, never restarted) and the rows compared after that run.
 

@@ -10,7 +10,7 @@
 # (soak only: another run costs make test too much; a second database, other
 # tables) one run while the PostgreSQL server is stopped (pg_ctl stop -m
 # fast) and started again 2 * SOAK_SCALE times under load: the same.
-# Reported as sink_postgres_crash and sink_postgres_crash_server_restarts
+# Reported as sink_postgres_crash and sink_postgres_server_restarts
 # (server_restarts.bash's convention).
 source "$(dirname "$0")/postgres.bash"
 source "$(dirname "$0")/server_restarts.bash"
@@ -92,6 +92,6 @@ if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   restart_server_under_load db_s q_s.sql "$(soak_scale 2)" pg_stop pg_start
   [ "$STOPS_DONE" -ge 1 ] || fail "the run ended before the server was stopped"
   check db_s _s "$STOPS_DONE server stops"
-  soak_report sink_postgres_crash_server_restarts "$STOPS_DONE" 1 "$COMPARED"
+  soak_report sink_postgres_server_restarts "$STOPS_DONE" 1 "$COMPARED"
 fi
 echo "1 passed, 0 failed"
