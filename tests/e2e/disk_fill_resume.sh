@@ -51,7 +51,7 @@ messages() {
 
 # fill_and_free NAME DB ROOM RUN SQLITE...: up to fills_max times, ROOM gives
 # the database room for `step` KiB more and RUN runs `sluice run` on DB, which
-# must fill the room: exit code 1, only lines of NAME.golden, a query's failure
+# must fill the room: exit code 1, only lines of NAME.golden (sorted), a query's failure
 # among them; the tables (read with SQLITE...) hold whole batches only. Then
 # ROOM big and RUN to the end: the tables equal the uninterrupted run's.
 # Sets FILLS and STARTS.
@@ -69,7 +69,7 @@ fill_and_free() {
     [ "$rc" = 0 ] && break
     [ "$rc" = 1 ] || { cat err.txt; fail "$name: fill $((FILLS + 1)): exit code $rc, not 1"; }
     messages err.txt >msg.txt
-    [ -z "$(comm -23 msg.txt "$name.golden")" ] && grep -q '^query Q failed' msg.txt ||
+    [ -z "$(comm -23 msg.txt "$name.golden")" ] && grep -Eq '^(query Q failed|W/q.sql:.*: error)' msg.txt ||
       { cat err.txt; fail "$name: fill $((FILLS + 1)): not the golden messages"; }
     for q in kept per_k; do
       [ "$("$@" "$db" "SELECT count(*) = count(DISTINCT batch_id) FROM _sluice_progress WHERE query = '$q'")" = 1 ] ||
@@ -93,12 +93,29 @@ fill_and_free() {
     "the tables ($(wc -l <got.txt) rows) equal the uninterrupted run"
 }
 
+# start_golden CAUSE: what a run says when a query cannot start again (its
+# CREATE QUERY, line 2 or 3 of q.sql, fails at the FROM): the disk filled up
+# before its first batch.
+start_golden() {
+  local line text col
+  for line in 2 3; do
+    text=$(sed -n "${line}p" q.sql)
+    col=$(($(awk -v t="$text" 'BEGIN { print index(t, "FROM s") }') + 5))
+    printf 'W/q.sql:%d:%d: error: cannot commit: %s\n' "$line" "$col" "$1"
+    printf '    %d | %s\n' "$line" "$text"
+    printf '      | %*s^\n' $((col - 1)) ''
+  done
+  echo "hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now"
+}
+
 # 1. A file size limit (in KiB, what ulimit -f counts) above the database's largest file.
-cat >limit.golden <<'TXT'
+{ start_golden "disk I/O error writing the database (is the disk full, or the file past its size limit?)"
+  cat <<'TXT'
 database 'db': a WAL checkpoint failed (disk I/O error); the next batches try again
 query Q failed: batch N was not committed (cannot commit: disk I/O error writing the database (is the disk full, or the file past its size limit?)); its last committed batch (M) is intact: run the query again to continue from there
 query Q failed: batch N was not committed (cannot commit: disk I/O error writing the database (is the disk full, or the file past its size limit?)); its start (no batch of it was committed) is intact: run the query again to continue from there
 TXT
+} | sort >limit.golden
 limit_room() {
   local f largest=0
   for f in db db-wal; do [ -f "$f" ] && [ "$(stat -c %s "$f")" -gt "$largest" ] && largest=$(stat -c %s "$f"); done
@@ -122,11 +139,13 @@ BG_PIDS+=("$ns_pid")
 ns() { nsenter -t "$ns_pid" -U -m --preserve-credentials "$@"; }
 for _ in $(seq 100); do [ "$(readlink /proc/$ns_pid/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break; sleep 0.02; done
 ns mount -t tmpfs -o size=1m tmpfs "$WORK/disk" || fail "cannot mount a tmpfs in the namespace"
-cat >disk.golden <<'TXT'
+{ start_golden "database or disk is full"
+  cat <<'TXT'
 database 'W/disk/db': a WAL checkpoint failed (database or disk is full); the next batches try again
 query Q failed: the disk is full: batch N was not committed (cannot commit: database or disk is full); free some space and run the query again: it continues from its last committed batch (M)
 query Q failed: the disk is full: batch N was not committed (cannot commit: database or disk is full); free some space and run the query again: it continues from its start (no batch of it was committed)
 TXT
+} | sort >disk.golden
 disk_room() {
   local used
   used=$(ns df -k --output=used "$WORK/disk" | tail -1)
