@@ -19,7 +19,8 @@ sink_delivered() {
 # while it runs stops the sink's server (STOP_CMD) and starts it again
 # (START_CMD) up to STOPS times: each stop a random moment (0-100 ms) after
 # a sink delivered a batch, the server down 200-700 ms. Fails when no batch is
-# delivered within 60 s of a restart while sluice runs, or the run fails.
+# delivered within 60 s of a restart while sluice runs, the run fails, or it
+# ended before the first stop.
 # Sets STOPS_DONE: the stops that landed while sluice ran.
 restart_server_under_load() {
   local db=$1 sql=$2 stops=$3 stop_cmd=$4 start_cmd=$5 pid before
@@ -42,4 +43,5 @@ restart_server_under_load() {
     $start_cmd
   done
   wait "$pid" || { tail -20 err.txt; fail "sluice run failed after $STOPS_DONE server stops"; }
+  [ "$STOPS_DONE" -ge 1 ] || fail "the run ended before the server was stopped"
 }
