@@ -93,16 +93,19 @@ fill_and_free() {
     "the tables ($(wc -l <got.txt) rows) equal the uninterrupted run"
 }
 
-# start_golden CAUSE: what a run says when a query cannot start again (its
-# CREATE QUERY, line 2 or 3 of q.sql, fails at the FROM): the disk filled up
-# before its first batch.
+# start_golden CAUSE: what a run says when the disk fills up before its
+# statements are done: a CREATE (line 1 to 3 of q.sql) that cannot save its
+# definition, or a query that cannot start again (its first write, at FROM).
 start_golden() {
   local line text col
-  for line in 2 3; do
-    text=$(sed -n "${line}p" q.sql)
+  for line in 1 2 3; do
+    text=$(sed -n "${line}p" q.sql | sed "s|$WORK|W|g")
+    printf 'W/q.sql:%d:1: error: cannot save the definition: %s\n' "$line" "$1"
+    printf '    %d | %s\n' "$line" "$text"
+    printf '      | ^\n'
+    [ "$line" = 1 ] && continue
     col=$(($(awk -v t="$text" 'BEGIN { print index(t, "FROM s") }') + 5))
     printf 'W/q.sql:%d:%d: error: cannot commit: %s\n' "$line" "$col" "$1"
-    printf '    %d | %s\n' "$line" "$text"
     printf '      | %*s^\n' $((col - 1)) ''
   done
   echo "hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now"
