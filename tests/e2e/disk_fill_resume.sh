@@ -17,7 +17,7 @@
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
-rows=$((60000 * (${SOAK_SCALE:-1} + 1) / 2))
+rows=$((45000 * (${SOAK_SCALE:-1} + 1) / 2))
 fills_max=$(soak_scale 6)
 [ "$fills_max" -le "${KILL_MAX:-$fills_max}" ] || fills_max=$KILL_MAX
 awk -v n="$rows" 'BEGIN { srand(11); for (i = 1; i <= n; i++)
