@@ -41,11 +41,13 @@ tables ref.db >want.txt
 # be all that lands), and past fills_max the last run does the rest.
 step=$(($(stat -c %s ref.db) / 1024 / (2 * fills_max + 2) + 64))
 
-# messages FILE: what a run said, its progress lines aside, each line once.
+# messages FILE: what a run said, its progress lines aside, each line once; a
+# statement's error without its place (and the statement's text quoted).
 messages() {
   grep -Ev '^(stream s created|query (kept|per_k) (started|resumed at .*|restarted from the beginning of its input))$' "$1" |
-    sed -E -e "s|$WORK|W|g" -e 's/^sluice: (error|warning): //' -e 's/^query (kept|per_k) failed/query Q failed/' \
-      -e 's/batch [0-9]+ was not committed/batch N was not committed/' \
+    grep -Ev '^ +([0-9]+)? \| ' | sed -E -e "s|$WORK|W|g" -e 's/^sluice: (error|warning): //' \
+      -e "s/^W\/q.sql:[1-3]:[0-9]+: error: (cannot save the definition|cannot create result table '(kept|per_k)'|cannot commit): /W\/q.sql: a statement failed: /" \
+      -e 's/^query (kept|per_k) failed/query Q failed/' -e 's/batch [0-9]+ was not committed/batch N was not committed/' \
       -e 's/committed batch \([0-9]+\)/committed batch (M)/' | sort -u
 }
 
@@ -69,7 +71,7 @@ fill_and_free() {
     [ "$rc" = 0 ] && break
     [ "$rc" = 1 ] || { cat err.txt; fail "$name: fill $((FILLS + 1)): exit code $rc, not 1"; }
     messages err.txt >msg.txt
-    [ -z "$(comm -23 msg.txt "$name.golden")" ] && grep -Eq '^(query Q failed|W/q.sql:.*: error)' msg.txt ||
+    [ -z "$(comm -23 msg.txt "$name.golden")" ] && grep -Eq '^(query Q failed|W/q.sql: a statement failed)' msg.txt ||
       { cat err.txt; fail "$name: fill $((FILLS + 1)): not the golden messages"; }
     for q in kept per_k; do
       [ "$("$@" "$db" "SELECT count(*) = count(DISTINCT batch_id) FROM _sluice_progress WHERE query = '$q'")" = 1 ] ||
@@ -94,20 +96,10 @@ fill_and_free() {
 }
 
 # start_golden CAUSE: what a run says when the disk fills up before its
-# statements are done: a CREATE (line 1 to 3 of q.sql) that cannot save its
-# definition, or a query that cannot start again (its first write, at FROM).
+# statements are done (messages() names the statement's step: a definition
+# saved, a result table created, a query's first commit).
 start_golden() {
-  local line text col
-  for line in 1 2 3; do
-    text=$(sed -n "${line}p" q.sql | sed "s|$WORK|W|g")
-    printf 'W/q.sql:%d:1: error: cannot save the definition: %s\n' "$line" "$1"
-    printf '    %d | %s\n' "$line" "$text"
-    printf '      | ^\n'
-    [ "$line" = 1 ] && continue
-    col=$(($(awk -v t="$text" 'BEGIN { print index(t, "FROM s") }') + 5))
-    printf 'W/q.sql:%d:%d: error: cannot commit: %s\n' "$line" "$col" "$1"
-    printf '      | %*s^\n' $((col - 1)) ''
-  done
+  echo "W/q.sql: a statement failed: $1"
   echo "hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now"
 }
 
