@@ -42,11 +42,11 @@ for _ in range(20):
     slow.append(s)
 # They trickle for 2 seconds, past idle_timeout, and are not closed: they are not idle.
 at = 100000
-for _ in range(10):
+for _ in range(20):
     for s in slow:
         s.sendall(body[at:at + 1])
     at += 1
-    time.sleep(0.2)
+    time.sleep(0.1)
 print("trickling closed", sum(closed(s, 0.01) for s in slow))
 extra = socket.create_connection(("127.0.0.1", port))
 extra.sendall(b'POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 22\r\n\r\n{"client":8,"seq":1}\n\n')

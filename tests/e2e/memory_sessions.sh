@@ -31,6 +31,9 @@ OUT
 # The session state counted is the sessions' own: ten groups for the ten keys.
 grep -q '^query same failed: its state of 10 groups' err.txt || { cat err.txt; fail "the ten keys' sessions"; }
 [ "$(sqlite3 db 'SELECT n, t FROM small')" = "300000|44999850000" ] || fail "the other query did not finish"
+# The margin (docs/operations.md): one step's growth, 54 MB of state here
+# (a session per event, 64,000 of them in the first step), and while a table
+# doubles, its old and new copies at once: runs peak at 82 or 114 MB.
 rss=$(tail -1 rss.txt)
-[ "$rss" -lt 102400 ] || fail "peak RSS $rss KB"
+[ "$rss" -lt 131072 ] || fail "peak RSS $rss KB"
 echo "ok: sessions that never close failed alone at memory_limit (peak RSS $rss KB)"
