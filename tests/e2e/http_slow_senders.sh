@@ -73,7 +73,11 @@ done
 [ "$got" = "1|3" ] || { cat "$WORK/sluice.err"; fail "counted: $got, not 1|3 alone"; }
 rss=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SLUICE_PID/status")
 stop_http_sluice
-[ "$rss" -lt 81920 ] || fail "peak RSS $rss KB"
+# Under ASan freed memory sits in its quarantine, so RSS says nothing there.
+case $(ldd "$SLUICE") in
+  *libasan*) ;;
+  *) [ "$rss" -lt 81920 ] || fail "peak RSS $rss KB" ;;
+esac
 # Said as the reader notices them (perhaps in more than one line): 20 in all.
 grep -Eq "http 127.0.0.1:0: [0-9]+ senders? stalled in the middle of a request past idle_timeout \(1 SECOND\): closed, the bodies dropped \(20 in all\)" "$WORK/sluice.err" ||
   { cat "$WORK/sluice.err"; fail "no log line for the stalled senders"; }

@@ -23,7 +23,11 @@ sed -E 's/state of [0-9]+ groups \([0-9.]+ MB\)/state of N groups (X MB)/; s/wit
 [ "$(sqlite3 db 'SELECT n, t FROM small')" = "300000|45000150000" ] || fail "the other query did not finish"
 # The state is counted after each step, so the overshoot is one step's worth: well under 100 MB.
 rss=$(tail -1 rss.txt)
-[ "$rss" -lt 102400 ] || fail "peak RSS $rss KB"
+# Under ASan freed memory sits in its quarantine, so RSS says nothing there.
+case $(ldd "$SLUICE") in
+  *libasan*) ;;
+  *) [ "$rss" -lt 102400 ] || fail "peak RSS $rss KB" ;;
+esac
 
 sed 's/8 MB/1 GB/' q.sql >more.sql
 "$SLUICE" run --db db more.sql >out2.txt 2>&1 || { cat out2.txt; fail "the run with a higher limit"; }

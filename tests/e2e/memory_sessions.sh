@@ -35,5 +35,9 @@ grep -q '^query same failed: its state of 10 groups' err.txt || { cat err.txt; f
 # (a session per event, 64,000 of them in the first step), and while a table
 # doubles, its old and new copies at once: runs peak at 82 or 114 MB.
 rss=$(tail -1 rss.txt)
-[ "$rss" -lt 131072 ] || fail "peak RSS $rss KB"
+# Under ASan freed memory sits in its quarantine, so RSS says nothing there.
+case $(ldd "$SLUICE") in
+  *libasan*) ;;
+  *) [ "$rss" -lt 131072 ] || fail "peak RSS $rss KB" ;;
+esac
 echo "ok: sessions that never close failed alone at memory_limit (peak RSS $rss KB)"

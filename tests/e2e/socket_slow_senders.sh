@@ -100,7 +100,11 @@ done
 rss=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$pid/status)
 kill -TERM "$pid"
 wait "$pid" || { cat "$WORK/err"; fail "sluice run did not stop cleanly"; }
-[ "$rss" -lt 81920 ] || fail "peak RSS $rss KB"
+# Under ASan freed memory sits in its quarantine, so RSS says nothing there.
+case $(ldd "$SLUICE") in
+  *libasan*) ;;
+  *) [ "$rss" -lt 81920 ] || fail "peak RSS $rss KB" ;;
+esac
 grep -q "160 senders are connected (max_senders): new ones are closed at once" "$WORK/err" ||
   { cat "$WORK/err"; fail "no log line for max_senders"; }
 n=$(grep -c "left a record unfinished past record_timeout (2 SECONDS): its connection is closed, the 0 bytes of it held are dropped" "$WORK/err" || true)
