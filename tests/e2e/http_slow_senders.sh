@@ -20,18 +20,11 @@ start_http_sluice "$WORK/db" "$WORK/q.sql"
 port=${HTTP_URL#http://127.0.0.1:}
 port=${port%%/*}
 
-python3 - "$port" >"$WORK/senders.txt" <<'PY'
+python3 - "$port" "$(dirname "$0")/helpers" >"$WORK/senders.txt" <<'PY'
 import socket, sys, time, urllib.request
 port = int(sys.argv[1])
-def closed(s, wait):
-    """True when the peer closed s (EOF or reset) within wait seconds."""
-    s.settimeout(wait)
-    try:
-        return s.recv(4096) == b""
-    except socket.timeout:
-        return False
-    except ConnectionResetError:
-        return True
+sys.path.insert(0, sys.argv[2])
+from peer import closed
 body = b"".join(b'{"client":9,"seq":%d}\n' % i for i in range(30000))[:500000]
 head = (b"POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
         b"Content-Length: %d\r\n\r\n" % len(body))

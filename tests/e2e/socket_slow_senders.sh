@@ -7,7 +7,7 @@
 # are closed after record_timeout with a log line, freeing their slots for a
 # later sender, the idle ones stay, one stuck mid-line leaves its part as a
 # dead letter, and every complete line of the others is counted.
-source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/socket.bash"
 
 cat >"$WORK/q.sql" <<SQL
 CREATE STREAM logs (sender_id BIGINT, seq BIGINT)
@@ -16,27 +16,15 @@ CREATE STREAM logs (sender_id BIGINT, seq BIGINT)
 CREATE QUERY per_sender AS SELECT sender_id, COUNT(*) AS n, SUM(seq) AS total
   FROM logs GROUP BY sender_id TRIGGER EVERY 100 MILLISECONDS;
 SQL
-"$SLUICE" run --db "$WORK/db" "$WORK/q.sql" 2>"$WORK/err" &
-pid=$!
-BG_PIDS+=($pid)
-for _ in $(seq 300); do grep -q "listening on" "$WORK/err" && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/err")
-[ -n "$port" ] || { cat "$WORK/err"; fail "no 'listening on' logged"; }
+start_listen_sluice "$WORK/db" "$WORK/q.sql"
 
-python3 - "$port" >"$WORK/senders.txt" <<'PY'
+python3 - "$port" "$(dirname "$0")/helpers" >"$WORK/senders.txt" <<'PY'
 import socket, sys, threading, time
 port = int(sys.argv[1])
+sys.path.insert(0, sys.argv[2])
+from peer import closed
 def connect():
     return socket.create_connection(("127.0.0.1", port))
-def closed(s, wait):
-    """True when the peer closed s (EOF or reset) within wait seconds."""
-    s.settimeout(wait)
-    try:
-        return s.recv(1) == b""
-    except socket.timeout:
-        return False
-    except ConnectionResetError:
-        return True
 hogs = [connect() for _ in range(100)]
 idle = [connect() for _ in range(50)]
 fast = connect()
