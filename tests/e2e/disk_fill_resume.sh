@@ -100,7 +100,7 @@ fill_and_free() {
 # saved, a result table created, a query's first commit).
 start_golden() {
   echo "W/q.sql: a statement failed: $1"
-  echo "hint: the query is saved in this database and continues from its last batch; CREATE OR REPLACE QUERY starts it over on its input as it is now"
+  echo "hint: free some space (or fix the device) and run again: the query continues from its last committed batch"
 }
 
 # 1. A file size limit (in KiB, what ulimit -f counts) above the database's largest file.
