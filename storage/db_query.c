@@ -146,6 +146,11 @@ sl_status db_query_user(struct sl_db *db, const char *sql, db_row_fn row_fn, voi
     return query_on(db_query_conn(db), sql, row_fn, ctx, error_offset, err);
 }
 
+bool db_query_apart(struct sl_db *db)
+{
+    return db_query_conn(db) != db->conn;
+}
+
 void db_set_query_cancel(struct sl_db *db, int (*cancelled)(void *ctx), void *ctx)
 {
     /* Every 10,000 virtual machine steps: microseconds apart, at no measurable cost. */
