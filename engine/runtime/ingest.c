@@ -171,9 +171,10 @@ static sl_status keep_dead_letter(struct sl_ingest *in, const char *record, size
                                   const char *reason, struct sl_error *err)
 {
     sl_status st = commit_pending(in, err);
+    /* Each its own: two records cut in a row share the place, and nothing writes one twice. */
     struct db_dead_letter dl = {.stream = in->def->name, .source = source_describe(in->src),
                                 .offset = in->progress.next, .record = record, .len = len,
-                                .reason = reason};
+                                .reason = reason, .each_row = true};
     while (st == SL_OK && (st = db_begin(in->db, err)) == SL_AGAIN && !stop_requested(in))
         warn_locked(in);
     if (st == SL_OK && (st = db_dead_letter_record(in->db, &dl, err)) == SL_OK)
