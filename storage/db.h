@@ -95,6 +95,11 @@ sl_status db_query_user(struct sl_db *db, const char *sql, db_row_fn row_fn, voi
  * statements, which fail with "interrupted" once it returns nonzero. It is
  * called on the querying thread, so it may only read flags. */
 void db_set_query_cancel(struct sl_db *db, int (*cancelled)(void *ctx), void *ctx);
+/* True when db_query_user's statements have a connection of their own (a
+ * second, read-only one to the file), so one may run on another thread than
+ * the engine's writes, reading the snapshot its read transaction began on;
+ * false for an in-memory database, whose one connection serves both. */
+bool db_query_apart(struct sl_db *db);
 /* What db_query_user would say of sql without running it (sluice check). */
 sl_status db_query_check(struct sl_db *db, const char *sql, int *error_offset,
                          struct sl_error *err);

@@ -45,7 +45,8 @@ static size_t blob_literal(sqlite3_stmt *stmt, int col, struct sl_buf *blobs)
     return start;
 }
 
-/* Calls row_fn for the header, then for each row; the statement is known to be read-only. */
+/* Calls row_fn (unless NULL: sluice_exec without an output) for the header, then for each
+ * row; the statement is known to be read-only. */
 static sl_status db_query_rows(sqlite3_stmt *stmt, db_row_fn row_fn,
                                void *ctx, struct sl_error *err)
 {
@@ -60,7 +61,8 @@ static sl_status db_query_rows(sqlite3_stmt *stmt, db_row_fn row_fn,
     }
     for (int i = 0; i < ncols; i++)
         values[i] = sqlite3_column_name(stmt, i);
-    row_fn(ctx, true, ncols, values);
+    if (row_fn)
+        row_fn(ctx, true, ncols, values);
 
     sl_status st = SL_OK;
     struct sl_buf blobs; /* the row's BLOBs as text */
@@ -82,7 +84,8 @@ static sl_status db_query_rows(sqlite3_stmt *stmt, db_row_fn row_fn,
         for (int i = 0; i < ncols; i++)
             if (blob_at[i] != SIZE_MAX)
                 values[i] = blobs.data + blob_at[i];
-        row_fn(ctx, false, ncols, values);
+        if (row_fn)
+            row_fn(ctx, false, ncols, values);
     }
     if (st == SL_OK && rc != SQLITE_DONE)
         st = query_fail(sqlite3_db_handle(stmt), err);
@@ -144,6 +147,11 @@ sl_status db_query_user(struct sl_db *db, const char *sql, db_row_fn row_fn, voi
                         int *error_offset, struct sl_error *err)
 {
     return query_on(db_query_conn(db), sql, row_fn, ctx, error_offset, err);
+}
+
+bool db_query_apart(struct sl_db *db)
+{
+    return db_query_conn(db) != db->conn;
 }
 
 void db_set_query_cancel(struct sl_db *db, int (*cancelled)(void *ctx), void *ctx)

@@ -1,7 +1,7 @@
 /*
  * engine.h — the engine's private state behind sluice.h: the catalog, the
  * running queries and the lock that serialises the REPL thread and the
- * batch loop. Statement execution (exec*.c), the registry of queries
+ * batch loop (but for a one-shot SELECT's run on its own connection). Statement execution (exec*.c), the registry of queries
  * (exec_registry.c), the batch loop (exec_loop.c) and live printing
  * (exec_live.c) share it.
  */
@@ -54,6 +54,11 @@ struct sluice {
     int64_t memory_limit; /* SET memory_limit: bytes of operator state, all queries (exec_memory.c) */
 
     pthread_mutex_t lock;
+    /* The query connection's: a one-shot SELECT runs holding it and not lock,
+     * so batches go on meanwhile (exec_script.c); ATTACH and DETACH, which
+     * change that connection too, take it inside lock. Never taken the other
+     * way round: a SELECT lets it go before it takes lock again. */
+    pthread_mutex_t select_lock;
     pthread_cond_t wake; /* signalled when a query starts or the engine closes */
     pthread_t thread;
     bool thread_started;

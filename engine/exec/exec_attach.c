@@ -18,8 +18,11 @@ sl_status exec_attach(struct exec_ctx *x, const struct ast_stmt *stmt)
         return SL_OK;
     struct sl_error err;
     sl_error_clear(&err);
+    /* The query connection changes too: not under a one-shot SELECT of another thread. */
+    pthread_mutex_lock(&x->s->select_lock);
     sl_status st = stmt->kind == AST_ATTACH ? db_attach(x->s->db, a->file.text, a->schema.text, &err)
                                             : db_detach(x->s->db, a->schema.text, &err);
+    pthread_mutex_unlock(&x->s->select_lock);
     if (st == SL_OK)
         return SL_OK;
     const struct ast_name *at = stmt->kind == AST_ATTACH ? &a->file : &a->schema;

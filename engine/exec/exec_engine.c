@@ -69,6 +69,7 @@ sl_status engine_open(const struct sluice_options *opts, struct sluice **out, st
     catalog_init(&s->catalog);
     buf_init(&s->failures);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->select_lock, NULL);
     pthread_cond_init(&s->wake, NULL);
     s->env.work = arena_create(4u << 20);
     if (!s->env.work) {
@@ -160,6 +161,7 @@ void sluice_close(struct sluice *s)
     buf_free(&s->failures);
     engine_start_failures_free(s);
     pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->select_lock);
     pthread_mutex_destroy(&s->lock);
     sl_free(s);
 }

@@ -1,7 +1,8 @@
 /*
  * exec_script.c — running a script: every statement is parsed first (a
  * syntax error anywhere runs nothing), then executed in order; a SELECT
- * that reads no stream is handed to SQLite whole.
+ * that reads no stream is handed to SQLite whole, and runs without the
+ * engine's lock (runs_apart).
  */
 #include "engine/exec/exec.h"
 
@@ -124,6 +125,25 @@ static struct sl_db *sqlite_db(struct sluice *s, struct scratch_db *scratch)
 }
 
 /*
+ * Whether a one-shot SELECT on db runs apart: without the engine's lock, so
+ * the batch loop commits batches while SQLite answers, for as long as that
+ * takes. Its connection is its own (db_query_apart) and read-only, so the
+ * lock guards nothing it touches: it reads the snapshot its read
+ * transaction began on whatever the batches write, and a result table
+ * dropped meanwhile is still there in that snapshot. Not while a live
+ * SELECT of the engine prints: its rows and the answer would interleave.
+ */
+static bool runs_apart(const struct sluice *s, struct sl_db *db)
+{
+    if (db != s->db || !db_query_apart(db))
+        return false;
+    for (uint32_t i = 0; i < s->nqueries; i++)
+        if (s->live[i])
+            return false;
+    return true;
+}
+
+/*
  * Runs (or with check_only, prepares) a SELECT over tables with SQLite, in
  * SQLite's terms (sqlite_rewrite.c); SQLite's error gets the caret at the
  * place in the script it is about.
@@ -145,8 +165,18 @@ static sl_status run_sqlite_select(struct exec_ctx *x, struct sl_db *db, const c
         st = db_query_check(db, text, &error_offset, &err);
     else {
         x->s->select_interrupted = 0;
+        bool apart = runs_apart(x->s, db);
+        if (apart) {
+            /* The lock first: select_lock is never held waiting for it (engine.h). */
+            pthread_mutex_unlock(&x->s->lock);
+            pthread_mutex_lock(&x->s->select_lock);
+        }
         st = db_query_user(db, text, x->out ? x->out->row : NULL,
                            x->out ? x->out->ctx : NULL, &error_offset, &err);
+        if (apart) {
+            pthread_mutex_unlock(&x->s->select_lock);
+            pthread_mutex_lock(&x->s->lock);
+        }
         if (st == SL_ERROR && engine_select_cancelled(x->s)) {
             error_offset = -1;
             snprintf(err.msg, sizeof err.msg,

@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "common/time.h"
 #include "connectors/decoder_lines.h"
+#include "engine/runtime/ingest_letters.h"
 #include "engine/runtime/log_frame.h"
 #include "engine/runtime/record_check.h"
 #include "storage/db.h"
@@ -50,6 +51,7 @@ struct sl_ingest {
 
     /* the thread's own */
     struct sl_buf frame;    /* records framed for the next commit */
+    struct ingest_letters *letters; /* their dead letters, written with them */
     uint32_t pending;       /* records in frame */
     int64_t pending_since;  /* monotonic time of the first of them */
     struct sl_buf partial;  /* a byte source's last, unfinished line */
@@ -128,6 +130,8 @@ static sl_status commit_pending(struct sl_ingest *in, struct sl_error *err)
     if (st == SL_OK)
         st = db_log_append(in->db, in->def->name, first, in->pending, in->frame.data,
                            in->frame.len, err);
+    if (st == SL_OK)
+        st = ingest_letters_write(in->letters, in->db, source_describe(in->src), err);
     while (st == SL_OK && (st = db_commit(in->db, err)) == SL_AGAIN && !stop_requested(in))
         warn_locked(in);
     if (st != SL_OK) {
@@ -139,6 +143,7 @@ static sl_status commit_pending(struct sl_ingest *in, struct sl_error *err)
                               : st;
     }
     in->warned_locked = false;
+    ingest_letters_clear(in->letters);
     source_committed(in->src);
     pthread_mutex_lock(&in->mu);
     in->progress.next = first + in->pending;
@@ -156,6 +161,7 @@ static void add_record(struct sl_ingest *in, const struct sl_record *r)
     if (!in->pending)
         in->pending_since = sl_monotonic_us();
     log_frame_append(&in->frame, r);
+    ingest_letters_decode(in->letters, r->value, r->len, in->progress.next + in->pending);
     in->pending++;
 }
 
@@ -165,9 +171,10 @@ static sl_status keep_dead_letter(struct sl_ingest *in, const char *record, size
                                   const char *reason, struct sl_error *err)
 {
     sl_status st = commit_pending(in, err);
+    /* Each its own: two records cut in a row share the place, and nothing writes one twice. */
     struct db_dead_letter dl = {.stream = in->def->name, .source = source_describe(in->src),
                                 .offset = in->progress.next, .record = record, .len = len,
-                                .reason = reason};
+                                .reason = reason, .each_row = true};
     while (st == SL_OK && (st = db_begin(in->db, err)) == SL_AGAIN && !stop_requested(in))
         warn_locked(in);
     if (st == SL_OK && (st = db_dead_letter_record(in->db, &dl, err)) == SL_OK)
@@ -436,6 +443,7 @@ static void *ingest_thread(void *arg)
 static void ingest_free(struct sl_ingest *in)
 {
     source_close(in->src);
+    ingest_letters_destroy(in->letters);
     db_close(in->db);
     buf_free(&in->frame);
     buf_free(&in->partial);
@@ -465,7 +473,8 @@ static sl_status ingest_start(struct sl_ingests *all, const struct sl_stream_def
     sl_status st;
     if ((st = db_open(all->db_path, all->log, &in->db, err)) != SL_OK ||
         (st = db_log_bounds(in->db, def->name, &b, err)) != SL_OK ||
-        (!in->passive && (st = source_open(&def->source, &in->src, err)) != SL_OK)) {
+        (!in->passive && (st = source_open(&def->source, &in->src, err)) != SL_OK) ||
+        (!in->passive && (st = ingest_letters_create(def, &in->letters, err)) != SL_OK)) {
         ingest_free(in);
         return st;
     }
@@ -488,6 +497,11 @@ static sl_status ingest_start(struct sl_ingests *all, const struct sl_stream_def
     }
     *out = in;
     return SL_OK;
+}
+
+bool ingest_keeps_dead_letters(const struct sl_ingest *in)
+{
+    return !in->passive;
 }
 
 void ingest_appended(struct sl_ingest *in, uint64_t next, uint64_t bytes, bool ended)

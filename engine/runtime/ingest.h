@@ -52,6 +52,9 @@ struct ingest_progress {
  * appends to the log in its batches, and after each commit says the log now
  * ends before next (bytes more), and whether its input ended (nothing follows). */
 void ingest_appended(struct sl_ingest *in, uint64_t next, uint64_t bytes, bool ended);
+/* Whether the ingest keeps the dead letters of the records it logs
+ * (ingest_letters.h): a source's, not a CREATE STREAM AS stream's. */
+bool ingest_keeps_dead_letters(const struct sl_ingest *in);
 
 /* Waits at most timeout_ms for records past pos (or the end, or a failure). */
 void ingest_wait(struct sl_ingest *in, uint64_t pos, int timeout_ms, struct ingest_progress *out);

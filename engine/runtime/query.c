@@ -36,7 +36,14 @@
 static void on_dead_letter(void *ctx, const char *record, size_t len, uint64_t offset,
                            const char *reason)
 {
-    query_dead_letter(ctx, record, len, offset, reason);
+    struct sl_query *q = ctx;
+    /* Read from a push stream's log, the record's letter was kept as it was logged
+     * (ingest_letters.h): counted in this query's progress, not kept again. */
+    if (q->ingest && ingest_keeps_dead_letters(q->ingest)) {
+        q->dead_letters++;
+        return;
+    }
+    query_dead_letter(q, record, len, offset, reason);
 }
 
 void query_dead_letter(struct sl_query *q, const char *record, size_t len, uint64_t offset,
@@ -73,9 +80,11 @@ static sl_status write_dead_letters(struct sl_query *q, struct sl_error *err)
     sl_status st = SL_OK;
     char where[512];
     /* Queries over a replayable source (FILE, KAFKA) see a record at the same
-     * offset: its letter is kept once. A log's offset is the group commit's,
-     * shared by the records in it, and a source read without a log gives each
-     * query records of its own: each query keeps its letters. */
+     * offset: its letter is kept once. A push stream's log keeps its letters
+     * itself (on_dead_letter); a CREATE STREAM AS stream's log places them by
+     * its group commits, shared by the records in them, and a source read
+     * without a log gives each query records of its own: each query keeps its
+     * letters. */
     bool own_records = q->plan->stream->log || !source_replayable(q->source);
     for (uint32_t i = 0; i < q->ndl && st == SL_OK; i++) {
         /* A record source's letters say their partition: "kafka:payments/2". */

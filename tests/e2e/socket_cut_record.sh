@@ -59,7 +59,7 @@ grep -qx "sluice: warning: socket 127.0.0.1:$PORT: the connection broke (connect
   { cat err.txt; fail "no warning naming the cut record"; }
 cat >expected.txt <<TXT
 s||socket:127.0.0.1:$PORT|acct2,|the connection broke 6 bytes into this record, before its end: dropped, not joined to the next connection's bytes
-s|c|log:s|999|expected 2 fields, got 1
+s||socket:127.0.0.1:$PORT|999|expected 2 fields, got 1
 TXT
 sqlite3 db 'SELECT stream, query, source, record, error FROM _sluice_dead_letters ORDER BY id' >got.txt
 diff expected.txt got.txt || fail "not the dead letters expected"
