@@ -48,13 +48,15 @@ static inline size_t sl_utf8_sequence_length(const char *p, const char *end)
     return n;
 }
 
-/* The length of p[0..n)'s ASCII prefix: the offset of its first byte of 0x80
- * or above, or n. Checked 64 bytes at a time. */
+/* The length of p[0..n)'s ASCII prefix, NUL excepted: the offset of its
+ * first byte of 0x80 or above or of 0, or n. Checked 64 bytes at a time.
+ * NUL stops it because a TEXT value cannot hold one: SQLite stores it, but
+ * its functions and every C client stop reading at it. */
 size_t sl_ascii_prefix(const char *p, size_t n);
 
 /* The offset of the first byte of p[0..n) that does not start a well-formed
- * UTF-8 sequence, or n when all of it is well-formed. ASCII runs are skipped
- * as sl_ascii_prefix skips them. */
+ * UTF-8 sequence, or is NUL, or n when all of it is well-formed. ASCII runs
+ * are skipped as sl_ascii_prefix skips them. */
 size_t sl_utf8_invalid_at(const char *p, size_t n);
 
 #endif

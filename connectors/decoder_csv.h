@@ -68,7 +68,7 @@ struct decoder_csv {
     uint64_t rec_end;   /* offset of the current piece's terminator (end of a record ending there) */
     const char *line;   /* the fast path's record, or NULL: the raw bytes are assembled */
     size_t line_len;
-    bool line_ascii; /* the fast path's record is all ASCII: its TEXT values need no UTF-8 check */
+    bool line_ascii; /* the fast path's record is ASCII without NUL: its TEXT values need no check */
     sl_status status;
     struct sl_error *err;
 };

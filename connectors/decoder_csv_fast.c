@@ -24,10 +24,11 @@ static bool csv_is_trim(unsigned char ch, unsigned char delim)
     return (ch == ' ' || ch == '\t') && ch != delim;
 }
 
-/* What one pass over a line finds: whether it holds a quote, a CR, a byte of 0x80 or above, and
- * how many delimiters, the first `cap` of them at delims[] (offsets into the line). */
+/* What one pass over a line finds: whether it holds a quote, a CR, a byte a TEXT field must
+ * check (0x80 or above, or NUL: sl_ascii_prefix), and how many delimiters, the first `cap` of
+ * them at delims[] (offsets into the line). */
 struct csv_line_bytes {
-    bool quote, cr, high;
+    bool quote, cr, unplain;
     uint32_t ndelims;
 };
 
@@ -44,26 +45,27 @@ static inline void csv_note_delims(uint64_t m, size_t at, uint32_t *delims, uint
 
 #if defined(__x86_64__) && defined(__GNUC__)
 /* csv_line_bytes 32 bytes a step, on a CPU with AVX2 (scanning the lines is most of a CSV
- * decode's time); flags[] collects quote, CR and high bits, *done says how far it went. */
+ * decode's time); flags[] collects quote, CR and unplain bits, *done says how far it went. */
 __attribute__((target("avx2"))) static void
 csv_line_bytes_avx2(const char *p, size_t len, unsigned char delim, uint32_t *delims, uint32_t cap,
                     unsigned *flags, uint32_t *nd, size_t *done)
 {
     const __m256i qs = _mm256_set1_epi8('"'), crs = _mm256_set1_epi8('\r');
-    const __m256i ds = _mm256_set1_epi8((char)delim);
-    unsigned quote = 0, cr = 0, high = 0;
+    const __m256i ds = _mm256_set1_epi8((char)delim), zero = _mm256_setzero_si256();
+    unsigned quote = 0, cr = 0, unplain = 0;
     size_t i = 0;
     for (size_t at = 0; len >= 32 && i < len; at = i + 32 <= len ? i : len - 32) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + at));
         uint32_t fresh = (uint32_t)(UINT64_C(0xffffffff) << (i - at));
         quote |= (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, qs)) & fresh;
         cr |= (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, crs)) & fresh;
-        high |= (uint32_t)_mm256_movemask_epi8(v) & fresh;
+        unplain |= (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(v, _mm256_cmpeq_epi8(v, zero))) &
+                   fresh;
         csv_note_delims((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, ds)) & fresh, at,
                         delims, cap, nd);
         i = at + 32;
     }
-    flags[0] |= quote, flags[1] |= cr, flags[2] |= high;
+    flags[0] |= quote, flags[1] |= cr, flags[2] |= unplain;
     *done = i;
 }
 #endif
@@ -73,26 +75,26 @@ csv_line_bytes_avx2(const char *p, size_t len, unsigned char delim, uint32_t *de
 static struct csv_line_bytes csv_line_bytes(const char *p, size_t len, unsigned char delim,
                                             uint32_t *delims, uint32_t cap)
 {
-    unsigned quote = 0, cr = 0, high = 0;
+    unsigned quote = 0, cr = 0, unplain = 0;
     uint32_t nd = 0;
     size_t i = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
     if (len >= 32 && __builtin_cpu_supports("avx2")) {
         unsigned flags[3] = {0, 0, 0};
         csv_line_bytes_avx2(p, len, delim, delims, cap, flags, &nd, &i);
-        quote = flags[0], cr = flags[1], high = flags[2];
+        quote = flags[0], cr = flags[1], unplain = flags[2];
     }
 #endif
 #ifdef __SSE2__
     const __m128i qs = _mm_set1_epi8('"'), crs = _mm_set1_epi8('\r');
-    const __m128i ds = _mm_set1_epi8((char)delim);
+    const __m128i ds = _mm_set1_epi8((char)delim), zero = _mm_setzero_si128();
     /* Whole blocks, then the last 16 bytes again with the ones already seen masked off. */
     for (size_t at = 0; len >= 16 && i < len; at = i + 16 <= len ? i : len - 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
         unsigned fresh = 0xffffu << (i - at) & 0xffffu;
         quote |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qs)) & fresh;
         cr |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, crs)) & fresh;
-        high |= (unsigned)_mm_movemask_epi8(v) & fresh;
+        unplain |= (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero))) & fresh;
         csv_note_delims((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, ds)) & fresh, at, delims,
                         cap, &nd);
         i = at + 16;
@@ -101,14 +103,14 @@ static struct csv_line_bytes csv_line_bytes(const char *p, size_t len, unsigned 
     for (; i < len; i++) {
         quote |= p[i] == '"';
         cr |= p[i] == '\r';
-        high |= (unsigned char)p[i] >= 0x80;
+        unplain |= (unsigned char)(p[i] - 1) >= 0x7F;
         if ((unsigned char)p[i] == delim) {
             if (nd < cap)
                 delims[nd] = (uint32_t)i;
             nd++;
         }
     }
-    return (struct csv_line_bytes){quote != 0, cr != 0, high != 0, nd};
+    return (struct csv_line_bytes){quote != 0, cr != 0, unplain != 0, nd};
 }
 
 /* field[a..b) of a line with quotes, trimmed, as libcsv reads it; false when libcsv must read it. */
@@ -178,7 +180,7 @@ bool csv_fast_line(struct decoder_csv *c, const char *line, size_t len)
     }
     c->line = line;
     c->line_len = len;
-    c->line_ascii = !bytes.high;
+    c->line_ascii = !bytes.unplain;
     csv_record(c, c->spans, n, true);
     c->line = NULL;
     return true;

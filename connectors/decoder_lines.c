@@ -49,7 +49,11 @@ bool record_utf8_check(const char *text, size_t len, size_t at, const char *name
     size_t bad = sl_utf8_invalid_at(text, len);
     if (bad == len)
         return true;
-    snprintf(reason, cap, "column \"%s\": invalid UTF-8 at byte %zu", name, at + bad);
+    if (text[bad] == '\0')
+        snprintf(reason, cap, "column \"%s\": a NUL byte at byte %zu (TEXT cannot hold one)",
+                 name, at + bad);
+    else
+        snprintf(reason, cap, "column \"%s\": invalid UTF-8 at byte %zu", name, at + bad);
     return false;
 }
 

@@ -66,7 +66,8 @@ void lines_dead_letter(const struct decoder_lines *l, const char *rec, size_t le
 void record_too_long_reason(char *reason, size_t cap, uint64_t total, size_t limit);
 
 /* Whether text[0..len), column `name`'s value starting at byte `at` of its record,
- * is well-formed UTF-8; if not, the reason naming the column and the record's byte. */
+ * is well-formed UTF-8 without NUL; if not, the reason naming the column and the
+ * record's byte. */
 bool record_utf8_check(const char *text, size_t len, size_t at, const char *name, char *reason,
                        size_t cap);
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -50,7 +51,14 @@ sl_status net_listen(const char *what, const char *address, int sock_flags, int 
 {
     char host[256], port[16];
     *fd = -1;
-    sl_status st = net_split_address(address, host, sizeof host, port, sizeof port, err);
+    char local[32];
+    const char *hostport = address, *only_port = address + (address[0] == ':');
+    size_t digits = strspn(only_port, "0123456789");
+    if (digits && digits <= 6 && only_port[digits] == '\0') {
+        snprintf(local, sizeof local, "127.0.0.1:%s", only_port);
+        hostport = local;
+    }
+    sl_status st = net_split_address(hostport, host, sizeof host, port, sizeof port, err);
     if (st != SL_OK)
         return st;
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
@@ -83,8 +91,19 @@ sl_status net_listen(const char *what, const char *address, int sock_flags, int 
     return SL_OK;
 }
 
-/* "host:port": both parts present, and a port that can be (checked when the
- * statement is bound: 99999 used to be tried, and reported as refused). */
+/* A port that can be (checked when the statement is bound: 99999 used to
+ * be tried, and reported as refused). */
+static const char *check_port(const char *port, const char **hint)
+{
+    size_t digits = strspn(port, "0123456789");
+    if (port[digits] == '\0' && (digits > 5 || atoi(port) > 65535)) {
+        *hint = "a TCP port is a number from 1 to 65535";
+        return "the port is out of range";
+    }
+    return NULL;
+}
+
+/* "host:port": both parts present. */
 const char *net_check_address(const char *address, const char **hint)
 {
     const char *colon = strrchr(address, ':');
@@ -92,11 +111,18 @@ const char *net_check_address(const char *address, const char **hint)
         *hint = "write it as 'localhost:9999'";
         return "a socket address needs a host and a port";
     }
-    const char *port = colon + 1;
-    size_t digits = strspn(port, "0123456789");
-    if (port[digits] == '\0' && (digits > 5 || atoi(port) > 65535)) {
-        *hint = "a TCP port is a number from 1 to 65535";
-        return "the port is out of range";
+    return check_port(colon + 1, hint);
+}
+
+/* "host:port", ":port" or "port". */
+const char *net_check_listen_address(const char *address, const char **hint)
+{
+    const char *colon = strrchr(address, ':');
+    const char *port = colon ? colon + 1 : address;
+    if (!*port || strspn(port, "0123456789") != strlen(port)) {
+        *hint = "write a port ('8080' listens on 127.0.0.1 only) or host:port ('0.0.0.0:8080' "
+                "listens on every interface)";
+        return "a listening address needs a port";
     }
-    return NULL;
+    return check_port(port, hint);
 }

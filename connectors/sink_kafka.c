@@ -194,12 +194,15 @@ static rd_kafka_resp_err_t produce_row(struct kafka_sink *s, uint32_t r, bool to
 {
     char row_text[16];
     snprintf(row_text, sizeof row_text, "%u", r);
+    /* rdkafka.h's macros cast their arguments unparenthesised: a conditional
+     * written inside one would be cast before it is chosen. */
+    const char *key = s->spec->nkey ? (s->key.data ? s->key.data : "") : NULL;
+    void *value = tombstone ? NULL : (s->value.data ? s->value.data : "");
+    size_t value_len = tombstone ? 0 : s->value.len;
     for (;;) {
         rd_kafka_resp_err_t e = rd_kafka_producev(
             s->rk, RD_KAFKA_V_RKT(s->rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(s->spec->nkey ? (s->key.data ? s->key.data : "") : NULL, s->key.len),
-            RD_KAFKA_V_VALUE(tombstone ? NULL : (s->value.data ? s->value.data : ""),
-                             tombstone ? 0 : s->value.len),
+            RD_KAFKA_V_KEY(key, s->key.len), RD_KAFKA_V_VALUE(value, value_len),
             RD_KAFKA_V_HEADER("sluice.batch", s->batch_header, -1),
             RD_KAFKA_V_HEADER("sluice.row", row_text, -1), RD_KAFKA_V_END);
         if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL || sl_monotonic_us() >= deadline_us)

@@ -12,6 +12,7 @@
  * side has set the record check the handler runs on each body.
  */
 #include "connectors/http_impl.h"
+#include "connectors/net_address.h"
 
 #include <microhttpd.h>
 #include <stdio.h>
@@ -204,16 +205,6 @@ static sl_status http_open(const struct sl_source_spec *spec, struct sl_source *
     return SL_OK;
 }
 
-/* "host:port": a port after the last colon. */
-static const char *http_check_address(const char *address, const char **hint)
-{
-    const char *colon = strrchr(address, ':');
-    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1))
-        return NULL;
-    *hint = "write it as '127.0.0.1:8080' (or '0.0.0.0:8080' for every interface)";
-    return "an HTTP LISTEN address needs a host and a port";
-}
-
 static const char *http_check_option(size_t i, const struct sl_option_value *v, const char **hint)
 {
     if (i == OPT_PATH && (!v->text || v->text[0] != '/')) {
@@ -258,7 +249,7 @@ const struct sl_connector connector_http = {
     .replayable = false,
     .listens = true,
     .address_doc = "'host:port'",
-    .check_address = http_check_address,
+    .check_address = net_check_listen_address,
     .options = http_options,
     .noptions = sizeof http_options / sizeof http_options[0],
     .check_option = http_check_option,

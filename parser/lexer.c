@@ -241,6 +241,10 @@ int lex_next(struct sl_lexer *lx, struct sl_token *tok)
     } else if (c == '\'' || c == '"') {
         if (scan_quoted(lx, (char)c)) {
             tok->type = c == '\'' ? TK_STRING : TK_ID;
+            if (c == '"' && lx->off - tok->pos.offset == 2) {
+                tok->type = TK_ILLEGAL;
+                tok->err = LEX_EMPTY_IDENT;
+            }
         } else {
             tok->type = TK_ILLEGAL;
             tok->err = c == '\'' ? LEX_UNTERM_STRING : LEX_UNTERM_IDENT;
@@ -271,6 +275,7 @@ const char *lex_error_message(enum lex_error err)
     case LEX_UNTERM_STRING: return "unterminated string literal";
     case LEX_UNTERM_IDENT: return "unterminated quoted identifier";
     case LEX_UNTERM_COMMENT: return "unterminated /* comment";
+    case LEX_EMPTY_IDENT: return "a quoted name cannot be empty";
     case LEX_OK: break;
     }
     return "invalid token";

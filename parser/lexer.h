@@ -21,6 +21,7 @@ enum lex_error {
     LEX_UNTERM_STRING,     /* 'abc without its closing quote */
     LEX_UNTERM_IDENT,      /* "abc without its closing quote */
     LEX_UNTERM_COMMENT,    /* slash-star without star-slash */
+    LEX_EMPTY_IDENT,       /* "" (PostgreSQL refuses it too; SQLite takes it) */
 };
 
 struct sl_token {

@@ -2,7 +2,7 @@
 # Every bad record is accounted for: 10,000 records in each of FORMAT TEXT, CSV
 # and JSON, read from a FILE, of which 5% are malformed in every way the format
 # can be (a wrong field count, an unparsable number or timestamp, bad JSON, a
-# record over max_record_bytes, invalid UTF-8 in a TEXT column). Every good
+# record over max_record_bytes, invalid UTF-8 or a NUL byte in a TEXT column). Every good
 # record is counted exactly (per key, against what was generated), every bad
 # one is a dead letter at its offset with its bytes (an over-long one's first
 # 4 KiB) and the reason its kind must give, and sluice exits cleanly.
@@ -58,6 +58,7 @@ def text_good(i, key, price):
 text_bad = [
     lambda i: (b'k1 5 caf\xe9\n', 'column "line": invalid UTF-8 at byte 8'),
     lambda i: (b'k1 5 \xed\xa0\x80 surrogate\r\n', 'column "line": invalid UTF-8 at byte 5'),
+    lambda i: (b'k1 5 nul\x00 byte\n', 'column "line": a NUL byte at byte 8 (TEXT cannot hold one)'),
     lambda i: (b'k1 5 ' + b'x' * 5000 + b'\n', too_long % 5005),
 ]
 recs, reasons = records(text_good, text_bad)
@@ -76,6 +77,10 @@ csv_bad = [
                'column "k": invalid UTF-8 at byte %d' % (len(str(i)) + 4)),
     lambda i: (b'%d,"q\xc3",5,%s\n' % (i, stamp(i).encode()),
                'column "k": invalid UTF-8 at byte %d' % (len(str(i)) + 3)),
+    lambda i: (b'%d,k\x001,5,%s\n' % (i, stamp(i).encode()),
+               'column "k": a NUL byte at byte %d (TEXT cannot hold one)' % (len(str(i)) + 2)),
+    lambda i: (b'%d,"\x00k",5,%s\n' % (i, stamp(i).encode()),
+               'column "k": a NUL byte at byte %d (TEXT cannot hold one)' % (len(str(i)) + 2)),
     lambda i: (b'%d,%s,5,%s\n' % (i, b'y' * 3000, stamp(i).encode()),
                too_long % (len(str(i)) + 3000 + 3 + 19 + 1)),
     lambda i: (b'%d,"%s",5,%s\n' % (i, b'z\n' * 1500, stamp(i).encode()),
