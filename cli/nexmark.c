@@ -43,7 +43,7 @@ int nexmark_main(int argc, char **argv)
 {
     const char *kind = "bid", *format = "csv";
     int64_t events = -1, rate = 10000, seed = 1;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* each option takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             printf("%s%s", NEXMARK_USAGE, NEXMARK_HELP);
@@ -66,7 +66,6 @@ int nexmark_main(int argc, char **argv)
             fprintf(stderr, "sluice nexmark: bad option %s\n%s", a, NEXMARK_USAGE);
             return 2;
         }
-        i++;
     }
     if (events < 0) {
         fprintf(stderr, "sluice nexmark: how many? give --events N\n%s", NEXMARK_USAGE);

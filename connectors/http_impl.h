@@ -16,6 +16,7 @@
 #define SL_HTTP_IMPL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,7 @@ struct http_config {
     size_t max_queued_bytes; /* bodies held and not yet committed; past it, 503 */
     int64_t ack_timeout_us;  /* a body not committed by then is answered 503 */
     unsigned max_connections;
+    unsigned idle_timeout_s; /* a connection silent this long is closed (whole seconds: libmicrohttpd's) */
 };
 
 /* ---- http_head.c: what a request's head alone decides ---- */
@@ -142,6 +144,9 @@ struct http_server {
     struct http_queue *queue;
     sl_record_check_fn check;
     void *check_ctx;
+    /* Requests cut off in the middle by idle_timeout: counted on the server's
+     * threads, logged by the reader's (source_http.c). */
+    atomic_uint_least64_t timed_out;
 };
 
 struct MHD_Daemon;

@@ -219,12 +219,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)conn;
-    (void)toe;
     struct http_server *srv = cls;
     struct http_request *req = *con_cls;
     if (!req)
         return;
     *con_cls = NULL;
+    if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+        atomic_fetch_add(&srv->timed_out, 1);
     http_queue_release(srv->queue, req->reserved);
     sl_free(req->data);
     sl_free(req);
@@ -234,13 +235,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 sl_status http_server_start(struct http_server *srv, int fd, struct MHD_Daemon **out,
                             struct sl_error *err)
 {
-    /* Idle keep-alive connections and stalled senders are dropped after this. */
-    unsigned idle_timeout_s = 60;
     *out = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD, 0, NULL, NULL, on_request,
         srv, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_CONNECTION_LIMIT, srv->config->max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, idle_timeout_s, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, srv->config->idle_timeout_s, MHD_OPTION_END);
     if (!*out)
         return sl_error_set(err, SL_ERROR, "the HTTP server did not start");
     return SL_OK;

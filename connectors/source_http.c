@@ -41,6 +41,7 @@ struct source_http {
     char fail_msg[512];
     struct http_body **held; /* handed out by the last read, freed by the next */
     size_t nheld, cap_held;
+    uint64_t timed_out; /* server.timed_out when last logged */
 };
 
 enum {
@@ -50,6 +51,7 @@ enum {
     OPT_MAX_QUEUED_BYTES,
     OPT_ACK_TIMEOUT,
     OPT_MAX_CONNECTIONS,
+    OPT_IDLE_TIMEOUT,
 };
 
 static void http_set_state(struct source_http *h)
@@ -61,6 +63,10 @@ static void http_set_state(struct source_http *h)
     case HTTP_LISTENING:
         snprintf(h->state_text, sizeof h->state_text, "listening on %s%s", h->bound,
                  h->paused ? "; paused (answering 503)" : "");
+        if (h->timed_out)
+            snprintf(h->state_text + strlen(h->state_text),
+                     sizeof h->state_text - strlen(h->state_text),
+                     "; %llu timed out (idle_timeout)", (unsigned long long)h->timed_out);
         break;
     case HTTP_FAILED: snprintf(h->state_text, sizeof h->state_text, "failed: %s", h->fail_msg); break;
     }
@@ -94,6 +100,23 @@ static void http_release_held(struct source_http *h)
     h->nheld = 0;
 }
 
+/* Senders the server cut off mid-request since the last read: one warning for them all. */
+static void http_note_timeouts(struct source_http *h)
+{
+    uint64_t now = atomic_load(&h->server.timed_out);
+    if (now == h->timed_out)
+        return;
+    char timeout[48];
+    sl_duration_format((int64_t)h->config.idle_timeout_s * SL_US_PER_SEC, timeout);
+    sl_log(h->base.log, SL_LOG_WARN,
+           "http %s: %llu sender%s stalled in the middle of a request past idle_timeout (%s): "
+           "closed, the bodies dropped (%llu in all)",
+           h->address, (unsigned long long)(now - h->timed_out), now - h->timed_out == 1 ? "" : "s",
+           timeout, (unsigned long long)now);
+    h->timed_out = now;
+    http_set_state(h);
+}
+
 static sl_status http_read_records(struct sl_source *s, struct sl_record *out, size_t cap,
                                    size_t *n, int timeout_ms, struct sl_error *err)
 {
@@ -111,6 +134,7 @@ static sl_status http_read_records(struct sl_source *s, struct sl_record *out, s
         h->cap_held = cap;
     }
     h->nheld = http_queue_take(&h->queue, h->held, cap, timeout_ms);
+    http_note_timeouts(h);
     for (size_t i = 0; i < h->nheld; i++)
         out[i] = (struct sl_record){.value = h->held[i]->data, .len = h->held[i]->len,
                                     .partition = -1, .offset = (int64_t)h->held[i]->seq,
@@ -184,6 +208,7 @@ static sl_status http_open(const struct sl_source_spec *spec, struct sl_source *
         .max_queued_bytes = (size_t)source_option_num(spec, OPT_MAX_QUEUED_BYTES),
         .ack_timeout_us = source_option_num(spec, OPT_ACK_TIMEOUT),
         .max_connections = (unsigned)source_option_num(spec, OPT_MAX_CONNECTIONS),
+        .idle_timeout_s = (unsigned)(source_option_num(spec, OPT_IDLE_TIMEOUT) / SL_US_PER_SEC),
     };
     h->address = sl_strdup(spec->address);
     if (h->config.max_queued_bytes < h->config.max_body_bytes) {
@@ -236,6 +261,10 @@ static const struct sl_option_def http_options[] = {
                           "committed: a sender that sends it again may duplicate it)"},
     [OPT_MAX_CONNECTIONS] = {"max_connections", SL_OPTION_INT, 1, 10000, 256, "256",
                               "senders connected at once (a thread each); more are refused"},
+    [OPT_IDLE_TIMEOUT] = {"idle_timeout", SL_OPTION_DURATION, SL_US_PER_SEC,
+                           86400 * SL_US_PER_SEC, 60 * SL_US_PER_SEC, "'60 seconds'",
+                           "a connection that sends nothing this long (between requests, or "
+                           "stalled in one) is closed, its body dropped: its slot is free again"},
 };
 
 const struct sl_connector connector_http = {

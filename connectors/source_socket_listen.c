@@ -13,6 +13,10 @@
  * line longer than max_record_bytes is cut (connectors/line_buffer.h), with a
  * warning. While paused the connections are not read, so TCP pushes back on
  * the senders; past max_senders a new sender is accepted and closed at once.
+ * A sender whose line stays unfinished for record_timeout (one that trickles
+ * a byte now and then, or stops mid-line) is closed and the part dropped, so
+ * slow senders cannot keep slots and partial lines for ever; a sender quiet
+ * between lines holds nothing but its slot and stays.
  */
 #include "connectors/line_buffer.h"
 #include "connectors/net_address.h"
@@ -41,6 +45,8 @@ struct listen_conn {
     bool done;   /* all handed out: freed at the next read, when its records are released */
     bool warned_cut;
     bool reset; /* closed by an error (a reset): its partial line is dropped, not handed out */
+    bool timed_out;      /* closed by us: its line stayed unfinished past record_timeout */
+    int64_t partial_us;  /* when its unfinished line was first seen (0: none) */
     char sender[64]; /* "ip:port", the records' key */
     struct sl_linebuf lines;
 };
@@ -50,6 +56,7 @@ struct source_listen {
     int fd;
     char bound[80]; /* the address really bound (port 0 picks one) */
     size_t max_senders, max_line;
+    int64_t record_timeout_us;
     struct listen_conn **conns;
     size_t nconns, cap_conns;
     size_t turn; /* the connection whose lines go first in the next read */
@@ -58,7 +65,8 @@ struct source_listen {
     atomic_bool paused;
     bool announced; /* "listening on ..." logged (the log is set after the open) */
     bool at_limit;
-    uint64_t refused, cut;
+    bool was_paused; /* unfinished lines are timed again from the resume: we did not read them */
+    uint64_t refused, cut, timed_out;
     struct sl_buf dropped; /* partial lines of senders whose connection broke, until taken */
     bool broke;
     char state[128];
@@ -74,8 +82,11 @@ static void listen_update_state(struct source_listen *k)
         n += snprintf(k->state + n, sizeof k->state - (size_t)n, ", %llu refused (max_senders)",
                       (unsigned long long)k->refused);
     if (k->cut && n > 0 && (size_t)n < sizeof k->state)
-        snprintf(k->state + n, sizeof k->state - (size_t)n, ", %llu line%s cut",
-                 (unsigned long long)k->cut, k->cut == 1 ? "" : "s");
+        n += snprintf(k->state + n, sizeof k->state - (size_t)n, ", %llu line%s cut",
+                      (unsigned long long)k->cut, k->cut == 1 ? "" : "s");
+    if (k->timed_out && n > 0 && (size_t)n < sizeof k->state)
+        snprintf(k->state + n, sizeof k->state - (size_t)n, ", %llu timed out (record_timeout)",
+                 (unsigned long long)k->timed_out);
 }
 
 static void conn_free(struct listen_conn *c)
@@ -237,35 +248,70 @@ static void listen_note_cut(struct source_listen *k, struct listen_conn *c, uint
     c->warned_cut = true;
 }
 
-/* A sender whose connection broke (reset) left a partial line: dropped with a
- * warning naming it, and kept for the stream's dead letter (take_dropped). */
+/* A sender whose connection broke (reset) or timed out left a partial line:
+ * dropped with a warning naming it, and kept for the stream's dead letter (take_dropped). */
 static void listen_drop(struct source_listen *k, const struct listen_conn *c, const char *line,
                         size_t len)
 {
     char shown[100];
     source_show_bytes(line, len, shown, sizeof shown);
-    sl_log(k->base.log, SL_LOG_WARN,
-           "%s: sender %s's connection broke in the middle of a record: its %zu bytes received "
-           "(\"%s\") are dropped",
-           k->base.description, c->sender, len, shown);
+    if (!c->timed_out) /* said when it was closed (listen_time_partial) */
+        sl_log(k->base.log, SL_LOG_WARN,
+               "%s: sender %s's connection broke in the middle of a record: its %zu bytes "
+               "received (\"%s\") are dropped",
+               k->base.description, c->sender, len, shown);
     if (k->dropped.len)
         buf_putc(&k->dropped, '\n');
     buf_append(&k->dropped, line, len);
     k->broke = true;
 }
 
+/* Every complete line of an open sender handed out: the rest, if any, is an
+ * unfinished line (or a cut one being skipped), timed from when it was first
+ * seen; past record_timeout the sender is closed as if reset (the part dropped). */
+static void listen_time_partial(struct source_listen *k, struct listen_conn *c, bool ended,
+                                int64_t now)
+{
+    if (ended || (!linebuf_pending(&c->lines) && !c->lines.skipping)) {
+        c->partial_us = 0;
+        if (linebuf_pending(&c->lines) || c->lines.skipping)
+            c->partial_us = now;
+        return;
+    }
+    if (!c->partial_us) {
+        c->partial_us = now;
+        return;
+    }
+    if (now - c->partial_us < k->record_timeout_us)
+        return;
+    char timeout[48];
+    sl_duration_format(k->record_timeout_us, timeout);
+    sl_log(k->base.log, SL_LOG_WARN,
+           "%s: sender %s left a record unfinished past record_timeout (%s): its connection is "
+           "closed, the %zu bytes of it held are dropped",
+           k->base.description, c->sender, timeout, linebuf_pending(&c->lines));
+    close(c->fd);
+    c->fd = -1;
+    c->closed = c->reset = c->timed_out = true;
+    k->timed_out++;
+}
+
 /* Complete lines, up to cap, a sender at a time from k->turn on; a closed sender's partial last. */
 static size_t listen_gather(struct source_listen *k, struct sl_record *out, size_t cap)
 {
     size_t n = 0;
+    int64_t now = sl_monotonic_us();
     for (size_t i = 0; i < k->nconns && n < cap; i++) {
         struct listen_conn *c = k->conns[(k->turn + i) % k->nconns];
         uint64_t cut_before = c->lines.cut;
+        size_t first = n;
         const char *line;
         size_t len;
         while (n < cap && linebuf_next(&c->lines, &line, &len))
             listen_emit(k, c, line, len, out, &n);
         listen_note_cut(k, c, cut_before);
+        if (n < cap && !c->closed)
+            listen_time_partial(k, c, n > first, now);
         if (n < cap && c->closed && !c->done) {
             if ((len = linebuf_take_partial(&c->lines, &line)) > 0 && c->reset)
                 listen_drop(k, c, line, len);
@@ -316,8 +362,12 @@ static sl_status listen_read_records(struct sl_source *s, struct sl_record *out,
     if (atomic_load(&k->paused)) {
         listen_poll(k, timeout_ms, true);
         listen_update_state(k);
+        k->was_paused = true;
         return SL_AGAIN;
     }
+    for (size_t i = 0; i < k->nconns && k->was_paused; i++)
+        k->conns[i]->partial_us = 0;
+    k->was_paused = false;
     for (;;) {
         *n = listen_gather(k, out, cap);
         int wait_ms = ms_until(deadline);
@@ -386,7 +436,7 @@ static sl_status listen_bind(struct source_listen *k, const char *address, struc
     return SL_OK;
 }
 
-enum { LISTEN_MAX_SENDERS, LISTEN_MAX_RECORD_BYTES };
+enum { LISTEN_MAX_SENDERS, LISTEN_MAX_RECORD_BYTES, LISTEN_RECORD_TIMEOUT };
 
 static sl_status listen_open(const struct sl_source_spec *spec, struct sl_source **out,
                              struct sl_error *err)
@@ -403,6 +453,7 @@ static sl_status listen_open(const struct sl_source_spec *spec, struct sl_source
     k->fd = -1;
     k->max_senders = (size_t)source_option_num(spec, LISTEN_MAX_SENDERS);
     k->max_line = (size_t)source_option_num(spec, LISTEN_MAX_RECORD_BYTES);
+    k->record_timeout_us = source_option_num(spec, LISTEN_RECORD_TIMEOUT);
     atomic_init(&k->paused, false);
     snprintf(k->bound, sizeof k->bound, "%s", spec->address);
     sl_status st = listen_bind(k, spec->address, err);
@@ -423,6 +474,10 @@ static const struct sl_option_def listen_options[] = {
                                  INT64_C(1) << 20, "1048576 (1 MiB)",
                                  "a longer line is cut to this length, with a warning: a "
                                  "sender's memory stays bounded"},
+    [LISTEN_RECORD_TIMEOUT] = {"record_timeout", SL_OPTION_DURATION, SL_US_PER_MS,
+                               INT64_C(86400) * SL_US_PER_SEC, 60 * SL_US_PER_SEC, "1 minute",
+                               "a sender whose line stays unfinished this long is closed and the "
+                               "part dropped (a dead letter): slow senders do not keep slots"},
 };
 
 static const struct sl_metadata_def listen_metadata[] = {

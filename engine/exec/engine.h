@@ -114,10 +114,12 @@ void engine_start_failures_free(struct sluice *s);
 void engine_note_failure(struct sluice *s, const char *name, const char *error);
 
 /* The memory budget (exec_memory.c): the default limit (half of physical
- * memory); bytes as "1.5 GB"; and, past the limit, the query holding the
- * most state failed and removed: its index, or -1 when all is within it. */
+ * memory); bytes as "1.5 GB"; the input a step may read under the limit (0:
+ * no cap); and, past the limit, the query holding the most state failed and
+ * removed: its index, or -1 when all is within it. */
 int64_t engine_default_memory_limit(void);
 void engine_memory_text(int64_t bytes, char out[32]);
+size_t engine_step_cap(const struct sluice *s);
 int engine_enforce_memory(struct sluice *s);
 
 /* The check SQLite's one-shot SELECTs poll (db_set_query_cancel; ctx: the engine). */

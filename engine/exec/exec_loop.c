@@ -47,6 +47,7 @@ static void run_round(struct sluice *s)
         if (q->status != SL_QUERY_RUNNING)
             continue;
         int timeout_ms = query_step_wait_ms(q, running);
+        q->step_cap_bytes = engine_step_cap(s);
         bool done = false;
         struct sl_error err;
         sl_error_clear(&err);

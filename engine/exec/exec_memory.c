@@ -5,7 +5,8 @@
  * the most fails alone, with its groups and bytes, and its memory is freed,
  * before the kernel's OOM killer takes the whole process and every query
  * with it. Its last committed batch stays intact: started again with a
- * higher limit, it resumes there.
+ * higher limit, it resumes there. Under a small limit a step's input is cut
+ * (engine_step_cap), since the check comes only after the step.
  */
 #include "engine/exec/engine.h"
 
@@ -36,6 +37,19 @@ void engine_memory_text(int64_t bytes, char out[32])
         snprintf(out, 32, "%lld bytes", (long long)bytes);
     else
         snprintf(out, 32, "%.1f %s", v, units[u]);
+}
+
+/* The input of a step, under a small limit: a 64th of it, so that a step
+ * whose rows are all new keys (state a few times the input's size) passes
+ * the limit by a fraction of it, not by several times it. From a 64 MiB
+ * limit up, the read buffer's 1 MiB (per lane) is smaller: no cap. The
+ * check comes after the step, so this is what keeps a step's growth small. */
+size_t engine_step_cap(const struct sluice *s)
+{
+    int64_t cap = s->memory_limit / 64;
+    if (cap >= (INT64_C(1) << 20))
+        return 0;
+    return cap < 4096 ? 4096 : (size_t)cap;
 }
 
 int engine_enforce_memory(struct sluice *s)

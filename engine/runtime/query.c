@@ -957,6 +957,8 @@ static sl_status read_input(struct sl_query *q, const struct sl_query_env *env, 
         size_t cap = READ_BUFFER_BYTES * (lanes ? lanes : 1);
         if (limit && limit - q->batch_bytes < cap)
             cap = (size_t)(limit - q->batch_bytes);
+        if (q->step_cap_bytes && q->step_cap_bytes < cap)
+            cap = q->step_cap_bytes;
         if (rows && lanes && source_rows_numbered(q->source)) {
             rs = query_split_read_rows(q, cap, &n, read_err, &st, err);
         } else if (rows) {

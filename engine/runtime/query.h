@@ -77,6 +77,10 @@ struct sl_query {
     uint64_t records_base;
     uint64_t records_read, record_bytes_read; /* this run's: their average size */
     int64_t trigger_us;
+    /* Input a step reads at most (0: no cap beyond the read buffer's): set
+     * by the memory budget (engine/exec/exec_memory.c), whose check comes
+     * after each step, so that a step's growth stays small against the limit. */
+    size_t step_cap_bytes;
 
     /* the batch in progress */
     int64_t batch_id;

@@ -85,13 +85,16 @@ static sl_status register_partitions(struct sl_query *q, struct sl_error *err)
     return SL_OK;
 }
 
-/* Records to ask for: all that fit, or as many as the batch's remaining bytes hold on average. */
+/* Records to ask for: all that fit, or as many as the batch's remaining bytes
+ * (or the step's cap, q->step_cap_bytes) hold on average. */
 static size_t records_wanted(const struct sl_query *q, uint64_t limit)
 {
+    if (limit && q->batch_bytes >= limit)
+        return 1;
+    if (q->step_cap_bytes && (!limit || limit - q->batch_bytes > q->step_cap_bytes))
+        limit = q->batch_bytes + q->step_cap_bytes;
     if (!limit)
         return RECORDS_PER_READ;
-    if (q->batch_bytes >= limit)
-        return 1;
     /* Before any record, guess large ones: the first read stays under the limit. */
     uint64_t average = q->records_read ? q->record_bytes_read / q->records_read : 1024;
     uint64_t fit = (limit - q->batch_bytes) / (average ? average : 1);

@@ -17,13 +17,17 @@ SQL
 rc=0
 /usr/bin/time -f '%M' -o rss.txt "$SLUICE" run --db db q.sql >out.txt 2>err.txt || rc=$?
 [ "$rc" = 1 ] || { cat err.txt; fail "exit code $rc, not 1"; }
-sed -E 's/state of [0-9]+ groups \([0-9.]+ MB\)/state of N groups (X MB)/; s/with [0-9]+ bytes held/with Y bytes held/' err.txt |
+sed -E 's/state of [0-9]+ groups \([0-9.]+ MB\)/state of N groups (X MB)/; s/with [0-9.]+ ([KMG]B|bytes) held/with Y bytes held/' err.txt |
   grep -x 'query big failed: its state of N groups (X MB) passed memory_limit (8.0 MB, with Y bytes held by the other queries); it stopped at its last committed batch: raise the limit (SET memory_limit = '"'...'"') and start it again, or bound its state (a WINDOW, fewer keys)' >/dev/null ||
   { cat err.txt; fail "not the expected message"; }
 [ "$(sqlite3 db 'SELECT n, t FROM small')" = "300000|45000150000" ] || fail "the other query did not finish"
 # The state is counted after each step, so the overshoot is one step's worth: well under 100 MB.
 rss=$(tail -1 rss.txt)
-[ "$rss" -lt 102400 ] || fail "peak RSS $rss KB"
+# Under ASan freed memory sits in its quarantine, so RSS says nothing there.
+case $(ldd "$SLUICE") in
+  *libasan*) ;;
+  *) [ "$rss" -lt 102400 ] || fail "peak RSS $rss KB" ;;
+esac
 
 sed 's/8 MB/1 GB/' q.sql >more.sql
 "$SLUICE" run --db db more.sql >out2.txt 2>&1 || { cat out2.txt; fail "the run with a higher limit"; }

@@ -6,7 +6,7 @@
 # malformed line and one longer than max_record_bytes (dead letters, and a
 # warning), and closes with a last line that has no newline (counted). A
 # second instance on the same port fails at once, saying why.
-source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/socket.bash"
 
 SENDERS=8
 LINES=50000
@@ -17,13 +17,7 @@ CREATE QUERY per_sender AS SELECT sender, sender_id, COUNT(*) AS n, SUM(seq) AS 
   FROM logs GROUP BY sender, sender_id TRIGGER EVERY 100 MILLISECONDS;
 CREATE QUERY everything AS SELECT COUNT(*) AS n FROM logs TRIGGER EVERY 100 MILLISECONDS;
 SQL
-"$SLUICE" run --db "$WORK/db" "$WORK/q.sql" 2>"$WORK/err" &
-pid=$!
-BG_PIDS+=($pid)
-# Port 0: the kernel picks one, and the source says which.
-for _ in $(seq 300); do grep -q "listening on" "$WORK/err" && break; sleep 0.1; done
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/err")
-[ -n "$port" ] || { cat "$WORK/err"; fail "no 'listening on' logged"; }
+start_listen_sluice "$WORK/db" "$WORK/q.sql"
 
 # The same address again: a clear error, and a failed run.
 sed "s/127.0.0.1:0/127.0.0.1:$port/" "$WORK/q.sql" >"$WORK/again.sql"
