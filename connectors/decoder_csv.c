@@ -533,8 +533,8 @@ const struct sl_format format_csv = {
     .kind = SL_FORMAT_CSV,
     .summary = "Comma-separated values (libcsv): quoted fields may hold delimiters, quotes "
                "(`\"\"`) and newlines; fields are converted to the column types strictly (a "
-               "`TEXT` field must be well-formed UTF-8), and a record that cannot be goes to "
-               "`_sluice_dead_letters`.",
+               "`TEXT` field must be well-formed UTF-8 without NUL bytes), and a record that "
+               "cannot be goes to `_sluice_dead_letters`.",
     .options = csv_options,
     .noptions = sizeof csv_options / sizeof csv_options[0],
     .set_option = csv_set_option,

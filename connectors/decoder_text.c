@@ -1,8 +1,9 @@
 /*
  * decoder_text.c — FORMAT TEXT: one row per line. A line that is not
- * well-formed UTF-8 is a dead letter. The hot loop takes the lines wholly
- * inside the given data that are ASCII (checked a block at a time, not a
- * line at a time) and not over max_record_bytes: one memchr and one store
+ * well-formed UTF-8, or holds a NUL, is a dead letter. The hot loop takes
+ * the lines wholly inside the given data that are ASCII without NUL
+ * (checked a block at a time, not a line at a time) and not over
+ * max_record_bytes: one memchr and one store
  * each, the row's string pointing into data. Every other line goes through
  * decoder_lines.c, which keeps a line cut by the end of the data until its
  * end arrives (then it is copied into the chunk's arena) and makes a line
@@ -177,7 +178,8 @@ const struct sl_format format_text = {
     .name = "TEXT",
     .kind = SL_FORMAT_TEXT,
     .summary = "One row per line (`\\n` or `\\r\\n`); the stream has exactly one `TEXT` column. "
-               "A line that is not well-formed UTF-8 goes to `_sluice_dead_letters`.",
+               "A line that is not well-formed UTF-8, or holds a NUL byte, goes to "
+               "`_sluice_dead_letters`.",
     .options = text_options,
     .noptions = sizeof text_options / sizeof text_options[0],
     .set_option = text_set_option,

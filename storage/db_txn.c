@@ -66,6 +66,12 @@ bool db_disk_full(struct sl_db *db)
     return sqlite3_errcode(db->conn) == SQLITE_FULL;
 }
 
+bool db_write_refused(struct sl_db *db)
+{
+    int code = sqlite3_errcode(db->conn);
+    return code == SQLITE_FULL || code == SQLITE_IOERR;
+}
+
 void db_set_busy_timeout(struct sl_db *db, int ms)
 {
     db->busy_timeout_ms = ms;

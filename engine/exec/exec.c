@@ -51,11 +51,16 @@ static sl_status start_error(struct exec_ctx *x, const struct ast_select *sel,
 {
     while (sel->from_select)
         sel = sel->from_select;
-    diags_add(x->diags, sel->from.pos, sel->from.span,
-              restart ? "the query is saved in this database and continues from its last batch; "
-                        "CREATE OR REPLACE QUERY starts it over on its input as it is now"
-                      : NULL,
-              "%s", err->msg);
+    /* Starting over is the way out of an input that changed, not of a disk
+     * that refused a write: the batches committed are intact. */
+    const char *hint = NULL;
+    if (db_write_refused(x->s->db))
+        hint = "free some space (or fix the device) and run again: the query continues from its "
+               "last committed batch";
+    else if (restart)
+        hint = "the query is saved in this database and continues from its last batch; "
+               "CREATE OR REPLACE QUERY starts it over on its input as it is now";
+    diags_add(x->diags, sel->from.pos, sel->from.span, hint, "%s", err->msg);
     return SL_ERROR;
 }
 

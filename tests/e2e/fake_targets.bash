@@ -11,3 +11,19 @@ start_fake() {
   [ -s "$WORK/$name.port" ] || fail "$script did not start"
   PORT=$(cat "$WORK/$name.port")
 }
+
+# fake_again [SCRIPT options...]: with arguments, start_fake (named again) of
+# SCRIPT on a free port, kept in PORT; without, the same fake again on that
+# port (its options should keep its state across a restart).
+fake_again() {
+  if [ $# -gt 0 ]; then
+    FAKE_ARGS=("$@")
+    PORT=0
+  fi
+  rm -f "$WORK/again.port"
+  start_fake again "${FAKE_ARGS[0]}" --port "$PORT" "${FAKE_ARGS[@]:1}"
+}
+
+# stop_fake: stops the fake started last (SIGTERM: it exits between two
+# requests) and waits until it has.
+stop_fake() { kill -TERM "${BG_PIDS[-1]}"; wait "${BG_PIDS[-1]}" || fail "${FAKE_ARGS[0]} did not stop cleanly"; }

@@ -41,7 +41,7 @@ kill_and_restart() {
   local db=$1 sql=$2 pid before
   KILLS=0
   RESTARTS=0
-  for _ in $(seq 60); do
+  for _ in $(seq $((${KILL_MAX:-20} + 40))); do
     before=$(committed "$db")
     "$SLUICE" run --db "$db" "$sql" >/dev/null 2>>err.txt &
     pid=$!

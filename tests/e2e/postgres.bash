@@ -39,14 +39,15 @@ CONF
 PG_CONNINFO="host=127.0.0.1 port=$PG_PORT dbname=app user=sluice"
 
 # pg_start: starts the server (again) and waits until it takes connections.
+# pg_ctl runs in PG_DIR: as nobody it cannot enter the test's own folder.
 pg_start() {
-  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 120 start \
-    >/dev/null || { cat "$PG_DIR/server.log"; fail "the PostgreSQL server did not start"; }
+  (cd "$PG_DIR" && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 120 start \
+    >/dev/null) || { cat "$PG_DIR/server.log"; fail "the PostgreSQL server did not start"; }
 }
 
 # pg_stop: a fast shutdown (clients are disconnected), waiting until it is down.
 pg_stop() {
-  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 120 stop -m fast >/dev/null ||
+  (cd "$PG_DIR" && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 120 stop -m fast >/dev/null) ||
     fail "the PostgreSQL server did not stop"
 }
 

@@ -6,18 +6,26 @@
 # table exactly (every row once; the changelog replayed in file name order),
 # after an uninterrupted `sluice run` and after many `kill -9` during delivery
 # with restarts; no file is left in progress once a run ends.
+# Soak (tests/soak/run): the kills over (SOAK_SCALE + 1) / 2 times the rows,
+# KILL_MAX kills.
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
-# 200,000 rows, 10 ms apart: 34 one-minute windows.
-python3 - <<'PY'
-import datetime
+# input ROWS: ROWS rows in ev.csv, 10 ms apart (200,000: 34 one-minute
+# windows); sets rows and windows.
+input() {
+  rows=$1
+  windows=$((rows / 6000 + 1))
+  python3 - "$rows" <<'PY'
+import datetime, sys
 t0 = datetime.datetime(2026, 1, 1)
 with open("ev.csv", "w") as f:
-    for n in range(1, 200001):
+    for n in range(1, int(sys.argv[1]) + 1):
         ts = t0 + datetime.timedelta(milliseconds=10 * n)
         f.write('%d,"row %d, ""quoted"" text",%s\n' % (n, n, ts.strftime("%Y-%m-%d %H:%M:%S.%f")))
 PY
+}
+input 200000
 cat >q.sql <<'SQL'
 CREATE STREAM ev (n INTEGER, line TEXT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
   FROM FILE 'ev.csv' FORMAT CSV;
@@ -96,7 +104,7 @@ PY
 check_sinks() {
   local what=$1
   table_rows >want.txt
-  [ "$(wc -l <want.txt)" = 133334 ] || fail "$what: the result table has $(wc -l <want.txt) rows"
+  [ "$(wc -l <want.txt)" = $((rows - rows / 3)) ] || fail "$what: the result table has $(wc -l <want.txt) rows"
   for sink in csv json; do
     ${sink}_rows out/$sink >got_$sink.txt
     cmp -s want.txt got_$sink.txt || {
@@ -108,7 +116,7 @@ check_sinks() {
   done
   [ "$(minutes_rows)" = "$(sqlite3 db 'SELECT * FROM per_minute ORDER BY 1')" ] ||
     fail "$what: the partitioned files are not the per_minute table"
-  [ "$(sqlite3 db 'SELECT count(*) FROM per_minute')" = 34 ] || fail "$what: not 34 windows"
+  [ "$(sqlite3 db 'SELECT count(*) FROM per_minute')" = "$windows" ] || fail "$what: not $windows windows"
   [ "$(changes_rows)" = "$(sqlite3 db 'SELECT * FROM buckets ORDER BY 1')" ] ||
     fail "$what: the changelog replayed is not the buckets table: $(changes_rows)"
   [ -z "$(find out -name '.*inprogress')" ] || fail "$what: files left in progress"
@@ -135,7 +143,10 @@ count_during() {
     during=$((during + 1))
 }
 rm -rf out db*
+[ "${SOAK_SCALE:-1}" = 1 ] || input $((200000 * (SOAK_SCALE + 1) / 2))
 AFTER_KILL=count_during kill_and_restart db q.sql
 check_sinks "$KILLS kills, $during of them with batches waiting to be delivered"
 [ "$during" -ge 5 ] || { tail -20 err.txt; fail "only $during kills landed during delivery"; }
+soak_report sink_file "$KILLS" "$RESTARTS" \
+  "$((2 * $(wc -l <want.txt) + windows + $(sqlite3 db 'SELECT count(*) FROM buckets')))"
 echo "1 passed, 0 failed"

@@ -9,26 +9,40 @@
 # Repeats are allowed only as copies of a whole message of a batch (the same
 # sluice.batch and sluice.row headers, the same key and value). Then the same
 # with the brokers down during a run (the rows wait in the outbox and arrive
-# with the next run), and with `sluice run` killed with SIGKILL again and again.
+# with the next run), with `sluice run` killed with SIGKILL again and again,
+# and (soak only) with every broker taken down and back again and again
+# while it delivers.
+# Soak (tests/soak/run): more payments where kills or outages land,
+# KILL_MAX kills, 2 *
+# SOAK_SCALE broker outages, reported as sink_kafka and
+# sink_kafka_server_restarts (server_restarts.bash's convention).
 source "$(dirname "$0")/kafka.bash"
+source "$(dirname "$0")/server_restarts.bash"
 cd "$WORK"
 
 start_kafka
 payments 20000 5 300 >tx.csv
+# The soak's phases (3 and 4) read (SOAK_SCALE + 1) / 2 times as many, few's
+# bar raised as much.
+soak_payments=$((20000 * (${SOAK_SCALE:-1} + 1) / 2))
+soak_few_max=$((32000 * soak_payments / 20000))
+payments "$soak_payments" 5 300 >tx_soak.csv
 
 # sinks_sql SUFFIX: the queries and their sinks, topics named with SUFFIX;
-# DRAIN (sink_drain_timeout) and TIMEOUT (one delivery's) when set.
+# DRAIN (sink_drain_timeout) and TIMEOUT (one delivery's) when set; the
+# payments from TX (default tx.csv), a group leaving few past FEW_MAX (default
+# 32000: some 40% of the users stay in it at the end of tx.csv).
 sinks_sql() {
   local TIMEOUT=${TIMEOUT:-5 seconds}
   cat <<SQL
 ${DRAIN:+SET sink_drain_timeout = '$DRAIN';}
-CREATE STREAM tx (user TEXT, amount BIGINT, ts TIMESTAMP) FROM FILE 'tx.csv' FORMAT CSV;
+CREATE STREAM tx (user TEXT, amount BIGINT, ts TIMESTAMP) FROM FILE '${TX:-tx.csv}' FORMAT CSV;
 CREATE QUERY big AS SELECT user, amount, ts FROM tx WHERE amount >= 900
   WITH (max_batch_bytes = 50000);
 CREATE QUERY per_user AS SELECT user, count(*) AS n, sum(amount) AS total FROM tx GROUP BY user
   WITH (max_batch_bytes = 50000);
 CREATE QUERY few AS SELECT user, count(*) AS n, sum(amount) AS total FROM tx GROUP BY user
-  HAVING sum(amount) < 32000 WITH (max_batch_bytes = 50000);
+  HAVING sum(amount) < ${FEW_MAX:-32000} WITH (max_batch_bytes = 50000);
 CREATE SINK big_k FROM big INTO KAFKA '$KAFKA_BOOTSTRAP' TOPIC 'big$1' FORMAT CSV KEY (user)
   WITH (timeout = '$TIMEOUT');
 CREATE SINK users_k FROM per_user INTO KAFKA '$KAFKA_BOOTSTRAP' TOPIC 'per_user$1'
@@ -145,7 +159,7 @@ expect_rows "_down" db_down "brokers down, then up"
 # 3. SIGKILL during runs, restarted: every row still there, repeats whole copies.
 # The brokers answer 20 ms late, so that a run is still delivering when it is killed.
 topics "_kill"
-sinks_sql "_kill" >q_kill.sql
+TX=tx_soak.csv FEW_MAX=$soak_few_max sinks_sql "_kill" >q_kill.sql
 slow_brokers 20
 kill_and_restart db_kill q_kill.sql
 slow_brokers 0
@@ -156,5 +170,20 @@ repeats=0
 for t in big per_user per_user_txn few; do
   repeats=$((repeats + $(wc -l <"messages_${t}_kill.tsv") - $(cut -f2,3 "messages_${t}_kill.tsv" | sort -u | wc -l)))
 done
+compared=$(cat messages_*_kill.tsv | wc -l)
+soak_report sink_kafka "$KILLS" "$RESTARTS" "$compared"
+
+# 4. Every broker taken off the network and back again while the sinks
+# deliver: librdkafka retries, nothing is lost, repeats are whole copies.
+if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
+  topics "_flap"
+  TX=tx_soak.csv FEW_MAX=$soak_few_max sinks_sql "_flap" >q_flap.sql
+  brokers_down() { for b in 1 2 3; do kafka down "$b"; done; }
+  brokers_up() { for b in 1 2 3; do kafka up "$b"; done; }
+  restart_server_under_load db_flap q_flap.sql "$(soak_scale 2)" brokers_down brokers_up
+  expect_rows "_flap" db_flap "after $STOPS_DONE outages of every broker"
+  soak_report sink_kafka_server_restarts "$STOPS_DONE" 1 "$(cat messages_*_flap.tsv | wc -l)"
+  echo "ok: $STOPS_DONE outages of every broker during a run"
+fi
 echo "ok: 4 sinks, one run; brokers down and back; $KILLS kills ($repeats messages repeated)"
 echo "1 passed, 0 failed"

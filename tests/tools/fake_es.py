@@ -3,7 +3,7 @@
 sink's tests (Debian has no Elasticsearch).
 
   fake_es.py --port-file F [--port P] [--seed S] [--fail-requests X]
-             [--fail-items X] [--poison FIELD=VALUE]
+             [--fail-items X] [--poison FIELD=VALUE] [--state FILE]
 
 It listens on 127.0.0.1 (port P, or a free one) and writes the port to F
 (then prints it). POST /_bulk and POST /{index}/_bulk are checked line by
@@ -25,6 +25,9 @@ Faults, drawn from random.Random(seed) in the order requests arrive:
                      es_rejected_execution_exception (not applied)
   --poison F=V       a document whose field F is the string or number V is
                      refused 400 mapper_parsing_exception, every time
+--state FILE keeps the documents and counters across a restart, as a real
+node keeps what it acknowledged: read from FILE at start when it exists,
+written to it on SIGTERM (between two requests) before exiting.
 For unit tests, POST /_fake/fail_next?status=N[&after=K] answers the
 _bulk after the next K with N (without applying it), and POST /_fake/fail_next_items?count=N answers the next _bulk's first N
 items 429.
@@ -40,6 +43,7 @@ import http.server
 import json
 import os
 import random
+import signal
 import threading
 import time
 import urllib.parse
@@ -141,6 +145,23 @@ class FakeES:
         if args.poison:
             field, value = args.poison.split("=", 1)
             self.poison = (field, value)
+
+    def save_and_exit(self, path):
+        # the lock is never released: no request is acknowledged after the save
+        self.lock.acquire()
+        state = {"indices": self.indices, "next_auto_id": self.next_auto_id, "stats": self.stats}
+        with open(path + ".tmp", "w") as f:
+            json.dump(state, f)
+        os.rename(path + ".tmp", path)
+        os._exit(0)
+
+    def load(self, path):
+        with open(path) as f:
+            state = json.load(f)
+        self.indices = {index: {k: tuple(v) for k, v in docs.items()}
+                        for index, docs in state["indices"].items()}
+        self.next_auto_id = state["next_auto_id"]
+        self.stats = state["stats"]
 
     def poisoned(self, source):
         if not self.poison or self.poison[0] not in source:
@@ -329,8 +350,14 @@ def main():
     ap.add_argument("--fail-requests", type=float, default=0.0)
     ap.add_argument("--fail-items", type=float, default=0.0)
     ap.add_argument("--poison", default="")
+    ap.add_argument("--state", default="")
     args = ap.parse_args()
-    server = serve(FakeES(args), args.port)
+    es = FakeES(args)
+    if args.state:
+        if os.path.exists(args.state):
+            es.load(args.state)
+        signal.signal(signal.SIGTERM, lambda signum, frame: es.save_and_exit(args.state))
+    server = serve(es, args.port)
     port = server.server_address[1]
     with open(args.port_file + ".tmp", "w") as f:
         f.write("%d\n" % port)

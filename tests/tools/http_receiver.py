@@ -17,6 +17,10 @@ sends the same Idempotency-Key again. A key already received is answered
 received-then-failed ones) to L as one JSON line: {"key", "content_type",
 "path", "headers", "body", "repeat", "status"}.
 
+SIGTERM stops it between two requests (never halfway through a log line);
+started again with the same --log, it knows the keys logged there as
+received, as a receiver that honours Idempotency-Key remembers them.
+
 For unit tests: POST /_fake/fail_next?status=N[&retry_after=S][&after=K]
 answers the POST after the next K with N (not recorded as received); GET /_fake/requests lists every
 request seen, the failed ones too, as a JSON array of those objects.
@@ -26,6 +30,7 @@ import http.server
 import json
 import os
 import random
+import signal
 import threading
 import urllib.parse
 
@@ -41,6 +46,14 @@ def main():
     rng = random.Random(args.seed)
     lock = threading.Lock()
     seen, received_keys, fail_next = [], set(), []
+    if args.log and os.path.exists(args.log):
+        with open(args.log) as f:
+            received_keys.update(json.loads(line)["key"] for line in f)
+
+    def stop(signum, frame):
+        lock.acquire()  # never released: nothing is received after this
+        os._exit(0)
+    signal.signal(signal.SIGTERM, stop)
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
