@@ -9,14 +9,18 @@
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
-python3 - <<'PY'
-import random
+# A soak's kills need 96,000 events a SOAK_SCALE (more only lengthen its
+# runs to the end); its input may run into the next days.
+events=$(soak_scale 96000)
+[ "$events" -ge 240000 ] || events=240000
+python3 - "$events" <<'PY'
+import random, sys
 random.seed(3)
 with open("events.csv", "w") as f:
-    for i in range(240000):
-        f.write("u%d,%d,2026-01-01 %02d:%02d:%02d.%03d\n" % (
-            random.randrange(20), random.randrange(-50, 200), i // 60000, i // 1000 % 60,
-            i // 17 % 60, i % 1000))
+    for i in range(int(sys.argv[1])):
+        f.write("u%d,%d,2026-01-%02d %02d:%02d:%02d.%03d\n" % (
+            random.randrange(20), random.randrange(-50, 200), 1 + i // 60000 // 24, i // 60000 % 24,
+            i // 1000 % 60, i // 17 % 60, i % 1000))
 PY
 
 cat >chain.sql <<'SQL'
@@ -57,4 +61,5 @@ grep -q "query clean writes stream clean" show.txt || fail "DROP QUERY of a stre
 kill_and_restart kdb chain.sql
 [ "$KILLS" -ge 5 ] || fail "only $KILLS kills landed"
 [ "$(alerts kdb)" = "$oracle" ] || { diff <(alerts kdb) <(echo "$oracle") | head; fail "alerts differ after $KILLS kills"; }
+soak_report chain_streams "$KILLS" "$RESTARTS" "$(echo "$oracle" | wc -l)"
 echo "1 passed, 0 failed (after $KILLS kills)"

@@ -7,7 +7,8 @@
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
-seq 1 300000 | awk '{printf "%d,row %d with some text to make the file larger\n", $1, $1}' >ev.csv
+rows=$(soak_scale 300000)
+seq 1 "$rows" | awk '{printf "%d,row %d with some text to make the file larger\n", $1, $1}' >ev.csv
 cat >q.sql <<'SQL'
 CREATE STREAM ev (n INTEGER, line TEXT) FROM FILE 'ev.csv' FORMAT CSV;
 CREATE QUERY agg AS
@@ -27,7 +28,7 @@ diff want.txt got.txt >diff.txt || { head diff.txt; fail "after $kills kills the
 grep -q "resumed at byte [0-9]* of its input, with [1-9][0-9]* groups" out.txt err.txt ||
   { cat out.txt; fail "the last run did not say it resumed with its groups"; }
 batches=$(sqlite3 db "SELECT max(batch_id) FROM _sluice_progress WHERE query = 'agg'")
-[ "$(sqlite3 db "SELECT sum(rows_in) FROM _sluice_progress WHERE query = 'agg'")" = 300000 ] ||
+[ "$(sqlite3 db "SELECT sum(rows_in) FROM _sluice_progress WHERE query = 'agg'")" = "$rows" ] ||
   fail "the committed batches did not read each row once"
 # The log holds each group, and a few times the groups at most: each
 # checkpoint appends the changed groups and as many more of its compaction
@@ -35,4 +36,5 @@ batches=$(sqlite3 db "SELECT max(batch_id) FROM _sluice_progress WHERE query = '
 [ "$(sqlite3 db "SELECT count(DISTINCT key) = 1000 AND count(*) <= 6000 FROM _sluice_state_log WHERE query = 'agg'")" = 1 ] ||
   fail "the state log does not hold each group, or is not compacted: $(sqlite3 db "SELECT count(DISTINCT key), count(*) FROM _sluice_state_log WHERE query = 'agg'")"
 echo "ok: $kills kills, $batches batches, the table equals SQLite's; state log rows: $(sqlite3 db "SELECT count(*) FROM _sluice_state_log")"
+soak_report crash_resume_agg "$kills" "$RESTARTS" "$(wc -l <want.txt)"
 echo "1 passed, 0 failed"

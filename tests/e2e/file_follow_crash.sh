@@ -15,12 +15,14 @@ CREATE STREAM l (line TEXT) FROM FILE 'logs/*.log' FORMAT TEXT
 CREATE QUERY c AS SELECT line, COUNT(*) AS n FROM l GROUP BY line TRIGGER EVERY 50 MILLISECONDS;
 SQL
 
-# 80 blocks of 250 lines; the log is rotated to app.log.<k> after every 8th
-# block, once a committed batch holds the log's first line: a checkpoint then
-# knows the log, so however the kills fall, a rotation while Sluice is down
-# renames a file it can find by inode (a log created and rotated away while
-# it was down is never seen: file_follow.sh checks that this is reported).
-BLOCKS=80 LINES=250
+# 80 blocks of 250 lines (a soak's: 32 a SOAK_SCALE, time for some 60
+# kills); the log is rotated to app.log.<k> after every 8th block, once a
+# committed batch holds the log's first line: a checkpoint then knows the
+# log, so however the kills fall, a rotation while Sluice is down renames a
+# file it can find by inode (a log created and rotated away while it was
+# down is never seen: file_follow.sh checks that this is reported).
+BLOCKS=$(soak_scale 32) LINES=250
+[ "$BLOCKS" -ge 80 ] || BLOCKS=80
 known() { [ "$(sqlite3 db "SELECT count(*) FROM c WHERE line = '$1'" 2>/dev/null)" = 1 ]; }
 writer() {
   local k=0 first=1
@@ -53,7 +55,7 @@ while [ ! -e writer.done ] || [ "$kills" -lt 5 ]; do
   kill -9 "$pid" 2>/dev/null || { cat err.txt; fail "sluice stopped by itself"; }
   wait "$pid" 2>/dev/null || true
   kills=$((kills + 1))
-  [ "$kills" -lt 60 ] || break
+  [ "$kills" -lt "${KILL_MAX:-60}" ] || break
 done
 
 total=$((BLOCKS * LINES))
@@ -61,7 +63,7 @@ total=$((BLOCKS * LINES))
 pid=$!
 BG_PIDS+=("$pid")
 got=
-for _ in $(seq 600); do
+for _ in $(seq "$(soak_scale 600)"); do
   got=$(sqlite3 db "SELECT count(*) || '|' || coalesce(max(n), 0) FROM c" 2>/dev/null || true)
   [ "$got" = "$total|1" ] && break
   sleep 0.1
@@ -76,4 +78,5 @@ wait "$pid" || true
 grep -q "resumed at byte" err.txt || { tail -30 err.txt; fail "no run said it resumed"; }
 if grep -q "is gone\|was truncated\|was replaced\|was written after" err.txt; then tail -30 err.txt; fail "a loss was reported"; fi
 echo "ok: $kills kills during follow and rotation, $total lines once each"
+soak_report file_follow_crash "$kills" "$((kills + 1))" "$total"
 echo "1 passed, 0 failed"

@@ -11,11 +11,15 @@ cd "$WORK"
 # Left row i at i * 100 ms, right row j at j * 330 ms, each moved by up to
 # 1.5 s either way (the watermarks' delay is 2 s: no row is late).
 # (k, n, milliseconds) in l.ms and r.ms for SQLite; the same rows with timestamps for Sluice.
-seq 1 200000 | awk '{ printf "%d,%d,%d\n", $1 % 13, $1, 10000 + $1 * 100 + (($1 * 7919) % 31 - 15) * 100 }' >l.ms
-seq 1 60000 | awk '{ printf "%d,%d,%d\n", $1 % 13, $1, 10000 + $1 * 330 + (($1 * 104729) % 31 - 15) * 100 }' >r.ms
+# A soak's kills need 80,000 left rows a SOAK_SCALE (more only lengthen its
+# runs to the end); its input may run into the next days.
+lrows=$(soak_scale 80000)
+[ "$lrows" -ge 200000 ] || lrows=200000
+seq 1 "$lrows" | awk '{ printf "%d,%d,%d\n", $1 % 13, $1, 10000 + $1 * 100 + (($1 * 7919) % 31 - 15) * 100 }' >l.ms
+seq 1 $((lrows * 3 / 10)) | awk '{ printf "%d,%d,%d\n", $1 % 13, $1, 10000 + $1 * 330 + (($1 * 104729) % 31 - 15) * 100 }' >r.ms
 for side in l r; do
-  awk -F, '{ s = int($3 / 1000); printf "%s,%s,2026-01-01 %02d:%02d:%02d.%03d\n", $1, $2,
-    int(s / 3600), int(s / 60) % 60, s % 60, $3 % 1000 }' $side.ms >$side.csv
+  awk -F, '{ s = int($3 / 1000); printf "%s,%s,2026-01-%02d %02d:%02d:%02d.%03d\n", $1, $2,
+    1 + int(s / 86400), int(s / 3600) % 24, int(s / 60) % 60, s % 60, $3 % 1000 }' $side.ms >$side.csv
 done
 cat >q.sql <<'SQL'
 CREATE STREAM l (k INTEGER, v INTEGER, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '2' SECOND)
@@ -73,4 +77,5 @@ diff aj_want.txt aj_got.txt >diff.txt || { head diff.txt; fail "the count over t
   fail "the join's state kept rows after both inputs ended"
 batches=$(sqlite3 db "SELECT max(batch_id) FROM _sluice_progress WHERE query = 'lj'")
 echo "ok: $kills kills, $batches batches, the tables equal an uninterrupted run's and SQLite's"
+soak_report join_crash "$kills" "$RESTARTS" "$(wc -l <want.txt)"
 echo "1 passed, 0 failed"

@@ -7,9 +7,11 @@
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 
-python3 - <<'PY'
+rows=$(soak_scale 500000)
+python3 - "$rows" <<'PY'
+import sys
 with open('ev.ndjson', 'w') as f:
-    for i in range(1, 500001):
+    for i in range(1, int(sys.argv[1]) + 1):
         if i % 1000 == 0:
             f.write('{"n": "not a number", "pad": "%s"}\n' % ('x' * (i % 50)))
         else:
@@ -20,9 +22,9 @@ CREATE STREAM ev (n BIGINT, line TEXT PATH '$.line.text') FROM FILE 'ev.ndjson' 
 CREATE QUERY kept AS SELECT n, length(line) AS len FROM ev WHERE n % 3 <> 0
   TRIGGER EVERY 50 MILLISECONDS WITH (max_batch_bytes = 8192);
 SQL
-# n in 1..300000 but the multiples of 1000 (dead letters) and of 3 (filtered).
-want=$(python3 -c 'ns = [i for i in range(1, 500001) if i % 1000 and i % 3]
-print(f"{len(ns)}|{len(ns)}|{sum(ns)}|500|500")')
+# n in 1..rows but the multiples of 1000 (dead letters) and of 3 (filtered).
+want=$(python3 -c 'import sys; rows = int(sys.argv[1]); ns = [i for i in range(1, rows + 1) if i % 1000 and i % 3]
+print(f"{len(ns)}|{len(ns)}|{sum(ns)}|{rows // 1000}|{rows // 1000}")' "$rows")
 got() {
   sqlite3 db "SELECT (SELECT count(*) || '|' || count(DISTINCT n) || '|' || sum(n) FROM kept)
     || '|' || (SELECT count(*) || '|' || count(DISTINCT offset) FROM _sluice_dead_letters)"
@@ -33,4 +35,5 @@ kill_and_restart db q.sql
 [ "$KILLS" -ge 5 ] || { tail -20 err.txt; fail "only $KILLS kills landed before the input was read"; }
 grep -q "resumed at byte" out.txt err.txt || { cat out.txt; fail "the last run did not say it resumed"; }
 echo "ok: $KILLS kills, every row and every dead letter once"
+soak_report json_resume "$KILLS" "$RESTARTS" "$(($(sqlite3 db 'SELECT count(*) FROM kept') + rows / 1000))"
 echo "1 passed, 0 failed"

@@ -9,10 +9,16 @@ source "$(dirname "$0")/kafka.bash"
 cd "$WORK"
 
 start_kafka
-payments 60000 23 200 >tx.csv # 60 s of event time, 1 ms apart
+# 60 s of event time, 1 ms apart. A soak's topic: at most 240,000 messages
+# (the mock keeps 5 MiB a partition and drops the oldest past that), read as
+# much more slowly as it would have had more messages.
+rows=$(soak_scale 60000)
+rtt=50
+[ "$rows" -le 240000 ] || { rtt=$((50 * rows / 240000)); rows=240000; }
+payments "$rows" 23 200 >tx.csv
 kafka topic payments 4
 kafka produce payments tx.csv
-slow_brokers
+slow_brokers "$rtt"
 cat >q.sql <<SQL
 CREATE STREAM tx (user TEXT, amount BIGINT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '2' SECOND)
   FROM KAFKA '$KAFKA_BOOTSTRAP' TOPIC 'payments' FORMAT CSV WITH (end = 'latest', $SLOW_FETCH);
@@ -30,4 +36,5 @@ diff want.txt got.txt >diff.txt || { head diff.txt; fail "after $KILLS kills the
   fail "rows were late after a restart"
 [ "$KILLS" -ge 5 ] || fail "only $KILLS kills landed before the topic was read"
 echo "ok: $KILLS kills, $(wc -l <got.txt) window rows equal sqlite3's"
+soak_report kafka_crash_window "$KILLS" "$RESTARTS" "$(wc -l <got.txt)"
 echo "1 passed, 0 failed"
