@@ -35,20 +35,18 @@ size_t sl_utf8_put(uint32_t c, char *out)
 #define LOWS UINT64_C(0x0101010101010101)
 
 /* Whether any of the 64 bytes at p is 0x80 or above, or NUL. With SSE2 (every
- * x86-64) four vector loads, four compares and one movemask; the scalar way
- * is twice as slow, and the TEXT decoder runs this over every byte it reads. */
+ * x86-64) four vector loads and four signed compares with 0 (bytes 1 to 0x7F
+ * are the ones above it), and one movemask; the scalar way is twice as slow,
+ * and the TEXT decoder runs this over every byte it reads. */
 static bool any_unplain64(const char *p)
 {
 #ifdef __SSE2__
     const __m128i zero = _mm_setzero_si128();
-    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
-    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
-    __m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
-    __m128i nul = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, zero), _mm_cmpeq_epi8(b, zero)),
-                               _mm_or_si128(_mm_cmpeq_epi8(c, zero), _mm_cmpeq_epi8(d, zero)));
-    __m128i high = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
-    return _mm_movemask_epi8(_mm_or_si128(high, nul)) != 0;
+    __m128i a = _mm_cmpgt_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), zero);
+    __m128i b = _mm_cmpgt_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)), zero);
+    __m128i c = _mm_cmpgt_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)), zero);
+    __m128i d = _mm_cmpgt_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)), zero);
+    return _mm_movemask_epi8(_mm_and_si128(_mm_and_si128(a, b), _mm_and_si128(c, d))) != 0xFFFF;
 #else
     uint64_t w[8], any = 0;
     memcpy(w, p, sizeof w);

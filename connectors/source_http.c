@@ -277,7 +277,7 @@ const struct sl_connector connector_http = {
                "Retry-After while the stream is behind or stopping: at least once to the sender.",
     .replayable = false,
     .listens = true,
-    .address_doc = "'host:port'",
+    .address_doc = "'[host:]port'",
     .check_address = net_check_listen_address,
     .options = http_options,
     .noptions = sizeof http_options / sizeof http_options[0],

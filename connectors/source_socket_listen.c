@@ -492,7 +492,7 @@ const struct sl_connector connector_socket_listen = {
                "address in the `sender` column.",
     .replayable = false,
     .listens = true,
-    .address_doc = "'host:port'",
+    .address_doc = "'[host:]port'",
     .check_address = net_check_listen_address,
     .options = listen_options,
     .noptions = sizeof listen_options / sizeof listen_options[0],
