@@ -7,7 +7,9 @@
 # twice; what the broker still queued for the session comes after the
 # restart. A PUBACK that left Sluice but that the broker had not processed
 # when it stopped brings its message again (QoS 1 is at least once there):
-# the test counts distinct ids, and says how many came twice.
+# the test counts distinct ids, and says how many came twice. In the soak
+# (tests/soak/run) the broker stops 2 * SOAK_SCALE times, each while Sluice
+# reads, over SOAK_SCALE times the messages.
 source "$(dirname "$0")/mqtt.bash"
 cd "$WORK"
 
@@ -26,35 +28,50 @@ SQL
 start_sluice db q.sql
 
 json() { seq "$1" "$2" | awk '{printf "{\"id\": %d}\n", $1}'; }
-json 1 3000 >a1.jsonl
-json 1 2000 >b1.jsonl
-json 3001 5000 >a2.jsonl
-json 2001 5000 >b2.jsonl
-
-publish plant/a a1.jsonl
-publish plant/b b1.jsonl
-before=$(sqlite3 db "SELECT coalesce(sum(n), 0) FROM per_topic" 2>/dev/null || echo 0)
-stop_broker
-[ "$before" -lt 5000 ] || fail "Sluice had read all 5000 messages before the broker stopped: nothing was in flight"
-for _ in $(seq 200); do
-  grep -q "retrying: connection lost" err.txt && break
-  sleep 0.05
+# A round publishes the next part of each topic's ids, then stops the broker
+# while Sluice reads them and starts it again; one round in make test, two a
+# SOAK_SCALE in the soak. The last part is published after the last restart.
+rounds=$(( ${SOAK_SCALE:-1} > 1 ? 2 * SOAK_SCALE : 1 ))
+per_topic=$(soak_scale 5000)
+part=$((per_topic / (rounds + 1)))
+# make test's first part: 3000 of plant/a and 2000 of plant/b, as before.
+a_end=$(( rounds == 1 ? 3000 : part )) b_end=$(( rounds == 1 ? 2000 : part ))
+publish_upto() {
+  json "$1" "$2" >a.jsonl && publish plant/a a.jsonl
+  json "$3" "$4" >b.jsonl && publish plant/b b.jsonl
+}
+a_from=1 b_from=1 first_before=
+for round in $(seq "$rounds"); do
+  publish_upto "$a_from" "$a_end" "$b_from" "$b_end"
+  before=$(sqlite3 db "SELECT coalesce(sum(n), 0) FROM per_topic" 2>/dev/null || echo 0)
+  first_before=${first_before:-$before}
+  lost=$(grep -c "retrying: connection lost" err.txt || true)
+  stop_broker
+  [ "$round" -gt 1 ] || [ "$before" -lt $((a_end + b_end)) ] ||
+    fail "Sluice had read all $((a_end + b_end)) messages before the broker stopped: nothing was in flight"
+  for _ in $(seq 200); do
+    [ "$(grep -c "retrying: connection lost" err.txt)" -gt "$lost" ] && break
+    sleep 0.05
+  done
+  [ "$(grep -c "retrying: connection lost" err.txt)" -gt "$lost" ] ||
+    { cat err.txt; fail "the lost connection of round $round is not in the log"; }
+  start_broker
+  a_from=$((a_end + 1)) b_from=$((b_end + 1))
+  a_end=$((a_end + part)) b_end=$((b_end + part))
 done
-grep -q "retrying: connection lost" err.txt || { cat err.txt; fail "the lost connection is not in the log"; }
-start_broker
-publish plant/a a2.jsonl
-publish plant/b b2.jsonl
+publish_upto "$a_from" "$per_topic" "$b_from" "$per_topic"
 
-want="plant/a|5000|1|5000
-plant/b|5000|1|5000"
-wait_for db "SELECT mqtt_topic, ids, lo, hi FROM per_topic ORDER BY 1" "$want" 50 ||
+want="plant/a|$per_topic|1|$per_topic
+plant/b|$per_topic|1|$per_topic"
+wait_for db "SELECT mqtt_topic, ids, lo, hi FROM per_topic ORDER BY 1" "$want" $((50 * ${SOAK_SCALE:-1})) ||
   { tail err.txt; fail "messages were lost when the broker restarted"; }
 sleep 1
 [ "$(sqlite3 db "SELECT mqtt_topic, ids, lo, hi FROM per_topic ORDER BY 1")" = "$want" ] ||
   fail "the counts moved on: $(sqlite3 db 'SELECT * FROM per_topic')"
 twice=$(sqlite3 db "SELECT sum(n - ids) FROM per_topic")
-[ "$(grep -c ": connected" err.txt)" -ge 2 ] || { cat err.txt; fail "no reconnection logged"; }
+[ "$(grep -c ": connected" err.txt)" -gt "$rounds" ] || { cat err.txt; fail "not every reconnection logged"; }
 kill -TERM $SLUICE_PID
 wait $SLUICE_PID || { cat err.txt; fail "sluice run did not stop cleanly on SIGTERM"; }
-echo "ok: none of 10,000 messages lost, $twice came twice; $before of the first 5,000 were counted when the broker stopped"
+echo "ok: none of $((2 * per_topic)) messages lost over $rounds broker restarts, $twice came twice; $first_before of the first part were counted when the broker first stopped"
+soak_report mqtt_broker_restarts "$rounds" 1 "$((2 * per_topic))"
 echo "1 passed, 0 failed"
