@@ -43,6 +43,14 @@ void record_too_long_reason(char *reason, size_t cap, uint64_t total, size_t lim
              total, limit);
 }
 
+void record_cut_reason(char *reason, size_t cap, size_t len)
+{
+    snprintf(reason, cap,
+             "the connection broke %zu bytes into this record, before its end: dropped, not "
+             "joined to the next connection's bytes",
+             len);
+}
+
 bool record_utf8_check(const char *text, size_t len, size_t at, const char *name, char *reason,
                        size_t cap)
 {

@@ -289,10 +289,7 @@ static sl_status keep_dropped(struct sl_ingest *in, struct sl_error *err)
         if (dropped.len)
             buf_append(&in->partial, dropped.data, dropped.len);
         char reason[160];
-        snprintf(reason, sizeof reason,
-                 "the connection broke %zu bytes into this record, before its end: dropped, not "
-                 "joined to the next connection's bytes",
-                 in->partial.len);
+        record_cut_reason(reason, sizeof reason, in->partial.len);
         st = in->partial.failed ? sl_error_set(err, SL_NOMEM, "out of memory")
                                 : keep_dead_letter(in, in->partial.data, in->partial.len, reason,
                                                    err);

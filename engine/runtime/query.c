@@ -6,6 +6,7 @@
 #include "common/alloc.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "connectors/decoder_lines.h"
 #include "engine/functions/clock.h"
 #include "engine/runtime/ingest.h"
 #include "engine/runtime/log_reader.h"
@@ -918,10 +919,7 @@ static sl_status keep_cut_record(struct sl_query *q)
         return SL_OK;
     }
     char reason[200];
-    snprintf(reason, sizeof reason,
-             "the connection broke %zu bytes into this record, before its end: dropped, not "
-             "joined to the next connection's bytes",
-             dropped.len);
+    record_cut_reason(reason, sizeof reason, dropped.len);
     if (dropped.failed)
         q->dl_lost = true;
     else
