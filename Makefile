@@ -6,13 +6,14 @@
 #   make bench   benchmarks, a few minutes (word count, tumbling window, checkpoint cost, Kafka in,
 #                decoders, the Nexmark suite with DuckDB and sqlite3 baselines); figures go to bench/RESULTS.md
 #   make bench-full  the same at larger sizes (bench/nexmark/run.sh says which)
-#   make fuzz    each libFuzzer target for FUZZ_SECONDS, FUZZ_PARALLEL at once (clang; tests/fuzz/README.md)
+#   make fuzz    each libFuzzer target (or FUZZ_ONLY's) for FUZZ_SECONDS, FUZZ_PARALLEL at once (clang; tests/fuzz/README.md)
 #   make soak    kill -9, servers stopped and disks filled, for an hour or so (docs/operations.md)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 300
 FUZZ_PARALLEL ?= 1
+FUZZ_ONLY ?=
 PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 CTEST_FLAGS = --output-on-failure -j$(JOBS)
@@ -66,7 +67,7 @@ bench-full: build
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DSLUICE_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j$(JOBS)
-	@FUZZ_PARALLEL=$(FUZZ_PARALLEL) tests/fuzz/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	@FUZZ_PARALLEL=$(FUZZ_PARALLEL) FUZZ_ONLY='$(FUZZ_ONLY)' tests/fuzz/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 soak: build
 	@tests/soak/run $(BUILD)
