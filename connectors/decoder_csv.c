@@ -28,6 +28,8 @@
 /* libcsv's states (not exported by csv.h): between records, and inside a field. */
 #define CSV_STATE_ROW_NOT_BEGUN 0
 #define CSV_STATE_FIELD_BEGUN 2
+/* The least libcsv's field buffer grows by (csv_feed_piece). */
+#define CSV_MIN_BLOCK 1024
 
 static bool csv_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -329,6 +331,11 @@ static size_t csv_feed_piece(struct decoder_csv *c, const char *data, size_t len
         return 0;
     }
     c->rec_end = c->fed + piece - 1;
+    /* libcsv grows a field's buffer by a fixed block (128 bytes by default): a field of a
+     * megabyte would take 8192 reallocs, each a copy where realloc cannot extend in place.
+     * A block as large as the buffer already is makes the growth geometric. */
+    csv_set_blk_size(&c->parser, c->parser.entry_size > CSV_MIN_BLOCK ? c->parser.entry_size
+                                                                       : CSV_MIN_BLOCK);
     size_t used = csv_parse(&c->parser, p, piece, csv_on_field, csv_on_record, c);
     c->fed += used;
     if (c->status == SL_OK && used != piece)
