@@ -184,10 +184,11 @@ typedef void (*sluice_name_fn)(void *ctx, enum sluice_name_kind kind, const char
 SLUICE_API sluice_status sluice_names(struct sluice *s, sluice_name_fn fn, void *ctx,
                                       char **errors);
 
-/* Stops the one-shot SELECT SQLite is answering for sluice_exec, if any: it
- * fails with "interrupted" (a SELECT over a recursive CTE can run for ever).
- * Async-signal-safe: a shell calls it from its SIGINT handler. sluice_stop
- * stops such a SELECT too. */
+/* Stops the one-shot SELECT SQLite is answering for sluice_exec, or the next
+ * one the sluice_exec under way comes to: it fails with "interrupted" (a
+ * SELECT over a recursive CTE can run for ever), and the text's later
+ * statements are not run. Async-signal-safe: a shell calls it from its SIGINT
+ * handler. sluice_stop stops such a SELECT too. */
 SLUICE_API void sluice_interrupt(struct sluice *s);
 
 /* Frees a message string the engine handed out through `errors`. */

@@ -64,7 +64,7 @@ struct sluice {
     bool thread_started;
     bool closing;
     volatile sig_atomic_t stop_requested;
-    /* sluice_interrupt: the one-shot SELECT SQLite answers stops (cleared as one starts). */
+    /* sluice_interrupt: the one-shot SELECTs SQLite answers stop (cleared as sluice_exec starts). */
     volatile sig_atomic_t select_interrupted;
     struct sl_buf failures; /* "query x failed: ..." lines not yet reported */
 

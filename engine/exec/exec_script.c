@@ -164,7 +164,6 @@ static sl_status run_sqlite_select(struct exec_ctx *x, struct sl_db *db, const c
     if (x->check_only)
         st = db_query_check(db, text, &error_offset, &err);
     else {
-        x->s->select_interrupted = 0;
         bool apart = runs_apart(x->s, db);
         if (apart) {
             /* The lock first: select_lock is never held waiting for it (engine.h). */
@@ -214,6 +213,10 @@ static sl_status exec_text(struct sluice *s, const char *file, uint32_t first_li
     sl_status st = parse_outline(sql, len, &outline, &n);
     if (st == SL_OK && !(stmts = sl_calloc(n + 1, sizeof *stmts)))
         st = SL_NOMEM;
+    /* A sluice_interrupt from here on stops this text's one-shot SELECTs, even one that
+     * comes while the lock is awaited or an earlier statement runs: a Ctrl-C is not lost. */
+    if (!check_only)
+        s->select_interrupted = 0;
     pthread_mutex_lock(&s->lock);
     for (uint32_t i = 0; st != SL_NOMEM && i < n; i++) {
         stmts[i].outline = &outline[i];

@@ -146,8 +146,8 @@ static void test_select_apart_from_batches(void **state)
     struct endless e = {.s = sh.s};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, endless_select, &e), 0);
-    /* Asked again and again: a SELECT clears the flag as it starts, which
-     * under a loaded ASan build can be seconds after sluice_exec is called. */
+    /* Asked again and again: sluice_exec clears the flag as it starts, which
+     * under a loaded ASan build can be seconds after the thread is created. */
     for (int i = 0; !atomic_load(&e.returned); i++) {
         if (i == 3000) {
             fprintf(stderr, "sluice_interrupt did not stop the SELECT within a minute\n");
@@ -164,6 +164,42 @@ static void test_select_apart_from_batches(void **state)
     sluice_close(sh.s);
 }
 
+/* The first SELECT's row asks for the interrupt, as a Ctrl-C would between statements. */
+static void interrupt_at_row(void *ctx, bool is_header, int ncols, const char *const *values)
+{
+    (void)ncols;
+    (void)values;
+    if (!is_header)
+        sluice_interrupt(ctx);
+}
+
+/* An interrupt that comes after sluice_exec began, before its SELECT starts, is not lost:
+ * the long count is stopped, not run to its end (it used to clear the flag as it began). */
+static void test_interrupt_before_select(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/b.db", dir);
+    struct sluice_options opts = {.db_path = path};
+    struct sluice *s;
+    char *errors = NULL;
+    assert_int_equal(sluice_open(&opts, &s, &errors), SLUICE_OK);
+    struct sluice_output out = {.row = interrupt_at_row, .ctx = s};
+    sluice_status st = sluice_exec(s, "<test>",
+                                   "SELECT 1;\n"
+                                   "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+                                   " WHERE x < 50000000) SELECT count(*) FROM c;",
+                                   &out, &errors);
+    assert_int_equal(st, SLUICE_ERROR);
+    assert_non_null(errors);
+    assert_non_null(strstr(errors, "interrupted"));
+    sluice_free(errors);
+    /* The next sluice_exec starts afresh. */
+    errors = NULL;
+    assert_int_equal(sluice_exec(s, "<test>", "SELECT 2;", NULL, &errors), SLUICE_OK);
+    sluice_close(s);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -175,6 +211,7 @@ static int teardown(void **state)
 {
     (void)state;
     static const char *const files[] = {"a.db", "a.db-wal", "a.db-shm", "a.db-owner",
+                                        "b.db", "b.db-wal", "b.db-shm", "b.db-owner",
                                         "other.db", "other.db-wal", "other.db-shm"};
     char path[128];
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
@@ -189,6 +226,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_select_apart_from_batches),
+        cmocka_unit_test(test_interrupt_before_select),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
