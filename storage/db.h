@@ -60,9 +60,10 @@ void db_rollback(struct sl_db *db);
 /* Whether the last failure was SQLITE_FULL (ask before rolling back). */
 bool db_disk_full(struct sl_db *db);
 
-/* Whether the connection's last error was a write the disk refused: full, or
- * an I/O error (a file size limit gives one). */
+/* Whether the last failure reported (db_fail) since db_forget_failure was a write the
+ * disk refused: full, or an I/O error (a file size limit gives one). */
 bool db_write_refused(struct sl_db *db);
+void db_forget_failure(struct sl_db *db);
 /* Changes the busy timeout (5 s); for tests that hold a lock on purpose. */
 void db_set_busy_timeout(struct sl_db *db, int ms);
 

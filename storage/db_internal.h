@@ -80,6 +80,9 @@ struct sl_db {
      * (db_functions.c): they replace some of SQLite's built-ins, which the
      * engine's own statements on conn must keep. NULL: none added, conn serves. */
     sqlite3 *query_conn;
+    /* The SQLite result code db_fail last reported (0: none since db_forget_failure):
+     * sqlite3_errcode is left undefined by a call that succeeds, so it cannot say. */
+    int failed_code;
 };
 
 /* Sets *out to the cached statement, prepared on first use. */

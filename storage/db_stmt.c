@@ -183,6 +183,7 @@ void db_stmt_finalize_all(struct sl_db *db)
 sl_status db_fail(struct sl_db *db, struct sl_error *err, const char *what)
 {
     int code = sqlite3_errcode(db->conn) & 0xff;
+    db->failed_code = code;
     if (code == SQLITE_NOMEM)
         return sl_error_set(err, SL_NOMEM, "%s: out of memory", what);
     /* "disk I/O error" alone does not say what to fix: the system's reason does
@@ -207,6 +208,7 @@ sl_status db_exec(struct sl_db *db, const char *sql, const char *what, struct sl
     int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK)
         return SL_OK;
+    db->failed_code = rc & 0xff;
     sl_status st = rc == SQLITE_NOMEM
                        ? sl_error_set(err, SL_NOMEM, "%s: out of memory", what)
                        : sl_error_set(err, SL_ERROR, "%s: %s", what,

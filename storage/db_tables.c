@@ -143,9 +143,10 @@ static sl_status run_on(struct sl_db *db, sqlite3 *conn, const char *sql, const 
         sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
     int rc = sqlite3_step(stmt);
     sqlite3_finalize(stmt);
-    (void)db;
-    return rc == SQLITE_DONE ? SL_OK
-                             : sl_error_set(err, SL_ERROR, "%s: %s", what, sqlite3_errmsg(conn));
+    if (rc == SQLITE_DONE)
+        return SL_OK;
+    db->failed_code = rc & 0xff;
+    return sl_error_set(err, SL_ERROR, "%s: %s", what, sqlite3_errmsg(conn));
 }
 
 sl_status db_attach(struct sl_db *db, const char *file, const char *schema, struct sl_error *err)

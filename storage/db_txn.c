@@ -68,8 +68,12 @@ bool db_disk_full(struct sl_db *db)
 
 bool db_write_refused(struct sl_db *db)
 {
-    int code = sqlite3_errcode(db->conn);
-    return code == SQLITE_FULL || code == SQLITE_IOERR;
+    return db->failed_code == SQLITE_FULL || db->failed_code == SQLITE_IOERR;
+}
+
+void db_forget_failure(struct sl_db *db)
+{
+    db->failed_code = 0;
 }
 
 void db_set_busy_timeout(struct sl_db *db, int ms)

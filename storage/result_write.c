@@ -161,6 +161,7 @@ sl_status result_table_write(struct sl_result_table *t, const struct sl_chunk *c
         *written = n;
     if (rc == SQLITE_DONE)
         return SL_OK;
+    t->db->failed_code = rc & 0xff;
     if ((rc & 0xff) == SQLITE_NOMEM)
         return sl_error_set(err, SL_NOMEM, "cannot write to result table '%s': out of memory",
                             t->name);

@@ -152,6 +152,7 @@ sl_status exec_start_query(struct exec_ctx *x, const struct ast_select *sel, con
             return SL_ERROR;
         }
     }
+    db_forget_failure(x->s->db); /* start_error asks whether query_create's write failed */
     if (query_create(name, sql, live != NULL, plan_arena, plan, trigger_us, restart,
                      &x->s->env, &q, &err) != SL_OK) {
         bool saved = restart && !live; /* a live SELECT is not saved */

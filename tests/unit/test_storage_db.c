@@ -1,7 +1,7 @@
 /*
  * test_storage_db.c — the database itself: WAL and system tables on open,
  * idempotent reopen, catalog, progress (and its upgrade from an older
- * table), dead letters, transactions, a
+ * table), dead letters, transactions, a write the disk refused, a
  * second connection reading during a write, and db_query_text.
  */
 #include <setjmp.h>
@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "storage/db_internal.h"
 #include "test_storage_util.h"
 
 static void test_open_creates_wal_and_system_tables(void **state)
@@ -276,6 +277,28 @@ static void test_transactions(void **state)
     assert_non_null(strstr(err.msg, "cannot commit: "));
 }
 
+/* A write the disk refused is remembered from the failure until db_forget_failure, not read
+ * off the connection, whose error code a call that succeeds leaves undefined. */
+static void test_write_refused(void **state)
+{
+    struct tmp_db *t = *state;
+    struct sl_error err = {0};
+    assert_false(db_write_refused(t->db));
+    assert_int_equal(db_exec(t->db, "CREATE TABLE big (b BLOB)", "create", &err), SL_OK);
+    /* No page past those the file has: SQLite answers as for a full disk. */
+    assert_int_equal(db_exec(t->db, "PRAGMA max_page_count = 1", "limit", &err), SL_OK);
+    assert_int_equal(db_exec(t->db, "INSERT INTO big VALUES (zeroblob(100000))", "fill", &err),
+                     SL_ERROR);
+    assert_string_equal(err.msg, "fill: database or disk is full");
+    assert_true(db_write_refused(t->db));
+    assert_int_equal(sqlite3_errcode(t->db->conn), SQLITE_FULL);
+    db_forget_failure(t->db);
+    assert_false(db_write_refused(t->db));
+    /* A failure of another kind is not a refused write. */
+    assert_int_equal(db_exec(t->db, "INSERT INTO nowhere VALUES (1)", "insert", &err), SL_ERROR);
+    assert_false(db_write_refused(t->db));
+}
+
 static int64_t count_queries(sqlite3 *reader)
 {
     sqlite3_stmt *stmt = NULL;
@@ -348,6 +371,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_synchronous, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_dead_letters, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_transactions, tmp_db_setup, tmp_db_teardown),
+        cmocka_unit_test_setup_teardown(test_write_refused, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_reader_during_write, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_query_text, tmp_db_setup, tmp_db_teardown),
         cmocka_unit_test_setup_teardown(test_query_text_errors, tmp_db_setup, tmp_db_teardown),
