@@ -43,11 +43,14 @@ static const char *const db_stmt_sql[DB_STMT_COUNT] = {
     [DB_STMT_PROGRESS_LAST] =
         "SELECT coalesce(max(batch_id), 0) FROM _sluice_progress WHERE query = ?1",
     /* A record's letter once per stream, source and offset, whichever query
-     * decoded it first (?8: a sink's rows, which share their batch's offset). */
+     * decoded it first (?8: a sink's rows, which share their batch's offset).
+     * The record and reason must match too: a stream dropped and made again
+     * over a file rewritten since has other records at the same offsets. */
     [DB_STMT_DEAD_LETTER_PUT] =
         ("INSERT INTO _sluice_dead_letters(stream, source, \"offset\", record, error, at, query)"
          " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ?8 OR NOT EXISTS (SELECT 1 FROM"
-         " _sluice_dead_letters WHERE stream IS ?1 AND source IS ?2 AND \"offset\" = ?3)"),
+         " _sluice_dead_letters WHERE stream IS ?1 AND source IS ?2 AND \"offset\" = ?3"
+         " AND record IS ?4 AND error IS ?5)"),
     [DB_STMT_CHECKPOINT_PUT] =
         ("INSERT OR REPLACE INTO _sluice_checkpoints(query, batch_id, source, \"offset\","
          " identity, committed, plan, position, checksum)"
