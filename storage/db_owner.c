@@ -81,7 +81,8 @@ static void read_claim(int fd, struct claim *c)
     if (n <= 0)
         return;
     text[n] = '\0';
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    char *rest = NULL; /* strtok_r: two engines may claim their databases at once */
+    for (char *line = strtok_r(text, "\n", &rest); line; line = strtok_r(NULL, "\n", &rest)) {
         if (strncmp(line, "pid ", 4) == 0)
             c->pid = strtol(line + 4, NULL, 10);
         else if (strncmp(line, "host ", 5) == 0)
