@@ -2,7 +2,9 @@
 # The only broker of the cluster (every partition's leader) goes down for
 # several seconds while a GROUP BY reads the topic, then comes back: the
 # source says on stderr that it waits and that it is reading again (once
-# per change, not per retry), and the final table is exact.
+# per change, not per retry), and the final table is exact. While the
+# broker is down Sluice is killed (kill -9) and started again: it starts
+# without the broker, waits for it, and goes on from its checkpoint.
 source "$(dirname "$0")/kafka.bash"
 cd "$WORK"
 
@@ -22,9 +24,15 @@ kafka produce payments tx.csv
 slow_brokers "$rtt"
 payments_sql payments "end = 'latest', $SLOW_FETCH" "TRIGGER EVERY 50 MILLISECONDS" >q.sql
 
-"$SLUICE" run --db db q.sql >out.txt 2>err.txt &
-pid=$!
-BG_PIDS+=($pid)
+# run_sluice: a run in the background, its stderr in err.N.txt (N: runs so far).
+runs=0
+run_sluice() {
+  runs=$((runs + 1))
+  "$SLUICE" run --db db q.sql >>out.txt 2>"err.$runs.txt" &
+  pid=$!
+  BG_PIDS+=($pid)
+}
+run_sluice
 downs=0 down_at=
 while [ "$downs" -lt "$rounds" ]; do
   # Three batches read since the broker came back (or since the start).
@@ -37,10 +45,15 @@ while [ "$downs" -lt "$rounds" ]; do
   kafka down 1
   downs=$((downs + 1))
   down_at=${down_at:-$(committed db)}
-  sleep "$down_s"
+  sleep 1
+  kill -KILL $pid
+  wait $pid 2>/dev/null || true
+  run_sluice
+  sleep $((down_s - 1))
   kafka up 1
 done
-wait $pid || { cat err.txt; fail "sluice run failed after the broker came back"; }
+wait $pid || { cat err.*.txt; fail "sluice run failed after the broker came back"; }
+cat $(seq -f 'err.%g.txt' 1 $runs) >err.txt
 [ "$downs" -ge 1 ] || fail "the query read all before the broker went down"
 [ "$(sqlite3 db "SELECT count(*) FROM _sluice_progress WHERE batch_id > $down_at")" -gt 0 ] ||
   fail "the query read nothing after the broker went down: the test did not test a reconnection"
@@ -50,14 +63,19 @@ grep -q "kafka:payments: waiting for the brokers" err.txt ||
   { cat err.txt; fail "the source did not say it lost the broker"; }
 grep -q "kafka:payments: reading again" err.txt || { cat err.txt; fail "the source did not say it reads again"; }
 # Once per change of state, not once per failed connection attempt or per
-# error librdkafka reports: no two waits without reading in between; and the
-# last word is that it reads. (W: waiting, R: reading.)
-states=$(sed -n 's/.*kafka:payments: waiting.*/W/p; s/.*kafka:payments: reading.*/R/p' err.txt | tr -d '\n')
-case $states in
-  *WW*) cat err.txt; fail "the wait for the broker is logged more than once in a row ($states)" ;;
-  *R) ;;
-  *) cat err.txt; fail "the source's last word is not that it reads ($states)" ;;
-esac
-echo "ok: $(committed db) batches, $down_at of them before the broker first went down, $downs times; the table is exact"
-soak_report kafka_broker_downs "$downs" 1 "$(sqlite3 db 'SELECT count(*) FROM per_user')"
+# error librdkafka reports: in each run, no two waits without reading in
+# between; and the last run's last word is that it reads. A run started
+# while the broker is down says it waits. (W: waiting, R: reading.)
+for n in $(seq "$runs"); do
+  states=$(sed -n 's/.*kafka:payments: waiting.*/W/p; s/.*kafka:payments: reading.*/R/p' "err.$n.txt" | tr -d '\n')
+  case $states in
+    *WW*) cat "err.$n.txt"; fail "run $n: the wait for the broker is logged more than once in a row ($states)" ;;
+  esac
+  [ "$n" -eq 1 ] || case $states in
+    W*R) ;;
+    *) cat "err.$n.txt"; fail "run $n, started with the broker down, did not wait for it and then read ($states)" ;;
+  esac
+done
+echo "ok: $(committed db) batches, $down_at of them before the broker first went down, $downs times, sluice killed and started again each time; the table is exact"
+soak_report kafka_broker_downs "$((2 * downs))" "$runs" "$(sqlite3 db 'SELECT count(*) FROM per_user')"
 echo "1 passed, 0 failed"
