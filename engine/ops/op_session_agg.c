@@ -105,12 +105,13 @@ static inline struct session *rec(const struct sess_op *o, const struct sess_key
     return (struct session *)(k->sessions + (size_t)j * o->rec_size);
 }
 
-/* Grows an array of `size`-byte items to hold one more; false when out of memory. */
-static bool grow(void **items, uint32_t n, uint32_t *cap, size_t size)
+/* Grows an array of `size`-byte items to hold one more, from `first` items; false when out
+ * of memory. */
+static bool grow(void **items, uint32_t n, uint32_t *cap, size_t size, uint32_t first)
 {
     if (n < *cap)
         return true;
-    uint32_t ncap = *cap ? *cap * 2 : 16;
+    uint32_t ncap = *cap ? *cap * 2 : first;
     void *p = sl_realloc(*items, (size_t)ncap * size);
     if (!p)
         return false;
@@ -121,7 +122,7 @@ static bool grow(void **items, uint32_t n, uint32_t *cap, size_t size)
 
 static bool heap_push(struct sess_op *o, int64_t end, uint32_t gid)
 {
-    if (!grow((void **)&o->heap, o->nheap, &o->cap_heap, sizeof *o->heap))
+    if (!grow((void **)&o->heap, o->nheap, &o->cap_heap, sizeof *o->heap, 16))
         return false;
     uint32_t i = o->nheap++;
     while (i > 0 && o->heap[(i - 1) / 2].end > end) {
@@ -274,7 +275,7 @@ static bool note_changed(struct sess_op *o, uint32_t gid, struct sess_key *k)
 {
     if (k->changed)
         return true;
-    if (!grow((void **)&o->changed, o->nchanged, &o->cap_changed, sizeof *o->changed))
+    if (!grow((void **)&o->changed, o->nchanged, &o->cap_changed, sizeof *o->changed, 16))
         return false;
     k->changed = 1;
     o->changed[o->nchanged++] = gid;
@@ -296,7 +297,8 @@ static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk
         last++;
     struct session *s;
     if (first == last) {
-        if (!grow((void **)&k->sessions, k->n, &k->cap, o->rec_size))
+        if (!grow((void **)&k->sessions, k->n, &k->cap, o->rec_size,
+                  1 /* a key has one open session, most of the time */))
             return sl_error_set(err, SL_NOMEM, "out of memory in session window");
         memmove(rec(o, k, first + 1), rec(o, k, first), (size_t)(k->n - first) * o->rec_size);
         k->n++;
@@ -316,7 +318,7 @@ static sl_status fold_row(struct sess_op *o, uint32_t gid, const struct sl_chunk
             if (st != SL_OK)
                 return st;
             if (m->emitted_start != INT64_MIN) {
-                if (!grow((void **)&o->stale, o->nstale, &o->cap_stale, sizeof *o->stale))
+                if (!grow((void **)&o->stale, o->nstale, &o->cap_stale, sizeof *o->stale, 16))
                     return sl_error_set(err, SL_NOMEM, "out of memory in session window");
                 o->stale[o->nstale++] = (struct stale_row){gid, m->emitted_start, m->emitted_end};
             }

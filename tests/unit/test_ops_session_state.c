@@ -3,7 +3,8 @@
  * its delta: the watermark, each key folded into, and each key whose
  * session closed since the last flush, in a push (by a later row's
  * watermark) as well as in the flush itself; and a flush whose rebuild of
- * the key table runs out of memory at any allocation fails cleanly.
+ * the key table runs out of memory at any allocation fails cleanly; a key
+ * with one session holds room for one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,11 +198,47 @@ static void test_compact_out_of_memory(void **state)
     assert_true(failed > 0);
 }
 
+/* A key with one open session holds room for one, not sixteen: 2000 keys, one session each,
+ * are counted at under 256 bytes a key (the key table's entry and one session's states;
+ * room for sixteen made it about 900). */
+static void test_one_session_one_slot(void **state)
+{
+    (void)state;
+    for (uint32_t i = 0; i < MANY_KEYS; i++)
+        snprintf(key_names[i], sizeof key_names[i], "k%u", i);
+    enum sl_type types[] = {SL_TEXT, SL_TIMESTAMP};
+    const char *names[] = {"k", "ts"};
+    struct sl_agg_spec count = {.fn = aggregate_lookup("count"), .arg_column = -1,
+                                .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"};
+    struct sl_window_def def = {.kind = SL_WINDOW_SESSION, .gap_us = 10 * 1000000, .time_col = 1};
+    struct sl_arena *batch = arena_create(0);
+    struct sl_time_state time = {.watermark = INT64_MIN};
+    struct sl_op *wm, *sess, *sink = sl_calloc(1, sizeof *sink);
+    struct sl_error err;
+    assert_int_equal(op_watermark_create(batch, 1, -1, 0, &time, 2, types, names, &wm, &err),
+                     SL_OK);
+    assert_int_equal(
+        op_session_agg_create(batch, &def, &time, 1, types, names, 1, &count, &sess, &err), SL_OK);
+    assert_int_equal(op_init(sink, &drop_vtable, batch, 0, NULL, NULL), SL_OK);
+    wm->next = sess;
+    sess->next = sink;
+    assert_int_equal(op_push(wm, rows_every(batch, 1, 0), &err), SL_OK);
+    assert_int_equal(op_flush(wm, &err), SL_OK);
+    uint64_t groups, bytes;
+    op_state_stats(wm, &groups, &bytes);
+    assert_int_equal(groups, MANY_KEYS);
+    if (bytes >= 256 * MANY_KEYS)
+        fail_msg("%llu bytes a key with one session", (unsigned long long)(bytes / MANY_KEYS));
+    op_destroy_chain(wm);
+    arena_destroy(batch);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_in_push_recorded),
         cmocka_unit_test(test_compact_out_of_memory),
+        cmocka_unit_test(test_one_session_one_slot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
