@@ -60,8 +60,8 @@ void db_rollback(struct sl_db *db);
 /* Whether the last failure was SQLITE_FULL (ask before rolling back). */
 bool db_disk_full(struct sl_db *db);
 
-/* Whether the last failure reported (db_fail) since db_forget_failure was a write the
- * disk refused: full, or an I/O error (a file size limit gives one). */
+/* Whether the last statement that failed since db_forget_failure was a write the disk
+ * refused: full, or an I/O error (a file size limit gives one). */
 bool db_write_refused(struct sl_db *db);
 void db_forget_failure(struct sl_db *db);
 /* Changes the busy timeout (5 s); for tests that hold a lock on purpose. */

@@ -80,8 +80,9 @@ struct sl_db {
      * (db_functions.c): they replace some of SQLite's built-ins, which the
      * engine's own statements on conn must keep. NULL: none added, conn serves. */
     sqlite3 *query_conn;
-    /* The SQLite result code db_fail last reported (0: none since db_forget_failure):
-     * sqlite3_errcode is left undefined by a call that succeeds, so it cannot say. */
+    /* The primary result code of the last statement that failed (db_fail, db_exec, a
+     * result table's write; 0: none since db_forget_failure). sqlite3_errcode cannot
+     * say: a call that succeeds leaves it undefined. */
     int failed_code;
 };
 
