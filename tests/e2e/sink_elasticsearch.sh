@@ -116,7 +116,7 @@ if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   write_sql restart in_soak.csv
   restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" stop_fake fake_again
   check restart
-  echo "ok: after $STOPS_DONE stops of the fake, $(table restart.db | wc -l) documents equal the result table"
-  soak_report sink_elasticsearch_server_restarts "$STOPS_DONE" 1 "$(table restart.db | wc -l)"
+  echo "ok: after $STOPS_DONE stops of the fake and $KILLS_DONE kills of sluice while it was down, $(table restart.db | wc -l) documents equal the result table"
+  soak_report sink_elasticsearch_server_restarts "$FAULTS_DONE" "$RUNS_DONE" "$(table restart.db | wc -l)"
 fi
 echo "$passed passed, 0 failed"

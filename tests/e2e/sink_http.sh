@@ -131,7 +131,7 @@ if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   write_sql restart in_soak.csv
   restart_server_under_load "$WORK/restart.db" restart.sql "$(soak_scale 2)" stop_fake fake_again
   check restart
-  echo "ok: after $STOPS_DONE stops of the receiver"
-  soak_report sink_http_server_restarts "$STOPS_DONE" 1 "$(cat restart.jsonl.compared)"
+  echo "ok: after $STOPS_DONE stops of the receiver and $KILLS_DONE kills of sluice while it was down"
+  soak_report sink_http_server_restarts "$FAULTS_DONE" "$RUNS_DONE" "$(cat restart.jsonl.compared)"
 fi
 echo "$passed passed, 0 failed"

@@ -182,8 +182,8 @@ if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   brokers_up() { for b in 1 2 3; do kafka up "$b"; done; }
   restart_server_under_load db_flap q_flap.sql "$(soak_scale 2)" brokers_down brokers_up
   expect_rows "_flap" db_flap "after $STOPS_DONE outages of every broker"
-  soak_report sink_kafka_server_restarts "$STOPS_DONE" 1 "$(cat messages_*_flap.tsv | wc -l)"
-  echo "ok: $STOPS_DONE outages of every broker during a run"
+  soak_report sink_kafka_server_restarts "$FAULTS_DONE" "$RUNS_DONE" "$(cat messages_*_flap.tsv | wc -l)"
+  echo "ok: $STOPS_DONE outages of every broker during a run, $KILLS_DONE kills of sluice during them"
 fi
 echo "ok: 4 sinks, one run; brokers down and back; $KILLS kills ($repeats messages repeated)"
 echo "1 passed, 0 failed"

@@ -90,7 +90,7 @@ soak_report sink_postgres_crash "$kills" "$restarts" "$COMPARED"
 if [ "${SOAK_SCALE:-1}" -gt 1 ]; then
   write_sql _s
   restart_server_under_load db_s q_s.sql "$(soak_scale 2)" pg_stop pg_start
-  check db_s _s "$STOPS_DONE server stops"
-  soak_report sink_postgres_server_restarts "$STOPS_DONE" 1 "$COMPARED"
+  check db_s _s "$STOPS_DONE server stops, $KILLS_DONE kills of sluice while it was down"
+  soak_report sink_postgres_server_restarts "$FAULTS_DONE" "$RUNS_DONE" "$COMPARED"
 fi
 echo "1 passed, 0 failed"
