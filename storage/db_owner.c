@@ -198,6 +198,38 @@ static sl_status start_owning(int fd, char *path, const char *host, const char *
     return SL_OK;
 }
 
+/* The claim file cannot be made beside the database: say what to do, which depends on
+ * whether the directory is there and the database with it (--readonly reads one only). */
+static sl_status cannot_create(const char *db_path, const char *claim, int error,
+                               struct sl_error *err)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", db_path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        slash[1] = '\0'; /* the root directory */
+    else
+        *slash = '\0';
+    struct stat st;
+    if (error == ENOENT && stat(dir, &st) != 0)
+        return sl_error_set(err, SL_ERROR,
+                            "cannot open database '%s': its directory '%s' does not exist\n"
+                            "hint: make the directory first (mkdir -p), or give --db a path in one "
+                            "that exists",
+                            db_path, dir);
+    if (stat(db_path, &st) != 0)
+        return sl_error_set(err, SL_ERROR,
+                            "cannot create database '%s': cannot create %s: %s\nhint: give --db a "
+                            "path in a directory this user can write",
+                            db_path, claim, strerror(error));
+    return sl_error_set(err, SL_ERROR,
+                        "cannot claim database '%s': cannot create %s: %s\nhint: sluice "
+                        "--readonly opens it without writing",
+                        db_path, claim, strerror(error));
+}
+
 sl_status db_owner_claim(const char *db_path, const struct sl_log *log, struct db_owner **out,
                          struct sl_error *err)
 {
@@ -213,10 +245,7 @@ sl_status db_owner_claim(const char *db_path, const struct sl_log *log, struct d
     for (int waited = 0;;) {
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0) {
-            sl_status st = sl_error_set(err, SL_ERROR,
-                                        "cannot claim database '%s': cannot create %s: %s\nhint: "
-                                        "sluice --readonly opens it without writing",
-                                        db_path, path, strerror(errno));
+            sl_status st = cannot_create(db_path, path, errno, err);
             sl_free(path);
             return st;
         }

@@ -43,6 +43,15 @@ if "$SLUICE" run --db newer.db q.sql >/dev/null 2>got.txt; then fail "a newer da
 normalize <got.txt | diff - <(echo "sluice: cannot open database 'newer.db': its schema version is 99, and this sluice knows up to 6: open it with the sluice that wrote it, or a newer one") ||
   fail "not the expected message for a newer database"
 
+# A directory that is not there: said so, with what to do.
+if "$SLUICE" run --db "$WORK/nowhere/db" q.sql >/dev/null 2>got.txt; then fail "a database was opened in a missing directory"; fi
+normalize <got.txt | diff - <(cat <<'OUT'
+sluice: cannot open database 'W/nowhere/db': its directory 'W/nowhere' does not exist
+hint: make the directory first (mkdir -p), or give --db a path in one that exists
+OUT
+) || fail "not the expected message for a missing directory"
+[ ! -e nowhere ] || fail "the missing directory was made"
+
 # As an unprivileged user: root writes whatever the permissions say. The
 # binary is copied where the user can run it (the build tree may be private).
 cp "$SLUICE" "$WORK/sluice"
@@ -62,8 +71,8 @@ chmod 777 rw
 chmod 444 rw/db
 if as_user "$WORK/sluice" run --db "$WORK/rw/db" q.sql >/dev/null 2>>got.txt; then fail "a read-only database was written"; fi
 normalize <got.txt | diff - <(cat <<'OUT'
-sluice: cannot claim database 'W/ro/db': cannot create W/ro/db-owner: Permission denied
-hint: sluice --readonly opens it without writing
+sluice: cannot create database 'W/ro/db': cannot create W/ro/db-owner: Permission denied
+hint: give --db a path in a directory this user can write
 sluice: cannot claim database 'W/rw/db': cannot create W/rw/db-owner: Permission denied
 hint: sluice --readonly opens it without writing
 sluice: cannot open database 'W/rw/db': the file is not writable (Permission denied): sluice --readonly reads it
@@ -71,4 +80,4 @@ OUT
 ) || fail "not the expected messages for permissions"
 [ "$(as_user "$WORK/sluice" --readonly --db "$WORK/rw/db" -c 'SELECT count(*) FROM q')" = 200000 ] ||
   fail "--readonly does not read the read-only database"
-echo "ok: size limit, not a database, newer schema and permissions each gave their message"
+echo "ok: size limit, not a database, newer schema, a missing directory and permissions each gave their message"
