@@ -3,12 +3,20 @@
 #define SL_CLI_H
 
 #include <signal.h>
+#include <string.h>
 
 #include "cli/table_printer.h"
 #include "engine/sluice.h"
 
 extern volatile sig_atomic_t cli_interrupted;
-/* Set while the shell waits at its prompt: a log line then redraws the prompt after it. */
+
+/* Drops the byte order mark (EF BB BF) that a script's text starts with, if any, in place:
+ * editors on Windows begin a UTF-8 file with one, and sqlite3 reads past it. */
+static inline void cli_skip_bom(char *text)
+{
+    if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+        memmove(text, text + 3, strlen(text + 3) + 1);
+}
 
 /* Output that prints tables to stdout and notices to stderr. */
 struct cli_output {

@@ -206,7 +206,8 @@ void repl_run_file(struct repl *r, FILE *f, const char *name)
         }
         if (!line)
             break;
-        line_no++;
+        if (++line_no == 1 && !tty)
+            cli_skip_bom(line);
         if (dot_is_command(line, pending != NULL)) {
             if (tty)
                 add_history(line);

@@ -66,8 +66,10 @@ static char *read_file(const char *path)
     }
     if (f != stdin)
         fclose(f);
-    if (text)
+    if (text) {
         text[len] = '\0';
+        cli_skip_bom(text);
+    }
     return text;
 }
 
