@@ -354,7 +354,9 @@ static sl_status csv_decode(struct sl_decoder *d, const char *data, size_t len, 
     c->status = SL_OK;
     c->call_data = data;
     c->call_base = c->fed;
-    size_t pos = 0;
+    size_t pos = stream_bom_length(c->fed, data, len);
+    c->fed += pos;
+    c->rec_start += pos;
     while (c->status == SL_OK && pos < len && out->count < SL_CHUNK_CAP) {
         if (c->skipping) {
             pos += csv_skip(c, data + pos, len - pos);

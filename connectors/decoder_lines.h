@@ -65,6 +65,10 @@ void lines_dead_letter(const struct decoder_lines *l, const char *rec, size_t le
 /* The reason of a record of `total` bytes over max_record_bytes (`limit`). */
 void record_too_long_reason(char *reason, size_t cap, uint64_t total, size_t limit);
 
+/* 3 when data[0..len), taken at stream offset `fed`, opens the stream with a UTF-8 byte
+ * order mark (as Excel's "CSV UTF-8" files do), else 0: the mark is no record's. */
+size_t stream_bom_length(uint64_t fed, const char *data, size_t len);
+
 /* The reason of a record a broken connection cut after `len` bytes. */
 void record_cut_reason(char *reason, size_t cap, size_t len);
 

@@ -1,6 +1,8 @@
 /* test_connectors_bad_records.c — every format's bad records: a record over max_record_bytes
  * is a dead letter whatever arrives (50 MiB without a line break leaves memory flat), and a
- * TEXT value that is not UTF-8 is a dead letter naming the column and the record's byte. */
+ * TEXT value that is not UTF-8 is a dead letter naming the column and the record's byte; a
+ * byte order mark opening the stream is no record's, while one further on is bad UTF-8 for
+ * nobody: it stays in its value. */
 #include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -156,6 +158,35 @@ static void test_invalid_utf8_everywhere(void **state)
     sl_free(got);
 }
 
+/* Excel's "CSV UTF-8" starts with EF BB BF: every format skips it at the stream's start (its
+ * offsets still count it) when the first read holds it whole, as a file's first read does.
+ * Further on it is part of its record: a bad INTEGER in CSV, a character of TEXT. */
+static void test_byte_order_mark(void **state)
+{
+    (void)state;
+    const struct sl_format_spec text = {.kind = SL_FORMAT_TEXT};
+    const struct sl_format_spec csv = {.kind = SL_FORMAT_CSV};
+    const struct sl_format_spec libcsv = {.kind = SL_FORMAT_CSV, .csv_libcsv_only = true};
+    const struct sl_format_spec json = {.kind = SL_FORMAT_JSON};
+    const char *as_text = "\xef\xbb\xbf" "1,caf\xc3\xa9\n\xef\xbb\xbf" "2,x\n3,\xe9\n";
+    char *got = decode_render(&text, &line_schema, as_text, strlen(as_text), 0);
+    assert_string_equal(got, "! 18 3 [3,\xe9] column \"line\": invalid UTF-8 at byte 2\n"
+                             "<1,caf\xc3\xa9>\n<\xef\xbb\xbf" "2,x>\n");
+    sl_free(got);
+    for (int k = 0; k < 2; k++) {
+        got = decode_render(k ? &libcsv : &csv, &pair_schema, as_text, strlen(as_text), 0);
+        assert_string_equal(got, "! 11 6 [\xef\xbb\xbf" "2,x] column \"id\": '\xef\xbb\xbf" "2' is not "
+                                 "a valid INTEGER\n"
+                                 "! 18 3 [3,\xe9] column \"name\": invalid UTF-8 at byte 2\n"
+                                 "1|<caf\xc3\xa9>\n");
+        sl_free(got);
+    }
+    const char *as_json = "\xef\xbb\xbf{\"id\": 1, \"name\": \"a\"}\n";
+    got = decode_render(&json, &pair_schema, as_json, strlen(as_json), 0);
+    assert_string_equal(got, "1|<a>\n");
+    sl_free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_endless_csv_record),
         cmocka_unit_test(test_text_bad_lines),
         cmocka_unit_test(test_invalid_utf8_everywhere),
+        cmocka_unit_test(test_byte_order_mark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
