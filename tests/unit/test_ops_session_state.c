@@ -144,6 +144,30 @@ static struct sl_chunk *rows_every(struct sl_arena *a, uint32_t step, int64_t ts
     return c;
 }
 
+/* watermark -> SESSION (GAP 10 SECONDS) count(*) by k -> a sink that drops: the chain of the
+ * many-key tests, over rows_every's [k, ts]. */
+static struct sl_op *count_per_key_sessions(struct sl_arena *batch, struct sl_time_state *time)
+{
+    static const enum sl_type types[] = {SL_TEXT, SL_TIMESTAMP};
+    static const char *const names[] = {"k", "ts"};
+    static const struct sl_window_def def = {.kind = SL_WINDOW_SESSION,
+                                             .gap_us = 10 * 1000000, .time_col = 1};
+    struct sl_agg_spec count = {.fn = aggregate_lookup("count"), .arg_column = -1,
+                                .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"};
+    for (uint32_t i = 0; i < MANY_KEYS; i++)
+        snprintf(key_names[i], sizeof key_names[i], "k%u", i);
+    struct sl_op *wm, *sess, *sink = sl_calloc(1, sizeof *sink);
+    struct sl_error err;
+    assert_int_equal(op_watermark_create(batch, 1, -1, 0, time, 2, types, names, &wm, &err),
+                     SL_OK);
+    assert_int_equal(
+        op_session_agg_create(batch, &def, time, 1, types, names, 1, &count, &sess, &err), SL_OK);
+    assert_int_equal(op_init(sink, &drop_vtable, batch, 0, NULL, NULL), SL_OK);
+    wm->next = sess;
+    sess->next = sink;
+    return wm;
+}
+
 /* 2000 keys open a session at 0 s; the even ones fold again at 1000 s, which
  * closes every first session: the flush rebuilds the key table without the
  * odd keys (dead keys are half). Each allocation of that flush fails in turn:
@@ -154,28 +178,13 @@ static struct sl_chunk *rows_every(struct sl_arena *a, uint32_t step, int64_t ts
 static void test_compact_out_of_memory(void **state)
 {
     (void)state;
-    for (uint32_t i = 0; i < MANY_KEYS; i++)
-        snprintf(key_names[i], sizeof key_names[i], "k%u", i);
-    enum sl_type types[] = {SL_TEXT, SL_TIMESTAMP};
-    const char *names[] = {"k", "ts"};
-    struct sl_agg_spec count = {.fn = aggregate_lookup("count"), .arg_column = -1,
-                                .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"};
-    struct sl_window_def def = {.kind = SL_WINDOW_SESSION, .gap_us = 10 * 1000000, .time_col = 1};
     long failed = 0;
     bool done = false;
     for (long k = 1; k < 100000 && !done; k++) {
         struct sl_arena *batch = arena_create(0);
         struct sl_time_state time = {.watermark = INT64_MIN};
-        struct sl_op *wm, *sess, *sink = sl_calloc(1, sizeof *sink);
         struct sl_error err;
-        assert_int_equal(op_watermark_create(batch, 1, -1, 0, &time, 2, types, names, &wm, &err),
-                         SL_OK);
-        assert_int_equal(op_session_agg_create(batch, &def, &time, 1, types, names, 1, &count,
-                                               &sess, &err),
-                         SL_OK);
-        assert_int_equal(op_init(sink, &drop_vtable, batch, 0, NULL, NULL), SL_OK);
-        wm->next = sess;
-        sess->next = sink;
+        struct sl_op *wm = count_per_key_sessions(batch, &time);
         assert_int_equal(op_push(wm, rows_every(batch, 1, 0), &err), SL_OK);
         assert_int_equal(op_flush(wm, &err), SL_OK);
         assert_int_equal(op_push(wm, rows_every(batch, 2, 1000), &err), SL_OK);
@@ -204,24 +213,10 @@ static void test_compact_out_of_memory(void **state)
 static void test_one_session_one_slot(void **state)
 {
     (void)state;
-    for (uint32_t i = 0; i < MANY_KEYS; i++)
-        snprintf(key_names[i], sizeof key_names[i], "k%u", i);
-    enum sl_type types[] = {SL_TEXT, SL_TIMESTAMP};
-    const char *names[] = {"k", "ts"};
-    struct sl_agg_spec count = {.fn = aggregate_lookup("count"), .arg_column = -1,
-                                .arg_type = SL_NULL, .result_type = SL_INT, .name = "n"};
-    struct sl_window_def def = {.kind = SL_WINDOW_SESSION, .gap_us = 10 * 1000000, .time_col = 1};
     struct sl_arena *batch = arena_create(0);
     struct sl_time_state time = {.watermark = INT64_MIN};
-    struct sl_op *wm, *sess, *sink = sl_calloc(1, sizeof *sink);
     struct sl_error err;
-    assert_int_equal(op_watermark_create(batch, 1, -1, 0, &time, 2, types, names, &wm, &err),
-                     SL_OK);
-    assert_int_equal(
-        op_session_agg_create(batch, &def, &time, 1, types, names, 1, &count, &sess, &err), SL_OK);
-    assert_int_equal(op_init(sink, &drop_vtable, batch, 0, NULL, NULL), SL_OK);
-    wm->next = sess;
-    sess->next = sink;
+    struct sl_op *wm = count_per_key_sessions(batch, &time);
     assert_int_equal(op_push(wm, rows_every(batch, 1, 0), &err), SL_OK);
     assert_int_equal(op_flush(wm, &err), SL_OK);
     uint64_t groups, bytes;
