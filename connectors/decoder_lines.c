@@ -129,7 +129,7 @@ static sl_status lines_end(struct decoder_lines *l, const char *p, size_t n, siz
 sl_status lines_decode(struct decoder_lines *l, const char *data, size_t len, size_t *consumed,
                        struct sl_chunk *out, struct sl_error *err)
 {
-    size_t pos = l->partial_len ? 0 : stream_bom_length(l->fed, data, len);
+    size_t pos = stream_bom_length(l->fed, data, len);
     l->fed += pos;
     l->rec_start += pos;
     sl_status st = SL_OK;
