@@ -85,4 +85,10 @@ size_t decoder_pending(const struct sl_decoder *d);
  * for again past offset 0. */
 void decoder_resume(struct sl_decoder *d, uint64_t offset);
 
+/* What the engine's own record handling (a push stream's ingest, a query reading a socket
+ * itself) shares with the formats: how much of an over-long record a dead letter keeps,
+ * and the reason of a record a broken connection cut after `len` bytes. */
+#define SL_DEAD_LETTER_BYTES ((size_t)4096)
+void record_cut_reason(char *reason, size_t cap, size_t len);
+
 #endif

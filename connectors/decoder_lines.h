@@ -22,8 +22,6 @@
      "a longer record is a dead letter (its first 4 KiB kept) and is never held in memory "     \
      "whole"}
 
-/* The most of an over-long record its dead letter keeps. */
-#define SL_DEAD_LETTER_BYTES ((size_t)4096)
 
 /* One complete record, rec[0..len) (without its '\n'), starting at byte offset:
  * into a row of out, or a dead letter. in_data: rec lies in the data given to
@@ -69,8 +67,6 @@ void record_too_long_reason(char *reason, size_t cap, uint64_t total, size_t lim
  * order mark (as Excel's "CSV UTF-8" files do), else 0: the mark is no record's. */
 size_t stream_bom_length(uint64_t fed, const char *data, size_t len);
 
-/* The reason of a record a broken connection cut after `len` bytes. */
-void record_cut_reason(char *reason, size_t cap, size_t len);
 
 /* Whether text[0..len), column `name`'s value starting at byte `at` of its record,
  * is well-formed UTF-8 without NUL; if not, the reason naming the column and the

@@ -9,7 +9,7 @@
 #include "common/alloc.h"
 #include "common/buf.h"
 #include "common/time.h"
-#include "connectors/decoder_lines.h"
+#include "connectors/decoder.h"
 #include "engine/runtime/ingest_letters.h"
 #include "engine/runtime/log_frame.h"
 #include "engine/runtime/record_check.h"

@@ -6,7 +6,6 @@
 #include "common/alloc.h"
 #include "common/log.h"
 #include "common/time.h"
-#include "connectors/decoder_lines.h"
 #include "engine/functions/clock.h"
 #include "engine/runtime/ingest.h"
 #include "engine/runtime/log_reader.h"
