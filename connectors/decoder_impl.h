@@ -16,9 +16,13 @@ struct sl_decoder_ops {
     void (*resume)(struct sl_decoder *d, uint64_t offset);
 };
 
-/* The common head of every decoder; each format embeds it as its first member. */
+/* The common head of every decoder; each format embeds it as its first member.
+ * at_start: nothing has reached the format yet at stream offset 0, and
+ * mark_held of the byte order mark's first bytes have been taken (decoder.c). */
 struct sl_decoder {
     const struct sl_decoder_ops *ops;
+    bool at_start;
+    uint8_t mark_held;
 };
 
 sl_status decoder_text_create(const struct sl_format_spec *spec, const struct sl_schema *schema,

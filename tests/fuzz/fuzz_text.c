@@ -3,8 +3,9 @@
  * the input is the stream's bytes, decoded into one TEXT column by the
  * shared driver (fuzz_decode.c). TEXT is simple enough to check whole: the
  * rows must be exactly the input's lines ('\n'-separated, a trailing '\r'
- * dropped, a last line without '\n' still a line) that are well-formed
- * UTF-8, and every other line a dead letter.
+ * dropped, a last line without '\n' still a line, a UTF-8 byte order mark
+ * opening the input skipped) that are well-formed UTF-8, and every other
+ * line a dead letter.
  */
 #include <stdint.h>
 #include <string.h>
@@ -71,7 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const struct sl_column cols[] = {{"line", SL_TEXT}};
     const struct sl_schema schema = {1, cols};
     const struct sl_format_spec spec = {.kind = SL_FORMAT_TEXT};
-    struct lines lines = {.input = data, .size = size};
+    size_t mark = size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    struct lines lines = {.input = data, .size = size, .pos = mark};
     uint64_t letters = fuzz_decode(&spec, &schema, data, size, check_lines, &lines, NULL);
     while (lines.pos < lines.size) {
         const uint8_t *start;

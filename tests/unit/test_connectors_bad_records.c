@@ -187,6 +187,48 @@ static void test_byte_order_mark(void **state)
     sl_free(got);
 }
 
+/* A mark that arrives in pieces is skipped as one that arrives whole; the first bytes of
+ * a mark not followed by the rest are data. */
+static void test_byte_order_mark_in_pieces(void **state)
+{
+    (void)state;
+    const struct sl_format_spec text = {.kind = SL_FORMAT_TEXT};
+    const struct sl_format_spec csv = {.kind = SL_FORMAT_CSV};
+    const struct sl_format_spec libcsv = {.kind = SL_FORMAT_CSV, .csv_libcsv_only = true};
+    const struct sl_format_spec json = {.kind = SL_FORMAT_JSON};
+    const char *lines = "\xef\xbb\xbf" "1,caf\xc3\xa9\n2,x\n";
+    const char *as_json = "\xef\xbb\xbf{\"id\": 1, \"name\": \"a\"}\n";
+    for (size_t step = 1; step <= 4; step++) {
+        char *got = decode_render(&text, &line_schema, lines, strlen(lines), step);
+        assert_string_equal(got, "<1,caf\xc3\xa9>\n<2,x>\n");
+        sl_free(got);
+        for (int k = 0; k < 2; k++) {
+            got = decode_render(k ? &libcsv : &csv, &pair_schema, lines, strlen(lines), step);
+            assert_string_equal(got, "1|<caf\xc3\xa9>\n2|<x>\n");
+            sl_free(got);
+        }
+        got = decode_render(&json, &pair_schema, as_json, strlen(as_json), step);
+        assert_string_equal(got, "1|<a>\n");
+        sl_free(got);
+    }
+    static const char *const not_marks[] = {"\xef", "\xef\xbb", "\xef\xbbx\n", "\xefx\n"};
+    for (size_t i = 0; i < sizeof not_marks / sizeof not_marks[0]; i++) {
+        const char *in = not_marks[i];
+        size_t len = strcspn(in, "\n");
+        char want[64];
+        snprintf(want, sizeof want, "! 0 %zu [%.*s] column \"line\": invalid UTF-8 at byte 0\n",
+                 len, (int)len, in);
+        for (size_t step = 0; step <= 2; step++) {
+            char *got = decode_render(&text, &line_schema, in, strlen(in), step);
+            assert_string_equal(got, want);
+            sl_free(got);
+        }
+    }
+    char *got = decode_render(&text, &line_schema, "\xef\xbb\xbf", 3, 1);
+    assert_string_equal(got, "");
+    sl_free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_text_bad_lines),
         cmocka_unit_test(test_invalid_utf8_everywhere),
         cmocka_unit_test(test_byte_order_mark),
+        cmocka_unit_test(test_byte_order_mark_in_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
