@@ -13,6 +13,11 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# Every read waits out SQLite's brief locks, as a reader with a busy timeout does
+# (docs/operations.md, "Reading results while queries run"): without one, a loaded
+# machine answered "database is locked" at random just after sluice exited.
+sqlite3() { command sqlite3 -cmd '.timeout 10000' "$@"; }
+
 # start_feeder FILE [feeder options...]: serves FILE once on a free port; sets FEEDER_PORT.
 start_feeder() {
   local file=$1; shift
