@@ -164,16 +164,19 @@ struct topn_part *topn_part_new(struct topn_op *t, uint64_t h, const struct sl_v
     return p;
 }
 
-static bool grow_ptrs(struct topn_row ***v, uint32_t *cap, uint32_t need)
+/* Room for `need` row pointers in *v, counted in t->bytes. It starts at one and
+ * doubles: a dedup (rn = 1) keeps one row a partition, over millions of them. */
+static bool grow_ptrs(struct topn_op *t, struct topn_row ***v, uint32_t *cap, uint32_t need)
 {
     if (need <= *cap)
         return true;
-    uint32_t n = *cap ? *cap * 2 : 8;
+    uint32_t n = *cap ? *cap * 2 : 1;
     while (n < need)
         n *= 2;
     struct topn_row **g = sl_realloc(*v, n * sizeof *g);
     if (!g)
         return false;
+    t->bytes += (n - *cap) * sizeof *g;
     *v = g;
     *cap = n;
     return true;
@@ -255,7 +258,7 @@ bool topn_part_remove(struct topn_op *t, struct topn_part *p, uint32_t i)
         topn_row_free(t, r);
         return true;
     }
-    if (!grow_ptrs(&p->gone, &p->capgone, p->ngone + 1))
+    if (!grow_ptrs(t, &p->gone, &p->capgone, p->ngone + 1))
         return false;
     r->part = p;
     p->gone[p->ngone++] = r;
@@ -272,7 +275,8 @@ static void part_free(struct topn_op *t, struct topn_part *p)
     for (uint32_t i = 0; i < p->ngone; i++)
         topn_row_free(t, p->gone[i]);
     t->bytes -= sizeof *p + t->def.npartition * sizeof(struct sl_value) +
-                text_bytes(p->keys, t->def.npartition);
+                text_bytes(p->keys, t->def.npartition) +
+                ((size_t)p->cap + p->capgone) * sizeof(struct topn_row *);
     sl_free(p->rows);
     sl_free(p->gone);
     sl_free(p);
@@ -283,7 +287,7 @@ static void part_free(struct topn_op *t, struct topn_part *p)
 struct topn_row *topn_row_for(struct topn_op *t, struct topn_part *p, const struct sl_value *vals)
 {
     struct topn_row *r = row_new(t, vals);
-    if (r && !grow_ptrs(&p->rows, &p->cap, p->nrows + 1)) {
+    if (r && !grow_ptrs(t, &p->rows, &p->cap, p->nrows + 1)) {
         topn_row_free(t, r);
         return NULL;
     }
