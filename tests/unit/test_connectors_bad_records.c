@@ -41,6 +41,12 @@ static void keep_last(void *ctx, const char *record, size_t len, uint64_t offset
     snprintf(l->reason, sizeof l->reason, "%s", reason);
 }
 
+/* Each format with its defaults (CSV twice: with its fast path, and through libcsv alone). */
+static const struct sl_format_spec text = {.kind = SL_FORMAT_TEXT};
+static const struct sl_format_spec csv = {.kind = SL_FORMAT_CSV};
+static const struct sl_format_spec libcsv = {.kind = SL_FORMAT_CSV, .csv_libcsv_only = true};
+static const struct sl_format_spec json = {.kind = SL_FORMAT_JSON};
+
 #define ENDLESS ((size_t)50 << 20)
 #define PIECE ((size_t)64 << 10)
 
@@ -91,22 +97,18 @@ static void endless_record(const struct sl_format_spec *spec, const struct sl_sc
 static void test_endless_text_line(void **state)
 {
     (void)state;
-    const struct sl_format_spec text = {.kind = SL_FORMAT_TEXT};
     endless_record(&text, &line_schema, "", 'x', "x\nnext\n");
 }
 
 static void test_endless_json_line(void **state)
 {
     (void)state;
-    const struct sl_format_spec json = {.kind = SL_FORMAT_JSON};
     endless_record(&json, &pair_schema, "{\"name\": \"", 'x', "\"}\n{\"id\": 1}\n");
 }
 
 static void test_endless_csv_record(void **state)
 {
     (void)state;
-    const struct sl_format_spec csv = {.kind = SL_FORMAT_CSV};
-    const struct sl_format_spec libcsv = {.kind = SL_FORMAT_CSV, .csv_libcsv_only = true};
     endless_record(&csv, &pair_schema, "", 'x', "\n1,a\n");
     endless_record(&libcsv, &pair_schema, "", 'x', "\n1,a\n");
     /* Inside quotes, line breaks and delimiters are the field's: the record ends after. */
@@ -117,9 +119,9 @@ static void test_endless_csv_record(void **state)
 static void test_text_bad_lines(void **state)
 {
     (void)state;
-    const struct sl_format_spec text = {.kind = SL_FORMAT_TEXT, .max_record_bytes = 6};
+    const struct sl_format_spec short_text = {.kind = SL_FORMAT_TEXT, .max_record_bytes = 6};
     const char *in = "ok\r\ncaf\xc3\xa9\nbad \xe9!\n1234567\n\xc0\xaf\r\nlast";
-    char *got = decode_render(&text, &line_schema, in, strlen(in), 0);
+    char *got = decode_render(&short_text, &line_schema, in, strlen(in), 0);
     assert_string_equal(got, "! 10 6 [bad \xe9!] column \"line\": invalid UTF-8 at byte 4\n"
                              "! 17 7 [1234567] a record of 7 bytes is longer than "
                              "max_record_bytes (6)\n"
@@ -127,7 +129,7 @@ static void test_text_bad_lines(void **state)
                              "<ok>\n<caf\xc3\xa9>\n<last>\n");
     sl_free(got);
     /* A byte at a time, every line is kept across reads, and each comes out in turn. */
-    got = decode_render(&text, &line_schema, in, strlen(in), 1);
+    got = decode_render(&short_text, &line_schema, in, strlen(in), 1);
     assert_string_equal(got, "<ok>\n<caf\xc3\xa9>\n"
                              "! 10 6 [bad \xe9!] column \"line\": invalid UTF-8 at byte 4\n"
                              "! 17 7 [1234567] a record of 7 bytes is longer than "
@@ -141,9 +143,6 @@ static void test_text_bad_lines(void **state)
 static void test_invalid_utf8_everywhere(void **state)
 {
     (void)state;
-    const struct sl_format_spec text = {.kind = SL_FORMAT_TEXT};
-    const struct sl_format_spec csv = {.kind = SL_FORMAT_CSV};
-    const struct sl_format_spec json = {.kind = SL_FORMAT_JSON};
     const char *as_text = "1,caf\xe9\n";
     const char *as_json = "{\"id\": 1, \"name\": \"caf\xe9\"}\n";
     char *got = decode_render(&text, &line_schema, as_text, strlen(as_text), 0);
@@ -164,10 +163,6 @@ static void test_invalid_utf8_everywhere(void **state)
 static void test_byte_order_mark(void **state)
 {
     (void)state;
-    const struct sl_format_spec text = {.kind = SL_FORMAT_TEXT};
-    const struct sl_format_spec csv = {.kind = SL_FORMAT_CSV};
-    const struct sl_format_spec libcsv = {.kind = SL_FORMAT_CSV, .csv_libcsv_only = true};
-    const struct sl_format_spec json = {.kind = SL_FORMAT_JSON};
     const char *as_text = "\xef\xbb\xbf" "1,caf\xc3\xa9\n\xef\xbb\xbf" "2,x\n3,\xe9\n";
     char *got = decode_render(&text, &line_schema, as_text, strlen(as_text), 0);
     assert_string_equal(got, "! 18 3 [3,\xe9] column \"line\": invalid UTF-8 at byte 2\n"
@@ -192,10 +187,6 @@ static void test_byte_order_mark(void **state)
 static void test_byte_order_mark_in_pieces(void **state)
 {
     (void)state;
-    const struct sl_format_spec text = {.kind = SL_FORMAT_TEXT};
-    const struct sl_format_spec csv = {.kind = SL_FORMAT_CSV};
-    const struct sl_format_spec libcsv = {.kind = SL_FORMAT_CSV, .csv_libcsv_only = true};
-    const struct sl_format_spec json = {.kind = SL_FORMAT_JSON};
     const char *lines = "\xef\xbb\xbf" "1,caf\xc3\xa9\n2,x\n";
     const char *as_json = "\xef\xbb\xbf{\"id\": 1, \"name\": \"a\"}\n";
     for (size_t step = 1; step <= 4; step++) {
