@@ -1,9 +1,9 @@
 /*
- * decoder.c — decoder_* entry points: dispatch to the format's vtable. Each
- * format skips a UTF-8 byte order mark that opens its data at stream offset
- * 0 (stream_bom_length); this layer makes sure such a mark reaches it whole
- * when the stream's first bytes arrive in pieces (a pipe or a socket can hand
- * over one byte at a time).
+ * decoder.c — decoder_* entry points: dispatch to the format's vtable, and
+ * the UTF-8 byte order mark every format skips where a stream (or a record
+ * source's record) begins. The stream's first bytes are held while they may
+ * begin a mark, so that a mark cut across reads (a pipe or a socket can hand
+ * over one byte at a time) is skipped as a whole one is.
  */
 #include "connectors/decoder_impl.h"
 
@@ -41,9 +41,9 @@ void decoder_destroy(struct sl_decoder *d)
         d->ops->destroy(d);
 }
 
-/* The stream's first data[0..len): holds bytes that may begin a byte order mark until
- * the mark is whole (then the format gets it whole and skips it) or is not one (then the
- * format gets the held bytes as data). */
+/* The first data[0..len) of a stream or document: a whole mark is skipped (its bytes still
+ * count in the offsets); bytes that may begin one are held until it is whole or is not
+ * one, and then handed to the format as data. */
 static sl_status decode_at_start(struct sl_decoder *d, const char *data, size_t len,
                                  size_t *consumed, struct sl_chunk *out, struct sl_error *err)
 {
@@ -51,28 +51,28 @@ static sl_status decode_at_start(struct sl_decoder *d, const char *data, size_t 
     while (held + matched < sizeof byte_order_mark && matched < len &&
            data[matched] == byte_order_mark[held + matched])
         matched++;
-    if (held + matched < sizeof byte_order_mark && matched == len) {
+    bool whole = held + matched == sizeof byte_order_mark;
+    if (!whole && matched == len) {
         d->mark_held = (uint8_t)(held + matched);
         *consumed = len;
         return SL_OK;
     }
-    if (held == 0) {
-        d->at_start = false;
-        return d->ops->decode(d, data, len, consumed, out, err);
+    size_t skip = 0;
+    if (whole) {
+        d->ops->skip(d, sizeof byte_order_mark);
+        skip = matched;
+    } else if (held) {
+        /* The held bytes begin a record: it needs room for its row. */
+        if (out->count >= SL_CHUNK_CAP)
+            return SL_OK;
+        size_t taken = 0;
+        sl_status st = d->ops->decode(d, byte_order_mark, held, &taken, out, err);
+        if (st != SL_OK)
+            return st;
     }
-    /* Held bytes that turn out to be data need room for the rows they may begin. */
-    if (out->count >= SL_CHUNK_CAP)
-        return SL_OK;
-    bool whole = held + matched == sizeof byte_order_mark;
-    size_t taken = 0;
-    sl_status st = d->ops->decode(d, byte_order_mark, whole ? sizeof byte_order_mark : held,
-                                  &taken, out, err);
     d->at_start = false;
     d->mark_held = 0;
-    if (st != SL_OK)
-        return st;
-    size_t skip = whole ? matched : 0;
-    st = d->ops->decode(d, data + skip, len - skip, consumed, out, err);
+    sl_status st = d->ops->decode(d, data + skip, len - skip, consumed, out, err);
     *consumed += skip;
     return st;
 }
@@ -88,7 +88,7 @@ sl_status decoder_decode(struct sl_decoder *d, const char *data, size_t len, siz
 
 sl_status decoder_finish(struct sl_decoder *d, struct sl_chunk *out, struct sl_error *err)
 {
-    /* A stream of one or two bytes of a mark: they were data. */
+    /* A stream or document that ends one or two bytes into a mark: they were data. */
     if (d->mark_held) {
         size_t taken = 0;
         sl_status st = d->ops->decode(d, byte_order_mark, d->mark_held, &taken, out, err);
@@ -110,6 +110,11 @@ void decoder_resume(struct sl_decoder *d, uint64_t offset)
     d->at_start = offset == 0;
     d->mark_held = 0;
     d->ops->resume(d, offset);
+}
+
+void decoder_begin_document(struct sl_decoder *d)
+{
+    d->at_start = true;
 }
 
 void format_spec_clear(struct sl_format_spec *spec)

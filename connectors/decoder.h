@@ -8,6 +8,9 @@
  * types strictly. JSON: one object per line (connectors/decoder_json.c);
  * each column is the value at its path (json_paths[i], or the top-level key
  * of its name).
+ * Every format skips a UTF-8 byte order mark (EF BB BF) that opens the
+ * stream or a document (decoder_begin_document); its bytes count in the
+ * offsets.
  * Every format: a record that cannot be converted (a wrong number of fields,
  * a number or timestamp that does not parse, bad JSON, a TEXT value that is
  * not well-formed UTF-8) or that is longer than max_record_bytes is handed
@@ -84,6 +87,11 @@ size_t decoder_pending(const struct sl_decoder *d);
  * dead letters' offsets count from there, and a CSV header is not looked
  * for again past offset 0. */
 void decoder_resume(struct sl_decoder *d, uint64_t offset);
+
+/* The next bytes open a document of their own (a record source's record, after the
+ * last one's decoder_finish): a byte order mark at its start is skipped, as at the
+ * stream's. */
+void decoder_begin_document(struct sl_decoder *d);
 
 /* What the engine's own record handling (a push stream's ingest, a query reading a socket
  * itself) shares with the formats: how much of an over-long record a dead letter keeps,

@@ -354,9 +354,7 @@ static sl_status csv_decode(struct sl_decoder *d, const char *data, size_t len, 
     c->status = SL_OK;
     c->call_data = data;
     c->call_base = c->fed;
-    size_t pos = stream_bom_length(c->fed, data, len);
-    c->fed += pos;
-    c->rec_start += pos;
+    size_t pos = 0;
     while (c->status == SL_OK && pos < len && out->count < SL_CHUNK_CAP) {
         if (c->skipping) {
             pos += csv_skip(c, data + pos, len - pos);
@@ -441,8 +439,15 @@ static void csv_resume(struct sl_decoder *d, uint64_t offset)
         c->skip_header = false;
 }
 
-static const struct sl_decoder_ops csv_ops = {csv_decode, csv_finish, csv_pending, csv_destroy,
-                                              csv_resume};
+static void csv_skip_bytes(struct sl_decoder *d, size_t n)
+{
+    struct decoder_csv *c = (struct decoder_csv *)d;
+    c->fed += n;
+    c->rec_start += n;
+}
+
+static const struct sl_decoder_ops csv_ops = {csv_decode, csv_finish, csv_pending,
+                                              csv_destroy, csv_resume, csv_skip_bytes};
 
 static bool csv_type_supported(enum sl_type t)
 {

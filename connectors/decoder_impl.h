@@ -14,11 +14,15 @@ struct sl_decoder_ops {
     size_t (*pending)(const struct sl_decoder *d);
     void (*destroy)(struct sl_decoder *d);
     void (*resume)(struct sl_decoder *d, uint64_t offset);
+    /* At a record boundary: the next n bytes (a byte order mark) are no record's,
+     * and offsets count them. */
+    void (*skip)(struct sl_decoder *d, size_t n);
 };
 
 /* The common head of every decoder; each format embeds it as its first member.
- * at_start: nothing has reached the format yet at stream offset 0, and
- * mark_held of the byte order mark's first bytes have been taken (decoder.c). */
+ * at_start: nothing has reached the format yet since the stream (or the
+ * document) began, and mark_held of a byte order mark's first bytes have been
+ * taken (decoder.c). */
 struct sl_decoder {
     const struct sl_decoder_ops *ops;
     bool at_start;

@@ -93,6 +93,11 @@ static void json_resume(struct sl_decoder *d, uint64_t offset)
     lines_resume(&((struct decoder_json *)d)->lines, offset);
 }
 
+static void json_skip(struct sl_decoder *d, size_t n)
+{
+    lines_skip(&((struct decoder_json *)d)->lines, n);
+}
+
 static void json_destroy(struct sl_decoder *d)
 {
     struct decoder_json *j = (struct decoder_json *)d;
@@ -110,8 +115,8 @@ static void json_destroy(struct sl_decoder *d)
     sl_free(j);
 }
 
-static const struct sl_decoder_ops json_ops = {json_decode, json_finish, json_pending,
-                                               json_destroy, json_resume};
+static const struct sl_decoder_ops json_ops = {json_decode,  json_finish, json_pending,
+                                               json_destroy, json_resume, json_skip};
 
 static bool json_type_supported(enum sl_type t)
 {

@@ -43,11 +43,6 @@ void record_too_long_reason(char *reason, size_t cap, uint64_t total, size_t lim
              total, limit);
 }
 
-size_t stream_bom_length(uint64_t fed, const char *data, size_t len)
-{
-    return fed == 0 && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-}
-
 void record_cut_reason(char *reason, size_t cap, size_t len)
 {
     snprintf(reason, cap,
@@ -129,9 +124,7 @@ static sl_status lines_end(struct decoder_lines *l, const char *p, size_t n, siz
 sl_status lines_decode(struct decoder_lines *l, const char *data, size_t len, size_t *consumed,
                        struct sl_chunk *out, struct sl_error *err)
 {
-    size_t pos = stream_bom_length(l->fed, data, len);
-    l->fed += pos;
-    l->rec_start += pos;
+    size_t pos = 0;
     sl_status st = SL_OK;
     while (st == SL_OK && pos < len && out->count < SL_CHUNK_CAP) {
         const char *p = data + pos;
@@ -168,4 +161,10 @@ void lines_resume(struct decoder_lines *l, uint64_t offset)
 {
     l->fed = l->rec_start = offset;
     l->partial_len = 0;
+}
+
+void lines_skip(struct decoder_lines *l, size_t n)
+{
+    l->fed += n;
+    l->rec_start += n;
 }

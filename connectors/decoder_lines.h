@@ -49,12 +49,14 @@ void lines_init(struct decoder_lines *l, const struct sl_format_spec *spec,
                 void *format);
 void lines_free(struct decoder_lines *l);
 
-/* decoder_decode, decoder_finish, decoder_pending and decoder_resume of a line format. */
+/* decoder_decode, decoder_finish, decoder_pending, decoder_resume and the skip op of a
+ * line format. */
 sl_status lines_decode(struct decoder_lines *l, const char *data, size_t len, size_t *consumed,
                        struct sl_chunk *out, struct sl_error *err);
 sl_status lines_finish(struct decoder_lines *l, struct sl_chunk *out, struct sl_error *err);
 size_t lines_pending(const struct decoder_lines *l);
 void lines_resume(struct decoder_lines *l, uint64_t offset);
+void lines_skip(struct decoder_lines *l, size_t n);
 
 /* Hands a bad record to the stream's dead-letter callback, if it has one. */
 void lines_dead_letter(const struct decoder_lines *l, const char *rec, size_t len,
@@ -63,9 +65,6 @@ void lines_dead_letter(const struct decoder_lines *l, const char *rec, size_t le
 /* The reason of a record of `total` bytes over max_record_bytes (`limit`). */
 void record_too_long_reason(char *reason, size_t cap, uint64_t total, size_t limit);
 
-/* 3 when data[0..len), taken at stream offset `fed`, opens the stream with a UTF-8 byte
- * order mark (as Excel's "CSV UTF-8" files do), else 0: the mark is no record's. */
-size_t stream_bom_length(uint64_t fed, const char *data, size_t len);
 
 
 /* Whether text[0..len), column `name`'s value starting at byte `at` of its record,

@@ -125,6 +125,11 @@ static void text_resume(struct sl_decoder *d, uint64_t offset)
     lines_resume(&((struct decoder_text *)d)->lines, offset);
 }
 
+static void text_skip(struct sl_decoder *d, size_t n)
+{
+    lines_skip(&((struct decoder_text *)d)->lines, n);
+}
+
 static void text_destroy(struct sl_decoder *d)
 {
     struct decoder_text *t = (struct decoder_text *)d;
@@ -133,8 +138,8 @@ static void text_destroy(struct sl_decoder *d)
     sl_free(t);
 }
 
-static const struct sl_decoder_ops text_ops = {text_decode, text_finish, text_pending,
-                                               text_destroy, text_resume};
+static const struct sl_decoder_ops text_ops = {text_decode,  text_finish, text_pending,
+                                               text_destroy, text_resume, text_skip};
 
 sl_status decoder_text_create(const struct sl_format_spec *spec, const struct sl_schema *schema,
                               sl_dead_letter_fn dead_letter, void *dead_letter_ctx,

@@ -100,6 +100,7 @@ void ingest_letters_decode(struct ingest_letters *l, const char *data, size_t le
     l->pos = pos;
     size_t off = 0;
     struct sl_error err;
+    decoder_begin_document(l->decoder);
     for (;;) {
         arena_reset(l->rows);
         struct sl_chunk *chunk;

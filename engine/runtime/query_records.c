@@ -39,11 +39,13 @@ static void fill_metadata(const struct sl_stream_def *stream, const struct sl_re
     }
 }
 
-/* One record: decoded (a chunk that fills up on the way is pushed), then finished. */
+/* One record, a document of its own: decoded (a chunk that fills up on the way is
+ * pushed), then finished. */
 static sl_status decode_record(struct sl_query *q, const struct sl_record *r, struct sl_error *err)
 {
     const struct sl_stream_def *stream = q->plan->stream;
     q->current_record = r;
+    decoder_begin_document(q->decoder);
     size_t off = 0;
     sl_status st = SL_OK;
     bool finished = false;

@@ -220,6 +220,47 @@ static void test_byte_order_mark_in_pieces(void **state)
     sl_free(got);
 }
 
+/* Each record of a record source (a Kafka message, an HTTP body) is a document: a mark
+ * that opens it is skipped, one inside it is data, and offsets count both. */
+static void test_byte_order_mark_each_document(void **state)
+{
+    (void)state;
+    static const char *const documents[] = {"\xef\xbb\xbf" "a", "\xef\xbb\xbf" "b\nc",
+                                            "d\xef\xbb\xbf", "\xef\xbb\xbf" "\xe9"};
+    const struct sl_format_spec *specs[] = {&text, &csv, &libcsv};
+    for (size_t f = 0; f < sizeof specs / sizeof specs[0]; f++) {
+        struct render r = {0};
+        render_add(&r, "", 0);
+        enum sl_type type = SL_TEXT;
+        struct sl_arena *arena = arena_create(0);
+        struct sl_chunk *chunk = NULL;
+        struct sl_decoder *dec = NULL;
+        struct sl_error err;
+        assert_int_equal(chunk_create(arena, 1, &type, &chunk), SL_OK);
+        assert_int_equal(decoder_create(specs[f], &line_schema, render_letter, &r, &dec, &err), SL_OK);
+        for (size_t i = 0; i < sizeof documents / sizeof documents[0]; i++) {
+            decoder_begin_document(dec);
+            /* The second document a byte at a time: its mark comes in three reads. */
+            size_t len = strlen(documents[i]), step = i == 1 ? 1 : len;
+            for (size_t off = 0; off < len;) {
+                size_t consumed = 0;
+                size_t n = len - off < step ? len - off : step;
+                assert_int_equal(decoder_decode(dec, documents[i] + off, n, &consumed, chunk, &err),
+                                 SL_OK);
+                off += consumed;
+            }
+            assert_int_equal(decoder_finish(dec, chunk, &err), SL_OK);
+            render_rows(&r, chunk);
+        }
+        assert_int_equal(decoder_pending(dec), 0);
+        assert_string_equal(r.text, "<a>\n<b>\n<c>\n<d\xef\xbb\xbf>\n"
+                                    "! 17 1 [\xe9] column \"line\": invalid UTF-8 at byte 0\n");
+        decoder_destroy(dec);
+        arena_destroy(arena);
+        sl_free(r.text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_everywhere),
         cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_byte_order_mark_in_pieces),
+        cmocka_unit_test(test_byte_order_mark_each_document),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
