@@ -65,8 +65,6 @@ void lines_dead_letter(const struct decoder_lines *l, const char *rec, size_t le
 /* The reason of a record of `total` bytes over max_record_bytes (`limit`). */
 void record_too_long_reason(char *reason, size_t cap, uint64_t total, size_t limit);
 
-
-
 /* Whether text[0..len), column `name`'s value starting at byte `at` of its record,
  * is well-formed UTF-8 without NUL; if not, the reason naming the column and the
  * record's byte. */
