@@ -41,6 +41,14 @@ void decoder_destroy(struct sl_decoder *d)
         d->ops->destroy(d);
 }
 
+/* The held first bytes of what was not a whole mark: data, the start of the first record. */
+static sl_status release_held(struct sl_decoder *d, struct sl_chunk *out, struct sl_error *err)
+{
+    size_t held = d->mark_held, taken = 0;
+    d->mark_held = 0;
+    return held ? d->ops->decode(d, byte_order_mark, held, &taken, out, err) : SL_OK;
+}
+
 /* The first data[0..len) of a stream or document: a whole mark is skipped (its bytes still
  * count in the offsets); bytes that may begin one are held until it is whole or is not
  * one, and then handed to the format as data. */
@@ -57,21 +65,20 @@ static sl_status decode_at_start(struct sl_decoder *d, const char *data, size_t 
         *consumed = len;
         return SL_OK;
     }
+    /* Held bytes that were no mark begin a record: it needs room for its row. */
+    if (!whole && held && out->count >= SL_CHUNK_CAP)
+        return SL_OK;
+    d->at_start = false;
     size_t skip = 0;
     if (whole) {
         d->ops->skip(d, sizeof byte_order_mark);
+        d->mark_held = 0;
         skip = matched;
-    } else if (held) {
-        /* The held bytes begin a record: it needs room for its row. */
-        if (out->count >= SL_CHUNK_CAP)
-            return SL_OK;
-        size_t taken = 0;
-        sl_status st = d->ops->decode(d, byte_order_mark, held, &taken, out, err);
+    } else {
+        sl_status st = release_held(d, out, err);
         if (st != SL_OK)
             return st;
     }
-    d->at_start = false;
-    d->mark_held = 0;
     sl_status st = d->ops->decode(d, data + skip, len - skip, consumed, out, err);
     *consumed += skip;
     return st;
@@ -89,15 +96,9 @@ sl_status decoder_decode(struct sl_decoder *d, const char *data, size_t len, siz
 sl_status decoder_finish(struct sl_decoder *d, struct sl_chunk *out, struct sl_error *err)
 {
     /* A stream or document that ends one or two bytes into a mark: they were data. */
-    if (d->mark_held) {
-        size_t taken = 0;
-        sl_status st = d->ops->decode(d, byte_order_mark, d->mark_held, &taken, out, err);
-        d->mark_held = 0;
-        if (st != SL_OK)
-            return st;
-    }
+    sl_status st = release_held(d, out, err);
     d->at_start = false;
-    return d->ops->finish(d, out, err);
+    return st == SL_OK ? d->ops->finish(d, out, err) : st;
 }
 
 size_t decoder_pending(const struct sl_decoder *d)
